@@ -1,0 +1,52 @@
+//! Runtime of the Huawei Cloud Rust SDK.
+//!
+//! Service crates (`huaweicloud-sdk-dcs`, `-kafka`, `-rabbitmq`, `-codeartsartifact`) are
+//! generated from `specs/` and are thin: each operation fills an input and calls this crate,
+//! which signs (SDK-HMAC-SHA256, byte-exact with the official SDKs), sends, retries and turns
+//! failures into one [`Error`] type.
+//!
+//! Layout:
+//! - [`sign`]: the pure signer.
+//! - [`credentials`]: credentials and their providers (env, profile, chain).
+//! - [`region`]: region → endpoint resolution.
+//! - [`client`]: the client, its builder and the request pipeline.
+//! - [`transport`]: the network seam (reqwest by default).
+//! - [`retry`]: retry policy, backoff, clock and sleeper.
+//! - [`error`]: the error type and the service error parser.
+
+pub mod client;
+mod codegen;
+pub mod credentials;
+pub mod env;
+pub mod error;
+mod json;
+pub mod region;
+pub mod response;
+pub mod retry;
+pub mod sign;
+pub mod transport;
+
+pub use client::{Client, ClientBuilder, PreparedRequest, RawRequest, RequestOptions};
+pub use codegen::Method;
+pub use credentials::{Credentials, ProvideCredentials};
+pub use error::{Error, ErrorKind, Result, ServiceError};
+pub use json::to_python_json;
+pub use region::Region;
+pub use response::{ByteStream, Response};
+pub use retry::{Backoff, RetryPolicy};
+
+/// The contract with generated service crates. Not for direct use; may change with any
+/// release, which is why generated crates pin this crate's exact version.
+#[doc(hidden)]
+pub mod __codegen {
+    pub use crate::Method;
+    pub use crate::codegen::{
+        OperationInput, OperationSpec, QueryValue, RegionSpec, ServiceClient, ServiceSpec,
+        debug_redacted,
+    };
+    pub use serde;
+    pub use serde_json;
+}
+
+/// Public because it appears in the signatures of generated clients.
+pub use codegen::{ServiceClient, ServiceSpec};

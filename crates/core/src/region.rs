@@ -1,0 +1,233 @@
+//! Regions and endpoints.
+//!
+//! Lookup order, as in the official SDKs: env `HUAWEICLOUD_SDK_REGION_{SERVICE}_{REGION}`
+//! (comma-separated endpoints) → `$HUAWEICLOUD_SDK_REGIONS_FILE` or
+//! `~/.huaweicloud/regions.yaml` → the service's static table → an error listing the
+//! supported region ids.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::codegen::ServiceSpec;
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+/// A region id with the endpoints that serve it (tried in order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub id: String,
+    pub endpoints: Vec<String>,
+}
+
+impl Region {
+    /// A region with explicit endpoints.
+    pub fn new(id: impl Into<String>, endpoints: Vec<String>) -> Self {
+        Self {
+            id: id.into(),
+            endpoints,
+        }
+    }
+
+    /// Resolves `region_id` for `service`: env, regions file, static table.
+    pub fn resolve(service: &ServiceSpec, region_id: &str, env: &Env) -> Result<Self> {
+        let region_id = region_id.trim();
+        if region_id.is_empty() {
+            return Err(Error::config("region id is empty"));
+        }
+        let var = format!(
+            "HUAWEICLOUD_SDK_REGION_{}_{}",
+            service.name.to_ascii_uppercase(),
+            region_id.to_ascii_uppercase().replace('-', "_")
+        );
+        if let Some(v) = env.get(&var) {
+            let endpoints: Vec<String> = v
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if endpoints.is_empty() {
+                return Err(Error::config(format!("{var} lists no endpoint")));
+            }
+            return Ok(Self::new(region_id, endpoints));
+        }
+        if let Some(region) = from_regions_file(service, region_id, env)? {
+            return Ok(region);
+        }
+        if let Some(r) = service.regions.iter().find(|r| r.id == region_id) {
+            return Ok(Self::new(
+                region_id,
+                r.endpoints.iter().map(|e| (*e).to_owned()).collect(),
+            ));
+        }
+        let ids: Vec<&str> = service.regions.iter().map(|r| r.id).collect();
+        Err(Error::config(format!(
+            "region id '{region_id}' is not among the supported regions of service {}: [{}]; set {var} or add it to the regions file, or give an endpoint",
+            service.name,
+            ids.join(", ")
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionEntry {
+    id: String,
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    endpoints: Option<Vec<String>>,
+}
+
+fn from_regions_file(service: &ServiceSpec, region_id: &str, env: &Env) -> Result<Option<Region>> {
+    let (path, explicit): (PathBuf, bool) = match env.get("HUAWEICLOUD_SDK_REGIONS_FILE") {
+        Some(p) => (p.into(), true),
+        None => match env.home_dir() {
+            Some(h) => (h.join(".huaweicloud").join("regions.yaml"), false),
+            None => return Ok(None),
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
+        Err(e) => {
+            return Err(Error::config(format!(
+                "regions file {} cannot be read: {e}",
+                path.display()
+            )));
+        }
+    };
+    parse_regions_file(&text, &path.display().to_string(), service.name, region_id)
+}
+
+/// Parses a `regions.yaml` and finds `region_id` of `service` (service names compare
+/// case-insensitively). `origin` names the file in errors.
+pub fn parse_regions_file(
+    text: &str,
+    origin: &str,
+    service: &str,
+    region_id: &str,
+) -> Result<Option<Region>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let doc: BTreeMap<String, Vec<RegionEntry>> = serde_yaml_ng::from_str(text).map_err(|e| {
+        Error::config(format!(
+            "regions file {origin} is not valid: {e} (expected a map of service name to a list of {{id, endpoint | endpoints}})"
+        ))
+    })?;
+    let Some((_, entries)) = doc
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(service))
+    else {
+        return Ok(None);
+    };
+    let Some(entry) = entries.iter().find(|e| e.id == region_id) else {
+        return Ok(None);
+    };
+    let mut endpoints: Vec<String> = entry.endpoint.iter().cloned().collect();
+    endpoints.extend(entry.endpoints.iter().flatten().cloned());
+    endpoints.retain(|e| !e.trim().is_empty());
+    if endpoints.is_empty() {
+        return Err(Error::config(format!(
+            "regions file {origin}: {service} region '{region_id}' has neither endpoint nor endpoints"
+        )));
+    }
+    Ok(Some(Region::new(region_id, endpoints)))
+}
+
+/// A parsed endpoint: what the URL starts with and what the `Host` header says.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `scheme://host[:port]` plus any base path, without a trailing `/`.
+    pub(crate) prefix: String,
+    /// `host[:port]`, the port only when not the scheme's default.
+    pub(crate) host: String,
+    /// The base path, empty or starting with `/` (no trailing `/`).
+    pub(crate) base_path: String,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({})", self.prefix)
+    }
+}
+
+impl Endpoint {
+    /// Parses an endpoint URL; a missing scheme means `https://`.
+    pub fn parse(raw: &str) -> Result<Self> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(Error::config("endpoint is empty"));
+        }
+        let with_scheme = if raw.contains("://") {
+            raw.to_owned()
+        } else {
+            format!("https://{raw}")
+        };
+        let url = reqwest::Url::parse(&with_scheme)
+            .map_err(|e| Error::config(format!("endpoint '{raw}' is not a valid URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::config(format!(
+                "endpoint '{raw}': scheme must be http or https"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::config(format!(
+                "endpoint '{}': credentials in the URL are not allowed",
+                url.host_str().unwrap_or("?")
+            )));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::config(format!(
+                "endpoint '{raw}' must not have a query or fragment"
+            )));
+        }
+        let Some(host) = url.host_str() else {
+            return Err(Error::config(format!("endpoint '{raw}' has no host")));
+        };
+        // Url::port() is None for the scheme's default port, which is what Host must omit.
+        let host = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_owned(),
+        };
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        Ok(Self {
+            prefix: format!("{}://{host}{base_path}", url.scheme()),
+            host,
+            base_path,
+        })
+    }
+
+    /// `scheme://host[:port][/base]`.
+    pub fn as_str(&self) -> &str {
+        &self.prefix
+    }
+    /// The `Host` header value.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_parsing() {
+        let e = Endpoint::parse("dcs.cn-north-4.myhuaweicloud.com").unwrap();
+        assert_eq!(e.as_str(), "https://dcs.cn-north-4.myhuaweicloud.com");
+        assert_eq!(e.host(), "dcs.cn-north-4.myhuaweicloud.com");
+        let e = Endpoint::parse("https://h.example:443/").unwrap();
+        assert_eq!(e.host(), "h.example");
+        let e = Endpoint::parse("http://127.0.0.1:18080/base/").unwrap();
+        assert_eq!(e.host(), "127.0.0.1:18080");
+        assert_eq!(e.as_str(), "http://127.0.0.1:18080/base");
+        assert!(Endpoint::parse("ftp://x").is_err());
+        assert!(Endpoint::parse("https://u:p@x").is_err());
+        assert!(Endpoint::parse("").is_err());
+        assert!(Endpoint::parse("https://x/?a=b").is_err());
+    }
+}

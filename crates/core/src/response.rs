@@ -1,0 +1,111 @@
+//! What every operation returns: the decoded output plus status, headers and request id.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::transport::BodyStream;
+
+/// A successful response: the typed output (`()` for operations without a body) with the
+/// HTTP status, headers and `X-Request-Id`. Derefs to the output.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: http::HeaderMap,
+    output: T,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(status: u16, headers: http::HeaderMap, output: T) -> Self {
+        Self {
+            status,
+            headers,
+            output,
+        }
+    }
+    /// HTTP status code (200, 204, ...).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// Response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+    /// The `X-Request-Id` header, quoted in support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+    }
+    /// The decoded output.
+    pub fn output(&self) -> &T {
+        &self.output
+    }
+    /// Takes the decoded output.
+    pub fn into_output(self) -> T {
+        self.output
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.output
+    }
+}
+
+impl<T> DerefMut for Response<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.output
+    }
+}
+
+/// A response body delivered in chunks (binary downloads). Not size-capped.
+pub struct ByteStream {
+    inner: BodyStream,
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(inner: BodyStream) -> Self {
+        Self { inner }
+    }
+
+    /// The next chunk, or `None` at the end.
+    pub async fn next_chunk(&mut self) -> Option<Result<Bytes>> {
+        self.inner.next().await.map(|r| r.map_err(stream_error))
+    }
+
+    /// Reads everything into memory.
+    pub async fn collect(mut self) -> Result<Bytes> {
+        let mut buf = Vec::new();
+        while let Some(chunk) = self.next_chunk().await {
+            buf.extend_from_slice(&chunk?);
+        }
+        Ok(Bytes::from(buf))
+    }
+}
+
+fn stream_error(e: crate::transport::TransportError) -> Error {
+    Error::new(ErrorKind::Transport, e.to_string()).with_source(e)
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner
+            .as_mut()
+            .poll_next(cx)
+            .map(|o| o.map(|r| r.map_err(stream_error)))
+    }
+}
