@@ -6,15 +6,25 @@ use std::time::{Duration, SystemTime};
 
 use huaweicloud_sdk_core::__codegen::{Method, OperationSpec, RegionSpec, ServiceSpec};
 use huaweicloud_sdk_core::retry::Sleep;
-use huaweicloud_sdk_core::transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
+use huaweicloud_sdk_core::transport::{
+    BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
+};
 
 pub static TEST_SERVICE: ServiceSpec = ServiceSpec {
     name: "DCS",
-    regions: &[RegionSpec { id: "cn-north-4", endpoints: &["https://dcs.cn-north-4.myhuaweicloud.com"] }],
+    regions: &[RegionSpec {
+        id: "cn-north-4",
+        endpoints: &["https://dcs.cn-north-4.myhuaweicloud.com"],
+    }],
 };
 
 /// A leaked operation description (tests build operations at run time).
-pub fn op(method: Method, path: &str, content_type: Option<&str>, idempotent: bool) -> &'static OperationSpec {
+pub fn op(
+    method: Method,
+    path: &str,
+    content_type: Option<&str>,
+    idempotent: bool,
+) -> &'static OperationSpec {
     Box::leak(Box::new(OperationSpec {
         service: "DCS",
         name: "TestOperation",
@@ -61,7 +71,10 @@ impl LocalRedirect {
 }
 
 impl Transport for LocalRedirect {
-    fn send(&self, mut req: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
+    fn send(
+        &self,
+        mut req: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
         let after_scheme = req.url.split_once("://").map(|(_, r)| r).unwrap_or("");
         let (authority, rest) = match after_scheme.find('/') {
             Some(i) => (&after_scheme[..i], &after_scheme[i..]),

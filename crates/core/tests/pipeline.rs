@@ -1,0 +1,405 @@
+//! The request pipeline against a local server on 127.0.0.1: retries per idempotency and
+//! status (attempts counted at the server), Retry-After through the injected sleeper,
+//! deadlines, error classification, empty bodies, decode failures and secret hygiene.
+
+mod support;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use huaweicloud_sdk_core::__codegen::{Method, OperationInput, OperationSpec};
+use huaweicloud_sdk_core::{Backoff, Client, Credentials, ErrorKind, RequestOptions, RetryPolicy};
+use support::{RecordingSleeper, TEST_SERVICE, op};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SK: &str = "pipelineSecretKey000000000000000000000SK";
+const TOKEN: &str = "gQpjbi1ub3J0aC00FAKE-SECURITY-TOKEN+/==";
+
+fn exact_backoff() -> RetryPolicy {
+    RetryPolicy::default().with_backoff(Backoff::Exponential {
+        base: Duration::from_millis(100),
+        cap: Duration::from_secs(5),
+    })
+}
+
+fn client(server: &MockServer, sleeper: &RecordingSleeper) -> Client {
+    Client::builder(&TEST_SERVICE)
+        .endpoint(server.uri())
+        .credentials(
+            Credentials::new("AKTEST", SK)
+                .unwrap()
+                .with_project_id("0123456789abcdef0123456789abcdef")
+                .with_security_token(TOKEN),
+        )
+        .retry(exact_backoff())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build_core()
+        .unwrap()
+}
+
+fn input(spec: &'static OperationSpec) -> OperationInput {
+    let mut i = OperationInput::new(spec);
+    i.path("instance_id", Some("i-1"));
+    i
+}
+
+fn put_op(idempotent: bool) -> &'static OperationSpec {
+    op(
+        Method::Put,
+        "/v2/{project_id}/instances/{instance_id}",
+        Some("application/json"),
+        idempotent,
+    )
+}
+
+async fn server_answering(status: u16, body: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_string(body)
+                .insert_header("X-Request-Id", "req-1"),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn attempts(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn retries_follow_idempotency_and_status() {
+    // (status, idempotent, expected attempts)
+    let table = [
+        (503, true, 3),
+        (503, false, 1),
+        (502, true, 3),
+        (504, false, 1),
+        (429, false, 3),
+        (429, true, 3),
+        (500, true, 1),
+        (400, true, 1),
+        (404, false, 1),
+    ];
+    for (status, idempotent, expected) in table {
+        let server = server_answering(status, r#"{"error_code":"X.1","error_msg":"m"}"#).await;
+        let sleeper = RecordingSleeper::default();
+        let err = client(&server, &sleeper)
+            .send_empty(input(put_op(idempotent)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(status));
+        assert_eq!(
+            attempts(&server).await,
+            expected,
+            "status {status}, idempotent {idempotent}"
+        );
+        let want: Vec<Duration> = [100, 200]
+            .iter()
+            .take(expected - 1)
+            .map(|ms| Duration::from_millis(*ms))
+            .collect();
+        assert_eq!(sleeper.delays(), want, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_transient_failure_then_success_returns_the_success() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"a":1}"#))
+        .mount(&server)
+        .await;
+    let sleeper = RecordingSleeper::default();
+    let out = client(&server, &sleeper)
+        .send_json::<serde_json::Value>(input(put_op(true)))
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    assert_eq!(out.output()["a"], 1);
+    assert_eq!(attempts(&server).await, 2);
+}
+
+#[tokio::test]
+async fn every_attempt_is_signed_afresh() {
+    let server = server_answering(503, "").await;
+    let sleeper = RecordingSleeper::default();
+    let _ = client(&server, &sleeper)
+        .send_empty(input(put_op(true)))
+        .await;
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 3);
+    for r in &reqs {
+        assert!(
+            r.headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("SDK-HMAC-SHA256 Access=AKTEST, ")
+        );
+        assert!(r.headers.get("x-sdk-date").is_some());
+    }
+}
+
+#[tokio::test]
+async fn retry_after_seconds_and_http_date_are_honoured() {
+    for header in ["7", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", header))
+            .mount(&server)
+            .await;
+        let sleeper = RecordingSleeper::default();
+        let err = client(&server, &sleeper)
+            .send_empty(input(put_op(false)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(429));
+        assert_eq!(attempts(&server).await, 3);
+        let delays = sleeper.delays();
+        if header == "7" {
+            assert_eq!(delays, [Duration::from_secs(7), Duration::from_secs(7)]);
+        } else {
+            // A date in the past means "now": the backoff applies.
+            assert_eq!(
+                delays,
+                [Duration::from_millis(100), Duration::from_millis(200)]
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_when_not_idempotent() {
+    // Bind then drop a listener: nothing listens on that port any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sleeper = RecordingSleeper::default();
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::new("AKTEST", SK).unwrap().with_project_id("p"))
+        .retry(exact_backoff())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build_core()
+        .unwrap();
+    let err = client.send_empty(input(put_op(false))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err:?}");
+    assert_eq!(sleeper.delays().len(), 2, "3 attempts");
+}
+
+#[tokio::test]
+async fn attempt_timeout_is_retried_only_when_idempotent_and_the_deadline_fires() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(800)))
+        .mount(&server)
+        .await;
+    let sleeper = RecordingSleeper::default();
+    let c = client(&server, &sleeper);
+    let opts = RequestOptions::new().attempt_timeout(Duration::from_millis(100));
+    let mut i = input(put_op(false));
+    i.options(opts.clone());
+    let err = c.send_empty(i).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(
+        attempts(&server).await,
+        1,
+        "not idempotent: no retry after a read timeout"
+    );
+
+    let mut i = input(put_op(true));
+    i.options(opts);
+    let err = c.send_empty(i).await.unwrap_err();
+    assert!(err.is_timeout());
+    assert_eq!(attempts(&server).await, 1 + 3);
+
+    // The whole-operation deadline cuts an attempt that would otherwise wait 800 ms.
+    let mut i = input(put_op(true));
+    i.options(RequestOptions::new().operation_timeout(Duration::from_millis(150)));
+    let err = c.send_empty(i).await.unwrap_err();
+    assert!(err.is_timeout());
+    assert!(err.to_string().contains("operation timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn service_errors_carry_status_code_message_and_request_id() {
+    let server = server_answering(
+        400,
+        r#"{"error_code":"DCS.4961","error_msg":"Invalid password.","error_ext_msg":null}"#,
+    )
+    .await;
+    let err = client(&server, &RecordingSleeper::default())
+        .send_empty(input(put_op(true)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Service);
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.error_code(), Some("DCS.4961"));
+    assert_eq!(err.error_msg(), Some("Invalid password."));
+    assert_eq!(err.request_id(), Some("req-1"));
+    assert_eq!(
+        err.to_string(),
+        "service error: HTTP 400, code DCS.4961, message Invalid password., request id req-1"
+    );
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn empty_bodies_and_decode_failures() {
+    let server = server_answering(204, "").await;
+    let c = client(&server, &RecordingSleeper::default());
+    let out = c.send_empty(input(put_op(true))).await.unwrap();
+    assert_eq!((out.status(), out.request_id()), (204, Some("req-1")));
+    // An empty body decodes into a model whose fields are all optional.
+    #[derive(serde::Deserialize, Debug, Default)]
+    #[allow(dead_code)]
+    struct AllOptional {
+        code: Option<String>,
+    }
+    let out = c
+        .send_json::<Option<AllOptional>>(input(put_op(true)))
+        .await
+        .unwrap();
+    assert!(out.output().is_none());
+
+    let server = server_answering(200, "<html>gateway</html>").await;
+    let c = client(&server, &RecordingSleeper::default());
+    let err = c
+        .send_json::<serde_json::Value>(input(put_op(true)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.raw_body(), Some("<html>gateway</html>"));
+    assert!(err.to_string().contains("request id req-1"), "{err}");
+}
+
+#[tokio::test]
+async fn invalid_path_parameters_fail_before_any_io() {
+    let server = server_answering(200, "{}").await;
+    let c = client(&server, &RecordingSleeper::default());
+    for bad in [None, Some(""), Some("a/b"), Some(".."), Some(".")] {
+        let mut i = OperationInput::new(put_op(true));
+        i.path("instance_id", bad);
+        let err = c.send_empty(i).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{bad:?}");
+        assert!(err.to_string().contains("`instance_id`"), "{err}");
+    }
+    assert_eq!(attempts(&server).await, 0);
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failing_request_with_a_security_token_leaks_no_secret_into_logs_or_errors() {
+    // The gateway echoes the canonical request, security token included (APIGW.0301).
+    let echo = format!(
+        r#"{{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail, canonicalRequest:PUT|/v2/x/|x-security-token:{TOKEN}|sk={SK}","request_id":"r"}}"#
+    );
+    let server = server_answering(401, &echo).await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let c = client(&server, &RecordingSleeper::default());
+    let err = c.send_empty(input(put_op(true))).await.unwrap_err();
+    let texts = [
+        err.to_string(),
+        format!("{err:?}"),
+        err.raw_body().unwrap_or("").to_owned(),
+        format!("{c:?}"),
+    ];
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("huaweicloud.operation"),
+        "spans are logged: {logs}"
+    );
+    for text in texts.iter().chain(std::iter::once(&logs)) {
+        assert!(!text.contains(TOKEN), "token leaked: {text}");
+        assert!(!text.contains(SK), "SK leaked: {text}");
+    }
+    assert!(err.error_msg().unwrap().contains("** redacted **"));
+    // The request itself did carry the token.
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].headers.get("x-security-token").unwrap(), TOKEN);
+}
+
+#[tokio::test]
+async fn raw_requests_are_signed_and_classified_like_operations() {
+    let server = server_answering(200, r#"{"ok":true}"#).await;
+    let c = client(&server, &RecordingSleeper::default());
+    let out = c
+        .raw_request(Method::Get, "/v2/{project_id}/quotas")
+        .query("b", "2")
+        .query("a", "x y")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&out.output()[..], br#"{"ok":true}"#);
+    let req = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        req.url.path(),
+        "/v2/0123456789abcdef0123456789abcdef/quotas"
+    );
+    assert_eq!(req.url.query(), Some("a=x%20y&b=2"));
+    assert!(req.headers.get("authorization").is_some());
+}
+
+#[tokio::test]
+async fn user_agent_and_headers() {
+    let server = server_answering(200, "{}").await;
+    let c = Client::builder(&TEST_SERVICE)
+        .endpoint(server.uri())
+        .credentials(Credentials::new("AKTEST", SK).unwrap().with_project_id("p"))
+        .user_agent_suffix("my-app/1.0")
+        .default_header("X-Custom", "  v  ")
+        .build_core()
+        .unwrap();
+    c.send_empty(input(put_op(true))).await.unwrap();
+    let req = &server.received_requests().await.unwrap()[0];
+    let ua = req.headers.get("user-agent").unwrap().to_str().unwrap();
+    assert_eq!(
+        ua,
+        format!(
+            "huaweicloud-usdk-rust/{}; my-app/1.0",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert_eq!(req.headers.get("x-custom").unwrap(), "v");
+    assert_eq!(req.headers.get("x-project-id").unwrap(), "p");
+    assert_eq!(req.headers.get("content-type").unwrap(), "application/json");
+    let auth = req.headers.get("authorization").unwrap().to_str().unwrap();
+    assert!(
+        auth.contains(
+            "SignedHeaders=content-type;host;user-agent;x-custom;x-project-id;x-sdk-date,"
+        ),
+        "{auth}"
+    );
+}
