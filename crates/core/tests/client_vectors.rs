@@ -29,7 +29,10 @@ fn method(m: &str) -> Method {
 }
 
 /// Drives one client-op vector through our client; returns what the server received.
-async fn run_vector(case: &Value, server: &MockServer) -> huaweicloud_sdk_core::Result<wiremock::Request> {
+async fn run_vector(
+    case: &Value,
+    server: &MockServer,
+) -> huaweicloud_sdk_core::Result<wiremock::Request> {
     let i = &case["inputs"];
     let call = &case["client_call"];
     let info = &call["http_info"];
@@ -95,13 +98,21 @@ async fn run_vector(case: &Value, server: &MockServer) -> huaweicloud_sdk_core::
 #[tokio::test]
 async fn client_op_vectors_reach_the_server_byte_identical() {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
-    let cases: Vec<&Value> = doc["cases"].as_array().unwrap().iter().filter(|c| c["mode"] == "client-op").collect();
+    let cases: Vec<&Value> = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["mode"] == "client-op")
+        .collect();
     assert_eq!(cases.len(), 11);
     let mut identical = 0;
     for case in cases {
         let id = case["id"].as_str().unwrap();
         let server = MockServer::start().await;
-        Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_string("{}")).mount(&server).await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&server)
+            .await;
         let result = run_vector(case, &server).await;
         match id {
             // The official client sends a literal `{project_id}`; we refuse before any I/O.
@@ -124,22 +135,37 @@ async fn client_op_vectors_reach_the_server_byte_identical() {
         }
         let req = result.unwrap_or_else(|e| panic!("{id}: {e}"));
         let out = &case["outputs"];
-        assert_eq!(req.method.as_str(), out["method"].as_str().unwrap(), "{id}: method");
+        assert_eq!(
+            req.method.as_str(),
+            out["method"].as_str().unwrap(),
+            "{id}: method"
+        );
         let path_and_query = match req.url.query() {
             Some(q) => format!("{}?{q}", req.url.path()),
             None => req.url.path().to_owned(),
         };
-        assert_eq!(path_and_query, out["wire_path_and_query"].as_str().unwrap(), "{id}: path and query");
+        assert_eq!(
+            path_and_query,
+            out["wire_path_and_query"].as_str().unwrap(),
+            "{id}: path and query"
+        );
         for h in out["headers"].as_array().unwrap() {
             let (name, value) = (h[0].as_str().unwrap(), h[1].as_str().unwrap());
-            let got = req.headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let got = req
+                .headers
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             assert_eq!(got.as_deref(), Some(value), "{id}: header {name}");
         }
         let expected_body: Vec<u8> = match out["body_sent"]["body"].as_str() {
             Some(b) => b.as_bytes().to_vec(),
             None => Vec::new(),
         };
-        assert_eq!(String::from_utf8_lossy(&req.body), String::from_utf8_lossy(&expected_body), "{id}: body");
+        assert_eq!(
+            String::from_utf8_lossy(&req.body),
+            String::from_utf8_lossy(&expected_body),
+            "{id}: body"
+        );
         identical += 1;
     }
     assert_eq!(identical, 9);

@@ -19,7 +19,9 @@ fn exceptions() -> BTreeMap<&'static str, &'static str> {
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
-            let (id, reason) = l.split_once(": ").expect("exception lines are `id: reason`");
+            let (id, reason) = l
+                .split_once(": ")
+                .expect("exception lines are `id: reason`");
             assert!(reason.len() > 20, "exception {id} needs a real reason");
             (id.trim(), reason.trim())
         })
@@ -108,7 +110,9 @@ fn check_case(case: &Value) -> Result<(), String> {
         if theirs == ours {
             Ok(())
         } else {
-            Err(format!("{field}:\n  official: {theirs:?}\n  ours:     {ours:?}"))
+            Err(format!(
+                "{field}:\n  official: {theirs:?}\n  ours:     {ours:?}"
+            ))
         }
     };
     expect("canonical_request", &out.canonical_request)?;
@@ -140,7 +144,10 @@ fn check_case(case: &Value) -> Result<(), String> {
 
 #[test]
 fn vectors_file_is_the_pinned_copy() {
-    assert_eq!(hex::encode(Sha256::digest(VECTORS.as_bytes())), VECTORS_SHA256);
+    assert_eq!(
+        hex::encode(Sha256::digest(VECTORS.as_bytes())),
+        VECTORS_SHA256
+    );
 }
 
 #[test]
