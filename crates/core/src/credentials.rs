@@ -211,16 +211,22 @@ impl EnvProvider {
         Self { env }
     }
 
-    /// Loads credentials now.
-    pub fn load(&self) -> Result<Credentials> {
-        let get = |k: &str| self.env.get(k);
-        let idp = get("HUAWEICLOUD_SDK_IDP_ID");
-        let token_file = get("HUAWEICLOUD_SDK_ID_TOKEN_FILE");
-        if idp.is_some() || token_file.is_some() {
+    /// Fails when the environment asks for federation, which is not implemented.
+    fn federation_check(&self) -> Result<()> {
+        if self.env.get("HUAWEICLOUD_SDK_IDP_ID").is_some()
+            || self.env.get("HUAWEICLOUD_SDK_ID_TOKEN_FILE").is_some()
+        {
             return Err(Error::credentials(format!(
                 "environment: HUAWEICLOUD_SDK_IDP_ID / HUAWEICLOUD_SDK_ID_TOKEN_FILE are set, but {FEDERATION_UNSUPPORTED}; unset them and set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK"
             )));
         }
+        Ok(())
+    }
+
+    /// Loads credentials now.
+    pub fn load(&self) -> Result<Credentials> {
+        self.federation_check()?;
+        let get = |k: &str| self.env.get(k);
         let (ak, sk) = (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"));
         let (ak, sk) = match (ak, sk) {
             (Some(ak), Some(sk)) => (ak, sk),
@@ -321,7 +327,12 @@ impl ProfileProvider {
 
 /// Parses a credentials profile; `origin` names the file in errors.
 pub fn parse_profile(text: &str, origin: &str) -> Result<Credentials> {
-    let ini = ini::Ini::load_from_str(text)
+    // Backslashes are literal, as in the official SDKs' INI readers (Go ini.v1, configparser).
+    let options = ini::ParseOption {
+        enabled_escape: false,
+        ..ini::ParseOption::default()
+    };
+    let ini = ini::Ini::load_from_str_opt(text, options)
         .map_err(|e| Error::credentials(format!("profile {origin}: not a valid INI file: {e}")))?;
     let basic = ini
         .section(Some("basic"))
@@ -421,7 +432,7 @@ impl ProvideCredentials for ChainProvider {
 
 /// The default chain: environment, then profile file.
 #[derive(Debug)]
-pub struct DefaultChain(ChainProvider);
+pub struct DefaultChain(ChainProvider, Option<EnvProvider>);
 
 impl DefaultChain {
     /// Env → profile, reading the process environment.
@@ -430,10 +441,13 @@ impl DefaultChain {
     }
     /// The same chain over the given variables (for tests).
     pub fn with_env(env: Env) -> Self {
-        Self(ChainProvider::new(vec![
-            Arc::new(EnvProvider::with_env(env.clone())),
-            Arc::new(ProfileProvider::with_env(env)),
-        ]))
+        Self(
+            ChainProvider::new(vec![
+                Arc::new(EnvProvider::with_env(env.clone())),
+                Arc::new(ProfileProvider::with_env(env.clone())),
+            ]),
+            Some(EnvProvider::with_env(env)),
+        )
     }
 }
 
@@ -445,6 +459,12 @@ impl Default for DefaultChain {
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        // Federation settings in the environment must not be silently bypassed by a profile.
+        if let Some(env) = &self.1 {
+            if let Err(e) = env.federation_check() {
+                return Box::pin(async move { Err(e) });
+            }
+        }
         self.0.provide_credentials()
     }
 }

@@ -337,7 +337,8 @@ pub fn parse_service_error(
     let found = parsed
         .as_ref()
         .and_then(|v| v.as_object())
-        .and_then(find_code_msg);
+        .and_then(find_code_msg)
+        .map(|f| f.scrubbed(scrubber));
     match found {
         Some(f) => {
             out.error_code = f.code.unwrap_or_else(|| status.to_string());
@@ -358,6 +359,27 @@ struct Found {
     msg: Option<String>,
     encoded: Option<String>,
     details: Vec<ServiceErrorDetail>,
+}
+
+impl Found {
+    /// JSON escapes (`\u002b`, `\/`) hide secrets from the raw-text pass; scrub the decoded
+    /// strings too.
+    fn scrubbed(mut self, s: &Scrubber) -> Self {
+        let opt = |v: &mut Option<String>| {
+            if let Some(x) = v {
+                *x = s.scrub(x);
+            }
+        };
+        opt(&mut self.code);
+        opt(&mut self.msg);
+        opt(&mut self.encoded);
+        for d in &mut self.details {
+            opt(&mut d.error_code);
+            opt(&mut d.error_msg);
+            opt(&mut d.encoded_authorization_message);
+        }
+        self
+    }
 }
 
 fn scalar(v: Option<&serde_json::Value>) -> Option<String> {

@@ -162,6 +162,13 @@ impl Endpoint {
         if raw.is_empty() {
             return Err(Error::config("endpoint is empty"));
         }
+        // Messages quote the endpoint; never with a user or password in it.
+        let shown = without_userinfo(raw);
+        if shown != raw {
+            return Err(Error::config(format!(
+                "endpoint '{shown}': credentials in the URL are not allowed"
+            )));
+        }
         let with_scheme = if raw.contains("://") {
             raw.to_owned()
         } else {
@@ -172,12 +179,6 @@ impl Endpoint {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::config(format!(
                 "endpoint '{raw}': scheme must be http or https"
-            )));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::config(format!(
-                "endpoint '{}': credentials in the URL are not allowed",
-                url.host_str().unwrap_or("?")
             )));
         }
         if url.query().is_some() || url.fragment().is_some() {
@@ -208,6 +209,19 @@ impl Endpoint {
     /// The `Host` header value.
     pub fn host(&self) -> &str {
         &self.host
+    }
+}
+
+/// `scheme://user:pass@host/...` → `scheme://***@host/...`.
+fn without_userinfo(raw: &str) -> String {
+    let (scheme, rest) = match raw.find("://") {
+        Some(i) => (&raw[..i + 3], &raw[i + 3..]),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => raw.to_owned(),
     }
 }
 
