@@ -1,0 +1,165 @@
+//! `src/client.rs`: the service client, one method per operation (plus aliases).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Doc, example_section};
+use crate::codegen::ir::{Operation, ResponseKind, Service};
+use crate::codegen::naming;
+
+pub fn emit(s: &Service) -> TokenStream {
+    let mut doc = Doc::new();
+    doc.line(&format!(
+        "Client for {} (`{}`). Cheap to clone.",
+        s.title, s.name
+    ));
+    doc.md(
+        "Build one with [`Client::builder`]; each method starts a request builder from \
+         [`operations`](super::operations) that is sent with `.send().await`.",
+    );
+    let doc = doc.tokens();
+    let methods = s.operations.iter().map(|op| method(s, op));
+    let builder_doc = format!(
+        " A builder for this client. Set at least the region (or endpoints); credentials default \
+         to the environment and profile chain. Regions come from the built-in table of {} and \
+         can be overridden with `HUAWEICLOUD_SDK_REGION_{}_<REGION>` or `regions.yaml`.",
+        s.title, s.name
+    );
+    quote! {
+        #doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: huaweicloud_sdk_core::Client,
+        }
+
+        impl huaweicloud_sdk_core::__codegen::ServiceClient for Client {
+            const SERVICE: &'static huaweicloud_sdk_core::__codegen::ServiceSpec = &super::regions::SERVICE;
+            fn from_core(client: huaweicloud_sdk_core::Client) -> Self {
+                Self { inner: client }
+            }
+        }
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> huaweicloud_sdk_core::ClientBuilder<Client> {
+                huaweicloud_sdk_core::ClientBuilder::new()
+            }
+
+            /// The underlying core client (raw requests: `client.core().raw_request(...)`).
+            pub fn core(&self) -> &huaweicloud_sdk_core::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn method(s: &Service, op: &Operation) -> TokenStream {
+    let mut doc = Doc::new();
+    match &op.summary {
+        Some(summary) => doc.line(&super::escape(summary)),
+        None => doc.line(&format!("Calls `{}`.", op.op_id)),
+    };
+    if let Some(d) = &op.description {
+        doc.para(d);
+    }
+    doc.md(&format!(
+        "`{} {}` (operation `{}`)",
+        op.method.as_str(),
+        op.path,
+        op.op_id
+    ));
+    doc.md(if op.idempotent {
+        "Idempotent: safe to resend, retried by the default policy."
+    } else {
+        "Not idempotent: not retried once the request may have reached the service."
+    });
+    if let Some(ct) = &op.content_type {
+        if op.body.is_none() {
+            doc.md(&format!(
+                "Sent with `Content-Type: {ct}` although it has no body."
+            ));
+        }
+    }
+    doc.md("# Parameters");
+    doc.line("");
+    let mut any = false;
+    for p in op.params() {
+        any = true;
+        let req = if p.required { "required" } else { "optional" };
+        doc.item(
+            &format!(
+                "- [`{0}`](super::operations::{1}::{0}) ({2}, {req}):",
+                naming::ident_text(&p.rust_name),
+                op.type_name,
+                p.location.as_str()
+            ),
+            p.description.as_deref().unwrap_or_default(),
+        );
+    }
+    if let Some(b) = &op.body {
+        any = true;
+        let req = if b.required { "required" } else { "optional" };
+        doc.item(
+            &format!(
+                "- [`body`](super::operations::{}::body) ({req}): [`{1}`](super::models::{1}).",
+                op.type_name, b.model
+            ),
+            b.description.as_deref().unwrap_or_default(),
+        );
+    }
+    if !any {
+        doc.line("None.");
+    }
+    doc.md("# Responses");
+    doc.line("");
+    let (status, sdesc) = &op.success;
+    let out = match &op.response {
+        ResponseKind::None => "no body, `Response<()>`".to_owned(),
+        ResponseKind::Json(m) => format!("[`{m}`](super::models::{m})"),
+        ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
+        ResponseKind::Bytes => "the body bytes".to_owned(),
+    };
+    doc.item(&format!("- `{status}`: {out}."), sdesc);
+    for e in &op.errors {
+        let model = e
+            .model
+            .as_ref()
+            .map(|m| format!(" ([`{m}`](super::models::{m}))"))
+            .unwrap_or_default();
+        doc.item(
+            &format!(
+                "- `{}`{model}: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`.",
+                e.status
+            ),
+            &e.description,
+        );
+    }
+    example_section(&mut doc, s, op);
+    let doc = doc.tokens();
+    let name = naming::ident(&op.rust_name);
+    let ty = format_ident!("{}", op.type_name);
+    let aliases = &op.aliases;
+    let alias_methods = op.aliases.iter().map(|a| {
+        let alias = naming::ident(a);
+        let d = format!(
+            " Correctly spelled alias of [`{0}`](Self::{0}) (the official operation id is `{1}`); same request.",
+            op.rust_name, op.op_id
+        );
+        quote! {
+            #[doc = #d]
+            pub fn #alias(&self) -> super::operations::#ty {
+                self.#name()
+            }
+        }
+    });
+    quote! {
+        #doc
+        #(#[doc(alias = #aliases)])*
+        pub fn #name(&self) -> super::operations::#ty {
+            super::operations::#ty::new(self.inner.clone())
+        }
+        #(#alias_methods)*
+    }
+}

@@ -1,0 +1,70 @@
+//! `src/lib.rs`: crate docs, modules, re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Doc, example_lines};
+use crate::codegen::ir::{ResponseKind, Service};
+
+pub fn emit(s: &Service) -> TokenStream {
+    let mut doc = Doc::new();
+    doc.line(&format!(
+        "{} (`{}`): Rust client for the {}.",
+        s.title,
+        s.name,
+        super::escape(&s.api_title)
+    ));
+    doc.para(&s.description);
+    doc.md(&format!(
+        "Generated from `{}` by `cargo xtask codegen`. Signing, credentials, regions, retries \
+         and errors come from [`huaweicloud_sdk_core`]; start with [`Client::builder`].",
+        s.spec_path
+    ));
+    doc.md("# Operations");
+    doc.line("");
+    for op in &s.operations {
+        let summary = op.summary.as_deref().unwrap_or_default();
+        doc.item(
+            &format!("- [`Client::{0}`](crate::Client::{0}):", op.rust_name),
+            summary,
+        );
+    }
+    if let Some(op) = s.operations.first() {
+        doc.md("# Example");
+        doc.md("```no_run");
+        for l in example_lines(s, op) {
+            doc.line(&l);
+        }
+        doc.line("```");
+    }
+    let doc = doc.inner_tokens();
+    let stream = s
+        .operations
+        .iter()
+        .any(|o| o.response == ResponseKind::Stream);
+    let extra = if stream {
+        quote!(, ByteStream)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #![cfg_attr(rustfmt, rustfmt::skip)]
+        #![warn(missing_docs)]
+
+        /// The service client: one method per operation.
+        #[rustfmt::skip]
+        pub mod client;
+        /// Request and response models.
+        #[rustfmt::skip]
+        pub mod models;
+        /// Request builders, one per operation.
+        #[rustfmt::skip]
+        pub mod operations;
+        #[rustfmt::skip]
+        mod regions;
+
+        pub use client::Client;
+        pub use huaweicloud_sdk_core::{Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy #extra};
+    }
+}

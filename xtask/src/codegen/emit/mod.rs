@@ -1,0 +1,365 @@
+//! IR -> files. Rust is built with `quote!`, parsed with `syn` and printed with
+//! `prettyplease` (output fixed by Cargo.lock, not by the installed rustfmt); generated
+//! crates opt out of rustfmt with `#![cfg_attr(rustfmt, rustfmt::skip)]` and
+//! `#[rustfmt::skip]` on every out-of-line module.
+
+mod cargo_toml;
+mod client;
+mod lib_rs;
+mod models;
+mod operations;
+mod regions;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::GENERATED_MARKER;
+use super::ir::{Field, ModelKind, Operation, ResponseKind, Service, TypeRef};
+use super::naming;
+
+/// Emits every file of the crate: crate-relative path -> contents.
+pub fn emit(service: &Service) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    out.insert("Cargo.toml".to_owned(), cargo_toml::emit(service));
+    out.insert(
+        "src/lib.rs".to_owned(),
+        render(service, lib_rs::emit(service))?,
+    );
+    out.insert(
+        "src/client.rs".to_owned(),
+        render(service, client::emit(service))?,
+    );
+    out.insert(
+        "src/operations.rs".to_owned(),
+        render(service, operations::emit(service))?,
+    );
+    out.insert(
+        "src/models.rs".to_owned(),
+        render(service, models::emit(service))?,
+    );
+    out.insert(
+        "src/regions.rs".to_owned(),
+        render(service, regions::emit(service))?,
+    );
+    Ok(out)
+}
+
+/// Header line of a generated file, after the comment leader.
+pub fn header(service: &Service) -> String {
+    format!(
+        "{GENERATED_MARKER} from {}. Do not edit.",
+        service.spec_path
+    )
+}
+
+fn render(service: &Service, tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+    let body = prettyplease::unparse(&file);
+    let mut text = format!("// {}\n", header(service));
+    text.push_str(body.trim_end());
+    text.push('\n');
+    Ok(text)
+}
+
+// ----- docs ------------------------------------------------------------------------------
+
+/// Width at which descriptions are wrapped.
+const WRAP: usize = 92;
+
+/// Escapes text for rustdoc Markdown and keeps it ASCII.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '[' | ']' | '<' | '>' | '*' | '`' | '\\' | '~' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\u{2018}' | '\u{2019}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' => out.push('"'),
+            '\u{2013}' | '\u{2014}' => out.push('-'),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii() => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
+/// Wraps already escaped text into lines, never starting a line with a token Markdown
+/// would read as a list, heading, quote or table.
+pub fn wrap(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let risky = word.starts_with(['-', '+', '=', '\\'])
+            || (word.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && word
+                    .trim_end_matches(['.', ')'])
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                && word.ends_with(['.', ')']));
+        if !line.is_empty() && line.len() + 1 + word.len() > WRAP && !risky {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Builds doc text line by line.
+#[derive(Default)]
+pub struct Doc {
+    lines: Vec<String>,
+}
+
+impl Doc {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a paragraph of spec text (escaped and wrapped), preceded by a blank line.
+    pub fn para(&mut self, text: &str) -> &mut Self {
+        let wrapped = wrap(&escape(text));
+        if wrapped.is_empty() {
+            return self;
+        }
+        self.blank();
+        self.lines.extend(wrapped);
+        self
+    }
+    /// Adds a paragraph of trusted Markdown (not escaped), preceded by a blank line.
+    pub fn md(&mut self, text: &str) -> &mut Self {
+        self.blank();
+        self.lines.push(text.to_owned());
+        self
+    }
+    /// Adds a trusted line with no blank line before it.
+    pub fn line(&mut self, text: &str) -> &mut Self {
+        self.lines.push(text.to_owned());
+        self
+    }
+    /// A list item with a trusted prefix and escaped spec text.
+    pub fn item(&mut self, prefix: &str, text: &str) -> &mut Self {
+        let mut first = true;
+        let escaped = escape(text);
+        let full = if escaped.is_empty() {
+            prefix.to_owned()
+        } else {
+            format!("{prefix} {escaped}")
+        };
+        for l in wrap(&full) {
+            self.lines.push(if first { l } else { format!("  {l}") });
+            first = false;
+        }
+        self
+    }
+    fn blank(&mut self) {
+        if !self.lines.is_empty() && self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
+    }
+    /// `#[doc = "..."]` attributes (outer).
+    pub fn tokens(&self) -> TokenStream {
+        let lines = self.lines.iter().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        });
+        quote! { #(#[doc = #lines])* }
+    }
+    /// `#![doc = "..."]` attributes (inner).
+    pub fn inner_tokens(&self) -> TokenStream {
+        let lines = self.lines.iter().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        });
+        quote! { #(#![doc = #lines])* }
+    }
+}
+
+// ----- types -----------------------------------------------------------------------------
+
+/// Type tokens; `models` is the path prefix of model types (`` or `super::models::`).
+pub fn type_tokens(t: &TypeRef, models: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, models);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, models);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Named(n) => {
+            let id = naming::ident(n);
+            quote!(#models #id)
+        }
+        TypeRef::Value => quote!(serde_json::Value),
+    }
+}
+
+/// Rust source of a type for docs (`Vec<String>`).
+pub fn type_text(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::Vec(i) => format!("Vec<{}>", type_text(i)),
+        TypeRef::Map(i) => format!("BTreeMap<String, {}>", type_text(i)),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Value => "serde_json::Value".into(),
+    }
+}
+
+// ----- examples --------------------------------------------------------------------------
+
+/// A Rust literal for an example value of type `t`, if one can be written simply.
+pub fn literal(t: &TypeRef, v: &Value, service: &Service) -> Option<String> {
+    match (t, v) {
+        (TypeRef::String, Value::String(s)) => Some(format!("{s:?}")),
+        (TypeRef::String, Value::Number(n)) => Some(format!("{:?}", n.to_string())),
+        (TypeRef::Bool, Value::Bool(b)) => Some(b.to_string()),
+        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+        (TypeRef::F64, Value::Number(n)) => n.as_f64().map(|f| format!("{f:?}")),
+        (TypeRef::Named(name), Value::String(s)) => {
+            let is_enum = service
+                .models
+                .iter()
+                .any(|m| &m.name == name && matches!(m.kind, ModelKind::Enum(_)));
+            is_enum.then(|| format!("{s:?}"))
+        }
+        (TypeRef::Vec(inner), Value::Array(items)) => {
+            let parts: Option<Vec<String>> =
+                items.iter().map(|i| literal(inner, i, service)).collect();
+            let parts = parts?;
+            let parts: Vec<String> = match **inner {
+                TypeRef::String => parts
+                    .into_iter()
+                    .map(|p| format!("{p}.to_owned()"))
+                    .collect(),
+                _ => parts,
+            };
+            Some(format!("vec![{}]", parts.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+/// A placeholder literal for a required value without an example.
+fn placeholder(t: &TypeRef) -> Option<String> {
+    match t {
+        TypeRef::String => Some("\"...\"".into()),
+        TypeRef::Bool => Some("true".into()),
+        TypeRef::I32 | TypeRef::I64 => Some("1".into()),
+        TypeRef::F64 => Some("1.0".into()),
+        _ => None,
+    }
+}
+
+fn field_calls(service: &Service, fields: &[Field], example: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in fields {
+        let value = example
+            .and_then(|e| e.get(&f.wire_name))
+            .or(f.example.as_ref());
+        let lit = match value {
+            Some(v) => literal(&f.ty, v, service),
+            None if f.required => placeholder(&f.ty),
+            None => None,
+        };
+        if let Some(lit) = lit {
+            out.push(format!(".{}({lit})", naming::ident_text(&f.setter)));
+        }
+    }
+    out
+}
+
+/// Lines of a `no_run` example calling `op` (without the fences).
+pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
+    let lib = service.lib_name();
+    let region = service
+        .regions
+        .iter()
+        .find(|r| r.id == "cn-north-4")
+        .or(service.regions.first())
+        .map(|r| r.id.clone())
+        .unwrap_or_else(|| "cn-north-4".to_owned());
+    let mut lines = vec![
+        format!("# async fn example() -> {lib}::Result<()> {{"),
+        format!("let client = {lib}::Client::builder().region({region:?}).build()?;"),
+        "let response = client".to_owned(),
+        format!("    .{}()", naming::ident_text(&op.rust_name)),
+    ];
+    for p in op.params() {
+        let lit = match &p.example {
+            Some(v) => literal(&p.ty, v, service),
+            None if p.required => placeholder(&p.ty),
+            None => None,
+        };
+        if let Some(lit) = lit {
+            lines.push(format!("    .{}({lit})", naming::ident_text(&p.rust_name)));
+        }
+    }
+    if let Some(body) = &op.body {
+        let model = service.models.iter().find(|m| m.name == body.model);
+        let calls = match model.map(|m| &m.kind) {
+            Some(ModelKind::Struct(fields)) => field_calls(service, fields, body.example.as_ref()),
+            _ => Vec::new(),
+        };
+        lines.push("    .body(".to_owned());
+        lines.push(format!("        {lib}::models::{}::builder()", body.model));
+        for c in calls {
+            lines.push(format!("            {c}"));
+        }
+        lines.push("            .build(),".to_owned());
+        lines.push("    )".to_owned());
+    }
+    lines.push("    .send()".to_owned());
+    lines.push("    .await?;".to_owned());
+    match &op.response {
+        ResponseKind::None => lines.push("println!(\"status {}\", response.status());".to_owned()),
+        ResponseKind::Json(_) => lines.push("println!(\"{:?}\", response.output());".to_owned()),
+        ResponseKind::Stream => {
+            lines.push("let bytes = response.into_output().collect().await?;".to_owned());
+            lines.push("println!(\"{} bytes\", bytes.len());".to_owned());
+        }
+        ResponseKind::Bytes => {
+            lines.push("println!(\"{} bytes\", response.output().len());".to_owned())
+        }
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines
+}
+
+/// Adds a `# Example` section with a `no_run` block.
+pub fn example_section(doc: &mut Doc, service: &Service, op: &Operation) {
+    doc.md("# Example");
+    doc.md("```no_run");
+    for l in example_lines(service, op) {
+        doc.line(&l);
+    }
+    doc.line("```");
+}

@@ -1,0 +1,246 @@
+//! `src/models.rs`: structs (all fields `Option`, wire order kept, builder, redacted Debug for
+//! secrets) and open string enums.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Doc, type_tokens};
+use crate::codegen::ir::{Field, Model, ModelKind, Service, TypeRef, Variant};
+use crate::codegen::naming;
+
+pub fn emit(s: &Service) -> TokenStream {
+    let items = s.models.iter().map(|m| match &m.kind {
+        ModelKind::Struct(fields) => structure(m, fields),
+        ModelKind::Enum(variants) => enumeration(m, variants),
+    });
+    quote! { #(#items)* }
+}
+
+fn model_doc(m: &Model) -> Doc {
+    let mut doc = Doc::new();
+    match &m.description {
+        Some(d) if !d.trim().is_empty() => {
+            for l in super::wrap(&super::escape(d)) {
+                doc.line(&l);
+            }
+        }
+        _ => {
+            doc.line(&format!("The `{}` model.", m.name));
+        }
+    }
+    doc
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut doc = Doc::new();
+    match &f.description {
+        Some(d) if !d.trim().is_empty() => {
+            for l in super::wrap(&super::escape(d)) {
+                doc.line(&l);
+            }
+        }
+        _ => {
+            doc.line(&format!("The `{}` field.", f.wire_name));
+        }
+    }
+    let mut notes = Vec::new();
+    if f.required {
+        notes.push("**Required.**".to_owned());
+    }
+    if f.secret {
+        notes.push("Secret: redacted in `Debug` output.".to_owned());
+    }
+    if !f.constraints.is_empty() {
+        notes.push(format!("Constraints: {}.", f.constraints.join(", ")));
+    }
+    if let Some(ex) = &f.example {
+        if !f.secret {
+            let text = match ex {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if !text.contains('`') && text.is_ascii() && text.len() <= 80 {
+                notes.push(format!("Example: `{text}`."));
+            }
+        }
+    }
+    if f.wire_name != f.rust_name {
+        notes.push(format!("JSON name: `{}`.", f.wire_name));
+    }
+    if !notes.is_empty() {
+        doc.md(&notes.join(" "));
+    }
+    doc.tokens()
+}
+
+fn structure(m: &Model, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", m.name);
+    let builder = format_ident!("{}Builder", m.name);
+    let doc = model_doc(m).tokens();
+    let secret = fields.iter().any(|f| f.secret);
+    let derives = if secret {
+        quote!(#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+    } else {
+        quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+    };
+    let models = quote!();
+    let decls = fields.iter().map(|f| {
+        let d = field_doc(f);
+        let id = naming::ident(&f.rust_name);
+        let ty = type_tokens(&f.ty, &models);
+        let rename = (f.wire_name != f.rust_name).then(|| {
+            let w = &f.wire_name;
+            quote!(rename = #w,)
+        });
+        quote! {
+            #d
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #id: Option<#ty>,
+        }
+    });
+    let debug = secret.then(|| {
+        let name_str = &m.name;
+        let entries = fields.iter().map(|f| {
+            let id = naming::ident(&f.rust_name);
+            let label = &f.rust_name;
+            let secret = f.secret;
+            quote!((#label, &self.#id, #secret))
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    huaweicloud_sdk_core::__codegen::debug_redacted(f, #name_str, &[#(#entries),*])
+                }
+            }
+        }
+    });
+    let setters = fields.iter().map(|f| {
+        let setter = naming::ident(&f.setter);
+        let id = naming::ident(&f.rust_name);
+        let ty = type_tokens(&f.ty, &models);
+        let req = if f.required { " **Required.**" } else { "" };
+        let d = format!(
+            " Sets `{1}::{0}`.{req}",
+            naming::ident_text(&f.rust_name),
+            m.name
+        );
+        let (arg, value) = match &f.ty {
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+                (ty.clone(), quote!(value))
+            }
+            _ => (quote!(impl Into<#ty>), quote!(value.into())),
+        };
+        quote! {
+            #[doc = #d]
+            pub fn #setter(mut self, value: #arg) -> Self {
+                self.inner.#id = Some(#value);
+                self
+            }
+        }
+    });
+    let builder_doc = format!(" Builder for [`{}`].", m.name);
+    let start_doc = format!(
+        " Starts a [`{}Builder`]: construction that keeps compiling when the API gains fields.",
+        m.name
+    );
+    let build_doc = format!(" Returns the built [`{}`].", m.name);
+    quote! {
+        #doc
+        #derives
+        #[non_exhaustive]
+        pub struct #name {
+            #(#decls)*
+        }
+
+        impl #name {
+            #[doc = #start_doc]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #debug
+
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug, Default)]
+        #[must_use]
+        pub struct #builder {
+            inner: #name,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            #[doc = #build_doc]
+            pub fn build(self) -> #name {
+                self.inner
+            }
+        }
+    }
+}
+
+fn enumeration(m: &Model, variants: &[Variant]) -> TokenStream {
+    let name = format_ident!("{}", m.name);
+    let mut doc = model_doc(m);
+    doc.md("Open enum: values unknown to this SDK version are kept in `Unknown`.");
+    let doc = doc.tokens();
+    let idents: Vec<_> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.rust_name))
+        .collect();
+    let values: Vec<_> = variants.iter().map(|v| v.value.clone()).collect();
+    let docs = values.iter().map(|v| format!(" `{}`", v.replace('`', "'")));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #docs] #idents,)*
+            /// A value this SDK version does not know.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}

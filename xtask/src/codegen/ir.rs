@@ -1,0 +1,232 @@
+//! The intermediate representation between the OpenAPI document and the emitters.
+//!
+//! Everything is sorted (operations and models by Rust name, regions by id) except model
+//! fields, which keep declaration order because that is the JSON wire order.
+
+use serde_json::Value;
+
+/// One service crate.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Upper-case service key, e.g. `DCS`.
+    pub name: String,
+    /// Crate name, e.g. `huaweicloud-sdk-dcs`.
+    pub crate_name: String,
+    /// Human-readable name, e.g. `Distributed Cache Service`.
+    pub title: String,
+    /// `info.title`.
+    pub api_title: String,
+    /// `info.description`.
+    pub description: String,
+    /// Spec path relative to the workspace root, `/`-separated.
+    pub spec_path: String,
+    /// Hex sha256 of the spec file bytes.
+    pub spec_sha256: String,
+    /// Folder name under `specs/`, also the crate folder under `crates/`.
+    pub dir: String,
+    pub regions: Vec<Region>,
+    pub operations: Vec<Operation>,
+    pub models: Vec<Model>,
+}
+
+impl Service {
+    /// The crate's library name (`huaweicloud_sdk_dcs`).
+    pub fn lib_name(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub id: String,
+    pub endpoints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+    Patch,
+    Head,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+        }
+    }
+    pub fn variant(self) -> &'static str {
+        match self {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+            Method::Delete => "Delete",
+            Method::Patch => "Patch",
+            Method::Head => "Head",
+        }
+    }
+    pub fn default_idempotent(self) -> bool {
+        matches!(
+            self,
+            Method::Get | Method::Head | Method::Put | Method::Delete
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Official operation id, e.g. `ResetAclAccountPassWord`.
+    pub op_id: String,
+    /// Client method name, e.g. `reset_acl_account_pass_word`.
+    pub rust_name: String,
+    /// Builder type name, e.g. `ResetAclAccountPassWord`.
+    pub type_name: String,
+    /// Name of the `static OperationSpec`.
+    pub static_name: String,
+    /// Extra client method names (`x-rust-aliases`).
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub method: Method,
+    pub path: String,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub header_params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: ResponseKind,
+    /// Success status code and its description.
+    pub success: (String, String),
+    /// Documented error statuses: code, description, error model.
+    pub errors: Vec<ErrorStatus>,
+    /// `Content-Type` sent with every request.
+    pub content_type: Option<String>,
+    pub idempotent: bool,
+}
+
+impl Operation {
+    pub fn params(&self) -> impl Iterator<Item = &Param> {
+        self.path_params
+            .iter()
+            .chain(&self.query_params)
+            .chain(&self.header_params)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: String,
+    /// Setter and builder field name (clash rule applied).
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Rust name of the model.
+    pub model: String,
+    pub required: bool,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// No body (`send_empty`).
+    None,
+    /// JSON body decoded into a model (`send_json`).
+    Json(String),
+    /// Binary download (`send_stream`).
+    Stream,
+    /// Small non-JSON body kept as bytes (`send_bytes`).
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorStatus {
+    pub status: String,
+    pub description: String,
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Rust type name.
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: ModelKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ModelKind {
+    Struct(Vec<Field>),
+    /// Open string enum.
+    Enum(Vec<Variant>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// JSON name.
+    pub wire_name: String,
+    /// Rust field name (unescaped; emit with `naming::ident`).
+    pub rust_name: String,
+    /// Builder setter name.
+    pub setter: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub example: Option<Value>,
+    pub secret: bool,
+    /// Human-readable constraints (`length 8 to 64`).
+    pub constraints: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub value: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// A model (struct or enum) by Rust name.
+    Named(String),
+    /// Free-form JSON.
+    Value,
+}

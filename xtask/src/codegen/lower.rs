@@ -1,0 +1,1240 @@
+//! openapiv3 -> IR. Collects every diagnostic; never panics on spec content.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::Diagnostic;
+use super::ir::*;
+use super::load::{Loaded, escape_pointer};
+use super::naming;
+
+/// Path placeholders filled by the client from the credentials.
+pub const RESERVED_PLACEHOLDERS: &[&str] = &["project_id", "domain_id"];
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+const PARAMETER_PREFIX: &str = "#/components/parameters/";
+
+/// Lowers a loaded spec.
+pub fn lower(loaded: &Loaded) -> Result<Service, Vec<Diagnostic>> {
+    let mut l = Lowerer {
+        file: &loaded.file,
+        raw: &loaded.raw,
+        api: &loaded.api,
+        diags: Vec::new(),
+        schema_names: BTreeMap::new(),
+        models: BTreeMap::new(),
+    };
+    let service = l.service(loaded);
+    if l.diags.is_empty() {
+        service.ok_or_else(Vec::new)
+    } else {
+        Err(l.diags)
+    }
+}
+
+struct Lowerer<'a> {
+    file: &'a str,
+    raw: &'a Value,
+    api: &'a OpenAPI,
+    diags: Vec<Diagnostic>,
+    /// Spec schema name -> Rust type name.
+    schema_names: BTreeMap<String, String>,
+    /// Rust type name -> model.
+    models: BTreeMap<String, Model>,
+}
+
+/// A `ReferenceOr<Schema>` or `ReferenceOr<Box<Schema>>`, borrowed.
+enum SchemaRef<'s> {
+    Ref(&'s str),
+    Item(&'s Schema),
+}
+
+fn boxed(r: &ReferenceOr<Box<Schema>>) -> SchemaRef<'_> {
+    match r {
+        ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+        ReferenceOr::Item(s) => SchemaRef::Item(s),
+    }
+}
+
+fn unboxed(r: &ReferenceOr<Schema>) -> SchemaRef<'_> {
+    match r {
+        ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+        ReferenceOr::Item(s) => SchemaRef::Item(s),
+    }
+}
+
+fn ptr(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_pointer(token))
+}
+
+impl<'a> Lowerer<'a> {
+    fn err(&mut self, pointer: &str, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(self.file, pointer, message));
+    }
+
+    fn raw_at(&self, pointer: &str) -> Option<&'a Value> {
+        self.raw.pointer(pointer)
+    }
+
+    fn service(&mut self, loaded: &Loaded) -> Option<Service> {
+        self.check_extension_keys(self.raw, "", false);
+        if !self.api.openapi.starts_with("3.0.") {
+            self.err(
+                "/openapi",
+                format!(
+                    "unsupported OpenAPI version `{}` (3.0.x expected)",
+                    self.api.openapi
+                ),
+            );
+        }
+        let (name, crate_name, title) = self.service_ext().unwrap_or_default();
+        let regions = self.regions();
+        self.register_schemas();
+        self.lower_schemas();
+        let operations = self.operations();
+        let dir = loaded
+            .file
+            .rsplit('/')
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let mut models: Vec<Model> = std::mem::take(&mut self.models).into_values().collect();
+        models.sort_by(|a, b| a.name.cmp(&b.name));
+        Some(Service {
+            name,
+            crate_name,
+            title,
+            api_title: self.api.info.title.clone(),
+            description: self.api.info.description.clone().unwrap_or_default(),
+            spec_path: loaded.file.clone(),
+            spec_sha256: loaded.sha256.clone(),
+            dir,
+            regions,
+            operations,
+            models,
+        })
+    }
+
+    // ----- extension keys -------------------------------------------------------------
+
+    /// Flags `x-` keys outside the allow-list of specs/README.md.
+    fn check_extension_keys(&mut self, v: &'a Value, pointer: &str, names: bool) {
+        let Value::Object(map) = v else {
+            if let Value::Array(items) = v {
+                for (i, item) in items.iter().enumerate() {
+                    self.check_extension_keys(item, &format!("{pointer}/{i}"), false);
+                }
+            }
+            return;
+        };
+        let segs: Vec<&str> = pointer.split('/').skip(1).collect();
+        let is_root = pointer.is_empty();
+        let is_operation = segs.len() == 3
+            && segs[0] == "paths"
+            && [
+                "get", "put", "post", "delete", "options", "head", "patch", "trace",
+            ]
+            .contains(&segs[2]);
+        let is_property = segs.len() == 5
+            && segs[0] == "components"
+            && segs[1] == "schemas"
+            && segs[3] == "properties";
+        for (key, value) in map {
+            let here = ptr(pointer, key);
+            if !names && key.starts_with("x-") {
+                let allowed: &[&str] = if is_root {
+                    &["x-huaweicloud-service", "x-huaweicloud-regions"]
+                } else if is_operation {
+                    &[
+                        "x-huaweicloud-idempotent",
+                        "x-huaweicloud-content-type",
+                        "x-rust-aliases",
+                        "x-rust-name",
+                    ]
+                } else if is_property {
+                    &["x-rust-name"]
+                } else {
+                    &[]
+                };
+                if !allowed.contains(&key.as_str()) {
+                    self.err(&here, format!("unknown extension key `{key}` (see specs/README.md, \"Extension keys\")"));
+                }
+                continue;
+            }
+            if !names && ["example", "examples", "default", "enum"].contains(&key.as_str()) {
+                continue;
+            }
+            let child_names = !names
+                && [
+                    "properties",
+                    "schemas",
+                    "headers",
+                    "content",
+                    "parameters",
+                    "requestBodies",
+                    "securitySchemes",
+                    "links",
+                    "callbacks",
+                    "responses",
+                ]
+                .contains(&key.as_str())
+                && !(key == "parameters" && value.is_array());
+            self.check_extension_keys(value, &here, child_names);
+        }
+    }
+
+    // ----- document-level extensions --------------------------------------------------
+
+    fn service_ext(&mut self) -> Option<(String, String, String)> {
+        const P: &str = "/x-huaweicloud-service";
+        let Some(v) = self.raw_at(P) else {
+            self.err(
+                P,
+                "missing x-huaweicloud-service (object with name, crate, title)",
+            );
+            return None;
+        };
+        let mut get = |key: &str| -> Option<String> {
+            match v.get(key).and_then(Value::as_str) {
+                Some(s) if !s.is_empty() => Some(s.to_owned()),
+                _ => {
+                    self.err(
+                        &format!("{P}/{key}"),
+                        format!("missing or empty string `{key}`"),
+                    );
+                    None
+                }
+            }
+        };
+        let name = get("name");
+        let krate = get("crate");
+        let title = get("title");
+        if let Some(name) = &name {
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            {
+                self.err(
+                    &format!("{P}/name"),
+                    format!("service name `{name}` must be upper-case ASCII"),
+                );
+            }
+        }
+        if let Some(krate) = &krate {
+            if !krate.starts_with("huaweicloud-sdk-")
+                || !krate
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                self.err(
+                    &format!("{P}/crate"),
+                    format!("crate name `{krate}` must match huaweicloud-sdk-[a-z0-9-]+"),
+                );
+            }
+        }
+        Some((name?, krate?, title?))
+    }
+
+    fn regions(&mut self) -> Vec<Region> {
+        const P: &str = "/x-huaweicloud-regions";
+        let Some(items) = self.raw_at(P).and_then(Value::as_array) else {
+            self.err(
+                P,
+                "missing x-huaweicloud-regions (array of {id, endpoints})",
+            );
+            return Vec::new();
+        };
+        let mut out: Vec<Region> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let here = format!("{P}/{i}");
+            let id = item.get("id").and_then(Value::as_str);
+            let endpoints: Option<Vec<String>> =
+                item.get("endpoints").and_then(Value::as_array).map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                });
+            match (id, endpoints) {
+                (Some(id), Some(eps)) if !eps.is_empty() => {
+                    if let Some(prev) = out.last() {
+                        if prev.id.as_str() >= id {
+                            self.err(
+                                &format!("{here}/id"),
+                                format!("region `{id}` is duplicated or out of order (sort by id)"),
+                            );
+                        }
+                    }
+                    for (j, e) in eps.iter().enumerate() {
+                        if !e.starts_with("https://") {
+                            self.err(
+                                &format!("{here}/endpoints/{j}"),
+                                format!("endpoint `{e}` must be an https:// URL"),
+                            );
+                        }
+                    }
+                    out.push(Region {
+                        id: id.to_owned(),
+                        endpoints: eps,
+                    });
+                }
+                _ => self.err(
+                    &here,
+                    "region needs a string `id` and a non-empty string array `endpoints`",
+                ),
+            }
+        }
+        out
+    }
+
+    // ----- models -----------------------------------------------------------------------
+
+    fn component_schemas(&self) -> Vec<(&'a String, &'a ReferenceOr<Schema>)> {
+        match &self.api.components {
+            Some(c) => c.schemas.iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn register_schemas(&mut self) {
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for (name, _) in self.component_schemas() {
+            let rust = naming::pascal(name);
+            let here = ptr("/components/schemas", name);
+            let clash = [rust.clone(), format!("{rust}Builder")]
+                .into_iter()
+                .find_map(|c| taken.get(&c).map(|other| (c, other.clone())));
+            if let Some((candidate, other)) = clash {
+                self.err(&here, format!("schema `{name}` and schema `{other}` both map to the Rust name `{candidate}`"));
+                continue;
+            }
+            taken.insert(rust.clone(), name.clone());
+            taken.insert(format!("{rust}Builder"), name.clone());
+            self.schema_names.insert(name.clone(), rust);
+        }
+    }
+
+    fn add_model(&mut self, pointer: &str, model: Model) {
+        if self.models.contains_key(&model.name)
+            || self.models.contains_key(&format!("{}Builder", model.name))
+            || (model.name.ends_with("Builder")
+                && self
+                    .models
+                    .contains_key(model.name.trim_end_matches("Builder")))
+        {
+            self.err(
+                pointer,
+                format!(
+                    "duplicate model name `{}` after Rust conversion",
+                    model.name
+                ),
+            );
+            return;
+        }
+        self.models.insert(model.name.clone(), model);
+    }
+
+    fn lower_schemas(&mut self) {
+        for (name, schema) in self.component_schemas() {
+            let here = ptr("/components/schemas", name);
+            let Some(rust) = self.schema_names.get(name).cloned() else {
+                continue;
+            };
+            let schema = match schema {
+                ReferenceOr::Reference { .. } => {
+                    self.err(
+                        &format!("{here}/$ref"),
+                        "unsupported: a component schema that is only a $ref (alias)",
+                    );
+                    continue;
+                }
+                ReferenceOr::Item(s) => s,
+            };
+            let description = schema.schema_data.description.clone();
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(obj)) => {
+                    if !matches!(
+                        obj.additional_properties,
+                        None | Some(AdditionalProperties::Any(true))
+                    ) {
+                        self.err(&format!("{here}/additionalProperties"), "unsupported: additionalProperties on a model with properties (use a map-typed property)");
+                    }
+                    let fields = self.fields(&here, &rust, &obj.properties, &obj.required);
+                    self.add_model(
+                        &here,
+                        Model {
+                            name: rust,
+                            description,
+                            kind: ModelKind::Struct(fields),
+                        },
+                    );
+                }
+                SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                    if let Some(variants) = self.variants(&here, &s.enumeration) {
+                        self.add_model(
+                            &here,
+                            Model {
+                                name: rust,
+                                description,
+                                kind: ModelKind::Enum(variants),
+                            },
+                        );
+                    }
+                }
+                other => {
+                    let what = kind_name(other);
+                    self.err(&here, format!("unsupported: component schema of kind {what} (must be an object or a string enum)"));
+                }
+            }
+        }
+    }
+
+    fn fields(
+        &mut self,
+        model_ptr: &str,
+        model: &str,
+        props: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+    ) -> Vec<Field> {
+        for (i, r) in required.iter().enumerate() {
+            if !props.contains_key(r) {
+                self.err(
+                    &format!("{model_ptr}/required/{i}"),
+                    format!("required field `{r}` is not a property"),
+                );
+            }
+        }
+        let mut out: Vec<Field> = Vec::new();
+        let mut seen_fields: BTreeMap<String, String> = BTreeMap::new();
+        let mut seen_setters: BTreeMap<String, String> = BTreeMap::new();
+        for (wire, prop) in props {
+            let here = ptr(&format!("{model_ptr}/properties"), wire);
+            let rust_name = match self.raw_at(&format!("{here}/x-rust-name")) {
+                Some(Value::String(s)) if naming::is_snake_ident(s) => s.clone(),
+                Some(_) => {
+                    self.err(
+                        &format!("{here}/x-rust-name"),
+                        "x-rust-name must be a snake_case identifier string",
+                    );
+                    naming::snake(wire)
+                }
+                None => naming::snake(wire),
+            };
+            let field_name = naming::field_name(&rust_name);
+            let setter = naming::setter_name(&rust_name);
+            if let Some(other) = seen_fields.insert(field_name.clone(), wire.clone()) {
+                self.err(
+                    &here,
+                    format!(
+                        "fields `{other}` and `{wire}` both map to the Rust field `{field_name}`"
+                    ),
+                );
+                continue;
+            }
+            if let Some(other) = seen_setters.insert(setter.clone(), wire.clone()) {
+                self.err(
+                    &here,
+                    format!("fields `{other}` and `{wire}` both map to the setter `{setter}`"),
+                );
+                continue;
+            }
+            let hint = format!("{model}{}", naming::pascal(&rust_name));
+            let Some(ty) = self.type_of(&here, boxed(prop), &hint) else {
+                continue;
+            };
+            let (description, example, secret, constraints) = match prop {
+                ReferenceOr::Item(s) => (
+                    s.schema_data.description.clone(),
+                    s.schema_data.example.clone(),
+                    is_secret(s),
+                    constraints(s),
+                ),
+                ReferenceOr::Reference { .. } => {
+                    let d = self
+                        .raw_at(&format!("{here}/description"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    (d, None, false, Vec::new())
+                }
+            };
+            out.push(Field {
+                wire_name: wire.clone(),
+                rust_name: field_name,
+                setter,
+                ty,
+                required: required.contains(wire),
+                description,
+                example,
+                secret,
+                constraints,
+            });
+        }
+        out
+    }
+
+    fn variants(&mut self, here: &str, values: &[Option<String>]) -> Option<Vec<Variant>> {
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        let mut ok = true;
+        for (i, v) in values.iter().enumerate() {
+            let Some(v) = v else {
+                self.err(
+                    &format!("{here}/enum/{i}"),
+                    "unsupported: null in a string enum",
+                );
+                ok = false;
+                continue;
+            };
+            let rust = naming::pascal(v);
+            if rust == "Unknown" {
+                self.err(
+                    &format!("{here}/enum/{i}"),
+                    format!("enum value `{v}` clashes with the generated `Unknown` variant"),
+                );
+                ok = false;
+            }
+            if let Some(other) = seen.insert(rust.clone(), v.clone()) {
+                self.err(
+                    &format!("{here}/enum/{i}"),
+                    format!("enum values `{other}` and `{v}` both map to the variant `{rust}`"),
+                );
+                ok = false;
+            }
+            out.push(Variant {
+                value: v.clone(),
+                rust_name: rust,
+            });
+        }
+        ok.then_some(out)
+    }
+
+    fn resolve_schema_ref(&mut self, pointer: &str, reference: &str) -> Option<String> {
+        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
+            self.err(
+                &format!("{pointer}/$ref"),
+                format!("unsupported $ref `{reference}` (only {SCHEMA_PREFIX}<name>)"),
+            );
+            return None;
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        match self.schema_names.get(&name) {
+            Some(rust) => Some(rust.clone()),
+            None => {
+                self.err(
+                    &format!("{pointer}/$ref"),
+                    format!("dangling $ref `{reference}`: no such schema"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The Rust type of a property (or array item / map value). `hint` names inline enums.
+    fn type_of(&mut self, pointer: &str, schema: SchemaRef<'a>, hint: &str) -> Option<TypeRef> {
+        let s = match schema {
+            SchemaRef::Ref(r) => return self.resolve_schema_ref(pointer, r).map(TypeRef::Named),
+            SchemaRef::Item(s) => s,
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                if st.enumeration.is_empty() {
+                    if matches!(
+                        st.format,
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                    ) {
+                        self.err(pointer, "unsupported: format binary in a JSON model");
+                        return None;
+                    }
+                    return Some(TypeRef::String);
+                }
+                let variants = self.variants(pointer, &st.enumeration)?;
+                let model = Model {
+                    name: hint.to_owned(),
+                    description: s.schema_data.description.clone(),
+                    kind: ModelKind::Enum(variants),
+                };
+                self.add_model(pointer, model);
+                Some(TypeRef::Named(hint.to_owned()))
+            }
+            SchemaKind::Type(Type::Integer(it)) => {
+                if !it.enumeration.is_empty() {
+                    self.err(&format!("{pointer}/enum"), "unsupported: integer enum");
+                    return None;
+                }
+                Some(match it.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    _ => TypeRef::I64,
+                })
+            }
+            SchemaKind::Type(Type::Number(_)) => Some(TypeRef::F64),
+            SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(at)) => {
+                let Some(items) = &at.items else {
+                    self.err(pointer, "array without `items`");
+                    return None;
+                };
+                let inner = self.type_of(&format!("{pointer}/items"), boxed(items), hint)?;
+                Some(TypeRef::Vec(Box::new(inner)))
+            }
+            SchemaKind::Type(Type::Object(ot)) => {
+                if !ot.properties.is_empty() {
+                    self.err(&format!("{pointer}/properties"), "unsupported: inline object with properties (move it to components/schemas and use $ref)");
+                    return None;
+                }
+                match &ot.additional_properties {
+                    Some(AdditionalProperties::Schema(v)) => {
+                        let inner = self.type_of(
+                            &format!("{pointer}/additionalProperties"),
+                            unboxed(v),
+                            hint,
+                        )?;
+                        Some(TypeRef::Map(Box::new(inner)))
+                    }
+                    _ => Some(TypeRef::Value),
+                }
+            }
+            SchemaKind::Any(any) => {
+                let composite = !any.one_of.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.any_of.is_empty()
+                    || any.not.is_some();
+                if composite
+                    || !any.properties.is_empty()
+                    || any.items.is_some()
+                    || any.typ.is_some()
+                {
+                    self.err(pointer, "unsupported: schema mixing keywords of several types (oneOf/anyOf/allOf/not, or properties without `type: object`)");
+                    return None;
+                }
+                Some(TypeRef::Value)
+            }
+            other => {
+                let what = kind_name(other);
+                self.err(pointer, format!("unsupported: {what}"));
+                None
+            }
+        }
+    }
+
+    // ----- operations --------------------------------------------------------------------
+
+    fn operations(&mut self) -> Vec<Operation> {
+        let mut out: Vec<Operation> = Vec::new();
+        let mut op_ids: BTreeMap<String, String> = BTreeMap::new();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &self.api.paths.paths {
+            let path_ptr = ptr("/paths", path);
+            let item = match item {
+                ReferenceOr::Reference { .. } => {
+                    self.err(&format!("{path_ptr}/$ref"), "unsupported: path item $ref");
+                    continue;
+                }
+                ReferenceOr::Item(i) => i,
+            };
+            if !path.starts_with('/') {
+                self.err(&path_ptr, "path must start with `/`");
+            }
+            for (m, op) in [("options", &item.options), ("trace", &item.trace)] {
+                if op.is_some() {
+                    self.err(
+                        &ptr(&path_ptr, m),
+                        format!("unsupported: HTTP method {}", m.to_uppercase()),
+                    );
+                }
+            }
+            let methods = [
+                ("get", Method::Get, &item.get),
+                ("put", Method::Put, &item.put),
+                ("post", Method::Post, &item.post),
+                ("delete", Method::Delete, &item.delete),
+                ("patch", Method::Patch, &item.patch),
+                ("head", Method::Head, &item.head),
+            ];
+            for (m, method, op) in methods {
+                let Some(op) = op else { continue };
+                let op_ptr = ptr(&path_ptr, m);
+                let Some(lowered) = self.operation(&op_ptr, path, method, op, &item.parameters)
+                else {
+                    continue;
+                };
+                let at = format!("{op_ptr}/operationId");
+                if let Some(other) = op_ids.get(&lowered.op_id) {
+                    self.err(
+                        &at,
+                        format!(
+                            "duplicate operationId `{}` (also at {other})",
+                            lowered.op_id
+                        ),
+                    );
+                    continue;
+                }
+                op_ids.insert(lowered.op_id.clone(), op_ptr.clone());
+                let keys: Vec<(String, String)> = std::iter::once(&lowered.rust_name)
+                    .chain(&lowered.aliases)
+                    .map(|n| (n.clone(), format!("the Rust method `{n}`")))
+                    .chain([(
+                        format!("type:{}", lowered.type_name),
+                        format!("the builder type `{}`", lowered.type_name),
+                    )])
+                    .collect();
+                if let Some((other, what)) = keys
+                    .iter()
+                    .find_map(|(k, what)| names.get(k).map(|o| (o.clone(), what)))
+                {
+                    self.err(
+                        &at,
+                        format!(
+                            "operations `{other}` and `{}` both map to {what}",
+                            lowered.op_id
+                        ),
+                    );
+                    continue;
+                }
+                for (k, _) in keys {
+                    names.insert(k, lowered.op_id.clone());
+                }
+                out.push(lowered);
+            }
+        }
+        out.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        out
+    }
+
+    fn operation(
+        &mut self,
+        op_ptr: &str,
+        path: &str,
+        method: Method,
+        op: &'a openapiv3::Operation,
+        path_level: &'a [ReferenceOr<Parameter>],
+    ) -> Option<Operation> {
+        let n_before = self.diags.len();
+        let op_id = match &op.operation_id {
+            Some(id) if !id.is_empty() => id.clone(),
+            _ => {
+                self.err(&format!("{op_ptr}/operationId"), "missing operationId");
+                String::new()
+            }
+        };
+        let rust_name = match self.raw_at(&format!("{op_ptr}/x-rust-name")) {
+            Some(Value::String(s)) if naming::is_snake_ident(s) => s.clone(),
+            Some(_) => {
+                self.err(
+                    &format!("{op_ptr}/x-rust-name"),
+                    "x-rust-name must be a snake_case identifier string",
+                );
+                naming::snake(&op_id)
+            }
+            None => naming::snake(&op_id),
+        };
+        if naming::RESERVED_CLIENT_METHODS.contains(&rust_name.as_str()) {
+            self.err(
+                &format!("{op_ptr}/operationId"),
+                format!(
+                    "Rust method name `{rust_name}` clashes with a Client method; set x-rust-name"
+                ),
+            );
+        }
+        let mut aliases = Vec::new();
+        if let Some(v) = self.raw_at(&format!("{op_ptr}/x-rust-aliases")) {
+            match v.as_array() {
+                Some(items) => {
+                    for (i, a) in items.iter().enumerate() {
+                        match a.as_str() {
+                            Some(s) if naming::is_snake_ident(s) && s != rust_name => aliases.push(s.to_owned()),
+                            _ => self.err(&format!("{op_ptr}/x-rust-aliases/{i}"), "alias must be a snake_case identifier different from the method name"),
+                        }
+                    }
+                }
+                None => self.err(
+                    &format!("{op_ptr}/x-rust-aliases"),
+                    "x-rust-aliases must be an array of strings",
+                ),
+            }
+        }
+        aliases.sort();
+        aliases.dedup();
+        let idempotent = match self.raw_at(&format!("{op_ptr}/x-huaweicloud-idempotent")) {
+            None => method.default_idempotent(),
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                self.err(
+                    &format!("{op_ptr}/x-huaweicloud-idempotent"),
+                    "x-huaweicloud-idempotent must be a boolean",
+                );
+                method.default_idempotent()
+            }
+        };
+        let ext_content_type = match self.raw_at(&format!("{op_ptr}/x-huaweicloud-content-type")) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.err(
+                    &format!("{op_ptr}/x-huaweicloud-content-type"),
+                    "x-huaweicloud-content-type must be a string",
+                );
+                None
+            }
+        };
+
+        // Parameters: path-level first, operation-level override by (in, name).
+        let mut params: Vec<(String, &'a Parameter)> = Vec::new();
+        let path_ptr = op_ptr
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_owned())
+            .unwrap_or_default();
+        for (base, list) in [
+            (format!("{path_ptr}/parameters"), path_level),
+            (format!("{op_ptr}/parameters"), &op.parameters[..]),
+        ] {
+            for (i, p) in list.iter().enumerate() {
+                let here = format!("{base}/{i}");
+                let Some(p) = self.resolve_parameter(&here, p) else {
+                    continue;
+                };
+                let key = (location_key(p), p.parameter_data_ref().name.clone());
+                params
+                    .retain(|(_, q)| (location_key(q), q.parameter_data_ref().name.clone()) != key);
+                params.push((here, p));
+            }
+        }
+        let placeholders = placeholders(path);
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        let mut header_params = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (here, p) in &params {
+            let data = p.parameter_data_ref();
+            let location = match p {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.err(&format!("{here}/in"), "unsupported: cookie parameter");
+                    continue;
+                }
+            };
+            if location == ParamLocation::Path {
+                if RESERVED_PLACEHOLDERS.contains(&data.name.as_str()) {
+                    self.err(&format!("{here}/name"), format!("`{}` is reserved (filled from the credentials) and must not be declared", data.name));
+                    continue;
+                }
+                if !placeholders.contains(&data.name) {
+                    self.err(
+                        &format!("{here}/name"),
+                        format!("path parameter `{}` does not appear in the path", data.name),
+                    );
+                    continue;
+                }
+                if !data.required {
+                    self.err(
+                        &format!("{here}/required"),
+                        "path parameters must be `required: true`",
+                    );
+                }
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Content(_) => {
+                    self.err(
+                        &format!("{here}/content"),
+                        "unsupported: parameter with `content` (use `schema`)",
+                    );
+                    continue;
+                }
+                ParameterSchemaOrContent::Schema(s) => {
+                    let Some(ty) = self.param_type(&format!("{here}/schema"), unboxed(s)) else {
+                        continue;
+                    };
+                    ty
+                }
+            };
+            if location != ParamLocation::Query && ty != TypeRef::String {
+                self.err(
+                    &format!("{here}/schema"),
+                    format!(
+                        "unsupported: {} parameter of a non-string type",
+                        location.as_str()
+                    ),
+                );
+                continue;
+            }
+            let rust_name = naming::setter_name(&naming::snake(&data.name));
+            if let Some(other) = seen.insert(rust_name.clone(), data.name.clone()) {
+                self.err(
+                    &format!("{here}/name"),
+                    format!(
+                        "parameters `{other}` and `{}` both map to the Rust name `{rust_name}`",
+                        data.name
+                    ),
+                );
+                continue;
+            }
+            let param = Param {
+                name: data.name.clone(),
+                rust_name,
+                location,
+                ty,
+                required: data.required,
+                description: data.description.clone(),
+                example: data.example.clone(),
+            };
+            match location {
+                ParamLocation::Path => path_params.push(param),
+                ParamLocation::Query => query_params.push(param),
+                ParamLocation::Header => header_params.push(param),
+            }
+        }
+        for ph in &placeholders {
+            if !RESERVED_PLACEHOLDERS.contains(&ph.as_str())
+                && !path_params.iter().any(|p| &p.name == ph)
+            {
+                let declared_elsewhere = params
+                    .iter()
+                    .any(|(_, p)| &p.parameter_data_ref().name == ph);
+                if !declared_elsewhere {
+                    self.err(
+                        op_ptr,
+                        format!("path placeholder `{{{ph}}}` is not declared as a path parameter"),
+                    );
+                }
+            }
+        }
+
+        // Request body.
+        let mut content_type = ext_content_type.clone();
+        let body = match &op.request_body {
+            None => None,
+            Some(ReferenceOr::Reference { .. }) => {
+                self.err(
+                    &format!("{op_ptr}/requestBody/$ref"),
+                    "unsupported: requestBody $ref",
+                );
+                None
+            }
+            Some(ReferenceOr::Item(rb)) => {
+                let rb_ptr = format!("{op_ptr}/requestBody");
+                if ext_content_type.is_some() {
+                    self.err(&format!("{op_ptr}/x-huaweicloud-content-type"), "x-huaweicloud-content-type must not be used together with requestBody (the media type key is the Content-Type)");
+                }
+                if rb.content.len() != 1 {
+                    self.err(
+                        &format!("{rb_ptr}/content"),
+                        format!(
+                            "unsupported: {} media types in a request body (exactly one expected)",
+                            rb.content.len()
+                        ),
+                    );
+                    None
+                } else {
+                    let (media, mt) = rb.content.first()?;
+                    let mt_ptr = ptr(&format!("{rb_ptr}/content"), media);
+                    if !is_json(media) {
+                        self.err(
+                            &mt_ptr,
+                            format!("unsupported: request body media type `{media}` (only JSON)"),
+                        );
+                        None
+                    } else {
+                        content_type = Some(media.clone());
+                        match &mt.schema {
+                            Some(ReferenceOr::Reference { reference }) => self
+                                .resolve_schema_ref(&format!("{mt_ptr}/schema"), reference)
+                                .map(|model| Body {
+                                    model,
+                                    required: rb.required,
+                                    description: rb.description.clone(),
+                                    example: mt.example.clone(),
+                                }),
+                            _ => {
+                                self.err(&format!("{mt_ptr}/schema"), "unsupported: inline request body schema (use a $ref to components/schemas)");
+                                None
+                            }
+                        }
+                    }
+                }
+            }
+        };
+
+        // Responses.
+        let mut success: Option<(String, String, ResponseKind)> = None;
+        let mut errors = Vec::new();
+        for (code, resp) in &op.responses.responses {
+            let here = ptr(&format!("{op_ptr}/responses"), &code.to_string());
+            let resp = match resp {
+                ReferenceOr::Reference { .. } => {
+                    self.err(&format!("{here}/$ref"), "unsupported: response $ref");
+                    continue;
+                }
+                ReferenceOr::Item(r) => r,
+            };
+            match code {
+                StatusCode::Code(c) if (200..300).contains(c) => {
+                    if success.is_some() {
+                        self.err(&here, "unsupported: more than one success (2xx) response");
+                        continue;
+                    }
+                    let Some(kind) = self.response_kind(&here, resp) else {
+                        success = Some((c.to_string(), String::new(), ResponseKind::None));
+                        continue;
+                    };
+                    success = Some((c.to_string(), resp.description.clone(), kind));
+                }
+                StatusCode::Code(c) if *c >= 400 => {
+                    let model = match resp.content.values().next().and_then(|m| m.schema.as_ref()) {
+                        Some(ReferenceOr::Reference { reference }) => {
+                            let media = resp.content.keys().next().cloned().unwrap_or_default();
+                            self.resolve_schema_ref(
+                                &format!("{}/schema", ptr(&format!("{here}/content"), &media)),
+                                reference,
+                            )
+                        }
+                        _ => None,
+                    };
+                    errors.push(ErrorStatus {
+                        status: c.to_string(),
+                        description: resp.description.clone(),
+                        model,
+                    });
+                }
+                _ => self.err(&here, format!("unsupported: response status `{code}`")),
+            }
+        }
+        if op.responses.default.is_some() {
+            self.err(
+                &format!("{op_ptr}/responses/default"),
+                "unsupported: `default` response (list error statuses explicitly)",
+            );
+        }
+        let Some((status, success_description, response)) = success else {
+            self.err(&format!("{op_ptr}/responses"), "no success (2xx) response");
+            return None;
+        };
+        if self.diags.len() > n_before || op_id.is_empty() {
+            return None;
+        }
+        Some(Operation {
+            type_name: naming::pascal(&rust_name),
+            static_name: naming::shouty(&rust_name),
+            op_id,
+            rust_name,
+            aliases,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            method,
+            path: path.to_owned(),
+            path_params,
+            query_params,
+            header_params,
+            body,
+            response,
+            success: (status, success_description),
+            errors,
+            content_type,
+            idempotent,
+        })
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        here: &str,
+        p: &'a ReferenceOr<Parameter>,
+    ) -> Option<&'a Parameter> {
+        match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => {
+                let target = reference
+                    .strip_prefix(PARAMETER_PREFIX)
+                    .and_then(|name| self.api.components.as_ref()?.parameters.get(name));
+                match target {
+                    Some(ReferenceOr::Item(p)) => Some(p),
+                    _ => {
+                        self.err(
+                            &format!("{here}/$ref"),
+                            format!("dangling or unsupported parameter $ref `{reference}`"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn param_type(&mut self, pointer: &str, schema: SchemaRef<'a>) -> Option<TypeRef> {
+        let s = match schema {
+            SchemaRef::Ref(r) => {
+                let name = self.resolve_schema_ref(pointer, r)?;
+                return match self.models.get(&name).map(|m| &m.kind) {
+                    Some(ModelKind::Enum(_)) => Some(TypeRef::String),
+                    _ => {
+                        self.err(
+                            &format!("{pointer}/$ref"),
+                            "unsupported: parameter of a model type",
+                        );
+                        None
+                    }
+                };
+            }
+            SchemaRef::Item(s) => s,
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(_)) => Some(TypeRef::String),
+            SchemaKind::Type(Type::Integer(it)) => Some(match it.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(_)) => Some(TypeRef::F64),
+            SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(at)) => {
+                let inner = match &at.items {
+                    Some(items) => self.param_type(&format!("{pointer}/items"), boxed(items))?,
+                    None => {
+                        self.err(pointer, "array without `items`");
+                        return None;
+                    }
+                };
+                if matches!(inner, TypeRef::Vec(_)) {
+                    self.err(pointer, "unsupported: nested array parameter");
+                    return None;
+                }
+                Some(TypeRef::Vec(Box::new(inner)))
+            }
+            other => {
+                let what = kind_name(other);
+                self.err(pointer, format!("unsupported: parameter of kind {what}"));
+                None
+            }
+        }
+    }
+
+    fn response_kind(&mut self, here: &str, resp: &'a openapiv3::Response) -> Option<ResponseKind> {
+        if resp.content.is_empty() {
+            return Some(ResponseKind::None);
+        }
+        if resp.content.len() > 1 {
+            self.err(
+                &format!("{here}/content"),
+                "unsupported: more than one media type in a success response",
+            );
+            return None;
+        }
+        let (media, mt) = resp.content.first()?;
+        let mt_ptr = ptr(&format!("{here}/content"), media);
+        if is_json(media) {
+            return match &mt.schema {
+                Some(ReferenceOr::Reference { reference }) => self
+                    .resolve_schema_ref(&format!("{mt_ptr}/schema"), reference)
+                    .map(ResponseKind::Json),
+                None => Some(ResponseKind::None),
+                Some(ReferenceOr::Item(_)) => {
+                    self.err(
+                        &format!("{mt_ptr}/schema"),
+                        "unsupported: inline response schema (use a $ref to components/schemas)",
+                    );
+                    None
+                }
+            };
+        }
+        if media == "application/octet-stream" {
+            return Some(ResponseKind::Stream);
+        }
+        if media.starts_with("text/") {
+            return Some(ResponseKind::Bytes);
+        }
+        self.err(
+            &mt_ptr,
+            format!("unsupported: response media type `{media}`"),
+        );
+        None
+    }
+}
+
+fn location_key(p: &Parameter) -> u8 {
+    match p {
+        Parameter::Query { .. } => 0,
+        Parameter::Header { .. } => 1,
+        Parameter::Path { .. } => 2,
+        Parameter::Cookie { .. } => 3,
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let base = media.split(';').next().unwrap_or_default().trim();
+    base == "application/json" || base.ends_with("+json")
+}
+
+/// `{name}` placeholders of a path template, in order.
+pub fn placeholders(path: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.insert(after[..end].to_owned());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn is_secret(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => matches!(
+            st.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        ),
+        SchemaKind::Any(a) => a.format.as_deref() == Some("password"),
+        _ => false,
+    }
+}
+
+fn constraints(s: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(st)) => {
+            match (st.min_length, st.max_length) {
+                (Some(a), Some(b)) => out.push(format!("length {a} to {b}")),
+                (Some(a), None) => out.push(format!("length at least {a}")),
+                (None, Some(b)) => out.push(format!("length at most {b}")),
+                (None, None) => {}
+            }
+            if let Some(p) = &st.pattern {
+                out.push(format!("pattern `{p}`"));
+            }
+        }
+        SchemaKind::Type(Type::Integer(it)) => match (it.minimum, it.maximum) {
+            (Some(a), Some(b)) => out.push(format!("range {a} to {b}")),
+            (Some(a), None) => out.push(format!("minimum {a}")),
+            (None, Some(b)) => out.push(format!("maximum {b}")),
+            (None, None) => {}
+        },
+        SchemaKind::Type(Type::Array(at)) => match (at.min_items, at.max_items) {
+            (Some(a), Some(b)) => out.push(format!("{a} to {b} items")),
+            (Some(a), None) => out.push(format!("at least {a} items")),
+            (None, Some(b)) => out.push(format!("at most {b} items")),
+            (None, None) => {}
+        },
+        _ => {}
+    }
+    out
+}
+
+fn kind_name(k: &SchemaKind) -> &'static str {
+    match k {
+        SchemaKind::Type(Type::String(_)) => "string",
+        SchemaKind::Type(Type::Number(_)) => "number",
+        SchemaKind::Type(Type::Integer(_)) => "integer",
+        SchemaKind::Type(Type::Object(_)) => "object",
+        SchemaKind::Type(Type::Array(_)) => "array",
+        SchemaKind::Type(Type::Boolean(_)) => "boolean",
+        SchemaKind::OneOf { .. } => "oneOf",
+        SchemaKind::AllOf { .. } => "allOf",
+        SchemaKind::AnyOf { .. } => "anyOf",
+        SchemaKind::Not { .. } => "not",
+        SchemaKind::Any(_) => "free-form",
+    }
+}

@@ -1,0 +1,3 @@
+//! Workspace automation. The only task is `codegen`, see [`codegen`].
+
+pub mod codegen;
