@@ -133,6 +133,50 @@ impl OperationInput {
         self
     }
 
+    /// Serializes a required body; `None` is an `InvalidRequest` error naming the operation.
+    pub fn required_json_body<T: Serialize + ?Sized>(
+        &mut self,
+        body: Option<&T>,
+    ) -> Result<&mut Self> {
+        match body {
+            Some(b) => self.json_body(b),
+            None => Err(Error::invalid_request(format!(
+                "{} {}: missing required request body",
+                self.op.service, self.op.name
+            ))),
+        }
+    }
+
+    /// Adds a required query parameter; a missing value is an `InvalidRequest` error.
+    pub fn required_query<V: QueryValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&V>,
+    ) -> Result<&mut Self> {
+        match value {
+            Some(v) => Ok(self.query(name, v)),
+            None => Err(Error::invalid_request(format!(
+                "{} {}: missing required query parameter `{name}`",
+                self.op.service, self.op.name
+            ))),
+        }
+    }
+
+    /// Adds a required header parameter; a missing value is an `InvalidRequest` error.
+    pub fn required_header(
+        &mut self,
+        name: &'static str,
+        value: Option<&str>,
+    ) -> Result<&mut Self> {
+        match value {
+            Some(v) => Ok(self.header(name, Some(v))),
+            None => Err(Error::invalid_request(format!(
+                "{} {}: missing required header `{name}`",
+                self.op.service, self.op.name
+            ))),
+        }
+    }
+
     /// Serializes `body` as the JSON request body, in the official SDKs' byte layout.
     pub fn json_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<&mut Self> {
         self.body = crate::json::to_python_json(body).map_err(|e| {
@@ -202,6 +246,100 @@ pub trait ServiceClient: Sized {
     const SERVICE: &'static ServiceSpec;
     /// Wraps a configured core client.
     fn from_core(client: crate::Client) -> Self;
+}
+
+/// Defines an open string enum: known variants plus `Unknown(String)`, so values added by the
+/// service later never fail decoding. Generates `as_str`, `From<&str>`, `From<String>`,
+/// `Display`, string (de)serialization and [`QueryValue`].
+///
+/// ```
+/// huaweicloud_sdk_core::__codegen::open_enum! {
+///     /// Cache engine.
+///     pub enum Engine {
+///         /// `redis`
+///         Redis = "redis",
+///         /// `memcached`
+///         Memcached = "memcached",
+///     }
+/// }
+/// assert_eq!(Engine::from("redis"), Engine::Redis);
+/// assert_eq!(Engine::from("etcd").as_str(), "etcd");
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __open_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this SDK version does not know.
+            Unknown(::std::string::String),
+        }
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $value, )*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $value => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::__codegen::serde::Serialize for $name {
+            fn serialize<S: $crate::__codegen::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> $crate::__codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__codegen::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::__codegen::deserialize_open_enum(d).map(Self::from)
+            }
+        }
+        impl $crate::__codegen::QueryValue for $name {
+            fn push_pairs(&self, name: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+                out.push((name.to_owned(), self.as_str().to_owned()));
+            }
+        }
+    };
+}
+
+/// Reads an open enum's wire value. Lenient: numbers and booleans are taken as their text,
+/// since Huawei APIs sometimes send `1` where the documents say `"1"`.
+pub fn deserialize_open_enum<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<String, D::Error> {
+    match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string enum value, found {other}"
+        ))),
+    }
 }
 
 /// Implements `Debug` for a model, printing `** redacted **` for the listed fields.

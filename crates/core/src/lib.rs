@@ -26,6 +26,7 @@ pub mod retry;
 pub mod sign;
 pub mod transport;
 
+pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder, PreparedRequest, RawRequest, RequestOptions};
 pub use codegen::Method;
 pub use credentials::{Credentials, ProvideCredentials};
@@ -39,11 +40,13 @@ pub use retry::{Backoff, RetryPolicy};
 /// release, which is why generated crates pin this crate's exact version.
 #[doc(hidden)]
 pub mod __codegen {
+    pub use crate::__open_enum as open_enum;
     pub use crate::Method;
     pub use crate::codegen::{
         OperationInput, OperationSpec, QueryValue, RegionSpec, ServiceClient, ServiceSpec,
-        debug_redacted,
+        debug_redacted, deserialize_open_enum,
     };
+    pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;
 }
