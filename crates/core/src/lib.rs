@@ -24,6 +24,8 @@ pub mod region;
 pub mod response;
 pub mod retry;
 pub mod sign;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod transport;
 
 pub use bytes::Bytes;

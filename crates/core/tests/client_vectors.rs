@@ -47,7 +47,7 @@ async fn run_vector(
     let client = Client::builder(&TEST_SERVICE)
         .endpoint(call["endpoint"].as_str().unwrap())
         .credentials(creds)
-        .transport(LocalRedirect::new(&server.uri()))
+        .transport(LocalRedirect::new(&server.uri())?)
         .clock(Arc::new(FixedClock(vector_time())))
         .user_agent(match info["header_params"]["User-Agent"].as_str() {
             // A caller User-Agent is appended to the SDK's product token.
