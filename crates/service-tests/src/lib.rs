@@ -1,0 +1,1 @@
+//! End-to-end tests of the generated service crates live in `tests/`; this library is empty.
