@@ -23,24 +23,31 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let instance = arg("--instance").unwrap_or_else(|| "8d1a4c3e-6f2b-4e5a-9c7d-0b1e2f3a4d5c".into());
+    let instance =
+        arg("--instance").unwrap_or_else(|| "8d1a4c3e-6f2b-4e5a-9c7d-0b1e2f3a4d5c".into());
     let account = arg("--account").unwrap_or_else(|| "acct-0001".into());
 
     let (client, mock) = match arg("--region") {
         Some(region) => {
             // Real service: default credential chain, endpoint from the region table.
-            let client = huaweicloud_sdk_dcs::Client::builder().region(region).build()?;
+            let client = huaweicloud_sdk_dcs::Client::builder()
+                .region(region)
+                .build()?;
             (client, None)
         }
         None => {
             let mock = MockServer::start().await;
             Mock::given(method("PUT"))
-                .and(path_regex(r"^/v2/[^/]+/instances/[^/]+/accounts/[^/]+/password/reset$"))
+                .and(path_regex(
+                    r"^/v2/[^/]+/instances/[^/]+/accounts/[^/]+/password/reset$",
+                ))
                 .respond_with(
                     ResponseTemplate::new(200)
                         .insert_header("X-Request-Id", "mock-request-0001")
@@ -68,7 +75,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let old = std::env::var("DCS_OLD_PASSWORD").unwrap_or_else(|_| "Old-Example-Passw0rd".into());
     let new = std::env::var("DCS_NEW_PASSWORD").unwrap_or_else(|_| "New-Example-Passw0rd".into());
-    let body = AclAccountResetPasswordBody::builder().old_password(old).new_password(new).build();
+    let body = AclAccountResetPasswordBody::builder()
+        .old_password(old)
+        .new_password(new)
+        .build();
     println!("request body (passwords redacted): {body:?}");
 
     match client
@@ -80,9 +90,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
     {
         Ok(resp) => {
-            println!("HTTP {} (request id {})", resp.status(), resp.request_id().unwrap_or("-"));
+            println!(
+                "HTTP {} (request id {})",
+                resp.status(),
+                resp.request_id().unwrap_or("-")
+            );
             println!("message: {}", resp.message.as_deref().unwrap_or(""));
-            println!("attempts left before lockout: {}", resp.retry_times_left.as_deref().unwrap_or("?"));
+            println!(
+                "attempts left before lockout: {}",
+                resp.retry_times_left.as_deref().unwrap_or("?")
+            );
         }
         Err(err) => {
             eprintln!("reset failed: {err}");
@@ -92,10 +109,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(mock) = mock {
         for req in mock.received_requests().await.unwrap_or_default() {
-            let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let auth = req
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             // Print the signed header list, not the signature.
-            let signed = auth.split(", ").find(|p| p.starts_with("SignedHeaders=")).unwrap_or("");
-            println!("the mock received {} {} ({signed})", req.method, req.url.path());
+            let signed = auth
+                .split(", ")
+                .find(|p| p.starts_with("SignedHeaders="))
+                .unwrap_or("");
+            println!(
+                "the mock received {} {} ({signed})",
+                req.method,
+                req.url.path()
+            );
         }
     }
     Ok(())

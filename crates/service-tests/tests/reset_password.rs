@@ -19,11 +19,20 @@ const PYTHON_UA: &str = "huaweicloud-usdk-python/3.0; os/Linux#6.1.0-peer#x86_64
 
 fn vector(id: &str) -> Value {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
-    doc["cases"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone()
+    doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone()
 }
 
 /// A client builder configured like the official SDK was when it recorded `case`.
-fn configured<C: huaweicloud_sdk_core::ServiceClient>(case: &Value, server: &MockServer) -> ClientBuilder<C> {
+fn configured<C: huaweicloud_sdk_core::ServiceClient>(
+    case: &Value,
+    server: &MockServer,
+) -> ClientBuilder<C> {
     let i = &case["inputs"];
     let creds = Credentials::new(i["ak"].as_str().unwrap(), i["sk"].as_str().unwrap())
         .unwrap()
@@ -67,7 +76,11 @@ async fn assert_identical_to_official(server: &MockServer, case: &Value) {
     assert_eq!(pq, out["wire_path_and_query"].as_str().unwrap(), "{id}");
     for h in out["headers"].as_array().unwrap() {
         let (name, value) = (h[0].as_str().unwrap(), h[1].as_str().unwrap());
-        assert_eq!(req.headers.get(name).and_then(|v| v.to_str().ok()), Some(value), "{id}: header {name}");
+        assert_eq!(
+            req.headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{id}: header {name}"
+        );
     }
     let body = out["body_sent"]["body"].as_str().unwrap_or("");
     assert_eq!(String::from_utf8_lossy(&req.body), body, "{id}: body");
@@ -79,12 +92,19 @@ async fn dcs_reset_acl_account_pass_word() {
     let case = vector("op-dcs-reset-acl-account-password");
     let documented = r#"{"code":"1","lock_time":"0","lock_time_left":"0","message":"Reset DCSInstance password success.","retry_times_left":"5"}"#;
     let server = server_answering(200, documented).await;
-    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server).build().unwrap();
+    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+        .build()
+        .unwrap();
     let out = client
         .reset_acl_account_pass_word()
         .instance_id("3c1f1c6e-5b2a-4d7e-9f00-0123456789ab")
         .account_id("acct-0001")
-        .body(AclAccountResetPasswordBody::builder().old_password("Old@Pass#2025").new_password("New@Pass#2026").build())
+        .body(
+            AclAccountResetPasswordBody::builder()
+                .old_password("Old@Pass#2025")
+                .new_password("New@Pass#2026")
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -92,7 +112,10 @@ async fn dcs_reset_acl_account_pass_word() {
     assert_eq!(out.status(), 200);
     assert_eq!(out.request_id(), Some("req-0001"));
     assert_eq!(out.code.as_deref(), Some("1"));
-    assert_eq!(out.message.as_deref(), Some("Reset DCSInstance password success."));
+    assert_eq!(
+        out.message.as_deref(),
+        Some("Reset DCSInstance password success.")
+    );
     assert_eq!(out.retry_times_left.as_deref(), Some("5"));
     assert_eq!(out.lock_time.as_deref(), Some("0"));
     assert_eq!(out.lock_time_left.as_deref(), Some("0"));
@@ -103,14 +126,23 @@ async fn dcs_reset_decodes_every_documented_error_status_and_never_retries() {
     use huaweicloud_sdk_dcs::models::AclAccountResetPasswordBody;
     let case = vector("op-dcs-reset-acl-account-password");
     for status in [400u16, 401, 403, 404, 500] {
-        let body = format!(r#"{{"error_code":"DCS.{status}1","error_msg":"failure {status}","error_ext_msg":null}}"#);
+        let body = format!(
+            r#"{{"error_code":"DCS.{status}1","error_msg":"failure {status}","error_ext_msg":null}}"#
+        );
         let server = server_answering(status, &body).await;
-        let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server).build().unwrap();
+        let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+            .build()
+            .unwrap();
         let err = client
             .reset_acl_account_pass_word()
             .instance_id("i")
             .account_id("a")
-            .body(AclAccountResetPasswordBody::builder().old_password("o").new_password("n").build())
+            .body(
+                AclAccountResetPasswordBody::builder()
+                    .old_password("o")
+                    .new_password("n")
+                    .build(),
+            )
             .send()
             .await
             .unwrap_err();
@@ -123,17 +155,28 @@ async fn dcs_reset_decodes_every_documented_error_status_and_never_retries() {
     }
     // 503 would be retried for an idempotent PUT; the spec marks this one non-idempotent.
     let server = server_answering(503, "").await;
-    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server).build().unwrap();
+    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+        .build()
+        .unwrap();
     let err = client
         .reset_acl_account_pass_word()
         .instance_id("i")
         .account_id("a")
-        .body(AclAccountResetPasswordBody::builder().old_password("o").new_password("n").build())
+        .body(
+            AclAccountResetPasswordBody::builder()
+                .old_password("o")
+                .new_password("n")
+                .build(),
+        )
         .send()
         .await
         .unwrap_err();
     assert_eq!((err.status(), err.error_code()), (Some(503), Some("503")));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "not retried");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "not retried"
+    );
 }
 
 #[tokio::test]
@@ -142,20 +185,36 @@ async fn kafka_reset_user_passwrod_and_its_alias() {
     let case = vector("op-kafka-reset-user-passwrod");
     for use_alias in [false, true] {
         let server = server_answering(204, "").await;
-        let client = configured::<huaweicloud_sdk_kafka::Client>(&case, &server).build().unwrap();
-        let builder = if use_alias { client.reset_user_password() } else { client.reset_user_passwrod() };
+        let client = configured::<huaweicloud_sdk_kafka::Client>(&case, &server)
+            .build()
+            .unwrap();
+        let builder = if use_alias {
+            client.reset_user_password()
+        } else {
+            client.reset_user_passwrod()
+        };
         let out = builder
             .instance_id("3c1f1c6e-5b2a-4d7e-9f00-0123456789ab")
             .user_name("peer-user")
-            .body(ResetUserPasswordReq::builder().new_password("New@Pass#2026").build())
+            .body(
+                ResetUserPasswordReq::builder()
+                    .new_password("New@Pass#2026")
+                    .build(),
+            )
             .send()
             .await
             .unwrap();
         assert_identical_to_official(&server, &case).await;
         assert_eq!((out.status(), out.request_id()), (204, Some("req-0001")));
     }
-    let server = server_answering(400, r#"{"error_code":"DMS.10240017","error_msg":"Invalid password."}"#).await;
-    let client = configured::<huaweicloud_sdk_kafka::Client>(&case, &server).build().unwrap();
+    let server = server_answering(
+        400,
+        r#"{"error_code":"DMS.10240017","error_msg":"Invalid password."}"#,
+    )
+    .await;
+    let client = configured::<huaweicloud_sdk_kafka::Client>(&case, &server)
+        .build()
+        .unwrap();
     let err = client
         .reset_user_passwrod()
         .instance_id("i")
@@ -164,7 +223,10 @@ async fn kafka_reset_user_passwrod_and_its_alias() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!((err.error_code(), err.request_id()), (Some("DMS.10240017"), Some("req-0001")));
+    assert_eq!(
+        (err.error_code(), err.request_id()),
+        (Some("DMS.10240017"), Some("req-0001"))
+    );
 }
 
 #[tokio::test]
@@ -172,11 +234,17 @@ async fn rabbitmq_reset_password() {
     use huaweicloud_sdk_rabbitmq::models::ResetPasswordReq;
     let case = vector("op-rabbitmq-reset-password");
     let server = server_answering(204, "").await;
-    let client = configured::<huaweicloud_sdk_rabbitmq::Client>(&case, &server).build().unwrap();
+    let client = configured::<huaweicloud_sdk_rabbitmq::Client>(&case, &server)
+        .build()
+        .unwrap();
     let out = client
         .reset_password()
         .instance_id("3c1f1c6e-5b2a-4d7e-9f00-0123456789ab")
-        .body(ResetPasswordReq::builder().new_password("New@Pass#2026").build())
+        .body(
+            ResetPasswordReq::builder()
+                .new_password("New@Pass#2026")
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -184,7 +252,9 @@ async fn rabbitmq_reset_password() {
     assert_eq!(out.status(), 204);
     // POST is not idempotent: a 503 is not retried.
     let server = server_answering(503, "Service Unavailable").await;
-    let client = configured::<huaweicloud_sdk_rabbitmq::Client>(&case, &server).build().unwrap();
+    let client = configured::<huaweicloud_sdk_rabbitmq::Client>(&case, &server)
+        .build()
+        .unwrap();
     let err = client
         .reset_password()
         .instance_id("i")
@@ -192,7 +262,10 @@ async fn rabbitmq_reset_password() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!((err.status(), err.error_msg()), (Some(503), Some("Service Unavailable")));
+    assert_eq!(
+        (err.status(), err.error_msg()),
+        (Some(503), Some("Service Unavailable"))
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -201,16 +274,25 @@ async fn codeartsartifact_reset_user_password() {
     let case = vector("op-codeartsartifact-reset-user-password");
     let documented = r#"{"result":{"password":"generated-secret-value"},"status":"success","trace_id":"143006-1700618253925-55"}"#;
     let server = server_answering(200, documented).await;
-    let client = configured::<huaweicloud_sdk_codeartsartifact::Client>(&case, &server).build().unwrap();
+    let client = configured::<huaweicloud_sdk_codeartsartifact::Client>(&case, &server)
+        .build()
+        .unwrap();
     let out = client.reset_user_password().send().await.unwrap();
     assert_identical_to_official(&server, &case).await;
     assert_eq!(out.status.as_deref(), Some("success"));
     assert_eq!(out.trace_id.as_deref(), Some("143006-1700618253925-55"));
-    assert_eq!(out.result.as_ref().unwrap()["password"], "generated-secret-value");
+    assert_eq!(
+        out.result.as_ref().unwrap()["password"],
+        "generated-secret-value"
+    );
     for status in [400u16, 401, 403, 500] {
-        let body = format!(r#"{{"status":"error","trace_id":"t-{status}","error_code":"CA.{status}","error_msg":"no {status}"}}"#);
+        let body = format!(
+            r#"{{"status":"error","trace_id":"t-{status}","error_code":"CA.{status}","error_msg":"no {status}"}}"#
+        );
         let server = server_answering(status, &body).await;
-        let client = configured::<huaweicloud_sdk_codeartsartifact::Client>(&case, &server).build().unwrap();
+        let client = configured::<huaweicloud_sdk_codeartsartifact::Client>(&case, &server)
+            .build()
+            .unwrap();
         let err = client.reset_user_password().send().await.unwrap_err();
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.error_code(), Some(format!("CA.{status}").as_str()));
@@ -223,10 +305,21 @@ async fn codeartsartifact_reset_user_password() {
 async fn missing_path_parameters_and_bodies_fail_before_any_io() {
     let case = vector("op-dcs-reset-acl-account-password");
     let server = server_answering(200, "{}").await;
-    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server).build().unwrap();
-    let err = client.reset_acl_account_pass_word().instance_id("i").account_id("a").send().await.unwrap_err();
+    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+        .build()
+        .unwrap();
+    let err = client
+        .reset_acl_account_pass_word()
+        .instance_id("i")
+        .account_id("a")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(err.to_string(), "invalid request: DCS ResetAclAccountPassWord: missing required request body");
+    assert_eq!(
+        err.to_string(),
+        "invalid request: DCS ResetAclAccountPassWord: missing required request body"
+    );
     let err = client
         .reset_acl_account_pass_word()
         .instance_id("i")
@@ -234,7 +327,10 @@ async fn missing_path_parameters_and_bodies_fail_before_any_io() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "invalid request: DCS ResetAclAccountPassWord: missing required path parameter `account_id`");
+    assert_eq!(
+        err.to_string(),
+        "invalid request: DCS ResetAclAccountPassWord: missing required path parameter `account_id`"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -248,10 +344,20 @@ fn password_models_redact_secrets_in_debug() {
         format!("{dcs:?}"),
         "AclAccountResetPasswordBody { old_password: ** redacted **, new_password: ** redacted ** }"
     );
-    let kafka = huaweicloud_sdk_kafka::models::ResetUserPasswordReq::builder().new_password("New@Pass#2026").build();
-    assert_eq!(format!("{kafka:?}"), "ResetUserPasswordReq { new_password: ** redacted ** }");
-    let rabbit = huaweicloud_sdk_rabbitmq::models::ResetPasswordReq::builder().new_password("New@Pass#2026").build();
-    assert_eq!(format!("{rabbit:?}"), "ResetPasswordReq { new_password: ** redacted ** }");
+    let kafka = huaweicloud_sdk_kafka::models::ResetUserPasswordReq::builder()
+        .new_password("New@Pass#2026")
+        .build();
+    assert_eq!(
+        format!("{kafka:?}"),
+        "ResetUserPasswordReq { new_password: ** redacted ** }"
+    );
+    let rabbit = huaweicloud_sdk_rabbitmq::models::ResetPasswordReq::builder()
+        .new_password("New@Pass#2026")
+        .build();
+    assert_eq!(
+        format!("{rabbit:?}"),
+        "ResetPasswordReq { new_password: ** redacted ** }"
+    );
 }
 
 #[test]
@@ -268,6 +374,8 @@ fn clients_builders_and_futures_are_send_and_sync() {
     send(&builder);
     let fut = builder.send();
     send(&fut);
-    let kafka = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build();
+    let kafka = huaweicloud_sdk_kafka::Client::builder()
+        .region("cn-north-4")
+        .build();
     assert!(kafka.is_ok(), "the static region table resolves");
 }
