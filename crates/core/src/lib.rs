@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod env;
 pub mod error;
 mod json;
+pub mod lenient;
 pub mod region;
 pub mod response;
 pub mod retry;
@@ -48,6 +49,8 @@ pub mod __codegen {
         OperationInput, OperationSpec, QueryValue, RegionSpec, ServiceClient, ServiceSpec,
         debug_redacted, deserialize_open_enum,
     };
+    /// Lenient scalar decoding used by generated models; see the module docs.
+    pub use crate::lenient;
     pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;
