@@ -1,3 +1,4 @@
-//! Workspace automation. The only task is `codegen`, see [`codegen`].
+//! Workspace automation: `codegen` (see [`codegen`]) and `import` (see [`import`]).
 
 pub mod codegen;
+pub mod import;

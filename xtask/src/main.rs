@@ -4,15 +4,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
+       cargo xtask import [--check] [--introspection <file.json>]
 
   codegen          regenerate crates/<service>/ from specs/<service>/v*.yaml
-  codegen --check  write nothing; fail if any generated file is stale or missing";
+  codegen --check  write nothing; fail if any generated file is stale or missing
+  import           write specs/<service>/v2.yaml from the official Python SDK
+                   (venv in target/import-venv), specs/facts/ and the override files
+  import --check   write no spec; fail naming every spec that would change
+  import --introspection <file.json>
+                   use this introspect.py output instead of running Python";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut check = false;
     let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut task = None;
+    let mut import_opts = xtask::import::Options::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -22,6 +29,12 @@ fn main() -> ExitCode {
                 Some(dir) => root = PathBuf::from(dir),
                 None => return usage_error("--root needs a directory"),
             },
+            "--introspection" => match it.next() {
+                Some(file) => import_opts.introspection = Some(PathBuf::from(file)),
+                None => return usage_error("--introspection needs a file"),
+            },
+            // Hidden, for local testing only: fill missing summaries with "TODO".
+            "--allow-missing-summaries" => import_opts.allow_missing_summaries = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -38,6 +51,16 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("import") => {
+            import_opts.check = check;
+            match xtask::import::run(&root, &import_opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("import failed: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(other) => usage_error(&format!("unknown task `{other}`")),
         None => usage_error("no task given"),
     }

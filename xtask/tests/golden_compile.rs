@@ -31,12 +31,85 @@ macro_rules! golden {
     };
 }
 
+golden!(bodies, "bodies");
 golden!(collections, "collections");
 golden!(enums, "enums");
 golden!(keywords, "keywords");
 golden!(no_content_aliases, "no_content_aliases");
 golden!(params, "params");
-golden!(stream, "stream", ByteStream);
+golden!(stream, "stream", ByteStream, Bytes);
+golden!(types, "types");
+
+use std::sync::{Arc, Mutex};
+
+use huaweicloud_sdk_core::transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
+};
+
+/// Records every request and answers each with the same status and body.
+#[derive(Debug)]
+struct Recorder {
+    requests: Mutex<Vec<HttpRequest>>,
+    status: u16,
+    body: &'static str,
+}
+
+impl Transport for Recorder {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
+        self.requests.lock().unwrap().push(request);
+        let response = HttpResponse::from_bytes(
+            self.status,
+            Default::default(),
+            huaweicloud_sdk_core::Bytes::from_static(self.body.as_bytes()),
+        );
+        Box::pin(async move { Ok(response) })
+    }
+}
+
+/// A client whose requests are recorded instead of sent.
+fn recording<C: huaweicloud_sdk_core::ServiceClient>(
+    status: u16,
+    body: &'static str,
+) -> (C, Arc<Recorder>) {
+    let recorder = Arc::new(Recorder {
+        requests: Mutex::new(Vec::new()),
+        status,
+        body,
+    });
+    let client = huaweicloud_sdk_core::ClientBuilder::<C>::new()
+        .endpoint("https://golden.example.com")
+        .credentials(
+            huaweicloud_sdk_core::Credentials::new("ak", "sk")
+                .unwrap()
+                .with_project_id("p")
+                .with_domain_id("d"),
+        )
+        .transport(recorder.clone())
+        .build()
+        .unwrap();
+    (client, recorder)
+}
+
+impl Recorder {
+    fn last(&self) -> HttpRequest {
+        self.requests
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a request was sent")
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.last()
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
 
 fn client<C: huaweicloud_sdk_core::ServiceClient>() -> C {
     huaweicloud_sdk_core::ClientBuilder::<C>::new()
@@ -93,6 +166,12 @@ fn open_enums_round_trip() {
         Engine::Unknown("valkey".into())
     );
     assert_eq!(FlavorMode::from("ha").as_str(), "ha");
+    assert_eq!(Engine::from(String::from("redis")).to_string(), "redis");
+    // Lenient: numbers and booleans are read as their text.
+    assert_eq!(
+        serde_json::from_str::<Engine>("1").unwrap(),
+        Engine::Unknown("1".into())
+    );
     let f: enums::models::Flavor =
         serde_json::from_str(r#"{"engine":"x","mode":"cluster","new_field":1}"#).unwrap();
     assert_eq!(f.mode, Some(FlavorMode::Cluster));
@@ -114,10 +193,206 @@ async fn missing_required_inputs_are_errors_not_panics() {
     let c: params::Client = client();
     let err = c.list_topics().instance_id("i").send().await.unwrap_err();
     assert_eq!(err.kind(), huaweicloud_sdk_core::ErrorKind::InvalidRequest);
+    assert!(
+        err.to_string()
+            .contains("PARAMS ListTopics: missing required query parameter `limit`"),
+        "{err}"
+    );
+    let err = c.list_topics().limit(1).send().await.unwrap_err();
+    assert!(
+        err.to_string().contains("query parameter `engine`"),
+        "{err}"
+    );
+    let err = c
+        .list_topics()
+        .limit(1)
+        .engine("redis")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("header `X-Request-Token`"),
+        "{err}"
+    );
+    let c: enums::Client = client();
+    let err = c.create_flavor().send().await.unwrap_err();
+    assert_eq!(err.kind(), huaweicloud_sdk_core::ErrorKind::InvalidRequest);
+    assert!(
+        err.to_string()
+            .contains("ENUMS CreateFlavor: missing required request body"),
+        "{err}"
+    );
+    let c: bodies::Client = client();
+    let err = c.batch_create_tags().send().await.unwrap_err();
+    assert!(
+        err.to_string().contains("missing required request body"),
+        "{err}"
+    );
     let c: keywords::Client = client();
     let _ = c.update_configuration(); // optional body: no error at build time
     let c: no_content_aliases::Client = client();
     let _ = (c.delete_usre(), c.delete_user(), c.remove_user());
     let c: stream::Client = client();
     let _ = (c.download_file(), c.show_checksum(), c.refresh_files());
+}
+
+#[tokio::test]
+async fn typed_query_header_and_path_parameters_reach_the_wire() {
+    use params::models::{Engine, ListTopicsStatus};
+    let (c, rec) = recording::<params::Client>(200, r#"{"topics":["t"],"total":1}"#);
+    let out = c
+        .list_topics()
+        .instance_id("i-1")
+        .limit(10)
+        .engine(Engine::Redis)
+        .status(ListTopicsStatus::Running)
+        .engines(vec![Engine::Memcached, Engine::from("valkey")])
+        .ids(vec![1, 2])
+        .weights(vec![0.5])
+        .flags(vec![true, false])
+        .level(2)
+        .x_language("en-us")
+        .x_request_token("tok")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.output().topics, Some(vec!["t".to_owned()]));
+    let url = rec.last().url;
+    assert!(
+        url.starts_with("https://golden.example.com/v1/p/instances/i-1/topics?"),
+        "{url}"
+    );
+    for pair in [
+        "limit=10",
+        "engine=redis",
+        "status=RUNNING",
+        "engines=memcached",
+        "engines=valkey",
+        "ids=1",
+        "ids=2",
+        "weights=0.5",
+        "flags=true",
+        "flags=false",
+        "level=2",
+    ] {
+        assert!(
+            url.split(['?', '&']).any(|p| p == pair),
+            "{pair} missing in {url}"
+        );
+    }
+    assert_eq!(rec.header("X-Language").as_deref(), Some("en-us"));
+    assert_eq!(rec.header("X-Request-Token").as_deref(), Some("tok"));
+
+    // A declared `project_id` wins over the credentials'; scalar path and header values.
+    let (c, rec) = recording::<params::Client>(204, "");
+    c.show_partition()
+        .project_id("codearts-project")
+        .topic("t")
+        .partition(3)
+        .x_page_size(50)
+        .x_dry_run(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        rec.last().url,
+        "https://golden.example.com/v1/codearts-project/topics/t/partitions/3"
+    );
+    assert_eq!(rec.header("X-Page-Size").as_deref(), Some("50"));
+    assert_eq!(rec.header("X-Dry-Run").as_deref(), Some("true"));
+    let err = c
+        .show_partition()
+        .topic("t")
+        .partition(3)
+        .x_page_size(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("missing required path parameter `project_id`"),
+        "{err}"
+    );
+
+    // No placeholder, no parameters, no body.
+    let (c, rec) = recording::<params::Client>(200, r#"{"total":3}"#);
+    let out = c.list_versions().send().await.unwrap();
+    assert_eq!(out.output().total, Some(3));
+    assert_eq!(rec.last().url, "https://golden.example.com/v1/versions");
+    assert!(rec.last().body.is_empty());
+}
+
+#[tokio::test]
+async fn list_map_and_free_form_bodies_round_trip() {
+    use bodies::models::Tag;
+    let (c, rec) = recording::<bodies::Client>(200, r#"[{"key":"a","value":"1"},{"key":"b"}]"#);
+    let tags = c
+        .batch_create_tags()
+        .body(vec![Tag::builder().key("env").value("prod").build()])
+        .send()
+        .await
+        .unwrap()
+        .into_output();
+    assert_eq!(tags.len(), 2);
+    assert_eq!(tags[1].key.as_deref(), Some("b"));
+    let sent = rec.last();
+    assert_eq!(&sent.body[..], br#"[{"key": "env", "value": "prod"}]"#);
+    assert_eq!(
+        rec.header("Content-Type").as_deref(),
+        Some("application/json")
+    );
+
+    let (c, rec) = recording::<bodies::Client>(200, r#"{"r1":{"key":"k"}}"#);
+    let labels = std::collections::BTreeMap::from([("a".to_owned(), "b".to_owned())]);
+    let out = c
+        .update_labels()
+        .body(labels)
+        .send()
+        .await
+        .unwrap()
+        .into_output();
+    assert_eq!(out["r1"].key.as_deref(), Some("k"));
+    assert_eq!(&rec.last().body[..], br#"{"a": "b"}"#);
+    // Optional body left out: nothing is sent.
+    let _ = c.update_labels().send().await.unwrap();
+    assert!(rec.last().body.is_empty());
+
+    let (c, rec) = recording::<bodies::Client>(200, r#"{"any":[1,"x",null]}"#);
+    let out = c
+        .put_metadata()
+        .body(serde_json::json!({"k": [1, 2]}))
+        .send()
+        .await
+        .unwrap()
+        .into_output();
+    assert_eq!(out["any"][1], "x");
+    assert_eq!(
+        rec.header("Content-Type").as_deref(),
+        Some("application/json;charset=UTF-8")
+    );
+}
+
+#[tokio::test]
+async fn text_responses_are_bytes() {
+    let (c, rec) = recording::<stream::Client>(200, "abc123\n");
+    let out = c.show_checksum().file_id("f").send().await.unwrap();
+    let bytes: &stream::Bytes = out.output();
+    assert_eq!(&bytes[..], b"abc123\n");
+    assert_eq!(
+        rec.last().url,
+        "https://golden.example.com/v1/d/files/f/checksum"
+    );
+}
+
+#[test]
+fn types_decode() {
+    let json = r#"{"count32":1,"count64":9007199254740993,"count":3,"ratio_float":0.1,"ratio_double":2.5,"level":2,"priority":20,"factor":0.5,"matrix":[[1,2],[3]],"tag_groups":[[{"key":"k"}],[]],"tags_by_key":{"a":{"value":"v"}},"values_by_key":{"x":[1.5]},"anything":[1],"empty_schema":"s","untyped_object":{"a":1},"open_object":{"b":true}}"#;
+    let s: types::models::Sample = serde_json::from_str(json).unwrap();
+    assert_eq!(s.count64, Some(9_007_199_254_740_993));
+    assert_eq!(s.matrix, Some(vec![vec![1, 2], vec![3]]));
+    assert_eq!(
+        s.tag_groups.as_ref().unwrap()[0][0].key.as_deref(),
+        Some("k")
+    );
+    assert_eq!(serde_json::to_string(&s).unwrap(), json);
 }

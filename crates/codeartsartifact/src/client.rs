@@ -21,14 +21,1063 @@ impl Client {
     pub fn core(&self) -> &huaweicloud_sdk_core::Client {
         &self.inner
     }
+    /// Delete several repositories from the trash permanently.
+    ///
+    /// `DELETE /cloudartifact/v5/trashes` (operation `BatchDeleteTrashes`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchDeleteTrashes::body) (optional): a list of
+    ///   [`TrashArtifactModelForDelete`](super::models::TrashArtifactModelForDelete).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`BatchDeleteTrashesResponse`](super::models::BatchDeleteTrashesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_trashes()
+    ///     .body(
+    ///         vec![
+    ///             huaweicloud_sdk_codeartsartifact::models::TrashArtifactModelForDelete::builder()
+    ///                 .id("...")
+    ///                 .format("...")
+    ///                 .uri("...")
+    ///                 .status("...")
+    ///                 .build()
+    ///         ]
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_trashes(&self) -> super::operations::BatchDeleteTrashes {
+        super::operations::BatchDeleteTrashes::new(self.inner.clone())
+    }
+    /// Restore several repositories from the trash at once.
+    ///
+    /// `PUT /cloudartifact/v5/trashes` (operation `BatchRestoreRepo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchRestoreRepo::body) (optional): a list of
+    ///   [`IdeTrashArtifactModel`](super::models::IdeTrashArtifactModel).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`BatchRestoreRepoResponse`](super::models::BatchRestoreRepoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_restore_repo()
+    ///     .body(
+    ///         vec![
+    ///             huaweicloud_sdk_codeartsartifact::models::IdeTrashArtifactModel::builder()
+    ///                 .build()
+    ///         ]
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_restore_repo(&self) -> super::operations::BatchRestoreRepo {
+        super::operations::BatchRestoreRepo::new(self.inner.clone())
+    }
+    /// Create a non-Maven artifact repository, such as npm or PyPI.
+    ///
+    /// `POST /cloudartifact/v5/artifact/` (operation `CreateArtifactory`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateArtifactory::body) (optional):
+    ///   [`CreateNotMavenRepoDo`](super::models::CreateNotMavenRepoDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateArtifactoryResponse`](super::models::CreateArtifactoryResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_artifactory()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::CreateNotMavenRepoDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_artifactory(&self) -> super::operations::CreateArtifactory {
+        super::operations::CreateArtifactory::new(self.inner.clone())
+    }
+    /// Follow or unfollow an artifact component.
+    ///
+    /// `POST /cloudartifact/v5/attention` (operation `CreateAttention`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateAttention::body) (optional):
+    ///   [`AttentionDo`](super::models::AttentionDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateAttentionResponse`](super::models::CreateAttentionResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_attention()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::AttentionDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_attention(&self) -> super::operations::CreateAttention {
+        super::operations::CreateAttention::new(self.inner.clone())
+    }
+    /// Create a Docker image repository.
+    ///
+    /// `POST /cloudartifact/v5/repositories` (operation `CreateDockerRepositories`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateDockerRepositories::body) (optional):
+    ///   [`CreateDockerRepositoryDo`](super::models::CreateDockerRepositoryDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateDockerRepositoriesResponse`](super::models::CreateDockerRepositoriesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_docker_repositories()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::CreateDockerRepositoryDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_docker_repositories(
+        &self,
+    ) -> super::operations::CreateDockerRepositories {
+        super::operations::CreateDockerRepositories::new(self.inner.clone())
+    }
+    /// Create a Maven artifact repository.
+    ///
+    /// `POST /cloudartifact/v5/maven/repositories` (operation `CreateMavenRepo`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateMavenRepo::body) (optional):
+    ///   [`IdeRepositoryDo`](super::models::IdeRepositoryDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateMavenRepoResponse`](super::models::CreateMavenRepoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_maven_repo()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::IdeRepositoryDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_maven_repo(&self) -> super::operations::CreateMavenRepo {
+        super::operations::CreateMavenRepo::new(self.inner.clone())
+    }
+    /// Associate artifact repositories with a project.
+    ///
+    /// `POST /cloudartifact/v5/maven/project/repository` (operation `CreateProjectRelatedRepository`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateProjectRelatedRepository::body) (optional):
+    ///   [`IdePrivilageProjectInfo`](super::models::IdePrivilageProjectInfo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateProjectRelatedRepositoryResponse`](super::models::CreateProjectRelatedRepositoryResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_project_related_repository()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::IdePrivilageProjectInfo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_project_related_repository(
+        &self,
+    ) -> super::operations::CreateProjectRelatedRepository {
+        super::operations::CreateProjectRelatedRepository::new(self.inner.clone())
+    }
+    /// Delete a file from a non-Maven artifact repository.
+    ///
+    /// `DELETE /cloudartifact/v5/file` (operation `DeleteArtifactFile`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::DeleteArtifactFile::body) (optional):
+    ///   [`PathMap`](super::models::PathMap).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteArtifactFileResponse`](super::models::DeleteArtifactFileResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_artifact_file()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::PathMap::builder()
+    ///             .path("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_artifact_file(&self) -> super::operations::DeleteArtifactFile {
+        super::operations::DeleteArtifactFile::new(self.inner.clone())
+    }
+    /// Delete release repository files or folders permanently by their IDs.
+    ///
+    /// `DELETE /devreposerver/v5/files/compeletion` (operation `DeleteCompletelyUpdateFileState`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::DeleteCompletelyUpdateFileState::body) (optional): a list of
+    ///   `String`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`DeleteCompletelyUpdateFileStateResponse`](super::models::DeleteCompletelyUpdateFileStateResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_completely_update_file_state()
+    ///     .body(vec!["...".to_owned()])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_completely_update_file_state(
+        &self,
+    ) -> super::operations::DeleteCompletelyUpdateFileState {
+        super::operations::DeleteCompletelyUpdateFileState::new(self.inner.clone())
+    }
+    /// Move an artifact repository to the trash.
+    ///
+    /// `DELETE /cloudartifact/v5/repositories` (operation `DeleteRepository`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::DeleteRepository::body) (optional):
+    ///   [`IdeRepoRevisionModel`](super::models::IdeRepoRevisionModel).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteRepositoryResponse`](super::models::DeleteRepositoryResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_repository()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::IdeRepoRevisionModel::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_repository(&self) -> super::operations::DeleteRepository {
+        super::operations::DeleteRepository::new(self.inner.clone())
+    }
+    /// List the repositories of a project without counting their artifacts.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/repositories` (operation `ListAllRepositories`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ListAllRepositories::tenant_id) (path, required):
+    /// - [`project_id`](super::operations::ListAllRepositories::project_id) (path, required):
+    /// - [`group_id`](super::operations::ListAllRepositories::group_id) (query, optional):
+    /// - [`page_no`](super::operations::ListAllRepositories::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListAllRepositories::page_size) (query, optional):
+    /// - [`sort`](super::operations::ListAllRepositories::sort) (query, optional):
+    /// - [`qname`](super::operations::ListAllRepositories::qname) (query, optional):
+    /// - [`r#type`](super::operations::ListAllRepositories::type) (query, optional):
+    /// - [`format`](super::operations::ListAllRepositories::format) (query, optional):
+    /// - [`format_list`](super::operations::ListAllRepositories::format_list) (query, optional):
+    /// - [`is_recycle_bin`](super::operations::ListAllRepositories::is_recycle_bin) (query,
+    ///   optional):
+    /// - [`is_need_paging`](super::operations::ListAllRepositories::is_need_paging) (query,
+    ///   optional):
+    /// - [`in_project`](super::operations::ListAllRepositories::in_project) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAllRepositoriesResponse`](super::models::ListAllRepositoriesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_all_repositories()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_all_repositories(&self) -> super::operations::ListAllRepositories {
+        super::operations::ListAllRepositories::new(self.inner.clone())
+    }
+    /// Show details of the files stored in a repository.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-detail` (operation `ListArtifactoryComponent`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ListArtifactoryComponent::tenant_id) (path, required):
+    /// - [`project_id`](super::operations::ListArtifactoryComponent::project_id) (path, required):
+    /// - [`repo_name`](super::operations::ListArtifactoryComponent::repo_name) (path, required):
+    /// - [`path`](super::operations::ListArtifactoryComponent::path) (query, required):
+    /// - [`format`](super::operations::ListArtifactoryComponent::format) (query, required):
+    /// - [`instance_id`](super::operations::ListArtifactoryComponent::instance_id) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListArtifactoryComponentResponse`](super::models::ListArtifactoryComponentResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_artifactory_component()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .repo_name("...")
+    ///     .path("...")
+    ///     .format("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_artifactory_component(
+        &self,
+    ) -> super::operations::ListArtifactoryComponent {
+        super::operations::ListArtifactoryComponent::new(self.inner.clone())
+    }
+    /// Show the storage usage trend of a project's repositories.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/storageinfo/statistic` (operation `ListArtifactoryStorageStatistic`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ListArtifactoryStorageStatistic::tenant_id) (path,
+    ///   required):
+    /// - [`project_id`](super::operations::ListArtifactoryStorageStatistic::project_id) (path,
+    ///   required):
+    /// - [`repo`](super::operations::ListArtifactoryStorageStatistic::repo) (query, optional):
+    /// - [`start_time`](super::operations::ListArtifactoryStorageStatistic::start_time) (query,
+    ///   optional):
+    /// - [`end_time`](super::operations::ListArtifactoryStorageStatistic::end_time) (query,
+    ///   optional):
+    /// - [`instance_id`](super::operations::ListArtifactoryStorageStatistic::instance_id) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListArtifactoryStorageStatisticResponse`](super::models::ListArtifactoryStorageStatisticResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_artifactory_storage_statistic()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_artifactory_storage_statistic(
+        &self,
+    ) -> super::operations::ListArtifactoryStorageStatistic {
+        super::operations::ListArtifactoryStorageStatistic::new(self.inner.clone())
+    }
+    /// List the artifact components the current user follows.
+    ///
+    /// `GET /cloudartifact/v5/attention/artifacts` (operation `ListAttentions`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`page_no`](super::operations::ListAttentions::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListAttentions::page_size) (query, optional):
+    /// - [`project_id`](super::operations::ListAttentions::project_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAttentionsResponse`](super::models::ListAttentionsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_attentions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_attentions(&self) -> super::operations::ListAttentions {
+        super::operations::ListAttentions::new(self.inner.clone())
+    }
+    /// Show the tenant's storage capacity notification settings.
+    ///
+    /// `GET /devreposerver/v5/capacity-notice/settings` (operation `ListCapacityMessageSetting`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListCapacityMessageSettingResponse`](super::models::ListCapacityMessageSettingResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_capacity_message_setting()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_capacity_message_setting(
+        &self,
+    ) -> super::operations::ListCapacityMessageSetting {
+        super::operations::ListCapacityMessageSetting::new(self.inner.clone())
+    }
+    /// List the proxy repositories contained in a virtual repository.
+    ///
+    /// `GET /cloudartifact/v5/repositories/proxy` (operation `ListChildProxyRepositoriesList`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`repo_id`](super::operations::ListChildProxyRepositoriesList::repo_id) (query, required):
+    /// - [`r#type`](super::operations::ListChildProxyRepositoriesList::type) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListChildProxyRepositoriesListResponse`](super::models::ListChildProxyRepositoriesListResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_child_proxy_repositories_list()
+    ///     .repo_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_child_proxy_repositories_list(
+        &self,
+    ) -> super::operations::ListChildProxyRepositoriesList {
+        super::operations::ListChildProxyRepositoriesList::new(self.inner.clone())
+    }
+    /// List the tenant-level IP whitelist for artifact repository access.
+    ///
+    /// `GET /cloudartifact/v5/domain/ipconfig` (operation `ListDomainIpConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`page_no`](super::operations::ListDomainIpConfig::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListDomainIpConfig::page_size) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListDomainIpConfigResponse`](super::models::ListDomainIpConfigResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_domain_ip_config()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_domain_ip_config(&self) -> super::operations::ListDomainIpConfig {
+        super::operations::ListDomainIpConfig::new(self.inner.clone())
+    }
+    /// List build archive packages page by page, with download details.
+    ///
+    /// `GET /devreposerver/v5/files/archives` (operation `ListFileBuildArchives`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`parent_id`](super::operations::ListFileBuildArchives::parent_id) (query, optional):
+    /// - [`build_id`](super::operations::ListFileBuildArchives::build_id) (query, optional):
+    /// - [`build_no`](super::operations::ListFileBuildArchives::build_no) (query, optional):
+    /// - [`page_no`](super::operations::ListFileBuildArchives::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListFileBuildArchives::page_size) (query, optional):
+    /// - [`repo_branch`](super::operations::ListFileBuildArchives::repo_branch) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListFileBuildArchivesResponse`](super::models::ListFileBuildArchivesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_file_build_archives()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_file_build_archives(&self) -> super::operations::ListFileBuildArchives {
+        super::operations::ListFileBuildArchives::new(self.inner.clone())
+    }
+    /// List release repository projects or files page by page, with filters.
+    ///
+    /// `POST /devreposerver/v5/files/list` (operation `ListFiles`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::ListFiles::body) (optional):
+    ///   [`RepoFileQueryDtov5`](super::models::RepoFileQueryDtov5).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListFilesResponse`](super::models::ListFilesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_files()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::RepoFileQueryDtov5::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_files(&self) -> super::operations::ListFiles {
+        super::operations::ListFiles::new(self.inner.clone())
+    }
+    /// List the latest version of every file in a project.
+    ///
+    /// `GET /devreposerver/v5/{project_id}/files/version` (operation `ListLatestVersionFiles`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ListLatestVersionFiles::project_id) (path, required):
+    /// - [`name`](super::operations::ListLatestVersionFiles::name) (query, optional):
+    /// - [`sort_by`](super::operations::ListLatestVersionFiles::sort_by) (query, optional):
+    /// - [`sort_dir`](super::operations::ListLatestVersionFiles::sort_dir) (query, optional):
+    /// - [`offset`](super::operations::ListLatestVersionFiles::offset) (query, optional):
+    /// - [`limit`](super::operations::ListLatestVersionFiles::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListLatestVersionFilesResponse`](super::models::ListLatestVersionFilesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_latest_version_files()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_latest_version_files(
+        &self,
+    ) -> super::operations::ListLatestVersionFiles {
+        super::operations::ListLatestVersionFiles::new(self.inner.clone())
+    }
+    /// List Maven repositories, optionally filtered by project or repository ID.
+    ///
+    /// `GET /cloudartifact/v5/maven/list` (operation `ListMavenList`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ListMavenList::project_id) (query, optional):
+    /// - [`default_value`](super::operations::ListMavenList::default_value) (query, optional):
+    /// - [`policy`](super::operations::ListMavenList::policy) (query, optional):
+    /// - [`repo_ids`](super::operations::ListMavenList::repo_ids) (query, optional):
+    /// - [`access`](super::operations::ListMavenList::access) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMavenListResponse`](super::models::ListMavenListResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_maven_list()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_maven_list(&self) -> super::operations::ListMavenList {
+        super::operations::ListMavenList::new(self.inner.clone())
+    }
+    /// List the users of private repositories page by page.
+    ///
+    /// `GET /cloudartifact/v5/repositories/users` (operation `ListMavenUser`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`user_name`](super::operations::ListMavenUser::user_name) (query, optional):
+    /// - [`page_no`](super::operations::ListMavenUser::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListMavenUser::page_size) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMavenUserResponse`](super::models::ListMavenUserResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_maven_user()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_maven_user(&self) -> super::operations::ListMavenUser {
+        super::operations::ListMavenUser::new(self.inner.clone())
+    }
+    /// List the network proxy sources used to fetch public artifacts.
+    ///
+    /// `GET /cloudartifact/v5/tree/net/proxy` (operation `ListNetProxy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListNetProxyResponse`](super::models::ListNetProxyResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_net_proxy()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_net_proxy(&self) -> super::operations::ListNetProxy {
+        super::operations::ListNetProxy::new(self.inner.clone())
+    }
+    /// Show the permission settings of each role in a project.
+    ///
+    /// `GET /devreposerver/v5/project-role/permissions` (operation `ListProjectRolePermissions`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ListProjectRolePermissions::project_id) (query,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListProjectRolePermissionsResponse`](super::models::ListProjectRolePermissionsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_project_role_permissions()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_project_role_permissions(
+        &self,
+    ) -> super::operations::ListProjectRolePermissions {
+        super::operations::ListProjectRolePermissions::new(self.inner.clone())
+    }
+    /// List the users of a project and their roles.
+    ///
+    /// `GET /cloudartifact/v5/projects/{project_id}/users` (operation `ListProjectUsers`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ListProjectUsers::project_id) (path, required):
+    /// - [`repo_id`](super::operations::ListProjectUsers::repo_id) (query, required):
+    /// - [`scene`](super::operations::ListProjectUsers::scene) (query, optional):
+    /// - [`page_no`](super::operations::ListProjectUsers::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListProjectUsers::page_size) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListProjectUsersResponse`](super::models::ListProjectUsersResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_project_users()
+    ///     .project_id("...")
+    ///     .repo_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_project_users(&self) -> super::operations::ListProjectUsers {
+        super::operations::ListProjectUsers::new(self.inner.clone())
+    }
+    /// List artifact security scan tasks and their findings.
+    ///
+    /// `GET /cloudartifact/v5/sec-guard/task/list` (operation `ListSecGuardList`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`date`](super::operations::ListSecGuardList::date) (query, optional):
+    /// - [`page_no`](super::operations::ListSecGuardList::page_no) (query, optional):
+    /// - [`page_size`](super::operations::ListSecGuardList::page_size) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListSecGuardListResponse`](super::models::ListSecGuardListResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_sec_guard_list()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_sec_guard_list(&self) -> super::operations::ListSecGuardList {
+        super::operations::ListSecGuardList::new(self.inner.clone())
+    }
+    /// Show the current user's roles and permissions in a project.
+    ///
+    /// `GET /v5/user/{project_id}/privileges` (operation `ListUserPrivileges`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ListUserPrivileges::project_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListUserPrivilegesResponse`](super::models::ListUserPrivilegesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_user_privileges()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_user_privileges(&self) -> super::operations::ListUserPrivileges {
+        super::operations::ListUserPrivileges::new(self.inner.clone())
+    }
+    /// Edit the settings of an artifact repository.
+    ///
+    /// `PUT /cloudartifact/v5/repositories/tab/{tab_id}` (operation `ModifyRepository`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tab_id`](super::operations::ModifyRepository::tab_id) (path, required):
+    /// - [`body`](super::operations::ModifyRepository::body) (optional):
+    ///   [`IdeRepositoryPair`](super::models::IdeRepositoryPair).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyRepositoryResponse`](super::models::ModifyRepositoryResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_repository()
+    ///     .tab_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::IdeRepositoryPair::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_repository(&self) -> super::operations::ModifyRepository {
+        super::operations::ModifyRepository::new(self.inner.clone())
+    }
     /// Issue a fresh Maven repository password for the calling user.
     ///
     /// Resets the password that the authenticated user presents to CodeArts Artifact private Maven
     /// repositories, for example from a settings.xml file. The request has no parameters and no
     /// body, but it is still sent with the Content-Type application/json, as the official SDKs do.
     /// Each call produces a new password, so the operation is not idempotent (the default for
-    /// POST). The shape of the result field in the response is defined by the service; treat it as
-    /// sensitive because it may carry credential data.
+    /// POST). The result field of the response carries the new credential data, so it is redacted
+    /// in debug output.
     ///
     /// `POST /cloudartifact/v5/maven/users/me` (operation `ResetUserPassword`)
     ///
@@ -42,8 +1091,8 @@ impl Client {
     ///
     /// # Responses
     ///
-    /// - `200`: [`StandarSuccessResponseV5`](super::models::StandarSuccessResponseV5). The password
-    ///   was reset.
+    /// - `200`: [`ResetUserPasswordResponse`](super::models::ResetUserPasswordResponse). The
+    ///   password was reset.
     /// - `400` ([`StandarErrorResponseV5`](super::models::StandarErrorResponseV5)): an
     ///   [`Error`](huaweicloud_sdk_core::Error) of kind `Service`. The request was rejected as
     ///   invalid.
@@ -71,5 +1120,1102 @@ impl Client {
     /// ```
     pub fn reset_user_password(&self) -> super::operations::ResetUserPassword {
         super::operations::ResetUserPassword::new(self.inner.clone())
+    }
+    /// Search artifacts across repositories with combined criteria.
+    ///
+    /// `POST /cloudartifact/v5/tree/repos/artifacts` (operation `SearchArtifacts`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::SearchArtifacts::body) (optional):
+    ///   [`IdeRepoSearchDo`](super::models::IdeRepoSearchDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`SearchArtifactsResponse`](super::models::SearchArtifactsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .search_artifacts()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::IdeRepoSearchDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_artifacts(&self) -> super::operations::SearchArtifacts {
+        super::operations::SearchArtifacts::new(self.inner.clone())
+    }
+    /// Find artifact files that match a given checksum.
+    ///
+    /// `GET /cloudartifact/v5/search/checksum` (operation `SearchByChecksum`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`checksum`](super::operations::SearchByChecksum::checksum) (query, required):
+    /// - [`page_no`](super::operations::SearchByChecksum::page_no) (query, optional):
+    /// - [`page_size`](super::operations::SearchByChecksum::page_size) (query, optional):
+    /// - [`format`](super::operations::SearchByChecksum::format) (query, optional):
+    /// - [`in_project`](super::operations::SearchByChecksum::in_project) (query, optional):
+    /// - [`project_id`](super::operations::SearchByChecksum::project_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`SearchByChecksumResponse`](super::models::SearchByChecksumResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .search_by_checksum()
+    ///     .checksum("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_by_checksum(&self) -> super::operations::SearchByChecksum {
+        super::operations::SearchByChecksum::new(self.inner.clone())
+    }
+    /// Show the audit log of a repository or one of its files.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{module}/{repo}/audit` (operation `ShowAudit`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ShowAudit::tenant_id) (path, required):
+    /// - [`project_id`](super::operations::ShowAudit::project_id) (path, required):
+    /// - [`module`](super::operations::ShowAudit::module) (path, required):
+    /// - [`repo`](super::operations::ShowAudit::repo) (path, required):
+    /// - [`user_id`](super::operations::ShowAudit::user_id) (query, optional):
+    /// - [`instance_id`](super::operations::ShowAudit::instance_id) (query, optional):
+    /// - [`page_num`](super::operations::ShowAudit::page_num) (query, optional):
+    /// - [`page_size`](super::operations::ShowAudit::page_size) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowAuditResponse`](super::models::ShowAuditResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_audit()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .module("...")
+    ///     .repo("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_audit(&self) -> super::operations::ShowAudit {
+        super::operations::ShowAudit::new(self.inner.clone())
+    }
+    /// Show the automatic file deletion rules of a project.
+    ///
+    /// `GET /devreposerver/v5/release/{project_id}/auto-deletion/settings` (operation `ShowAutoDeleteJobSettings`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowAutoDeleteJobSettings::project_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowAutoDeleteJobSettingsResponse`](super::models::ShowAutoDeleteJobSettingsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_auto_delete_job_settings()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_auto_delete_job_settings(
+        &self,
+    ) -> super::operations::ShowAutoDeleteJobSettings {
+        super::operations::ShowAutoDeleteJobSettings::new(self.inner.clone())
+    }
+    /// Show the tenant's release repository storage usage and limits.
+    ///
+    /// `GET /devreposerver/v5/storage` (operation `ShowDomainReleaseRepoStorage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowDomainReleaseRepoStorageResponse`](super::models::ShowDomainReleaseRepoStorageResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_domain_release_repo_storage()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_domain_release_repo_storage(
+        &self,
+    ) -> super::operations::ShowDomainReleaseRepoStorage {
+        super::operations::ShowDomainReleaseRepoStorage::new(self.inner.clone())
+    }
+    /// Show the details of a release repository file by ID.
+    ///
+    /// `GET /devreposerver/v5/files/{id}/info` (operation `ShowFileDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`id`](super::operations::ShowFileDetail::id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowFileDetailResponse`](super::models::ShowFileDetailResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_file_detail()
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_file_detail(&self) -> super::operations::ShowFileDetail {
+        super::operations::ShowFileDetail::new(self.inner.clone())
+    }
+    /// Show the details of a release repository file by path.
+    ///
+    /// `GET /devreposerver/v5/files/info` (operation `ShowFileDetailByFullName`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`file_name`](super::operations::ShowFileDetailByFullName::file_name) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowFileDetailByFullNameResponse`](super::models::ShowFileDetailByFullNameResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_file_detail_by_full_name()
+    ///     .file_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_file_detail_by_full_name(
+        &self,
+    ) -> super::operations::ShowFileDetailByFullName {
+        super::operations::ShowFileDetailByFullName::new(self.inner.clone())
+    }
+    /// Show the folder tree of an artifact repository.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-tree` (operation `ShowFileTree`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ShowFileTree::tenant_id) (path, required):
+    /// - [`project_id`](super::operations::ShowFileTree::project_id) (path, required):
+    /// - [`repo_name`](super::operations::ShowFileTree::repo_name) (path, required):
+    /// - [`path`](super::operations::ShowFileTree::path) (query, required):
+    /// - [`instance_id`](super::operations::ShowFileTree::instance_id) (query, optional):
+    /// - [`is_recycle_bin`](super::operations::ShowFileTree::is_recycle_bin) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowFileTreeResponse`](super::models::ShowFileTreeResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_file_tree()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .repo_name("...")
+    ///     .path("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_file_tree(&self) -> super::operations::ShowFileTree {
+        super::operations::ShowFileTree::new(self.inner.clone())
+    }
+    /// Count the files in a project, based on their latest versions.
+    ///
+    /// `GET /devreposerver/v5/{project_id}/files/version/count` (operation `ShowLatestVersionFilesCount`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowLatestVersionFilesCount::project_id) (path,
+    ///   required):
+    /// - [`name`](super::operations::ShowLatestVersionFilesCount::name) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowLatestVersionFilesCountResponse`](super::models::ShowLatestVersionFilesCountResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_latest_version_files_count()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_latest_version_files_count(
+        &self,
+    ) -> super::operations::ShowLatestVersionFilesCount {
+        super::operations::ShowLatestVersionFilesCount::new(self.inner.clone())
+    }
+    /// Show the tenant's Maven repositories and their access credentials.
+    ///
+    /// `GET /cloudartifact/v5/maven/info` (operation `ShowMavenInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowMavenInfo::project_id) (query, optional):
+    /// - [`policy`](super::operations::ShowMavenInfo::policy) (query, optional):
+    /// - [`access`](super::operations::ShowMavenInfo::access) (query, optional):
+    /// - [`default_value`](super::operations::ShowMavenInfo::default_value) (query, optional):
+    /// - [`ids`](super::operations::ShowMavenInfo::ids) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMavenInfoResponse`](super::models::ShowMavenInfoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_maven_info()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_maven_info(&self) -> super::operations::ShowMavenInfo {
+        super::operations::ShowMavenInfo::new(self.inner.clone())
+    }
+    /// Show the combined permissions of a user holding several roles.
+    ///
+    /// `GET /devreposerver/v5/user/permissions` (operation `ShowMultiRolesUserPermissions`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowMultiRolesUserPermissions::project_id) (query,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowMultiRolesUserPermissionsResponse`](super::models::ShowMultiRolesUserPermissionsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_multi_roles_user_permissions()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_multi_roles_user_permissions(
+        &self,
+    ) -> super::operations::ShowMultiRolesUserPermissions {
+        super::operations::ShowMultiRolesUserPermissions::new(self.inner.clone())
+    }
+    /// Check whether the central open source repository is enabled.
+    ///
+    /// `GET /cloudartifact/v5/opensource/enabled` (operation `ShowOpenSourceEnabled`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowOpenSourceEnabledResponse`](super::models::ShowOpenSourceEnabledResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_open_source_enabled()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_open_source_enabled(&self) -> super::operations::ShowOpenSourceEnabled {
+        super::operations::ShowOpenSourceEnabled::new(self.inner.clone())
+    }
+    /// Show the current user's plan with total and used storage.
+    ///
+    /// `GET /devreposerver/v5/data/package` (operation `ShowPackageDataDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowPackageDataDetail::project_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowPackageDataDetailResponse`](super::models::ShowPackageDataDetailResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_package_data_detail()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_package_data_detail(&self) -> super::operations::ShowPackageDataDetail {
+        super::operations::ShowPackageDataDetail::new(self.inner.clone())
+    }
+    /// Show the status and add-on packages of the current user's plan.
+    ///
+    /// `GET /devreposerver/v5/data/package/info` (operation `ShowPackageInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowPackageInfo::project_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowPackageInfoResponse`](super::models::ShowPackageInfoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_package_info()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_package_info(&self) -> super::operations::ShowPackageInfo {
+        super::operations::ShowPackageInfo::new(self.inner.clone())
+    }
+    /// List the repositories associated with a project.
+    ///
+    /// `GET /cloudartifact/v5/maven/repository/list` (operation `ShowProjectList`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowProjectList::project_id) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowProjectListResponse`](super::models::ShowProjectListResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_project_list()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_project_list(&self) -> super::operations::ShowProjectList {
+        super::operations::ShowProjectList::new(self.inner.clone())
+    }
+    /// List projects together with their associated Maven repositories.
+    ///
+    /// `GET /v5/maven/project/repository` (operation `ShowProjectRelatedRepository`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`search_name`](super::operations::ShowProjectRelatedRepository::search_name) (query,
+    ///   optional):
+    /// - [`offset`](super::operations::ShowProjectRelatedRepository::offset) (query, optional):
+    /// - [`limit`](super::operations::ShowProjectRelatedRepository::limit) (query, optional):
+    /// - [`repo_id`](super::operations::ShowProjectRelatedRepository::repo_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowProjectRelatedRepositoryResponse`](super::models::ShowProjectRelatedRepositoryResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_project_related_repository()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_project_related_repository(
+        &self,
+    ) -> super::operations::ShowProjectRelatedRepository {
+        super::operations::ShowProjectRelatedRepository::new(self.inner.clone())
+    }
+    /// List the file versions in a project's release repository.
+    ///
+    /// `GET /v2/{project_id}/release/files` (operation `ShowProjectReleaseFiles`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowProjectReleaseFiles::project_id) (path, required):
+    /// - [`file_name`](super::operations::ShowProjectReleaseFiles::file_name) (query, required):
+    /// - [`limit`](super::operations::ShowProjectReleaseFiles::limit) (query, optional):
+    /// - [`offset`](super::operations::ShowProjectReleaseFiles::offset) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowProjectReleaseFilesResponse`](super::models::ShowProjectReleaseFilesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_project_release_files()
+    ///     .project_id("...")
+    ///     .file_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_project_release_files(
+        &self,
+    ) -> super::operations::ShowProjectReleaseFiles {
+        super::operations::ShowProjectReleaseFiles::new(self.inner.clone())
+    }
+    /// Show the artifact storage used by a project and its file count.
+    ///
+    /// `GET /devreposerver/v5/{project_id}/storage` (operation `ShowProjectStorageInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowProjectStorageInfo::project_id) (path, required):
+    /// - [`parent_id`](super::operations::ShowProjectStorageInfo::parent_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowProjectStorageInfoResponse`](super::models::ShowProjectStorageInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_project_storage_info()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_project_storage_info(
+        &self,
+    ) -> super::operations::ShowProjectStorageInfo {
+        super::operations::ShowProjectStorageInfo::new(self.inner.clone())
+    }
+    /// Count the release versions of a project, optionally filtered by name.
+    ///
+    /// `GET /v5/{project_id}/versions/count` (operation `ShowProjectVersionsCount`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowProjectVersionsCount::project_id) (path, required):
+    /// - [`build_version`](super::operations::ShowProjectVersionsCount::build_version) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowProjectVersionsCountResponse`](super::models::ShowProjectVersionsCountResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_project_versions_count()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_project_versions_count(
+        &self,
+    ) -> super::operations::ShowProjectVersionsCount {
+        super::operations::ShowProjectVersionsCount::new(self.inner.clone())
+    }
+    /// List file version information in a project's release repository.
+    ///
+    /// `GET /devreposerver/v2/release/{project_id}/files` (operation `ShowReleaseProjectFiles`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowReleaseProjectFiles::project_id) (path, required):
+    /// - [`file_name`](super::operations::ShowReleaseProjectFiles::file_name) (query, required):
+    /// - [`limit`](super::operations::ShowReleaseProjectFiles::limit) (query, optional):
+    /// - [`offset`](super::operations::ShowReleaseProjectFiles::offset) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowReleaseProjectFilesResponse`](super::models::ShowReleaseProjectFilesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_release_project_files()
+    ///     .project_id("...")
+    ///     .file_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_release_project_files(
+        &self,
+    ) -> super::operations::ShowReleaseProjectFiles {
+        super::operations::ShowReleaseProjectFiles::new(self.inner.clone())
+    }
+    /// Show the credentials of the tenant's private dependency repositories.
+    ///
+    /// `GET /cloudartifact/v5/repositories/user/info` (operation `ShowRepoUserInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRepoUserInfoResponse`](super::models::ShowRepoUserInfoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_repo_user_info()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_repo_user_info(&self) -> super::operations::ShowRepoUserInfo {
+        super::operations::ShowRepoUserInfo::new(self.inner.clone())
+    }
+    /// Show a repository's details, including its artifact count.
+    ///
+    /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_id}/repositories` (operation `ShowRepository`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`tenant_id`](super::operations::ShowRepository::tenant_id) (path, required):
+    /// - [`project_id`](super::operations::ShowRepository::project_id) (path, required):
+    /// - [`repo_id`](super::operations::ShowRepository::repo_id) (path, required):
+    /// - [`region`](super::operations::ShowRepository::region) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRepositoryResponse`](super::models::ShowRepositoryResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_repository()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .repo_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_repository(&self) -> super::operations::ShowRepository {
+        super::operations::ShowRepository::new(self.inner.clone())
+    }
+    /// Show the basic information of an artifact repository by ID.
+    ///
+    /// `GET /cloudartifact/v5/repositories/{repo_id}` (operation `ShowRepositoryInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`repo_id`](super::operations::ShowRepositoryInfo::repo_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRepositoryInfoResponse`](super::models::ShowRepositoryInfoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_repository_info()
+    ///     .repo_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_repository_info(&self) -> super::operations::ShowRepositoryInfo {
+        super::operations::ShowRepositoryInfo::new(self.inner.clone())
+    }
+    /// Show the permissions each role has on a repository.
+    ///
+    /// `GET /cloudartifact/v5/repositories/{project_id}/{repo_id}/privileges` (operation `ShowRepositoryRolesPrivilege`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowRepositoryRolesPrivilege::project_id) (path,
+    ///   required):
+    /// - [`repo_id`](super::operations::ShowRepositoryRolesPrivilege::repo_id) (path, required):
+    /// - [`x_language`](super::operations::ShowRepositoryRolesPrivilege::x_language) (header,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowRepositoryRolesPrivilegeResponse`](super::models::ShowRepositoryRolesPrivilegeResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_repository_roles_privilege()
+    ///     .project_id("...")
+    ///     .repo_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_repository_roles_privilege(
+        &self,
+    ) -> super::operations::ShowRepositoryRolesPrivilege {
+        super::operations::ShowRepositoryRolesPrivilege::new(self.inner.clone())
+    }
+    /// Show the storage usage of artifact repositories.
+    ///
+    /// `GET /cloudartifact/v5/storage` (operation `ShowStorage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`format_list`](super::operations::ShowStorage::format_list) (query, optional):
+    /// - [`in_project`](super::operations::ShowStorage::in_project) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowStorageResponse`](super::models::ShowStorageResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_storage()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_storage(&self) -> super::operations::ShowStorage {
+        super::operations::ShowStorage::new(self.inner.clone())
+    }
+    /// Show the permissions of the current user in a project.
+    ///
+    /// `GET /cloudartifact/v3/user/{project_id}/privileges` (operation `ShowUserPrivileges`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowUserPrivileges::project_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowUserPrivilegesResponse`](super::models::ShowUserPrivilegesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_user_privileges()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_user_privileges(&self) -> super::operations::ShowUserPrivileges {
+        super::operations::ShowUserPrivileges::new(self.inner.clone())
+    }
+    /// Get a credential for downloading artifacts as an IDC user.
+    ///
+    /// `GET /cloudartifact/v5/ticket` (operation `ShowUserTicket`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowUserTicketResponse`](super::models::ShowUserTicketResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_user_ticket()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_user_ticket(&self) -> super::operations::ShowUserTicket {
+        super::operations::ShowUserTicket::new(self.inner.clone())
+    }
+    /// List the release versions of a project page by page.
+    ///
+    /// `GET /v5/{project_id}/versions` (operation `ShowVersionList`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`project_id`](super::operations::ShowVersionList::project_id) (path, required):
+    /// - [`build_version`](super::operations::ShowVersionList::build_version) (query, optional):
+    /// - [`offset`](super::operations::ShowVersionList::offset) (query, optional):
+    /// - [`limit`](super::operations::ShowVersionList::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowVersionListResponse`](super::models::ShowVersionListResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_version_list()
+    ///     .project_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_version_list(&self) -> super::operations::ShowVersionList {
+        super::operations::ShowVersionList::new(self.inner.clone())
+    }
+    /// Edit the settings of a non-Maven artifact repository.
+    ///
+    /// `PUT /cloudartifact/v5/artifact/` (operation `UpdateArtifactory`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::UpdateArtifactory::body) (optional):
+    ///   [`UpdateNotMavenRepoDo`](super::models::UpdateNotMavenRepoDo).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateArtifactoryResponse`](super::models::UpdateArtifactoryResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_artifactory()
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::UpdateNotMavenRepoDo::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_artifactory(&self) -> super::operations::UpdateArtifactory {
+        super::operations::UpdateArtifactory::new(self.inner.clone())
+    }
+    /// Change the repository permissions granted to a role.
+    ///
+    /// `PUT /cloudartifact/v5/repositories/{role_id}/privileges` (operation `UpdateRepoRolesPrivilege`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`role_id`](super::operations::UpdateRepoRolesPrivilege::role_id) (path, required):
+    /// - [`body`](super::operations::UpdateRepoRolesPrivilege::body) (optional):
+    ///   [`RolePrivilegeV5`](super::models::RolePrivilegeV5).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateRepoRolesPrivilegeResponse`](super::models::UpdateRepoRolesPrivilegeResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
+    /// let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_repo_roles_privilege()
+    ///     .role_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_codeartsartifact::models::RolePrivilegeV5::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_repo_roles_privilege(
+        &self,
+    ) -> super::operations::UpdateRepoRolesPrivilege {
+        super::operations::UpdateRepoRolesPrivilege::new(self.inner.clone())
     }
 }

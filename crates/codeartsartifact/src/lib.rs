@@ -4,15 +4,130 @@
 //! API of Huawei Cloud CodeArts Artifact, the hosted artifact and package repository service
 //! (Maven, npm and other formats). The version v2 names the SDK module that groups these
 //! operations, following the official SDKs; individual operations keep the URL prefix the
-//! service assigns to them, such as /cloudartifact/v5. This file holds the subset of the API
-//! that the Rust SDK generates code for and grows one operation at a time.
+//! service assigns to them, such as /cloudartifact/v5.
 //!
 //! Generated from `specs/codeartsartifact/v2.yaml` by `cargo xtask codegen`. Signing, credentials, regions, retries and errors come from [`huaweicloud_sdk_core`]; start with [`Client::builder`].
 //!
 //! # Operations
 //!
+//! - [`Client::batch_delete_trashes`](crate::Client::batch_delete_trashes): Delete several
+//!   repositories from the trash permanently.
+//! - [`Client::batch_restore_repo`](crate::Client::batch_restore_repo): Restore several
+//!   repositories from the trash at once.
+//! - [`Client::create_artifactory`](crate::Client::create_artifactory): Create a non-Maven
+//!   artifact repository, such as npm or PyPI.
+//! - [`Client::create_attention`](crate::Client::create_attention): Follow or unfollow an
+//!   artifact component.
+//! - [`Client::create_docker_repositories`](crate::Client::create_docker_repositories): Create
+//!   a Docker image repository.
+//! - [`Client::create_maven_repo`](crate::Client::create_maven_repo): Create a Maven artifact
+//!   repository.
+//! - [`Client::create_project_related_repository`](crate::Client::create_project_related_repository):
+//!   Associate artifact repositories with a project.
+//! - [`Client::delete_artifact_file`](crate::Client::delete_artifact_file): Delete a file from
+//!   a non-Maven artifact repository.
+//! - [`Client::delete_completely_update_file_state`](crate::Client::delete_completely_update_file_state):
+//!   Delete release repository files or folders permanently by their IDs.
+//! - [`Client::delete_repository`](crate::Client::delete_repository): Move an artifact
+//!   repository to the trash.
+//! - [`Client::list_all_repositories`](crate::Client::list_all_repositories): List the
+//!   repositories of a project without counting their artifacts.
+//! - [`Client::list_artifactory_component`](crate::Client::list_artifactory_component): Show
+//!   details of the files stored in a repository.
+//! - [`Client::list_artifactory_storage_statistic`](crate::Client::list_artifactory_storage_statistic):
+//!   Show the storage usage trend of a project's repositories.
+//! - [`Client::list_attentions`](crate::Client::list_attentions): List the artifact components
+//!   the current user follows.
+//! - [`Client::list_capacity_message_setting`](crate::Client::list_capacity_message_setting):
+//!   Show the tenant's storage capacity notification settings.
+//! - [`Client::list_child_proxy_repositories_list`](crate::Client::list_child_proxy_repositories_list):
+//!   List the proxy repositories contained in a virtual repository.
+//! - [`Client::list_domain_ip_config`](crate::Client::list_domain_ip_config): List the
+//!   tenant-level IP whitelist for artifact repository access.
+//! - [`Client::list_file_build_archives`](crate::Client::list_file_build_archives): List build
+//!   archive packages page by page, with download details.
+//! - [`Client::list_files`](crate::Client::list_files): List release repository projects or
+//!   files page by page, with filters.
+//! - [`Client::list_latest_version_files`](crate::Client::list_latest_version_files): List the
+//!   latest version of every file in a project.
+//! - [`Client::list_maven_list`](crate::Client::list_maven_list): List Maven repositories,
+//!   optionally filtered by project or repository ID.
+//! - [`Client::list_maven_user`](crate::Client::list_maven_user): List the users of private
+//!   repositories page by page.
+//! - [`Client::list_net_proxy`](crate::Client::list_net_proxy): List the network proxy sources
+//!   used to fetch public artifacts.
+//! - [`Client::list_project_role_permissions`](crate::Client::list_project_role_permissions):
+//!   Show the permission settings of each role in a project.
+//! - [`Client::list_project_users`](crate::Client::list_project_users): List the users of a
+//!   project and their roles.
+//! - [`Client::list_sec_guard_list`](crate::Client::list_sec_guard_list): List artifact
+//!   security scan tasks and their findings.
+//! - [`Client::list_user_privileges`](crate::Client::list_user_privileges): Show the current
+//!   user's roles and permissions in a project.
+//! - [`Client::modify_repository`](crate::Client::modify_repository): Edit the settings of an
+//!   artifact repository.
 //! - [`Client::reset_user_password`](crate::Client::reset_user_password): Issue a fresh Maven
 //!   repository password for the calling user.
+//! - [`Client::search_artifacts`](crate::Client::search_artifacts): Search artifacts across
+//!   repositories with combined criteria.
+//! - [`Client::search_by_checksum`](crate::Client::search_by_checksum): Find artifact files
+//!   that match a given checksum.
+//! - [`Client::show_audit`](crate::Client::show_audit): Show the audit log of a repository or
+//!   one of its files.
+//! - [`Client::show_auto_delete_job_settings`](crate::Client::show_auto_delete_job_settings):
+//!   Show the automatic file deletion rules of a project.
+//! - [`Client::show_domain_release_repo_storage`](crate::Client::show_domain_release_repo_storage):
+//!   Show the tenant's release repository storage usage and limits.
+//! - [`Client::show_file_detail`](crate::Client::show_file_detail): Show the details of a
+//!   release repository file by ID.
+//! - [`Client::show_file_detail_by_full_name`](crate::Client::show_file_detail_by_full_name):
+//!   Show the details of a release repository file by path.
+//! - [`Client::show_file_tree`](crate::Client::show_file_tree): Show the folder tree of an
+//!   artifact repository.
+//! - [`Client::show_latest_version_files_count`](crate::Client::show_latest_version_files_count):
+//!   Count the files in a project, based on their latest versions.
+//! - [`Client::show_maven_info`](crate::Client::show_maven_info): Show the tenant's Maven
+//!   repositories and their access credentials.
+//! - [`Client::show_multi_roles_user_permissions`](crate::Client::show_multi_roles_user_permissions):
+//!   Show the combined permissions of a user holding several roles.
+//! - [`Client::show_open_source_enabled`](crate::Client::show_open_source_enabled): Check
+//!   whether the central open source repository is enabled.
+//! - [`Client::show_package_data_detail`](crate::Client::show_package_data_detail): Show the
+//!   current user's plan with total and used storage.
+//! - [`Client::show_package_info`](crate::Client::show_package_info): Show the status and
+//!   add-on packages of the current user's plan.
+//! - [`Client::show_project_list`](crate::Client::show_project_list): List the repositories
+//!   associated with a project.
+//! - [`Client::show_project_related_repository`](crate::Client::show_project_related_repository):
+//!   List projects together with their associated Maven repositories.
+//! - [`Client::show_project_release_files`](crate::Client::show_project_release_files): List
+//!   the file versions in a project's release repository.
+//! - [`Client::show_project_storage_info`](crate::Client::show_project_storage_info): Show the
+//!   artifact storage used by a project and its file count.
+//! - [`Client::show_project_versions_count`](crate::Client::show_project_versions_count): Count
+//!   the release versions of a project, optionally filtered by name.
+//! - [`Client::show_release_project_files`](crate::Client::show_release_project_files): List
+//!   file version information in a project's release repository.
+//! - [`Client::show_repo_user_info`](crate::Client::show_repo_user_info): Show the credentials
+//!   of the tenant's private dependency repositories.
+//! - [`Client::show_repository`](crate::Client::show_repository): Show a repository's details,
+//!   including its artifact count.
+//! - [`Client::show_repository_info`](crate::Client::show_repository_info): Show the basic
+//!   information of an artifact repository by ID.
+//! - [`Client::show_repository_roles_privilege`](crate::Client::show_repository_roles_privilege):
+//!   Show the permissions each role has on a repository.
+//! - [`Client::show_storage`](crate::Client::show_storage): Show the storage usage of artifact
+//!   repositories.
+//! - [`Client::show_user_privileges`](crate::Client::show_user_privileges): Show the
+//!   permissions of the current user in a project.
+//! - [`Client::show_user_ticket`](crate::Client::show_user_ticket): Get a credential for
+//!   downloading artifacts as an IDC user.
+//! - [`Client::show_version_list`](crate::Client::show_version_list): List the release versions
+//!   of a project page by page.
+//! - [`Client::update_artifactory`](crate::Client::update_artifactory): Edit the settings of a
+//!   non-Maven artifact repository.
+//! - [`Client::update_repo_roles_privilege`](crate::Client::update_repo_roles_privilege):
+//!   Change the repository permissions granted to a role.
 //!
 //! # Example
 //!
@@ -20,7 +135,17 @@
 //! # async fn example() -> huaweicloud_sdk_codeartsartifact::Result<()> {
 //! let client = huaweicloud_sdk_codeartsartifact::Client::builder().region("cn-north-4").build()?;
 //! let response = client
-//!     .reset_user_password()
+//!     .batch_delete_trashes()
+//!     .body(
+//!         vec![
+//!             huaweicloud_sdk_codeartsartifact::models::TrashArtifactModelForDelete::builder()
+//!                 .id("...")
+//!                 .format("...")
+//!                 .uri("...")
+//!                 .status("...")
+//!                 .build()
+//!         ]
+//!     )
 //!     .send()
 //!     .await?;
 //! println!("{:?}", response.output());

@@ -21,6 +21,2887 @@ impl Client {
     pub fn core(&self) -> &huaweicloud_sdk_core::Client {
         &self.inner
     }
+    /// Add or remove tags on a cache instance in one call.
+    ///
+    /// `POST /v2/{project_id}/dcs/{instance_id}/tags/action` (operation `BatchCreateOrDeleteTags`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteTags::instance_id) (path, required):
+    /// - [`body`](super::operations::BatchCreateOrDeleteTags::body) (optional):
+    ///   [`CreateOrDeleteInstanceTags`](super::models::CreateOrDeleteInstanceTags).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_create_or_delete_tags()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateOrDeleteInstanceTags::builder()
+    ///             .action("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_create_or_delete_tags(
+        &self,
+    ) -> super::operations::BatchCreateOrDeleteTags {
+        super::operations::BatchCreateOrDeleteTags::new(self.inner.clone())
+    }
+    /// Delete several cache instances at once.
+    ///
+    /// `DELETE /v2/{project_id}/instances` (operation `BatchDeleteInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`all_failure`](super::operations::BatchDeleteInstances::all_failure) (query, optional):
+    /// - [`body`](super::operations::BatchDeleteInstances::body) (optional):
+    ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`BatchDeleteInstancesResponse`](super::models::BatchDeleteInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_instances()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::BatchDeleteBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_instances(&self) -> super::operations::BatchDeleteInstances {
+        super::operations::BatchDeleteInstances::new(self.inner.clone())
+    }
+    /// Restart several online data migration tasks in one request.
+    ///
+    /// `POST /v2/{project_id}/migration-tasks/batch-restart` (operation `BatchRestartOnlineMigrationTasks`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchRestartOnlineMigrationTasks::body) (optional):
+    ///   [`BatchRestartOnlineMigrationTasksBody`](super::models::BatchRestartOnlineMigrationTasksBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchRestartOnlineMigrationTasksResponse`](super::models::BatchRestartOnlineMigrationTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_restart_online_migration_tasks()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::BatchRestartOnlineMigrationTasksBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_restart_online_migration_tasks(
+        &self,
+    ) -> super::operations::BatchRestartOnlineMigrationTasks {
+        super::operations::BatchRestartOnlineMigrationTasks::new(self.inner.clone())
+    }
+    /// Show node details for all cache instances of the project.
+    ///
+    /// `GET /v2/{project_id}/instances-logical-nodes` (operation `BatchShowNodesInformation`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`offset`](super::operations::BatchShowNodesInformation::offset) (query, optional):
+    /// - [`limit`](super::operations::BatchShowNodesInformation::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchShowNodesInformationResponse`](super::models::BatchShowNodesInformationResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_show_nodes_information()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_show_nodes_information(
+        &self,
+    ) -> super::operations::BatchShowNodesInformation {
+        super::operations::BatchShowNodesInformation::new(self.inner.clone())
+    }
+    /// Stop several data migration tasks in one request.
+    ///
+    /// `POST /v2/{project_id}/migration-task/batch-stop` (operation `BatchStopMigrationTasks`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchStopMigrationTasks::body) (optional):
+    ///   [`BatchStopMigrationTasksBody`](super::models::BatchStopMigrationTasksBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchStopMigrationTasksResponse`](super::models::BatchStopMigrationTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_stop_migration_tasks()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::BatchStopMigrationTasksBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_stop_migration_tasks(
+        &self,
+    ) -> super::operations::BatchStopMigrationTasks {
+        super::operations::BatchStopMigrationTasks::new(self.inner.clone())
+    }
+    /// Swap the master and standby nodes of a master/standby cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/swap` (operation `ChangeMasterStandby`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ChangeMasterStandby::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .change_master_standby()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn change_master_standby(&self) -> super::operations::ChangeMasterStandby {
+        super::operations::ChangeMasterStandby::new(self.inner.clone())
+    }
+    /// Swap the master and standby nodes of a cache instance asynchronously.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/async-swap` (operation `ChangeMasterStandbyAsync`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ChangeMasterStandbyAsync::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ChangeMasterStandbyAsyncResponse`](super::models::ChangeMasterStandbyAsyncResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .change_master_standby_async()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn change_master_standby_async(
+        &self,
+    ) -> super::operations::ChangeMasterStandbyAsync {
+        super::operations::ChangeMasterStandbyAsync::new(self.inner.clone())
+    }
+    /// Start or stop selected nodes of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/nodes/status` (operation `ChangeNodesStartStopStatus`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ChangeNodesStartStopStatus::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::ChangeNodesStartStopStatus::body) (optional):
+    ///   [`ChangeNodesStartStopStatusBody`](super::models::ChangeNodesStartStopStatusBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .change_nodes_start_stop_status()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ChangeNodesStartStopStatusBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn change_nodes_start_stop_status(
+        &self,
+    ) -> super::operations::ChangeNodesStartStopStatus {
+        super::operations::ChangeNodesStartStopStatus::new(self.inner.clone())
+    }
+    /// Create a manual backup of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/backups` (operation `CopyInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CopyInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::CopyInstance::body) (optional):
+    ///   [`BackupInstanceBody`](super::models::BackupInstanceBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CopyInstanceResponse`](super::models::CopyInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .copy_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::BackupInstanceBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn copy_instance(&self) -> super::operations::CopyInstance {
+        super::operations::CopyInstance::new(self.inner.clone())
+    }
+    /// Create an ACL account with read-write or read-only access on an instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/accounts` (operation `CreateAclAccount`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateAclAccount::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateAclAccount::body) (optional):
+    ///   [`CreateAclAccountRequestBody`](super::models::CreateAclAccountRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_acl_account()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateAclAccountRequestBody::builder()
+    ///             .account_name("...")
+    ///             .account_password("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_acl_account(&self) -> super::operations::CreateAclAccount {
+        super::operations::CreateAclAccount::new(self.inner.clone())
+    }
+    /// Start a scan that frees memory held by expired keys on an instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task` (operation `CreateAutoExpireScanTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateAutoExpireScanTask::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateAutoExpireScanTaskResponse`](super::models::CreateAutoExpireScanTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_auto_expire_scan_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_auto_expire_scan_task(
+        &self,
+    ) -> super::operations::CreateAutoExpireScanTask {
+        super::operations::CreateAutoExpireScanTask::new(self.inner.clone())
+    }
+    /// Start a big key analysis task on a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/bigkey-task` (operation `CreateBigkeyScanTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateBigkeyScanTask::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateBigkeyScanTaskResponse`](super::models::CreateBigkeyScanTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_bigkey_scan_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bigkey_scan_task(&self) -> super::operations::CreateBigkeyScanTask {
+        super::operations::CreateBigkeyScanTask::new(self.inner.clone())
+    }
+    /// Create a custom parameter template for cache instances.
+    ///
+    /// `POST /v2/{project_id}/config-templates` (operation `CreateCustomTemplate`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateCustomTemplate::body) (optional):
+    ///   [`CreateCustomTemplateBody`](super::models::CreateCustomTemplateBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateCustomTemplateResponse`](super::models::CreateCustomTemplateResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_custom_template()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateCustomTemplateBody::builder()
+    ///             .template_id("...")
+    ///             .name("...")
+    ///             .r#type("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_custom_template(&self) -> super::operations::CreateCustomTemplate {
+        super::operations::CreateCustomTemplate::new(self.inner.clone())
+    }
+    /// Start a diagnosis task that inspects a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/diagnosis` (operation `CreateDiagnosisTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateDiagnosisTask::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateDiagnosisTask::body) (optional):
+    ///   [`CreateDiagnosisTaskBody`](super::models::CreateDiagnosisTaskBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateDiagnosisTaskResponse`](super::models::CreateDiagnosisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_diagnosis_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateDiagnosisTaskBody::builder()
+    ///             .begin_time("...")
+    ///             .end_time("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_diagnosis_task(&self) -> super::operations::CreateDiagnosisTask {
+        super::operations::CreateDiagnosisTask::new(self.inner.clone())
+    }
+    /// Start a hot key analysis task on a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/hotkey-task` (operation `CreateHotkeyScanTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateHotkeyScanTask::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateHotkeyScanTaskResponse`](super::models::CreateHotkeyScanTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_hotkey_scan_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_hotkey_scan_task(&self) -> super::operations::CreateHotkeyScanTask {
+        super::operations::CreateHotkeyScanTask::new(self.inner.clone())
+    }
+    /// Create a new cache instance, billed pay-per-use or yearly/monthly.
+    ///
+    /// `POST /v2/{project_id}/instances` (operation `CreateInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateInstance::body) (optional):
+    ///   [`CreateInstanceBody`](super::models::CreateInstanceBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateInstanceResponse`](super::models::CreateInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_instance()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateInstanceBody::builder()
+    ///             .name("...")
+    ///             .engine("...")
+    ///             .capacity(1.0)
+    ///             .spec_code("...")
+    ///             .vpc_id("...")
+    ///             .subnet_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_instance(&self) -> super::operations::CreateInstance {
+        super::operations::CreateInstance::new(self.inner.clone())
+    }
+    /// Create a backup-based data migration task into a cache instance.
+    ///
+    /// `POST /v2/{project_id}/migration-task` (operation `CreateMigrationTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateMigrationTask::body) (optional):
+    ///   [`CreateMigrationTaskBody`](super::models::CreateMigrationTaskBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateMigrationTaskResponse`](super::models::CreateMigrationTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_migration_task()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateMigrationTaskBody::builder()
+    ///             .task_name("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_migration_task(&self) -> super::operations::CreateMigrationTask {
+        super::operations::CreateMigrationTask::new(self.inner.clone())
+    }
+    /// Start an offline key analysis of a node's backup file.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (operation `CreateOfflineKeyAnalysis`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateOfflineKeyAnalysis::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::CreateOfflineKeyAnalysis::body) (optional):
+    ///   [`CreateOfflineKeyAnalysisRequestBody`](super::models::CreateOfflineKeyAnalysisRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateOfflineKeyAnalysisResponse`](super::models::CreateOfflineKeyAnalysisResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_offline_key_analysis()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateOfflineKeyAnalysisRequestBody::builder()
+    ///             .node_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_offline_key_analysis(
+        &self,
+    ) -> super::operations::CreateOfflineKeyAnalysis {
+        super::operations::CreateOfflineKeyAnalysis::new(self.inner.clone())
+    }
+    /// Create an online data migration task.
+    ///
+    /// `POST /v2/{project_id}/migration/instance` (operation `CreateOnlineMigrationTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreateOnlineMigrationTask::body) (optional):
+    ///   [`CreateOnlineMigrationTaskBody`](super::models::CreateOnlineMigrationTaskBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateOnlineMigrationTaskResponse`](super::models::CreateOnlineMigrationTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_online_migration_task()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateOnlineMigrationTaskBody::builder()
+    ///             .name("...")
+    ///             .vpc_id("...")
+    ///             .subnet_id("...")
+    ///             .security_group_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_online_migration_task(
+        &self,
+    ) -> super::operations::CreateOnlineMigrationTask {
+        super::operations::CreateOnlineMigrationTask::new(self.inner.clone())
+    }
+    /// Collect the Redis run logs of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/redislog` (operation `CreateRedislog`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateRedislog::instance_id) (path, required):
+    /// - [`query_time`](super::operations::CreateRedislog::query_time) (query, optional):
+    /// - [`log_type`](super::operations::CreateRedislog::log_type) (query, required):
+    /// - [`replication_id`](super::operations::CreateRedislog::replication_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_redislog()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_redislog(&self) -> super::operations::CreateRedislog {
+        super::operations::CreateRedislog::new(self.inner.clone())
+    }
+    /// Generate a download link for a collected Redis run log.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links` (operation `CreateRedislogDownloadLink`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateRedislogDownloadLink::instance_id) (path,
+    ///   required):
+    /// - [`id`](super::operations::CreateRedislogDownloadLink::id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateRedislogDownloadLinkResponse`](super::models::CreateRedislogDownloadLinkResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_redislog_download_link()
+    ///     .instance_id("...")
+    ///     .id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_redislog_download_link(
+        &self,
+    ) -> super::operations::CreateRedislogDownloadLink {
+        super::operations::CreateRedislogDownloadLink::new(self.inner.clone())
+    }
+    /// Place an order to change the flavor of a yearly/monthly instance.
+    ///
+    /// `POST /v2/{project_id}/orders/instances/{instance_id}/resize` (operation `CreateResizeOrder`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateResizeOrder::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateResizeOrder::body) (optional):
+    ///   [`CreateResizeOrderRequestBody`](super::models::CreateResizeOrderRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateResizeOrderResponse`](super::models::CreateResizeOrderResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_resize_order()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::CreateResizeOrderRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_resize_order(&self) -> super::operations::CreateResizeOrder {
+        super::operations::CreateResizeOrder::new(self.inner.clone())
+    }
+    /// Delete an ordinary ACL account from a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (operation `DeleteAclAccount`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteAclAccount::instance_id) (path, required):
+    /// - [`account_id`](super::operations::DeleteAclAccount::account_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_acl_account()
+    ///     .instance_id("...")
+    ///     .account_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_acl_account(&self) -> super::operations::DeleteAclAccount {
+        super::operations::DeleteAclAccount::new(self.inner.clone())
+    }
+    /// Remove a background task record from a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (operation `DeleteBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteBackgroundTaskResponse`](super::models::DeleteBackgroundTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_background_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
+        super::operations::DeleteBackgroundTask::new(self.inner.clone())
+    }
+    /// Delete a backup file of a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}` (operation `DeleteBackupFile`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`backup_id`](super::operations::DeleteBackupFile::backup_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBackupFile::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_backup_file()
+    ///     .backup_id("...")
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_backup_file(&self) -> super::operations::DeleteBackupFile {
+        super::operations::DeleteBackupFile::new(self.inner.clone())
+    }
+    /// Delete a big key analysis record of a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (operation `DeleteBigkeyScanTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteBigkeyScanTask::instance_id) (path, required):
+    /// - [`bigkey_id`](super::operations::DeleteBigkeyScanTask::bigkey_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteBigkeyScanTaskResponse`](super::models::DeleteBigkeyScanTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_bigkey_scan_task()
+    ///     .instance_id("...")
+    ///     .bigkey_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_bigkey_scan_task(&self) -> super::operations::DeleteBigkeyScanTask {
+        super::operations::DeleteBigkeyScanTask::new(self.inner.clone())
+    }
+    /// Delete a task from the project's task center.
+    ///
+    /// `DELETE /v2/{project_id}/tasks/{task_id}` (operation `DeleteCenterTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::DeleteCenterTask::task_id) (path, required):
+    /// - [`body`](super::operations::DeleteCenterTask::body) (optional):
+    ///   [`DeleteCenterTaskRequestBody`](super::models::DeleteCenterTaskRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_center_task()
+    ///     .task_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::DeleteCenterTaskRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_center_task(&self) -> super::operations::DeleteCenterTask {
+        super::operations::DeleteCenterTask::new(self.inner.clone())
+    }
+    /// Delete a custom parameter template.
+    ///
+    /// `DELETE /v2/{project_id}/config-templates/{template_id}` (operation `DeleteConfigTemplate`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`template_id`](super::operations::DeleteConfigTemplate::template_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteConfigTemplateResponse`](super::models::DeleteConfigTemplateResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_config_template()
+    ///     .template_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_config_template(&self) -> super::operations::DeleteConfigTemplate {
+        super::operations::DeleteConfigTemplate::new(self.inner.clone())
+    }
+    /// Delete diagnosis records of a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/diagnosis` (operation `DeleteDiagnosisTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteDiagnosisTask::instance_id) (path, required):
+    /// - [`body`](super::operations::DeleteDiagnosisTask::body) (optional):
+    ///   [`DeleteDiagnosisReportRequest`](super::models::DeleteDiagnosisReportRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteDiagnosisTaskResponse`](super::models::DeleteDiagnosisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_diagnosis_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::DeleteDiagnosisReportRequest::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_diagnosis_task(&self) -> super::operations::DeleteDiagnosisTask {
+        super::operations::DeleteDiagnosisTask::new(self.inner.clone())
+    }
+    /// Delete a hot key analysis record of a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (operation `DeleteHotkeyScanTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteHotkeyScanTask::instance_id) (path, required):
+    /// - [`hotkey_id`](super::operations::DeleteHotkeyScanTask::hotkey_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteHotkeyScanTaskResponse`](super::models::DeleteHotkeyScanTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_hotkey_scan_task()
+    ///     .instance_id("...")
+    ///     .hotkey_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_hotkey_scan_task(&self) -> super::operations::DeleteHotkeyScanTask {
+        super::operations::DeleteHotkeyScanTask::new(self.inner.clone())
+    }
+    /// Remove the bandwidth auto scaling policy from a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (operation `DeleteInstanceBandwidthAutoScalingPolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteInstanceBandwidthAutoScalingPolicy::instance_id)
+    ///   (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_instance_bandwidth_auto_scaling_policy()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_instance_bandwidth_auto_scaling_policy(
+        &self,
+    ) -> super::operations::DeleteInstanceBandwidthAutoScalingPolicy {
+        super::operations::DeleteInstanceBandwidthAutoScalingPolicy::new(
+            self.inner.clone(),
+        )
+    }
+    /// Remove a read replica's IP address from the read-only domain name.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip` (operation `DeleteIpFromDomainName`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteIpFromDomainName::instance_id) (path, required):
+    /// - [`group_id`](super::operations::DeleteIpFromDomainName::group_id) (path, required):
+    /// - [`node_id`](super::operations::DeleteIpFromDomainName::node_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteIpFromDomainNameResponse`](super::models::DeleteIpFromDomainNameResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_ip_from_domain_name()
+    ///     .instance_id("...")
+    ///     .group_id("...")
+    ///     .node_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_ip_from_domain_name(
+        &self,
+    ) -> super::operations::DeleteIpFromDomainName {
+        super::operations::DeleteIpFromDomainName::new(self.inner.clone())
+    }
+    /// Delete one or more data migration tasks.
+    ///
+    /// `DELETE /v2/{project_id}/migration-tasks/delete` (operation `DeleteMigrationTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::DeleteMigrationTask::body) (optional):
+    ///   [`DeleteMigrateTaskRequest`](super::models::DeleteMigrateTaskRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteMigrationTaskResponse`](super::models::DeleteMigrationTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_migration_task()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::DeleteMigrateTaskRequest::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_migration_task(&self) -> super::operations::DeleteMigrationTask {
+        super::operations::DeleteMigrationTask::new(self.inner.clone())
+    }
+    /// Delete an offline key analysis record of a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (operation `DeleteOfflineKeyAnalysisTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteOfflineKeyAnalysisTask::instance_id) (path,
+    ///   required):
+    /// - [`task_id`](super::operations::DeleteOfflineKeyAnalysisTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`DeleteOfflineKeyAnalysisTaskResponse`](super::models::DeleteOfflineKeyAnalysisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_offline_key_analysis_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_offline_key_analysis_task(
+        &self,
+    ) -> super::operations::DeleteOfflineKeyAnalysisTask {
+        super::operations::DeleteOfflineKeyAnalysisTask::new(self.inner.clone())
+    }
+    /// Disable public network access to a cache instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/public-ip` (operation `DeletePublicIp`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeletePublicIp::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeletePublicIpResponse`](super::models::DeletePublicIpResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_public_ip()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_public_ip(&self) -> super::operations::DeletePublicIp {
+        super::operations::DeletePublicIp::new(self.inner.clone())
+    }
+    /// Delete a cache instance and release all of its resources.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}` (operation `DeleteSingleInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteSingleInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_single_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_single_instance(&self) -> super::operations::DeleteSingleInstance {
+        super::operations::DeleteSingleInstance::new(self.inner.clone())
+    }
+    /// Export the results of a hot key analysis task for download.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export` (operation `DownloadHotKey`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DownloadHotKey::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DownloadHotKey::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a [`ByteStream`](huaweicloud_sdk_core::ByteStream). Success; the body is the raw
+    ///   content.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .download_hot_key()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// let bytes = response.into_output().collect().await?;
+    /// println!("{} bytes", bytes.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_hot_key(&self) -> super::operations::DownloadHotKey {
+        super::operations::DownloadHotKey::new(self.inner.clone())
+    }
+    /// Download the SSL certificate of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download` (operation `DownloadSslCert`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DownloadSslCert::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DownloadSslCertResponse`](super::models::DownloadSslCertResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .download_ssl_cert()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_ssl_cert(&self) -> super::operations::DownloadSslCert {
+        super::operations::DownloadSslCert::new(self.inner.clone())
+    }
+    /// Swap IP addresses between the source and target of a migration task.
+    ///
+    /// `POST /v2/{project_id}/migration-task/{task_id}/exchange-ip` (operation `ExchangeInstanceIp`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::ExchangeInstanceIp::task_id) (path, required):
+    /// - [`body`](super::operations::ExchangeInstanceIp::body) (optional):
+    ///   [`IpExchangeRequest`](super::models::IpExchangeRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .exchange_instance_ip()
+    ///     .task_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::IpExchangeRequest::builder()
+    ///             .is_exchange_domain(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn exchange_instance_ip(&self) -> super::operations::ExchangeInstanceIp {
+        super::operations::ExchangeInstanceIp::new(self.inner.clone())
+    }
+    /// Switch over the master and replica of a cluster shard.
+    ///
+    /// `POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover` (operation `ExecuteClusterSwitchover`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ExecuteClusterSwitchover::instance_id) (path,
+    ///   required):
+    /// - [`group_id`](super::operations::ExecuteClusterSwitchover::group_id) (path, required):
+    /// - [`node_id`](super::operations::ExecuteClusterSwitchover::node_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ExecuteClusterSwitchoverResponse`](super::models::ExecuteClusterSwitchoverResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .execute_cluster_switchover()
+    ///     .instance_id("...")
+    ///     .group_id("...")
+    ///     .node_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn execute_cluster_switchover(
+        &self,
+    ) -> super::operations::ExecuteClusterSwitchover {
+        super::operations::ExecuteClusterSwitchover::new(self.inner.clone())
+    }
+    /// Run a Redis command on an instance through Web CLI.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/webcli/command` (operation `ExecuteCommandMobilization`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ExecuteCommandMobilization::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::ExecuteCommandMobilization::body) (optional):
+    ///   [`ExecuteCommandRequestBody`](super::models::ExecuteCommandRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ExecuteCommandMobilizationResponse`](super::models::ExecuteCommandMobilizationResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .execute_command_mobilization()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ExecuteCommandRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn execute_command_mobilization(
+        &self,
+    ) -> super::operations::ExecuteCommandMobilization {
+        super::operations::ExecuteCommandMobilization::new(self.inner.clone())
+    }
+    /// Show the status and result of an instance list export job.
+    ///
+    /// `GET /v2/{project_id}/instances/export-job` (operation `ExportExcelJob`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`job_id`](super::operations::ExportExcelJob::job_id) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ExportExcelJobResponse`](super::models::ExportExcelJobResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .export_excel_job()
+    ///     .job_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn export_excel_job(&self) -> super::operations::ExportExcelJob {
+        super::operations::ExportExcelJob::new(self.inner.clone())
+    }
+    /// Start an asynchronous export of the project's cache instance list.
+    ///
+    /// `POST /v2/{project_id}/instances/export` (operation `ExportInstancesTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::ExportInstancesTask::body) (optional):
+    ///   [`ExportInstancesTaskBody`](super::models::ExportInstancesTaskBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ExportInstancesTaskResponse`](super::models::ExportInstancesTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .export_instances_task()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ExportInstancesTaskBody::builder()
+    ///             .region("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn export_instances_task(&self) -> super::operations::ExportInstancesTask {
+        super::operations::ExportInstancesTask::new(self.inner.clone())
+    }
+    /// Kill specified client sessions on a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/clients/kill` (operation `HangUpClients`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::HangUpClients::instance_id) (path, required):
+    /// - [`body`](super::operations::HangUpClients::body) (optional):
+    ///   [`HangUpClientsRequestBody`](super::models::HangUpClientsRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .hang_up_clients()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::HangUpClientsRequestBody::builder()
+    ///             .node_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hang_up_clients(&self) -> super::operations::HangUpClients {
+        super::operations::HangUpClients::new(self.inner.clone())
+    }
+    /// Kill all client sessions on a cache instance or one of its nodes.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/clients/kill-all` (operation `HangUpKillAllClients`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::HangUpKillAllClients::instance_id) (path, required):
+    /// - [`body`](super::operations::HangUpKillAllClients::body) (optional):
+    ///   [`HangUpKillAllClientsRequestBody`](super::models::HangUpKillAllClientsRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .hang_up_kill_all_clients()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::HangUpKillAllClientsRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hang_up_kill_all_clients(&self) -> super::operations::HangUpKillAllClients {
+        super::operations::HangUpKillAllClients::new(self.inner.clone())
+    }
+    /// List the ACL accounts configured on a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/accounts` (operation `ListAclAccounts`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListAclAccounts::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAclAccountsResponse`](super::models::ListAclAccountsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_acl_accounts()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_acl_accounts(&self) -> super::operations::ListAclAccounts {
+        super::operations::ListAclAccounts::new(self.inner.clone())
+    }
+    /// List the availability zones of the current region.
+    ///
+    /// `GET /v2/available-zones` (operation `ListAvailableZones`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_available_zones()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
+        super::operations::ListAvailableZones::new(self.inner.clone())
+    }
+    /// List the background tasks run on a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (operation `ListBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBackgroundTask::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListBackgroundTask::offset) (query, optional):
+    /// - [`limit`](super::operations::ListBackgroundTask::limit) (query, optional):
+    /// - [`start_time`](super::operations::ListBackgroundTask::start_time) (query, optional):
+    /// - [`end_time`](super::operations::ListBackgroundTask::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBackgroundTaskResponse`](super::models::ListBackgroundTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_background_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_background_task(&self) -> super::operations::ListBackgroundTask {
+        super::operations::ListBackgroundTask::new(self.inner.clone())
+    }
+    /// Get download links for a backup file of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links` (operation `ListBackupFileLinks`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBackupFileLinks::instance_id) (path, required):
+    /// - [`backup_id`](super::operations::ListBackupFileLinks::backup_id) (path, required):
+    /// - [`body`](super::operations::ListBackupFileLinks::body) (optional):
+    ///   [`DownloadBackupFilesReq`](super::models::DownloadBackupFilesReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBackupFileLinksResponse`](super::models::ListBackupFileLinksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_backup_file_links()
+    ///     .instance_id("...")
+    ///     .backup_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::DownloadBackupFilesReq::builder()
+    ///             .expiration(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_backup_file_links(&self) -> super::operations::ListBackupFileLinks {
+        super::operations::ListBackupFileLinks::new(self.inner.clone())
+    }
+    /// List the backup records of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/backups` (operation `ListBackupRecords`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBackupRecords::instance_id) (path, required):
+    /// - [`begin_time`](super::operations::ListBackupRecords::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListBackupRecords::end_time) (query, optional):
+    /// - [`limit`](super::operations::ListBackupRecords::limit) (query, optional):
+    /// - [`offset`](super::operations::ListBackupRecords::offset) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBackupRecordsResponse`](super::models::ListBackupRecordsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_backup_records()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_backup_records(&self) -> super::operations::ListBackupRecords {
+        super::operations::ListBackupRecords::new(self.inner.clone())
+    }
+    /// List the big key analysis tasks of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks` (operation `ListBigkeyScanTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBigkeyScanTasks::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListBigkeyScanTasks::offset) (query, optional):
+    /// - [`limit`](super::operations::ListBigkeyScanTasks::limit) (query, optional):
+    /// - [`status`](super::operations::ListBigkeyScanTasks::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBigkeyScanTasksResponse`](super::models::ListBigkeyScanTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_bigkey_scan_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_bigkey_scan_tasks(&self) -> super::operations::ListBigkeyScanTasks {
+        super::operations::ListBigkeyScanTasks::new(self.inner.clone())
+    }
+    /// List the tasks recorded in the project's task center.
+    ///
+    /// `GET /v2/{project_id}/tasks` (operation `ListCenterTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`offset`](super::operations::ListCenterTask::offset) (query, optional):
+    /// - [`limit`](super::operations::ListCenterTask::limit) (query, optional):
+    /// - [`start_time`](super::operations::ListCenterTask::start_time) (query, optional):
+    /// - [`end_time`](super::operations::ListCenterTask::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListCenterTaskResponse`](super::models::ListCenterTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_center_task()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_center_task(&self) -> super::operations::ListCenterTask {
+        super::operations::ListCenterTask::new(self.inner.clone())
+    }
+    /// List the client sessions collected for a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/clients` (operation `ListClients`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListClients::instance_id) (path, required):
+    /// - [`node_id`](super::operations::ListClients::node_id) (query, required):
+    /// - [`offset`](super::operations::ListClients::offset) (query, optional):
+    /// - [`limit`](super::operations::ListClients::limit) (query, optional):
+    /// - [`addr`](super::operations::ListClients::addr) (query, optional):
+    /// - [`sort`](super::operations::ListClients::sort) (query, optional):
+    /// - [`order`](super::operations::ListClients::order) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListClientsResponse`](super::models::ListClientsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_clients()
+    ///     .instance_id("...")
+    ///     .node_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_clients(&self) -> super::operations::ListClients {
+        super::operations::ListClients::new(self.inner.clone())
+    }
+    /// List the parameter change history of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/config-histories` (operation `ListConfigHistories`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListConfigHistories::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListConfigHistories::offset) (query, optional):
+    /// - [`limit`](super::operations::ListConfigHistories::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConfigHistoriesResponse`](super::models::ListConfigHistoriesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_config_histories()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_config_histories(&self) -> super::operations::ListConfigHistories {
+        super::operations::ListConfigHistories::new(self.inner.clone())
+    }
+    /// List the parameter templates available to the project, with optional filters.
+    ///
+    /// `GET /v2/{project_id}/config-templates` (operation `ListConfigTemplates`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`name`](super::operations::ListConfigTemplates::name) (query, optional):
+    /// - [`template_id`](super::operations::ListConfigTemplates::template_id) (query, optional):
+    /// - [`r#type`](super::operations::ListConfigTemplates::type) (query, required):
+    /// - [`engine`](super::operations::ListConfigTemplates::engine) (query, optional):
+    /// - [`engine_version`](super::operations::ListConfigTemplates::engine_version) (query,
+    ///   optional):
+    /// - [`cache_mode`](super::operations::ListConfigTemplates::cache_mode) (query, optional):
+    /// - [`description`](super::operations::ListConfigTemplates::description) (query, optional):
+    /// - [`offset`](super::operations::ListConfigTemplates::offset) (query, optional):
+    /// - [`limit`](super::operations::ListConfigTemplates::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConfigTemplatesResponse`](super::models::ListConfigTemplatesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_config_templates()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_config_templates(&self) -> super::operations::ListConfigTemplates {
+        super::operations::ListConfigTemplates::new(self.inner.clone())
+    }
+    /// List the configuration parameters of a cache instance and their values.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/configs` (operation `ListConfigurations`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListConfigurations::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConfigurationsResponse`](super::models::ListConfigurationsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_configurations()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_configurations(&self) -> super::operations::ListConfigurations {
+        super::operations::ListConfigurations::new(self.inner.clone())
+    }
+    /// List the diagnosis tasks run on a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/diagnosis` (operation `ListDiagnosisTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListDiagnosisTasks::instance_id) (path, required):
+    /// - [`limit`](super::operations::ListDiagnosisTasks::limit) (query, optional):
+    /// - [`offset`](super::operations::ListDiagnosisTasks::offset) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListDiagnosisTasksResponse`](super::models::ListDiagnosisTasksResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_diagnosis_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_diagnosis_tasks(&self) -> super::operations::ListDiagnosisTasks {
+        super::operations::ListDiagnosisTasks::new(self.inner.clone())
+    }
+    /// List the cache instance flavors and spec codes that can be ordered.
+    ///
+    /// `GET /v2/{project_id}/flavors` (operation `ListFlavors`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListFlavors::instance_id) (query, optional):
+    /// - [`spec_code`](super::operations::ListFlavors::spec_code) (query, optional):
+    /// - [`cache_mode`](super::operations::ListFlavors::cache_mode) (query, optional):
+    /// - [`engine`](super::operations::ListFlavors::engine) (query, optional):
+    /// - [`engine_version`](super::operations::ListFlavors::engine_version) (query, optional):
+    /// - [`cpu_type`](super::operations::ListFlavors::cpu_type) (query, optional):
+    /// - [`capacity`](super::operations::ListFlavors::capacity) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListFlavorsResponse`](super::models::ListFlavorsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_flavors()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_flavors(&self) -> super::operations::ListFlavors {
+        super::operations::ListFlavors::new(self.inner.clone())
+    }
+    /// List the shards and replicas of a cluster or read/write splitting instance.
+    ///
+    /// `GET /v2/{project_id}/instance/{instance_id}/groups` (operation `ListGroupReplicationInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListGroupReplicationInfo::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListGroupReplicationInfoResponse`](super::models::ListGroupReplicationInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_group_replication_info()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_group_replication_info(
+        &self,
+    ) -> super::operations::ListGroupReplicationInfo {
+        super::operations::ListGroupReplicationInfo::new(self.inner.clone())
+    }
+    /// List the hot key analysis tasks of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks` (operation `ListHotKeyScanTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListHotKeyScanTasks::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListHotKeyScanTasks::offset) (query, optional):
+    /// - [`limit`](super::operations::ListHotKeyScanTasks::limit) (query, optional):
+    /// - [`status`](super::operations::ListHotKeyScanTasks::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListHotKeyScanTasksResponse`](super::models::ListHotKeyScanTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_hot_key_scan_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_hot_key_scan_tasks(&self) -> super::operations::ListHotKeyScanTasks {
+        super::operations::ListHotKeyScanTasks::new(self.inner.clone())
+    }
+    /// Check which resize operations a cache instance currently supports.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/operations` (operation `ListInstanceOperations`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListInstanceOperations::instance_id) (path, required):
+    /// - [`operation`](super::operations::ListInstanceOperations::operation) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListInstanceOperationsResponse`](super::models::ListInstanceOperationsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_operations()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_operations(&self) -> super::operations::ListInstanceOperations {
+        super::operations::ListInstanceOperations::new(self.inner.clone())
+    }
+    /// List the cache instances of the project, with optional filters.
+    ///
+    /// `GET /v2/{project_id}/instances` (operation `ListInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query, optional):
+    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query, optional):
+    /// - [`include_delete`](super::operations::ListInstances::include_delete) (query, optional):
+    /// - [`name`](super::operations::ListInstances::name) (query, optional):
+    /// - [`offset`](super::operations::ListInstances::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstances::limit) (query, optional):
+    /// - [`status`](super::operations::ListInstances::status) (query, optional):
+    /// - [`name_equal`](super::operations::ListInstances::name_equal) (query, optional):
+    /// - [`tags`](super::operations::ListInstances::tags) (query, optional):
+    /// - [`ip`](super::operations::ListInstances::ip) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListInstancesResponse`](super::models::ListInstancesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instances(&self) -> super::operations::ListInstances {
+        super::operations::ListInstances::new(self.inner.clone())
+    }
+    /// List the time slots that can be chosen as maintenance windows.
+    ///
+    /// `GET /v2/instances/maintain-windows` (operation `ListMaintenanceWindows`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMaintenanceWindowsResponse`](super::models::ListMaintenanceWindowsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_maintenance_windows()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_maintenance_windows(&self) -> super::operations::ListMaintenanceWindows {
+        super::operations::ListMaintenanceWindows::new(self.inner.clone())
+    }
+    /// List the data migration tasks of the project.
+    ///
+    /// `GET /v2/{project_id}/migration-tasks` (operation `ListMigrationTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`offset`](super::operations::ListMigrationTask::offset) (query, optional):
+    /// - [`limit`](super::operations::ListMigrationTask::limit) (query, optional):
+    /// - [`name`](super::operations::ListMigrationTask::name) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMigrationTaskResponse`](super::models::ListMigrationTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_migration_task()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_migration_task(&self) -> super::operations::ListMigrationTask {
+        super::operations::ListMigrationTask::new(self.inner.clone())
+    }
+    /// List the log entries of a data migration task.
+    ///
+    /// `GET /v2/{project_id}/migration-task/{task_id}/logs` (operation `ListMigrationTaskLogs`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::ListMigrationTaskLogs::task_id) (path, required):
+    /// - [`offset`](super::operations::ListMigrationTaskLogs::offset) (query, optional):
+    /// - [`limit`](super::operations::ListMigrationTaskLogs::limit) (query, optional):
+    /// - [`log_level`](super::operations::ListMigrationTaskLogs::log_level) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMigrationTaskLogsResponse`](super::models::ListMigrationTaskLogsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_migration_task_logs()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_migration_task_logs(&self) -> super::operations::ListMigrationTaskLogs {
+        super::operations::ListMigrationTaskLogs::new(self.inner.clone())
+    }
+    /// List the monitored objects under a primary monitoring dimension.
+    ///
+    /// `GET /v2/{project_id}/dims/monitored-objects` (operation `ListMonitoredObjects`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`dim_name`](super::operations::ListMonitoredObjects::dim_name) (query, required):
+    /// - [`offset`](super::operations::ListMonitoredObjects::offset) (query, optional):
+    /// - [`limit`](super::operations::ListMonitoredObjects::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListMonitoredObjectsResponse`](super::models::ListMonitoredObjectsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_monitored_objects()
+    ///     .dim_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_monitored_objects(&self) -> super::operations::ListMonitoredObjects {
+        super::operations::ListMonitoredObjects::new(self.inner.clone())
+    }
+    /// List the sub-dimension monitored objects of one cache instance.
+    ///
+    /// `GET /v2/{project_id}/dims/monitored-objects/{instance_id}` (operation `ListMonitoredObjectsOfInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListMonitoredObjectsOfInstance::instance_id) (path,
+    ///   required):
+    /// - [`dim_name`](super::operations::ListMonitoredObjectsOfInstance::dim_name) (query,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListMonitoredObjectsOfInstanceResponse`](super::models::ListMonitoredObjectsOfInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_monitored_objects_of_instance()
+    ///     .instance_id("...")
+    ///     .dim_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_monitored_objects_of_instance(
+        &self,
+    ) -> super::operations::ListMonitoredObjectsOfInstance {
+        super::operations::ListMonitoredObjectsOfInstance::new(self.inner.clone())
+    }
+    /// Count the project's cache instances grouped by status.
+    ///
+    /// `GET /v2/{project_id}/instances/status` (operation `ListNumberOfInstancesInDifferentStatus`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`include_failure`](super::operations::ListNumberOfInstancesInDifferentStatus::include_failure)
+    ///   (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListNumberOfInstancesInDifferentStatusResponse`](super::models::ListNumberOfInstancesInDifferentStatusResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_number_of_instances_in_different_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_number_of_instances_in_different_status(
+        &self,
+    ) -> super::operations::ListNumberOfInstancesInDifferentStatus {
+        super::operations::ListNumberOfInstancesInDifferentStatus::new(
+            self.inner.clone(),
+        )
+    }
+    /// List the offline key analysis tasks of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis` (operation `ListOfflineKeyAnalysisTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListOfflineKeyAnalysisTask::instance_id) (path,
+    ///   required):
+    /// - [`offset`](super::operations::ListOfflineKeyAnalysisTask::offset) (query, optional):
+    /// - [`limit`](super::operations::ListOfflineKeyAnalysisTask::limit) (query, optional):
+    /// - [`status`](super::operations::ListOfflineKeyAnalysisTask::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListOfflineKeyAnalysisTaskResponse`](super::models::ListOfflineKeyAnalysisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_offline_key_analysis_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_offline_key_analysis_task(
+        &self,
+    ) -> super::operations::ListOfflineKeyAnalysisTask {
+        super::operations::ListOfflineKeyAnalysisTask::new(self.inner.clone())
+    }
+    /// List the collected Redis run log files of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/redislog` (operation `ListRedislog`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListRedislog::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListRedislog::offset) (query, optional):
+    /// - [`limit`](super::operations::ListRedislog::limit) (query, optional):
+    /// - [`log_type`](super::operations::ListRedislog::log_type) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListRedislogResponse`](super::models::ListRedislogResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_redislog()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_redislog(&self) -> super::operations::ListRedislog {
+        super::operations::ListRedislog::new(self.inner.clone())
+    }
+    /// List the restoration records of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/restores` (operation `ListRestoreRecords`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListRestoreRecords::instance_id) (path, required):
+    /// - [`begin_time`](super::operations::ListRestoreRecords::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListRestoreRecords::end_time) (query, optional):
+    /// - [`limit`](super::operations::ListRestoreRecords::limit) (query, optional):
+    /// - [`offset`](super::operations::ListRestoreRecords::offset) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListRestoreRecordsResponse`](super::models::ListRestoreRecordsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_restore_records()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_restore_records(&self) -> super::operations::ListRestoreRecords {
+        super::operations::ListRestoreRecords::new(self.inner.clone())
+    }
+    /// List the slow query log entries of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/slowlog` (operation `ListSlowlog`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListSlowlog::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListSlowlog::offset) (query, optional):
+    /// - [`limit`](super::operations::ListSlowlog::limit) (query, optional):
+    /// - [`sort_key`](super::operations::ListSlowlog::sort_key) (query, optional):
+    /// - [`sort_dir`](super::operations::ListSlowlog::sort_dir) (query, optional):
+    /// - [`start_time`](super::operations::ListSlowlog::start_time) (query, required):
+    /// - [`end_time`](super::operations::ListSlowlog::end_time) (query, required):
+    /// - [`role`](super::operations::ListSlowlog::role) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListSlowlogResponse`](super::models::ListSlowlogResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_slowlog()
+    ///     .instance_id("...")
+    ///     .start_time("...")
+    ///     .end_time("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_slowlog(&self) -> super::operations::ListSlowlog {
+        super::operations::ListSlowlog::new(self.inner.clone())
+    }
+    /// Show usage statistics for every running cache instance of the project.
+    ///
+    /// `GET /v2/{project_id}/instances/statistic` (operation `ListStatisticsOfRunningInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListStatisticsOfRunningInstancesResponse`](super::models::ListStatisticsOfRunningInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_statistics_of_running_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_statistics_of_running_instances(
+        &self,
+    ) -> super::operations::ListStatisticsOfRunningInstances {
+        super::operations::ListStatisticsOfRunningInstances::new(self.inner.clone())
+    }
+    /// List all tags used on cache instances in the project.
+    ///
+    /// `GET /v2/{project_id}/dcs/tags` (operation `ListTagsOfTenant`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListTagsOfTenantResponse`](super::models::ListTagsOfTenantResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_tags_of_tenant()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tags_of_tenant(&self) -> super::operations::ListTagsOfTenant {
+        super::operations::ListTagsOfTenant::new(self.inner.clone())
+    }
+    /// Log in to Web CLI for a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/webcli/auth` (operation `LoginWebCli`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::LoginWebCli::instance_id) (path, required):
+    /// - [`body`](super::operations::LoginWebCli::body) (optional):
+    ///   [`LoginWebCliBody`](super::models::LoginWebCliBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`LoginWebCliResponse`](super::models::LoginWebCliResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .login_web_cli()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::LoginWebCliBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn login_web_cli(&self) -> super::operations::LoginWebCli {
+        super::operations::LoginWebCli::new(self.inner.clone())
+    }
+    /// Log out of the Web CLI session of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/webcli/logout` (operation `LogoffWebCli`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::LogoffWebCli::instance_id) (path, required):
+    /// - [`body`](super::operations::LogoffWebCli::body) (optional):
+    ///   [`LogoutWebCliBody`](super::models::LogoutWebCliBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .logoff_web_cli()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::LogoutWebCliBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn logoff_web_cli(&self) -> super::operations::LogoffWebCli {
+        super::operations::LogoffWebCli::new(self.inner.clone())
+    }
+    /// Move a single-AZ cache instance to span multiple availability zones.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/available-zones` (operation `MigrateAz`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::MigrateAz::instance_id) (path, required):
+    /// - [`body`](super::operations::MigrateAz::body) (optional):
+    ///   [`MigrateAzRequestBody`](super::models::MigrateAzRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .migrate_az()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::MigrateAzRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn migrate_az(&self) -> super::operations::MigrateAz {
+        super::operations::MigrateAz::new(self.inner.clone())
+    }
     /// Change the password of an ACL account on a cache instance.
     ///
     /// Changes the password of one access-control (ACL) account of a DCS instance. The caller has
@@ -80,7 +2961,7 @@ impl Client {
     ///         huaweicloud_sdk_dcs::models::AclAccountResetPasswordBody::builder()
     ///             .old_password("Old-Example-Passw0rd")
     ///             .new_password("New-Example-Passw0rd")
-    ///             .build(),
+    ///             .build()
     ///     )
     ///     .send()
     ///     .await?;
@@ -92,5 +2973,2228 @@ impl Client {
         &self,
     ) -> super::operations::ResetAclAccountPassWord {
         super::operations::ResetAclAccountPassWord::new(self.inner.clone())
+    }
+    /// Reset the access password of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/password/reset` (operation `ResetPassword`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
+    /// - [`body`](super::operations::ResetPassword::body) (optional):
+    ///   [`ResetInstancePasswordBody`](super::models::ResetInstancePasswordBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ResetPasswordResponse`](super::models::ResetPasswordResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .reset_password()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ResetInstancePasswordBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_password(&self) -> super::operations::ResetPassword {
+        super::operations::ResetPassword::new(self.inner.clone())
+    }
+    /// Change the flavor of a running pay-per-use cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/resize` (operation `ResizeInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResizeInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::ResizeInstance::body) (optional):
+    ///   [`ResizeInstanceBody`](super::models::ResizeInstanceBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .resize_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ResizeInstanceBody::builder()
+    ///             .spec_code("...")
+    ///             .new_capacity(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resize_instance(&self) -> super::operations::ResizeInstance {
+        super::operations::ResizeInstance::new(self.inner.clone())
+    }
+    /// Restart cache instances or clear all of their data.
+    ///
+    /// `PUT /v2/{project_id}/instances/status` (operation `RestartOrFlushInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::RestartOrFlushInstances::body) (optional):
+    ///   [`ChangeInstanceStatusBody`](super::models::ChangeInstanceStatusBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`RestartOrFlushInstancesResponse`](super::models::RestartOrFlushInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restart_or_flush_instances()
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ChangeInstanceStatusBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restart_or_flush_instances(
+        &self,
+    ) -> super::operations::RestartOrFlushInstances {
+        super::operations::RestartOrFlushInstances::new(self.inner.clone())
+    }
+    /// Restore a cache instance from one of its backups.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/restores` (operation `RestoreInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::RestoreInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::RestoreInstance::body) (optional):
+    ///   [`RestoreInstanceBody`](super::models::RestoreInstanceBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`RestoreInstanceResponse`](super::models::RestoreInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restore_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::RestoreInstanceBody::builder()
+    ///             .backup_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restore_instance(&self) -> super::operations::RestoreInstance {
+        super::operations::RestoreInstance::new(self.inner.clone())
+    }
+    /// Roll back an IP address swap made by a migration task.
+    ///
+    /// `POST /v2/{project_id}/migration-task/{task_id}/rollback-ip` (operation `RollbackExchangeInstanceIp`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::RollbackExchangeInstanceIp::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .rollback_exchange_instance_ip()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rollback_exchange_instance_ip(
+        &self,
+    ) -> super::operations::RollbackExchangeInstanceIp {
+        super::operations::RollbackExchangeInstanceIp::new(self.inner.clone())
+    }
+    /// Start a task that collects the client sessions of a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/clients` (operation `ScanClients`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ScanClients::instance_id) (path, required):
+    /// - [`body`](super::operations::ScanClients::body) (optional):
+    ///   [`ScanClientsRequestBody`](super::models::ScanClientsRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .scan_clients()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ScanClientsRequestBody::builder()
+    ///             .node_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn scan_clients(&self) -> super::operations::ScanClients {
+        super::operations::ScanClients::new(self.inner.clone())
+    }
+    /// Scan a cache instance for expired keys immediately.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan` (operation `ScanExpireKey`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ScanExpireKey::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ScanExpireKeyResponse`](super::models::ScanExpireKeyResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .scan_expire_key()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn scan_expire_key(&self) -> super::operations::ScanExpireKey {
+        super::operations::ScanExpireKey::new(self.inner.clone())
+    }
+    /// Configure the source, target and mode of an online migration task.
+    ///
+    /// `POST /v2/{project_id}/migration/{task_id}/task` (operation `SetOnlineMigrationTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::SetOnlineMigrationTask::task_id) (path, required):
+    /// - [`body`](super::operations::SetOnlineMigrationTask::body) (optional):
+    ///   [`SetOnlineMigrationTaskBody`](super::models::SetOnlineMigrationTaskBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`SetOnlineMigrationTaskResponse`](super::models::SetOnlineMigrationTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .set_online_migration_task()
+    ///     .task_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::SetOnlineMigrationTaskBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_online_migration_task(
+        &self,
+    ) -> super::operations::SetOnlineMigrationTask {
+        super::operations::SetOnlineMigrationTask::new(self.inner.clone())
+    }
+    /// Show the detailed progress of a background task on an instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress` (operation `ShowBackgroundTaskProgress`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path,
+    ///   required):
+    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowBackgroundTaskProgressResponse`](super::models::ShowBackgroundTaskProgressResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_background_task_progress()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_background_task_progress(
+        &self,
+    ) -> super::operations::ShowBackgroundTaskProgress {
+        super::operations::ShowBackgroundTaskProgress::new(self.inner.clone())
+    }
+    /// Show the bandwidth of each shard of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/bandwidths` (operation `ShowBandwidths`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBandwidths::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowBandwidthsResponse`](super::models::ShowBandwidthsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_bandwidths()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_bandwidths(&self) -> super::operations::ShowBandwidths {
+        super::operations::ShowBandwidths::new(self.inner.clone())
+    }
+    /// Show the automatic big key analysis settings of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (operation `ShowBigkeyAutoscanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBigkeyAutoscanConfig::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowBigkeyAutoscanConfigResponse`](super::models::ShowBigkeyAutoscanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_bigkey_autoscan_config()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_bigkey_autoscan_config(
+        &self,
+    ) -> super::operations::ShowBigkeyAutoscanConfig {
+        super::operations::ShowBigkeyAutoscanConfig::new(self.inner.clone())
+    }
+    /// Show the results of a big key analysis task.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (operation `ShowBigkeyScanTaskDetails`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBigkeyScanTaskDetails::instance_id) (path,
+    ///   required):
+    /// - [`bigkey_id`](super::operations::ShowBigkeyScanTaskDetails::bigkey_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowBigkeyScanTaskDetailsResponse`](super::models::ShowBigkeyScanTaskDetailsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_bigkey_scan_task_details()
+    ///     .instance_id("...")
+    ///     .bigkey_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_bigkey_scan_task_details(
+        &self,
+    ) -> super::operations::ShowBigkeyScanTaskDetails {
+        super::operations::ShowBigkeyScanTaskDetails::new(self.inner.clone())
+    }
+    /// Show the details of one parameter change record of an instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id}` (operation `ShowConfigHistoryDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowConfigHistoryDetail::instance_id) (path, required):
+    /// - [`history_id`](super::operations::ShowConfigHistoryDetail::history_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_config_history_detail()
+    ///     .instance_id("...")
+    ///     .history_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_config_history_detail(
+        &self,
+    ) -> super::operations::ShowConfigHistoryDetail {
+        super::operations::ShowConfigHistoryDetail::new(self.inner.clone())
+    }
+    /// Show the parameters and settings of a parameter template.
+    ///
+    /// `GET /v2/{project_id}/config-templates/{template_id}` (operation `ShowConfigTemplate`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`template_id`](super::operations::ShowConfigTemplate::template_id) (path, required):
+    /// - [`r#type`](super::operations::ShowConfigTemplate::type) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowConfigTemplateResponse`](super::models::ShowConfigTemplateResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_config_template()
+    ///     .template_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_config_template(&self) -> super::operations::ShowConfigTemplate {
+        super::operations::ShowConfigTemplate::new(self.inner.clone())
+    }
+    /// Show a diagnosis report by its report ID.
+    ///
+    /// `GET /v2/{project_id}/diagnosis/{report_id}` (operation `ShowDiagnosisTaskDetails`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`report_id`](super::operations::ShowDiagnosisTaskDetails::report_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowDiagnosisTaskDetailsResponse`](super::models::ShowDiagnosisTaskDetailsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_diagnosis_task_details()
+    ///     .report_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_diagnosis_task_details(
+        &self,
+    ) -> super::operations::ShowDiagnosisTaskDetails {
+        super::operations::ShowDiagnosisTaskDetails::new(self.inner.clone())
+    }
+    /// Show the automatic expired key scan settings of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (operation `ShowExpireAutoScanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowExpireAutoScanConfig::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowExpireAutoScanConfigResponse`](super::models::ShowExpireAutoScanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_expire_auto_scan_config()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_expire_auto_scan_config(
+        &self,
+    ) -> super::operations::ShowExpireAutoScanConfig {
+        super::operations::ShowExpireAutoScanConfig::new(self.inner.clone())
+    }
+    /// Show the history of expired key scans on a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories` (operation `ShowExpireKeyScanInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowExpireKeyScanInfo::instance_id) (path, required):
+    /// - [`offset`](super::operations::ShowExpireKeyScanInfo::offset) (query, optional):
+    /// - [`limit`](super::operations::ShowExpireKeyScanInfo::limit) (query, optional):
+    /// - [`status`](super::operations::ShowExpireKeyScanInfo::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowExpireKeyScanInfoResponse`](super::models::ShowExpireKeyScanInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_expire_key_scan_info()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_expire_key_scan_info(&self) -> super::operations::ShowExpireKeyScanInfo {
+        super::operations::ShowExpireKeyScanInfo::new(self.inner.clone())
+    }
+    /// Show the automatic hot key analysis settings of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (operation `ShowHotkeyAutoscanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowHotkeyAutoscanConfig::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowHotkeyAutoscanConfigResponse`](super::models::ShowHotkeyAutoscanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_hotkey_autoscan_config()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_hotkey_autoscan_config(
+        &self,
+    ) -> super::operations::ShowHotkeyAutoscanConfig {
+        super::operations::ShowHotkeyAutoscanConfig::new(self.inner.clone())
+    }
+    /// Show the results of a hot key analysis task.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}` (operation `ShowHotkeyTaskDetails`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowHotkeyTaskDetails::instance_id) (path, required):
+    /// - [`hotkey_id`](super::operations::ShowHotkeyTaskDetails::hotkey_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowHotkeyTaskDetailsResponse`](super::models::ShowHotkeyTaskDetailsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_hotkey_task_details()
+    ///     .instance_id("...")
+    ///     .hotkey_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_hotkey_task_details(&self) -> super::operations::ShowHotkeyTaskDetails {
+        super::operations::ShowHotkeyTaskDetails::new(self.inner.clone())
+    }
+    /// Show the full details of a cache instance by its ID.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}` (operation `ShowInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance(&self) -> super::operations::ShowInstance {
+        super::operations::ShowInstance::new(self.inner.clone())
+    }
+    /// Show the bandwidth auto scaling policy of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (operation `ShowInstanceBandwidthAutoScalingPolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceBandwidthAutoScalingPolicy::instance_id)
+    ///   (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowInstanceBandwidthAutoScalingPolicyResponse`](super::models::ShowInstanceBandwidthAutoScalingPolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_bandwidth_auto_scaling_policy()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_bandwidth_auto_scaling_policy(
+        &self,
+    ) -> super::operations::ShowInstanceBandwidthAutoScalingPolicy {
+        super::operations::ShowInstanceBandwidthAutoScalingPolicy::new(
+            self.inner.clone(),
+        )
+    }
+    /// Show the SSL settings of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/ssl` (operation `ShowInstanceSslDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceSslDetail::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceSslDetailResponse`](super::models::ShowInstanceSslDetailResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_ssl_detail()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_ssl_detail(&self) -> super::operations::ShowInstanceSslDetail {
+        super::operations::ShowInstanceSslDetail::new(self.inner.clone())
+    }
+    /// Show the node topology of a cluster cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/nodes` (operation `ShowInstanceTopology`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceTopology::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceTopologyResponse`](super::models::ShowInstanceTopologyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_topology()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_topology(&self) -> super::operations::ShowInstanceTopology {
+        super::operations::ShowInstanceTopology::new(self.inner.clone())
+    }
+    /// Show the kernel version information of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/version` (operation `ShowInstanceVersion`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceVersion::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceVersionResponse`](super::models::ShowInstanceVersionResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_version()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_version(&self) -> super::operations::ShowInstanceVersion {
+        super::operations::ShowInstanceVersion::new(self.inner.clone())
+    }
+    /// Show the IP whitelist groups configured on a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instance/{instance_id}/whitelist` (operation `ShowIpWhitelist`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowIpWhitelist::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowIpWhitelistResponse`](super::models::ShowIpWhitelistResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_ip_whitelist()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_ip_whitelist(&self) -> super::operations::ShowIpWhitelist {
+        super::operations::ShowIpWhitelist::new(self.inner.clone())
+    }
+    /// Show the execution result of an asynchronous job.
+    ///
+    /// `GET /v2/{project_id}/jobs/{job_id}` (operation `ShowJobInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`job_id`](super::operations::ShowJobInfo::job_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowJobInfoResponse`](super::models::ShowJobInfoResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_job_info()
+    ///     .job_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_job_info(&self) -> super::operations::ShowJobInfo {
+        super::operations::ShowJobInfo::new(self.inner.clone())
+    }
+    /// Show the configuration and status of a data migration task.
+    ///
+    /// `GET /v2/{project_id}/migration-task/{task_id}` (operation `ShowMigrationTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::ShowMigrationTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMigrationTaskResponse`](super::models::ShowMigrationTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_migration_task()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_migration_task(&self) -> super::operations::ShowMigrationTask {
+        super::operations::ShowMigrationTask::new(self.inner.clone())
+    }
+    /// Show detailed progress statistics of an online migration task.
+    ///
+    /// `GET /v2/{project_id}/migration-task/{task_id}/stats` (operation `ShowMigrationTaskStats`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::ShowMigrationTaskStats::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMigrationTaskStatsResponse`](super::models::ShowMigrationTaskStatsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_migration_task_stats()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_migration_task_stats(
+        &self,
+    ) -> super::operations::ShowMigrationTaskStats {
+        super::operations::ShowMigrationTaskStats::new(self.inner.clone())
+    }
+    /// Show the node details of a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/logical-nodes` (operation `ShowNodesInformation`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowNodesInformation::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowNodesInformationResponse`](super::models::ShowNodesInformationResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_nodes_information()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_nodes_information(&self) -> super::operations::ShowNodesInformation {
+        super::operations::ShowNodesInformation::new(self.inner.clone())
+    }
+    /// Show the results of an offline key analysis task.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (operation `ShowOfflineKeyAnalysisTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowOfflineKeyAnalysisTask::instance_id) (path,
+    ///   required):
+    /// - [`task_id`](super::operations::ShowOfflineKeyAnalysisTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowOfflineKeyAnalysisTaskResponse`](super::models::ShowOfflineKeyAnalysisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_offline_key_analysis_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_offline_key_analysis_task(
+        &self,
+    ) -> super::operations::ShowOfflineKeyAnalysisTask {
+        super::operations::ShowOfflineKeyAnalysisTask::new(self.inner.clone())
+    }
+    /// Show the project's instance and memory quotas and their limits.
+    ///
+    /// `GET /v2/{project_id}/quota` (operation `ShowQuotaOfTenant`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowQuotaOfTenantResponse`](super::models::ShowQuotaOfTenantResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_quota_of_tenant()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_quota_of_tenant(&self) -> super::operations::ShowQuotaOfTenant {
+        super::operations::ShowQuotaOfTenant::new(self.inner.clone())
+    }
+    /// Show the status of the replicas in a shard of an instance.
+    ///
+    /// `GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state` (operation `ShowReplicationStates`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowReplicationStates::instance_id) (path, required):
+    /// - [`group_id`](super::operations::ShowReplicationStates::group_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a list of
+    ///   [`InstanceReplicationListInfo`](super::models::InstanceReplicationListInfo). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_replication_states()
+    ///     .instance_id("...")
+    ///     .group_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_replication_states(&self) -> super::operations::ShowReplicationStates {
+        super::operations::ShowReplicationStates::new(self.inner.clone())
+    }
+    /// Show the tags attached to a cache instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tags` (operation `ShowTags`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowTags::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowTagsResponse`](super::models::ShowTagsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_tags()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_tags(&self) -> super::operations::ShowTags {
+        super::operations::ShowTags::new(self.inner.clone())
+    }
+    /// Submit a pre-check job before resizing a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/resize/check-job` (operation `StartInstanceResizeCheckJob`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::StartInstanceResizeCheckJob::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::StartInstanceResizeCheckJob::body) (optional):
+    ///   [`StartInstanceResizeCheckJobRequestBody`](super::models::StartInstanceResizeCheckJobRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`StartInstanceResizeCheckJobResponse`](super::models::StartInstanceResizeCheckJobResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .start_instance_resize_check_job()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::StartInstanceResizeCheckJobRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_instance_resize_check_job(
+        &self,
+    ) -> super::operations::StartInstanceResizeCheckJob {
+        super::operations::StartInstanceResizeCheckJob::new(self.inner.clone())
+    }
+    /// Stop a running data migration task.
+    ///
+    /// `POST /v2/{project_id}/migration-task/{task_id}/stop` (operation `StopMigrationTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::StopMigrationTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`StopMigrationTaskResponse`](super::models::StopMigrationTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .stop_migration_task()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_migration_task(&self) -> super::operations::StopMigrationTask {
+        super::operations::StopMigrationTask::new(self.inner.clone())
+    }
+    /// Stop a data migration task and wait for it to finish.
+    ///
+    /// `POST /v2/{project_id}/migration-task/{task_id}/sync-stop` (operation `StopMigrationTaskSync`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::StopMigrationTaskSync::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .stop_migration_task_sync()
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_migration_task_sync(&self) -> super::operations::StopMigrationTaskSync {
+        super::operations::StopMigrationTaskSync::new(self.inner.clone())
+    }
+    /// Change the role of an ACL account on a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role` (operation `UpdateAclAccount`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateAclAccount::instance_id) (path, required):
+    /// - [`account_id`](super::operations::UpdateAclAccount::account_id) (path, required):
+    /// - [`body`](super::operations::UpdateAclAccount::body) (optional):
+    ///   [`AclAccountRoleModifyBody`](super::models::AclAccountRoleModifyBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateAclAccountResponse`](super::models::UpdateAclAccountResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_acl_account()
+    ///     .instance_id("...")
+    ///     .account_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::AclAccountRoleModifyBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_acl_account(&self) -> super::operations::UpdateAclAccount {
+        super::operations::UpdateAclAccount::new(self.inner.clone())
+    }
+    /// Change the password of an ACL account using its old password.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify` (operation `UpdateAclAccountPassWord`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateAclAccountPassWord::instance_id) (path,
+    ///   required):
+    /// - [`account_id`](super::operations::UpdateAclAccountPassWord::account_id) (path, required):
+    /// - [`body`](super::operations::UpdateAclAccountPassWord::body) (optional):
+    ///   [`AclAccountModifyPasswordBody`](super::models::AclAccountModifyPasswordBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateAclAccountPassWordResponse`](super::models::UpdateAclAccountPassWordResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_acl_account_pass_word()
+    ///     .instance_id("...")
+    ///     .account_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::AclAccountModifyPasswordBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_acl_account_pass_word(
+        &self,
+    ) -> super::operations::UpdateAclAccountPassWord {
+        super::operations::UpdateAclAccountPassWord::new(self.inner.clone())
+    }
+    /// Change the description of an ACL account on a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}` (operation `UpdateAclAccountRemark`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateAclAccountRemark::instance_id) (path, required):
+    /// - [`account_id`](super::operations::UpdateAclAccountRemark::account_id) (path, required):
+    /// - [`body`](super::operations::UpdateAclAccountRemark::body) (optional):
+    ///   [`UpdateAclAccountRemarkRequestBody`](super::models::UpdateAclAccountRemarkRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_acl_account_remark()
+    ///     .instance_id("...")
+    ///     .account_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateAclAccountRemarkRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_acl_account_remark(
+        &self,
+    ) -> super::operations::UpdateAclAccountRemark {
+        super::operations::UpdateAclAccountRemark::new(self.inner.clone())
+    }
+    /// Change the bandwidth of individual shards of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/bandwidths` (operation `UpdateBandwidth`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateBandwidth::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateBandwidth::body) (optional):
+    ///   [`UpdateBandwidthInfoRequest`](super::models::UpdateBandwidthInfoRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_bandwidth()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateBandwidthInfoRequest::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_bandwidth(&self) -> super::operations::UpdateBandwidth {
+        super::operations::UpdateBandwidth::new(self.inner.clone())
+    }
+    /// Configure automatic big key analysis for a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (operation `UpdateBigkeyAutoscanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateBigkeyAutoscanConfig::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateBigkeyAutoscanConfig::body) (optional):
+    ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateBigkeyAutoscanConfigResponse`](super::models::UpdateBigkeyAutoscanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_bigkey_autoscan_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::AutoscanConfigRequest::builder()
+    ///             .enable_auto_scan(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_bigkey_autoscan_config(
+        &self,
+    ) -> super::operations::UpdateBigkeyAutoscanConfig {
+        super::operations::UpdateBigkeyAutoscanConfig::new(self.inner.clone())
+    }
+    /// Turn client IP pass-through on or off for a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission` (operation `UpdateClientIpTransparentTransmission`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateClientIpTransparentTransmission::instance_id)
+    ///   (path, required):
+    /// - [`body`](super::operations::UpdateClientIpTransparentTransmission::body) (optional):
+    ///   [`UpdateClientIpTransparentTransmissionRequestBody`](super::models::UpdateClientIpTransparentTransmissionRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateClientIpTransparentTransmissionResponse`](super::models::UpdateClientIpTransparentTransmissionResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_client_ip_transparent_transmission()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateClientIpTransparentTransmissionRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_client_ip_transparent_transmission(
+        &self,
+    ) -> super::operations::UpdateClientIpTransparentTransmission {
+        super::operations::UpdateClientIpTransparentTransmission::new(self.inner.clone())
+    }
+    /// Modify a custom parameter template.
+    ///
+    /// `PUT /v2/{project_id}/config-templates/{template_id}` (operation `UpdateConfigTemplate`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`template_id`](super::operations::UpdateConfigTemplate::template_id) (path, required):
+    /// - [`body`](super::operations::UpdateConfigTemplate::body) (optional):
+    ///   [`UpdateCustomTemplateBody`](super::models::UpdateCustomTemplateBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateConfigTemplateResponse`](super::models::UpdateConfigTemplateResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_config_template()
+    ///     .template_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateCustomTemplateBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_config_template(&self) -> super::operations::UpdateConfigTemplate {
+        super::operations::UpdateConfigTemplate::new(self.inner.clone())
+    }
+    /// Modify configuration parameters of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/configs` (operation `UpdateConfigurations`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateConfigurations::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateConfigurations::body) (optional):
+    ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_configurations()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyRedisConfigBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_configurations(&self) -> super::operations::UpdateConfigurations {
+        super::operations::UpdateConfigurations::new(self.inner.clone())
+    }
+    /// Configure automatic expired key scanning for a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (operation `UpdateExpireAutoScanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateExpireAutoScanConfig::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateExpireAutoScanConfig::body) (optional):
+    ///   [`UpdateAutoScanConfigRequestBody`](super::models::UpdateAutoScanConfigRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateExpireAutoScanConfigResponse`](super::models::UpdateExpireAutoScanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_expire_auto_scan_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateAutoScanConfigRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_expire_auto_scan_config(
+        &self,
+    ) -> super::operations::UpdateExpireAutoScanConfig {
+        super::operations::UpdateExpireAutoScanConfig::new(self.inner.clone())
+    }
+    /// Configure automatic hot key analysis for a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (operation `UpdateHotkeyAutoScanConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateHotkeyAutoScanConfig::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateHotkeyAutoScanConfig::body) (optional):
+    ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateHotkeyAutoScanConfigResponse`](super::models::UpdateHotkeyAutoScanConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_hotkey_auto_scan_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::AutoscanConfigRequest::builder()
+    ///             .enable_auto_scan(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_hotkey_auto_scan_config(
+        &self,
+    ) -> super::operations::UpdateHotkeyAutoScanConfig {
+        super::operations::UpdateHotkeyAutoScanConfig::new(self.inner.clone())
+    }
+    /// Modify a cache instance's name, description, backup policy or maintenance window.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}` (operation `UpdateInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    ///   [`ModifyInstanceBody`](super::models::ModifyInstanceBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyInstanceBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance(&self) -> super::operations::UpdateInstance {
+        super::operations::UpdateInstance::new(self.inner.clone())
+    }
+    /// Change the total bandwidth of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/bandwidth` (operation `UpdateInstanceBandwidth`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceBandwidth::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_bandwidth()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_bandwidth(
+        &self,
+    ) -> super::operations::UpdateInstanceBandwidth {
+        super::operations::UpdateInstanceBandwidth::new(self.inner.clone())
+    }
+    /// Set or modify the bandwidth auto scaling policy of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (operation `UpdateInstanceBandwidthAutoScalingPolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::instance_id)
+    ///   (path, required):
+    /// - [`body`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::body) (optional):
+    ///   [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`](super::models::UpdateInstanceBandwidthAutoScalingPolicyRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateInstanceBandwidthAutoScalingPolicyResponse`](super::models::UpdateInstanceBandwidthAutoScalingPolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_bandwidth_auto_scaling_policy()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateInstanceBandwidthAutoScalingPolicyRequestBody::builder()
+    ///             .window_size(1)
+    ///             .bandwidth_usage_upper_threshold(1)
+    ///             .scale_out_cooldown(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_bandwidth_auto_scaling_policy(
+        &self,
+    ) -> super::operations::UpdateInstanceBandwidthAutoScalingPolicy {
+        super::operations::UpdateInstanceBandwidthAutoScalingPolicy::new(
+            self.inner.clone(),
+        )
+    }
+    /// Modify configuration parameters of a cache instance asynchronously.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/async-configs` (operation `UpdateInstanceConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceConfig::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstanceConfig::body) (optional):
+    ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateInstanceConfigResponse`](super::models::UpdateInstanceConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyRedisConfigBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_config(&self) -> super::operations::UpdateInstanceConfig {
+        super::operations::UpdateInstanceConfig::new(self.inner.clone())
+    }
+    /// Replace the IP whitelist groups of a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instance/{instance_id}/whitelist` (operation `UpdateIpWhitelist`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateIpWhitelist::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateIpWhitelist::body) (optional):
+    ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_ip_whitelist()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyIpWhitelistBody::builder()
+    ///             .enable_whitelist(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_ip_whitelist(&self) -> super::operations::UpdateIpWhitelist {
+        super::operations::UpdateIpWhitelist::new(self.inner.clone())
+    }
+    /// Replace the IP whitelist groups of a cache instance asynchronously.
+    ///
+    /// `PUT /v2/{project_id}/instance/{instance_id}/whitelist-async` (operation `UpdateIpWhitelistAsync`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateIpWhitelistAsync::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateIpWhitelistAsync::body) (optional):
+    ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateIpWhitelistAsyncResponse`](super::models::UpdateIpWhitelistAsyncResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_ip_whitelist_async()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyIpWhitelistBody::builder()
+    ///             .enable_whitelist(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_ip_whitelist_async(
+        &self,
+    ) -> super::operations::UpdateIpWhitelistAsync {
+        super::operations::UpdateIpWhitelistAsync::new(self.inner.clone())
+    }
+    /// Turn automatic reconnection on or off for a data migration task.
+    ///
+    /// `PUT /v2/{project_id}/migration-task/{task_id}` (operation `UpdateMigrationTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`task_id`](super::operations::UpdateMigrationTask::task_id) (path, required):
+    /// - [`body`](super::operations::UpdateMigrationTask::body) (optional):
+    ///   [`MigrationUpdateRequestEntity`](super::models::MigrationUpdateRequestEntity).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_migration_task()
+    ///     .task_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::MigrationUpdateRequestEntity::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_migration_task(&self) -> super::operations::UpdateMigrationTask {
+        super::operations::UpdateMigrationTask::new(self.inner.clone())
+    }
+    /// Change the access password of a cache instance using the old one.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/password` (operation `UpdatePassword`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdatePassword::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdatePassword::body) (optional):
+    ///   [`ModifyInstancePasswordBody`](super::models::ModifyInstancePasswordBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdatePasswordResponse`](super::models::UpdatePasswordResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_password()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::ModifyInstancePasswordBody::builder()
+    ///             .old_password("...")
+    ///             .new_password("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_password(&self) -> super::operations::UpdatePassword {
+        super::operations::UpdatePassword::new(self.inner.clone())
+    }
+    /// Enable or modify public network access to a cache instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/public-ip` (operation `UpdatePublicIp`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdatePublicIp::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdatePublicIp::body) (optional):
+    ///   [`UpdatePublicIpRequestBody`](super::models::UpdatePublicIpRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdatePublicIpResponse`](super::models::UpdatePublicIpResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_public_ip()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdatePublicIpRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_public_ip(&self) -> super::operations::UpdatePublicIp {
+        super::operations::UpdatePublicIp::new(self.inner.clone())
+    }
+    /// Set the failover priority of a replica node in a shard.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority` (operation `UpdateSlavePriority`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateSlavePriority::instance_id) (path, required):
+    /// - [`group_id`](super::operations::UpdateSlavePriority::group_id) (path, required):
+    /// - [`node_id`](super::operations::UpdateSlavePriority::node_id) (path, required):
+    /// - [`body`](super::operations::UpdateSlavePriority::body) (optional):
+    ///   [`PriorityBody`](super::models::PriorityBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_slave_priority()
+    ///     .instance_id("...")
+    ///     .group_id("...")
+    ///     .node_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::PriorityBody::builder()
+    ///             .slave_priority_weight(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_slave_priority(&self) -> super::operations::UpdateSlavePriority {
+        super::operations::UpdateSlavePriority::new(self.inner.clone())
+    }
+    /// Enable or disable SSL for a cache instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/ssl` (operation `UpdateSslSwitch`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateSslSwitch::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateSslSwitch::body) (optional):
+    ///   [`UpdateSslSwitchRequestBody`](super::models::UpdateSslSwitchRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateSslSwitchResponse`](super::models::UpdateSslSwitchResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_ssl_switch()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpdateSslSwitchRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_ssl_switch(&self) -> super::operations::UpdateSslSwitch {
+        super::operations::UpdateSslSwitch::new(self.inner.clone())
+    }
+    /// Upgrade a cache instance to a newer minor version.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade` (operation `UpgradeInstanceMinorVersion`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpgradeInstanceMinorVersion::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpgradeInstanceMinorVersion::body) (optional):
+    ///   [`UpgradeMinorVersionRequestBody`](super::models::UpgradeMinorVersionRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpgradeInstanceMinorVersionResponse`](super::models::UpgradeInstanceMinorVersionResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .upgrade_instance_minor_version()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_dcs::models::UpgradeMinorVersionRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upgrade_instance_minor_version(
+        &self,
+    ) -> super::operations::UpgradeInstanceMinorVersion {
+        super::operations::UpgradeInstanceMinorVersion::new(self.inner.clone())
+    }
+    /// Check whether replicas of a cluster instance can be deleted.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/deletable-replication` (operation `ValidateDeletableReplica`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ValidateDeletableReplica::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ValidateDeletableReplicaResponse`](super::models::ValidateDeletableReplicaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
+    /// let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .validate_deletable_replica()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn validate_deletable_replica(
+        &self,
+    ) -> super::operations::ValidateDeletableReplica {
+        super::operations::ValidateDeletableReplica::new(self.inner.clone())
     }
 }

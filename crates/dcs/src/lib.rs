@@ -3,15 +3,286 @@
 //!
 //! Management API (version 2) of Huawei Cloud's Distributed Cache Service (DCS), the managed
 //! Redis and Memcached offering. It administers cache instances and their settings through the
-//! regional DCS endpoint; it is not the data path that cache clients use. This file holds the
-//! subset of the API that the Rust SDK generates code for and grows one operation at a time.
+//! regional DCS endpoint; it is not the data path that cache clients use.
 //!
 //! Generated from `specs/dcs/v2.yaml` by `cargo xtask codegen`. Signing, credentials, regions, retries and errors come from [`huaweicloud_sdk_core`]; start with [`Client::builder`].
 //!
 //! # Operations
 //!
+//! - [`Client::batch_create_or_delete_tags`](crate::Client::batch_create_or_delete_tags): Add
+//!   or remove tags on a cache instance in one call.
+//! - [`Client::batch_delete_instances`](crate::Client::batch_delete_instances): Delete several
+//!   cache instances at once.
+//! - [`Client::batch_restart_online_migration_tasks`](crate::Client::batch_restart_online_migration_tasks):
+//!   Restart several online data migration tasks in one request.
+//! - [`Client::batch_show_nodes_information`](crate::Client::batch_show_nodes_information):
+//!   Show node details for all cache instances of the project.
+//! - [`Client::batch_stop_migration_tasks`](crate::Client::batch_stop_migration_tasks): Stop
+//!   several data migration tasks in one request.
+//! - [`Client::change_master_standby`](crate::Client::change_master_standby): Swap the master
+//!   and standby nodes of a master/standby cache instance.
+//! - [`Client::change_master_standby_async`](crate::Client::change_master_standby_async): Swap
+//!   the master and standby nodes of a cache instance asynchronously.
+//! - [`Client::change_nodes_start_stop_status`](crate::Client::change_nodes_start_stop_status):
+//!   Start or stop selected nodes of a cache instance.
+//! - [`Client::copy_instance`](crate::Client::copy_instance): Create a manual backup of a cache
+//!   instance.
+//! - [`Client::create_acl_account`](crate::Client::create_acl_account): Create an ACL account
+//!   with read-write or read-only access on an instance.
+//! - [`Client::create_auto_expire_scan_task`](crate::Client::create_auto_expire_scan_task):
+//!   Start a scan that frees memory held by expired keys on an instance.
+//! - [`Client::create_bigkey_scan_task`](crate::Client::create_bigkey_scan_task): Start a big
+//!   key analysis task on a cache instance.
+//! - [`Client::create_custom_template`](crate::Client::create_custom_template): Create a custom
+//!   parameter template for cache instances.
+//! - [`Client::create_diagnosis_task`](crate::Client::create_diagnosis_task): Start a diagnosis
+//!   task that inspects a cache instance.
+//! - [`Client::create_hotkey_scan_task`](crate::Client::create_hotkey_scan_task): Start a hot
+//!   key analysis task on a cache instance.
+//! - [`Client::create_instance`](crate::Client::create_instance): Create a new cache instance,
+//!   billed pay-per-use or yearly/monthly.
+//! - [`Client::create_migration_task`](crate::Client::create_migration_task): Create a
+//!   backup-based data migration task into a cache instance.
+//! - [`Client::create_offline_key_analysis`](crate::Client::create_offline_key_analysis): Start
+//!   an offline key analysis of a node's backup file.
+//! - [`Client::create_online_migration_task`](crate::Client::create_online_migration_task):
+//!   Create an online data migration task.
+//! - [`Client::create_redislog`](crate::Client::create_redislog): Collect the Redis run logs of
+//!   a cache instance.
+//! - [`Client::create_redislog_download_link`](crate::Client::create_redislog_download_link):
+//!   Generate a download link for a collected Redis run log.
+//! - [`Client::create_resize_order`](crate::Client::create_resize_order): Place an order to
+//!   change the flavor of a yearly/monthly instance.
+//! - [`Client::delete_acl_account`](crate::Client::delete_acl_account): Delete an ordinary ACL
+//!   account from a cache instance.
+//! - [`Client::delete_background_task`](crate::Client::delete_background_task): Remove a
+//!   background task record from a cache instance.
+//! - [`Client::delete_backup_file`](crate::Client::delete_backup_file): Delete a backup file of
+//!   a cache instance.
+//! - [`Client::delete_bigkey_scan_task`](crate::Client::delete_bigkey_scan_task): Delete a big
+//!   key analysis record of a cache instance.
+//! - [`Client::delete_center_task`](crate::Client::delete_center_task): Delete a task from the
+//!   project's task center.
+//! - [`Client::delete_config_template`](crate::Client::delete_config_template): Delete a custom
+//!   parameter template.
+//! - [`Client::delete_diagnosis_task`](crate::Client::delete_diagnosis_task): Delete diagnosis
+//!   records of a cache instance.
+//! - [`Client::delete_hotkey_scan_task`](crate::Client::delete_hotkey_scan_task): Delete a hot
+//!   key analysis record of a cache instance.
+//! - [`Client::delete_instance_bandwidth_auto_scaling_policy`](crate::Client::delete_instance_bandwidth_auto_scaling_policy):
+//!   Remove the bandwidth auto scaling policy from a cache instance.
+//! - [`Client::delete_ip_from_domain_name`](crate::Client::delete_ip_from_domain_name): Remove
+//!   a read replica's IP address from the read-only domain name.
+//! - [`Client::delete_migration_task`](crate::Client::delete_migration_task): Delete one or
+//!   more data migration tasks.
+//! - [`Client::delete_offline_key_analysis_task`](crate::Client::delete_offline_key_analysis_task):
+//!   Delete an offline key analysis record of a cache instance.
+//! - [`Client::delete_public_ip`](crate::Client::delete_public_ip): Disable public network
+//!   access to a cache instance.
+//! - [`Client::delete_single_instance`](crate::Client::delete_single_instance): Delete a cache
+//!   instance and release all of its resources.
+//! - [`Client::download_hot_key`](crate::Client::download_hot_key): Export the results of a hot
+//!   key analysis task for download.
+//! - [`Client::download_ssl_cert`](crate::Client::download_ssl_cert): Download the SSL
+//!   certificate of a cache instance.
+//! - [`Client::exchange_instance_ip`](crate::Client::exchange_instance_ip): Swap IP addresses
+//!   between the source and target of a migration task.
+//! - [`Client::execute_cluster_switchover`](crate::Client::execute_cluster_switchover): Switch
+//!   over the master and replica of a cluster shard.
+//! - [`Client::execute_command_mobilization`](crate::Client::execute_command_mobilization): Run
+//!   a Redis command on an instance through Web CLI.
+//! - [`Client::export_excel_job`](crate::Client::export_excel_job): Show the status and result
+//!   of an instance list export job.
+//! - [`Client::export_instances_task`](crate::Client::export_instances_task): Start an
+//!   asynchronous export of the project's cache instance list.
+//! - [`Client::hang_up_clients`](crate::Client::hang_up_clients): Kill specified client
+//!   sessions on a cache instance.
+//! - [`Client::hang_up_kill_all_clients`](crate::Client::hang_up_kill_all_clients): Kill all
+//!   client sessions on a cache instance or one of its nodes.
+//! - [`Client::list_acl_accounts`](crate::Client::list_acl_accounts): List the ACL accounts
+//!   configured on a cache instance.
+//! - [`Client::list_available_zones`](crate::Client::list_available_zones): List the
+//!   availability zones of the current region.
+//! - [`Client::list_background_task`](crate::Client::list_background_task): List the background
+//!   tasks run on a cache instance.
+//! - [`Client::list_backup_file_links`](crate::Client::list_backup_file_links): Get download
+//!   links for a backup file of a cache instance.
+//! - [`Client::list_backup_records`](crate::Client::list_backup_records): List the backup
+//!   records of a cache instance.
+//! - [`Client::list_bigkey_scan_tasks`](crate::Client::list_bigkey_scan_tasks): List the big
+//!   key analysis tasks of a cache instance.
+//! - [`Client::list_center_task`](crate::Client::list_center_task): List the tasks recorded in
+//!   the project's task center.
+//! - [`Client::list_clients`](crate::Client::list_clients): List the client sessions collected
+//!   for a cache instance.
+//! - [`Client::list_config_histories`](crate::Client::list_config_histories): List the
+//!   parameter change history of a cache instance.
+//! - [`Client::list_config_templates`](crate::Client::list_config_templates): List the
+//!   parameter templates available to the project, with optional filters.
+//! - [`Client::list_configurations`](crate::Client::list_configurations): List the
+//!   configuration parameters of a cache instance and their values.
+//! - [`Client::list_diagnosis_tasks`](crate::Client::list_diagnosis_tasks): List the diagnosis
+//!   tasks run on a cache instance.
+//! - [`Client::list_flavors`](crate::Client::list_flavors): List the cache instance flavors and
+//!   spec codes that can be ordered.
+//! - [`Client::list_group_replication_info`](crate::Client::list_group_replication_info): List
+//!   the shards and replicas of a cluster or read/write splitting instance.
+//! - [`Client::list_hot_key_scan_tasks`](crate::Client::list_hot_key_scan_tasks): List the hot
+//!   key analysis tasks of a cache instance.
+//! - [`Client::list_instance_operations`](crate::Client::list_instance_operations): Check which
+//!   resize operations a cache instance currently supports.
+//! - [`Client::list_instances`](crate::Client::list_instances): List the cache instances of the
+//!   project, with optional filters.
+//! - [`Client::list_maintenance_windows`](crate::Client::list_maintenance_windows): List the
+//!   time slots that can be chosen as maintenance windows.
+//! - [`Client::list_migration_task`](crate::Client::list_migration_task): List the data
+//!   migration tasks of the project.
+//! - [`Client::list_migration_task_logs`](crate::Client::list_migration_task_logs): List the
+//!   log entries of a data migration task.
+//! - [`Client::list_monitored_objects`](crate::Client::list_monitored_objects): List the
+//!   monitored objects under a primary monitoring dimension.
+//! - [`Client::list_monitored_objects_of_instance`](crate::Client::list_monitored_objects_of_instance):
+//!   List the sub-dimension monitored objects of one cache instance.
+//! - [`Client::list_number_of_instances_in_different_status`](crate::Client::list_number_of_instances_in_different_status):
+//!   Count the project's cache instances grouped by status.
+//! - [`Client::list_offline_key_analysis_task`](crate::Client::list_offline_key_analysis_task):
+//!   List the offline key analysis tasks of a cache instance.
+//! - [`Client::list_redislog`](crate::Client::list_redislog): List the collected Redis run log
+//!   files of a cache instance.
+//! - [`Client::list_restore_records`](crate::Client::list_restore_records): List the
+//!   restoration records of a cache instance.
+//! - [`Client::list_slowlog`](crate::Client::list_slowlog): List the slow query log entries of
+//!   a cache instance.
+//! - [`Client::list_statistics_of_running_instances`](crate::Client::list_statistics_of_running_instances):
+//!   Show usage statistics for every running cache instance of the project.
+//! - [`Client::list_tags_of_tenant`](crate::Client::list_tags_of_tenant): List all tags used on
+//!   cache instances in the project.
+//! - [`Client::login_web_cli`](crate::Client::login_web_cli): Log in to Web CLI for a cache
+//!   instance.
+//! - [`Client::logoff_web_cli`](crate::Client::logoff_web_cli): Log out of the Web CLI session
+//!   of a cache instance.
+//! - [`Client::migrate_az`](crate::Client::migrate_az): Move a single-AZ cache instance to span
+//!   multiple availability zones.
 //! - [`Client::reset_acl_account_pass_word`](crate::Client::reset_acl_account_pass_word):
 //!   Change the password of an ACL account on a cache instance.
+//! - [`Client::reset_password`](crate::Client::reset_password): Reset the access password of a
+//!   cache instance.
+//! - [`Client::resize_instance`](crate::Client::resize_instance): Change the flavor of a
+//!   running pay-per-use cache instance.
+//! - [`Client::restart_or_flush_instances`](crate::Client::restart_or_flush_instances): Restart
+//!   cache instances or clear all of their data.
+//! - [`Client::restore_instance`](crate::Client::restore_instance): Restore a cache instance
+//!   from one of its backups.
+//! - [`Client::rollback_exchange_instance_ip`](crate::Client::rollback_exchange_instance_ip):
+//!   Roll back an IP address swap made by a migration task.
+//! - [`Client::scan_clients`](crate::Client::scan_clients): Start a task that collects the
+//!   client sessions of a cache instance.
+//! - [`Client::scan_expire_key`](crate::Client::scan_expire_key): Scan a cache instance for
+//!   expired keys immediately.
+//! - [`Client::set_online_migration_task`](crate::Client::set_online_migration_task): Configure
+//!   the source, target and mode of an online migration task.
+//! - [`Client::show_background_task_progress`](crate::Client::show_background_task_progress):
+//!   Show the detailed progress of a background task on an instance.
+//! - [`Client::show_bandwidths`](crate::Client::show_bandwidths): Show the bandwidth of each
+//!   shard of a cache instance.
+//! - [`Client::show_bigkey_autoscan_config`](crate::Client::show_bigkey_autoscan_config): Show
+//!   the automatic big key analysis settings of a cache instance.
+//! - [`Client::show_bigkey_scan_task_details`](crate::Client::show_bigkey_scan_task_details):
+//!   Show the results of a big key analysis task.
+//! - [`Client::show_config_history_detail`](crate::Client::show_config_history_detail): Show
+//!   the details of one parameter change record of an instance.
+//! - [`Client::show_config_template`](crate::Client::show_config_template): Show the parameters
+//!   and settings of a parameter template.
+//! - [`Client::show_diagnosis_task_details`](crate::Client::show_diagnosis_task_details): Show
+//!   a diagnosis report by its report ID.
+//! - [`Client::show_expire_auto_scan_config`](crate::Client::show_expire_auto_scan_config):
+//!   Show the automatic expired key scan settings of a cache instance.
+//! - [`Client::show_expire_key_scan_info`](crate::Client::show_expire_key_scan_info): Show the
+//!   history of expired key scans on a cache instance.
+//! - [`Client::show_hotkey_autoscan_config`](crate::Client::show_hotkey_autoscan_config): Show
+//!   the automatic hot key analysis settings of a cache instance.
+//! - [`Client::show_hotkey_task_details`](crate::Client::show_hotkey_task_details): Show the
+//!   results of a hot key analysis task.
+//! - [`Client::show_instance`](crate::Client::show_instance): Show the full details of a cache
+//!   instance by its ID.
+//! - [`Client::show_instance_bandwidth_auto_scaling_policy`](crate::Client::show_instance_bandwidth_auto_scaling_policy):
+//!   Show the bandwidth auto scaling policy of a cache instance.
+//! - [`Client::show_instance_ssl_detail`](crate::Client::show_instance_ssl_detail): Show the
+//!   SSL settings of a cache instance.
+//! - [`Client::show_instance_topology`](crate::Client::show_instance_topology): Show the node
+//!   topology of a cluster cache instance.
+//! - [`Client::show_instance_version`](crate::Client::show_instance_version): Show the kernel
+//!   version information of a cache instance.
+//! - [`Client::show_ip_whitelist`](crate::Client::show_ip_whitelist): Show the IP whitelist
+//!   groups configured on a cache instance.
+//! - [`Client::show_job_info`](crate::Client::show_job_info): Show the execution result of an
+//!   asynchronous job.
+//! - [`Client::show_migration_task`](crate::Client::show_migration_task): Show the
+//!   configuration and status of a data migration task.
+//! - [`Client::show_migration_task_stats`](crate::Client::show_migration_task_stats): Show
+//!   detailed progress statistics of an online migration task.
+//! - [`Client::show_nodes_information`](crate::Client::show_nodes_information): Show the node
+//!   details of a cache instance.
+//! - [`Client::show_offline_key_analysis_task`](crate::Client::show_offline_key_analysis_task):
+//!   Show the results of an offline key analysis task.
+//! - [`Client::show_quota_of_tenant`](crate::Client::show_quota_of_tenant): Show the project's
+//!   instance and memory quotas and their limits.
+//! - [`Client::show_replication_states`](crate::Client::show_replication_states): Show the
+//!   status of the replicas in a shard of an instance.
+//! - [`Client::show_tags`](crate::Client::show_tags): Show the tags attached to a cache
+//!   instance.
+//! - [`Client::start_instance_resize_check_job`](crate::Client::start_instance_resize_check_job):
+//!   Submit a pre-check job before resizing a cache instance.
+//! - [`Client::stop_migration_task`](crate::Client::stop_migration_task): Stop a running data
+//!   migration task.
+//! - [`Client::stop_migration_task_sync`](crate::Client::stop_migration_task_sync): Stop a data
+//!   migration task and wait for it to finish.
+//! - [`Client::update_acl_account`](crate::Client::update_acl_account): Change the role of an
+//!   ACL account on a cache instance.
+//! - [`Client::update_acl_account_pass_word`](crate::Client::update_acl_account_pass_word):
+//!   Change the password of an ACL account using its old password.
+//! - [`Client::update_acl_account_remark`](crate::Client::update_acl_account_remark): Change
+//!   the description of an ACL account on a cache instance.
+//! - [`Client::update_bandwidth`](crate::Client::update_bandwidth): Change the bandwidth of
+//!   individual shards of a cache instance.
+//! - [`Client::update_bigkey_autoscan_config`](crate::Client::update_bigkey_autoscan_config):
+//!   Configure automatic big key analysis for a cache instance.
+//! - [`Client::update_client_ip_transparent_transmission`](crate::Client::update_client_ip_transparent_transmission):
+//!   Turn client IP pass-through on or off for a cache instance.
+//! - [`Client::update_config_template`](crate::Client::update_config_template): Modify a custom
+//!   parameter template.
+//! - [`Client::update_configurations`](crate::Client::update_configurations): Modify
+//!   configuration parameters of a cache instance.
+//! - [`Client::update_expire_auto_scan_config`](crate::Client::update_expire_auto_scan_config):
+//!   Configure automatic expired key scanning for a cache instance.
+//! - [`Client::update_hotkey_auto_scan_config`](crate::Client::update_hotkey_auto_scan_config):
+//!   Configure automatic hot key analysis for a cache instance.
+//! - [`Client::update_instance`](crate::Client::update_instance): Modify a cache instance's
+//!   name, description, backup policy or maintenance window.
+//! - [`Client::update_instance_bandwidth`](crate::Client::update_instance_bandwidth): Change
+//!   the total bandwidth of a cache instance.
+//! - [`Client::update_instance_bandwidth_auto_scaling_policy`](crate::Client::update_instance_bandwidth_auto_scaling_policy):
+//!   Set or modify the bandwidth auto scaling policy of a cache instance.
+//! - [`Client::update_instance_config`](crate::Client::update_instance_config): Modify
+//!   configuration parameters of a cache instance asynchronously.
+//! - [`Client::update_ip_whitelist`](crate::Client::update_ip_whitelist): Replace the IP
+//!   whitelist groups of a cache instance.
+//! - [`Client::update_ip_whitelist_async`](crate::Client::update_ip_whitelist_async): Replace
+//!   the IP whitelist groups of a cache instance asynchronously.
+//! - [`Client::update_migration_task`](crate::Client::update_migration_task): Turn automatic
+//!   reconnection on or off for a data migration task.
+//! - [`Client::update_password`](crate::Client::update_password): Change the access password of
+//!   a cache instance using the old one.
+//! - [`Client::update_public_ip`](crate::Client::update_public_ip): Enable or modify public
+//!   network access to a cache instance.
+//! - [`Client::update_slave_priority`](crate::Client::update_slave_priority): Set the failover
+//!   priority of a replica node in a shard.
+//! - [`Client::update_ssl_switch`](crate::Client::update_ssl_switch): Enable or disable SSL for
+//!   a cache instance.
+//! - [`Client::upgrade_instance_minor_version`](crate::Client::upgrade_instance_minor_version):
+//!   Upgrade a cache instance to a newer minor version.
+//! - [`Client::validate_deletable_replica`](crate::Client::validate_deletable_replica): Check
+//!   whether replicas of a cluster instance can be deleted.
 //!
 //! # Example
 //!
@@ -19,18 +290,16 @@
 //! # async fn example() -> huaweicloud_sdk_dcs::Result<()> {
 //! let client = huaweicloud_sdk_dcs::Client::builder().region("cn-north-4").build()?;
 //! let response = client
-//!     .reset_acl_account_pass_word()
-//!     .instance_id("8d1a4c3e-6f2b-4e5a-9c7d-0b1e2f3a4d5c")
-//!     .account_id("2c9e4b7a-1d3f-4a6b-8e5c-7f0a1b2c3d4e")
+//!     .batch_create_or_delete_tags()
+//!     .instance_id("...")
 //!     .body(
-//!         huaweicloud_sdk_dcs::models::AclAccountResetPasswordBody::builder()
-//!             .old_password("Old-Example-Passw0rd")
-//!             .new_password("New-Example-Passw0rd")
-//!             .build(),
+//!         huaweicloud_sdk_dcs::models::CreateOrDeleteInstanceTags::builder()
+//!             .action("...")
+//!             .build()
 //!     )
 //!     .send()
 //!     .await?;
-//! println!("{:?}", response.output());
+//! println!("status {}", response.status());
 //! # Ok(())
 //! # }
 //! ```
@@ -50,4 +319,5 @@ mod regions;
 pub use client::Client;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,
+    ByteStream, Bytes,
 };

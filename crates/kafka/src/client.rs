@@ -21,6 +21,2327 @@ impl Client {
     pub fn core(&self) -> &huaweicloud_sdk_core::Client {
         &self.inner
     }
+    /// Add or remove tags on a Kafka instance in one call.
+    ///
+    /// `POST /v2/{project_id}/kafka/{instance_id}/tags/action` (operation `BatchCreateOrDeleteKafkaTag`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteKafkaTag::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::BatchCreateOrDeleteKafkaTag::body) (optional):
+    ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_create_or_delete_kafka_tag()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchCreateOrDeleteTagReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_create_or_delete_kafka_tag(
+        &self,
+    ) -> super::operations::BatchCreateOrDeleteKafkaTag {
+        super::operations::BatchCreateOrDeleteKafkaTag::new(self.inner.clone())
+    }
+    /// Delete several consumer groups of a Kafka instance at once.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/groups/batch-delete` (operation `BatchDeleteGroup`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteGroup::instance_id) (path, required):
+    /// - [`body`](super::operations::BatchDeleteGroup::body) (optional):
+    ///   [`BatchDeleteGroupReq`](super::models::BatchDeleteGroupReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`BatchDeleteGroupResponse`](super::models::BatchDeleteGroupResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_group()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchDeleteGroupReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_group(&self) -> super::operations::BatchDeleteGroup {
+        super::operations::BatchDeleteGroup::new(self.inner.clone())
+    }
+    /// Delete several topics of a Kafka instance, reporting any that failed.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/topics/delete` (operation `BatchDeleteInstanceTopic`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteInstanceTopic::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::BatchDeleteInstanceTopic::body) (optional):
+    ///   [`BatchDeleteInstanceTopicReq`](super::models::BatchDeleteInstanceTopicReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchDeleteInstanceTopicResponse`](super::models::BatchDeleteInstanceTopicResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_instance_topic()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchDeleteInstanceTopicReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_instance_topic(
+        &self,
+    ) -> super::operations::BatchDeleteInstanceTopic {
+        super::operations::BatchDeleteInstanceTopic::new(self.inner.clone())
+    }
+    /// Delete several SASL users of a Kafka instance at once.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/users` (operation `BatchDeleteInstanceUsers`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteInstanceUsers::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::BatchDeleteInstanceUsers::body) (optional):
+    ///   [`BatchDeleteInstanceUsersReq`](super::models::BatchDeleteInstanceUsersReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_instance_users()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchDeleteInstanceUsersReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_instance_users(
+        &self,
+    ) -> super::operations::BatchDeleteInstanceUsers {
+        super::operations::BatchDeleteInstanceUsers::new(self.inner.clone())
+    }
+    /// Delete several message backlog diagnosis reports of a Kafka instance.
+    ///
+    /// `DELETE /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks` (operation `BatchDeleteMessageDiagnosisReports`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteMessageDiagnosisReports::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::BatchDeleteMessageDiagnosisReports::body) (optional):
+    ///   [`BatchDeleteMessageDiagnosisReportsReq`](super::models::BatchDeleteMessageDiagnosisReportsReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchDeleteMessageDiagnosisReportsResponse`](super::models::BatchDeleteMessageDiagnosisReportsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_message_diagnosis_reports()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchDeleteMessageDiagnosisReportsReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_message_diagnosis_reports(
+        &self,
+    ) -> super::operations::BatchDeleteMessageDiagnosisReports {
+        super::operations::BatchDeleteMessageDiagnosisReports::new(self.inner.clone())
+    }
+    /// Restart or delete several Kafka instances in a single request.
+    ///
+    /// `POST /v2/{project_id}/instances/action` (operation `BatchRestartOrDeleteInstances`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (optional):
+    ///   [`BatchRestartOrDeleteInstanceReq`](super::models::BatchRestartOrDeleteInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchRestartOrDeleteInstancesResponse`](super::models::BatchRestartOrDeleteInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_restart_or_delete_instances()
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchRestartOrDeleteInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_restart_or_delete_instances(
+        &self,
+    ) -> super::operations::BatchRestartOrDeleteInstances {
+        super::operations::BatchRestartOrDeleteInstances::new(self.inner.clone())
+    }
+    /// Disable Kafka Manager on an instance, removing its management endpoints.
+    ///
+    /// `DELETE /v2/{project_id}/kafka/instances/{instance_id}/management` (operation `CloseKafkaManager`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CloseKafkaManager::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .close_kafka_manager()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn close_kafka_manager(&self) -> super::operations::CloseKafkaManager {
+        super::operations::CloseKafkaManager::new(self.inner.clone())
+    }
+    /// Enable Smart Connect on a pay-per-use Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/connector` (operation `CreateConnector`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateConnector::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateConnector::body) (optional):
+    ///   [`CreateConnectorReq`](super::models::CreateConnectorReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateConnectorResponse`](super::models::CreateConnectorResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_connector()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateConnectorReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_connector(&self) -> super::operations::CreateConnector {
+        super::operations::CreateConnector::new(self.inner.clone())
+    }
+    /// Create a Smart Connect data replication task on a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/connector/tasks` (operation `CreateConnectorTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateConnectorTask::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateConnectorTask::body) (optional):
+    ///   [`CreateSmartConnectTaskReq`](super::models::CreateSmartConnectTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateConnectorTaskResponse`](super::models::CreateConnectorTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_connector_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateSmartConnectTaskReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_connector_task(&self) -> super::operations::CreateConnectorTask {
+        super::operations::CreateConnectorTask::new(self.inner.clone())
+    }
+    /// Create a new instance of the given message engine.
+    ///
+    /// `POST /v2/{engine}/{project_id}/instances` (operation `CreateInstanceByEngine`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::CreateInstanceByEngine::engine) (path, required):
+    /// - [`body`](super::operations::CreateInstanceByEngine::body) (optional):
+    ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateInstanceByEngineResponse`](super::models::CreateInstanceByEngineResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_instance_by_engine()
+    ///     .engine("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateInstanceByEngineReq::builder()
+    ///             .name("...")
+    ///             .engine_version("...")
+    ///             .broker_num(1)
+    ///             .storage_space(1)
+    ///             .vpc_id("...")
+    ///             .security_group_id("...")
+    ///             .subnet_id("...")
+    ///             .product_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_instance_by_engine(
+        &self,
+    ) -> super::operations::CreateInstanceByEngine {
+        super::operations::CreateInstanceByEngine::new(self.inner.clone())
+    }
+    /// Create a topic on a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/topics` (operation `CreateInstanceTopic`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateInstanceTopic::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateInstanceTopic::body) (optional):
+    ///   [`CreateInstanceTopicReq`](super::models::CreateInstanceTopicReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateInstanceTopicResponse`](super::models::CreateInstanceTopicResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_instance_topic()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateInstanceTopicReq::builder()
+    ///             .id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_instance_topic(&self) -> super::operations::CreateInstanceTopic {
+        super::operations::CreateInstanceTopic::new(self.inner.clone())
+    }
+    /// Create a SASL user that can connect to a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/users` (operation `CreateInstanceUser`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateInstanceUser::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateInstanceUser::body) (optional):
+    ///   [`CreateInstanceUserReq`](super::models::CreateInstanceUserReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_instance_user()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateInstanceUserReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_instance_user(&self) -> super::operations::CreateInstanceUser {
+        super::operations::CreateInstanceUser::new(self.inner.clone())
+    }
+    /// Create a consumer group on a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/group` (operation `CreateKafkaConsumerGroup`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateKafkaConsumerGroup::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::CreateKafkaConsumerGroup::body) (optional):
+    ///   [`CreateGroupReq`](super::models::CreateGroupReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_kafka_consumer_group()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateGroupReq::builder()
+    ///             .group_name("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_kafka_consumer_group(
+        &self,
+    ) -> super::operations::CreateKafkaConsumerGroup {
+        super::operations::CreateKafkaConsumerGroup::new(self.inner.clone())
+    }
+    /// Submit a partition reassignment task for topics of a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/reassign` (operation `CreateKafkaReassignmentTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateKafkaReassignmentTask::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::CreateKafkaReassignmentTask::body) (optional):
+    ///   [`PartitionReassignRequest`](super::models::PartitionReassignRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateKafkaReassignmentTaskResponse`](super::models::CreateKafkaReassignmentTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_kafka_reassignment_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::PartitionReassignRequest::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_kafka_reassignment_task(
+        &self,
+    ) -> super::operations::CreateKafkaReassignmentTask {
+        super::operations::CreateKafkaReassignmentTask::new(self.inner.clone())
+    }
+    /// Turn on consumer group rebalance logging for a Kafka instance.
+    ///
+    /// `POST /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log` (operation `CreateKafkaRebalanceLogTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateKafkaRebalanceLogTask::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateKafkaRebalanceLogTaskResponse`](super::models::CreateKafkaRebalanceLogTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_kafka_rebalance_log_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_kafka_rebalance_log_task(
+        &self,
+    ) -> super::operations::CreateKafkaRebalanceLogTask {
+        super::operations::CreateKafkaRebalanceLogTask::new(self.inner.clone())
+    }
+    /// Add a topic-level bandwidth throttling rule to a Kafka instance.
+    ///
+    /// `POST /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota` (operation `CreateKafkaTopicQuota`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateKafkaTopicQuota::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateKafkaTopicQuota::body) (optional):
+    ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateKafkaTopicQuotaResponse`](super::models::CreateKafkaTopicQuotaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_kafka_topic_quota()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::KafkaTopicQuota::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_kafka_topic_quota(&self) -> super::operations::CreateKafkaTopicQuota {
+        super::operations::CreateKafkaTopicQuota::new(self.inner.clone())
+    }
+    /// Add a user or client bandwidth throttling rule to a Kafka instance.
+    ///
+    /// `POST /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota` (operation `CreateKafkaUserClientQuotaTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateKafkaUserClientQuotaTask::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::CreateKafkaUserClientQuotaTask::body) (optional):
+    ///   [`CreateKafkaUserClientQuotaTaskReq`](super::models::CreateKafkaUserClientQuotaTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateKafkaUserClientQuotaTaskResponse`](super::models::CreateKafkaUserClientQuotaTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_kafka_user_client_quota_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateKafkaUserClientQuotaTaskReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_kafka_user_client_quota_task(
+        &self,
+    ) -> super::operations::CreateKafkaUserClientQuotaTask {
+        super::operations::CreateKafkaUserClientQuotaTask::new(self.inner.clone())
+    }
+    /// Start a message backlog diagnosis task on a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks` (operation `CreateMessageDiagnosisTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateMessageDiagnosisTask::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::CreateMessageDiagnosisTask::body) (optional):
+    ///   [`CreateMessageDiagnosisTaskReq`](super::models::CreateMessageDiagnosisTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreateMessageDiagnosisTaskResponse`](super::models::CreateMessageDiagnosisTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_message_diagnosis_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateMessageDiagnosisTaskReq::builder()
+    ///             .group_name("...")
+    ///             .topic_name("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_message_diagnosis_task(
+        &self,
+    ) -> super::operations::CreateMessageDiagnosisTask {
+        super::operations::CreateMessageDiagnosisTask::new(self.inner.clone())
+    }
+    /// Add partitions to an existing topic of a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment` (operation `CreatePartition`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreatePartition::instance_id) (path, required):
+    /// - [`topic`](super::operations::CreatePartition::topic) (path, required):
+    /// - [`body`](super::operations::CreatePartition::body) (optional):
+    ///   [`CreatePartitionReq`](super::models::CreatePartitionReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_partition()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreatePartitionReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_partition(&self) -> super::operations::CreatePartition {
+        super::operations::CreatePartition::new(self.inner.clone())
+    }
+    /// Create a new Kafka instance in the project.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances` (operation `CreatePostPaidKafkaInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::CreatePostPaidKafkaInstance::body) (optional):
+    ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreatePostPaidKafkaInstanceResponse`](super::models::CreatePostPaidKafkaInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_post_paid_kafka_instance()
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::CreateInstanceByEngineReq::builder()
+    ///             .name("...")
+    ///             .engine_version("...")
+    ///             .broker_num(1)
+    ///             .storage_space(1)
+    ///             .vpc_id("...")
+    ///             .security_group_id("...")
+    ///             .subnet_id("...")
+    ///             .product_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_post_paid_kafka_instance(
+        &self,
+    ) -> super::operations::CreatePostPaidKafkaInstance {
+        super::operations::CreatePostPaidKafkaInstance::new(self.inner.clone())
+    }
+    /// Remove one background task record from a Kafka instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (operation `DeleteBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_background_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
+        super::operations::DeleteBackgroundTask::new(self.inner.clone())
+    }
+    /// Disable Smart Connect on a pay-per-use Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/delete-connector` (operation `DeleteConnector`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteConnector::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteConnectorResponse`](super::models::DeleteConnectorResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_connector()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_connector(&self) -> super::operations::DeleteConnector {
+        super::operations::DeleteConnector::new(self.inner.clone())
+    }
+    /// Delete a Smart Connect task from a Kafka instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}` (operation `DeleteConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_connector_task(&self) -> super::operations::DeleteConnectorTask {
+        super::operations::DeleteConnectorTask::new(self.inner.clone())
+    }
+    /// Remove committed offsets of a consumer group for a given topic.
+    ///
+    /// `POST /v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/delete-offset` (operation `DeleteConsumerGroupOffsets`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteConsumerGroupOffsets::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::DeleteConsumerGroupOffsets::group) (path, required):
+    /// - [`body`](super::operations::DeleteConsumerGroupOffsets::body) (optional):
+    ///   [`DeleteConsumerGroupOffsetsRequestBody`](super::models::DeleteConsumerGroupOffsetsRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`DeleteConsumerGroupOffsetsResponse`](super::models::DeleteConsumerGroupOffsetsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_consumer_group_offsets()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::DeleteConsumerGroupOffsetsRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_consumer_group_offsets(
+        &self,
+    ) -> super::operations::DeleteConsumerGroupOffsets {
+        super::operations::DeleteConsumerGroupOffsets::new(self.inner.clone())
+    }
+    /// Delete one consumer group from a Kafka instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/groups/{group}` (operation `DeleteGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteGroup::instance_id) (path, required):
+    /// - [`group`](super::operations::DeleteGroup::group) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_group()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_group(&self) -> super::operations::DeleteGroup {
+        super::operations::DeleteGroup::new(self.inner.clone())
+    }
+    /// Delete a Kafka instance and release all of its resources.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}` (operation `DeleteInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_instance(&self) -> super::operations::DeleteInstance {
+        super::operations::DeleteInstance::new(self.inner.clone())
+    }
+    /// Remove a named consumer group from an instance of the given engine.
+    ///
+    /// `DELETE /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}` (operation `DeleteInstanceConsumerGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::DeleteInstanceConsumerGroup::engine) (path, required):
+    /// - [`instance_id`](super::operations::DeleteInstanceConsumerGroup::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::DeleteInstanceConsumerGroup::group) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_instance_consumer_group()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_instance_consumer_group(
+        &self,
+    ) -> super::operations::DeleteInstanceConsumerGroup {
+        super::operations::DeleteInstanceConsumerGroup::new(self.inner.clone())
+    }
+    /// Purge messages from partitions of a Kafka topic up to given offsets.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/messages/delete` (operation `DeleteKafkaTopicMessages`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteKafkaTopicMessages::instance_id) (path,
+    ///   required):
+    /// - [`topic`](super::operations::DeleteKafkaTopicMessages::topic) (path, required):
+    /// - [`body`](super::operations::DeleteKafkaTopicMessages::body) (optional):
+    ///   [`DeleteKafkaMessageRequestBody`](super::models::DeleteKafkaMessageRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`DeleteKafkaTopicMessagesResponse`](super::models::DeleteKafkaTopicMessagesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_kafka_topic_messages()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::DeleteKafkaMessageRequestBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_kafka_topic_messages(
+        &self,
+    ) -> super::operations::DeleteKafkaTopicMessages {
+        super::operations::DeleteKafkaTopicMessages::new(self.inner.clone())
+    }
+    /// Remove a topic-level bandwidth throttling rule from a Kafka instance.
+    ///
+    /// `DELETE /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota` (operation `DeleteKafkaTopicQuota`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteKafkaTopicQuota::instance_id) (path, required):
+    /// - [`body`](super::operations::DeleteKafkaTopicQuota::body) (optional):
+    ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`DeleteKafkaTopicQuotaResponse`](super::models::DeleteKafkaTopicQuotaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_kafka_topic_quota()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::KafkaTopicQuota::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_kafka_topic_quota(&self) -> super::operations::DeleteKafkaTopicQuota {
+        super::operations::DeleteKafkaTopicQuota::new(self.inner.clone())
+    }
+    /// Remove a user or client bandwidth throttling rule from a Kafka instance.
+    ///
+    /// `DELETE /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota` (operation `DeleteKafkaUserClientQuotaTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteKafkaUserClientQuotaTask::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::DeleteKafkaUserClientQuotaTask::body) (optional):
+    ///   [`DeleteKafkaUserClientQuotaTaskReq`](super::models::DeleteKafkaUserClientQuotaTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`DeleteKafkaUserClientQuotaTaskResponse`](super::models::DeleteKafkaUserClientQuotaTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_kafka_user_client_quota_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::DeleteKafkaUserClientQuotaTaskReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_kafka_user_client_quota_task(
+        &self,
+    ) -> super::operations::DeleteKafkaUserClientQuotaTask {
+        super::operations::DeleteKafkaUserClientQuotaTask::new(self.inner.clone())
+    }
+    /// Delete a finished or cancelled scheduled task of a Kafka instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}` (operation `DeleteScheduledTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_scheduled_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_scheduled_task(&self) -> super::operations::DeleteScheduledTask {
+        super::operations::DeleteScheduledTask::new(self.inner.clone())
+    }
+    /// Turn on domain name access so clients can connect via DNS names.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/dns` (operation `EnableDns`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .enable_dns()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn enable_dns(&self) -> super::operations::EnableDns {
+        super::operations::EnableDns::new(self.inner.clone())
+    }
+    /// List the availability zones where Kafka instances can be created.
+    ///
+    /// `GET /v2/available-zones` (operation `ListAvailableZones`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_available_zones()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
+        super::operations::ListAvailableZones::new(self.inner.clone())
+    }
+    /// List the background tasks recorded for a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (operation `ListBackgroundTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path, required):
+    /// - [`start`](super::operations::ListBackgroundTasks::start) (query, optional):
+    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query, optional):
+    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBackgroundTasksResponse`](super::models::ListBackgroundTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_background_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_background_tasks(&self) -> super::operations::ListBackgroundTasks {
+        super::operations::ListBackgroundTasks::new(self.inner.clone())
+    }
+    /// List the feature switches available to the current account.
+    ///
+    /// `GET /v2/config/features` (operation `ListConfigFeatures`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConfigFeaturesResponse`](super::models::ListConfigFeaturesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_config_features()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_config_features(&self) -> super::operations::ListConfigFeatures {
+        super::operations::ListConfigFeatures::new(self.inner.clone())
+    }
+    /// List the Smart Connect tasks configured on a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/connector/tasks` (operation `ListConnectorTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListConnectorTasks::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListConnectorTasks::offset) (query, optional):
+    /// - [`limit`](super::operations::ListConnectorTasks::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConnectorTasksResponse`](super::models::ListConnectorTasksResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_connector_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_connector_tasks(&self) -> super::operations::ListConnectorTasks {
+        super::operations::ListConnectorTasks::new(self.inner.clone())
+    }
+    /// List the product flavors offered for the given message engine.
+    ///
+    /// `GET /v2/{engine}/products` (operation `ListEngineProducts`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListEngineProducts::engine) (path, required):
+    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListEngineProductsResponse`](super::models::ListEngineProductsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_engine_products()
+    ///     .engine("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_engine_products(&self) -> super::operations::ListEngineProducts {
+        super::operations::ListEngineProducts::new(self.inner.clone())
+    }
+    /// Show the details of one consumer group of an instance.
+    ///
+    /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}` (operation `ListInstanceConsumerGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstanceConsumerGroup::engine) (path, required):
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroup::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::ListInstanceConsumerGroup::group) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListInstanceConsumerGroupResponse`](super::models::ListInstanceConsumerGroupResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_consumer_group()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_consumer_group(
+        &self,
+    ) -> super::operations::ListInstanceConsumerGroup {
+        super::operations::ListInstanceConsumerGroup::new(self.inner.clone())
+    }
+    /// List the consumer members of a given consumer group.
+    ///
+    /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/members` (operation `ListInstanceConsumerGroupMembers`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupMembers::engine) (path, required):
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMembers::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::ListInstanceConsumerGroupMembers::group) (path, required):
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupMembers::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupMembers::limit) (query, optional):
+    /// - [`host`](super::operations::ListInstanceConsumerGroupMembers::host) (query, optional):
+    /// - [`member_id`](super::operations::ListInstanceConsumerGroupMembers::member_id) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListInstanceConsumerGroupMembersResponse`](super::models::ListInstanceConsumerGroupMembersResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_consumer_group_members()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_consumer_group_members(
+        &self,
+    ) -> super::operations::ListInstanceConsumerGroupMembers {
+        super::operations::ListInstanceConsumerGroupMembers::new(self.inner.clone())
+    }
+    /// List consumption offsets and lag of a consumer group per partition.
+    ///
+    /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/message-offset` (operation `ListInstanceConsumerGroupMessageOffset`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupMessageOffset::engine) (path,
+    ///   required):
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMessageOffset::instance_id)
+    ///   (path, required):
+    /// - [`group`](super::operations::ListInstanceConsumerGroupMessageOffset::group) (path,
+    ///   required):
+    /// - [`topic`](super::operations::ListInstanceConsumerGroupMessageOffset::topic) (query,
+    ///   required):
+    /// - [`partition`](super::operations::ListInstanceConsumerGroupMessageOffset::partition)
+    ///   (query, optional):
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupMessageOffset::offset) (query,
+    ///   optional):
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupMessageOffset::limit) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListInstanceConsumerGroupMessageOffsetResponse`](super::models::ListInstanceConsumerGroupMessageOffsetResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_consumer_group_message_offset()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_consumer_group_message_offset(
+        &self,
+    ) -> super::operations::ListInstanceConsumerGroupMessageOffset {
+        super::operations::ListInstanceConsumerGroupMessageOffset::new(
+            self.inner.clone(),
+        )
+    }
+    /// List the topics consumed by a given consumer group.
+    ///
+    /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/topics` (operation `ListInstanceConsumerGroupTopics`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupTopics::engine) (path, required):
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupTopics::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::ListInstanceConsumerGroupTopics::group) (path, required):
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupTopics::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupTopics::limit) (query, optional):
+    /// - [`sort_key`](super::operations::ListInstanceConsumerGroupTopics::sort_key) (query,
+    ///   optional):
+    /// - [`sort_dir`](super::operations::ListInstanceConsumerGroupTopics::sort_dir) (query,
+    ///   optional):
+    /// - [`topic`](super::operations::ListInstanceConsumerGroupTopics::topic) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListInstanceConsumerGroupTopicsResponse`](super::models::ListInstanceConsumerGroupTopicsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_consumer_group_topics()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_consumer_group_topics(
+        &self,
+    ) -> super::operations::ListInstanceConsumerGroupTopics {
+        super::operations::ListInstanceConsumerGroupTopics::new(self.inner.clone())
+    }
+    /// List all consumer groups of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/groups` (operation `ListInstanceConsumerGroups`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroups::instance_id) (path,
+    ///   required):
+    /// - [`offset`](super::operations::ListInstanceConsumerGroups::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstanceConsumerGroups::limit) (query, optional):
+    /// - [`group`](super::operations::ListInstanceConsumerGroups::group) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListInstanceConsumerGroupsResponse`](super::models::ListInstanceConsumerGroupsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_consumer_groups()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_consumer_groups(
+        &self,
+    ) -> super::operations::ListInstanceConsumerGroups {
+        super::operations::ListInstanceConsumerGroups::new(self.inner.clone())
+    }
+    /// List the topics of a Kafka instance with their settings.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/topics` (operation `ListInstanceTopics`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListInstanceTopics::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListInstanceTopics::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstanceTopics::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListInstanceTopicsResponse`](super::models::ListInstanceTopicsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instance_topics()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instance_topics(&self) -> super::operations::ListInstanceTopics {
+        super::operations::ListInstanceTopics::new(self.inner.clone())
+    }
+    /// List the Kafka instances of the project, with optional filters.
+    ///
+    /// `GET /v2/{project_id}/instances` (operation `ListInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstances::engine) (query, required):
+    /// - [`name`](super::operations::ListInstances::name) (query, optional):
+    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query, optional):
+    /// - [`status`](super::operations::ListInstances::status) (query, optional):
+    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query, optional):
+    /// - [`exact_match_name`](super::operations::ListInstances::exact_match_name) (query,
+    ///   optional):
+    /// - [`enterprise_project_id`](super::operations::ListInstances::enterprise_project_id) (query,
+    ///   optional):
+    /// - [`offset`](super::operations::ListInstances::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstances::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListInstancesResponse`](super::models::ListInstancesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instances(&self) -> super::operations::ListInstances {
+        super::operations::ListInstances::new(self.inner.clone())
+    }
+    /// List the message backlog diagnosis reports of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks` (operation `ListMessageDiagnosisReports`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListMessageDiagnosisReports::instance_id) (path,
+    ///   required):
+    /// - [`offset`](super::operations::ListMessageDiagnosisReports::offset) (query, optional):
+    /// - [`limit`](super::operations::ListMessageDiagnosisReports::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ListMessageDiagnosisReportsResponse`](super::models::ListMessageDiagnosisReportsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_message_diagnosis_reports()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_message_diagnosis_reports(
+        &self,
+    ) -> super::operations::ListMessageDiagnosisReports {
+        super::operations::ListMessageDiagnosisReports::new(self.inner.clone())
+    }
+    /// List the OBS buckets usable as Smart Connect dump targets.
+    ///
+    /// `GET /v1.0/dms/obs/buckets` (operation `ListObsBuckets`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a list of [`ObsBucketEntity`](super::models::ObsBucketEntity). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_obs_buckets()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_obs_buckets(&self) -> super::operations::ListObsBuckets {
+        super::operations::ListObsBuckets::new(self.inner.clone())
+    }
+    /// List the scheduled tasks configured for a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks` (operation `ListScheduledTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path, required):
+    /// - [`start`](super::operations::ListScheduledTasks::start) (query, optional):
+    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query, optional):
+    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListScheduledTasksResponse`](super::models::ListScheduledTasksResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_scheduled_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_scheduled_tasks(&self) -> super::operations::ListScheduledTasks {
+        super::operations::ListScheduledTasks::new(self.inner.clone())
+    }
+    /// List the partitions of a topic on a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions` (operation `ListTopicPartitions`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListTopicPartitions::instance_id) (path, required):
+    /// - [`topic`](super::operations::ListTopicPartitions::topic) (path, required):
+    /// - [`offset`](super::operations::ListTopicPartitions::offset) (query, optional):
+    /// - [`limit`](super::operations::ListTopicPartitions::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListTopicPartitionsResponse`](super::models::ListTopicPartitionsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_topic_partitions()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_topic_partitions(&self) -> super::operations::ListTopicPartitions {
+        super::operations::ListTopicPartitions::new(self.inner.clone())
+    }
+    /// List the clients currently producing to a topic of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/producers` (operation `ListTopicProducers`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListTopicProducers::instance_id) (path, required):
+    /// - [`topic`](super::operations::ListTopicProducers::topic) (path, required):
+    /// - [`offset`](super::operations::ListTopicProducers::offset) (query, optional):
+    /// - [`limit`](super::operations::ListTopicProducers::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListTopicProducersResponse`](super::models::ListTopicProducersResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_topic_producers()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_topic_producers(&self) -> super::operations::ListTopicProducers {
+        super::operations::ListTopicProducers::new(self.inner.clone())
+    }
+    /// Change the configuration of an existing Smart Connect task.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}` (operation `ModifyConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ModifyConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::ModifyConnectorTask::task_id) (path, required):
+    /// - [`body`](super::operations::ModifyConnectorTask::body) (optional):
+    ///   [`SmartConnectTaskEntity`](super::models::SmartConnectTaskEntity).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyConnectorTaskResponse`](super::models::ModifyConnectorTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::SmartConnectTaskEntity::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_connector_task(&self) -> super::operations::ModifyConnectorTask {
+        super::operations::ModifyConnectorTask::new(self.inner.clone())
+    }
+    /// Change broker configuration parameters of a Kafka instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/configs` (operation `ModifyInstanceConfigs`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ModifyInstanceConfigs::instance_id) (path, required):
+    /// - [`body`](super::operations::ModifyInstanceConfigs::body) (optional):
+    ///   [`ModifyInstanceConfigsReq`](super::models::ModifyInstanceConfigsReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyInstanceConfigsResponse`](super::models::ModifyInstanceConfigsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_instance_configs()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ModifyInstanceConfigsReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_instance_configs(&self) -> super::operations::ModifyInstanceConfigs {
+        super::operations::ModifyInstanceConfigs::new(self.inner.clone())
+    }
+    /// Turn public network access of a Kafka instance on or off.
+    ///
+    /// `POST /v1/{project_id}/instances/{instance_id}/public-boundwidth` (operation `ModifyKafkaPublicIpAccessSwitch`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ModifyKafkaPublicIpAccessSwitch::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::ModifyKafkaPublicIpAccessSwitch::body) (optional):
+    ///   [`ModifyKafkaPublicIpAccessSwitchReq`](super::models::ModifyKafkaPublicIpAccessSwitchReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_kafka_public_ip_access_switch()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ModifyKafkaPublicIpAccessSwitchReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_kafka_public_ip_access_switch(
+        &self,
+    ) -> super::operations::ModifyKafkaPublicIpAccessSwitch {
+        super::operations::ModifyKafkaPublicIpAccessSwitch::new(self.inner.clone())
+    }
+    /// Change a topic-level bandwidth throttling rule on a Kafka instance.
+    ///
+    /// `PUT /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota` (operation `ModifyKafkaTopicQuota`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ModifyKafkaTopicQuota::instance_id) (path, required):
+    /// - [`body`](super::operations::ModifyKafkaTopicQuota::body) (optional):
+    ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyKafkaTopicQuotaResponse`](super::models::ModifyKafkaTopicQuotaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_kafka_topic_quota()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::KafkaTopicQuota::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_kafka_topic_quota(&self) -> super::operations::ModifyKafkaTopicQuota {
+        super::operations::ModifyKafkaTopicQuota::new(self.inner.clone())
+    }
+    /// Change the recycle bin policy for deleted instances of the project.
+    ///
+    /// `PUT /v2/{project_id}/recycle` (operation `ModifyRecyclePolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (optional):
+    ///   [`ModifyRecyclePolicyReq`](super::models::ModifyRecyclePolicyReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyRecyclePolicyResponse`](super::models::ModifyRecyclePolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_recycle_policy()
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ModifyRecyclePolicyReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_recycle_policy(&self) -> super::operations::ModifyRecyclePolicy {
+        super::operations::ModifyRecyclePolicy::new(self.inner.clone())
+    }
+    /// Pause a running Smart Connect task on a Kafka instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/pause` (operation `PauseConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::PauseConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::PauseConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .pause_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pause_connector_task(&self) -> super::operations::PauseConnectorTask {
+        super::operations::PauseConnectorTask::new(self.inner.clone())
+    }
+    /// Set a new login password for the Kafka Manager of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/kafka-manager-password` (operation `ResetManagerPassword`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResetManagerPassword::instance_id) (path, required):
+    /// - [`body`](super::operations::ResetManagerPassword::body) (optional):
+    ///   [`ResetManagerPasswordReq`](super::models::ResetManagerPasswordReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .reset_manager_password()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResetManagerPasswordReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_manager_password(&self) -> super::operations::ResetManagerPassword {
+        super::operations::ResetManagerPassword::new(self.inner.clone())
+    }
+    /// Move a stopped consumer group's offsets to a chosen position.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset` (operation `ResetMessageOffset`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResetMessageOffset::instance_id) (path, required):
+    /// - [`group`](super::operations::ResetMessageOffset::group) (path, required):
+    /// - [`body`](super::operations::ResetMessageOffset::body) (optional):
+    ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .reset_message_offset()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResetMessageOffsetReq::builder()
+    ///             .topic("...")
+    ///             .partition(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_message_offset(&self) -> super::operations::ResetMessageOffset {
+        super::operations::ResetMessageOffset::new(self.inner.clone())
+    }
+    /// Move a stopped consumer group's offsets via the engine-scoped endpoint.
+    ///
+    /// `PUT /v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/reset-message-offset` (operation `ResetMessageOffsetWithEngine`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResetMessageOffsetWithEngine::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::ResetMessageOffsetWithEngine::group) (path, required):
+    /// - [`body`](super::operations::ResetMessageOffsetWithEngine::body) (optional):
+    ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .reset_message_offset_with_engine()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResetMessageOffsetReq::builder()
+    ///             .topic("...")
+    ///             .partition(1)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_message_offset_with_engine(
+        &self,
+    ) -> super::operations::ResetMessageOffsetWithEngine {
+        super::operations::ResetMessageOffsetWithEngine::new(self.inner.clone())
+    }
+    /// Set a new access password for an SSL-enabled Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/password` (operation `ResetPassword`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
+    /// - [`body`](super::operations::ResetPassword::body) (optional):
+    ///   [`ResetPasswordReq`](super::models::ResetPasswordReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .reset_password()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResetPasswordReq::builder()
+    ///             .new_password("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reset_password(&self) -> super::operations::ResetPassword {
+        super::operations::ResetPassword::new(self.inner.clone())
+    }
     /// Give an existing Kafka instance user a new password.
     ///
     /// Replaces the password of a SASL user that already exists on a Kafka instance. Once the call
@@ -60,7 +2381,7 @@ impl Client {
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::ResetUserPasswordReq::builder()
     ///             .new_password("Example-Passw0rd")
-    ///             .build(),
+    ///             .build()
     ///     )
     ///     .send()
     ///     .await?;
@@ -75,5 +2396,2386 @@ impl Client {
     /// Correctly spelled alias of [`reset_user_passwrod`](Self::reset_user_passwrod) (the official operation id is `ResetUserPasswrod`); same request.
     pub fn reset_user_password(&self) -> super::operations::ResetUserPasswrod {
         self.reset_user_passwrod()
+    }
+    /// Scale up the flavor, brokers or storage of an engine instance.
+    ///
+    /// `POST /v2/{engine}/{project_id}/instances/{instance_id}/extend` (operation `ResizeEngineInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
+    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::ResizeEngineInstance::body) (optional):
+    ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ResizeEngineInstanceResponse`](super::models::ResizeEngineInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .resize_engine_instance()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResizeEngineInstanceReq::builder()
+    ///             .oper_type("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
+        super::operations::ResizeEngineInstance::new(self.inner.clone())
+    }
+    /// Scale up the flavor, brokers or storage of a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/extend` (operation `ResizeKafkaInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResizeKafkaInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::ResizeKafkaInstance::body) (optional):
+    ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ResizeKafkaInstanceResponse`](super::models::ResizeKafkaInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .resize_kafka_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::ResizeEngineInstanceReq::builder()
+    ///             .oper_type("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resize_kafka_instance(&self) -> super::operations::ResizeKafkaInstance {
+        super::operations::ResizeKafkaInstance::new(self.inner.clone())
+    }
+    /// Start a new Smart Connect task or restart one, resetting sync progress.
+    ///
+    /// `PUT /v2/{project_id}/kafka/instances/{instance_id}/connector/tasks/{task_id}/restart` (operation `RestartConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::RestartConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::RestartConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restart_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restart_connector_task(&self) -> super::operations::RestartConnectorTask {
+        super::operations::RestartConnectorTask::new(self.inner.clone())
+    }
+    /// Restart the Kafka Manager service of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/restart-kafka-manager` (operation `RestartManager`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::RestartManager::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`RestartManagerResponse`](super::models::RestartManagerResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restart_manager()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restart_manager(&self) -> super::operations::RestartManager {
+        super::operations::RestartManager::new(self.inner.clone())
+    }
+    /// Start a pending Smart Connect task or restart an existing one.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/restart` (operation `RestartSmartConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::RestartSmartConnectorTask::instance_id) (path,
+    ///   required):
+    /// - [`task_id`](super::operations::RestartSmartConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restart_smart_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restart_smart_connector_task(
+        &self,
+    ) -> super::operations::RestartSmartConnectorTask {
+        super::operations::RestartSmartConnectorTask::new(self.inner.clone())
+    }
+    /// Recover Kafka instances from the recycle bin.
+    ///
+    /// `POST /v2/{project_id}/recycle` (operation `RestoreRecycleInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::RestoreRecycleInstance::body) (optional):
+    ///   [`BatchResumeInstanceReq`](super::models::BatchResumeInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`RestoreRecycleInstanceResponse`](super::models::RestoreRecycleInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restore_recycle_instance()
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchResumeInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restore_recycle_instance(&self) -> super::operations::RestoreRecycleInstance {
+        super::operations::RestoreRecycleInstance::new(self.inner.clone())
+    }
+    /// Resume a paused Smart Connect task on a Kafka instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/resume` (operation `ResumeConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResumeConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::ResumeConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .resume_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resume_connector_task(&self) -> super::operations::ResumeConnectorTask {
+        super::operations::ResumeConnectorTask::new(self.inner.clone())
+    }
+    /// Produce a message to a topic of a Kafka instance from the console.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/messages/action` (operation `SendKafkaMessage`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::SendKafkaMessage::instance_id) (path, required):
+    /// - [`action_id`](super::operations::SendKafkaMessage::action_id) (query, required):
+    /// - [`body`](super::operations::SendKafkaMessage::body) (optional):
+    ///   [`SendKafkaMessageRequestBody`](super::models::SendKafkaMessageRequestBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`SendKafkaMessageResponse`](super::models::SendKafkaMessageResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .send_kafka_message()
+    ///     .instance_id("...")
+    ///     .action_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::SendKafkaMessageRequestBody::builder()
+    ///             .topic("...")
+    ///             .body_value("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send_kafka_message(&self) -> super::operations::SendKafkaMessage {
+        super::operations::SendKafkaMessage::new(self.inner.clone())
+    }
+    /// Show the details of one background task of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (operation `ShowBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowBackgroundTaskResponse`](super::models::ShowBackgroundTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_background_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_background_task(&self) -> super::operations::ShowBackgroundTask {
+        super::operations::ShowBackgroundTask::new(self.inner.clone())
+    }
+    /// Show the change progress of a background task on an instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress` (operation `ShowBackgroundTaskProgress`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path,
+    ///   required):
+    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowBackgroundTaskProgressResponse`](super::models::ShowBackgroundTaskProgressResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_background_task_progress()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_background_task_progress(
+        &self,
+    ) -> super::operations::ShowBackgroundTaskProgress {
+        super::operations::ShowBackgroundTaskProgress::new(self.inner.clone())
+    }
+    /// Show the Cloud Eye monitoring dimension hierarchy of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy` (operation `ShowCesHierarchy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowCesHierarchyResponse`](super::models::ShowCesHierarchyResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_ces_hierarchy()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_ces_hierarchy(&self) -> super::operations::ShowCesHierarchy {
+        super::operations::ShowCesHierarchy::new(self.inner.clone())
+    }
+    /// Show Kafka cluster metadata such as brokers, controller and partition counts.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/cluster` (operation `ShowCluster`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowCluster::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowClusterResponse`](super::models::ShowClusterResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_cluster()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_cluster(&self) -> super::operations::ShowCluster {
+        super::operations::ShowCluster::new(self.inner.clone())
+    }
+    /// Check whether resources are available to enable Smart Connect on an instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/connector` (operation `ShowConnectorResourceInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowConnectorResourceInfo::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowConnectorResourceInfoResponse`](super::models::ShowConnectorResourceInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_connector_resource_info()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_connector_resource_info(
+        &self,
+    ) -> super::operations::ShowConnectorResourceInfo {
+        super::operations::ShowConnectorResourceInfo::new(self.inner.clone())
+    }
+    /// Show the configuration and status of one Smart Connect task.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}` (operation `ShowConnectorTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowConnectorTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::ShowConnectorTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowConnectorTaskResponse`](super::models::ShowConnectorTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_connector_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_connector_task(&self) -> super::operations::ShowConnectorTask {
+        super::operations::ShowConnectorTask::new(self.inner.clone())
+    }
+    /// Show the group coordinator broker of each consumer group.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/coordinators` (operation `ShowCoordinators`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowCoordinators::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowCoordinatorsResponse`](super::models::ShowCoordinatorsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_coordinators()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_coordinators(&self) -> super::operations::ShowCoordinators {
+        super::operations::ShowCoordinators::new(self.inner.clone())
+    }
+    /// Run prerequisite checks before a message backlog diagnosis on an instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/diagnosis-check` (operation `ShowDiagnosisPreCheck`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowDiagnosisPreCheck::instance_id) (path, required):
+    /// - [`group`](super::operations::ShowDiagnosisPreCheck::group) (query, required):
+    /// - [`topic`](super::operations::ShowDiagnosisPreCheck::topic) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a list of [`KafkaDiagnosisCheckEntity`](super::models::KafkaDiagnosisCheckEntity).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_diagnosis_pre_check()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_diagnosis_pre_check(&self) -> super::operations::ShowDiagnosisPreCheck {
+        super::operations::ShowDiagnosisPreCheck::new(self.inner.clone())
+    }
+    /// Show the details of one consumer group of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/groups/{group}` (operation `ShowGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowGroup::instance_id) (path, required):
+    /// - [`group`](super::operations::ShowGroup::group) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowGroupResponse`](super::models::ShowGroupResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_group()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_group(&self) -> super::operations::ShowGroup {
+        super::operations::ShowGroup::new(self.inner.clone())
+    }
+    /// Show consumer group details through the Kafka management endpoint.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}` (operation `ShowGroups`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowGroups::instance_id) (path, required):
+    /// - [`group`](super::operations::ShowGroups::group) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowGroupsResponse`](super::models::ShowGroupsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_groups()
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_groups(&self) -> super::operations::ShowGroups {
+        super::operations::ShowGroups::new(self.inner.clone())
+    }
+    /// Show the full details of one Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}` (operation `ShowInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance(&self) -> super::operations::ShowInstance {
+        super::operations::ShowInstance::new(self.inner.clone())
+    }
+    /// Show the broker configuration parameters of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/configs` (operation `ShowInstanceConfigs`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceConfigs::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceConfigsResponse`](super::models::ShowInstanceConfigsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_configs()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_configs(&self) -> super::operations::ShowInstanceConfigs {
+        super::operations::ShowInstanceConfigs::new(self.inner.clone())
+    }
+    /// Search messages in a topic by time range, offset or key.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/messages` (operation `ShowInstanceMessages`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceMessages::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowInstanceMessages::topic) (query, required):
+    /// - [`asc`](super::operations::ShowInstanceMessages::asc) (query, optional):
+    /// - [`start_time`](super::operations::ShowInstanceMessages::start_time) (query, optional):
+    /// - [`end_time`](super::operations::ShowInstanceMessages::end_time) (query, optional):
+    /// - [`limit`](super::operations::ShowInstanceMessages::limit) (query, optional):
+    /// - [`offset`](super::operations::ShowInstanceMessages::offset) (query, optional):
+    /// - [`download`](super::operations::ShowInstanceMessages::download) (query, optional):
+    /// - [`message_offset`](super::operations::ShowInstanceMessages::message_offset) (query,
+    ///   optional):
+    /// - [`partition`](super::operations::ShowInstanceMessages::partition) (query, optional):
+    /// - [`keyword`](super::operations::ShowInstanceMessages::keyword) (query, optional):
+    /// - [`key`](super::operations::ShowInstanceMessages::key) (query, optional):
+    /// - [`include`](super::operations::ShowInstanceMessages::include) (query, optional):
+    /// - [`exclude`](super::operations::ShowInstanceMessages::exclude) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceMessagesResponse`](super::models::ShowInstanceMessagesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_messages()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_messages(&self) -> super::operations::ShowInstanceMessages {
+        super::operations::ShowInstanceMessages::new(self.inner.clone())
+    }
+    /// Show partition, replica and offset details of one Kafka topic.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}` (operation `ShowInstanceTopicDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceTopicDetail::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowInstanceTopicDetail::topic) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowInstanceTopicDetailResponse`](super::models::ShowInstanceTopicDetailResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_topic_detail()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_topic_detail(
+        &self,
+    ) -> super::operations::ShowInstanceTopicDetail {
+        super::operations::ShowInstanceTopicDetail::new(self.inner.clone())
+    }
+    /// List the SASL users of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/users` (operation `ShowInstanceUsers`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstanceUsers::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceUsersResponse`](super::models::ShowInstanceUsersResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance_users()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_users(&self) -> super::operations::ShowInstanceUsers {
+        super::operations::ShowInstanceUsers::new(self.inner.clone())
+    }
+    /// Show the brokers of a Kafka instance cluster.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/manage/cluster` (operation `ShowKafkaCluster`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaCluster::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaClusterResponse`](super::models::ShowKafkaClusterResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_cluster()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_cluster(&self) -> super::operations::ShowKafkaCluster {
+        super::operations::ShowKafkaCluster::new(self.inner.clone())
+    }
+    /// List the flavors a Kafka instance can be scaled up to.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/extend` (operation `ShowKafkaInstanceExtendProductInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaInstanceExtendProductInfo::instance_id) (path,
+    ///   required):
+    /// - [`r#type`](super::operations::ShowKafkaInstanceExtendProductInfo::type) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowKafkaInstanceExtendProductInfoResponse`](super::models::ShowKafkaInstanceExtendProductInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_instance_extend_product_info()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_instance_extend_product_info(
+        &self,
+    ) -> super::operations::ShowKafkaInstanceExtendProductInfo {
+        super::operations::ShowKafkaInstanceExtendProductInfo::new(self.inner.clone())
+    }
+    /// Show the log collection tasks of the given type for an instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}` (operation `ShowKafkaLogTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaLogTask::instance_id) (path, required):
+    /// - [`log_type`](super::operations::ShowKafkaLogTask::log_type) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaLogTaskResponse`](super::models::ShowKafkaLogTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_log_task()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_log_task(&self) -> super::operations::ShowKafkaLogTask {
+        super::operations::ShowKafkaLogTask::new(self.inner.clone())
+    }
+    /// Show the CPU core counts of Kafka product flavors.
+    ///
+    /// `GET /v2/kafka/products/cores` (operation `ShowKafkaProductCores`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaProductCores::instance_id) (query, optional):
+    /// - [`product_id`](super::operations::ShowKafkaProductCores::product_id) (query, required):
+    /// - [`broker_num`](super::operations::ShowKafkaProductCores::broker_num) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaProductCoresResponse`](super::models::ShowKafkaProductCoresResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_product_cores()
+    ///     .product_id("...")
+    ///     .broker_num("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_product_cores(&self) -> super::operations::ShowKafkaProductCores {
+        super::operations::ShowKafkaProductCores::new(self.inner.clone())
+    }
+    /// List the tags used by Kafka instances across the project.
+    ///
+    /// `GET /v2/{project_id}/kafka/tags` (operation `ShowKafkaProjectTags`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaProjectTagsResponse`](super::models::ShowKafkaProjectTagsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_project_tags()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_project_tags(&self) -> super::operations::ShowKafkaProjectTags {
+        super::operations::ShowKafkaProjectTags::new(self.inner.clone())
+    }
+    /// Show the rebalance log setup and its LTS log stream for an instance.
+    ///
+    /// `GET /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log` (operation `ShowKafkaRebalanceLog`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaRebalanceLog::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaRebalanceLogResponse`](super::models::ShowKafkaRebalanceLogResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_rebalance_log()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_rebalance_log(&self) -> super::operations::ShowKafkaRebalanceLog {
+        super::operations::ShowKafkaRebalanceLog::new(self.inner.clone())
+    }
+    /// Check whether a Kafka instance is ready to be scaled up.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/extend-check` (operation `ShowKafkaScalePreCheckInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaScalePreCheckInfo::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a list of
+    ///   [`ShowKafkaScalePreCheckInfoEntity`](super::models::ShowKafkaScalePreCheckInfoEntity).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_scale_pre_check_info()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_scale_pre_check_info(
+        &self,
+    ) -> super::operations::ShowKafkaScalePreCheckInfo {
+        super::operations::ShowKafkaScalePreCheckInfo::new(self.inner.clone())
+    }
+    /// List the tags attached to a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/{instance_id}/tags` (operation `ShowKafkaTags`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaTags::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaTagsResponse`](super::models::ShowKafkaTagsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_tags()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_tags(&self) -> super::operations::ShowKafkaTags {
+        super::operations::ShowKafkaTags::new(self.inner.clone())
+    }
+    /// Show detailed partition and configuration information of a Kafka topic.
+    ///
+    /// `GET /v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}` (operation `ShowKafkaTopicDetail`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaTopicDetail::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowKafkaTopicDetail::topic) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: a list of [`KafkaTopicDetailEntity`](super::models::KafkaTopicDetailEntity).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_topic_detail()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_topic_detail(&self) -> super::operations::ShowKafkaTopicDetail {
+        super::operations::ShowKafkaTopicDetail::new(self.inner.clone())
+    }
+    /// Show disk space used by topic partitions on each broker.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/topics/diskusage` (operation `ShowKafkaTopicPartitionDiskusage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaTopicPartitionDiskusage::instance_id) (path,
+    ///   required):
+    /// - [`min_size`](super::operations::ShowKafkaTopicPartitionDiskusage::min_size) (query,
+    ///   optional):
+    /// - [`top`](super::operations::ShowKafkaTopicPartitionDiskusage::top) (query, optional):
+    /// - [`percentage`](super::operations::ShowKafkaTopicPartitionDiskusage::percentage) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowKafkaTopicPartitionDiskusageResponse`](super::models::ShowKafkaTopicPartitionDiskusageResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_topic_partition_diskusage()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_topic_partition_diskusage(
+        &self,
+    ) -> super::operations::ShowKafkaTopicPartitionDiskusage {
+        super::operations::ShowKafkaTopicPartitionDiskusage::new(self.inner.clone())
+    }
+    /// List the topic-level bandwidth throttling rules of a Kafka instance.
+    ///
+    /// `GET /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota` (operation `ShowKafkaTopicQuota`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaTopicQuota::instance_id) (path, required):
+    /// - [`r#type`](super::operations::ShowKafkaTopicQuota::type) (query, optional):
+    /// - [`limit`](super::operations::ShowKafkaTopicQuota::limit) (query, optional):
+    /// - [`offset`](super::operations::ShowKafkaTopicQuota::offset) (query, optional):
+    /// - [`keyword`](super::operations::ShowKafkaTopicQuota::keyword) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowKafkaTopicQuotaResponse`](super::models::ShowKafkaTopicQuotaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_topic_quota()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_topic_quota(&self) -> super::operations::ShowKafkaTopicQuota {
+        super::operations::ShowKafkaTopicQuota::new(self.inner.clone())
+    }
+    /// List the user and client bandwidth throttling rules of an instance.
+    ///
+    /// `GET /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota` (operation `ShowKafkaUserClientQuota`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowKafkaUserClientQuota::instance_id) (path,
+    ///   required):
+    /// - [`offset`](super::operations::ShowKafkaUserClientQuota::offset) (query, optional):
+    /// - [`limit`](super::operations::ShowKafkaUserClientQuota::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowKafkaUserClientQuotaResponse`](super::models::ShowKafkaUserClientQuotaResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_kafka_user_client_quota()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_kafka_user_client_quota(
+        &self,
+    ) -> super::operations::ShowKafkaUserClientQuota {
+        super::operations::ShowKafkaUserClientQuota::new(self.inner.clone())
+    }
+    /// List the available maintenance window time slots.
+    ///
+    /// `GET /v2/instances/maintain-windows` (operation `ShowMaintainWindows`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMaintainWindowsResponse`](super::models::ShowMaintainWindowsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_maintain_windows()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
+        super::operations::ShowMaintainWindows::new(self.inner.clone())
+    }
+    /// Show the contents of one message backlog diagnosis report.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis/{report_id}` (operation `ShowMessageDiagnosisReport`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowMessageDiagnosisReport::instance_id) (path,
+    ///   required):
+    /// - [`report_id`](super::operations::ShowMessageDiagnosisReport::report_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowMessageDiagnosisReportResponse`](super::models::ShowMessageDiagnosisReportResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_message_diagnosis_report()
+    ///     .instance_id("...")
+    ///     .report_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_message_diagnosis_report(
+        &self,
+    ) -> super::operations::ShowMessageDiagnosisReport {
+        super::operations::ShowMessageDiagnosisReport::new(self.inner.clone())
+    }
+    /// Fetch messages from a topic partition within a time range.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages` (operation `ShowMessages`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowMessages::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowMessages::topic) (path, required):
+    /// - [`start_time`](super::operations::ShowMessages::start_time) (query, optional):
+    /// - [`end_time`](super::operations::ShowMessages::end_time) (query, optional):
+    /// - [`limit`](super::operations::ShowMessages::limit) (query, optional):
+    /// - [`offset`](super::operations::ShowMessages::offset) (query, optional):
+    /// - [`partition`](super::operations::ShowMessages::partition) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMessagesResponse`](super::models::ShowMessagesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_messages()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_messages(&self) -> super::operations::ShowMessages {
+        super::operations::ShowMessages::new(self.inner.clone())
+    }
+    /// Show the earliest offset and its timestamp for a topic partition.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message` (operation `ShowPartitionBeginningMessage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowPartitionBeginningMessage::instance_id) (path,
+    ///   required):
+    /// - [`topic`](super::operations::ShowPartitionBeginningMessage::topic) (path, required):
+    /// - [`partition`](super::operations::ShowPartitionBeginningMessage::partition) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowPartitionBeginningMessageResponse`](super::models::ShowPartitionBeginningMessageResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_partition_beginning_message()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .partition(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_partition_beginning_message(
+        &self,
+    ) -> super::operations::ShowPartitionBeginningMessage {
+        super::operations::ShowPartitionBeginningMessage::new(self.inner.clone())
+    }
+    /// Show the latest offset and its timestamp for a topic partition.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message` (operation `ShowPartitionEndMessage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowPartitionEndMessage::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowPartitionEndMessage::topic) (path, required):
+    /// - [`partition`](super::operations::ShowPartitionEndMessage::partition) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowPartitionEndMessageResponse`](super::models::ShowPartitionEndMessageResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_partition_end_message()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .partition(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_partition_end_message(
+        &self,
+    ) -> super::operations::ShowPartitionEndMessage {
+        super::operations::ShowPartitionEndMessage::new(self.inner.clone())
+    }
+    /// Fetch the message stored at a given offset of a topic partition.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message` (operation `ShowPartitionMessage`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowPartitionMessage::instance_id) (path, required):
+    /// - [`topic`](super::operations::ShowPartitionMessage::topic) (path, required):
+    /// - [`partition`](super::operations::ShowPartitionMessage::partition) (path, required):
+    /// - [`message_offset`](super::operations::ShowPartitionMessage::message_offset) (query,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowPartitionMessageResponse`](super::models::ShowPartitionMessageResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_partition_message()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .partition(1)
+    ///     .message_offset("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_partition_message(&self) -> super::operations::ShowPartitionMessage {
+        super::operations::ShowPartitionMessage::new(self.inner.clone())
+    }
+    /// Show the instance and tag quotas of the tenant and their usage.
+    ///
+    /// `GET /v2/{project_id}/quotas` (operation `ShowQuotas`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`include_tags_quota`](super::operations::ShowQuotas::include_tags_quota) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowQuotasResponse`](super::models::ShowQuotasResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_quotas()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_quotas(&self) -> super::operations::ShowQuotas {
+        super::operations::ShowQuotas::new(self.inner.clone())
+    }
+    /// List the deleted instances currently held in the recycle bin.
+    ///
+    /// `GET /v2/{project_id}/recycle` (operation `ShowRecycleInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRecycleInstancesResponse`](super::models::ShowRecycleInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_recycle_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_recycle_instances(&self) -> super::operations::ShowRecycleInstances {
+        super::operations::ShowRecycleInstances::new(self.inner.clone())
+    }
+    /// Show which users may produce or consume on a Kafka topic.
+    ///
+    /// `GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy` (operation `ShowTopicAccessPolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowTopicAccessPolicy::instance_id) (path, required):
+    /// - [`topic_name`](super::operations::ShowTopicAccessPolicy::topic_name) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowTopicAccessPolicyResponse`](super::models::ShowTopicAccessPolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_topic_access_policy()
+    ///     .instance_id("...")
+    ///     .topic_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_topic_access_policy(&self) -> super::operations::ShowTopicAccessPolicy {
+        super::operations::ShowTopicAccessPolicy::new(self.inner.clone())
+    }
+    /// Show the current and upgradable Kafka versions of an instance.
+    ///
+    /// `GET /v2/{project_id}/kafka/instances/{instance_id}/upgrade` (operation `ShowUpgradeInstanceVersion`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowUpgradeInstanceVersion::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowUpgradeInstanceVersionResponse`](super::models::ShowUpgradeInstanceVersionResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_upgrade_instance_version()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_upgrade_instance_version(
+        &self,
+    ) -> super::operations::ShowUpgradeInstanceVersion {
+        super::operations::ShowUpgradeInstanceVersion::new(self.inner.clone())
+    }
+    /// Show the automatic disk expansion settings of a Kafka instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `ShowVolumeExpandConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowVolumeExpandConfigResponse`](super::models::ShowVolumeExpandConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_volume_expand_config()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_volume_expand_config(
+        &self,
+    ) -> super::operations::ShowVolumeExpandConfig {
+        super::operations::ShowVolumeExpandConfig::new(self.inner.clone())
+    }
+    /// Start collecting logs of the given type for a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}` (operation `StartKafkaLogTask`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::StartKafkaLogTask::instance_id) (path, required):
+    /// - [`log_type`](super::operations::StartKafkaLogTask::log_type) (path, required):
+    /// - [`body`](super::operations::StartKafkaLogTask::body) (optional):
+    ///   [`StartKafkaLogTaskReq`](super::models::StartKafkaLogTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`StartKafkaLogTaskResponse`](super::models::StartKafkaLogTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .start_kafka_log_task()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::StartKafkaLogTaskReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_kafka_log_task(&self) -> super::operations::StartKafkaLogTask {
+        super::operations::StartKafkaLogTask::new(self.inner.clone())
+    }
+    /// Stop the log collection task of the given type on an instance.
+    ///
+    /// `DELETE /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}` (operation `StopKafkaLogTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::StopKafkaLogTask::instance_id) (path, required):
+    /// - [`log_type`](super::operations::StopKafkaLogTask::log_type) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`StopKafkaLogTaskResponse`](super::models::StopKafkaLogTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .stop_kafka_log_task()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_kafka_log_task(&self) -> super::operations::StopKafkaLogTask {
+        super::operations::StopKafkaLogTask::new(self.inner.clone())
+    }
+    /// Turn off consumer group rebalance logging for a Kafka instance.
+    ///
+    /// `DELETE /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log` (operation `StopKafkaRebalanceLogTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::StopKafkaRebalanceLogTask::instance_id) (path,
+    ///   required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`StopKafkaRebalanceLogTaskResponse`](super::models::StopKafkaRebalanceLogTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .stop_kafka_rebalance_log_task()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stop_kafka_rebalance_log_task(
+        &self,
+    ) -> super::operations::StopKafkaRebalanceLogTask {
+        super::operations::StopKafkaRebalanceLogTask::new(self.inner.clone())
+    }
+    /// Change the name, description, maintenance window or security group of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}` (operation `UpdateInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance(&self) -> super::operations::UpdateInstance {
+        super::operations::UpdateInstance::new(self.inner.clone())
+    }
+    /// Turn automatic topic creation on or off for a Kafka instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/autotopic` (operation `UpdateInstanceAutoCreateTopic`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceAutoCreateTopic::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateInstanceAutoCreateTopic::body) (optional):
+    ///   [`UpdateInstanceAutoCreateTopicReq`](super::models::UpdateInstanceAutoCreateTopicReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateInstanceAutoCreateTopicResponse`](super::models::UpdateInstanceAutoCreateTopicResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_auto_create_topic()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateInstanceAutoCreateTopicReq::builder()
+    ///             .enable_auto_topic(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_auto_create_topic(
+        &self,
+    ) -> super::operations::UpdateInstanceAutoCreateTopic {
+        super::operations::UpdateInstanceAutoCreateTopic::new(self.inner.clone())
+    }
+    /// Change the description of one consumer group of an instance.
+    ///
+    /// `PUT /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}` (operation `UpdateInstanceConsumerGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::UpdateInstanceConsumerGroup::engine) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceConsumerGroup::instance_id) (path,
+    ///   required):
+    /// - [`group`](super::operations::UpdateInstanceConsumerGroup::group) (path, required):
+    /// - [`body`](super::operations::UpdateInstanceConsumerGroup::body) (optional):
+    ///   [`GroupCreateReq`](super::models::GroupCreateReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_consumer_group()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::GroupCreateReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_consumer_group(
+        &self,
+    ) -> super::operations::UpdateInstanceConsumerGroup {
+        super::operations::UpdateInstanceConsumerGroup::new(self.inner.clone())
+    }
+    /// Change the advertised IP addresses used for cross-VPC access.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/crossvpc/modify` (operation `UpdateInstanceCrossVpcIp`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceCrossVpcIp::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateInstanceCrossVpcIp::body) (optional):
+    ///   [`UpdateInstanceCrossVpcIpReq`](super::models::UpdateInstanceCrossVpcIpReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateInstanceCrossVpcIpResponse`](super::models::UpdateInstanceCrossVpcIpResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_cross_vpc_ip()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateInstanceCrossVpcIpReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_cross_vpc_ip(
+        &self,
+    ) -> super::operations::UpdateInstanceCrossVpcIp {
+        super::operations::UpdateInstanceCrossVpcIp::new(self.inner.clone())
+    }
+    /// Change the descriptions of several consumer groups of an instance.
+    ///
+    /// `PUT /v2/{engine}/{project_id}/instances/{instance_id}/groups` (operation `UpdateInstanceGroup`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::UpdateInstanceGroup::engine) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceGroup::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstanceGroup::body) (optional):
+    ///   [`BatchModiftGroupDescriptionReq`](super::models::BatchModiftGroupDescriptionReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_group()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::BatchModiftGroupDescriptionReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_group(&self) -> super::operations::UpdateInstanceGroup {
+        super::operations::UpdateInstanceGroup::new(self.inner.clone())
+    }
+    /// Change settings of one or more topics on a Kafka instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/topics` (operation `UpdateInstanceTopic`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstanceTopic::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstanceTopic::body) (optional):
+    ///   [`UpdateInstanceTopicReq`](super::models::UpdateInstanceTopicReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_topic()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateInstanceTopicReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_topic(&self) -> super::operations::UpdateInstanceTopic {
+        super::operations::UpdateInstanceTopic::new(self.inner.clone())
+    }
+    /// Change the password or description of a user on an instance.
+    ///
+    /// `PUT /v2/{engine}/{project_id}/instances/{instance_id}/users/{user_name}` (operation `UpdateInstanceUser`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::UpdateInstanceUser::engine) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceUser::instance_id) (path, required):
+    /// - [`user_name`](super::operations::UpdateInstanceUser::user_name) (path, required):
+    /// - [`body`](super::operations::UpdateInstanceUser::body) (optional):
+    ///   [`UpdateUserReq`](super::models::UpdateUserReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance_user()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .user_name("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateUserReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance_user(&self) -> super::operations::UpdateInstanceUser {
+        super::operations::UpdateInstanceUser::new(self.inner.clone())
+    }
+    /// Switch between plaintext and SSL for private or public client access.
+    ///
+    /// `POST /v2/{project_id}/{engine}/instances/{instance_id}/plain-ssl-switch` (operation `UpdateKafkaPortProtocol`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::UpdateKafkaPortProtocol::engine) (path, required):
+    /// - [`instance_id`](super::operations::UpdateKafkaPortProtocol::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateKafkaPortProtocol::body) (optional):
+    ///   [`PlainSslEnableRequest`](super::models::PlainSslEnableRequest).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateKafkaPortProtocolResponse`](super::models::UpdateKafkaPortProtocolResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_kafka_port_protocol()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::PlainSslEnableRequest::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_kafka_port_protocol(
+        &self,
+    ) -> super::operations::UpdateKafkaPortProtocol {
+        super::operations::UpdateKafkaPortProtocol::new(self.inner.clone())
+    }
+    /// Change a user or client bandwidth throttling rule on a Kafka instance.
+    ///
+    /// `PUT /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota` (operation `UpdateKafkaUserClientQuotaTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateKafkaUserClientQuotaTask::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateKafkaUserClientQuotaTask::body) (optional):
+    ///   [`UpdateKafkaUserClientQuotaTaskReq`](super::models::UpdateKafkaUserClientQuotaTaskReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateKafkaUserClientQuotaTaskResponse`](super::models::UpdateKafkaUserClientQuotaTaskResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_kafka_user_client_quota_task()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateKafkaUserClientQuotaTaskReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_kafka_user_client_quota_task(
+        &self,
+    ) -> super::operations::UpdateKafkaUserClientQuotaTask {
+        super::operations::UpdateKafkaUserClientQuotaTask::new(self.inner.clone())
+    }
+    /// Change the execution time or status of a scheduled task on an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}` (operation `UpdateScheduledTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path, required):
+    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query, optional):
+    /// - [`status`](super::operations::UpdateScheduledTask::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_scheduled_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_scheduled_task(&self) -> super::operations::UpdateScheduledTask {
+        super::operations::UpdateScheduledTask::new(self.inner.clone())
+    }
+    /// Grant or revoke user produce and consume permissions on topics.
+    ///
+    /// `POST /v1/{project_id}/instances/{instance_id}/topics/accesspolicy` (operation `UpdateTopicAccessPolicy`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateTopicAccessPolicy::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateTopicAccessPolicy::body) (optional):
+    ///   [`UpdateTopicAccessPolicyReq`](super::models::UpdateTopicAccessPolicyReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`UpdateTopicAccessPolicyResponse`](super::models::UpdateTopicAccessPolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_topic_access_policy()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpdateTopicAccessPolicyReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_topic_access_policy(
+        &self,
+    ) -> super::operations::UpdateTopicAccessPolicy {
+        super::operations::UpdateTopicAccessPolicy::new(self.inner.clone())
+    }
+    /// Change the automatic disk expansion threshold, step and limit of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `UpdateVolumeExpansionConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (optional):
+    ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_volume_expansion_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::AlterAutoVolumeExpandConfig::builder()
+    ///             .auto_volume_expand_enable(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_volume_expansion_config(
+        &self,
+    ) -> super::operations::UpdateVolumeExpansionConfig {
+        super::operations::UpdateVolumeExpansionConfig::new(self.inner.clone())
+    }
+    /// Upgrade the Kafka engine version of an instance.
+    ///
+    /// `POST /v2/{project_id}/kafka/instances/{instance_id}/upgrade` (operation `UpgradeInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpgradeInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::UpgradeInstance::body) (optional):
+    ///   [`UpgradeInstanceReq`](super::models::UpgradeInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpgradeInstanceResponse`](super::models::UpgradeInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .upgrade_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::UpgradeInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upgrade_instance(&self) -> super::operations::UpgradeInstance {
+        super::operations::UpgradeInstance::new(self.inner.clone())
+    }
+    /// Test network connectivity from Smart Connect to a target endpoint.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/connector/validate` (operation `ValidateConnectorConnectivity`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ValidateConnectorConnectivity::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::ValidateConnectorConnectivity::body) (optional):
+    ///   [`SmartConnectValidateEntity`](super::models::SmartConnectValidateEntity).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .validate_connector_connectivity()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_kafka::models::SmartConnectValidateEntity::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn validate_connector_connectivity(
+        &self,
+    ) -> super::operations::ValidateConnectorConnectivity {
+        super::operations::ValidateConnectorConnectivity::new(self.inner.clone())
     }
 }

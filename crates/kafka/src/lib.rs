@@ -3,15 +3,258 @@
 //!
 //! Management API (version 2) of Huawei Cloud's Distributed Message Service (DMS) for Kafka. It
 //! administers Kafka instances and the resources that belong to them through the regional DMS
-//! endpoint; it does not carry Kafka protocol traffic. This file holds the subset of the API
-//! that the Rust SDK generates code for and grows one operation at a time.
+//! endpoint; it does not carry Kafka protocol traffic.
 //!
 //! Generated from `specs/kafka/v2.yaml` by `cargo xtask codegen`. Signing, credentials, regions, retries and errors come from [`huaweicloud_sdk_core`]; start with [`Client::builder`].
 //!
 //! # Operations
 //!
+//! - [`Client::batch_create_or_delete_kafka_tag`](crate::Client::batch_create_or_delete_kafka_tag):
+//!   Add or remove tags on a Kafka instance in one call.
+//! - [`Client::batch_delete_group`](crate::Client::batch_delete_group): Delete several consumer
+//!   groups of a Kafka instance at once.
+//! - [`Client::batch_delete_instance_topic`](crate::Client::batch_delete_instance_topic):
+//!   Delete several topics of a Kafka instance, reporting any that failed.
+//! - [`Client::batch_delete_instance_users`](crate::Client::batch_delete_instance_users):
+//!   Delete several SASL users of a Kafka instance at once.
+//! - [`Client::batch_delete_message_diagnosis_reports`](crate::Client::batch_delete_message_diagnosis_reports):
+//!   Delete several message backlog diagnosis reports of a Kafka instance.
+//! - [`Client::batch_restart_or_delete_instances`](crate::Client::batch_restart_or_delete_instances):
+//!   Restart or delete several Kafka instances in a single request.
+//! - [`Client::close_kafka_manager`](crate::Client::close_kafka_manager): Disable Kafka Manager
+//!   on an instance, removing its management endpoints.
+//! - [`Client::create_connector`](crate::Client::create_connector): Enable Smart Connect on a
+//!   pay-per-use Kafka instance.
+//! - [`Client::create_connector_task`](crate::Client::create_connector_task): Create a Smart
+//!   Connect data replication task on a Kafka instance.
+//! - [`Client::create_instance_by_engine`](crate::Client::create_instance_by_engine): Create a
+//!   new instance of the given message engine.
+//! - [`Client::create_instance_topic`](crate::Client::create_instance_topic): Create a topic on
+//!   a Kafka instance.
+//! - [`Client::create_instance_user`](crate::Client::create_instance_user): Create a SASL user
+//!   that can connect to a Kafka instance.
+//! - [`Client::create_kafka_consumer_group`](crate::Client::create_kafka_consumer_group):
+//!   Create a consumer group on a Kafka instance.
+//! - [`Client::create_kafka_reassignment_task`](crate::Client::create_kafka_reassignment_task):
+//!   Submit a partition reassignment task for topics of a Kafka instance.
+//! - [`Client::create_kafka_rebalance_log_task`](crate::Client::create_kafka_rebalance_log_task):
+//!   Turn on consumer group rebalance logging for a Kafka instance.
+//! - [`Client::create_kafka_topic_quota`](crate::Client::create_kafka_topic_quota): Add a
+//!   topic-level bandwidth throttling rule to a Kafka instance.
+//! - [`Client::create_kafka_user_client_quota_task`](crate::Client::create_kafka_user_client_quota_task):
+//!   Add a user or client bandwidth throttling rule to a Kafka instance.
+//! - [`Client::create_message_diagnosis_task`](crate::Client::create_message_diagnosis_task):
+//!   Start a message backlog diagnosis task on a Kafka instance.
+//! - [`Client::create_partition`](crate::Client::create_partition): Add partitions to an
+//!   existing topic of a Kafka instance.
+//! - [`Client::create_post_paid_kafka_instance`](crate::Client::create_post_paid_kafka_instance):
+//!   Create a new Kafka instance in the project.
+//! - [`Client::delete_background_task`](crate::Client::delete_background_task): Remove one
+//!   background task record from a Kafka instance.
+//! - [`Client::delete_connector`](crate::Client::delete_connector): Disable Smart Connect on a
+//!   pay-per-use Kafka instance.
+//! - [`Client::delete_connector_task`](crate::Client::delete_connector_task): Delete a Smart
+//!   Connect task from a Kafka instance.
+//! - [`Client::delete_consumer_group_offsets`](crate::Client::delete_consumer_group_offsets):
+//!   Remove committed offsets of a consumer group for a given topic.
+//! - [`Client::delete_group`](crate::Client::delete_group): Delete one consumer group from a
+//!   Kafka instance.
+//! - [`Client::delete_instance`](crate::Client::delete_instance): Delete a Kafka instance and
+//!   release all of its resources.
+//! - [`Client::delete_instance_consumer_group`](crate::Client::delete_instance_consumer_group):
+//!   Remove a named consumer group from an instance of the given engine.
+//! - [`Client::delete_kafka_topic_messages`](crate::Client::delete_kafka_topic_messages): Purge
+//!   messages from partitions of a Kafka topic up to given offsets.
+//! - [`Client::delete_kafka_topic_quota`](crate::Client::delete_kafka_topic_quota): Remove a
+//!   topic-level bandwidth throttling rule from a Kafka instance.
+//! - [`Client::delete_kafka_user_client_quota_task`](crate::Client::delete_kafka_user_client_quota_task):
+//!   Remove a user or client bandwidth throttling rule from a Kafka instance.
+//! - [`Client::delete_scheduled_task`](crate::Client::delete_scheduled_task): Delete a finished
+//!   or cancelled scheduled task of a Kafka instance.
+//! - [`Client::enable_dns`](crate::Client::enable_dns): Turn on domain name access so clients
+//!   can connect via DNS names.
+//! - [`Client::list_available_zones`](crate::Client::list_available_zones): List the
+//!   availability zones where Kafka instances can be created.
+//! - [`Client::list_background_tasks`](crate::Client::list_background_tasks): List the
+//!   background tasks recorded for a Kafka instance.
+//! - [`Client::list_config_features`](crate::Client::list_config_features): List the feature
+//!   switches available to the current account.
+//! - [`Client::list_connector_tasks`](crate::Client::list_connector_tasks): List the Smart
+//!   Connect tasks configured on a Kafka instance.
+//! - [`Client::list_engine_products`](crate::Client::list_engine_products): List the product
+//!   flavors offered for the given message engine.
+//! - [`Client::list_instance_consumer_group`](crate::Client::list_instance_consumer_group):
+//!   Show the details of one consumer group of an instance.
+//! - [`Client::list_instance_consumer_group_members`](crate::Client::list_instance_consumer_group_members):
+//!   List the consumer members of a given consumer group.
+//! - [`Client::list_instance_consumer_group_message_offset`](crate::Client::list_instance_consumer_group_message_offset):
+//!   List consumption offsets and lag of a consumer group per partition.
+//! - [`Client::list_instance_consumer_group_topics`](crate::Client::list_instance_consumer_group_topics):
+//!   List the topics consumed by a given consumer group.
+//! - [`Client::list_instance_consumer_groups`](crate::Client::list_instance_consumer_groups):
+//!   List all consumer groups of a Kafka instance.
+//! - [`Client::list_instance_topics`](crate::Client::list_instance_topics): List the topics of
+//!   a Kafka instance with their settings.
+//! - [`Client::list_instances`](crate::Client::list_instances): List the Kafka instances of the
+//!   project, with optional filters.
+//! - [`Client::list_message_diagnosis_reports`](crate::Client::list_message_diagnosis_reports):
+//!   List the message backlog diagnosis reports of a Kafka instance.
+//! - [`Client::list_obs_buckets`](crate::Client::list_obs_buckets): List the OBS buckets usable
+//!   as Smart Connect dump targets.
+//! - [`Client::list_scheduled_tasks`](crate::Client::list_scheduled_tasks): List the scheduled
+//!   tasks configured for a Kafka instance.
+//! - [`Client::list_topic_partitions`](crate::Client::list_topic_partitions): List the
+//!   partitions of a topic on a Kafka instance.
+//! - [`Client::list_topic_producers`](crate::Client::list_topic_producers): List the clients
+//!   currently producing to a topic of a Kafka instance.
+//! - [`Client::modify_connector_task`](crate::Client::modify_connector_task): Change the
+//!   configuration of an existing Smart Connect task.
+//! - [`Client::modify_instance_configs`](crate::Client::modify_instance_configs): Change broker
+//!   configuration parameters of a Kafka instance.
+//! - [`Client::modify_kafka_public_ip_access_switch`](crate::Client::modify_kafka_public_ip_access_switch):
+//!   Turn public network access of a Kafka instance on or off.
+//! - [`Client::modify_kafka_topic_quota`](crate::Client::modify_kafka_topic_quota): Change a
+//!   topic-level bandwidth throttling rule on a Kafka instance.
+//! - [`Client::modify_recycle_policy`](crate::Client::modify_recycle_policy): Change the
+//!   recycle bin policy for deleted instances of the project.
+//! - [`Client::pause_connector_task`](crate::Client::pause_connector_task): Pause a running
+//!   Smart Connect task on a Kafka instance.
+//! - [`Client::reset_manager_password`](crate::Client::reset_manager_password): Set a new login
+//!   password for the Kafka Manager of an instance.
+//! - [`Client::reset_message_offset`](crate::Client::reset_message_offset): Move a stopped
+//!   consumer group's offsets to a chosen position.
+//! - [`Client::reset_message_offset_with_engine`](crate::Client::reset_message_offset_with_engine):
+//!   Move a stopped consumer group's offsets via the engine-scoped endpoint.
+//! - [`Client::reset_password`](crate::Client::reset_password): Set a new access password for
+//!   an SSL-enabled Kafka instance.
 //! - [`Client::reset_user_passwrod`](crate::Client::reset_user_passwrod): Give an existing
 //!   Kafka instance user a new password.
+//! - [`Client::resize_engine_instance`](crate::Client::resize_engine_instance): Scale up the
+//!   flavor, brokers or storage of an engine instance.
+//! - [`Client::resize_kafka_instance`](crate::Client::resize_kafka_instance): Scale up the
+//!   flavor, brokers or storage of a Kafka instance.
+//! - [`Client::restart_connector_task`](crate::Client::restart_connector_task): Start a new
+//!   Smart Connect task or restart one, resetting sync progress.
+//! - [`Client::restart_manager`](crate::Client::restart_manager): Restart the Kafka Manager
+//!   service of an instance.
+//! - [`Client::restart_smart_connector_task`](crate::Client::restart_smart_connector_task):
+//!   Start a pending Smart Connect task or restart an existing one.
+//! - [`Client::restore_recycle_instance`](crate::Client::restore_recycle_instance): Recover
+//!   Kafka instances from the recycle bin.
+//! - [`Client::resume_connector_task`](crate::Client::resume_connector_task): Resume a paused
+//!   Smart Connect task on a Kafka instance.
+//! - [`Client::send_kafka_message`](crate::Client::send_kafka_message): Produce a message to a
+//!   topic of a Kafka instance from the console.
+//! - [`Client::show_background_task`](crate::Client::show_background_task): Show the details of
+//!   one background task of a Kafka instance.
+//! - [`Client::show_background_task_progress`](crate::Client::show_background_task_progress):
+//!   Show the change progress of a background task on an instance.
+//! - [`Client::show_ces_hierarchy`](crate::Client::show_ces_hierarchy): Show the Cloud Eye
+//!   monitoring dimension hierarchy of a Kafka instance.
+//! - [`Client::show_cluster`](crate::Client::show_cluster): Show Kafka cluster metadata such as
+//!   brokers, controller and partition counts.
+//! - [`Client::show_connector_resource_info`](crate::Client::show_connector_resource_info):
+//!   Check whether resources are available to enable Smart Connect on an instance.
+//! - [`Client::show_connector_task`](crate::Client::show_connector_task): Show the
+//!   configuration and status of one Smart Connect task.
+//! - [`Client::show_coordinators`](crate::Client::show_coordinators): Show the group
+//!   coordinator broker of each consumer group.
+//! - [`Client::show_diagnosis_pre_check`](crate::Client::show_diagnosis_pre_check): Run
+//!   prerequisite checks before a message backlog diagnosis on an instance.
+//! - [`Client::show_group`](crate::Client::show_group): Show the details of one consumer group
+//!   of a Kafka instance.
+//! - [`Client::show_groups`](crate::Client::show_groups): Show consumer group details through
+//!   the Kafka management endpoint.
+//! - [`Client::show_instance`](crate::Client::show_instance): Show the full details of one
+//!   Kafka instance.
+//! - [`Client::show_instance_configs`](crate::Client::show_instance_configs): Show the broker
+//!   configuration parameters of a Kafka instance.
+//! - [`Client::show_instance_messages`](crate::Client::show_instance_messages): Search messages
+//!   in a topic by time range, offset or key.
+//! - [`Client::show_instance_topic_detail`](crate::Client::show_instance_topic_detail): Show
+//!   partition, replica and offset details of one Kafka topic.
+//! - [`Client::show_instance_users`](crate::Client::show_instance_users): List the SASL users
+//!   of a Kafka instance.
+//! - [`Client::show_kafka_cluster`](crate::Client::show_kafka_cluster): Show the brokers of a
+//!   Kafka instance cluster.
+//! - [`Client::show_kafka_instance_extend_product_info`](crate::Client::show_kafka_instance_extend_product_info):
+//!   List the flavors a Kafka instance can be scaled up to.
+//! - [`Client::show_kafka_log_task`](crate::Client::show_kafka_log_task): Show the log
+//!   collection tasks of the given type for an instance.
+//! - [`Client::show_kafka_product_cores`](crate::Client::show_kafka_product_cores): Show the
+//!   CPU core counts of Kafka product flavors.
+//! - [`Client::show_kafka_project_tags`](crate::Client::show_kafka_project_tags): List the tags
+//!   used by Kafka instances across the project.
+//! - [`Client::show_kafka_rebalance_log`](crate::Client::show_kafka_rebalance_log): Show the
+//!   rebalance log setup and its LTS log stream for an instance.
+//! - [`Client::show_kafka_scale_pre_check_info`](crate::Client::show_kafka_scale_pre_check_info):
+//!   Check whether a Kafka instance is ready to be scaled up.
+//! - [`Client::show_kafka_tags`](crate::Client::show_kafka_tags): List the tags attached to a
+//!   Kafka instance.
+//! - [`Client::show_kafka_topic_detail`](crate::Client::show_kafka_topic_detail): Show detailed
+//!   partition and configuration information of a Kafka topic.
+//! - [`Client::show_kafka_topic_partition_diskusage`](crate::Client::show_kafka_topic_partition_diskusage):
+//!   Show disk space used by topic partitions on each broker.
+//! - [`Client::show_kafka_topic_quota`](crate::Client::show_kafka_topic_quota): List the
+//!   topic-level bandwidth throttling rules of a Kafka instance.
+//! - [`Client::show_kafka_user_client_quota`](crate::Client::show_kafka_user_client_quota):
+//!   List the user and client bandwidth throttling rules of an instance.
+//! - [`Client::show_maintain_windows`](crate::Client::show_maintain_windows): List the
+//!   available maintenance window time slots.
+//! - [`Client::show_message_diagnosis_report`](crate::Client::show_message_diagnosis_report):
+//!   Show the contents of one message backlog diagnosis report.
+//! - [`Client::show_messages`](crate::Client::show_messages): Fetch messages from a topic
+//!   partition within a time range.
+//! - [`Client::show_partition_beginning_message`](crate::Client::show_partition_beginning_message):
+//!   Show the earliest offset and its timestamp for a topic partition.
+//! - [`Client::show_partition_end_message`](crate::Client::show_partition_end_message): Show
+//!   the latest offset and its timestamp for a topic partition.
+//! - [`Client::show_partition_message`](crate::Client::show_partition_message): Fetch the
+//!   message stored at a given offset of a topic partition.
+//! - [`Client::show_quotas`](crate::Client::show_quotas): Show the instance and tag quotas of
+//!   the tenant and their usage.
+//! - [`Client::show_recycle_instances`](crate::Client::show_recycle_instances): List the
+//!   deleted instances currently held in the recycle bin.
+//! - [`Client::show_topic_access_policy`](crate::Client::show_topic_access_policy): Show which
+//!   users may produce or consume on a Kafka topic.
+//! - [`Client::show_upgrade_instance_version`](crate::Client::show_upgrade_instance_version):
+//!   Show the current and upgradable Kafka versions of an instance.
+//! - [`Client::show_volume_expand_config`](crate::Client::show_volume_expand_config): Show the
+//!   automatic disk expansion settings of a Kafka instance.
+//! - [`Client::start_kafka_log_task`](crate::Client::start_kafka_log_task): Start collecting
+//!   logs of the given type for a Kafka instance.
+//! - [`Client::stop_kafka_log_task`](crate::Client::stop_kafka_log_task): Stop the log
+//!   collection task of the given type on an instance.
+//! - [`Client::stop_kafka_rebalance_log_task`](crate::Client::stop_kafka_rebalance_log_task):
+//!   Turn off consumer group rebalance logging for a Kafka instance.
+//! - [`Client::update_instance`](crate::Client::update_instance): Change the name, description,
+//!   maintenance window or security group of an instance.
+//! - [`Client::update_instance_auto_create_topic`](crate::Client::update_instance_auto_create_topic):
+//!   Turn automatic topic creation on or off for a Kafka instance.
+//! - [`Client::update_instance_consumer_group`](crate::Client::update_instance_consumer_group):
+//!   Change the description of one consumer group of an instance.
+//! - [`Client::update_instance_cross_vpc_ip`](crate::Client::update_instance_cross_vpc_ip):
+//!   Change the advertised IP addresses used for cross-VPC access.
+//! - [`Client::update_instance_group`](crate::Client::update_instance_group): Change the
+//!   descriptions of several consumer groups of an instance.
+//! - [`Client::update_instance_topic`](crate::Client::update_instance_topic): Change settings
+//!   of one or more topics on a Kafka instance.
+//! - [`Client::update_instance_user`](crate::Client::update_instance_user): Change the password
+//!   or description of a user on an instance.
+//! - [`Client::update_kafka_port_protocol`](crate::Client::update_kafka_port_protocol): Switch
+//!   between plaintext and SSL for private or public client access.
+//! - [`Client::update_kafka_user_client_quota_task`](crate::Client::update_kafka_user_client_quota_task):
+//!   Change a user or client bandwidth throttling rule on a Kafka instance.
+//! - [`Client::update_scheduled_task`](crate::Client::update_scheduled_task): Change the
+//!   execution time or status of a scheduled task on an instance.
+//! - [`Client::update_topic_access_policy`](crate::Client::update_topic_access_policy): Grant
+//!   or revoke user produce and consume permissions on topics.
+//! - [`Client::update_volume_expansion_config`](crate::Client::update_volume_expansion_config):
+//!   Change the automatic disk expansion threshold, step and limit of an instance.
+//! - [`Client::upgrade_instance`](crate::Client::upgrade_instance): Upgrade the Kafka engine
+//!   version of an instance.
+//! - [`Client::validate_connector_connectivity`](crate::Client::validate_connector_connectivity):
+//!   Test network connectivity from Smart Connect to a target endpoint.
 //!
 //! # Example
 //!
@@ -19,13 +262,11 @@
 //! # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
 //! let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
 //! let response = client
-//!     .reset_user_passwrod()
-//!     .instance_id("5f7c6a2e-3b1d-4c8e-9a0f-1d2e3f4a5b6c")
-//!     .user_name("app-producer")
+//!     .batch_create_or_delete_kafka_tag()
+//!     .instance_id("...")
 //!     .body(
-//!         huaweicloud_sdk_kafka::models::ResetUserPasswordReq::builder()
-//!             .new_password("Example-Passw0rd")
-//!             .build(),
+//!         huaweicloud_sdk_kafka::models::BatchCreateOrDeleteTagReq::builder()
+//!             .build()
 //!     )
 //!     .send()
 //!     .await?;
@@ -48,5 +289,5 @@ pub mod operations;
 mod regions;
 pub use client::Client;
 pub use huaweicloud_sdk_core::{
-    Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,
+    Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy, Bytes,
 };

@@ -21,6 +21,1212 @@ impl Client {
     pub fn core(&self) -> &huaweicloud_sdk_core::Client {
         &self.inner
     }
+    /// Add or remove tags on a RabbitMQ instance in one call.
+    ///
+    /// `POST /v2/{project_id}/rabbitmq/{instance_id}/tags/action` (operation `BatchCreateOrDeleteRabbitMqTag`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteRabbitMqTag::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::BatchCreateOrDeleteRabbitMqTag::body) (optional):
+    ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_create_or_delete_rabbit_mq_tag()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchCreateOrDeleteTagReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_create_or_delete_rabbit_mq_tag(
+        &self,
+    ) -> super::operations::BatchCreateOrDeleteRabbitMqTag {
+        super::operations::BatchCreateOrDeleteRabbitMqTag::new(self.inner.clone())
+    }
+    /// Delete several exchanges from a virtual host of a RabbitMQ instance.
+    ///
+    /// `POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges` (operation `BatchDeleteExchanges`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteExchanges::instance_id) (path, required):
+    /// - [`vhost`](super::operations::BatchDeleteExchanges::vhost) (path, required):
+    /// - [`body`](super::operations::BatchDeleteExchanges::body) (optional):
+    ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_exchanges()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchDeleteBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_exchanges(&self) -> super::operations::BatchDeleteExchanges {
+        super::operations::BatchDeleteExchanges::new(self.inner.clone())
+    }
+    /// Delete several queues from a virtual host of a RabbitMQ instance.
+    ///
+    /// `POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues` (operation `BatchDeleteQueues`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteQueues::instance_id) (path, required):
+    /// - [`vhost`](super::operations::BatchDeleteQueues::vhost) (path, required):
+    /// - [`body`](super::operations::BatchDeleteQueues::body) (optional):
+    ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_queues()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchDeleteBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_queues(&self) -> super::operations::BatchDeleteQueues {
+        super::operations::BatchDeleteQueues::new(self.inner.clone())
+    }
+    /// Delete several virtual hosts from a RabbitMQ instance at once.
+    ///
+    /// `POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts` (operation `BatchDeleteVhosts`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::BatchDeleteVhosts::instance_id) (path, required):
+    /// - [`body`](super::operations::BatchDeleteVhosts::body) (optional):
+    ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_delete_vhosts()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchDeleteBody::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_delete_vhosts(&self) -> super::operations::BatchDeleteVhosts {
+        super::operations::BatchDeleteVhosts::new(self.inner.clone())
+    }
+    /// Restart or delete several RabbitMQ instances in a single request.
+    ///
+    /// `POST /v2/{project_id}/instances/action` (operation `BatchRestartOrDeleteInstances`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (optional):
+    ///   [`BatchRestartOrDeleteInstanceReq`](super::models::BatchRestartOrDeleteInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`BatchRestartOrDeleteInstancesResponse`](super::models::BatchRestartOrDeleteInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .batch_restart_or_delete_instances()
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchRestartOrDeleteInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn batch_restart_or_delete_instances(
+        &self,
+    ) -> super::operations::BatchRestartOrDeleteInstances {
+        super::operations::BatchRestartOrDeleteInstances::new(self.inner.clone())
+    }
+    /// Bind an exchange to a queue or another exchange with a routing key.
+    ///
+    /// `POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding` (operation `CreateBinding`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateBinding::instance_id) (path, required):
+    /// - [`vhost`](super::operations::CreateBinding::vhost) (path, required):
+    /// - [`exchange`](super::operations::CreateBinding::exchange) (path, required):
+    /// - [`body`](super::operations::CreateBinding::body) (optional):
+    ///   [`CreateBindingBody`](super::models::CreateBindingBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateBindingResponse`](super::models::CreateBindingResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_binding()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .exchange("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::CreateBindingBody::builder()
+    ///             .destination("...")
+    ///             .routing_key("...")
+    ///             .destination_type("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_binding(&self) -> super::operations::CreateBinding {
+        super::operations::CreateBinding::new(self.inner.clone())
+    }
+    /// Create an exchange in a virtual host of a RabbitMQ instance.
+    ///
+    /// `PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges` (operation `CreateExchange`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateExchange::instance_id) (path, required):
+    /// - [`vhost`](super::operations::CreateExchange::vhost) (path, required):
+    /// - [`body`](super::operations::CreateExchange::body) (optional):
+    ///   [`CreateExchangeBody`](super::models::CreateExchangeBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateExchangeResponse`](super::models::CreateExchangeResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_exchange()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::CreateExchangeBody::builder()
+    ///             .name("...")
+    ///             .r#type("...")
+    ///             .auto_delete(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_exchange(&self) -> super::operations::CreateExchange {
+        super::operations::CreateExchange::new(self.inner.clone())
+    }
+    /// Create a new RabbitMQ instance for the given engine.
+    ///
+    /// `POST /v2/{engine}/{project_id}/instances` (operation `CreatePostPaidInstanceByEngine`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::CreatePostPaidInstanceByEngine::engine) (path, required):
+    /// - [`body`](super::operations::CreatePostPaidInstanceByEngine::body) (optional):
+    ///   [`CreateInstanceReq`](super::models::CreateInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`CreatePostPaidInstanceByEngineResponse`](super::models::CreatePostPaidInstanceByEngineResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_post_paid_instance_by_engine()
+    ///     .engine("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::CreateInstanceReq::builder()
+    ///             .name("...")
+    ///             .engine_version("...")
+    ///             .storage_space(1)
+    ///             .vpc_id("...")
+    ///             .security_group_id("...")
+    ///             .subnet_id("...")
+    ///             .product_id("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_post_paid_instance_by_engine(
+        &self,
+    ) -> super::operations::CreatePostPaidInstanceByEngine {
+        super::operations::CreatePostPaidInstanceByEngine::new(self.inner.clone())
+    }
+    /// Create a queue in a virtual host of a RabbitMQ instance.
+    ///
+    /// `PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues` (operation `CreateQueue`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateQueue::instance_id) (path, required):
+    /// - [`vhost`](super::operations::CreateQueue::vhost) (path, required):
+    /// - [`body`](super::operations::CreateQueue::body) (optional):
+    ///   [`CreateQueueBody`](super::models::CreateQueueBody).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateQueueResponse`](super::models::CreateQueueResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_queue()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::CreateQueueBody::builder()
+    ///             .name("...")
+    ///             .auto_delete(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_queue(&self) -> super::operations::CreateQueue {
+        super::operations::CreateQueue::new(self.inner.clone())
+    }
+    /// Create a user on an AMQP-based RabbitMQ instance.
+    ///
+    /// `POST /v2/{project_id}/instances/{instance_id}/users` (operation `CreateUser`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateUser::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateUser::body) (optional):
+    ///   [`AmqpUser`](super::models::AmqpUser).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`CreateUserResponse`](super::models::CreateUserResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_user()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::AmqpUser::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(&self) -> super::operations::CreateUser {
+        super::operations::CreateUser::new(self.inner.clone())
+    }
+    /// Create a virtual host on a RabbitMQ instance.
+    ///
+    /// `PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts` (operation `CreateVhost`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::CreateVhost::instance_id) (path, required):
+    /// - [`body`](super::operations::CreateVhost::body) (optional):
+    ///   [`CreateVhostBody`](super::models::CreateVhostBody).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .create_vhost()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::CreateVhostBody::builder()
+    ///             .name("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_vhost(&self) -> super::operations::CreateVhost {
+        super::operations::CreateVhost::new(self.inner.clone())
+    }
+    /// Remove one background task record from a RabbitMQ instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (operation `DeleteBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_background_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_background_task(&self) -> super::operations::DeleteBackgroundTask {
+        super::operations::DeleteBackgroundTask::new(self.inner.clone())
+    }
+    /// Remove a binding between an exchange and its queue or exchange destination.
+    ///
+    /// `DELETE /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/destination-type/{destination_type}/destination/{destination}/properties-key/{properties_key}/unbinding` (operation `DeleteBinding`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteBinding::instance_id) (path, required):
+    /// - [`vhost`](super::operations::DeleteBinding::vhost) (path, required):
+    /// - [`exchange`](super::operations::DeleteBinding::exchange) (path, required):
+    /// - [`destination_type`](super::operations::DeleteBinding::destination_type) (path, required):
+    /// - [`destination`](super::operations::DeleteBinding::destination) (path, required):
+    /// - [`properties_key`](super::operations::DeleteBinding::properties_key) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_binding()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .exchange("...")
+    ///     .destination_type("...")
+    ///     .destination("...")
+    ///     .properties_key("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_binding(&self) -> super::operations::DeleteBinding {
+        super::operations::DeleteBinding::new(self.inner.clone())
+    }
+    /// Delete a RabbitMQ instance and release all of its resources.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}` (operation `DeleteInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_instance(&self) -> super::operations::DeleteInstance {
+        super::operations::DeleteInstance::new(self.inner.clone())
+    }
+    /// Purge all messages from a queue without deleting the queue.
+    ///
+    /// `DELETE /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}/contents` (operation `DeleteQueueInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteQueueInfo::instance_id) (path, required):
+    /// - [`vhost`](super::operations::DeleteQueueInfo::vhost) (path, required):
+    /// - [`queue`](super::operations::DeleteQueueInfo::queue) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_queue_info()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .queue("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_queue_info(&self) -> super::operations::DeleteQueueInfo {
+        super::operations::DeleteQueueInfo::new(self.inner.clone())
+    }
+    /// Delete a scheduled task record of a RabbitMQ instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}` (operation `DeleteScheduledTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_scheduled_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_scheduled_task(&self) -> super::operations::DeleteScheduledTask {
+        super::operations::DeleteScheduledTask::new(self.inner.clone())
+    }
+    /// Remove a user from an AMQP-based RabbitMQ instance.
+    ///
+    /// `DELETE /v2/{project_id}/instances/{instance_id}/users/{user_name}` (operation `DeleteUser`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::DeleteUser::instance_id) (path, required):
+    /// - [`user_name`](super::operations::DeleteUser::user_name) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .delete_user()
+    ///     .instance_id("...")
+    ///     .user_name("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_user(&self) -> super::operations::DeleteUser {
+        super::operations::DeleteUser::new(self.inner.clone())
+    }
+    /// Turn on domain name access so clients can connect via DNS names.
+    ///
+    /// `POST /v2/{project_id}/rabbitmq/instances/{instance_id}/dns` (operation `EnableDns`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .enable_dns()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn enable_dns(&self) -> super::operations::EnableDns {
+        super::operations::EnableDns::new(self.inner.clone())
+    }
+    /// List the availability zones where RabbitMQ instances can be created.
+    ///
+    /// `GET /v2/available-zones` (operation `ListAvailableZones`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_available_zones()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_available_zones(&self) -> super::operations::ListAvailableZones {
+        super::operations::ListAvailableZones::new(self.inner.clone())
+    }
+    /// List the background tasks recorded for a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (operation `ListBackgroundTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path, required):
+    /// - [`start`](super::operations::ListBackgroundTasks::start) (query, optional):
+    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query, optional):
+    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBackgroundTasksResponse`](super::models::ListBackgroundTasksResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_background_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_background_tasks(&self) -> super::operations::ListBackgroundTasks {
+        super::operations::ListBackgroundTasks::new(self.inner.clone())
+    }
+    /// List the bindings whose source is a given exchange.
+    ///
+    /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding` (operation `ListBindings`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListBindings::instance_id) (path, required):
+    /// - [`vhost`](super::operations::ListBindings::vhost) (path, required):
+    /// - [`exchange`](super::operations::ListBindings::exchange) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListBindingsResponse`](super::models::ListBindingsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_bindings()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .exchange("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_bindings(&self) -> super::operations::ListBindings {
+        super::operations::ListBindings::new(self.inner.clone())
+    }
+    /// List the feature switches available to the current account.
+    ///
+    /// `GET /v2/config/features` (operation `ListConfigFeatures`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListConfigFeaturesResponse`](super::models::ListConfigFeaturesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_config_features()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_config_features(&self) -> super::operations::ListConfigFeatures {
+        super::operations::ListConfigFeatures::new(self.inner.clone())
+    }
+    /// List the product flavors offered for the given message engine.
+    ///
+    /// `GET /v2/{engine}/products` (operation `ListEngineProducts`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListEngineProducts::engine) (path, required):
+    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListEngineProductsResponse`](super::models::ListEngineProductsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_engine_products()
+    ///     .engine("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_engine_products(&self) -> super::operations::ListEngineProducts {
+        super::operations::ListEngineProducts::new(self.inner.clone())
+    }
+    /// List the exchanges in a virtual host of a RabbitMQ instance.
+    ///
+    /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges` (operation `ListExchanges`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListExchanges::instance_id) (path, required):
+    /// - [`vhost`](super::operations::ListExchanges::vhost) (path, required):
+    /// - [`offset`](super::operations::ListExchanges::offset) (query, optional):
+    /// - [`limit`](super::operations::ListExchanges::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListExchangesResponse`](super::models::ListExchangesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_exchanges()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_exchanges(&self) -> super::operations::ListExchanges {
+        super::operations::ListExchanges::new(self.inner.clone())
+    }
+    /// List the RabbitMQ instances of the project, with optional filters.
+    ///
+    /// `GET /v2/{project_id}/instances` (operation `ListInstancesDetails`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListInstancesDetails::engine) (query, required):
+    /// - [`name`](super::operations::ListInstancesDetails::name) (query, optional):
+    /// - [`instance_id`](super::operations::ListInstancesDetails::instance_id) (query, optional):
+    /// - [`status`](super::operations::ListInstancesDetails::status) (query, optional):
+    /// - [`include_failure`](super::operations::ListInstancesDetails::include_failure) (query,
+    ///   optional):
+    /// - [`exact_match_name`](super::operations::ListInstancesDetails::exact_match_name) (query,
+    ///   optional):
+    /// - [`enterprise_project_id`](super::operations::ListInstancesDetails::enterprise_project_id)
+    ///   (query, optional):
+    /// - [`offset`](super::operations::ListInstancesDetails::offset) (query, optional):
+    /// - [`limit`](super::operations::ListInstancesDetails::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListInstancesDetailsResponse`](super::models::ListInstancesDetailsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_instances_details()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_instances_details(&self) -> super::operations::ListInstancesDetails {
+        super::operations::ListInstancesDetails::new(self.inner.clone())
+    }
+    /// List the RabbitMQ plugins of an instance and whether each is enabled.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/rabbitmq/plugins` (operation `ListPlugins`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListPlugins::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListPluginsResponse`](super::models::ListPluginsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_plugins()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_plugins(&self) -> super::operations::ListPlugins {
+        super::operations::ListPlugins::new(self.inner.clone())
+    }
+    /// List the product specifications and IDs used when creating instances.
+    ///
+    /// `GET /v2/products` (operation `ListProducts`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ListProducts::engine) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListProductsResponse`](super::models::ListProductsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_products()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_products(&self) -> super::operations::ListProducts {
+        super::operations::ListProducts::new(self.inner.clone())
+    }
+    /// List the queues in a virtual host of a RabbitMQ instance.
+    ///
+    /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues` (operation `ListQueues`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListQueues::instance_id) (path, required):
+    /// - [`vhost`](super::operations::ListQueues::vhost) (path, required):
+    /// - [`offset`](super::operations::ListQueues::offset) (query, optional):
+    /// - [`limit`](super::operations::ListQueues::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListQueuesResponse`](super::models::ListQueuesResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_queues()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_queues(&self) -> super::operations::ListQueues {
+        super::operations::ListQueues::new(self.inner.clone())
+    }
+    /// List the scheduled tasks configured for a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks` (operation `ListScheduledTasks`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path, required):
+    /// - [`start`](super::operations::ListScheduledTasks::start) (query, optional):
+    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query, optional):
+    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query, optional):
+    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListScheduledTasksResponse`](super::models::ListScheduledTasksResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_scheduled_tasks()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_scheduled_tasks(&self) -> super::operations::ListScheduledTasks {
+        super::operations::ListScheduledTasks::new(self.inner.clone())
+    }
+    /// List the users of an AMQP-based RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/users` (operation `ListUser`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListUser::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListUser::offset) (query, optional):
+    /// - [`limit`](super::operations::ListUser::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListUserResponse`](super::models::ListUserResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_user()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_user(&self) -> super::operations::ListUser {
+        super::operations::ListUser::new(self.inner.clone())
+    }
+    /// List the virtual hosts of a RabbitMQ instance.
+    ///
+    /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts` (operation `ListVhosts`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ListVhosts::instance_id) (path, required):
+    /// - [`offset`](super::operations::ListVhosts::offset) (query, optional):
+    /// - [`limit`](super::operations::ListVhosts::limit) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ListVhostsResponse`](super::models::ListVhostsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .list_vhosts()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_vhosts(&self) -> super::operations::ListVhosts {
+        super::operations::ListVhosts::new(self.inner.clone())
+    }
+    /// Change the recycle bin policy for deleted instances of the project.
+    ///
+    /// `PUT /v2/{project_id}/recycle` (operation `ModifyRecyclePolicy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (optional):
+    ///   [`ModifyRecyclePolicyReq`](super::models::ModifyRecyclePolicyReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ModifyRecyclePolicyResponse`](super::models::ModifyRecyclePolicyResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .modify_recycle_policy()
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::ModifyRecyclePolicyReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn modify_recycle_policy(&self) -> super::operations::ModifyRecyclePolicy {
+        super::operations::ModifyRecyclePolicy::new(self.inner.clone())
+    }
     /// Give a RabbitMQ instance's login account a new password.
     ///
     /// Replaces the password of the account that was configured when the RabbitMQ instance was
@@ -55,7 +1261,7 @@ impl Client {
     ///     .body(
     ///         huaweicloud_sdk_rabbitmq::models::ResetPasswordReq::builder()
     ///             .new_password("Example-Passw0rd")
-    ///             .build(),
+    ///             .build()
     ///     )
     ///     .send()
     ///     .await?;
@@ -65,5 +1271,700 @@ impl Client {
     /// ```
     pub fn reset_password(&self) -> super::operations::ResetPassword {
         super::operations::ResetPassword::new(self.inner.clone())
+    }
+    /// Change the flavor, node count or storage of a RabbitMQ instance.
+    ///
+    /// `POST /v2/{engine}/{project_id}/instances/{instance_id}/extend` (operation `ResizeEngineInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
+    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
+    /// - [`body`](super::operations::ResizeEngineInstance::body) (optional):
+    ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ResizeEngineInstanceResponse`](super::models::ResizeEngineInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .resize_engine_instance()
+    ///     .instance_id("...")
+    ///     .engine("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::ResizeEngineInstanceReq::builder()
+    ///             .oper_type("...")
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
+        super::operations::ResizeEngineInstance::new(self.inner.clone())
+    }
+    /// Recover RabbitMQ instances from the recycle bin.
+    ///
+    /// `POST /v2/{project_id}/recycle` (operation `RestoreRecycleInstance`)
+    ///
+    /// Not idempotent: not retried once the request may have reached the service.
+    ///
+    /// # Parameters
+    ///
+    /// - [`body`](super::operations::RestoreRecycleInstance::body) (optional):
+    ///   [`BatchResumeInstanceReq`](super::models::BatchResumeInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`RestoreRecycleInstanceResponse`](super::models::RestoreRecycleInstanceResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .restore_recycle_instance()
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::BatchResumeInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restore_recycle_instance(&self) -> super::operations::RestoreRecycleInstance {
+        super::operations::RestoreRecycleInstance::new(self.inner.clone())
+    }
+    /// Show the details of one background task of a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}` (operation `ShowBackgroundTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowBackgroundTaskResponse`](super::models::ShowBackgroundTaskResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_background_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_background_task(&self) -> super::operations::ShowBackgroundTask {
+        super::operations::ShowBackgroundTask::new(self.inner.clone())
+    }
+    /// Show the Cloud Eye monitoring dimension hierarchy of a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy` (operation `ShowCesHierarchy`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowCesHierarchyResponse`](super::models::ShowCesHierarchyResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_ces_hierarchy()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_ces_hierarchy(&self) -> super::operations::ShowCesHierarchy {
+        super::operations::ShowCesHierarchy::new(self.inner.clone())
+    }
+    /// List the flavors a RabbitMQ instance can be resized to.
+    ///
+    /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/extend` (operation `ShowEngineInstanceExtendProductInfo`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`engine`](super::operations::ShowEngineInstanceExtendProductInfo::engine) (path,
+    ///   required):
+    /// - [`instance_id`](super::operations::ShowEngineInstanceExtendProductInfo::instance_id)
+    ///   (path, required):
+    /// - [`r#type`](super::operations::ShowEngineInstanceExtendProductInfo::type) (query,
+    ///   optional):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowEngineInstanceExtendProductInfoResponse`](super::models::ShowEngineInstanceExtendProductInfoResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_engine_instance_extend_product_info()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_engine_instance_extend_product_info(
+        &self,
+    ) -> super::operations::ShowEngineInstanceExtendProductInfo {
+        super::operations::ShowEngineInstanceExtendProductInfo::new(self.inner.clone())
+    }
+    /// Show the full details of one RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}` (operation `ShowInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_instance()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance(&self) -> super::operations::ShowInstance {
+        super::operations::ShowInstance::new(self.inner.clone())
+    }
+    /// List the available maintenance window time slots.
+    ///
+    /// `GET /v2/instances/maintain-windows` (operation `ShowMaintainWindows`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowMaintainWindowsResponse`](super::models::ShowMaintainWindowsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_maintain_windows()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
+        super::operations::ShowMaintainWindows::new(self.inner.clone())
+    }
+    /// Show the details and consumers of one queue in a virtual host.
+    ///
+    /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}` (operation `ShowQueueDetails`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowQueueDetails::instance_id) (path, required):
+    /// - [`vhost`](super::operations::ShowQueueDetails::vhost) (path, required):
+    /// - [`queue`](super::operations::ShowQueueDetails::queue) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowQueueDetailsResponse`](super::models::ShowQueueDetailsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_queue_details()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .queue("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_queue_details(&self) -> super::operations::ShowQueueDetails {
+        super::operations::ShowQueueDetails::new(self.inner.clone())
+    }
+    /// Show the instance and tag quotas of the tenant and their usage.
+    ///
+    /// `GET /v2/{project_id}/quotas` (operation `ShowQuotas`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowQuotasResponse`](super::models::ShowQuotasResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_quotas()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_quotas(&self) -> super::operations::ShowQuotas {
+        super::operations::ShowQuotas::new(self.inner.clone())
+    }
+    /// Show the CPU core counts of RabbitMQ product flavors.
+    ///
+    /// `GET /v2/rabbitmq/products/cores` (operation `ShowRabbitMqProductCores`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowRabbitMqProductCores::instance_id) (query,
+    ///   optional):
+    /// - [`product_id`](super::operations::ShowRabbitMqProductCores::product_id) (query, required):
+    /// - [`broker_num`](super::operations::ShowRabbitMqProductCores::broker_num) (query, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowRabbitMqProductCoresResponse`](super::models::ShowRabbitMqProductCoresResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_rabbit_mq_product_cores()
+    ///     .product_id("...")
+    ///     .broker_num("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_rabbit_mq_product_cores(
+        &self,
+    ) -> super::operations::ShowRabbitMqProductCores {
+        super::operations::ShowRabbitMqProductCores::new(self.inner.clone())
+    }
+    /// List the tags used by RabbitMQ instances across the project.
+    ///
+    /// `GET /v2/{project_id}/rabbitmq/tags` (operation `ShowRabbitMqProjectTags`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`:
+    ///   [`ShowRabbitMqProjectTagsResponse`](super::models::ShowRabbitMqProjectTagsResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_rabbit_mq_project_tags()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_rabbit_mq_project_tags(
+        &self,
+    ) -> super::operations::ShowRabbitMqProjectTags {
+        super::operations::ShowRabbitMqProjectTags::new(self.inner.clone())
+    }
+    /// List the tags attached to a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/rabbitmq/{instance_id}/tags` (operation `ShowRabbitMqTags`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowRabbitMqTags::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRabbitMqTagsResponse`](super::models::ShowRabbitMqTagsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_rabbit_mq_tags()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_rabbit_mq_tags(&self) -> super::operations::ShowRabbitMqTags {
+        super::operations::ShowRabbitMqTags::new(self.inner.clone())
+    }
+    /// List the deleted instances currently held in the recycle bin.
+    ///
+    /// `GET /v2/{project_id}/recycle` (operation `ShowRecycleInstances`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// None.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowRecycleInstancesResponse`](super::models::ShowRecycleInstancesResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_recycle_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_recycle_instances(&self) -> super::operations::ShowRecycleInstances {
+        super::operations::ShowRecycleInstances::new(self.inner.clone())
+    }
+    /// Show the automatic disk expansion settings of a RabbitMQ instance.
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `ShowVolumeExpandConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path, required):
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`ShowVolumeExpandConfigResponse`](super::models::ShowVolumeExpandConfigResponse).
+    ///   Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .show_volume_expand_config()
+    ///     .instance_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_volume_expand_config(
+        &self,
+    ) -> super::operations::ShowVolumeExpandConfig {
+        super::operations::ShowVolumeExpandConfig::new(self.inner.clone())
+    }
+    /// Change the name, description, maintenance window or access settings of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}` (operation `UpdateInstance`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_instance()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::UpdateInstanceReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_instance(&self) -> super::operations::UpdateInstance {
+        super::operations::UpdateInstance::new(self.inner.clone())
+    }
+    /// Enable or disable RabbitMQ plugins on an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/rabbitmq/plugins` (operation `UpdatePlugins`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdatePlugins::instance_id) (path, required):
+    /// - [`body`](super::operations::UpdatePlugins::body) (optional):
+    ///   [`UpdatePluginsReq`](super::models::UpdatePluginsReq).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdatePluginsResponse`](super::models::UpdatePluginsResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_plugins()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::UpdatePluginsReq::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_plugins(&self) -> super::operations::UpdatePlugins {
+        super::operations::UpdatePlugins::new(self.inner.clone())
+    }
+    /// Change the execution time or status of a scheduled task on an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}` (operation `UpdateScheduledTask`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Sent with `Content-Type: application/json` although it has no body.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path, required):
+    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path, required):
+    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query, optional):
+    /// - [`status`](super::operations::UpdateScheduledTask::status) (query, optional):
+    ///
+    /// # Responses
+    ///
+    /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
+    ///   accepted).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_scheduled_task()
+    ///     .instance_id("...")
+    ///     .task_id("...")
+    ///     .send()
+    ///     .await?;
+    /// println!("status {}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_scheduled_task(&self) -> super::operations::UpdateScheduledTask {
+        super::operations::UpdateScheduledTask::new(self.inner.clone())
+    }
+    /// Change the vhost permissions of a user on an AMQP-based RabbitMQ instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}` (operation `UpdateUser`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateUser::instance_id) (path, required):
+    /// - [`user_name`](super::operations::UpdateUser::user_name) (path, required):
+    /// - [`body`](super::operations::UpdateUser::body) (optional):
+    ///   [`AmqpUser`](super::models::AmqpUser).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: [`UpdateUserResponse`](super::models::UpdateUserResponse). Success.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_user()
+    ///     .instance_id("...")
+    ///     .user_name("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::AmqpUser::builder()
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user(&self) -> super::operations::UpdateUser {
+        super::operations::UpdateUser::new(self.inner.clone())
+    }
+    /// Change the automatic disk expansion threshold, step and limit of an instance.
+    ///
+    /// `PUT /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `UpdateVolumeExpansionConfig`)
+    ///
+    /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// # Parameters
+    ///
+    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
+    ///   required):
+    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (optional):
+    ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
+    ///
+    /// # Responses
+    ///
+    /// - `200`: the body bytes. Success; the body is plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
+    /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
+    /// let response = client
+    ///     .update_volume_expansion_config()
+    ///     .instance_id("...")
+    ///     .body(
+    ///         huaweicloud_sdk_rabbitmq::models::AlterAutoVolumeExpandConfig::builder()
+    ///             .auto_volume_expand_enable(true)
+    ///             .build()
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{} bytes", response.output().len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_volume_expansion_config(
+        &self,
+    ) -> super::operations::UpdateVolumeExpansionConfig {
+        super::operations::UpdateVolumeExpansionConfig::new(self.inner.clone())
     }
 }

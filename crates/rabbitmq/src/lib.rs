@@ -3,15 +3,116 @@
 //!
 //! Management API (version 2) of Huawei Cloud's Distributed Message Service (DMS) for RabbitMQ.
 //! It administers RabbitMQ instances through the regional DMS endpoint; it does not carry AMQP
-//! traffic. This file holds the subset of the API that the Rust SDK generates code for and
-//! grows one operation at a time.
+//! traffic.
 //!
 //! Generated from `specs/rabbitmq/v2.yaml` by `cargo xtask codegen`. Signing, credentials, regions, retries and errors come from [`huaweicloud_sdk_core`]; start with [`Client::builder`].
 //!
 //! # Operations
 //!
+//! - [`Client::batch_create_or_delete_rabbit_mq_tag`](crate::Client::batch_create_or_delete_rabbit_mq_tag):
+//!   Add or remove tags on a RabbitMQ instance in one call.
+//! - [`Client::batch_delete_exchanges`](crate::Client::batch_delete_exchanges): Delete several
+//!   exchanges from a virtual host of a RabbitMQ instance.
+//! - [`Client::batch_delete_queues`](crate::Client::batch_delete_queues): Delete several queues
+//!   from a virtual host of a RabbitMQ instance.
+//! - [`Client::batch_delete_vhosts`](crate::Client::batch_delete_vhosts): Delete several
+//!   virtual hosts from a RabbitMQ instance at once.
+//! - [`Client::batch_restart_or_delete_instances`](crate::Client::batch_restart_or_delete_instances):
+//!   Restart or delete several RabbitMQ instances in a single request.
+//! - [`Client::create_binding`](crate::Client::create_binding): Bind an exchange to a queue or
+//!   another exchange with a routing key.
+//! - [`Client::create_exchange`](crate::Client::create_exchange): Create an exchange in a
+//!   virtual host of a RabbitMQ instance.
+//! - [`Client::create_post_paid_instance_by_engine`](crate::Client::create_post_paid_instance_by_engine):
+//!   Create a new RabbitMQ instance for the given engine.
+//! - [`Client::create_queue`](crate::Client::create_queue): Create a queue in a virtual host of
+//!   a RabbitMQ instance.
+//! - [`Client::create_user`](crate::Client::create_user): Create a user on an AMQP-based
+//!   RabbitMQ instance.
+//! - [`Client::create_vhost`](crate::Client::create_vhost): Create a virtual host on a RabbitMQ
+//!   instance.
+//! - [`Client::delete_background_task`](crate::Client::delete_background_task): Remove one
+//!   background task record from a RabbitMQ instance.
+//! - [`Client::delete_binding`](crate::Client::delete_binding): Remove a binding between an
+//!   exchange and its queue or exchange destination.
+//! - [`Client::delete_instance`](crate::Client::delete_instance): Delete a RabbitMQ instance
+//!   and release all of its resources.
+//! - [`Client::delete_queue_info`](crate::Client::delete_queue_info): Purge all messages from a
+//!   queue without deleting the queue.
+//! - [`Client::delete_scheduled_task`](crate::Client::delete_scheduled_task): Delete a
+//!   scheduled task record of a RabbitMQ instance.
+//! - [`Client::delete_user`](crate::Client::delete_user): Remove a user from an AMQP-based
+//!   RabbitMQ instance.
+//! - [`Client::enable_dns`](crate::Client::enable_dns): Turn on domain name access so clients
+//!   can connect via DNS names.
+//! - [`Client::list_available_zones`](crate::Client::list_available_zones): List the
+//!   availability zones where RabbitMQ instances can be created.
+//! - [`Client::list_background_tasks`](crate::Client::list_background_tasks): List the
+//!   background tasks recorded for a RabbitMQ instance.
+//! - [`Client::list_bindings`](crate::Client::list_bindings): List the bindings whose source is
+//!   a given exchange.
+//! - [`Client::list_config_features`](crate::Client::list_config_features): List the feature
+//!   switches available to the current account.
+//! - [`Client::list_engine_products`](crate::Client::list_engine_products): List the product
+//!   flavors offered for the given message engine.
+//! - [`Client::list_exchanges`](crate::Client::list_exchanges): List the exchanges in a virtual
+//!   host of a RabbitMQ instance.
+//! - [`Client::list_instances_details`](crate::Client::list_instances_details): List the
+//!   RabbitMQ instances of the project, with optional filters.
+//! - [`Client::list_plugins`](crate::Client::list_plugins): List the RabbitMQ plugins of an
+//!   instance and whether each is enabled.
+//! - [`Client::list_products`](crate::Client::list_products): List the product specifications
+//!   and IDs used when creating instances.
+//! - [`Client::list_queues`](crate::Client::list_queues): List the queues in a virtual host of
+//!   a RabbitMQ instance.
+//! - [`Client::list_scheduled_tasks`](crate::Client::list_scheduled_tasks): List the scheduled
+//!   tasks configured for a RabbitMQ instance.
+//! - [`Client::list_user`](crate::Client::list_user): List the users of an AMQP-based RabbitMQ
+//!   instance.
+//! - [`Client::list_vhosts`](crate::Client::list_vhosts): List the virtual hosts of a RabbitMQ
+//!   instance.
+//! - [`Client::modify_recycle_policy`](crate::Client::modify_recycle_policy): Change the
+//!   recycle bin policy for deleted instances of the project.
 //! - [`Client::reset_password`](crate::Client::reset_password): Give a RabbitMQ instance's
 //!   login account a new password.
+//! - [`Client::resize_engine_instance`](crate::Client::resize_engine_instance): Change the
+//!   flavor, node count or storage of a RabbitMQ instance.
+//! - [`Client::restore_recycle_instance`](crate::Client::restore_recycle_instance): Recover
+//!   RabbitMQ instances from the recycle bin.
+//! - [`Client::show_background_task`](crate::Client::show_background_task): Show the details of
+//!   one background task of a RabbitMQ instance.
+//! - [`Client::show_ces_hierarchy`](crate::Client::show_ces_hierarchy): Show the Cloud Eye
+//!   monitoring dimension hierarchy of a RabbitMQ instance.
+//! - [`Client::show_engine_instance_extend_product_info`](crate::Client::show_engine_instance_extend_product_info):
+//!   List the flavors a RabbitMQ instance can be resized to.
+//! - [`Client::show_instance`](crate::Client::show_instance): Show the full details of one
+//!   RabbitMQ instance.
+//! - [`Client::show_maintain_windows`](crate::Client::show_maintain_windows): List the
+//!   available maintenance window time slots.
+//! - [`Client::show_queue_details`](crate::Client::show_queue_details): Show the details and
+//!   consumers of one queue in a virtual host.
+//! - [`Client::show_quotas`](crate::Client::show_quotas): Show the instance and tag quotas of
+//!   the tenant and their usage.
+//! - [`Client::show_rabbit_mq_product_cores`](crate::Client::show_rabbit_mq_product_cores):
+//!   Show the CPU core counts of RabbitMQ product flavors.
+//! - [`Client::show_rabbit_mq_project_tags`](crate::Client::show_rabbit_mq_project_tags): List
+//!   the tags used by RabbitMQ instances across the project.
+//! - [`Client::show_rabbit_mq_tags`](crate::Client::show_rabbit_mq_tags): List the tags
+//!   attached to a RabbitMQ instance.
+//! - [`Client::show_recycle_instances`](crate::Client::show_recycle_instances): List the
+//!   deleted instances currently held in the recycle bin.
+//! - [`Client::show_volume_expand_config`](crate::Client::show_volume_expand_config): Show the
+//!   automatic disk expansion settings of a RabbitMQ instance.
+//! - [`Client::update_instance`](crate::Client::update_instance): Change the name, description,
+//!   maintenance window or access settings of an instance.
+//! - [`Client::update_plugins`](crate::Client::update_plugins): Enable or disable RabbitMQ
+//!   plugins on an instance.
+//! - [`Client::update_scheduled_task`](crate::Client::update_scheduled_task): Change the
+//!   execution time or status of a scheduled task on an instance.
+//! - [`Client::update_user`](crate::Client::update_user): Change the vhost permissions of a
+//!   user on an AMQP-based RabbitMQ instance.
+//! - [`Client::update_volume_expansion_config`](crate::Client::update_volume_expansion_config):
+//!   Change the automatic disk expansion threshold, step and limit of an instance.
 //!
 //! # Example
 //!
@@ -19,12 +120,11 @@
 //! # async fn example() -> huaweicloud_sdk_rabbitmq::Result<()> {
 //! let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
 //! let response = client
-//!     .reset_password()
-//!     .instance_id("9e3b2a1c-7d4f-4b6e-8a5c-3f2e1d0c9b8a")
+//!     .batch_create_or_delete_rabbit_mq_tag()
+//!     .instance_id("...")
 //!     .body(
-//!         huaweicloud_sdk_rabbitmq::models::ResetPasswordReq::builder()
-//!             .new_password("Example-Passw0rd")
-//!             .build(),
+//!         huaweicloud_sdk_rabbitmq::models::BatchCreateOrDeleteTagReq::builder()
+//!             .build()
 //!     )
 //!     .send()
 //!     .await?;
@@ -47,5 +147,5 @@ pub mod operations;
 mod regions;
 pub use client::Client;
 pub use huaweicloud_sdk_core::{
-    Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,
+    Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy, Bytes,
 };

@@ -148,12 +148,14 @@ pub struct Param {
     pub required: bool,
     pub description: Option<String>,
     pub example: Option<Value>,
+    /// Human-readable constraints (`one of 1, 2`), shown in the docs.
+    pub constraints: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Rust name of the model.
-    pub model: String,
+    /// Type of the JSON body: usually a model, also a list or map of models.
+    pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
     pub example: Option<Value>,
@@ -163,8 +165,8 @@ pub struct Body {
 pub enum ResponseKind {
     /// No body (`send_empty`).
     None,
-    /// JSON body decoded into a model (`send_json`).
-    Json(String),
+    /// JSON body decoded into a model, list or map (`send_json`).
+    Json(TypeRef),
     /// Binary download (`send_stream`).
     Stream,
     /// Small non-JSON body kept as bytes (`send_bytes`).
@@ -216,7 +218,7 @@ pub struct Variant {
     pub rust_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeRef {
     String,
     Bool,
@@ -229,4 +231,14 @@ pub enum TypeRef {
     Named(String),
     /// Free-form JSON.
     Value,
+}
+
+impl TypeRef {
+    /// `String`, `bool` or a number: what a path or header parameter can be.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64
+        )
+    }
 }

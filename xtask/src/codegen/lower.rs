@@ -562,16 +562,8 @@ impl<'a> Lowerer<'a> {
                 self.add_model(pointer, model);
                 Some(TypeRef::Named(hint.to_owned()))
             }
-            SchemaKind::Type(Type::Integer(it)) => {
-                if !it.enumeration.is_empty() {
-                    self.err(&format!("{pointer}/enum"), "unsupported: integer enum");
-                    return None;
-                }
-                Some(match it.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                    _ => TypeRef::I64,
-                })
-            }
+            // Integer enums stay plain integers; `constraints` lists the allowed values.
+            SchemaKind::Type(Type::Integer(it)) => Some(integer_type(it)),
             SchemaKind::Type(Type::Number(_)) => Some(TypeRef::F64),
             SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
             SchemaKind::Type(Type::Array(at)) => {
@@ -741,6 +733,15 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         }
+        let type_name = naming::pascal(&rust_name);
+        if naming::RESERVED_BUILDER_TYPES.contains(&type_name.as_str()) {
+            self.err(
+                &format!("{op_ptr}/operationId"),
+                format!(
+                    "builder type `{type_name}` clashes with a name imported by operations.rs; set x-rust-name"
+                ),
+            );
+        }
         let mut aliases = Vec::new();
         if let Some(v) = self.raw_at(&format!("{op_ptr}/x-rust-aliases")) {
             match v.as_array() {
@@ -820,11 +821,9 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
+            // A declared `project_id` / `domain_id` is set by the caller (core prefers a bound
+            // value over the credentials), e.g. CodeArts' own project ids.
             if location == ParamLocation::Path {
-                if RESERVED_PLACEHOLDERS.contains(&data.name.as_str()) {
-                    self.err(&format!("{here}/name"), format!("`{}` is reserved (filled from the credentials) and must not be declared", data.name));
-                    continue;
-                }
                 if !placeholders.contains(&data.name) {
                     self.err(
                         &format!("{here}/name"),
@@ -848,17 +847,23 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 ParameterSchemaOrContent::Schema(s) => {
-                    let Some(ty) = self.param_type(&format!("{here}/schema"), unboxed(s)) else {
+                    let hint = format!("{type_name}{}", naming::pascal(&data.name));
+                    let what = format!("{} of {op_id}", data.name);
+                    let schema_ptr = format!("{here}/schema");
+                    let Some(ty) = self.param_type(&schema_ptr, unboxed(s), location, &hint, &what)
+                    else {
                         continue;
                     };
                     ty
                 }
             };
-            if location != ParamLocation::Query && ty != TypeRef::String {
+            let (ty, constraints) = ty;
+            // Path and header values are text: strings, or scalars sent in their `Display` form.
+            if location != ParamLocation::Query && !ty.is_scalar() {
                 self.err(
                     &format!("{here}/schema"),
                     format!(
-                        "unsupported: {} parameter of a non-string type",
+                        "unsupported: {} parameter of a list or model type",
                         location.as_str()
                     ),
                 );
@@ -883,6 +888,7 @@ impl<'a> Lowerer<'a> {
                 required: data.required,
                 description: data.description.clone(),
                 example: data.example.clone(),
+                constraints,
             };
             match location {
                 ParamLocation::Path => path_params.push(param),
@@ -937,25 +943,33 @@ impl<'a> Lowerer<'a> {
                     if !is_json(media) {
                         self.err(
                             &mt_ptr,
-                            format!("unsupported: request body media type `{media}` (only JSON)"),
+                            format!("unsupported request body media type `{media}` (only JSON request bodies are generated)"),
                         );
                         None
                     } else {
                         content_type = Some(media.clone());
-                        match &mt.schema {
+                        let schema_ptr = format!("{mt_ptr}/schema");
+                        let ty = match &mt.schema {
                             Some(ReferenceOr::Reference { reference }) => self
-                                .resolve_schema_ref(&format!("{mt_ptr}/schema"), reference)
-                                .map(|model| Body {
-                                    model,
-                                    required: rb.required,
-                                    description: rb.description.clone(),
-                                    example: mt.example.clone(),
-                                }),
-                            _ => {
-                                self.err(&format!("{mt_ptr}/schema"), "unsupported: inline request body schema (use a $ref to components/schemas)");
+                                .resolve_schema_ref(&schema_ptr, reference)
+                                .map(TypeRef::Named),
+                            // Lists and maps of models, free-form JSON.
+                            Some(ReferenceOr::Item(s)) => self.type_of(
+                                &schema_ptr,
+                                SchemaRef::Item(s),
+                                &format!("{type_name}Body"),
+                            ),
+                            None => {
+                                self.err(&mt_ptr, "request body without `schema`");
                                 None
                             }
-                        }
+                        };
+                        ty.map(|ty| Body {
+                            ty,
+                            required: rb.required,
+                            description: rb.description.clone(),
+                            example: mt.example.clone(),
+                        })
                     }
                 }
             }
@@ -979,7 +993,9 @@ impl<'a> Lowerer<'a> {
                         self.err(&here, "unsupported: more than one success (2xx) response");
                         continue;
                     }
-                    let Some(kind) = self.response_kind(&here, resp) else {
+                    let Some(kind) =
+                        self.response_kind(&here, resp, &format!("{type_name}Response"))
+                    else {
                         success = Some((c.to_string(), String::new(), ResponseKind::None));
                         continue;
                     };
@@ -1019,7 +1035,7 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         Some(Operation {
-            type_name: naming::pascal(&rust_name),
+            type_name,
             static_name: naming::shouty(&rust_name),
             op_id,
             rust_name,
@@ -1065,12 +1081,28 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn param_type(&mut self, pointer: &str, schema: SchemaRef<'a>) -> Option<TypeRef> {
+    /// The type of a parameter and the constraints listed in its docs. String enums are typed
+    /// in the query (enums implement `QueryValue`; inline ones become a model named `hint`);
+    /// in the path and headers they stay `String` and their values are listed.
+    fn param_type(
+        &mut self,
+        pointer: &str,
+        schema: SchemaRef<'a>,
+        location: ParamLocation,
+        hint: &str,
+        what: &str,
+    ) -> Option<(TypeRef, Vec<String>)> {
         let s = match schema {
             SchemaRef::Ref(r) => {
                 let name = self.resolve_schema_ref(pointer, r)?;
                 return match self.models.get(&name).map(|m| &m.kind) {
-                    Some(ModelKind::Enum(_)) => Some(TypeRef::String),
+                    Some(ModelKind::Enum(_)) if location == ParamLocation::Query => {
+                        Some((TypeRef::Named(name), Vec::new()))
+                    }
+                    Some(ModelKind::Enum(variants)) => {
+                        let values = variants.iter().map(|v| code_span(&v.value));
+                        Some((TypeRef::String, vec![one_of(values)]))
+                    }
                     _ => {
                         self.err(
                             &format!("{pointer}/$ref"),
@@ -1082,17 +1114,37 @@ impl<'a> Lowerer<'a> {
             }
             SchemaRef::Item(s) => s,
         };
-        match &s.schema_kind {
-            SchemaKind::Type(Type::String(_)) => Some(TypeRef::String),
-            SchemaKind::Type(Type::Integer(it)) => Some(match it.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            }),
-            SchemaKind::Type(Type::Number(_)) => Some(TypeRef::F64),
-            SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+        let mut cons = constraints(s);
+        let ty = match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => TypeRef::String,
+            SchemaKind::Type(Type::String(st)) if location == ParamLocation::Query => {
+                let variants = self.variants(pointer, &st.enumeration)?;
+                let model = Model {
+                    name: hint.to_owned(),
+                    description: s
+                        .schema_data
+                        .description
+                        .clone()
+                        .or_else(|| Some(format!("Values of the query parameter {what}."))),
+                    kind: ModelKind::Enum(variants),
+                };
+                self.add_model(pointer, model);
+                TypeRef::Named(hint.to_owned())
+            }
+            SchemaKind::Type(Type::String(st)) => {
+                let values = st.enumeration.iter().flatten().map(|v| code_span(v));
+                cons.push(one_of(values));
+                TypeRef::String
+            }
+            SchemaKind::Type(Type::Integer(it)) => integer_type(it),
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(at)) => {
-                let inner = match &at.items {
-                    Some(items) => self.param_type(&format!("{pointer}/items"), boxed(items))?,
+                let (inner, inner_cons) = match &at.items {
+                    Some(items) => {
+                        let items_ptr = format!("{pointer}/items");
+                        self.param_type(&items_ptr, boxed(items), location, hint, what)?
+                    }
                     None => {
                         self.err(pointer, "array without `items`");
                         return None;
@@ -1102,17 +1154,24 @@ impl<'a> Lowerer<'a> {
                     self.err(pointer, "unsupported: nested array parameter");
                     return None;
                 }
-                Some(TypeRef::Vec(Box::new(inner)))
+                cons.extend(inner_cons.into_iter().map(|c| format!("each item {c}")));
+                TypeRef::Vec(Box::new(inner))
             }
             other => {
                 let what = kind_name(other);
                 self.err(pointer, format!("unsupported: parameter of kind {what}"));
-                None
+                return None;
             }
-        }
+        };
+        Some((ty, cons))
     }
 
-    fn response_kind(&mut self, here: &str, resp: &'a openapiv3::Response) -> Option<ResponseKind> {
+    fn response_kind(
+        &mut self,
+        here: &str,
+        resp: &'a openapiv3::Response,
+        hint: &str,
+    ) -> Option<ResponseKind> {
         if resp.content.is_empty() {
             return Some(ResponseKind::None);
         }
@@ -1129,15 +1188,12 @@ impl<'a> Lowerer<'a> {
             return match &mt.schema {
                 Some(ReferenceOr::Reference { reference }) => self
                     .resolve_schema_ref(&format!("{mt_ptr}/schema"), reference)
-                    .map(ResponseKind::Json),
+                    .map(|m| ResponseKind::Json(TypeRef::Named(m))),
                 None => Some(ResponseKind::None),
-                Some(ReferenceOr::Item(_)) => {
-                    self.err(
-                        &format!("{mt_ptr}/schema"),
-                        "unsupported: inline response schema (use a $ref to components/schemas)",
-                    );
-                    None
-                }
+                // Lists and maps of models, free-form JSON.
+                Some(ReferenceOr::Item(s)) => self
+                    .type_of(&format!("{mt_ptr}/schema"), SchemaRef::Item(s), hint)
+                    .map(ResponseKind::Json),
             };
         }
         if media == "application/octet-stream" {
@@ -1206,12 +1262,22 @@ fn constraints(s: &Schema) -> Vec<String> {
                 out.push(format!("pattern `{p}`"));
             }
         }
-        SchemaKind::Type(Type::Integer(it)) => match (it.minimum, it.maximum) {
-            (Some(a), Some(b)) => out.push(format!("range {a} to {b}")),
-            (Some(a), None) => out.push(format!("minimum {a}")),
-            (None, Some(b)) => out.push(format!("maximum {b}")),
-            (None, None) => {}
-        },
+        SchemaKind::Type(Type::Integer(it)) => {
+            match (it.minimum, it.maximum) {
+                (Some(a), Some(b)) => out.push(format!("range {a} to {b}")),
+                (Some(a), None) => out.push(format!("minimum {a}")),
+                (None, Some(b)) => out.push(format!("maximum {b}")),
+                (None, None) => {}
+            }
+            if !it.enumeration.is_empty() {
+                let values = it.enumeration.iter().flatten().map(|v| format!("`{v}`"));
+                out.push(one_of(values));
+            }
+        }
+        SchemaKind::Type(Type::Number(nt)) if !nt.enumeration.is_empty() => {
+            let values = nt.enumeration.iter().flatten().map(|v| format!("`{v}`"));
+            out.push(one_of(values));
+        }
         SchemaKind::Type(Type::Array(at)) => match (at.min_items, at.max_items) {
             (Some(a), Some(b)) => out.push(format!("{a} to {b} items")),
             (Some(a), None) => out.push(format!("at least {a} items")),
@@ -1221,6 +1287,32 @@ fn constraints(s: &Schema) -> Vec<String> {
         _ => {}
     }
     out
+}
+
+/// `i32` for `format: int32`, `i64` otherwise (`int64`, no format, unknown formats).
+fn integer_type(it: &openapiv3::IntegerType) -> TypeRef {
+    match it.format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+        _ => TypeRef::I64,
+    }
+}
+
+/// A Markdown code span for a spec value: ASCII, no backticks.
+fn code_span(v: &str) -> String {
+    let text: String = v
+        .chars()
+        .map(|c| match c {
+            '`' => "'".to_owned(),
+            c if c.is_ascii() && !c.is_ascii_control() => c.to_string(),
+            c => format!("\\u{{{:x}}}", c as u32),
+        })
+        .collect();
+    format!("`{text}`")
+}
+
+/// "one of " and the values (already formatted as code spans), comma-separated.
+fn one_of(values: impl Iterator<Item = String>) -> String {
+    format!("one of {}", values.collect::<Vec<_>>().join(", "))
 }
 
 fn kind_name(k: &SchemaKind) -> &'static str {

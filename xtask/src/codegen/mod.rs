@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check]`: specs/*/v*.yaml -> crates/<service>/.
+//! `cargo xtask codegen [--check]`: `specs/*/v*.yaml` -> `crates/<service>/`.
 //!
 //! Pipeline: [`load`] (YAML -> JSON value -> openapiv3) -> [`lower`] (openapiv3 -> sorted
 //! [`ir`], all diagnostics collected) -> [`emit`] (quote! -> syn -> prettyplease) ->

@@ -2,7 +2,8 @@
 //!
 //! - Methods, fields and parameters: `snake_case` (heck), non-identifier characters become
 //!   `_`, a leading digit gets a `_` prefix.
-//! - Types and enum variants: `PascalCase` (heck), a leading digit gets a `V` prefix.
+//! - Types and enum variants: `PascalCase` (heck), a leading digit gets a `V` prefix, `Self`
+//!   becomes `SelfValue`.
 //! - Rust keywords become raw identifiers (`type` -> `r#type`), except the ones that cannot
 //!   be raw (`self`, `Self`, `super`, `crate`), which get the `_value` suffix.
 //! - Builder setters and builder fields whose name is in [`RESERVED_METHODS`] get the
@@ -25,9 +26,20 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Names a builder setter (or builder field) must not take: methods of the generated
-/// builders themselves and of the std traits they implement.
+/// builders themselves and of the std traits they implement, and the std operator-trait
+/// methods (`sub`, `add`, ...) that clippy would expect to be trait implementations.
 pub const RESERVED_METHODS: &[&str] = &[
+    "add",
     "as_str",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "div",
+    "mul",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
     "body",
     "build",
     "builder",
@@ -49,6 +61,17 @@ pub const RESERVED_METHODS: &[&str] = &[
 
 /// Client methods an operation's Rust name must not take.
 pub const RESERVED_CLIENT_METHODS: &[&str] = &["builder", "clone", "core", "fmt", "from_core"];
+
+/// Builder type names that would clash with the imports of the generated `operations.rs`.
+pub const RESERVED_BUILDER_TYPES: &[&str] = &[
+    "Client",
+    "Method",
+    "OperationInput",
+    "OperationSpec",
+    "RequestOptions",
+    "Response",
+    "Result",
+];
 
 /// Suffix appended to names that would clash (see module docs).
 pub const CLASH_SUFFIX: &str = "_value";
@@ -90,6 +113,9 @@ pub fn pascal(name: &str) -> String {
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'V');
+    }
+    if out == "Self" {
+        out.push_str("Value");
     }
     out
 }
@@ -158,6 +184,7 @@ mod tests {
             "StandarSuccessResponseV5"
         );
         assert_eq!(pascal("2xx-ok"), "V2xxOk");
+        assert_eq!(pascal("self"), "SelfValue");
     }
 
     #[test]

@@ -1,20 +1,12 @@
 //! `Cargo.toml` of a service crate (plain text).
 
-use crate::codegen::ir::{ResponseKind, Service};
+use crate::codegen::ir::Service;
 
+/// Dependencies are the same for every crate: `Bytes` (`send_bytes`) comes from core.
 pub fn emit(s: &Service) -> String {
-    let needs_bytes = s
-        .operations
-        .iter()
-        .any(|o| o.response == ResponseKind::Bytes);
-    let mut deps = String::from(
-        "huaweicloud-sdk-core = { path = \"../core\", version = \"=0.1.0\" }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n",
-    );
-    if needs_bytes {
-        deps.insert_str(0, "bytes = \"1\"\n");
-    }
+    let deps = "huaweicloud-sdk-core = { path = \"../core\", version = \"=0.1.0\" }\n\
+                serde = { version = \"1\", features = [\"derive\"] }\n\
+                serde_json = \"1\"\n";
     let description = format!("Huawei Cloud SDK for Rust: {} (generated).", s.title);
     format!(
         r#"# {header}

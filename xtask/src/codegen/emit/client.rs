@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Doc, example_section};
+use super::{Doc, example_section, type_link};
 use crate::codegen::ir::{Operation, ResponseKind, Service};
 use crate::codegen::naming;
 
@@ -90,9 +90,11 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
         let req = if p.required { "required" } else { "optional" };
         doc.item(
             &format!(
-                "- [`{0}`](super::operations::{1}::{0}) ({2}, {req}):",
+                // Intra-doc links take `type`, not `r#type`.
+                "- [`{0}`](super::operations::{1}::{2}) ({3}, {req}):",
                 naming::ident_text(&p.rust_name),
                 op.type_name,
+                p.rust_name,
                 p.location.as_str()
             ),
             p.description.as_deref().unwrap_or_default(),
@@ -103,8 +105,9 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
         let req = if b.required { "required" } else { "optional" };
         doc.item(
             &format!(
-                "- [`body`](super::operations::{}::body) ({req}): [`{1}`](super::models::{1}).",
-                op.type_name, b.model
+                "- [`body`](super::operations::{}::body) ({req}): {}.",
+                op.type_name,
+                type_link(&b.ty)
             ),
             b.description.as_deref().unwrap_or_default(),
         );
@@ -117,7 +120,7 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
     let (status, sdesc) = &op.success;
     let out = match &op.response {
         ResponseKind::None => "no body, `Response<()>`".to_owned(),
-        ResponseKind::Json(m) => format!("[`{m}`](super::models::{m})"),
+        ResponseKind::Json(t) => type_link(t),
         ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
         ResponseKind::Bytes => "the body bytes".to_owned(),
     };

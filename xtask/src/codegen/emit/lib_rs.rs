@@ -38,15 +38,14 @@ pub fn emit(s: &Service) -> TokenStream {
         doc.line("```");
     }
     let doc = doc.inner_tokens();
-    let stream = s
-        .operations
-        .iter()
-        .any(|o| o.response == ResponseKind::Stream);
-    let extra = if stream {
-        quote!(, ByteStream)
-    } else {
-        quote!()
-    };
+    let uses = |kind: ResponseKind| s.operations.iter().any(|o| o.response == kind);
+    let mut extra = Vec::new();
+    if uses(ResponseKind::Stream) {
+        extra.push(quote!(ByteStream));
+    }
+    if uses(ResponseKind::Bytes) {
+        extra.push(quote!(Bytes));
+    }
     quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -65,6 +64,6 @@ pub fn emit(s: &Service) -> TokenStream {
         mod regions;
 
         pub use client::Client;
-        pub use huaweicloud_sdk_core::{Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy #extra};
+        pub use huaweicloud_sdk_core::{Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy #(, #extra)*};
     }
 }

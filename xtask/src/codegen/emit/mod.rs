@@ -58,11 +58,44 @@ pub fn header(service: &Service) -> String {
 fn render(service: &Service, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-    let body = prettyplease::unparse(&file);
+    let body = wrap_open_enums(&prettyplease::unparse(&file));
     let mut text = format!("// {}\n", header(service));
     text.push_str(body.trim_end());
     text.push('\n');
     Ok(text)
+}
+
+/// Marker attribute on an enum item that is to become an `open_enum!` invocation.
+const OPEN_ENUM_MARKER: &str = "#[xtask_open_enum]";
+
+/// Replaces every marked top-level enum (`#[xtask_open_enum]` line, then the item up to its
+/// closing `}` at column 0) by `huaweicloud_sdk_core::__codegen::open_enum! { <item> }`,
+/// indented. The macro body is thus laid out by prettyplease like ordinary code.
+fn wrap_open_enums(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut inside = false;
+    for line in text.lines() {
+        if !inside && line == OPEN_ENUM_MARKER {
+            out.push_str("huaweicloud_sdk_core::__codegen::open_enum! {\n");
+            inside = true;
+            continue;
+        }
+        if inside {
+            if !line.is_empty() {
+                out.push_str("    ");
+            }
+            out.push_str(line);
+            out.push('\n');
+            if line == "}" {
+                out.push_str("}\n");
+                inside = false;
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 // ----- docs ------------------------------------------------------------------------------
@@ -103,7 +136,9 @@ pub fn wrap(text: &str) -> Vec<String> {
                     .chars()
                     .all(|c| c.is_ascii_digit())
                 && word.ends_with(['.', ')']));
-        if !line.is_empty() && line.len() + 1 + word.len() > WRAP && !risky {
+        // A list marker keeps its first word, or Markdown would end the item there.
+        let only_marker = matches!(line.as_str(), "-" | "*" | "+");
+        if !line.is_empty() && line.len() + 1 + word.len() > WRAP && !risky && !only_marker {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
@@ -233,6 +268,17 @@ pub fn type_text(t: &TypeRef) -> String {
     }
 }
 
+/// Markdown for a type in client docs, linking models (`[`Tag`](super::models::Tag)`).
+pub fn type_link(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(n) => format!("[`{n}`](super::models::{n})"),
+        TypeRef::Vec(i) => format!("a list of {}", type_link(i)),
+        TypeRef::Map(i) => format!("a map from `String` to {}", type_link(i)),
+        TypeRef::Value => "free-form JSON (`serde_json::Value`)".to_owned(),
+        other => format!("`{}`", type_text(other)),
+    }
+}
+
 // ----- examples --------------------------------------------------------------------------
 
 /// A Rust literal for an example value of type `t`, if one can be written simply.
@@ -258,6 +304,11 @@ pub fn literal(t: &TypeRef, v: &Value, service: &Service) -> Option<String> {
                 TypeRef::String => parts
                     .into_iter()
                     .map(|p| format!("{p}.to_owned()"))
+                    .collect(),
+                // Vectors of enums: `Vec<Engine>` from string literals.
+                TypeRef::Named(ref name) => parts
+                    .into_iter()
+                    .map(|p| format!("{}::models::{name}::from({p})", service.lib_name()))
                     .collect(),
                 _ => parts,
             };
@@ -296,6 +347,54 @@ fn field_calls(service: &Service, fields: &[Field], example: Option<&Value>) -> 
     out
 }
 
+/// Lines of an example value of type `t` for a request body (first line unindented).
+fn body_expr(service: &Service, t: &TypeRef, example: Option<&Value>) -> Vec<String> {
+    let lib = service.lib_name();
+    let model = |name: &str| service.models.iter().find(|m| m.name == name);
+    match t {
+        TypeRef::Named(name) => match model(name).map(|m| &m.kind) {
+            Some(ModelKind::Struct(fields)) => {
+                let mut out = vec![format!("{lib}::models::{name}::builder()")];
+                for c in field_calls(service, fields, example) {
+                    out.push(format!("    {c}"));
+                }
+                out.push("    .build()".to_owned());
+                out
+            }
+            _ => {
+                let value = example.and_then(Value::as_str).unwrap_or("...");
+                vec![format!("{lib}::models::{name}::from({value:?})")]
+            }
+        },
+        TypeRef::Vec(inner) => {
+            let first = example.and_then(Value::as_array).and_then(|a| a.first());
+            let mut item = body_expr(service, inner, first);
+            if let [one] = &item[..] {
+                return vec![format!("vec![{one}]")];
+            }
+            item.iter_mut().for_each(|l| l.insert_str(0, "    "));
+            let mut out = vec!["vec![".to_owned()];
+            out.extend(item);
+            out.push("]".to_owned());
+            out
+        }
+        TypeRef::Map(_) => vec!["std::collections::BTreeMap::new()".to_owned()],
+        TypeRef::Value => vec!["serde_json::json!({})".to_owned()],
+        TypeRef::String => {
+            let lit = example
+                .and_then(|v| literal(t, v, service))
+                .unwrap_or_else(|| "\"...\"".to_owned());
+            vec![format!("{lit}.to_owned()")]
+        }
+        scalar => {
+            let lit = example
+                .and_then(|v| literal(scalar, v, service))
+                .or_else(|| placeholder(scalar));
+            vec![lit.unwrap_or_default()]
+        }
+    }
+}
+
 /// Lines of a `no_run` example calling `op` (without the fences).
 pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
     let lib = service.lib_name();
@@ -323,18 +422,16 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
         }
     }
     if let Some(body) = &op.body {
-        let model = service.models.iter().find(|m| m.name == body.model);
-        let calls = match model.map(|m| &m.kind) {
-            Some(ModelKind::Struct(fields)) => field_calls(service, fields, body.example.as_ref()),
-            _ => Vec::new(),
-        };
-        lines.push("    .body(".to_owned());
-        lines.push(format!("        {lib}::models::{}::builder()", body.model));
-        for c in calls {
-            lines.push(format!("            {c}"));
+        let expr = body_expr(service, &body.ty, body.example.as_ref());
+        if let [one] = &expr[..] {
+            lines.push(format!("    .body({one})"));
+        } else {
+            lines.push("    .body(".to_owned());
+            for l in expr {
+                lines.push(format!("        {l}"));
+            }
+            lines.push("    )".to_owned());
         }
-        lines.push("            .build(),".to_owned());
-        lines.push("    )".to_owned());
     }
     lines.push("    .send()".to_owned());
     lines.push("    .await?;".to_owned());

@@ -1,5 +1,5 @@
 //! `src/models.rs`: structs (all fields `Option`, wire order kept, builder, redacted Debug for
-//! secrets) and open string enums.
+//! secrets) and open string enums (`open_enum!` of core).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -184,63 +184,18 @@ fn enumeration(m: &Model, variants: &[Variant]) -> TokenStream {
     let mut doc = model_doc(m);
     doc.md("Open enum: values unknown to this SDK version are kept in `Unknown`.");
     let doc = doc.tokens();
-    let idents: Vec<_> = variants
+    let idents = variants.iter().map(|v| format_ident!("{}", v.rust_name));
+    let values = variants.iter().map(|v| &v.value);
+    let docs = variants
         .iter()
-        .map(|v| format_ident!("{}", v.rust_name))
-        .collect();
-    let values: Vec<_> = variants.iter().map(|v| v.value.clone()).collect();
-    let docs = values.iter().map(|v| format!(" `{}`", v.replace('`', "'")));
+        .map(|v| format!(" `{}`", v.value.replace('`', "'")));
+    // Printed as a plain enum with string discriminants, so prettyplease lays it out like
+    // code, then wrapped in `open_enum! { ... }` by `super::render`.
     quote! {
+        #[xtask_open_enum]
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
         pub enum #name {
-            #(#[doc = #docs] #idents,)*
-            /// A value this SDK version does not know.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#idents,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
+            #(#[doc = #docs] #idents = #values,)*
         }
     }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Doc, type_tokens};
+use super::{Doc, escape, type_tokens, wrap};
 use crate::codegen::ir::{Operation, Param, ParamLocation, ResponseKind, Service, TypeRef};
 use crate::codegen::naming;
 
@@ -13,22 +13,65 @@ pub fn emit(s: &Service) -> TokenStream {
         return quote!();
     }
     let ops = s.operations.iter().map(|op| operation(s, op));
+    let uses_models = s.operations.iter().any(|op| {
+        op.params().any(|p| names_model(&p.ty))
+            || op.body.as_ref().is_some_and(|b| names_model(&b.ty))
+            || matches!(&op.response, ResponseKind::Json(t) if names_model(t))
+    });
+    let models = uses_models.then(|| {
+        quote!(
+            use super::models;
+        )
+    });
     quote! {
         use huaweicloud_sdk_core::__codegen::{Method, OperationInput, OperationSpec};
+        use huaweicloud_sdk_core::{Client, RequestOptions, Response, Result};
+        #models
 
         #(#ops)*
     }
 }
 
-fn invalid(s: &Service, op: &Operation, what: &str) -> TokenStream {
-    let msg = format!("{} {}: missing required {what}", s.name, op.op_id);
-    quote! {
-        return Err(huaweicloud_sdk_core::Error::new(huaweicloud_sdk_core::ErrorKind::InvalidRequest, #msg))
+/// Whether `t` mentions a model (then `operations.rs` imports `super::models`).
+fn names_model(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::Vec(i) | TypeRef::Map(i) => names_model(i),
+        _ => false,
     }
 }
 
+/// `(argument type, stored value)` of a setter: strings and enums take `impl Into<_>`.
+fn setter_arg(ty: &TypeRef, models: &TokenStream) -> (TokenStream, TokenStream) {
+    let t = type_tokens(ty, models);
+    match ty {
+        TypeRef::String | TypeRef::Named(_) => (quote!(impl Into<#t>), quote!(value.into())),
+        _ => (t, quote!(value)),
+    }
+}
+
+/// One doc paragraph: a trusted prefix, the escaped spec description, trusted constraints.
+fn setter_doc(prefix: &str, description: Option<&str>, constraints: &[String]) -> TokenStream {
+    let mut text = prefix.to_owned();
+    if let Some(d) = description
+        .map(|d| escape(d.trim()))
+        .filter(|d| !d.is_empty())
+    {
+        text.push(' ');
+        text.push_str(&d);
+    }
+    if !constraints.is_empty() {
+        text.push_str(&format!(" Constraints: {}.", constraints.join(", ")));
+    }
+    let mut doc = Doc::new();
+    for l in wrap(&text) {
+        doc.line(&l);
+    }
+    doc.tokens()
+}
+
 fn operation(s: &Service, op: &Operation) -> TokenStream {
-    let models = quote!(super::models::);
+    let models = quote!(models::);
     let static_name = format_ident!("{}", op.static_name);
     let ty = format_ident!("{}", op.type_name);
     let service = &s.name;
@@ -41,50 +84,34 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
     };
     let idempotent = op.idempotent;
 
-    let mut doc = Doc::new();
-    doc.line(&format!(
-        "Request builder for [`Client::{0}`](super::Client::{0}): `{1} {2}`.",
+    let doc = format!(
+        " Request builder for [`Client::{0}`](super::Client::{0}) (`{1} {2}`): set the parameters, then [`send`](Self::send).",
         op.rust_name,
         op.method.as_str(),
         op.path
-    ));
-    doc.md("Set the parameters, then call [`send`](Self::send). See the client method for the full documentation.");
-    let doc = doc.tokens();
+    );
 
     let params: Vec<&Param> = op.params().collect();
     let field_names: Vec<_> = params.iter().map(|p| naming::ident(&p.rust_name)).collect();
     let field_types: Vec<_> = params.iter().map(|p| type_tokens(&p.ty, &models)).collect();
-    let body_ty = op.body.as_ref().map(|b| {
-        let m = naming::ident(&b.model);
-        quote!(#models #m)
-    });
+    let body_ty = op.body.as_ref().map(|b| type_tokens(&b.ty, &models));
     let body_field = body_ty.as_ref().map(|t| quote!(body: Option<#t>,));
     let body_init = body_ty.as_ref().map(|_| quote!(body: None,));
 
     let setters = params.iter().map(|p| {
         let name = naming::ident(&p.rust_name);
-        let mut d = Doc::new();
         let req = if p.required {
             "**Required.**"
         } else {
             "Optional."
         };
-        d.line(&format!(
+        let prefix = format!(
             "{req} {} parameter `{}`.",
             capitalize(p.location.as_str()),
             p.name
-        ));
-        if let Some(desc) = &p.description {
-            d.para(desc);
-        }
-        let d = d.tokens();
-        let (arg, value) = match &p.ty {
-            TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
-            other => {
-                let t = type_tokens(other, &models);
-                (quote!(#t), quote!(value))
-            }
-        };
+        );
+        let d = setter_doc(&prefix, p.description.as_deref(), &p.constraints);
+        let (arg, value) = setter_arg(&p.ty, &models);
         quote! {
             #d
             pub fn #name(mut self, value: #arg) -> Self {
@@ -95,20 +122,16 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().map(|b| {
         let t = body_ty.clone().unwrap_or_default();
-        let mut d = Doc::new();
         let req = if b.required {
             "**Required.**"
         } else {
             "Optional."
         };
-        d.line(&format!(
+        let prefix = format!(
             "{req} The request body, sent as `{}`.",
             op.content_type.as_deref().unwrap_or("application/json")
-        ));
-        if let Some(desc) = &b.description {
-            d.para(desc);
-        }
-        let d = d.tokens();
+        );
+        let d = setter_doc(&prefix, b.description.as_deref(), &[]);
         quote! {
             #d
             pub fn body(mut self, value: #t) -> Self {
@@ -118,38 +141,28 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
     });
 
-    let mut checks = Vec::new();
-    let mut fills = Vec::new();
-    for p in &params {
+    let fills = params.iter().map(|p| {
         let name = naming::ident(&p.rust_name);
         let wire = &p.name;
-        match p.location {
-            ParamLocation::Path => fills.push(quote!(input.path(#wire, self.#name.as_deref());)),
-            ParamLocation::Query => {
-                if p.required {
-                    let err = invalid(s, op, &format!("query parameter `{wire}`"));
-                    checks.push(quote!(if self.#name.is_none() { #err; }));
-                }
-                fills.push(quote!(input.query(#wire, &self.#name);));
+        // Path and header values as `Option<&str>`; numbers and booleans in `Display` form.
+        let text = if p.ty == TypeRef::String {
+            quote!(self.#name.as_deref())
+        } else {
+            quote!(self.#name.map(|v| v.to_string()).as_deref())
+        };
+        match (p.location, p.required) {
+            (ParamLocation::Path, _) => quote!(input.path(#wire, #text);),
+            (ParamLocation::Query, false) => quote!(input.query(#wire, &self.#name);),
+            (ParamLocation::Query, true) => {
+                quote!(input.required_query(#wire, self.#name.as_ref())?;)
             }
-            ParamLocation::Header => {
-                if p.required {
-                    let err = invalid(s, op, &format!("header `{wire}`"));
-                    checks.push(quote!(if self.#name.is_none() { #err; }));
-                }
-                fills.push(quote!(input.header(#wire, self.#name.as_deref());))
-            }
+            (ParamLocation::Header, false) => quote!(input.header(#wire, #text);),
+            (ParamLocation::Header, true) => quote!(input.required_header(#wire, #text)?;),
         }
-    }
+    });
     let body_fill = op.body.as_ref().map(|b| {
         if b.required {
-            let err = invalid(s, op, "request body");
-            quote! {
-                match &self.body {
-                    Some(body) => { input.json_body(body)?; }
-                    None => { #err; }
-                }
-            }
+            quote!(input.required_json_body(self.body.as_ref())?;)
         } else {
             quote! {
                 if let Some(body) = &self.body {
@@ -160,15 +173,12 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
     });
     let (out_ty, send) = match &op.response {
         ResponseKind::None => (quote!(()), quote!(send_empty)),
-        ResponseKind::Json(m) => {
-            let m = naming::ident(m);
-            (quote!(#models #m), quote!(send_json))
-        }
+        ResponseKind::Json(t) => (type_tokens(t, &models), quote!(send_json)),
         ResponseKind::Stream => (
             quote!(huaweicloud_sdk_core::ByteStream),
             quote!(send_stream),
         ),
-        ResponseKind::Bytes => (quote!(bytes::Bytes), quote!(send_bytes)),
+        ResponseKind::Bytes => (quote!(huaweicloud_sdk_core::Bytes), quote!(send_bytes)),
     };
     let send_doc = format!(
         " Sends the request{}.",
@@ -190,23 +200,23 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
             idempotent: #idempotent,
         };
 
-        #doc
+        #[doc = #doc]
         #[derive(Clone, Debug)]
         #[must_use = "a request builder does nothing until `send` is awaited"]
         pub struct #ty {
-            client: huaweicloud_sdk_core::Client,
+            client: Client,
             #(#field_names: Option<#field_types>,)*
             #body_field
-            options: huaweicloud_sdk_core::RequestOptions,
+            options: RequestOptions,
         }
 
         impl #ty {
-            pub(crate) fn new(client: huaweicloud_sdk_core::Client) -> Self {
+            pub(crate) fn new(client: Client) -> Self {
                 Self {
                     client,
                     #(#field_names: None,)*
                     #body_init
-                    options: huaweicloud_sdk_core::RequestOptions::default(),
+                    options: RequestOptions::default(),
                 }
             }
 
@@ -214,14 +224,13 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
             #body_setter
 
             /// Per-call options: extra headers, timeouts, retry policy.
-            pub fn options(mut self, options: huaweicloud_sdk_core::RequestOptions) -> Self {
+            pub fn options(mut self, options: RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> huaweicloud_sdk_core::Result<huaweicloud_sdk_core::Response<#out_ty>> {
-                #(#checks)*
+            pub async fn send(self) -> Result<Response<#out_ty>> {
                 let mut input = OperationInput::new(&#static_name);
                 #(#fills)*
                 #body_fill

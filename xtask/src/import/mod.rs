@@ -1,0 +1,150 @@
+//! `cargo xtask import [--check] [--introspection <file.json>]`: the official Python SDK
+//! (via `xtask/import/introspect.py`) + `specs/facts/<svc>.json` + `specs/<svc>/overrides.yaml`
+//! + `specs/<svc>/summaries.yaml` -> `specs/<svc>/v2.yaml`.
+//!
+//! Mapping rules: `xtask/import/README.md`; override format: `specs/README.md`, "Import".
+
+pub mod build;
+pub mod dump;
+pub mod overrides;
+pub mod python;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::codegen::ensure_file_contents;
+
+/// Options of one run.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub check: bool,
+    /// Use this introspection document instead of running Python.
+    pub introspection: Option<PathBuf>,
+    /// Fill missing summaries with `TODO` (local testing only, never for committed specs).
+    pub allow_missing_summaries: bool,
+}
+
+fn read(root: &Path, rel: &str) -> Result<String, String> {
+    std::fs::read_to_string(root.join(rel)).map_err(|e| format!("{rel}: {e}"))
+}
+
+/// Builds every service of the introspection document at `introspection`: spec path
+/// relative to `root` -> YAML text. All problems are collected.
+pub fn generate(
+    root: &Path,
+    introspection: &Path,
+    allow_missing_summaries: bool,
+) -> Result<BTreeMap<String, String>, Vec<String>> {
+    let text = std::fs::read_to_string(introspection)
+        .map_err(|e| vec![format!("{}: {e}", introspection.display())])?;
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let dump: dump::Dump = serde_path_to_error::deserialize(de)
+        .map_err(|e| vec![format!("{}: {e}", introspection.display())])?;
+    if dump.format_version != dump::FORMAT_VERSION {
+        return Err(vec![format!(
+            "{}: format_version {} (expected {}); re-run introspect.py",
+            introspection.display(),
+            dump.format_version,
+            dump::FORMAT_VERSION
+        )]);
+    }
+    let mut errors = Vec::new();
+    let mut out = BTreeMap::new();
+    for (key, service) in &dump.services {
+        let facts_rel = format!("specs/facts/{key}.json");
+        let facts: dump::Facts = match read(root, &facts_rel)
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{facts_rel}: {e}")))
+        {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let ov_rel = format!("specs/{key}/overrides.yaml");
+        let overrides = match read(root, &ov_rel)
+            .and_then(|t| overrides::parse_overrides(&t).map_err(|e| format!("{ov_rel}: {e}")))
+        {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let sum_rel = format!("specs/{key}/summaries.yaml");
+        let summaries = if root.join(&sum_rel).exists() || !allow_missing_summaries {
+            match read(root, &sum_rel)
+                .and_then(|t| overrides::parse_summaries(&t).map_err(|e| format!("{sum_rel}: {e}")))
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        } else {
+            BTreeMap::new()
+        };
+        let inputs = build::Inputs {
+            key,
+            service,
+            facts: &facts,
+            overrides: &overrides,
+            summaries: &summaries,
+            allow_missing_summaries,
+        };
+        match build::Builder::new(&inputs).build() {
+            Ok(doc) => match serde_yaml_ng::to_string(&doc) {
+                Ok(yaml) => {
+                    let version = service.module.rsplit('.').next().unwrap_or("v2");
+                    out.insert(format!("specs/{key}/{version}.yaml"), yaml);
+                }
+                Err(e) => errors.push(format!("specs/{key}: cannot serialize: {e}")),
+            },
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The `import` task.
+pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
+    let introspection = match &opts.introspection {
+        Some(p) => p.clone(),
+        None => {
+            let python = python::ensure_venv(root)?;
+            python::introspect(root, &python)?
+        }
+    };
+    let files = match generate(root, &introspection, opts.allow_missing_summaries) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            return Err(format!("{} error(s)", errors.len()));
+        }
+    };
+    let mut stale = Vec::new();
+    for (rel, contents) in &files {
+        let same = ensure_file_contents(&root.join(rel), contents, opts.check)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        if !same {
+            if opts.check {
+                println!("stale: {rel}");
+            } else {
+                println!("updated: {rel}");
+            }
+            stale.push(rel.clone());
+        }
+    }
+    if opts.check && !stale.is_empty() {
+        println!("run `cargo xtask import` to update");
+        return Err(format!("{} spec(s) out of date", stale.len()));
+    }
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! The Python side: a venv at `target/import-venv` with the hash-locked SDK packages, and
+//! `xtask/import/introspect.py`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+
+const REQUIREMENTS: &str = "xtask/import/requirements.txt";
+const SCRIPT: &str = "xtask/import/introspect.py";
+/// Written into the venv after a successful install: sha256 of requirements.txt.
+const STAMP: &str = ".requirements.sha256";
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("{what}: cannot start {:?}: {e}", cmd.get_program()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Creates the venv if needed and installs the requirements when they changed since the
+/// last install. Returns the venv's python.
+pub fn ensure_venv(root: &Path) -> Result<PathBuf, String> {
+    let venv = root.join("target/import-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        eprintln!("import: creating {}", venv.display());
+        run(
+            Command::new("python3").arg("-m").arg("venv").arg(&venv),
+            "python3 -m venv",
+        )?;
+    }
+    let req_path = root.join(REQUIREMENTS);
+    let req = std::fs::read(&req_path).map_err(|e| format!("{}: {e}", req_path.display()))?;
+    let want = hex::encode(Sha256::digest(&req));
+    let stamp = venv.join(STAMP);
+    if std::fs::read_to_string(&stamp)
+        .ok()
+        .as_deref()
+        .map(str::trim)
+        != Some(want.as_str())
+    {
+        eprintln!("import: pip install --require-hashes -r {REQUIREMENTS}");
+        run(
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--disable-pip-version-check",
+                    "--require-hashes",
+                    "-r",
+                ])
+                .arg(&req_path),
+            "pip install",
+        )?;
+        std::fs::write(&stamp, format!("{want}\n"))
+            .map_err(|e| format!("{}: {e}", stamp.display()))?;
+    }
+    Ok(python)
+}
+
+/// Runs introspect.py into `target/import/introspect.json` and returns that path.
+pub fn introspect(root: &Path, python: &Path) -> Result<PathBuf, String> {
+    let out_dir = root.join("target/import");
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let out = out_dir.join("introspect.json");
+    run(
+        Command::new(python)
+            .arg(root.join(SCRIPT))
+            .arg("--out")
+            .arg(&out)
+            .env("PYTHONHASHSEED", "0")
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+        "introspect.py",
+    )?;
+    Ok(out)
+}
