@@ -4,35 +4,68 @@
 #[non_exhaustive]
 pub struct ArtifactSearchResult {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `relativePath` field.
     ///
     /// JSON name: `relativePath`.
-    #[serde(rename = "relativePath", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "relativePath",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub relative_path: Option<String>,
     /// The `repo` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo: Option<String>,
     /// The `repoName` field.
     ///
     /// JSON name: `repoName`.
-    #[serde(rename = "repoName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repoName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_name: Option<String>,
     /// The `displayName` field.
     ///
     /// JSON name: `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `repoType` field.
     ///
     /// JSON name: `repoType`.
-    #[serde(rename = "repoType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repoType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_type: Option<String>,
     /// The `createdBy` field.
     ///
     /// JSON name: `createdBy`.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdBy",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_by: Option<String>,
     /// The `createdUserName` field.
     ///
@@ -40,19 +73,33 @@ pub struct ArtifactSearchResult {
     #[serde(
         rename = "createdUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
     /// The `created` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created: Option<String>,
     /// The `modified` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified: Option<String>,
     /// The `oldRepoId` field.
     ///
     /// JSON name: `oldRepoId`.
-    #[serde(rename = "oldRepoId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "oldRepoId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_repo_id: Option<String>,
 }
 impl ArtifactSearchResult {
@@ -133,13 +180,21 @@ impl ArtifactSearchResultBuilder {
 #[non_exhaustive]
 pub struct AttentionDo {
     /// The `attention` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attention: Option<String>,
     /// The `ids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
 }
 impl AttentionDo {
@@ -180,33 +235,70 @@ impl AttentionDoBuilder {
 #[non_exhaustive]
 pub struct AuditDo {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `module` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub module: Option<String>,
     /// The `operation` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operation: Option<String>,
     /// The `time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time: Option<String>,
     /// The `info` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub info: Option<String>,
     /// The `data` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data: Option<String>,
     /// The `reason` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
     /// The `userAgent` field.
     ///
     /// JSON name: `userAgent`.
-    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userAgent",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_agent: Option<String>,
     /// The `operator` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operator: Option<String>,
     /// The `operatorNickName` field.
     ///
@@ -214,6 +306,7 @@ pub struct AuditDo {
     #[serde(
         rename = "operatorNickName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operator_nick_name: Option<String>,
@@ -223,13 +316,19 @@ pub struct AuditDo {
     #[serde(
         rename = "operatorTenantName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operator_tenant_name: Option<String>,
     /// The `ipSource` field.
     ///
     /// JSON name: `ipSource`.
-    #[serde(rename = "ipSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ipSource",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip_source: Option<String>,
 }
 impl AuditDo {
@@ -320,7 +419,11 @@ pub struct AuditResult {
     #[serde(rename = "auditInfoList", default, skip_serializing_if = "Option::is_none")]
     pub audit_info_list: Option<Vec<AuditDo>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl AuditResult {
@@ -359,7 +462,11 @@ pub struct BatchDeleteTrashesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BatchDeleteTrashesResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,7 +524,11 @@ pub struct BatchRestoreRepoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BatchRestoreRepoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -472,16 +583,32 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CapacitySettingVo {
     /// The `capacity_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity_threshold: Option<i64>,
     /// The `message_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_type: Option<i64>,
     /// The `is_mail_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_mail_enabled: Option<i64>,
     /// The `is_sms_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_sms_enabled: Option<i64>,
 }
 impl CapacitySettingVo {
@@ -530,7 +657,11 @@ pub struct CreateArtifactoryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateArtifactoryResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -616,10 +747,18 @@ impl CreateArtifactoryResultBuilder {
 #[non_exhaustive]
 pub struct CreateAttentionResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -663,10 +802,18 @@ impl CreateAttentionResponseBuilder {
 #[non_exhaustive]
 pub struct CreateDockerRepositoriesResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -710,16 +857,32 @@ impl CreateDockerRepositoriesResponseBuilder {
 #[non_exhaustive]
 pub struct CreateDockerRepositoryDo {
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `display_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
 }
 impl CreateDockerRepositoryDo {
@@ -768,7 +931,11 @@ pub struct CreateMavenRepoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateMavenRepoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -823,10 +990,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateMavenRepoResult {
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
 }
 impl CreateMavenRepoResult {
@@ -862,25 +1037,53 @@ impl CreateMavenRepoResultBuilder {
 #[non_exhaustive]
 pub struct CreateNotMavenRepoDo {
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `repository_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `includes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub includes_pattern: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `share_right` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
 }
 impl CreateNotMavenRepoDo {
@@ -941,10 +1144,18 @@ impl CreateNotMavenRepoDoBuilder {
 #[non_exhaustive]
 pub struct CreateProjectRelatedRepositoryResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -988,10 +1199,18 @@ impl CreateProjectRelatedRepositoryResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteArtifactFileResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1035,10 +1254,18 @@ impl DeleteArtifactFileResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteCompletelyUpdateFileStateResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1082,10 +1309,18 @@ impl DeleteCompletelyUpdateFileStateResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteRepositoryResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1129,52 +1364,116 @@ impl DeleteRepositoryResponseBuilder {
 #[non_exhaustive]
 pub struct DevcloudUserDov5 {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modified_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `created_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `created_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_name: Option<String>,
     /// The `modified_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modified_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_type: Option<String>,
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<String>,
     /// The `repo_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_user_name: Option<String>,
     /// The `repo_number` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_number: Option<i64>,
     /// The `inner_repo_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inner_repo_user_name: Option<String>,
 }
 impl DevcloudUserDov5 {
@@ -1280,10 +1579,18 @@ impl DevcloudUserDov5Builder {
 #[non_exhaustive]
 pub struct DevcloudUserDov5Page {
     /// The `total_records` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `total_pages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// The `data` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1327,25 +1634,53 @@ impl DevcloudUserDov5PageBuilder {
 #[non_exhaustive]
 pub struct DomainIpWhiteListModel {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// The `created` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created: Option<i64>,
     /// The `updated` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated: Option<i64>,
 }
 impl DomainIpWhiteListModel {
@@ -1406,10 +1741,18 @@ impl DomainIpWhiteListModelBuilder {
 #[non_exhaustive]
 pub struct DomainIpWhiteListModelPage {
     /// The `total_records` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `total_pages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// The `data` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1455,12 +1798,22 @@ pub struct DownloadFolderInfo {
     /// The `filesCount` field.
     ///
     /// JSON name: `filesCount`.
-    #[serde(rename = "filesCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "filesCount",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub files_count: Option<i64>,
     /// The `usedSpace` field.
     ///
     /// JSON name: `usedSpace`.
-    #[serde(rename = "usedSpace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "usedSpace",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_space: Option<String>,
 }
 impl DownloadFolderInfo {
@@ -1496,7 +1849,11 @@ impl DownloadFolderInfoBuilder {
 #[non_exhaustive]
 pub struct IdePrivilageProjectInfo {
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `ids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1535,10 +1892,18 @@ impl IdePrivilageProjectInfoBuilder {
 #[non_exhaustive]
 pub struct IdeRepoRevisionModel {
     /// The `repository_ids` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_ids: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
 }
 impl IdeRepoRevisionModel {
@@ -1574,22 +1939,46 @@ impl IdeRepoRevisionModelBuilder {
 #[non_exhaustive]
 pub struct IdeRepoSearchDo {
     /// The `artifact_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub artifact_name: Option<String>,
     /// The `artifact_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub artifact_type: Option<String>,
     /// The `page_no` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_no: Option<i64>,
     /// The `page_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i64>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `in_project` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_project: Option<bool>,
 }
 impl IdeRepoSearchDo {
@@ -1645,31 +2034,67 @@ impl IdeRepoSearchDoBuilder {
 #[non_exhaustive]
 pub struct IdeRepositoryDo {
     /// The `repository_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
     /// The `includes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub includes_pattern: Option<String>,
     /// The `share_right` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
 }
 impl IdeRepositoryDo {
@@ -1740,22 +2165,46 @@ impl IdeRepositoryDoBuilder {
 #[non_exhaustive]
 pub struct IdeRepositoryPair {
     /// The `repo_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_name: Option<String>,
     /// The `includes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub includes_pattern: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
 }
 impl IdeRepositoryPair {
@@ -1811,16 +2260,32 @@ impl IdeRepositoryPairBuilder {
 #[non_exhaustive]
 pub struct IdeTrashArtifactModel {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
 }
 impl IdeTrashArtifactModel {
@@ -1866,7 +2331,11 @@ impl IdeTrashArtifactModelBuilder {
 #[non_exhaustive]
 pub struct LatestVersionFilesCount {
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl LatestVersionFilesCount {
@@ -1900,7 +2369,11 @@ pub struct ListAllRepositoriesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListAllRepositoriesResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1958,7 +2431,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListAllRepositoriesResult {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `repositories` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2000,7 +2477,11 @@ pub struct ListArtifactoryComponentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListArtifactoryComponentResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2061,7 +2542,11 @@ pub struct ListArtifactoryStorageStatisticResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListArtifactoryStorageStatisticResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2121,12 +2606,22 @@ pub struct ListAttentionPageResult {
     /// The `totalRecords` field.
     ///
     /// JSON name: `totalRecords`.
-    #[serde(rename = "totalRecords", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalRecords",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `totalPages` field.
     ///
     /// JSON name: `totalPages`.
-    #[serde(rename = "totalPages", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalPages",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// The `data` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2170,36 +2665,72 @@ impl ListAttentionPageResultBuilder {
 #[non_exhaustive]
 pub struct ListAttentionResult {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `domainId` field.
     ///
     /// JSON name: `domainId`.
-    #[serde(rename = "domainId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "domainId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `repositoryId` field.
     ///
     /// JSON name: `repositoryId`.
-    #[serde(rename = "repositoryId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_id: Option<String>,
     /// The `repositoryName` field.
     ///
     /// JSON name: `repositoryName`.
-    #[serde(rename = "repositoryName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `artifactId` field.
     ///
     /// JSON name: `artifactId`.
-    #[serde(rename = "artifactId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "artifactId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub artifact_id: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// The `modifiedUserName` field.
     ///
@@ -2207,26 +2738,46 @@ pub struct ListAttentionResult {
     #[serde(
         rename = "modifiedUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
     /// The `modifiedUserId` field.
     ///
     /// JSON name: `modifiedUserId`.
-    #[serde(rename = "modifiedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `userId` field.
     ///
     /// JSON name: `userId`.
-    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `modifiedTime` field.
     ///
     /// JSON name: `modifiedTime`.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
 }
 impl ListAttentionResult {
@@ -2320,7 +2871,11 @@ pub struct ListAttentionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListAttentionsResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2378,7 +2933,11 @@ pub struct ListCapacityMessageSettingResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListCapacityMessageSettingResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2439,7 +2998,11 @@ pub struct ListChildProxyRepositoriesListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListChildProxyRepositoriesListResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2500,7 +3063,11 @@ pub struct ListDomainIpConfigResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListDomainIpConfigResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2555,10 +3122,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListFileBuildArchivesResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2605,7 +3180,11 @@ pub struct ListFilesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListFilesResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2663,7 +3242,11 @@ pub struct ListLatestVersionFilesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListLatestVersionFilesResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2724,7 +3307,11 @@ pub struct ListMavenListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListMavenListResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2782,7 +3369,11 @@ pub struct ListMavenUserResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListMavenUserResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2840,7 +3431,11 @@ pub struct ListNetProxyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListNetProxyResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2898,7 +3493,11 @@ pub struct ListProjectRolePermissionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListProjectRolePermissionsResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2959,7 +3558,11 @@ pub struct ListProjectUsersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListProjectUsersResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3017,7 +3620,11 @@ pub struct ListSecGuardListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListSecGuardListResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3072,10 +3679,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListUserPrivilegesResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3119,13 +3734,25 @@ impl ListUserPrivilegesResponseBuilder {
 #[non_exhaustive]
 pub struct MalwareCount {
     /// The `high` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub high: Option<i64>,
     /// The `medium` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub medium: Option<i64>,
     /// The `low` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub low: Option<i64>,
 }
 impl MalwareCount {
@@ -3166,10 +3793,18 @@ impl MalwareCountBuilder {
 #[non_exhaustive]
 pub struct MavenTabRepo {
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
 }
 impl MavenTabRepo {
@@ -3208,7 +3843,11 @@ pub struct ModifyRepositoryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ModifyRepositoryResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3263,57 +3902,125 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct NetProxyModelV5 {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modified_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `created_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `created_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_name: Option<String>,
     /// The `modified_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modified_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_name: Option<String>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `host_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host_name: Option<String>,
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `is_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_default: Option<i64>,
     /// The `remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
 }
 impl NetProxyModelV5 {
@@ -3451,16 +4158,32 @@ impl NetProxyModelV5Builder {
 #[non_exhaustive]
 pub struct OpensourceCount {
     /// The `critical` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub critical: Option<i64>,
     /// The `high` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub high: Option<i64>,
     /// The `medium` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub medium: Option<i64>,
     /// The `low` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub low: Option<i64>,
 }
 impl OpensourceCount {
@@ -3508,7 +4231,11 @@ pub struct PathMap {
     /// The `path` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
 }
 impl PathMap {
@@ -3541,33 +4268,61 @@ pub struct Privilege {
     /// The `role_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<String>,
     /// The `role_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_name: Option<String>,
     /// The `role_chinese_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_chinese_name: Option<String>,
     /// The `project_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `area_service_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub area_service_id: Option<String>,
     /// The `granted_object_path` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_path: Option<String>,
     /// The `granted_object_type_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_type_id: Option<String>,
     /// The `operations` field.
     ///
@@ -3679,27 +4434,47 @@ pub struct PrivilegeParam {
     /// The `role_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<String>,
     /// The `project_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `area_service_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub area_service_id: Option<String>,
     /// The `granted_object_path` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_path: Option<String>,
     /// The `granted_object_type_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_type_id: Option<String>,
     /// The `operations` field.
     ///
@@ -3791,43 +4566,91 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct PrivilegeProjectInfoV5 {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `repository_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_num: Option<i64>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `repository_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `ids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
     /// The `total_records` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `associated` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub associated: Option<bool>,
     /// The `project_info` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3929,7 +4752,11 @@ impl PrivilegeProjectInfoV5Builder {
 #[non_exhaustive]
 pub struct PrivilegesResponseResult {
     /// The `operations` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operations: Option<String>,
     /// The `operationsIndex` field.
     ///
@@ -3941,25 +4768,53 @@ pub struct PrivilegesResponseResult {
     )]
     pub operations_index: Option<Vec<i64>>,
     /// The `role_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<String>,
     /// The `role_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_name: Option<String>,
     /// The `role_chinese_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_chinese_name: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `area_service_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub area_service_id: Option<String>,
     /// The `granted_object_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_path: Option<String>,
     /// The `granted_object_type_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_type_id: Option<String>,
 }
 impl PrivilegesResponseResult {
@@ -4030,31 +4885,63 @@ impl PrivilegesResponseResultBuilder {
 #[non_exhaustive]
 pub struct PrivilegesResponseV5Result {
     /// The `operations` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operations: Option<String>,
     /// The `operations_index` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations_index: Option<Vec<i64>>,
     /// The `role_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<String>,
     /// The `role_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_name: Option<String>,
     /// The `role_chinese_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_chinese_name: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `area_service_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub area_service_id: Option<String>,
     /// The `granted_object_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_path: Option<String>,
     /// The `granted_object_type_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub granted_object_type_id: Option<String>,
 }
 impl PrivilegesResponseV5Result {
@@ -4125,64 +5012,144 @@ impl PrivilegesResponseV5ResultBuilder {
 #[non_exhaustive]
 pub struct ProjectRolePermissionDo {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `role_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<i64>,
     /// The `devuc_role_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub devuc_role_id: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `is_permission_config` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_permission_config: Option<bool>,
     /// The `is_change_pkg_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_change_pkg_status: Option<bool>,
     /// The `is_upload` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_upload: Option<bool>,
     /// The `is_delete_restore_test_pkg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_delete_restore_test_pkg: Option<bool>,
     /// The `is_delete_restore_prod_pkg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_delete_restore_prod_pkg: Option<bool>,
     /// The `is_edit_test_pkg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_edit_test_pkg: Option<bool>,
     /// The `is_mkdir` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_mkdir: Option<bool>,
     /// The `is_download` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_download: Option<bool>,
     /// The `is_restore_all` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_restore_all: Option<bool>,
     /// The `is_empty` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_empty: Option<bool>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The `update_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_time: Option<i64>,
     /// The `migrated_630` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub migrated_630: Option<i64>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `roles` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub roles: Option<String>,
 }
 impl ProjectRolePermissionDo {
@@ -4308,13 +5275,25 @@ impl ProjectRolePermissionDoBuilder {
 #[non_exhaustive]
 pub struct ReleaseFileVersionDo {
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// The `download_url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
 }
 impl ReleaseFileVersionDo {
@@ -4355,22 +5334,46 @@ impl ReleaseFileVersionDoBuilder {
 #[non_exhaustive]
 pub struct ReleaseStorageVov5 {
     /// The `used_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_capacity: Option<String>,
     /// The `total_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_capacity: Option<String>,
     /// The `used_capacity_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_capacity_size: Option<i64>,
     /// The `total_capacity_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_capacity_size: Option<i64>,
     /// The `package_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
     /// The `total_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
 }
 impl ReleaseStorageVov5 {
@@ -4426,67 +5429,151 @@ impl ReleaseStorageVov5Builder {
 #[non_exhaustive]
 pub struct RepoFileDov5 {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `file_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_id: Option<String>,
     /// The `repo_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_name: Option<String>,
     /// The `project_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_name: Option<String>,
     /// The `parent_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `category` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub category: Option<String>,
     /// The `extension` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extension: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// The `full_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub full_path: Option<String>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `md5` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5: Option<String>,
     /// The `sha256` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sha256: Option<String>,
     /// The `download_url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url: Option<String>,
     /// The `download_url_with_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub download_url_with_id: Option<String>,
     /// The `web_url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub web_url: Option<String>,
     /// The `version_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version_enable: Option<bool>,
     /// The `migrated_state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub migrated_state: Option<i64>,
     /// The `upload_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub upload_id: Option<String>,
 }
 impl RepoFileDov5 {
@@ -4617,10 +5704,18 @@ impl RepoFileDov5Builder {
 #[non_exhaustive]
 pub struct RepoFileDov5Page {
     /// The `total_records` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `total_pages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
     /// The `data` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4664,37 +5759,81 @@ impl RepoFileDov5PageBuilder {
 #[non_exhaustive]
 pub struct RepoFileQueryDtov5 {
     /// The `page_no` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_no: Option<i64>,
     /// The `page_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub page_size: Option<i64>,
     /// The `parent_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_id: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `search_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub search_name: Option<String>,
     /// The `search_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub search_type: Option<String>,
     /// The `extension` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extension: Option<String>,
     /// The `order_by` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_by: Option<String>,
     /// The `sort` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sort: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `category` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub category: Option<String>,
 }
 impl RepoFileQueryDtov5 {
@@ -4775,7 +5914,11 @@ impl RepoFileQueryDtov5Builder {
 #[non_exhaustive]
 pub struct RepoUserPrivilegeResult {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4814,25 +5957,53 @@ impl RepoUserPrivilegeResultBuilder {
 #[non_exhaustive]
 pub struct RepoUserPrivilegeV5 {
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `repo_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_id: Option<String>,
     /// The `privilege` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub privilege: Option<String>,
     /// The `role_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_id: Option<String>,
     /// The `role_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role_name: Option<String>,
 }
 impl RepoUserPrivilegeV5 {
@@ -4893,33 +6064,65 @@ impl RepoUserPrivilegeV5Builder {
 #[non_exhaustive]
 pub struct RepositoryBasicDo {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domainId` field.
     ///
     /// JSON name: `domainId`.
-    #[serde(rename = "domainId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "domainId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `createdTime` field.
     ///
     /// JSON name: `createdTime`.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modifiedTime` field.
     ///
     /// JSON name: `modifiedTime`.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `createdUserId` field.
     ///
     /// JSON name: `createdUserId`.
-    #[serde(rename = "createdUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `createdUserName` field.
     ///
@@ -4927,13 +6130,19 @@ pub struct RepositoryBasicDo {
     #[serde(
         rename = "createdUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
     /// The `modifiedUserId` field.
     ///
     /// JSON name: `modifiedUserId`.
-    #[serde(rename = "modifiedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modifiedUserName` field.
     ///
@@ -4941,48 +6150,94 @@ pub struct RepositoryBasicDo {
     #[serde(
         rename = "modifiedUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `disable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable: Option<bool>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `repoType` field.
     ///
     /// JSON name: `repoType`.
-    #[serde(rename = "repoType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repoType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_type: Option<String>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `tabId` field.
     ///
     /// JSON name: `tabId`.
-    #[serde(rename = "tabId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tabId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tab_id: Option<String>,
     /// The `repositoryName` field.
     ///
     /// JSON name: `repositoryName`.
-    #[serde(rename = "repositoryName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `displayName` field.
     ///
     /// JSON name: `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `projectId` field.
     ///
     /// JSON name: `projectId`.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "projectId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `includesPattern` field.
     ///
@@ -4990,6 +6245,7 @@ pub struct RepositoryBasicDo {
     #[serde(
         rename = "includesPattern",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
@@ -4999,21 +6255,36 @@ pub struct RepositoryBasicDo {
     #[serde(
         rename = "deploymentPolicy",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
     /// The `shareRight` field.
     ///
     /// JSON name: `shareRight`.
-    #[serde(rename = "shareRight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "shareRight",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The `packageType` field.
     ///
     /// JSON name: `packageType`.
-    #[serde(rename = "packageType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "packageType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
     /// The `storageSummaryInfo` field.
     ///
@@ -5178,38 +6449,74 @@ impl RepositoryBasicDoBuilder {
 #[non_exhaustive]
 pub struct RepositoryBuildVo {
     /// The `username` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub username: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domainId` field.
     ///
     /// JSON name: `domainId`.
-    #[serde(rename = "domainId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "domainId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `createdTime` field.
     ///
     /// JSON name: `createdTime`.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modifiedTime` field.
     ///
     /// JSON name: `modifiedTime`.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `createdUserId` field.
     ///
     /// JSON name: `createdUserId`.
-    #[serde(rename = "createdUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `createdUserName` field.
     ///
@@ -5217,13 +6524,19 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "createdUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
     /// The `modifiedUserId` field.
     ///
     /// JSON name: `modifiedUserId`.
-    #[serde(rename = "modifiedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modifiedUserName` field.
     ///
@@ -5231,65 +6544,132 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "modifiedUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `disable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable: Option<bool>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `tabId` field.
     ///
     /// JSON name: `tabId`.
-    #[serde(rename = "tabId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tabId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tab_id: Option<String>,
     /// The `repositoryName` field.
     ///
     /// JSON name: `repositoryName`.
-    #[serde(rename = "repositoryName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `displayName` field.
     ///
     /// JSON name: `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `npm` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub npm: Option<String>,
     /// The `snapshotStatus` field.
     ///
     /// JSON name: `snapshotStatus`.
-    #[serde(rename = "snapshotStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "snapshotStatus",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_status: Option<String>,
     /// The `releaseStatus` field.
     ///
     /// JSON name: `releaseStatus`.
-    #[serde(rename = "releaseStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "releaseStatus",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_status: Option<String>,
     /// The `projectId` field.
     ///
     /// JSON name: `projectId`.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "projectId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `includesPattern` field.
     ///
@@ -5297,6 +6677,7 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "includesPattern",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
@@ -5306,7 +6687,11 @@ pub struct RepositoryBuildVo {
     #[serde(rename = "repositoryIds", default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `deploymentPolicy` field.
     ///
@@ -5314,6 +6699,7 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "deploymentPolicy",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
@@ -5323,17 +6709,32 @@ pub struct RepositoryBuildVo {
     /// The `parentRepoName` field.
     ///
     /// JSON name: `parentRepoName`.
-    #[serde(rename = "parentRepoName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "parentRepoName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_repo_name: Option<String>,
     /// The `userName` field.
     ///
     /// JSON name: `userName`.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `remoteUrl` field.
     ///
     /// JSON name: `remoteUrl`.
-    #[serde(rename = "remoteUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteUrl",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_url: Option<String>,
     /// The `defaultDeployRepository` field.
     ///
@@ -5341,21 +6742,36 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "defaultDeployRepository",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_deploy_repository: Option<String>,
     /// The `remoteType` field.
     ///
     /// JSON name: `remoteType`.
-    #[serde(rename = "remoteType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_type: Option<String>,
     /// The `proxy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy: Option<String>,
     /// The `allowAnonymous` field.
     ///
     /// JSON name: `allowAnonymous`.
-    #[serde(rename = "allowAnonymous", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowAnonymous",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_anonymous: Option<bool>,
     /// The `autoCleanSnapshot` field.
     ///
@@ -5363,6 +6779,7 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "autoCleanSnapshot",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_clean_snapshot: Option<bool>,
@@ -5372,6 +6789,7 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "snapshotAliveDays",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_alive_days: Option<String>,
@@ -5381,26 +6799,46 @@ pub struct RepositoryBuildVo {
     #[serde(
         rename = "maxUniqueSnapshots",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unique_snapshots: Option<String>,
     /// The `shareRight` field.
     ///
     /// JSON name: `shareRight`.
-    #[serde(rename = "shareRight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "shareRight",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `nexuRepo` field.
     ///
     /// JSON name: `nexuRepo`.
-    #[serde(rename = "nexuRepo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nexuRepo",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nexu_repo: Option<bool>,
     /// The `url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The `packageType` field.
     ///
     /// JSON name: `packageType`.
-    #[serde(rename = "packageType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "packageType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
 }
 impl RepositoryBuildVo {
@@ -5706,30 +7144,58 @@ impl RepositoryBuildVoBuilder {
 #[non_exhaustive]
 pub struct RepositoryDo {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domainId` field.
     ///
     /// JSON name: `domainId`.
-    #[serde(rename = "domainId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "domainId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `createdTime` field.
     ///
     /// JSON name: `createdTime`.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modifiedTime` field.
     ///
     /// JSON name: `modifiedTime`.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `createdUserId` field.
     ///
     /// JSON name: `createdUserId`.
-    #[serde(rename = "createdUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `createdUserName` field.
     ///
@@ -5737,13 +7203,19 @@ pub struct RepositoryDo {
     #[serde(
         rename = "createdUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
     /// The `modifiedUserId` field.
     ///
     /// JSON name: `modifiedUserId`.
-    #[serde(rename = "modifiedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modifiedUserName` field.
     ///
@@ -5751,65 +7223,132 @@ pub struct RepositoryDo {
     #[serde(
         rename = "modifiedUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `disable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable: Option<bool>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `tabId` field.
     ///
     /// JSON name: `tabId`.
-    #[serde(rename = "tabId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tabId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tab_id: Option<String>,
     /// The `repositoryName` field.
     ///
     /// JSON name: `repositoryName`.
-    #[serde(rename = "repositoryName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `displayName` field.
     ///
     /// JSON name: `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `npm` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub npm: Option<String>,
     /// The `snapshotStatus` field.
     ///
     /// JSON name: `snapshotStatus`.
-    #[serde(rename = "snapshotStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "snapshotStatus",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_status: Option<String>,
     /// The `releaseStatus` field.
     ///
     /// JSON name: `releaseStatus`.
-    #[serde(rename = "releaseStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "releaseStatus",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_status: Option<String>,
     /// The `projectId` field.
     ///
     /// JSON name: `projectId`.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "projectId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `includesPattern` field.
     ///
@@ -5817,6 +7356,7 @@ pub struct RepositoryDo {
     #[serde(
         rename = "includesPattern",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
@@ -5826,7 +7366,11 @@ pub struct RepositoryDo {
     #[serde(rename = "repositoryIds", default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `deploymentPolicy` field.
     ///
@@ -5834,6 +7378,7 @@ pub struct RepositoryDo {
     #[serde(
         rename = "deploymentPolicy",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
@@ -5843,22 +7388,41 @@ pub struct RepositoryDo {
     /// The `parentRepoName` field.
     ///
     /// JSON name: `parentRepoName`.
-    #[serde(rename = "parentRepoName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "parentRepoName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_repo_name: Option<String>,
     /// The `userName` field.
     ///
     /// JSON name: `userName`.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "userName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `remoteUrl` field.
     ///
     /// JSON name: `remoteUrl`.
-    #[serde(rename = "remoteUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteUrl",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_url: Option<String>,
     /// The `defaultDeployRepository` field.
     ///
@@ -5866,21 +7430,36 @@ pub struct RepositoryDo {
     #[serde(
         rename = "defaultDeployRepository",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_deploy_repository: Option<String>,
     /// The `remoteType` field.
     ///
     /// JSON name: `remoteType`.
-    #[serde(rename = "remoteType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_type: Option<String>,
     /// The `proxy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy: Option<String>,
     /// The `allowAnonymous` field.
     ///
     /// JSON name: `allowAnonymous`.
-    #[serde(rename = "allowAnonymous", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowAnonymous",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_anonymous: Option<bool>,
     /// The `autoCleanSnapshot` field.
     ///
@@ -5888,6 +7467,7 @@ pub struct RepositoryDo {
     #[serde(
         rename = "autoCleanSnapshot",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_clean_snapshot: Option<bool>,
@@ -5897,6 +7477,7 @@ pub struct RepositoryDo {
     #[serde(
         rename = "snapshotAliveDays",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_alive_days: Option<String>,
@@ -5906,26 +7487,46 @@ pub struct RepositoryDo {
     #[serde(
         rename = "maxUniqueSnapshots",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unique_snapshots: Option<String>,
     /// The `shareRight` field.
     ///
     /// JSON name: `shareRight`.
-    #[serde(rename = "shareRight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "shareRight",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `nexuRepo` field.
     ///
     /// JSON name: `nexuRepo`.
-    #[serde(rename = "nexuRepo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nexuRepo",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nexu_repo: Option<bool>,
     /// The `url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The `packageType` field.
     ///
     /// JSON name: `packageType`.
-    #[serde(rename = "packageType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "packageType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
 }
 impl RepositoryDo {
@@ -6225,138 +7826,314 @@ impl RepositoryDoBuilder {
 #[non_exhaustive]
 pub struct RepositoryDov5 {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domain_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `modified_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `created_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `created_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_name: Option<String>,
     /// The `modified_user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modified_user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_name: Option<String>,
     /// The `repository_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `release` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release: Option<String>,
     /// The `snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot: Option<String>,
     /// The `includes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub includes_pattern: Option<String>,
     /// The `excludes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub excludes_pattern: Option<String>,
     /// The `share_right` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `disable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable: Option<bool>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `npm` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub npm: Option<String>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `repositories` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repositories: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `proxy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy: Option<String>,
     /// The `scope` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scope: Option<i64>,
     /// The `url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The `tab_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tab_id: Option<String>,
     /// The `display_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `snapshot_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_status: Option<String>,
     /// The `release_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub release_status: Option<String>,
     /// The `repository_ids` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_ids: Option<String>,
     /// The `deployment_policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deployment_policy: Option<String>,
     /// The `parent_repo_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_repo_name: Option<String>,
     /// The `remote_url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_url: Option<String>,
     /// The `remote_auth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remote_auth: Option<String>,
     /// The `pypi_registry_url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pypi_registry_url: Option<String>,
     /// The `default_deploy_repository` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_deploy_repository: Option<String>,
     /// The `package_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
     /// The `nexu_repo` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub nexu_repo: Option<bool>,
     /// The `migrate_flag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub migrate_flag: Option<i64>,
 }
 impl RepositoryDov5 {
@@ -6656,12 +8433,20 @@ impl RepositoryDov5Builder {
 #[non_exhaustive]
 pub struct RepositoryUserDo {
     /// The `username` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub username: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
 }
 impl RepositoryUserDo {
@@ -6709,12 +8494,20 @@ pub struct ResetUserPasswordResponse {
     /// Overall outcome of the request.
     ///
     /// Example: `success`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Identifier of the request, useful when asking support to trace a call.
     ///
     /// Example: `143006-1700618253925-55`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The new Maven repository credential data. It may be any JSON value (object, array, string,
     /// number, boolean); the SDK keeps it as an untyped JSON value and redacts it in debug output.
@@ -6774,7 +8567,11 @@ impl ResetUserPasswordResponseBuilder {
 #[non_exhaustive]
 pub struct ResultCount {
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl ResultCount {
@@ -6841,7 +8638,11 @@ pub struct SearchArtifactsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchArtifactsResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6930,7 +8731,11 @@ pub struct SearchByChecksumResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchByChecksumResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6985,22 +8790,38 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct SecGuardTaskCount {
     /// The `task` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task: Option<i64>,
     /// The `artifact` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub artifact: Option<i64>,
     /// The `opensource` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensource: Option<OpensourceCount>,
     /// The `virus` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub virus: Option<i64>,
     /// The `malware` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware: Option<MalwareCount>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7064,37 +8885,73 @@ impl SecGuardTaskCountBuilder {
 #[non_exhaustive]
 pub struct SecGuardTaskDetail {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `scan_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_path: Option<String>,
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `display_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `opensource` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensource: Option<OpensourceCount>,
     /// The `virus` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub virus: Option<i64>,
     /// The `malware` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware: Option<MalwareCount>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl SecGuardTaskDetail {
@@ -7178,7 +9035,11 @@ pub struct ShowAuditResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowAuditResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7233,10 +9094,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowAutoDeleteJobSettingsResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7283,7 +9152,11 @@ pub struct ShowDomainReleaseRepoStorageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowDomainReleaseRepoStorageResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7344,7 +9217,11 @@ pub struct ShowFileDetailByFullNameResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileDetailByFullNameResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7405,7 +9282,11 @@ pub struct ShowFileDetailResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileDetailResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7463,7 +9344,11 @@ pub struct ShowFileTreeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileTreeResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7520,16 +9405,33 @@ pub struct ShowFileTreeResult {
     /// The `uploadAccess` field.
     ///
     /// JSON name: `uploadAccess`.
-    #[serde(rename = "uploadAccess", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "uploadAccess",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub upload_access: Option<String>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<String>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `created` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created: Option<String>,
     /// The `children` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7586,25 +9488,53 @@ impl ShowFileTreeResultBuilder {
 #[non_exhaustive]
 pub struct ShowFileTreeResultChildren {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
     /// The `modified` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified: Option<String>,
     /// The `folder` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folder: Option<bool>,
     /// The `modified_by` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_by: Option<String>,
     /// The `has_child` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub has_child: Option<bool>,
 }
 impl ShowFileTreeResultChildren {
@@ -7668,7 +9598,11 @@ pub struct ShowLatestVersionFilesCountResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowLatestVersionFilesCountResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7729,7 +9663,11 @@ pub struct ShowMavenInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowMavenInfoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7787,7 +9725,11 @@ pub struct ShowMultiRolesUserPermissionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowMultiRolesUserPermissionsResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7848,10 +9790,18 @@ pub struct ShowOpenSourceEnabledResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowOpenSourceEnabledResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<bool>,
 }
 impl ShowOpenSourceEnabledResponse {
@@ -7906,10 +9856,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowPackageDataDetailResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7953,10 +9911,18 @@ impl ShowPackageDataDetailResponseBuilder {
 #[non_exhaustive]
 pub struct ShowPackageInfoResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8003,7 +9969,11 @@ pub struct ShowProjectListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectListResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8058,23 +10028,45 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowProjectListResult {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `createdTime` field.
     ///
     /// JSON name: `createdTime`.
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
     /// The `createdUserId` field.
     ///
     /// JSON name: `createdUserId`.
-    #[serde(rename = "createdUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_user_id: Option<String>,
     /// The `createdUserName` field.
     ///
@@ -8082,18 +10074,29 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "createdUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
     /// The `modifiedTime` field.
     ///
     /// JSON name: `modifiedTime`.
-    #[serde(rename = "modifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedTime",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_time: Option<String>,
     /// The `modifiedUserId` field.
     ///
     /// JSON name: `modifiedUserId`.
-    #[serde(rename = "modifiedUserId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "modifiedUserId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub modified_user_id: Option<String>,
     /// The `modifiedUserName` field.
     ///
@@ -8101,16 +10104,26 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "modifiedUserName",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `repoType` field.
     ///
     /// JSON name: `repoType`.
-    #[serde(rename = "repoType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repoType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_type: Option<String>,
     /// The `includesPattern` field.
     ///
@@ -8118,6 +10131,7 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "includesPattern",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
@@ -8127,11 +10141,16 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "excludesPattern",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub excludes_pattern: Option<String>,
     /// The `url` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub url: Option<String>,
     /// The `storageSummaryInfo` field.
     ///
@@ -8139,18 +10158,29 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "storageSummaryInfo",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_summary_info: Option<String>,
     /// The `projectId` field.
     ///
     /// JSON name: `projectId`.
-    #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "projectId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `shareRight` field.
     ///
     /// JSON name: `shareRight`.
-    #[serde(rename = "shareRight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "shareRight",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub share_right: Option<String>,
     /// The `deploymentPolicy` field.
     ///
@@ -8158,48 +10188,94 @@ pub struct ShowProjectListResult {
     #[serde(
         rename = "deploymentPolicy",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
     /// The `repositoryName` field.
     ///
     /// JSON name: `repositoryName`.
-    #[serde(rename = "repositoryName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "repositoryName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repository_name: Option<String>,
     /// The `displayName` field.
     ///
     /// JSON name: `displayName`.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub display_name: Option<String>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `tabId` field.
     ///
     /// JSON name: `tabId`.
-    #[serde(rename = "tabId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "tabId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tab_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domainId` field.
     ///
     /// JSON name: `domainId`.
-    #[serde(rename = "domainId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "domainId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_id: Option<String>,
     /// The `region` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `uri` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `disable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable: Option<bool>,
     /// The `packageType` field.
     ///
     /// JSON name: `packageType`.
-    #[serde(rename = "packageType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "packageType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub package_type: Option<String>,
 }
 impl ShowProjectListResult {
@@ -8368,7 +10444,11 @@ pub struct ShowProjectRelatedRepositoryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectRelatedRepositoryResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8460,7 +10540,11 @@ pub struct ShowProjectStorageInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectStorageInfoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8521,7 +10605,11 @@ pub struct ShowProjectVersionsCountResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectVersionsCountResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8613,7 +10701,11 @@ pub struct ShowRepoUserInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepoUserInfoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8671,7 +10763,11 @@ pub struct ShowRepositoryInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryInfoResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8729,7 +10825,11 @@ pub struct ShowRepositoryResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8787,7 +10887,11 @@ pub struct ShowRepositoryRolesPrivilegeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryRolesPrivilegeResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8848,7 +10952,11 @@ pub struct ShowStorageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowStorageResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8903,12 +11011,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowUserPrivilegesResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `traceId` field.
     ///
     /// JSON name: `traceId`.
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "traceId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8955,10 +11072,18 @@ pub struct ShowUserTicketResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowUserTicketResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
 }
 impl ShowUserTicketResponse {
@@ -9013,7 +11138,11 @@ pub struct ShowVersionListResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowVersionListResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9068,16 +11197,32 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct StandarErrorResponseV5 {
     /// Overall outcome of the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// Identifier of the request, useful when asking support to trace a call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// Service error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// Human-readable description of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
 }
 impl StandarErrorResponseV5 {
@@ -9126,10 +11271,18 @@ pub struct StandardResponseResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ReleaseFileVersionDo>>,
     /// The `total_records` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_records: Option<i64>,
     /// The `total_pages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_pages: Option<i64>,
 }
 impl StandardResponseResult {
@@ -9170,13 +11323,25 @@ impl StandardResponseResultBuilder {
 #[non_exhaustive]
 pub struct StorageInfoDov5 {
     /// The `used_space_length` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_space_length: Option<i64>,
     /// The `used_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_space: Option<String>,
     /// The `files_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub files_count: Option<i64>,
 }
 impl StorageInfoDov5 {
@@ -9219,12 +11384,22 @@ pub struct StorageMap {
     /// The `totalStorage` field.
     ///
     /// JSON name: `totalStorage`.
-    #[serde(rename = "totalStorage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalStorage",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_storage: Option<String>,
     /// The `totalCount` field.
     ///
     /// JSON name: `totalCount`.
-    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalCount",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_count: Option<i64>,
 }
 impl StorageMap {
@@ -9262,7 +11437,12 @@ pub struct StorageStatisticDo {
     /// The `filesCount` field.
     ///
     /// JSON name: `filesCount`.
-    #[serde(rename = "filesCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "filesCount",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub files_count: Option<i64>,
     /// The `usedSpaceLength` field.
     ///
@@ -9270,28 +11450,49 @@ pub struct StorageStatisticDo {
     #[serde(
         rename = "usedSpaceLength",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_space_length: Option<i64>,
     /// The `usedSpace` field.
     ///
     /// JSON name: `usedSpace`.
-    #[serde(rename = "usedSpace", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "usedSpace",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_space: Option<String>,
     /// The `summaryDate` field.
     ///
     /// JSON name: `summaryDate`.
-    #[serde(rename = "summaryDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "summaryDate",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary_date: Option<String>,
     /// The `foldersCount` field.
     ///
     /// JSON name: `foldersCount`.
-    #[serde(rename = "foldersCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "foldersCount",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folders_count: Option<i64>,
     /// The `itemsCount` field.
     ///
     /// JSON name: `itemsCount`.
-    #[serde(rename = "itemsCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "itemsCount",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub items_count: Option<i64>,
 }
 impl StorageStatisticDo {
@@ -9349,25 +11550,45 @@ pub struct TrashArtifactModelForDelete {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `format` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `uri` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uri: Option<String>,
     /// The `status` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `include_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include_pattern: Option<String>,
 }
 impl TrashArtifactModelForDelete {
@@ -9420,12 +11641,22 @@ pub struct TrashcanResultData {
     /// The `successNum` field.
     ///
     /// JSON name: `successNum`.
-    #[serde(rename = "successNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "successNum",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success_num: Option<i64>,
     /// The `failedNum` field.
     ///
     /// JSON name: `failedNum`.
-    #[serde(rename = "failedNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "failedNum",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_num: Option<i64>,
     /// The `failedMessages` field.
     ///
@@ -9471,10 +11702,18 @@ impl TrashcanResultDataBuilder {
 #[non_exhaustive]
 pub struct UpdateArtifactoryResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9518,37 +11757,77 @@ impl UpdateArtifactoryResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateNotMavenRepoDo {
     /// The `repo_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub repo_name: Option<String>,
     /// The `format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub format: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `repository_ids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
     /// The `includes_pattern` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub includes_pattern: Option<String>,
     /// The `deployment_policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deployment_policy: Option<String>,
     /// The `auto_clean_snapshot` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_clean_snapshot: Option<bool>,
     /// The `snapshot_alive_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_alive_days: Option<String>,
     /// The `max_unique_snapshots` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_unique_snapshots: Option<String>,
     /// The `allow_anonymous` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_anonymous: Option<bool>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
 }
 impl UpdateNotMavenRepoDo {
@@ -9632,7 +11911,11 @@ pub struct UpdateRepoRolesPrivilegeResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateRepoRolesPrivilegeResponseStatus>,
     /// The `trace_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_id: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9690,13 +11973,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct VersionListViewV5 {
     /// The `category` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub category: Option<String>,
     /// The `build_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub build_version: Option<String>,
     /// The `files_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub files_count: Option<i64>,
 }
 impl VersionListViewV5 {
@@ -9737,19 +12032,39 @@ impl VersionListViewV5Builder {
 #[non_exhaustive]
 pub struct VersionViewVoV5 {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub project_id: Option<String>,
     /// The `file_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub path: Option<String>,
 }
 impl VersionViewVoV5 {

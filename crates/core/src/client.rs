@@ -706,8 +706,7 @@ fn decode_json<T: DeserializeOwned>(
     } else {
         &body
     };
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error_lite(de) {
+    match deserialize_with_path::<T>(bytes) {
         Ok(v) => Ok(Response::new(status, headers, v)),
         Err(e) => {
             let rid = request_id(&headers)
@@ -727,12 +726,29 @@ fn decode_json<T: DeserializeOwned>(
     }
 }
 
-fn serde_path_to_error_lite<'de, T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-) -> std::result::Result<T, serde_json::Error> {
-    let v = T::deserialize(&mut *de)?;
-    de.end()?;
+/// Decodes `bytes`; an error names the field where it happened (`instances[0].capacity`).
+fn deserialize_with_path<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, DecodeError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let v = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e.path().to_string();
+        DecodeError {
+            path,
+            inner: e.into_inner(),
+        }
+    })?;
+    de.end().map_err(|inner| DecodeError {
+        path: ".".into(),
+        inner,
+    })?;
     Ok(v)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("at `{path}`: {inner}")]
+struct DecodeError {
+    path: String,
+    #[source]
+    inner: serde_json::Error,
 }
 
 /// Fills the path template: `{project_id}` / `{domain_id}` from credentials, the rest from

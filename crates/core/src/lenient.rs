@@ -10,7 +10,7 @@
 //! | `Option<String>` | string; number or boolean (as their JSON text) |
 //! | `Option<i32>`, `Option<i64>` | integer; float with no fractional part; string holding an integer |
 //! | `Option<f64>` | number; string holding a number |
-//! | `Option<bool>` | boolean; `"true"`/`"false"` (any case); `0`/`1` |
+//! | `Option<bool>` | boolean; `"true"`/`"false"` (any case); `0`/`1` and `"0"`/`"1"` |
 //!
 //! `null`, and `""` for non-string targets, decode as `None`. Anything else (an object where a
 //! number is expected, `"abc"` for an integer, an integer out of range) is still an error: the
@@ -101,6 +101,8 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("true") => Ok(Some(true)),
         Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(Value::String(s)) if s.trim() == "1" => Ok(Some(true)),
+        Some(Value::String(s)) if s.trim() == "0" => Ok(Some(false)),
         Some(Value::Number(n)) if n.as_u64() == Some(1) => Ok(Some(true)),
         Some(Value::Number(n)) if n.as_u64() == Some(0) => Ok(Some(false)),
         Some(v) => Err(D::Error::custom(format!(
@@ -156,6 +158,7 @@ mod tests {
                 b: Some(true)
             }
         );
+        assert_eq!(m(r#"{"b": "1"}"#).unwrap().b, Some(true));
         let v = m(r#"{"s": true, "i": 42, "f": 2, "b": 0}"#).unwrap();
         assert_eq!(
             (v.s.as_deref(), v.i, v.f, v.b),

@@ -6,12 +6,20 @@ pub struct AclAccountModifyPasswordBody {
     /// The `old_password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_password: Option<String>,
     /// The `new_password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl AclAccountModifyPasswordBody {
@@ -62,7 +70,11 @@ pub struct AclAccountResetPasswordBody {
     /// account lockout.
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_password: Option<String>,
     /// The password that replaces the current one. It must be 8 to 64 characters long, must not
     /// contain a colon (:), and must combine at least three of these four kinds of character:
@@ -70,7 +82,11 @@ pub struct AclAccountResetPasswordBody {
     /// It must not contain the account name, either as written or reversed.
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl AclAccountResetPasswordBody {
@@ -118,16 +134,28 @@ impl AclAccountResetPasswordBodyBuilder {
 #[non_exhaustive]
 pub struct AclAccountResp {
     /// The `account_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_id: Option<String>,
     /// The `account_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_name: Option<String>,
     /// The `account_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AclAccountRespAccountType>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,10 +164,18 @@ pub struct AclAccountResp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_role: Option<AclAccountRespAccountRole>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl AclAccountResp {
@@ -295,13 +331,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct AttrsObject {
     /// The `capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl AttrsObject {
@@ -344,7 +392,11 @@ pub struct AutoscanConfigRequest {
     /// The `enable_auto_scan` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `schedule_at` field.
     ///
@@ -385,16 +437,32 @@ impl AutoscanConfigRequestBuilder {
 #[non_exhaustive]
 pub struct AvailableZones {
     /// The `code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `resource_availability` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -465,7 +533,11 @@ pub struct BackupFilesBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_source: Option<BackupFilesBodyFileSource>,
     /// The `bucket_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bucket_name: Option<String>,
     /// The `files` field.
     ///
@@ -473,7 +545,11 @@ pub struct BackupFilesBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<Files>>,
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
 }
 impl BackupFilesBody {
@@ -530,7 +606,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct BackupInstanceBody {
     /// The `remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     /// The `backup_format` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,7 +663,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct BackupPlan {
     /// The `timezone_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone_offset: Option<String>,
     /// The `backup_at` field.
     ///
@@ -593,12 +677,20 @@ pub struct BackupPlan {
     /// The `period_type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_type: Option<String>,
     /// The `begin_at` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_at: Option<String>,
 }
 impl BackupPlan {
@@ -646,10 +738,18 @@ pub struct BackupPolicy {
     /// The `backup_type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_type: Option<String>,
     /// The `save_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub save_days: Option<i64>,
     /// The `periodical_backup_plan` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -693,49 +793,97 @@ impl BackupPolicyBuilder {
 #[non_exhaustive]
 pub struct BackupRecordResponse {
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
     /// The `period` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period: Option<String>,
     /// The `backup_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_name: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `backup_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<BackupRecordResponseBackupType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `progress` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// The `remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BackupRecordResponseStatus>,
     /// The `is_support_restore` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support_restore: Option<String>,
     /// The `backup_format` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_format: Option<BackupRecordResponseBackupFormat>,
     /// The `execution_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_at: Option<String>,
 }
 impl BackupRecordResponse {
@@ -883,10 +1031,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct BandWidth {
     /// The `input` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input: Option<String>,
     /// The `output` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output: Option<String>,
 }
 impl BandWidth {
@@ -922,40 +1078,88 @@ impl BandWidthBuilder {
 #[non_exhaustive]
 pub struct BandwidthInfo {
     /// The `begin_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<i64>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
     /// The `current_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_time: Option<i64>,
     /// The `bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth: Option<i64>,
     /// The `next_expand_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_expand_time: Option<i64>,
     /// The `expand_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_count: Option<i64>,
     /// The `expand_effect_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_effect_time: Option<i64>,
     /// The `expand_interval_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_interval_time: Option<i64>,
     /// The `max_expand_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_expand_count: Option<i64>,
     /// The `task_running` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_running: Option<bool>,
     /// The `assured_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assured_bandwidth: Option<i64>,
     /// The `max_bandwidth_for_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth_for_node: Option<i64>,
 }
 impl BandwidthInfo {
@@ -1103,10 +1307,18 @@ impl BatchDeleteInstancesResponseBuilder {
 #[non_exhaustive]
 pub struct BatchOpsResult {
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `instance` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance: Option<String>,
 }
 impl BatchOpsResult {
@@ -1145,13 +1357,25 @@ pub struct BatchRestartMigrationTaskResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<BatchRestartMigrationTaskResultResult>,
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `error_msg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl BatchRestartMigrationTaskResult {
@@ -1278,7 +1502,11 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
 #[non_exhaustive]
 pub struct BatchShowNodesInformationResponse {
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The `instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1384,22 +1612,42 @@ impl BatchStopMigrationTasksResponseBuilder {
 #[non_exhaustive]
 pub struct BigkeysBody {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BigkeysBodyType>,
     /// The `shard` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shard: Option<String>,
     /// The `db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `unit` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<String>,
 }
 impl BigkeysBody {
@@ -1486,7 +1734,11 @@ pub struct BssParam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
     /// The `period_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_num: Option<i64>,
 }
 impl BssParam {
@@ -1626,7 +1878,11 @@ pub struct ChangeInstanceStatusBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
     /// The `action` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action: Option<String>,
 }
 impl ChangeInstanceStatusBody {
@@ -1662,7 +1918,11 @@ impl ChangeInstanceStatusBodyBuilder {
 #[non_exhaustive]
 pub struct ChangeMasterStandbyAsyncResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ChangeMasterStandbyAsyncResponse {
@@ -1696,7 +1956,11 @@ pub struct ChangeNodesStartStopStatusBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_ids: Option<Vec<String>>,
     /// The `action` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action: Option<String>,
 }
 impl ChangeNodesStartStopStatusBody {
@@ -1732,67 +1996,147 @@ impl ChangeNodesStartStopStatusBodyBuilder {
 #[non_exhaustive]
 pub struct ClientInfo {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `addr` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub addr: Option<String>,
     /// The `fd` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fd: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `cmd` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cmd: Option<String>,
     /// The `age` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub age: Option<i64>,
     /// The `idle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub idle: Option<i64>,
     /// The `db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db: Option<String>,
     /// The `flags` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flags: Option<String>,
     /// The `sub` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub: Option<i64>,
     /// The `psub` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub psub: Option<i64>,
     /// The `multi` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multi: Option<i64>,
     /// The `qbuf` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub qbuf: Option<i64>,
     /// The `qbuf_free` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub qbuf_free: Option<i64>,
     /// The `obl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obl: Option<i64>,
     /// The `oll` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub oll: Option<i64>,
     /// The `omem` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub omem: Option<i64>,
     /// The `events` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<ClientInfoEvents>,
     /// The `network` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub network: Option<String>,
     /// The `peer` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub peer: Option<String>,
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
 }
 impl ClientInfo {
@@ -1934,16 +2278,32 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ClusterRedisNodeMonitoredObject {
     /// The `dcs_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_instance_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `dcs_cluster_redis_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_cluster_redis_node: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl ClusterRedisNodeMonitoredObject {
@@ -1991,27 +2351,47 @@ pub struct CommandTimeTaken {
     /// The `calls_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub calls_sum: Option<i64>,
     /// The `usec_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub usec_sum: Option<f64>,
     /// The `command_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command_name: Option<String>,
     /// The `per_usec` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub per_usec: Option<String>,
     /// The `average_usec` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub average_usec: Option<f64>,
 }
 impl CommandTimeTaken {
@@ -2064,12 +2444,20 @@ pub struct CommandTimeTakenList {
     /// The `total_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
     /// The `total_usec_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_usec_sum: Option<f64>,
     /// The `result` field.
     ///
@@ -2138,7 +2526,11 @@ pub struct ConclusionItem {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2180,15 +2572,27 @@ impl ConclusionItemBuilder {
 #[non_exhaustive]
 pub struct ConfigMigrationInstanceBody {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `addrs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub addrs: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
 }
 impl ConfigMigrationInstanceBody {
@@ -2242,22 +2646,46 @@ impl ConfigMigrationInstanceBodyBuilder {
 #[non_exhaustive]
 pub struct ConfigTemplatesListInfo {
     /// The `template_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `product_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2266,10 +2694,18 @@ pub struct ConfigTemplatesListInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ConfigTemplatesListInfoStorageType>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
 }
 impl ConfigTemplatesListInfo {
@@ -2373,7 +2809,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CopyInstanceResponse {
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
 }
 impl CopyInstanceResponse {
@@ -2406,7 +2846,11 @@ pub struct CreateAclAccountRequestBody {
     /// The `account_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_name: Option<String>,
     /// The `account_role` field.
     ///
@@ -2416,10 +2860,18 @@ pub struct CreateAclAccountRequestBody {
     /// The `account_password` field.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_password: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl CreateAclAccountRequestBody {
@@ -2493,10 +2945,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateAutoExpireScanTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2505,13 +2965,25 @@ pub struct CreateAutoExpireScanTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateAutoExpireScanTaskResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
 }
 impl CreateAutoExpireScanTaskResponse {
@@ -2604,10 +3076,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateBigkeyScanTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2616,16 +3096,32 @@ pub struct CreateBigkeyScanTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateBigkeyScanTaskResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2733,29 +3229,57 @@ pub struct CreateCustomTemplateBody {
     /// The `template_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `params` field.
     ///
@@ -2829,7 +3353,11 @@ impl CreateCustomTemplateBodyBuilder {
 #[non_exhaustive]
 pub struct CreateCustomTemplateResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 impl CreateCustomTemplateResponse {
@@ -2862,12 +3390,20 @@ pub struct CreateDiagnosisTaskBody {
     /// The `begin_time` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `node_ip_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2911,7 +3447,11 @@ impl CreateDiagnosisTaskBodyBuilder {
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskResponse {
     /// The `report_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub report_id: Option<String>,
 }
 impl CreateDiagnosisTaskResponse {
@@ -2942,10 +3482,18 @@ impl CreateDiagnosisTaskResponseBuilder {
 #[non_exhaustive]
 pub struct CreateHotkeyScanTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2954,16 +3502,32 @@ pub struct CreateHotkeyScanTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateHotkeyScanTaskResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3071,25 +3635,45 @@ pub struct CreateInstanceBody {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `capacity` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<f64>,
     /// The `spec_code` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `az_codes` field.
     ///
@@ -3099,50 +3683,106 @@ pub struct CreateInstanceBody {
     /// The `vpc_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `subnet_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `enterprise_project_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `enable_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_ssl: Option<bool>,
     /// The `private_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_ip: Option<String>,
     /// The `instance_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_num: Option<i64>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `no_password_access` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_password_access: Option<bool>,
     /// The `bss_param` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3154,19 +3794,35 @@ pub struct CreateInstanceBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `rename_commands` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<serde_json::Value>,
     /// The `template_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
     /// The `spec_param` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3379,7 +4035,11 @@ impl CreateInstanceBodyBuilder {
 #[non_exhaustive]
 pub struct CreateInstanceResponse {
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3420,10 +4080,18 @@ pub struct CreateMigrationTaskBody {
     /// The `task_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `migration_type` field.
     ///
@@ -3555,10 +4223,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateMigrationTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3622,10 +4298,18 @@ pub struct CreateOfflineKeyAnalysisRequestBody {
     /// The `node_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
 }
 impl CreateOfflineKeyAnalysisRequestBody {
@@ -3661,7 +4345,11 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisResponse {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
 }
 impl CreateOfflineKeyAnalysisResponse {
@@ -3694,25 +4382,45 @@ pub struct CreateOnlineMigrationTaskBody {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `vpc_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `subnet_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `security_group_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
 }
 impl CreateOnlineMigrationTaskBody {
@@ -3763,7 +4471,11 @@ impl CreateOnlineMigrationTaskBodyBuilder {
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl CreateOnlineMigrationTaskResponse {
@@ -3796,7 +4508,11 @@ pub struct CreateOrDeleteInstanceTags {
     /// The `action` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub action: Option<String>,
     /// The `tags` field.
     ///
@@ -3837,13 +4553,25 @@ impl CreateOrDeleteInstanceTagsBuilder {
 #[non_exhaustive]
 pub struct CreateRedislogDownloadLinkResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
     /// The `link` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<String>,
 }
 impl CreateRedislogDownloadLinkResponse {
@@ -3884,21 +4612,41 @@ impl CreateRedislogDownloadLinkResponseBuilder {
 #[non_exhaustive]
 pub struct CreateResizeOrderRequestBody {
     /// The `auto_open_security_group_rule` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_open_security_group_rule: Option<bool>,
     /// The `execute_immediately` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execute_immediately: Option<bool>,
     /// The `new_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_capacity: Option<f64>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
 }
 impl CreateResizeOrderRequestBody {
@@ -3968,7 +4716,11 @@ impl CreateResizeOrderRequestBodyBuilder {
 #[non_exhaustive]
 pub struct CreateResizeOrderResponse {
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
 }
 impl CreateResizeOrderResponse {
@@ -3999,7 +4751,11 @@ impl CreateResizeOrderResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteBackgroundTaskResponse {
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
 }
 impl DeleteBackgroundTaskResponse {
@@ -4030,10 +4786,18 @@ impl DeleteBackgroundTaskResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteBigkeyScanTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4042,16 +4806,32 @@ pub struct DeleteBigkeyScanTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<DeleteBigkeyScanTaskResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4157,7 +4937,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct DeleteCenterTaskRequestBody {
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
 }
 impl DeleteCenterTaskRequestBody {
@@ -4293,10 +5077,18 @@ impl DeleteDiagnosisTaskResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteHotkeyScanTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4305,16 +5097,32 @@ pub struct DeleteHotkeyScanTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<DeleteHotkeyScanTaskResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4420,7 +5228,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct DeleteIpFromDomainNameResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl DeleteIpFromDomainNameResponse {
@@ -4515,7 +5327,11 @@ impl DeleteMigrationTaskResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteOfflineKeyAnalysisTaskResponse {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
 }
 impl DeleteOfflineKeyAnalysisTaskResponse {
@@ -4546,7 +5362,11 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
 #[non_exhaustive]
 pub struct DeletePublicIpResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl DeletePublicIpResponse {
@@ -4577,82 +5397,182 @@ impl DeletePublicIpResponseBuilder {
 #[non_exhaustive]
 pub struct DetailsBody {
     /// The `old_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_capacity: Option<String>,
     /// The `new_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_capacity: Option<String>,
     /// The `enable_public_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_public_ip: Option<bool>,
     /// The `public_ip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_ip_id: Option<String>,
     /// The `public_ip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_ip_address: Option<String>,
     /// The `enable_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_ssl: Option<bool>,
     /// The `old_cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_cache_mode: Option<String>,
     /// The `new_cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_cache_mode: Option<String>,
     /// The `old_resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_resource_spec_code: Option<String>,
     /// The `new_resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_resource_spec_code: Option<String>,
     /// The `old_replica_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_replica_num: Option<i64>,
     /// The `new_replica_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_replica_num: Option<i64>,
     /// The `old_cache_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_cache_type: Option<String>,
     /// The `new_cache_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_cache_type: Option<String>,
     /// The `replica_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_ip: Option<String>,
     /// The `replica_az` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_az: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `old_port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_port: Option<i64>,
     /// The `new_port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_port: Option<i64>,
     /// The `is_only_adjust_charging` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_only_adjust_charging: Option<bool>,
     /// The `account_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_name: Option<String>,
     /// The `source_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_ip: Option<String>,
     /// The `target_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_ip: Option<String>,
     /// The `node_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_name: Option<String>,
     /// The `rename_commands` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<Vec<String>>,
     /// The `updated_config_length` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_config_length: Option<i64>,
 }
 impl DetailsBody {
@@ -4815,12 +5735,20 @@ pub struct DiagnosisDimension {
     /// The `abnormal_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_num: Option<i64>,
     /// The `failed_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_num: Option<i64>,
     /// The `diagnosis_item_list` field.
     ///
@@ -4991,27 +5919,47 @@ pub struct DiagnosisNodeReport {
     /// The `node_ip` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_ip: Option<String>,
     /// The `az_code` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub az_code: Option<String>,
     /// The `group_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `abnormal_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_sum: Option<i64>,
     /// The `failed_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_sum: Option<i64>,
     /// The `role` field.
     ///
@@ -5111,7 +6059,11 @@ pub struct DiagnosisReportInfo {
     /// The `report_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub report_id: Option<String>,
     /// The `status` field.
     ///
@@ -5121,32 +6073,56 @@ pub struct DiagnosisReportInfo {
     /// The `begin_time` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `created_at` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `node_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_num: Option<i64>,
     /// The `abnormal_item_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_item_sum: Option<i64>,
     /// The `failed_item_sum` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_item_sum: Option<i64>,
 }
 impl DiagnosisReportInfo {
@@ -5223,10 +6199,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct DimChild {
     /// The `dim_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dim_name: Option<String>,
     /// The `dim_route` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dim_route: Option<String>,
 }
 impl DimChild {
@@ -5262,10 +6246,18 @@ impl DimChildBuilder {
 #[non_exhaustive]
 pub struct DimsInfo {
     /// The `dim_k` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dim_k: Option<String>,
     /// The `dim_v` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dim_v: Option<String>,
 }
 impl DimsInfo {
@@ -5301,10 +6293,18 @@ impl DimsInfoBuilder {
 #[non_exhaustive]
 pub struct DomainNameEntity {
     /// The `domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_name: Option<String>,
     /// The `is_readonly` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_readonly: Option<bool>,
 }
 impl DomainNameEntity {
@@ -5340,13 +6340,25 @@ impl DomainNameEntityBuilder {
 #[non_exhaustive]
 pub struct DomainNameInfo {
     /// The `support_public_resolve` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_public_resolve: Option<bool>,
     /// The `is_latest_rules` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_latest_rules: Option<bool>,
     /// The `zone_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub zone_name: Option<String>,
     /// The `history_domain_names` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5400,7 +6412,11 @@ pub struct DownloadBackupFilesReq {
     /// The `expiration` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration: Option<i64>,
 }
 impl DownloadBackupFilesReq {
@@ -5431,13 +6447,25 @@ impl DownloadBackupFilesReqBuilder {
 #[non_exhaustive]
 pub struct DownloadSslCertResponse {
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `link` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<String>,
     /// The `bucket_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bucket_name: Option<String>,
 }
 impl DownloadSslCertResponse {
@@ -5480,15 +6508,27 @@ pub struct ErrorResponse {
     /// Human-readable description of the error.
     ///
     /// Example: `The request could not be completed.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
     /// Service error code, prefixed with DCS.
     ///
     /// Example: `DCS.4961`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// Additional detail about the error; often null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_ext_msg: Option<String>,
 }
 impl ErrorResponse {
@@ -5529,7 +6569,11 @@ impl ErrorResponseBuilder {
 #[non_exhaustive]
 pub struct ExecuteClusterSwitchoverResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ExecuteClusterSwitchoverResponse {
@@ -5560,7 +6604,11 @@ impl ExecuteClusterSwitchoverResponseBuilder {
 #[non_exhaustive]
 pub struct ExecuteCommandMobilizationResponse {
     /// The `response` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response: Option<String>,
 }
 impl ExecuteCommandMobilizationResponse {
@@ -5591,13 +6639,25 @@ impl ExecuteCommandMobilizationResponseBuilder {
 #[non_exhaustive]
 pub struct ExecuteCommandRequestBody {
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
     /// The `command` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<String>,
     /// The `database` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database: Option<i64>,
 }
 impl ExecuteCommandRequestBody {
@@ -5638,19 +6698,39 @@ impl ExecuteCommandRequestBodyBuilder {
 #[non_exhaustive]
 pub struct ExportExcelJobResponse {
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `link` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<String>,
     /// The `err_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub err_code: Option<String>,
     /// The `err_msg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub err_msg: Option<String>,
 }
 impl ExportExcelJobResponse {
@@ -5706,49 +6786,105 @@ pub struct ExportInstancesTaskBody {
     /// The `region` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `available_zone` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_zone: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `product_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ExportInstancesTaskBodyProductType>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `cpu_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_type: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<String>,
     /// The `tags` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tags: Option<String>,
 }
 impl ExportInstancesTaskBody {
@@ -5868,7 +7004,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ExportInstancesTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ExportInstancesTaskResponse {
@@ -5899,16 +7039,32 @@ impl ExportInstancesTaskResponseBuilder {
 #[non_exhaustive]
 pub struct Features {
     /// The `support_acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_acl: Option<bool>,
     /// The `support_transparent_client_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_transparent_client_ip: Option<bool>,
     /// The `support_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_ssl: Option<bool>,
     /// The `support_audit_log` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_audit_log: Option<bool>,
 }
 impl Features {
@@ -5956,13 +7112,25 @@ pub struct Files {
     /// The `file_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<String>,
     /// The `update_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_at: Option<String>,
 }
 impl Files {
@@ -6003,10 +7171,18 @@ impl FilesBuilder {
 #[non_exhaustive]
 pub struct FlavorAzObject {
     /// The `capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<String>,
     /// The `unit` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6058,31 +7234,67 @@ impl FlavorAzObjectBuilder {
 #[non_exhaustive]
 pub struct FlavorsItems {
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `cloud_service_type_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_service_type_code: Option<String>,
     /// The `cloud_resource_type_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_resource_type_code: Option<String>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `product_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_type: Option<String>,
     /// The `cpu_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_type: Option<String>,
     /// The `storage_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// The `capacity` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6091,13 +7303,25 @@ pub struct FlavorsItems {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<Vec<String>>,
     /// The `tenant_ip_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_ip_count: Option<i64>,
     /// The `pricing_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pricing_type: Option<String>,
     /// The `is_dec` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_dec: Option<bool>,
     /// The `attrs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6106,7 +7330,11 @@ pub struct FlavorsItems {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors_available_zones: Option<Vec<FlavorAzObject>>,
     /// The `replica_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_count: Option<i64>,
 }
 impl FlavorsItems {
@@ -6220,19 +7448,39 @@ impl FlavorsItemsBuilder {
 #[non_exhaustive]
 pub struct GroupBandwidthInfo {
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth: Option<i64>,
     /// The `max_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth: Option<i64>,
     /// The `assured_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assured_bandwidth: Option<i64>,
 }
 impl GroupBandwidthInfo {
@@ -6285,7 +7533,11 @@ pub struct HangUpClientsRequestBody {
     /// The `node_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `client_addrs` field.
     ///
@@ -6326,10 +7578,18 @@ impl HangUpClientsRequestBodyBuilder {
 #[non_exhaustive]
 pub struct HangUpKillAllClientsRequestBody {
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `kill_all_nodes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kill_all_nodes: Option<bool>,
 }
 impl HangUpKillAllClientsRequestBody {
@@ -6365,16 +7625,32 @@ impl HangUpKillAllClientsRequestBodyBuilder {
 #[non_exhaustive]
 pub struct HistoryInfo {
     /// The `history_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub history_id: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl HistoryInfo {
@@ -6420,25 +7696,49 @@ impl HistoryInfoBuilder {
 #[non_exhaustive]
 pub struct HotkeysBody {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HotkeysBodyType>,
     /// The `shard` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shard: Option<String>,
     /// The `db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `unit` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<String>,
     /// The `freq` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub freq: Option<i64>,
 }
 impl HotkeysBody {
@@ -6516,19 +7816,35 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct InstanceBackupPolicy {
     /// The `backup_policy_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_policy_id: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<BackupPolicy>,
     /// The `tenant_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_id: Option<String>,
 }
 impl InstanceBackupPolicy {
@@ -6579,10 +7895,18 @@ impl InstanceBackupPolicyBuilder {
 #[non_exhaustive]
 pub struct InstanceGroupListInfo {
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `replication_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6629,120 +7953,268 @@ impl InstanceGroupListInfoBuilder {
 #[non_exhaustive]
 pub struct InstanceListInfo {
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `enable_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_ssl: Option<bool>,
     /// The `max_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_memory: Option<i64>,
     /// The `used_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_memory: Option<i64>,
     /// The `publicip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_address: Option<String>,
     /// The `capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<i64>,
     /// The `capacity_minor` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity_minor: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `service_upgrade` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_upgrade: Option<bool>,
     /// The `no_password_access` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_password_access: Option<String>,
     /// The `service_task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_task_id: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_name: Option<String>,
     /// The `readonly_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub readonly_domain_name: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `cpu_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_type: Option<String>,
     /// The `az_codes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6751,7 +8223,11 @@ pub struct InstanceListInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
     /// The `sub_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub_status: Option<String>,
 }
 impl InstanceListInfo {
@@ -7033,10 +8509,18 @@ impl InstanceListInfoBuilder {
 #[non_exhaustive]
 pub struct InstanceNodesInfoResp {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `node_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_count: Option<i64>,
     /// The `nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7080,10 +8564,18 @@ impl InstanceNodesInfoRespBuilder {
 #[non_exhaustive]
 pub struct InstanceReplicationDimensionsInfo {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl InstanceReplicationDimensionsInfo {
@@ -7119,25 +8611,49 @@ impl InstanceReplicationDimensionsInfoBuilder {
 #[non_exhaustive]
 pub struct InstanceReplicationListInfo {
     /// The `replication_role` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_role: Option<String>,
     /// The `replication_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_ip: Option<String>,
     /// The `is_replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_replication: Option<bool>,
     /// The `replication_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_id: Option<String>,
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InstanceReplicationListInfoStatus>,
     /// The `az_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub az_code: Option<String>,
     /// The `dimensions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7223,34 +8739,74 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct InstanceRestoreInfo {
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
     /// The `restore_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restore_id: Option<String>,
     /// The `backup_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_name: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `restore_remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restore_remark: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `progress` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// The `restore_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restore_name: Option<String>,
     /// The `backup_remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_remark: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7349,31 +8905,67 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct InstanceStatistic {
     /// The `input_kbps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_kbps: Option<String>,
     /// The `output_kbps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_kbps: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub keys: Option<i64>,
     /// The `used_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_memory: Option<i64>,
     /// The `max_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_memory: Option<i64>,
     /// The `cmd_get_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cmd_get_count: Option<i64>,
     /// The `cmd_set_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cmd_set_count: Option<i64>,
     /// The `used_cpu` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_cpu: Option<String>,
 }
 impl InstanceStatistic {
@@ -7444,10 +9036,18 @@ impl InstanceStatisticBuilder {
 #[non_exhaustive]
 pub struct Instances {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `instance_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_name: Option<String>,
 }
 impl Instances {
@@ -7483,13 +9083,25 @@ impl InstancesBuilder {
 #[non_exhaustive]
 pub struct InstancesMonitoredObject {
     /// The `dcs_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_instance_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl InstancesMonitoredObject {
@@ -7537,7 +9149,11 @@ pub struct IpExchangeRequest {
     /// The `is_exchange_domain` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_exchange_domain: Option<bool>,
 }
 impl IpExchangeRequest {
@@ -7573,10 +9189,18 @@ impl IpExchangeRequestBuilder {
 #[non_exhaustive]
 pub struct Item {
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 impl Item {
@@ -7612,16 +9236,32 @@ impl ItemBuilder {
 #[non_exhaustive]
 pub struct KeySpace {
     /// The `db_idx` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db_idx: Option<String>,
     /// The `keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub keys: Option<String>,
     /// The `expires` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expires: Option<String>,
     /// The `avg_ttl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub avg_ttl: Option<String>,
 }
 impl KeySpace {
@@ -7670,7 +9310,11 @@ pub struct KeyTypeByte {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KeyTypeByteType>,
     /// The `bytes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bytes: Option<i64>,
 }
 impl KeyTypeByte {
@@ -7726,7 +9370,11 @@ pub struct KeyTypeNum {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KeyTypeNumType>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
 }
 impl KeyTypeNum {
@@ -7779,16 +9427,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct LargestKey {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LargestKeyType>,
     /// The `bytes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bytes: Option<i64>,
     /// The `num_of_elem` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num_of_elem: Option<i64>,
 }
 impl LargestKey {
@@ -7834,16 +9494,28 @@ impl LargestKeyBuilder {
 #[non_exhaustive]
 pub struct LargestKeyPrefix {
     /// The `key_prefix` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key_prefix: Option<String>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LargestKeyPrefixType>,
     /// The `bytes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bytes: Option<i64>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
 }
 impl LargestKeyPrefix {
@@ -7923,10 +9595,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct LinksItem {
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `link` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub link: Option<String>,
 }
 impl LinksItem {
@@ -7993,7 +9673,11 @@ impl ListAclAccountsResponseBuilder {
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// The `region_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8032,7 +9716,11 @@ impl ListAvailableZonesResponseBuilder {
 #[non_exhaustive]
 pub struct ListBackgroundTaskResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8071,10 +9759,18 @@ impl ListBackgroundTaskResponseBuilder {
 #[non_exhaustive]
 pub struct ListBackupFileLinksResponse {
     /// The `file_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_path: Option<String>,
     /// The `bucket_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bucket_name: Option<String>,
     /// The `links` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8118,7 +9814,11 @@ impl ListBackupFileLinksResponseBuilder {
 #[non_exhaustive]
 pub struct ListBackupRecordsResponse {
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
     /// The `backup_record_response` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8160,10 +9860,18 @@ impl ListBackupRecordsResponseBuilder {
 #[non_exhaustive]
 pub struct ListBigkeyScanTasksResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The `records` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8222,7 +9930,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListCenterTaskResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8261,40 +9973,84 @@ impl ListCenterTaskResponseBuilder {
 #[non_exhaustive]
 pub struct ListCenterTasksResp {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `details` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// The `enable_show` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_show: Option<bool>,
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ListCenterTasksResp {
@@ -8391,13 +10147,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListClientsResponse {
     /// The `time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time: Option<String>,
     /// The `clients` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<ClientInfo>>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl ListClientsResponse {
@@ -8438,7 +10202,11 @@ impl ListClientsResponseBuilder {
 #[non_exhaustive]
 pub struct ListConfigHistoriesResponse {
     /// The `history_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub history_num: Option<i64>,
     /// The `histories` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8477,7 +10245,11 @@ impl ListConfigHistoriesResponseBuilder {
 #[non_exhaustive]
 pub struct ListConfigTemplatesResponse {
     /// The `template_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_num: Option<i64>,
     /// The `templates` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8527,10 +10299,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListConfigurationsResponse {
     /// The `config_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub config_time: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `redis_config` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8539,7 +10319,11 @@ pub struct ListConfigurationsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_status: Option<ListConfigurationsResponseConfigStatus>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl ListConfigurationsResponse {
@@ -8609,7 +10393,11 @@ pub struct ListDiagnosisTasksResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis_report_list: Option<Vec<DiagnosisReportInfo>>,
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
 }
 impl ListDiagnosisTasksResponse {
@@ -8693,7 +10481,11 @@ pub struct ListGroupReplicationInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_list: Option<Vec<InstanceGroupListInfo>>,
     /// The `group_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_count: Option<i64>,
 }
 impl ListGroupReplicationInfoResponse {
@@ -8729,10 +10521,18 @@ impl ListGroupReplicationInfoResponseBuilder {
 #[non_exhaustive]
 pub struct ListHotKeyScanTasksResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The `records` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8800,7 +10600,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListInstanceOperationsResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `operations` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8839,7 +10643,11 @@ impl ListInstanceOperationsResponseBuilder {
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     /// The `instance_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_num: Option<i64>,
     /// The `instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8912,7 +10720,11 @@ impl ListMaintenanceWindowsResponseBuilder {
 #[non_exhaustive]
 pub struct ListMigrationTaskLogsResponse {
     /// The `log_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_num: Option<i64>,
     /// The `migration_logs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8951,7 +10763,11 @@ impl ListMigrationTaskLogsResponseBuilder {
 #[non_exhaustive]
 pub struct ListMigrationTaskResponse {
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The `migration_tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9008,7 +10824,11 @@ pub struct ListMonitoredObjectsOfInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcs_cluster_proxy2_node: Option<Vec<Proxy2NodeMonitoredObject>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsOfInstanceResponse {
@@ -9087,7 +10907,11 @@ pub struct ListMonitoredObjectsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListMonitoredObjectsResponse {
@@ -9139,43 +10963,95 @@ pub struct ListNumberOfInstancesInDifferentStatusResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcached: Option<StatusStatistic>,
     /// The `paying_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub paying_count: Option<i64>,
     /// The `freezing_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub freezing_count: Option<i64>,
     /// The `migrating_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub migrating_count: Option<i64>,
     /// The `flushing_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flushing_count: Option<i64>,
     /// The `upgrading_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub upgrading_count: Option<i64>,
     /// The `restoring_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restoring_count: Option<i64>,
     /// The `extending_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extending_count: Option<i64>,
     /// The `creating_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creating_count: Option<i64>,
     /// The `running_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub running_count: Option<i64>,
     /// The `error_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_count: Option<i64>,
     /// The `frozen_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub frozen_count: Option<i64>,
     /// The `createfailed_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub createfailed_count: Option<i64>,
     /// The `restarting_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restarting_count: Option<i64>,
 }
 impl ListNumberOfInstancesInDifferentStatusResponse {
@@ -9276,10 +11152,18 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
 #[non_exhaustive]
 pub struct ListOfflineKeyAnalysisTaskResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `records` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9338,7 +11222,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListRedislogResponse {
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
     /// The `file_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9380,7 +11268,11 @@ pub struct ListRestoreRecordsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_record_response: Option<Vec<InstanceRestoreInfo>>,
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
 }
 impl ListRestoreRecordsResponse {
@@ -9419,10 +11311,18 @@ impl ListRestoreRecordsResponseBuilder {
 #[non_exhaustive]
 pub struct ListSlowlogResponse {
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
     /// The `slowlogs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9552,7 +11452,11 @@ pub struct LoginWebCliBody {
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
 }
 impl LoginWebCliBody {
@@ -9592,10 +11496,18 @@ impl LoginWebCliBodyBuilder {
 #[non_exhaustive]
 pub struct LoginWebCliResponse {
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
     /// The `databases` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub databases: Option<i64>,
 }
 impl LoginWebCliResponse {
@@ -9631,7 +11543,11 @@ impl LoginWebCliResponseBuilder {
 #[non_exhaustive]
 pub struct LogoutWebCliBody {
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
 }
 impl LogoutWebCliBody {
@@ -9662,16 +11578,32 @@ impl LogoutWebCliBodyBuilder {
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// The `seq` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seq: Option<i64>,
     /// The `default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
     /// The `begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin: Option<String>,
     /// The `end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end: Option<String>,
 }
 impl MaintainWindowsEntity {
@@ -9720,7 +11652,11 @@ pub struct MigrateAzRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_available_zones: Option<Vec<String>>,
     /// The `execute_immediately` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execute_immediately: Option<bool>,
 }
 impl MigrateAzRequestBody {
@@ -9756,16 +11692,28 @@ impl MigrateAzRequestBodyBuilder {
 #[non_exhaustive]
 pub struct MigrationLog {
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `log_level` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_level: Option<MigrationLogLogLevel>,
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// The `log_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_code: Option<String>,
     /// The `keyword` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9830,10 +11778,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct MigrationTaskList {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9845,61 +11801,137 @@ pub struct MigrationTaskList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<MigrationTaskListMigrationMethod>,
     /// The `ecs_tenant_private_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_tenant_private_ip: Option<String>,
     /// The `data_source` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_source: Option<String>,
     /// The `source_instance_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_instance_name: Option<String>,
     /// The `source_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_instance_id: Option<String>,
     /// The `target_instance_addrs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_addrs: Option<String>,
     /// The `target_instance_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_name: Option<String>,
     /// The `target_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_id: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `source_instance_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_instance_status: Option<String>,
     /// The `target_instance_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_status: Option<String>,
     /// The `source_instance_subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_instance_subnet_id: Option<String>,
     /// The `target_instance_subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_subnet_id: Option<String>,
     /// The `source_instance_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_instance_spec_code: Option<String>,
     /// The `target_instance_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_instance_spec_code: Option<String>,
     /// The `error_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_message: Option<String>,
     /// The `released_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub released_at: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `resume_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resume_mode: Option<String>,
     /// The `supported_features` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10096,7 +12128,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct MigrationUpdateRequestEntity {
     /// The `resume_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resume_mode: Option<String>,
 }
 impl MigrationUpdateRequestEntity {
@@ -10127,25 +12163,49 @@ impl MigrationUpdateRequestEntityBuilder {
 #[non_exhaustive]
 pub struct ModifyInstanceBody {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `rename_commands` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<RenameCommandResp>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `instance_backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10216,12 +12276,20 @@ pub struct ModifyInstancePasswordBody {
     /// The `old_password` field.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub old_password: Option<String>,
     /// The `new_password` field.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl ModifyInstancePasswordBody {
@@ -10269,12 +12337,20 @@ impl ModifyInstancePasswordBodyBuilder {
 #[non_exhaustive]
 pub struct ModifyIpWhitelistBody {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_whitelist` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_whitelist: Option<bool>,
     /// The `whitelist` field.
     ///
@@ -10351,16 +12427,28 @@ impl ModifyRedisConfigBodyBuilder {
 #[non_exhaustive]
 pub struct NodesInfoResp {
     /// The `logical_node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logical_node_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NodesInfoRespStatus>,
     /// The `az_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub az_code: Option<String>,
     /// The `node_role` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10369,31 +12457,67 @@ pub struct NodesInfoResp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<NodesInfoRespNodeType>,
     /// The `node_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_ip: Option<String>,
     /// The `node_port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_port: Option<String>,
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `priority_weight` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub priority_weight: Option<i64>,
     /// The `is_access` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_access: Option<bool>,
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `is_remove_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_remove_ip: Option<bool>,
     /// The `replication_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_id: Option<String>,
     /// The `dimensions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10546,19 +12670,35 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct OfflineKeyAnalysisRecord {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OfflineKeyAnalysisRecordStatus>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
 }
 impl OfflineKeyAnalysisRecord {
@@ -10624,13 +12764,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct Operations {
     /// The `operation` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operation: Option<String>,
     /// The `is_support` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_support: Option<bool>,
     /// The `cause_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cause_id: Option<String>,
 }
 impl Operations {
@@ -10673,7 +12825,11 @@ pub struct PriorityBody {
     /// The `slave_priority_weight` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub slave_priority_weight: Option<i64>,
 }
 impl PriorityBody {
@@ -10704,16 +12860,32 @@ impl PriorityBodyBuilder {
 #[non_exhaustive]
 pub struct Proxy2NodeMonitoredObject {
     /// The `dcs_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_instance_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `dcs_cluster_proxy2_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_cluster_proxy2_node: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl Proxy2NodeMonitoredObject {
@@ -10759,16 +12931,32 @@ impl Proxy2NodeMonitoredObjectBuilder {
 #[non_exhaustive]
 pub struct ProxyNodeMonitoredObject {
     /// The `dcs_instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_instance_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `dcs_cluster_proxy_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dcs_cluster_proxy_node: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
 }
 impl ProxyNodeMonitoredObject {
@@ -10814,25 +13002,53 @@ impl ProxyNodeMonitoredObjectBuilder {
 #[non_exhaustive]
 pub struct QueryRedisConfig {
     /// The `param_value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_value: Option<String>,
     /// The `value_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<String>,
     /// The `value_range` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_range: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `default_value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// The `param_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_name: Option<String>,
     /// The `param_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_id: Option<String>,
 }
 impl QueryRedisConfig {
@@ -10924,7 +13140,11 @@ impl QueryTenantQuotaRespQuotasBuilder {
 #[non_exhaustive]
 pub struct RecordsResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10933,13 +13153,25 @@ pub struct RecordsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<RecordsResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
 }
 impl RecordsResponse {
@@ -11023,17 +13255,29 @@ pub struct RedisConfig {
     /// The `param_value` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_value: Option<String>,
     /// The `param_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_name: Option<String>,
     /// The `param_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub param_id: Option<String>,
 }
 impl RedisConfig {
@@ -11074,31 +13318,67 @@ impl RedisConfigBuilder {
 #[non_exhaustive]
 pub struct RenameCommandResp {
     /// The `command` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<String>,
     /// The `flushall` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flushall: Option<String>,
     /// The `flushdb` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flushdb: Option<String>,
     /// The `hgetall` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hgetall: Option<String>,
     /// The `keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub keys: Option<String>,
     /// The `hscan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hscan: Option<String>,
     /// The `scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan: Option<String>,
     /// The `sscan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sscan: Option<String>,
     /// The `zscan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub zscan: Option<String>,
 }
 impl RenameCommandResp {
@@ -11169,22 +13449,46 @@ impl RenameCommandRespBuilder {
 #[non_exhaustive]
 pub struct ReplicationInfo {
     /// The `replication_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_id: Option<String>,
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `replication_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_ip: Option<String>,
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `available_zone` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_zone: Option<String>,
 }
 impl ReplicationInfo {
@@ -11243,29 +13547,49 @@ pub struct ResetAclAccountPassWordResponse {
     /// Result code of the operation.
     ///
     /// Example: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// Human-readable explanation of the result.
     ///
     /// Example: `Reset DCSInstance password success.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// How long the account stays locked after too many failed attempts. Filled in when the old
     /// password is rejected or the account is locked.
     ///
     /// Example: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time: Option<String>,
     /// Time remaining until a locked account is released. Filled in while the account is locked.
     ///
     /// Example: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time_left: Option<String>,
     /// Number of password checks still allowed before the account is locked. Filled in when the old
     /// password is rejected.
     ///
     /// Example: `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_times_left: Option<String>,
 }
 impl ResetAclAccountPassWordResponse {
@@ -11318,10 +13642,18 @@ pub struct ResetInstancePasswordBody {
     /// The `new_password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
     /// The `no_password_access` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_password_access: Option<bool>,
 }
 impl ResetInstancePasswordBody {
@@ -11369,22 +13701,46 @@ impl ResetInstancePasswordBodyBuilder {
 #[non_exhaustive]
 pub struct ResetPasswordResponse {
     /// The `retry_times_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_times_left: Option<String>,
     /// The `lock_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time: Option<String>,
     /// The `lock_time_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time_left: Option<String>,
     /// The `code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
     /// The `ext_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ext_message: Option<String>,
 }
 impl ResetPasswordResponse {
@@ -11442,12 +13798,20 @@ pub struct ResizeInstanceBody {
     /// The `spec_code` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `new_capacity` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_capacity: Option<i64>,
     /// The `bss_param` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11465,7 +13829,11 @@ pub struct ResizeInstanceBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
     /// The `execute_immediately` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execute_immediately: Option<bool>,
 }
 impl ResizeInstanceBody {
@@ -11551,10 +13919,18 @@ pub struct ResourceTag {
     /// The `key` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl ResourceTag {
@@ -11590,22 +13966,46 @@ impl ResourceTagBuilder {
 #[non_exhaustive]
 pub struct Resources {
     /// The `unit` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unit: Option<String>,
     /// The `min` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min: Option<i64>,
     /// The `max` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max: Option<i64>,
     /// The `quota` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quota: Option<i64>,
     /// The `used` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<i64>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
 }
 impl Resources {
@@ -11694,10 +14094,18 @@ pub struct RestoreInstanceBody {
     /// The `backup_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
     /// The `remark` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remark: Option<String>,
 }
 impl RestoreInstanceBody {
@@ -11733,7 +14141,11 @@ impl RestoreInstanceBodyBuilder {
 #[non_exhaustive]
 pub struct RestoreInstanceResponse {
     /// The `restore_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restore_id: Option<String>,
 }
 impl RestoreInstanceResponse {
@@ -11764,25 +14176,53 @@ impl RestoreInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct RunlogItem {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub file_name: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `replication_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_ip: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time: Option<String>,
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
 }
 impl RunlogItem {
@@ -11845,10 +14285,18 @@ pub struct ScanClientsRequestBody {
     /// The `node_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `clean_cache` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub clean_cache: Option<bool>,
 }
 impl ScanClientsRequestBody {
@@ -11884,25 +14332,53 @@ impl ScanClientsRequestBodyBuilder {
 #[non_exhaustive]
 pub struct ScanExpireKeyResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `scan_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_type: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
 }
 impl ScanExpireKeyResponse {
@@ -11973,7 +14449,11 @@ pub struct SetOnlineMigrationTaskBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_mode: Option<SetOnlineMigrationTaskBodyResumeMode>,
     /// The `bandwidth_limit_mb` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_limit_mb: Option<String>,
     /// The `source_instance` field.
     ///
@@ -12068,10 +14548,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct SetOnlineMigrationTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12133,10 +14621,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
     /// The `progress` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress: Option<i64>,
     /// The `remain_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_time: Option<i64>,
     /// The `step_details` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12180,13 +14676,25 @@ impl ShowBackgroundTaskProgressResponseBuilder {
 #[non_exhaustive]
 pub struct ShowBandwidthsResponse {
     /// The `bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth: Option<i64>,
     /// The `max_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth: Option<i64>,
     /// The `allow_modify` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_modify: Option<bool>,
     /// The `group_bandwidths` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12238,16 +14746,28 @@ impl ShowBandwidthsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowBigkeyAutoscanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `schedule_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl ShowBigkeyAutoscanConfigResponse {
@@ -12293,10 +14813,18 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
 #[non_exhaustive]
 pub struct ShowBigkeyScanTaskDetailsResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12305,16 +14833,32 @@ pub struct ShowBigkeyScanTaskDetailsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<ShowBigkeyScanTaskDetailsResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12420,22 +14964,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowConfigTemplateResponse {
     /// The `template_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub template_id: Option<String>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `product_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12444,10 +15012,18 @@ pub struct ShowConfigTemplateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ShowConfigTemplateResponseStorageType>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
 }
 impl ShowConfigTemplateResponse {
@@ -12562,10 +15138,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowDiagnosisTaskDetailsResponse {
     /// The `abnormal_item_sum` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_item_sum: Option<i64>,
     /// The `failed_item_sum` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_item_sum: Option<i64>,
     /// The `diagnosis_node_report_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12612,25 +15196,53 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowExpireAutoScanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `first_scan_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_scan_at: Option<String>,
     /// The `interval` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval: Option<i64>,
     /// The `timeout` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout: Option<i64>,
     /// The `scan_keys_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_keys_count: Option<i64>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl ShowExpireAutoScanConfigResponse {
@@ -12694,13 +15306,25 @@ pub struct ShowExpireKeyScanInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<SimpleKeyScanRecord>>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl ShowExpireKeyScanInfoResponse {
@@ -12761,16 +15385,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowHotkeyAutoscanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `schedule_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl ShowHotkeyAutoscanConfigResponse {
@@ -12816,10 +15452,18 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
 #[non_exhaustive]
 pub struct ShowHotkeyTaskDetailsResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12828,16 +15472,32 @@ pub struct ShowHotkeyTaskDetailsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<ShowHotkeyTaskDetailsResponseScanType>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `keys` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12945,26 +15605,50 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
     /// Allowed values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_size: Option<i64>,
     /// Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// The `scale_out_cooldown` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_out_cooldown: Option<i64>,
     /// The `scale_in_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_enabled: Option<bool>,
     /// The `bandwidth_usage_lower_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// The `scale_in_cooldown` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_cooldown: Option<i64>,
 }
 impl ShowInstanceBandwidthAutoScalingPolicyResponse {
@@ -13020,57 +15704,125 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `security_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// The `max_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_memory: Option<i64>,
     /// The `used_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_memory: Option<i64>,
     /// The `capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity: Option<i64>,
     /// The `capacity_minor` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub capacity_minor: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `no_password_access` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub no_password_access: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `instance_backup_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13082,70 +15834,158 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `subnet_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_name: Option<String>,
     /// The `subnet_cidr` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_cidr: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_name: Option<String>,
     /// The `readonly_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub readonly_domain_name: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `publicip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_address: Option<String>,
     /// The `enable_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_ssl: Option<bool>,
     /// The `service_upgrade` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_upgrade: Option<bool>,
     /// The `service_task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_task_id: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `backend_addrs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backend_addrs: Option<String>,
     /// The `features` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13154,22 +15994,42 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name_info: Option<DomainNameInfo>,
     /// The `transparent_client_ip_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transparent_client_ip_enable: Option<bool>,
     /// The `sub_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub_status: Option<String>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
     /// The `cpu_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cpu_type: Option<String>,
     /// The `enterprise_project_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_name: Option<String>,
     /// The `update_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_at: Option<String>,
     /// The `product_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13178,34 +16038,66 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ShowInstanceResponseStorageType>,
     /// The `launched_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub launched_at: Option<String>,
     /// The `cache_mode` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<ShowInstanceResponseCacheMode>,
     /// The `support_slow_log_flag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_slow_log_flag: Option<String>,
     /// The `db_number` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db_number: Option<i64>,
     /// The `replica_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_count: Option<i64>,
     /// The `sharding_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sharding_count: Option<i64>,
     /// The `bandwidth_info` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_info: Option<BandwidthInfo>,
     /// The `cloud_service_type_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_service_type_code: Option<String>,
     /// The `cloud_resource_type_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_resource_type_code: Option<String>,
     /// The `inquery_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inquery_spec_code: Option<String>,
 }
 impl ShowInstanceResponse {
@@ -13666,22 +16558,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowInstanceSslDetailResponse {
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub domain_name: Option<String>,
     /// The `ssl_expired_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_expired_at: Option<String>,
     /// The `ssl_validated` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_validated: Option<bool>,
 }
 impl ShowInstanceSslDetailResponse {
@@ -13816,22 +16732,46 @@ impl ShowInstanceTopologyResponseBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceVersionResponse {
     /// The `engine_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_minor_version: Option<String>,
     /// The `latest_engine_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_engine_minor_version: Option<String>,
     /// The `proxy_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_minor_version: Option<String>,
     /// The `latest_proxy_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_proxy_minor_version: Option<String>,
     /// The `engine_minor_version_upgradable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_minor_version_upgradable: Option<bool>,
     /// The `proxy_minor_version_upgradable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_minor_version_upgradable: Option<bool>,
 }
 impl ShowInstanceVersionResponse {
@@ -13887,10 +16827,18 @@ impl ShowInstanceVersionResponseBuilder {
 #[non_exhaustive]
 pub struct ShowIpWhitelistResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_whitelist` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_whitelist: Option<bool>,
     /// The `whitelist` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13934,7 +16882,11 @@ impl ShowIpWhitelistResponseBuilder {
 #[non_exhaustive]
 pub struct ShowJobInfoResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `job_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13943,13 +16895,25 @@ pub struct ShowJobInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowJobInfoResponseStatus>,
     /// The `begin_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `fail_reason` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub fail_reason: Option<String>,
 }
 impl ShowJobInfoResponse {
@@ -14031,13 +16995,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowMigrationTaskResponse {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14049,7 +17025,11 @@ pub struct ShowMigrationTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<ShowMigrationTaskResponseMigrationMethod>,
     /// The `ecs_tenant_private_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_tenant_private_ip: Option<String>,
     /// The `backup_files` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14064,37 +17044,77 @@ pub struct ShowMigrationTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `released_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub released_at: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `resume_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resume_mode: Option<String>,
     /// The `supported_features` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
     /// The `tenant_vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_vpc_id: Option<String>,
     /// The `tenant_subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_subnet_id: Option<String>,
     /// The `tenant_security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_security_group_id: Option<String>,
     /// The `bandwidth_limit_mb` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_limit_mb: Option<String>,
     /// The `task_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
 }
 impl ShowMigrationTaskResponse {
@@ -14287,25 +17307,53 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowMigrationTaskStatsResponse {
     /// The `full_migration_progress` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub full_migration_progress: Option<String>,
     /// The `offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<String>,
     /// The `source_dbsize` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_dbsize: Option<String>,
     /// The `target_dbsize` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_dbsize: Option<String>,
     /// The `target_input_kbps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_input_kbps: Option<String>,
     /// The `target_ops` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_ops: Option<String>,
     /// The `is_migrating` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_migrating: Option<bool>,
 }
 impl ShowMigrationTaskStatsResponse {
@@ -14366,10 +17414,18 @@ impl ShowMigrationTaskStatsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowNodesInformationResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `nodes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14413,37 +17469,77 @@ impl ShowNodesInformationResponseBuilder {
 #[non_exhaustive]
 pub struct ShowOfflineKeyAnalysisTaskResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `backup_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_id: Option<String>,
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `node_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_ip: Option<String>,
     /// The `node_ipv6` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_ipv6: Option<String>,
     /// The `node_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_type: Option<String>,
     /// The `analysis_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_type: Option<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
     /// The `largest_key_prefixes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14452,10 +17548,18 @@ pub struct ShowOfflineKeyAnalysisTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub largest_keys: Option<Vec<LargestKey>>,
     /// The `total_bytes` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_bytes: Option<i64>,
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
     /// The `type_bytes` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14651,28 +17755,56 @@ impl ShowTagsResponseBuilder {
 #[non_exhaustive]
 pub struct SimpleKeyScanRecord {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SimpleKeyScanRecordStatus>,
     /// The `scan_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_type: Option<String>,
     /// The `num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num: Option<i64>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `started_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub started_at: Option<String>,
     /// The `finished_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub finished_at: Option<String>,
 }
 impl SimpleKeyScanRecord {
@@ -14753,34 +17885,70 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct SingleBackgroundTask {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `details` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `enable_show` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_show: Option<bool>,
 }
 impl SingleBackgroundTask {
@@ -14856,31 +18024,67 @@ impl SingleBackgroundTaskBuilder {
 #[non_exhaustive]
 pub struct SlowlogItem {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `command` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command: Option<String>,
     /// The `start_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_time: Option<String>,
     /// The `duration` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub duration: Option<String>,
     /// The `shard_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shard_name: Option<String>,
     /// The `database_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub database_id: Option<i64>,
     /// The `username` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub username: Option<String>,
     /// The `node_role` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_role: Option<String>,
     /// The `client_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_ip: Option<String>,
 }
 impl SlowlogItem {
@@ -14953,33 +18157,69 @@ pub struct SourceInstanceBody {
     /// The `addrs` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub addrs: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `task_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `proxy_multi_db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_multi_db: Option<bool>,
     /// The `db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db: Option<String>,
 }
 impl SourceInstanceBody {
@@ -15069,13 +18309,25 @@ impl SourceInstanceBodyBuilder {
 #[non_exhaustive]
 pub struct SpecParam {
     /// The `sharding_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sharding_count: Option<i64>,
     /// The `replica_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_count: Option<i64>,
     /// The `cache_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cache_mode: Option<String>,
 }
 impl SpecParam {
@@ -15116,10 +18368,18 @@ impl SpecParamBuilder {
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobRequestBody {
     /// The `new_capacity` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_capacity: Option<i64>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
 }
 impl StartInstanceResizeCheckJobRequestBody {
@@ -15155,7 +18415,11 @@ impl StartInstanceResizeCheckJobRequestBodyBuilder {
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl StartInstanceResizeCheckJobResponse {
@@ -15186,43 +18450,95 @@ impl StartInstanceResizeCheckJobResponseBuilder {
 #[non_exhaustive]
 pub struct StatusStatistic {
     /// The `paying_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub paying_count: Option<i64>,
     /// The `freezing_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub freezing_count: Option<i64>,
     /// The `migrating_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub migrating_count: Option<i64>,
     /// The `flushing_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flushing_count: Option<i64>,
     /// The `upgrading_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub upgrading_count: Option<i64>,
     /// The `restoring_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restoring_count: Option<i64>,
     /// The `extending_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extending_count: Option<i64>,
     /// The `creating_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creating_count: Option<i64>,
     /// The `running_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub running_count: Option<i64>,
     /// The `error_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_count: Option<i64>,
     /// The `frozen_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub frozen_count: Option<i64>,
     /// The `createfailed_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub createfailed_count: Option<i64>,
     /// The `restarting_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restarting_count: Option<i64>,
 }
 impl StatusStatistic {
@@ -15313,22 +18629,42 @@ impl StatusStatisticBuilder {
 #[non_exhaustive]
 pub struct StepDetail {
     /// The `step_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_id: Option<String>,
     /// The `step_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_name: Option<String>,
     /// The `step_status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_status: Option<StepDetailStepStatus>,
     /// The `begin_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
     /// The `sub_step_details` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15407,13 +18743,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct StopMigrationTaskResponse {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `status` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15425,7 +18773,11 @@ pub struct StopMigrationTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<StopMigrationTaskResponseMigrationMethod>,
     /// The `ecs_tenant_private_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_tenant_private_ip: Option<String>,
     /// The `backup_files` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15440,37 +18792,77 @@ pub struct StopMigrationTaskResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `released_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub released_at: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `resume_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resume_mode: Option<String>,
     /// The `supported_features` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
     /// The `tenant_vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_vpc_id: Option<String>,
     /// The `tenant_subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_subnet_id: Option<String>,
     /// The `tenant_security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tenant_security_group_id: Option<String>,
     /// The `bandwidth_limit_mb` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_limit_mb: Option<String>,
     /// The `task_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
 }
 impl StopMigrationTaskResponse {
@@ -15666,13 +19058,25 @@ pub struct StopMigrationTaskResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StopMigrationTaskResultResult>,
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
     /// The `error_msg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl StopMigrationTaskResult {
@@ -15729,25 +19133,53 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct SubStepDetail {
     /// The `sub_step_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub_step_id: Option<String>,
     /// The `sub_step_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub_step_name: Option<String>,
     /// The `sub_step_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sub_step_status: Option<String>,
     /// The `begin_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `detail` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub detail: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl SubStepDetail {
@@ -15808,7 +19240,11 @@ impl SubStepDetailBuilder {
 #[non_exhaustive]
 pub struct Tag {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `values` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15849,33 +19285,69 @@ pub struct TargetInstanceBody {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `task_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_status: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `addrs` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub addrs: Option<String>,
     /// The `proxy_multi_db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_multi_db: Option<bool>,
     /// The `db` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db: Option<String>,
 }
 impl TargetInstanceBody {
@@ -15965,49 +19437,97 @@ impl TargetInstanceBodyBuilder {
 #[non_exhaustive]
 pub struct TopologyInfo {
     /// The `node_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_id: Option<String>,
     /// The `node_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_name: Option<String>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `node_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<TopologyInfoNodeType>,
     /// The `max_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_memory: Option<String>,
     /// The `used_memory` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_memory: Option<String>,
     /// The `qps` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub qps: Option<String>,
     /// The `bandwidth` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<BandWidth>,
     /// The `db_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub db_num: Option<String>,
     /// The `dbs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dbs: Option<KeySpace>,
     /// The `relation_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub relation_ip: Option<String>,
     /// The `relation_port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub relation_port: Option<String>,
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `dims` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16129,19 +19649,35 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct UpdateAclAccountPassWordResponse {
     /// The `lock_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpdateAclAccountPassWordResponseResult>,
     /// The `lock_time_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time_left: Option<String>,
     /// The `retry_times_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_times_left: Option<String>,
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
 }
 impl UpdateAclAccountPassWordResponse {
@@ -16210,7 +19746,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct UpdateAclAccountRemarkRequestBody {
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl UpdateAclAccountRemarkRequestBody {
@@ -16241,10 +19781,18 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
 #[non_exhaustive]
 pub struct UpdateAclAccountResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateAclAccountResponse {
@@ -16280,19 +19828,39 @@ impl UpdateAclAccountResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateAutoScanConfigRequestBody {
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `first_scan_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_scan_at: Option<String>,
     /// The `interval` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval: Option<i64>,
     /// The `timeout` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout: Option<i64>,
     /// The `scan_keys_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_keys_count: Option<i64>,
 }
 impl UpdateAutoScanConfigRequestBody {
@@ -16377,16 +19945,28 @@ impl UpdateBandwidthInfoRequestBuilder {
 #[non_exhaustive]
 pub struct UpdateBigkeyAutoscanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `schedule_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl UpdateBigkeyAutoscanConfigResponse {
@@ -16432,7 +20012,11 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionRequestBody {
     /// The `transparent_client_ip_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transparent_client_ip_enable: Option<bool>,
 }
 impl UpdateClientIpTransparentTransmissionRequestBody {
@@ -16463,7 +20047,11 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateClientIpTransparentTransmissionResponse {
@@ -16537,10 +20125,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct UpdateCustomTemplateBody {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16587,25 +20183,53 @@ impl UpdateCustomTemplateBodyBuilder {
 #[non_exhaustive]
 pub struct UpdateExpireAutoScanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `first_scan_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_scan_at: Option<String>,
     /// The `interval` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub interval: Option<i64>,
     /// The `timeout` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timeout: Option<i64>,
     /// The `scan_keys_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_keys_count: Option<i64>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl UpdateExpireAutoScanConfigResponse {
@@ -16668,12 +20292,20 @@ pub struct UpdateGroupBandwidthInfoRequest {
     /// The `group_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `target_bandwidth` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_bandwidth: Option<i64>,
 }
 impl UpdateGroupBandwidthInfoRequest {
@@ -16709,16 +20341,28 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
 #[non_exhaustive]
 pub struct UpdateHotkeyAutoScanConfigResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `enable_auto_scan` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_scan: Option<bool>,
     /// The `schedule_at` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl UpdateHotkeyAutoScanConfigResponse {
@@ -16766,26 +20410,50 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
     /// Allowed values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_size: Option<i64>,
     /// Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// The `scale_out_cooldown` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_out_cooldown: Option<i64>,
     /// The `scale_in_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_enabled: Option<bool>,
     /// The `bandwidth_usage_lower_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// The `scale_in_cooldown` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_cooldown: Option<i64>,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
@@ -16843,26 +20511,50 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Allowed values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_size: Option<i64>,
     /// Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
     /// The `scale_out_cooldown` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_out_cooldown: Option<i64>,
     /// The `scale_in_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_enabled: Option<bool>,
     /// The `bandwidth_usage_lower_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
     /// The `scale_in_cooldown` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_cooldown: Option<i64>,
 }
 impl UpdateInstanceBandwidthAutoScalingPolicyResponse {
@@ -16918,7 +20610,11 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceConfigResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateInstanceConfigResponse {
@@ -16949,7 +20645,11 @@ impl UpdateInstanceConfigResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateIpWhitelistAsyncResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateIpWhitelistAsyncResponse {
@@ -16980,19 +20680,35 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
 #[non_exhaustive]
 pub struct UpdatePasswordResponse {
     /// The `lock_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time: Option<String>,
     /// The `result` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpdatePasswordResponseResult>,
     /// The `lock_time_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lock_time_left: Option<String>,
     /// The `retry_times_left` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retry_times_left: Option<String>,
     /// The `message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
 }
 impl UpdatePasswordResponse {
@@ -17058,13 +20774,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct UpdatePublicIpRequestBody {
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `enable_ssl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_ssl: Option<bool>,
     /// The `elb_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub elb_id: Option<String>,
 }
 impl UpdatePublicIpRequestBody {
@@ -17105,7 +20833,11 @@ impl UpdatePublicIpRequestBodyBuilder {
 #[non_exhaustive]
 pub struct UpdatePublicIpResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdatePublicIpResponse {
@@ -17136,7 +20868,11 @@ impl UpdatePublicIpResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateSslSwitchRequestBody {
     /// The `enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enabled: Option<bool>,
 }
 impl UpdateSslSwitchRequestBody {
@@ -17167,13 +20903,25 @@ impl UpdateSslSwitchRequestBodyBuilder {
 #[non_exhaustive]
 pub struct UpdateSslSwitchResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
 }
 impl UpdateSslSwitchResponse {
@@ -17214,7 +20962,11 @@ impl UpdateSslSwitchResponseBuilder {
 #[non_exhaustive]
 pub struct UpgradeInstanceMinorVersionResponse {
     /// The `task_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_id: Option<String>,
 }
 impl UpgradeInstanceMinorVersionResponse {
@@ -17245,10 +20997,18 @@ impl UpgradeInstanceMinorVersionResponseBuilder {
 #[non_exhaustive]
 pub struct UpgradeMinorVersionRequestBody {
     /// The `proxy_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_minor_version: Option<String>,
     /// The `engine_minor_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_minor_version: Option<String>,
 }
 impl UpgradeMinorVersionRequestBody {
@@ -17284,10 +21044,18 @@ impl UpgradeMinorVersionRequestBodyBuilder {
 #[non_exhaustive]
 pub struct ValidateDeletableReplicaResponse {
     /// The `check_result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub check_result: Option<bool>,
     /// The `available_zone` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_zone: Option<String>,
     /// The `replication_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17333,7 +21101,11 @@ pub struct Whitelist {
     /// The `group_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `ip_list` field.
     ///

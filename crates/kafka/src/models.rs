@@ -4,7 +4,11 @@
 #[non_exhaustive]
 pub struct AccessPolicyEntity {
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `access_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +65,11 @@ pub struct AccessPolicyTopicEntity {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `policies` field.
     ///
@@ -104,16 +112,32 @@ pub struct AlterAutoVolumeExpandConfig {
     /// The `auto_volume_expand_enable` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_volume_expand_enable: Option<bool>,
     /// The `expand_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_threshold: Option<i64>,
     /// The `max_volume_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_volume_size: Option<i64>,
     /// The `expand_increment` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_increment: Option<i64>,
 }
 impl AlterAutoVolumeExpandConfig {
@@ -161,31 +185,68 @@ pub struct AvailableZonesResp {
     /// The `soldOut` field.
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "soldOut",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sold_out: Option<bool>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `resource_availability` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_availability: Option<String>,
     /// The `default_az` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_az: Option<bool>,
     /// The `remain_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_time: Option<i64>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
 }
 impl AvailableZonesResp {
@@ -339,10 +400,18 @@ impl BatchDeleteGroupReqBuilder {
 #[non_exhaustive]
 pub struct BatchDeleteGroupRespFailedGroups {
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `error_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_message: Option<String>,
 }
 impl BatchDeleteGroupRespFailedGroups {
@@ -381,7 +450,11 @@ pub struct BatchDeleteGroupResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_groups: Option<Vec<BatchDeleteGroupRespFailedGroups>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl BatchDeleteGroupResponse {
@@ -451,10 +524,18 @@ impl BatchDeleteInstanceTopicReqBuilder {
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicRespTopics {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `success` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
 }
 impl BatchDeleteInstanceTopicRespTopics {
@@ -642,12 +723,20 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisRespResults {
     /// The `success` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
 }
 impl BatchDeleteMessageDiagnosisRespResults {
@@ -725,7 +814,11 @@ pub struct BatchRestartOrDeleteInstanceReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_failure: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
     /// The `force_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_delete: Option<bool>,
 }
 impl BatchRestartOrDeleteInstanceReq {
@@ -797,10 +890,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `instance` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance: Option<String>,
 }
 impl BatchRestartOrDeleteInstanceRespResults {
@@ -901,19 +1002,31 @@ impl BatchResumeInstanceReqBuilder {
 #[non_exhaustive]
 pub struct BssParam {
     /// The `is_auto_renew` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_auto_renew: Option<bool>,
     /// The `charging_mode` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
     /// The `is_auto_pay` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_auto_pay: Option<bool>,
     /// The `period_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
     /// The `period_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_num: Option<i64>,
 }
 impl BssParam {
@@ -989,10 +1102,18 @@ pub struct CreateConnectorReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specification: Option<CreateConnectorReqSpecification>,
     /// The `node_cnt` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_cnt: Option<i64>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
 }
 impl CreateConnectorReq {
@@ -1051,10 +1172,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateConnectorResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `connector_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_id: Option<String>,
 }
 impl CreateConnectorResponse {
@@ -1090,34 +1219,66 @@ impl CreateConnectorResponseBuilder {
 #[non_exhaustive]
 pub struct CreateConnectorTaskResponse {
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `topics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics: Option<String>,
     /// The `topics_regex` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_regex: Option<String>,
     /// The `source_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_type: Option<String>,
     /// The `source_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// The `sink_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sink_type: Option<String>,
     /// The `sink_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl CreateConnectorTaskResponse {
@@ -1201,10 +1362,18 @@ pub struct CreateGroupReq {
     /// The `group_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `group_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_desc: Option<String>,
 }
 impl CreateGroupReq {
@@ -1242,10 +1411,18 @@ pub struct CreateInstanceByEngineReq {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `engine` field.
     ///
@@ -1255,40 +1432,72 @@ pub struct CreateInstanceByEngineReq {
     /// The `engine_version` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `broker_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `storage_space` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `vpc_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `security_group_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `subnet_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     ///
@@ -1298,28 +1507,56 @@ pub struct CreateInstanceByEngineReq {
     /// The `product_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `tenant_ips` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `kafka_security_protocol` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_security_protocol: Option<String>,
     /// The `sasl_enabled_mechanisms` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1333,19 +1570,39 @@ pub struct CreateInstanceByEngineReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<CreateInstanceByEngineReqRetentionPolicy>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
     /// The `disk_encrypted_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_enable: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
     /// The `connector_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_enable: Option<bool>,
     /// The `enable_auto_topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_topic: Option<bool>,
     /// The `storage_spec_code` field.
     ///
@@ -1353,16 +1610,28 @@ pub struct CreateInstanceByEngineReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_spec_code: Option<CreateInstanceByEngineReqStorageSpecCode>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// The `arch_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub arch_type: Option<String>,
     /// The `vpc_client_plain` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_client_plain: Option<bool>,
     /// The `bss_param` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1660,7 +1929,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreateInstanceByEngineResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl CreateInstanceByEngineResponse {
@@ -1693,28 +1966,56 @@ pub struct CreateInstanceTopicReq {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication: Option<i64>,
     /// The `sync_message_flush` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_message_flush: Option<bool>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `sync_replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_replication: Option<bool>,
     /// The `retention_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_time: Option<i64>,
     /// The `topic_other_configs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<CreateInstanceTopicReqTopicOtherConfigs>>,
     /// The `topic_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_desc: Option<String>,
 }
 impl CreateInstanceTopicReq {
@@ -1783,10 +2084,18 @@ impl CreateInstanceTopicReqBuilder {
 #[non_exhaustive]
 pub struct CreateInstanceTopicReqTopicOtherConfigs {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl CreateInstanceTopicReqTopicOtherConfigs {
@@ -1822,7 +2131,11 @@ impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
 #[non_exhaustive]
 pub struct CreateInstanceTopicResponse {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl CreateInstanceTopicResponse {
@@ -1853,15 +2166,27 @@ impl CreateInstanceTopicResponseBuilder {
 #[non_exhaustive]
 pub struct CreateInstanceUserReq {
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_desc: Option<String>,
     /// The `user_passwd` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_passwd: Option<String>,
 }
 impl CreateInstanceUserReq {
@@ -1915,10 +2240,18 @@ impl CreateInstanceUserReqBuilder {
 #[non_exhaustive]
 pub struct CreateKafkaReassignmentTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `reassignment_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reassignment_time: Option<i64>,
 }
 impl CreateKafkaReassignmentTaskResponse {
@@ -1954,7 +2287,11 @@ impl CreateKafkaReassignmentTaskResponseBuilder {
 #[non_exhaustive]
 pub struct CreateKafkaRebalanceLogTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl CreateKafkaRebalanceLogTaskResponse {
@@ -1985,7 +2322,11 @@ impl CreateKafkaRebalanceLogTaskResponseBuilder {
 #[non_exhaustive]
 pub struct CreateKafkaTopicQuotaResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl CreateKafkaTopicQuotaResponse {
@@ -2016,22 +2357,46 @@ impl CreateKafkaTopicQuotaResponseBuilder {
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskReq {
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
     /// The `client` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client: Option<String>,
     /// The `user_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_default: Option<bool>,
     /// The `client_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_default: Option<bool>,
     /// The `producer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub producer_byte_rate: Option<i64>,
     /// The `consumer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_byte_rate: Option<i64>,
 }
 impl CreateKafkaUserClientQuotaTaskReq {
@@ -2087,7 +2452,11 @@ impl CreateKafkaUserClientQuotaTaskReqBuilder {
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl CreateKafkaUserClientQuotaTaskResponse {
@@ -2120,12 +2489,20 @@ pub struct CreateMessageDiagnosisTaskReq {
     /// The `group_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `topic_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_name: Option<String>,
 }
 impl CreateMessageDiagnosisTaskReq {
@@ -2161,7 +2538,11 @@ impl CreateMessageDiagnosisTaskReqBuilder {
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskResponse {
     /// The `report_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub report_id: Option<String>,
 }
 impl CreateMessageDiagnosisTaskResponse {
@@ -2192,7 +2573,11 @@ impl CreateMessageDiagnosisTaskResponseBuilder {
 #[non_exhaustive]
 pub struct CreatePartitionReq {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
 }
 impl CreatePartitionReq {
@@ -2223,7 +2608,11 @@ impl CreatePartitionReqBuilder {
 #[non_exhaustive]
 pub struct CreatePostPaidKafkaInstanceResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl CreatePostPaidKafkaInstanceResponse {
@@ -2254,16 +2643,32 @@ impl CreatePostPaidKafkaInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct CreateSmartConnectTaskReq {
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `start_later` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_later: Option<bool>,
     /// The `topics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics: Option<String>,
     /// The `topics_regex` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_regex: Option<String>,
     /// The `source_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2372,7 +2777,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct DeleteConnectorResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl DeleteConnectorResponse {
@@ -2470,15 +2879,27 @@ pub struct DeleteConsumerGroupOffsetsResponseEntity {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `success` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl DeleteConsumerGroupOffsetsResponseEntity {
@@ -2581,7 +3002,11 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteKafkaTopicQuotaResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaTopicQuotaResponse {
@@ -2612,16 +3037,32 @@ impl DeleteKafkaTopicQuotaResponseBuilder {
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskReq {
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
     /// The `client` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client: Option<String>,
     /// The `user_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_default: Option<bool>,
     /// The `client_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_default: Option<bool>,
 }
 impl DeleteKafkaUserClientQuotaTaskReq {
@@ -2667,7 +3108,11 @@ impl DeleteKafkaUserClientQuotaTaskReqBuilder {
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl DeleteKafkaUserClientQuotaTaskResponse {
@@ -2698,24 +3143,49 @@ impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
 #[non_exhaustive]
 pub struct DescribeGroupsRespGroup {
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// The `createdAt` field.
     ///
     /// JSON name: `createdAt`.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `coordinator_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub coordinator_id: Option<i64>,
     /// The `assignment_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignment_strategy: Option<String>,
     /// The `group_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_desc: Option<String>,
 }
 impl DescribeGroupsRespGroup {
@@ -2771,22 +3241,46 @@ impl DescribeGroupsRespGroupBuilder {
 #[non_exhaustive]
 pub struct DiskusageEntity {
     /// The `broker_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_name: Option<String>,
     /// The `data_disk_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_size: Option<String>,
     /// The `data_disk_use` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_use: Option<String>,
     /// The `data_disk_free` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_free: Option<String>,
     /// The `data_disk_use_percentage` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_disk_use_percentage: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `topic_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2850,16 +3344,32 @@ impl DiskusageEntityBuilder {
 #[non_exhaustive]
 pub struct DiskusageTopicEntity {
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<String>,
     /// The `topic_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_name: Option<String>,
     /// The `topic_partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_partition: Option<String>,
     /// The `percentage` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub percentage: Option<f64>,
 }
 impl DiskusageTopicEntity {
@@ -2905,13 +3415,25 @@ impl DiskusageTopicEntityBuilder {
 #[non_exhaustive]
 pub struct ExtendProductInfoEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `arch_types` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3014,13 +3536,21 @@ impl ExtendProductInfoEntityBuilder {
 #[non_exhaustive]
 pub struct ExtendProductIosEntity {
     /// The `io_spec` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_spec: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `unavailable_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3069,31 +3599,67 @@ impl ExtendProductIosEntityBuilder {
 #[non_exhaustive]
 pub struct ExtendProductPropertiesEntity {
     /// The `max_partition_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_partition_per_broker: Option<String>,
     /// The `max_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_broker: Option<String>,
     /// The `max_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_per_node: Option<String>,
     /// The `max_consumer_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_consumer_per_broker: Option<String>,
     /// The `min_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_broker: Option<String>,
     /// The `max_bandwidth_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth_per_broker: Option<String>,
     /// The `min_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_per_node: Option<String>,
     /// The `max_tps_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_tps_per_broker: Option<String>,
     /// The `product_alias` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_alias: Option<String>,
 }
 impl ExtendProductPropertiesEntity {
@@ -3164,7 +3730,11 @@ impl ExtendProductPropertiesEntityBuilder {
 #[non_exhaustive]
 pub struct ExtendProductSupportFeaturesEntity {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `properties` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3206,10 +3776,18 @@ impl ExtendProductSupportFeaturesEntityBuilder {
 #[non_exhaustive]
 pub struct GroupCreateReq {
     /// The `group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `group_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_desc: Option<String>,
 }
 impl GroupCreateReq {
@@ -3247,22 +3825,47 @@ pub struct GroupInfoSimple {
     /// The `createdAt` field.
     ///
     /// JSON name: `createdAt`.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// The `coordinator_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub coordinator_id: Option<i64>,
     /// The `group_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_desc: Option<String>,
     /// The `lag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lag: Option<i64>,
 }
 impl GroupInfoSimple {
@@ -3318,10 +3921,18 @@ impl GroupInfoSimpleBuilder {
 #[non_exhaustive]
 pub struct GroupMemberEntity {
     /// The `member_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub member_id: Option<String>,
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
 }
 impl GroupMemberEntity {
@@ -3357,31 +3968,67 @@ impl GroupMemberEntityBuilder {
 #[non_exhaustive]
 pub struct GroupMessageOffsetsDetailEntity {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `message_current_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_current_offset: Option<i64>,
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `message_log_start_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_log_start_offset: Option<i64>,
     /// The `lag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lag: Option<i64>,
     /// The `message_log_end_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_log_end_offset: Option<i64>,
     /// The `consumer_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_id: Option<String>,
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
 }
 impl GroupMessageOffsetsDetailEntity {
@@ -3452,13 +4099,25 @@ impl GroupMessageOffsetsDetailEntityBuilder {
 #[non_exhaustive]
 pub struct GroupTopicEntity {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partitions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partitions: Option<i64>,
     /// The `lag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lag: Option<i64>,
 }
 impl GroupTopicEntity {
@@ -3499,22 +4158,42 @@ impl GroupTopicEntityBuilder {
 #[non_exhaustive]
 pub struct InstanceConfig {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `valid_values` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_values: Option<String>,
     /// The `default_value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// The `config_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_type: Option<InstanceConfigConfigType>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// The `value_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<String>,
 }
 impl InstanceConfig {
@@ -3581,34 +4260,74 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct InstanceRecycleInfo {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `in_recycle_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_recycle_time: Option<i64>,
     /// The `save_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub save_time: Option<i64>,
     /// The `auto_delete_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete_time: Option<i64>,
     /// The `cost_per_hour` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cost_per_hour: Option<f64>,
     /// The `error_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_message: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
 }
 impl InstanceRecycleInfo {
@@ -3684,13 +4403,25 @@ impl InstanceRecycleInfoBuilder {
 #[non_exhaustive]
 pub struct InstanceResumeResult {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `error_msg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
 }
 impl InstanceResumeResult {
@@ -3733,17 +4464,29 @@ pub struct KafkaDiagnosisCheckEntity {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `reason` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
     /// The `success` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
 }
 impl KafkaDiagnosisCheckEntity {
@@ -3786,7 +4529,11 @@ pub struct KafkaMessageDiagnosisConclusionEntity {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `params` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3830,17 +4577,29 @@ pub struct KafkaMessageDiagnosisDimensionEntity {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `abnormal_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_num: Option<i64>,
     /// The `failed_num` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_num: Option<i64>,
     /// The `diagnosis_item_list` field.
     ///
@@ -3896,12 +4655,20 @@ pub struct KafkaMessageDiagnosisItemEntity {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `result` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `cause_ids` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3985,7 +4752,11 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
     /// The `report_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub report_id: Option<String>,
     /// The `status` field.
     ///
@@ -3995,25 +4766,45 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
     /// The `begin_time` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin_time: Option<String>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<String>,
     /// The `group_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_name: Option<String>,
     /// The `topic_name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_name: Option<String>,
     /// The `accumulated_partitions` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub accumulated_partitions: Option<i64>,
 }
 impl KafkaMessageDiagnosisReportInfoEntity {
@@ -4096,10 +4887,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntity {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4146,10 +4945,18 @@ impl KafkaTopicDetailEntityBuilder {
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntityPartitions {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `leader` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub leader: Option<i64>,
     /// The `replicas` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4193,19 +5000,39 @@ impl KafkaTopicDetailEntityPartitionsBuilder {
 #[non_exhaustive]
 pub struct KafkaTopicPartitionResponsePartitions {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `start_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_offset: Option<i64>,
     /// The `last_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_offset: Option<i64>,
     /// The `message_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_count: Option<i64>,
     /// The `last_update_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_time: Option<i64>,
 }
 impl KafkaTopicPartitionResponsePartitions {
@@ -4256,13 +5083,25 @@ impl KafkaTopicPartitionResponsePartitionsBuilder {
 #[non_exhaustive]
 pub struct KafkaTopicProducerResponseProducers {
     /// The `producer_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub producer_address: Option<String>,
     /// The `broker_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_address: Option<String>,
     /// The `join_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub join_time: Option<i64>,
 }
 impl KafkaTopicProducerResponseProducers {
@@ -4303,13 +5142,25 @@ impl KafkaTopicProducerResponseProducersBuilder {
 #[non_exhaustive]
 pub struct KafkaTopicQuota {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `producer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub producer_byte_rate: Option<i64>,
     /// The `consumer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_byte_rate: Option<i64>,
 }
 impl KafkaTopicQuota {
@@ -4350,7 +5201,11 @@ impl KafkaTopicQuotaBuilder {
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// The `region_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4389,28 +5244,60 @@ impl ListAvailableZonesResponseBuilder {
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl ListBackgroundTasksRespTasks {
@@ -4476,7 +5363,11 @@ impl ListBackgroundTasksRespTasksBuilder {
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4517,13 +5408,26 @@ pub struct ListConfigFeatures {
     /// The `featureId` field.
     ///
     /// JSON name: `featureId`.
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "featureId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub feature_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<i64>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl ListConfigFeatures {
@@ -4569,7 +5473,12 @@ pub struct ListConfigFeaturesResponse {
     /// The `totalRecord` field.
     ///
     /// JSON name: `totalRecord`.
-    #[serde(rename = "totalRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalRecord",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_record: Option<i64>,
 }
 impl ListConfigFeaturesResponse {
@@ -4608,13 +5517,25 @@ pub struct ListConnectorTasksResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SmartConnectTaskEntity>>,
     /// The `total_number` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_number: Option<i64>,
     /// The `max_tasks` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_tasks: Option<i64>,
     /// The `quota_tasks` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quota_tasks: Option<i64>,
 }
 impl ListConnectorTasksResponse {
@@ -4660,10 +5581,18 @@ impl ListConnectorTasksResponseBuilder {
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
     /// The `io_spec` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_spec: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4715,16 +5644,32 @@ impl ListEngineIosEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `billing_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_code: Option<String>,
     /// The `arch_types` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4813,7 +5758,11 @@ impl ListEngineProductsEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `versions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4860,34 +5809,74 @@ impl ListEngineProductsResponseBuilder {
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
     /// The `max_partition_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_partition_per_broker: Option<String>,
     /// The `max_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_broker: Option<String>,
     /// The `max_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_per_node: Option<String>,
     /// The `max_consumer_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_consumer_per_broker: Option<String>,
     /// The `min_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_broker: Option<String>,
     /// The `max_bandwidth_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth_per_broker: Option<String>,
     /// The `min_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_per_node: Option<String>,
     /// The `max_tps_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_tps_per_broker: Option<String>,
     /// The `engine_versions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_versions: Option<String>,
     /// The `product_alias` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_alias: Option<String>,
 }
 impl ListEnginePropertiesEntity {
@@ -4963,7 +5952,11 @@ impl ListEnginePropertiesEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesEntity {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `properties` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5005,16 +5998,32 @@ impl ListEngineSupportFeaturesEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesPropertiesEntity {
     /// The `max_task` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_task: Option<String>,
     /// The `min_task` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_task: Option<String>,
     /// The `max_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_node: Option<String>,
     /// The `min_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_node: Option<String>,
 }
 impl ListEngineSupportFeaturesPropertiesEntity {
@@ -5063,7 +6072,11 @@ pub struct ListInstanceConsumerGroupMembersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<GroupMemberEntity>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMembersResponse {
@@ -5102,7 +6115,11 @@ pub struct ListInstanceConsumerGroupMessageOffsetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_message_offsets: Option<Vec<GroupMessageOffsetsDetailEntity>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupMessageOffsetResponse {
@@ -5175,7 +6192,11 @@ pub struct ListInstanceConsumerGroupTopicsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<GroupTopicEntity>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupTopicsResponse {
@@ -5214,7 +6235,11 @@ pub struct ListInstanceConsumerGroupsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupInfoSimple>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListInstanceConsumerGroupsResponse {
@@ -5250,19 +6275,39 @@ impl ListInstanceConsumerGroupsResponseBuilder {
 #[non_exhaustive]
 pub struct ListInstanceTopicsResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `remain_partitions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_partitions: Option<i64>,
     /// The `max_partitions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_partitions: Option<i64>,
     /// The `topic_max_partitions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_max_partitions: Option<i64>,
     /// The `topics` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5355,7 +6400,11 @@ pub struct ListInstancesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ShowInstanceResp>>,
     /// The `instance_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_num: Option<i64>,
 }
 impl ListInstancesResponse {
@@ -5431,7 +6480,11 @@ pub struct ListMessageDiagnosisReportsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_list: Option<Vec<KafkaMessageDiagnosisReportInfoEntity>>,
     /// The `total_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_num: Option<i64>,
 }
 impl ListMessageDiagnosisReportsResponse {
@@ -5470,7 +6523,11 @@ impl ListMessageDiagnosisReportsResponseBuilder {
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
     /// The `job_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_count: Option<i64>,
     /// The `jobs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5509,7 +6566,11 @@ impl ListScheduledTasksResponseBuilder {
 #[non_exhaustive]
 pub struct ListTopicPartitionsResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5551,7 +6612,11 @@ impl ListTopicPartitionsResponseBuilder {
 #[non_exhaustive]
 pub struct ListTopicProducersResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `producers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5593,16 +6658,32 @@ impl ListTopicProducersResponseBuilder {
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// The `default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
     /// The `end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end: Option<String>,
     /// The `begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin: Option<String>,
     /// The `seq` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seq: Option<i64>,
 }
 impl MaintainWindowsEntity {
@@ -5648,37 +6729,81 @@ impl MaintainWindowsEntityBuilder {
 #[non_exhaustive]
 pub struct MessagesEntity {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
     /// The `huge_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub huge_message: Option<bool>,
     /// The `message_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_offset: Option<i64>,
     /// The `message_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_id: Option<String>,
     /// The `app_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub app_id: Option<String>,
     /// The `tag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag: Option<String>,
 }
 impl MessagesEntity {
@@ -5759,34 +6884,66 @@ impl MessagesEntityBuilder {
 #[non_exhaustive]
 pub struct ModifyConnectorTaskResponse {
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `topics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics: Option<String>,
     /// The `topics_regex` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_regex: Option<String>,
     /// The `source_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_type: Option<String>,
     /// The `source_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// The `sink_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sink_type: Option<String>,
     /// The `sink_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl ModifyConnectorTaskResponse {
@@ -5868,10 +7025,18 @@ impl ModifyConnectorTaskResponseBuilder {
 #[non_exhaustive]
 pub struct ModifyInstanceConfig {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl ModifyInstanceConfig {
@@ -5938,13 +7103,25 @@ impl ModifyInstanceConfigsReqBuilder {
 #[non_exhaustive]
 pub struct ModifyInstanceConfigsResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `dynamic_config` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dynamic_config: Option<i64>,
     /// The `static_config` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub static_config: Option<i64>,
 }
 impl ModifyInstanceConfigsResponse {
@@ -5985,13 +7162,25 @@ impl ModifyInstanceConfigsResponseBuilder {
 #[non_exhaustive]
 pub struct ModifyKafkaPublicIpAccessSwitchReq {
     /// The `eip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub eip_address: Option<String>,
     /// The `public_boundwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_boundwidth: Option<i64>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
 }
 impl ModifyKafkaPublicIpAccessSwitchReq {
@@ -6032,7 +7221,11 @@ impl ModifyKafkaPublicIpAccessSwitchReqBuilder {
 #[non_exhaustive]
 pub struct ModifyKafkaTopicQuotaResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ModifyKafkaTopicQuotaResponse {
@@ -6063,10 +7256,18 @@ impl ModifyKafkaTopicQuotaResponseBuilder {
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyReq {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
 }
 impl ModifyRecyclePolicyReq {
@@ -6102,10 +7303,18 @@ impl ModifyRecyclePolicyReqBuilder {
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
     /// The `recycle_instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6172,12 +7381,22 @@ pub struct ObsBucketEntity {
     /// The `statusCode` field.
     ///
     /// JSON name: `statusCode`.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_code: Option<i64>,
     /// The `bucketName` field.
     ///
     /// JSON name: `bucketName`.
-    #[serde(rename = "bucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "bucketName",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bucket_name: Option<String>,
     /// The `owner` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6185,24 +7404,46 @@ pub struct ObsBucketEntity {
     /// The `creationDate` field.
     ///
     /// JSON name: `creationDate`.
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "creationDate",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date: Option<i64>,
     /// The `location` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub location: Option<String>,
     /// The `clustertype` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub clustertype: Option<String>,
     /// The `storageClass` field.
     ///
     /// JSON name: `storageClass`.
-    #[serde(rename = "storageClass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "storageClass",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_class: Option<String>,
     /// The `metadata` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
     /// The `acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub acl: Option<String>,
     /// The `bucketStorageClass` field.
     ///
@@ -6210,18 +7451,29 @@ pub struct ObsBucketEntity {
     #[serde(
         rename = "bucketStorageClass",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_storage_class: Option<String>,
     /// The `bucketType` field.
     ///
     /// JSON name: `bucketType`.
-    #[serde(rename = "bucketType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "bucketType",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bucket_type: Option<String>,
     /// The `requestId` field.
     ///
     /// JSON name: `requestId`.
-    #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "requestId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_id: Option<String>,
 }
 impl ObsBucketEntity {
@@ -6317,10 +7569,18 @@ impl ObsBucketEntityBuilder {
 #[non_exhaustive]
 pub struct PartitionOffsetEntity {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
 }
 impl PartitionOffsetEntity {
@@ -6358,13 +7618,21 @@ pub struct PartitionReassignEntity {
     /// The `topic` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `brokers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<i64>>,
     /// The `replication_factor` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_factor: Option<i64>,
     /// The `assignment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6418,16 +7686,32 @@ pub struct PartitionReassignRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassignments: Option<Vec<PartitionReassignEntity>>,
     /// The `throttle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub throttle: Option<i64>,
     /// The `is_schedule` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_schedule: Option<bool>,
     /// The `execute_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execute_at: Option<i64>,
     /// The `time_estimate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_estimate: Option<bool>,
 }
 impl PartitionReassignRequest {
@@ -6481,13 +7765,25 @@ impl PartitionReassignRequestBuilder {
 #[non_exhaustive]
 pub struct PartitionResp {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `error_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_code: Option<String>,
 }
 impl PartitionResp {
@@ -6531,13 +7827,25 @@ pub struct PlainSslEnableRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<PlainSslEnableRequestProtocol>,
     /// The `enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<bool>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `pass_word` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pass_word: Option<String>,
     /// The `sasl_enabled_mechanisms` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6624,10 +7932,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct PolicyEntity {
     /// The `owner` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner: Option<bool>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `access_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6684,22 +8000,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct PortProtocol {
     /// The `private_plain_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_plain_enable: Option<bool>,
     /// The `private_sasl_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_ssl_enable: Option<bool>,
     /// The `private_sasl_plaintext_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_plaintext_enable: Option<bool>,
     /// The `public_plain_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_plain_enable: Option<bool>,
     /// The `public_sasl_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_ssl_enable: Option<bool>,
     /// The `public_sasl_plaintext_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_plaintext_enable: Option<bool>,
 }
 impl PortProtocol {
@@ -6755,58 +8095,130 @@ impl PortProtocolBuilder {
 #[non_exhaustive]
 pub struct PortProtocolsEntity {
     /// The `private_plain_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_plain_enable: Option<bool>,
     /// The `private_plain_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_plain_address: Option<String>,
     /// The `private_plain_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_plain_domain_name: Option<String>,
     /// The `private_sasl_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_ssl_enable: Option<bool>,
     /// The `private_sasl_ssl_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_ssl_address: Option<String>,
     /// The `private_sasl_ssl_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_ssl_domain_name: Option<String>,
     /// The `private_sasl_plaintext_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_plaintext_enable: Option<bool>,
     /// The `private_sasl_plaintext_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_plaintext_address: Option<String>,
     /// The `private_sasl_plaintext_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub private_sasl_plaintext_domain_name: Option<String>,
     /// The `public_plain_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_plain_enable: Option<bool>,
     /// The `public_plain_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_plain_address: Option<String>,
     /// The `public_plain_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_plain_domain_name: Option<String>,
     /// The `public_sasl_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_ssl_enable: Option<bool>,
     /// The `public_sasl_ssl_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_ssl_address: Option<String>,
     /// The `public_sasl_ssl_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_ssl_domain_name: Option<String>,
     /// The `public_sasl_plaintext_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_plaintext_enable: Option<bool>,
     /// The `public_sasl_plaintext_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_plaintext_address: Option<String>,
     /// The `public_sasl_plaintext_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_sasl_plaintext_domain_name: Option<String>,
 }
 impl PortProtocolsEntity {
@@ -6928,13 +8340,25 @@ impl PortProtocolsEntityBuilder {
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `quota` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quota: Option<i64>,
     /// The `used` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<i64>,
 }
 impl QuotaResourceEntity {
@@ -6975,20 +8399,38 @@ impl QuotaResourceEntityBuilder {
 #[non_exhaustive]
 pub struct QuotaResp {
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
     /// The `client` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client: Option<String>,
     /// The `user-default` field.
     ///
     /// JSON name: `user-default`.
-    #[serde(rename = "user-default", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "user-default",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_default: Option<bool>,
     /// The `client-default` field.
     ///
     /// JSON name: `client-default`.
-    #[serde(rename = "client-default", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "client-default",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_default: Option<bool>,
     /// The `producer-byte-rate` field.
     ///
@@ -6996,6 +8438,7 @@ pub struct QuotaResp {
     #[serde(
         rename = "producer-byte-rate",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_byte_rate: Option<i64>,
@@ -7005,6 +8448,7 @@ pub struct QuotaResp {
     #[serde(
         rename = "consumer-byte-rate",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_byte_rate: Option<i64>,
@@ -7095,7 +8539,11 @@ pub struct ResetManagerPasswordReq {
     /// The `new_password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl ResetManagerPasswordReq {
@@ -7137,18 +8585,34 @@ pub struct ResetMessageOffsetReq {
     /// The `topic` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `message_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_offset: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
 }
 impl ResetMessageOffsetReq {
@@ -7196,7 +8660,11 @@ pub struct ResetPasswordReq {
     /// The `new_password` field.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl ResetPasswordReq {
@@ -7242,7 +8710,11 @@ pub struct ResetUserPasswordReq {
     /// backwards, and it must not begin with a hyphen (-).
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl ResetUserPasswordReq {
@@ -7284,25 +8756,49 @@ pub struct ResizeEngineInstanceReq {
     /// The `oper_type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub oper_type: Option<String>,
     /// The `new_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_storage_space: Option<i64>,
     /// The `new_broker_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_broker_num: Option<i64>,
     /// The `new_product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_product_id: Option<String>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `tenant_ips` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
     /// The `second_tenant_subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub second_tenant_subnet_id: Option<String>,
 }
 impl ResizeEngineInstanceReq {
@@ -7363,7 +8859,11 @@ impl ResizeEngineInstanceReqBuilder {
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ResizeEngineInstanceResponse {
@@ -7394,7 +8894,11 @@ impl ResizeEngineInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct ResizeKafkaInstanceResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ResizeKafkaInstanceResponse {
@@ -7425,10 +8929,18 @@ impl ResizeKafkaInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct RestartManagerResponse {
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl RestartManagerResponse {
@@ -7495,31 +9007,67 @@ impl RestoreRecycleInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `schedule_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_at: Option<String>,
 }
 impl ScheduledTaskEntity {
@@ -7592,12 +9140,20 @@ pub struct SendKafkaMessageRequestBody {
     /// The `topic` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `body` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The `property_list` field.
     ///
@@ -7646,10 +9202,18 @@ impl SendKafkaMessageRequestBodyBuilder {
 #[non_exhaustive]
 pub struct SendKafkaMessageRequestBodyPropertyList {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl SendKafkaMessageRequestBodyPropertyList {
@@ -7685,10 +9249,18 @@ impl SendKafkaMessageRequestBodyPropertyListBuilder {
 #[non_exhaustive]
 pub struct SendKafkaMessageResponse {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `body` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub body: Option<String>,
     /// The `property_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7732,10 +9304,18 @@ impl SendKafkaMessageResponseBuilder {
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
     /// The `progress_percentage` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress_percentage: Option<i64>,
     /// The `remain_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_time: Option<i64>,
     /// The `step_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7779,7 +9359,11 @@ impl ShowBackgroundTaskProgressResponseBuilder {
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7887,7 +9471,11 @@ impl ShowCesHierarchyResponseBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespChildren {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `metrics` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7942,7 +9530,11 @@ impl ShowCeshierarchyRespChildrenBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `metrics` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8008,7 +9600,11 @@ impl ShowCeshierarchyRespDimensionsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `queues` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8047,7 +9643,11 @@ impl ShowCeshierarchyRespGroupsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespInstanceIds {
@@ -8078,7 +9678,11 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespNodes {
@@ -8109,7 +9713,11 @@ impl ShowCeshierarchyRespNodesBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespPartitions {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespPartitions {
@@ -8140,7 +9748,11 @@ impl ShowCeshierarchyRespPartitionsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8182,7 +9794,11 @@ impl ShowCeshierarchyRespQueuesBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues1 {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8224,28 +9840,56 @@ impl ShowCeshierarchyRespQueues1Builder {
 #[non_exhaustive]
 pub struct ShowClusterRespCluster {
     /// The `controller` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub controller: Option<String>,
     /// The `brokers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<ShowClusterRespClusterBrokers>>,
     /// The `topics_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_count: Option<i64>,
     /// The `partitions_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partitions_count: Option<i64>,
     /// The `online_partitions_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub online_partitions_count: Option<i64>,
     /// The `replicas_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replicas_count: Option<i64>,
     /// The `isr_replicas_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub isr_replicas_count: Option<i64>,
     /// The `consumers_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumers_count: Option<i64>,
 }
 impl ShowClusterRespCluster {
@@ -8314,25 +9958,53 @@ impl ShowClusterRespClusterBuilder {
 #[non_exhaustive]
 pub struct ShowClusterRespClusterBrokers {
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `broker_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_id: Option<String>,
     /// The `is_controller` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_controller: Option<bool>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `register_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub register_time: Option<i64>,
     /// The `is_health` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_health: Option<bool>,
 }
 impl ShowClusterRespClusterBrokers {
@@ -8426,7 +10098,12 @@ pub struct ShowConnectorResourceInfoResponse {
     /// The `soldOut` field.
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "soldOut",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sold_out: Option<bool>,
 }
 impl ShowConnectorResourceInfoResponse {
@@ -8457,34 +10134,66 @@ impl ShowConnectorResourceInfoResponseBuilder {
 #[non_exhaustive]
 pub struct ShowConnectorTaskResponse {
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `topics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics: Option<String>,
     /// The `topics_regex` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_regex: Option<String>,
     /// The `source_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_type: Option<String>,
     /// The `source_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// The `sink_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sink_type: Option<String>,
     /// The `sink_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl ShowConnectorTaskResponse {
@@ -8566,16 +10275,32 @@ impl ShowConnectorTaskResponseBuilder {
 #[non_exhaustive]
 pub struct ShowCoordinatorsRespCoordinators {
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<i64>,
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
 }
 impl ShowCoordinatorsRespCoordinators {
@@ -8686,13 +10411,25 @@ impl ShowGroupResponseBuilder {
 #[non_exhaustive]
 pub struct ShowGroupsRespGroup {
     /// The `group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub group_id: Option<String>,
     /// The `state` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub state: Option<String>,
     /// The `coordinator_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub coordinator_id: Option<i64>,
     /// The `members` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8701,7 +10438,11 @@ pub struct ShowGroupsRespGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_message_offsets: Option<Vec<ShowGroupsRespGroupGroupMessageOffsets>>,
     /// The `assignment_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub assignment_strategy: Option<String>,
 }
 impl ShowGroupsRespGroup {
@@ -8760,7 +10501,11 @@ impl ShowGroupsRespGroupBuilder {
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupAssignment {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8799,19 +10544,39 @@ impl ShowGroupsRespGroupAssignmentBuilder {
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupGroupMessageOffsets {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `lag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lag: Option<i64>,
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `message_current_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_current_offset: Option<i64>,
     /// The `message_log_end_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_log_end_offset: Option<i64>,
 }
 impl ShowGroupsRespGroupGroupMessageOffsets {
@@ -8862,16 +10627,28 @@ impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupMembers {
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `assignment` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<Vec<ShowGroupsRespGroupAssignment>>,
     /// The `member_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub member_id: Option<String>,
     /// The `client_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_id: Option<String>,
 }
 impl ShowGroupsRespGroupMembers {
@@ -8985,10 +10762,18 @@ pub struct ShowInstanceMessagesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<MessagesEntity>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
 }
 impl ShowInstanceMessagesResponse {
@@ -9029,136 +10814,304 @@ impl ShowInstanceMessagesResponseBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceResp {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `specification` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub specification: Option<String>,
     /// The `storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `partition_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_num: Option<String>,
     /// The `used_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage_space: Option<i64>,
     /// The `dns_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_enable: Option<bool>,
     /// The `connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_address: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_spec_code: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `subnet_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_name: Option<String>,
     /// The `subnet_cidr` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_cidr: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_address: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `broker_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_ssl_enable: Option<bool>,
     /// The `kafka_security_protocol` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_security_protocol: Option<String>,
     /// The `sasl_enabled_mechanisms` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceRespSaslEnabledMechanisms>>,
     /// The `ssl_two_way_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_two_way_enable: Option<bool>,
     /// The `cert_replaced` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cert_replaced: Option<bool>,
     /// The `public_management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_address: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `is_logical_volume` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_logical_volume: Option<bool>,
     /// The `extend_times` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extend_times: Option<i64>,
     /// The `enable_auto_topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_topic: Option<bool>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceRespType>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `security_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9167,127 +11120,275 @@ pub struct ShowInstanceResp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
     /// The `total_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_storage_space: Option<i64>,
     /// The `public_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_address: Option<String>,
     /// The `public_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_domain_name: Option<String>,
     /// The `storage_resource_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_resource_id: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `service_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_type: Option<String>,
     /// The `storage_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// The `retention_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<ShowInstanceRespRetentionPolicy>,
     /// The `kafka_public_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_public_status: Option<String>,
     /// The `public_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_bandwidth: Option<i64>,
     /// The `enable_log_collection` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_log_collection: Option<bool>,
     /// The `new_auth_cert` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_auth_cert: Option<bool>,
     /// The `cross_vpc_info` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_vpc_info: Option<String>,
     /// The `public_cross_vpc_info` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_cross_vpc_info: Option<String>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
     /// The `ipv6_connect_addresses` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// The `connector_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_enable: Option<bool>,
     /// The `connector_node_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_node_num: Option<i64>,
     /// The `connector_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_id: Option<String>,
     /// The `rest_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rest_enable: Option<bool>,
     /// The `rest_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rest_connect_address: Option<String>,
     /// The `public_boundwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_boundwidth: Option<i64>,
     /// The `message_query_inst_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_query_inst_enable: Option<bool>,
     /// The `vpc_client_plain` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_client_plain: Option<bool>,
     /// The `support_features` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_features: Option<String>,
     /// The `trace_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_enable: Option<bool>,
     /// The `agent_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub agent_enable: Option<bool>,
     /// The `pod_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pod_connect_address: Option<String>,
     /// The `disk_encrypted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
     /// The `kafka_private_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_private_connect_address: Option<String>,
     /// The `kafka_private_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_private_connect_domain_name: Option<String>,
     /// The `ces_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ces_version: Option<String>,
     /// The `public_access_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_access_enabled: Option<String>,
     /// The `node_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_num: Option<i64>,
     /// The `port_protocols` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// The `enable_acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_acl: Option<bool>,
     /// The `new_spec_billing_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_spec_billing_enable: Option<bool>,
     /// The `broker_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// The `dr_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResp {
@@ -9793,136 +11894,304 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `specification` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub specification: Option<String>,
     /// The `storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `partition_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_num: Option<String>,
     /// The `used_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage_space: Option<i64>,
     /// The `dns_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_enable: Option<bool>,
     /// The `connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_address: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_spec_code: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `subnet_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_name: Option<String>,
     /// The `subnet_cidr` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_cidr: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_address: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `broker_ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_ssl_enable: Option<bool>,
     /// The `kafka_security_protocol` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_security_protocol: Option<String>,
     /// The `sasl_enabled_mechanisms` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceResponseSaslEnabledMechanisms>>,
     /// The `ssl_two_way_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_two_way_enable: Option<bool>,
     /// The `cert_replaced` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cert_replaced: Option<bool>,
     /// The `public_management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_address: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `is_logical_volume` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_logical_volume: Option<bool>,
     /// The `extend_times` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extend_times: Option<i64>,
     /// The `enable_auto_topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_topic: Option<bool>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceResponseType>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `security_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9931,127 +12200,275 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
     /// The `total_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_storage_space: Option<i64>,
     /// The `public_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_address: Option<String>,
     /// The `public_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_domain_name: Option<String>,
     /// The `storage_resource_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_resource_id: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `service_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_type: Option<String>,
     /// The `storage_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// The `retention_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<ShowInstanceResponseRetentionPolicy>,
     /// The `kafka_public_status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_public_status: Option<String>,
     /// The `public_bandwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_bandwidth: Option<i64>,
     /// The `enable_log_collection` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_log_collection: Option<bool>,
     /// The `new_auth_cert` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_auth_cert: Option<bool>,
     /// The `cross_vpc_info` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cross_vpc_info: Option<String>,
     /// The `public_cross_vpc_info` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_cross_vpc_info: Option<String>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
     /// The `ipv6_connect_addresses` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
     /// The `connector_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_enable: Option<bool>,
     /// The `connector_node_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_node_num: Option<i64>,
     /// The `connector_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connector_id: Option<String>,
     /// The `rest_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rest_enable: Option<bool>,
     /// The `rest_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rest_connect_address: Option<String>,
     /// The `public_boundwidth` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_boundwidth: Option<i64>,
     /// The `message_query_inst_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_query_inst_enable: Option<bool>,
     /// The `vpc_client_plain` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_client_plain: Option<bool>,
     /// The `support_features` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub support_features: Option<String>,
     /// The `trace_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub trace_enable: Option<bool>,
     /// The `agent_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub agent_enable: Option<bool>,
     /// The `pod_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pod_connect_address: Option<String>,
     /// The `disk_encrypted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
     /// The `kafka_private_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_private_connect_address: Option<String>,
     /// The `kafka_private_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kafka_private_connect_domain_name: Option<String>,
     /// The `ces_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ces_version: Option<String>,
     /// The `public_access_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_access_enabled: Option<String>,
     /// The `node_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub node_num: Option<i64>,
     /// The `port_protocols` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocols: Option<PortProtocolsEntity>,
     /// The `enable_acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_acl: Option<bool>,
     /// The `new_spec_billing_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_spec_billing_enable: Option<bool>,
     /// The `broker_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// The `dr_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dr_enable: Option<bool>,
 }
 impl ShowInstanceResponse {
@@ -10557,22 +12974,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespPartitions {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `leader` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub leader: Option<i64>,
     /// The `leo` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub leo: Option<i64>,
     /// The `hw` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub hw: Option<i64>,
     /// The `lso` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lso: Option<i64>,
     /// The `last_update_timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_timestamp: Option<i64>,
     /// The `replicas` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10639,19 +13080,39 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespReplicas {
     /// The `broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker: Option<i64>,
     /// The `leader` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub leader: Option<bool>,
     /// The `in_sync` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_sync: Option<bool>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `lag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lag: Option<i64>,
 }
 impl ShowInstanceTopicDetailRespReplicas {
@@ -10702,7 +13163,11 @@ impl ShowInstanceTopicDetailRespReplicasBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailResponse {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partitions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10752,19 +13217,39 @@ impl ShowInstanceTopicDetailResponseBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceUsersEntity {
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_desc: Option<String>,
     /// The `role` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub role: Option<String>,
     /// The `default_app` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_app: Option<bool>,
     /// The `created_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<i64>,
 }
 impl ShowInstanceUsersEntity {
@@ -10877,7 +13362,11 @@ impl ShowKafkaClusterResponseBuilder {
 #[non_exhaustive]
 pub struct ShowKafkaInstanceExtendProductInfoResponse {
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `versions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10933,34 +13422,74 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskEntity {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `log_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_group_id: Option<String>,
     /// The `log_stream_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_stream_id: Option<String>,
     /// The `dashboard_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dashboard_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `log_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_type: Option<String>,
     /// The `log_file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_file_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaLogTaskEntity {
@@ -11070,10 +13599,18 @@ impl ShowKafkaLogTaskResponseBuilder {
 #[non_exhaustive]
 pub struct ShowKafkaProductCoresResponse {
     /// The `core_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub core_num: Option<i64>,
     /// The `total_extend_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_extend_storage_space: Option<i64>,
 }
 impl ShowKafkaProductCoresResponse {
@@ -11140,34 +13677,74 @@ impl ShowKafkaProjectTagsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowKafkaRebalanceLogResponse {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `log_stream_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_stream_id: Option<String>,
     /// The `log_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_group_id: Option<String>,
     /// The `dashboard_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dashboard_id: Option<String>,
     /// The `log_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_type: Option<String>,
     /// The `log_file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_file_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<i64>,
 }
 impl ShowKafkaRebalanceLogResponse {
@@ -11243,16 +13820,32 @@ impl ShowKafkaRebalanceLogResponseBuilder {
 #[non_exhaustive]
 pub struct ShowKafkaScalePreCheckInfoEntity {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `success` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
     /// The `reason` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reason: Option<String>,
     /// The `risk` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub risk: Option<String>,
 }
 impl ShowKafkaScalePreCheckInfoEntity {
@@ -11363,7 +13956,11 @@ pub struct ShowKafkaTopicQuotaResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<KafkaTopicQuota>>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl ShowKafkaTopicQuotaResponse {
@@ -11402,7 +13999,11 @@ pub struct ShowKafkaUserClientQuotaResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<QuotaResp>>,
     /// The `count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count: Option<i64>,
 }
 impl ShowKafkaUserClientQuotaResponse {
@@ -11472,16 +14073,32 @@ impl ShowKakfaClusterResponseClusterBuilder {
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseClusterBrokers {
     /// The `health` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub health: Option<bool>,
     /// The `host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub host: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `broker_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_id: Option<String>,
 }
 impl ShowKakfaClusterResponseClusterBrokers {
@@ -11561,13 +14178,25 @@ impl ShowMaintainWindowsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowMessageDiagnosisReportResponse {
     /// The `abnormal_item_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub abnormal_item_num: Option<i64>,
     /// The `failed_item_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failed_item_num: Option<i64>,
     /// The `normal_item_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub normal_item_num: Option<i64>,
     /// The `diagnosis_dimension_list` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11619,19 +14248,39 @@ impl ShowMessageDiagnosisReportResponseBuilder {
 #[non_exhaustive]
 pub struct ShowMessagesRespMessages {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `message_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_offset: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
 }
 impl ShowMessagesRespMessages {
@@ -11685,13 +14334,25 @@ pub struct ShowMessagesResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ShowMessagesRespMessages>>,
     /// The `messages_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messages_count: Option<i64>,
     /// The `offsets_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offsets_count: Option<i64>,
     /// The `offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
 }
 impl ShowMessagesResponse {
@@ -11737,16 +14398,32 @@ impl ShowMessagesResponseBuilder {
 #[non_exhaustive]
 pub struct ShowPartitionBeginningMessageResponse {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionBeginningMessageResponse {
@@ -11792,16 +14469,32 @@ impl ShowPartitionBeginningMessageResponseBuilder {
 #[non_exhaustive]
 pub struct ShowPartitionEndMessageResponse {
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub offset: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionEndMessageResponse {
@@ -11847,25 +14540,53 @@ impl ShowPartitionEndMessageResponseBuilder {
 #[non_exhaustive]
 pub struct ShowPartitionMessageEntity {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// The `topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic: Option<String>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `message_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_offset: Option<i64>,
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `timestamp` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timestamp: Option<i64>,
 }
 impl ShowPartitionMessageEntity {
@@ -11988,10 +14709,18 @@ impl ShowQuotasResponseBuilder {
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
     /// The `recycle_instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12038,10 +14767,18 @@ impl ShowRecycleInstancesResponseBuilder {
 #[non_exhaustive]
 pub struct ShowTopicAccessPolicyResponse {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `topic_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_type: Option<i64>,
     /// The `policies` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12085,10 +14822,18 @@ impl ShowTopicAccessPolicyResponseBuilder {
 #[non_exhaustive]
 pub struct ShowUpgradeInstanceVersionResponse {
     /// The `current_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_version: Option<String>,
     /// The `latest_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_version: Option<String>,
 }
 impl ShowUpgradeInstanceVersionResponse {
@@ -12124,16 +14869,32 @@ impl ShowUpgradeInstanceVersionResponseBuilder {
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
     /// The `auto_volume_expand_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_volume_expand_enable: Option<bool>,
     /// The `expand_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_threshold: Option<i64>,
     /// The `max_volume_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_volume_size: Option<i64>,
     /// The `expand_increment` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_increment: Option<i64>,
 }
 impl ShowVolumeExpandConfigResponse {
@@ -12179,34 +14940,66 @@ impl ShowVolumeExpandConfigResponseBuilder {
 #[non_exhaustive]
 pub struct SmartConnectTaskEntity {
     /// The `task_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_name: Option<String>,
     /// The `topics` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics: Option<String>,
     /// The `topics_regex` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_regex: Option<String>,
     /// The `source_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_type: Option<String>,
     /// The `source_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
     /// The `sink_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sink_type: Option<String>,
     /// The `sink_task` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `create_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub create_time: Option<i64>,
 }
 impl SmartConnectTaskEntity {
@@ -12288,36 +15081,76 @@ impl SmartConnectTaskEntityBuilder {
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSinkConfig {
     /// The `consumer_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_strategy: Option<String>,
     /// The `destination_file_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_file_type: Option<String>,
     /// The `deliver_time_interval` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_time_interval: Option<i64>,
     /// The `access_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// The `secret_key` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// The `obs_bucket_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obs_bucket_name: Option<String>,
     /// The `obs_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obs_path: Option<String>,
     /// The `partition_format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_format: Option<String>,
     /// The `record_delimiter` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub record_delimiter: Option<String>,
     /// The `store_keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub store_keys: Option<bool>,
 }
 impl SmartConnectTaskReqSinkConfig {
@@ -12413,57 +15246,125 @@ impl SmartConnectTaskReqSinkConfigBuilder {
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSourceConfig {
     /// The `current_cluster_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_cluster_name: Option<String>,
     /// The `cluster_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `sasl_mechanism` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sasl_mechanism: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `bootstrap_servers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bootstrap_servers: Option<String>,
     /// The `security_protocol` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_protocol: Option<String>,
     /// The `direction` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     /// The `sync_consumer_offsets_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_consumer_offsets_enabled: Option<bool>,
     /// The `replication_factor` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_factor: Option<i64>,
     /// The `task_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_num: Option<i64>,
     /// The `rename_topic_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rename_topic_enabled: Option<bool>,
     /// The `provenance_header_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provenance_header_enabled: Option<bool>,
     /// The `consumer_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_strategy: Option<String>,
     /// The `compression_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compression_type: Option<String>,
     /// The `topics_mapping` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_mapping: Option<String>,
 }
 impl SmartConnectTaskReqSourceConfig {
@@ -12605,52 +15506,116 @@ impl SmartConnectTaskReqSourceConfigBuilder {
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSinkConfig {
     /// The `consumer_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_strategy: Option<String>,
     /// The `destination_file_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_file_type: Option<String>,
     /// The `deliver_time_interval` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deliver_time_interval: Option<i64>,
     /// The `obs_bucket_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obs_bucket_name: Option<String>,
     /// The `obs_path` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obs_path: Option<String>,
     /// The `partition_format` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition_format: Option<String>,
     /// The `record_delimiter` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub record_delimiter: Option<String>,
     /// The `store_keys` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub store_keys: Option<bool>,
     /// The `obs_part_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub obs_part_size: Option<i64>,
     /// The `flush_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub flush_size: Option<i64>,
     /// The `timezone` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// The `schema_generator_class` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema_generator_class: Option<String>,
     /// The `partitioner_class` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partitioner_class: Option<String>,
     /// The `value_converter` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_converter: Option<String>,
     /// The `key_converter` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key_converter: Option<String>,
     /// The `kv_delimiter` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kv_delimiter: Option<String>,
 }
 impl SmartConnectTaskRespSinkConfig {
@@ -12756,52 +15721,116 @@ impl SmartConnectTaskRespSinkConfigBuilder {
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSourceConfig {
     /// The `current_cluster_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_cluster_name: Option<String>,
     /// The `cluster_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `sasl_mechanism` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sasl_mechanism: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `bootstrap_servers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub bootstrap_servers: Option<String>,
     /// The `security_protocol` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_protocol: Option<String>,
     /// The `direction` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub direction: Option<String>,
     /// The `sync_consumer_offsets_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_consumer_offsets_enabled: Option<bool>,
     /// The `replication_factor` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_factor: Option<i64>,
     /// The `task_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_num: Option<i64>,
     /// The `rename_topic_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rename_topic_enabled: Option<bool>,
     /// The `provenance_header_enabled` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provenance_header_enabled: Option<bool>,
     /// The `consumer_strategy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_strategy: Option<String>,
     /// The `compression_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compression_type: Option<String>,
     /// The `topics_mapping` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topics_mapping: Option<String>,
 }
 impl SmartConnectTaskRespSourceConfig {
@@ -12910,7 +15939,11 @@ pub struct SmartConnectValidateEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<SmartConnectTaskRespSourceConfig>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
 }
 impl SmartConnectValidateEntity {
@@ -12980,13 +16013,25 @@ impl StartKafkaLogTaskReqBuilder {
 #[non_exhaustive]
 pub struct StartKafkaLogTaskReqEntity {
     /// The `log_file_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_file_name: Option<String>,
     /// The `log_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_group_name: Option<String>,
     /// The `log_stream_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub log_stream_name: Option<String>,
 }
 impl StartKafkaLogTaskReqEntity {
@@ -13027,7 +16072,11 @@ impl StartKafkaLogTaskReqEntityBuilder {
 #[non_exhaustive]
 pub struct StartKafkaLogTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl StartKafkaLogTaskResponse {
@@ -13058,16 +16107,32 @@ impl StartKafkaLogTaskResponseBuilder {
 #[non_exhaustive]
 pub struct StepDetail {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `statue` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub statue: Option<String>,
     /// The `start_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_time: Option<i64>,
     /// The `end_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<i64>,
 }
 impl StepDetail {
@@ -13113,7 +16178,11 @@ impl StepDetailBuilder {
 #[non_exhaustive]
 pub struct StopKafkaLogTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl StopKafkaLogTaskResponse {
@@ -13144,7 +16213,11 @@ impl StopKafkaLogTaskResponseBuilder {
 #[non_exhaustive]
 pub struct StopKafkaRebalanceLogTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl StopKafkaRebalanceLogTaskResponse {
@@ -13175,10 +16248,18 @@ impl StopKafkaRebalanceLogTaskResponseBuilder {
 #[non_exhaustive]
 pub struct TagEntity {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl TagEntity {
@@ -13214,7 +16295,11 @@ impl TagEntityBuilder {
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `values` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13253,7 +16338,11 @@ impl TagMultyValueEntityBuilder {
 #[non_exhaustive]
 pub struct TopicAssignment {
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `partition_brokers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13294,40 +16383,81 @@ pub struct TopicEntity {
     /// The `policiesOnly` field.
     ///
     /// JSON name: `policiesOnly`.
-    #[serde(rename = "policiesOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "policiesOnly",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policies_only: Option<bool>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication: Option<i64>,
     /// The `partition` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub partition: Option<i64>,
     /// The `retention_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_time: Option<i64>,
     /// The `sync_replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_replication: Option<bool>,
     /// The `sync_message_flush` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_message_flush: Option<bool>,
     /// The `external_configs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_configs: Option<serde_json::Value>,
     /// The `topic_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_type: Option<i64>,
     /// The `topic_other_configs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<TopicEntityTopicOtherConfigs>>,
     /// The `topic_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_desc: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<i64>,
 }
 impl TopicEntity {
@@ -13416,22 +16546,46 @@ impl TopicEntityBuilder {
 #[non_exhaustive]
 pub struct TopicEntityTopicOtherConfigs {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `valid_values` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub valid_values: Option<String>,
     /// The `default_value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_value: Option<String>,
     /// The `config_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub config_type: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
     /// The `value_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value_type: Option<String>,
 }
 impl TopicEntityTopicOtherConfigs {
@@ -13489,7 +16643,11 @@ pub struct UpdateInstanceAutoCreateTopicReq {
     /// The `enable_auto_topic` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_topic: Option<bool>,
 }
 impl UpdateInstanceAutoCreateTopicReq {
@@ -13520,7 +16678,11 @@ impl UpdateInstanceAutoCreateTopicReqBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicResponse {
     /// The `enable_auto_topic` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_auto_topic: Option<bool>,
 }
 impl UpdateInstanceAutoCreateTopicResponse {
@@ -13587,13 +16749,25 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpRespResults {
     /// The `advertised_ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub advertised_ip: Option<String>,
     /// The `success` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
     /// The `ip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ip: Option<String>,
 }
 impl UpdateInstanceCrossVpcIpRespResults {
@@ -13634,7 +16808,11 @@ impl UpdateInstanceCrossVpcIpRespResultsBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpResponse {
     /// The `success` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub success: Option<bool>,
     /// The `results` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13676,25 +16854,49 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceReq {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `retention_policy` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<UpdateInstanceReqRetentionPolicy>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
 }
 impl UpdateInstanceReq {
@@ -13803,10 +17005,18 @@ impl UpdateInstanceTopicReqBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReqTopicOtherConfigs {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl UpdateInstanceTopicReqTopicOtherConfigs {
@@ -13844,19 +17054,39 @@ pub struct UpdateInstanceTopicReqTopics {
     /// The `id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `retention_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_time: Option<i64>,
     /// The `sync_replication` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_replication: Option<bool>,
     /// The `sync_message_flush` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_message_flush: Option<bool>,
     /// The `new_partition_numbers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_partition_numbers: Option<i64>,
     /// The `new_partition_brokers` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13865,7 +17095,11 @@ pub struct UpdateInstanceTopicReqTopics {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<UpdateInstanceTopicReqTopicOtherConfigs>>,
     /// The `topic_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub topic_desc: Option<String>,
 }
 impl UpdateInstanceTopicReqTopics {
@@ -13934,13 +17168,21 @@ impl UpdateInstanceTopicReqTopicsBuilder {
 #[non_exhaustive]
 pub struct UpdateKafkaPortProtocolResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `protocol` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<UpdateKafkaPortProtocolResponseProtocol>,
     /// The `enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<bool>,
 }
 impl UpdateKafkaPortProtocolResponse {
@@ -14003,22 +17245,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskReq {
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
     /// The `client` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client: Option<String>,
     /// The `user_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_default: Option<bool>,
     /// The `client_default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_default: Option<bool>,
     /// The `producer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub producer_byte_rate: Option<i64>,
     /// The `consumer_byte_rate` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_byte_rate: Option<i64>,
 }
 impl UpdateKafkaUserClientQuotaTaskReq {
@@ -14074,7 +17340,11 @@ impl UpdateKafkaUserClientQuotaTaskReqBuilder {
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateKafkaUserClientQuotaTaskResponse {
@@ -14138,7 +17408,11 @@ impl UpdateTopicAccessPolicyReqBuilder {
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdateTopicAccessPolicyResponse {
@@ -14171,13 +17445,25 @@ pub struct UpdateUserReq {
     /// The `new_password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_desc` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_desc: Option<String>,
 }
 impl UpdateUserReq {
@@ -14231,10 +17517,18 @@ impl UpdateUserReqBuilder {
 #[non_exhaustive]
 pub struct UpgradeInstanceReq {
     /// The `is_schedule` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_schedule: Option<bool>,
     /// The `execute_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execute_at: Option<i64>,
 }
 impl UpgradeInstanceReq {
@@ -14270,10 +17564,18 @@ impl UpgradeInstanceReqBuilder {
 #[non_exhaustive]
 pub struct UpgradeInstanceResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `schedule_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_id: Option<String>,
 }
 impl UpgradeInstanceResponse {

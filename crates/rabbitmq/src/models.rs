@@ -6,16 +6,32 @@ pub struct AlterAutoVolumeExpandConfig {
     /// The `auto_volume_expand_enable` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_volume_expand_enable: Option<bool>,
     /// The `expand_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_threshold: Option<i64>,
     /// The `max_volume_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_volume_size: Option<i64>,
     /// The `expand_increment` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_increment: Option<i64>,
 }
 impl AlterAutoVolumeExpandConfig {
@@ -61,12 +77,20 @@ impl AlterAutoVolumeExpandConfigBuilder {
 #[non_exhaustive]
 pub struct AmqpUser {
     /// The `access_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// The `secret_key` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// The `vhosts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,16 +147,32 @@ impl AmqpUserBuilder {
 #[non_exhaustive]
 pub struct AmqpUserPerm {
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
     /// The `conf` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conf: Option<String>,
     /// The `write` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub write: Option<String>,
     /// The `read` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read: Option<String>,
 }
 impl AmqpUserPerm {
@@ -272,7 +312,11 @@ pub struct BatchRestartOrDeleteInstanceReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_failure: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
     /// The `force_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub force_delete: Option<bool>,
 }
 impl BatchRestartOrDeleteInstanceReq {
@@ -342,10 +386,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
     /// The `result` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result: Option<String>,
     /// The `instance` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance: Option<String>,
 }
 impl BatchRestartOrDeleteInstanceRespResults {
@@ -446,19 +498,39 @@ impl BatchResumeInstanceReqBuilder {
 #[non_exhaustive]
 pub struct BindingsDetails {
     /// The `source` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// The `destination_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_type: Option<String>,
     /// The `destination` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination: Option<String>,
     /// The `routing_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routing_key: Option<String>,
     /// The `properties_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub properties_key: Option<String>,
 }
 impl BindingsDetails {
@@ -509,19 +581,31 @@ impl BindingsDetailsBuilder {
 #[non_exhaustive]
 pub struct BssParam {
     /// The `is_auto_renew` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_auto_renew: Option<bool>,
     /// The `charging_mode` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
     /// The `is_auto_pay` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_auto_pay: Option<bool>,
     /// The `period_type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
     /// The `period_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub period_num: Option<i64>,
 }
 impl BssParam {
@@ -594,22 +678,46 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ChannelDetails {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `number` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub number: Option<i64>,
     /// The `user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user: Option<String>,
     /// The `connection_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_name: Option<String>,
     /// The `peer_host` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub peer_host: Option<String>,
     /// The `peer_port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub peer_port: Option<i64>,
 }
 impl ChannelDetails {
@@ -665,16 +773,28 @@ impl ChannelDetailsBuilder {
 #[non_exhaustive]
 pub struct ConsumerDetails {
     /// The `consumer_tag` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumer_tag: Option<String>,
     /// The `channel_details` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_details: Option<ChannelDetails>,
     /// The `ack_required` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ack_required: Option<bool>,
     /// The `prefetch_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub prefetch_count: Option<i64>,
 }
 impl ConsumerDetails {
@@ -722,17 +842,29 @@ pub struct CreateBindingBody {
     /// The `destination` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination: Option<String>,
     /// The `routing_key` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routing_key: Option<String>,
     /// The `destination_type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_type: Option<String>,
 }
 impl CreateBindingBody {
@@ -773,16 +905,32 @@ impl CreateBindingBodyBuilder {
 #[non_exhaustive]
 pub struct CreateBindingResponse {
     /// The `source` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source: Option<String>,
     /// The `destination_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_type: Option<String>,
     /// The `destination` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination: Option<String>,
     /// The `routing_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub routing_key: Option<String>,
 }
 impl CreateBindingResponse {
@@ -830,23 +978,43 @@ pub struct CreateExchangeBody {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `auto_delete` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `internal` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal: Option<bool>,
     /// The `arguments` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -905,28 +1073,56 @@ impl CreateExchangeBodyBuilder {
 #[non_exhaustive]
 pub struct CreateExchangeResponse {
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
     /// The `internal` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal: Option<bool>,
     /// The `arguments` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Value>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `auto_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
 }
 impl CreateExchangeResponse {
@@ -994,10 +1190,18 @@ pub struct CreateInstanceReq {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `engine` field.
     ///
@@ -1007,38 +1211,70 @@ pub struct CreateInstanceReq {
     /// The `engine_version` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `enable_acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_acl: Option<bool>,
     /// The `storage_space` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// The `password` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password: Option<String>,
     /// The `vpc_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `security_group_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `subnet_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     ///
@@ -1048,25 +1284,53 @@ pub struct CreateInstanceReq {
     /// The `product_id` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// Allowed values: 1, 3, 5, 7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `storage_spec_code` field.
     ///
@@ -1074,16 +1338,32 @@ pub struct CreateInstanceReq {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_spec_code: Option<CreateInstanceReqStorageSpecCode>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `disk_encrypted_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_enable: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
     /// The `arch_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub arch_type: Option<String>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1308,7 +1588,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct CreatePostPaidInstanceByEngineResponse {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
 }
 impl CreatePostPaidInstanceByEngineResponse {
@@ -1341,27 +1625,55 @@ pub struct CreateQueueBody {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `auto_delete` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `dead_letter_exchange` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dead_letter_exchange: Option<String>,
     /// The `dead_letter_routing_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dead_letter_routing_key: Option<String>,
     /// The `message_ttl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_ttl: Option<i64>,
     /// The `lazy_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lazy_mode: Option<String>,
 }
 impl CreateQueueBody {
@@ -1422,25 +1734,53 @@ impl CreateQueueBodyBuilder {
 #[non_exhaustive]
 pub struct CreateQueueResponse {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `auto_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `dead_letter_exchange` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dead_letter_exchange: Option<String>,
     /// The `dead_letter_routing_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dead_letter_routing_key: Option<String>,
     /// The `message_ttl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_ttl: Option<i64>,
     /// The `lazy_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub lazy_mode: Option<String>,
 }
 impl CreateQueueResponse {
@@ -1501,12 +1841,20 @@ impl CreateQueueResponseBuilder {
 #[non_exhaustive]
 pub struct CreateUserResponse {
     /// The `access_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// The `secret_key` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// The `vhosts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1565,7 +1913,11 @@ pub struct CreateVhostBody {
     /// The `name` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl CreateVhostBody {
@@ -1596,28 +1948,56 @@ impl CreateVhostBodyBuilder {
 #[non_exhaustive]
 pub struct ExchangeDetails {
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
     /// The `internal` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal: Option<bool>,
     /// The `arguments` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Value>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `auto_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
 }
 impl ExchangeDetails {
@@ -1683,34 +2063,74 @@ impl ExchangeDetailsBuilder {
 #[non_exhaustive]
 pub struct InstanceRecycleInfo {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `in_recycle_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_recycle_time: Option<i64>,
     /// The `save_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub save_time: Option<i64>,
     /// The `auto_delete_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete_time: Option<i64>,
     /// The `cost_per_hour` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cost_per_hour: Option<f64>,
     /// The `error_message` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_message: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
 }
 impl InstanceRecycleInfo {
@@ -1786,13 +2206,25 @@ impl InstanceRecycleInfoBuilder {
 #[non_exhaustive]
 pub struct InstanceResumeResult {
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
     /// The `error_msg` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub error_msg: Option<String>,
 }
 impl InstanceResumeResult {
@@ -1835,31 +2267,68 @@ pub struct ListAvailableZonesRespAvailableZones {
     /// The `soldOut` field.
     ///
     /// JSON name: `soldOut`.
-    #[serde(rename = "soldOut", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "soldOut",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sold_out: Option<bool>,
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub code: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<String>,
     /// The `resource_availability` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_availability: Option<String>,
     /// The `default_az` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_az: Option<bool>,
     /// The `remain_time` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remain_time: Option<i64>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
 }
 impl ListAvailableZonesRespAvailableZones {
@@ -1930,7 +2399,11 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
     /// The `region_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub region_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1972,28 +2445,60 @@ impl ListAvailableZonesResponseBuilder {
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
 }
 impl ListBackgroundTasksRespTasks {
@@ -2059,7 +2564,11 @@ impl ListBackgroundTasksRespTasksBuilder {
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2098,10 +2607,18 @@ impl ListBackgroundTasksResponseBuilder {
 #[non_exhaustive]
 pub struct ListBindingsResponse {
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2147,13 +2664,26 @@ pub struct ListConfigFeatures {
     /// The `featureId` field.
     ///
     /// JSON name: `featureId`.
-    #[serde(rename = "featureId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "featureId",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub feature_id: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<i64>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
 }
 impl ListConfigFeatures {
@@ -2199,7 +2729,12 @@ pub struct ListConfigFeaturesResponse {
     /// The `totalRecord` field.
     ///
     /// JSON name: `totalRecord`.
-    #[serde(rename = "totalRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalRecord",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_record: Option<i64>,
 }
 impl ListConfigFeaturesResponse {
@@ -2235,10 +2770,18 @@ impl ListConfigFeaturesResponseBuilder {
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
     /// The `io_spec` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_spec: Option<String>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2290,16 +2833,32 @@ impl ListEngineIosEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `billing_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_code: Option<String>,
     /// The `arch_types` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2385,16 +2944,32 @@ impl ListEngineProductsEntityBuilder {
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `next_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_offset: Option<i64>,
     /// The `previous_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_offset: Option<i64>,
     /// The `versions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2456,40 +3031,88 @@ impl ListEngineProductsResponseBuilder {
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
     /// The `step_length` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_length: Option<String>,
     /// The `max_queue_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_queue_per_broker: Option<String>,
     /// The `max_connection_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_connection_per_broker: Option<String>,
     /// The `max_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_broker: Option<String>,
     /// The `max_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_per_node: Option<String>,
     /// The `max_consumer_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_consumer_per_broker: Option<String>,
     /// The `min_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_broker: Option<String>,
     /// The `max_bandwidth_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_bandwidth_per_broker: Option<String>,
     /// The `min_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_per_node: Option<String>,
     /// The `max_tps_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_tps_per_broker: Option<String>,
     /// The `engine_versions` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_versions: Option<String>,
     /// The `product_alias` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_alias: Option<String>,
 }
 impl ListEnginePropertiesEntity {
@@ -2575,10 +3198,18 @@ impl ListEnginePropertiesEntityBuilder {
 #[non_exhaustive]
 pub struct ListExchangesResponse {
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2656,7 +3287,11 @@ pub struct ListInstancesDetailsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ShowInstanceResp>>,
     /// The `instance_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_num: Option<i64>,
 }
 impl ListInstancesDetailsResponse {
@@ -2729,7 +3364,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListPluginsResponse {
     /// The `plugins_modifying` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plugins_modifying: Option<bool>,
     /// The `plugins` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2777,13 +3416,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ListProductsRespDetail {
     /// The `storage` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `io` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2795,10 +3446,18 @@ pub struct ListProductsRespDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `arch_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub arch_type: Option<String>,
 }
 impl ListProductsRespDetail {
@@ -2864,13 +3523,25 @@ impl ListProductsRespDetailBuilder {
 #[non_exhaustive]
 pub struct ListProductsRespDetail1 {
     /// The `storage` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spec_code: Option<String>,
     /// The `io` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2882,10 +3553,18 @@ pub struct ListProductsRespDetail1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `arch_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub arch_type: Option<String>,
 }
 impl ListProductsRespDetail1 {
@@ -2951,10 +3630,18 @@ impl ListProductsRespDetail1Builder {
 #[non_exhaustive]
 pub struct ListProductsRespHourly {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `values` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2998,10 +3685,18 @@ impl ListProductsRespHourlyBuilder {
 #[non_exhaustive]
 pub struct ListProductsRespIo {
     /// The `io_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_type: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3010,7 +3705,11 @@ pub struct ListProductsRespIo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
     /// The `volume_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_type: Option<String>,
 }
 impl ListProductsRespIo {
@@ -3061,10 +3760,18 @@ impl ListProductsRespIoBuilder {
 #[non_exhaustive]
 pub struct ListProductsRespIo1 {
     /// The `io_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_type: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3073,7 +3780,11 @@ pub struct ListProductsRespIo1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
     /// The `volume_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub volume_type: Option<String>,
 }
 impl ListProductsRespIo1 {
@@ -3124,10 +3835,18 @@ impl ListProductsRespIo1Builder {
 #[non_exhaustive]
 pub struct ListProductsRespMonthly {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
     /// The `values` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3174,7 +3893,11 @@ pub struct ListProductsRespValues {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ListProductsRespDetail>>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `unavailable_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3229,7 +3952,11 @@ pub struct ListProductsRespValues1 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ListProductsRespDetail1>>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `unavailable_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3324,10 +4051,18 @@ impl ListProductsResponseBuilder {
 #[non_exhaustive]
 pub struct ListQueuesResponse {
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3371,7 +4106,11 @@ impl ListQueuesResponseBuilder {
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
     /// The `job_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_count: Option<i64>,
     /// The `jobs` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3413,7 +4152,11 @@ pub struct ListUserResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<AmqpUser>>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
 }
 impl ListUserResponse {
@@ -3449,10 +4192,18 @@ impl ListUserResponseBuilder {
 #[non_exhaustive]
 pub struct ListVhostsResponse {
     /// The `size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size: Option<i64>,
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `items` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3496,16 +4247,32 @@ impl ListVhostsResponseBuilder {
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
     /// The `default` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default: Option<bool>,
     /// The `end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end: Option<String>,
     /// The `begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub begin: Option<String>,
     /// The `seq` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seq: Option<i64>,
 }
 impl MaintainWindowsEntity {
@@ -3551,10 +4318,18 @@ impl MaintainWindowsEntityBuilder {
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyReq {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
 }
 impl ModifyRecyclePolicyReq {
@@ -3590,10 +4365,18 @@ impl ModifyRecyclePolicyReqBuilder {
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
     /// The `recycle_instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3640,16 +4423,32 @@ impl ModifyRecyclePolicyResponseBuilder {
 #[non_exhaustive]
 pub struct PluginEntity {
     /// The `running` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub running: Option<bool>,
     /// The `enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<bool>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<String>,
 }
 impl PluginEntity {
@@ -3697,7 +4496,12 @@ pub struct QueueArguments {
     /// The `x-message-ttl` field.
     ///
     /// JSON name: `x-message-ttl`.
-    #[serde(rename = "x-message-ttl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "x-message-ttl",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub x_message_ttl: Option<i64>,
     /// The `x-dead-letter-exchange` field.
     ///
@@ -3705,6 +4509,7 @@ pub struct QueueArguments {
     #[serde(
         rename = "x-dead-letter-exchange",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub x_dead_letter_exchange: Option<String>,
@@ -3714,13 +4519,19 @@ pub struct QueueArguments {
     #[serde(
         rename = "x-dead-letter-routing-key",
         default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub x_dead_letter_routing_key: Option<String>,
     /// The `x-queue-mode` field.
     ///
     /// JSON name: `x-queue-mode`.
-    #[serde(rename = "x-queue-mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "x-queue-mode",
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub x_queue_mode: Option<String>,
 }
 impl QueueArguments {
@@ -3766,25 +4577,53 @@ impl QueueArgumentsBuilder {
 #[non_exhaustive]
 pub struct QueueDetails {
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `auto_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `messages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messages: Option<i64>,
     /// The `consumers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumers: Option<i64>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `arguments` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3853,13 +4692,25 @@ impl QueueDetailsBuilder {
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `quota` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub quota: Option<i64>,
     /// The `used` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used: Option<i64>,
 }
 impl QuotaResourceEntity {
@@ -3931,16 +4782,32 @@ impl QuotasRespQuotasBuilder {
 #[non_exhaustive]
 pub struct RabbitMqExtendProductInfoEntity {
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `billing_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_code: Option<String>,
     /// The `ecs_flavor_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ecs_flavor_id: Option<String>,
     /// The `arch_types` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3964,7 +4831,11 @@ pub struct RabbitMqExtendProductInfoEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_features: Option<Vec<RabbitMqProductSupportFeaturesEntity>>,
     /// The `qingtian_incompatible` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub qingtian_incompatible: Option<bool>,
 }
 impl RabbitMqExtendProductInfoEntity {
@@ -4056,13 +4927,21 @@ impl RabbitMqExtendProductInfoEntityBuilder {
 #[non_exhaustive]
 pub struct RabbitMqExtendProductIosEntity {
     /// The `io_spec` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub io_spec: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
     /// The `type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub r#type: Option<String>,
     /// The `unavailable_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4111,28 +4990,60 @@ impl RabbitMqExtendProductIosEntityBuilder {
 #[non_exhaustive]
 pub struct RabbitMqExtendProductPropertiesEntity {
     /// The `max_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_broker: Option<String>,
     /// The `max_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_storage_per_node: Option<String>,
     /// The `min_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_broker: Option<String>,
     /// The `min_storage_per_node` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_storage_per_node: Option<String>,
     /// The `max_connection_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_connection_per_broker: Option<String>,
     /// The `step_length` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_length: Option<String>,
     /// The `product_alias` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_alias: Option<String>,
     /// The `max_queue_per_broker` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_queue_per_broker: Option<String>,
 }
 impl RabbitMqExtendProductPropertiesEntity {
@@ -4198,7 +5109,11 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
 #[non_exhaustive]
 pub struct RabbitMqProductSupportFeaturesEntity {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `properties` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4245,7 +5160,11 @@ pub struct ResetPasswordReq {
     /// not begin with a hyphen (-).
     ///
     /// **Required.** Secret: redacted in `Debug` output. Constraints: length 8 to 32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_password: Option<String>,
 }
 impl ResetPasswordReq {
@@ -4287,19 +5206,39 @@ pub struct ResizeEngineInstanceReq {
     /// The `oper_type` field.
     ///
     /// **Required.**
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub oper_type: Option<String>,
     /// The `new_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_storage_space: Option<i64>,
     /// The `new_product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_product_id: Option<String>,
     /// The `new_broker_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_broker_num: Option<i64>,
     /// The `new_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub new_spec_code: Option<String>,
 }
 impl ResizeEngineInstanceReq {
@@ -4350,7 +5289,11 @@ impl ResizeEngineInstanceReqBuilder {
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl ResizeEngineInstanceResponse {
@@ -4412,31 +5355,67 @@ impl RestoreRecycleInstanceResponseBuilder {
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
     /// The `id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `params` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub params: Option<String>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `updated_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_at: Option<String>,
     /// The `schedule_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_at: Option<String>,
 }
 impl ScheduledTaskEntity {
@@ -4507,7 +5486,11 @@ impl ScheduledTaskEntityBuilder {
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
     /// The `task_count` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_count: Option<String>,
     /// The `tasks` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4634,7 +5617,11 @@ impl ShowCesHierarchyResponseBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `metrics` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4689,10 +5676,18 @@ impl ShowCeshierarchyRespDimensionsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespExchanges {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
 }
 impl ShowCeshierarchyRespExchanges {
@@ -4728,7 +5723,11 @@ impl ShowCeshierarchyRespExchangesBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespGroups {
@@ -4759,7 +5758,11 @@ impl ShowCeshierarchyRespGroupsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespInstanceIds {
@@ -4790,10 +5793,18 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `available_zone` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_zone: Option<String>,
 }
 impl ShowCeshierarchyRespNodes {
@@ -4829,10 +5840,18 @@ impl ShowCeshierarchyRespNodesBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
 }
 impl ShowCeshierarchyRespQueues {
@@ -4868,7 +5887,11 @@ impl ShowCeshierarchyRespQueuesBuilder {
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespVhosts {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
 }
 impl ShowCeshierarchyRespVhosts {
@@ -4899,16 +5922,32 @@ impl ShowCeshierarchyRespVhostsBuilder {
 #[non_exhaustive]
 pub struct ShowEngineInstanceExtendProductInfoResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `next_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_offset: Option<i64>,
     /// The `previous_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_offset: Option<i64>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `versions` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4973,133 +6012,301 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
 #[non_exhaustive]
 pub struct ShowInstanceResp {
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// Allowed values: 1, 3, 5, 7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `specification` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub specification: Option<String>,
     /// The `storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `used_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage_space: Option<i64>,
     /// The `dns_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_enable: Option<bool>,
     /// The `connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_address: Option<String>,
     /// The `connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_domain_name: Option<String>,
     /// The `public_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_address: Option<String>,
     /// The `public_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_domain_name: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_spec_code: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `publicip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_address: Option<String>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_address: Option<String>,
     /// The `management_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_domain_name: Option<String>,
     /// The `public_management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_address: Option<String>,
     /// The `public_management_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_domain_name: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `is_logical_volume` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_logical_volume: Option<bool>,
     /// The `extend_times` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extend_times: Option<i64>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceRespType>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `security_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5108,16 +6315,32 @@ pub struct ShowInstanceResp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
     /// The `total_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_storage_space: Option<i64>,
     /// The `storage_resource_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_resource_id: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
     /// The `ipv6_connect_addresses` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5126,16 +6349,32 @@ pub struct ShowInstanceResp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// The `service_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_type: Option<String>,
     /// The `storage_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// The `disk_encrypted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
 }
 impl ShowInstanceResp {
@@ -5453,133 +6692,301 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// The `access_user` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_user: Option<String>,
     /// Allowed values: 1, 3, 5, 7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub broker_num: Option<i64>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `engine` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine: Option<String>,
     /// The `engine_version` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub engine_version: Option<String>,
     /// The `specification` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub specification: Option<String>,
     /// The `storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_space: Option<i64>,
     /// The `used_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub used_storage_space: Option<i64>,
     /// The `dns_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_enable: Option<bool>,
     /// The `connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_address: Option<String>,
     /// The `connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connect_domain_name: Option<String>,
     /// The `public_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_address: Option<String>,
     /// The `public_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_connect_domain_name: Option<String>,
     /// The `port` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub port: Option<i64>,
     /// The `status` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `instance_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_id: Option<String>,
     /// The `resource_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_spec_code: Option<String>,
     /// The `charging_mode` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub charging_mode: Option<i64>,
     /// The `vpc_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_id: Option<String>,
     /// The `vpc_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vpc_name: Option<String>,
     /// The `created_at` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<String>,
     /// The `user_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     /// The `user_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_name: Option<String>,
     /// The `order_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub order_id: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `publicip_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_address: Option<String>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_address: Option<String>,
     /// The `management_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub management_connect_domain_name: Option<String>,
     /// The `public_management_connect_address` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_address: Option<String>,
     /// The `public_management_connect_domain_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub public_management_connect_domain_name: Option<String>,
     /// The `ssl_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ssl_enable: Option<bool>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `is_logical_volume` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_logical_volume: Option<bool>,
     /// The `extend_times` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub extend_times: Option<i64>,
     /// The `type` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceResponseType>,
     /// The `product_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub product_id: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `security_group_name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_name: Option<String>,
     /// The `subnet_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub subnet_id: Option<String>,
     /// The `available_zones` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5588,16 +6995,32 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
     /// The `total_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_storage_space: Option<i64>,
     /// The `storage_resource_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_resource_id: Option<String>,
     /// The `storage_spec_code` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_spec_code: Option<String>,
     /// The `ipv6_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ipv6_enable: Option<bool>,
     /// The `ipv6_connect_addresses` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5606,16 +7029,32 @@ pub struct ShowInstanceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// The `service_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_type: Option<String>,
     /// The `storage_type` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub storage_type: Option<String>,
     /// The `disk_encrypted` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted: Option<bool>,
     /// The `disk_encrypted_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disk_encrypted_key: Option<String>,
 }
 impl ShowInstanceResponse {
@@ -5967,25 +7406,53 @@ impl ShowMaintainWindowsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowQueueDetailsResponse {
     /// The `vhost` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vhost: Option<String>,
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `durable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub durable: Option<bool>,
     /// The `auto_delete` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_delete: Option<bool>,
     /// The `messages` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub messages: Option<i64>,
     /// The `consumers` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumers: Option<i64>,
     /// The `policy` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub policy: Option<String>,
     /// The `arguments` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6101,10 +7568,18 @@ impl ShowQuotasResponseBuilder {
 #[non_exhaustive]
 pub struct ShowRabbitMqProductCoresResponse {
     /// The `core_num` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub core_num: Option<i64>,
     /// The `total_extend_storage_space` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total_extend_storage_space: Option<i64>,
 }
 impl ShowRabbitMqProductCoresResponse {
@@ -6140,13 +7615,25 @@ impl ShowRabbitMqProductCoresResponseBuilder {
 #[non_exhaustive]
 pub struct ShowRabbitMqProjectTagsResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `next_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_offset: Option<i64>,
     /// The `previous_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_offset: Option<i64>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6195,13 +7682,25 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowRabbitMqTagsResponse {
     /// The `total` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub total: Option<i64>,
     /// The `next_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_offset: Option<i64>,
     /// The `previous_offset` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_offset: Option<i64>,
     /// The `tags` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6250,10 +7749,18 @@ impl ShowRabbitMqTagsResponseBuilder {
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
     /// The `retention_days` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub retention_days: Option<i64>,
     /// The `default_use_recycle` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_use_recycle: Option<bool>,
     /// The `recycle_instances` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6300,10 +7807,18 @@ impl ShowRecycleInstancesResponseBuilder {
 #[non_exhaustive]
 pub struct ShowVhostDetailResp {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `tracing` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tracing: Option<bool>,
 }
 impl ShowVhostDetailResp {
@@ -6339,16 +7854,32 @@ impl ShowVhostDetailRespBuilder {
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
     /// The `auto_volume_expand_enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_volume_expand_enable: Option<bool>,
     /// The `expand_threshold` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_threshold: Option<i64>,
     /// The `max_volume_size` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_volume_size: Option<i64>,
     /// The `expand_increment` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expand_increment: Option<i64>,
 }
 impl ShowVolumeExpandConfigResponse {
@@ -6394,10 +7925,18 @@ impl ShowVolumeExpandConfigResponseBuilder {
 #[non_exhaustive]
 pub struct TagEntity {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `value` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<String>,
 }
 impl TagEntity {
@@ -6433,7 +7972,11 @@ impl TagEntityBuilder {
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
     /// The `key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key: Option<String>,
     /// The `values` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6472,31 +8015,67 @@ impl TagMultyValueEntityBuilder {
 #[non_exhaustive]
 pub struct UpdateInstanceReq {
     /// The `name` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     /// The `description` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// The `maintain_begin` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_begin: Option<String>,
     /// The `maintain_end` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maintain_end: Option<String>,
     /// The `security_group_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_group_id: Option<String>,
     /// The `enable_publicip` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_publicip: Option<bool>,
     /// The `publicip_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub publicip_id: Option<String>,
     /// The `enterprise_project_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enterprise_project_id: Option<String>,
     /// The `enable_acl` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_acl: Option<bool>,
 }
 impl UpdateInstanceReq {
@@ -6567,10 +8146,18 @@ impl UpdateInstanceReqBuilder {
 #[non_exhaustive]
 pub struct UpdatePluginsReq {
     /// The `enable` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable: Option<bool>,
     /// The `plugins` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub plugins: Option<String>,
 }
 impl UpdatePluginsReq {
@@ -6606,7 +8193,11 @@ impl UpdatePluginsReqBuilder {
 #[non_exhaustive]
 pub struct UpdatePluginsResponse {
     /// The `job_id` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub job_id: Option<String>,
 }
 impl UpdatePluginsResponse {
@@ -6637,12 +8228,20 @@ impl UpdatePluginsResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// The `access_key` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_key: Option<String>,
     /// The `secret_key` field.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub secret_key: Option<String>,
     /// The `vhosts` field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

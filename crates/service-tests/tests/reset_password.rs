@@ -379,3 +379,44 @@ fn clients_builders_and_futures_are_send_and_sync() {
         .build();
     assert!(kafka.is_ok(), "the static region table resolves");
 }
+
+#[tokio::test]
+async fn sloppy_scalar_types_in_responses_decode_leniently() {
+    // Numbers as strings, strings as numbers, booleans as text, "" for "no value": each is
+    // documented in core's `lenient` module and decodes instead of failing the whole call.
+    let body = r#"{"instance_num":"2","instances":[
+        {"name":"a","capacity":"8","port":6379,"enable_publicip":"false","max_memory":""},
+        {"name":"b","capacity":4.0,"port":"6380","enable_publicip":1,"unknown_new_field":{"x":1}}]}"#;
+    let server = server_answering(200, body).await;
+    let client = huaweicloud_sdk_dcs::Client::builder()
+        .endpoint(server.uri())
+        .credentials(Credentials::new("ak", "sk").unwrap().with_project_id("p"))
+        .build()
+        .unwrap();
+    let out = client.list_instances().send().await.unwrap();
+    assert_eq!(out.instance_num, Some(2));
+    let instances = out.instances.as_deref().unwrap();
+    assert_eq!(instances[0].capacity, Some(8));
+    assert_eq!(instances[0].port, Some(6379));
+    assert_eq!(instances[0].enable_publicip, Some(false));
+    assert_eq!(instances[0].max_memory, None);
+    assert_eq!(instances[1].capacity, Some(4));
+    assert_eq!(instances[1].port, Some(6380));
+    assert_eq!(instances[1].enable_publicip, Some(true));
+
+    // What cannot be meant is still an error, with the raw body attached.
+    let server = server_answering(200, r#"{"instance_num":"many"}"#).await;
+    let client = huaweicloud_sdk_dcs::Client::builder()
+        .endpoint(server.uri())
+        .credentials(Credentials::new("ak", "sk").unwrap().with_project_id("p"))
+        .build()
+        .unwrap();
+    let err = client.list_instances().send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(
+        err.to_string()
+            .contains("at `instance_num`: expected an integer"),
+        "{err}"
+    );
+    assert_eq!(err.raw_body(), Some(r#"{"instance_num":"many"}"#));
+}

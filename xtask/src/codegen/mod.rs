@@ -95,6 +95,7 @@ pub fn run(root: &Path, check: bool) -> Result<(), Failure> {
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut crate_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut services = Vec::new();
     for spec in &specs {
         let dir = spec.split('/').nth(1).unwrap_or_default().to_owned();
         if let Some(other) = dirs.insert(dir.clone(), spec.clone()) {
@@ -131,6 +132,17 @@ pub fn run(root: &Path, check: bool) -> Result<(), Failure> {
                 }
             }
             Err(e) => diags.push(Diagnostic::new(spec, "", e)),
+        }
+        services.push(service);
+    }
+    // The request-parity driver's dispatch covers every operation of every service
+    // (`cargo xtask parity`, xtask/parity/README.md).
+    if diags.is_empty() && !services.is_empty() {
+        match emit::parity::emit(&services) {
+            Ok(text) => {
+                files.insert(emit::parity::PATH.to_owned(), text);
+            }
+            Err(e) => diags.push(Diagnostic::new(emit::parity::PATH, "", e)),
         }
     }
     if !diags.is_empty() {

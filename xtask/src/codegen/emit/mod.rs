@@ -8,6 +8,7 @@ mod client;
 mod lib_rs;
 mod models;
 mod operations;
+pub mod parity;
 mod regions;
 
 use std::collections::BTreeMap;

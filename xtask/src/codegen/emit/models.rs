@@ -92,9 +92,22 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
             let w = &f.wire_name;
             quote!(rename = #w,)
         });
+        // Scalars decode leniently ("5" for 5 and the like); see core's `lenient` module.
+        let lenient = match f.ty {
+            TypeRef::String => Some("opt_string"),
+            TypeRef::Bool => Some("opt_bool"),
+            TypeRef::I32 => Some("opt_i32"),
+            TypeRef::I64 => Some("opt_i64"),
+            TypeRef::F64 => Some("opt_f64"),
+            _ => None,
+        }
+        .map(|func| {
+            let path = format!("huaweicloud_sdk_core::__codegen::lenient::{func}");
+            quote!(deserialize_with = #path,)
+        });
         quote! {
             #d
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")]
             pub #id: Option<#ty>,
         }
     });
