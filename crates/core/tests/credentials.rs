@@ -5,9 +5,7 @@
 //! never reach the network; files live in a unique directory under the system temp dir that
 //! is removed when the test ends.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+mod support;
 
 use huaweicloud_sdk_core::credentials::{
     DefaultChain, EnvProvider, ProfileProvider, ProvideCredentials, parse_profile,
@@ -15,68 +13,13 @@ use huaweicloud_sdk_core::credentials::{
 use huaweicloud_sdk_core::env::Env;
 use huaweicloud_sdk_core::sign::SigningKey;
 use huaweicloud_sdk_core::{Credentials, Error, ErrorKind};
+use support::{TempDir, env, expect_err};
 
 /// The official Go `profile_provider_test.go` example profile, verbatim.
 const OFFICIAL_PROFILE: &str = include_str!("data/cred_official_profile.ini");
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/// A unique directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "hwc-core-credentials-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        Self(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `text` to `rel` (creating parent directories) and returns the full path.
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create parent dir");
-        }
-        std::fs::write(&p, text).expect("write file");
-        p
-    }
-
-    /// The path as a string, for `Env` values.
-    fn str(&self) -> String {
-        self.0.to_str().expect("utf-8 temp path").to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn env(vars: &[(&str, &str)]) -> Env {
-    Env::from_vars(vars.iter().map(|(k, v)| (*k, *v)))
-}
-
-fn expect_err<T: std::fmt::Debug>(r: Result<T, Error>) -> Error {
-    match r {
-        Ok(v) => panic!("expected an error, got Ok({v:?})"),
-        Err(e) => e,
-    }
-}
 
 /// Asserts a credentials error with exactly this Display text.
 fn assert_credentials_error(e: &Error, expected: &str) {
@@ -702,7 +645,7 @@ fn credentials_new_trims_and_builders_keep_values() {
     let c = c.with_security_token("  ").with_project_id("");
     assert_eq!(c.security_token(), None);
     assert_eq!(c.project_id(), None);
-    let t = UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
     let c = c.with_expiry(t).with_project_id("p");
     assert_eq!(c.expires_at(), Some(t));
     assert_eq!(c.project_id(), Some("p"));

@@ -5,14 +5,12 @@
 //! reach the network; files live in a unique directory under the system temp dir that is
 //! removed when the test ends.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+mod support;
 
 use huaweicloud_sdk_core::__codegen::{RegionSpec, ServiceSpec};
-use huaweicloud_sdk_core::env::Env;
 use huaweicloud_sdk_core::region::{Endpoint, parse_regions_file};
 use huaweicloud_sdk_core::{Client, Credentials, Error, ErrorKind, Region};
+use support::{TempDir, env, expect_err};
 
 /// The official example of `regions.yaml` (Go `core/region/test_regions.yaml`), verbatim.
 const OFFICIAL_REGIONS: &str = include_str!("data/regions_official_example.yaml");
@@ -48,61 +46,6 @@ const ENV_VAR: &str = "HUAWEICLOUD_SDK_REGION_DCS_CN_NORTH_4";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/// A unique directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "hwc-core-regions-{tag}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        Self(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `text` to `rel` (creating parent directories) and returns the full path.
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).expect("create parent dir");
-        }
-        std::fs::write(&p, text).expect("write file");
-        p
-    }
-
-    fn str(&self) -> String {
-        self.0.to_str().expect("utf-8 temp path").to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn env(vars: &[(&str, &str)]) -> Env {
-    Env::from_vars(vars.iter().map(|(k, v)| (*k, *v)))
-}
-
-fn expect_err<T: std::fmt::Debug>(r: Result<T, Error>) -> Error {
-    match r {
-        Ok(v) => panic!("expected an error, got Ok({v:?})"),
-        Err(e) => e,
-    }
-}
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| (*s).to_owned()).collect()
@@ -401,7 +344,7 @@ fn regions_file_for_other_services_falls_back_to_table() {
 }
 
 /// Asserts a Config error whose message names `file`.
-fn assert_config_error_naming(e: &Error, file: &Path) {
+fn assert_config_error_naming(e: &Error, file: &std::path::Path) {
     assert_eq!(e.kind(), ErrorKind::Config, "{e:?}");
     let msg = e.to_string();
     assert!(
