@@ -420,3 +420,44 @@ async fn sloppy_scalar_types_in_responses_decode_leniently() {
     );
     assert_eq!(err.raw_body(), Some(r#"{"instance_num":"many"}"#));
 }
+
+#[tokio::test]
+async fn dcs_download_hot_key_streams_past_the_buffered_body_cap() {
+    let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_bytes(payload.clone())
+                .insert_header("Content-Type", "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    let client = huaweicloud_sdk_dcs::Client::builder()
+        .endpoint(server.uri())
+        .credentials(Credentials::new("ak", "sk").unwrap().with_project_id("p"))
+        .max_response_body(1024)
+        .build()
+        .unwrap();
+    let resp = client
+        .download_hot_key()
+        .instance_id("i-1")
+        .task_id("t-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.into_output().collect().await.unwrap();
+    assert_eq!(bytes.len(), payload.len());
+    assert_eq!(&bytes[..], &payload[..]);
+    let req = &server.received_requests().await.unwrap()[0];
+    assert_eq!(req.url.path(), "/v2/p/instances/i-1/hotkey/t-1/export");
+
+    // A buffered call over the same cap fails with a clear error instead of growing without bound.
+    let err = client.list_instances().send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(
+        err.to_string().contains("exceeds the limit of 1024 bytes"),
+        "{err}"
+    );
+}
