@@ -1,4 +1,4 @@
-//! The four reset-password operations through their generated crates, against a local server
+//! The generated service crates end to end: the four reset-password operations, against a local server
 //! on 127.0.0.1. The request must be byte-identical to the official Python SDK's (vectors with
 //! fixed date and User-Agent; the expected Authorization was computed by the official SDK,
 //! independently of our signer). Documented success bodies decode; documented error statuses
