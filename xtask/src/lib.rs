@@ -1,4 +1,7 @@
-//! Workspace automation: `codegen` (see [`codegen`]) and `import` (see [`import`]).
+//! Workspace automation: `codegen` (see [`codegen`]), `import` (see [`import`]) and `parity`
+//! (see [`parity`]).
 
+pub mod bench;
 pub mod codegen;
 pub mod import;
+pub mod parity;

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import [--check] [--introspection <file.json>]
+       cargo xtask parity
+       cargo xtask bench [--smoke]
 
   codegen          regenerate crates/<service>/ from specs/<service>/v*.yaml
   codegen --check  write nothing; fail if any generated file is stale or missing
@@ -12,11 +14,18 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    (venv in target/import-venv), specs/facts/ and the override files
   import --check   write no spec; fail naming every spec that would change
   import --introspection <file.json>
-                   use this introspect.py output instead of running Python";
+                   use this introspect.py output instead of running Python
+  parity           request parity with the official Python SDK: every operation
+                   through both clients against a recording server on 127.0.0.1
+                   (xtask/parity/README.md); exit code 1 on any unexpected difference
+  bench            benchmarks (signer, request preparation, end to end, compile cost) and
+                   the official Python SDK; writes target/bench/results.json and BENCHMARKS.md
+  bench --smoke    every part briefly (dev profile), no compile cost, BENCHMARKS.md untouched";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut check = false;
+    let mut smoke = false;
     let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut task = None;
     let mut import_opts = xtask::import::Options::default();
@@ -24,6 +33,7 @@ fn main() -> ExitCode {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => check = true,
+            "--smoke" => smoke = true,
             // Hidden: generate into another tree (used by the determinism test).
             "--root" => match it.next() {
                 Some(dir) => root = PathBuf::from(dir),
@@ -43,6 +53,9 @@ fn main() -> ExitCode {
             other => return usage_error(&format!("unexpected argument `{other}`")),
         }
     }
+    if smoke && task.as_deref() != Some("bench") {
+        return usage_error("--smoke is an option of `bench` only");
+    }
     match task.as_deref() {
         Some("codegen") => match xtask::codegen::run(&root, check) {
             Ok(()) => ExitCode::SUCCESS,
@@ -57,6 +70,31 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("import failed: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("parity") => {
+            if check || import_opts.introspection.is_some() {
+                return usage_error("parity takes no options");
+            }
+            match xtask::parity::run(&root) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("parity failed: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("bench") => {
+            if check || import_opts.introspection.is_some() {
+                return usage_error("bench takes only --smoke");
+            }
+            match xtask::bench::run(&root, &xtask::bench::Options { smoke }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("bench failed: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -1,0 +1,72 @@
+//! `cargo xtask parity`: request parity of the generated crates with the official Python SDK
+//! (documented in `xtask/parity/README.md`).
+//!
+//! Ensures the hash-locked venv of `cargo xtask import` (`target/import-venv`), refreshes
+//! `target/import/introspect.json`, builds the Rust driver (`crates/parity-driver`, not a
+//! default member), then runs `xtask/parity/run.py` with the venv's python. The exit code is
+//! run.py's.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::import::python;
+
+const SCRIPT: &str = "xtask/parity/run.py";
+const DRIVER_PACKAGE: &str = "huaweicloud-sdk-parity-driver";
+const DRIVER_BIN: &str = "parity-driver";
+
+/// Runs the parity check; `Ok(code)` is run.py's exit code.
+pub fn run(root: &Path) -> Result<i32, String> {
+    let python = python::ensure_venv(root)?;
+    let introspection = python::introspect(root, &python)?;
+    let driver = build_driver(root)?;
+    let status = Command::new(&python)
+        .arg(root.join(SCRIPT))
+        .arg("--driver")
+        .arg(&driver)
+        .arg("--root")
+        .arg(root)
+        .arg("--introspection")
+        .arg(&introspection)
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", python.display()))?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// `cargo build -p huaweicloud-sdk-parity-driver`; returns the binary's path.
+fn build_driver(root: &Path) -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            DRIVER_PACKAGE,
+            "--bin",
+            DRIVER_BIN,
+        ])
+        .status()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build -p {DRIVER_PACKAGE} failed ({status})"));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let target = if target.is_relative() {
+        root.join(target)
+    } else {
+        target
+    };
+    let bin = target
+        .join("debug")
+        .join(format!("{DRIVER_BIN}{}", std::env::consts::EXE_SUFFIX));
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!("driver not found at {}", bin.display()))
+    }
+}
