@@ -25,6 +25,7 @@ Prints one JSON document (times in ns per operation, best of several timeit repe
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import platform
 import sys
@@ -140,8 +141,7 @@ def main() -> None:
     print(json.dumps({
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "huaweicloudsdkcore": __import__("huaweicloudsdkcore").__version__
-        if hasattr(__import__("huaweicloudsdkcore"), "__version__") else "3.1.219",
+        "huaweicloudsdkcore": importlib.metadata.version("huaweicloudsdkcore"),
         "repeat": repeat,
         "sign_iterations": n_sign,
         "sign_request_setup_ns": setup_ns,
