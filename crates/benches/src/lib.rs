@@ -79,7 +79,7 @@ impl SignFixture {
         };
         let out = f.sign();
         assert_eq!(out.signature, OFFICIAL_SIGNATURE, "our signer");
-        assert_eq!(out.authorization, OFFICIAL_AUTHORIZATION, "our signer");
+        assert_eq!(out.authorization(), OFFICIAL_AUTHORIZATION, "our signer");
         f
     }
 

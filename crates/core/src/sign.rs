@@ -108,12 +108,23 @@ pub struct SigningOutput {
     pub string_to_sign: String,
     pub signature: String,
     pub signed_headers: String,
-    pub authorization: String,
     /// The query string to send: identical to the canonical query string (empty for none).
     pub canonical_query: String,
     /// Headers the signer adds, in the official order: `X-Sdk-Content-Sha256` (non-JSON
     /// bodies), `X-Sdk-Date` (when absent), `Host` (when absent), `Authorization`.
     pub headers_to_add: Vec<(&'static str, String)>,
+}
+
+impl SigningOutput {
+    /// The `Authorization` header value (the last of [`Self::headers_to_add`]).
+    pub fn authorization(&self) -> &str {
+        self.headers_to_add
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == "Authorization")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    }
 }
 
 /// Formats a time as `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`, UTC).
@@ -161,6 +172,10 @@ fn find_header<'h>(headers: &'h [(String, String)], lower_name: &str) -> Option<
 }
 
 /// Signs `req` with `key`. `date` is the `X-Sdk-Date` value to use when the request has none.
+///
+/// Hot path: header names are lower-cased while written (no per-header allocation), hex goes
+/// through stack buffers, and a path made only of unreserved characters skips the
+/// decode/re-encode round trip.
 pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningOutput {
     let mut added: Vec<(&'static str, String)> = Vec::with_capacity(4);
 
@@ -173,39 +188,32 @@ pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningO
             added.push((HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD.to_owned()));
         }
     }
-    let sdk_date = match find_header(req.headers, "x-sdk-date") {
-        Some(d) => d.to_owned(),
+    let sdk_date: &str = match find_header(req.headers, "x-sdk-date") {
+        Some(d) => d,
         None => {
             added.push((HEADER_SDK_DATE, date.to_owned()));
-            date.to_owned()
+            date
         }
     };
     if find_header(req.headers, "host").is_none() {
         added.push(("Host", req.host.to_owned()));
     }
 
-    // Canonical headers: lower-case names sorted (duplicates kept, as the official SDK does),
-    // each with the trimmed value of the last header of that name.
-    let all = req
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .chain(added.iter().map(|(k, v)| (*k, v.as_str())));
-    let mut lowered: Vec<(String, &str)> = all
-        .clone()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim()))
-        .collect();
-    let mut signed: Vec<String> = all
-        .filter(|(k, _)| !k.contains('_'))
-        .map(|(k, _)| k.to_ascii_lowercase())
-        .collect();
-    signed.sort_unstable();
-    // Last value wins for a repeated name.
-    lowered.reverse();
-    let signed_headers = signed.join(";");
+    // Signed headers: every name without `_`, compared lower-case, in stable sorted order
+    // (duplicates kept, as the official SDK does; each line shows the last value of its name).
+    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(req.headers.len() + added.len());
+    signed.extend(
+        req.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(added.iter().map(|(k, v)| (*k, v.as_str())))
+            .filter(|(k, _)| !k.contains('_')),
+    );
+    signed.sort_by(|a, b| cmp_ignore_ascii_case(a.0, b.0));
 
-    let payload_hash = if req.body.is_empty() {
-        EMPTY_PAYLOAD_SHA256.to_owned()
+    let mut payload_hex = [0u8; 64];
+    let payload_hash: &str = if req.body.is_empty() {
+        EMPTY_PAYLOAD_SHA256
     } else {
         match find_header(req.headers, "x-sdk-content-sha256")
             .or_else(|| {
@@ -216,56 +224,125 @@ pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningO
             })
             .filter(|v| !v.is_empty())
         {
-            Some(v) => v.to_owned(),
-            None => hex::encode(Sha256::digest(req.body)),
+            Some(v) => v,
+            None => hex_into(&Sha256::digest(req.body), &mut payload_hex),
         }
     };
 
     let canonical_query = canonical_query_string(req.query);
-    let mut canonical_request = String::with_capacity(256 + req.path.len());
-    canonical_request.push_str(&req.method.to_ascii_uppercase());
+    let mut signed_headers = String::with_capacity(signed.len() * 16);
+    let mut canonical_request = String::with_capacity(
+        256 + req.path.len()
+            + canonical_query.len()
+            + req
+                .headers
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 2)
+                .sum::<usize>(),
+    );
+    push_upper(&mut canonical_request, req.method);
     canonical_request.push('\n');
     push_canonical_uri(&mut canonical_request, req.path);
     canonical_request.push('\n');
     canonical_request.push_str(&canonical_query);
     canonical_request.push('\n');
-    for name in &signed {
-        let value = lowered
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| *v)
-            .unwrap_or_default();
-        canonical_request.push_str(name);
-        canonical_request.push(':');
-        canonical_request.push_str(value);
-        canonical_request.push('\n');
+    let mut i = 0;
+    while i < signed.len() {
+        // A run of equal names (stable-sorted, so in sending order): every line of the run
+        // shows the last value.
+        let name = signed[i].0;
+        let mut end = i + 1;
+        while end < signed.len() && signed[end].0.eq_ignore_ascii_case(name) {
+            end += 1;
+        }
+        let value = signed[end - 1].1.trim();
+        for _ in i..end {
+            push_lower(&mut canonical_request, name);
+            canonical_request.push(':');
+            canonical_request.push_str(value);
+            canonical_request.push('\n');
+            if !signed_headers.is_empty() {
+                signed_headers.push(';');
+            }
+            push_lower(&mut signed_headers, name);
+        }
+        i = end;
     }
     canonical_request.push('\n');
     canonical_request.push_str(&signed_headers);
     canonical_request.push('\n');
-    canonical_request.push_str(&payload_hash);
+    canonical_request.push_str(payload_hash);
 
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{sdk_date}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
+    let mut digest_hex = [0u8; 64];
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(sdk_date);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(hex_into(
+        &Sha256::digest(canonical_request.as_bytes()),
+        &mut digest_hex,
+    ));
+
     let mut mac = key.keyed.clone();
     mac.update(string_to_sign.as_bytes());
-    let signature = hex::encode(mac.finalize().into_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
-        key.access_key
+    let mut signature_hex = [0u8; 64];
+    let signature = hex_into(&mac.finalize().into_bytes(), &mut signature_hex).to_owned();
+
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + key.access_key.len() + signed_headers.len() + signature.len() + 40,
     );
-    added.push(("Authorization", authorization.clone()));
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Access=");
+    authorization.push_str(&key.access_key);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(&signed_headers);
+    authorization.push_str(", Signature=");
+    authorization.push_str(&signature);
+    added.push(("Authorization", authorization));
 
     SigningOutput {
         canonical_request,
         string_to_sign,
         signature,
         signed_headers,
-        authorization,
         canonical_query,
         headers_to_add: added,
+    }
+}
+
+/// Lower-case hex of `bytes` (at most 32) in `buf`.
+fn hex_into<'b>(bytes: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let n = bytes.len().min(32);
+    for (i, b) in bytes[..n].iter().enumerate() {
+        buf[2 * i] = DIGITS[usize::from(b >> 4)];
+        buf[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
+    }
+    // Only ASCII hex digits were written.
+    std::str::from_utf8(&buf[..2 * n]).unwrap_or_default()
+}
+
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+fn push_lower(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        out.reserve(s.len());
+        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn push_upper(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.extend(s.chars().map(|c| c.to_ascii_uppercase()));
+    } else {
+        out.push_str(s);
     }
 }
 
@@ -273,6 +350,18 @@ pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningO
 /// a trailing `/` appended when missing. An empty path canonicalises to `/`.
 fn push_canonical_uri(out: &mut String, path: &str) {
     use fmt::Write;
+    // Fast path: nothing to decode or encode.
+    if !path.is_empty()
+        && path.bytes().all(|b| {
+            b == b'/' || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+        })
+    {
+        out.push_str(path);
+        if !path.ends_with('/') {
+            out.push('/');
+        }
+        return;
+    }
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     let mut first = true;
     for segment in decoded.split('/') {

@@ -120,7 +120,7 @@ fn check_case(case: &Value) -> Result<(), String> {
     expect("signed_headers", &out.signed_headers)?;
     expect("string_to_sign", &out.string_to_sign)?;
     expect("signature", &out.signature)?;
-    expect("authorization", &out.authorization)?;
+    expect("authorization", out.authorization())?;
     let added: Vec<(String, String)> = out
         .headers_to_add
         .iter()
