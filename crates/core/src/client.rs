@@ -377,11 +377,22 @@ impl Client {
             .get(endpoint)
             .ok_or_else(|| Error::config("no endpoint configured"))?;
         let project_id = inner.project_id.as_deref().or(creds.project_id());
-        let path = fill_path(op, &input.path_params, project_id, creds.domain_id())?;
+        let template = input.raw.as_ref().map_or(op.path, |r| r.path.as_str());
+        let path = fill_path(
+            op,
+            template,
+            &input.path_params,
+            project_id,
+            creds.domain_id(),
+        )?;
         let full_path = format!("{}{}", endpoint.base_path, path);
 
         let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + input.headers.len());
-        if let Some(ct) = op.content_type {
+        let content_type = match &input.raw {
+            Some(raw) => raw.content_type.as_deref(),
+            None => op.content_type,
+        };
+        if let Some(ct) = content_type {
             if !(inner.ignore_content_type_for_get && op.method == Method::Get) {
                 headers.push(("Content-Type".into(), ct.into()));
             }
@@ -755,12 +766,13 @@ struct DecodeError {
 /// the bound parameters, each strictly percent-encoded once.
 fn fill_path(
     op: &OperationSpec,
+    template: &str,
     params: &[(&'static str, Option<String>)],
     project_id: Option<&str>,
     domain_id: Option<&str>,
 ) -> Result<String> {
-    let mut out = String::with_capacity(op.path.len() + 64);
-    let mut rest = op.path;
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
@@ -873,24 +885,48 @@ impl RawRequest {
     }
     /// Sends and returns the raw body.
     pub async fn send(self) -> Result<Response<Bytes>> {
-        // The escape hatch builds its operation at run time; leaking keeps the static contract
-        // of `OperationSpec` for one small allocation per raw call.
-        let path: &'static str = Box::leak(self.path.into_boxed_str());
-        let content_type: Option<&'static str> =
-            self.content_type.map(|c| &*Box::leak(c.into_boxed_str()));
-        let op: &'static OperationSpec = Box::leak(Box::new(OperationSpec {
-            service: self.client.inner.service.name,
-            name: "RawRequest",
-            method: self.method,
-            path,
-            content_type,
-            idempotent: self.idempotent.unwrap_or(self.method.is_idempotent()),
-        }));
-        let mut input = OperationInput::new(op);
+        let idempotent = self.idempotent.unwrap_or(self.method.is_idempotent());
+        let mut input = OperationInput::new(raw_spec(self.method, idempotent));
+        // Path and content type are the caller's: carried beside the static operation facts.
+        input.raw = Some(crate::codegen::RawParts {
+            path: self.path,
+            content_type: self.content_type,
+        });
         input.query = self.query;
         input.headers = self.headers;
         input.body = self.body;
         input.options = self.options;
         self.client.send_bytes(input).await
+    }
+}
+
+/// Static operation facts for raw requests, one per method and idempotency.
+fn raw_spec(method: Method, idempotent: bool) -> &'static OperationSpec {
+    macro_rules! spec {
+        ($m:expr, $i:expr) => {{
+            static SPEC: OperationSpec = OperationSpec {
+                service: "raw",
+                name: "RawRequest",
+                method: $m,
+                path: "",
+                content_type: None,
+                idempotent: $i,
+            };
+            &SPEC
+        }};
+    }
+    match (method, idempotent) {
+        (Method::Get, true) => spec!(Method::Get, true),
+        (Method::Get, false) => spec!(Method::Get, false),
+        (Method::Post, true) => spec!(Method::Post, true),
+        (Method::Post, false) => spec!(Method::Post, false),
+        (Method::Put, true) => spec!(Method::Put, true),
+        (Method::Put, false) => spec!(Method::Put, false),
+        (Method::Delete, true) => spec!(Method::Delete, true),
+        (Method::Delete, false) => spec!(Method::Delete, false),
+        (Method::Patch, true) => spec!(Method::Patch, true),
+        (Method::Patch, false) => spec!(Method::Patch, false),
+        (Method::Head, true) => spec!(Method::Head, true),
+        (Method::Head, false) => spec!(Method::Head, false),
     }
 }

@@ -98,6 +98,15 @@ pub struct OperationInput {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Bytes,
     pub(crate) options: RequestOptions,
+    /// Path template and content type of a raw request (`Client::raw_request`).
+    pub(crate) raw: Option<RawParts>,
+}
+
+/// What a raw request decides at run time.
+#[derive(Debug)]
+pub(crate) struct RawParts {
+    pub(crate) path: String,
+    pub(crate) content_type: Option<String>,
 }
 
 impl OperationInput {
@@ -110,6 +119,7 @@ impl OperationInput {
             headers: Vec::new(),
             body: Bytes::new(),
             options: RequestOptions::default(),
+            raw: None,
         }
     }
 
