@@ -291,6 +291,7 @@ impl<C> ClientBuilder<C> {
                 ignore_content_type_for_get: self.ignore_content_type_for_get,
                 clock: self.clock,
                 sleeper: self.sleeper,
+                current_endpoint: std::sync::atomic::AtomicUsize::new(0),
             }),
         })
     }
@@ -318,6 +319,8 @@ struct ClientInner {
     ignore_content_type_for_get: bool,
     clock: Arc<dyn Clock>,
     sleeper: Arc<dyn Sleep>,
+    /// Index of the endpoint that last answered: failover is sticky across calls.
+    current_endpoint: std::sync::atomic::AtomicUsize,
 }
 
 impl fmt::Debug for Client {
@@ -564,7 +567,6 @@ impl Client {
                 attempt += 1;
                 let creds = self.credentials().await?;
                 let scrub = creds.scrubber().clone();
-                let prepared = self.prepare_for(&input, &creds, 0)?;
                 let attempt_span = tracing::debug_span!(
                     "attempt",
                     attempt,
@@ -572,7 +574,7 @@ impl Client {
                     request_id = tracing::field::Empty
                 );
                 let result = self
-                    .attempt(prepared.request, attempt_timeout, stream, &scrub)
+                    .attempt_with_failover(&input, &creds, attempt_timeout, stream, &scrub)
                     .instrument(attempt_span.clone())
                     .await;
                 let err = match result {
@@ -625,6 +627,48 @@ impl Client {
             _ => run.await,
         };
         result.instrument_err(&span)
+    }
+
+    /// One attempt: the current endpoint first; when the connection cannot be established
+    /// (DNS, refused, TLS — the request never left) the next endpoints in turn, re-signed for
+    /// each. The endpoint that answers becomes the current one for later calls. If none
+    /// connects, one `Connect` error lists every endpoint's failure.
+    async fn attempt_with_failover(
+        &self,
+        input: &OperationInput,
+        creds: &Credentials,
+        timeout: Duration,
+        stream: bool,
+        scrub: &crate::error::Scrubber,
+    ) -> Result<HttpResponse> {
+        use std::sync::atomic::Ordering;
+        let inner = &*self.inner;
+        let n = inner.endpoints.len().max(1);
+        let start = inner.current_endpoint.load(Ordering::Relaxed) % n;
+        let mut failures = Vec::new();
+        for k in 0..n {
+            let idx = (start + k) % n;
+            let prepared = self.prepare_for(input, creds, idx)?;
+            match self.attempt(prepared.request, timeout, stream, scrub).await {
+                Err(e) if e.kind() == ErrorKind::Connect && n > 1 => {
+                    tracing::debug!(endpoint = %inner.endpoints[idx].as_str(), error = %e, "endpoint unreachable; failing over");
+                    failures.push(format!("{}: {e}", inner.endpoints[idx].as_str()));
+                }
+                other => {
+                    if k > 0 {
+                        inner.current_endpoint.store(idx, Ordering::Relaxed);
+                    }
+                    return other;
+                }
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Connect,
+            format!(
+                "none of the {n} endpoints could be reached: {}",
+                failures.join("; ")
+            ),
+        ))
     }
 
     async fn attempt(

@@ -352,3 +352,84 @@ async fn user_agent_and_headers() {
         "{auth}"
     );
 }
+
+/// Refuses connections to `down.example` (as DNS or a closed port would) and forwards the rest
+/// to a local server; counts the attempts per host.
+#[derive(Debug)]
+struct FlakyHosts {
+    forward: Arc<huaweicloud_sdk_core::test_util::LoopbackRedirect>,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl huaweicloud_sdk_core::transport::Transport for FlakyHosts {
+    fn send(
+        &self,
+        req: huaweicloud_sdk_core::transport::HttpRequest,
+    ) -> huaweicloud_sdk_core::transport::BoxFuture<
+        'static,
+        Result<
+            huaweicloud_sdk_core::transport::HttpResponse,
+            huaweicloud_sdk_core::transport::TransportError,
+        >,
+    > {
+        let host = req.url.split('/').nth(2).unwrap_or("").to_owned();
+        self.seen.lock().unwrap().push(host.clone());
+        if host.starts_with("down.example") {
+            return Box::pin(async {
+                Err(huaweicloud_sdk_core::transport::TransportError::new(
+                    huaweicloud_sdk_core::transport::TransportErrorKind::Connect,
+                    "connection refused",
+                ))
+            });
+        }
+        self.forward.send(req)
+    }
+}
+
+#[tokio::test]
+async fn unreachable_endpoints_fail_over_stickily_even_when_not_idempotent() {
+    let server = server_answering(200, "{}").await;
+    let flaky = Arc::new(FlakyHosts {
+        forward: huaweicloud_sdk_core::test_util::LoopbackRedirect::new(&server.uri()).unwrap(),
+        seen: Default::default(),
+    });
+    let sleeper = RecordingSleeper::default();
+    let c = Client::builder(&TEST_SERVICE)
+        .endpoints(["https://down.example", "https://up.example"])
+        .credentials(Credentials::new("AKTEST", SK).unwrap().with_project_id("p"))
+        .transport(flaky.clone())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build_core()
+        .unwrap();
+    c.send_empty(input(put_op(false))).await.unwrap();
+    c.send_empty(input(put_op(false))).await.unwrap();
+    assert_eq!(
+        *flaky.seen.lock().unwrap(),
+        ["down.example", "up.example", "up.example"],
+        "failover, then the answering endpoint stays current"
+    );
+    assert!(sleeper.delays().is_empty(), "failover is not a retry");
+    // The request that reached the server was signed for the endpoint it went to.
+    let req = &server.received_requests().await.unwrap()[0];
+    assert_eq!(req.headers.get("host").unwrap(), "up.example");
+
+    // No endpoint reachable: one Connect error naming each, then the usual retries.
+    let c = Client::builder(&TEST_SERVICE)
+        .endpoints(["https://down.example", "https://down.example:8443"])
+        .credentials(Credentials::new("AKTEST", SK).unwrap().with_project_id("p"))
+        .transport(flaky.clone())
+        .retry(exact_backoff())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build_core()
+        .unwrap();
+    let err = c.send_empty(input(put_op(false))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    let text = err.to_string();
+    assert!(
+        text.contains("none of the 2 endpoints could be reached")
+            && text.contains("https://down.example: ")
+            && text.contains("https://down.example:8443: "),
+        "{text}"
+    );
+    assert_eq!(sleeper.delays().len(), 2, "3 attempts of 2 endpoints each");
+}
