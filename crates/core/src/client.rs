@@ -694,8 +694,7 @@ impl Client {
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, now));
                 let rid = request_id(&resp.headers).map(str::to_owned);
-                let (status, _, body) = resp
-                    .collect(crate::error::MAX_ERROR_BODY * 16)
+                let (status, body) = read_error_body(resp, crate::error::MAX_ERROR_BODY * 16)
                     .await
                     .map_err(|e| transport_error(e, scrub))?;
                 let parsed = parse_service_error(status, rid, &body, scrub);
@@ -731,6 +730,29 @@ impl<T> InstrumentErr for Result<T> {
         }
         self
     }
+}
+
+/// Reads at most `limit` bytes of an error body. A huge error page (a proxy's HTML) is cut
+/// rather than failing the call: its status decides retries and must reach the caller.
+async fn read_error_body(
+    resp: HttpResponse,
+    limit: usize,
+) -> std::result::Result<(u16, Bytes), TransportError> {
+    use futures_util::StreamExt;
+    let HttpResponse {
+        status, mut body, ..
+    } = resp;
+    let mut buf = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        let room = limit.saturating_sub(buf.len());
+        if chunk.len() >= room {
+            buf.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok((status, Bytes::from(buf)))
 }
 
 fn request_id(headers: &http::HeaderMap) -> Option<&str> {

@@ -506,7 +506,8 @@ async fn chain_falls_back_to_profile() {
 #[tokio::test]
 async fn chain_reports_both_failures_in_one_error() {
     let dir = TempDir::new("chain-none");
-    let chain = DefaultChain::with_env(env(&[("HOME", &dir.str())]));
+    // The metadata step is covered in tests/metadata_credentials.rs.
+    let chain = DefaultChain::with_env_and_metadata(env(&[("HOME", &dir.str())]), None);
     let e = expect_err(chain.provide_credentials().await);
     let profile_path = dir.path().join(".huaweicloud").join("credentials");
     assert_credentials_error(
@@ -522,7 +523,10 @@ async fn chain_reports_both_failures_in_one_error() {
 async fn chain_reports_profile_parse_failure_too() {
     let dir = TempDir::new("chain-bad-profile");
     dir.write(".huaweicloud/credentials", "[global]\nak = A\nsk = S\n");
-    let chain = DefaultChain::with_env(env(&[("HUAWEICLOUD_SDK_SK", SK), ("HOME", &dir.str())]));
+    let chain = DefaultChain::with_env_and_metadata(
+        env(&[("HUAWEICLOUD_SDK_SK", SK), ("HOME", &dir.str())]),
+        None,
+    );
     let e = expect_err(chain.provide_credentials().await);
     let msg = e.to_string();
     assert!(

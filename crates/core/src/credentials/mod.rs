@@ -3,8 +3,9 @@
 //! A [`ProvideCredentials`] returns [`Credentials`] asynchronously and may refresh them, so
 //! metadata-service, IAM-federated and other temporary-credential providers plug in without an
 //! API change. The built-in providers follow the official SDKs: [`EnvProvider`]
-//! (`HUAWEICLOUD_SDK_*`), [`ProfileProvider`] (`~/.huaweicloud/credentials`) and
-//! [`DefaultChain`] (env, then profile).
+//! (`HUAWEICLOUD_SDK_*`), [`ProfileProvider`] (`~/.huaweicloud/credentials`),
+//! [`MetadataProvider`] (ECS/BMS agency credentials) and [`DefaultChain`] (env, then profile,
+//! then metadata).
 
 use std::fmt;
 use std::future::Future;
@@ -16,6 +17,9 @@ use std::time::SystemTime;
 use crate::env::Env;
 use crate::error::{Error, Result, Scrubber};
 use crate::sign::SigningKey;
+
+mod metadata;
+pub use metadata::{DEFAULT_METADATA_ENDPOINT, MetadataProvider, REFRESH_BEFORE_EXPIRY};
 
 /// The future returned by a credentials provider.
 pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials>> + Send + 'a>>;
@@ -382,12 +386,14 @@ impl ProvideCredentials for ProfileProvider {
     }
 }
 
-/// Tries providers in order; the first success wins and, when it does not expire, is cached.
-/// Failures are reported together.
+/// Tries providers in order; the first success wins. Credentials that do not expire are
+/// cached; for expiring ones the winning provider is asked first next time (it caches and
+/// refreshes them itself). Failures are reported together.
 #[derive(Debug)]
 pub struct ChainProvider {
     providers: Vec<Arc<dyn ProvideCredentials>>,
     cached: Mutex<Option<Credentials>>,
+    winner: Mutex<Option<usize>>,
 }
 
 impl ChainProvider {
@@ -396,6 +402,7 @@ impl ChainProvider {
         Self {
             providers,
             cached: Mutex::new(None),
+            winner: Mutex::new(None),
         }
     }
 }
@@ -408,14 +415,22 @@ impl ProvideCredentials for ChainProvider {
                     return Ok(c.clone());
                 }
             }
+            let winner = self.winner.lock().ok().and_then(|g| *g);
+            if let Some(p) = winner.and_then(|i| self.providers.get(i)) {
+                if let Ok(c) = p.provide_credentials().await {
+                    return Ok(c);
+                }
+            }
             let mut failures = Vec::new();
-            for p in &self.providers {
+            for (i, p) in self.providers.iter().enumerate() {
                 match p.provide_credentials().await {
                     Ok(c) => {
                         if c.expires_at().is_none() {
                             if let Ok(mut guard) = self.cached.lock() {
                                 *guard = Some(c.clone());
                             }
+                        } else if let Ok(mut guard) = self.winner.lock() {
+                            *guard = Some(i);
                         }
                         return Ok(c);
                     }
@@ -430,24 +445,36 @@ impl ProvideCredentials for ChainProvider {
     }
 }
 
-/// The default chain: environment, then profile file.
+/// The default chain: environment, then profile file, then the ECS/BMS metadata service.
 #[derive(Debug)]
-pub struct DefaultChain(ChainProvider, Option<EnvProvider>);
+pub struct DefaultChain {
+    chain: ChainProvider,
+    env: EnvProvider,
+}
 
 impl DefaultChain {
-    /// Env → profile, reading the process environment.
+    /// Env → profile → metadata, reading the process environment.
     pub fn new() -> Self {
         Self::with_env(Env::default())
     }
     /// The same chain over the given variables (for tests).
     pub fn with_env(env: Env) -> Self {
-        Self(
-            ChainProvider::new(vec![
-                Arc::new(EnvProvider::with_env(env.clone())),
-                Arc::new(ProfileProvider::with_env(env.clone())),
-            ]),
-            Some(EnvProvider::with_env(env)),
-        )
+        Self::with_env_and_metadata(env, Some(MetadataProvider::new()))
+    }
+    /// Env → profile → `metadata` (or no metadata step for `None`): tests point it at a
+    /// local stand-in, and programs that never run on ECS can leave it out.
+    pub fn with_env_and_metadata(env: Env, metadata: Option<MetadataProvider>) -> Self {
+        let mut providers: Vec<Arc<dyn ProvideCredentials>> = vec![
+            Arc::new(EnvProvider::with_env(env.clone())),
+            Arc::new(ProfileProvider::with_env(env.clone())),
+        ];
+        if let Some(m) = metadata {
+            providers.push(Arc::new(m));
+        }
+        Self {
+            chain: ChainProvider::new(providers),
+            env: EnvProvider::with_env(env),
+        }
     }
 }
 
@@ -460,11 +487,9 @@ impl Default for DefaultChain {
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         // Federation settings in the environment must not be silently bypassed by a profile.
-        if let Some(env) = &self.1 {
-            if let Err(e) = env.federation_check() {
-                return Box::pin(async move { Err(e) });
-            }
+        if let Err(e) = self.env.federation_check() {
+            return Box::pin(async move { Err(e) });
         }
-        self.0.provide_credentials()
+        self.chain.provide_credentials()
     }
 }
