@@ -21,6 +21,7 @@ pub mod env;
 pub mod error;
 mod json;
 pub mod lenient;
+pub mod pagination;
 pub mod region;
 pub mod response;
 pub mod retry;
