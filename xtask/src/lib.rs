@@ -5,3 +5,4 @@ pub mod bench;
 pub mod codegen;
 pub mod import;
 pub mod parity;
+pub mod spec;

@@ -7,6 +7,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import [--check] [--introspection <file.json>]
        cargo xtask parity
        cargo xtask bench [--smoke]
+       cargo xtask spec lint [<spec.yaml>...]
+       cargo xtask spec diff <old> [<new>]
 
   codegen          regenerate crates/<service>/ from specs/<service>/v*.yaml
   codegen --check  write nothing; fail if any generated file is stale or missing
@@ -20,10 +22,17 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
                    (xtask/parity/README.md); exit code 1 on any unexpected difference
   bench            benchmarks (signer, request preparation, end to end, compile cost) and
                    the official Python SDK; writes target/bench/results.json and BENCHMARKS.md
-  bench --smoke    every part briefly (dev profile), no compile cost, BENCHMARKS.md untouched";
+  bench --smoke    every part briefly (dev profile), no compile cost, BENCHMARKS.md untouched
+  spec lint        review rules over specs/*/v*.yaml; exit code 1 on errors
+  spec diff        Markdown report of a spec change and its effect on the Rust API
+                   (`cargo xtask spec --help`)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("spec") {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return xtask::spec::cli(&root, &args[1..]);
+    }
     let mut check = false;
     let mut smoke = false;
     let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");

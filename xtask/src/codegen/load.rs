@@ -21,11 +21,16 @@ pub struct Loaded {
 
 /// Loads `root/rel`. Every failure is a diagnostic, never a panic.
 pub fn load(root: &Path, rel: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    let file = rel.to_owned();
     let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| vec![Diagnostic::new(&file, "", format!("cannot read file: {e}"))])?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| vec![Diagnostic::new(rel, "", format!("cannot read file: {e}"))])?;
+    parse(rel, &bytes)
+}
+
+/// Parses spec bytes that are shown as `file` in diagnostics (e.g. a file at a git revision).
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Vec<Diagnostic>> {
+    let file = file.to_owned();
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let text = std::str::from_utf8(bytes)
         .map_err(|e| vec![Diagnostic::new(&file, "", format!("not UTF-8: {e}"))])?;
     // The YAML value keeps key order (property order is wire order); serde_json's map does
     // not (its `preserve_order` feature would leak into core through feature unification),

@@ -133,36 +133,13 @@ impl<'a> Lowerer<'a> {
             }
             return;
         };
-        let segs: Vec<&str> = pointer.split('/').skip(1).collect();
-        let is_root = pointer.is_empty();
-        let is_operation = segs.len() == 3
-            && segs[0] == "paths"
-            && [
-                "get", "put", "post", "delete", "options", "head", "patch", "trace",
-            ]
-            .contains(&segs[2]);
-        let is_property = segs.len() == 5
-            && segs[0] == "components"
-            && segs[1] == "schemas"
-            && segs[3] == "properties";
+        // One list of documented keys, shared with `cargo xtask spec lint`.
+        let location = crate::spec::keys::location_of(pointer);
         for (key, value) in map {
             let here = ptr(pointer, key);
             if !names && key.starts_with("x-") {
-                let allowed: &[&str] = if is_root {
-                    &["x-huaweicloud-service", "x-huaweicloud-regions"]
-                } else if is_operation {
-                    &[
-                        "x-huaweicloud-idempotent",
-                        "x-huaweicloud-content-type",
-                        "x-rust-aliases",
-                        "x-rust-name",
-                    ]
-                } else if is_property {
-                    &["x-rust-name"]
-                } else {
-                    &[]
-                };
-                if !allowed.contains(&key.as_str()) {
+                let allowed = location.is_some_and(|l| crate::spec::keys::allowed_at(key, l));
+                if !allowed {
                     self.err(&here, format!("unknown extension key `{key}` (see specs/README.md, \"Extension keys\")"));
                 }
                 continue;

@@ -119,6 +119,7 @@ pub const PROPERTY_KEYS: &[&str] = &[
     "maxItems",
     "nullable",
     "x-rust-name",
+    "x-huaweicloud-not-secret",
 ];
 
 pub fn parse_overrides(text: &str) -> Result<Overrides, String> {

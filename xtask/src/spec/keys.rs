@@ -1,0 +1,124 @@
+//! The one list of `x-` extension keys the spec tooling understands, shared by the code
+//! generator's vocabulary check and `cargo xtask spec lint`. The table "Every `x-` key the
+//! generator understands" in specs/README.md documents the same keys; a test keeps both equal.
+
+/// Where in a spec a key may appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyLocation {
+    /// The document root.
+    Root,
+    /// An operation object (`/paths/<path>/<method>`).
+    Operation,
+    /// A property of a model (`/components/schemas/<name>/properties/<property>`).
+    Property,
+}
+
+impl KeyLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyLocation::Root => "the document root",
+            KeyLocation::Operation => "an operation",
+            KeyLocation::Property => "a model property",
+        }
+    }
+}
+
+/// One documented extension key.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtensionKey {
+    pub name: &'static str,
+    pub locations: &'static [KeyLocation],
+}
+
+/// Every documented `x-` key and where it may appear.
+pub const EXTENSION_KEYS: &[ExtensionKey] = &[
+    ExtensionKey {
+        name: "x-huaweicloud-service",
+        locations: &[KeyLocation::Root],
+    },
+    ExtensionKey {
+        name: "x-huaweicloud-regions",
+        locations: &[KeyLocation::Root],
+    },
+    ExtensionKey {
+        name: "x-huaweicloud-idempotent",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
+        name: "x-huaweicloud-content-type",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
+        name: "x-huaweicloud-pagination",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
+        name: "x-huaweicloud-not-secret",
+        locations: &[KeyLocation::Property],
+    },
+    ExtensionKey {
+        name: "x-rust-aliases",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
+        name: "x-rust-name",
+        locations: &[KeyLocation::Operation, KeyLocation::Property],
+    },
+];
+
+/// The documented key called `name`, if any.
+pub fn find(name: &str) -> Option<&'static ExtensionKey> {
+    EXTENSION_KEYS.iter().find(|k| k.name == name)
+}
+
+/// Whether `name` is documented for `location`.
+pub fn allowed_at(name: &str, location: KeyLocation) -> bool {
+    find(name).is_some_and(|k| k.locations.contains(&location))
+}
+
+/// The location of the JSON object at `pointer`, when it is one where keys are documented.
+pub fn location_of(pointer: &str) -> Option<KeyLocation> {
+    if pointer.is_empty() {
+        return Some(KeyLocation::Root);
+    }
+    let segs: Vec<&str> = pointer.split('/').skip(1).collect();
+    let is_operation = segs.len() == 3
+        && segs[0] == "paths"
+        && [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ]
+        .contains(&segs[2]);
+    let is_property = segs.len() == 5
+        && segs[0] == "components"
+        && segs[1] == "schemas"
+        && segs[3] == "properties";
+    if is_operation {
+        Some(KeyLocation::Operation)
+    } else if is_property {
+        Some(KeyLocation::Property)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_from_pointers() {
+        assert_eq!(location_of(""), Some(KeyLocation::Root));
+        assert_eq!(
+            location_of("/paths/~1v2~1x/get"),
+            Some(KeyLocation::Operation)
+        );
+        assert_eq!(
+            location_of("/components/schemas/A/properties/b"),
+            Some(KeyLocation::Property)
+        );
+        assert_eq!(location_of("/paths/~1v2~1x/get/parameters/0"), None);
+        assert!(allowed_at("x-rust-name", KeyLocation::Property));
+        assert!(!allowed_at("x-rust-aliases", KeyLocation::Property));
+        assert!(!allowed_at("x-unknown", KeyLocation::Root));
+    }
+}

@@ -1,0 +1,1068 @@
+//! `cargo xtask spec lint`: review rules for `specs/*/v*.yaml` beyond what the generator
+//! needs to run. One finding per line, with file, JSON pointer and a fix hint.
+//!
+//! The rules read the YAML as a JSON value (for pointers) after the codegen loader has
+//! accepted it as OpenAPI 3.0, and reuse the generator's naming so that "unique after
+//! conversion to Rust" means exactly what `cargo xtask codegen` does.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::keys::{self, KeyLocation};
+use crate::codegen::load::{self, escape_pointer};
+use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders};
+use crate::codegen::naming;
+
+/// How bad a finding is: errors fail the run, warnings are reported only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The rules, one per concern (each has its own mutation fixture in the tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// The file is not YAML or not an OpenAPI 3.0 document.
+    Parse,
+    /// Every operation has a unique, non-empty `operationId`.
+    OperationId,
+    /// Every operation has an English summary that does not restate the operationId.
+    Summary,
+    /// Descriptions and titles are English (no CJK text).
+    English,
+    /// Every operation has a success (2xx) response.
+    SuccessResponse,
+    /// Path placeholders and declared path parameters match.
+    PathParams,
+    /// No dangling `$ref`, no unused component.
+    Refs,
+    /// Names stay unique after conversion to Rust.
+    RustNames,
+    /// Secret-looking properties are `format: password` (or explicitly not secret).
+    Secrets,
+    /// `x-huaweicloud-idempotent` only where it differs from the method's default.
+    Idempotency,
+    /// Only documented `x-` keys, where they are documented.
+    ExtensionKeys,
+}
+
+impl Rule {
+    pub const ALL: &'static [Rule] = &[
+        Rule::Parse,
+        Rule::OperationId,
+        Rule::Summary,
+        Rule::English,
+        Rule::SuccessResponse,
+        Rule::PathParams,
+        Rule::Refs,
+        Rule::RustNames,
+        Rule::Secrets,
+        Rule::Idempotency,
+        Rule::ExtensionKeys,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Parse => "parse",
+            Rule::OperationId => "operation-id",
+            Rule::Summary => "summary",
+            Rule::English => "english",
+            Rule::SuccessResponse => "success-response",
+            Rule::PathParams => "path-params",
+            Rule::Refs => "refs",
+            Rule::RustNames => "rust-names",
+            Rule::Secrets => "secrets",
+            Rule::Idempotency => "idempotency",
+            Rule::ExtensionKeys => "extension-keys",
+        }
+    }
+}
+
+/// One problem: where it is, what is wrong and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule: Rule,
+    pub file: String,
+    pub pointer: String,
+    pub message: String,
+    pub hint: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}#{}: {} (fix: {})",
+            self.severity.as_str(),
+            self.rule.as_str(),
+            self.file,
+            self.pointer,
+            self.message,
+            self.hint
+        )
+    }
+}
+
+/// Property names that look like secrets: `*password*`, `*passwd*`, `*secret*`, `*token*`
+/// and `*_key`, compared on the snake_case form (`x-dead-letter-routing-key` ends in `_key`).
+pub fn looks_secret(wire_name: &str) -> bool {
+    let s = naming::snake(wire_name);
+    ["password", "passwd", "secret", "token"]
+        .iter()
+        .any(|p| s.contains(p))
+        || s.ends_with("_key")
+}
+
+/// Whether `text` contains Chinese, Japanese or Korean characters (or full-width forms).
+pub fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32,
+            0x2E80..=0x2FDF     // radicals
+            | 0x3000..=0x303F   // CJK punctuation
+            | 0x3040..=0x30FF   // kana
+            | 0x3100..=0x31FF   // bopomofo, hangul compatibility jamo, kanbun
+            | 0x3400..=0x4DBF   // extension A
+            | 0x4E00..=0x9FFF   // unified ideographs
+            | 0xAC00..=0xD7AF   // hangul syllables
+            | 0xF900..=0xFAFF   // compatibility ideographs
+            | 0xFF00..=0xFFEF   // full-width forms
+            | 0x20000..=0x3134F // extensions B to G
+        )
+    })
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// Words a description uses when it explains an idempotency override.
+const IDEMPOTENCY_WORDS: &[&str] = &[
+    "idempot",
+    "retr",
+    "repeat",
+    "resen",
+    "again",
+    "twice",
+    "duplicate",
+];
+
+/// Lints one spec given as bytes; `file` is how findings name it.
+pub fn lint_bytes(file: &str, bytes: &[u8]) -> Vec<Finding> {
+    let loaded = match load::parse(file, bytes) {
+        Ok(l) => l,
+        Err(diags) => {
+            return diags
+                .into_iter()
+                .map(|d| Finding {
+                    severity: Severity::Error,
+                    rule: Rule::Parse,
+                    file: d.file,
+                    pointer: d.pointer,
+                    message: d.message,
+                    hint: "make the file a valid OpenAPI 3.0 YAML document".to_owned(),
+                })
+                .collect();
+        }
+    };
+    let mut l = Linter {
+        file,
+        raw: &loaded.raw,
+        inputs: Inputs::of(file),
+        findings: Vec::new(),
+    };
+    l.operations();
+    l.schemas();
+    l.refs();
+    l.extension_keys(l.raw, "", false);
+    l.english(l.raw, "");
+    l.enums(l.raw, "");
+    let mut findings = l.findings;
+    findings.sort_by(|a, b| {
+        (a.severity, &a.pointer, a.rule, &a.message)
+            .cmp(&(b.severity, &b.pointer, b.rule, &b.message))
+    });
+    findings
+}
+
+/// Where the hand-written inputs of a spec live, for fix hints: `specs/<svc>/v2.yaml` is
+/// written by `cargo xtask import` from `overrides.yaml` and `summaries.yaml` next to it.
+struct Inputs {
+    dir: Option<String>,
+}
+
+impl Inputs {
+    fn of(file: &str) -> Self {
+        let mut parts: Vec<&str> = file.split('/').collect();
+        parts.pop();
+        let dir = (parts.len() >= 2 && parts[parts.len() - 2] == "specs").then(|| parts.join("/"));
+        Inputs { dir }
+    }
+
+    fn summaries(&self) -> String {
+        match &self.dir {
+            Some(d) => format!("{d}/summaries.yaml"),
+            None => "the spec".to_owned(),
+        }
+    }
+
+    fn overrides(&self) -> String {
+        match &self.dir {
+            Some(d) => format!("{d}/overrides.yaml"),
+            None => "the spec".to_owned(),
+        }
+    }
+}
+
+struct Linter<'a> {
+    file: &'a str,
+    raw: &'a Value,
+    inputs: Inputs,
+    findings: Vec<Finding>,
+}
+
+fn ptr(base: &str, token: &str) -> String {
+    format!("{base}/{}", escape_pointer(token))
+}
+
+fn alnum_lower(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One operation as found in the raw document.
+struct Op<'a> {
+    pointer: String,
+    path: &'a str,
+    method: &'a str,
+    obj: &'a Map<String, Value>,
+    /// Path-level then operation-level parameters (resolved), with their pointers.
+    params: Vec<(String, &'a Map<String, Value>)>,
+}
+
+impl Op<'_> {
+    fn op_id(&self) -> Option<&str> {
+        self.obj
+            .get("operationId")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The key of this operation in summaries.yaml / overrides.yaml (the Python method
+    /// name: `x-rust-name` when the importer set one, else the snake_case operationId).
+    fn input_key(&self) -> String {
+        match self.obj.get("x-rust-name").and_then(Value::as_str) {
+            Some(n) => n.to_owned(),
+            None => naming::snake(self.op_id().unwrap_or_default()),
+        }
+    }
+}
+
+impl<'a> Linter<'a> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        rule: Rule,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.findings.push(Finding {
+            severity,
+            rule,
+            file: self.file.to_owned(),
+            pointer: pointer.to_owned(),
+            message: message.into(),
+            hint: hint.into(),
+        });
+    }
+
+    fn error(
+        &mut self,
+        rule: Rule,
+        pointer: &str,
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(Severity::Error, rule, pointer, msg, hint);
+    }
+
+    fn warning(
+        &mut self,
+        rule: Rule,
+        pointer: &str,
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(Severity::Warning, rule, pointer, msg, hint);
+    }
+
+    /// A parameter object, following a local `$ref` (dangling ones are reported by `refs`).
+    fn resolve(&self, v: &'a Value) -> Option<&'a Map<String, Value>> {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => self.raw.pointer(r.strip_prefix('#')?)?.as_object(),
+            None => v.as_object(),
+        }
+    }
+
+    fn collect_operations(&self) -> Vec<Op<'a>> {
+        let mut out = Vec::new();
+        let Some(paths) = self.raw.get("paths").and_then(Value::as_object) else {
+            return out;
+        };
+        for (path, item) in paths {
+            let path_ptr = ptr("/paths", path);
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            let level: Vec<(String, &Map<String, Value>)> = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map(|ps| {
+                    ps.iter()
+                        .enumerate()
+                        .filter_map(|(i, p)| {
+                            Some((format!("{path_ptr}/parameters/{i}"), self.resolve(p)?))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (method, op) in item {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let Some(obj) = op.as_object() else { continue };
+                let op_ptr = ptr(&path_ptr, method);
+                let mut params = level.clone();
+                if let Some(ps) = obj.get("parameters").and_then(Value::as_array) {
+                    for (i, p) in ps.iter().enumerate() {
+                        let Some(p) = self.resolve(p) else { continue };
+                        // An operation-level parameter replaces a path-level one (in + name).
+                        params.retain(|(_, q)| {
+                            q.get("in") != p.get("in") || q.get("name") != p.get("name")
+                        });
+                        params.push((format!("{op_ptr}/parameters/{i}"), p));
+                    }
+                }
+                out.push(Op {
+                    pointer: op_ptr,
+                    path,
+                    method,
+                    obj,
+                    params,
+                });
+            }
+        }
+        out
+    }
+
+    // ----- operations -------------------------------------------------------------------
+
+    fn operations(&mut self) {
+        let ops = self.collect_operations();
+        let mut op_ids: BTreeMap<&str, String> = BTreeMap::new();
+        let mut method_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut builder_types: BTreeMap<String, String> = BTreeMap::new();
+        for op in &ops {
+            let p = &op.pointer;
+            match op.op_id() {
+                None => self.error(
+                    Rule::OperationId,
+                    p,
+                    format!(
+                        "{} {} has no operationId",
+                        op.method.to_uppercase(),
+                        op.path
+                    ),
+                    "add the official PascalCase operationId",
+                ),
+                Some(id) => {
+                    if let Some(other) = op_ids.insert(id, p.clone()) {
+                        self.error(
+                            Rule::OperationId,
+                            &format!("{p}/operationId"),
+                            format!("duplicate operationId `{id}` (also at {other})"),
+                            "give each operation its own operationId",
+                        );
+                    }
+                }
+            }
+            self.summary(op);
+            self.success_response(op);
+            self.path_params(op);
+            self.idempotency(op);
+            self.operation_names(op, &mut method_names, &mut builder_types);
+        }
+    }
+
+    fn summary(&mut self, op: &Op<'_>) {
+        let at = format!("{}/summary", op.pointer);
+        let hint_file = self.inputs.summaries();
+        let key = op.input_key();
+        let fix = format!(
+            "write one English sentence saying what the call does (`{key}:` in {hint_file})"
+        );
+        let summary = op.obj.get("summary").and_then(Value::as_str).map(str::trim);
+        match summary {
+            None | Some("") => {
+                let what = if summary.is_none() {
+                    "no summary"
+                } else {
+                    "an empty summary"
+                };
+                self.error(
+                    Rule::Summary,
+                    &op.pointer,
+                    format!("operation has {what}"),
+                    fix,
+                );
+            }
+            Some(s) => {
+                if has_cjk(s) {
+                    self.error(Rule::Summary, &at, "summary contains CJK text", fix.clone());
+                }
+                let restated = [op.op_id().unwrap_or_default().to_owned(), key.clone()]
+                    .iter()
+                    .any(|name| !name.is_empty() && alnum_lower(name) == alnum_lower(s));
+                if restated {
+                    self.error(
+                        Rule::Summary,
+                        &at,
+                        format!("summary `{s}` only restates the operation name"),
+                        fix,
+                    );
+                }
+            }
+        }
+    }
+
+    fn success_response(&mut self, op: &Op<'_>) {
+        let responses = op.obj.get("responses").and_then(Value::as_object);
+        let has_success = responses.is_some_and(|r| {
+            r.keys()
+                .any(|code| code.len() == 3 && code.starts_with('2') || code == "2XX")
+        });
+        if !has_success {
+            self.error(
+                Rule::SuccessResponse,
+                &format!("{}/responses", op.pointer),
+                "no success (2xx) response",
+                format!(
+                    "declare the success status with a description (and its body schema); in {} under operations.{}.responses",
+                    self.inputs.overrides(),
+                    op.input_key()
+                ),
+            );
+        }
+    }
+
+    fn path_params(&mut self, op: &Op<'_>) {
+        let holes = placeholders(op.path);
+        let mut declared = BTreeSet::new();
+        for (at, p) in &op.params {
+            if p.get("in").and_then(Value::as_str) != Some("path") {
+                continue;
+            }
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            declared.insert(name.to_owned());
+            if !holes.contains(name) {
+                self.error(
+                    Rule::PathParams,
+                    &format!("{at}/name"),
+                    format!(
+                        "path parameter `{name}` does not appear in the path `{}`",
+                        op.path
+                    ),
+                    format!("remove the parameter or add `{{{name}}}` to the path"),
+                );
+            }
+            if p.get("required") != Some(&Value::Bool(true)) {
+                self.error(
+                    Rule::PathParams,
+                    at,
+                    format!("path parameter `{name}` is not `required: true`"),
+                    "path parameters are always required: set `required: true`",
+                );
+            }
+        }
+        for hole in &holes {
+            if !declared.contains(hole) && !RESERVED_PLACEHOLDERS.contains(&hole.as_str()) {
+                self.error(
+                    Rule::PathParams,
+                    &op.pointer,
+                    format!("path placeholder `{{{hole}}}` is not declared as a parameter"),
+                    format!(
+                        "declare `{hole}` with `in: path, required: true, schema: {{type: string}}`"
+                    ),
+                );
+            }
+        }
+    }
+
+    fn idempotency(&mut self, op: &Op<'_>) {
+        let at = format!("{}/x-huaweicloud-idempotent", op.pointer);
+        let Some(v) = op.obj.get("x-huaweicloud-idempotent") else {
+            return;
+        };
+        let default = matches!(op.method, "get" | "head" | "put" | "delete");
+        let method = op.method.to_uppercase();
+        let overrides = self.inputs.overrides();
+        let key = op.input_key();
+        match v.as_bool() {
+            None => self.error(
+                Rule::Idempotency,
+                &at,
+                "x-huaweicloud-idempotent must be a boolean",
+                "write `true` or `false`",
+            ),
+            Some(b) if b == default => self.warning(
+                Rule::Idempotency,
+                &at,
+                format!("x-huaweicloud-idempotent: {b} restates the default for {method}"),
+                format!("remove the key (operations.{key} in {overrides})"),
+            ),
+            Some(b) => {
+                let description = op
+                    .obj
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if !IDEMPOTENCY_WORDS.iter().any(|w| description.contains(w)) {
+                    self.warning(
+                        Rule::Idempotency,
+                        &at,
+                        format!("{method} operation declared idempotent: {b} without saying why"),
+                        format!("explain in the description why repeating the call is {} (operations.{key}.description in {overrides})", if b { "safe" } else { "unsafe" }),
+                    );
+                }
+            }
+        }
+    }
+
+    fn operation_names(
+        &mut self,
+        op: &Op<'_>,
+        method_names: &mut BTreeMap<String, String>,
+        builder_types: &mut BTreeMap<String, String>,
+    ) {
+        let Some(op_id) = op.op_id() else { return };
+        let (name_ptr, rust_name) = match op.obj.get("x-rust-name").and_then(Value::as_str) {
+            Some(n) => (format!("{}/x-rust-name", op.pointer), n.to_owned()),
+            None => (format!("{}/operationId", op.pointer), naming::snake(op_id)),
+        };
+        let fix = "set a distinct `x-rust-name` (snake_case)";
+        if naming::RESERVED_CLIENT_METHODS.contains(&rust_name.as_str()) {
+            self.error(
+                Rule::RustNames,
+                &name_ptr,
+                format!("method name `{rust_name}` clashes with a method of `Client`"),
+                fix,
+            );
+        }
+        let type_name = naming::pascal(&rust_name);
+        if naming::RESERVED_BUILDER_TYPES.contains(&type_name.as_str()) {
+            self.error(
+                Rule::RustNames,
+                &name_ptr,
+                format!("builder type `{type_name}` clashes with a name imported by operations.rs"),
+                fix,
+            );
+        }
+        let aliases: Vec<String> = op
+            .obj
+            .get("x-rust-aliases")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in std::iter::once(&rust_name).chain(&aliases) {
+            if let Some(other) = method_names.insert(name.clone(), op_id.to_owned()) {
+                if other != op_id {
+                    self.error(
+                        Rule::RustNames,
+                        &name_ptr,
+                        format!("operations `{other}` and `{op_id}` both map to the method `Client::{name}`"),
+                        fix,
+                    );
+                }
+            }
+        }
+        if let Some(other) = builder_types.insert(type_name.clone(), op_id.to_owned()) {
+            self.error(
+                Rule::RustNames,
+                &name_ptr,
+                format!(
+                    "operations `{other}` and `{op_id}` both map to the builder type `{type_name}`"
+                ),
+                fix,
+            );
+        }
+        // Parameter setters within the operation.
+        let mut setters: BTreeMap<String, String> = BTreeMap::new();
+        for (at, p) in &op.params {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let setter = naming::setter_name(&naming::snake(name));
+            if let Some(other) = setters.insert(setter.clone(), name.to_owned()) {
+                self.error(
+                    Rule::RustNames,
+                    &format!("{at}/name"),
+                    format!("parameters `{other}` and `{name}` both map to the setter `{setter}`"),
+                    "rename one of the parameters (they cannot both be generated)",
+                );
+            }
+        }
+    }
+
+    // ----- models -----------------------------------------------------------------------
+
+    fn schemas(&mut self) {
+        let Some(schemas) = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        // Model type names, their builders and the names of inline enums share a module.
+        let mut types: BTreeMap<String, String> = BTreeMap::new();
+        for (name, schema) in schemas {
+            let here = ptr("/components/schemas", name);
+            let rust = naming::pascal(name);
+            for candidate in [rust.clone(), format!("{rust}Builder")] {
+                if let Some(other) = types.insert(candidate.clone(), here.clone()) {
+                    self.error(
+                        Rule::RustNames,
+                        &here,
+                        format!(
+                            "schema `{name}` and {other} both map to the Rust type `{candidate}`"
+                        ),
+                        "rename one of the schemas",
+                    );
+                }
+            }
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                continue;
+            };
+            let mut fields: BTreeMap<String, String> = BTreeMap::new();
+            let mut setters: BTreeMap<String, String> = BTreeMap::new();
+            for (wire, prop) in props {
+                let at = ptr(&format!("{here}/properties"), wire);
+                let rust_name = prop
+                    .get("x-rust-name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| naming::snake(wire));
+                let field = naming::field_name(&rust_name);
+                let setter = naming::setter_name(&rust_name);
+                let fix = format!(
+                    "set `x-rust-name` on one of them (schemas.{name}.properties.{wire} in {})",
+                    self.inputs.overrides()
+                );
+                if let Some(other) = fields.insert(field.clone(), wire.clone()) {
+                    self.error(
+                        Rule::RustNames,
+                        &at,
+                        format!("properties `{other}` and `{wire}` both map to the field `{rust}::{field}`"),
+                        fix.clone(),
+                    );
+                } else if let Some(other) = setters.insert(setter.clone(), wire.clone()) {
+                    self.error(
+                        Rule::RustNames,
+                        &at,
+                        format!(
+                            "properties `{other}` and `{wire}` both map to the setter `{setter}`"
+                        ),
+                        fix.clone(),
+                    );
+                }
+                // Inline string enums become a model named after the owner and the field.
+                let items = prop.get("items").unwrap_or(&Value::Null);
+                let inline_enum = [prop, items].iter().any(|s| {
+                    s.get("enum").is_some()
+                        && s.get("type").and_then(Value::as_str) == Some("string")
+                });
+                if inline_enum {
+                    let enum_name = format!("{rust}{}", naming::pascal(&rust_name));
+                    if let Some(other) = types.insert(enum_name.clone(), at.clone()) {
+                        self.error(
+                            Rule::RustNames,
+                            &at,
+                            format!("the inline enum of `{wire}` and {other} both map to the Rust type `{enum_name}`"),
+                            "move the enum to components/schemas under its own name, or rename the clashing schema",
+                        );
+                    }
+                }
+                self.secret(name, wire, prop, &at);
+            }
+        }
+    }
+
+    fn secret(&mut self, model: &str, wire: &str, prop: &Value, at: &str) {
+        let not_secret = prop.get("x-huaweicloud-not-secret");
+        let is_password = prop.get("format").and_then(Value::as_str) == Some("password");
+        let overrides = self.inputs.overrides();
+        let place = format!("schemas.{model}.properties.{wire} in {overrides}");
+        if let Some(v) = not_secret {
+            let at_key = format!("{at}/x-huaweicloud-not-secret");
+            if v != &Value::Bool(true) {
+                self.error(
+                    Rule::Secrets,
+                    &at_key,
+                    "x-huaweicloud-not-secret must be `true`",
+                    format!("write `true`, or remove the key ({place})"),
+                );
+            } else if is_password {
+                self.error(
+                    Rule::Secrets,
+                    &at_key,
+                    format!("`{wire}` is both `format: password` and x-huaweicloud-not-secret"),
+                    format!("keep one of them ({place})"),
+                );
+            } else if !looks_secret(wire) {
+                self.warning(
+                    Rule::Secrets,
+                    &at_key,
+                    format!("`{wire}` does not look like a secret; x-huaweicloud-not-secret is not needed"),
+                    format!("remove the key ({place})"),
+                );
+            }
+            return;
+        }
+        let stringly = match prop.get("type").and_then(Value::as_str) {
+            Some(t) => t == "string",
+            // `$ref`s are models or enums; a schema without a type is free-form JSON.
+            None => false,
+        };
+        if stringly && !is_password && looks_secret(wire) {
+            self.error(
+                Rule::Secrets,
+                at,
+                format!("`{model}.{wire}` looks like a secret but is not `format: password` (it would be printed by Debug)"),
+                format!("add `format: password`, or `x-huaweicloud-not-secret: true` if it is not secret ({place})"),
+            );
+        }
+    }
+
+    // ----- references -------------------------------------------------------------------
+
+    fn refs(&mut self) {
+        let mut refs: Vec<(String, String)> = Vec::new();
+        collect_refs(self.raw, "", &mut refs);
+        // Components reachable from outside `components` (following refs between components).
+        let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut roots: Vec<String> = Vec::new();
+        for (at, target) in &refs {
+            let Some(target_ptr) = target.strip_prefix('#') else {
+                self.error(
+                    Rule::Refs,
+                    &format!("{at}/$ref"),
+                    format!("`{target}` is not a local reference"),
+                    "use `#/components/...` references only",
+                );
+                continue;
+            };
+            if self.raw.pointer(target_ptr).is_none() {
+                self.error(
+                    Rule::Refs,
+                    &format!("{at}/$ref"),
+                    format!("dangling $ref `{target}`: nothing at that pointer"),
+                    "point at an existing component or add it (extra_schemas in overrides.yaml for imported specs)",
+                );
+                continue;
+            }
+            match component_of(at) {
+                Some(owner) => edges
+                    .entry(owner)
+                    .or_default()
+                    .push(component_root(target_ptr)),
+                None => roots.push(component_root(target_ptr)),
+            }
+        }
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        while let Some(c) = roots.pop() {
+            if used.insert(c.clone()) {
+                roots.extend(edges.get(&c).into_iter().flatten().cloned());
+            }
+        }
+        let Some(components) = self.raw.get("components").and_then(Value::as_object) else {
+            return;
+        };
+        for (kind, items) in components {
+            if kind == "securitySchemes" {
+                continue;
+            }
+            let Some(items) = items.as_object() else {
+                continue;
+            };
+            for name in items.keys() {
+                let at = ptr(&ptr("/components", kind), name);
+                if !used.contains(&at) {
+                    self.warning(
+                        Rule::Refs,
+                        &at,
+                        format!(
+                            "`{name}` is not referenced (it would still be generated as public API)"
+                        ),
+                        "reference it or remove it",
+                    );
+                }
+            }
+        }
+    }
+
+    // ----- vocabulary -------------------------------------------------------------------
+
+    /// Flags `x-` keys outside the documented list, or where they are not documented.
+    /// `names` is true inside a map whose keys are names (properties, schemas, ...).
+    fn extension_keys(&mut self, v: &'a Value, pointer: &str, names: bool) {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.extension_keys(item, &format!("{pointer}/{i}"), false);
+                }
+            }
+            Value::Object(map) => {
+                let location = keys::location_of(pointer);
+                for (key, value) in map {
+                    let here = ptr(pointer, key);
+                    if !names && key.starts_with("x-") {
+                        match keys::find(key) {
+                            None => self.error(
+                                Rule::ExtensionKeys,
+                                &here,
+                                format!("unknown extension key `{key}`"),
+                                "use a key from the table in specs/README.md (\"Extension keys\"), or document a new one there and in xtask/src/spec/keys.rs",
+                            ),
+                            Some(k) if !location.is_some_and(|l| k.locations.contains(&l)) => {
+                                let wher: Vec<&str> = k.locations.iter().map(|l| KeyLocation::as_str(*l)).collect();
+                                self.error(
+                                    Rule::ExtensionKeys,
+                                    &here,
+                                    format!("`{key}` is not understood here"),
+                                    format!("move it to {}", wher.join(" or ")),
+                                );
+                            }
+                            Some(_) => {}
+                        }
+                        continue;
+                    }
+                    if !names && ["example", "examples", "default", "enum"].contains(&key.as_str())
+                    {
+                        continue;
+                    }
+                    let child_names = !names
+                        && [
+                            "properties",
+                            "schemas",
+                            "headers",
+                            "content",
+                            "parameters",
+                            "requestBodies",
+                            "securitySchemes",
+                            "links",
+                            "callbacks",
+                            "responses",
+                        ]
+                        .contains(&key.as_str())
+                        && !(key == "parameters" && value.is_array());
+                    self.extension_keys(value, &here, child_names);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Descriptions and titles in English: no CJK text.
+    fn english(&mut self, v: &'a Value, pointer: &str) {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.english(item, &format!("{pointer}/{i}"));
+                }
+            }
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let here = ptr(pointer, key);
+                    if ["example", "examples", "enum", "default"].contains(&key.as_str()) {
+                        continue;
+                    }
+                    match value {
+                        Value::String(s) if ["description", "title"].contains(&key.as_str()) => {
+                            if has_cjk(s) {
+                                self.error(
+                                    Rule::English,
+                                    &here,
+                                    format!("{key} contains CJK text"),
+                                    format!(
+                                        "write it in English (in {} for imported specs)",
+                                        self.inputs.overrides()
+                                    ),
+                                );
+                            }
+                        }
+                        _ => self.english(value, &here),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// String enums: variants unique after conversion to Rust, none called `Unknown`.
+    fn enums(&mut self, v: &'a Value, pointer: &str) {
+        match v {
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.enums(item, &format!("{pointer}/{i}"));
+                }
+            }
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("string") {
+                    if let Some(values) = map.get("enum").and_then(Value::as_array) {
+                        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+                        for (i, value) in values.iter().enumerate() {
+                            let Some(value) = value.as_str() else {
+                                continue;
+                            };
+                            let variant = naming::pascal(value);
+                            let at = format!("{pointer}/enum/{i}");
+                            if variant == "Unknown" {
+                                self.error(
+                                    Rule::RustNames,
+                                    &at,
+                                    format!("enum value `{value}` maps to the variant `Unknown`, which holds unknown values"),
+                                    "this value cannot be generated; the generator needs a rename rule for it",
+                                );
+                            } else if let Some(other) =
+                                seen.insert(variant.clone(), value.to_owned())
+                            {
+                                self.error(
+                                    Rule::RustNames,
+                                    &at,
+                                    format!("enum values `{other}` and `{value}` both map to the variant `{variant}`"),
+                                    "check the enum for duplicates (values differing only in case or punctuation)",
+                                );
+                            }
+                        }
+                    }
+                }
+                for (key, value) in map {
+                    if ["example", "examples", "default", "enum"].contains(&key.as_str()) {
+                        continue;
+                    }
+                    self.enums(value, &ptr(pointer, key));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every `$ref` outside examples: (pointer of the object holding it, target).
+fn collect_refs(v: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_refs(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+                out.push((pointer.to_owned(), target.to_owned()));
+            }
+            for (key, value) in map {
+                if ["example", "examples"].contains(&key.as_str()) {
+                    continue;
+                }
+                collect_refs(value, &ptr(pointer, key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `/components/<kind>/<name>` owning `pointer`, if it is inside `components`.
+fn component_of(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("/components/")?;
+    let mut parts = rest.splitn(3, '/');
+    let kind = parts.next()?;
+    let name = parts.next()?;
+    Some(format!("/components/{kind}/{name}"))
+}
+
+/// The component a reference target points into (a ref may point below a component).
+fn component_root(target: &str) -> String {
+    component_of(target).unwrap_or_else(|| target.to_owned())
+}
+
+/// The outcome of linting several files.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    /// `rule: errors/warnings` for each rule with findings.
+    pub fn by_rule(&self) -> BTreeMap<Rule, (usize, usize)> {
+        let mut out: BTreeMap<Rule, (usize, usize)> = BTreeMap::new();
+        for f in &self.findings {
+            let e = out.entry(f.rule).or_default();
+            match f.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+            }
+        }
+        out
+    }
+}
+
+/// Lints `files` (root-relative); every file that cannot be read is an error finding.
+pub fn lint_files(root: &std::path::Path, files: &[String]) -> Report {
+    let mut report = Report::default();
+    for file in files {
+        report.files += 1;
+        match std::fs::read(root.join(file)) {
+            Ok(bytes) => report.findings.extend(lint_bytes(file, &bytes)),
+            Err(e) => report.findings.push(Finding {
+                severity: Severity::Error,
+                rule: Rule::Parse,
+                file: file.clone(),
+                pointer: String::new(),
+                message: format!("cannot read file: {e}"),
+                hint: "check the path".to_owned(),
+            }),
+        }
+    }
+    report
+}
