@@ -77,6 +77,7 @@ pub struct ClientBuilder<C = Client> {
     endpoints: Vec<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     project_id: Option<String>,
+    iam_endpoint: Option<String>,
     transport: Option<Arc<dyn Transport>>,
     connect_timeout: Duration,
     attempt_timeout: Duration,
@@ -132,6 +133,7 @@ impl<C> ClientBuilder<C> {
             endpoints: Vec::new(),
             credentials: None,
             project_id: None,
+            iam_endpoint: None,
             transport: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
@@ -177,6 +179,13 @@ impl<C> ClientBuilder<C> {
     /// Project id, overriding the one from credentials.
     pub fn project_id(mut self, id: impl Into<String>) -> Self {
         self.project_id = Some(id.into());
+        self
+    }
+    /// The IAM endpoint asked for the project id when a region is set and no project id is
+    /// known (default: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the official per-region table,
+    /// else `https://iam.myhuaweicloud.com`).
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
         self
     }
     /// A custom transport (tests, instrumentation).
@@ -262,6 +271,20 @@ impl<C> ClientBuilder<C> {
             .iter()
             .map(|e| Endpoint::parse(e))
             .collect::<Result<Vec<_>>>()?;
+        // Only a region (not a bare endpoint) allows project-id discovery, as in the official SDKs.
+        let iam_endpoint = match &region_id {
+            Some(region) => {
+                let (raw, origin) = match self.iam_endpoint {
+                    Some(e) => (e, "ClientBuilder::iam_endpoint"),
+                    None => (
+                        crate::region::iam_endpoint(region, &self.env),
+                        crate::region::IAM_ENDPOINT_ENV,
+                    ),
+                };
+                Some(Endpoint::parse(&raw).map_err(|e| Error::config(format!("{origin}: {e}")))?)
+            }
+            None => None,
+        };
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
@@ -281,6 +304,7 @@ impl<C> ClientBuilder<C> {
                 endpoints,
                 credentials,
                 project_id: self.project_id.filter(|p| !p.trim().is_empty()),
+                iam_endpoint,
                 transport,
                 attempt_timeout: self.attempt_timeout,
                 operation_timeout: self.operation_timeout,
@@ -309,6 +333,8 @@ struct ClientInner {
     endpoints: Vec<Endpoint>,
     credentials: Arc<dyn ProvideCredentials>,
     project_id: Option<String>,
+    /// Where the project id is looked up when needed; `None` without a region.
+    iam_endpoint: Option<Endpoint>,
     transport: Arc<dyn Transport>,
     attempt_timeout: Duration,
     operation_timeout: Option<Duration>,
@@ -566,6 +592,7 @@ impl Client {
             loop {
                 attempt += 1;
                 let creds = self.credentials().await?;
+                let creds = self.with_project_id(&input, creds, attempt_timeout).await?;
                 let scrub = creds.scrubber().clone();
                 let attempt_span = tracing::debug_span!(
                     "attempt",
@@ -627,6 +654,43 @@ impl Client {
             _ => run.await,
         };
         result.instrument_err(&span)
+    }
+
+    /// `creds` with a project id when the operation needs one and neither the client nor the
+    /// credentials carry it: looked up in IAM (once per IAM endpoint, AK and region).
+    async fn with_project_id(
+        &self,
+        input: &OperationInput,
+        creds: Credentials,
+        timeout: Duration,
+    ) -> Result<Credentials> {
+        let inner = &*self.inner;
+        if inner.project_id.is_some() || creds.project_id().is_some() {
+            return Ok(creds);
+        }
+        let (Some(region), Some(iam)) = (&inner.region_id, &inner.iam_endpoint) else {
+            return Ok(creds);
+        };
+        let template = input
+            .raw
+            .as_ref()
+            .map_or(input.op.path, |r| r.path.as_str());
+        if !template.contains("{project_id}")
+            || input.path_params.iter().any(|(n, _)| *n == "project_id")
+        {
+            return Ok(creds);
+        }
+        let id = crate::credentials::Discovery {
+            transport: &*inner.transport,
+            iam,
+            region,
+            user_agent: &inner.user_agent,
+            clock: &*inner.clock,
+            timeout,
+        }
+        .project_id(&creds)
+        .await?;
+        Ok(creds.with_project_id(id))
     }
 
     /// One attempt: the current endpoint first; when the connection cannot be established

@@ -71,6 +71,58 @@ impl Region {
     }
 }
 
+/// Regions with their own IAM endpoint `https://iam.{region}.myhuaweicloud.com` (official
+/// `endpoint.py` / `iam_endpoint.go`); other regions use [`DEFAULT_IAM_ENDPOINT`].
+const IAM_REGIONS: [&str; 27] = [
+    "cn-north-2",
+    "cn-north-4",
+    "cn-north-1",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-south-1",
+    "cn-south-2",
+    "cn-southwest-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "af-south-1",
+    "sa-brazil-1",
+    "la-south-2",
+    "na-mexico-1",
+    "la-north-2",
+    "cn-north-9",
+    "eu-west-0",
+    "my-kualalumpur-1",
+    "ru-moscow-1",
+    "me-east-1",
+    "ap-southeast-4",
+    "ae-ad-1",
+    "cn-east-4",
+    "cn-east-5",
+    "tr-west-1",
+    "cn-north-12",
+];
+
+/// The global IAM endpoint, for regions without their own.
+pub const DEFAULT_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
+
+/// The environment variable that overrides the IAM endpoint (as in the official SDKs).
+pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+
+/// The IAM endpoint used to look up the project id of `region_id`:
+/// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the official per-region table, else the global one.
+pub fn iam_endpoint(region_id: &str, env: &Env) -> String {
+    if let Some(e) = env.get(IAM_ENDPOINT_ENV) {
+        return e;
+    }
+    let region_id = region_id.trim();
+    if IAM_REGIONS.contains(&region_id) {
+        format!("https://iam.{region_id}.myhuaweicloud.com")
+    } else {
+        DEFAULT_IAM_ENDPOINT.to_owned()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegionEntry {

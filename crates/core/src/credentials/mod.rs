@@ -19,7 +19,9 @@ use crate::error::{Error, Result, Scrubber};
 use crate::sign::SigningKey;
 
 mod metadata;
+mod project_id;
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, MetadataProvider, REFRESH_BEFORE_EXPIRY};
+pub(crate) use project_id::Discovery;
 
 /// The future returned by a credentials provider.
 pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials>> + Send + 'a>>;
