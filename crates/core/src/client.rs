@@ -19,7 +19,8 @@ use crate::response::{ByteStream, Response};
 use crate::retry::{Clock, RetryPolicy, Sleep, SystemClock, TokioSleep, parse_retry_after};
 use crate::sign::{self, SignableRequest};
 use crate::transport::{
-    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    HttpRequest, HttpResponse, Proxy, ReqwestTransport, Transport, TransportError,
+    TransportErrorKind, TransportOptions,
 };
 
 /// The `User-Agent` product token of this SDK.
@@ -79,6 +80,10 @@ pub struct ClientBuilder<C = Client> {
     project_id: Option<String>,
     iam_endpoint: Option<String>,
     transport: Option<Arc<dyn Transport>>,
+    proxy: Option<String>,
+    proxy_credentials: Option<(String, String)>,
+    root_certificates: Vec<Vec<u8>>,
+    root_certificates_only: bool,
     connect_timeout: Duration,
     attempt_timeout: Duration,
     operation_timeout: Option<Duration>,
@@ -96,12 +101,25 @@ pub struct ClientBuilder<C = Client> {
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("service", &self.service.name)
+        let mut d = f.debug_struct("ClientBuilder");
+        d.field("service", &self.service.name)
             .field("region", &self.region)
             .field("endpoints", &self.endpoints)
-            .field("credentials", &self.credentials)
-            .finish_non_exhaustive()
+            .field("credentials", &self.credentials);
+        // Shown only when set; the password never is.
+        if let Some(p) = &self.proxy {
+            d.field("proxy", &crate::transport::redact_userinfo(p));
+        }
+        if let Some((user, _)) = &self.proxy_credentials {
+            d.field(
+                "proxy_credentials",
+                &(user.as_str(), crate::error::REDACTED),
+            );
+        }
+        if !self.root_certificates.is_empty() {
+            d.field("root_certificates", &self.root_certificates.len());
+        }
+        d.finish_non_exhaustive()
     }
 }
 
@@ -135,6 +153,10 @@ impl<C> ClientBuilder<C> {
             project_id: None,
             iam_endpoint: None,
             transport: None,
+            proxy: None,
+            proxy_credentials: None,
+            root_certificates: Vec::new(),
+            root_certificates_only: false,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
             operation_timeout: None,
@@ -191,6 +213,34 @@ impl<C> ClientBuilder<C> {
     /// A custom transport (tests, instrumentation).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
+        self
+    }
+    /// Sends requests (to http and https endpoints, and to IAM) through an HTTP or HTTPS
+    /// proxy, e.g. `http://proxy.example:3128`; `http://user:password@host:port` carries
+    /// basic-auth credentials (percent-encoded). `HTTP_PROXY`/`HTTPS_PROXY` are not read.
+    /// The password never appears in `Debug`, logs or errors.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+    /// Basic-auth credentials for the proxy (instead of putting them in its URL).
+    pub fn proxy_credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.proxy_credentials = Some((username.into(), password.into()));
+        self
+    }
+    /// Also trusts the CA certificates of a PEM bundle (a test gateway, a corporate CA).
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+    /// Trusts only the certificates given to [`add_root_certificate`](Self::add_root_certificate),
+    /// not the platform's store.
+    pub fn tls_root_certificates_only(mut self, yes: bool) -> Self {
+        self.root_certificates_only = yes;
         self
     }
     /// Connect timeout (default 60 s).
@@ -285,8 +335,43 @@ impl<C> ClientBuilder<C> {
             }
             None => None,
         };
+        let network_options = self.proxy.is_some()
+            || self.proxy_credentials.is_some()
+            || !self.root_certificates.is_empty()
+            || self.root_certificates_only;
         let transport: Arc<dyn Transport> = match self.transport {
+            Some(_) if network_options => {
+                return Err(Error::config(
+                    "proxy and root certificate options apply to the built-in transport; configure them on the custom transport instead",
+                ));
+            }
             Some(t) => t,
+            None if network_options => {
+                let mut options = TransportOptions::new(self.connect_timeout)
+                    .root_certificates_only(self.root_certificates_only);
+                for pem in self.root_certificates {
+                    options = options.add_root_certificates_pem(pem);
+                }
+                let proxy = match (self.proxy, self.proxy_credentials) {
+                    (Some(url), creds) => {
+                        let p = Proxy::parse(&url)?;
+                        Some(match creds {
+                            Some((user, password)) => p.with_credentials(user, password),
+                            None => p,
+                        })
+                    }
+                    (None, Some(_)) => {
+                        return Err(Error::config(
+                            "proxy_credentials were given without a proxy URL (ClientBuilder::proxy)",
+                        ));
+                    }
+                    (None, None) => None,
+                };
+                if let Some(p) = proxy {
+                    options = options.proxy(p);
+                }
+                Arc::new(ReqwestTransport::with_options(&options)?)
+            }
             None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
         };
         let credentials = self

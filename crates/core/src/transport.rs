@@ -163,33 +163,270 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'static, Result<HttpResponse, TransportError>>;
 }
 
+/// An HTTP or HTTPS proxy for the built-in transport, optionally with basic-auth
+/// credentials. `Debug` and `Display` never show the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Proxy {
+    /// `scheme://host:port`, without credentials.
+    url: String,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+impl Proxy {
+    /// Parses `http://host:port` or `https://host:port`; `user:password@` in the URL
+    /// (percent-encoded) become the proxy credentials.
+    pub fn parse(url: &str) -> Result<Self, crate::Error> {
+        let raw = url.trim();
+        // Messages show the URL without any password.
+        let shown = redact_userinfo(raw);
+        let parsed = reqwest::Url::parse(raw).map_err(|e| {
+            crate::Error::config(format!("proxy '{shown}' is not a valid URL: {e}"))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(crate::Error::config(format!(
+                "proxy '{shown}': scheme must be http or https"
+            )));
+        }
+        let Some(host) = parsed.host_str() else {
+            return Err(crate::Error::config(format!("proxy '{shown}' has no host")));
+        };
+        if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() {
+            return Err(crate::Error::config(format!(
+                "proxy '{shown}' must not have a path or query"
+            )));
+        }
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let username = Some(decode(parsed.username())).filter(|u| !u.is_empty());
+        let password = parsed.password().map(decode);
+        let port = parsed
+            .port_or_known_default()
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
+        Ok(Self {
+            url: format!("{}://{host}{port}", parsed.scheme()),
+            username,
+            password,
+        })
+    }
+    /// Sets the basic-auth credentials (replacing any from the URL).
+    pub fn with_credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.username = Some(username.into());
+        self.password = Some(password.into());
+        self
+    }
+    /// `scheme://host:port`, without credentials.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The proxy user, if any.
+    pub fn username(&self) -> Option<&str> {
+        self.username.as_deref()
+    }
+
+    fn to_reqwest(&self) -> Result<reqwest::Proxy, crate::Error> {
+        let p = reqwest::Proxy::all(self.url.as_str()).map_err(|e| {
+            crate::Error::config(format!("proxy '{}' cannot be used: {e}", self.url))
+        })?;
+        Ok(match (&self.username, &self.password) {
+            (Some(u), p_word) => p.basic_auth(u, p_word.as_deref().unwrap_or("")),
+            (None, _) => p,
+        })
+    }
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Proxy")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| crate::error::REDACTED),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Display for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// `scheme://user:pass@host` → `scheme://user:** redacted **@host`.
+pub(crate) fn redact_userinfo(raw: &str) -> String {
+    let (scheme, rest) = match raw.find("://") {
+        Some(i) => (&raw[..i + 3], &raw[i + 3..]),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return raw.to_owned();
+    };
+    let user = rest[..at].split(':').next().unwrap_or("");
+    format!("{scheme}{user}:{}{}", crate::error::REDACTED, &rest[at..])
+}
+
+/// How the built-in transport connects: timeout, proxy and trusted root certificates.
+#[derive(Clone)]
+pub struct TransportOptions {
+    connect_timeout: Duration,
+    proxy: Option<Proxy>,
+    root_certificates_pem: Vec<Vec<u8>>,
+    root_certificates_only: bool,
+}
+
+impl fmt::Debug for TransportOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportOptions")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy)
+            .field("root_certificates", &self.root_certificates_pem.len())
+            .field("root_certificates_only", &self.root_certificates_only)
+            .finish()
+    }
+}
+
+impl TransportOptions {
+    /// Direct connections, the platform's trusted roots.
+    pub fn new(connect_timeout: Duration) -> Self {
+        Self {
+            connect_timeout,
+            proxy: None,
+            root_certificates_pem: Vec::new(),
+            root_certificates_only: false,
+        }
+    }
+    /// Sends every request (http and https endpoints) through `proxy`.
+    pub fn proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+    /// Also trusts the certificates of a PEM bundle (e.g. a test gateway's CA).
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+    /// Trusts only the added certificates, not the platform's.
+    pub fn root_certificates_only(mut self, yes: bool) -> Self {
+        self.root_certificates_only = yes;
+        self
+    }
+}
+
 /// The default transport: reqwest with rustls (`ring`) and the platform's certificate verifier.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    proxy: Option<Proxy>,
+    extra_roots: usize,
+    roots_only: bool,
+    /// Removes the proxy password from error texts.
+    scrub: crate::error::Scrubber,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("proxy", &self.proxy)
+            .field("extra_root_certificates", &self.extra_roots)
+            .field("root_certificates_only", &self.roots_only)
+            .finish()
+    }
 }
 
 impl ReqwestTransport {
     /// A transport with the given connect timeout. Redirects are not followed (as in the
     /// official SDKs) and no proxy is read from the environment implicitly.
     pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
+        Self::with_options(&TransportOptions::new(connect_timeout))
+    }
+
+    /// A transport with a proxy and/or extra trusted root certificates. `HTTP_PROXY` /
+    /// `HTTPS_PROXY` are not read: a proxy is used only when configured, as in the Go SDK.
+    pub fn with_options(options: &TransportOptions) -> Result<Self, crate::Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
+        let mut roots = Vec::new();
+        for (i, pem) in options.root_certificates_pem.iter().enumerate() {
+            let before = roots.len();
+            use rustls::pki_types::pem::PemObject;
+            for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
+                roots.push(cert.map_err(|e| {
+                    crate::Error::config(format!(
+                        "root certificate bundle #{}: not valid PEM: {e}",
+                        i + 1
+                    ))
+                })?);
+            }
+            if roots.len() == before {
+                return Err(crate::Error::config(format!(
+                    "root certificate bundle #{} holds no PEM certificate",
+                    i + 1
+                )));
+            }
+        }
+        let extra_roots = roots.len();
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| crate::Error::config(format!("TLS setup failed: {e}")))?;
-        let tls = rustls_platform_verifier::BuilderVerifierExt::with_platform_verifier(tls)
-            .map_err(|e| {
-                crate::Error::config(format!("TLS certificate verifier setup failed: {e}"))
-            })?
-            .with_no_client_auth();
-        let client = reqwest::Client::builder()
+        let verifier_err = |e: rustls::Error| {
+            crate::Error::config(format!("TLS certificate verifier setup failed: {e}"))
+        };
+        let tls = if options.root_certificates_only {
+            let mut store = rustls::RootCertStore::empty();
+            for (i, cert) in roots.into_iter().enumerate() {
+                store.add(cert).map_err(|e| {
+                    crate::Error::config(format!("root certificate #{} is not usable: {e}", i + 1))
+                })?;
+            }
+            if store.is_empty() {
+                return Err(crate::Error::config(
+                    "root_certificates_only is set but no root certificate was added",
+                ));
+            }
+            builder.with_root_certificates(store).with_no_client_auth()
+        } else if roots.is_empty() {
+            rustls_platform_verifier::BuilderVerifierExt::with_platform_verifier(builder)
+                .map_err(verifier_err)?
+                .with_no_client_auth()
+        } else {
+            let verifier =
+                rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
+                    .map_err(verifier_err)?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth()
+        };
+        let mut client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
-            .connect_timeout(connect_timeout)
+            .connect_timeout(options.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
+            .no_proxy();
+        if let Some(p) = &options.proxy {
+            client = client.proxy(p.to_reqwest()?);
+        }
+        let client = client
             .build()
             .map_err(|e| crate::Error::config(format!("HTTP client setup failed: {e}")))?;
-        Ok(Self { client })
+        let scrub =
+            crate::error::Scrubber::new(options.proxy.iter().filter_map(|p| p.password.as_deref()));
+        Ok(Self {
+            client,
+            proxy: options.proxy.clone(),
+            extra_roots,
+            roots_only: options.root_certificates_only,
+            scrub,
+        })
     }
 }
 
@@ -235,10 +472,11 @@ impl Transport for ReqwestTransport {
             builder = builder.header(name, value);
         }
         let fut = builder.body(request.body).send();
+        let scrub = self.scrub.clone();
         Box::pin(async move {
             let resp = fut.await.map_err(|e| {
-                TransportError::new(classify(&e), format!("request failed: {}", without_url(&e)))
-                    .with_source(e)
+                let msg = scrub.scrub(&format!("request failed: {}", without_url(&e)));
+                TransportError::new(classify(&e), msg).with_source(e)
             })?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
