@@ -912,10 +912,7 @@ impl<'a> Linter<'a> {
                                     Rule::English,
                                     &here,
                                     format!("{key} contains CJK text"),
-                                    format!(
-                                        "write it in English (in {} for imported specs)",
-                                        self.inputs.overrides()
-                                    ),
+                                    format!("write it in English (in {})", self.inputs.overrides()),
                                 );
                             }
                         }

@@ -1,0 +1,262 @@
+//! `cargo xtask spec lint`: one mutation fixture per rule (tests/spec_fixtures/lint/, written
+//! by generate.py from base.yaml), each caught with exactly the expected finding and pointer.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use xtask::spec::keys::{EXTENSION_KEYS, KeyLocation};
+use xtask::spec::lint::{Rule, Severity, has_cjk, lint_bytes, lint_files, looks_secret};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spec_fixtures")
+}
+
+fn lint(rel: &str) -> Vec<xtask::spec::lint::Finding> {
+    let bytes = std::fs::read(fixtures().join(rel)).expect("fixture");
+    lint_bytes(rel, &bytes)
+}
+
+const COLL: &str = "/paths/~1v2~1{project_id}~1instances";
+const ITEM: &str = "/paths/~1v2~1{project_id}~1instances~1{instance_id}";
+const INSTANCE: &str = "/components/schemas/Instance";
+
+/// Lint case -> the one finding it must produce.
+fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
+    use Rule::*;
+    use Severity::*;
+    vec![
+        ("operation-id", OperationId, Error, format!("{ITEM}/delete")),
+        ("summary-missing", Summary, Error, format!("{COLL}/get")),
+        (
+            "summary-restated",
+            Summary,
+            Error,
+            format!("{COLL}/get/summary"),
+        ),
+        ("summary-cjk", Summary, Error, format!("{COLL}/get/summary")),
+        ("english", English, Error, format!("{INSTANCE}/description")),
+        (
+            "success-response",
+            SuccessResponse,
+            Error,
+            format!("{ITEM}/delete/responses"),
+        ),
+        (
+            "path-params-undeclared",
+            PathParams,
+            Error,
+            format!("{ITEM}/delete"),
+        ),
+        (
+            "path-params-not-in-path",
+            PathParams,
+            Error,
+            format!("{ITEM}/delete/parameters/1/name"),
+        ),
+        (
+            "refs-dangling",
+            Refs,
+            Error,
+            format!("{INSTANCE}/properties/state/$ref"),
+        ),
+        (
+            "refs-unused",
+            Refs,
+            Warning,
+            "/components/schemas/Orphan".to_owned(),
+        ),
+        (
+            "rust-names",
+            RustNames,
+            Error,
+            format!("{INSTANCE}/properties/instance_name"),
+        ),
+        (
+            "secrets",
+            Secrets,
+            Error,
+            format!("{INSTANCE}/properties/auth_token"),
+        ),
+        (
+            "secrets-opt-out-unneeded",
+            Secrets,
+            Warning,
+            format!("{INSTANCE}/properties/name/x-huaweicloud-not-secret"),
+        ),
+        (
+            "idempotency-default",
+            Idempotency,
+            Warning,
+            format!("{ITEM}/delete/x-huaweicloud-idempotent"),
+        ),
+        (
+            "idempotency-unexplained",
+            Idempotency,
+            Warning,
+            format!("{COLL}/post/x-huaweicloud-idempotent"),
+        ),
+        (
+            "extension-keys-unknown",
+            ExtensionKeys,
+            Error,
+            format!("{COLL}/get/x-huaweicloud-timeout"),
+        ),
+        (
+            "extension-keys-misplaced",
+            ExtensionKeys,
+            Error,
+            format!("{INSTANCE}/properties/name/x-rust-aliases"),
+        ),
+    ]
+}
+
+#[test]
+fn base_spec_is_clean() {
+    let findings = lint("base.yaml");
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn each_mutation_is_caught_with_its_pointer() {
+    for (case, rule, severity, pointer) in expected() {
+        let rel = format!("lint/{case}.yaml");
+        let findings = lint(&rel);
+        let got: Vec<(Rule, Severity, &str)> = findings
+            .iter()
+            .map(|f| (f.rule, f.severity, f.pointer.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(rule, severity, pointer.as_str())],
+            "{case}: {findings:#?}"
+        );
+        let line = findings[0].to_string();
+        assert!(
+            line.starts_with(&format!(
+                "{}[{}]: {rel}#{pointer}: ",
+                severity.as_str(),
+                rule.as_str()
+            )),
+            "{line}"
+        );
+        assert!(line.contains("(fix: "), "{line}");
+    }
+}
+
+#[test]
+fn every_rule_has_a_case_and_every_fixture_is_expected() {
+    let cases: BTreeSet<String> = expected().iter().map(|c| format!("{}.yaml", c.0)).collect();
+    let files: BTreeSet<String> = std::fs::read_dir(fixtures().join("lint"))
+        .expect("lint fixtures")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(cases, files);
+    let covered: BTreeSet<Rule> = expected().iter().map(|c| c.1).collect();
+    for rule in Rule::ALL.iter().filter(|r| **r != Rule::Parse) {
+        assert!(
+            covered.contains(rule),
+            "no fixture for rule {}",
+            rule.as_str()
+        );
+    }
+}
+
+#[test]
+fn broken_input_is_a_finding_not_a_panic() {
+    let base = std::fs::read(fixtures().join("base.yaml")).expect("base");
+    let findings = lint_bytes("x.yaml", b"openapi: [unclosed");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].rule, Rule::Parse);
+    assert!(
+        findings[0].to_string().starts_with("error[parse]: x.yaml#"),
+        "{}",
+        findings[0]
+    );
+    let findings = lint_bytes("x.yaml", &[0xff, 0xfe, 0x00]);
+    assert_eq!(findings[0].rule, Rule::Parse);
+    // Every prefix of a valid spec: findings or nothing, never a panic.
+    for end in (0..base.len()).step_by(37) {
+        let _ = lint_bytes("x.yaml", &base[..end]);
+    }
+}
+
+#[test]
+fn secret_names_and_cjk() {
+    for name in [
+        "password",
+        "old_password",
+        "secret_key",
+        "auth_token",
+        "x-dead-letter-routing-key",
+        "passwd",
+    ] {
+        assert!(looks_secret(name), "{name}");
+    }
+    for name in ["name", "key", "keyword", "port", "token_count_x"] {
+        assert_eq!(looks_secret(name), name.contains("token"), "{name}");
+    }
+    assert!(has_cjk("列出实例"));
+    assert!(has_cjk("ｆｕｌｌ"));
+    assert!(!has_cjk("List the instances (naïve café)."));
+}
+
+/// The real specs are clean: `.ci/run` runs `cargo xtask spec lint` too, this keeps
+/// `cargo test` honest on its own.
+#[test]
+fn real_specs_have_no_errors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let specs = xtask::codegen::find_specs(&root).expect("specs");
+    assert!(specs.len() >= 4, "{specs:?}");
+    let report = lint_files(&root, &specs);
+    let errors: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// The key list in xtask/src/spec/keys.rs (used by codegen and lint) equals the table
+/// "Every `x-` key the generator understands" in specs/README.md, locations included.
+#[test]
+fn extension_keys_match_the_readme_table() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/README.md"))
+            .expect("specs/README.md");
+    let section = readme
+        .split("\n## Extension keys")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("an \"Extension keys\" section");
+    let mut documented: Vec<(String, Vec<KeyLocation>)> = Vec::new();
+    for line in section.lines() {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let Some(key) = cells
+            .first()
+            .and_then(|c| c.strip_prefix("| `"))
+            .and_then(|c| c.strip_suffix('`'))
+        else {
+            continue;
+        };
+        let wher = cells.get(1).copied().unwrap_or_default();
+        let mut locations = Vec::new();
+        if wher.contains("document root") {
+            locations.push(KeyLocation::Root);
+        }
+        if wher.starts_with("operation") || wher.contains(" operation") {
+            locations.push(KeyLocation::Operation);
+        }
+        if wher.contains("property") {
+            locations.push(KeyLocation::Property);
+        }
+        documented.push((key.to_owned(), locations));
+    }
+    documented.sort();
+    let mut code: Vec<(String, Vec<KeyLocation>)> = EXTENSION_KEYS
+        .iter()
+        .map(|k| (k.name.to_owned(), k.locations.to_vec()))
+        .collect();
+    code.sort();
+    assert_eq!(code, documented);
+}
