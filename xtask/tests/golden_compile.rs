@@ -36,6 +36,7 @@ golden!(collections, "collections");
 golden!(enums, "enums");
 golden!(keywords, "keywords");
 golden!(no_content_aliases, "no_content_aliases");
+golden!(pagination, "pagination");
 golden!(params, "params");
 golden!(stream, "stream", ByteStream, Bytes);
 golden!(types, "types");
@@ -395,4 +396,80 @@ fn types_decode() {
         Some("k")
     );
     assert_eq!(serde_json::to_string(&s).unwrap(), json);
+}
+
+/// The generated paging glue reaches the wire: the position and page-size parameters of each
+/// style are set, the nested item path is read, and a service that ignores the position is
+/// stopped by the repeat guard instead of looping (the recorder answers every request alike).
+#[tokio::test]
+async fn generated_paging_sets_positions_and_stops_on_a_repeated_page() {
+    use huaweicloud_sdk_core::pagination::StreamExt;
+
+    let query = |r: &Recorder| -> Vec<String> {
+        r.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                q.url
+                    .split_once('?')
+                    .map(|(_, q)| q.to_owned())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+
+    let (c, rec) = recording::<pagination::Client>(200, r#"{"things":[{"id":"a"},{"id":"b"}]}"#);
+    let got: Vec<_> = c
+        .list_things()
+        .r#type("x")
+        .limit(2)
+        .by_item()
+        .collect()
+        .await;
+    assert_eq!(got.len(), 3, "two items, then the repeat error: {got:?}");
+    assert_eq!(got[0].as_ref().unwrap().id.as_deref(), Some("a"));
+    let err = got[2].as_ref().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("PAGES ListThings: the service returned the same page again at position 2"),
+        "{err}"
+    );
+    let q = query(&rec);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(
+        !q[0].contains("offset") && q[0].contains("limit=2") && q[0].contains("type=x"),
+        "{q:?}"
+    );
+    assert!(
+        q[1].contains("offset=2") && q[1].contains("limit=2") && q[1].contains("type=x"),
+        "{q:?}"
+    );
+
+    let (c, rec) = recording::<pagination::Client>(
+        200,
+        r#"{"status":"success","result":{"total_records":3,"data":[{"id":"a"},{"id":"b"}]}}"#,
+    );
+    let pages: Vec<_> = c
+        .list_paged_things()
+        .page_size("2")
+        .by_page()
+        .collect()
+        .await;
+    // Page 1 (2 of 3 items), then page 2 repeats page 1: the guard stops it.
+    assert_eq!(pages.len(), 2);
+    assert!(pages[1].is_err());
+    let q = query(&rec);
+    assert_eq!(q.len(), 2);
+    assert!(!q[0].contains("page_no"), "{q:?}");
+    assert!(
+        q[1].contains("page_no=2") && q[1].contains("page_size=2"),
+        "{q:?}"
+    );
+
+    let (c, rec) = recording::<pagination::Client>(200, r#"{"things":[{"id":"a"}]}"#);
+    let items: Vec<_> = c.list_marked_things().limit(5).by_item().collect().await;
+    // Short page and no next marker: one request.
+    assert_eq!(items.len(), 1);
+    assert_eq!(query(&rec), ["limit=5"]);
 }

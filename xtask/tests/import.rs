@@ -105,3 +105,129 @@ fn stale_overrides_are_errors() {
     );
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// The paged operations the importer marks in the committed specs, per service and style
+/// (measured; a change here is a change in what `by_page()` / `by_item()` cover), and every
+/// mark's parameters and response fields exist.
+#[test]
+fn pagination_marks_in_committed_specs() {
+    use std::collections::BTreeMap;
+
+    use serde_yaml_ng::Value;
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for svc in ["codeartsartifact", "dcs", "kafka", "rabbitmq"] {
+        let text = std::fs::read_to_string(root.join(format!("specs/{svc}/v2.yaml"))).unwrap();
+        let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let model = |r: &Value| {
+            r["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(|n| &schemas[n])
+        };
+        for (path, item) in doc["paths"].as_mapping().unwrap() {
+            for (method, op) in item.as_mapping().unwrap() {
+                let mark = &op["x-huaweicloud-pagination"];
+                if mark.is_null() {
+                    continue;
+                }
+                let id = format!("{svc} {}", op["operationId"].as_str().unwrap());
+                let style = mark["style"].as_str().unwrap_or("?").to_owned();
+                *counts.entry((svc.to_owned(), style.clone())).or_default() += 1;
+                if method.as_str() != Some("get") {
+                    problems.push(format!("{id}: not a GET ({path:?})"));
+                }
+                let query: Vec<&str> = op["parameters"]
+                    .as_sequence()
+                    .map(|ps| {
+                        ps.iter()
+                            .filter(|p| p["in"] == "query")
+                            .filter_map(|p| p["name"].as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let position_key = match style.as_str() {
+                    "offset" => "offset",
+                    "page" => "page",
+                    _ => "marker",
+                };
+                for key in [position_key, "limit"] {
+                    if let Some(name) = mark["request"][key].as_str() {
+                        if !query.contains(&name) {
+                            problems.push(format!(
+                                "{id}: request.{key} `{name}` is no query parameter"
+                            ));
+                        }
+                    } else if key == position_key {
+                        problems.push(format!("{id}: request.{key} missing"));
+                    }
+                }
+                let success = op["responses"]
+                    .as_mapping()
+                    .and_then(|r| {
+                        r.iter()
+                            .find(|(k, _)| k.as_str().is_some_and(|k| k.starts_with('2')))
+                    })
+                    .map(|(_, v)| v)
+                    .unwrap();
+                let body = model(&success["content"]["application/json"]["schema"]);
+                for key in ["items", "total", "next_marker"] {
+                    let Some(field_path) = mark["response"][key].as_str() else {
+                        if key == "items" {
+                            problems.push(format!("{id}: response.items missing"));
+                        }
+                        continue;
+                    };
+                    let mut at = body;
+                    let mut leaf = None;
+                    for seg in field_path.split('.') {
+                        let prop = at.map(|m| &m["properties"][seg]);
+                        match prop {
+                            Some(p) if !p.is_null() => {
+                                leaf = Some(p);
+                                at = model(p);
+                            }
+                            _ => {
+                                problems.push(format!(
+                                    "{id}: response.{key} `{field_path}` does not exist"
+                                ));
+                                leaf = None;
+                                break;
+                            }
+                        }
+                    }
+                    let expected = match key {
+                        "items" => "array",
+                        "total" => "integer",
+                        _ => "string",
+                    };
+                    if let Some(l) = leaf {
+                        if l["type"].as_str() != Some(expected) {
+                            problems.push(format!(
+                                "{id}: response.{key} `{field_path}` is not {expected}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let got: Vec<(&str, &str, usize)> = counts
+        .iter()
+        .map(|((svc, style), n)| (svc.as_str(), style.as_str(), *n))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("codeartsartifact", "offset", 5),
+            ("codeartsartifact", "page", 8),
+            ("dcs", "offset", 19),
+            ("kafka", "offset", 12),
+            ("rabbitmq", "offset", 5),
+        ]
+    );
+}

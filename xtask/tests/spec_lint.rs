@@ -96,6 +96,12 @@ fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
             format!("{COLL}/post/x-huaweicloud-idempotent"),
         ),
         (
+            "idempotency-read-as-post",
+            Idempotency,
+            Warning,
+            format!("{COLL}~1search/post"),
+        ),
+        (
             "extension-keys-unknown",
             ExtensionKeys,
             Error,

@@ -109,6 +109,45 @@ pub struct Operation {
     /// `Content-Type` sent with every request.
     pub content_type: Option<String>,
     pub idempotent: bool,
+    /// `x-huaweicloud-pagination`: how to step through pages.
+    pub pagination: Option<Pagination>,
+}
+
+/// A paged list operation (`x-huaweicloud-pagination`).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The query parameter carrying the offset, page number or marker.
+    pub position: Param,
+    /// The query parameter carrying the page size, if any.
+    pub limit: Option<Param>,
+    /// Fields from the response model down to the item array.
+    pub items: Vec<FieldStep>,
+    /// The item model (Rust name).
+    pub item_model: String,
+    /// Fields down to the reported total, if any.
+    pub total: Option<(Vec<FieldStep>, TypeRef)>,
+    /// Fields down to the next marker (marker style).
+    pub next_marker: Option<Vec<FieldStep>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `offset` counts items.
+    ItemOffset,
+    /// A page number; `first` is the first page's number.
+    PageNumber {
+        first: i64,
+    },
+    Marker,
+}
+
+/// One field on the way from a response model to a nested value (model fields are all
+/// `Option`).
+#[derive(Debug, Clone)]
+pub struct FieldStep {
+    pub wire_name: String,
+    pub rust_name: String,
 }
 
 impl Operation {

@@ -1008,6 +1008,7 @@ impl<'a> Lowerer<'a> {
             self.err(&format!("{op_ptr}/responses"), "no success (2xx) response");
             return None;
         };
+        let pagination = self.pagination(op_ptr, &query_params, &response);
         if self.diags.len() > n_before || op_id.is_empty() {
             return None;
         }
@@ -1030,7 +1031,213 @@ impl<'a> Lowerer<'a> {
             errors,
             content_type,
             idempotent,
+            pagination,
         })
+    }
+
+    /// Reads and checks `x-huaweicloud-pagination` against the operation's query parameters
+    /// and response model.
+    fn pagination(
+        &mut self,
+        op_ptr: &str,
+        query_params: &[Param],
+        response: &ResponseKind,
+    ) -> Option<Pagination> {
+        let here = format!("{op_ptr}/x-huaweicloud-pagination");
+        let raw = self.raw_at(&here)?;
+        let Some(obj) = raw.as_object() else {
+            self.err(
+                &here,
+                "x-huaweicloud-pagination must be an object (see specs/README.md)",
+            );
+            return None;
+        };
+        for key in obj.keys() {
+            if !["style", "first_page", "request", "response"].contains(&key.as_str()) {
+                self.err(&ptr(&here, key), format!("unknown key `{key}`"));
+            }
+        }
+        let (style, position_key) = match obj.get("style").and_then(Value::as_str) {
+            Some("offset") => (PageStyle::ItemOffset, "offset"),
+            Some("page") => {
+                let first = match obj.get("first_page") {
+                    None => 1,
+                    Some(v) => match v.as_i64() {
+                        Some(n) => n,
+                        None => {
+                            self.err(
+                                &format!("{here}/first_page"),
+                                "first_page must be an integer",
+                            );
+                            return None;
+                        }
+                    },
+                };
+                (PageStyle::PageNumber { first }, "page")
+            }
+            Some("marker") => (PageStyle::Marker, "marker"),
+            _ => {
+                self.err(
+                    &format!("{here}/style"),
+                    "style must be `offset`, `page` or `marker`",
+                );
+                return None;
+            }
+        };
+        if obj.contains_key("first_page") && !matches!(style, PageStyle::PageNumber { .. }) {
+            self.err(
+                &format!("{here}/first_page"),
+                "first_page is only for style `page`",
+            );
+        }
+        let numeric = |t: &TypeRef| matches!(t, TypeRef::I32 | TypeRef::I64 | TypeRef::String);
+        let request_ptr = format!("{here}/request");
+        let param = |l: &mut Self, key: &str, required: bool, string_only: bool| -> Option<Param> {
+            let at = format!("{request_ptr}/{key}");
+            let name = match l.raw_at(&at) {
+                Some(Value::String(n)) => n,
+                None if !required => return None,
+                _ => {
+                    l.err(&at, format!("request.{key} must name a query parameter"));
+                    return None;
+                }
+            };
+            let Some(p) = query_params.iter().find(|p| &p.name == name) else {
+                l.err(&at, format!("no query parameter `{name}`"));
+                return None;
+            };
+            let fits = if string_only {
+                p.ty == TypeRef::String
+            } else {
+                numeric(&p.ty)
+            };
+            if !fits {
+                l.err(
+                    &at,
+                    format!(
+                        "query parameter `{name}` must be {}",
+                        if string_only {
+                            "a string"
+                        } else {
+                            "an integer or a string"
+                        }
+                    ),
+                );
+                return None;
+            }
+            Some(p.clone())
+        };
+        let position = param(self, position_key, true, style == PageStyle::Marker);
+        let limit = param(self, "limit", false, false);
+        let ResponseKind::Json(TypeRef::Named(model)) = response else {
+            self.err(&here, "a paged operation needs a JSON response model");
+            return None;
+        };
+        let response_ptr = format!("{here}/response");
+        let items_ptr = format!("{response_ptr}/items");
+        let (items, item_ty) = self.field_path(&items_ptr, model)?;
+        let item_model = match item_ty {
+            TypeRef::Vec(inner) => match *inner {
+                TypeRef::Named(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(item_model) = item_model else {
+            self.err(
+                &items_ptr,
+                "response.items must lead to an array of objects",
+            );
+            return None;
+        };
+        let total = match self.raw_at(&format!("{response_ptr}/total")) {
+            None => None,
+            Some(_) => {
+                let at = format!("{response_ptr}/total");
+                let (steps, ty) = self.field_path(&at, model)?;
+                if !matches!(ty, TypeRef::I32 | TypeRef::I64) {
+                    self.err(&at, "response.total must lead to an integer field");
+                    return None;
+                }
+                Some((steps, ty))
+            }
+        };
+        let next_marker = match self.raw_at(&format!("{response_ptr}/next_marker")) {
+            None if style == PageStyle::Marker => {
+                self.err(&response_ptr, "style `marker` needs response.next_marker");
+                return None;
+            }
+            None => None,
+            Some(_) => {
+                let at = format!("{response_ptr}/next_marker");
+                let (steps, ty) = self.field_path(&at, model)?;
+                if ty != TypeRef::String {
+                    self.err(&at, "response.next_marker must lead to a string field");
+                    return None;
+                }
+                Some(steps)
+            }
+        };
+        if let Some(Value::Object(r)) = self.raw_at(&response_ptr) {
+            for key in r.keys() {
+                if !["items", "total", "next_marker"].contains(&key.as_str()) {
+                    self.err(&ptr(&response_ptr, key), format!("unknown key `{key}`"));
+                }
+            }
+        }
+        Some(Pagination {
+            style,
+            position: position?,
+            limit,
+            items,
+            item_model,
+            total,
+            next_marker,
+        })
+    }
+
+    /// Follows a dotted field path (`result.data`, wire names) from `model`; returns the steps
+    /// and the type of the last field.
+    fn field_path(&mut self, at: &str, model: &str) -> Option<(Vec<FieldStep>, TypeRef)> {
+        let Some(path) = self.raw_at(at).and_then(Value::as_str) else {
+            self.err(at, "must be a dotted path of response field names");
+            return None;
+        };
+        let mut current = model.to_owned();
+        let mut steps = Vec::new();
+        let segments: Vec<&str> = path.split('.').collect();
+        for (i, seg) in segments.iter().enumerate() {
+            let field = match self.models.get(&current).map(|m| &m.kind) {
+                Some(ModelKind::Struct(fields)) => fields.iter().find(|f| f.wire_name == *seg),
+                _ => None,
+            };
+            let Some(field) = field else {
+                self.err(
+                    at,
+                    format!("model `{current}` has no field `{seg}` (path `{path}`)"),
+                );
+                return None;
+            };
+            steps.push(FieldStep {
+                wire_name: field.wire_name.clone(),
+                rust_name: field.rust_name.clone(),
+            });
+            if i + 1 == segments.len() {
+                return Some((steps, field.ty.clone()));
+            }
+            match &field.ty {
+                TypeRef::Named(n) => current = n.clone(),
+                _ => {
+                    self.err(
+                        at,
+                        format!("field `{seg}` of `{current}` is not an object (path `{path}`)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        self.err(at, "empty path");
+        None
     }
 
     fn resolve_parameter(

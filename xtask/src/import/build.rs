@@ -632,6 +632,42 @@ impl<'a> Builder<'a> {
         map(out)
     }
 
+    /// Adds `x-huaweicloud-pagination` (automatic rule or override) before `summary`.
+    fn mark_pagination(
+        &mut self,
+        python_name: &str,
+        method: &str,
+        op: Value,
+        schemas: &BTreeMap<String, Value>,
+    ) -> Value {
+        let ov = self
+            .inp
+            .overrides
+            .operations
+            .get(python_name)
+            .and_then(|o| o.pagination.as_ref());
+        let detected = super::pagination::detect(method, &op, schemas);
+        let mark = match super::pagination::apply_override(detected, ov) {
+            Ok(m) => m,
+            Err(e) => {
+                let ovf = self.overrides_file();
+                self.err(&ovf, format!("operations.{python_name}.{e}"));
+                None
+            }
+        };
+        let (Some(mark), Value::Mapping(fields)) = (mark, &op) else {
+            return op;
+        };
+        let mut out = Mapping::new();
+        for (k, v) in fields {
+            if k.as_str() == Some("summary") {
+                out.insert(s(super::pagination::KEY), mark.clone());
+            }
+            out.insert(k.clone(), v.clone());
+        }
+        Value::Mapping(out)
+    }
+
     // ----- document ---------------------------------------------------------------------
 
     pub fn build(mut self) -> Result<Value, Vec<String>> {
@@ -648,6 +684,8 @@ impl<'a> Builder<'a> {
 
         // Operations, grouped by path then method.
         let mut paths: BTreeMap<String, BTreeMap<usize, Value>> = BTreeMap::new();
+        // (path, method index) -> python name, to find overrides when marking pagination.
+        let mut python_names: BTreeMap<(String, usize), String> = BTreeMap::new();
         let mut op_ids: BTreeMap<String, String> = BTreeMap::new();
         for op in &inp.service.operations {
             let method = op.method.to_ascii_lowercase();
@@ -668,6 +706,7 @@ impl<'a> Builder<'a> {
                 );
             }
             let v = self.operation(op);
+            python_names.insert((op.resource_path.clone(), mi), op.python_name.clone());
             if paths
                 .entry(op.resource_path.clone())
                 .or_default()
@@ -715,15 +754,6 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        let mut paths_map = Mapping::new();
-        for (path, ops) in paths {
-            let mut item = Mapping::new();
-            for (mi, v) in ops {
-                item.insert(s(METHOD_ORDER[mi]), v);
-            }
-            paths_map.insert(s(&path), Value::Mapping(item));
-        }
-
         // Schemas.
         let mut schemas: BTreeMap<String, Value> = BTreeMap::new();
         let names: Vec<String> = inp
@@ -751,6 +781,20 @@ impl<'a> Builder<'a> {
             }
         }
         let _ = &self.schema_names;
+
+        let mut paths_map = Mapping::new();
+        for (path, ops) in paths {
+            let mut item = Mapping::new();
+            for (mi, v) in ops {
+                let python_name = python_names
+                    .get(&(path.clone(), mi))
+                    .cloned()
+                    .unwrap_or_default();
+                let v = self.mark_pagination(&python_name, METHOD_ORDER[mi], v, &schemas);
+                item.insert(s(METHOD_ORDER[mi]), v);
+            }
+            paths_map.insert(s(&path), Value::Mapping(item));
+        }
 
         let regions: Vec<Value> = inp
             .service

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod dump;
 pub mod overrides;
+pub mod pagination;
 pub mod python;
 
 use std::collections::BTreeMap;

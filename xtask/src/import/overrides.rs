@@ -56,6 +56,9 @@ pub struct OperationOverride {
     #[serde(rename = "x-rust-aliases")]
     pub aliases: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
+    /// `false` removes the automatic mark; a mapping sets it (format: specs/README.md).
+    #[serde(rename = "x-huaweicloud-pagination")]
+    pub pagination: Option<Value>,
     /// Keyed by wire name.
     #[serde(default)]
     pub parameters: BTreeMap<String, ParamOverride>,

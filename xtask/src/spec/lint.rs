@@ -159,6 +159,20 @@ const IDEMPOTENCY_WORDS: &[&str] = &[
     "duplicate",
 ];
 
+/// Operation-name verbs of reads, for POST/PATCH operations that may be safe to repeat.
+const READ_VERBS: &[&str] = &[
+    "List", "Show", "Query", "Count", "Get", "Search", "Describe", "Check",
+];
+
+/// The read verb `op_id` starts with (`ListFiles` -> `List`; not `Listen`).
+fn read_verb(op_id: &str) -> Option<&'static str> {
+    READ_VERBS.iter().copied().find(|v| {
+        op_id.strip_prefix(v).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+        })
+    })
+}
+
 /// Lints one spec given as bytes; `file` is how findings name it.
 pub fn lint_bytes(file: &str, bytes: &[u8]) -> Vec<Finding> {
     let loaded = match load::parse(file, bytes) {
@@ -515,13 +529,36 @@ impl<'a> Linter<'a> {
 
     fn idempotency(&mut self, op: &Op<'_>) {
         let at = format!("{}/x-huaweicloud-idempotent", op.pointer);
-        let Some(v) = op.obj.get("x-huaweicloud-idempotent") else {
-            return;
-        };
         let default = matches!(op.method, "get" | "head" | "put" | "delete");
         let method = op.method.to_uppercase();
         let overrides = self.inputs.overrides();
         let key = op.input_key();
+        let explained = || {
+            let description = op
+                .obj
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            IDEMPOTENCY_WORDS.iter().any(|w| description.contains(w))
+        };
+        let Some(v) = op.obj.get("x-huaweicloud-idempotent") else {
+            // A POST/PATCH named like a read is probably safe to repeat; undeclared, it
+            // misses the retries of idempotent calls. Silenced by a description that
+            // discusses repeating it.
+            let op_id = op.op_id().unwrap_or_default();
+            if !default && !explained() {
+                if let Some(verb) = read_verb(op_id) {
+                    self.warning(
+                        Rule::Idempotency,
+                        &op.pointer,
+                        format!("{method} `{op_id}` reads like a query (`{verb}`) but is not idempotent by default, so 502/503/504 and timeouts are not retried"),
+                        format!("if repeating it is safe, set `x-huaweicloud-idempotent: true`, else say why not in the description (operations.{key} in {overrides})"),
+                    );
+                }
+            }
+            return;
+        };
         match v.as_bool() {
             None => self.error(
                 Rule::Idempotency,
@@ -536,13 +573,7 @@ impl<'a> Linter<'a> {
                 format!("remove the key (operations.{key} in {overrides})"),
             ),
             Some(b) => {
-                let description = op
-                    .obj
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
-                if !IDEMPOTENCY_WORDS.iter().any(|w| description.contains(w)) {
+                if !explained() {
                     self.warning(
                         Rule::Idempotency,
                         &at,
@@ -1044,12 +1075,19 @@ impl Report {
     }
 }
 
-/// Lints `files` (root-relative); every file that cannot be read is an error finding.
+/// Lints `files` (as given, else relative to `root`); a file that cannot be read is an error
+/// finding.
 pub fn lint_files(root: &std::path::Path, files: &[String]) -> Report {
     let mut report = Report::default();
     for file in files {
         report.files += 1;
-        match std::fs::read(root.join(file)) {
+        // A path as given (relative to the current directory) first, then under `root`.
+        let path = if std::path::Path::new(file).is_file() {
+            std::path::PathBuf::from(file)
+        } else {
+            root.join(file)
+        };
+        match std::fs::read(path) {
             Ok(bytes) => report.findings.extend(lint_bytes(file, &bytes)),
             Err(e) => report.findings.push(Finding {
                 severity: Severity::Error,

@@ -71,6 +71,18 @@ LINT = {
     "idempotency-unexplained": lambda d: ops(d, COLL)["post"].update(
         {"x-huaweicloud-idempotent": True}
     ),
+    "idempotency-read-as-post": lambda d: d["paths"].update(
+        {
+            COLL
+            + "/search": {
+                "post": {
+                    "operationId": "SearchInstances",
+                    "summary": "Find instances by name.",
+                    "responses": copy.deepcopy(ops(d, COLL)["get"]["responses"]),
+                }
+            }
+        }
+    ),
     "extension-keys-unknown": lambda d: ops(d, COLL)["get"].update(
         {"x-huaweicloud-timeout": 30}
     ),

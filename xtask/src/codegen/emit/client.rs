@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Doc, example_section, type_link};
-use crate::codegen::ir::{Operation, ResponseKind, Service};
+use crate::codegen::ir::{Method, Operation, PageStyle, ResponseKind, Service};
 use crate::codegen::naming;
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -75,6 +75,37 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
     } else {
         "Not idempotent: not retried once the request may have reached the service."
     });
+    match &op.pagination {
+        Some(p) => {
+            let (what, first) = match p.style {
+                PageStyle::ItemOffset => ("item offset", "0".to_owned()),
+                PageStyle::PageNumber { first } => ("page number", first.to_string()),
+                PageStyle::Marker => ("marker", "none".to_owned()),
+            };
+            let items = p
+                .items
+                .iter()
+                .map(|f| f.wire_name.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            doc.md(&format!(
+                "Paged by {what} (`{pos}`, first page: {first}{limit}): \
+                 [`by_page`](super::operations::{ty}::by_page) streams every response and \
+                 [`by_item`](super::operations::{ty}::by_item) every item of `{items}`.",
+                pos = p.position.name,
+                limit = p
+                    .limit
+                    .as_ref()
+                    .map(|l| format!(", page size `{}`", l.name))
+                    .unwrap_or_default(),
+                ty = op.type_name,
+            ));
+        }
+        None if op.method == Method::Get => {
+            doc.md("Not paged: one request, one response.");
+        }
+        None => {}
+    }
     if let Some(ct) = &op.content_type {
         if op.body.is_none() {
             doc.md(&format!(

@@ -46,6 +46,16 @@ pub fn emit(s: &Service) -> TokenStream {
     if uses(ResponseKind::Bytes) {
         extra.push(quote!(Bytes));
     }
+    // `by_page()` / `by_item()` streams are consumed with `StreamExt::next`.
+    let paging = s
+        .operations
+        .iter()
+        .any(|o| o.pagination.is_some())
+        .then(|| {
+            quote! {
+                pub use huaweicloud_sdk_core::pagination::{PageStream, StreamExt};
+            }
+        });
     quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -65,5 +75,6 @@ pub fn emit(s: &Service) -> TokenStream {
 
         pub use client::Client;
         pub use huaweicloud_sdk_core::{Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy #(, #extra)*};
+        #paging
     }
 }

@@ -406,12 +406,7 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
         .or(service.regions.first())
         .map(|r| r.id.clone())
         .unwrap_or_else(|| "cn-north-4".to_owned());
-    let mut lines = vec![
-        format!("# async fn example() -> {lib}::Result<()> {{"),
-        format!("let client = {lib}::Client::builder().region({region:?}).build()?;"),
-        "let response = client".to_owned(),
-        format!("    .{}()", naming::ident_text(&op.rust_name)),
-    ];
+    let mut chain = vec![format!("    .{}()", naming::ident_text(&op.rust_name))];
     for p in op.params() {
         let lit = match &p.example {
             Some(v) => literal(&p.ty, v, service),
@@ -419,21 +414,27 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
             None => None,
         };
         if let Some(lit) = lit {
-            lines.push(format!("    .{}({lit})", naming::ident_text(&p.rust_name)));
+            chain.push(format!("    .{}({lit})", naming::ident_text(&p.rust_name)));
         }
     }
     if let Some(body) = &op.body {
         let expr = body_expr(service, &body.ty, body.example.as_ref());
         if let [one] = &expr[..] {
-            lines.push(format!("    .body({one})"));
+            chain.push(format!("    .body({one})"));
         } else {
-            lines.push("    .body(".to_owned());
+            chain.push("    .body(".to_owned());
             for l in expr {
-                lines.push(format!("        {l}"));
+                chain.push(format!("        {l}"));
             }
-            lines.push("    )".to_owned());
+            chain.push("    )".to_owned());
         }
     }
+    let mut lines = vec![
+        format!("# async fn example() -> {lib}::Result<()> {{"),
+        format!("let client = {lib}::Client::builder().region({region:?}).build()?;"),
+        "let response = client".to_owned(),
+    ];
+    lines.extend(chain.iter().cloned());
     lines.push("    .send()".to_owned());
     lines.push("    .await?;".to_owned());
     match &op.response {
@@ -446,6 +447,16 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
         ResponseKind::Bytes => {
             lines.push("println!(\"{} bytes\", response.output().len());".to_owned())
         }
+    }
+    if op.pagination.is_some() {
+        lines.push("// Or every item of every page:".to_owned());
+        lines.push(format!("use {lib}::StreamExt;"));
+        lines.push("let mut items = client".to_owned());
+        lines.extend(chain);
+        lines.push("    .by_item();".to_owned());
+        lines.push("while let Some(item) = items.next().await {".to_owned());
+        lines.push("    println!(\"{:?}\", item?);".to_owned());
+        lines.push("}".to_owned());
     }
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());

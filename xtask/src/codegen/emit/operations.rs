@@ -5,7 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Doc, escape, type_tokens, wrap};
-use crate::codegen::ir::{Operation, Param, ParamLocation, ResponseKind, Service, TypeRef};
+use crate::codegen::ir::{
+    FieldStep, Operation, PageStyle, Pagination, Param, ParamLocation, ResponseKind, Service,
+    TypeRef,
+};
 use crate::codegen::naming;
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -190,6 +193,11 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
     );
 
+    let paging = op
+        .pagination
+        .as_ref()
+        .map(|p| paging(s, op, p, &out_ty, &models));
+
     quote! {
         static #static_name: OperationSpec = OperationSpec {
             service: #service,
@@ -238,7 +246,232 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
                 self.client.#send(input).await
             }
         }
+
+        #paging
     }
+}
+
+/// `field.as_ref()` chain from `output` down to the last step (exclusive), as a prefix
+/// for `.and_then(|v| v.<last>...)`; `None` when the path is a single field.
+fn step_chain(steps: &[FieldStep]) -> (Option<TokenStream>, TokenStream) {
+    let idents: Vec<_> = steps.iter().map(|f| naming::ident(&f.rust_name)).collect();
+    // Lowering never produces an empty path.
+    let Some((last, init)) = idents.split_last() else {
+        return (None, quote!());
+    };
+    if init.is_empty() {
+        return (None, quote!(#last));
+    }
+    let first = &init[0];
+    let rest = &init[1..];
+    (
+        Some(quote!(output.#first.as_ref() #(.and_then(|v| v.#rest.as_ref()))*)),
+        quote!(#last),
+    )
+}
+
+/// `impl Paged` and `by_page` / `by_item` for a paged operation.
+fn paging(
+    s: &Service,
+    op: &Operation,
+    p: &Pagination,
+    out_ty: &TokenStream,
+    models: &TokenStream,
+) -> TokenStream {
+    let ty = format_ident!("{}", op.type_name);
+    let core = quote!(huaweicloud_sdk_core::pagination);
+    let item = naming::ident(&p.item_model);
+    let item_ty = quote!(#models #item);
+    let name = format!("{} {}", s.name, op.op_id);
+    let style = match p.style {
+        PageStyle::ItemOffset => quote!(#core::PageStyle::ItemOffset),
+        PageStyle::PageNumber { first } => quote!(#core::PageStyle::PageNumber { first: #first }),
+        PageStyle::Marker => quote!(#core::PageStyle::Marker),
+    };
+    let pos = naming::ident(&p.position.rust_name);
+    let pos_wire = &p.position.name;
+    let (start, with_cursor) = match (p.style, &p.position.ty) {
+        (PageStyle::Marker, _) => (
+            quote!(self.#pos.clone().map(#core::Cursor::Marker)),
+            quote!(cursor.to_marker(#pos_wire)?),
+        ),
+        (_, TypeRef::I32) => (
+            quote!(self.#pos.map(|v| #core::Cursor::Number(i64::from(v)))),
+            quote!(cursor.to_i32(#pos_wire)?),
+        ),
+        (_, TypeRef::I64) => (
+            quote!(self.#pos.map(#core::Cursor::Number)),
+            quote!(cursor.to_i64(#pos_wire)?),
+        ),
+        // Numbers the API declares as strings.
+        _ => (
+            quote!(self.#pos.as_deref().and_then(|v| v.trim().parse().ok()).map(#core::Cursor::Number)),
+            quote!(cursor.to_i64(#pos_wire)?.to_string()),
+        ),
+    };
+    let page_size = match &p.limit {
+        None => quote!(None),
+        Some(l) => {
+            let field = naming::ident(&l.rust_name);
+            match &l.ty {
+                TypeRef::I32 => quote!(self.#field.map(i64::from)),
+                TypeRef::I64 => quote!(self.#field),
+                _ => quote!(self.#field.as_deref().and_then(|v| v.trim().parse().ok())),
+            }
+        }
+    };
+    let (chain, last) = step_chain(&p.items);
+    let (items_ref, items_owned) = match &chain {
+        None => (
+            quote!(output.#last.as_deref().unwrap_or_default()),
+            quote!(output.#last.unwrap_or_default()),
+        ),
+        Some(c) => {
+            let idents: Vec<_> = p
+                .items
+                .iter()
+                .map(|f| naming::ident(&f.rust_name))
+                .collect();
+            let first = &idents[0];
+            let rest = &idents[1..];
+            (
+                quote!(#c.and_then(|v| v.#last.as_deref()).unwrap_or_default()),
+                quote!(output.#first #(.and_then(|v| v.#rest))*.unwrap_or_default()),
+            )
+        }
+    };
+    let total = p.total.as_ref().map(|(steps, t)| {
+        let (chain, last) = step_chain(steps);
+        let value = match chain {
+            None => quote!(output.#last),
+            Some(c) => quote!(#c.and_then(|v| v.#last)),
+        };
+        let value = if *t == TypeRef::I32 {
+            quote!(#value.map(i64::from))
+        } else {
+            value
+        };
+        quote! {
+            fn total(output: &#out_ty) -> Option<i64> {
+                #value
+            }
+        }
+    });
+    let next_marker = p.next_marker.as_ref().map(|steps| {
+        let (chain, last) = step_chain(steps);
+        let value = match chain {
+            None => quote!(output.#last.as_deref()),
+            Some(c) => quote!(#c.and_then(|v| v.#last.as_deref())),
+        };
+        quote! {
+            fn next_marker(output: &#out_ty) -> Option<&str> {
+                #value
+            }
+        }
+    });
+
+    let items_path = p
+        .items
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect::<Vec<_>>()
+        .join(".");
+    let limit_text = p
+        .limit
+        .as_ref()
+        .map(|l| format!(", a page shorter than `{}`", l.name))
+        .unwrap_or_default();
+    let total_text = p
+        .total
+        .as_ref()
+        .map(|(steps, _)| {
+            let path = steps
+                .iter()
+                .map(|f| f.wire_name.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            format!(", the reported total (`{path}`)")
+        })
+        .unwrap_or_default();
+    let how = match p.style {
+        PageStyle::ItemOffset => format!(
+            "Starts at the `{pos_wire}` set on this builder (else 0) and advances it by the \
+             number of items received"
+        ),
+        PageStyle::PageNumber { first } => format!(
+            "Starts at the page `{pos_wire}` set on this builder (else {first}) and asks for \
+             the next page number each time"
+        ),
+        PageStyle::Marker => format!(
+            "Starts at the `{pos_wire}` set on this builder (else the first page) and follows \
+             the next marker of each response"
+        ),
+    };
+    let stops = match p.style {
+        PageStyle::Marker => "a response without a next marker".to_owned(),
+        _ => format!("an empty page{limit_text}{total_text}"),
+    };
+    let by_page_doc = wrapped_doc(&format!(
+        "Sends this request page after page: a stream of responses. {how}; every other \
+         parameter is kept. Ends after {stops}, or after the first error (a page the service \
+         repeats is an error too)."
+    ));
+    let by_item_doc = wrapped_doc(&format!(
+        "Like [`by_page`](Self::by_page), but yields the items of `{items_path}` one by one."
+    ));
+    quote! {
+        impl #core::Paged for #ty {
+            type Output = #out_ty;
+            type Item = #item_ty;
+            fn operation(&self) -> &'static str {
+                #name
+            }
+            fn style(&self) -> #core::PageStyle {
+                #style
+            }
+            fn start(&self) -> Option<#core::Cursor> {
+                #start
+            }
+            fn page_size(&self) -> Option<i64> {
+                #page_size
+            }
+            fn with_cursor(mut self, cursor: &#core::Cursor) -> Result<Self> {
+                self.#pos = Some(#with_cursor);
+                Ok(self)
+            }
+            fn send_page(self) -> impl std::future::Future<Output = Result<Response<#out_ty>>> + Send + 'static {
+                self.send()
+            }
+            fn items(output: &#out_ty) -> &[#item_ty] {
+                #items_ref
+            }
+            fn into_items(output: #out_ty) -> Vec<#item_ty> {
+                #items_owned
+            }
+            #total
+            #next_marker
+        }
+
+        impl #ty {
+            #by_page_doc
+            pub fn by_page(self) -> #core::PageStream<Response<#out_ty>> {
+                #core::by_page(self)
+            }
+            #by_item_doc
+            pub fn by_item(self) -> #core::PageStream<#item_ty> {
+                #core::by_item(self)
+            }
+        }
+    }
+}
+
+/// Doc attributes for trusted Markdown, wrapped.
+fn wrapped_doc(text: &str) -> TokenStream {
+    let mut doc = Doc::new();
+    for l in wrap(text) {
+        doc.line(&l);
+    }
+    doc.tokens()
 }
 
 fn capitalize(s: &str) -> String {
