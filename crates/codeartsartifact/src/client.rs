@@ -395,6 +395,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListAllRepositories::by_page) streams every response and [`by_item`](super::operations::ListAllRepositories::by_item) every item of `result.repositories`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -432,6 +434,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_all_repositories()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -443,6 +455,8 @@ impl Client {
     /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-detail` (operation `ListArtifactoryComponent`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -490,6 +504,8 @@ impl Client {
     /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/storageinfo/statistic` (operation `ListArtifactoryStorageStatistic`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -539,6 +555,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListAttentions::by_page) streams every response and [`by_item`](super::operations::ListAttentions::by_item) every item of `result.data`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -561,6 +579,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_attentions()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -572,6 +598,8 @@ impl Client {
     /// `GET /devreposerver/v5/capacity-notice/settings` (operation `ListCapacityMessageSetting`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -608,6 +636,8 @@ impl Client {
     /// `GET /cloudartifact/v5/repositories/proxy` (operation `ListChildProxyRepositoriesList`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -647,6 +677,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListDomainIpConfig::by_page) streams every response and [`by_item`](super::operations::ListDomainIpConfig::by_item) every item of `result.data`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -668,6 +700,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_domain_ip_config()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -679,6 +719,8 @@ impl Client {
     /// `GET /devreposerver/v5/files/archives` (operation `ListFileBuildArchives`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -753,6 +795,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListLatestVersionFiles::by_page) streams every response and [`by_item`](super::operations::ListLatestVersionFiles::by_item) every item of `result`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -780,6 +824,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_latest_version_files()
+    ///     .project_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -793,6 +846,8 @@ impl Client {
     /// `GET /cloudartifact/v5/maven/list` (operation `ListMavenList`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -830,6 +885,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListMavenUser::by_page) streams every response and [`by_item`](super::operations::ListMavenUser::by_item) every item of `result.data`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -852,6 +909,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_maven_user()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -863,6 +928,8 @@ impl Client {
     /// `GET /cloudartifact/v5/tree/net/proxy` (operation `ListNetProxy`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -895,6 +962,8 @@ impl Client {
     /// `GET /devreposerver/v5/project-role/permissions` (operation `ListProjectRolePermissions`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -934,6 +1003,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListProjectUsers::by_page) streams every response and [`by_item`](super::operations::ListProjectUsers::by_item) every item of `result.list`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -960,6 +1031,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_project_users()
+    ///     .project_id("...")
+    ///     .repo_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -971,6 +1052,8 @@ impl Client {
     /// `GET /cloudartifact/v5/sec-guard/task/list` (operation `ListSecGuardList`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::ListSecGuardList::by_page) streams every response and [`by_item`](super::operations::ListSecGuardList::by_item) every item of `result.list`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -994,6 +1077,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .list_sec_guard_list()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1005,6 +1096,8 @@ impl Client {
     /// `GET /v5/user/{project_id}/privileges` (operation `ListUserPrivileges`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1162,6 +1255,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by page number (`page_no`, first page: 1, page size `page_size`): [`by_page`](super::operations::SearchByChecksum::by_page) streams every response and [`by_item`](super::operations::SearchByChecksum::by_item) every item of `result`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1188,6 +1283,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .search_by_checksum()
+    ///     .checksum("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1199,6 +1303,8 @@ impl Client {
     /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{module}/{repo}/audit` (operation `ShowAudit`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by page number (`page_num`, first page: 1, page size `page_size`): [`by_page`](super::operations::ShowAudit::by_page) streams every response and [`by_item`](super::operations::ShowAudit::by_item) every item of `result.auditInfoList`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1231,6 +1337,18 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .show_audit()
+    ///     .tenant_id("...")
+    ///     .project_id("...")
+    ///     .module("...")
+    ///     .repo("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1242,6 +1360,8 @@ impl Client {
     /// `GET /devreposerver/v5/release/{project_id}/auto-deletion/settings` (operation `ShowAutoDeleteJobSettings`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1280,6 +1400,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1316,6 +1438,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1348,6 +1472,8 @@ impl Client {
     /// `GET /devreposerver/v5/files/info` (operation `ShowFileDetailByFullName`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1385,6 +1511,8 @@ impl Client {
     /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-tree` (operation `ShowFileTree`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1427,6 +1555,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1466,6 +1596,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1501,6 +1633,8 @@ impl Client {
     /// `GET /devreposerver/v5/user/permissions` (operation `ShowMultiRolesUserPermissions`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1540,6 +1674,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1572,6 +1708,8 @@ impl Client {
     /// `GET /devreposerver/v5/data/package` (operation `ShowPackageDataDetail`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1606,6 +1744,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1637,6 +1777,8 @@ impl Client {
     /// `GET /cloudartifact/v5/maven/repository/list` (operation `ShowProjectList`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1671,6 +1813,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowProjectRelatedRepository::by_page) streams every response and [`by_item`](super::operations::ShowProjectRelatedRepository::by_item) every item of `result.project_info`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1697,6 +1841,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .show_project_related_repository()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1710,6 +1862,8 @@ impl Client {
     /// `GET /v2/{project_id}/release/files` (operation `ShowProjectReleaseFiles`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowProjectReleaseFiles::by_page) streams every response and [`by_item`](super::operations::ShowProjectReleaseFiles::by_item) every item of `result.data`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1738,6 +1892,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .show_project_release_files()
+    ///     .project_id("...")
+    ///     .file_name("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1751,6 +1915,8 @@ impl Client {
     /// `GET /devreposerver/v5/{project_id}/storage` (operation `ShowProjectStorageInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1788,6 +1954,8 @@ impl Client {
     /// `GET /v5/{project_id}/versions/count` (operation `ShowProjectVersionsCount`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1828,6 +1996,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowReleaseProjectFiles::by_page) streams every response and [`by_item`](super::operations::ShowReleaseProjectFiles::by_item) every item of `result.data`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1855,6 +2025,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .show_release_project_files()
+    ///     .project_id("...")
+    ///     .file_name("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1868,6 +2048,8 @@ impl Client {
     /// `GET /cloudartifact/v5/repositories/user/info` (operation `ShowRepoUserInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1900,6 +2082,8 @@ impl Client {
     /// `GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_id}/repositories` (operation `ShowRepository`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1939,6 +2123,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1971,6 +2157,8 @@ impl Client {
     /// `GET /cloudartifact/v5/repositories/{project_id}/{repo_id}/privileges` (operation `ShowRepositoryRolesPrivilege`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2014,6 +2202,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2046,6 +2236,8 @@ impl Client {
     /// `GET /cloudartifact/v3/user/{project_id}/privileges` (operation `ShowUserPrivileges`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2080,6 +2272,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2112,6 +2306,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowVersionList::by_page) streams every response and [`by_item`](super::operations::ShowVersionList::by_item) every item of `result`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2136,6 +2332,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_codeartsartifact::StreamExt;
+    /// let mut items = client
+    ///     .show_version_list()
+    ///     .project_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```

@@ -169,3 +169,4 @@ pub use client::Client;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,
 };
+pub use huaweicloud_sdk_core::pagination::{PageStream, StreamExt};

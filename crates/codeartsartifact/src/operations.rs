@@ -586,6 +586,74 @@ impl ListAllRepositories {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListAllRepositories {
+    type Output = models::ListAllRepositoriesResponse;
+    type Item = models::RepositoryBasicDo;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListAllRepositories"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAllRepositoriesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListAllRepositoriesResponse,
+    ) -> &[models::RepositoryBasicDo] {
+        output
+            .result
+            .as_ref()
+            .and_then(|v| v.repositories.as_deref())
+            .unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListAllRepositoriesResponse,
+    ) -> Vec<models::RepositoryBasicDo> {
+        output.result.and_then(|v| v.repositories).unwrap_or_default()
+    }
+    fn total(output: &models::ListAllRepositoriesResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total)
+    }
+}
+impl ListAllRepositories {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListAllRepositoriesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.repositories` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::RepositoryBasicDo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_ARTIFACTORY_COMPONENT: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ListArtifactoryComponent",
@@ -812,6 +880,69 @@ impl ListAttentions {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListAttentions {
+    type Output = models::ListAttentionsResponse;
+    type Item = models::ListAttentionResult;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListAttentions"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListAttentionsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListAttentionsResponse) -> &[models::ListAttentionResult] {
+        output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListAttentionsResponse,
+    ) -> Vec<models::ListAttentionResult> {
+        output.result.and_then(|v| v.data).unwrap_or_default()
+    }
+    fn total(output: &models::ListAttentionsResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ListAttentions {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.totalRecords`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListAttentionsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListAttentionResult> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_CAPACITY_MESSAGE_SETTING: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ListCapacityMessageSetting",
@@ -948,6 +1079,71 @@ impl ListDomainIpConfig {
         input.query("page_size", &self.page_size);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListDomainIpConfig {
+    type Output = models::ListDomainIpConfigResponse;
+    type Item = models::DomainIpWhiteListModel;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListDomainIpConfig"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListDomainIpConfigResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListDomainIpConfigResponse,
+    ) -> &[models::DomainIpWhiteListModel] {
+        output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListDomainIpConfigResponse,
+    ) -> Vec<models::DomainIpWhiteListModel> {
+        output.result.and_then(|v| v.data).unwrap_or_default()
+    }
+    fn total(output: &models::ListDomainIpConfigResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ListDomainIpConfig {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total_records`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListDomainIpConfigResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::DomainIpWhiteListModel> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_FILE_BUILD_ARCHIVES: OperationSpec = OperationSpec {
@@ -1158,6 +1354,65 @@ impl ListLatestVersionFiles {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListLatestVersionFiles {
+    type Output = models::ListLatestVersionFilesResponse;
+    type Item = models::VersionViewVoV5;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListLatestVersionFiles"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListLatestVersionFilesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListLatestVersionFilesResponse,
+    ) -> &[models::VersionViewVoV5] {
+        output.result.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListLatestVersionFilesResponse,
+    ) -> Vec<models::VersionViewVoV5> {
+        output.result.unwrap_or_default()
+    }
+}
+impl ListLatestVersionFiles {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListLatestVersionFilesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::VersionViewVoV5> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_MAVEN_LIST: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ListMavenList",
@@ -1288,6 +1543,69 @@ impl ListMavenUser {
         input.query("page_size", &self.page_size);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListMavenUser {
+    type Output = models::ListMavenUserResponse;
+    type Item = models::DevcloudUserDov5;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListMavenUser"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMavenUserResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListMavenUserResponse) -> &[models::DevcloudUserDov5] {
+        output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListMavenUserResponse,
+    ) -> Vec<models::DevcloudUserDov5> {
+        output.result.and_then(|v| v.data).unwrap_or_default()
+    }
+    fn total(output: &models::ListMavenUserResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ListMavenUser {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total_records`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListMavenUserResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::DevcloudUserDov5> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_NET_PROXY: OperationSpec = OperationSpec {
@@ -1442,6 +1760,70 @@ impl ListProjectUsers {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListProjectUsers {
+    type Output = models::ListProjectUsersResponse;
+    type Item = models::RepoUserPrivilegeV5;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListProjectUsers"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListProjectUsersResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListProjectUsersResponse,
+    ) -> &[models::RepoUserPrivilegeV5] {
+        output.result.as_ref().and_then(|v| v.list.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListProjectUsersResponse,
+    ) -> Vec<models::RepoUserPrivilegeV5> {
+        output.result.and_then(|v| v.list).unwrap_or_default()
+    }
+    fn total(output: &models::ListProjectUsersResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total)
+    }
+}
+impl ListProjectUsers {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListProjectUsersResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.list` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::RepoUserPrivilegeV5> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_SEC_GUARD_LIST: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ListSecGuardList",
@@ -1498,6 +1880,70 @@ impl ListSecGuardList {
         input.query("page_size", &self.page_size);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
+    type Output = models::ListSecGuardListResponse;
+    type Item = models::SecGuardTaskDetail;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ListSecGuardList"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSecGuardListResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListSecGuardListResponse,
+    ) -> &[models::SecGuardTaskDetail] {
+        output.result.as_ref().and_then(|v| v.list.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListSecGuardListResponse,
+    ) -> Vec<models::SecGuardTaskDetail> {
+        output.result.and_then(|v| v.list).unwrap_or_default()
+    }
+    fn total(output: &models::ListSecGuardListResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total)
+    }
+}
+impl ListSecGuardList {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListSecGuardListResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.list` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::SecGuardTaskDetail> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_USER_PRIVILEGES: OperationSpec = OperationSpec {
@@ -1754,6 +2200,67 @@ impl SearchByChecksum {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for SearchByChecksum {
+    type Output = models::SearchByChecksumResponse;
+    type Item = models::ArtifactSearchResult;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT SearchByChecksum"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_no.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_no = Some(cursor.to_i64("page_no")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::SearchByChecksumResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::SearchByChecksumResponse,
+    ) -> &[models::ArtifactSearchResult] {
+        output.result.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::SearchByChecksumResponse,
+    ) -> Vec<models::ArtifactSearchResult> {
+        output.result.unwrap_or_default()
+    }
+}
+impl SearchByChecksum {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, or after the first error
+    /// (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::SearchByChecksumResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ArtifactSearchResult> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static SHOW_AUDIT: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ShowAudit",
@@ -1850,6 +2357,70 @@ impl ShowAudit {
         input.query("page_size", &self.page_size);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowAudit {
+    type Output = models::ShowAuditResponse;
+    type Item = models::AuditDo;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ShowAudit"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::PageNumber {
+            first: 1i64,
+        }
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.page_num.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.page_num = Some(cursor.to_i64("page_num")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowAuditResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ShowAuditResponse) -> &[models::AuditDo] {
+        output
+            .result
+            .as_ref()
+            .and_then(|v| v.audit_info_list.as_deref())
+            .unwrap_or_default()
+    }
+    fn into_items(output: models::ShowAuditResponse) -> Vec<models::AuditDo> {
+        output.result.and_then(|v| v.audit_info_list).unwrap_or_default()
+    }
+    fn total(output: &models::ShowAuditResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total)
+    }
+}
+impl ShowAudit {
+    /// Sends this request page after page: a stream of responses. Starts at the page `page_num` set
+    /// on this builder (else 1) and asks for the next page number each time; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
+    /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowAuditResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.auditInfoList` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::AuditDo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static SHOW_AUTO_DELETE_JOB_SETTINGS: OperationSpec = OperationSpec {
@@ -2498,6 +3069,73 @@ impl ShowProjectRelatedRepository {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ShowProjectRelatedRepository {
+    type Output = models::ShowProjectRelatedRepositoryResponse;
+    type Item = models::PrivilegeProjectInfoV5;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ShowProjectRelatedRepository"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectRelatedRepositoryResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ShowProjectRelatedRepositoryResponse,
+    ) -> &[models::PrivilegeProjectInfoV5] {
+        output
+            .result
+            .as_ref()
+            .and_then(|v| v.project_info.as_deref())
+            .unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowProjectRelatedRepositoryResponse,
+    ) -> Vec<models::PrivilegeProjectInfoV5> {
+        output.result.and_then(|v| v.project_info).unwrap_or_default()
+    }
+    fn total(output: &models::ShowProjectRelatedRepositoryResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ShowProjectRelatedRepository {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`result.total_records`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowProjectRelatedRepositoryResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.project_info` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::PrivilegeProjectInfoV5> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static SHOW_PROJECT_RELEASE_FILES: OperationSpec = OperationSpec {
     service: "CODEARTSARTIFACT",
     name: "ShowProjectReleaseFiles",
@@ -2564,6 +3202,69 @@ impl ShowProjectReleaseFiles {
         input.query("offset", &self.offset);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowProjectReleaseFiles {
+    type Output = models::ShowProjectReleaseFilesResponse;
+    type Item = models::ReleaseFileVersionDo;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ShowProjectReleaseFiles"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowProjectReleaseFilesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ShowProjectReleaseFilesResponse,
+    ) -> &[models::ReleaseFileVersionDo] {
+        output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowProjectReleaseFilesResponse,
+    ) -> Vec<models::ReleaseFileVersionDo> {
+        output.result.and_then(|v| v.data).unwrap_or_default()
+    }
+    fn total(output: &models::ShowProjectReleaseFilesResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ShowProjectReleaseFiles {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`result.total_records`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowProjectReleaseFilesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ReleaseFileVersionDo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static SHOW_PROJECT_STORAGE_INFO: OperationSpec = OperationSpec {
@@ -2734,6 +3435,69 @@ impl ShowReleaseProjectFiles {
         input.query("offset", &self.offset);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowReleaseProjectFiles {
+    type Output = models::ShowReleaseProjectFilesResponse;
+    type Item = models::ReleaseFileVersionDo;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ShowReleaseProjectFiles"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowReleaseProjectFilesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ShowReleaseProjectFilesResponse,
+    ) -> &[models::ReleaseFileVersionDo] {
+        output.result.as_ref().and_then(|v| v.data.as_deref()).unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowReleaseProjectFilesResponse,
+    ) -> Vec<models::ReleaseFileVersionDo> {
+        output.result.and_then(|v| v.data).unwrap_or_default()
+    }
+    fn total(output: &models::ShowReleaseProjectFilesResponse) -> Option<i64> {
+        output.result.as_ref().and_then(|v| v.total_records)
+    }
+}
+impl ShowReleaseProjectFiles {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`result.total_records`), or after the first error (a page the service repeats is an error
+    /// too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowReleaseProjectFilesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result.data` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ReleaseFileVersionDo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static SHOW_REPO_USER_INFO: OperationSpec = OperationSpec {
@@ -3128,6 +3892,63 @@ impl ShowVersionList {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowVersionList {
+    type Output = models::ShowVersionListResponse;
+    type Item = models::VersionListViewV5;
+    fn operation(&self) -> &'static str {
+        "CODEARTSARTIFACT ShowVersionList"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowVersionListResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ShowVersionListResponse) -> &[models::VersionListViewV5] {
+        output.result.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowVersionListResponse,
+    ) -> Vec<models::VersionListViewV5> {
+        output.result.unwrap_or_default()
+    }
+}
+impl ShowVersionList {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowVersionListResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `result` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::VersionListViewV5> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static UPDATE_ARTIFACTORY: OperationSpec = OperationSpec {

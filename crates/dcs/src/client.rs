@@ -144,6 +144,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::BatchShowNodesInformation::by_page) streams every response and [`by_item`](super::operations::BatchShowNodesInformation::by_item) every item of `instances`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -167,6 +169,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .batch_show_nodes_information()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1577,6 +1587,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1723,6 +1735,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1756,6 +1770,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1788,6 +1804,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListBackgroundTask::by_page) streams every response and [`by_item`](super::operations::ListBackgroundTask::by_item) every item of `tasks`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1813,6 +1831,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_background_task()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1866,6 +1893,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListBackupRecords::by_page) streams every response and [`by_item`](super::operations::ListBackupRecords::by_item) every item of `backup_record_response`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1891,6 +1920,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_backup_records()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1902,6 +1940,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks` (operation `ListBigkeyScanTasks`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListBigkeyScanTasks::by_page) streams every response and [`by_item`](super::operations::ListBigkeyScanTasks::by_item) every item of `records`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1928,6 +1968,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_bigkey_scan_tasks()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1939,6 +1988,8 @@ impl Client {
     /// `GET /v2/{project_id}/tasks` (operation `ListCenterTask`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListCenterTask::by_page) streams every response and [`by_item`](super::operations::ListCenterTask::by_item) every item of `tasks`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1963,6 +2014,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_center_task()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1974,6 +2033,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/clients` (operation `ListClients`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListClients::by_page) streams every response and [`by_item`](super::operations::ListClients::by_item) every item of `clients`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2003,6 +2064,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_clients()
+    ///     .instance_id("...")
+    ///     .node_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2014,6 +2085,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/config-histories` (operation `ListConfigHistories`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListConfigHistories::by_page) streams every response and [`by_item`](super::operations::ListConfigHistories::by_item) every item of `histories`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2039,6 +2112,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_config_histories()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2050,6 +2132,8 @@ impl Client {
     /// `GET /v2/{project_id}/config-templates` (operation `ListConfigTemplates`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListConfigTemplates::by_page) streams every response and [`by_item`](super::operations::ListConfigTemplates::by_item) every item of `templates`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2081,6 +2165,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_config_templates()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2092,6 +2184,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/configs` (operation `ListConfigurations`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2126,6 +2220,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListDiagnosisTasks::by_page) streams every response and [`by_item`](super::operations::ListDiagnosisTasks::by_item) every item of `diagnosis_report_list`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2149,6 +2245,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_diagnosis_tasks()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2160,6 +2265,8 @@ impl Client {
     /// `GET /v2/{project_id}/flavors` (operation `ListFlavors`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2199,6 +2306,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2237,6 +2346,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListHotKeyScanTasks::by_page) streams every response and [`by_item`](super::operations::ListHotKeyScanTasks::by_item) every item of `records`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2262,6 +2373,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_hot_key_scan_tasks()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2273,6 +2393,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/operations` (operation `ListInstanceOperations`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2309,6 +2431,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstances::by_page) streams every response and [`by_item`](super::operations::ListInstances::by_item) every item of `instances`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2338,6 +2462,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_instances()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2349,6 +2481,8 @@ impl Client {
     /// `GET /v2/instances/maintain-windows` (operation `ListMaintenanceWindows`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2383,6 +2517,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListMigrationTask::by_page) streams every response and [`by_item`](super::operations::ListMigrationTask::by_item) every item of `migration_tasks`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2405,6 +2541,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_migration_task()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2416,6 +2560,8 @@ impl Client {
     /// `GET /v2/{project_id}/migration-task/{task_id}/logs` (operation `ListMigrationTaskLogs`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListMigrationTaskLogs::by_page) streams every response and [`by_item`](super::operations::ListMigrationTaskLogs::by_item) every item of `migration_logs`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2442,6 +2588,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_migration_task_logs()
+    ///     .task_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2453,6 +2608,8 @@ impl Client {
     /// `GET /v2/{project_id}/dims/monitored-objects` (operation `ListMonitoredObjects`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListMonitoredObjects::by_page) streams every response and [`by_item`](super::operations::ListMonitoredObjects::by_item) every item of `instances`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2478,6 +2635,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_monitored_objects()
+    ///     .dim_name("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2489,6 +2655,8 @@ impl Client {
     /// `GET /v2/{project_id}/dims/monitored-objects/{instance_id}` (operation `ListMonitoredObjectsOfInstance`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2531,6 +2699,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2570,6 +2740,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListOfflineKeyAnalysisTask::by_page) streams every response and [`by_item`](super::operations::ListOfflineKeyAnalysisTask::by_item) every item of `records`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2597,6 +2769,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_offline_key_analysis_task()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2610,6 +2791,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/redislog` (operation `ListRedislog`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListRedislog::by_page) streams every response and [`by_item`](super::operations::ListRedislog::by_item) every item of `file_list`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2636,6 +2819,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_redislog()
+    ///     .instance_id("...")
+    ///     .log_type("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2647,6 +2840,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/restores` (operation `ListRestoreRecords`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListRestoreRecords::by_page) streams every response and [`by_item`](super::operations::ListRestoreRecords::by_item) every item of `restore_record_response`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2673,6 +2868,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_restore_records()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2684,6 +2888,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/slowlog` (operation `ListSlowlog`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListSlowlog::by_page) streams every response and [`by_item`](super::operations::ListSlowlog::by_item) every item of `slowlogs`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2715,6 +2921,17 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .list_slowlog()
+    ///     .instance_id("...")
+    ///     .start_time("...")
+    ///     .end_time("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2726,6 +2943,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/statistic` (operation `ListStatisticsOfRunningInstances`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2762,6 +2981,8 @@ impl Client {
     /// `GET /v2/{project_id}/dcs/tags` (operation `ListTagsOfTenant`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3281,6 +3502,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3321,6 +3544,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3353,6 +3578,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan` (operation `ShowBigkeyAutoscanConfig`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3391,6 +3618,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}` (operation `ShowBigkeyScanTaskDetails`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3432,6 +3661,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3469,6 +3700,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3502,6 +3735,8 @@ impl Client {
     /// `GET /v2/{project_id}/diagnosis/{report_id}` (operation `ShowDiagnosisTaskDetails`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3539,6 +3774,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config` (operation `ShowExpireAutoScanConfig`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3578,6 +3815,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowExpireKeyScanInfo::by_page) streams every response and [`by_item`](super::operations::ShowExpireKeyScanInfo::by_item) every item of `records`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3603,6 +3842,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_dcs::StreamExt;
+    /// let mut items = client
+    ///     .show_expire_key_scan_info()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3614,6 +3862,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan` (operation `ShowHotkeyAutoscanConfig`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3653,6 +3903,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3689,6 +3941,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3721,6 +3975,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth` (operation `ShowInstanceBandwidthAutoScalingPolicy`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3762,6 +4018,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3795,6 +4053,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/nodes` (operation `ShowInstanceTopology`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3830,6 +4090,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3864,6 +4126,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3896,6 +4160,8 @@ impl Client {
     /// `GET /v2/{project_id}/jobs/{job_id}` (operation `ShowJobInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3930,6 +4196,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3962,6 +4230,8 @@ impl Client {
     /// `GET /v2/{project_id}/migration-task/{task_id}/stats` (operation `ShowMigrationTaskStats`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3999,6 +4269,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4032,6 +4304,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}` (operation `ShowOfflineKeyAnalysisTask`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -4073,6 +4347,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4104,6 +4380,8 @@ impl Client {
     /// `GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state` (operation `ShowReplicationStates`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -4140,6 +4418,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/tags` (operation `ShowTags`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -5164,6 +5444,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/deletable-replication` (operation `ValidateDeletableReplica`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///

@@ -321,3 +321,4 @@ pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,
     ByteStream, Bytes,
 };
+pub use huaweicloud_sdk_core::pagination::{PageStream, StreamExt};

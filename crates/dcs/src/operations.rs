@@ -204,6 +204,65 @@ impl BatchShowNodesInformation {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
+    type Output = models::BatchShowNodesInformationResponse;
+    type Item = models::InstanceNodesInfoResp;
+    fn operation(&self) -> &'static str {
+        "DCS BatchShowNodesInformation"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::BatchShowNodesInformationResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::BatchShowNodesInformationResponse,
+    ) -> &[models::InstanceNodesInfoResp] {
+        output.instances.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::BatchShowNodesInformationResponse,
+    ) -> Vec<models::InstanceNodesInfoResp> {
+        output.instances.unwrap_or_default()
+    }
+}
+impl BatchShowNodesInformation {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::BatchShowNodesInformationResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceNodesInfoResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static BATCH_STOP_MIGRATION_TASKS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "BatchStopMigrationTasks",
@@ -2350,6 +2409,65 @@ impl ListBackgroundTask {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListBackgroundTask {
+    type Output = models::ListBackgroundTaskResponse;
+    type Item = models::SingleBackgroundTask;
+    fn operation(&self) -> &'static str {
+        "DCS ListBackgroundTask"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackgroundTaskResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListBackgroundTaskResponse,
+    ) -> &[models::SingleBackgroundTask] {
+        output.tasks.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListBackgroundTaskResponse,
+    ) -> Vec<models::SingleBackgroundTask> {
+        output.tasks.unwrap_or_default()
+    }
+}
+impl ListBackgroundTask {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListBackgroundTaskResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::SingleBackgroundTask> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_BACKUP_FILE_LINKS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListBackupFileLinks",
@@ -2484,6 +2602,69 @@ impl ListBackupRecords {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
+    type Output = models::ListBackupRecordsResponse;
+    type Item = models::BackupRecordResponse;
+    fn operation(&self) -> &'static str {
+        "DCS ListBackupRecords"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBackupRecordsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListBackupRecordsResponse,
+    ) -> &[models::BackupRecordResponse] {
+        output.backup_record_response.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListBackupRecordsResponse,
+    ) -> Vec<models::BackupRecordResponse> {
+        output.backup_record_response.unwrap_or_default()
+    }
+    fn total(output: &models::ListBackupRecordsResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListBackupRecords {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListBackupRecordsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `backup_record_response` one by
+    /// one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::BackupRecordResponse> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_BIGKEY_SCAN_TASKS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListBigkeyScanTasks",
@@ -2553,6 +2734,65 @@ impl ListBigkeyScanTasks {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
+    type Output = models::ListBigkeyScanTasksResponse;
+    type Item = models::RecordsResponse;
+    fn operation(&self) -> &'static str {
+        "DCS ListBigkeyScanTasks"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListBigkeyScanTasksResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListBigkeyScanTasksResponse,
+    ) -> &[models::RecordsResponse] {
+        output.records.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListBigkeyScanTasksResponse,
+    ) -> Vec<models::RecordsResponse> {
+        output.records.unwrap_or_default()
+    }
+}
+impl ListBigkeyScanTasks {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListBigkeyScanTasksResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::RecordsResponse> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_CENTER_TASK: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListCenterTask",
@@ -2617,6 +2857,63 @@ impl ListCenterTask {
         input.query("end_time", &self.end_time);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListCenterTask {
+    type Output = models::ListCenterTaskResponse;
+    type Item = models::ListCenterTasksResp;
+    fn operation(&self) -> &'static str {
+        "DCS ListCenterTask"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListCenterTaskResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListCenterTaskResponse) -> &[models::ListCenterTasksResp] {
+        output.tasks.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListCenterTaskResponse,
+    ) -> Vec<models::ListCenterTasksResp> {
+        output.tasks.unwrap_or_default()
+    }
+}
+impl ListCenterTask {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListCenterTaskResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ListCenterTasksResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_CLIENTS: OperationSpec = OperationSpec {
@@ -2709,6 +3006,61 @@ impl ListClients {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListClients {
+    type Output = models::ListClientsResponse;
+    type Item = models::ClientInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListClients"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListClientsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListClientsResponse) -> &[models::ClientInfo] {
+        output.clients.as_deref().unwrap_or_default()
+    }
+    fn into_items(output: models::ListClientsResponse) -> Vec<models::ClientInfo> {
+        output.clients.unwrap_or_default()
+    }
+}
+impl ListClients {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListClientsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `clients` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ClientInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_CONFIG_HISTORIES: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListConfigHistories",
@@ -2765,6 +3117,63 @@ impl ListConfigHistories {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListConfigHistories {
+    type Output = models::ListConfigHistoriesResponse;
+    type Item = models::HistoryInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListConfigHistories"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigHistoriesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListConfigHistoriesResponse) -> &[models::HistoryInfo] {
+        output.histories.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListConfigHistoriesResponse,
+    ) -> Vec<models::HistoryInfo> {
+        output.histories.unwrap_or_default()
+    }
+}
+impl ListConfigHistories {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListConfigHistoriesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `histories` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::HistoryInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_CONFIG_TEMPLATES: OperationSpec = OperationSpec {
@@ -2873,6 +3282,65 @@ impl ListConfigTemplates {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListConfigTemplates {
+    type Output = models::ListConfigTemplatesResponse;
+    type Item = models::ConfigTemplatesListInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListConfigTemplates"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConfigTemplatesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListConfigTemplatesResponse,
+    ) -> &[models::ConfigTemplatesListInfo] {
+        output.templates.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListConfigTemplatesResponse,
+    ) -> Vec<models::ConfigTemplatesListInfo> {
+        output.templates.unwrap_or_default()
+    }
+}
+impl ListConfigTemplates {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListConfigTemplatesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `templates` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ConfigTemplatesListInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_CONFIGURATIONS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListConfigurations",
@@ -2971,6 +3439,68 @@ impl ListDiagnosisTasks {
         input.query("offset", &self.offset);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListDiagnosisTasks {
+    type Output = models::ListDiagnosisTasksResponse;
+    type Item = models::DiagnosisReportInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListDiagnosisTasks"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListDiagnosisTasksResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListDiagnosisTasksResponse,
+    ) -> &[models::DiagnosisReportInfo] {
+        output.diagnosis_report_list.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListDiagnosisTasksResponse,
+    ) -> Vec<models::DiagnosisReportInfo> {
+        output.diagnosis_report_list.unwrap_or_default()
+    }
+    fn total(output: &models::ListDiagnosisTasksResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListDiagnosisTasks {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListDiagnosisTasksResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `diagnosis_report_list` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::DiagnosisReportInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_FLAVORS: OperationSpec = OperationSpec {
@@ -3176,6 +3706,65 @@ impl ListHotKeyScanTasks {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
+    type Output = models::ListHotKeyScanTasksResponse;
+    type Item = models::RecordsResponse;
+    fn operation(&self) -> &'static str {
+        "DCS ListHotKeyScanTasks"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListHotKeyScanTasksResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListHotKeyScanTasksResponse,
+    ) -> &[models::RecordsResponse] {
+        output.records.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListHotKeyScanTasksResponse,
+    ) -> Vec<models::RecordsResponse> {
+        output.records.unwrap_or_default()
+    }
+}
+impl ListHotKeyScanTasks {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListHotKeyScanTasksResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::RecordsResponse> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_INSTANCE_OPERATIONS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListInstanceOperations",
@@ -3343,6 +3932,63 @@ impl ListInstances {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
+    type Output = models::ListInstancesResponse;
+    type Item = models::InstanceListInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListInstances"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstancesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListInstancesResponse) -> &[models::InstanceListInfo] {
+        output.instances.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstancesResponse,
+    ) -> Vec<models::InstanceListInfo> {
+        output.instances.unwrap_or_default()
+    }
+}
+impl ListInstances {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstancesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceListInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_MAINTENANCE_WINDOWS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListMaintenanceWindows",
@@ -3435,6 +4081,65 @@ impl ListMigrationTask {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTask {
+    type Output = models::ListMigrationTaskResponse;
+    type Item = models::MigrationTaskList;
+    fn operation(&self) -> &'static str {
+        "DCS ListMigrationTask"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMigrationTaskResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListMigrationTaskResponse,
+    ) -> &[models::MigrationTaskList] {
+        output.migration_tasks.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListMigrationTaskResponse,
+    ) -> Vec<models::MigrationTaskList> {
+        output.migration_tasks.unwrap_or_default()
+    }
+}
+impl ListMigrationTask {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListMigrationTaskResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `migration_tasks` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::MigrationTaskList> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_MIGRATION_TASK_LOGS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListMigrationTaskLogs",
@@ -3501,6 +4206,63 @@ impl ListMigrationTaskLogs {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListMigrationTaskLogs {
+    type Output = models::ListMigrationTaskLogsResponse;
+    type Item = models::MigrationLog;
+    fn operation(&self) -> &'static str {
+        "DCS ListMigrationTaskLogs"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMigrationTaskLogsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListMigrationTaskLogsResponse) -> &[models::MigrationLog] {
+        output.migration_logs.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListMigrationTaskLogsResponse,
+    ) -> Vec<models::MigrationLog> {
+        output.migration_logs.unwrap_or_default()
+    }
+}
+impl ListMigrationTaskLogs {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListMigrationTaskLogsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `migration_logs` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::MigrationLog> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_MONITORED_OBJECTS: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListMonitoredObjects",
@@ -3557,6 +4319,65 @@ impl ListMonitoredObjects {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListMonitoredObjects {
+    type Output = models::ListMonitoredObjectsResponse;
+    type Item = models::InstancesMonitoredObject;
+    fn operation(&self) -> &'static str {
+        "DCS ListMonitoredObjects"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMonitoredObjectsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListMonitoredObjectsResponse,
+    ) -> &[models::InstancesMonitoredObject] {
+        output.instances.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListMonitoredObjectsResponse,
+    ) -> Vec<models::InstancesMonitoredObject> {
+        output.instances.unwrap_or_default()
+    }
+}
+impl ListMonitoredObjects {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListMonitoredObjectsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstancesMonitoredObject> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_MONITORED_OBJECTS_OF_INSTANCE: OperationSpec = OperationSpec {
@@ -3728,6 +4549,68 @@ impl ListOfflineKeyAnalysisTask {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListOfflineKeyAnalysisTask {
+    type Output = models::ListOfflineKeyAnalysisTaskResponse;
+    type Item = models::OfflineKeyAnalysisRecord;
+    fn operation(&self) -> &'static str {
+        "DCS ListOfflineKeyAnalysisTask"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListOfflineKeyAnalysisTaskResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListOfflineKeyAnalysisTaskResponse,
+    ) -> &[models::OfflineKeyAnalysisRecord] {
+        output.records.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListOfflineKeyAnalysisTaskResponse,
+    ) -> Vec<models::OfflineKeyAnalysisRecord> {
+        output.records.unwrap_or_default()
+    }
+    fn total(output: &models::ListOfflineKeyAnalysisTaskResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListOfflineKeyAnalysisTask {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListOfflineKeyAnalysisTaskResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::OfflineKeyAnalysisRecord> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_REDISLOG: OperationSpec = OperationSpec {
     service: "DCS",
     name: "ListRedislog",
@@ -3792,6 +4675,64 @@ impl ListRedislog {
         input.required_query("log_type", self.log_type.as_ref())?;
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListRedislog {
+    type Output = models::ListRedislogResponse;
+    type Item = models::RunlogItem;
+    fn operation(&self) -> &'static str {
+        "DCS ListRedislog"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRedislogResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListRedislogResponse) -> &[models::RunlogItem] {
+        output.file_list.as_deref().unwrap_or_default()
+    }
+    fn into_items(output: models::ListRedislogResponse) -> Vec<models::RunlogItem> {
+        output.file_list.unwrap_or_default()
+    }
+    fn total(output: &models::ListRedislogResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListRedislog {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListRedislogResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `file_list` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::RunlogItem> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_RESTORE_RECORDS: OperationSpec = OperationSpec {
@@ -3866,6 +4807,69 @@ impl ListRestoreRecords {
         input.query("offset", &self.offset);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
+    type Output = models::ListRestoreRecordsResponse;
+    type Item = models::InstanceRestoreInfo;
+    fn operation(&self) -> &'static str {
+        "DCS ListRestoreRecords"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListRestoreRecordsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListRestoreRecordsResponse,
+    ) -> &[models::InstanceRestoreInfo] {
+        output.restore_record_response.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListRestoreRecordsResponse,
+    ) -> Vec<models::InstanceRestoreInfo> {
+        output.restore_record_response.unwrap_or_default()
+    }
+    fn total(output: &models::ListRestoreRecordsResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListRestoreRecords {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListRestoreRecordsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `restore_record_response` one by
+    /// one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::InstanceRestoreInfo> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_SLOWLOG: OperationSpec = OperationSpec {
@@ -3964,6 +4968,64 @@ impl ListSlowlog {
         input.query("role", &self.role);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListSlowlog {
+    type Output = models::ListSlowlogResponse;
+    type Item = models::SlowlogItem;
+    fn operation(&self) -> &'static str {
+        "DCS ListSlowlog"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListSlowlogResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListSlowlogResponse) -> &[models::SlowlogItem] {
+        output.slowlogs.as_deref().unwrap_or_default()
+    }
+    fn into_items(output: models::ListSlowlogResponse) -> Vec<models::SlowlogItem> {
+        output.slowlogs.unwrap_or_default()
+    }
+    fn total(output: &models::ListSlowlogResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListSlowlog {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListSlowlogResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `slowlogs` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::SlowlogItem> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_STATISTICS_OF_RUNNING_INSTANCES: OperationSpec = OperationSpec {
@@ -5090,6 +6152,68 @@ impl ShowExpireKeyScanInfo {
         input.query("status", &self.status);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowExpireKeyScanInfo {
+    type Output = models::ShowExpireKeyScanInfoResponse;
+    type Item = models::SimpleKeyScanRecord;
+    fn operation(&self) -> &'static str {
+        "DCS ShowExpireKeyScanInfo"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowExpireKeyScanInfoResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ShowExpireKeyScanInfoResponse,
+    ) -> &[models::SimpleKeyScanRecord] {
+        output.records.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowExpireKeyScanInfoResponse,
+    ) -> Vec<models::SimpleKeyScanRecord> {
+        output.records.unwrap_or_default()
+    }
+    fn total(output: &models::ShowExpireKeyScanInfoResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ShowExpireKeyScanInfo {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowExpireKeyScanInfoResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `records` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::SimpleKeyScanRecord> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static SHOW_HOTKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {

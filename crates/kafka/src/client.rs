@@ -1289,6 +1289,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1320,6 +1322,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (operation `ListBackgroundTasks`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1359,6 +1363,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1391,6 +1397,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListConnectorTasks::by_page) streams every response and [`by_item`](super::operations::ListConnectorTasks::by_item) every item of `tasks`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1414,6 +1422,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_connector_tasks()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1425,6 +1442,8 @@ impl Client {
     /// `GET /v2/{engine}/products` (operation `ListEngineProducts`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1459,6 +1478,8 @@ impl Client {
     /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}` (operation `ListInstanceConsumerGroup`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1502,6 +1523,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstanceConsumerGroupMembers::by_page) streams every response and [`by_item`](super::operations::ListInstanceConsumerGroupMembers::by_item) every item of `members`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1535,6 +1558,17 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instance_consumer_group_members()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1548,6 +1582,8 @@ impl Client {
     /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/message-offset` (operation `ListInstanceConsumerGroupMessageOffset`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstanceConsumerGroupMessageOffset::by_page) streams every response and [`by_item`](super::operations::ListInstanceConsumerGroupMessageOffset::by_item) every item of `group_message_offsets`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1588,6 +1624,18 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instance_consumer_group_message_offset()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .topic("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1603,6 +1651,8 @@ impl Client {
     /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/topics` (operation `ListInstanceConsumerGroupTopics`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstanceConsumerGroupTopics::by_page) streams every response and [`by_item`](super::operations::ListInstanceConsumerGroupTopics::by_item) every item of `topics`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1639,6 +1689,17 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instance_consumer_group_topics()
+    ///     .engine("...")
+    ///     .instance_id("...")
+    ///     .group("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1652,6 +1713,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/groups` (operation `ListInstanceConsumerGroups`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstanceConsumerGroups::by_page) streams every response and [`by_item`](super::operations::ListInstanceConsumerGroups::by_item) every item of `groups`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1680,6 +1743,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instance_consumer_groups()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1693,6 +1765,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/topics` (operation `ListInstanceTopics`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstanceTopics::by_page) streams every response and [`by_item`](super::operations::ListInstanceTopics::by_item) every item of `topics`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1717,6 +1791,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instance_topics()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1728,6 +1811,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances` (operation `ListInstances`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstances::by_page) streams every response and [`by_item`](super::operations::ListInstances::by_item) every item of `instances`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1759,6 +1844,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_instances()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1770,6 +1863,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks` (operation `ListMessageDiagnosisReports`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListMessageDiagnosisReports::by_page) streams every response and [`by_item`](super::operations::ListMessageDiagnosisReports::by_item) every item of `report_list`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1797,6 +1892,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_message_diagnosis_reports()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1810,6 +1914,8 @@ impl Client {
     /// `GET /v1.0/dms/obs/buckets` (operation `ListObsBuckets`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1842,6 +1948,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks` (operation `ListScheduledTasks`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1880,6 +1988,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListTopicPartitions::by_page) streams every response and [`by_item`](super::operations::ListTopicPartitions::by_item) every item of `partitions`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1906,6 +2016,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_topic_partitions()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1917,6 +2037,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/producers` (operation `ListTopicProducers`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListTopicProducers::by_page) streams every response and [`by_item`](super::operations::ListTopicProducers::by_item) every item of `producers`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1943,6 +2065,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .list_topic_producers()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2704,6 +2836,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2738,6 +2872,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress` (operation `ShowBackgroundTaskProgress`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2779,6 +2915,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2812,6 +2950,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2844,6 +2984,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/connector` (operation `ShowConnectorResourceInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2883,6 +3025,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2918,6 +3062,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2950,6 +3096,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/diagnosis-check` (operation `ShowDiagnosisPreCheck`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -2989,6 +3137,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3023,6 +3173,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}` (operation `ShowGroups`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3059,6 +3211,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3091,6 +3245,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/configs` (operation `ShowInstanceConfigs`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3125,6 +3281,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/messages` (operation `ShowInstanceMessages`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3175,6 +3333,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3214,6 +3374,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3247,6 +3409,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3279,6 +3443,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/extend` (operation `ShowKafkaInstanceExtendProductInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3319,6 +3485,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3353,6 +3521,8 @@ impl Client {
     /// `GET /v2/kafka/products/cores` (operation `ShowKafkaProductCores`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3391,6 +3561,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3423,6 +3595,8 @@ impl Client {
     /// `GET /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log` (operation `ShowKafkaRebalanceLog`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3457,6 +3631,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/extend-check` (operation `ShowKafkaScalePreCheckInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3496,6 +3672,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3528,6 +3706,8 @@ impl Client {
     /// `GET /v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}` (operation `ShowKafkaTopicDetail`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3564,6 +3744,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/topics/diskusage` (operation `ShowKafkaTopicPartitionDiskusage`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3608,6 +3790,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3646,6 +3830,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowKafkaUserClientQuota::by_page) streams every response and [`by_item`](super::operations::ShowKafkaUserClientQuota::by_item) every item of `quotas`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3672,6 +3858,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .show_kafka_user_client_quota()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3685,6 +3880,8 @@ impl Client {
     /// `GET /v2/instances/maintain-windows` (operation `ShowMaintainWindows`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3718,6 +3915,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis/{report_id}` (operation `ShowMessageDiagnosisReport`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3759,6 +3958,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ShowMessages::by_page) streams every response and [`by_item`](super::operations::ShowMessages::by_item) every item of `messages`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3787,6 +3988,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_kafka::StreamExt;
+    /// let mut items = client
+    ///     .show_messages()
+    ///     .instance_id("...")
+    ///     .topic("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3798,6 +4009,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message` (operation `ShowPartitionBeginningMessage`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3842,6 +4055,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3882,6 +4097,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message` (operation `ShowPartitionMessage`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -3924,6 +4141,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3957,6 +4176,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3989,6 +4210,8 @@ impl Client {
     /// `GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy` (operation `ShowTopicAccessPolicy`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -4025,6 +4248,8 @@ impl Client {
     /// `GET /v2/{project_id}/kafka/instances/{instance_id}/upgrade` (operation `ShowUpgradeInstanceVersion`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -4063,6 +4288,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `ShowVolumeExpandConfig`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///

@@ -291,3 +291,4 @@ pub use client::Client;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy, Bytes,
 };
+pub use huaweicloud_sdk_core::pagination::{PageStream, StreamExt};

@@ -1844,6 +1844,68 @@ impl ListConnectorTasks {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListConnectorTasks {
+    type Output = models::ListConnectorTasksResponse;
+    type Item = models::SmartConnectTaskEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListConnectorTasks"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListConnectorTasksResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListConnectorTasksResponse,
+    ) -> &[models::SmartConnectTaskEntity] {
+        output.tasks.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListConnectorTasksResponse,
+    ) -> Vec<models::SmartConnectTaskEntity> {
+        output.tasks.unwrap_or_default()
+    }
+    fn total(output: &models::ListConnectorTasksResponse) -> Option<i64> {
+        output.total_number
+    }
+}
+impl ListConnectorTasks {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_number`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListConnectorTasksResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `tasks` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::SmartConnectTaskEntity> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_ENGINE_PRODUCTS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListEngineProducts",
@@ -2046,6 +2108,68 @@ impl ListInstanceConsumerGroupMembers {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMembers {
+    type Output = models::ListInstanceConsumerGroupMembersResponse;
+    type Item = models::GroupMemberEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstanceConsumerGroupMembers"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupMembersResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListInstanceConsumerGroupMembersResponse,
+    ) -> &[models::GroupMemberEntity] {
+        output.members.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstanceConsumerGroupMembersResponse,
+    ) -> Vec<models::GroupMemberEntity> {
+        output.members.unwrap_or_default()
+    }
+    fn total(output: &models::ListInstanceConsumerGroupMembersResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListInstanceConsumerGroupMembers {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstanceConsumerGroupMembersResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `members` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupMemberEntity> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_INSTANCE_CONSUMER_GROUP_MESSAGE_OFFSET: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListInstanceConsumerGroupMessageOffset",
@@ -2138,6 +2262,75 @@ impl ListInstanceConsumerGroupMessageOffset {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupMessageOffset {
+    type Output = models::ListInstanceConsumerGroupMessageOffsetResponse;
+    type Item = models::GroupMessageOffsetsDetailEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstanceConsumerGroupMessageOffset"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupMessageOffsetResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListInstanceConsumerGroupMessageOffsetResponse,
+    ) -> &[models::GroupMessageOffsetsDetailEntity] {
+        output.group_message_offsets.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstanceConsumerGroupMessageOffsetResponse,
+    ) -> Vec<models::GroupMessageOffsetsDetailEntity> {
+        output.group_message_offsets.unwrap_or_default()
+    }
+    fn total(
+        output: &models::ListInstanceConsumerGroupMessageOffsetResponse,
+    ) -> Option<i64> {
+        output.total
+    }
+}
+impl ListInstanceConsumerGroupMessageOffset {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstanceConsumerGroupMessageOffsetResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `group_message_offsets` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        models::GroupMessageOffsetsDetailEntity,
+    > {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_INSTANCE_CONSUMER_GROUP_TOPICS: OperationSpec = OperationSpec {
@@ -2240,6 +2433,68 @@ impl ListInstanceConsumerGroupTopics {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics {
+    type Output = models::ListInstanceConsumerGroupTopicsResponse;
+    type Item = models::GroupTopicEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstanceConsumerGroupTopics"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupTopicsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListInstanceConsumerGroupTopicsResponse,
+    ) -> &[models::GroupTopicEntity] {
+        output.topics.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstanceConsumerGroupTopicsResponse,
+    ) -> Vec<models::GroupTopicEntity> {
+        output.topics.unwrap_or_default()
+    }
+    fn total(output: &models::ListInstanceConsumerGroupTopicsResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListInstanceConsumerGroupTopics {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstanceConsumerGroupTopicsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `topics` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupTopicEntity> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_INSTANCE_CONSUMER_GROUPS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListInstanceConsumerGroups",
@@ -2308,6 +2563,71 @@ impl ListInstanceConsumerGroups {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroups {
+    type Output = models::ListInstanceConsumerGroupsResponse;
+    type Item = models::GroupInfoSimple;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstanceConsumerGroups"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceConsumerGroupsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListInstanceConsumerGroupsResponse,
+    ) -> &[models::GroupInfoSimple] {
+        output.groups.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstanceConsumerGroupsResponse,
+    ) -> Vec<models::GroupInfoSimple> {
+        output.groups.unwrap_or_default()
+    }
+    fn total(output: &models::ListInstanceConsumerGroupsResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListInstanceConsumerGroups {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstanceConsumerGroupsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `groups` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::GroupInfoSimple> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_INSTANCE_TOPICS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListInstanceTopics",
@@ -2364,6 +2684,69 @@ impl ListInstanceTopics {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListInstanceTopics {
+    type Output = models::ListInstanceTopicsResponse;
+    type Item = models::TopicEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstanceTopics"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstanceTopicsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListInstanceTopicsResponse) -> &[models::TopicEntity] {
+        output.topics.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstanceTopicsResponse,
+    ) -> Vec<models::TopicEntity> {
+        output.topics.unwrap_or_default()
+    }
+    fn total(output: &models::ListInstanceTopicsResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListInstanceTopics {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstanceTopicsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `topics` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::TopicEntity> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_INSTANCES: OperationSpec = OperationSpec {
@@ -2478,6 +2861,66 @@ impl ListInstances {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
+    type Output = models::ListInstancesResponse;
+    type Item = models::ShowInstanceResp;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListInstances"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstancesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListInstancesResponse) -> &[models::ShowInstanceResp] {
+        output.instances.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstancesResponse,
+    ) -> Vec<models::ShowInstanceResp> {
+        output.instances.unwrap_or_default()
+    }
+}
+impl ListInstances {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstancesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowInstanceResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_MESSAGE_DIAGNOSIS_REPORTS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListMessageDiagnosisReports",
@@ -2536,6 +2979,70 @@ impl ListMessageDiagnosisReports {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListMessageDiagnosisReports {
+    type Output = models::ListMessageDiagnosisReportsResponse;
+    type Item = models::KafkaMessageDiagnosisReportInfoEntity;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListMessageDiagnosisReports"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListMessageDiagnosisReportsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListMessageDiagnosisReportsResponse,
+    ) -> &[models::KafkaMessageDiagnosisReportInfoEntity] {
+        output.report_list.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListMessageDiagnosisReportsResponse,
+    ) -> Vec<models::KafkaMessageDiagnosisReportInfoEntity> {
+        output.report_list.unwrap_or_default()
+    }
+    fn total(output: &models::ListMessageDiagnosisReportsResponse) -> Option<i64> {
+        output.total_num
+    }
+}
+impl ListMessageDiagnosisReports {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListMessageDiagnosisReportsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `report_list` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        models::KafkaMessageDiagnosisReportInfoEntity,
+    > {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_OBS_BUCKETS: OperationSpec = OperationSpec {
@@ -2712,6 +3219,70 @@ impl ListTopicPartitions {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListTopicPartitions {
+    type Output = models::ListTopicPartitionsResponse;
+    type Item = models::KafkaTopicPartitionResponsePartitions;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListTopicPartitions"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTopicPartitionsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListTopicPartitionsResponse,
+    ) -> &[models::KafkaTopicPartitionResponsePartitions] {
+        output.partitions.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListTopicPartitionsResponse,
+    ) -> Vec<models::KafkaTopicPartitionResponsePartitions> {
+        output.partitions.unwrap_or_default()
+    }
+    fn total(output: &models::ListTopicPartitionsResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListTopicPartitions {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListTopicPartitionsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `partitions` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        models::KafkaTopicPartitionResponsePartitions,
+    > {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_TOPIC_PRODUCERS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ListTopicProducers",
@@ -2776,6 +3347,70 @@ impl ListTopicProducers {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListTopicProducers {
+    type Output = models::ListTopicProducersResponse;
+    type Item = models::KafkaTopicProducerResponseProducers;
+    fn operation(&self) -> &'static str {
+        "KAFKA ListTopicProducers"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListTopicProducersResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListTopicProducersResponse,
+    ) -> &[models::KafkaTopicProducerResponseProducers] {
+        output.producers.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListTopicProducersResponse,
+    ) -> Vec<models::KafkaTopicProducerResponseProducers> {
+        output.producers.unwrap_or_default()
+    }
+    fn total(output: &models::ListTopicProducersResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListTopicProducers {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListTopicProducersResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `producers` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        models::KafkaTopicProducerResponseProducers,
+    > {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static MODIFY_CONNECTOR_TASK: OperationSpec = OperationSpec {
@@ -5203,6 +5838,63 @@ impl ShowKafkaUserClientQuota {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ShowKafkaUserClientQuota {
+    type Output = models::ShowKafkaUserClientQuotaResponse;
+    type Item = models::QuotaResp;
+    fn operation(&self) -> &'static str {
+        "KAFKA ShowKafkaUserClientQuota"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowKafkaUserClientQuotaResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ShowKafkaUserClientQuotaResponse) -> &[models::QuotaResp] {
+        output.quotas.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowKafkaUserClientQuotaResponse,
+    ) -> Vec<models::QuotaResp> {
+        output.quotas.unwrap_or_default()
+    }
+}
+impl ShowKafkaUserClientQuota {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowKafkaUserClientQuotaResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `quotas` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::QuotaResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static SHOW_MAINTAIN_WINDOWS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ShowMaintainWindows",
@@ -5377,6 +6069,65 @@ impl ShowMessages {
         input.query("partition", &self.partition);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ShowMessages {
+    type Output = models::ShowMessagesResponse;
+    type Item = models::ShowMessagesRespMessages;
+    fn operation(&self) -> &'static str {
+        "KAFKA ShowMessages"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ShowMessagesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ShowMessagesResponse,
+    ) -> &[models::ShowMessagesRespMessages] {
+        output.messages.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ShowMessagesResponse,
+    ) -> Vec<models::ShowMessagesRespMessages> {
+        output.messages.unwrap_or_default()
+    }
+}
+impl ShowMessages {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ShowMessagesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `messages` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowMessagesRespMessages> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static SHOW_PARTITION_BEGINNING_MESSAGE: OperationSpec = OperationSpec {

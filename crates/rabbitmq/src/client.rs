@@ -734,6 +734,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -765,6 +767,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks` (operation `ListBackgroundTasks`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -804,6 +808,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -841,6 +847,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -872,6 +880,8 @@ impl Client {
     /// `GET /v2/{engine}/products` (operation `ListEngineProducts`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -907,6 +917,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListExchanges::by_page) streams every response and [`by_item`](super::operations::ListExchanges::by_item) every item of `items`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -932,6 +944,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_rabbitmq::StreamExt;
+    /// let mut items = client
+    ///     .list_exchanges()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -943,6 +965,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances` (operation `ListInstancesDetails`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListInstancesDetails::by_page) streams every response and [`by_item`](super::operations::ListInstancesDetails::by_item) every item of `instances`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -976,6 +1000,14 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_rabbitmq::StreamExt;
+    /// let mut items = client
+    ///     .list_instances_details()
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -987,6 +1019,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/rabbitmq/plugins` (operation `ListPlugins`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1021,6 +1055,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1053,6 +1089,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListQueues::by_page) streams every response and [`by_item`](super::operations::ListQueues::by_item) every item of `items`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1078,6 +1116,16 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_rabbitmq::StreamExt;
+    /// let mut items = client
+    ///     .list_queues()
+    ///     .instance_id("...")
+    ///     .vhost("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1089,6 +1137,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks` (operation `ListScheduledTasks`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1127,6 +1177,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListUser::by_page) streams every response and [`by_item`](super::operations::ListUser::by_item) every item of `users`.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1150,6 +1202,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_rabbitmq::StreamExt;
+    /// let mut items = client
+    ///     .list_user()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1161,6 +1222,8 @@ impl Client {
     /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts` (operation `ListVhosts`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Paged by item offset (`offset`, first page: 0, page size `limit`): [`by_page`](super::operations::ListVhosts::by_page) streams every response and [`by_item`](super::operations::ListVhosts::by_item) every item of `items`.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1185,6 +1248,15 @@ impl Client {
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
+    /// // Or every item of every page:
+    /// use huaweicloud_sdk_rabbitmq::StreamExt;
+    /// let mut items = client
+    ///     .list_vhosts()
+    ///     .instance_id("...")
+    ///     .by_item();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1355,6 +1427,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1390,6 +1464,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1422,6 +1498,8 @@ impl Client {
     /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/extend` (operation `ShowEngineInstanceExtendProductInfo`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1466,6 +1544,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1499,6 +1579,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1531,6 +1613,8 @@ impl Client {
     /// `GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}` (operation `ShowQueueDetails`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1569,6 +1653,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1600,6 +1686,8 @@ impl Client {
     /// `GET /v2/rabbitmq/products/cores` (operation `ShowRabbitMqProductCores`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
@@ -1642,6 +1730,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1678,6 +1768,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1711,6 +1803,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1743,6 +1837,8 @@ impl Client {
     /// `GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand` (operation `ShowVolumeExpandConfig`)
     ///
     /// Idempotent: safe to resend, retried by the default policy.
+    ///
+    /// Not paged: one request, one response.
     ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///

@@ -1308,6 +1308,66 @@ impl ListExchanges {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListExchanges {
+    type Output = models::ListExchangesResponse;
+    type Item = models::ExchangeDetails;
+    fn operation(&self) -> &'static str {
+        "RABBITMQ ListExchanges"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListExchangesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListExchangesResponse) -> &[models::ExchangeDetails] {
+        output.items.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListExchangesResponse,
+    ) -> Vec<models::ExchangeDetails> {
+        output.items.unwrap_or_default()
+    }
+    fn total(output: &models::ListExchangesResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListExchanges {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListExchangesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ExchangeDetails> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_INSTANCES_DETAILS: OperationSpec = OperationSpec {
     service: "RABBITMQ",
     name: "ListInstancesDetails",
@@ -1424,6 +1484,68 @@ impl ListInstancesDetails {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListInstancesDetails {
+    type Output = models::ListInstancesDetailsResponse;
+    type Item = models::ShowInstanceResp;
+    fn operation(&self) -> &'static str {
+        "RABBITMQ ListInstancesDetails"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListInstancesDetailsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(
+        output: &models::ListInstancesDetailsResponse,
+    ) -> &[models::ShowInstanceResp] {
+        output.instances.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListInstancesDetailsResponse,
+    ) -> Vec<models::ShowInstanceResp> {
+        output.instances.unwrap_or_default()
+    }
+}
+impl ListInstancesDetails {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListInstancesDetailsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `instances` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowInstanceResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static LIST_PLUGINS: OperationSpec = OperationSpec {
@@ -1576,6 +1698,64 @@ impl ListQueues {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListQueues {
+    type Output = models::ListQueuesResponse;
+    type Item = models::QueueDetails;
+    fn operation(&self) -> &'static str {
+        "RABBITMQ ListQueues"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListQueuesResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListQueuesResponse) -> &[models::QueueDetails] {
+        output.items.as_deref().unwrap_or_default()
+    }
+    fn into_items(output: models::ListQueuesResponse) -> Vec<models::QueueDetails> {
+        output.items.unwrap_or_default()
+    }
+    fn total(output: &models::ListQueuesResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListQueues {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListQueuesResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::QueueDetails> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_SCHEDULED_TASKS: OperationSpec = OperationSpec {
     service: "RABBITMQ",
     name: "ListScheduledTasks",
@@ -1708,6 +1888,67 @@ impl ListUser {
         self.client.send_json(input).await
     }
 }
+impl huaweicloud_sdk_core::pagination::Paged for ListUser {
+    type Output = models::ListUserResponse;
+    type Item = models::AmqpUser;
+    fn operation(&self) -> &'static str {
+        "RABBITMQ ListUser"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset
+            .as_deref()
+            .and_then(|v| v.trim().parse().ok())
+            .map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit.as_deref().and_then(|v| v.trim().parse().ok())
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?.to_string());
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListUserResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListUserResponse) -> &[models::AmqpUser] {
+        output.users.as_deref().unwrap_or_default()
+    }
+    fn into_items(output: models::ListUserResponse) -> Vec<models::AmqpUser> {
+        output.users.unwrap_or_default()
+    }
+    fn total(output: &models::ListUserResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListUser {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListUserResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `users` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::AmqpUser> {
+        huaweicloud_sdk_core::pagination::by_item(self)
+    }
+}
 static LIST_VHOSTS: OperationSpec = OperationSpec {
     service: "RABBITMQ",
     name: "ListVhosts",
@@ -1764,6 +2005,66 @@ impl ListVhosts {
         input.query("limit", &self.limit);
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+impl huaweicloud_sdk_core::pagination::Paged for ListVhosts {
+    type Output = models::ListVhostsResponse;
+    type Item = models::ShowVhostDetailResp;
+    fn operation(&self) -> &'static str {
+        "RABBITMQ ListVhosts"
+    }
+    fn style(&self) -> huaweicloud_sdk_core::pagination::PageStyle {
+        huaweicloud_sdk_core::pagination::PageStyle::ItemOffset
+    }
+    fn start(&self) -> Option<huaweicloud_sdk_core::pagination::Cursor> {
+        self.offset.map(huaweicloud_sdk_core::pagination::Cursor::Number)
+    }
+    fn page_size(&self) -> Option<i64> {
+        self.limit
+    }
+    fn with_cursor(
+        mut self,
+        cursor: &huaweicloud_sdk_core::pagination::Cursor,
+    ) -> Result<Self> {
+        self.offset = Some(cursor.to_i64("offset")?);
+        Ok(self)
+    }
+    fn send_page(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<Response<models::ListVhostsResponse>>,
+    > + Send + 'static {
+        self.send()
+    }
+    fn items(output: &models::ListVhostsResponse) -> &[models::ShowVhostDetailResp] {
+        output.items.as_deref().unwrap_or_default()
+    }
+    fn into_items(
+        output: models::ListVhostsResponse,
+    ) -> Vec<models::ShowVhostDetailResp> {
+        output.items.unwrap_or_default()
+    }
+    fn total(output: &models::ListVhostsResponse) -> Option<i64> {
+        output.total
+    }
+}
+impl ListVhosts {
+    /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
+    /// this builder (else 0) and advances it by the number of items received; every other parameter
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`total`), or after the first error (a page the service repeats is an error too).
+    pub fn by_page(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<
+        Response<models::ListVhostsResponse>,
+    > {
+        huaweicloud_sdk_core::pagination::by_page(self)
+    }
+    /// Like [`by_page`](Self::by_page), but yields the items of `items` one by one.
+    pub fn by_item(
+        self,
+    ) -> huaweicloud_sdk_core::pagination::PageStream<models::ShowVhostDetailResp> {
+        huaweicloud_sdk_core::pagination::by_item(self)
     }
 }
 static MODIFY_RECYCLE_POLICY: OperationSpec = OperationSpec {
