@@ -4,7 +4,8 @@
 //! Every scenario runs for an idempotent GET and a non-idempotent POST. Each row asserts the
 //! requests the server saw, the outcome (error kind and status), a message naming the cause,
 //! the delays asked of the injected sleeper (never the wall clock), that no secret reached the
-//! error, and that a non-idempotent call was repeated only where nothing was processed.
+//! error or the TRACE logs, and that a non-idempotent call was repeated only where nothing
+//! was processed.
 //! `cargo test -p huaweicloud-sdk-core --test fault_matrix -- --nocapture` prints the table.
 
 mod support;
@@ -602,8 +603,55 @@ fn check(row: &Row, seen: &Seen) -> Vec<String> {
     wrong
 }
 
+/// Everything logged, at TRACE, by every thread of this test binary.
+#[derive(Clone, Default)]
+struct CapturedLogs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLogs {
+    /// Installs the capture as the global subscriber (this binary has a single test).
+    fn install() -> Self {
+        let logs = Self::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            // Span openings and closings too, with every recorded field.
+            .with_span_events(
+                tracing_subscriber::fmt::format::FmtSpan::NEW
+                    | tracing_subscriber::fmt::format::FmtSpan::CLOSE,
+            )
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        logs
+    }
+
+    fn since(&self, offset: usize) -> String {
+        let bytes = self.0.lock().map(|v| v.clone()).unwrap_or_default();
+        String::from_utf8_lossy(bytes.get(offset..).unwrap_or_default()).into_owned()
+    }
+
+    fn len(&self) -> usize {
+        self.0.lock().map(|v| v.len()).unwrap_or_default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_matrix() {
+    // The HTML pages echo the security token: it must reach neither errors nor logs.
+    let logs = CapturedLogs::install();
     let mut table = vec![
         "| scenario | method | server saw | outcome | sleeps requested |".to_owned(),
         "|---|---|---|---|---|".to_owned(),
@@ -613,7 +661,9 @@ async fn fault_matrix() {
         let server = FaultServer::start(row.fault.clone()).await;
         let sleeper = RecordingSleeper::new();
         let client = client(&server.origin, &sleeper, row.clock);
+        let logged_before = logs.len();
         let result = call(&client, &row).await;
+        let logged = logs.since(logged_before);
         let seen = Seen {
             server_attempts: server.requests(),
             status: result.as_ref().err().and_then(Error::status),
@@ -652,7 +702,13 @@ async fn fault_matrix() {
             seen.server_attempts,
             describe(&seen.outcome, seen.status)
         ));
-        let wrong = check(&row, &seen);
+        let mut wrong = check(&row, &seen);
+        if logged.contains(SK) || logged.contains(TOKEN) {
+            wrong.push("a secret reached the logs".into());
+        }
+        if !logged.contains("huaweicloud.operation") {
+            wrong.push("the call logged nothing: is the capture working?".into());
+        }
         if !wrong.is_empty() {
             failures.push(format!(
                 "{} / {method}: {}\n  error: {}",
