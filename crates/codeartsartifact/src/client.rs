@@ -756,9 +756,14 @@ impl Client {
     }
     /// List release repository projects or files page by page, with filters.
     ///
+    /// Lists release repository projects or files page by page, filtered by the criteria in the
+    /// request body. The call only reads (POST carries the filters), so it is marked idempotent:
+    /// repeating it after a lost reply, a timeout or a 502/503/504 is safe and the default retry
+    /// policy does so.
+    ///
     /// `POST /devreposerver/v5/files/list` (operation `ListFiles`)
     ///
-    /// Not idempotent: not retried once the request may have reached the service.
+    /// Idempotent: safe to resend, retried by the default policy.
     ///
     /// # Parameters
     ///
@@ -1216,9 +1221,14 @@ impl Client {
     }
     /// Search artifacts across repositories with combined criteria.
     ///
+    /// Searches artifacts across repositories with the criteria in the request body. The call only
+    /// reads (POST carries the criteria; nothing is created or changed), so it is marked
+    /// idempotent: repeating it after a lost reply, a timeout or a 502/503/504 is safe and the
+    /// default retry policy does so.
+    ///
     /// `POST /cloudartifact/v5/tree/repos/artifacts` (operation `SearchArtifacts`)
     ///
-    /// Not idempotent: not retried once the request may have reached the service.
+    /// Idempotent: safe to resend, retried by the default policy.
     ///
     /// # Parameters
     ///

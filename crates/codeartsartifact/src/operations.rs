@@ -1234,7 +1234,7 @@ static LIST_FILES: OperationSpec = OperationSpec {
     method: Method::Post,
     path: "/devreposerver/v5/files/list",
     content_type: Some("application/json"),
-    idempotent: false,
+    idempotent: true,
 };
 /// Request builder for [`Client::list_files`](super::Client::list_files) (`POST /devreposerver/v5/files/list`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2080,7 +2080,7 @@ static SEARCH_ARTIFACTS: OperationSpec = OperationSpec {
     method: Method::Post,
     path: "/cloudartifact/v5/tree/repos/artifacts",
     content_type: Some("application/json"),
-    idempotent: false,
+    idempotent: true,
 };
 /// Request builder for [`Client::search_artifacts`](super::Client::search_artifacts) (`POST /cloudartifact/v5/tree/repos/artifacts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

@@ -1848,9 +1848,14 @@ impl Client {
     }
     /// Get download links for a backup file of a cache instance.
     ///
+    /// Returns download links, valid for the requested time, for the files of one backup of a cache
+    /// instance. A call issues links and changes nothing else, so it is marked idempotent even
+    /// though it uses POST: repeating it after a lost reply, a timeout or a 502/503/504 only issues
+    /// links again, and the default retry policy does so.
+    ///
     /// `POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links` (operation `ListBackupFileLinks`)
     ///
-    /// Not idempotent: not retried once the request may have reached the service.
+    /// Idempotent: safe to resend, retried by the default policy.
     ///
     /// # Parameters
     ///

@@ -2474,7 +2474,7 @@ static LIST_BACKUP_FILE_LINKS: OperationSpec = OperationSpec {
     method: Method::Post,
     path: "/v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links",
     content_type: Some("application/json;charset=utf-8"),
-    idempotent: false,
+    idempotent: true,
 };
 /// Request builder for [`Client::list_backup_file_links`](super::Client::list_backup_file_links) (`POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
