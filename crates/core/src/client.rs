@@ -942,7 +942,8 @@ fn decode_json<T: DeserializeOwned>(
             Err(Error::new(
                 ErrorKind::Decode,
                 format!(
-                    "HTTP {status} response body does not match the expected type: {}{rid}",
+                    "HTTP {status} response body does not match the expected type {}: {}{rid}",
+                    std::any::type_name::<T>(),
                     scrub.scrub(&e.to_string())
                 ),
             )

@@ -378,7 +378,13 @@ fn rows() -> Vec<Row> {
         1,
         Err(ErrorKind::Decode),
         None,
-        &["HTTP 200", "capacity", "EOF", "fault-req-1"],
+        &[
+            "HTTP 200",
+            "fault_matrix::Instance",
+            "capacity",
+            "EOF",
+            "fault-req-1",
+        ],
     ));
     rows.extend(both(
         "wrong field type on 200",
@@ -387,7 +393,7 @@ fn rows() -> Vec<Row> {
         1,
         Err(ErrorKind::Decode),
         None,
-        &["at `capacity`", "expected u32"],
+        &["fault_matrix::Instance: at `capacity`", "expected u32"],
     ));
     rows.extend(both(
         "HTML error page 502",
