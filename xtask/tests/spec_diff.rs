@@ -143,6 +143,21 @@ fn expected() -> Vec<(&'static str, Vec<Expected>)> {
             )],
         ),
         (
+            "pagination-added",
+            vec![
+                (
+                    ParamAdded,
+                    COMPATIBLE,
+                    "new setter `ListInstances::offset()` (`i32`)",
+                ),
+                (
+                    PaginationAdded,
+                    COMPATIBLE,
+                    "new `ListInstances::by_page()` and `ListInstances::by_item()` streams (items: `models::Instance`)",
+                ),
+            ],
+        ),
+        (
             "field-added",
             vec![(
                 FieldAdded,

@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::codegen::emit::type_text;
-use crate::codegen::ir::{Body, Field, Model, ModelKind, Operation, Param, ResponseKind, Service};
+use crate::codegen::ir::{
+    Body, Field, FieldStep, Model, ModelKind, Operation, Pagination, Param, ResponseKind, Service,
+};
 use crate::codegen::{load, lower};
 
 /// What kind of change (each kind has a fixture pair in the tests).
@@ -38,6 +40,9 @@ pub enum ChangeKind {
     BodyMadeRequired,
     BodyMadeOptional,
     ResponseChanged,
+    PaginationAdded,
+    PaginationRemoved,
+    PaginationChanged,
     ModelAdded,
     ModelRemoved,
     ModelKindChanged,
@@ -75,6 +80,9 @@ impl ChangeKind {
             ChangeKind::BodyMadeRequired => "body-made-required",
             ChangeKind::BodyMadeOptional => "body-made-optional",
             ChangeKind::ResponseChanged => "response-changed",
+            ChangeKind::PaginationAdded => "pagination-added",
+            ChangeKind::PaginationRemoved => "pagination-removed",
+            ChangeKind::PaginationChanged => "pagination-changed",
             ChangeKind::ModelAdded => "model-added",
             ChangeKind::ModelRemoved => "model-removed",
             ChangeKind::ModelKindChanged => "model-kind-changed",
@@ -361,6 +369,7 @@ fn diff_operation(o: &Operation, n: &Operation, out: &mut Vec<Change>) {
     }
     diff_params(o, n, out);
     diff_body(o, n, out);
+    diff_pagination(o, n, out);
     if o.response != n.response {
         change(
             out,
@@ -373,6 +382,72 @@ fn diff_operation(o: &Operation, n: &Operation, out: &mut Vec<Change>) {
                 response_text(&o.response)
             ),
         );
+    }
+}
+
+/// How an operation pages, for comparison: style, parameters, item path and model, total
+/// and marker paths.
+fn paging_shape(p: &Pagination) -> String {
+    let path = |steps: &[FieldStep]| {
+        steps
+            .iter()
+            .map(|s| s.wire_name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    format!(
+        "{:?} {} {:?} {} {} {:?} {:?}",
+        p.style,
+        p.position.name,
+        p.limit.as_ref().map(|l| &l.name),
+        path(&p.items),
+        p.item_model,
+        p.total.as_ref().map(|(t, _)| path(t)),
+        p.next_marker.as_deref().map(path)
+    )
+}
+
+fn diff_pagination(o: &Operation, n: &Operation, out: &mut Vec<Change>) {
+    let b = &n.type_name;
+    match (&o.pagination, &n.pagination) {
+        (None, None) => {}
+        (None, Some(p)) => change(
+            out,
+            ChangeKind::PaginationAdded,
+            false,
+            format!("`{}` is now paged (`x-huaweicloud-pagination`)", n.op_id),
+            format!(
+                "new `{b}::by_page()` and `{b}::by_item()` streams (items: `models::{}`)",
+                p.item_model
+            ),
+        ),
+        (Some(_), None) => change(
+            out,
+            ChangeKind::PaginationRemoved,
+            true,
+            format!("`{}` is no longer paged", n.op_id),
+            format!("`{b}::by_page()` and `{b}::by_item()` removed: callers no longer compile"),
+        ),
+        (Some(op), Some(np)) if op.item_model != np.item_model => change(
+            out,
+            ChangeKind::PaginationChanged,
+            true,
+            format!("`{}`: paged items changed", n.op_id),
+            format!(
+                "`{b}::by_item()` yields `models::{}` instead of `models::{}`",
+                np.item_model, op.item_model
+            ),
+        ),
+        (Some(op), Some(np)) if paging_shape(op) != paging_shape(np) => change(
+            out,
+            ChangeKind::PaginationChanged,
+            false,
+            format!("`{}`: how pages are stepped through changed", n.op_id),
+            format!(
+                "no signature change; `{b}::by_page()` / `by_item()` request and stop differently (check the parameters and response fields named in `x-huaweicloud-pagination`)"
+            ),
+        ),
+        _ => {}
     }
 }
 

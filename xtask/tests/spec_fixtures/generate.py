@@ -153,6 +153,18 @@ def drop_status(d):
     schemas(d).pop("Status")
 
 
+def paginate(d):
+    op = ops(d, COLL)["get"]
+    op["parameters"].append(
+        {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "format": "int32"}}
+    )
+    op["x-huaweicloud-pagination"] = {
+        "style": "offset",
+        "request": {"offset": "offset", "limit": "limit"},
+        "response": {"items": "instances"},
+    }
+
+
 DIFF = {
     "operation-added": add_show,
     "operation-removed": lambda d: ops(d, ITEM).pop("delete") and d["paths"].pop(ITEM),
@@ -168,6 +180,7 @@ DIFF = {
     "param-made-required": limit(required=True),
     "body-made-optional": lambda d: ops(d, COLL)["post"]["requestBody"].update(required=False),
     "response-changed": response_list,
+    "pagination-added": paginate,
     "field-added": lambda d: schemas(d)["Instance"]["properties"].update(
         created_at={"type": "string"}
     ),
