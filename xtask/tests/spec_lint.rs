@@ -184,6 +184,29 @@ fn broken_input_is_a_finding_not_a_panic() {
     for end in (0..base.len()).step_by(37) {
         let _ = lint_bytes("x.yaml", &base[..end]);
     }
+    // Every copy with one line deleted (keys, list items, whole mappings go missing): each
+    // finding still names the file and a pointer that starts at the root.
+    let text = String::from_utf8(base).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut with_findings = 0;
+    for skip in 0..lines.len() {
+        let mutated: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, l)| *l)
+            .collect();
+        let findings = lint_bytes("x.yaml", mutated.join("\n").as_bytes());
+        for f in &findings {
+            assert_eq!(f.file, "x.yaml");
+            assert!(f.pointer.is_empty() || f.pointer.starts_with('/'), "{f}");
+        }
+        with_findings += usize::from(!findings.is_empty());
+    }
+    assert!(
+        with_findings > 10,
+        "only {with_findings} mutations were noticed"
+    );
 }
 
 #[test]
