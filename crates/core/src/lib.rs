@@ -7,9 +7,11 @@
 //!
 //! Layout:
 //! - [`sign`]: the pure signer.
-//! - [`credentials`]: credentials and their providers (env, profile, chain).
+//! - [`credentials`]: credentials and their providers (env, profile, ECS metadata, chain),
+//!   and project-id discovery through IAM.
 //! - [`region`]: region → endpoint resolution.
 //! - [`client`]: the client, its builder and the request pipeline.
+//! - [`pagination`]: page and item streams over paged operations.
 //! - [`transport`]: the network seam (reqwest by default).
 //! - [`retry`]: retry policy, backoff, clock and sleeper.
 //! - [`error`]: the error type and the service error parser.
