@@ -36,6 +36,17 @@ golden!(collections, "collections");
 golden!(enums, "enums");
 golden!(keywords, "keywords");
 golden!(no_content_aliases, "no_content_aliases");
+
+/// The generated secret-`Debug` tests of the keywords fixture, run here as they run in a crate.
+pub mod keywords_secret_debug {
+    pub use super::keywords::models;
+    mod secret_debug_tests {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/keywords/expected/secret_debug_tests.rs"
+        ));
+    }
+}
 golden!(pagination, "pagination");
 golden!(params, "params");
 golden!(stream, "stream", ByteStream, Bytes);

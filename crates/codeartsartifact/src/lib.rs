@@ -165,6 +165,9 @@ pub mod models;
 pub mod operations;
 #[rustfmt::skip]
 mod regions;
+#[cfg(test)]
+#[rustfmt::skip]
+mod secret_debug_tests;
 pub use client::Client;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,

@@ -56,6 +56,14 @@ pub fn emit(s: &Service) -> TokenStream {
                 pub use huaweicloud_sdk_core::pagination::{PageStream, StreamExt};
             }
         });
+    // Exact `Debug` output of every model with a secret field (generated, so it stays in sync).
+    let secret_tests = super::secret_tests::needed(s).then(|| {
+        quote! {
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod secret_debug_tests;
+        }
+    });
     quote! {
         #doc
         #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -72,6 +80,7 @@ pub fn emit(s: &Service) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         mod regions;
+        #secret_tests
 
         pub use client::Client;
         pub use huaweicloud_sdk_core::{Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy #(, #extra)*};

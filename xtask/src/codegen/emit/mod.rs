@@ -10,6 +10,7 @@ mod models;
 mod operations;
 pub mod parity;
 mod regions;
+mod secret_tests;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,12 @@ pub fn emit(service: &Service) -> Result<BTreeMap<String, String>, String> {
         "src/regions.rs".to_owned(),
         render(service, regions::emit(service))?,
     );
+    if secret_tests::needed(service) {
+        out.insert(
+            "src/secret_debug_tests.rs".to_owned(),
+            render(service, secret_tests::emit(service))?,
+        );
+    }
     Ok(out)
 }
 
