@@ -27,14 +27,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchDeleteTrashes::body) (optional): a list of
+    /// - [`body`](super::operations::BatchDeleteTrashes::body) (body, optional): a list of
     ///   [`TrashArtifactModelForDelete`](super::models::TrashArtifactModelForDelete).
     ///
     /// # Responses
     ///
     /// - `200`: [`BatchDeleteTrashesResponse`](super::models::BatchDeleteTrashesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -68,14 +72,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchRestoreRepo::body) (optional): a list of
+    /// - [`body`](super::operations::BatchRestoreRepo::body) (body, optional): a list of
     ///   [`IdeTrashArtifactModel`](super::models::IdeTrashArtifactModel).
     ///
     /// # Responses
     ///
     /// - `200`: [`BatchRestoreRepoResponse`](super::models::BatchRestoreRepoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -105,14 +113,18 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateArtifactory::body) (optional):
+    /// - [`body`](super::operations::CreateArtifactory::body) (body, optional):
     ///   [`CreateNotMavenRepoDo`](super::models::CreateNotMavenRepoDo).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateArtifactoryResponse`](super::models::CreateArtifactoryResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -140,14 +152,18 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateAttention::body) (optional):
+    /// - [`body`](super::operations::CreateAttention::body) (body, optional):
     ///   [`AttentionDo`](super::models::AttentionDo).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateAttentionResponse`](super::models::CreateAttentionResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -175,9 +191,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateDockerRepositories::body) (optional):
+    /// - [`body`](super::operations::CreateDockerRepositories::body) (body, optional):
     ///   [`CreateDockerRepositoryDo`](super::models::CreateDockerRepositoryDo).
     ///
     /// # Responses
@@ -185,6 +203,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateDockerRepositoriesResponse`](super::models::CreateDockerRepositoriesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -214,14 +234,18 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateMavenRepo::body) (optional):
+    /// - [`body`](super::operations::CreateMavenRepo::body) (body, optional):
     ///   [`IdeRepositoryDo`](super::models::IdeRepositoryDo).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateMavenRepoResponse`](super::models::CreateMavenRepoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -249,9 +273,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateProjectRelatedRepository::body) (optional):
+    /// - [`body`](super::operations::CreateProjectRelatedRepository::body) (body, optional):
     ///   [`IdePrivilageProjectInfo`](super::models::IdePrivilageProjectInfo).
     ///
     /// # Responses
@@ -259,6 +285,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateProjectRelatedRepositoryResponse`](super::models::CreateProjectRelatedRepositoryResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -288,14 +316,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::DeleteArtifactFile::body) (optional):
+    /// - [`body`](super::operations::DeleteArtifactFile::body) (body, optional):
     ///   [`PathMap`](super::models::PathMap).
     ///
     /// # Responses
     ///
     /// - `200`: [`DeleteArtifactFileResponse`](super::models::DeleteArtifactFileResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -324,16 +356,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::DeleteCompletelyUpdateFileState::body) (optional): a list of
-    ///   `String`.
+    /// - [`body`](super::operations::DeleteCompletelyUpdateFileState::body) (body, optional): a
+    ///   list of `String`.
     ///
     /// # Responses
     ///
     /// - `200`:
     ///   [`DeleteCompletelyUpdateFileStateResponse`](super::models::DeleteCompletelyUpdateFileStateResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -360,14 +396,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::DeleteRepository::body) (optional):
+    /// - [`body`](super::operations::DeleteRepository::body) (body, optional):
     ///   [`IdeRepoRevisionModel`](super::models::IdeRepoRevisionModel).
     ///
     /// # Responses
     ///
     /// - `200`: [`DeleteRepositoryResponse`](super::models::DeleteRepositoryResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -421,6 +461,8 @@ impl Client {
     ///
     /// - `200`: [`ListAllRepositoriesResponse`](super::models::ListAllRepositoriesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -475,6 +517,8 @@ impl Client {
     /// - `200`:
     ///   [`ListArtifactoryComponentResponse`](super::models::ListArtifactoryComponentResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -528,6 +572,8 @@ impl Client {
     /// - `200`:
     ///   [`ListArtifactoryStorageStatisticResponse`](super::models::ListArtifactoryStorageStatisticResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -568,6 +614,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListAttentionsResponse`](super::models::ListAttentionsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -612,6 +660,8 @@ impl Client {
     /// - `200`:
     ///   [`ListCapacityMessageSettingResponse`](super::models::ListCapacityMessageSettingResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -651,6 +701,8 @@ impl Client {
     /// - `200`:
     ///   [`ListChildProxyRepositoriesListResponse`](super::models::ListChildProxyRepositoriesListResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -689,6 +741,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListDomainIpConfigResponse`](super::models::ListDomainIpConfigResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -737,6 +791,8 @@ impl Client {
     ///
     /// - `200`: [`ListFileBuildArchivesResponse`](super::models::ListFileBuildArchivesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -765,14 +821,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::ListFiles::body) (optional):
+    /// - [`body`](super::operations::ListFiles::body) (body, optional):
     ///   [`RepoFileQueryDtov5`](super::models::RepoFileQueryDtov5).
     ///
     /// # Responses
     ///
     /// - `200`: [`ListFilesResponse`](super::models::ListFilesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -817,6 +877,8 @@ impl Client {
     ///
     /// - `200`: [`ListLatestVersionFilesResponse`](super::models::ListLatestVersionFilesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -867,6 +929,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListMavenListResponse`](super::models::ListMavenListResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -903,6 +967,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListMavenUserResponse`](super::models::ListMavenUserResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -945,6 +1011,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListNetProxyResponse`](super::models::ListNetProxyResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -982,6 +1050,8 @@ impl Client {
     /// - `200`:
     ///   [`ListProjectRolePermissionsResponse`](super::models::ListProjectRolePermissionsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1023,6 +1093,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListProjectUsersResponse`](super::models::ListProjectUsersResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1071,6 +1143,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListSecGuardListResponse`](super::models::ListSecGuardListResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1113,6 +1187,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListUserPrivilegesResponse`](super::models::ListUserPrivilegesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1137,15 +1213,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`tab_id`](super::operations::ModifyRepository::tab_id) (path, required):
-    /// - [`body`](super::operations::ModifyRepository::body) (optional):
+    /// - [`body`](super::operations::ModifyRepository::body) (body, optional):
     ///   [`IdeRepositoryPair`](super::models::IdeRepositoryPair).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyRepositoryResponse`](super::models::ModifyRepositoryResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1181,6 +1261,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1202,6 +1284,8 @@ impl Client {
     /// - `500` ([`StandarErrorResponseV5`](super::models::StandarErrorResponseV5)): an
     ///   [`Error`](huaweicloud_sdk_core::Error) of kind `Service`. The service failed while handling
     ///   the request.
+    /// - Any other status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind
+    ///   `Service` with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1230,14 +1314,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::SearchArtifacts::body) (optional):
+    /// - [`body`](super::operations::SearchArtifacts::body) (body, optional):
     ///   [`IdeRepoSearchDo`](super::models::IdeRepoSearchDo).
     ///
     /// # Responses
     ///
     /// - `200`: [`SearchArtifactsResponse`](super::models::SearchArtifactsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1281,6 +1369,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`SearchByChecksumResponse`](super::models::SearchByChecksumResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1332,6 +1422,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowAuditResponse`](super::models::ShowAuditResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1384,6 +1476,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowAutoDeleteJobSettingsResponse`](super::models::ShowAutoDeleteJobSettingsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1423,6 +1517,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowDomainReleaseRepoStorageResponse`](super::models::ShowDomainReleaseRepoStorageResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1459,6 +1555,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowFileDetailResponse`](super::models::ShowFileDetailResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1496,6 +1594,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowFileDetailByFullNameResponse`](super::models::ShowFileDetailByFullNameResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1538,6 +1638,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowFileTreeResponse`](super::models::ShowFileTreeResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1580,6 +1682,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowLatestVersionFilesCountResponse`](super::models::ShowLatestVersionFilesCountResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1621,6 +1725,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowMavenInfoResponse`](super::models::ShowMavenInfoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1658,6 +1764,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowMultiRolesUserPermissionsResponse`](super::models::ShowMultiRolesUserPermissionsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1696,6 +1804,8 @@ impl Client {
     ///
     /// - `200`: [`ShowOpenSourceEnabledResponse`](super::models::ShowOpenSourceEnabledResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1731,6 +1841,8 @@ impl Client {
     ///
     /// - `200`: [`ShowPackageDataDetailResponse`](super::models::ShowPackageDataDetailResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1765,6 +1877,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowPackageInfoResponse`](super::models::ShowPackageInfoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1799,6 +1913,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowProjectListResponse`](super::models::ShowProjectListResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1840,6 +1956,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowProjectRelatedRepositoryResponse`](super::models::ShowProjectRelatedRepositoryResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1889,6 +2007,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowProjectReleaseFilesResponse`](super::models::ShowProjectReleaseFilesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1939,6 +2059,8 @@ impl Client {
     ///
     /// - `200`: [`ShowProjectStorageInfoResponse`](super::models::ShowProjectStorageInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1980,6 +2102,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowProjectVersionsCountResponse`](super::models::ShowProjectVersionsCountResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2022,6 +2146,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowReleaseProjectFilesResponse`](super::models::ShowReleaseProjectFilesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2070,6 +2196,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowRepoUserInfoResponse`](super::models::ShowRepoUserInfoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2107,6 +2235,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowRepositoryResponse`](super::models::ShowRepositoryResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2144,6 +2274,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowRepositoryInfoResponse`](super::models::ShowRepositoryInfoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2185,6 +2317,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowRepositoryRolesPrivilegeResponse`](super::models::ShowRepositoryRolesPrivilegeResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2224,6 +2358,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowStorageResponse`](super::models::ShowStorageResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2258,6 +2394,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowUserPrivilegesResponse`](super::models::ShowUserPrivilegesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2293,6 +2431,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowUserTicketResponse`](super::models::ShowUserTicketResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2330,6 +2470,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowVersionListResponse`](super::models::ShowVersionListResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2363,14 +2505,18 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::UpdateArtifactory::body) (optional):
+    /// - [`body`](super::operations::UpdateArtifactory::body) (body, optional):
     ///   [`UpdateNotMavenRepoDo`](super::models::UpdateNotMavenRepoDo).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateArtifactoryResponse`](super::models::UpdateArtifactoryResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2398,10 +2544,12 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`role_id`](super::operations::UpdateRepoRolesPrivilege::role_id) (path, required):
-    /// - [`body`](super::operations::UpdateRepoRolesPrivilege::body) (optional):
+    /// - [`body`](super::operations::UpdateRepoRolesPrivilege::body) (body, optional):
     ///   [`RolePrivilegeV5`](super::models::RolePrivilegeV5).
     ///
     /// # Responses
@@ -2409,6 +2557,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateRepoRolesPrivilegeResponse`](super::models::UpdateRepoRolesPrivilegeResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///

@@ -27,16 +27,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteTags::instance_id) (path, required):
-    /// - [`body`](super::operations::BatchCreateOrDeleteTags::body) (optional):
+    /// - [`body`](super::operations::BatchCreateOrDeleteTags::body) (body, optional):
     ///   [`CreateOrDeleteInstanceTags`](super::models::CreateOrDeleteInstanceTags).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -68,16 +72,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`all_failure`](super::operations::BatchDeleteInstances::all_failure) (query, optional):
-    /// - [`body`](super::operations::BatchDeleteInstances::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteInstances::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`BatchDeleteInstancesResponse`](super::models::BatchDeleteInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -105,9 +113,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchRestartOnlineMigrationTasks::body) (optional):
+    /// - [`body`](super::operations::BatchRestartOnlineMigrationTasks::body) (body, optional):
     ///   [`BatchRestartOnlineMigrationTasksBody`](super::models::BatchRestartOnlineMigrationTasksBody).
     ///
     /// # Responses
@@ -115,6 +125,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchRestartOnlineMigrationTasksResponse`](super::models::BatchRestartOnlineMigrationTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -158,6 +170,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchShowNodesInformationResponse`](super::models::BatchShowNodesInformationResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -191,9 +205,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchStopMigrationTasks::body) (optional):
+    /// - [`body`](super::operations::BatchStopMigrationTasks::body) (body, optional):
     ///   [`BatchStopMigrationTasksBody`](super::models::BatchStopMigrationTasksBody).
     ///
     /// # Responses
@@ -201,6 +217,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchStopMigrationTasksResponse`](super::models::BatchStopMigrationTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -230,6 +248,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -240,6 +260,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -264,6 +286,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -276,6 +300,8 @@ impl Client {
     /// - `200`:
     ///   [`ChangeMasterStandbyAsyncResponse`](super::models::ChangeMasterStandbyAsyncResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -302,16 +328,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ChangeNodesStartStopStatus::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::ChangeNodesStartStopStatus::body) (optional):
+    /// - [`body`](super::operations::ChangeNodesStartStopStatus::body) (body, optional):
     ///   [`ChangeNodesStartStopStatusBody`](super::models::ChangeNodesStartStopStatusBody).
     ///
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -342,15 +372,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CopyInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::CopyInstance::body) (optional):
+    /// - [`body`](super::operations::CopyInstance::body) (body, optional):
     ///   [`BackupInstanceBody`](super::models::BackupInstanceBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CopyInstanceResponse`](super::models::CopyInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -379,16 +413,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateAclAccount::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateAclAccount::body) (optional):
+    /// - [`body`](super::operations::CreateAclAccount::body) (body, optional):
     ///   [`CreateAclAccountRequestBody`](super::models::CreateAclAccountRequestBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -419,6 +457,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -431,6 +471,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateAutoExpireScanTaskResponse`](super::models::CreateAutoExpireScanTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -457,6 +499,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -467,6 +511,8 @@ impl Client {
     ///
     /// - `200`: [`CreateBigkeyScanTaskResponse`](super::models::CreateBigkeyScanTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -491,15 +537,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateCustomTemplate::body) (optional):
+    /// - [`body`](super::operations::CreateCustomTemplate::body) (body, optional):
     ///   [`CreateCustomTemplateBody`](super::models::CreateCustomTemplateBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateCustomTemplateResponse`](super::models::CreateCustomTemplateResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -530,16 +580,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateDiagnosisTask::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateDiagnosisTask::body) (optional):
+    /// - [`body`](super::operations::CreateDiagnosisTask::body) (body, optional):
     ///   [`CreateDiagnosisTaskBody`](super::models::CreateDiagnosisTaskBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateDiagnosisTaskResponse`](super::models::CreateDiagnosisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -570,6 +624,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -580,6 +636,8 @@ impl Client {
     ///
     /// - `200`: [`CreateHotkeyScanTaskResponse`](super::models::CreateHotkeyScanTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -604,14 +662,18 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateInstance::body) (optional):
+    /// - [`body`](super::operations::CreateInstance::body) (body, optional):
     ///   [`CreateInstanceBody`](super::models::CreateInstanceBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateInstanceResponse`](super::models::CreateInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -645,15 +707,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateMigrationTask::body) (optional):
+    /// - [`body`](super::operations::CreateMigrationTask::body) (body, optional):
     ///   [`CreateMigrationTaskBody`](super::models::CreateMigrationTaskBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateMigrationTaskResponse`](super::models::CreateMigrationTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -682,11 +748,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateOfflineKeyAnalysis::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::CreateOfflineKeyAnalysis::body) (optional):
+    /// - [`body`](super::operations::CreateOfflineKeyAnalysis::body) (body, optional):
     ///   [`CreateOfflineKeyAnalysisRequestBody`](super::models::CreateOfflineKeyAnalysisRequestBody).
     ///
     /// # Responses
@@ -694,6 +762,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateOfflineKeyAnalysisResponse`](super::models::CreateOfflineKeyAnalysisResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -725,9 +795,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreateOnlineMigrationTask::body) (optional):
+    /// - [`body`](super::operations::CreateOnlineMigrationTask::body) (body, optional):
     ///   [`CreateOnlineMigrationTaskBody`](super::models::CreateOnlineMigrationTaskBody).
     ///
     /// # Responses
@@ -735,6 +807,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateOnlineMigrationTaskResponse`](super::models::CreateOnlineMigrationTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -768,6 +842,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -781,6 +857,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -806,6 +884,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -819,6 +899,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateRedislogDownloadLinkResponse`](super::models::CreateRedislogDownloadLinkResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -846,15 +928,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateResizeOrder::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateResizeOrder::body) (optional):
+    /// - [`body`](super::operations::CreateResizeOrder::body) (body, optional):
     ///   [`CreateResizeOrderRequestBody`](super::models::CreateResizeOrderRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateResizeOrderResponse`](super::models::CreateResizeOrderResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -883,6 +969,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -894,6 +982,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -919,6 +1009,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -930,6 +1022,8 @@ impl Client {
     ///
     /// - `200`: [`DeleteBackgroundTaskResponse`](super::models::DeleteBackgroundTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -955,6 +1049,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -966,6 +1062,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -991,6 +1089,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1002,6 +1102,8 @@ impl Client {
     ///
     /// - `200`: [`DeleteBigkeyScanTaskResponse`](super::models::DeleteBigkeyScanTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1027,16 +1129,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::DeleteCenterTask::task_id) (path, required):
-    /// - [`body`](super::operations::DeleteCenterTask::body) (optional):
+    /// - [`body`](super::operations::DeleteCenterTask::body) (body, optional):
     ///   [`DeleteCenterTaskRequestBody`](super::models::DeleteCenterTaskRequestBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1065,6 +1171,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1075,6 +1183,8 @@ impl Client {
     ///
     /// - `200`: [`DeleteConfigTemplateResponse`](super::models::DeleteConfigTemplateResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1099,16 +1209,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteDiagnosisTask::instance_id) (path, required):
-    /// - [`body`](super::operations::DeleteDiagnosisTask::body) (optional):
+    /// - [`body`](super::operations::DeleteDiagnosisTask::body) (body, optional):
     ///   [`DeleteDiagnosisReportRequest`](super::models::DeleteDiagnosisReportRequest).
     ///
     /// # Responses
     ///
     /// - `200`: [`DeleteDiagnosisTaskResponse`](super::models::DeleteDiagnosisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1137,6 +1251,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1148,6 +1264,8 @@ impl Client {
     ///
     /// - `200`: [`DeleteHotkeyScanTaskResponse`](super::models::DeleteHotkeyScanTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1173,6 +1291,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1183,6 +1303,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1211,6 +1333,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1223,6 +1347,8 @@ impl Client {
     ///
     /// - `200`: [`DeleteIpFromDomainNameResponse`](super::models::DeleteIpFromDomainNameResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1251,15 +1377,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::DeleteMigrationTask::body) (optional):
+    /// - [`body`](super::operations::DeleteMigrationTask::body) (body, optional):
     ///   [`DeleteMigrateTaskRequest`](super::models::DeleteMigrateTaskRequest).
     ///
     /// # Responses
     ///
     /// - `200`: [`DeleteMigrationTaskResponse`](super::models::DeleteMigrationTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1287,6 +1417,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1300,6 +1432,8 @@ impl Client {
     /// - `200`:
     ///   [`DeleteOfflineKeyAnalysisTaskResponse`](super::models::DeleteOfflineKeyAnalysisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1327,6 +1461,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1336,6 +1472,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`DeletePublicIpResponse`](super::models::DeletePublicIpResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1360,6 +1498,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1370,6 +1510,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1394,6 +1536,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1405,6 +1549,8 @@ impl Client {
     ///
     /// - `200`: a [`ByteStream`](huaweicloud_sdk_core::ByteStream). Success; the body is the raw
     ///   content.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1431,6 +1577,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1440,6 +1588,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`DownloadSslCertResponse`](super::models::DownloadSslCertResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1464,16 +1614,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::ExchangeInstanceIp::task_id) (path, required):
-    /// - [`body`](super::operations::ExchangeInstanceIp::body) (optional):
+    /// - [`body`](super::operations::ExchangeInstanceIp::body) (body, optional):
     ///   [`IpExchangeRequest`](super::models::IpExchangeRequest).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1503,6 +1657,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1517,6 +1673,8 @@ impl Client {
     /// - `200`:
     ///   [`ExecuteClusterSwitchoverResponse`](super::models::ExecuteClusterSwitchoverResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1545,11 +1703,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ExecuteCommandMobilization::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::ExecuteCommandMobilization::body) (optional):
+    /// - [`body`](super::operations::ExecuteCommandMobilization::body) (body, optional):
     ///   [`ExecuteCommandRequestBody`](super::models::ExecuteCommandRequestBody).
     ///
     /// # Responses
@@ -1557,6 +1717,8 @@ impl Client {
     /// - `200`:
     ///   [`ExecuteCommandMobilizationResponse`](super::models::ExecuteCommandMobilizationResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1598,6 +1760,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ExportExcelJobResponse`](super::models::ExportExcelJobResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1622,15 +1786,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::ExportInstancesTask::body) (optional):
+    /// - [`body`](super::operations::ExportInstancesTask::body) (body, optional):
     ///   [`ExportInstancesTaskBody`](super::models::ExportInstancesTaskBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`ExportInstancesTaskResponse`](super::models::ExportInstancesTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1659,16 +1827,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::HangUpClients::instance_id) (path, required):
-    /// - [`body`](super::operations::HangUpClients::body) (optional):
+    /// - [`body`](super::operations::HangUpClients::body) (body, optional):
     ///   [`HangUpClientsRequestBody`](super::models::HangUpClientsRequestBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1698,15 +1870,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::HangUpKillAllClients::instance_id) (path, required):
-    /// - [`body`](super::operations::HangUpKillAllClients::body) (optional):
+    /// - [`body`](super::operations::HangUpKillAllClients::body) (body, optional):
     ///   [`HangUpKillAllClientsRequestBody`](super::models::HangUpKillAllClientsRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1746,6 +1922,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListAclAccountsResponse`](super::models::ListAclAccountsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1781,6 +1959,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1819,6 +1999,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListBackgroundTaskResponse`](super::models::ListBackgroundTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1857,17 +2039,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackupFileLinks::instance_id) (path, required):
     /// - [`backup_id`](super::operations::ListBackupFileLinks::backup_id) (path, required):
-    /// - [`body`](super::operations::ListBackupFileLinks::body) (optional):
+    /// - [`body`](super::operations::ListBackupFileLinks::body) (body, optional):
     ///   [`DownloadBackupFilesReq`](super::models::DownloadBackupFilesReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ListBackupFileLinksResponse`](super::models::ListBackupFileLinksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1913,6 +2099,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListBackupRecordsResponse`](super::models::ListBackupRecordsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1961,6 +2149,8 @@ impl Client {
     ///
     /// - `200`: [`ListBigkeyScanTasksResponse`](super::models::ListBigkeyScanTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2008,6 +2198,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListCenterTaskResponse`](super::models::ListCenterTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2056,6 +2248,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListClientsResponse`](super::models::ListClientsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2105,6 +2299,8 @@ impl Client {
     ///
     /// - `200`: [`ListConfigHistoriesResponse`](super::models::ListConfigHistoriesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2159,6 +2355,8 @@ impl Client {
     ///
     /// - `200`: [`ListConfigTemplatesResponse`](super::models::ListConfigTemplatesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2201,6 +2399,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListConfigurationsResponse`](super::models::ListConfigurationsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2238,6 +2438,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListDiagnosisTasksResponse`](super::models::ListDiagnosisTasksResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2288,6 +2490,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListFlavorsResponse`](super::models::ListFlavorsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2325,6 +2529,8 @@ impl Client {
     /// - `200`:
     ///   [`ListGroupReplicationInfoResponse`](super::models::ListGroupReplicationInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2366,6 +2572,8 @@ impl Client {
     ///
     /// - `200`: [`ListHotKeyScanTasksResponse`](super::models::ListHotKeyScanTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2412,6 +2620,8 @@ impl Client {
     ///
     /// - `200`: [`ListInstanceOperationsResponse`](super::models::ListInstanceOperationsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2456,6 +2666,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListInstancesResponse`](super::models::ListInstancesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2499,6 +2711,8 @@ impl Client {
     ///
     /// - `200`: [`ListMaintenanceWindowsResponse`](super::models::ListMaintenanceWindowsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2535,6 +2749,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListMigrationTaskResponse`](super::models::ListMigrationTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2581,6 +2797,8 @@ impl Client {
     ///
     /// - `200`: [`ListMigrationTaskLogsResponse`](super::models::ListMigrationTaskLogsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2628,6 +2846,8 @@ impl Client {
     ///
     /// - `200`: [`ListMonitoredObjectsResponse`](super::models::ListMonitoredObjectsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2677,6 +2897,8 @@ impl Client {
     /// - `200`:
     ///   [`ListMonitoredObjectsOfInstanceResponse`](super::models::ListMonitoredObjectsOfInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2718,6 +2940,8 @@ impl Client {
     /// - `200`:
     ///   [`ListNumberOfInstancesInDifferentStatusResponse`](super::models::ListNumberOfInstancesInDifferentStatusResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2762,6 +2986,8 @@ impl Client {
     /// - `200`:
     ///   [`ListOfflineKeyAnalysisTaskResponse`](super::models::ListOfflineKeyAnalysisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2811,6 +3037,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListRedislogResponse`](super::models::ListRedislogResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2861,6 +3089,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListRestoreRecordsResponse`](super::models::ListRestoreRecordsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2912,6 +3142,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListSlowlogResponse`](super::models::ListSlowlogResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2962,6 +3194,8 @@ impl Client {
     /// - `200`:
     ///   [`ListStatisticsOfRunningInstancesResponse`](super::models::ListStatisticsOfRunningInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2998,6 +3232,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListTagsOfTenantResponse`](super::models::ListTagsOfTenantResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3021,15 +3257,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::LoginWebCli::instance_id) (path, required):
-    /// - [`body`](super::operations::LoginWebCli::body) (optional):
+    /// - [`body`](super::operations::LoginWebCli::body) (body, optional):
     ///   [`LoginWebCliBody`](super::models::LoginWebCliBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`LoginWebCliResponse`](super::models::LoginWebCliResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3058,16 +3298,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::LogoffWebCli::instance_id) (path, required):
-    /// - [`body`](super::operations::LogoffWebCli::body) (optional):
+    /// - [`body`](super::operations::LogoffWebCli::body) (body, optional):
     ///   [`LogoutWebCliBody`](super::models::LogoutWebCliBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3096,16 +3340,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::MigrateAz::instance_id) (path, required):
-    /// - [`body`](super::operations::MigrateAz::body) (optional):
+    /// - [`body`](super::operations::MigrateAz::body) (body, optional):
     ///   [`MigrateAzRequestBody`](super::models::MigrateAzRequestBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3143,13 +3391,15 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetAclAccountPassWord::instance_id) (path, required):
     ///   Identifier of the DCS instance that owns the account.
     /// - [`account_id`](super::operations::ResetAclAccountPassWord::account_id) (path, required):
     ///   Identifier of the ACL account whose password is changed.
-    /// - [`body`](super::operations::ResetAclAccountPassWord::body) (required):
+    /// - [`body`](super::operations::ResetAclAccountPassWord::body) (body, required):
     ///   [`AclAccountResetPasswordBody`](super::models::AclAccountResetPasswordBody). The current
     ///   password and the password that replaces it.
     ///
@@ -3173,6 +3423,8 @@ impl Client {
     /// - `500` ([`ErrorResponse`](super::models::ErrorResponse)): an
     ///   [`Error`](huaweicloud_sdk_core::Error) of kind `Service`. The service failed while handling
     ///   the request.
+    /// - Any other status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind
+    ///   `Service` with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3206,15 +3458,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
-    /// - [`body`](super::operations::ResetPassword::body) (optional):
+    /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetInstancePasswordBody`](super::models::ResetInstancePasswordBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`ResetPasswordResponse`](super::models::ResetPasswordResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3243,16 +3499,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::ResizeInstance::body) (optional):
+    /// - [`body`](super::operations::ResizeInstance::body) (body, optional):
     ///   [`ResizeInstanceBody`](super::models::ResizeInstanceBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3283,9 +3543,11 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::RestartOrFlushInstances::body) (optional):
+    /// - [`body`](super::operations::RestartOrFlushInstances::body) (body, optional):
     ///   [`ChangeInstanceStatusBody`](super::models::ChangeInstanceStatusBody).
     ///
     /// # Responses
@@ -3293,6 +3555,8 @@ impl Client {
     /// - `200`:
     ///   [`RestartOrFlushInstancesResponse`](super::models::RestartOrFlushInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3322,15 +3586,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::RestoreInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::RestoreInstance::body) (optional):
+    /// - [`body`](super::operations::RestoreInstance::body) (body, optional):
     ///   [`RestoreInstanceBody`](super::models::RestoreInstanceBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`RestoreInstanceResponse`](super::models::RestoreInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3360,6 +3628,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3370,6 +3640,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3396,15 +3668,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ScanClients::instance_id) (path, required):
-    /// - [`body`](super::operations::ScanClients::body) (optional):
+    /// - [`body`](super::operations::ScanClients::body) (body, optional):
     ///   [`ScanClientsRequestBody`](super::models::ScanClientsRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3434,6 +3710,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -3443,6 +3721,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ScanExpireKeyResponse`](super::models::ScanExpireKeyResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3467,16 +3747,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::SetOnlineMigrationTask::task_id) (path, required):
-    /// - [`body`](super::operations::SetOnlineMigrationTask::body) (optional):
+    /// - [`body`](super::operations::SetOnlineMigrationTask::body) (body, optional):
     ///   [`SetOnlineMigrationTaskBody`](super::models::SetOnlineMigrationTaskBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`SetOnlineMigrationTaskResponse`](super::models::SetOnlineMigrationTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3522,6 +3806,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowBackgroundTaskProgressResponse`](super::models::ShowBackgroundTaskProgressResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3560,6 +3846,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowBandwidthsResponse`](super::models::ShowBandwidthsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3598,6 +3886,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowBigkeyAutoscanConfigResponse`](super::models::ShowBigkeyAutoscanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3639,6 +3929,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowBigkeyScanTaskDetailsResponse`](super::models::ShowBigkeyScanTaskDetailsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3678,6 +3970,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: free-form JSON (`serde_json::Value`). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3717,6 +4011,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowConfigTemplateResponse`](super::models::ShowConfigTemplateResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3754,6 +4050,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowDiagnosisTaskDetailsResponse`](super::models::ShowDiagnosisTaskDetailsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3794,6 +4092,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowExpireAutoScanConfigResponse`](super::models::ShowExpireAutoScanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3835,6 +4135,8 @@ impl Client {
     ///
     /// - `200`: [`ShowExpireKeyScanInfoResponse`](super::models::ShowExpireKeyScanInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3882,6 +4184,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowHotkeyAutoscanConfigResponse`](super::models::ShowHotkeyAutoscanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3921,6 +4225,8 @@ impl Client {
     ///
     /// - `200`: [`ShowHotkeyTaskDetailsResponse`](super::models::ShowHotkeyTaskDetailsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3957,6 +4263,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3995,6 +4303,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowInstanceBandwidthAutoScalingPolicyResponse`](super::models::ShowInstanceBandwidthAutoScalingPolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4035,6 +4345,8 @@ impl Client {
     ///
     /// - `200`: [`ShowInstanceSslDetailResponse`](super::models::ShowInstanceSslDetailResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4071,6 +4383,8 @@ impl Client {
     ///
     /// - `200`: [`ShowInstanceTopologyResponse`](super::models::ShowInstanceTopologyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4107,6 +4421,8 @@ impl Client {
     ///
     /// - `200`: [`ShowInstanceVersionResponse`](super::models::ShowInstanceVersionResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4142,6 +4458,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowIpWhitelistResponse`](super::models::ShowIpWhitelistResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4177,6 +4495,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowJobInfoResponse`](super::models::ShowJobInfoResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4212,6 +4532,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowMigrationTaskResponse`](super::models::ShowMigrationTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4248,6 +4570,8 @@ impl Client {
     ///
     /// - `200`: [`ShowMigrationTaskStatsResponse`](super::models::ShowMigrationTaskStatsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4286,6 +4610,8 @@ impl Client {
     ///
     /// - `200`: [`ShowNodesInformationResponse`](super::models::ShowNodesInformationResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4325,6 +4651,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowOfflineKeyAnalysisTaskResponse`](super::models::ShowOfflineKeyAnalysisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4363,6 +4691,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowQuotaOfTenantResponse`](super::models::ShowQuotaOfTenantResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4399,6 +4729,8 @@ impl Client {
     ///
     /// - `200`: a list of
     ///   [`InstanceReplicationListInfo`](super::models::InstanceReplicationListInfo). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4435,6 +4767,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowTagsResponse`](super::models::ShowTagsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4459,11 +4793,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StartInstanceResizeCheckJob::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::StartInstanceResizeCheckJob::body) (optional):
+    /// - [`body`](super::operations::StartInstanceResizeCheckJob::body) (body, optional):
     ///   [`StartInstanceResizeCheckJobRequestBody`](super::models::StartInstanceResizeCheckJobRequestBody).
     ///
     /// # Responses
@@ -4471,6 +4807,8 @@ impl Client {
     /// - `200`:
     ///   [`StartInstanceResizeCheckJobResponse`](super::models::StartInstanceResizeCheckJobResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4501,6 +4839,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4510,6 +4850,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`StopMigrationTaskResponse`](super::models::StopMigrationTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4534,6 +4876,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4544,6 +4888,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4568,16 +4914,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccount::instance_id) (path, required):
     /// - [`account_id`](super::operations::UpdateAclAccount::account_id) (path, required):
-    /// - [`body`](super::operations::UpdateAclAccount::body) (optional):
+    /// - [`body`](super::operations::UpdateAclAccount::body) (body, optional):
     ///   [`AclAccountRoleModifyBody`](super::models::AclAccountRoleModifyBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateAclAccountResponse`](super::models::UpdateAclAccountResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4607,12 +4957,14 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccountPassWord::instance_id) (path,
     ///   required):
     /// - [`account_id`](super::operations::UpdateAclAccountPassWord::account_id) (path, required):
-    /// - [`body`](super::operations::UpdateAclAccountPassWord::body) (optional):
+    /// - [`body`](super::operations::UpdateAclAccountPassWord::body) (body, optional):
     ///   [`AclAccountModifyPasswordBody`](super::models::AclAccountModifyPasswordBody).
     ///
     /// # Responses
@@ -4620,6 +4972,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateAclAccountPassWordResponse`](super::models::UpdateAclAccountPassWordResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4651,17 +5005,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccountRemark::instance_id) (path, required):
     /// - [`account_id`](super::operations::UpdateAclAccountRemark::account_id) (path, required):
-    /// - [`body`](super::operations::UpdateAclAccountRemark::body) (optional):
+    /// - [`body`](super::operations::UpdateAclAccountRemark::body) (body, optional):
     ///   [`UpdateAclAccountRemarkRequestBody`](super::models::UpdateAclAccountRemarkRequestBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4693,15 +5051,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateBandwidth::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateBandwidth::body) (optional):
+    /// - [`body`](super::operations::UpdateBandwidth::body) (body, optional):
     ///   [`UpdateBandwidthInfoRequest`](super::models::UpdateBandwidthInfoRequest).
     ///
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4730,11 +5092,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateBigkeyAutoscanConfig::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateBigkeyAutoscanConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateBigkeyAutoscanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
     /// # Responses
@@ -4742,6 +5106,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateBigkeyAutoscanConfigResponse`](super::models::UpdateBigkeyAutoscanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4773,11 +5139,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateClientIpTransparentTransmission::instance_id)
     ///   (path, required):
-    /// - [`body`](super::operations::UpdateClientIpTransparentTransmission::body) (optional):
+    /// - [`body`](super::operations::UpdateClientIpTransparentTransmission::body) (body, optional):
     ///   [`UpdateClientIpTransparentTransmissionRequestBody`](super::models::UpdateClientIpTransparentTransmissionRequestBody).
     ///
     /// # Responses
@@ -4785,6 +5153,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateClientIpTransparentTransmissionResponse`](super::models::UpdateClientIpTransparentTransmissionResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4815,16 +5185,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`template_id`](super::operations::UpdateConfigTemplate::template_id) (path, required):
-    /// - [`body`](super::operations::UpdateConfigTemplate::body) (optional):
+    /// - [`body`](super::operations::UpdateConfigTemplate::body) (body, optional):
     ///   [`UpdateCustomTemplateBody`](super::models::UpdateCustomTemplateBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateConfigTemplateResponse`](super::models::UpdateConfigTemplateResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4853,16 +5227,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateConfigurations::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateConfigurations::body) (optional):
+    /// - [`body`](super::operations::UpdateConfigurations::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4891,11 +5269,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateExpireAutoScanConfig::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateExpireAutoScanConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateExpireAutoScanConfig::body) (body, optional):
     ///   [`UpdateAutoScanConfigRequestBody`](super::models::UpdateAutoScanConfigRequestBody).
     ///
     /// # Responses
@@ -4903,6 +5283,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateExpireAutoScanConfigResponse`](super::models::UpdateExpireAutoScanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4933,11 +5315,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateHotkeyAutoScanConfig::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateHotkeyAutoScanConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateHotkeyAutoScanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
     /// # Responses
@@ -4945,6 +5329,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateHotkeyAutoScanConfigResponse`](super::models::UpdateHotkeyAutoScanConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4976,16 +5362,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`ModifyInstanceBody`](super::models::ModifyInstanceBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5014,6 +5404,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -5024,6 +5416,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5050,11 +5444,14 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::instance_id)
     ///   (path, required):
-    /// - [`body`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::body) (body,
+    ///   optional):
     ///   [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`](super::models::UpdateInstanceBandwidthAutoScalingPolicyRequestBody).
     ///
     /// # Responses
@@ -5062,6 +5459,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateInstanceBandwidthAutoScalingPolicyResponse`](super::models::UpdateInstanceBandwidthAutoScalingPolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5097,16 +5496,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceConfig::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstanceConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceConfig::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateInstanceConfigResponse`](super::models::UpdateInstanceConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5135,16 +5538,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateIpWhitelist::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateIpWhitelist::body) (optional):
+    /// - [`body`](super::operations::UpdateIpWhitelist::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5174,16 +5581,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateIpWhitelistAsync::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateIpWhitelistAsync::body) (optional):
+    /// - [`body`](super::operations::UpdateIpWhitelistAsync::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateIpWhitelistAsyncResponse`](super::models::UpdateIpWhitelistAsyncResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5215,15 +5626,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::UpdateMigrationTask::task_id) (path, required):
-    /// - [`body`](super::operations::UpdateMigrationTask::body) (optional):
+    /// - [`body`](super::operations::UpdateMigrationTask::body) (body, optional):
     ///   [`MigrationUpdateRequestEntity`](super::models::MigrationUpdateRequestEntity).
     ///
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5252,15 +5667,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePassword::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdatePassword::body) (optional):
+    /// - [`body`](super::operations::UpdatePassword::body) (body, optional):
     ///   [`ModifyInstancePasswordBody`](super::models::ModifyInstancePasswordBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdatePasswordResponse`](super::models::UpdatePasswordResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5291,15 +5710,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePublicIp::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdatePublicIp::body) (optional):
+    /// - [`body`](super::operations::UpdatePublicIp::body) (body, optional):
     ///   [`UpdatePublicIpRequestBody`](super::models::UpdatePublicIpRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdatePublicIpResponse`](super::models::UpdatePublicIpResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5328,18 +5751,22 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateSlavePriority::instance_id) (path, required):
     /// - [`group_id`](super::operations::UpdateSlavePriority::group_id) (path, required):
     /// - [`node_id`](super::operations::UpdateSlavePriority::node_id) (path, required):
-    /// - [`body`](super::operations::UpdateSlavePriority::body) (optional):
+    /// - [`body`](super::operations::UpdateSlavePriority::body) (body, optional):
     ///   [`PriorityBody`](super::models::PriorityBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5371,15 +5798,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateSslSwitch::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateSslSwitch::body) (optional):
+    /// - [`body`](super::operations::UpdateSslSwitch::body) (body, optional):
     ///   [`UpdateSslSwitchRequestBody`](super::models::UpdateSslSwitchRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateSslSwitchResponse`](super::models::UpdateSslSwitchResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5408,11 +5839,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpgradeInstanceMinorVersion::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpgradeInstanceMinorVersion::body) (optional):
+    /// - [`body`](super::operations::UpgradeInstanceMinorVersion::body) (body, optional):
     ///   [`UpgradeMinorVersionRequestBody`](super::models::UpgradeMinorVersionRequestBody).
     ///
     /// # Responses
@@ -5420,6 +5853,8 @@ impl Client {
     /// - `200`:
     ///   [`UpgradeInstanceMinorVersionResponse`](super::models::UpgradeInstanceMinorVersionResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -5464,6 +5899,8 @@ impl Client {
     /// - `200`:
     ///   [`ValidateDeletableReplicaResponse`](super::models::ValidateDeletableReplicaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///

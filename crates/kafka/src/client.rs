@@ -27,17 +27,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteKafkaTag::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::BatchCreateOrDeleteKafkaTag::body) (optional):
+    /// - [`body`](super::operations::BatchCreateOrDeleteKafkaTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -68,15 +72,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteGroup::instance_id) (path, required):
-    /// - [`body`](super::operations::BatchDeleteGroup::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteGroup::body) (body, optional):
     ///   [`BatchDeleteGroupReq`](super::models::BatchDeleteGroupReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`BatchDeleteGroupResponse`](super::models::BatchDeleteGroupResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -105,11 +113,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteInstanceTopic::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::BatchDeleteInstanceTopic::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteInstanceTopic::body) (body, optional):
     ///   [`BatchDeleteInstanceTopicReq`](super::models::BatchDeleteInstanceTopicReq).
     ///
     /// # Responses
@@ -117,6 +127,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchDeleteInstanceTopicResponse`](super::models::BatchDeleteInstanceTopicResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -147,17 +159,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteInstanceUsers::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::BatchDeleteInstanceUsers::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteInstanceUsers::body) (body, optional):
     ///   [`BatchDeleteInstanceUsersReq`](super::models::BatchDeleteInstanceUsersReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -188,11 +204,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteMessageDiagnosisReports::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::BatchDeleteMessageDiagnosisReports::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteMessageDiagnosisReports::body) (body, optional):
     ///   [`BatchDeleteMessageDiagnosisReportsReq`](super::models::BatchDeleteMessageDiagnosisReportsReq).
     ///
     /// # Responses
@@ -200,6 +218,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchDeleteMessageDiagnosisReportsResponse`](super::models::BatchDeleteMessageDiagnosisReportsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -230,9 +250,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (optional):
+    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (body, optional):
     ///   [`BatchRestartOrDeleteInstanceReq`](super::models::BatchRestartOrDeleteInstanceReq).
     ///
     /// # Responses
@@ -240,6 +262,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchRestartOrDeleteInstancesResponse`](super::models::BatchRestartOrDeleteInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -269,6 +293,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -279,6 +305,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -303,15 +331,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateConnector::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateConnector::body) (optional):
+    /// - [`body`](super::operations::CreateConnector::body) (body, optional):
     ///   [`CreateConnectorReq`](super::models::CreateConnectorReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateConnectorResponse`](super::models::CreateConnectorResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -340,16 +372,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateConnectorTask::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateConnectorTask::body) (optional):
+    /// - [`body`](super::operations::CreateConnectorTask::body) (body, optional):
     ///   [`CreateSmartConnectTaskReq`](super::models::CreateSmartConnectTaskReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateConnectorTaskResponse`](super::models::CreateConnectorTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -378,16 +414,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::CreateInstanceByEngine::engine) (path, required):
-    /// - [`body`](super::operations::CreateInstanceByEngine::body) (optional):
+    /// - [`body`](super::operations::CreateInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateInstanceByEngineResponse`](super::models::CreateInstanceByEngineResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -426,16 +466,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateInstanceTopic::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateInstanceTopic::body) (optional):
+    /// - [`body`](super::operations::CreateInstanceTopic::body) (body, optional):
     ///   [`CreateInstanceTopicReq`](super::models::CreateInstanceTopicReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateInstanceTopicResponse`](super::models::CreateInstanceTopicResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -465,16 +509,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateInstanceUser::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateInstanceUser::body) (optional):
+    /// - [`body`](super::operations::CreateInstanceUser::body) (body, optional):
     ///   [`CreateInstanceUserReq`](super::models::CreateInstanceUserReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -503,16 +551,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaConsumerGroup::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::CreateKafkaConsumerGroup::body) (optional):
+    /// - [`body`](super::operations::CreateKafkaConsumerGroup::body) (body, optional):
     ///   [`CreateGroupReq`](super::models::CreateGroupReq).
     ///
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -544,11 +596,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaReassignmentTask::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::CreateKafkaReassignmentTask::body) (optional):
+    /// - [`body`](super::operations::CreateKafkaReassignmentTask::body) (body, optional):
     ///   [`PartitionReassignRequest`](super::models::PartitionReassignRequest).
     ///
     /// # Responses
@@ -556,6 +610,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateKafkaReassignmentTaskResponse`](super::models::CreateKafkaReassignmentTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -586,6 +642,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -598,6 +656,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateKafkaRebalanceLogTaskResponse`](super::models::CreateKafkaRebalanceLogTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -624,16 +684,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaTopicQuota::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateKafkaTopicQuota::body) (optional):
+    /// - [`body`](super::operations::CreateKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateKafkaTopicQuotaResponse`](super::models::CreateKafkaTopicQuotaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -662,11 +726,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaUserClientQuotaTask::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::CreateKafkaUserClientQuotaTask::body) (optional):
+    /// - [`body`](super::operations::CreateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`CreateKafkaUserClientQuotaTaskReq`](super::models::CreateKafkaUserClientQuotaTaskReq).
     ///
     /// # Responses
@@ -674,6 +740,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateKafkaUserClientQuotaTaskResponse`](super::models::CreateKafkaUserClientQuotaTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -704,11 +772,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateMessageDiagnosisTask::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::CreateMessageDiagnosisTask::body) (optional):
+    /// - [`body`](super::operations::CreateMessageDiagnosisTask::body) (body, optional):
     ///   [`CreateMessageDiagnosisTaskReq`](super::models::CreateMessageDiagnosisTaskReq).
     ///
     /// # Responses
@@ -716,6 +786,8 @@ impl Client {
     /// - `200`:
     ///   [`CreateMessageDiagnosisTaskResponse`](super::models::CreateMessageDiagnosisTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -748,17 +820,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreatePartition::instance_id) (path, required):
     /// - [`topic`](super::operations::CreatePartition::topic) (path, required):
-    /// - [`body`](super::operations::CreatePartition::body) (optional):
+    /// - [`body`](super::operations::CreatePartition::body) (body, optional):
     ///   [`CreatePartitionReq`](super::models::CreatePartitionReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -788,9 +864,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::CreatePostPaidKafkaInstance::body) (optional):
+    /// - [`body`](super::operations::CreatePostPaidKafkaInstance::body) (body, optional):
     ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
     ///
     /// # Responses
@@ -798,6 +876,8 @@ impl Client {
     /// - `200`:
     ///   [`CreatePostPaidKafkaInstanceResponse`](super::models::CreatePostPaidKafkaInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -835,6 +915,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -846,6 +928,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -871,6 +955,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -880,6 +966,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`DeleteConnectorResponse`](super::models::DeleteConnectorResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -904,6 +992,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -915,6 +1005,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -940,12 +1032,14 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteConsumerGroupOffsets::instance_id) (path,
     ///   required):
     /// - [`group`](super::operations::DeleteConsumerGroupOffsets::group) (path, required):
-    /// - [`body`](super::operations::DeleteConsumerGroupOffsets::body) (optional):
+    /// - [`body`](super::operations::DeleteConsumerGroupOffsets::body) (body, optional):
     ///   [`DeleteConsumerGroupOffsetsRequestBody`](super::models::DeleteConsumerGroupOffsetsRequestBody).
     ///
     /// # Responses
@@ -953,6 +1047,8 @@ impl Client {
     /// - `200`:
     ///   [`DeleteConsumerGroupOffsetsResponse`](super::models::DeleteConsumerGroupOffsetsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -984,6 +1080,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -995,6 +1093,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1020,6 +1120,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1030,6 +1132,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1054,6 +1158,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1067,6 +1173,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1095,12 +1203,14 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaTopicMessages::instance_id) (path,
     ///   required):
     /// - [`topic`](super::operations::DeleteKafkaTopicMessages::topic) (path, required):
-    /// - [`body`](super::operations::DeleteKafkaTopicMessages::body) (optional):
+    /// - [`body`](super::operations::DeleteKafkaTopicMessages::body) (body, optional):
     ///   [`DeleteKafkaMessageRequestBody`](super::models::DeleteKafkaMessageRequestBody).
     ///
     /// # Responses
@@ -1108,6 +1218,8 @@ impl Client {
     /// - `200`:
     ///   [`DeleteKafkaTopicMessagesResponse`](super::models::DeleteKafkaTopicMessagesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1139,16 +1251,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaTopicQuota::instance_id) (path, required):
-    /// - [`body`](super::operations::DeleteKafkaTopicQuota::body) (optional):
+    /// - [`body`](super::operations::DeleteKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
     /// # Responses
     ///
     /// - `200`: [`DeleteKafkaTopicQuotaResponse`](super::models::DeleteKafkaTopicQuotaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1177,11 +1293,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaUserClientQuotaTask::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::DeleteKafkaUserClientQuotaTask::body) (optional):
+    /// - [`body`](super::operations::DeleteKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`DeleteKafkaUserClientQuotaTaskReq`](super::models::DeleteKafkaUserClientQuotaTaskReq).
     ///
     /// # Responses
@@ -1189,6 +1307,8 @@ impl Client {
     /// - `200`:
     ///   [`DeleteKafkaUserClientQuotaTaskResponse`](super::models::DeleteKafkaUserClientQuotaTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1219,6 +1339,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1230,6 +1352,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1255,6 +1379,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1265,6 +1391,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1300,6 +1428,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1339,6 +1469,8 @@ impl Client {
     ///
     /// - `200`: [`ListBackgroundTasksResponse`](super::models::ListBackgroundTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1374,6 +1506,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListConfigFeaturesResponse`](super::models::ListConfigFeaturesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1410,6 +1544,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListConnectorTasksResponse`](super::models::ListConnectorTasksResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1455,6 +1591,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListEngineProductsResponse`](super::models::ListEngineProductsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1495,6 +1633,8 @@ impl Client {
     /// - `200`:
     ///   [`ListInstanceConsumerGroupResponse`](super::models::ListInstanceConsumerGroupResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1544,6 +1684,8 @@ impl Client {
     /// - `200`:
     ///   [`ListInstanceConsumerGroupMembersResponse`](super::models::ListInstanceConsumerGroupMembersResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1609,6 +1751,8 @@ impl Client {
     /// - `200`:
     ///   [`ListInstanceConsumerGroupMessageOffsetResponse`](super::models::ListInstanceConsumerGroupMessageOffsetResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1675,6 +1819,8 @@ impl Client {
     /// - `200`:
     ///   [`ListInstanceConsumerGroupTopicsResponse`](super::models::ListInstanceConsumerGroupTopicsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1731,6 +1877,8 @@ impl Client {
     /// - `200`:
     ///   [`ListInstanceConsumerGroupsResponse`](super::models::ListInstanceConsumerGroupsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1779,6 +1927,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListInstanceTopicsResponse`](super::models::ListInstanceTopicsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1833,6 +1983,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListInstancesResponse`](super::models::ListInstancesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1880,6 +2032,8 @@ impl Client {
     /// - `200`:
     ///   [`ListMessageDiagnosisReportsResponse`](super::models::ListMessageDiagnosisReportsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1926,6 +2080,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: a list of [`ObsBucketEntity`](super::models::ObsBucketEntity). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1964,6 +2120,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListScheduledTasksResponse`](super::models::ListScheduledTasksResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2003,6 +2161,8 @@ impl Client {
     ///
     /// - `200`: [`ListTopicPartitionsResponse`](super::models::ListTopicPartitionsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2052,6 +2212,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListTopicProducersResponse`](super::models::ListTopicProducersResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2087,17 +2249,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyConnectorTask::instance_id) (path, required):
     /// - [`task_id`](super::operations::ModifyConnectorTask::task_id) (path, required):
-    /// - [`body`](super::operations::ModifyConnectorTask::body) (optional):
+    /// - [`body`](super::operations::ModifyConnectorTask::body) (body, optional):
     ///   [`SmartConnectTaskEntity`](super::models::SmartConnectTaskEntity).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyConnectorTaskResponse`](super::models::ModifyConnectorTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2127,16 +2293,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyInstanceConfigs::instance_id) (path, required):
-    /// - [`body`](super::operations::ModifyInstanceConfigs::body) (optional):
+    /// - [`body`](super::operations::ModifyInstanceConfigs::body) (body, optional):
     ///   [`ModifyInstanceConfigsReq`](super::models::ModifyInstanceConfigsReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyInstanceConfigsResponse`](super::models::ModifyInstanceConfigsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2165,17 +2335,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyKafkaPublicIpAccessSwitch::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::ModifyKafkaPublicIpAccessSwitch::body) (optional):
+    /// - [`body`](super::operations::ModifyKafkaPublicIpAccessSwitch::body) (body, optional):
     ///   [`ModifyKafkaPublicIpAccessSwitchReq`](super::models::ModifyKafkaPublicIpAccessSwitchReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2206,16 +2380,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyKafkaTopicQuota::instance_id) (path, required):
-    /// - [`body`](super::operations::ModifyKafkaTopicQuota::body) (optional):
+    /// - [`body`](super::operations::ModifyKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyKafkaTopicQuotaResponse`](super::models::ModifyKafkaTopicQuotaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2244,15 +2422,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (optional):
+    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (body, optional):
     ///   [`ModifyRecyclePolicyReq`](super::models::ModifyRecyclePolicyReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyRecyclePolicyResponse`](super::models::ModifyRecyclePolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2280,6 +2462,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2291,6 +2475,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2316,16 +2502,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetManagerPassword::instance_id) (path, required):
-    /// - [`body`](super::operations::ResetManagerPassword::body) (optional):
+    /// - [`body`](super::operations::ResetManagerPassword::body) (body, optional):
     ///   [`ResetManagerPasswordReq`](super::models::ResetManagerPasswordReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2354,17 +2544,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetMessageOffset::instance_id) (path, required):
     /// - [`group`](super::operations::ResetMessageOffset::group) (path, required):
-    /// - [`body`](super::operations::ResetMessageOffset::body) (optional):
+    /// - [`body`](super::operations::ResetMessageOffset::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2396,18 +2590,22 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetMessageOffsetWithEngine::instance_id) (path,
     ///   required):
     /// - [`group`](super::operations::ResetMessageOffsetWithEngine::group) (path, required):
-    /// - [`body`](super::operations::ResetMessageOffsetWithEngine::body) (optional):
+    /// - [`body`](super::operations::ResetMessageOffsetWithEngine::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2441,16 +2639,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
-    /// - [`body`](super::operations::ResetPassword::body) (optional):
+    /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetPasswordReq`](super::models::ResetPasswordReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2487,19 +2689,23 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetUserPasswrod::instance_id) (path, required):
     ///   Identifier of the Kafka instance that owns the user.
     /// - [`user_name`](super::operations::ResetUserPasswrod::user_name) (path, required): Name of
     ///   the user whose password is replaced.
-    /// - [`body`](super::operations::ResetUserPasswrod::body) (required):
+    /// - [`body`](super::operations::ResetUserPasswrod::body) (body, required):
     ///   [`ResetUserPasswordReq`](super::models::ResetUserPasswordReq). The password that replaces
     ///   the current one.
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. The password was replaced. The response has no body.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2535,17 +2741,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
     /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::ResizeEngineInstance::body) (optional):
+    /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ResizeEngineInstanceResponse`](super::models::ResizeEngineInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2576,16 +2786,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeKafkaInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::ResizeKafkaInstance::body) (optional):
+    /// - [`body`](super::operations::ResizeKafkaInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ResizeKafkaInstanceResponse`](super::models::ResizeKafkaInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2615,6 +2829,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2626,6 +2842,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2651,6 +2869,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2660,6 +2880,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`RestartManagerResponse`](super::models::RestartManagerResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2684,6 +2906,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2696,6 +2920,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2723,15 +2949,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::RestoreRecycleInstance::body) (optional):
+    /// - [`body`](super::operations::RestoreRecycleInstance::body) (body, optional):
     ///   [`BatchResumeInstanceReq`](super::models::BatchResumeInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`RestoreRecycleInstanceResponse`](super::models::RestoreRecycleInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2759,6 +2989,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -2770,6 +3002,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2795,16 +3029,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::SendKafkaMessage::instance_id) (path, required):
     /// - [`action_id`](super::operations::SendKafkaMessage::action_id) (query, required):
-    /// - [`body`](super::operations::SendKafkaMessage::body) (optional):
+    /// - [`body`](super::operations::SendKafkaMessage::body) (body, optional):
     ///   [`SendKafkaMessageRequestBody`](super::models::SendKafkaMessageRequestBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`SendKafkaMessageResponse`](super::models::SendKafkaMessageResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2848,6 +3086,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowBackgroundTaskResponse`](super::models::ShowBackgroundTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2888,6 +3128,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowBackgroundTaskProgressResponse`](super::models::ShowBackgroundTaskProgressResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2926,6 +3168,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowCesHierarchyResponse`](super::models::ShowCesHierarchyResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2961,6 +3205,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowClusterResponse`](super::models::ShowClusterResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2999,6 +3245,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowConnectorResourceInfoResponse`](super::models::ShowConnectorResourceInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3037,6 +3285,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowConnectorTaskResponse`](super::models::ShowConnectorTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3073,6 +3323,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowCoordinatorsResponse`](super::models::ShowCoordinatorsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3111,6 +3363,8 @@ impl Client {
     ///
     /// - `200`: a list of [`KafkaDiagnosisCheckEntity`](super::models::KafkaDiagnosisCheckEntity).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3149,6 +3403,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowGroupResponse`](super::models::ShowGroupResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3186,6 +3442,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowGroupsResponse`](super::models::ShowGroupsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3222,6 +3480,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3258,6 +3518,8 @@ impl Client {
     ///
     /// - `200`: [`ShowInstanceConfigsResponse`](super::models::ShowInstanceConfigsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3308,6 +3570,8 @@ impl Client {
     ///
     /// - `200`: [`ShowInstanceMessagesResponse`](super::models::ShowInstanceMessagesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3347,6 +3611,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowInstanceTopicDetailResponse`](super::models::ShowInstanceTopicDetailResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3385,6 +3651,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowInstanceUsersResponse`](super::models::ShowInstanceUsersResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3420,6 +3688,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowKafkaClusterResponse`](super::models::ShowKafkaClusterResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3459,6 +3729,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowKafkaInstanceExtendProductInfoResponse`](super::models::ShowKafkaInstanceExtendProductInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3497,6 +3769,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowKafkaLogTaskResponse`](super::models::ShowKafkaLogTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3536,6 +3810,8 @@ impl Client {
     ///
     /// - `200`: [`ShowKafkaProductCoresResponse`](super::models::ShowKafkaProductCoresResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3573,6 +3849,8 @@ impl Client {
     ///
     /// - `200`: [`ShowKafkaProjectTagsResponse`](super::models::ShowKafkaProjectTagsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3608,6 +3886,8 @@ impl Client {
     ///
     /// - `200`: [`ShowKafkaRebalanceLogResponse`](super::models::ShowKafkaRebalanceLogResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3646,6 +3926,8 @@ impl Client {
     /// - `200`: a list of
     ///   [`ShowKafkaScalePreCheckInfoEntity`](super::models::ShowKafkaScalePreCheckInfoEntity).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3683,6 +3965,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowKafkaTagsResponse`](super::models::ShowKafkaTagsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3720,6 +4004,8 @@ impl Client {
     ///
     /// - `200`: a list of [`KafkaTopicDetailEntity`](super::models::KafkaTopicDetailEntity).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3764,6 +4050,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowKafkaTopicPartitionDiskusageResponse`](super::models::ShowKafkaTopicPartitionDiskusageResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3806,6 +4094,8 @@ impl Client {
     ///
     /// - `200`: [`ShowKafkaTopicQuotaResponse`](super::models::ShowKafkaTopicQuotaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3846,6 +4136,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowKafkaUserClientQuotaResponse`](super::models::ShowKafkaUserClientQuotaResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3893,6 +4185,8 @@ impl Client {
     ///
     /// - `200`: [`ShowMaintainWindowsResponse`](super::models::ShowMaintainWindowsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3931,6 +4225,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowMessageDiagnosisReportResponse`](super::models::ShowMessageDiagnosisReportResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -3975,6 +4271,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowMessagesResponse`](super::models::ShowMessagesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4027,6 +4325,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowPartitionBeginningMessageResponse`](super::models::ShowPartitionBeginningMessageResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4070,6 +4370,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowPartitionEndMessageResponse`](super::models::ShowPartitionEndMessageResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4114,6 +4416,8 @@ impl Client {
     ///
     /// - `200`: [`ShowPartitionMessageResponse`](super::models::ShowPartitionMessageResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4153,6 +4457,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowQuotasResponse`](super::models::ShowQuotasResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4188,6 +4494,8 @@ impl Client {
     ///
     /// - `200`: [`ShowRecycleInstancesResponse`](super::models::ShowRecycleInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4224,6 +4532,8 @@ impl Client {
     ///
     /// - `200`: [`ShowTopicAccessPolicyResponse`](super::models::ShowTopicAccessPolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4263,6 +4573,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowUpgradeInstanceVersionResponse`](super::models::ShowUpgradeInstanceVersionResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4301,6 +4613,8 @@ impl Client {
     ///
     /// - `200`: [`ShowVolumeExpandConfigResponse`](super::models::ShowVolumeExpandConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4327,16 +4641,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StartKafkaLogTask::instance_id) (path, required):
     /// - [`log_type`](super::operations::StartKafkaLogTask::log_type) (path, required):
-    /// - [`body`](super::operations::StartKafkaLogTask::body) (optional):
+    /// - [`body`](super::operations::StartKafkaLogTask::body) (body, optional):
     ///   [`StartKafkaLogTaskReq`](super::models::StartKafkaLogTaskReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`StartKafkaLogTaskResponse`](super::models::StartKafkaLogTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4366,6 +4684,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4376,6 +4696,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`StopKafkaLogTaskResponse`](super::models::StopKafkaLogTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4401,6 +4723,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4413,6 +4737,8 @@ impl Client {
     /// - `200`:
     ///   [`StopKafkaRebalanceLogTaskResponse`](super::models::StopKafkaRebalanceLogTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4439,16 +4765,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4477,11 +4807,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceAutoCreateTopic::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateInstanceAutoCreateTopic::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceAutoCreateTopic::body) (body, optional):
     ///   [`UpdateInstanceAutoCreateTopicReq`](super::models::UpdateInstanceAutoCreateTopicReq).
     ///
     /// # Responses
@@ -4489,6 +4821,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateInstanceAutoCreateTopicResponse`](super::models::UpdateInstanceAutoCreateTopicResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4520,19 +4854,23 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceConsumerGroup::engine) (path, required):
     /// - [`instance_id`](super::operations::UpdateInstanceConsumerGroup::instance_id) (path,
     ///   required):
     /// - [`group`](super::operations::UpdateInstanceConsumerGroup::group) (path, required):
-    /// - [`body`](super::operations::UpdateInstanceConsumerGroup::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceConsumerGroup::body) (body, optional):
     ///   [`GroupCreateReq`](super::models::GroupCreateReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4565,11 +4903,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceCrossVpcIp::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateInstanceCrossVpcIp::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceCrossVpcIp::body) (body, optional):
     ///   [`UpdateInstanceCrossVpcIpReq`](super::models::UpdateInstanceCrossVpcIpReq).
     ///
     /// # Responses
@@ -4577,6 +4917,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateInstanceCrossVpcIpResponse`](super::models::UpdateInstanceCrossVpcIpResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4607,17 +4949,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceGroup::engine) (path, required):
     /// - [`instance_id`](super::operations::UpdateInstanceGroup::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstanceGroup::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceGroup::body) (body, optional):
     ///   [`BatchModiftGroupDescriptionReq`](super::models::BatchModiftGroupDescriptionReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4647,16 +4993,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceTopic::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstanceTopic::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceTopic::body) (body, optional):
     ///   [`UpdateInstanceTopicReq`](super::models::UpdateInstanceTopicReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4685,18 +5035,22 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceUser::engine) (path, required):
     /// - [`instance_id`](super::operations::UpdateInstanceUser::instance_id) (path, required):
     /// - [`user_name`](super::operations::UpdateInstanceUser::user_name) (path, required):
-    /// - [`body`](super::operations::UpdateInstanceUser::body) (optional):
+    /// - [`body`](super::operations::UpdateInstanceUser::body) (body, optional):
     ///   [`UpdateUserReq`](super::models::UpdateUserReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4727,11 +5081,13 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateKafkaPortProtocol::engine) (path, required):
     /// - [`instance_id`](super::operations::UpdateKafkaPortProtocol::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateKafkaPortProtocol::body) (optional):
+    /// - [`body`](super::operations::UpdateKafkaPortProtocol::body) (body, optional):
     ///   [`PlainSslEnableRequest`](super::models::PlainSslEnableRequest).
     ///
     /// # Responses
@@ -4739,6 +5095,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateKafkaPortProtocolResponse`](super::models::UpdateKafkaPortProtocolResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4770,11 +5128,13 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateKafkaUserClientQuotaTask::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateKafkaUserClientQuotaTask::body) (optional):
+    /// - [`body`](super::operations::UpdateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`UpdateKafkaUserClientQuotaTaskReq`](super::models::UpdateKafkaUserClientQuotaTaskReq).
     ///
     /// # Responses
@@ -4782,6 +5142,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateKafkaUserClientQuotaTaskResponse`](super::models::UpdateKafkaUserClientQuotaTaskResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4812,6 +5174,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -4825,6 +5189,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4850,10 +5216,12 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateTopicAccessPolicy::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateTopicAccessPolicy::body) (optional):
+    /// - [`body`](super::operations::UpdateTopicAccessPolicy::body) (body, optional):
     ///   [`UpdateTopicAccessPolicyReq`](super::models::UpdateTopicAccessPolicyReq).
     ///
     /// # Responses
@@ -4861,6 +5229,8 @@ impl Client {
     /// - `200`:
     ///   [`UpdateTopicAccessPolicyResponse`](super::models::UpdateTopicAccessPolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4891,17 +5261,21 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4933,15 +5307,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpgradeInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::UpgradeInstance::body) (optional):
+    /// - [`body`](super::operations::UpgradeInstance::body) (body, optional):
     ///   [`UpgradeInstanceReq`](super::models::UpgradeInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpgradeInstanceResponse`](super::models::UpgradeInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -4970,17 +5348,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ValidateConnectorConnectivity::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::ValidateConnectorConnectivity::body) (optional):
+    /// - [`body`](super::operations::ValidateConnectorConnectivity::body) (body, optional):
     ///   [`SmartConnectValidateEntity`](super::models::SmartConnectValidateEntity).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///

@@ -27,17 +27,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteRabbitMqTag::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::BatchCreateOrDeleteRabbitMqTag::body) (optional):
+    /// - [`body`](super::operations::BatchCreateOrDeleteRabbitMqTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -68,17 +72,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteExchanges::instance_id) (path, required):
     /// - [`vhost`](super::operations::BatchDeleteExchanges::vhost) (path, required):
-    /// - [`body`](super::operations::BatchDeleteExchanges::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteExchanges::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -108,17 +116,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteQueues::instance_id) (path, required):
     /// - [`vhost`](super::operations::BatchDeleteQueues::vhost) (path, required):
-    /// - [`body`](super::operations::BatchDeleteQueues::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteQueues::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -148,16 +160,20 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteVhosts::instance_id) (path, required):
-    /// - [`body`](super::operations::BatchDeleteVhosts::body) (optional):
+    /// - [`body`](super::operations::BatchDeleteVhosts::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -186,9 +202,11 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (optional):
+    /// - [`body`](super::operations::BatchRestartOrDeleteInstances::body) (body, optional):
     ///   [`BatchRestartOrDeleteInstanceReq`](super::models::BatchRestartOrDeleteInstanceReq).
     ///
     /// # Responses
@@ -196,6 +214,8 @@ impl Client {
     /// - `200`:
     ///   [`BatchRestartOrDeleteInstancesResponse`](super::models::BatchRestartOrDeleteInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -225,17 +245,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateBinding::instance_id) (path, required):
     /// - [`vhost`](super::operations::CreateBinding::vhost) (path, required):
     /// - [`exchange`](super::operations::CreateBinding::exchange) (path, required):
-    /// - [`body`](super::operations::CreateBinding::body) (optional):
+    /// - [`body`](super::operations::CreateBinding::body) (body, optional):
     ///   [`CreateBindingBody`](super::models::CreateBindingBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateBindingResponse`](super::models::CreateBindingResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -269,16 +293,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateExchange::instance_id) (path, required):
     /// - [`vhost`](super::operations::CreateExchange::vhost) (path, required):
-    /// - [`body`](super::operations::CreateExchange::body) (optional):
+    /// - [`body`](super::operations::CreateExchange::body) (body, optional):
     ///   [`CreateExchangeBody`](super::models::CreateExchangeBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateExchangeResponse`](super::models::CreateExchangeResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -311,10 +339,12 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`engine`](super::operations::CreatePostPaidInstanceByEngine::engine) (path, required):
-    /// - [`body`](super::operations::CreatePostPaidInstanceByEngine::body) (optional):
+    /// - [`body`](super::operations::CreatePostPaidInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceReq`](super::models::CreateInstanceReq).
     ///
     /// # Responses
@@ -322,6 +352,8 @@ impl Client {
     /// - `200`:
     ///   [`CreatePostPaidInstanceByEngineResponse`](super::models::CreatePostPaidInstanceByEngineResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -359,16 +391,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateQueue::instance_id) (path, required):
     /// - [`vhost`](super::operations::CreateQueue::vhost) (path, required):
-    /// - [`body`](super::operations::CreateQueue::body) (optional):
+    /// - [`body`](super::operations::CreateQueue::body) (body, optional):
     ///   [`CreateQueueBody`](super::models::CreateQueueBody).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateQueueResponse`](super::models::CreateQueueResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -400,15 +436,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateUser::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateUser::body) (optional):
+    /// - [`body`](super::operations::CreateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
     /// # Responses
     ///
     /// - `200`: [`CreateUserResponse`](super::models::CreateUserResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -437,16 +477,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateVhost::instance_id) (path, required):
-    /// - [`body`](super::operations::CreateVhost::body) (optional):
+    /// - [`body`](super::operations::CreateVhost::body) (body, optional):
     ///   [`CreateVhostBody`](super::models::CreateVhostBody).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -476,6 +520,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -487,6 +533,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -512,6 +560,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -527,6 +577,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -556,6 +608,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -566,6 +620,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -590,6 +646,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -602,6 +660,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -628,6 +688,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -639,6 +701,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -664,6 +728,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -675,6 +741,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -700,6 +768,8 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -710,6 +780,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -745,6 +817,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListAvailableZonesResponse`](super::models::ListAvailableZonesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -784,6 +858,8 @@ impl Client {
     ///
     /// - `200`: [`ListBackgroundTasksResponse`](super::models::ListBackgroundTasksResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -821,6 +897,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListBindingsResponse`](super::models::ListBindingsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -858,6 +936,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListConfigFeaturesResponse`](super::models::ListConfigFeaturesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -893,6 +973,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListEngineProductsResponse`](super::models::ListEngineProductsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -931,6 +1013,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListExchangesResponse`](super::models::ListExchangesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -989,6 +1073,8 @@ impl Client {
     ///
     /// - `200`: [`ListInstancesDetailsResponse`](super::models::ListInstancesDetailsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1031,6 +1117,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListPluginsResponse`](super::models::ListPluginsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1066,6 +1154,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListProductsResponse`](super::models::ListProductsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1103,6 +1193,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListQueuesResponse`](super::models::ListQueuesResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1153,6 +1245,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListScheduledTasksResponse`](super::models::ListScheduledTasksResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1190,6 +1284,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListUserResponse`](super::models::ListUserResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1236,6 +1332,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ListVhostsResponse`](super::models::ListVhostsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1269,15 +1367,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (optional):
+    /// - [`body`](super::operations::ModifyRecyclePolicy::body) (body, optional):
     ///   [`ModifyRecyclePolicyReq`](super::models::ModifyRecyclePolicyReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ModifyRecyclePolicyResponse`](super::models::ModifyRecyclePolicyResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1310,17 +1412,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
     ///   Identifier of the RabbitMQ instance.
-    /// - [`body`](super::operations::ResetPassword::body) (required):
+    /// - [`body`](super::operations::ResetPassword::body) (body, required):
     ///   [`ResetPasswordReq`](super::models::ResetPasswordReq). The password that replaces the
     ///   current one.
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. The password was replaced. The response has no body.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1350,17 +1456,21 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
     /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
-    /// - [`body`](super::operations::ResizeEngineInstance::body) (optional):
+    /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`ResizeEngineInstanceResponse`](super::models::ResizeEngineInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1391,15 +1501,19 @@ impl Client {
     ///
     /// Not idempotent: not retried once the request may have reached the service.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
-    /// - [`body`](super::operations::RestoreRecycleInstance::body) (optional):
+    /// - [`body`](super::operations::RestoreRecycleInstance::body) (body, optional):
     ///   [`BatchResumeInstanceReq`](super::models::BatchResumeInstanceReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`RestoreRecycleInstanceResponse`](super::models::RestoreRecycleInstanceResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1439,6 +1553,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowBackgroundTaskResponse`](super::models::ShowBackgroundTaskResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1475,6 +1591,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowCesHierarchyResponse`](super::models::ShowCesHierarchyResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1517,6 +1635,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowEngineInstanceExtendProductInfoResponse`](super::models::ShowEngineInstanceExtendProductInfoResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1555,6 +1675,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowInstanceResponse`](super::models::ShowInstanceResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1591,6 +1713,8 @@ impl Client {
     ///
     /// - `200`: [`ShowMaintainWindowsResponse`](super::models::ShowMaintainWindowsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1627,6 +1751,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowQueueDetailsResponse`](super::models::ShowQueueDetailsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1664,6 +1790,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowQuotasResponse`](super::models::ShowQuotasResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1703,6 +1831,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowRabbitMqProductCoresResponse`](super::models::ShowRabbitMqProductCoresResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1743,6 +1873,8 @@ impl Client {
     /// - `200`:
     ///   [`ShowRabbitMqProjectTagsResponse`](super::models::ShowRabbitMqProjectTagsResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1779,6 +1911,8 @@ impl Client {
     /// # Responses
     ///
     /// - `200`: [`ShowRabbitMqTagsResponse`](super::models::ShowRabbitMqTagsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1815,6 +1949,8 @@ impl Client {
     ///
     /// - `200`: [`ShowRecycleInstancesResponse`](super::models::ShowRecycleInstancesResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1850,6 +1986,8 @@ impl Client {
     ///
     /// - `200`: [`ShowVolumeExpandConfigResponse`](super::models::ShowVolumeExpandConfigResponse).
     ///   Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1876,16 +2014,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdateInstance::body) (optional):
+    /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
     /// # Responses
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1914,15 +2056,19 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePlugins::instance_id) (path, required):
-    /// - [`body`](super::operations::UpdatePlugins::body) (optional):
+    /// - [`body`](super::operations::UpdatePlugins::body) (body, optional):
     ///   [`UpdatePluginsReq`](super::models::UpdatePluginsReq).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdatePluginsResponse`](super::models::UpdatePluginsResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1951,6 +2097,8 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// Sent with `Content-Type: application/json` although it has no body.
     ///
     /// # Parameters
@@ -1964,6 +2112,8 @@ impl Client {
     ///
     /// - `204`: no body, `Response<()>`. Success; the service returns no body (any 2xx status is
     ///   accepted).
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -1989,16 +2139,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateUser::instance_id) (path, required):
     /// - [`user_name`](super::operations::UpdateUser::user_name) (path, required):
-    /// - [`body`](super::operations::UpdateUser::body) (optional):
+    /// - [`body`](super::operations::UpdateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
     /// # Responses
     ///
     /// - `200`: [`UpdateUserResponse`](super::models::UpdateUserResponse). Success.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///
@@ -2028,16 +2182,20 @@ impl Client {
     ///
     /// Idempotent: safe to resend, retried by the default policy.
     ///
+    /// Not paged: one request, one response.
+    ///
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
     ///   required):
-    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (optional):
+    /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///
     /// # Responses
     ///
     /// - `200`: the body bytes. Success; the body is plain text.
+    /// - Any status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind `Service`
+    ///   with the status, `error_code`, `error_msg` and request id.
     ///
     /// # Example
     ///

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Doc, example_section, type_link};
-use crate::codegen::ir::{Method, Operation, PageStyle, ResponseKind, Service};
+use crate::codegen::ir::{Operation, PageStyle, ResponseKind, Service};
 use crate::codegen::naming;
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -101,10 +101,9 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
                 ty = op.type_name,
             ));
         }
-        None if op.method == Method::Get => {
+        None => {
             doc.md("Not paged: one request, one response.");
         }
-        None => {}
     }
     if let Some(ct) = &op.content_type {
         if op.body.is_none() {
@@ -136,7 +135,7 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
         let req = if b.required { "required" } else { "optional" };
         doc.item(
             &format!(
-                "- [`body`](super::operations::{}::body) ({req}): {}.",
+                "- [`body`](super::operations::{}::body) (body, {req}): {}.",
                 op.type_name,
                 type_link(&b.ty)
             ),
@@ -170,6 +169,18 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
             &e.description,
         );
     }
+    doc.item(
+        &format!(
+            "- {} status of 400 or above: an [`Error`](huaweicloud_sdk_core::Error) of kind \
+             `Service` with the status, `error_code`, `error_msg` and request id.",
+            if op.errors.is_empty() {
+                "Any"
+            } else {
+                "Any other"
+            }
+        ),
+        "",
+    );
     example_section(&mut doc, s, op);
     let doc = doc.tokens();
     let name = naming::ident(&op.rust_name);
