@@ -1923,15 +1923,12 @@ impl huaweicloud_sdk_core::pagination::Paged for ListSecGuardList {
     ) -> Vec<models::SecGuardTaskDetail> {
         output.result.and_then(|v| v.list).unwrap_or_default()
     }
-    fn total(output: &models::ListSecGuardListResponse) -> Option<i64> {
-        output.result.as_ref().and_then(|v| v.total)
-    }
 }
 impl ListSecGuardList {
     /// Sends this request page after page: a stream of responses. Starts at the page `page_no` set
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `page_size`, the reported total
-    /// (`result.total`), or after the first error (a page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `page_size`, or after the first error
+    /// (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<

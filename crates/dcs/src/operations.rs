@@ -2641,15 +2641,12 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBackupRecords {
     ) -> Vec<models::BackupRecordResponse> {
         output.backup_record_response.unwrap_or_default()
     }
-    fn total(output: &models::ListBackupRecordsResponse) -> Option<i64> {
-        output.total_num
-    }
 }
 impl ListBackupRecords {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
-    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4848,15 +4845,12 @@ impl huaweicloud_sdk_core::pagination::Paged for ListRestoreRecords {
     ) -> Vec<models::InstanceRestoreInfo> {
         output.restore_record_response.unwrap_or_default()
     }
-    fn total(output: &models::ListRestoreRecordsResponse) -> Option<i64> {
-        output.total_num
-    }
 }
 impl ListRestoreRecords {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
-    /// (`total_num`), or after the first error (a page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<

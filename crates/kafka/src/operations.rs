@@ -2472,15 +2472,12 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstanceConsumerGroupTopics
     ) -> Vec<models::GroupTopicEntity> {
         output.topics.unwrap_or_default()
     }
-    fn total(output: &models::ListInstanceConsumerGroupTopicsResponse) -> Option<i64> {
-        output.total
-    }
 }
 impl ListInstanceConsumerGroupTopics {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
-    /// (`total`), or after the first error (a page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
+    /// page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
