@@ -129,6 +129,10 @@
 //! - [`Client::update_repo_roles_privilege`](crate::Client::update_repo_roles_privilege):
 //!   Change the repository permissions granted to a role.
 //!
+//! # Paging
+//!
+//! 13 list operations page (their docs say how): their request builders also have `by_page()` and `by_item()`, streams that send one request per page until the list is exhausted, e.g. [`ListAllRepositories::by_item`](crate::operations::ListAllRepositories::by_item). Read them with [`StreamExt::next`].
+//!
 //! # Example
 //!
 //! ```no_run

@@ -284,6 +284,10 @@
 //! - [`Client::validate_deletable_replica`](crate::Client::validate_deletable_replica): Check
 //!   whether replicas of a cluster instance can be deleted.
 //!
+//! # Paging
+//!
+//! 19 list operations page (their docs say how): their request builders also have `by_page()` and `by_item()`, streams that send one request per page until the list is exhausted, e.g. [`BatchShowNodesInformation::by_item`](crate::operations::BatchShowNodesInformation::by_item). Read them with [`StreamExt::next`].
+//!
 //! # Example
 //!
 //! ```no_run

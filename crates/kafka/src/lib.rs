@@ -256,6 +256,10 @@
 //! - [`Client::validate_connector_connectivity`](crate::Client::validate_connector_connectivity):
 //!   Test network connectivity from Smart Connect to a target endpoint.
 //!
+//! # Paging
+//!
+//! 12 list operations page (their docs say how): their request builders also have `by_page()` and `by_item()`, streams that send one request per page until the list is exhausted, e.g. [`ListConnectorTasks::by_item`](crate::operations::ListConnectorTasks::by_item). Read them with [`StreamExt::next`].
+//!
 //! # Example
 //!
 //! ```no_run

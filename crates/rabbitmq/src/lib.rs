@@ -114,6 +114,10 @@
 //! - [`Client::update_volume_expansion_config`](crate::Client::update_volume_expansion_config):
 //!   Change the automatic disk expansion threshold, step and limit of an instance.
 //!
+//! # Paging
+//!
+//! 5 list operations page (their docs say how): their request builders also have `by_page()` and `by_item()`, streams that send one request per page until the list is exhausted, e.g. [`ListExchanges::by_item`](crate::operations::ListExchanges::by_item). Read them with [`StreamExt::next`].
+//!
 //! # Example
 //!
 //! ```no_run

@@ -29,6 +29,22 @@ pub fn emit(s: &Service) -> TokenStream {
             summary,
         );
     }
+    let paged: Vec<_> = s
+        .operations
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .collect();
+    if let Some(first) = paged.first() {
+        doc.md("# Paging");
+        doc.md(&format!(
+            "{} list operations page (their docs say how): their request builders also have \
+             `by_page()` and `by_item()`, streams that send one request per page until the list \
+             is exhausted, e.g. [`{ty}::by_item`](crate::operations::{ty}::by_item). Read them \
+             with [`StreamExt::next`].",
+            paged.len(),
+            ty = first.type_name,
+        ));
+    }
     if let Some(op) = s.operations.first() {
         doc.md("# Example");
         doc.md("```no_run");
