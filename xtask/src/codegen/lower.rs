@@ -83,7 +83,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn service(&mut self, loaded: &Loaded) -> Option<Service> {
-        self.check_extension_keys(self.raw, "", false);
+        self.check_extension_keys();
         if !self.api.openapi.starts_with("3.0.") {
             self.err(
                 "/openapi",
@@ -123,46 +123,17 @@ impl<'a> Lowerer<'a> {
 
     // ----- extension keys -------------------------------------------------------------
 
-    /// Flags `x-` keys outside the allow-list of specs/README.md.
-    fn check_extension_keys(&mut self, v: &'a Value, pointer: &str, names: bool) {
-        let Value::Object(map) = v else {
-            if let Value::Array(items) = v {
-                for (i, item) in items.iter().enumerate() {
-                    self.check_extension_keys(item, &format!("{pointer}/{i}"), false);
-                }
-            }
-            return;
-        };
-        // One list of documented keys, shared with `cargo xtask spec lint`.
-        let location = crate::spec::keys::location_of(pointer);
-        for (key, value) in map {
-            let here = ptr(pointer, key);
-            if !names && key.starts_with("x-") {
-                let allowed = location.is_some_and(|l| crate::spec::keys::allowed_at(key, l));
-                if !allowed {
-                    self.err(&here, format!("unknown extension key `{key}` (see specs/README.md, \"Extension keys\")"));
-                }
-                continue;
-            }
-            if !names && ["example", "examples", "default", "enum"].contains(&key.as_str()) {
-                continue;
-            }
-            let child_names = !names
-                && [
-                    "properties",
-                    "schemas",
-                    "headers",
-                    "content",
-                    "parameters",
-                    "requestBodies",
-                    "securitySchemes",
-                    "links",
-                    "callbacks",
-                    "responses",
-                ]
-                .contains(&key.as_str())
-                && !(key == "parameters" && value.is_array());
-            self.check_extension_keys(value, &here, child_names);
+    /// Flags `x-` keys outside the allow-list of specs/README.md (one list, shared with
+    /// `cargo xtask spec lint`).
+    fn check_extension_keys(&mut self) {
+        for m in crate::spec::keys::misplaced_keys(self.raw) {
+            self.err(
+                &m.pointer,
+                format!(
+                    "unknown extension key `{}` (see specs/README.md, \"Extension keys\")",
+                    m.key
+                ),
+            );
         }
     }
 

@@ -101,6 +101,73 @@ pub fn location_of(pointer: &str) -> Option<KeyLocation> {
     }
 }
 
+/// An `x-` key that is not documented at all, or not where it stands.
+#[derive(Debug, Clone)]
+pub struct MisplacedKey {
+    /// JSON pointer of the key.
+    pub pointer: String,
+    pub key: String,
+    /// The documented key of that name, when it is documented elsewhere.
+    pub documented: Option<&'static ExtensionKey>,
+}
+
+/// Every `x-` key in the document `root` that [`allowed_at`] rejects, in document order.
+/// Keys of maps whose keys are names (properties, schemas, responses, ...) are names, not
+/// extensions, and values of `example`/`default`/`enum` are data.
+pub fn misplaced_keys(root: &serde_json::Value) -> Vec<MisplacedKey> {
+    let mut out = Vec::new();
+    walk(root, "", false, &mut out);
+    out
+}
+
+fn walk(v: &serde_json::Value, pointer: &str, names: bool, out: &mut Vec<MisplacedKey>) {
+    use serde_json::Value;
+    const NAME_MAPS: &[&str] = &[
+        "properties",
+        "schemas",
+        "headers",
+        "content",
+        "parameters",
+        "requestBodies",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "responses",
+    ];
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{pointer}/{i}"), false, out);
+            }
+        }
+        Value::Object(map) => {
+            let location = location_of(pointer);
+            for (key, value) in map {
+                let here = format!("{pointer}/{}", crate::codegen::load::escape_pointer(key));
+                if !names && key.starts_with("x-") {
+                    if !location.is_some_and(|l| allowed_at(key, l)) {
+                        out.push(MisplacedKey {
+                            pointer: here,
+                            key: key.clone(),
+                            documented: find(key),
+                        });
+                    }
+                    continue;
+                }
+                if !names && ["example", "examples", "default", "enum"].contains(&key.as_str()) {
+                    continue;
+                }
+                // `parameters` is a name map under `components` but a list in operations.
+                let child_names = !names
+                    && NAME_MAPS.contains(&key.as_str())
+                    && !(key == "parameters" && value.is_array());
+                walk(value, &here, child_names, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

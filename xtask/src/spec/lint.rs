@@ -200,7 +200,7 @@ pub fn lint_bytes(file: &str, bytes: &[u8]) -> Vec<Finding> {
     l.operations();
     l.schemas();
     l.refs();
-    l.extension_keys(l.raw, "", false);
+    l.extension_keys();
     l.english(l.raw, "");
     l.enums(l.raw, "");
     let mut findings = l.findings;
@@ -863,62 +863,25 @@ impl<'a> Linter<'a> {
     // ----- vocabulary -------------------------------------------------------------------
 
     /// Flags `x-` keys outside the documented list, or where they are not documented.
-    /// `names` is true inside a map whose keys are names (properties, schemas, ...).
-    fn extension_keys(&mut self, v: &'a Value, pointer: &str, names: bool) {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    self.extension_keys(item, &format!("{pointer}/{i}"), false);
+    fn extension_keys(&mut self) {
+        for m in keys::misplaced_keys(self.raw) {
+            match m.documented {
+                None => self.error(
+                    Rule::ExtensionKeys,
+                    &m.pointer,
+                    format!("unknown extension key `{}`", m.key),
+                    "use a key from the table in specs/README.md (\"Extension keys\"), or document a new one there and in xtask/src/spec/keys.rs",
+                ),
+                Some(k) => {
+                    let wher: Vec<&str> = k.locations.iter().map(|l| KeyLocation::as_str(*l)).collect();
+                    self.error(
+                        Rule::ExtensionKeys,
+                        &m.pointer,
+                        format!("`{}` is not understood here", m.key),
+                        format!("move it to {}", wher.join(" or ")),
+                    );
                 }
             }
-            Value::Object(map) => {
-                let location = keys::location_of(pointer);
-                for (key, value) in map {
-                    let here = ptr(pointer, key);
-                    if !names && key.starts_with("x-") {
-                        match keys::find(key) {
-                            None => self.error(
-                                Rule::ExtensionKeys,
-                                &here,
-                                format!("unknown extension key `{key}`"),
-                                "use a key from the table in specs/README.md (\"Extension keys\"), or document a new one there and in xtask/src/spec/keys.rs",
-                            ),
-                            Some(k) if !location.is_some_and(|l| k.locations.contains(&l)) => {
-                                let wher: Vec<&str> = k.locations.iter().map(|l| KeyLocation::as_str(*l)).collect();
-                                self.error(
-                                    Rule::ExtensionKeys,
-                                    &here,
-                                    format!("`{key}` is not understood here"),
-                                    format!("move it to {}", wher.join(" or ")),
-                                );
-                            }
-                            Some(_) => {}
-                        }
-                        continue;
-                    }
-                    if !names && ["example", "examples", "default", "enum"].contains(&key.as_str())
-                    {
-                        continue;
-                    }
-                    let child_names = !names
-                        && [
-                            "properties",
-                            "schemas",
-                            "headers",
-                            "content",
-                            "parameters",
-                            "requestBodies",
-                            "securitySchemes",
-                            "links",
-                            "callbacks",
-                            "responses",
-                        ]
-                        .contains(&key.as_str())
-                        && !(key == "parameters" && value.is_array());
-                    self.extension_keys(value, &here, child_names);
-                }
-            }
-            _ => {}
         }
     }
 
