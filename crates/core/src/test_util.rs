@@ -165,23 +165,7 @@ impl RecordedRequest {
 
 impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let secret = ["authorization", "x-security-token"]
-                    .iter()
-                    .any(|s| k.eq_ignore_ascii_case(s));
-                (
-                    k.as_str(),
-                    if secret {
-                        crate::error::REDACTED
-                    } else {
-                        v.as_str()
-                    },
-                )
-            })
-            .collect();
+        let headers = crate::transport::redacted_headers(&self.headers);
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("path", &self.path)

@@ -33,23 +33,26 @@ pub struct HttpRequest {
 /// Header names whose values are never printed.
 const SECRET_HEADERS: [&str; 2] = ["authorization", "x-security-token"];
 
+/// `headers` for a `Debug` impl: names and values, secret values replaced by the redaction
+/// marker.
+pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
+            let shown = if secret {
+                crate::error::REDACTED
+            } else {
+                v.as_str()
+            };
+            (k.as_str(), shown)
+        })
+        .collect()
+}
+
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (
-                    k.as_str(),
-                    if secret {
-                        crate::error::REDACTED
-                    } else {
-                        v.as_str()
-                    },
-                )
-            })
-            .collect();
+        let headers = redacted_headers(&self.headers);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
