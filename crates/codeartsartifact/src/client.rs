@@ -441,21 +441,31 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ListAllRepositories::tenant_id) (path, required):
-    /// - [`project_id`](super::operations::ListAllRepositories::project_id) (path, required):
-    /// - [`group_id`](super::operations::ListAllRepositories::group_id) (query, optional):
-    /// - [`page_no`](super::operations::ListAllRepositories::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListAllRepositories::page_size) (query, optional):
-    /// - [`sort`](super::operations::ListAllRepositories::sort) (query, optional):
-    /// - [`qname`](super::operations::ListAllRepositories::qname) (query, optional):
-    /// - [`r#type`](super::operations::ListAllRepositories::type) (query, optional):
-    /// - [`format`](super::operations::ListAllRepositories::format) (query, optional):
-    /// - [`format_list`](super::operations::ListAllRepositories::format_list) (query, optional):
-    /// - [`is_recycle_bin`](super::operations::ListAllRepositories::is_recycle_bin) (query,
-    ///   optional):
-    /// - [`is_need_paging`](super::operations::ListAllRepositories::is_need_paging) (query,
-    ///   optional):
-    /// - [`in_project`](super::operations::ListAllRepositories::in_project) (query, optional):
+    /// - [`tenant_id`](super::operations::ListAllRepositories::tenant_id) (path `tenant_id`,
+    ///   required): `String`.
+    /// - [`project_id`](super::operations::ListAllRepositories::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`group_id`](super::operations::ListAllRepositories::group_id) (query `group_id`,
+    ///   optional): `String`.
+    /// - [`page_no`](super::operations::ListAllRepositories::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::ListAllRepositories::page_size) (query `page_size`,
+    ///   optional): `i64`.
+    /// - [`sort`](super::operations::ListAllRepositories::sort) (query `sort`, optional): `String`.
+    /// - [`qname`](super::operations::ListAllRepositories::qname) (query `qname`, optional):
+    ///   `String`.
+    /// - [`r#type`](super::operations::ListAllRepositories::type) (query `type`, optional):
+    ///   `String`.
+    /// - [`format`](super::operations::ListAllRepositories::format) (query `format`, optional):
+    ///   `String`.
+    /// - [`format_list`](super::operations::ListAllRepositories::format_list) (query `format_list`,
+    ///   optional): `String`.
+    /// - [`is_recycle_bin`](super::operations::ListAllRepositories::is_recycle_bin) (query
+    ///   `is_recycle_bin`, optional): `bool`.
+    /// - [`is_need_paging`](super::operations::ListAllRepositories::is_need_paging) (query
+    ///   `is_need_paging`, optional): `bool`.
+    /// - [`in_project`](super::operations::ListAllRepositories::in_project) (query `in_project`,
+    ///   optional): `bool`.
     ///
     /// # Responses
     ///
@@ -504,13 +514,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ListArtifactoryComponent::tenant_id) (path, required):
-    /// - [`project_id`](super::operations::ListArtifactoryComponent::project_id) (path, required):
-    /// - [`repo_name`](super::operations::ListArtifactoryComponent::repo_name) (path, required):
-    /// - [`path`](super::operations::ListArtifactoryComponent::path) (query, required):
-    /// - [`format`](super::operations::ListArtifactoryComponent::format) (query, required):
-    /// - [`instance_id`](super::operations::ListArtifactoryComponent::instance_id) (query,
-    ///   optional):
+    /// - [`tenant_id`](super::operations::ListArtifactoryComponent::tenant_id) (path `tenant_id`,
+    ///   required): `String`.
+    /// - [`project_id`](super::operations::ListArtifactoryComponent::project_id) (path
+    ///   `project_id`, required): `String`.
+    /// - [`repo_name`](super::operations::ListArtifactoryComponent::repo_name) (path `repo_name`,
+    ///   required): `String`.
+    /// - [`path`](super::operations::ListArtifactoryComponent::path) (query `path`, required):
+    ///   `String`.
+    /// - [`format`](super::operations::ListArtifactoryComponent::format) (query `format`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::ListArtifactoryComponent::instance_id) (query
+    ///   `instance_id`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -555,17 +570,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ListArtifactoryStorageStatistic::tenant_id) (path,
-    ///   required):
-    /// - [`project_id`](super::operations::ListArtifactoryStorageStatistic::project_id) (path,
-    ///   required):
-    /// - [`repo`](super::operations::ListArtifactoryStorageStatistic::repo) (query, optional):
-    /// - [`start_time`](super::operations::ListArtifactoryStorageStatistic::start_time) (query,
-    ///   optional):
-    /// - [`end_time`](super::operations::ListArtifactoryStorageStatistic::end_time) (query,
-    ///   optional):
-    /// - [`instance_id`](super::operations::ListArtifactoryStorageStatistic::instance_id) (query,
-    ///   optional):
+    /// - [`tenant_id`](super::operations::ListArtifactoryStorageStatistic::tenant_id) (path
+    ///   `tenant_id`, required): `String`.
+    /// - [`project_id`](super::operations::ListArtifactoryStorageStatistic::project_id) (path
+    ///   `project_id`, required): `String`.
+    /// - [`repo`](super::operations::ListArtifactoryStorageStatistic::repo) (query `repo`,
+    ///   optional): `String`.
+    /// - [`start_time`](super::operations::ListArtifactoryStorageStatistic::start_time) (query
+    ///   `start_time`, optional): `String`.
+    /// - [`end_time`](super::operations::ListArtifactoryStorageStatistic::end_time) (query
+    ///   `end_time`, optional): `String`.
+    /// - [`instance_id`](super::operations::ListArtifactoryStorageStatistic::instance_id) (query
+    ///   `instance_id`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -607,9 +623,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`page_no`](super::operations::ListAttentions::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListAttentions::page_size) (query, optional):
-    /// - [`project_id`](super::operations::ListAttentions::project_id) (query, optional):
+    /// - [`page_no`](super::operations::ListAttentions::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::ListAttentions::page_size) (query `page_size`, optional):
+    ///   `i64`.
+    /// - [`project_id`](super::operations::ListAttentions::project_id) (query `project_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -693,8 +712,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`repo_id`](super::operations::ListChildProxyRepositoriesList::repo_id) (query, required):
-    /// - [`r#type`](super::operations::ListChildProxyRepositoriesList::type) (query, optional):
+    /// - [`repo_id`](super::operations::ListChildProxyRepositoriesList::repo_id) (query `repo_id`,
+    ///   required): `String`.
+    /// - [`r#type`](super::operations::ListChildProxyRepositoriesList::type) (query `type`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -735,8 +756,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`page_no`](super::operations::ListDomainIpConfig::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListDomainIpConfig::page_size) (query, optional):
+    /// - [`page_no`](super::operations::ListDomainIpConfig::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::ListDomainIpConfig::page_size) (query `page_size`,
+    ///   optional): `i64`.
     ///
     /// # Responses
     ///
@@ -780,12 +803,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`parent_id`](super::operations::ListFileBuildArchives::parent_id) (query, optional):
-    /// - [`build_id`](super::operations::ListFileBuildArchives::build_id) (query, optional):
-    /// - [`build_no`](super::operations::ListFileBuildArchives::build_no) (query, optional):
-    /// - [`page_no`](super::operations::ListFileBuildArchives::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListFileBuildArchives::page_size) (query, optional):
-    /// - [`repo_branch`](super::operations::ListFileBuildArchives::repo_branch) (query, optional):
+    /// - [`parent_id`](super::operations::ListFileBuildArchives::parent_id) (query `parent_id`,
+    ///   optional): `String`.
+    /// - [`build_id`](super::operations::ListFileBuildArchives::build_id) (query `build_id`,
+    ///   optional): `String`.
+    /// - [`build_no`](super::operations::ListFileBuildArchives::build_no) (query `build_no`,
+    ///   optional): `String`.
+    /// - [`page_no`](super::operations::ListFileBuildArchives::page_no) (query `page_no`,
+    ///   optional): `i64`.
+    /// - [`page_size`](super::operations::ListFileBuildArchives::page_size) (query `page_size`,
+    ///   optional): `i64`.
+    /// - [`repo_branch`](super::operations::ListFileBuildArchives::repo_branch) (query
+    ///   `repo_branch`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -866,12 +895,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ListLatestVersionFiles::project_id) (path, required):
-    /// - [`name`](super::operations::ListLatestVersionFiles::name) (query, optional):
-    /// - [`sort_by`](super::operations::ListLatestVersionFiles::sort_by) (query, optional):
-    /// - [`sort_dir`](super::operations::ListLatestVersionFiles::sort_dir) (query, optional):
-    /// - [`offset`](super::operations::ListLatestVersionFiles::offset) (query, optional):
-    /// - [`limit`](super::operations::ListLatestVersionFiles::limit) (query, optional):
+    /// - [`project_id`](super::operations::ListLatestVersionFiles::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`name`](super::operations::ListLatestVersionFiles::name) (query `name`, optional):
+    ///   `String`.
+    /// - [`sort_by`](super::operations::ListLatestVersionFiles::sort_by) (query `sort_by`,
+    ///   optional): `String`.
+    /// - [`sort_dir`](super::operations::ListLatestVersionFiles::sort_dir) (query `sort_dir`,
+    ///   optional): `String`.
+    /// - [`offset`](super::operations::ListLatestVersionFiles::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListLatestVersionFiles::limit) (query `limit`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -920,11 +955,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ListMavenList::project_id) (query, optional):
-    /// - [`default_value`](super::operations::ListMavenList::default_value) (query, optional):
-    /// - [`policy`](super::operations::ListMavenList::policy) (query, optional):
-    /// - [`repo_ids`](super::operations::ListMavenList::repo_ids) (query, optional):
-    /// - [`access`](super::operations::ListMavenList::access) (query, optional):
+    /// - [`project_id`](super::operations::ListMavenList::project_id) (query `project_id`,
+    ///   optional): `String`.
+    /// - [`default_value`](super::operations::ListMavenList::default_value) (query `default`,
+    ///   optional): `bool`.
+    /// - [`policy`](super::operations::ListMavenList::policy) (query `policy`, optional): `String`.
+    /// - [`repo_ids`](super::operations::ListMavenList::repo_ids) (query `repo_ids`, optional):
+    ///   `String`.
+    /// - [`access`](super::operations::ListMavenList::access) (query `access`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -960,9 +998,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`user_name`](super::operations::ListMavenUser::user_name) (query, optional):
-    /// - [`page_no`](super::operations::ListMavenUser::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListMavenUser::page_size) (query, optional):
+    /// - [`user_name`](super::operations::ListMavenUser::user_name) (query `user_name`, optional):
+    ///   `String`.
+    /// - [`page_no`](super::operations::ListMavenUser::page_no) (query `page_no`, optional): `i64`.
+    /// - [`page_size`](super::operations::ListMavenUser::page_size) (query `page_size`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -1042,8 +1082,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ListProjectRolePermissions::project_id) (query,
-    ///   required):
+    /// - [`project_id`](super::operations::ListProjectRolePermissions::project_id) (query
+    ///   `project_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1084,11 +1124,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ListProjectUsers::project_id) (path, required):
-    /// - [`repo_id`](super::operations::ListProjectUsers::repo_id) (query, required):
-    /// - [`scene`](super::operations::ListProjectUsers::scene) (query, optional):
-    /// - [`page_no`](super::operations::ListProjectUsers::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListProjectUsers::page_size) (query, optional):
+    /// - [`project_id`](super::operations::ListProjectUsers::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`repo_id`](super::operations::ListProjectUsers::repo_id) (query `repo_id`, required):
+    ///   `String`.
+    /// - [`scene`](super::operations::ListProjectUsers::scene) (query `scene`, optional): `String`.
+    /// - [`page_no`](super::operations::ListProjectUsers::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::ListProjectUsers::page_size) (query `page_size`,
+    ///   optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1136,9 +1180,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`date`](super::operations::ListSecGuardList::date) (query, optional):
-    /// - [`page_no`](super::operations::ListSecGuardList::page_no) (query, optional):
-    /// - [`page_size`](super::operations::ListSecGuardList::page_size) (query, optional):
+    /// - [`date`](super::operations::ListSecGuardList::date) (query `date`, optional): `i64`.
+    /// - [`page_no`](super::operations::ListSecGuardList::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::ListSecGuardList::page_size) (query `page_size`,
+    ///   optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1182,7 +1228,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ListUserPrivileges::project_id) (path, required):
+    /// - [`project_id`](super::operations::ListUserPrivileges::project_id) (path `project_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1217,7 +1264,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tab_id`](super::operations::ModifyRepository::tab_id) (path, required):
+    /// - [`tab_id`](super::operations::ModifyRepository::tab_id) (path `tab_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::ModifyRepository::body) (body, optional):
     ///   [`IdeRepositoryPair`](super::models::IdeRepositoryPair).
     ///
@@ -1359,12 +1407,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`checksum`](super::operations::SearchByChecksum::checksum) (query, required):
-    /// - [`page_no`](super::operations::SearchByChecksum::page_no) (query, optional):
-    /// - [`page_size`](super::operations::SearchByChecksum::page_size) (query, optional):
-    /// - [`format`](super::operations::SearchByChecksum::format) (query, optional):
-    /// - [`in_project`](super::operations::SearchByChecksum::in_project) (query, optional):
-    /// - [`project_id`](super::operations::SearchByChecksum::project_id) (query, optional):
+    /// - [`checksum`](super::operations::SearchByChecksum::checksum) (query `checksum`, required):
+    ///   `String`.
+    /// - [`page_no`](super::operations::SearchByChecksum::page_no) (query `page_no`, optional):
+    ///   `i64`.
+    /// - [`page_size`](super::operations::SearchByChecksum::page_size) (query `page_size`,
+    ///   optional): `i64`.
+    /// - [`format`](super::operations::SearchByChecksum::format) (query `format`, optional):
+    ///   `String`.
+    /// - [`in_project`](super::operations::SearchByChecksum::in_project) (query `in_project`,
+    ///   optional): `String`.
+    /// - [`project_id`](super::operations::SearchByChecksum::project_id) (query `project_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1410,14 +1464,18 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ShowAudit::tenant_id) (path, required):
-    /// - [`project_id`](super::operations::ShowAudit::project_id) (path, required):
-    /// - [`module`](super::operations::ShowAudit::module) (path, required):
-    /// - [`repo`](super::operations::ShowAudit::repo) (path, required):
-    /// - [`user_id`](super::operations::ShowAudit::user_id) (query, optional):
-    /// - [`instance_id`](super::operations::ShowAudit::instance_id) (query, optional):
-    /// - [`page_num`](super::operations::ShowAudit::page_num) (query, optional):
-    /// - [`page_size`](super::operations::ShowAudit::page_size) (query, optional):
+    /// - [`tenant_id`](super::operations::ShowAudit::tenant_id) (path `tenant_id`, required):
+    ///   `String`.
+    /// - [`project_id`](super::operations::ShowAudit::project_id) (path `project_id`, required):
+    ///   `String`.
+    /// - [`module`](super::operations::ShowAudit::module) (path `module`, required): `String`.
+    /// - [`repo`](super::operations::ShowAudit::repo) (path `repo`, required): `String`.
+    /// - [`user_id`](super::operations::ShowAudit::user_id) (query `user_id`, optional): `String`.
+    /// - [`instance_id`](super::operations::ShowAudit::instance_id) (query `instance_id`,
+    ///   optional): `String`.
+    /// - [`page_num`](super::operations::ShowAudit::page_num) (query `page_num`, optional): `i64`.
+    /// - [`page_size`](super::operations::ShowAudit::page_size) (query `page_size`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -1469,7 +1527,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowAutoDeleteJobSettings::project_id) (path, required):
+    /// - [`project_id`](super::operations::ShowAutoDeleteJobSettings::project_id) (path
+    ///   `project_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1550,7 +1609,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`id`](super::operations::ShowFileDetail::id) (path, required):
+    /// - [`id`](super::operations::ShowFileDetail::id) (path `id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1587,7 +1646,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`file_name`](super::operations::ShowFileDetailByFullName::file_name) (query, required):
+    /// - [`file_name`](super::operations::ShowFileDetailByFullName::file_name) (query `file_name`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1628,12 +1688,17 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ShowFileTree::tenant_id) (path, required):
-    /// - [`project_id`](super::operations::ShowFileTree::project_id) (path, required):
-    /// - [`repo_name`](super::operations::ShowFileTree::repo_name) (path, required):
-    /// - [`path`](super::operations::ShowFileTree::path) (query, required):
-    /// - [`instance_id`](super::operations::ShowFileTree::instance_id) (query, optional):
-    /// - [`is_recycle_bin`](super::operations::ShowFileTree::is_recycle_bin) (query, optional):
+    /// - [`tenant_id`](super::operations::ShowFileTree::tenant_id) (path `tenant_id`, required):
+    ///   `String`.
+    /// - [`project_id`](super::operations::ShowFileTree::project_id) (path `project_id`, required):
+    ///   `String`.
+    /// - [`repo_name`](super::operations::ShowFileTree::repo_name) (path `repo_name`, required):
+    ///   `String`.
+    /// - [`path`](super::operations::ShowFileTree::path) (query `path`, required): `String`.
+    /// - [`instance_id`](super::operations::ShowFileTree::instance_id) (query `instance_id`,
+    ///   optional): `String`.
+    /// - [`is_recycle_bin`](super::operations::ShowFileTree::is_recycle_bin) (query
+    ///   `is_recycle_bin`, optional): `bool`.
     ///
     /// # Responses
     ///
@@ -1673,9 +1738,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowLatestVersionFilesCount::project_id) (path,
-    ///   required):
-    /// - [`name`](super::operations::ShowLatestVersionFilesCount::name) (query, optional):
+    /// - [`project_id`](super::operations::ShowLatestVersionFilesCount::project_id) (path
+    ///   `project_id`, required): `String`.
+    /// - [`name`](super::operations::ShowLatestVersionFilesCount::name) (query `name`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1716,11 +1782,13 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowMavenInfo::project_id) (query, optional):
-    /// - [`policy`](super::operations::ShowMavenInfo::policy) (query, optional):
-    /// - [`access`](super::operations::ShowMavenInfo::access) (query, optional):
-    /// - [`default_value`](super::operations::ShowMavenInfo::default_value) (query, optional):
-    /// - [`ids`](super::operations::ShowMavenInfo::ids) (query, optional):
+    /// - [`project_id`](super::operations::ShowMavenInfo::project_id) (query `project_id`,
+    ///   optional): `String`.
+    /// - [`policy`](super::operations::ShowMavenInfo::policy) (query `policy`, optional): `String`.
+    /// - [`access`](super::operations::ShowMavenInfo::access) (query `access`, optional): `String`.
+    /// - [`default_value`](super::operations::ShowMavenInfo::default_value) (query `default`,
+    ///   optional): `String`.
+    /// - [`ids`](super::operations::ShowMavenInfo::ids) (query `ids`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -1756,8 +1824,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowMultiRolesUserPermissions::project_id) (query,
-    ///   required):
+    /// - [`project_id`](super::operations::ShowMultiRolesUserPermissions::project_id) (query
+    ///   `project_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1835,7 +1903,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowPackageDataDetail::project_id) (query, optional):
+    /// - [`project_id`](super::operations::ShowPackageDataDetail::project_id) (query `project_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1872,7 +1941,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowPackageInfo::project_id) (query, optional):
+    /// - [`project_id`](super::operations::ShowPackageInfo::project_id) (query `project_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1908,7 +1978,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowProjectList::project_id) (query, required):
+    /// - [`project_id`](super::operations::ShowProjectList::project_id) (query `project_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1945,11 +2016,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`search_name`](super::operations::ShowProjectRelatedRepository::search_name) (query,
-    ///   optional):
-    /// - [`offset`](super::operations::ShowProjectRelatedRepository::offset) (query, optional):
-    /// - [`limit`](super::operations::ShowProjectRelatedRepository::limit) (query, optional):
-    /// - [`repo_id`](super::operations::ShowProjectRelatedRepository::repo_id) (query, optional):
+    /// - [`search_name`](super::operations::ShowProjectRelatedRepository::search_name) (query
+    ///   `search_name`, optional): `String`.
+    /// - [`offset`](super::operations::ShowProjectRelatedRepository::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ShowProjectRelatedRepository::limit) (query `limit`,
+    ///   optional): `i64`.
+    /// - [`repo_id`](super::operations::ShowProjectRelatedRepository::repo_id) (query `repo_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1997,10 +2071,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowProjectReleaseFiles::project_id) (path, required):
-    /// - [`file_name`](super::operations::ShowProjectReleaseFiles::file_name) (query, required):
-    /// - [`limit`](super::operations::ShowProjectReleaseFiles::limit) (query, optional):
-    /// - [`offset`](super::operations::ShowProjectReleaseFiles::offset) (query, optional):
+    /// - [`project_id`](super::operations::ShowProjectReleaseFiles::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`file_name`](super::operations::ShowProjectReleaseFiles::file_name) (query `file_name`,
+    ///   required): `String`.
+    /// - [`limit`](super::operations::ShowProjectReleaseFiles::limit) (query `limit`, optional):
+    ///   `i64`.
+    /// - [`offset`](super::operations::ShowProjectReleaseFiles::offset) (query `offset`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -2052,8 +2130,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowProjectStorageInfo::project_id) (path, required):
-    /// - [`parent_id`](super::operations::ShowProjectStorageInfo::parent_id) (query, optional):
+    /// - [`project_id`](super::operations::ShowProjectStorageInfo::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`parent_id`](super::operations::ShowProjectStorageInfo::parent_id) (query `parent_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -2093,9 +2173,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowProjectVersionsCount::project_id) (path, required):
-    /// - [`build_version`](super::operations::ShowProjectVersionsCount::build_version) (query,
-    ///   optional):
+    /// - [`project_id`](super::operations::ShowProjectVersionsCount::project_id) (path
+    ///   `project_id`, required): `String`.
+    /// - [`build_version`](super::operations::ShowProjectVersionsCount::build_version) (query
+    ///   `build_version`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2136,10 +2217,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowReleaseProjectFiles::project_id) (path, required):
-    /// - [`file_name`](super::operations::ShowReleaseProjectFiles::file_name) (query, required):
-    /// - [`limit`](super::operations::ShowReleaseProjectFiles::limit) (query, optional):
-    /// - [`offset`](super::operations::ShowReleaseProjectFiles::offset) (query, optional):
+    /// - [`project_id`](super::operations::ShowReleaseProjectFiles::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`file_name`](super::operations::ShowReleaseProjectFiles::file_name) (query `file_name`,
+    ///   required): `String`.
+    /// - [`limit`](super::operations::ShowReleaseProjectFiles::limit) (query `limit`, optional):
+    ///   `i64`.
+    /// - [`offset`](super::operations::ShowReleaseProjectFiles::offset) (query `offset`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -2227,10 +2312,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`tenant_id`](super::operations::ShowRepository::tenant_id) (path, required):
-    /// - [`project_id`](super::operations::ShowRepository::project_id) (path, required):
-    /// - [`repo_id`](super::operations::ShowRepository::repo_id) (path, required):
-    /// - [`region`](super::operations::ShowRepository::region) (query, optional):
+    /// - [`tenant_id`](super::operations::ShowRepository::tenant_id) (path `tenant_id`, required):
+    ///   `String`.
+    /// - [`project_id`](super::operations::ShowRepository::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`repo_id`](super::operations::ShowRepository::repo_id) (path `repo_id`, required):
+    ///   `String`.
+    /// - [`region`](super::operations::ShowRepository::region) (query `region`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2269,7 +2358,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`repo_id`](super::operations::ShowRepositoryInfo::repo_id) (path, required):
+    /// - [`repo_id`](super::operations::ShowRepositoryInfo::repo_id) (path `repo_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2306,11 +2396,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowRepositoryRolesPrivilege::project_id) (path,
-    ///   required):
-    /// - [`repo_id`](super::operations::ShowRepositoryRolesPrivilege::repo_id) (path, required):
-    /// - [`x_language`](super::operations::ShowRepositoryRolesPrivilege::x_language) (header,
-    ///   optional):
+    /// - [`project_id`](super::operations::ShowRepositoryRolesPrivilege::project_id) (path
+    ///   `project_id`, required): `String`.
+    /// - [`repo_id`](super::operations::ShowRepositoryRolesPrivilege::repo_id) (path `repo_id`,
+    ///   required): `String`.
+    /// - [`x_language`](super::operations::ShowRepositoryRolesPrivilege::x_language) (header
+    ///   `x-language`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2352,8 +2443,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`format_list`](super::operations::ShowStorage::format_list) (query, optional):
-    /// - [`in_project`](super::operations::ShowStorage::in_project) (query, optional):
+    /// - [`format_list`](super::operations::ShowStorage::format_list) (query `format_list`,
+    ///   optional): `String`.
+    /// - [`in_project`](super::operations::ShowStorage::in_project) (query `in_project`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2389,7 +2482,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowUserPrivileges::project_id) (path, required):
+    /// - [`project_id`](super::operations::ShowUserPrivileges::project_id) (path `project_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -2462,10 +2556,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`project_id`](super::operations::ShowVersionList::project_id) (path, required):
-    /// - [`build_version`](super::operations::ShowVersionList::build_version) (query, optional):
-    /// - [`offset`](super::operations::ShowVersionList::offset) (query, optional):
-    /// - [`limit`](super::operations::ShowVersionList::limit) (query, optional):
+    /// - [`project_id`](super::operations::ShowVersionList::project_id) (path `project_id`,
+    ///   required): `String`.
+    /// - [`build_version`](super::operations::ShowVersionList::build_version) (query
+    ///   `build_version`, optional): `String`.
+    /// - [`offset`](super::operations::ShowVersionList::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ShowVersionList::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2548,7 +2644,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`role_id`](super::operations::UpdateRepoRolesPrivilege::role_id) (path, required):
+    /// - [`role_id`](super::operations::UpdateRepoRolesPrivilege::role_id) (path `role_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateRepoRolesPrivilege::body) (body, optional):
     ///   [`RolePrivilegeV5`](super::models::RolePrivilegeV5).
     ///

@@ -31,7 +31,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchCreateOrDeleteTags::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteTags::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchCreateOrDeleteTags::body) (body, optional):
     ///   [`CreateOrDeleteInstanceTags`](super::models::CreateOrDeleteInstanceTags).
     ///
@@ -76,7 +77,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`all_failure`](super::operations::BatchDeleteInstances::all_failure) (query, optional):
+    /// - [`all_failure`](super::operations::BatchDeleteInstances::all_failure) (query
+    ///   `all_failure`, optional): `bool`.
     /// - [`body`](super::operations::BatchDeleteInstances::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -162,8 +164,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`offset`](super::operations::BatchShowNodesInformation::offset) (query, optional):
-    /// - [`limit`](super::operations::BatchShowNodesInformation::limit) (query, optional):
+    /// - [`offset`](super::operations::BatchShowNodesInformation::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::BatchShowNodesInformation::limit) (query `limit`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -254,7 +258,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ChangeMasterStandby::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ChangeMasterStandby::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -292,8 +297,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ChangeMasterStandbyAsync::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ChangeMasterStandbyAsync::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -332,8 +337,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ChangeNodesStartStopStatus::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ChangeNodesStartStopStatus::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ChangeNodesStartStopStatus::body) (body, optional):
     ///   [`ChangeNodesStartStopStatusBody`](super::models::ChangeNodesStartStopStatusBody).
     ///
@@ -376,7 +381,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CopyInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CopyInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CopyInstance::body) (body, optional):
     ///   [`BackupInstanceBody`](super::models::BackupInstanceBody).
     ///
@@ -417,7 +423,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateAclAccount::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateAclAccount::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateAclAccount::body) (body, optional):
     ///   [`CreateAclAccountRequestBody`](super::models::CreateAclAccountRequestBody).
     ///
@@ -463,8 +470,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateAutoExpireScanTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateAutoExpireScanTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -505,7 +512,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateBigkeyScanTask::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateBigkeyScanTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -584,7 +592,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateDiagnosisTask::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateDiagnosisTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateDiagnosisTask::body) (body, optional):
     ///   [`CreateDiagnosisTaskBody`](super::models::CreateDiagnosisTaskBody).
     ///
@@ -630,7 +639,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateHotkeyScanTask::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateHotkeyScanTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -752,8 +762,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateOfflineKeyAnalysis::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateOfflineKeyAnalysis::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateOfflineKeyAnalysis::body) (body, optional):
     ///   [`CreateOfflineKeyAnalysisRequestBody`](super::models::CreateOfflineKeyAnalysisRequestBody).
     ///
@@ -848,10 +858,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateRedislog::instance_id) (path, required):
-    /// - [`query_time`](super::operations::CreateRedislog::query_time) (query, optional):
-    /// - [`log_type`](super::operations::CreateRedislog::log_type) (query, required):
-    /// - [`replication_id`](super::operations::CreateRedislog::replication_id) (query, optional):
+    /// - [`instance_id`](super::operations::CreateRedislog::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`query_time`](super::operations::CreateRedislog::query_time) (query `query_time`,
+    ///   optional): `i64`.
+    /// - [`log_type`](super::operations::CreateRedislog::log_type) (query `log_type`, required):
+    ///   `String`.
+    /// - [`replication_id`](super::operations::CreateRedislog::replication_id) (query
+    ///   `replication_id`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -890,9 +904,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateRedislogDownloadLink::instance_id) (path,
-    ///   required):
-    /// - [`id`](super::operations::CreateRedislogDownloadLink::id) (path, required):
+    /// - [`instance_id`](super::operations::CreateRedislogDownloadLink::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`id`](super::operations::CreateRedislogDownloadLink::id) (path `id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -932,7 +946,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateResizeOrder::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateResizeOrder::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateResizeOrder::body) (body, optional):
     ///   [`CreateResizeOrderRequestBody`](super::models::CreateResizeOrderRequestBody).
     ///
@@ -975,8 +990,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteAclAccount::instance_id) (path, required):
-    /// - [`account_id`](super::operations::DeleteAclAccount::account_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteAclAccount::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`account_id`](super::operations::DeleteAclAccount::account_id) (path `account_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1015,8 +1032,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1055,8 +1074,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`backup_id`](super::operations::DeleteBackupFile::backup_id) (path, required):
-    /// - [`instance_id`](super::operations::DeleteBackupFile::instance_id) (path, required):
+    /// - [`backup_id`](super::operations::DeleteBackupFile::backup_id) (path `backup_id`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::DeleteBackupFile::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1095,8 +1116,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteBigkeyScanTask::instance_id) (path, required):
-    /// - [`bigkey_id`](super::operations::DeleteBigkeyScanTask::bigkey_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBigkeyScanTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`bigkey_id`](super::operations::DeleteBigkeyScanTask::bigkey_id) (path `bigkey_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1133,7 +1156,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::DeleteCenterTask::task_id) (path, required):
+    /// - [`task_id`](super::operations::DeleteCenterTask::task_id) (path `task_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::DeleteCenterTask::body) (body, optional):
     ///   [`DeleteCenterTaskRequestBody`](super::models::DeleteCenterTaskRequestBody).
     ///
@@ -1177,7 +1201,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`template_id`](super::operations::DeleteConfigTemplate::template_id) (path, required):
+    /// - [`template_id`](super::operations::DeleteConfigTemplate::template_id) (path `template_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1213,7 +1238,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteDiagnosisTask::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteDiagnosisTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::DeleteDiagnosisTask::body) (body, optional):
     ///   [`DeleteDiagnosisReportRequest`](super::models::DeleteDiagnosisReportRequest).
     ///
@@ -1257,8 +1283,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteHotkeyScanTask::instance_id) (path, required):
-    /// - [`hotkey_id`](super::operations::DeleteHotkeyScanTask::hotkey_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteHotkeyScanTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`hotkey_id`](super::operations::DeleteHotkeyScanTask::hotkey_id) (path `hotkey_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1298,7 +1326,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path, required):
+    ///   (path `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1339,9 +1367,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteIpFromDomainName::instance_id) (path, required):
-    /// - [`group_id`](super::operations::DeleteIpFromDomainName::group_id) (path, required):
-    /// - [`node_id`](super::operations::DeleteIpFromDomainName::node_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteIpFromDomainName::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group_id`](super::operations::DeleteIpFromDomainName::group_id) (path `group_id`,
+    ///   required): `String`.
+    /// - [`node_id`](super::operations::DeleteIpFromDomainName::node_id) (path `node_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1423,9 +1454,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteOfflineKeyAnalysisTask::instance_id) (path,
-    ///   required):
-    /// - [`task_id`](super::operations::DeleteOfflineKeyAnalysisTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteOfflineKeyAnalysisTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`task_id`](super::operations::DeleteOfflineKeyAnalysisTask::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1467,7 +1499,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeletePublicIp::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeletePublicIp::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1504,7 +1537,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteSingleInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteSingleInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1542,8 +1576,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DownloadHotKey::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DownloadHotKey::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DownloadHotKey::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DownloadHotKey::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1583,7 +1619,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DownloadSslCert::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DownloadSslCert::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1618,7 +1655,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::ExchangeInstanceIp::task_id) (path, required):
+    /// - [`task_id`](super::operations::ExchangeInstanceIp::task_id) (path `task_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::ExchangeInstanceIp::body) (body, optional):
     ///   [`IpExchangeRequest`](super::models::IpExchangeRequest).
     ///
@@ -1663,10 +1701,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ExecuteClusterSwitchover::instance_id) (path,
-    ///   required):
-    /// - [`group_id`](super::operations::ExecuteClusterSwitchover::group_id) (path, required):
-    /// - [`node_id`](super::operations::ExecuteClusterSwitchover::node_id) (path, required):
+    /// - [`instance_id`](super::operations::ExecuteClusterSwitchover::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group_id`](super::operations::ExecuteClusterSwitchover::group_id) (path `group_id`,
+    ///   required): `String`.
+    /// - [`node_id`](super::operations::ExecuteClusterSwitchover::node_id) (path `node_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1707,8 +1747,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ExecuteCommandMobilization::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ExecuteCommandMobilization::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ExecuteCommandMobilization::body) (body, optional):
     ///   [`ExecuteCommandRequestBody`](super::models::ExecuteCommandRequestBody).
     ///
@@ -1755,7 +1795,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`job_id`](super::operations::ExportExcelJob::job_id) (query, required):
+    /// - [`job_id`](super::operations::ExportExcelJob::job_id) (query `job_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1831,7 +1872,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::HangUpClients::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::HangUpClients::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::HangUpClients::body) (body, optional):
     ///   [`HangUpClientsRequestBody`](super::models::HangUpClientsRequestBody).
     ///
@@ -1874,7 +1916,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::HangUpKillAllClients::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::HangUpKillAllClients::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::HangUpKillAllClients::body) (body, optional):
     ///   [`HangUpKillAllClientsRequestBody`](super::models::HangUpKillAllClientsRequestBody).
     ///
@@ -1917,7 +1960,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListAclAccounts::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ListAclAccounts::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1990,11 +2034,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBackgroundTask::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListBackgroundTask::offset) (query, optional):
-    /// - [`limit`](super::operations::ListBackgroundTask::limit) (query, optional):
-    /// - [`start_time`](super::operations::ListBackgroundTask::start_time) (query, optional):
-    /// - [`end_time`](super::operations::ListBackgroundTask::end_time) (query, optional):
+    /// - [`instance_id`](super::operations::ListBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListBackgroundTask::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListBackgroundTask::limit) (query `limit`, optional): `i64`.
+    /// - [`start_time`](super::operations::ListBackgroundTask::start_time) (query `start_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListBackgroundTask::end_time) (query `end_time`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -2043,8 +2091,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBackupFileLinks::instance_id) (path, required):
-    /// - [`backup_id`](super::operations::ListBackupFileLinks::backup_id) (path, required):
+    /// - [`instance_id`](super::operations::ListBackupFileLinks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`backup_id`](super::operations::ListBackupFileLinks::backup_id) (path `backup_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ListBackupFileLinks::body) (body, optional):
     ///   [`DownloadBackupFilesReq`](super::models::DownloadBackupFilesReq).
     ///
@@ -2090,11 +2140,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBackupRecords::instance_id) (path, required):
-    /// - [`begin_time`](super::operations::ListBackupRecords::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListBackupRecords::end_time) (query, optional):
-    /// - [`limit`](super::operations::ListBackupRecords::limit) (query, optional):
-    /// - [`offset`](super::operations::ListBackupRecords::offset) (query, optional):
+    /// - [`instance_id`](super::operations::ListBackupRecords::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`begin_time`](super::operations::ListBackupRecords::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListBackupRecords::end_time) (query `end_time`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ListBackupRecords::limit) (query `limit`, optional): `i64`.
+    /// - [`offset`](super::operations::ListBackupRecords::offset) (query `offset`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -2140,10 +2194,13 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBigkeyScanTasks::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListBigkeyScanTasks::offset) (query, optional):
-    /// - [`limit`](super::operations::ListBigkeyScanTasks::limit) (query, optional):
-    /// - [`status`](super::operations::ListBigkeyScanTasks::status) (query, optional):
+    /// - [`instance_id`](super::operations::ListBigkeyScanTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListBigkeyScanTasks::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListBigkeyScanTasks::limit) (query `limit`, optional): `i64`.
+    /// - [`status`](super::operations::ListBigkeyScanTasks::status) (query `status`, optional):
+    ///   [`ListBigkeyScanTasksStatus`](super::models::ListBigkeyScanTasksStatus).
     ///
     /// # Responses
     ///
@@ -2190,10 +2247,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`offset`](super::operations::ListCenterTask::offset) (query, optional):
-    /// - [`limit`](super::operations::ListCenterTask::limit) (query, optional):
-    /// - [`start_time`](super::operations::ListCenterTask::start_time) (query, optional):
-    /// - [`end_time`](super::operations::ListCenterTask::end_time) (query, optional):
+    /// - [`offset`](super::operations::ListCenterTask::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListCenterTask::limit) (query `limit`, optional): `i64`.
+    /// - [`start_time`](super::operations::ListCenterTask::start_time) (query `start_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListCenterTask::end_time) (query `end_time`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2237,13 +2296,16 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListClients::instance_id) (path, required):
-    /// - [`node_id`](super::operations::ListClients::node_id) (query, required):
-    /// - [`offset`](super::operations::ListClients::offset) (query, optional):
-    /// - [`limit`](super::operations::ListClients::limit) (query, optional):
-    /// - [`addr`](super::operations::ListClients::addr) (query, optional):
-    /// - [`sort`](super::operations::ListClients::sort) (query, optional):
-    /// - [`order`](super::operations::ListClients::order) (query, optional):
+    /// - [`instance_id`](super::operations::ListClients::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`node_id`](super::operations::ListClients::node_id) (query `node_id`, required):
+    ///   `String`.
+    /// - [`offset`](super::operations::ListClients::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListClients::limit) (query `limit`, optional): `i64`.
+    /// - [`addr`](super::operations::ListClients::addr) (query `addr`, optional): `String`.
+    /// - [`sort`](super::operations::ListClients::sort) (query `sort`, optional): `String`.
+    /// - [`order`](super::operations::ListClients::order) (query `order`, optional):
+    ///   [`ListClientsOrder`](super::models::ListClientsOrder).
     ///
     /// # Responses
     ///
@@ -2291,9 +2353,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListConfigHistories::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListConfigHistories::offset) (query, optional):
-    /// - [`limit`](super::operations::ListConfigHistories::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListConfigHistories::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListConfigHistories::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListConfigHistories::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2340,16 +2404,22 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`name`](super::operations::ListConfigTemplates::name) (query, optional):
-    /// - [`template_id`](super::operations::ListConfigTemplates::template_id) (query, optional):
-    /// - [`r#type`](super::operations::ListConfigTemplates::type) (query, required):
-    /// - [`engine`](super::operations::ListConfigTemplates::engine) (query, optional):
-    /// - [`engine_version`](super::operations::ListConfigTemplates::engine_version) (query,
-    ///   optional):
-    /// - [`cache_mode`](super::operations::ListConfigTemplates::cache_mode) (query, optional):
-    /// - [`description`](super::operations::ListConfigTemplates::description) (query, optional):
-    /// - [`offset`](super::operations::ListConfigTemplates::offset) (query, optional):
-    /// - [`limit`](super::operations::ListConfigTemplates::limit) (query, optional):
+    /// - [`name`](super::operations::ListConfigTemplates::name) (query `name`, optional): `String`.
+    /// - [`template_id`](super::operations::ListConfigTemplates::template_id) (query `template_id`,
+    ///   optional): `String`.
+    /// - [`r#type`](super::operations::ListConfigTemplates::type) (query `type`, required):
+    ///   [`ListConfigTemplatesType`](super::models::ListConfigTemplatesType).
+    /// - [`engine`](super::operations::ListConfigTemplates::engine) (query `engine`, optional):
+    ///   `String`.
+    /// - [`engine_version`](super::operations::ListConfigTemplates::engine_version) (query
+    ///   `engine_version`, optional): `String`.
+    /// - [`cache_mode`](super::operations::ListConfigTemplates::cache_mode) (query `cache_mode`,
+    ///   optional): `String`.
+    /// - [`description`](super::operations::ListConfigTemplates::description) (query `description`,
+    ///   optional): `String`.
+    /// - [`offset`](super::operations::ListConfigTemplates::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListConfigTemplates::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2394,7 +2464,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListConfigurations::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ListConfigurations::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -2431,9 +2502,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListDiagnosisTasks::instance_id) (path, required):
-    /// - [`limit`](super::operations::ListDiagnosisTasks::limit) (query, optional):
-    /// - [`offset`](super::operations::ListDiagnosisTasks::offset) (query, optional):
+    /// - [`instance_id`](super::operations::ListDiagnosisTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`limit`](super::operations::ListDiagnosisTasks::limit) (query `limit`, optional): `i64`.
+    /// - [`offset`](super::operations::ListDiagnosisTasks::offset) (query `offset`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -2479,13 +2552,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListFlavors::instance_id) (query, optional):
-    /// - [`spec_code`](super::operations::ListFlavors::spec_code) (query, optional):
-    /// - [`cache_mode`](super::operations::ListFlavors::cache_mode) (query, optional):
-    /// - [`engine`](super::operations::ListFlavors::engine) (query, optional):
-    /// - [`engine_version`](super::operations::ListFlavors::engine_version) (query, optional):
-    /// - [`cpu_type`](super::operations::ListFlavors::cpu_type) (query, optional):
-    /// - [`capacity`](super::operations::ListFlavors::capacity) (query, optional):
+    /// - [`instance_id`](super::operations::ListFlavors::instance_id) (query `instance_id`,
+    ///   optional): `String`.
+    /// - [`spec_code`](super::operations::ListFlavors::spec_code) (query `spec_code`, optional):
+    ///   `String`.
+    /// - [`cache_mode`](super::operations::ListFlavors::cache_mode) (query `cache_mode`, optional):
+    ///   `String`.
+    /// - [`engine`](super::operations::ListFlavors::engine) (query `engine`, optional): `String`.
+    /// - [`engine_version`](super::operations::ListFlavors::engine_version) (query
+    ///   `engine_version`, optional): `String`.
+    /// - [`cpu_type`](super::operations::ListFlavors::cpu_type) (query `cpu_type`, optional):
+    ///   [`ListFlavorsCpuType`](super::models::ListFlavorsCpuType).
+    /// - [`capacity`](super::operations::ListFlavors::capacity) (query `capacity`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2521,8 +2600,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListGroupReplicationInfo::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ListGroupReplicationInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -2563,10 +2642,13 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListHotKeyScanTasks::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListHotKeyScanTasks::offset) (query, optional):
-    /// - [`limit`](super::operations::ListHotKeyScanTasks::limit) (query, optional):
-    /// - [`status`](super::operations::ListHotKeyScanTasks::status) (query, optional):
+    /// - [`instance_id`](super::operations::ListHotKeyScanTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListHotKeyScanTasks::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListHotKeyScanTasks::limit) (query `limit`, optional): `i64`.
+    /// - [`status`](super::operations::ListHotKeyScanTasks::status) (query `status`, optional):
+    ///   [`ListHotKeyScanTasksStatus`](super::models::ListHotKeyScanTasksStatus).
     ///
     /// # Responses
     ///
@@ -2613,8 +2695,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListInstanceOperations::instance_id) (path, required):
-    /// - [`operation`](super::operations::ListInstanceOperations::operation) (query, required):
+    /// - [`instance_id`](super::operations::ListInstanceOperations::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`operation`](super::operations::ListInstanceOperations::operation) (query `operation`,
+    ///   required):
+    ///   [`ListInstanceOperationsOperation`](super::models::ListInstanceOperationsOperation).
     ///
     /// # Responses
     ///
@@ -2652,16 +2737,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query, optional):
-    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query, optional):
-    /// - [`include_delete`](super::operations::ListInstances::include_delete) (query, optional):
-    /// - [`name`](super::operations::ListInstances::name) (query, optional):
-    /// - [`offset`](super::operations::ListInstances::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstances::limit) (query, optional):
-    /// - [`status`](super::operations::ListInstances::status) (query, optional):
-    /// - [`name_equal`](super::operations::ListInstances::name_equal) (query, optional):
-    /// - [`tags`](super::operations::ListInstances::tags) (query, optional):
-    /// - [`ip`](super::operations::ListInstances::ip) (query, optional):
+    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query `instance_id`,
+    ///   optional): `String`.
+    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query
+    ///   `include_failure`, optional): `String`.
+    /// - [`include_delete`](super::operations::ListInstances::include_delete) (query
+    ///   `include_delete`, optional): `String`.
+    /// - [`name`](super::operations::ListInstances::name) (query `name`, optional): `String`.
+    /// - [`offset`](super::operations::ListInstances::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListInstances::limit) (query `limit`, optional): `i64`.
+    /// - [`status`](super::operations::ListInstances::status) (query `status`, optional): `String`.
+    /// - [`name_equal`](super::operations::ListInstances::name_equal) (query `name_equal`,
+    ///   optional): `String`.
+    /// - [`tags`](super::operations::ListInstances::tags) (query `tags`, optional): `String`.
+    /// - [`ip`](super::operations::ListInstances::ip) (query `ip`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2742,9 +2831,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`offset`](super::operations::ListMigrationTask::offset) (query, optional):
-    /// - [`limit`](super::operations::ListMigrationTask::limit) (query, optional):
-    /// - [`name`](super::operations::ListMigrationTask::name) (query, optional):
+    /// - [`offset`](super::operations::ListMigrationTask::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListMigrationTask::limit) (query `limit`, optional): `i64`.
+    /// - [`name`](super::operations::ListMigrationTask::name) (query `name`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2788,10 +2878,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::ListMigrationTaskLogs::task_id) (path, required):
-    /// - [`offset`](super::operations::ListMigrationTaskLogs::offset) (query, optional):
-    /// - [`limit`](super::operations::ListMigrationTaskLogs::limit) (query, optional):
-    /// - [`log_level`](super::operations::ListMigrationTaskLogs::log_level) (query, optional):
+    /// - [`task_id`](super::operations::ListMigrationTaskLogs::task_id) (path `task_id`, required):
+    ///   `String`.
+    /// - [`offset`](super::operations::ListMigrationTaskLogs::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListMigrationTaskLogs::limit) (query `limit`, optional):
+    ///   `i64`.
+    /// - [`log_level`](super::operations::ListMigrationTaskLogs::log_level) (query `log_level`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -2838,9 +2932,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`dim_name`](super::operations::ListMonitoredObjects::dim_name) (query, required):
-    /// - [`offset`](super::operations::ListMonitoredObjects::offset) (query, optional):
-    /// - [`limit`](super::operations::ListMonitoredObjects::limit) (query, optional):
+    /// - [`dim_name`](super::operations::ListMonitoredObjects::dim_name) (query `dim_name`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListMonitoredObjects::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListMonitoredObjects::limit) (query `limit`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -2887,10 +2984,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListMonitoredObjectsOfInstance::instance_id) (path,
-    ///   required):
-    /// - [`dim_name`](super::operations::ListMonitoredObjectsOfInstance::dim_name) (query,
-    ///   required):
+    /// - [`instance_id`](super::operations::ListMonitoredObjectsOfInstance::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`dim_name`](super::operations::ListMonitoredObjectsOfInstance::dim_name) (query
+    ///   `dim_name`, required): `String`.
     ///
     /// # Responses
     ///
@@ -2933,7 +3030,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`include_failure`](super::operations::ListNumberOfInstancesInDifferentStatus::include_failure)
-    ///   (query, optional):
+    ///   (query `include_failure`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2975,11 +3072,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListOfflineKeyAnalysisTask::instance_id) (path,
-    ///   required):
-    /// - [`offset`](super::operations::ListOfflineKeyAnalysisTask::offset) (query, optional):
-    /// - [`limit`](super::operations::ListOfflineKeyAnalysisTask::limit) (query, optional):
-    /// - [`status`](super::operations::ListOfflineKeyAnalysisTask::status) (query, optional):
+    /// - [`instance_id`](super::operations::ListOfflineKeyAnalysisTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`offset`](super::operations::ListOfflineKeyAnalysisTask::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ListOfflineKeyAnalysisTask::limit) (query `limit`, optional):
+    ///   `i64`.
+    /// - [`status`](super::operations::ListOfflineKeyAnalysisTask::status) (query `status`,
+    ///   optional):
+    ///   [`ListOfflineKeyAnalysisTaskStatus`](super::models::ListOfflineKeyAnalysisTaskStatus).
     ///
     /// # Responses
     ///
@@ -3029,10 +3130,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListRedislog::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListRedislog::offset) (query, optional):
-    /// - [`limit`](super::operations::ListRedislog::limit) (query, optional):
-    /// - [`log_type`](super::operations::ListRedislog::log_type) (query, required):
+    /// - [`instance_id`](super::operations::ListRedislog::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListRedislog::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListRedislog::limit) (query `limit`, optional): `i64`.
+    /// - [`log_type`](super::operations::ListRedislog::log_type) (query `log_type`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3080,11 +3183,15 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListRestoreRecords::instance_id) (path, required):
-    /// - [`begin_time`](super::operations::ListRestoreRecords::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListRestoreRecords::end_time) (query, optional):
-    /// - [`limit`](super::operations::ListRestoreRecords::limit) (query, optional):
-    /// - [`offset`](super::operations::ListRestoreRecords::offset) (query, optional):
+    /// - [`instance_id`](super::operations::ListRestoreRecords::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`begin_time`](super::operations::ListRestoreRecords::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListRestoreRecords::end_time) (query `end_time`,
+    ///   optional): `String`.
+    /// - [`limit`](super::operations::ListRestoreRecords::limit) (query `limit`, optional): `i64`.
+    /// - [`offset`](super::operations::ListRestoreRecords::offset) (query `offset`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -3130,14 +3237,19 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListSlowlog::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListSlowlog::offset) (query, optional):
-    /// - [`limit`](super::operations::ListSlowlog::limit) (query, optional):
-    /// - [`sort_key`](super::operations::ListSlowlog::sort_key) (query, optional):
-    /// - [`sort_dir`](super::operations::ListSlowlog::sort_dir) (query, optional):
-    /// - [`start_time`](super::operations::ListSlowlog::start_time) (query, required):
-    /// - [`end_time`](super::operations::ListSlowlog::end_time) (query, required):
-    /// - [`role`](super::operations::ListSlowlog::role) (query, optional):
+    /// - [`instance_id`](super::operations::ListSlowlog::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListSlowlog::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListSlowlog::limit) (query `limit`, optional): `i64`.
+    /// - [`sort_key`](super::operations::ListSlowlog::sort_key) (query `sort_key`, optional):
+    ///   [`ListSlowlogSortKey`](super::models::ListSlowlogSortKey).
+    /// - [`sort_dir`](super::operations::ListSlowlog::sort_dir) (query `sort_dir`, optional):
+    ///   [`ListSlowlogSortDir`](super::models::ListSlowlogSortDir).
+    /// - [`start_time`](super::operations::ListSlowlog::start_time) (query `start_time`, required):
+    ///   `String`.
+    /// - [`end_time`](super::operations::ListSlowlog::end_time) (query `end_time`, required):
+    ///   `String`.
+    /// - [`role`](super::operations::ListSlowlog::role) (query `role`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -3261,7 +3373,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::LoginWebCli::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::LoginWebCli::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::LoginWebCli::body) (body, optional):
     ///   [`LoginWebCliBody`](super::models::LoginWebCliBody).
     ///
@@ -3302,7 +3415,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::LogoffWebCli::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::LogoffWebCli::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::LogoffWebCli::body) (body, optional):
     ///   [`LogoutWebCliBody`](super::models::LogoutWebCliBody).
     ///
@@ -3344,7 +3458,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::MigrateAz::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::MigrateAz::instance_id) (path `instance_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::MigrateAz::body) (body, optional):
     ///   [`MigrateAzRequestBody`](super::models::MigrateAzRequestBody).
     ///
@@ -3395,10 +3510,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetAclAccountPassWord::instance_id) (path, required):
-    ///   Identifier of the DCS instance that owns the account.
-    /// - [`account_id`](super::operations::ResetAclAccountPassWord::account_id) (path, required):
-    ///   Identifier of the ACL account whose password is changed.
+    /// - [`instance_id`](super::operations::ResetAclAccountPassWord::instance_id) (path
+    ///   `instance_id`, required): `String`. Identifier of the DCS instance that owns the account.
+    /// - [`account_id`](super::operations::ResetAclAccountPassWord::account_id) (path `account_id`,
+    ///   required): `String`. Identifier of the ACL account whose password is changed.
     /// - [`body`](super::operations::ResetAclAccountPassWord::body) (body, required):
     ///   [`AclAccountResetPasswordBody`](super::models::AclAccountResetPasswordBody). The current
     ///   password and the password that replaces it.
@@ -3462,7 +3577,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetInstancePasswordBody`](super::models::ResetInstancePasswordBody).
     ///
@@ -3503,7 +3619,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResizeInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ResizeInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResizeInstance::body) (body, optional):
     ///   [`ResizeInstanceBody`](super::models::ResizeInstanceBody).
     ///
@@ -3590,7 +3707,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::RestoreInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::RestoreInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::RestoreInstance::body) (body, optional):
     ///   [`RestoreInstanceBody`](super::models::RestoreInstanceBody).
     ///
@@ -3634,7 +3752,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::RollbackExchangeInstanceIp::task_id) (path, required):
+    /// - [`task_id`](super::operations::RollbackExchangeInstanceIp::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3672,7 +3791,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ScanClients::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ScanClients::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ScanClients::body) (body, optional):
     ///   [`ScanClientsRequestBody`](super::models::ScanClientsRequestBody).
     ///
@@ -3716,7 +3836,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ScanExpireKey::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ScanExpireKey::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3751,7 +3872,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::SetOnlineMigrationTask::task_id) (path, required):
+    /// - [`task_id`](super::operations::SetOnlineMigrationTask::task_id) (path `task_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::SetOnlineMigrationTask::body) (body, optional):
     ///   [`SetOnlineMigrationTaskBody`](super::models::SetOnlineMigrationTaskBody).
     ///
@@ -3797,9 +3919,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path,
-    ///   required):
-    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3841,7 +3964,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBandwidths::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBandwidths::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3878,8 +4002,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBigkeyAutoscanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowBigkeyAutoscanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3920,9 +4044,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBigkeyScanTaskDetails::instance_id) (path,
-    ///   required):
-    /// - [`bigkey_id`](super::operations::ShowBigkeyScanTaskDetails::bigkey_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBigkeyScanTaskDetails::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`bigkey_id`](super::operations::ShowBigkeyScanTaskDetails::bigkey_id) (path `bigkey_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3964,8 +4089,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowConfigHistoryDetail::instance_id) (path, required):
-    /// - [`history_id`](super::operations::ShowConfigHistoryDetail::history_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowConfigHistoryDetail::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`history_id`](super::operations::ShowConfigHistoryDetail::history_id) (path `history_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4005,8 +4132,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`template_id`](super::operations::ShowConfigTemplate::template_id) (path, required):
-    /// - [`r#type`](super::operations::ShowConfigTemplate::type) (query, required):
+    /// - [`template_id`](super::operations::ShowConfigTemplate::template_id) (path `template_id`,
+    ///   required): `String`.
+    /// - [`r#type`](super::operations::ShowConfigTemplate::type) (query `type`, required):
+    ///   [`ShowConfigTemplateType`](super::models::ShowConfigTemplateType).
     ///
     /// # Responses
     ///
@@ -4043,7 +4172,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`report_id`](super::operations::ShowDiagnosisTaskDetails::report_id) (path, required):
+    /// - [`report_id`](super::operations::ShowDiagnosisTaskDetails::report_id) (path `report_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4084,8 +4214,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowExpireAutoScanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowExpireAutoScanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4126,10 +4256,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowExpireKeyScanInfo::instance_id) (path, required):
-    /// - [`offset`](super::operations::ShowExpireKeyScanInfo::offset) (query, optional):
-    /// - [`limit`](super::operations::ShowExpireKeyScanInfo::limit) (query, optional):
-    /// - [`status`](super::operations::ShowExpireKeyScanInfo::status) (query, optional):
+    /// - [`instance_id`](super::operations::ShowExpireKeyScanInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`offset`](super::operations::ShowExpireKeyScanInfo::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ShowExpireKeyScanInfo::limit) (query `limit`, optional):
+    ///   `i64`.
+    /// - [`status`](super::operations::ShowExpireKeyScanInfo::status) (query `status`, optional):
+    ///   [`ShowExpireKeyScanInfoStatus`](super::models::ShowExpireKeyScanInfoStatus).
     ///
     /// # Responses
     ///
@@ -4176,8 +4310,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowHotkeyAutoscanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowHotkeyAutoscanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4218,8 +4352,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowHotkeyTaskDetails::instance_id) (path, required):
-    /// - [`hotkey_id`](super::operations::ShowHotkeyTaskDetails::hotkey_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowHotkeyTaskDetails::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`hotkey_id`](super::operations::ShowHotkeyTaskDetails::hotkey_id) (path `hotkey_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4258,7 +4394,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4296,7 +4433,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path, required):
+    ///   (path `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4339,7 +4476,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceSslDetail::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceSslDetail::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4377,7 +4515,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceTopology::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceTopology::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4415,7 +4554,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceVersion::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceVersion::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4453,7 +4593,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowIpWhitelist::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowIpWhitelist::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4490,7 +4631,7 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`job_id`](super::operations::ShowJobInfo::job_id) (path, required):
+    /// - [`job_id`](super::operations::ShowJobInfo::job_id) (path `job_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4527,7 +4668,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::ShowMigrationTask::task_id) (path, required):
+    /// - [`task_id`](super::operations::ShowMigrationTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4564,7 +4706,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::ShowMigrationTaskStats::task_id) (path, required):
+    /// - [`task_id`](super::operations::ShowMigrationTaskStats::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4604,7 +4747,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowNodesInformation::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowNodesInformation::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4642,9 +4786,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowOfflineKeyAnalysisTask::instance_id) (path,
-    ///   required):
-    /// - [`task_id`](super::operations::ShowOfflineKeyAnalysisTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowOfflineKeyAnalysisTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`task_id`](super::operations::ShowOfflineKeyAnalysisTask::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4722,8 +4867,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowReplicationStates::instance_id) (path, required):
-    /// - [`group_id`](super::operations::ShowReplicationStates::group_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowReplicationStates::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group_id`](super::operations::ShowReplicationStates::group_id) (path `group_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4762,7 +4909,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowTags::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowTags::instance_id) (path `instance_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4797,8 +4945,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::StartInstanceResizeCheckJob::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::StartInstanceResizeCheckJob::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::StartInstanceResizeCheckJob::body) (body, optional):
     ///   [`StartInstanceResizeCheckJobRequestBody`](super::models::StartInstanceResizeCheckJobRequestBody).
     ///
@@ -4845,7 +4993,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::StopMigrationTask::task_id) (path, required):
+    /// - [`task_id`](super::operations::StopMigrationTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4882,7 +5031,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::StopMigrationTaskSync::task_id) (path, required):
+    /// - [`task_id`](super::operations::StopMigrationTaskSync::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4918,8 +5068,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateAclAccount::instance_id) (path, required):
-    /// - [`account_id`](super::operations::UpdateAclAccount::account_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateAclAccount::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`account_id`](super::operations::UpdateAclAccount::account_id) (path `account_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateAclAccount::body) (body, optional):
     ///   [`AclAccountRoleModifyBody`](super::models::AclAccountRoleModifyBody).
     ///
@@ -4961,9 +5113,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateAclAccountPassWord::instance_id) (path,
-    ///   required):
-    /// - [`account_id`](super::operations::UpdateAclAccountPassWord::account_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateAclAccountPassWord::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`account_id`](super::operations::UpdateAclAccountPassWord::account_id) (path
+    ///   `account_id`, required): `String`.
     /// - [`body`](super::operations::UpdateAclAccountPassWord::body) (body, optional):
     ///   [`AclAccountModifyPasswordBody`](super::models::AclAccountModifyPasswordBody).
     ///
@@ -5009,8 +5162,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateAclAccountRemark::instance_id) (path, required):
-    /// - [`account_id`](super::operations::UpdateAclAccountRemark::account_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateAclAccountRemark::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`account_id`](super::operations::UpdateAclAccountRemark::account_id) (path `account_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateAclAccountRemark::body) (body, optional):
     ///   [`UpdateAclAccountRemarkRequestBody`](super::models::UpdateAclAccountRemarkRequestBody).
     ///
@@ -5055,7 +5210,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateBandwidth::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateBandwidth::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateBandwidth::body) (body, optional):
     ///   [`UpdateBandwidthInfoRequest`](super::models::UpdateBandwidthInfoRequest).
     ///
@@ -5096,8 +5252,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateBigkeyAutoscanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateBigkeyAutoscanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateBigkeyAutoscanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
@@ -5144,7 +5300,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateClientIpTransparentTransmission::instance_id)
-    ///   (path, required):
+    ///   (path `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateClientIpTransparentTransmission::body) (body, optional):
     ///   [`UpdateClientIpTransparentTransmissionRequestBody`](super::models::UpdateClientIpTransparentTransmissionRequestBody).
     ///
@@ -5189,7 +5345,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`template_id`](super::operations::UpdateConfigTemplate::template_id) (path, required):
+    /// - [`template_id`](super::operations::UpdateConfigTemplate::template_id) (path `template_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateConfigTemplate::body) (body, optional):
     ///   [`UpdateCustomTemplateBody`](super::models::UpdateCustomTemplateBody).
     ///
@@ -5231,7 +5388,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateConfigurations::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateConfigurations::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateConfigurations::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
@@ -5273,8 +5431,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateExpireAutoScanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateExpireAutoScanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateExpireAutoScanConfig::body) (body, optional):
     ///   [`UpdateAutoScanConfigRequestBody`](super::models::UpdateAutoScanConfigRequestBody).
     ///
@@ -5319,8 +5477,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateHotkeyAutoScanConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateHotkeyAutoScanConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateHotkeyAutoScanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
@@ -5366,7 +5524,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`ModifyInstanceBody`](super::models::ModifyInstanceBody).
     ///
@@ -5410,7 +5569,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstanceBandwidth::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceBandwidth::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -5449,7 +5609,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path, required):
+    ///   (path `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::body) (body,
     ///   optional):
     ///   [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`](super::models::UpdateInstanceBandwidthAutoScalingPolicyRequestBody).
@@ -5500,7 +5660,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstanceConfig::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceConfig::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstanceConfig::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
@@ -5542,7 +5703,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateIpWhitelist::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateIpWhitelist::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateIpWhitelist::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
@@ -5585,7 +5747,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateIpWhitelistAsync::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateIpWhitelistAsync::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateIpWhitelistAsync::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
@@ -5630,7 +5793,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`task_id`](super::operations::UpdateMigrationTask::task_id) (path, required):
+    /// - [`task_id`](super::operations::UpdateMigrationTask::task_id) (path `task_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::UpdateMigrationTask::body) (body, optional):
     ///   [`MigrationUpdateRequestEntity`](super::models::MigrationUpdateRequestEntity).
     ///
@@ -5671,7 +5835,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdatePassword::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdatePassword::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdatePassword::body) (body, optional):
     ///   [`ModifyInstancePasswordBody`](super::models::ModifyInstancePasswordBody).
     ///
@@ -5714,7 +5879,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdatePublicIp::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdatePublicIp::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdatePublicIp::body) (body, optional):
     ///   [`UpdatePublicIpRequestBody`](super::models::UpdatePublicIpRequestBody).
     ///
@@ -5755,9 +5921,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateSlavePriority::instance_id) (path, required):
-    /// - [`group_id`](super::operations::UpdateSlavePriority::group_id) (path, required):
-    /// - [`node_id`](super::operations::UpdateSlavePriority::node_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateSlavePriority::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`group_id`](super::operations::UpdateSlavePriority::group_id) (path `group_id`,
+    ///   required): `String`.
+    /// - [`node_id`](super::operations::UpdateSlavePriority::node_id) (path `node_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::UpdateSlavePriority::body) (body, optional):
     ///   [`PriorityBody`](super::models::PriorityBody).
     ///
@@ -5802,7 +5971,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateSslSwitch::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateSslSwitch::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateSslSwitch::body) (body, optional):
     ///   [`UpdateSslSwitchRequestBody`](super::models::UpdateSslSwitchRequestBody).
     ///
@@ -5843,8 +6013,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpgradeInstanceMinorVersion::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpgradeInstanceMinorVersion::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpgradeInstanceMinorVersion::body) (body, optional):
     ///   [`UpgradeMinorVersionRequestBody`](super::models::UpgradeMinorVersionRequestBody).
     ///
@@ -5891,8 +6061,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ValidateDeletableReplica::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ValidateDeletableReplica::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///

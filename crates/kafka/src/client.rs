@@ -31,8 +31,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchCreateOrDeleteKafkaTag::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteKafkaTag::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchCreateOrDeleteKafkaTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
@@ -76,7 +76,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteGroup::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::BatchDeleteGroup::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::BatchDeleteGroup::body) (body, optional):
     ///   [`BatchDeleteGroupReq`](super::models::BatchDeleteGroupReq).
     ///
@@ -117,8 +118,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteInstanceTopic::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::BatchDeleteInstanceTopic::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchDeleteInstanceTopic::body) (body, optional):
     ///   [`BatchDeleteInstanceTopicReq`](super::models::BatchDeleteInstanceTopicReq).
     ///
@@ -163,8 +164,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteInstanceUsers::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::BatchDeleteInstanceUsers::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchDeleteInstanceUsers::body) (body, optional):
     ///   [`BatchDeleteInstanceUsersReq`](super::models::BatchDeleteInstanceUsersReq).
     ///
@@ -208,8 +209,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteMessageDiagnosisReports::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::BatchDeleteMessageDiagnosisReports::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchDeleteMessageDiagnosisReports::body) (body, optional):
     ///   [`BatchDeleteMessageDiagnosisReportsReq`](super::models::BatchDeleteMessageDiagnosisReportsReq).
     ///
@@ -299,7 +300,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CloseKafkaManager::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CloseKafkaManager::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -335,7 +337,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateConnector::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateConnector::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateConnector::body) (body, optional):
     ///   [`CreateConnectorReq`](super::models::CreateConnectorReq).
     ///
@@ -376,7 +379,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateConnectorTask::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateConnectorTask::body) (body, optional):
     ///   [`CreateSmartConnectTaskReq`](super::models::CreateSmartConnectTaskReq).
     ///
@@ -418,7 +422,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::CreateInstanceByEngine::engine) (path, required):
+    /// - [`engine`](super::operations::CreateInstanceByEngine::engine) (path `engine`, required):
+    ///   `String`.
     /// - [`body`](super::operations::CreateInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
     ///
@@ -470,7 +475,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateInstanceTopic::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateInstanceTopic::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateInstanceTopic::body) (body, optional):
     ///   [`CreateInstanceTopicReq`](super::models::CreateInstanceTopicReq).
     ///
@@ -513,7 +519,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateInstanceUser::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateInstanceUser::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateInstanceUser::body) (body, optional):
     ///   [`CreateInstanceUserReq`](super::models::CreateInstanceUserReq).
     ///
@@ -555,8 +562,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateKafkaConsumerGroup::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateKafkaConsumerGroup::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateKafkaConsumerGroup::body) (body, optional):
     ///   [`CreateGroupReq`](super::models::CreateGroupReq).
     ///
@@ -600,8 +607,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateKafkaReassignmentTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateKafkaReassignmentTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateKafkaReassignmentTask::body) (body, optional):
     ///   [`PartitionReassignRequest`](super::models::PartitionReassignRequest).
     ///
@@ -648,8 +655,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateKafkaRebalanceLogTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateKafkaRebalanceLogTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -688,7 +695,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateKafkaTopicQuota::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateKafkaTopicQuota::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -730,8 +738,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateKafkaUserClientQuotaTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateKafkaUserClientQuotaTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`CreateKafkaUserClientQuotaTaskReq`](super::models::CreateKafkaUserClientQuotaTaskReq).
     ///
@@ -776,8 +784,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateMessageDiagnosisTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::CreateMessageDiagnosisTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::CreateMessageDiagnosisTask::body) (body, optional):
     ///   [`CreateMessageDiagnosisTaskReq`](super::models::CreateMessageDiagnosisTaskReq).
     ///
@@ -824,8 +832,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreatePartition::instance_id) (path, required):
-    /// - [`topic`](super::operations::CreatePartition::topic) (path, required):
+    /// - [`instance_id`](super::operations::CreatePartition::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::CreatePartition::topic) (path `topic`, required): `String`.
     /// - [`body`](super::operations::CreatePartition::body) (body, optional):
     ///   [`CreatePartitionReq`](super::models::CreatePartitionReq).
     ///
@@ -921,8 +930,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -961,7 +972,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteConnector::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteConnector::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -998,8 +1010,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1036,9 +1050,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteConsumerGroupOffsets::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::DeleteConsumerGroupOffsets::group) (path, required):
+    /// - [`instance_id`](super::operations::DeleteConsumerGroupOffsets::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::DeleteConsumerGroupOffsets::group) (path `group`, required):
+    ///   `String`.
     /// - [`body`](super::operations::DeleteConsumerGroupOffsets::body) (body, optional):
     ///   [`DeleteConsumerGroupOffsetsRequestBody`](super::models::DeleteConsumerGroupOffsetsRequestBody).
     ///
@@ -1086,8 +1101,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteGroup::instance_id) (path, required):
-    /// - [`group`](super::operations::DeleteGroup::group) (path, required):
+    /// - [`instance_id`](super::operations::DeleteGroup::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`group`](super::operations::DeleteGroup::group) (path `group`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1126,7 +1142,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1164,10 +1181,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::DeleteInstanceConsumerGroup::engine) (path, required):
-    /// - [`instance_id`](super::operations::DeleteInstanceConsumerGroup::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::DeleteInstanceConsumerGroup::group) (path, required):
+    /// - [`engine`](super::operations::DeleteInstanceConsumerGroup::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::DeleteInstanceConsumerGroup::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::DeleteInstanceConsumerGroup::group) (path `group`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1207,9 +1226,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteKafkaTopicMessages::instance_id) (path,
-    ///   required):
-    /// - [`topic`](super::operations::DeleteKafkaTopicMessages::topic) (path, required):
+    /// - [`instance_id`](super::operations::DeleteKafkaTopicMessages::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`topic`](super::operations::DeleteKafkaTopicMessages::topic) (path `topic`, required):
+    ///   `String`.
     /// - [`body`](super::operations::DeleteKafkaTopicMessages::body) (body, optional):
     ///   [`DeleteKafkaMessageRequestBody`](super::models::DeleteKafkaMessageRequestBody).
     ///
@@ -1255,7 +1275,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteKafkaTopicQuota::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteKafkaTopicQuota::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::DeleteKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -1297,8 +1318,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteKafkaUserClientQuotaTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::DeleteKafkaUserClientQuotaTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::DeleteKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`DeleteKafkaUserClientQuotaTaskReq`](super::models::DeleteKafkaUserClientQuotaTaskReq).
     ///
@@ -1345,8 +1366,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1385,7 +1408,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path `instance_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1459,11 +1483,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path, required):
-    /// - [`start`](super::operations::ListBackgroundTasks::start) (query, optional):
-    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query, optional):
-    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query, optional):
+    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`start`](super::operations::ListBackgroundTasks::start) (query `start`, optional): `i64`.
+    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query `limit`, optional): `i64`.
+    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query `end_time`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1537,9 +1564,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListConnectorTasks::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListConnectorTasks::offset) (query, optional):
-    /// - [`limit`](super::operations::ListConnectorTasks::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListConnectorTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListConnectorTasks::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListConnectorTasks::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1585,8 +1614,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListEngineProducts::engine) (path, required):
-    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query, optional):
+    /// - [`engine`](super::operations::ListEngineProducts::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query `product_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1623,10 +1654,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstanceConsumerGroup::engine) (path, required):
-    /// - [`instance_id`](super::operations::ListInstanceConsumerGroup::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::ListInstanceConsumerGroup::group) (path, required):
+    /// - [`engine`](super::operations::ListInstanceConsumerGroup::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroup::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ListInstanceConsumerGroup::group) (path `group`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1669,15 +1702,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstanceConsumerGroupMembers::engine) (path, required):
-    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMembers::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::ListInstanceConsumerGroupMembers::group) (path, required):
-    /// - [`offset`](super::operations::ListInstanceConsumerGroupMembers::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstanceConsumerGroupMembers::limit) (query, optional):
-    /// - [`host`](super::operations::ListInstanceConsumerGroupMembers::host) (query, optional):
-    /// - [`member_id`](super::operations::ListInstanceConsumerGroupMembers::member_id) (query,
-    ///   optional):
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupMembers::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMembers::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ListInstanceConsumerGroupMembers::group) (path `group`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupMembers::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupMembers::limit) (query `limit`,
+    ///   optional): `i64`.
+    /// - [`host`](super::operations::ListInstanceConsumerGroupMembers::host) (query `host`,
+    ///   optional): `String`.
+    /// - [`member_id`](super::operations::ListInstanceConsumerGroupMembers::member_id) (query
+    ///   `member_id`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -1731,20 +1769,20 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstanceConsumerGroupMessageOffset::engine) (path,
-    ///   required):
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupMessageOffset::engine) (path
+    ///   `engine`, required): `String`.
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMessageOffset::instance_id)
-    ///   (path, required):
-    /// - [`group`](super::operations::ListInstanceConsumerGroupMessageOffset::group) (path,
-    ///   required):
-    /// - [`topic`](super::operations::ListInstanceConsumerGroupMessageOffset::topic) (query,
-    ///   required):
-    /// - [`partition`](super::operations::ListInstanceConsumerGroupMessageOffset::partition)
-    ///   (query, optional):
-    /// - [`offset`](super::operations::ListInstanceConsumerGroupMessageOffset::offset) (query,
-    ///   optional):
-    /// - [`limit`](super::operations::ListInstanceConsumerGroupMessageOffset::limit) (query,
-    ///   optional):
+    ///   (path `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ListInstanceConsumerGroupMessageOffset::group) (path `group`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ListInstanceConsumerGroupMessageOffset::topic) (query
+    ///   `topic`, required): `String`.
+    /// - [`partition`](super::operations::ListInstanceConsumerGroupMessageOffset::partition) (query
+    ///   `partition`, optional): `String`.
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupMessageOffset::offset) (query
+    ///   `offset`, optional): `String`.
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupMessageOffset::limit) (query
+    ///   `limit`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -1802,17 +1840,22 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstanceConsumerGroupTopics::engine) (path, required):
-    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupTopics::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::ListInstanceConsumerGroupTopics::group) (path, required):
-    /// - [`offset`](super::operations::ListInstanceConsumerGroupTopics::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstanceConsumerGroupTopics::limit) (query, optional):
-    /// - [`sort_key`](super::operations::ListInstanceConsumerGroupTopics::sort_key) (query,
-    ///   optional):
-    /// - [`sort_dir`](super::operations::ListInstanceConsumerGroupTopics::sort_dir) (query,
-    ///   optional):
-    /// - [`topic`](super::operations::ListInstanceConsumerGroupTopics::topic) (query, optional):
+    /// - [`engine`](super::operations::ListInstanceConsumerGroupTopics::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroupTopics::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ListInstanceConsumerGroupTopics::group) (path `group`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListInstanceConsumerGroupTopics::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ListInstanceConsumerGroupTopics::limit) (query `limit`,
+    ///   optional): `i64`.
+    /// - [`sort_key`](super::operations::ListInstanceConsumerGroupTopics::sort_key) (query
+    ///   `sort_key`, optional): `String`.
+    /// - [`sort_dir`](super::operations::ListInstanceConsumerGroupTopics::sort_dir) (query
+    ///   `sort_dir`, optional): `String`.
+    /// - [`topic`](super::operations::ListInstanceConsumerGroupTopics::topic) (query `topic`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1866,11 +1909,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListInstanceConsumerGroups::instance_id) (path,
-    ///   required):
-    /// - [`offset`](super::operations::ListInstanceConsumerGroups::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstanceConsumerGroups::limit) (query, optional):
-    /// - [`group`](super::operations::ListInstanceConsumerGroups::group) (query, optional):
+    /// - [`instance_id`](super::operations::ListInstanceConsumerGroups::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`offset`](super::operations::ListInstanceConsumerGroups::offset) (query `offset`,
+    ///   optional): `String`.
+    /// - [`limit`](super::operations::ListInstanceConsumerGroups::limit) (query `limit`, optional):
+    ///   `String`.
+    /// - [`group`](super::operations::ListInstanceConsumerGroups::group) (query `group`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1920,9 +1966,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListInstanceTopics::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListInstanceTopics::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstanceTopics::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListInstanceTopics::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListInstanceTopics::offset) (query `offset`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ListInstanceTopics::limit) (query `limit`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1968,17 +2017,23 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstances::engine) (query, required):
-    /// - [`name`](super::operations::ListInstances::name) (query, optional):
-    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query, optional):
-    /// - [`status`](super::operations::ListInstances::status) (query, optional):
-    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query, optional):
-    /// - [`exact_match_name`](super::operations::ListInstances::exact_match_name) (query,
-    ///   optional):
-    /// - [`enterprise_project_id`](super::operations::ListInstances::enterprise_project_id) (query,
-    ///   optional):
-    /// - [`offset`](super::operations::ListInstances::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstances::limit) (query, optional):
+    /// - [`engine`](super::operations::ListInstances::engine) (query `engine`, required):
+    ///   [`ListInstancesEngine`](super::models::ListInstancesEngine).
+    /// - [`name`](super::operations::ListInstances::name) (query `name`, optional): `String`.
+    /// - [`instance_id`](super::operations::ListInstances::instance_id) (query `instance_id`,
+    ///   optional): `String`.
+    /// - [`status`](super::operations::ListInstances::status) (query `status`, optional):
+    ///   [`ListInstancesStatus`](super::models::ListInstancesStatus).
+    /// - [`include_failure`](super::operations::ListInstances::include_failure) (query
+    ///   `include_failure`, optional):
+    ///   [`ListInstancesIncludeFailure`](super::models::ListInstancesIncludeFailure).
+    /// - [`exact_match_name`](super::operations::ListInstances::exact_match_name) (query
+    ///   `exact_match_name`, optional):
+    ///   [`ListInstancesExactMatchName`](super::models::ListInstancesExactMatchName).
+    /// - [`enterprise_project_id`](super::operations::ListInstances::enterprise_project_id) (query
+    ///   `enterprise_project_id`, optional): `String`.
+    /// - [`offset`](super::operations::ListInstances::offset) (query `offset`, optional): `String`.
+    /// - [`limit`](super::operations::ListInstances::limit) (query `limit`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -2022,10 +2077,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListMessageDiagnosisReports::instance_id) (path,
-    ///   required):
-    /// - [`offset`](super::operations::ListMessageDiagnosisReports::offset) (query, optional):
-    /// - [`limit`](super::operations::ListMessageDiagnosisReports::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListMessageDiagnosisReports::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`offset`](super::operations::ListMessageDiagnosisReports::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ListMessageDiagnosisReports::limit) (query `limit`,
+    ///   optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2111,11 +2168,16 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path, required):
-    /// - [`start`](super::operations::ListScheduledTasks::start) (query, optional):
-    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query, optional):
-    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query, optional):
+    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`start`](super::operations::ListScheduledTasks::start) (query `start`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query `limit`, optional):
+    ///   `String`.
+    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query `end_time`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -2152,10 +2214,13 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListTopicPartitions::instance_id) (path, required):
-    /// - [`topic`](super::operations::ListTopicPartitions::topic) (path, required):
-    /// - [`offset`](super::operations::ListTopicPartitions::offset) (query, optional):
-    /// - [`limit`](super::operations::ListTopicPartitions::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListTopicPartitions::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ListTopicPartitions::topic) (path `topic`, required):
+    ///   `String`.
+    /// - [`offset`](super::operations::ListTopicPartitions::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListTopicPartitions::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2204,10 +2269,13 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListTopicProducers::instance_id) (path, required):
-    /// - [`topic`](super::operations::ListTopicProducers::topic) (path, required):
-    /// - [`offset`](super::operations::ListTopicProducers::offset) (query, optional):
-    /// - [`limit`](super::operations::ListTopicProducers::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListTopicProducers::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ListTopicProducers::topic) (path `topic`, required):
+    ///   `String`.
+    /// - [`offset`](super::operations::ListTopicProducers::offset) (query `offset`, optional):
+    ///   `i64`.
+    /// - [`limit`](super::operations::ListTopicProducers::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -2253,8 +2321,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ModifyConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::ModifyConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ModifyConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::ModifyConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     /// - [`body`](super::operations::ModifyConnectorTask::body) (body, optional):
     ///   [`SmartConnectTaskEntity`](super::models::SmartConnectTaskEntity).
     ///
@@ -2297,7 +2367,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ModifyInstanceConfigs::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ModifyInstanceConfigs::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ModifyInstanceConfigs::body) (body, optional):
     ///   [`ModifyInstanceConfigsReq`](super::models::ModifyInstanceConfigsReq).
     ///
@@ -2339,8 +2410,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ModifyKafkaPublicIpAccessSwitch::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ModifyKafkaPublicIpAccessSwitch::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ModifyKafkaPublicIpAccessSwitch::body) (body, optional):
     ///   [`ModifyKafkaPublicIpAccessSwitchReq`](super::models::ModifyKafkaPublicIpAccessSwitchReq).
     ///
@@ -2384,7 +2455,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ModifyKafkaTopicQuota::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ModifyKafkaTopicQuota::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ModifyKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -2468,8 +2540,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::PauseConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::PauseConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::PauseConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::PauseConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2506,7 +2580,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetManagerPassword::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ResetManagerPassword::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResetManagerPassword::body) (body, optional):
     ///   [`ResetManagerPasswordReq`](super::models::ResetManagerPasswordReq).
     ///
@@ -2548,8 +2623,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetMessageOffset::instance_id) (path, required):
-    /// - [`group`](super::operations::ResetMessageOffset::group) (path, required):
+    /// - [`instance_id`](super::operations::ResetMessageOffset::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`group`](super::operations::ResetMessageOffset::group) (path `group`, required):
+    ///   `String`.
     /// - [`body`](super::operations::ResetMessageOffset::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
@@ -2594,9 +2671,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetMessageOffsetWithEngine::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::ResetMessageOffsetWithEngine::group) (path, required):
+    /// - [`instance_id`](super::operations::ResetMessageOffsetWithEngine::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ResetMessageOffsetWithEngine::group) (path `group`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResetMessageOffsetWithEngine::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
@@ -2643,7 +2721,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetPasswordReq`](super::models::ResetPasswordReq).
     ///
@@ -2693,10 +2772,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetUserPasswrod::instance_id) (path, required):
-    ///   Identifier of the Kafka instance that owns the user.
-    /// - [`user_name`](super::operations::ResetUserPasswrod::user_name) (path, required): Name of
-    ///   the user whose password is replaced.
+    /// - [`instance_id`](super::operations::ResetUserPasswrod::instance_id) (path `instance_id`,
+    ///   required): `String`. Identifier of the Kafka instance that owns the user.
+    /// - [`user_name`](super::operations::ResetUserPasswrod::user_name) (path `user_name`,
+    ///   required): `String`. Name of the user whose password is replaced.
     /// - [`body`](super::operations::ResetUserPasswrod::body) (body, required):
     ///   [`ResetUserPasswordReq`](super::models::ResetUserPasswordReq). The password that replaces
     ///   the current one.
@@ -2745,8 +2824,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
-    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
+    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -2790,7 +2871,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResizeKafkaInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ResizeKafkaInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::ResizeKafkaInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -2835,8 +2917,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::RestartConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::RestartConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::RestartConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::RestartConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2875,7 +2959,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::RestartManager::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::RestartManager::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -2912,9 +2997,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::RestartSmartConnectorTask::instance_id) (path,
-    ///   required):
-    /// - [`task_id`](super::operations::RestartSmartConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::RestartSmartConnectorTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`task_id`](super::operations::RestartSmartConnectorTask::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -2995,8 +3081,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResumeConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::ResumeConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ResumeConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::ResumeConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3033,8 +3121,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::SendKafkaMessage::instance_id) (path, required):
-    /// - [`action_id`](super::operations::SendKafkaMessage::action_id) (query, required):
+    /// - [`instance_id`](super::operations::SendKafkaMessage::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`action_id`](super::operations::SendKafkaMessage::action_id) (query `action_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::SendKafkaMessage::body) (body, optional):
     ///   [`SendKafkaMessageRequestBody`](super::models::SendKafkaMessageRequestBody).
     ///
@@ -3080,8 +3170,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3119,9 +3211,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path,
-    ///   required):
-    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path `task_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3163,7 +3256,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3200,7 +3294,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowCluster::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowCluster::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3237,8 +3332,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowConnectorResourceInfo::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowConnectorResourceInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3279,8 +3374,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowConnectorTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::ShowConnectorTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowConnectorTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::ShowConnectorTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3318,7 +3415,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowCoordinators::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowCoordinators::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3355,9 +3453,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowDiagnosisPreCheck::instance_id) (path, required):
-    /// - [`group`](super::operations::ShowDiagnosisPreCheck::group) (query, required):
-    /// - [`topic`](super::operations::ShowDiagnosisPreCheck::topic) (query, required):
+    /// - [`instance_id`](super::operations::ShowDiagnosisPreCheck::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::ShowDiagnosisPreCheck::group) (query `group`, required):
+    ///   `String`.
+    /// - [`topic`](super::operations::ShowDiagnosisPreCheck::topic) (query `topic`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3397,8 +3498,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowGroup::instance_id) (path, required):
-    /// - [`group`](super::operations::ShowGroup::group) (path, required):
+    /// - [`instance_id`](super::operations::ShowGroup::instance_id) (path `instance_id`, required):
+    ///   `String`.
+    /// - [`group`](super::operations::ShowGroup::group) (path `group`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3436,8 +3538,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowGroups::instance_id) (path, required):
-    /// - [`group`](super::operations::ShowGroups::group) (path, required):
+    /// - [`instance_id`](super::operations::ShowGroups::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`group`](super::operations::ShowGroups::group) (path `group`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3475,7 +3578,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3512,7 +3616,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceConfigs::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceConfigs::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3550,21 +3655,32 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceMessages::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowInstanceMessages::topic) (query, required):
-    /// - [`asc`](super::operations::ShowInstanceMessages::asc) (query, optional):
-    /// - [`start_time`](super::operations::ShowInstanceMessages::start_time) (query, optional):
-    /// - [`end_time`](super::operations::ShowInstanceMessages::end_time) (query, optional):
-    /// - [`limit`](super::operations::ShowInstanceMessages::limit) (query, optional):
-    /// - [`offset`](super::operations::ShowInstanceMessages::offset) (query, optional):
-    /// - [`download`](super::operations::ShowInstanceMessages::download) (query, optional):
-    /// - [`message_offset`](super::operations::ShowInstanceMessages::message_offset) (query,
-    ///   optional):
-    /// - [`partition`](super::operations::ShowInstanceMessages::partition) (query, optional):
-    /// - [`keyword`](super::operations::ShowInstanceMessages::keyword) (query, optional):
-    /// - [`key`](super::operations::ShowInstanceMessages::key) (query, optional):
-    /// - [`include`](super::operations::ShowInstanceMessages::include) (query, optional):
-    /// - [`exclude`](super::operations::ShowInstanceMessages::exclude) (query, optional):
+    /// - [`instance_id`](super::operations::ShowInstanceMessages::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ShowInstanceMessages::topic) (query `topic`, required):
+    ///   `String`.
+    /// - [`asc`](super::operations::ShowInstanceMessages::asc) (query `asc`, optional): `bool`.
+    /// - [`start_time`](super::operations::ShowInstanceMessages::start_time) (query `start_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ShowInstanceMessages::end_time) (query `end_time`,
+    ///   optional): `String`.
+    /// - [`limit`](super::operations::ShowInstanceMessages::limit) (query `limit`, optional):
+    ///   `String`.
+    /// - [`offset`](super::operations::ShowInstanceMessages::offset) (query `offset`, optional):
+    ///   `String`.
+    /// - [`download`](super::operations::ShowInstanceMessages::download) (query `download`,
+    ///   optional): `bool`.
+    /// - [`message_offset`](super::operations::ShowInstanceMessages::message_offset) (query
+    ///   `message_offset`, optional): `String`.
+    /// - [`partition`](super::operations::ShowInstanceMessages::partition) (query `partition`,
+    ///   optional): `String`.
+    /// - [`keyword`](super::operations::ShowInstanceMessages::keyword) (query `keyword`, optional):
+    ///   `String`.
+    /// - [`key`](super::operations::ShowInstanceMessages::key) (query `key`, optional): `String`.
+    /// - [`include`](super::operations::ShowInstanceMessages::include) (query `include`, optional):
+    ///   `String`.
+    /// - [`exclude`](super::operations::ShowInstanceMessages::exclude) (query `exclude`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3603,8 +3719,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceTopicDetail::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowInstanceTopicDetail::topic) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceTopicDetail::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`topic`](super::operations::ShowInstanceTopicDetail::topic) (path `topic`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3646,7 +3764,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstanceUsers::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstanceUsers::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3683,7 +3802,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaCluster::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowKafkaCluster::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3720,9 +3840,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaInstanceExtendProductInfo::instance_id) (path,
+    /// - [`instance_id`](super::operations::ShowKafkaInstanceExtendProductInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`r#type`](super::operations::ShowKafkaInstanceExtendProductInfo::type) (query `type`,
     ///   required):
-    /// - [`r#type`](super::operations::ShowKafkaInstanceExtendProductInfo::type) (query, required):
+    ///   [`ShowKafkaInstanceExtendProductInfoType`](super::models::ShowKafkaInstanceExtendProductInfoType).
     ///
     /// # Responses
     ///
@@ -3763,8 +3885,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaLogTask::instance_id) (path, required):
-    /// - [`log_type`](super::operations::ShowKafkaLogTask::log_type) (path, required):
+    /// - [`instance_id`](super::operations::ShowKafkaLogTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`log_type`](super::operations::ShowKafkaLogTask::log_type) (path `log_type`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -3802,9 +3926,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaProductCores::instance_id) (query, optional):
-    /// - [`product_id`](super::operations::ShowKafkaProductCores::product_id) (query, required):
-    /// - [`broker_num`](super::operations::ShowKafkaProductCores::broker_num) (query, required):
+    /// - [`instance_id`](super::operations::ShowKafkaProductCores::instance_id) (query
+    ///   `instance_id`, optional): `String`.
+    /// - [`product_id`](super::operations::ShowKafkaProductCores::product_id) (query `product_id`,
+    ///   required): `String`.
+    /// - [`broker_num`](super::operations::ShowKafkaProductCores::broker_num) (query `broker_num`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3880,7 +4007,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaRebalanceLog::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowKafkaRebalanceLog::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3918,8 +4046,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaScalePreCheckInfo::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowKafkaScalePreCheckInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -3960,7 +4088,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaTags::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowKafkaTags::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -3997,8 +4126,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaTopicDetail::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowKafkaTopicDetail::topic) (path, required):
+    /// - [`instance_id`](super::operations::ShowKafkaTopicDetail::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ShowKafkaTopicDetail::topic) (path `topic`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4037,13 +4168,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaTopicPartitionDiskusage::instance_id) (path,
-    ///   required):
-    /// - [`min_size`](super::operations::ShowKafkaTopicPartitionDiskusage::min_size) (query,
-    ///   optional):
-    /// - [`top`](super::operations::ShowKafkaTopicPartitionDiskusage::top) (query, optional):
-    /// - [`percentage`](super::operations::ShowKafkaTopicPartitionDiskusage::percentage) (query,
-    ///   optional):
+    /// - [`instance_id`](super::operations::ShowKafkaTopicPartitionDiskusage::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`min_size`](super::operations::ShowKafkaTopicPartitionDiskusage::min_size) (query
+    ///   `minSize`, optional): `String`.
+    /// - [`top`](super::operations::ShowKafkaTopicPartitionDiskusage::top) (query `top`, optional):
+    ///   `String`.
+    /// - [`percentage`](super::operations::ShowKafkaTopicPartitionDiskusage::percentage) (query
+    ///   `percentage`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -4084,11 +4216,16 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaTopicQuota::instance_id) (path, required):
-    /// - [`r#type`](super::operations::ShowKafkaTopicQuota::type) (query, optional):
-    /// - [`limit`](super::operations::ShowKafkaTopicQuota::limit) (query, optional):
-    /// - [`offset`](super::operations::ShowKafkaTopicQuota::offset) (query, optional):
-    /// - [`keyword`](super::operations::ShowKafkaTopicQuota::keyword) (query, optional):
+    /// - [`instance_id`](super::operations::ShowKafkaTopicQuota::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`r#type`](super::operations::ShowKafkaTopicQuota::type) (query `type`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ShowKafkaTopicQuota::limit) (query `limit`, optional):
+    ///   `String`.
+    /// - [`offset`](super::operations::ShowKafkaTopicQuota::offset) (query `offset`, optional):
+    ///   `String`.
+    /// - [`keyword`](super::operations::ShowKafkaTopicQuota::keyword) (query `keyword`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4126,10 +4263,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowKafkaUserClientQuota::instance_id) (path,
-    ///   required):
-    /// - [`offset`](super::operations::ShowKafkaUserClientQuota::offset) (query, optional):
-    /// - [`limit`](super::operations::ShowKafkaUserClientQuota::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ShowKafkaUserClientQuota::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`offset`](super::operations::ShowKafkaUserClientQuota::offset) (query `offset`,
+    ///   optional): `i64`.
+    /// - [`limit`](super::operations::ShowKafkaUserClientQuota::limit) (query `limit`, optional):
+    ///   `i64`.
     ///
     /// # Responses
     ///
@@ -4216,9 +4355,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowMessageDiagnosisReport::instance_id) (path,
-    ///   required):
-    /// - [`report_id`](super::operations::ShowMessageDiagnosisReport::report_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowMessageDiagnosisReport::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`report_id`](super::operations::ShowMessageDiagnosisReport::report_id) (path `report_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4260,13 +4400,17 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowMessages::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowMessages::topic) (path, required):
-    /// - [`start_time`](super::operations::ShowMessages::start_time) (query, optional):
-    /// - [`end_time`](super::operations::ShowMessages::end_time) (query, optional):
-    /// - [`limit`](super::operations::ShowMessages::limit) (query, optional):
-    /// - [`offset`](super::operations::ShowMessages::offset) (query, optional):
-    /// - [`partition`](super::operations::ShowMessages::partition) (query, optional):
+    /// - [`instance_id`](super::operations::ShowMessages::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ShowMessages::topic) (path `topic`, required): `String`.
+    /// - [`start_time`](super::operations::ShowMessages::start_time) (query `start_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ShowMessages::end_time) (query `end_time`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ShowMessages::limit) (query `limit`, optional): `i64`.
+    /// - [`offset`](super::operations::ShowMessages::offset) (query `offset`, optional): `i64`.
+    /// - [`partition`](super::operations::ShowMessages::partition) (query `partition`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4314,11 +4458,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowPartitionBeginningMessage::instance_id) (path,
-    ///   required):
-    /// - [`topic`](super::operations::ShowPartitionBeginningMessage::topic) (path, required):
-    /// - [`partition`](super::operations::ShowPartitionBeginningMessage::partition) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowPartitionBeginningMessage::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`topic`](super::operations::ShowPartitionBeginningMessage::topic) (path `topic`,
+    ///   required): `String`.
+    /// - [`partition`](super::operations::ShowPartitionBeginningMessage::partition) (path
+    ///   `partition`, required): `i64`.
     ///
     /// # Responses
     ///
@@ -4361,9 +4506,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowPartitionEndMessage::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowPartitionEndMessage::topic) (path, required):
-    /// - [`partition`](super::operations::ShowPartitionEndMessage::partition) (path, required):
+    /// - [`instance_id`](super::operations::ShowPartitionEndMessage::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`topic`](super::operations::ShowPartitionEndMessage::topic) (path `topic`, required):
+    ///   `String`.
+    /// - [`partition`](super::operations::ShowPartitionEndMessage::partition) (path `partition`,
+    ///   required): `i64`.
     ///
     /// # Responses
     ///
@@ -4406,11 +4554,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowPartitionMessage::instance_id) (path, required):
-    /// - [`topic`](super::operations::ShowPartitionMessage::topic) (path, required):
-    /// - [`partition`](super::operations::ShowPartitionMessage::partition) (path, required):
-    /// - [`message_offset`](super::operations::ShowPartitionMessage::message_offset) (query,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowPartitionMessage::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`topic`](super::operations::ShowPartitionMessage::topic) (path `topic`, required):
+    ///   `String`.
+    /// - [`partition`](super::operations::ShowPartitionMessage::partition) (path `partition`,
+    ///   required): `i64`.
+    /// - [`message_offset`](super::operations::ShowPartitionMessage::message_offset) (query
+    ///   `message_offset`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4451,8 +4602,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`include_tags_quota`](super::operations::ShowQuotas::include_tags_quota) (query,
-    ///   optional):
+    /// - [`include_tags_quota`](super::operations::ShowQuotas::include_tags_quota) (query
+    ///   `includeTagsQuota`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -4525,8 +4676,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowTopicAccessPolicy::instance_id) (path, required):
-    /// - [`topic_name`](super::operations::ShowTopicAccessPolicy::topic_name) (path, required):
+    /// - [`instance_id`](super::operations::ShowTopicAccessPolicy::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`topic_name`](super::operations::ShowTopicAccessPolicy::topic_name) (path `topic_name`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -4565,8 +4718,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowUpgradeInstanceVersion::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ShowUpgradeInstanceVersion::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4607,7 +4760,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4645,8 +4799,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::StartKafkaLogTask::instance_id) (path, required):
-    /// - [`log_type`](super::operations::StartKafkaLogTask::log_type) (path, required):
+    /// - [`instance_id`](super::operations::StartKafkaLogTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`log_type`](super::operations::StartKafkaLogTask::log_type) (path `log_type`, required):
+    ///   `String`.
     /// - [`body`](super::operations::StartKafkaLogTask::body) (body, optional):
     ///   [`StartKafkaLogTaskReq`](super::models::StartKafkaLogTaskReq).
     ///
@@ -4690,8 +4846,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::StopKafkaLogTask::instance_id) (path, required):
-    /// - [`log_type`](super::operations::StopKafkaLogTask::log_type) (path, required):
+    /// - [`instance_id`](super::operations::StopKafkaLogTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`log_type`](super::operations::StopKafkaLogTask::log_type) (path `log_type`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -4729,8 +4887,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::StopKafkaRebalanceLogTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::StopKafkaRebalanceLogTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -4769,7 +4927,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
@@ -4811,8 +4970,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstanceAutoCreateTopic::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateInstanceAutoCreateTopic::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateInstanceAutoCreateTopic::body) (body, optional):
     ///   [`UpdateInstanceAutoCreateTopicReq`](super::models::UpdateInstanceAutoCreateTopicReq).
     ///
@@ -4858,10 +5017,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::UpdateInstanceConsumerGroup::engine) (path, required):
-    /// - [`instance_id`](super::operations::UpdateInstanceConsumerGroup::instance_id) (path,
-    ///   required):
-    /// - [`group`](super::operations::UpdateInstanceConsumerGroup::group) (path, required):
+    /// - [`engine`](super::operations::UpdateInstanceConsumerGroup::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::UpdateInstanceConsumerGroup::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`group`](super::operations::UpdateInstanceConsumerGroup::group) (path `group`, required):
+    ///   `String`.
     /// - [`body`](super::operations::UpdateInstanceConsumerGroup::body) (body, optional):
     ///   [`GroupCreateReq`](super::models::GroupCreateReq).
     ///
@@ -4907,8 +5068,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstanceCrossVpcIp::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateInstanceCrossVpcIp::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateInstanceCrossVpcIp::body) (body, optional):
     ///   [`UpdateInstanceCrossVpcIpReq`](super::models::UpdateInstanceCrossVpcIpReq).
     ///
@@ -4953,8 +5114,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::UpdateInstanceGroup::engine) (path, required):
-    /// - [`instance_id`](super::operations::UpdateInstanceGroup::instance_id) (path, required):
+    /// - [`engine`](super::operations::UpdateInstanceGroup::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`instance_id`](super::operations::UpdateInstanceGroup::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstanceGroup::body) (body, optional):
     ///   [`BatchModiftGroupDescriptionReq`](super::models::BatchModiftGroupDescriptionReq).
     ///
@@ -4997,7 +5160,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstanceTopic::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstanceTopic::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstanceTopic::body) (body, optional):
     ///   [`UpdateInstanceTopicReq`](super::models::UpdateInstanceTopicReq).
     ///
@@ -5039,9 +5203,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::UpdateInstanceUser::engine) (path, required):
-    /// - [`instance_id`](super::operations::UpdateInstanceUser::instance_id) (path, required):
-    /// - [`user_name`](super::operations::UpdateInstanceUser::user_name) (path, required):
+    /// - [`engine`](super::operations::UpdateInstanceUser::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`instance_id`](super::operations::UpdateInstanceUser::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`user_name`](super::operations::UpdateInstanceUser::user_name) (path `user_name`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstanceUser::body) (body, optional):
     ///   [`UpdateUserReq`](super::models::UpdateUserReq).
     ///
@@ -5085,8 +5252,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::UpdateKafkaPortProtocol::engine) (path, required):
-    /// - [`instance_id`](super::operations::UpdateKafkaPortProtocol::instance_id) (path, required):
+    /// - [`engine`](super::operations::UpdateKafkaPortProtocol::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`instance_id`](super::operations::UpdateKafkaPortProtocol::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateKafkaPortProtocol::body) (body, optional):
     ///   [`PlainSslEnableRequest`](super::models::PlainSslEnableRequest).
     ///
@@ -5132,8 +5301,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateKafkaUserClientQuotaTask::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateKafkaUserClientQuotaTask::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`UpdateKafkaUserClientQuotaTaskReq`](super::models::UpdateKafkaUserClientQuotaTaskReq).
     ///
@@ -5180,10 +5349,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path, required):
-    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query, optional):
-    /// - [`status`](super::operations::UpdateScheduledTask::status) (query, optional):
+    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path `task_id`, required):
+    ///   `String`.
+    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query `execute_at`,
+    ///   optional): `String`.
+    /// - [`status`](super::operations::UpdateScheduledTask::status) (query `status`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -5220,7 +5393,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateTopicAccessPolicy::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateTopicAccessPolicy::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateTopicAccessPolicy::body) (body, optional):
     ///   [`UpdateTopicAccessPolicyReq`](super::models::UpdateTopicAccessPolicyReq).
     ///
@@ -5265,8 +5439,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///
@@ -5311,7 +5485,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpgradeInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpgradeInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpgradeInstance::body) (body, optional):
     ///   [`UpgradeInstanceReq`](super::models::UpgradeInstanceReq).
     ///
@@ -5352,8 +5527,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ValidateConnectorConnectivity::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::ValidateConnectorConnectivity::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::ValidateConnectorConnectivity::body) (body, optional):
     ///   [`SmartConnectValidateEntity`](super::models::SmartConnectValidateEntity).
     ///

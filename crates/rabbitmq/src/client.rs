@@ -31,8 +31,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchCreateOrDeleteRabbitMqTag::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::BatchCreateOrDeleteRabbitMqTag::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::BatchCreateOrDeleteRabbitMqTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
@@ -76,8 +76,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteExchanges::instance_id) (path, required):
-    /// - [`vhost`](super::operations::BatchDeleteExchanges::vhost) (path, required):
+    /// - [`instance_id`](super::operations::BatchDeleteExchanges::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::BatchDeleteExchanges::vhost) (path `vhost`, required):
+    ///   `String`.
     /// - [`body`](super::operations::BatchDeleteExchanges::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -120,8 +122,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteQueues::instance_id) (path, required):
-    /// - [`vhost`](super::operations::BatchDeleteQueues::vhost) (path, required):
+    /// - [`instance_id`](super::operations::BatchDeleteQueues::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::BatchDeleteQueues::vhost) (path `vhost`, required): `String`.
     /// - [`body`](super::operations::BatchDeleteQueues::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -164,7 +167,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::BatchDeleteVhosts::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::BatchDeleteVhosts::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::BatchDeleteVhosts::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -249,9 +253,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateBinding::instance_id) (path, required):
-    /// - [`vhost`](super::operations::CreateBinding::vhost) (path, required):
-    /// - [`exchange`](super::operations::CreateBinding::exchange) (path, required):
+    /// - [`instance_id`](super::operations::CreateBinding::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::CreateBinding::vhost) (path `vhost`, required): `String`.
+    /// - [`exchange`](super::operations::CreateBinding::exchange) (path `exchange`, required):
+    ///   `String`.
     /// - [`body`](super::operations::CreateBinding::body) (body, optional):
     ///   [`CreateBindingBody`](super::models::CreateBindingBody).
     ///
@@ -297,8 +303,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateExchange::instance_id) (path, required):
-    /// - [`vhost`](super::operations::CreateExchange::vhost) (path, required):
+    /// - [`instance_id`](super::operations::CreateExchange::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::CreateExchange::vhost) (path `vhost`, required): `String`.
     /// - [`body`](super::operations::CreateExchange::body) (body, optional):
     ///   [`CreateExchangeBody`](super::models::CreateExchangeBody).
     ///
@@ -343,7 +350,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::CreatePostPaidInstanceByEngine::engine) (path, required):
+    /// - [`engine`](super::operations::CreatePostPaidInstanceByEngine::engine) (path `engine`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreatePostPaidInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceReq`](super::models::CreateInstanceReq).
     ///
@@ -395,8 +403,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateQueue::instance_id) (path, required):
-    /// - [`vhost`](super::operations::CreateQueue::vhost) (path, required):
+    /// - [`instance_id`](super::operations::CreateQueue::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::CreateQueue::vhost) (path `vhost`, required): `String`.
     /// - [`body`](super::operations::CreateQueue::body) (body, optional):
     ///   [`CreateQueueBody`](super::models::CreateQueueBody).
     ///
@@ -440,7 +449,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateUser::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateUser::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
@@ -481,7 +491,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::CreateVhost::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::CreateVhost::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::CreateVhost::body) (body, optional):
     ///   [`CreateVhostBody`](super::models::CreateVhostBody).
     ///
@@ -526,8 +537,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -566,12 +579,17 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteBinding::instance_id) (path, required):
-    /// - [`vhost`](super::operations::DeleteBinding::vhost) (path, required):
-    /// - [`exchange`](super::operations::DeleteBinding::exchange) (path, required):
-    /// - [`destination_type`](super::operations::DeleteBinding::destination_type) (path, required):
-    /// - [`destination`](super::operations::DeleteBinding::destination) (path, required):
-    /// - [`properties_key`](super::operations::DeleteBinding::properties_key) (path, required):
+    /// - [`instance_id`](super::operations::DeleteBinding::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::DeleteBinding::vhost) (path `vhost`, required): `String`.
+    /// - [`exchange`](super::operations::DeleteBinding::exchange) (path `exchange`, required):
+    ///   `String`.
+    /// - [`destination_type`](super::operations::DeleteBinding::destination_type) (path
+    ///   `destination_type`, required): `String`.
+    /// - [`destination`](super::operations::DeleteBinding::destination) (path `destination`,
+    ///   required): `String`.
+    /// - [`properties_key`](super::operations::DeleteBinding::properties_key) (path
+    ///   `properties_key`, required): `String`.
     ///
     /// # Responses
     ///
@@ -614,7 +632,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -652,9 +671,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteQueueInfo::instance_id) (path, required):
-    /// - [`vhost`](super::operations::DeleteQueueInfo::vhost) (path, required):
-    /// - [`queue`](super::operations::DeleteQueueInfo::queue) (path, required):
+    /// - [`instance_id`](super::operations::DeleteQueueInfo::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::DeleteQueueInfo::vhost) (path `vhost`, required): `String`.
+    /// - [`queue`](super::operations::DeleteQueueInfo::queue) (path `queue`, required): `String`.
     ///
     /// # Responses
     ///
@@ -694,8 +714,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -734,8 +756,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::DeleteUser::instance_id) (path, required):
-    /// - [`user_name`](super::operations::DeleteUser::user_name) (path, required):
+    /// - [`instance_id`](super::operations::DeleteUser::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`user_name`](super::operations::DeleteUser::user_name) (path `user_name`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -774,7 +798,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::EnableDns::instance_id) (path `instance_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -848,11 +873,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path, required):
-    /// - [`start`](super::operations::ListBackgroundTasks::start) (query, optional):
-    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query, optional):
-    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query, optional):
+    /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`start`](super::operations::ListBackgroundTasks::start) (query `start`, optional): `i64`.
+    /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query `limit`, optional): `i64`.
+    /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query `end_time`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -890,9 +918,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListBindings::instance_id) (path, required):
-    /// - [`vhost`](super::operations::ListBindings::vhost) (path, required):
-    /// - [`exchange`](super::operations::ListBindings::exchange) (path, required):
+    /// - [`instance_id`](super::operations::ListBindings::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::ListBindings::vhost) (path `vhost`, required): `String`.
+    /// - [`exchange`](super::operations::ListBindings::exchange) (path `exchange`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -967,8 +997,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListEngineProducts::engine) (path, required):
-    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query, optional):
+    /// - [`engine`](super::operations::ListEngineProducts::engine) (path `engine`, required):
+    ///   `String`.
+    /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query `product_id`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1005,10 +1037,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListExchanges::instance_id) (path, required):
-    /// - [`vhost`](super::operations::ListExchanges::vhost) (path, required):
-    /// - [`offset`](super::operations::ListExchanges::offset) (query, optional):
-    /// - [`limit`](super::operations::ListExchanges::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListExchanges::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::ListExchanges::vhost) (path `vhost`, required): `String`.
+    /// - [`offset`](super::operations::ListExchanges::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListExchanges::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1056,18 +1089,26 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListInstancesDetails::engine) (query, required):
-    /// - [`name`](super::operations::ListInstancesDetails::name) (query, optional):
-    /// - [`instance_id`](super::operations::ListInstancesDetails::instance_id) (query, optional):
-    /// - [`status`](super::operations::ListInstancesDetails::status) (query, optional):
-    /// - [`include_failure`](super::operations::ListInstancesDetails::include_failure) (query,
-    ///   optional):
-    /// - [`exact_match_name`](super::operations::ListInstancesDetails::exact_match_name) (query,
-    ///   optional):
+    /// - [`engine`](super::operations::ListInstancesDetails::engine) (query `engine`, required):
+    ///   [`ListInstancesDetailsEngine`](super::models::ListInstancesDetailsEngine).
+    /// - [`name`](super::operations::ListInstancesDetails::name) (query `name`, optional):
+    ///   `String`.
+    /// - [`instance_id`](super::operations::ListInstancesDetails::instance_id) (query
+    ///   `instance_id`, optional): `String`.
+    /// - [`status`](super::operations::ListInstancesDetails::status) (query `status`, optional):
+    ///   [`ListInstancesDetailsStatus`](super::models::ListInstancesDetailsStatus).
+    /// - [`include_failure`](super::operations::ListInstancesDetails::include_failure) (query
+    ///   `include_failure`, optional):
+    ///   [`ListInstancesDetailsIncludeFailure`](super::models::ListInstancesDetailsIncludeFailure).
+    /// - [`exact_match_name`](super::operations::ListInstancesDetails::exact_match_name) (query
+    ///   `exact_match_name`, optional):
+    ///   [`ListInstancesDetailsExactMatchName`](super::models::ListInstancesDetailsExactMatchName).
     /// - [`enterprise_project_id`](super::operations::ListInstancesDetails::enterprise_project_id)
-    ///   (query, optional):
-    /// - [`offset`](super::operations::ListInstancesDetails::offset) (query, optional):
-    /// - [`limit`](super::operations::ListInstancesDetails::limit) (query, optional):
+    ///   (query `enterprise_project_id`, optional): `String`.
+    /// - [`offset`](super::operations::ListInstancesDetails::offset) (query `offset`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ListInstancesDetails::limit) (query `limit`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1112,7 +1153,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListPlugins::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ListPlugins::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1149,7 +1191,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ListProducts::engine) (query, optional):
+    /// - [`engine`](super::operations::ListProducts::engine) (query `engine`, optional):
+    ///   [`ListProductsEngine`](super::models::ListProductsEngine).
     ///
     /// # Responses
     ///
@@ -1185,10 +1228,11 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListQueues::instance_id) (path, required):
-    /// - [`vhost`](super::operations::ListQueues::vhost) (path, required):
-    /// - [`offset`](super::operations::ListQueues::offset) (query, optional):
-    /// - [`limit`](super::operations::ListQueues::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListQueues::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::ListQueues::vhost) (path `vhost`, required): `String`.
+    /// - [`offset`](super::operations::ListQueues::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListQueues::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1236,11 +1280,16 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path, required):
-    /// - [`start`](super::operations::ListScheduledTasks::start) (query, optional):
-    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query, optional):
-    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query, optional):
-    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query, optional):
+    /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`start`](super::operations::ListScheduledTasks::start) (query `start`, optional):
+    ///   `String`.
+    /// - [`limit`](super::operations::ListScheduledTasks::limit) (query `limit`, optional):
+    ///   `String`.
+    /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query `begin_time`,
+    ///   optional): `String`.
+    /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query `end_time`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1277,9 +1326,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListUser::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListUser::offset) (query, optional):
-    /// - [`limit`](super::operations::ListUser::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListUser::instance_id) (path `instance_id`, required):
+    ///   `String`.
+    /// - [`offset`](super::operations::ListUser::offset) (query `offset`, optional): `String`.
+    /// - [`limit`](super::operations::ListUser::limit) (query `limit`, optional): `String`.
     ///
     /// # Responses
     ///
@@ -1325,9 +1375,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ListVhosts::instance_id) (path, required):
-    /// - [`offset`](super::operations::ListVhosts::offset) (query, optional):
-    /// - [`limit`](super::operations::ListVhosts::limit) (query, optional):
+    /// - [`instance_id`](super::operations::ListVhosts::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`offset`](super::operations::ListVhosts::offset) (query `offset`, optional): `i64`.
+    /// - [`limit`](super::operations::ListVhosts::limit) (query `limit`, optional): `i64`.
     ///
     /// # Responses
     ///
@@ -1416,8 +1467,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path, required):
-    ///   Identifier of the RabbitMQ instance.
+    /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path `instance_id`,
+    ///   required): `String`. Identifier of the RabbitMQ instance.
     /// - [`body`](super::operations::ResetPassword::body) (body, required):
     ///   [`ResetPasswordReq`](super::models::ResetPasswordReq). The password that replaces the
     ///   current one.
@@ -1460,8 +1511,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path, required):
-    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path, required):
+    /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path `engine`, required):
+    ///   `String`.
     /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -1547,8 +1600,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path `task_id`, required):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -1586,7 +1641,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1623,12 +1679,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`engine`](super::operations::ShowEngineInstanceExtendProductInfo::engine) (path,
-    ///   required):
-    /// - [`instance_id`](super::operations::ShowEngineInstanceExtendProductInfo::instance_id)
-    ///   (path, required):
-    /// - [`r#type`](super::operations::ShowEngineInstanceExtendProductInfo::type) (query,
-    ///   optional):
+    /// - [`engine`](super::operations::ShowEngineInstanceExtendProductInfo::engine) (path `engine`,
+    ///   required): `String`.
+    /// - [`instance_id`](super::operations::ShowEngineInstanceExtendProductInfo::instance_id) (path
+    ///   `instance_id`, required): `String`.
+    /// - [`r#type`](super::operations::ShowEngineInstanceExtendProductInfo::type) (query `type`,
+    ///   optional): `String`.
     ///
     /// # Responses
     ///
@@ -1670,7 +1726,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1744,9 +1801,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowQueueDetails::instance_id) (path, required):
-    /// - [`vhost`](super::operations::ShowQueueDetails::vhost) (path, required):
-    /// - [`queue`](super::operations::ShowQueueDetails::queue) (path, required):
+    /// - [`instance_id`](super::operations::ShowQueueDetails::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`vhost`](super::operations::ShowQueueDetails::vhost) (path `vhost`, required): `String`.
+    /// - [`queue`](super::operations::ShowQueueDetails::queue) (path `queue`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1821,10 +1879,12 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowRabbitMqProductCores::instance_id) (query,
-    ///   optional):
-    /// - [`product_id`](super::operations::ShowRabbitMqProductCores::product_id) (query, required):
-    /// - [`broker_num`](super::operations::ShowRabbitMqProductCores::broker_num) (query, required):
+    /// - [`instance_id`](super::operations::ShowRabbitMqProductCores::instance_id) (query
+    ///   `instance_id`, optional): `String`.
+    /// - [`product_id`](super::operations::ShowRabbitMqProductCores::product_id) (query
+    ///   `product_id`, required): `String`.
+    /// - [`broker_num`](super::operations::ShowRabbitMqProductCores::broker_num) (query
+    ///   `broker_num`, required): `String`.
     ///
     /// # Responses
     ///
@@ -1906,7 +1966,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowRabbitMqTags::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowRabbitMqTags::instance_id) (path `instance_id`,
+    ///   required): `String`.
     ///
     /// # Responses
     ///
@@ -1980,7 +2041,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     ///
     /// # Responses
     ///
@@ -2018,7 +2080,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
@@ -2060,7 +2123,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdatePlugins::instance_id) (path, required):
+    /// - [`instance_id`](super::operations::UpdatePlugins::instance_id) (path `instance_id`,
+    ///   required): `String`.
     /// - [`body`](super::operations::UpdatePlugins::body) (body, optional):
     ///   [`UpdatePluginsReq`](super::models::UpdatePluginsReq).
     ///
@@ -2103,10 +2167,14 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path, required):
-    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path, required):
-    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query, optional):
-    /// - [`status`](super::operations::UpdateScheduledTask::status) (query, optional):
+    /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path `task_id`, required):
+    ///   `String`.
+    /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query `execute_at`,
+    ///   optional): `String`.
+    /// - [`status`](super::operations::UpdateScheduledTask::status) (query `status`, optional):
+    ///   `String`.
     ///
     /// # Responses
     ///
@@ -2143,8 +2211,10 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateUser::instance_id) (path, required):
-    /// - [`user_name`](super::operations::UpdateUser::user_name) (path, required):
+    /// - [`instance_id`](super::operations::UpdateUser::instance_id) (path `instance_id`,
+    ///   required): `String`.
+    /// - [`user_name`](super::operations::UpdateUser::user_name) (path `user_name`, required):
+    ///   `String`.
     /// - [`body`](super::operations::UpdateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
@@ -2186,8 +2256,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path,
-    ///   required):
+    /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path
+    ///   `instance_id`, required): `String`.
     /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///

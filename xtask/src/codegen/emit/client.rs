@@ -121,11 +121,13 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
         doc.item(
             &format!(
                 // Intra-doc links take `type`, not `r#type`.
-                "- [`{0}`](super::operations::{1}::{2}) ({3}, {req}):",
+                "- [`{0}`](super::operations::{1}::{2}) ({3} `{4}`, {req}): {5}.",
                 naming::ident_text(&p.rust_name),
                 op.type_name,
                 p.rust_name,
-                p.location.as_str()
+                p.location.as_str(),
+                p.name,
+                type_link(&p.ty)
             ),
             p.description.as_deref().unwrap_or_default(),
         );
