@@ -50,6 +50,8 @@ pub struct MetadataProvider {
     request_timeout: Duration,
     clock: Arc<dyn Clock>,
     injected_transport: Option<Arc<dyn Transport>>,
+    /// The credentials in use, read without waiting by every call while they are fresh.
+    current: std::sync::RwLock<Option<Credentials>>,
     /// Held across a refresh: concurrent callers wait for it and then share its result.
     state: tokio::sync::Mutex<State>,
 }
@@ -59,7 +61,6 @@ struct State {
     transport: Option<Arc<dyn Transport>>,
     token: Option<String>,
     last_token_attempt: Option<SystemTime>,
-    cached: Option<Credentials>,
 }
 
 impl fmt::Debug for MetadataProvider {
@@ -88,6 +89,7 @@ impl MetadataProvider {
             request_timeout: Duration::from_secs(2),
             clock: Arc::new(SystemClock),
             injected_transport: None,
+            current: std::sync::RwLock::new(None),
             state: tokio::sync::Mutex::new(State::default()),
         }
     }
@@ -120,27 +122,41 @@ impl MetadataProvider {
     /// Returns cached credentials while more than 40 minutes are left, otherwise fetches new
     /// ones. One fetch at a time: concurrent callers wait for it and share its result.
     pub async fn load(&self) -> Result<Credentials> {
+        // Per-request fast path: no await while the credentials are fresh.
+        if let Some(c) = self.fresh(self.clock.now()) {
+            return Ok(c);
+        }
         let mut state = self.state.lock().await;
         let now = self.clock.now();
-        if let Some(c) = &state.cached {
-            if !due_for_refresh(c, now) {
-                return Ok(c.clone());
-            }
+        // Another caller may have refreshed while this one waited.
+        if let Some(c) = self.fresh(now) {
+            return Ok(c);
         }
         match self.fetch(&mut state, now).await {
             Ok(c) => {
-                state.cached = Some(c.clone());
+                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
                 Ok(c)
             }
-            Err(e) => match &state.cached {
+            Err(e) => match self.current() {
                 // Still valid for a while: keep working and try again at the next call.
                 Some(c) if c.expires_at().is_some_and(|at| at > now) => {
                     tracing::warn!(error = %e, "refreshing ECS metadata credentials failed; using the current ones until they expire");
-                    Ok(c.clone())
+                    Ok(c)
                 }
                 _ => Err(e),
             },
         }
+    }
+
+    fn current(&self) -> Option<Credentials> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn fresh(&self, now: SystemTime) -> Option<Credentials> {
+        self.current().filter(|c| !due_for_refresh(c, now))
     }
 
     async fn fetch(&self, state: &mut State, now: SystemTime) -> Result<Credentials> {
