@@ -10,68 +10,9 @@
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::client::RequestOptions;
 use crate::error::{Error, Result};
-
-/// A service: its env/regions-file key and its static region table.
-#[derive(Debug)]
-pub struct ServiceSpec {
-    /// Upper-case key: `HUAWEICLOUD_SDK_REGION_{name}_{REGION}` and the regions.yaml key.
-    pub name: &'static str,
-    /// Region id → endpoints, sorted by id.
-    pub regions: &'static [RegionSpec],
-}
-
-/// One row of a service's static region table.
-#[derive(Debug)]
-pub struct RegionSpec {
-    pub id: &'static str,
-    pub endpoints: &'static [&'static str],
-}
-
-/// HTTP methods used by Huawei Cloud APIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Delete,
-    Patch,
-    Head,
-}
-
-impl Method {
-    /// The method as sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-            Method::Patch => "PATCH",
-            Method::Head => "HEAD",
-        }
-    }
-
-    /// Default idempotency: GET, HEAD, PUT and DELETE are idempotent; POST and PATCH are not.
-    pub fn is_idempotent(self) -> bool {
-        matches!(
-            self,
-            Method::Get | Method::Head | Method::Put | Method::Delete
-        )
-    }
-
-    pub(crate) fn to_http(self) -> http::Method {
-        match self {
-            Method::Get => http::Method::GET,
-            Method::Post => http::Method::POST,
-            Method::Put => http::Method::PUT,
-            Method::Delete => http::Method::DELETE,
-            Method::Patch => http::Method::PATCH,
-            Method::Head => http::Method::HEAD,
-        }
-    }
-}
+use crate::method::Method;
+use crate::options::RequestOptions;
 
 /// Static facts of one operation, emitted once per operation by the generator.
 #[derive(Debug)]
@@ -248,14 +189,6 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
     fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
         (**self).push_pairs(name, out);
     }
-}
-
-/// Implemented by generated service clients so [`crate::ClientBuilder`] can build them.
-pub trait ServiceClient: Sized {
-    /// The service this client talks to.
-    const SERVICE: &'static ServiceSpec;
-    /// Wraps a configured core client.
-    fn from_core(client: crate::Client) -> Self;
 }
 
 /// Defines an open string enum: known variants plus `Unknown(String)`, so values added by the

@@ -10,7 +10,8 @@
 //! - [`credentials`]: credentials and their providers (env, profile, ECS metadata, chain),
 //!   and project-id discovery through IAM.
 //! - [`region`]: region → endpoint resolution.
-//! - [`client`]: the client, its builder and the request pipeline.
+//! - [`client`]: the client, its builder and the request pipeline (preparation, execution,
+//!   decoding, raw requests).
 //! - [`pagination`]: page and item streams over paged operations.
 //! - [`transport`]: the network seam (reqwest by default).
 //! - [`retry`]: retry policy, backoff, clock and sleeper.
@@ -23,21 +24,27 @@ pub mod env;
 pub mod error;
 mod json;
 pub mod lenient;
+mod method;
+mod options;
 pub mod pagination;
 pub mod region;
 pub mod response;
 pub mod retry;
+mod service;
 pub mod sign;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
 
 pub use bytes::Bytes;
-pub use client::{Client, ClientBuilder, PreparedRequest, RawRequest, RequestOptions};
-pub use codegen::Method;
+#[doc(hidden)]
+pub use client::PreparedRequest;
+pub use client::{Client, ClientBuilder, RawRequest, ServiceClient};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError};
 pub use json::to_python_json;
+pub use method::Method;
+pub use options::RequestOptions;
 pub use region::Region;
 pub use response::{ByteStream, Response};
 pub use retry::{Backoff, RetryPolicy};
@@ -48,16 +55,17 @@ pub use retry::{Backoff, RetryPolicy};
 pub mod __codegen {
     pub use crate::__open_enum as open_enum;
     pub use crate::Method;
+    pub use crate::client::ServiceClient;
     pub use crate::codegen::{
-        OperationInput, OperationSpec, QueryValue, RegionSpec, ServiceClient, ServiceSpec,
-        debug_redacted, deserialize_open_enum,
+        OperationInput, OperationSpec, QueryValue, debug_redacted, deserialize_open_enum,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
+    pub use crate::service::{RegionSpec, ServiceSpec};
     pub use bytes::Bytes;
     pub use serde;
     pub use serde_json;
 }
 
 /// Public because it appears in the signatures of generated clients.
-pub use codegen::{ServiceClient, ServiceSpec};
+pub use service::ServiceSpec;

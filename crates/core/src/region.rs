@@ -11,9 +11,9 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::codegen::ServiceSpec;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::service::ServiceSpec;
 
 /// A region id with the endpoints that serve it (tried in order).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,66 @@
+//! Decoding of buffered JSON response bodies, with the failing field's path in errors.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use super::execute::request_id;
+use crate::error::{Error, ErrorKind, Result, truncate};
+use crate::response::Response;
+
+pub(super) fn decode_json<T: DeserializeOwned>(
+    status: u16,
+    headers: http::HeaderMap,
+    body: Bytes,
+    scrub: &crate::error::Scrubber,
+) -> Result<Response<T>> {
+    // An empty body decodes like `null`, so all-optional models and `()` accept 204s.
+    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &body
+    };
+    match deserialize_with_path::<T>(bytes) {
+        Ok(v) => Ok(Response::new(status, headers, v)),
+        Err(e) => {
+            let rid = request_id(&headers)
+                .map(|s| format!(", request id {s}"))
+                .unwrap_or_default();
+            let text = scrub.scrub(&String::from_utf8_lossy(&body));
+            Err(Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "HTTP {status} response body does not match the expected type {}: {}{rid}",
+                    std::any::type_name::<T>(),
+                    scrub.scrub(&e.to_string())
+                ),
+            )
+            .with_body(truncate(&text, crate::error::MAX_ERROR_BODY))
+            .with_source(e))
+        }
+    }
+}
+
+/// Decodes `bytes`; an error names the field where it happened (`instances[0].capacity`).
+fn deserialize_with_path<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, DecodeError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let v = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e.path().to_string();
+        DecodeError {
+            path,
+            inner: e.into_inner(),
+        }
+    })?;
+    de.end().map_err(|inner| DecodeError {
+        path: ".".into(),
+        inner,
+    })?;
+    Ok(v)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("at `{path}`: {inner}")]
+struct DecodeError {
+    path: String,
+    #[source]
+    inner: serde_json::Error,
+}
