@@ -28,10 +28,13 @@ pub struct OperationSpec {
     pub content_type: Option<&'static str>,
     /// Whether a repeat after the request may have reached the server is safe.
     pub idempotent: bool,
+    /// Wire names of the request's secret values (password fields anywhere in the JSON body,
+    /// secret header or query parameters): their values are scrubbed from errors and logs.
+    pub secrets: &'static [&'static str],
 }
 
-/// One request being built by a generated builder.
-#[derive(Debug)]
+/// One request being built by a generated builder. `Debug` shows names and sizes, never
+/// values: bodies and headers may hold passwords and tokens.
 pub struct OperationInput {
     pub(crate) op: &'static OperationSpec,
     pub(crate) path_params: Vec<(&'static str, Option<String>)>,
@@ -50,7 +53,45 @@ pub(crate) struct RawParts {
     pub(crate) content_type: Option<String>,
 }
 
+impl std::fmt::Debug for OperationInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names =
+            |pairs: &[(String, String)]| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        f.debug_struct("OperationInput")
+            .field("service", &self.op.service)
+            .field("operation", &self.op.name)
+            .field(
+                "path_params",
+                &self.path_params.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            )
+            .field("query", &names(&self.query))
+            .field("headers", &names(&self.headers))
+            .field("body_len", &self.body.len())
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
 impl OperationInput {
+    /// The values of this request's secrets ([`OperationSpec::secrets`]): string values of
+    /// those names anywhere in a JSON body, and header and query values of those names.
+    pub(crate) fn secret_values(&self) -> Vec<String> {
+        let names = self.op.secrets;
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (k, v) in self.headers.iter().chain(&self.query) {
+            if names.iter().any(|n| n.eq_ignore_ascii_case(k)) {
+                out.push(v.clone());
+            }
+        }
+        if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&self.body) {
+            collect_named_strings(&body, names, &mut out);
+        }
+        out
+    }
+
     /// Starts a request for `op`.
     pub fn new(op: &'static OperationSpec) -> Self {
         Self {
@@ -149,6 +190,28 @@ impl OperationInput {
     pub fn options(&mut self, options: RequestOptions) -> &mut Self {
         self.options = options;
         self
+    }
+}
+
+/// Appends the string values of keys named in `names`, at any depth of `v`.
+fn collect_named_strings(v: &serde_json::Value, names: &[&str], out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::String(s) if names.contains(&k.as_str()) => {
+                        out.push(s.clone());
+                    }
+                    _ => collect_named_strings(v, names, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                collect_named_strings(item, names, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Result alias used throughout the SDK.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -31,6 +32,9 @@ pub enum ErrorKind {
     Decode,
     /// Client configuration is invalid (region, endpoint, profile or regions file).
     Config,
+    /// The server answered with a redirect (3xx). Redirects are never followed and never
+    /// success: the status and `Location` are in the error.
+    Redirect,
 }
 
 impl fmt::Display for ErrorKind {
@@ -44,6 +48,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidRequest => "invalid request",
             ErrorKind::Decode => "decode error",
             ErrorKind::Config => "configuration error",
+            ErrorKind::Redirect => "redirect not followed",
         })
     }
 }
@@ -81,20 +86,25 @@ pub struct ServiceErrorDetail {
 /// Bytes of an error body kept in [`ServiceError::raw_body`] and the message.
 pub const MAX_ERROR_BODY: usize = 4096;
 
-type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The SDK's error.
+/// The SDK's error. Cheap to clone: one failed credentials refresh or project lookup is
+/// handed to every caller that waited for it.
+#[derive(Clone)]
 pub struct Error {
     inner: Box<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     message: String,
     service: Option<ServiceError>,
     /// Raw body of a response that failed to decode (scrubbed, truncated).
     body: Option<String>,
-    retry_after: Option<std::time::Duration>,
+    retry_after: Option<Duration>,
+    /// `Location` of a redirect (scrubbed).
+    location: Option<String>,
     source: Option<Source>,
 }
 
@@ -108,6 +118,7 @@ impl Error {
                 service: None,
                 body: None,
                 retry_after: None,
+                location: None,
                 source: None,
             }),
         }
@@ -117,7 +128,8 @@ impl Error {
         mut self,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        self.inner.source = Some(source.into());
+        let boxed: Box<dyn std::error::Error + Send + Sync> = source.into();
+        self.inner.source = Some(Arc::from(boxed));
         self
     }
 
@@ -126,9 +138,17 @@ impl Error {
         self
     }
 
-    pub(crate) fn with_retry_after(mut self, d: Option<std::time::Duration>) -> Self {
+    pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
         self.inner.retry_after = d;
         self
+    }
+
+    /// A redirect (3xx) that was not followed; `location` must be scrubbed already.
+    pub(crate) fn redirect(err: ServiceError, location: Option<String>) -> Self {
+        let mut e = Self::new(ErrorKind::Redirect, String::new());
+        e.inner.service = Some(err);
+        e.inner.location = location;
+        e
     }
 
     /// Builds a service error from a parsed body.
@@ -183,8 +203,12 @@ impl Error {
         }
     }
     /// The delay the server asked for with `Retry-After`, if any.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
+    pub fn retry_after(&self) -> Option<Duration> {
         self.inner.retry_after
+    }
+    /// The `Location` of a redirect the SDK did not follow (secrets removed).
+    pub fn location(&self) -> Option<&str> {
+        self.inner.location.as_deref()
     }
     /// Whether retrying could help for an idempotent operation: connection failures,
     /// timeouts, 429 and 502/503/504.
@@ -204,6 +228,17 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner.service {
+            Some(s) if self.inner.kind == ErrorKind::Redirect => {
+                write!(f, "redirect not followed: HTTP {}", s.status)?;
+                match &self.inner.location {
+                    Some(l) => write!(f, " to {}", one_line(l))?,
+                    None => f.write_str(" without a Location")?,
+                }
+                match &s.request_id {
+                    Some(id) => write!(f, ", request id {id}"),
+                    None => f.write_str(", no request id"),
+                }
+            }
             Some(s) => {
                 write!(
                     f,
@@ -238,6 +273,9 @@ impl fmt::Debug for Error {
         if let Some(b) = &self.inner.body {
             d.field("body", b);
         }
+        if let Some(l) = &self.inner.location {
+            d.field("location", l);
+        }
         if let Some(s) = &self.inner.source {
             d.field("source", &s.to_string());
         }
@@ -250,11 +288,14 @@ impl std::error::Error for Error {
         self.inner
             .source
             .as_ref()
-            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+            .map(|s| &**s as &(dyn std::error::Error + 'static))
     }
 }
 
-/// Replaces known secret values (SK, security token) in text before it is stored in an error.
+/// Replaces known secret values (SK, security token, proxy password, the request's own secret
+/// fields and headers) in text before it is stored in an error or logged. A secret is found
+/// whatever mix of forms it takes in the text: raw, percent-encoded (`%2F`, any case) or
+/// JSON-escaped (`\/`, `\u002b`).
 #[derive(Clone, Default)]
 pub struct Scrubber {
     secrets: Arc<[String]>,
@@ -269,9 +310,12 @@ impl fmt::Debug for Scrubber {
 /// What a scrubbed secret is replaced with.
 pub const REDACTED: &str = "** redacted **";
 
+/// Secrets shorter than this are not scrubbed: they would mangle ordinary text and cannot
+/// be meaningful secrets.
+const MIN_SECRET_LEN: usize = 4;
+
 impl Scrubber {
-    /// A scrubber for the given secrets. Very short values are ignored (they would mangle
-    /// ordinary text and cannot be meaningful secrets).
+    /// A scrubber for the given secrets.
     pub fn new<I, S>(secrets: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -280,26 +324,126 @@ impl Scrubber {
         let mut v: Vec<String> = secrets
             .into_iter()
             .map(|s| s.as_ref().to_owned())
-            .filter(|s| s.len() >= 4)
+            .filter(|s| s.len() >= MIN_SECRET_LEN)
             .collect();
         // Longest first, so a secret containing another is replaced whole.
         v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        v.dedup();
         Self { secrets: v.into() }
     }
 
-    /// Returns `text` with every secret (and its percent-encoded form) replaced.
+    /// This scrubber plus `more` secrets (itself, shared, when there are none).
+    pub(crate) fn with_more(&self, more: &[String]) -> Self {
+        if more.iter().all(|m| m.len() < MIN_SECRET_LEN) {
+            return self.clone();
+        }
+        Self::new(self.secrets.iter().chain(more))
+    }
+
+    /// Whether there is anything to scrub.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+    }
+
+    /// Returns `text` with every occurrence of every secret, in any of its forms, replaced.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for s in self.secrets.iter() {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), REDACTED);
-            }
-            let encoded = crate::sign::percent_encode(s).to_string();
-            if encoded != *s && out.contains(encoded.as_str()) {
-                out = out.replace(encoded.as_str(), REDACTED);
-            }
+        for secret in self.secrets.iter() {
+            out = replace_encoded(&out, secret);
         }
         out
+    }
+}
+
+/// `text` with each occurrence of `secret` (raw, percent-encoded or JSON-escaped, mixed
+/// freely char by char) replaced by [`REDACTED`].
+fn replace_encoded(text: &str, secret: &str) -> String {
+    let bytes = text.as_bytes();
+    let first = secret.as_bytes()[0];
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == first || b == b'%' || b == b'\\' {
+            if let Some(end) = match_encoded(bytes, i, secret) {
+                out.push_str(&text[copied..i]);
+                out.push_str(REDACTED);
+                copied = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if copied == 0 {
+        return text.to_owned();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The end of a match of `secret` at `start`, each char of it written raw, as `%XX` per
+/// UTF-8 byte, as `\uXXXX`, or as `\/` `\\` `\"`.
+fn match_encoded(text: &[u8], start: usize, secret: &str) -> Option<usize> {
+    let mut i = start;
+    for c in secret.chars() {
+        let mut buf = [0u8; 4];
+        let raw = c.encode_utf8(&mut buf).as_bytes();
+        if text.get(i..i + raw.len()) == Some(raw) {
+            i += raw.len();
+            continue;
+        }
+        if let Some(n) = match_percent(text, i, raw) {
+            i += n;
+            continue;
+        }
+        if let Some(n) = match_json_escape(text, i, c) {
+            i += n;
+            continue;
+        }
+        return None;
+    }
+    // The match must end on a char boundary of the original text (it always starts on one).
+    std::str::from_utf8(&text[..i]).ok().map(|_| i)
+}
+
+fn hex_value(h: &[u8]) -> Option<u32> {
+    std::str::from_utf8(h)
+        .ok()
+        .and_then(|s| u32::from_str_radix(s, 16).ok())
+}
+
+/// `%XX` for every byte of `raw`, at `i`: the length matched.
+fn match_percent(text: &[u8], i: usize, raw: &[u8]) -> Option<usize> {
+    let mut j = i;
+    for &byte in raw {
+        if text.get(j) != Some(&b'%') {
+            return None;
+        }
+        let v = hex_value(text.get(j + 1..j + 3)?)?;
+        if v != u32::from(byte) {
+            return None;
+        }
+        j += 3;
+    }
+    Some(j - i)
+}
+
+/// A JSON escape of `c` at `i`: the length matched.
+fn match_json_escape(text: &[u8], i: usize, c: char) -> Option<usize> {
+    if text.get(i) != Some(&b'\\') {
+        return None;
+    }
+    match text.get(i + 1)? {
+        b'/' if c == '/' => Some(2),
+        b'\\' if c == '\\' => Some(2),
+        b'"' if c == '"' => Some(2),
+        b'u' => {
+            let v = hex_value(text.get(i + 2..i + 6)?)?;
+            (char::from_u32(v) == Some(c)).then_some(6)
+        }
+        _ => None,
     }
 }
 

@@ -19,9 +19,12 @@
 
 pub mod client;
 mod codegen;
+mod config_file;
 pub mod credentials;
+mod deadline;
 pub mod env;
 pub mod error;
+mod executor;
 mod json;
 pub mod lenient;
 mod method;
@@ -32,6 +35,7 @@ pub mod response;
 pub mod retry;
 mod service;
 pub mod sign;
+mod single_flight;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;

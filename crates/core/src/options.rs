@@ -5,7 +5,9 @@ use std::time::Duration;
 use crate::retry::RetryPolicy;
 
 /// Per-call options: extra headers, timeouts and a retry policy override.
-#[derive(Debug, Clone, Default)]
+///
+/// `Debug` shows header names only: values may be tokens.
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) attempt_timeout: Option<Duration>,
@@ -38,5 +40,19 @@ impl RequestOptions {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+}
+
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field(
+                "headers",
+                &crate::transport::redacted_headers(&self.headers, true),
+            )
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("retry", &self.retry)
+            .finish()
     }
 }

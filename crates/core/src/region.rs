@@ -141,7 +141,7 @@ fn from_regions_file(service: &ServiceSpec, region_id: &str, env: &Env) -> Resul
             None => return Ok(None),
         },
     };
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::config_file::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(None),
         Err(e) => {
@@ -164,6 +164,11 @@ pub fn parse_regions_file(
 ) -> Result<Option<Region>> {
     if text.trim().is_empty() {
         return Ok(None);
+    }
+    if let Some(why) = too_deep(text) {
+        return Err(Error::config(format!(
+            "regions file {origin} is not valid: {why} (expected a map of service name to a list of {{id, endpoint | endpoints}})"
+        )));
     }
     let doc: BTreeMap<String, Vec<RegionEntry>> = serde_yaml_ng::from_str(text).map_err(|e| {
         Error::config(format!(
@@ -188,6 +193,51 @@ pub fn parse_regions_file(
         )));
     }
     Ok(Some(Region::new(region_id, endpoints)))
+}
+
+/// How deeply a `regions.yaml` may nest: a real one needs 4 levels (service, list, entry,
+/// endpoint list). The YAML parser itself takes seconds to reject a document nested
+/// hundreds of thousands deep, so depth is checked first, in one pass.
+const MAX_YAML_NESTING: usize = 32;
+
+/// Why `text` nests too deeply to be a regions file, if it does: flow collections (`[`,
+/// `{`) opened inside each other, or block nesting (indentation and `- ` markers).
+fn too_deep(text: &str) -> Option<String> {
+    let mut flow_depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (n, line) in text.lines().enumerate() {
+        let lead = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '-' | '\t'))
+            .count();
+        // Two columns of indentation or one `- ` per level.
+        if lead / 2 > MAX_YAML_NESTING {
+            return Some(format!(
+                "line {} is nested more than {MAX_YAML_NESTING} levels deep",
+                n + 1
+            ));
+        }
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    flow_depth += 1;
+                    if flow_depth > MAX_YAML_NESTING {
+                        return Some(format!(
+                            "line {} is nested more than {MAX_YAML_NESTING} levels deep",
+                            n + 1
+                        ));
+                    }
+                }
+                (None, ']' | '}') => flow_depth = flow_depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// A parsed endpoint: what the URL starts with and what the `Host` header says.

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::transport::BodyStream;
 
 /// A successful response: the typed output (`()` for operations without a body) with the
@@ -97,7 +97,7 @@ impl ByteStream {
 }
 
 fn stream_error(e: crate::transport::TransportError) -> Error {
-    Error::new(ErrorKind::Transport, e.to_string()).with_source(e)
+    crate::executor::transport_error(e, &crate::error::Scrubber::default())
 }
 
 impl Stream for ByteStream {

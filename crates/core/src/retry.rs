@@ -4,13 +4,22 @@
 //! processed) may be retried for any operation; 502, 503, 504, read timeouts and broken
 //! connections only for idempotent operations, because the server may have acted on the
 //! first attempt. The default is up to 3 attempts with full-jitter exponential backoff, and a
-//! server's `Retry-After` (seconds or HTTP date) is honoured.
+//! server's `Retry-After` (seconds or HTTP date) is honoured up to a cap (20 s by default)
+//! and never beyond the time left in the operation.
+//!
+//! [`retry_loop`] is the loop itself, over an attempt closure and a sleeper, so its rules are
+//! tested without HTTP.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use crate::error::{Error, ErrorKind};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorKind, Result};
 use crate::transport::BoxFuture;
+
+/// Default cap on a delay the server asks for (`Retry-After`).
+pub const DEFAULT_MAX_SERVER_DELAY: Duration = Duration::from_secs(20);
 
 /// How long to wait between attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +60,12 @@ pub struct RetryPolicy {
     max_attempts: u32,
     backoff: Backoff,
     honor_retry_after: bool,
+    max_server_delay: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// Up to 3 attempts, full jitter from 200 ms capped at 20 s, `Retry-After` honoured.
+    /// Up to 3 attempts, full jitter from 200 ms capped at 20 s, `Retry-After` honoured up
+    /// to 20 s.
     fn default() -> Self {
         Self {
             max_attempts: 3,
@@ -63,6 +74,7 @@ impl Default for RetryPolicy {
                 cap: Duration::from_secs(20),
             },
             honor_retry_after: true,
+            max_server_delay: DEFAULT_MAX_SERVER_DELAY,
         }
     }
 }
@@ -85,9 +97,15 @@ impl RetryPolicy {
         self.backoff = backoff;
         self
     }
-    /// Whether to wait as long as a `Retry-After` header asks (default true).
+    /// Whether to wait as long as a `Retry-After` header asks (default true), up to
+    /// [`with_max_server_delay`](Self::with_max_server_delay).
     pub fn with_honor_retry_after(mut self, yes: bool) -> Self {
         self.honor_retry_after = yes;
+        self
+    }
+    /// The longest delay a server's `Retry-After` may impose (default 20 s).
+    pub fn with_max_server_delay(mut self, cap: Duration) -> Self {
+        self.max_server_delay = cap;
         self
     }
     /// Total attempts including the first.
@@ -113,10 +131,50 @@ impl RetryPolicy {
     pub(crate) fn delay(&self, retry: u32, err: &Error) -> Duration {
         let backoff = self.backoff.delay(retry);
         match err.retry_after() {
-            Some(ra) if self.honor_retry_after => ra.max(backoff),
+            Some(ra) if self.honor_retry_after => ra.min(self.max_server_delay).max(backoff),
             _ => backoff,
         }
     }
+}
+
+/// Runs `attempt(1)`, `attempt(2)`, ... until one succeeds, the error is not retryable for an
+/// operation of this idempotency, the policy's attempts are used up, or the next delay would
+/// reach past `deadline` (then the last error is returned at once rather than sleeping).
+pub(crate) async fn retry_loop<T, F, Fut>(
+    policy: &RetryPolicy,
+    idempotent: bool,
+    deadline: Deadline,
+    sleeper: &dyn Sleep,
+    mut attempt: F,
+) -> Result<T>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut n: u32 = 0;
+    loop {
+        n = n.saturating_add(1);
+        let err = match attempt(n).await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let retryable = RetryPolicy::is_retryable(&err, idempotent);
+        if !retryable || n >= policy.max_attempts() {
+            tracing::debug!(error = %err, retryable, attempts = n, "attempt failed; giving up");
+            return Err(err);
+        }
+        let delay = policy.delay(n, &err);
+        if deadline.remaining().is_some_and(|left| delay >= left) {
+            tracing::debug!(error = %err, delay_ms = millis(delay), "no time left to retry; giving up");
+            return Err(err);
+        }
+        tracing::debug!(error = %err, delay_ms = millis(delay), "retrying");
+        sleeper.sleep(delay).await;
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Parses `Retry-After`: delta-seconds or an HTTP date (relative to `now`).
@@ -124,6 +182,10 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
+    }
+    // More digits than a u64 holds: as long as possible (capped by the policy later).
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::MAX);
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -199,6 +261,148 @@ mod tests {
     }
 
     #[test]
+    fn default_full_jitter_is_spread_between_zero_and_the_maximum() {
+        // The default policy's third delay is drawn from [0, 800 ms]. Over 400 draws a
+        // backoff that always waited zero, always the maximum, or a constant fails.
+        let policy = RetryPolicy::default();
+        let err = Error::new(ErrorKind::Connect, "refused");
+        let draws: Vec<Duration> = (0..400).map(|_| policy.delay(3, &err)).collect();
+        let max = Duration::from_millis(800);
+        assert!(draws.iter().all(|d| *d <= max), "{draws:?}");
+        assert!(draws.iter().any(|d| *d < max / 4), "never short: {draws:?}");
+        assert!(
+            draws.iter().any(|d| *d > max * 3 / 4),
+            "never long: {draws:?}"
+        );
+        let mean = draws.iter().sum::<Duration>() / 400;
+        assert!(
+            mean > Duration::from_millis(300) && mean < Duration::from_millis(500),
+            "mean {mean:?} is not about half the maximum"
+        );
+    }
+
+    #[test]
+    fn server_delays_are_capped_and_at_least_the_backoff() {
+        let err = |secs| {
+            Error::service(crate::error::ServiceError {
+                status: 429,
+                ..Default::default()
+            })
+            .with_retry_after(Some(Duration::from_secs(secs)))
+        };
+        let policy = RetryPolicy::default().with_backoff(Backoff::Exponential {
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(10),
+        });
+        assert_eq!(policy.delay(1, &err(100_000)), DEFAULT_MAX_SERVER_DELAY);
+        assert_eq!(policy.delay(1, &err(3)), Duration::from_secs(3));
+        // The backoff wins when it is longer than the server's wish.
+        assert_eq!(policy.delay(4, &err(3)), Duration::from_secs(8));
+        let capped = policy.clone().with_max_server_delay(Duration::from_secs(2));
+        assert_eq!(capped.delay(1, &err(100_000)), Duration::from_secs(2));
+        let ignoring = policy.with_honor_retry_after(false);
+        assert_eq!(ignoring.delay(1, &err(100_000)), Duration::from_secs(1));
+    }
+
+    mod retry_loop {
+        use super::*;
+        use crate::test_util::RecordingSleeper;
+        use std::cell::Cell;
+
+        fn policy() -> RetryPolicy {
+            RetryPolicy::default().with_backoff(Backoff::Exponential {
+                base: Duration::from_millis(100),
+                cap: Duration::from_secs(5),
+            })
+        }
+
+        /// Runs the loop with attempts that fail with `errors` in turn (then succeed).
+        async fn run(
+            policy: &RetryPolicy,
+            idempotent: bool,
+            deadline: Deadline,
+            errors: Vec<Error>,
+        ) -> (Result<u32>, u32, Vec<Duration>) {
+            let sleeper = RecordingSleeper::new();
+            let calls = Cell::new(0);
+            let errors = std::cell::RefCell::new(errors.into_iter());
+            let out = retry_loop(policy, idempotent, deadline, &sleeper, |n| {
+                calls.set(calls.get() + 1);
+                let next = errors.borrow_mut().next();
+                async move {
+                    match next {
+                        Some(e) => Err(e),
+                        None => Ok(n),
+                    }
+                }
+            })
+            .await;
+            (out, calls.get(), sleeper.delays())
+        }
+
+        fn status(code: u16) -> Error {
+            Error::service(crate::error::ServiceError {
+                status: code,
+                ..Default::default()
+            })
+        }
+
+        #[tokio::test]
+        async fn retries_idempotent_failures_with_backoff_until_success() {
+            let (out, calls, sleeps) = run(
+                &policy(),
+                true,
+                Deadline::NONE,
+                vec![status(503), status(502)],
+            )
+            .await;
+            assert_eq!(out.unwrap(), 3);
+            assert_eq!(calls, 3);
+            assert_eq!(
+                sleeps,
+                [Duration::from_millis(100), Duration::from_millis(200)]
+            );
+        }
+
+        #[tokio::test]
+        async fn never_repeats_a_non_idempotent_call_that_may_have_arrived() {
+            let (out, calls, sleeps) =
+                run(&policy(), false, Deadline::NONE, vec![status(503)]).await;
+            assert_eq!(out.unwrap_err().status(), Some(503));
+            assert_eq!((calls, sleeps.len()), (1, 0));
+            // A refused connection never left: safe to repeat.
+            let refused = Error::new(ErrorKind::Connect, "refused");
+            let (out, calls, _) = run(&policy(), false, Deadline::NONE, vec![refused]).await;
+            assert_eq!((out.unwrap(), calls), (2, 2));
+        }
+
+        #[tokio::test]
+        async fn stops_after_max_attempts_and_on_permanent_errors() {
+            let errors = vec![status(503), status(503), status(503), status(503)];
+            let (out, calls, sleeps) = run(&policy(), true, Deadline::NONE, errors).await;
+            assert_eq!(out.unwrap_err().status(), Some(503));
+            assert_eq!((calls, sleeps.len()), (3, 2));
+            let (out, calls, _) = run(&policy(), true, Deadline::NONE, vec![status(400)]).await;
+            assert_eq!((out.unwrap_err().status(), calls), (Some(400), 1));
+        }
+
+        #[tokio::test]
+        async fn gives_up_instead_of_sleeping_past_the_deadline() {
+            let wait = status(429).with_retry_after(Some(Duration::from_secs(15)));
+            let deadline = Deadline::after(Duration::from_secs(10));
+            let (out, calls, sleeps) = run(&policy(), true, deadline, vec![wait]).await;
+            assert_eq!(out.unwrap_err().status(), Some(429));
+            assert_eq!((calls, sleeps.len()), (1, 0));
+            // With room left it waits as asked.
+            let wait = status(429).with_retry_after(Some(Duration::from_secs(5)));
+            let deadline = Deadline::after(Duration::from_secs(10));
+            let (out, _, sleeps) = run(&policy(), true, deadline, vec![wait]).await;
+            assert_eq!(out.unwrap(), 2);
+            assert_eq!(sleeps, [Duration::from_secs(5)]);
+        }
+    }
+
+    #[test]
     fn retry_after_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
         assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
@@ -212,5 +416,9 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("184467440737095516150", now),
+            Some(Duration::MAX)
+        );
     }
 }

@@ -101,8 +101,10 @@ pub struct SignableRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// Everything signing produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything signing produced. `Debug` shows the signed header names, the query and the
+/// string to sign (a hash of the request), never the signature or the canonical request,
+/// which holds header values such as the security token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
     pub canonical_request: String,
     pub string_to_sign: String,
@@ -115,7 +117,34 @@ pub struct SigningOutput {
     pub headers_to_add: Vec<(&'static str, String)>,
 }
 
+impl std::fmt::Debug for SigningOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningOutput")
+            .field("signed_headers", &self.signed_headers)
+            .field("canonical_query", &self.canonical_query)
+            .field("string_to_sign", &self.string_to_sign)
+            .field(
+                "canonical_request",
+                &format_args!("<{} bytes, not shown>", self.canonical_request.len()),
+            )
+            .field("signature", &crate::error::REDACTED)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SigningOutput {
+    /// Adds the headers the signer produced to `headers`, the one place a signature is
+    /// applied to a request. `Host` is left out: the HTTP stack sets it from the URL, with
+    /// the same value.
+    pub fn apply_to(&self, headers: &mut Vec<(String, String)>) {
+        headers.extend(
+            self.headers_to_add
+                .iter()
+                .filter(|(k, _)| *k != "Host")
+                .map(|(k, v)| ((*k).to_owned(), v.clone())),
+        );
+    }
+
     /// The `Authorization` header value (the last of [`Self::headers_to_add`]).
     pub fn authorization(&self) -> &str {
         self.headers_to_add

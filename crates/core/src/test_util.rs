@@ -165,7 +165,7 @@ impl RecordedRequest {
 
 impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = crate::transport::redacted_headers(&self.headers);
+        let headers = crate::transport::redacted_headers(&self.headers, false);
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("path", &self.path)

@@ -31,15 +31,40 @@ pub struct HttpRequest {
 }
 
 /// Header names whose values are never printed.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-security-token"];
+const SECRET_HEADERS: [&str; 9] = [
+    "authorization",
+    "proxy-authorization",
+    "x-security-token",
+    "x-auth-token",
+    "x-subject-token",
+    "x-client-token",
+    "x-metadata-token",
+    "cookie",
+    "set-cookie",
+];
+
+/// Header names whose values are printed even by callers that hide all others: they
+/// describe the request, and the SDK sets them itself.
+const PLAIN_HEADERS: [&str; 5] = [
+    "content-type",
+    "user-agent",
+    "x-sdk-date",
+    "x-project-id",
+    "x-sdk-content-sha256",
+];
 
 /// `headers` for a `Debug` impl: names and values, secret values replaced by the redaction
-/// marker.
-pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+/// marker. With `hide_unknown`, every value not known to be harmless is hidden too (headers
+/// a caller added may hold tokens of any name).
+pub(crate) fn redacted_headers(
+    headers: &[(String, String)],
+    hide_unknown: bool,
+) -> Vec<(&str, &str)> {
     headers
         .iter()
         .map(|(k, v)| {
-            let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
+            let named = |list: &[&str]| list.iter().any(|s| k.eq_ignore_ascii_case(s));
+            let secret = named(&SECRET_HEADERS) || (hide_unknown && !named(&PLAIN_HEADERS));
             let shown = if secret {
                 crate::error::REDACTED
             } else {
@@ -52,7 +77,7 @@ pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = redacted_headers(&self.headers);
+        let headers = redacted_headers(&self.headers, false);
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)

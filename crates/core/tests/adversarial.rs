@@ -491,10 +491,15 @@ async fn refresh_window_callers_share_one_metadata_refresh() {
     let mock = MockTransport::new();
     mock.on(Method::Put, "/meta-data/latest/api/token")
         .respond(MockResponse::new(200).body("session-token-1"));
+    // The refresh brings credentials valid for longer.
     mock.on(Method::Get, "/openstack/latest/securitykey")
         .respond(MockResponse::json(
             200,
             security_key_body(start + Duration::from_secs(3600)),
+        ))
+        .respond(MockResponse::json(
+            200,
+            security_key_body(start + Duration::from_secs(7200)),
         ));
     let provider = Arc::new(
         MetadataProvider::new()

@@ -677,7 +677,7 @@ async fn fault_matrix() {
                 Ok(_) => String::new(),
                 Err(e) => format!("{e}\n{e:?}\n{}", e.raw_body().unwrap_or_default()),
             },
-            outcome: result.as_ref().map(String::clone).map_err(Error::kind),
+            outcome: result.clone().map_err(|e| e.kind()),
             sleeps_ms: sleeper
                 .delays()
                 .iter()

@@ -3,26 +3,28 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::execute::request_id;
-use crate::error::{Error, ErrorKind, Result, truncate};
+use crate::error::{Error, ErrorKind, Result, Scrubber, truncate};
+use crate::executor::request_id;
 use crate::response::Response;
 
 pub(super) fn decode_json<T: DeserializeOwned>(
     status: u16,
     headers: http::HeaderMap,
     body: Bytes,
-    scrub: &crate::error::Scrubber,
+    scrub: &Scrubber,
 ) -> Result<Response<T>> {
-    // An empty body decodes like `null`, so all-optional models and `()` accept 204s.
-    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
+    // The server did the work: an empty body decodes like `null` (so `()` and `Option`
+    // accept it), and else like `{}` (so all-optional models do; a model with a required
+    // field reports that field as missing).
+    let decoded = if body.iter().all(u8::is_ascii_whitespace) {
+        deserialize_with_path::<T>(b"null").or_else(|_| deserialize_with_path::<T>(b"{}"))
     } else {
-        &body
+        deserialize_with_path::<T>(&body)
     };
-    match deserialize_with_path::<T>(bytes) {
+    match decoded {
         Ok(v) => Ok(Response::new(status, headers, v)),
         Err(e) => {
-            let rid = request_id(&headers)
+            let rid = request_id(&headers, scrub)
                 .map(|s| format!(", request id {s}"))
                 .unwrap_or_default();
             let text = scrub.scrub(&String::from_utf8_lossy(&body));

@@ -1,6 +1,11 @@
-//! Execution: the retry loop, endpoint failover and single attempts.
-
-use std::time::Duration;
+//! Execution of a service call: the retry loop ([`crate::retry::retry_loop`]) over attempts,
+//! each on the current endpoint with failover, through the one outbound path
+//! ([`crate::executor`]).
+//!
+//! Deadlines: `attempt_timeout` bounds one attempt from sending to the last byte of the body,
+//! streamed bodies included (a stream handed to the caller fails with a timeout once it
+//! passes); `operation_timeout` bounds the whole call, every attempt and backoff included,
+//! and the streamed body too.
 
 use bytes::Bytes;
 use tracing::Instrument;
@@ -8,43 +13,43 @@ use tracing::Instrument;
 use super::Client;
 use crate::codegen::OperationInput;
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result, parse_service_error};
-use crate::retry::{RetryPolicy, parse_retry_after};
-use crate::transport::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorKind, Result, Scrubber};
+use crate::executor::{self, BodyMode};
+use crate::retry::retry_loop;
+use crate::transport::HttpResponse;
 
 impl Client {
     pub(super) async fn send_buffered(
         &self,
         input: OperationInput,
-    ) -> Result<(u16, http::HeaderMap, Bytes, crate::error::Scrubber)> {
+    ) -> Result<(u16, http::HeaderMap, Bytes, Scrubber)> {
         let (resp, scrub) = self.execute(input, false).await?;
         // The body was read inside the attempt (so its errors could be retried).
         let (status, headers, body) = resp
             .collect(usize::MAX)
             .await
-            .map_err(|e| transport_error(e, &scrub))?;
+            .map_err(|e| executor::transport_error(e, &scrub))?;
         Ok((status, headers, body, scrub))
     }
 
-    /// The retry loop. For buffered calls the body is read inside each attempt, so a broken
-    /// body counts as a failed attempt; streamed bodies are handed over as they come.
+    /// Runs the call under its retry policy and deadlines. For buffered calls the body is
+    /// read inside each attempt, so a broken body counts as a failed attempt; streamed
+    /// bodies are handed over as they come, still under the deadlines.
     pub(super) async fn execute(
         &self,
         input: OperationInput,
         stream: bool,
-    ) -> Result<(HttpResponse, crate::error::Scrubber)> {
+    ) -> Result<(HttpResponse, Scrubber)> {
         let inner = &*self.inner;
         let op = input.op;
-        let policy = input
-            .options
-            .retry
-            .clone()
-            .unwrap_or_else(|| inner.retry.clone());
+        let policy = input.options.retry.as_ref().unwrap_or(&inner.retry);
         let attempt_timeout = input
             .options
             .attempt_timeout
             .unwrap_or(inner.attempt_timeout);
-        let operation_timeout = input.options.operation_timeout.or(inner.operation_timeout);
+        let op_deadline =
+            Deadline::after_opt(input.options.operation_timeout.or(inner.operation_timeout));
         let span = tracing::info_span!(
             "huaweicloud.operation",
             service = op.service,
@@ -54,14 +59,20 @@ impl Client {
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let deadline = operation_timeout.map(|d| tokio::time::Instant::now() + d);
-        let run = async {
-            let mut attempt: u32 = 0;
-            loop {
-                attempt += 1;
+        // The request's own secrets (password fields, secret headers), found once.
+        let request_secrets = input.secret_values();
+        let input = &input;
+        let request_secrets = &request_secrets;
+        let attempts = retry_loop(
+            policy,
+            op.idempotent,
+            op_deadline,
+            &*inner.sleeper,
+            |attempt| async move {
                 let creds = self.credentials().await?;
-                let creds = self.with_project_id(&input, creds, attempt_timeout).await?;
-                let scrub = creds.scrubber().clone();
+                let creds = self.with_project_id(input, creds, attempt_timeout).await?;
+                let scrub = creds.scrubber().with_more(request_secrets);
+                let deadline = Deadline::after(attempt_timeout).earliest(op_deadline);
                 let attempt_span = tracing::debug_span!(
                     "attempt",
                     attempt,
@@ -69,59 +80,67 @@ impl Client {
                     request_id = tracing::field::Empty
                 );
                 let result = self
-                    .attempt_with_failover(&input, &creds, attempt_timeout, stream, &scrub)
+                    .attempt_with_failover(input, &creds, deadline, stream, &scrub)
                     .instrument(attempt_span.clone())
                     .await;
-                let err = match result {
-                    Ok(resp) => {
-                        attempt_span.record("status", resp.status);
-                        tracing::Span::current().record("status", resp.status);
-                        tracing::Span::current().record("attempts", attempt);
-                        if let Some(id) = request_id(&resp.headers) {
-                            attempt_span.record("request_id", id);
-                            tracing::Span::current().record("request_id", id);
-                        }
-                        return Ok((resp, scrub));
-                    }
-                    Err(e) => e,
-                };
-                if let Some(s) = err.status() {
-                    attempt_span.record("status", s);
-                }
-                if let Some(id) = err.request_id() {
-                    attempt_span.record("request_id", id);
-                }
-                let retryable = RetryPolicy::is_retryable(&err, op.idempotent);
-                if !retryable || attempt >= policy.max_attempts() {
-                    tracing::Span::current().record("attempts", attempt);
-                    tracing::debug!(error = %err, retryable, "attempt failed; giving up");
-                    return Err(err);
-                }
-                let delay = policy.delay(attempt, &err);
-                if let Some(deadline) = deadline {
-                    if tokio::time::Instant::now() + delay >= deadline {
-                        tracing::Span::current().record("attempts", attempt);
-                        return Err(err);
-                    }
-                }
-                tracing::debug!(error = %err, delay_ms = delay.as_millis() as u64, "retrying");
-                inner.sleeper.sleep(delay).await;
-            }
-        };
-        let result = match (operation_timeout, deadline) {
-            (Some(d), Some(deadline)) => match tokio::time::timeout_at(deadline, run).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "{} {}: operation timed out after {d:?}",
-                        op.service, op.name
+                let (status, rid) = match &result {
+                    Ok(resp) => (
+                        Some(resp.status),
+                        executor::request_id(&resp.headers, &scrub),
                     ),
-                )),
+                    Err(e) => (e.status(), e.request_id().map(str::to_owned)),
+                };
+                for span in [&attempt_span, &tracing::Span::current()] {
+                    if let Some(s) = status {
+                        span.record("status", s);
+                    }
+                    if let Some(id) = &rid {
+                        span.record("request_id", id.as_str());
+                    }
+                    span.record("attempts", attempt);
+                }
+                result.map(|resp| (resp, scrub))
             },
-            _ => run.await,
+        );
+        let timeout = || {
+            Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "{} {}: operation timed out after {:?}",
+                    op.service,
+                    op.name,
+                    input
+                        .options
+                        .operation_timeout
+                        .or(inner.operation_timeout)
+                        .unwrap_or_default()
+                ),
+            )
         };
-        result.instrument_err(&span)
+        let result = op_deadline
+            .bound(attempts, timeout)
+            .instrument(span.clone())
+            .await;
+        if let Err(e) = &result {
+            let _g = span.enter();
+            tracing::debug!(kind = %e.kind(), status = e.status(), request_id = e.request_id(), "operation failed");
+        }
+        result
+    }
+
+    /// The error of an attempt whose deadline passed: the attempt's own limit, or the
+    /// operation's when that came first.
+    fn attempt_timed_out(&self, input: &OperationInput) -> Error {
+        let inner = &*self.inner;
+        let attempt = input
+            .options
+            .attempt_timeout
+            .unwrap_or(inner.attempt_timeout);
+        let message = match input.options.operation_timeout.or(inner.operation_timeout) {
+            Some(op) if op < attempt => format!("operation timed out after {op:?}"),
+            _ => format!("attempt timed out after {attempt:?}"),
+        };
+        Error::new(ErrorKind::Timeout, message)
     }
 
     /// `creds` with a project id when the operation needs one and neither the client nor the
@@ -130,7 +149,7 @@ impl Client {
         &self,
         input: &OperationInput,
         creds: Credentials,
-        timeout: Duration,
+        timeout: std::time::Duration,
     ) -> Result<Credentials> {
         let inner = &*self.inner;
         if inner.project_id.is_some() || creds.project_id().is_some() {
@@ -149,11 +168,11 @@ impl Client {
             return Ok(creds);
         }
         let id = crate::credentials::Discovery {
-            transport: &*inner.transport,
-            iam,
-            region,
-            user_agent: &inner.user_agent,
-            clock: &*inner.clock,
+            transport: inner.transport.clone(),
+            iam: iam.clone(),
+            region: region.clone(),
+            user_agent: inner.user_agent.clone(),
+            clock: inner.clock.clone(),
             timeout,
         }
         .project_id(&creds)
@@ -169,19 +188,33 @@ impl Client {
         &self,
         input: &OperationInput,
         creds: &Credentials,
-        timeout: Duration,
+        deadline: Deadline,
         stream: bool,
-        scrub: &crate::error::Scrubber,
+        scrub: &Scrubber,
     ) -> Result<HttpResponse> {
         use std::sync::atomic::Ordering;
         let inner = &*self.inner;
         let n = inner.endpoints.len().max(1);
         let start = inner.current_endpoint.load(Ordering::Relaxed) % n;
+        let mode = if stream {
+            BodyMode::Streamed
+        } else {
+            BodyMode::Buffered(inner.max_body)
+        };
         let mut failures = Vec::new();
         for k in 0..n {
             let idx = (start + k) % n;
             let prepared = self.prepare_for(input, creds, idx)?;
-            match self.attempt(prepared.request, timeout, stream, scrub).await {
+            let result = executor::call(
+                &*inner.transport,
+                prepared.request,
+                (deadline, || self.attempt_timed_out(input)),
+                mode,
+                scrub,
+                inner.clock.now(),
+            )
+            .await;
+            match result {
                 Err(e) if e.kind() == ErrorKind::Connect && n > 1 => {
                     tracing::debug!(endpoint = %inner.endpoints[idx].as_str(), error = %e, "endpoint unreachable; failing over");
                     failures.push(format!("{}: {e}", inner.endpoints[idx].as_str()));
@@ -202,103 +235,4 @@ impl Client {
             ),
         ))
     }
-
-    async fn attempt(
-        &self,
-        request: HttpRequest,
-        timeout: Duration,
-        stream: bool,
-        scrub: &crate::error::Scrubber,
-    ) -> Result<HttpResponse> {
-        let inner = &*self.inner;
-        let max_body = inner.max_body;
-        let now = inner.clock.now();
-        let fut = async {
-            let resp = inner
-                .transport
-                .send(request)
-                .await
-                .map_err(|e| transport_error(e, scrub))?;
-            if resp.status >= 400 {
-                let retry_after = resp
-                    .headers
-                    .get(http::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, now));
-                let rid = request_id(&resp.headers).map(str::to_owned);
-                let (status, body) = read_error_body(resp, crate::error::MAX_ERROR_BODY * 16)
-                    .await
-                    .map_err(|e| transport_error(e, scrub))?;
-                let parsed = parse_service_error(status, rid, &body, scrub);
-                return Err(Error::service(parsed).with_retry_after(retry_after));
-            }
-            if stream {
-                return Ok(resp);
-            }
-            let (status, headers, body) = resp
-                .collect(max_body)
-                .await
-                .map_err(|e| transport_error(e, scrub))?;
-            Ok(HttpResponse::from_bytes(status, headers, body))
-        };
-        match tokio::time::timeout(timeout, fut).await {
-            Ok(r) => r,
-            Err(_) => Err(Error::new(
-                ErrorKind::Timeout,
-                format!("attempt timed out after {timeout:?}"),
-            )),
-        }
-    }
-}
-
-trait InstrumentErr {
-    fn instrument_err(self, span: &tracing::Span) -> Self;
-}
-impl<T> InstrumentErr for Result<T> {
-    fn instrument_err(self, span: &tracing::Span) -> Self {
-        if let Err(e) = &self {
-            let _g = span.enter();
-            tracing::debug!(kind = %e.kind(), status = e.status(), request_id = e.request_id(), "operation failed");
-        }
-        self
-    }
-}
-
-/// Reads at most `limit` bytes of an error body. A huge error page (a proxy's HTML) is cut
-/// rather than failing the call: its status decides retries and must reach the caller.
-async fn read_error_body(
-    resp: HttpResponse,
-    limit: usize,
-) -> std::result::Result<(u16, Bytes), TransportError> {
-    use futures_util::StreamExt;
-    let HttpResponse {
-        status, mut body, ..
-    } = resp;
-    let mut buf = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk?;
-        let room = limit.saturating_sub(buf.len());
-        if chunk.len() >= room {
-            buf.extend_from_slice(&chunk[..room]);
-            break;
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok((status, Bytes::from(buf)))
-}
-
-pub(super) fn request_id(headers: &http::HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
-}
-
-pub(super) fn transport_error(e: TransportError, scrub: &crate::error::Scrubber) -> Error {
-    let kind = match e.kind() {
-        TransportErrorKind::Connect => ErrorKind::Connect,
-        TransportErrorKind::Timeout => ErrorKind::Timeout,
-        TransportErrorKind::Io => ErrorKind::Transport,
-        TransportErrorKind::BodyTooLarge => ErrorKind::Decode,
-        TransportErrorKind::Request => ErrorKind::InvalidRequest,
-    };
-    let msg = scrub.scrub(&e.to_string());
-    Error::new(kind, msg).with_source(e)
 }

@@ -9,11 +9,28 @@ use crate::sign::{self, SignableRequest};
 use crate::transport::HttpRequest;
 
 /// A signed request and what went into its signature (for tests, benchmarks and debugging).
-#[derive(Debug, Clone)]
+/// `Debug` hides every header value that may be a secret and the body.
+#[derive(Clone)]
 pub struct PreparedRequest {
     pub request: HttpRequest,
     /// `None` when the caller supplied its own `Authorization`.
     pub signing: Option<sign::SigningOutput>,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = &self.request;
+        f.debug_struct("PreparedRequest")
+            .field("method", &r.method)
+            .field("url", &r.url)
+            .field(
+                "headers",
+                &crate::transport::redacted_headers(&r.headers, true),
+            )
+            .field("body_len", &r.body.len())
+            .field("signing", &self.signing)
+            .finish()
+    }
 }
 
 impl Client {
@@ -117,13 +134,7 @@ impl Client {
                 creds.signing_key(),
                 &date,
             );
-            // Host is set by the HTTP stack from the URL (same value); the rest is sent.
-            headers.extend(
-                out.headers_to_add
-                    .iter()
-                    .filter(|(k, _)| *k != "Host")
-                    .map(|(k, v)| ((*k).to_owned(), v.clone())),
-            );
+            out.apply_to(&mut headers);
             let q = out.canonical_query.clone();
             (Some(out), q)
         };

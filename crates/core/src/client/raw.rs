@@ -10,7 +10,8 @@ use crate::options::RequestOptions;
 use crate::response::Response;
 
 /// A request to an arbitrary API path, signed and sent like a generated operation.
-#[derive(Debug)]
+///
+/// `Debug` shows header names and the body's length, not their values.
 #[must_use]
 pub struct RawRequest {
     client: Client,
@@ -22,6 +23,31 @@ pub struct RawRequest {
     content_type: Option<String>,
     idempotent: Option<bool>,
     options: RequestOptions,
+}
+
+impl std::fmt::Debug for RawRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field(
+                "query",
+                &self
+                    .query
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "headers",
+                &crate::transport::redacted_headers(&self.headers, true),
+            )
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .field("idempotent", &self.idempotent)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RawRequest {
@@ -100,6 +126,7 @@ fn raw_spec(method: Method, idempotent: bool) -> &'static OperationSpec {
                 path: "",
                 content_type: None,
                 idempotent: $i,
+                secrets: &[],
             };
             &SPEC
         }};

@@ -19,9 +19,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 
 use super::{Credentials, CredentialsFuture, CredentialsParts, ProvideCredentials};
-use crate::error::{Error, Result, truncate};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorKind, Result, Scrubber, truncate};
+use crate::executor;
 use crate::retry::{Clock, SystemClock};
-use crate::transport::{HttpRequest, ReqwestTransport, Transport, TransportErrorKind};
+use crate::single_flight::SingleFlight;
+use crate::transport::{HttpRequest, ReqwestTransport, Transport};
 
 /// The metadata service address on ECS and BMS instances.
 pub const DEFAULT_METADATA_ENDPOINT: &str = "http://169.254.169.254";
@@ -44,16 +47,33 @@ const MAX_BODY: usize = 64 * 1024;
 /// Part of [`DefaultChain`](super::DefaultChain) after the environment and the profile file.
 /// Off an ECS the service does not answer, and with the short default timeouts (1 s to
 /// connect, 2 s per request) the provider fails fast saying so.
+///
+/// One refresh at a time: callers that need credentials while it runs wait for it and share
+/// its result, success or failure; callers whose credentials are due for refresh but still
+/// valid keep using them meanwhile.
 pub struct MetadataProvider {
+    config: Config,
+    shared: Arc<Shared>,
+}
+
+/// What a refresh needs to know (cloned into it, so it can outlive any one caller).
+#[derive(Clone)]
+struct Config {
     endpoint: String,
     connect_timeout: Duration,
     request_timeout: Duration,
     clock: Arc<dyn Clock>,
     injected_transport: Option<Arc<dyn Transport>>,
-    /// The credentials in use, read without waiting by every call while they are fresh.
+}
+
+/// What every clone of a refresh shares.
+#[derive(Default)]
+struct Shared {
+    /// The credentials in use, read without waiting by every call.
     current: std::sync::RwLock<Option<Credentials>>,
-    /// Held across a refresh: concurrent callers wait for it and then share its result.
+    /// Token and transport, owned by the refresh in flight.
     state: tokio::sync::Mutex<State>,
+    refresh: SingleFlight<(), Credentials>,
 }
 
 #[derive(Default)]
@@ -67,9 +87,9 @@ impl fmt::Debug for MetadataProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The metadata token and the cached credentials' secrets are never shown.
         f.debug_struct("MetadataProvider")
-            .field("endpoint", &self.endpoint)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("request_timeout", &self.request_timeout)
+            .field("endpoint", &self.config.endpoint)
+            .field("connect_timeout", &self.config.connect_timeout)
+            .field("request_timeout", &self.config.request_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -84,81 +104,104 @@ impl MetadataProvider {
     /// The provider for `http://169.254.169.254`.
     pub fn new() -> Self {
         Self {
-            endpoint: DEFAULT_METADATA_ENDPOINT.to_owned(),
-            connect_timeout: Duration::from_secs(1),
-            request_timeout: Duration::from_secs(2),
-            clock: Arc::new(SystemClock),
-            injected_transport: None,
-            current: std::sync::RwLock::new(None),
-            state: tokio::sync::Mutex::new(State::default()),
+            config: Config {
+                endpoint: DEFAULT_METADATA_ENDPOINT.to_owned(),
+                connect_timeout: Duration::from_secs(1),
+                request_timeout: Duration::from_secs(2),
+                clock: Arc::new(SystemClock),
+                injected_transport: None,
+            },
+            shared: Arc::default(),
         }
     }
     /// Another metadata endpoint, e.g. a local stand-in in tests (`http://127.0.0.1:port`).
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = endpoint.into().trim().trim_end_matches('/').to_owned();
+        self.config.endpoint = endpoint.into().trim().trim_end_matches('/').to_owned();
         self
     }
     /// Connect timeout (default 1 s) and time limit per metadata request (default 2 s).
     pub fn with_timeouts(mut self, connect: Duration, request: Duration) -> Self {
-        self.connect_timeout = connect;
-        self.request_timeout = request;
+        self.config.connect_timeout = connect;
+        self.config.request_timeout = request;
         self
     }
     /// The clock deciding when credentials are due for refresh (tests).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        self.config.clock = clock;
         self
     }
     /// Sends metadata requests through `transport` instead of a built-in HTTP client.
     pub fn with_transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.injected_transport = Some(transport);
+        self.config.injected_transport = Some(transport);
         self
     }
     /// The metadata endpoint in use.
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.config.endpoint
     }
 
     /// Returns cached credentials while more than 40 minutes are left, otherwise fetches new
-    /// ones. One fetch at a time: concurrent callers wait for it and share its result.
+    /// ones (one fetch at a time, shared by every caller that needs it).
     pub async fn load(&self) -> Result<Credentials> {
+        let now = self.config.clock.now();
+        let current = self.current();
         // Per-request fast path: no await while the credentials are fresh.
-        if let Some(c) = self.fresh(self.clock.now()) {
-            return Ok(c);
+        if let Some(c) = current.as_ref().filter(|c| !due_for_refresh(c, now)) {
+            return Ok(c.clone());
         }
-        let mut state = self.state.lock().await;
-        let now = self.clock.now();
-        // Another caller may have refreshed while this one waited.
-        if let Some(c) = self.fresh(now) {
-            return Ok(c);
+        let still_valid = current.filter(|c| c.expires_at().is_some_and(|at| at > now));
+        if let Some(c) = &still_valid {
+            // Due but valid: while another caller refreshes, keep working with these.
+            if self.shared.refresh.is_running(&()) {
+                return Ok(c.clone());
+            }
         }
-        match self.fetch(&mut state, now).await {
-            Ok(c) => {
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+        let (config, shared) = (self.config.clone(), self.shared.clone());
+        let refreshed = self
+            .shared
+            .refresh
+            .run((), move || Box::pin(refresh(config, shared)))
+            .await;
+        match (refreshed, still_valid) {
+            (Ok(c), _) => Ok(c),
+            // Still valid for a while: keep working and try again at the next call.
+            (Err(e), Some(c)) => {
+                tracing::warn!(error = %e, "refreshing ECS metadata credentials failed; using the current ones until they expire");
                 Ok(c)
             }
-            Err(e) => match self.current() {
-                // Still valid for a while: keep working and try again at the next call.
-                Some(c) if c.expires_at().is_some_and(|at| at > now) => {
-                    tracing::warn!(error = %e, "refreshing ECS metadata credentials failed; using the current ones until they expire");
-                    Ok(c)
-                }
-                _ => Err(e),
-            },
+            (Err(e), None) => Err(e),
         }
     }
 
     fn current(&self) -> Option<Credentials> {
-        self.current
+        self.shared
+            .current
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+}
 
-    fn fresh(&self, now: SystemTime) -> Option<Credentials> {
-        self.current().filter(|c| !due_for_refresh(c, now))
+/// One refresh: fetch, then publish the new credentials to every caller.
+async fn refresh(config: Config, shared: Arc<Shared>) -> Result<Credentials> {
+    let mut state = shared.state.lock().await;
+    let now = config.clock.now();
+    // A refresh that finished while this one waited for the state may have done the work.
+    if let Some(c) = shared
+        .current
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .filter(|c| !due_for_refresh(c, now))
+    {
+        return Ok(c);
     }
+    let c = config.fetch(&mut state, now).await?;
+    *shared.current.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+    Ok(c)
+}
 
+impl Config {
     async fn fetch(&self, state: &mut State, now: SystemTime) -> Result<Credentials> {
         let transport = match &state.transport {
             Some(t) => t.clone(),
@@ -213,7 +256,7 @@ impl MetadataProvider {
             headers: vec![(TOKEN_TTL_HEADER.into(), TOKEN_TTL_SECONDS.into())],
             body: Bytes::new(),
         };
-        let (status, body) = self.call(transport, request).await?;
+        let (status, body) = self.call(transport, request, &Scrubber::default()).await?;
         match status {
             200 => {
                 let token = String::from_utf8_lossy(&body).trim().to_owned();
@@ -249,35 +292,33 @@ impl MetadataProvider {
             headers,
             body: Bytes::new(),
         };
-        self.call(transport, request).await
+        let scrub = Scrubber::new(state.token.iter());
+        self.call(transport, request, &scrub).await
     }
 
-    async fn call(&self, transport: &dyn Transport, request: HttpRequest) -> Result<(u16, Bytes)> {
+    /// One request through the SDK's outbound path; any status is returned to the caller.
+    async fn call(
+        &self,
+        transport: &dyn Transport,
+        request: HttpRequest,
+        scrub: &Scrubber,
+    ) -> Result<(u16, Bytes)> {
         let what = format!("{} {}", request.method, request.url);
-        let fut = async {
-            let resp = transport.send(request).await?;
-            resp.collect(MAX_BODY).await
-        };
-        let result = match tokio::time::timeout(self.request_timeout, fut).await {
-            Ok(r) => r,
-            Err(_) => {
-                return Err(self.unreachable(&format!(
-                    "{what} timed out after {:?}",
-                    self.request_timeout
-                )));
+        let deadline = Deadline::after(self.request_timeout);
+        match executor::exchange(transport, request, deadline, MAX_BODY, scrub).await {
+            Ok(x) => Ok((x.status, x.body)),
+            Err(e) if matches!(e.kind(), ErrorKind::Connect | ErrorKind::Timeout) => {
+                let detail = if e.kind() == ErrorKind::Timeout {
+                    format!("{what} timed out after {:?}", self.request_timeout)
+                } else {
+                    format!("{what}: {}", message_of(&e))
+                };
+                Err(self.unreachable(&detail))
             }
-        };
-        match result {
-            Ok((status, _, body)) => Ok((status, body)),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    TransportErrorKind::Connect | TransportErrorKind::Timeout
-                ) =>
-            {
-                Err(self.unreachable(&format!("{what}: {e}")))
-            }
-            Err(e) => Err(Error::credentials(format!("{SOURCE}: {what} failed: {e}"))),
+            Err(e) => Err(Error::credentials(format!(
+                "{SOURCE}: {what} failed: {}",
+                message_of(&e)
+            ))),
         }
     }
 
@@ -287,6 +328,15 @@ impl MetadataProvider {
             self.endpoint
         ))
     }
+}
+
+/// An error's message without its kind prefix (`connect error: ...` → `...`).
+fn message_of(e: &Error) -> String {
+    let text = e.to_string();
+    let prefix = format!("{}: ", e.kind());
+    text.strip_prefix(&prefix)
+        .map(str::to_owned)
+        .unwrap_or(text)
 }
 
 impl ProvideCredentials for MetadataProvider {

@@ -313,7 +313,7 @@ impl ProfileProvider {
     /// Loads credentials now.
     pub fn load(&self) -> Result<Credentials> {
         let (path, explicit) = self.resolve_path()?;
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::config_file::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
                 let why = if e.kind() == std::io::ErrorKind::NotFound && !explicit {
@@ -382,9 +382,18 @@ pub fn parse_profile(text: &str, origin: &str) -> Result<Credentials> {
 }
 
 impl ProvideCredentials for ProfileProvider {
+    /// Reads the file on tokio's blocking pool, never on the async runtime's threads.
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        let r = self.load();
-        Box::pin(async move { r })
+        let provider = self.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || provider.load())
+                .await
+                .unwrap_or_else(|e| {
+                    Err(Error::credentials(format!(
+                        "profile: reading the credentials file failed: {e}"
+                    )))
+                })
+        })
     }
 }
 

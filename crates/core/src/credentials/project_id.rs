@@ -1,21 +1,25 @@
 //! Project-id discovery: with a region and no project id, ask IAM which project is named
 //! after the region (official `BasicCredentials.process_auth_params`): `GET
 //! {iam}/v3/projects?name={region}`, signed with the same credentials. The answer is cached
-//! for the process per (IAM endpoint, AK, region).
+//! for the process per (IAM endpoint, AK, region), and concurrent first calls share one
+//! lookup (its failure too: the next call after a failure asks again).
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use bytes::Bytes;
 use serde::Deserialize;
 
 use super::Credentials;
-use crate::error::{Error, ErrorKind, Result, parse_service_error};
+use crate::deadline::Deadline;
+use crate::error::{Error, ErrorKind, Result};
+use crate::executor::{self, BodyMode};
 use crate::region::Endpoint;
 use crate::retry::Clock;
 use crate::sign::{self, SignableRequest};
-use crate::transport::{HttpRequest, Transport, TransportErrorKind};
+use crate::single_flight::SingleFlight;
+use crate::transport::{HttpRequest, Transport};
 
 const PROJECTS_PATH: &str = "/v3/projects";
 const MAX_BODY: usize = 1024 * 1024;
@@ -28,13 +32,19 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, String>> {
     CACHE.get_or_init(Mutex::default)
 }
 
+fn lookups() -> &'static SingleFlight<CacheKey, String> {
+    static LOOKUPS: OnceLock<SingleFlight<CacheKey, String>> = OnceLock::new();
+    LOOKUPS.get_or_init(SingleFlight::default)
+}
+
 /// What the lookup needs from the client.
-pub(crate) struct Discovery<'a> {
-    pub transport: &'a dyn Transport,
-    pub iam: &'a Endpoint,
-    pub region: &'a str,
-    pub user_agent: &'a str,
-    pub clock: &'a dyn Clock,
+#[derive(Clone)]
+pub(crate) struct Discovery {
+    pub transport: Arc<dyn Transport>,
+    pub iam: Endpoint,
+    pub region: String,
+    pub user_agent: String,
+    pub clock: Arc<dyn Clock>,
     pub timeout: Duration,
 }
 
@@ -49,27 +59,35 @@ struct Project {
     id: String,
 }
 
-impl Discovery<'_> {
+impl Discovery {
     /// The project id of the region for these credentials, from the cache or IAM.
-    pub(crate) async fn project_id(&self, creds: &Credentials) -> Result<String> {
+    pub(crate) async fn project_id(self, creds: &Credentials) -> Result<String> {
         let key = (
             self.iam.as_str().to_owned(),
             creds.access_key().to_owned(),
-            self.region.to_owned(),
+            self.region.clone(),
         );
         if let Some(id) = cache().lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(id);
         }
-        tracing::info!(
-            region = self.region,
-            iam = self.iam.as_str(),
-            "no project id configured; asking IAM"
-        );
-        let id = self.ask_iam(creds).await?;
-        if let Ok(mut c) = cache().lock() {
-            c.insert(key, id.clone());
-        }
-        Ok(id)
+        let creds = creds.clone();
+        let cache_key = key.clone();
+        lookups()
+            .run(key, move || {
+                Box::pin(async move {
+                    tracing::info!(
+                        region = self.region.as_str(),
+                        iam = self.iam.as_str(),
+                        "no project id configured; asking IAM"
+                    );
+                    let id = self.ask_iam(&creds).await?;
+                    if let Ok(mut c) = cache().lock() {
+                        c.insert(cache_key, id.clone());
+                    }
+                    Ok(id)
+                })
+            })
+            .await
     }
 
     async fn ask_iam(&self, creds: &Credentials) -> Result<String> {
@@ -92,12 +110,7 @@ impl Discovery<'_> {
             creds.signing_key(),
             &sign::format_sdk_date(self.clock.now()),
         );
-        headers.extend(
-            out.headers_to_add
-                .iter()
-                .filter(|(k, _)| *k != "Host")
-                .map(|(k, v)| ((*k).to_owned(), v.clone())),
-        );
+        out.apply_to(&mut headers);
         let url = format!(
             "{}{PROJECTS_PATH}?{}",
             self.iam.as_str(),
@@ -116,42 +129,40 @@ impl Discovery<'_> {
                 self.region
             )
         };
-        let fut = async {
-            let resp = self.transport.send(request).await?;
-            resp.collect(MAX_BODY).await
-        };
-        let (status, headers, body) = match tokio::time::timeout(self.timeout, fut).await {
-            Err(_) => {
-                return Err(Error::new(
+        let result = executor::call(
+            &*self.transport,
+            request,
+            (Deadline::after(self.timeout), || {
+                Error::new(
                     ErrorKind::Timeout,
-                    what(&format!("timed out after {:?}", self.timeout)),
+                    format!("timed out after {:?}", self.timeout),
+                )
+            }),
+            BodyMode::Buffered(MAX_BODY),
+            scrub,
+            self.clock.now(),
+        )
+        .await;
+        let resp = match result {
+            Ok(resp) => resp,
+            // IAM refused: the credentials are the likely cause.
+            Err(e) if e.status().is_some() => {
+                return Err(Error::new(
+                    ErrorKind::Credentials,
+                    what(&format!("IAM answered {e}; check the AK/SK, or {SET_IT}")),
                 ));
             }
-            Ok(Err(e)) => {
-                let kind = match e.kind() {
-                    TransportErrorKind::Connect => ErrorKind::Connect,
-                    TransportErrorKind::Timeout => ErrorKind::Timeout,
-                    _ => ErrorKind::Transport,
-                };
-                return Err(Error::new(kind, what(&scrub.scrub(&e.to_string()))));
-            }
-            Ok(Ok(r)) => r,
+            Err(e) => return Err(Error::new(e.kind(), what(&e.to_string()))),
         };
+        let (_, headers, body) = resp
+            .collect(MAX_BODY)
+            .await
+            .map_err(|e| executor::transport_error(e, scrub))?;
         let trace_id = headers
             .get("x-iam-trace-id")
             .or_else(|| headers.get("x-request-id"))
             .and_then(|v| v.to_str().ok())
             .map_or_else(|| "none".to_owned(), str::to_owned);
-        if status >= 400 {
-            let parsed = parse_service_error(status, Some(trace_id.clone()), &body, scrub);
-            let service = Error::service(parsed);
-            return Err(Error::new(
-                ErrorKind::Credentials,
-                what(&format!(
-                    "IAM answered {service}; check the AK/SK, or {SET_IT}"
-                )),
-            ));
-        }
         let projects: Projects = serde_json::from_slice(&body).map_err(|e| {
             Error::new(
                 ErrorKind::Decode,

@@ -35,6 +35,39 @@ pub fn emit(s: &Service) -> TokenStream {
     }
 }
 
+/// Wire names whose values core must keep out of errors and logs for this operation: the
+/// secret fields (`format: password`) of every model reachable from the request body.
+/// Sorted and unique, so output is deterministic.
+fn secret_wire_names(s: &Service, op: &Operation) -> Vec<String> {
+    fn walk(s: &Service, t: &TypeRef, seen: &mut Vec<String>, out: &mut Vec<String>) {
+        match t {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => walk(s, inner, seen, out),
+            TypeRef::Named(name) if !seen.contains(name) => {
+                seen.push(name.clone());
+                let Some(model) = s.models.iter().find(|m| &m.name == name) else {
+                    return;
+                };
+                if let crate::codegen::ir::ModelKind::Struct(fields) = &model.kind {
+                    for f in fields {
+                        if f.secret {
+                            out.push(f.wire_name.clone());
+                        }
+                        walk(s, &f.ty, seen, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(body) = &op.body {
+        walk(s, &body.ty, &mut Vec::new(), &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether `t` mentions a model (then `operations.rs` imports `super::models`).
 fn names_model(t: &TypeRef) -> bool {
     match t {
@@ -193,6 +226,8 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
     );
 
+    let secrets = secret_wire_names(s, op);
+
     let paging = op
         .pagination
         .as_ref()
@@ -206,6 +241,7 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
             path: #path,
             content_type: #content_type,
             idempotent: #idempotent,
+            secrets: &[#(#secrets),*],
         };
 
         #[doc = #doc]
