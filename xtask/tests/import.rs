@@ -106,6 +106,25 @@ fn stale_overrides_are_errors() {
     let _ = std::fs::remove_dir_all(root);
 }
 
+/// The markup some Go SDK enum values carry is stripped (the API takes the bare value), and
+/// none is left in the committed specs.
+#[test]
+fn enum_values_without_markup() {
+    let root = fixture_copy("enum-markup", "specs/facts/demo.json", |t| {
+        t.replacen("\"beta\"", "\"[beta](tag:hws,hws_hk)\"", 1)
+    });
+    let files = generate(&root).unwrap();
+    let spec = &files["specs/demo/v2.yaml"];
+    assert!(spec.contains("- beta\n"), "{spec}");
+    assert!(!spec.contains("tag:hws"), "{spec}");
+    let _ = std::fs::remove_dir_all(root);
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    for svc in ["codeartsartifact", "dcs", "kafka", "rabbitmq"] {
+        let text = std::fs::read_to_string(specs.join(format!("{svc}/v2.yaml"))).unwrap();
+        assert!(!text.contains("](tag:"), "{svc}");
+    }
+}
+
 /// The paged operations the importer marks in the committed specs, per service and style
 /// (measured; a change here is a change in what `by_page()` / `by_item()` cover), and every
 /// mark's parameters and response fields exist.
