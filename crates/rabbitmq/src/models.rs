@@ -1577,10 +1577,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
         DmsPhysicalStorageHighV2 = "dms.physical.storage.high.v2",
         /// `dms.physical.storage.ultra.v2`
         DmsPhysicalStorageUltraV2 = "dms.physical.storage.ultra.v2",
-        /// `[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageGeneralTagHwsHwsHkDtAx = "[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)",
-        /// `[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageExtremeTagHwsHwsHkDtAx = "[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)",
+        /// `dms.physical.storage.general`
+        DmsPhysicalStorageGeneral = "dms.physical.storage.general",
+        /// `dms.physical.storage.extreme`
+        DmsPhysicalStorageExtreme = "dms.physical.storage.extreme",
     }
 }
 /// The `CreatePostPaidInstanceByEngineResponse` model.
