@@ -441,7 +441,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .create_instance_by_engine()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::CreateInstanceByEngineReq::builder()
     ///             .name("...")
@@ -1202,7 +1202,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .delete_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1632,7 +1632,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_engine_products()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1676,7 +1676,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1732,7 +1732,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_members()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1742,7 +1742,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_members()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .by_item();
@@ -1799,7 +1799,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_message_offset()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .topic("...")
@@ -1810,7 +1810,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_message_offset()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .topic("...")
@@ -1872,7 +1872,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_topics()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1882,7 +1882,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_topics()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .by_item();
@@ -2048,6 +2048,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instances()
+    ///     .engine("kafka")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -2055,6 +2056,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instances()
+    ///     .engine("kafka")
     ///     .by_item();
     /// while let Some(item) = items.next().await {
     ///     println!("{:?}", item?);
@@ -2845,7 +2847,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .resize_engine_instance()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::ResizeEngineInstanceReq::builder()
@@ -5040,7 +5042,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .body(
@@ -5135,7 +5137,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::BatchModiftGroupDescriptionReq::builder()
@@ -5226,7 +5228,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_user()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .user_name("...")
     ///     .body(
@@ -5274,7 +5276,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_kafka_port_protocol()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::PlainSslEnableRequest::builder()

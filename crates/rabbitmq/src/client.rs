@@ -370,7 +370,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .create_post_paid_instance_by_engine()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .body(
     ///         huaweicloud_sdk_rabbitmq::models::CreateInstanceReq::builder()
     ///             .name("...")
@@ -1015,7 +1015,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_engine_products()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1124,6 +1124,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instances_details()
+    ///     .engine("rabbitmq")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1131,6 +1132,7 @@ impl Client {
     /// use huaweicloud_sdk_rabbitmq::StreamExt;
     /// let mut items = client
     ///     .list_instances_details()
+    ///     .engine("rabbitmq")
     ///     .by_item();
     /// while let Some(item) = items.next().await {
     ///     println!("{:?}", item?);
@@ -1533,7 +1535,7 @@ impl Client {
     /// let response = client
     ///     .resize_engine_instance()
     ///     .instance_id("...")
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .body(
     ///         huaweicloud_sdk_rabbitmq::models::ResizeEngineInstanceReq::builder()
     ///             .oper_type("...")
@@ -1701,7 +1703,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .show_engine_instance_extend_product_info()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .instance_id("...")
     ///     .send()
     ///     .await?;
