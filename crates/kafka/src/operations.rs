@@ -28,7 +28,8 @@ impl BatchCreateOrDeleteKafkaTag {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -80,7 +81,8 @@ impl BatchDeleteGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -132,7 +134,8 @@ impl BatchDeleteInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -186,7 +189,8 @@ impl BatchDeleteInstanceUsers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -238,7 +242,8 @@ impl BatchDeleteMessageDiagnosisReports {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -336,7 +341,8 @@ impl CloseKafkaManager {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -380,7 +386,8 @@ impl CreateConnector {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -432,7 +439,8 @@ impl CreateConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -484,7 +492,8 @@ impl CreateInstanceByEngine {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -536,7 +545,8 @@ impl CreateInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -588,7 +598,8 @@ impl CreateInstanceUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -640,7 +651,8 @@ impl CreateKafkaConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -692,7 +704,8 @@ impl CreateKafkaReassignmentTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -744,7 +757,8 @@ impl CreateKafkaRebalanceLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -790,7 +804,8 @@ impl CreateKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -842,7 +857,8 @@ impl CreateKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -896,7 +912,8 @@ impl CreateMessageDiagnosisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -952,12 +969,13 @@ impl CreatePartition {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic that gets more partitions.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1056,12 +1074,14 @@ impl DeleteBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
+    /// returned by `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1104,7 +1124,8 @@ impl DeleteConnector {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1148,12 +1169,14 @@ impl DeleteConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1200,12 +1223,14 @@ impl DeleteConsumerGroupOffsets {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose committed
+    /// offsets are removed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1260,12 +1285,13 @@ impl DeleteGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1308,7 +1334,8 @@ impl DeleteInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1354,17 +1381,18 @@ impl DeleteInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1412,12 +1440,13 @@ impl DeleteKafkaTopicMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose messages are purged.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1472,7 +1501,8 @@ impl DeleteKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1524,7 +1554,8 @@ impl DeleteKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1578,12 +1609,14 @@ impl DeleteScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task to delete, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1626,7 +1659,8 @@ impl EnableDns {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1710,27 +1744,30 @@ impl ListBackgroundTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first background task to return.
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of background tasks to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest time of the background tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest time of the background tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1814,17 +1851,20 @@ impl ListConnectorTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of Smart Connect tasks to skip before the first
+    /// one returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of Smart Connect tasks to return, from 1
+    /// to 50; 10 by default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1932,12 +1972,17 @@ impl ListEngineProducts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `product_id`.
+    /// Optional. Query parameter `product_id`. Return only this product (flavor), for example
+    /// `c6.2u4g.cluster` (flavor `kafka.2u4g.cluster`); other IDs are `c6.4u8g.cluster`,
+    /// `c6.8u16g.cluster`, `c6.12u24g.cluster`, `c6.16u32g.cluster` and, in some regions,
+    /// `s6.2u4g.single.small`, `c6.2u4g.single` and `s6.2u4g.cluster.small`. All products are
+    /// returned when omitted.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -1984,17 +2029,18 @@ impl ListInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -2052,37 +2098,41 @@ impl ListInstanceConsumerGroupMembers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose members are
+    /// listed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of members to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of members to return, from 1 to 50; 10 by
+    /// default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `host`.
+    /// Optional. Query parameter `host`. Return only members connected from this consumer address.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
-    /// Optional. Query parameter `member_id`.
+    /// Optional. Query parameter `member_id`. Return only the member with this consumer ID.
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -2206,37 +2256,40 @@ impl ListInstanceConsumerGroupMessageOffset {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group (Kafka uses the group name
+    /// as its ID).
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic whose consumption offsets are
+    /// listed. Required.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Return only this partition (by number).
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of records to skip before the first one returned.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2371,42 +2424,48 @@ impl ListInstanceConsumerGroupTopics {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose topics are
+    /// listed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of topics to return, from 1 to 50; 10 by
+    /// default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `sort_key`.
+    /// Optional. Query parameter `sort_key`. Sort field: `topic` (topic name), `partition`
+    /// (partition count) or `messages` (message count, the default).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort_dir`.
+    /// Optional. Query parameter `sort_dir`. Sort order: `asc` (ascending) or `desc` (descending,
+    /// the default).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
-    /// Optional. Query parameter `topic`.
+    /// Optional. Query parameter `topic`. Return only this topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -2522,22 +2581,26 @@ impl ListInstanceConsumerGroups {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of consumer groups to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of consumer groups to return, from 1 to
+    /// 50; 10 by default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `group`.
+    /// Optional. Query parameter `group`. Return only consumer groups whose name contains this
+    /// text.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -2653,17 +2716,20 @@ impl ListInstanceTopics {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of topics to return, from 0 to 200; 50 by
+    /// default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2786,27 +2852,33 @@ impl ListInstances {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `engine`.
+    /// **Required.** Query parameter `engine`. Message engine type; always `kafka` for this
+    /// service.
     pub fn engine(mut self, value: impl Into<models::ListInstancesEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Return only instances with this name (a partial match
+    /// unless `exact_match_name` is `true`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. Return only the instance with this ID.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Return only instances in this state: `CREATING`,
+    /// `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED`, `FREEZING`, `FROZEN`,
+    /// `EXTENDING`, `SHRINKING`, `EXTENDEDFAILED`, `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or
+    /// `VOLUMETYPECHANGING`.
     pub fn status(mut self, value: impl Into<models::ListInstancesStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include_failure`.
+    /// Optional. Query parameter `include_failure`. Whether the response also reports the number of
+    /// instances whose creation failed: `true` or `false`, as a string.
     pub fn include_failure(
         mut self,
         value: impl Into<models::ListInstancesIncludeFailure>,
@@ -2814,7 +2886,8 @@ impl ListInstances {
         self.include_failure = Some(value.into());
         self
     }
-    /// Optional. Query parameter `exact_match_name`.
+    /// Optional. Query parameter `exact_match_name`. Whether `name` must match exactly (`true`) or
+    /// partially (`false`, the default), as a string.
     pub fn exact_match_name(
         mut self,
         value: impl Into<models::ListInstancesExactMatchName>,
@@ -2822,17 +2895,20 @@ impl ListInstances {
         self.exact_match_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `enterprise_project_id`.
+    /// Optional. Query parameter `enterprise_project_id`. Return only instances of this enterprise
+    /// project.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of instances to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of instances to return, from 1 to 50; 10
+    /// by default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2946,17 +3022,18 @@ impl ListMessageDiagnosisReports {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of reports to skip before the first one returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of reports to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3108,27 +3185,30 @@ impl ListScheduledTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first scheduled task to return.
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of scheduled tasks to return.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest time of the scheduled tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest time of the scheduled tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3180,22 +3260,24 @@ impl ListTopicPartitions {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose partitions are listed.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of partitions to skip before the first one
+    /// returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of partitions to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3310,22 +3392,24 @@ impl ListTopicProducers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose producers are listed.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of producers to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of producers to return, from 1 to 50.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3438,12 +3522,14 @@ impl ModifyConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -3496,7 +3582,8 @@ impl ModifyInstanceConfigs {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3548,7 +3635,8 @@ impl ModifyKafkaPublicIpAccessSwitch {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3600,7 +3688,8 @@ impl ModifyKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3696,12 +3785,14 @@ impl PauseConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -3746,7 +3837,8 @@ impl ResetManagerPassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3800,12 +3892,14 @@ impl ResetMessageOffset {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
+    /// Offsets cannot be reset online: stop the group's consumers first.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -3860,12 +3954,14 @@ impl ResetMessageOffsetWithEngine {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
+    /// Offsets cannot be reset online: stop the group's consumers first.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -3918,7 +4014,8 @@ impl ResetPassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4032,12 +4129,13 @@ impl ResizeEngineInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4090,7 +4188,8 @@ impl ResizeKafkaInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4142,12 +4241,14 @@ impl RestartConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4190,7 +4291,8 @@ impl RestartManager {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4234,12 +4336,14 @@ impl RestartSmartConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4328,12 +4432,14 @@ impl ResumeConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4380,12 +4486,14 @@ impl SendKafkaMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `action_id`.
+    /// **Required.** Query parameter `action_id`. Action to perform; use `send` to produce a
+    /// message.
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
         self
@@ -4438,12 +4546,14 @@ impl ShowBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task to show, as returned by
+    /// `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4488,12 +4598,14 @@ impl ShowBackgroundTaskProgress {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task whose progress is shown;
+    /// progress is only available for scale-out tasks.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4538,7 +4650,8 @@ impl ShowCesHierarchy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4580,7 +4693,8 @@ impl ShowCluster {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4622,7 +4736,8 @@ impl ShowConnectorResourceInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4668,12 +4783,14 @@ impl ShowConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4716,7 +4833,8 @@ impl ShowCoordinators {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4762,17 +4880,20 @@ impl ShowDiagnosisPreCheck {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `group`.
+    /// **Required.** Query parameter `group`. Name of the consumer group the backlog diagnosis
+    /// would examine.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic the backlog diagnosis would
+    /// examine.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -4818,12 +4939,13 @@ impl ShowGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4868,12 +4990,13 @@ impl ShowGroups {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4916,7 +5039,8 @@ impl ShowInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4958,7 +5082,8 @@ impl ShowInstanceConfigs {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5026,72 +5151,85 @@ impl ShowInstanceMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic to search. Required. Topic names
+    /// start with a letter and contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `asc`.
+    /// Optional. Query parameter `asc`. Whether the results are sorted by time (`true`) or not
+    /// (`false`).
     pub fn asc(mut self, value: bool) -> Self {
         self.asc = Some(value);
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp in
+    /// milliseconds. Required when searching by time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp in
+    /// milliseconds. Required when searching by time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of messages per page.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Page number to return.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `download`.
+    /// Optional. Query parameter `download`. Whether the messages are returned for download to a
+    /// local file (`true`) or not (`false`).
     pub fn download(mut self, value: bool) -> Self {
         self.download = Some(value);
         self
     }
-    /// Optional. Query parameter `message_offset`.
+    /// Optional. Query parameter `message_offset`. Offset of the message to find. Required when
+    /// searching by offset; ignored when `start_time` and `end_time` are given.
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Partition to search. Required when searching by
+    /// offset; ignored when `start_time` and `end_time` are given.
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
-    /// Optional. Query parameter `keyword`.
+    /// Optional. Query parameter `keyword`. Keyword to search messages for, 0 to 50 characters.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
-    /// Optional. Query parameter `key`.
+    /// Optional. Query parameter `key`. Message key to search for. At most 10000 messages (200 MB
+    /// in total) are scanned and at most the first 10 matching messages are returned.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include`.
+    /// Optional. Query parameter `include`. Keywords the message body must contain; separate
+    /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
+    /// together.
     pub fn include(mut self, value: impl Into<String>) -> Self {
         self.include = Some(value.into());
         self
     }
-    /// Optional. Query parameter `exclude`.
+    /// Optional. Query parameter `exclude`. Keywords the message body must not contain; separate
+    /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
+    /// together.
     pub fn exclude(mut self, value: impl Into<String>) -> Self {
         self.exclude = Some(value.into());
         self
@@ -5148,12 +5286,13 @@ impl ShowInstanceTopicDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the Kafka topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -5198,7 +5337,8 @@ impl ShowInstanceUsers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5240,7 +5380,8 @@ impl ShowKafkaCluster {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5284,12 +5425,14 @@ impl ShowKafkaInstanceExtendProductInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `type`.
+    /// **Required.** Query parameter `type`. Product type to list; only `advanced` (the dedicated
+    /// edition) is supported.
     pub fn r#type(
         mut self,
         value: impl Into<models::ShowKafkaInstanceExtendProductInfoType>,
@@ -5339,12 +5482,14 @@ impl ShowKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task: `REBALANCE` (consumer rebalance
+    /// log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -5391,17 +5536,24 @@ impl ShowKafkaProductCores {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of an existing Kafka instance, from
+    /// `list_instances`. Optional; only when it is given does the response include
+    /// `total_extend_storage_space`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `product_id`.
+    /// **Required.** Query parameter `product_id`. ID of the product (flavor) to look up:
+    /// `s6.2u4g.single.small`, `c6.2u4g.single`, `s6.2u4g.cluster.small` (some regions only),
+    /// `c6.2u4g.cluster`, `c6.4u8g.cluster`, `c6.8u16g.cluster`, `c6.12u24g.cluster` or
+    /// `c6.16u32g.cluster`, each matching the `kafka.*` flavor of the same size.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `broker_num`.
+    /// **Required.** Query parameter `broker_num`. Number of brokers, passed as a string: 1 for
+    /// single-node flavors; 3 to 30 for 2u4g and 4u8g cluster flavors; 3 to 50 for 8u16g, 12u24g
+    /// and 16u32g cluster flavors.
     pub fn broker_num(mut self, value: impl Into<String>) -> Self {
         self.broker_num = Some(value.into());
         self
@@ -5479,7 +5631,8 @@ impl ShowKafkaRebalanceLog {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5521,7 +5674,8 @@ impl ShowKafkaScalePreCheckInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5565,7 +5719,8 @@ impl ShowKafkaTags {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5609,12 +5764,13 @@ impl ShowKafkaTopicDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the Kafka topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -5663,22 +5819,25 @@ impl ShowKafkaTopicPartitionDiskusage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `minSize`.
+    /// Optional. Query parameter `minSize`. Return only partitions using at least this much disk,
+    /// with a unit suffix `K`, `M` or `G`; `1G` by default.
     pub fn min_size(mut self, value: impl Into<String>) -> Self {
         self.min_size = Some(value.into());
         self
     }
-    /// Optional. Query parameter `top`.
+    /// Optional. Query parameter `top`. Return only the N partitions using the most disk, from 1 to 1000.
     pub fn top(mut self, value: impl Into<String>) -> Self {
         self.top = Some(value.into());
         self
     }
-    /// Optional. Query parameter `percentage`.
+    /// Optional. Query parameter `percentage`. Return only partitions whose share of the disk
+    /// exceeds this percentage.
     pub fn percentage(mut self, value: impl Into<String>) -> Self {
         self.percentage = Some(value.into());
         self
@@ -5733,27 +5892,31 @@ impl ShowKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `type`.
+    /// Optional. Query parameter `type`. What the throttling rules are listed by; `topic` (the
+    /// default). Must start with a letter and contain only letters, digits, hyphens and
+    /// underscores.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of throttling rules per page.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Page number of the throttling rule list to return.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `keyword`.
+    /// Optional. Query parameter `keyword`. Keyword to filter the throttling rules by. Must start
+    /// with a letter and contain only letters, digits, hyphens and underscores.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -5803,17 +5966,19 @@ impl ShowKafkaUserClientQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of throttling rules to skip before the first one
+    /// returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of throttling rules to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -5952,12 +6117,14 @@ impl ShowMessageDiagnosisReport {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `report_id`.
+    /// **Required.** Path parameter `report_id`. ID of the message backlog diagnosis report, as
+    /// returned by `create_message_diagnosis_task` or `list_message_diagnosis_reports`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
@@ -6014,37 +6181,43 @@ impl ShowMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic to read. Topic names start with a
+    /// letter and contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp; 0 by
+    /// default.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp; the
+    /// current time by default.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of messages per page; 10 by default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of messages to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Number of the partition to read; `-1` (the default)
+    /// reads all partitions.
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
@@ -6155,17 +6328,20 @@ impl ShowPartitionBeginningMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition whose earliest message is
+    /// returned.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -6215,17 +6391,20 @@ impl ShowPartitionEndMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition whose latest message is
+    /// returned.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -6277,22 +6456,25 @@ impl ShowPartitionMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition holding the message.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
     }
-    /// **Required.** Query parameter `message_offset`.
+    /// **Required.** Query parameter `message_offset`. Offset (position) of the message to return
+    /// within the partition.
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
@@ -6337,7 +6519,8 @@ impl ShowQuotas {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `includeTagsQuota`.
+    /// Optional. Query parameter `includeTagsQuota`. Whether the tag quota is included in the
+    /// result.
     pub fn include_tags_quota(mut self, value: impl Into<String>) -> Self {
         self.include_tags_quota = Some(value.into());
         self
@@ -6415,12 +6598,14 @@ impl ShowTopicAccessPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic_name`.
+    /// **Required.** Path parameter `topic_name`. Name of the topic whose user permissions are
+    /// shown.
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.topic_name = Some(value.into());
         self
@@ -6463,7 +6648,8 @@ impl ShowUpgradeInstanceVersion {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6507,7 +6693,8 @@ impl ShowVolumeExpandConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6553,12 +6740,14 @@ impl StartKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task to start: `REBALANCE` (consumer
+    /// rebalance log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -6611,12 +6800,14 @@ impl StopKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task to stop: `REBALANCE` (consumer
+    /// rebalance log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -6659,7 +6850,8 @@ impl StopKafkaRebalanceLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6705,7 +6897,8 @@ impl UpdateInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6757,7 +6950,8 @@ impl UpdateInstanceAutoCreateTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6815,17 +7009,19 @@ impl UpdateInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose description is
+    /// changed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -6879,7 +7075,8 @@ impl UpdateInstanceCrossVpcIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6935,12 +7132,13 @@ impl UpdateInstanceGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6993,7 +7191,8 @@ impl UpdateInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7049,17 +7248,18 @@ impl UpdateInstanceUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `user_name`.
+    /// **Required.** Path parameter `user_name`. Name of the SASL user to change.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -7115,12 +7315,14 @@ impl UpdateKafkaPortProtocol {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7175,7 +7377,8 @@ impl UpdateKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7233,22 +7436,25 @@ impl UpdateScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task to change, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `execute_at`.
+    /// Optional. Query parameter `execute_at`. New execution time of the scheduled task.
     pub fn execute_at(mut self, value: impl Into<String>) -> Self {
         self.execute_at = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. New state of the scheduled task: `CANCELLED` cancels it,
+    /// `null` leaves it waiting to run.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -7295,7 +7501,8 @@ impl UpdateTopicAccessPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7349,7 +7556,8 @@ impl UpdateVolumeExpansionConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7401,7 +7609,8 @@ impl UpgradeInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7453,7 +7662,8 @@ impl ValidateConnectorConnectivity {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
