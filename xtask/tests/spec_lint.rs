@@ -335,6 +335,22 @@ fn real_specs_have_no_errors() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
+/// The four services' descriptions are reviewed, so `real_specs_have_no_errors` fails on any
+/// missing, placeholder or restated description (not just a warning).
+#[test]
+fn real_specs_are_marked_reviewed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for svc in ["codeartsartifact", "dcs", "kafka", "rabbitmq"] {
+        let text = std::fs::read_to_string(root.join(format!("specs/{svc}/v2.yaml"))).unwrap();
+        let doc: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+        assert_eq!(
+            doc.pointer("/x-huaweicloud-service/docs"),
+            Some(&serde_json::Value::from(xtask::spec::keys::DOCS_REVIEWED)),
+            "{svc}"
+        );
+    }
+}
+
 /// The key list in xtask/src/spec/keys.rs (used by codegen and lint) equals the table
 /// "Every `x-` key the generator understands" in specs/README.md, locations included.
 #[test]
