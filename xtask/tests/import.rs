@@ -46,6 +46,7 @@ fn fixture_copy(name: &str, rel: &str, edit: impl Fn(&str) -> String) -> PathBuf
     for f in [
         "specs/demo/overrides.yaml",
         "specs/demo/summaries.yaml",
+        "specs/demo/descriptions.yaml",
         "specs/facts/demo.json",
     ] {
         let text = std::fs::read_to_string(fixtures().join(f)).unwrap();
@@ -104,6 +105,110 @@ fn stale_overrides_are_errors() {
         ]
     );
     let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn stale_descriptions_are_errors() {
+    let root = fixture_copy("stale-descriptions", "specs/demo/descriptions.yaml", |t| {
+        t.replacen("glossary:\n", "glossary:\n  no_such_name: x\n", 1)
+            .replacen(
+                "schemas:\n",
+                "schemas:\n  NoSuchModel:\n    x: x\n  UpdateThingBody:\n    no_such_property: x\n",
+                1,
+            )
+            .replacen(
+                "parameters:\n",
+                "parameters:\n  no_such_op:\n    x: x\n  download_thing:\n    body: x\n",
+                1,
+            )
+    });
+    let errors = generate(&root).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            "specs/demo/descriptions.yaml: glossary.no_such_name: no model property or parameter has this name",
+            "specs/demo/descriptions.yaml: schemas.NoSuchModel: no such model (or not emitted)",
+            "specs/demo/descriptions.yaml: schemas.UpdateThingBody.no_such_property: no such property",
+            "specs/demo/descriptions.yaml: parameters.download_thing.body: no such parameter",
+            "specs/demo/descriptions.yaml: parameters.no_such_op: no such operation",
+        ]
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn descriptions_file_is_optional_and_checked() {
+    let root = fixture_copy("no-descriptions", "specs/demo/descriptions.yaml", |_| {
+        String::new()
+    });
+    std::fs::remove_file(root.join("specs/demo/descriptions.yaml")).unwrap();
+    let files = generate(&root).unwrap();
+    let spec = &files["specs/demo/v2.yaml"];
+    assert!(!spec.contains("as returned by `list_things`"), "{spec}");
+    // Override descriptions stay without the file.
+    assert!(spec.contains("Identifier of the thing."), "{spec}");
+    std::fs::write(
+        root.join("specs/demo/descriptions.yaml"),
+        "glossary:\n  name: ''\n",
+    )
+    .unwrap();
+    assert_eq!(
+        generate(&root).unwrap_err(),
+        ["specs/demo/descriptions.yaml: empty description: glossary.name"]
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn docs_marker_is_copied_and_checked() {
+    let marked = |value: &'static str| {
+        move |t: &str| {
+            t.replacen(
+                "  title: Demo Service\n",
+                &format!("  title: Demo Service\n  docs: {value}\n"),
+                1,
+            )
+        }
+    };
+    let root = fixture_copy(
+        "docs-reviewed",
+        "specs/demo/overrides.yaml",
+        marked("reviewed"),
+    );
+    let files = generate(&root).unwrap();
+    assert!(
+        files["specs/demo/v2.yaml"].contains("  title: Demo Service\n  docs: reviewed\n"),
+        "{}",
+        files["specs/demo/v2.yaml"]
+    );
+    let _ = std::fs::remove_dir_all(root);
+    let root = fixture_copy("docs-bad", "specs/demo/overrides.yaml", marked("done"));
+    assert_eq!(
+        generate(&root).unwrap_err(),
+        [
+            "specs/demo/overrides.yaml: x-huaweicloud-service.docs: `done` (the only value is `reviewed`)"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(root);
+}
+
+/// The markup some Go SDK enum values carry is stripped (the API takes the bare value), and
+/// none is left in the committed specs.
+#[test]
+fn enum_values_without_markup() {
+    let root = fixture_copy("enum-markup", "specs/facts/demo.json", |t| {
+        t.replacen("\"beta\"", "\"[beta](tag:hws,hws_hk)\"", 1)
+    });
+    let files = generate(&root).unwrap();
+    let spec = &files["specs/demo/v2.yaml"];
+    assert!(spec.contains("- beta\n"), "{spec}");
+    assert!(!spec.contains("tag:hws"), "{spec}");
+    let _ = std::fs::remove_dir_all(root);
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    for svc in ["codeartsartifact", "dcs", "kafka", "rabbitmq"] {
+        let text = std::fs::read_to_string(specs.join(format!("{svc}/v2.yaml"))).unwrap();
+        assert!(!text.contains("](tag:"), "{svc}");
+    }
 }
 
 /// The paged operations the importer marks in the committed specs, per service and style

@@ -442,30 +442,38 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ListAllRepositories::tenant_id) (path `tenant_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the tenant (the Huawei Cloud account, also called domain ID) that
+    ///   owns the repositories.
     /// - [`project_id`](super::operations::ListAllRepositories::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`group_id`](super::operations::ListAllRepositories::group_id) (query `group_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the group to filter by.
     /// - [`page_no`](super::operations::ListAllRepositories::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return, counting from 1.
     /// - [`page_size`](super::operations::ListAllRepositories::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of items to return on each page.
     /// - [`sort`](super::operations::ListAllRepositories::sort) (query `sort`, optional): `String`.
+    ///   Sort type of the result.
     /// - [`qname`](super::operations::ListAllRepositories::qname) (query `qname`, optional):
-    ///   `String`.
+    ///   `String`. Text to search for in repository names.
     /// - [`r#type`](super::operations::ListAllRepositories::type) (query `type`, optional):
-    ///   `String`.
+    ///   `String`. Kind of repository to list, such as `hosted`, `remote` or `virtual`.
     /// - [`format`](super::operations::ListAllRepositories::format) (query `format`, optional):
-    ///   `String`.
+    ///   `String`. Repository format to list, for example `maven2` or `npm`.
     /// - [`format_list`](super::operations::ListAllRepositories::format_list) (query `format_list`,
-    ///   optional): `String`.
+    ///   optional): `String`. Repository formats to include, given as a list in one string.
     /// - [`is_recycle_bin`](super::operations::ListAllRepositories::is_recycle_bin) (query
-    ///   `is_recycle_bin`, optional): `bool`.
+    ///   `is_recycle_bin`, optional): `bool`. Whether to look at items in the recycle bin (`true`)
+    ///   instead of active ones (`false`).
     /// - [`is_need_paging`](super::operations::ListAllRepositories::is_need_paging) (query
-    ///   `is_need_paging`, optional): `bool`.
+    ///   `is_need_paging`, optional): `bool`. Whether the result is paged (`true`) or returned in
+    ///   full (`false`).
     /// - [`in_project`](super::operations::ListAllRepositories::in_project) (query `in_project`,
-    ///   optional): `bool`.
+    ///   optional): `bool`. Whether the query is scoped to the project given by `project_id` (`true`)
+    ///   or not (`false`).
     ///
     /// # Responses
     ///
@@ -515,17 +523,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ListArtifactoryComponent::tenant_id) (path `tenant_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the tenant (the Huawei Cloud account, also called domain ID) that
+    ///   owns the repositories.
     /// - [`project_id`](super::operations::ListArtifactoryComponent::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo_name`](super::operations::ListArtifactoryComponent::repo_name) (path `repo_name`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the repository.
     /// - [`path`](super::operations::ListArtifactoryComponent::path) (query `path`, required):
-    ///   `String`.
+    ///   `String`. Path in the repository whose files are listed.
     /// - [`format`](super::operations::ListArtifactoryComponent::format) (query `format`,
-    ///   required): `String`.
+    ///   required): `String`. Format of the repository, for example `maven2` or `npm`.
     /// - [`instance_id`](super::operations::ListArtifactoryComponent::instance_id) (query
-    ///   `instance_id`, optional): `String`.
+    ///   `instance_id`, optional): `String`. ID of the CodeArts Artifact instance to query; optional.
     ///
     /// # Responses
     ///
@@ -571,17 +583,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ListArtifactoryStorageStatistic::tenant_id) (path
-    ///   `tenant_id`, required): `String`.
+    ///   `tenant_id`, required): `String`. ID of the tenant (the Huawei Cloud account, also called
+    ///   domain ID) that owns the repositories.
     /// - [`project_id`](super::operations::ListArtifactoryStorageStatistic::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo`](super::operations::ListArtifactoryStorageStatistic::repo) (query `repo`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the repository whose storage statistics are returned.
     /// - [`start_time`](super::operations::ListArtifactoryStorageStatistic::start_time) (query
-    ///   `start_time`, optional): `String`.
+    ///   `start_time`, optional): `String`. Start of the statistics period.
     /// - [`end_time`](super::operations::ListArtifactoryStorageStatistic::end_time) (query
-    ///   `end_time`, optional): `String`.
+    ///   `end_time`, optional): `String`. End of the statistics period.
     /// - [`instance_id`](super::operations::ListArtifactoryStorageStatistic::instance_id) (query
-    ///   `instance_id`, optional): `String`.
+    ///   `instance_id`, optional): `String`. ID of the CodeArts Artifact instance to query; optional.
     ///
     /// # Responses
     ///
@@ -624,11 +640,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`page_no`](super::operations::ListAttentions::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return, counting from 1.
     /// - [`page_size`](super::operations::ListAttentions::page_size) (query `page_size`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of items to return on each page.
     /// - [`project_id`](super::operations::ListAttentions::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project whose followed components are listed (32
+    ///   letters and digits).
     ///
     /// # Responses
     ///
@@ -713,9 +730,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`repo_id`](super::operations::ListChildProxyRepositoriesList::repo_id) (query `repo_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the repository, of the form
+    ///   `{region}_{domainId}_{format}_{sequence}` (for example
+    ///   `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    ///   the repository address shown on the repository overview page.
     /// - [`r#type`](super::operations::ListChildProxyRepositoriesList::type) (query `type`,
-    ///   optional): `String`.
+    ///   optional): `String`. Type filter for the proxy repositories; the official reference gives no
+    ///   values.
     ///
     /// # Responses
     ///
@@ -757,9 +778,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`page_no`](super::operations::ListDomainIpConfig::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return: 1 to 2147483647, default 1.
     /// - [`page_size`](super::operations::ListDomainIpConfig::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of entries per page: 1 to 100, default 10.
     ///
     /// # Responses
     ///
@@ -804,17 +825,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`parent_id`](super::operations::ListFileBuildArchives::parent_id) (query `parent_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the parent node whose archives are listed.
     /// - [`build_id`](super::operations::ListFileBuildArchives::build_id) (query `build_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the build that produced the archives.
     /// - [`build_no`](super::operations::ListFileBuildArchives::build_no) (query `build_no`,
-    ///   optional): `String`.
+    ///   optional): `String`. Sequence number of the build run.
     /// - [`page_no`](super::operations::ListFileBuildArchives::page_no) (query `page_no`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of the page to return, counting from 1.
     /// - [`page_size`](super::operations::ListFileBuildArchives::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of items to return on each page.
     /// - [`repo_branch`](super::operations::ListFileBuildArchives::repo_branch) (query
-    ///   `repo_branch`, optional): `String`.
+    ///   `repo_branch`, optional): `String`. Branch of the CodeArts Repo (CodeHub) repository the
+    ///   build used.
     ///
     /// # Responses
     ///
@@ -896,17 +918,20 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ListLatestVersionFiles::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`name`](super::operations::ListLatestVersionFiles::name) (query `name`, optional):
-    ///   `String`.
+    ///   `String`. File name to filter by.
     /// - [`sort_by`](super::operations::ListLatestVersionFiles::sort_by) (query `sort_by`,
-    ///   optional): `String`.
+    ///   optional): `String`. Field to sort by; the official reference gives no values.
     /// - [`sort_dir`](super::operations::ListLatestVersionFiles::sort_dir) (query `sort_dir`,
-    ///   optional): `String`.
+    ///   optional): `String`. Sort direction; the official reference gives no values.
     /// - [`offset`](super::operations::ListLatestVersionFiles::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Zero-based position of the first item to return.
     /// - [`limit`](super::operations::ListLatestVersionFiles::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of items to return in one page.
     ///
     /// # Responses
     ///
@@ -956,13 +981,23 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ListMavenList::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`default_value`](super::operations::ListMavenList::default_value) (query `default`,
-    ///   optional): `bool`.
+    ///   optional): `bool`. Whether to return the default repositories: `true` or `false` (default
+    ///   `false`).
     /// - [`policy`](super::operations::ListMavenList::policy) (query `policy`, optional): `String`.
+    ///   Repository policy to filter by: `snapshot` or `release` (the reference spells the latter
+    ///   `releases`).
     /// - [`repo_ids`](super::operations::ListMavenList::repo_ids) (query `repo_ids`, optional):
-    ///   `String`.
+    ///   `String`. IDs of the repositories to return, separated by commas, at most 512 characters.
+    ///   Each has the form `{region}_{domainId}_{format}_{sequence}` (the last path segment of the
+    ///   repository address on the overview page).
     /// - [`access`](super::operations::ListMavenList::access) (query `access`, optional): `String`.
+    ///   Permission filter: `r` returns repositories the caller can read, `rw` those the caller can
+    ///   read and write. Defaults to `r`.
     ///
     /// # Responses
     ///
@@ -999,10 +1034,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`user_name`](super::operations::ListMavenUser::user_name) (query `user_name`, optional):
-    ///   `String`.
+    ///   `String`. User name to filter by.
     /// - [`page_no`](super::operations::ListMavenUser::page_no) (query `page_no`, optional): `i64`.
+    ///   Number of the page to return: 1 to 2147483647, default 1.
     /// - [`page_size`](super::operations::ListMavenUser::page_size) (query `page_size`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of users per page: 1 to 100, default 10.
     ///
     /// # Responses
     ///
@@ -1083,7 +1119,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ListProjectRolePermissions::project_id) (query
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1125,14 +1164,20 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ListProjectUsers::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo_id`](super::operations::ListProjectUsers::repo_id) (query `repo_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the repository, of the form `{region}_{domainId}_{format}_{sequence}` (for
+    ///   example `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path
+    ///   segment of the repository address shown on the repository overview page.
     /// - [`scene`](super::operations::ListProjectUsers::scene) (query `scene`, optional): `String`.
+    ///   Usage scene of the query; optional, and the official reference documents no values.
     /// - [`page_no`](super::operations::ListProjectUsers::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return: 1 to 2147483647, default 1.
     /// - [`page_size`](super::operations::ListProjectUsers::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of users per page: 1 to 100, default 10.
     ///
     /// # Responses
     ///
@@ -1181,10 +1226,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`date`](super::operations::ListSecGuardList::date) (query `date`, optional): `i64`.
+    ///   Return the scan tasks of this many most recent days. Defaults to 1.
     /// - [`page_no`](super::operations::ListSecGuardList::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return: 1 to 2147483647, default 1.
     /// - [`page_size`](super::operations::ListSecGuardList::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of tasks per page: 1 to 100, default 10.
     ///
     /// # Responses
     ///
@@ -1229,7 +1275,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ListUserPrivileges::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1265,7 +1314,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tab_id`](super::operations::ModifyRepository::tab_id) (path `tab_id`, required):
-    ///   `String`.
+    ///   `String`. `tab_id` of the Maven repository pair to modify; the release and snapshot
+    ///   repositories of a pair share it.
     /// - [`body`](super::operations::ModifyRepository::body) (body, optional):
     ///   [`IdeRepositoryPair`](super::models::IdeRepositoryPair).
     ///
@@ -1408,17 +1458,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`checksum`](super::operations::SearchByChecksum::checksum) (query `checksum`, required):
-    ///   `String`.
+    ///   `String`. Checksum of the artifact file to find.
     /// - [`page_no`](super::operations::SearchByChecksum::page_no) (query `page_no`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of the page to return, counting from 1.
     /// - [`page_size`](super::operations::SearchByChecksum::page_size) (query `page_size`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of items to return on each page.
     /// - [`format`](super::operations::SearchByChecksum::format) (query `format`, optional):
-    ///   `String`.
+    ///   `String`. Repository format to search in, for example `maven2` or `npm`.
     /// - [`in_project`](super::operations::SearchByChecksum::in_project) (query `in_project`,
-    ///   optional): `String`.
+    ///   optional): `String`. Whether the query is scoped to the project given by `project_id`
+    ///   (`true`) or not (`false`).
     /// - [`project_id`](super::operations::SearchByChecksum::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1465,17 +1519,25 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ShowAudit::tenant_id) (path `tenant_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the tenant (the Huawei Cloud account, also called domain ID) that owns the
+    ///   repositories.
     /// - [`project_id`](super::operations::ShowAudit::project_id) (path `project_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the CodeArts project: 32 letters and digits. It appears in the address of
+    ///   the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`module`](super::operations::ShowAudit::module) (path `module`, required): `String`.
-    /// - [`repo`](super::operations::ShowAudit::repo) (path `repo`, required): `String`.
+    ///   Module whose audit logs are returned.
+    /// - [`repo`](super::operations::ShowAudit::repo) (path `repo`, required): `String`. ID of the
+    ///   repository whose audit logs are returned.
     /// - [`user_id`](super::operations::ShowAudit::user_id) (query `user_id`, optional): `String`.
+    ///   Return only the operations of this user.
     /// - [`instance_id`](super::operations::ShowAudit::instance_id) (query `instance_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts Artifact instance to query; optional.
     /// - [`page_num`](super::operations::ShowAudit::page_num) (query `page_num`, optional): `i64`.
+    ///   Number of the page to return, counting from 1.
     /// - [`page_size`](super::operations::ShowAudit::page_size) (query `page_size`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of items to return on each page.
     ///
     /// # Responses
     ///
@@ -1528,7 +1590,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowAutoDeleteJobSettings::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1609,7 +1674,8 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`id`](super::operations::ShowFileDetail::id) (path `id`, required): `String`.
+    /// - [`id`](super::operations::ShowFileDetail::id) (path `id`, required): `String`. ID of the
+    ///   file.
     ///
     /// # Responses
     ///
@@ -1647,7 +1713,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`file_name`](super::operations::ShowFileDetailByFullName::file_name) (query `file_name`,
-    ///   required): `String`.
+    ///   required): `String`. Full name of the file.
     ///
     /// # Responses
     ///
@@ -1689,16 +1755,22 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ShowFileTree::tenant_id) (path `tenant_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the tenant (the Huawei Cloud account, also called domain ID) that owns the
+    ///   repositories.
     /// - [`project_id`](super::operations::ShowFileTree::project_id) (path `project_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the CodeArts project: 32 letters and digits. It appears in the address of
+    ///   the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo_name`](super::operations::ShowFileTree::repo_name) (path `repo_name`, required):
-    ///   `String`.
-    /// - [`path`](super::operations::ShowFileTree::path) (query `path`, required): `String`.
+    ///   `String`. Name of the repository.
+    /// - [`path`](super::operations::ShowFileTree::path) (query `path`, required): `String`. Path
+    ///   in the repository whose direct children are listed.
     /// - [`instance_id`](super::operations::ShowFileTree::instance_id) (query `instance_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts Artifact instance to query; optional.
     /// - [`is_recycle_bin`](super::operations::ShowFileTree::is_recycle_bin) (query
-    ///   `is_recycle_bin`, optional): `bool`.
+    ///   `is_recycle_bin`, optional): `bool`. Whether to look at items in the recycle bin (`true`)
+    ///   instead of active ones (`false`).
     ///
     /// # Responses
     ///
@@ -1739,9 +1811,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowLatestVersionFilesCount::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`name`](super::operations::ShowLatestVersionFilesCount::name) (query `name`, optional):
-    ///   `String`.
+    ///   `String`. Name of the file to count.
     ///
     /// # Responses
     ///
@@ -1783,12 +1858,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowMavenInfo::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`policy`](super::operations::ShowMavenInfo::policy) (query `policy`, optional): `String`.
+    ///   Repository policy to filter by: `snapshot` or `release` (the reference spells the latter
+    ///   `releases`).
     /// - [`access`](super::operations::ShowMavenInfo::access) (query `access`, optional): `String`.
+    ///   Permission filter: `r` returns repositories the caller can read, `rw` those the caller can
+    ///   read and write. Defaults to `r`.
     /// - [`default_value`](super::operations::ShowMavenInfo::default_value) (query `default`,
-    ///   optional): `String`.
-    /// - [`ids`](super::operations::ShowMavenInfo::ids) (query `ids`, optional): `String`.
+    ///   optional): `String`. Whether to return the default repositories: the string `true` or
+    ///   `false`.
+    /// - [`ids`](super::operations::ShowMavenInfo::ids) (query `ids`, optional): `String`. IDs of
+    ///   the repositories to return, separated by commas.
     ///
     /// # Responses
     ///
@@ -1825,7 +1909,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowMultiRolesUserPermissions::project_id) (query
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1904,7 +1991,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowPackageDataDetail::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1942,7 +2032,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowPackageInfo::project_id) (query `project_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     ///
     /// # Responses
     ///
@@ -1979,7 +2072,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowProjectList::project_id) (query `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project whose repositories are listed (32 letters
+    ///   and digits).
     ///
     /// # Responses
     ///
@@ -2017,13 +2111,17 @@ impl Client {
     /// # Parameters
     ///
     /// - [`search_name`](super::operations::ShowProjectRelatedRepository::search_name) (query
-    ///   `search_name`, optional): `String`.
+    ///   `search_name`, optional): `String`. Project name to search for; partial names match. At most
+    ///   200 characters.
     /// - [`offset`](super::operations::ShowProjectRelatedRepository::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Zero-based position of the first project to return: 0 to 2147483647,
+    ///   default 0.
     /// - [`limit`](super::operations::ShowProjectRelatedRepository::limit) (query `limit`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of projects per page: 1 to 2147483647, default 10.
     /// - [`repo_id`](super::operations::ShowProjectRelatedRepository::repo_id) (query `repo_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the repository whose project associations are shown, of the form
+    ///   `{region}_{domainId}_{format}_{sequence}`, where `format` is one of `npm`, `go`, `pypi`,
+    ///   `rpm`, `composer`, `maven`, `debian`, `conan`, `nuget`, `docker2` or `cocoapods`.
     ///
     /// # Responses
     ///
@@ -2072,13 +2170,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowProjectReleaseFiles::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`file_name`](super::operations::ShowProjectReleaseFiles::file_name) (query `file_name`,
-    ///   required): `String`.
+    ///   required): `String`. File name to search for; partial names match.
     /// - [`limit`](super::operations::ShowProjectReleaseFiles::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of entries per page.
     /// - [`offset`](super::operations::ShowProjectReleaseFiles::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Zero-based position of the first entry to return; 0 or greater.
     ///
     /// # Responses
     ///
@@ -2131,9 +2232,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowProjectStorageInfo::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`parent_id`](super::operations::ShowProjectStorageInfo::parent_id) (query `parent_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of the parent folder whose storage is reported.
     ///
     /// # Responses
     ///
@@ -2174,9 +2278,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowProjectVersionsCount::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`build_version`](super::operations::ShowProjectVersionsCount::build_version) (query
-    ///   `build_version`, optional): `String`.
+    ///   `build_version`, optional): `String`. Name of the release repository version to count: 1 to
+    ///   128 letters, digits, hyphens, underscores and dots.
     ///
     /// # Responses
     ///
@@ -2218,13 +2326,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowReleaseProjectFiles::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`file_name`](super::operations::ShowReleaseProjectFiles::file_name) (query `file_name`,
-    ///   required): `String`.
+    ///   required): `String`. File name to search for; partial names match.
     /// - [`limit`](super::operations::ShowReleaseProjectFiles::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of entries per page.
     /// - [`offset`](super::operations::ShowReleaseProjectFiles::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Zero-based position of the first entry to return; 0 or greater.
     ///
     /// # Responses
     ///
@@ -2313,13 +2424,19 @@ impl Client {
     /// # Parameters
     ///
     /// - [`tenant_id`](super::operations::ShowRepository::tenant_id) (path `tenant_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the tenant (the Huawei Cloud account, also called domain ID) that owns the
+    ///   repositories.
     /// - [`project_id`](super::operations::ShowRepository::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo_id`](super::operations::ShowRepository::repo_id) (path `repo_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the repository, of the form `{region}_{domainId}_{format}_{sequence}` (for
+    ///   example `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path
+    ///   segment of the repository address shown on the repository overview page.
     /// - [`region`](super::operations::ShowRepository::region) (query `region`, optional):
-    ///   `String`.
+    ///   `String`. Region (service area) of the repository, for example `cn-north-4`.
     ///
     /// # Responses
     ///
@@ -2359,7 +2476,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`repo_id`](super::operations::ShowRepositoryInfo::repo_id) (path `repo_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the repository, of the form `{region}_{domainId}_{format}_{sequence}` (for
+    ///   example `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path
+    ///   segment of the repository address shown on the repository overview page.
     ///
     /// # Responses
     ///
@@ -2397,11 +2516,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowRepositoryRolesPrivilege::project_id) (path
-    ///   `project_id`, required): `String`.
+    ///   `project_id`, required): `String`. ID of the CodeArts project: 32 letters and digits. It
+    ///   appears in the address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`repo_id`](super::operations::ShowRepositoryRolesPrivilege::repo_id) (path `repo_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the repository, of the form
+    ///   `{region}_{domainId}_{format}_{sequence}` (for example
+    ///   `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    ///   the repository address shown on the repository overview page.
     /// - [`x_language`](super::operations::ShowRepositoryRolesPrivilege::x_language) (header
-    ///   `x-language`, optional): `String`.
+    ///   `x-language`, optional): `String`. Language of the response: `zh-cn` (Chinese, the default)
+    ///   or `en-us` (English).
     ///
     /// # Responses
     ///
@@ -2444,9 +2570,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`format_list`](super::operations::ShowStorage::format_list) (query `format_list`,
-    ///   optional): `String`.
+    ///   optional): `String`. Repository formats to include, given as a list in one string.
     /// - [`in_project`](super::operations::ShowStorage::in_project) (query `in_project`, optional):
-    ///   `String`.
+    ///   `String`. Whether the query is scoped to the project given by `project_id` (`true`) or not
+    ///   (`false`).
     ///
     /// # Responses
     ///
@@ -2483,7 +2610,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowUserPrivileges::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 lower-case letters and digits, as in the
+    ///   address `https://{host}/cloudartifact/project/{project_id}/repository`.
     ///
     /// # Responses
     ///
@@ -2557,11 +2685,17 @@ impl Client {
     /// # Parameters
     ///
     /// - [`project_id`](super::operations::ShowVersionList::project_id) (path `project_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the CodeArts project: 32 letters and digits. It appears in the
+    ///   address of the artifact repository home page,
+    ///   `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    ///   from the CodeArts project API.
     /// - [`build_version`](super::operations::ShowVersionList::build_version) (query
-    ///   `build_version`, optional): `String`.
+    ///   `build_version`, optional): `String`. Name of the release repository version to filter by: 1
+    ///   to 128 letters, digits, hyphens, underscores and dots.
     /// - [`offset`](super::operations::ShowVersionList::offset) (query `offset`, optional): `i64`.
+    ///   Zero-based position of the first version to return: 0 to 10000000, default 0.
     /// - [`limit`](super::operations::ShowVersionList::limit) (query `limit`, optional): `i64`.
+    ///   Number of versions per page: 1 to 100, default 10.
     ///
     /// # Responses
     ///
@@ -2645,7 +2779,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`role_id`](super::operations::UpdateRepoRolesPrivilege::role_id) (path `role_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the role whose repository permissions are updated.
     /// - [`body`](super::operations::UpdateRepoRolesPrivilege::body) (body, optional):
     ///   [`RolePrivilegeV5`](super::models::RolePrivilegeV5).
     ///

@@ -3,14 +3,14 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactSearchResult {
-    /// The `name` field.
+    /// Name of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `relativePath` field.
+    /// Path of the file relative to the repository root.
     ///
     /// JSON name: `relativePath`.
     #[serde(
@@ -20,14 +20,14 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub relative_path: Option<String>,
-    /// The `repo` field.
+    /// ID of the repository, of the form `{region}_{domainId}_{format}_{sequence}`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo: Option<String>,
-    /// The `repoName` field.
+    /// Name of the repository that holds the file.
     ///
     /// JSON name: `repoName`.
     #[serde(
@@ -37,7 +37,7 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_name: Option<String>,
-    /// The `displayName` field.
+    /// Display name shown for the search hit.
     ///
     /// JSON name: `displayName`.
     #[serde(
@@ -47,7 +47,7 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `repoType` field.
+    /// Artifact type of the repository that holds the file.
     ///
     /// JSON name: `repoType`.
     #[serde(
@@ -57,7 +57,7 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_type: Option<String>,
-    /// The `createdBy` field.
+    /// ID of the user who uploaded the file.
     ///
     /// JSON name: `createdBy`.
     #[serde(
@@ -67,7 +67,7 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_by: Option<String>,
-    /// The `createdUserName` field.
+    /// Name of the user who created the record.
     ///
     /// JSON name: `createdUserName`.
     #[serde(
@@ -77,21 +77,21 @@ pub struct ArtifactSearchResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `created` field.
+    /// Time the item was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `modified` field.
+    /// Time the item was last modified.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified: Option<String>,
-    /// The `oldRepoId` field.
+    /// ID the repository had before it was migrated (old repository ID).
     ///
     /// JSON name: `oldRepoId`.
     #[serde(
@@ -179,17 +179,19 @@ impl ArtifactSearchResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttentionDo {
-    /// The `attention` field.
+    /// Whether to follow or stop following the listed components, as a string flag (the official
+    /// example sends `0`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub attention: Option<String>,
-    /// The `ids` field.
+    /// IDs of the components to follow or unfollow: the repository ID followed by the component
+    /// path, for example `<repo id>/1/1/1/1-1-1.jar`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// The `format` field.
+    /// Artifact format of the components, for example `npm` or `maven2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -234,56 +236,56 @@ impl AttentionDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuditDo {
-    /// The `id` field.
+    /// ID of the audited operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `module` field.
+    /// Module in which the operation was performed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub module: Option<String>,
-    /// The `operation` field.
+    /// Type of the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operation: Option<String>,
-    /// The `time` field.
+    /// Time the operation was performed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<String>,
-    /// The `info` field.
+    /// Information about the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub info: Option<String>,
-    /// The `data` field.
+    /// Data of the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data: Option<String>,
-    /// The `reason` field.
+    /// Reason recorded for the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub reason: Option<String>,
-    /// The `userAgent` field.
+    /// Kind of client the operator used.
     ///
     /// JSON name: `userAgent`.
     #[serde(
@@ -293,14 +295,14 @@ pub struct AuditDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_agent: Option<String>,
-    /// The `operator` field.
+    /// User who performed the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operator: Option<String>,
-    /// The `operatorNickName` field.
+    /// Display name of the operator.
     ///
     /// JSON name: `operatorNickName`.
     #[serde(
@@ -310,7 +312,7 @@ pub struct AuditDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub operator_nick_name: Option<String>,
-    /// The `operatorTenantName` field.
+    /// Tenant (account) name of the operator.
     ///
     /// JSON name: `operatorTenantName`.
     #[serde(
@@ -320,7 +322,7 @@ pub struct AuditDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub operator_tenant_name: Option<String>,
-    /// The `ipSource` field.
+    /// IP address the operation came from.
     ///
     /// JSON name: `ipSource`.
     #[serde(
@@ -413,12 +415,12 @@ impl AuditDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuditResult {
-    /// The `auditInfoList` field.
+    /// The audit log entries.
     ///
     /// JSON name: `auditInfoList`.
     #[serde(rename = "auditInfoList", default, skip_serializing_if = "Option::is_none")]
     pub audit_info_list: Option<Vec<AuditDo>>,
-    /// The `total` field.
+    /// Number of audit log entries.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -458,17 +460,18 @@ impl AuditResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteTrashesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BatchDeleteTrashesResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Counts of artifacts that were and were not deleted, with the reasons for failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TrashcanResultData>,
 }
@@ -506,7 +509,7 @@ impl BatchDeleteTrashesResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchDeleteTrashesResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchDeleteTrashesResponseStatus {
@@ -520,17 +523,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestoreRepoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BatchRestoreRepoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Counts of repositories that were and were not restored, with the reasons for failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<TrashcanResultData>,
 }
@@ -568,7 +572,7 @@ impl BatchRestoreRepoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestoreRepoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestoreRepoResponseStatus {
@@ -582,28 +586,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CapacitySettingVo {
-    /// The `capacity_threshold` field.
+    /// Storage capacity threshold at which a notification is sent.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_threshold: Option<i64>,
-    /// The `message_type` field.
+    /// Type of the notification message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_type: Option<i64>,
-    /// The `is_mail_enabled` field.
+    /// Whether e-mail notification is enabled, as an integer flag.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_mail_enabled: Option<i64>,
-    /// The `is_sms_enabled` field.
+    /// Whether SMS notification is enabled, as an integer flag.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -653,17 +657,18 @@ impl CapacitySettingVoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateArtifactoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateArtifactoryResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The created repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CreateArtifactoryResult>,
 }
@@ -701,7 +706,7 @@ impl CreateArtifactoryResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateArtifactoryResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateArtifactoryResponseStatus {
@@ -715,7 +720,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateArtifactoryResult {
-    /// The `artifactory` field.
+    /// Details of the repository that was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifactory: Option<RepositoryDo>,
 }
@@ -746,21 +751,23 @@ impl CreateArtifactoryResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAttentionResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -801,21 +808,23 @@ impl CreateAttentionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDockerRepositoriesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -856,28 +865,28 @@ impl CreateDockerRepositoriesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDockerRepositoryDo {
-    /// The `format` field.
+    /// Format of the repository to create (for example `docker2`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `display_name` field.
+    /// Display name of the new repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `description` field.
+    /// Description of the new repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `type` field.
+    /// Kind of repository to create, for example `hosted` (local repository).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -927,17 +936,18 @@ impl CreateDockerRepositoryDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMavenRepoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateMavenRepoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// IDs of the release and snapshot repositories that were created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CreateMavenRepoResult>,
 }
@@ -975,7 +985,7 @@ impl CreateMavenRepoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateMavenRepoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateMavenRepoResponseStatus {
@@ -989,14 +999,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMavenRepoResult {
-    /// The `release` field.
+    /// ID of the release repository that was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `snapshot` field.
+    /// ID of the snapshot repository that was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1036,49 +1046,51 @@ impl CreateMavenRepoResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateNotMavenRepoDo {
-    /// The `format` field.
+    /// Format of the repository to create, for example `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm` or `generic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `type` field.
+    /// Kind of repository to create, for example `hosted` (local repository).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `repository_name` field.
+    /// Name of the repository to create.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `description` field.
+    /// Description of the new repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `includes_pattern` field.
+    /// Path include rule (path allow list): a pattern naming the artifact paths the repository
+    /// accepts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project the repository belongs to (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `share_right` field.
+    /// Sharing level of the repository, for example `PROJECT`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1143,21 +1155,23 @@ impl CreateNotMavenRepoDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateProjectRelatedRepositoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -1198,21 +1212,23 @@ impl CreateProjectRelatedRepositoryResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteArtifactFileResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -1253,21 +1269,23 @@ impl DeleteArtifactFileResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCompletelyUpdateFileStateResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -1308,21 +1326,23 @@ impl DeleteCompletelyUpdateFileStateResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteRepositoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -1363,112 +1383,114 @@ impl DeleteRepositoryResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DevcloudUserDov5 {
-    /// The `status` field.
+    /// Status of the record: `active` (normal), `delete` (deleted), `disabled` (invalid), `view`
+    /// (viewer of a private repository) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `created_time` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modified_time` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `created_user_id` field.
+    /// ID of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `created_user_name` field.
+    /// Name of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modified_user_id` field.
+    /// ID of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modified_user_name` field.
+    /// Name of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user this list entry describes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Account name of the user this list entry describes; the name build tools log in to the
+    /// repositories with is `repo_user_name`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_type` field.
+    /// Kind of user account, as a string; the official reference does not list the possible values.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_type: Option<String>,
-    /// The `enabled` field.
+    /// Whether the user is enabled, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled: Option<String>,
-    /// The `repo_user_name` field.
+    /// User name for the artifact repositories (the name build tools log in with).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_user_name: Option<String>,
-    /// The `repo_number` field.
+    /// Number of repositories associated with the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_number: Option<i64>,
-    /// The `inner_repo_user_name` field.
+    /// Internal repository user name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1578,21 +1600,21 @@ impl DevcloudUserDov5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DevcloudUserDov5Page {
-    /// The `total_records` field.
+    /// Total number of records that matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `total_pages` field.
+    /// Total number of pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_pages: Option<i64>,
-    /// The `data` field.
+    /// The users on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DevcloudUserDov5>>,
 }
@@ -1633,49 +1655,49 @@ impl DevcloudUserDov5PageBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainIpWhiteListModel {
-    /// The `id` field.
+    /// ID of the allow-list entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `type` field.
+    /// Type of the allow-list entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `value` field.
+    /// IP address in the tenant's IP allow list.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
-    /// The `created` field.
+    /// Creation time of the entry, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<i64>,
-    /// The `updated` field.
+    /// Last update time of the entry, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1740,21 +1762,21 @@ impl DomainIpWhiteListModelBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainIpWhiteListModelPage {
-    /// The `total_records` field.
+    /// Total number of records that matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `total_pages` field.
+    /// Total number of pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_pages: Option<i64>,
-    /// The `data` field.
+    /// Entries of the tenant's IP allow list on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<DomainIpWhiteListModel>>,
 }
@@ -1795,7 +1817,7 @@ impl DomainIpWhiteListModelPageBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DownloadFolderInfo {
-    /// The `filesCount` field.
+    /// Total number of files.
     ///
     /// JSON name: `filesCount`.
     #[serde(
@@ -1805,7 +1827,7 @@ pub struct DownloadFolderInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub files_count: Option<i64>,
-    /// The `usedSpace` field.
+    /// Storage space the repository occupies, as a human-readable size with unit.
     ///
     /// JSON name: `usedSpace`.
     #[serde(
@@ -1848,14 +1870,14 @@ impl DownloadFolderInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdePrivilageProjectInfo {
-    /// The `project_id` field.
+    /// ID of the CodeArts project to associate the repositories with (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `ids` field.
+    /// `tab_id` values of the Maven repository pairs to associate with the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
@@ -1891,14 +1913,14 @@ impl IdePrivilageProjectInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeRepoRevisionModel {
-    /// The `repository_ids` field.
+    /// IDs of the repositories to delete.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_ids: Option<String>,
-    /// The `format` field.
+    /// Format of the repositories to delete, for example `maven2` or `npm`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1938,42 +1960,42 @@ impl IdeRepoRevisionModelBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeRepoSearchDo {
-    /// The `artifact_name` field.
+    /// Name of the artifact to search for (required).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub artifact_name: Option<String>,
-    /// The `artifact_type` field.
+    /// Type (format) of the artifacts to search, for example `maven2` or `npm`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub artifact_type: Option<String>,
-    /// The `page_no` field.
+    /// Number of the page to return, counting from 1.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub page_no: Option<i64>,
-    /// The `page_size` field.
+    /// Number of results to return on each page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub page_size: Option<i64>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project to search in (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `in_project` field.
+    /// Whether to search only the repositories of the project given by `project_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -2033,63 +2055,63 @@ impl IdeRepoSearchDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeRepositoryDo {
-    /// The `repository_name` field.
+    /// Name of the Maven repository to create: 1 to 50 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `format` field.
+    /// Artifact format; must be `maven2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `description` field.
+    /// Description of the repository, at most 200 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `release` field.
+    /// Name of the release repository of the pair: 1 to 50 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository of the pair: 1 to 50 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot: Option<String>,
-    /// The `includes_pattern` field.
+    /// Path include rule naming the artifact paths the repository accepts, at most 512 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `share_right` field.
+    /// Sharing level of the repository; the only value is `PROJECT`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project the repository belongs to: 32 letters and digits.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `type` field.
+    /// Kind of repository; the only value is `hosted` (local repository).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2164,42 +2186,42 @@ impl IdeRepositoryDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeRepositoryPair {
-    /// The `repo_name` field.
+    /// New name of the Maven repository: 1 to 20 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_name: Option<String>,
-    /// The `includes_pattern` field.
+    /// Path include rule naming the artifact paths the repository accepts, at most 512 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project the repository belongs to: 32 letters and digits.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `description` field.
+    /// Description of the repository, at most 200 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository of the pair: 1 to 20 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot: Option<String>,
-    /// The `release` field.
+    /// Name of the release repository of the pair: 1 to 20 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2259,28 +2281,33 @@ impl IdeRepositoryPairBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdeTrashArtifactModel {
-    /// The `id` field.
+    /// ID of the repository to restore, of the form `{region}_{domainId}_{format}_{sequence}` (the
+    /// last path segment of the repository address on the overview page). `format` there is one of
+    /// `npm`, `go`, `pypi`, `rpm`, `composer`, `maven`, `debian`, `conan`, `nuget`, `docker2`,
+    /// `cocoapods` or `ohpm`; the upper limit of `sequence` depends on the service package.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `format` field.
+    /// Artifact format of the repository: `maven2`, `docker`, `npm`, `go`, `pypi`, `rpm`,
+    /// `composer`, `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm` or `generic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `status` field.
+    /// Current status of the repository: `active` (normal), `trash` (discarded) or `delete`
+    /// (deleted).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `uri` field.
+    /// Path of the repository to restore.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2330,7 +2357,7 @@ impl IdeTrashArtifactModelBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LatestVersionFilesCount {
-    /// The `count` field.
+    /// Number of files in their latest version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2365,17 +2392,18 @@ impl LatestVersionFilesCountBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAllRepositoriesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListAllRepositoriesResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The repositories and their total count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ListAllRepositoriesResult>,
 }
@@ -2416,7 +2444,7 @@ impl ListAllRepositoriesResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListAllRepositoriesResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListAllRepositoriesResponseStatus {
@@ -2430,14 +2458,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAllRepositoriesResult {
-    /// The `total` field.
+    /// Total number of repositories that matched.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `repositories` field.
+    /// Details of the repositories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<RepositoryBasicDo>>,
 }
@@ -2473,17 +2501,18 @@ impl ListAllRepositoriesResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListArtifactoryComponentResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListArtifactoryComponentResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Details of the files at the requested path, as free-form JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -2524,7 +2553,7 @@ impl ListArtifactoryComponentResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListArtifactoryComponentResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListArtifactoryComponentResponseStatus {
@@ -2538,17 +2567,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListArtifactoryStorageStatisticResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListArtifactoryStorageStatisticResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Storage usage statistics, one entry per day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<StorageStatisticDo>>,
 }
@@ -2589,7 +2619,7 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListArtifactoryStorageStatisticResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListArtifactoryStorageStatisticResponseStatus {
@@ -2603,7 +2633,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAttentionPageResult {
-    /// The `totalRecords` field.
+    /// Total number of records that matched, across all pages.
     ///
     /// JSON name: `totalRecords`.
     #[serde(
@@ -2613,7 +2643,7 @@ pub struct ListAttentionPageResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `totalPages` field.
+    /// Total number of pages.
     ///
     /// JSON name: `totalPages`.
     #[serde(
@@ -2623,7 +2653,7 @@ pub struct ListAttentionPageResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_pages: Option<i64>,
-    /// The `data` field.
+    /// The followed components on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListAttentionResult>>,
 }
@@ -2664,14 +2694,14 @@ impl ListAttentionPageResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAttentionResult {
-    /// The `id` field.
+    /// Sequence number of the entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `domainId` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     ///
     /// JSON name: `domainId`.
     #[serde(
@@ -2681,7 +2711,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `repositoryId` field.
+    /// ID of the repository that holds the component.
     ///
     /// JSON name: `repositoryId`.
     #[serde(
@@ -2691,7 +2721,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_id: Option<String>,
-    /// The `repositoryName` field.
+    /// Name of the repository that holds the component.
     ///
     /// JSON name: `repositoryName`.
     #[serde(
@@ -2701,21 +2731,23 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `format` field.
+    /// Artifact format: `maven2`, `docker`, `npm`, `go`, `pypi`, `rpm`, `composer`, `debian`,
+    /// `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm` or `generic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `artifactId` field.
+    /// Sequence number of the followed component.
     ///
     /// JSON name: `artifactId`.
     #[serde(
@@ -2725,14 +2757,14 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub artifact_id: Option<String>,
-    /// The `path` field.
+    /// Path of the followed component.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub path: Option<String>,
-    /// The `modifiedUserName` field.
+    /// Name of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserName`.
     #[serde(
@@ -2742,7 +2774,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `modifiedUserId` field.
+    /// ID of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserId`.
     #[serde(
@@ -2752,7 +2784,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `userId` field.
+    /// ID of the user who follows the component: 32 letters and digits.
     ///
     /// JSON name: `userId`.
     #[serde(
@@ -2762,7 +2794,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `modifiedTime` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `modifiedTime`.
     #[serde(
@@ -2772,7 +2804,7 @@ pub struct ListAttentionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2867,17 +2899,18 @@ impl ListAttentionResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAttentionsResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListAttentionsResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The followed components, one page of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ListAttentionPageResult>,
 }
@@ -2915,7 +2948,7 @@ impl ListAttentionsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListAttentionsResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListAttentionsResponseStatus {
@@ -2929,17 +2962,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCapacityMessageSettingResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListCapacityMessageSettingResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Storage-capacity notification settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CapacitySettingVo>,
 }
@@ -2980,7 +3014,7 @@ impl ListCapacityMessageSettingResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListCapacityMessageSettingResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListCapacityMessageSettingResponseStatus {
@@ -2994,17 +3028,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListChildProxyRepositoriesListResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListChildProxyRepositoriesListResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The proxy repositories contained in the given repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<RepositoryDov5>>,
 }
@@ -3045,7 +3080,7 @@ impl ListChildProxyRepositoriesListResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListChildProxyRepositoriesListResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListChildProxyRepositoriesListResponseStatus {
@@ -3059,17 +3094,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDomainIpConfigResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListDomainIpConfigResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The tenant's IP allow list, one page of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<DomainIpWhiteListModelPage>,
 }
@@ -3107,7 +3143,7 @@ impl ListDomainIpConfigResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListDomainIpConfigResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListDomainIpConfigResponseStatus {
@@ -3121,21 +3157,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFileBuildArchivesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -3176,17 +3214,18 @@ impl ListFileBuildArchivesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFilesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListFilesResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The files, one page of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepoFileDov5Page>,
 }
@@ -3224,7 +3263,7 @@ impl ListFilesResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListFilesResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListFilesResponseStatus {
@@ -3238,17 +3277,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLatestVersionFilesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListLatestVersionFilesResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The files in their latest version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<VersionViewVoV5>>,
 }
@@ -3289,7 +3329,7 @@ impl ListLatestVersionFilesResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListLatestVersionFilesResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListLatestVersionFilesResponseStatus {
@@ -3303,17 +3343,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMavenListResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListMavenListResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The Maven repositories that matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<RepositoryDov5>>,
 }
@@ -3351,7 +3392,7 @@ impl ListMavenListResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListMavenListResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListMavenListResponseStatus {
@@ -3365,17 +3406,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMavenUserResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListMavenUserResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The users, one page of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<DevcloudUserDov5Page>,
 }
@@ -3413,7 +3455,7 @@ impl ListMavenUserResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListMavenUserResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListMavenUserResponseStatus {
@@ -3427,17 +3469,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListNetProxyResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListNetProxyResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The network proxies configured for the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<NetProxyModelV5>>,
 }
@@ -3475,7 +3518,7 @@ impl ListNetProxyResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListNetProxyResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListNetProxyResponseStatus {
@@ -3489,17 +3532,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProjectRolePermissionsResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListProjectRolePermissionsResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Permissions of each role in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<ProjectRolePermissionDo>>,
 }
@@ -3540,7 +3584,7 @@ impl ListProjectRolePermissionsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListProjectRolePermissionsResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListProjectRolePermissionsResponseStatus {
@@ -3554,17 +3598,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProjectUsersResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListProjectUsersResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The users of the project and their privileges on the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepoUserPrivilegeResult>,
 }
@@ -3602,7 +3647,7 @@ impl ListProjectUsersResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListProjectUsersResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListProjectUsersResponseStatus {
@@ -3616,17 +3661,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecGuardListResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ListSecGuardListResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Summary counts and the list of security scan tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SecGuardTaskCount>,
 }
@@ -3664,7 +3710,7 @@ impl ListSecGuardListResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListSecGuardListResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListSecGuardListResponseStatus {
@@ -3678,21 +3724,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserPrivilegesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The calling user's role and permissions in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<PrivilegesResponseV5Result>,
 }
@@ -3733,21 +3780,21 @@ impl ListUserPrivilegesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MalwareCount {
-    /// The `high` field.
+    /// Number of files with high-risk malicious code.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub high: Option<i64>,
-    /// The `medium` field.
+    /// Number of files with medium-risk malicious code.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub medium: Option<i64>,
-    /// The `low` field.
+    /// Number of files with low-risk malicious code.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -3792,14 +3839,14 @@ impl MalwareCountBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MavenTabRepo {
-    /// The `release` field.
+    /// Name of the release repository of the pair.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository of the pair.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3839,17 +3886,18 @@ impl MavenTabRepoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRepositoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ModifyRepositoryResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Names of the release and snapshot repositories after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<MavenTabRepo>,
 }
@@ -3887,7 +3935,7 @@ impl ModifyRepositoryResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ModifyRepositoryResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ModifyRepositoryResponseStatus {
@@ -3901,105 +3949,106 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NetProxyModelV5 {
-    /// The `status` field.
+    /// Status of the record: `active` (normal), `delete` (deleted), `disabled` (invalid), `view`
+    /// (viewer of a private repository) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `created_time` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modified_time` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `created_user_id` field.
+    /// ID of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `created_user_name` field.
+    /// Name of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modified_user_id` field.
+    /// ID of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modified_user_name` field.
+    /// Name of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `id` field.
+    /// ID of the network proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `host_name` field.
+    /// Name of the proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host_name: Option<String>,
-    /// The `host` field.
+    /// Domain name of the proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `port` field.
+    /// Port of the proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `user_name` field.
+    /// User name for authenticating with the proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `password` field.
+    /// Password for authenticating with the proxy.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -4008,14 +4057,14 @@ pub struct NetProxyModelV5 {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `is_default` field.
+    /// Whether this is the default proxy, as an integer flag.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_default: Option<i64>,
-    /// The `remark` field.
+    /// Remark about the proxy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4157,28 +4206,28 @@ impl NetProxyModelV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OpensourceCount {
-    /// The `critical` field.
+    /// Number of critical vulnerabilities.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub critical: Option<i64>,
-    /// The `high` field.
+    /// Number of high-risk vulnerabilities.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub high: Option<i64>,
-    /// The `medium` field.
+    /// Number of medium-risk vulnerabilities.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub medium: Option<i64>,
-    /// The `low` field.
+    /// Number of low-risk vulnerabilities.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4228,7 +4277,7 @@ impl OpensourceCountBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PathMap {
-    /// The `path` field.
+    /// Path of the file to delete.
     ///
     /// **Required.**
     #[serde(
@@ -4265,7 +4314,7 @@ impl PathMapBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Privilege {
-    /// The `role_id` field.
+    /// ID of the CodeArts project role.
     ///
     /// **Required.**
     #[serde(
@@ -4274,21 +4323,23 @@ pub struct Privilege {
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<String>,
-    /// The `role_name` field.
+    /// English name of the role: `Project manager`, `Product manager`, `Test manager`, `Operation
+    /// manager`, `System engineer`, `Committer`, `Developer`, `Tester`, `Participant`, `Viewer`, or
+    /// the name of a custom role.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_name: Option<String>,
-    /// The `role_chinese_name` field.
+    /// Chinese display name of the role (the counterpart of `role_name`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_chinese_name: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project.
     ///
     /// **Required.**
     #[serde(
@@ -4297,7 +4348,7 @@ pub struct Privilege {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `area_service_id` field.
+    /// ID of the regional service the permission applies to (32 letters and digits).
     ///
     /// **Required.**
     #[serde(
@@ -4306,7 +4357,7 @@ pub struct Privilege {
         skip_serializing_if = "Option::is_none"
     )]
     pub area_service_id: Option<String>,
-    /// The `granted_object_path` field.
+    /// Path of the object the permission is granted on, made of letters, digits, `/` and `*`.
     ///
     /// **Required.**
     #[serde(
@@ -4315,7 +4366,7 @@ pub struct Privilege {
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_path: Option<String>,
-    /// The `granted_object_type_id` field.
+    /// ID of the object the permission is granted on.
     ///
     /// **Required.**
     #[serde(
@@ -4324,12 +4375,14 @@ pub struct Privilege {
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_type_id: Option<String>,
-    /// The `operations` field.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<PrivilegeOperations>,
-    /// The `operations_index` field.
+    /// Sequence numbers of the permitted operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations_index: Option<Vec<i64>>,
 }
@@ -4397,7 +4450,9 @@ impl PrivilegeBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `PrivilegeOperations` model.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PrivilegeOperations {
@@ -4431,7 +4486,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivilegeParam {
-    /// The `role_id` field.
+    /// ID of the role whose permissions are set.
     ///
     /// **Required.**
     #[serde(
@@ -4440,7 +4495,7 @@ pub struct PrivilegeParam {
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project: 32 letters and digits.
     ///
     /// **Required.**
     #[serde(
@@ -4449,7 +4504,7 @@ pub struct PrivilegeParam {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `area_service_id` field.
+    /// ID of the regional service the permission applies to (32 letters and digits).
     ///
     /// **Required.**
     #[serde(
@@ -4458,7 +4513,7 @@ pub struct PrivilegeParam {
         skip_serializing_if = "Option::is_none"
     )]
     pub area_service_id: Option<String>,
-    /// The `granted_object_path` field.
+    /// Path of the object the permission is granted on, made of letters, digits, `/` and `*`.
     ///
     /// **Required.**
     #[serde(
@@ -4467,7 +4522,7 @@ pub struct PrivilegeParam {
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_path: Option<String>,
-    /// The `granted_object_type_id` field.
+    /// ID of the type of the object the permission is granted on (32 letters and digits).
     ///
     /// **Required.**
     #[serde(
@@ -4476,7 +4531,9 @@ pub struct PrivilegeParam {
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_type_id: Option<String>,
-    /// The `operations` field.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4531,7 +4588,9 @@ impl PrivilegeParamBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `PrivilegeParamOperations` model.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PrivilegeParamOperations {
@@ -4565,94 +4624,96 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivilegeProjectInfoV5 {
-    /// The `id` field.
+    /// Sequence number of the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// Status of the project. The service does not return a value; ignore it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_time` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `repository_num` field.
+    /// Number of repositories.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_num: Option<i64>,
-    /// The `total` field.
+    /// Total number of projects. The service does not return a value; use `total_records` instead.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `repository_id` field.
+    /// ID of the repository given in the request, whose association with this project `associated`
+    /// reports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_id: Option<String>,
-    /// The `region` field.
+    /// Region the project belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `ids` field.
+    /// Sequence numbers of projects. The service does not return a value; ignore it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// The `total_records` field.
+    /// Total number of projects.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `associated` field.
+    /// Whether the repository given in the request is associated with this project (`true`) or not
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub associated: Option<bool>,
-    /// The `project_info` field.
+    /// Projects on this page of the result, each described with the fields of this same object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_info: Option<Vec<PrivilegeProjectInfoV5>>,
 }
@@ -4751,14 +4812,16 @@ impl PrivilegeProjectInfoV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivilegesResponseResult {
-    /// The `operations` field.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operations: Option<String>,
-    /// The `operationsIndex` field.
+    /// Sequence numbers of the permitted operations.
     ///
     /// JSON name: `operationsIndex`.
     #[serde(
@@ -4767,49 +4830,51 @@ pub struct PrivilegesResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub operations_index: Option<Vec<i64>>,
-    /// The `role_id` field.
+    /// ID of the role (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<String>,
-    /// The `role_name` field.
+    /// English name of the role: `Project manager`, `Product manager`, `Test manager`, `Operation
+    /// manager`, `System engineer`, `Committer`, `Developer`, `Tester`, `Participant`, `Viewer`, or
+    /// the name of a custom role.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_name: Option<String>,
-    /// The `role_chinese_name` field.
+    /// Chinese display name of the role (the counterpart of `role_name`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_chinese_name: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `area_service_id` field.
+    /// ID of the regional service the permission applies to (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub area_service_id: Option<String>,
-    /// The `granted_object_path` field.
+    /// Path of the object the permission is granted on, made of letters, digits, `/` and `*`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_path: Option<String>,
-    /// The `granted_object_type_id` field.
+    /// ID of the type of the object the permission is granted on (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4884,59 +4949,63 @@ impl PrivilegesResponseResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivilegesResponseV5Result {
-    /// The `operations` field.
+    /// Permitted operations, separated by commas, from `createrepository`, `editrepository`,
+    /// `restore`, `deleterepository`, `physicdelete`, `restoreall`, `clearall`, `deleteorredeploy`,
+    /// `downloadorview`, `import`, `upload` and `export`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operations: Option<String>,
-    /// The `operations_index` field.
+    /// Sequence numbers of the permitted operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations_index: Option<Vec<i64>>,
-    /// The `role_id` field.
+    /// ID of the role (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<String>,
-    /// The `role_name` field.
+    /// English name of the role: `Project manager`, `Product manager`, `Test manager`, `Operation
+    /// manager`, `System engineer`, `Committer`, `Developer`, `Tester`, `Participant`, `Viewer`, or
+    /// the name of a custom role.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_name: Option<String>,
-    /// The `role_chinese_name` field.
+    /// Chinese display name of the role (the counterpart of `role_name`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_chinese_name: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `area_service_id` field.
+    /// ID of the regional service the permission applies to (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub area_service_id: Option<String>,
-    /// The `granted_object_path` field.
+    /// Path of the object the permission is granted on, made of letters, digits, `/` and `*`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub granted_object_path: Option<String>,
-    /// The `granted_object_type_id` field.
+    /// ID of the type of the object the permission is granted on (32 letters and digits).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5011,140 +5080,141 @@ impl PrivilegesResponseV5ResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectRolePermissionDo {
-    /// The `id` field.
+    /// ID of the permission record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `role_id` field.
+    /// Numeric ID of the CodeArts project role these permissions belong to; `devuc_role_id` names
+    /// the same role in the DevUC user center.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<i64>,
-    /// The `devuc_role_id` field.
+    /// ID of the role in the DevUC user center.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub devuc_role_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `is_permission_config` field.
+    /// Whether the role may configure permissions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_permission_config: Option<bool>,
-    /// The `is_change_pkg_status` field.
+    /// Whether the role may change the status of packages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_change_pkg_status: Option<bool>,
-    /// The `is_upload` field.
+    /// Whether the role may upload.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_upload: Option<bool>,
-    /// The `is_delete_restore_test_pkg` field.
+    /// Whether the role may delete and restore packages in test status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_delete_restore_test_pkg: Option<bool>,
-    /// The `is_delete_restore_prod_pkg` field.
+    /// Whether the role may delete and restore packages in production status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_delete_restore_prod_pkg: Option<bool>,
-    /// The `is_edit_test_pkg` field.
+    /// Whether the role may edit packages in test status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_edit_test_pkg: Option<bool>,
-    /// The `is_mkdir` field.
+    /// Whether the role may create folders.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_mkdir: Option<bool>,
-    /// The `is_download` field.
+    /// Whether the role may download.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_download: Option<bool>,
-    /// The `is_restore_all` field.
+    /// Whether the role may restore everything in the recycle bin.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_restore_all: Option<bool>,
-    /// The `is_empty` field.
+    /// Whether the role may empty the recycle bin.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_empty: Option<bool>,
-    /// The `create_time` field.
+    /// Creation time of the record, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
-    /// The `update_time` field.
+    /// Last update time of the record, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub update_time: Option<i64>,
-    /// The `migrated_630` field.
+    /// Permission migration status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub migrated_630: Option<i64>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user whose role permissions this record lists.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `roles` field.
+    /// Roles of the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5274,21 +5344,21 @@ impl ProjectRolePermissionDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReleaseFileVersionDo {
-    /// The `version` field.
+    /// Version of the release repository file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `path` field.
+    /// Path of the release repository file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub path: Option<String>,
-    /// The `download_url` field.
+    /// Download link of the release repository file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5333,42 +5403,42 @@ impl ReleaseFileVersionDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReleaseStorageVov5 {
-    /// The `used_capacity` field.
+    /// Storage used, as a size with unit.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_capacity: Option<String>,
-    /// The `total_capacity` field.
+    /// Maximum storage of the tenant, as a size with unit.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_capacity: Option<String>,
-    /// The `used_capacity_size` field.
+    /// Storage used, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_capacity_size: Option<i64>,
-    /// The `total_capacity_size` field.
+    /// Maximum storage of the tenant, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_capacity_size: Option<i64>,
-    /// The `package_type` field.
+    /// Subscription package type: `0` no package, `1` basic, `2` professional, `3` platinum.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub package_type: Option<String>,
-    /// The `total_count` field.
+    /// Number of project repositories.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5428,147 +5498,148 @@ impl ReleaseStorageVov5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepoFileDov5 {
-    /// The `id` field.
+    /// ID of the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `file_id` field.
+    /// ID of the file or folder entry in the artifact repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_id: Option<String>,
-    /// The `repo_name` field.
+    /// ID of the repository that holds the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_name: Option<String>,
-    /// The `project_name` field.
+    /// Name of the CodeArts project that owns the repository holding the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_name: Option<String>,
-    /// The `parent_id` field.
+    /// ID of the parent folder.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// The `name` field.
+    /// Name of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `file_name` field.
+    /// Name of the file or folder; its location is given by `path` and `full_path`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `type` field.
+    /// Kind of entry: `folder` for a folder, `file` for a file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `category` field.
+    /// Release status of the package: `test` (test package) or `prod` (production release).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub category: Option<String>,
-    /// The `extension` field.
+    /// File name extension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub extension: Option<String>,
-    /// The `path` field.
+    /// Path of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub path: Option<String>,
-    /// The `full_path` field.
+    /// Path of the file including the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub full_path: Option<String>,
-    /// The `size` field.
+    /// Size of the file, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `md5` field.
+    /// MD5 checksum of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub md5: Option<String>,
-    /// The `sha256` field.
+    /// SHA-256 checksum of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sha256: Option<String>,
-    /// The `download_url` field.
+    /// URL to download the file from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub download_url: Option<String>,
-    /// The `download_url_with_id` field.
+    /// Download address that includes the file ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub download_url_with_id: Option<String>,
-    /// The `web_url` field.
+    /// Legacy field kept from earlier versions; ignore it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub web_url: Option<String>,
-    /// The `version_enable` field.
+    /// Whether the parent folder of this file or folder is a version path, that is, a first-level
+    /// folder of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub version_enable: Option<bool>,
-    /// The `migrated_state` field.
+    /// Internal data-migration marker with no business meaning; ignore it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub migrated_state: Option<i64>,
-    /// The `upload_id` field.
+    /// The service does not return a value for this field; ignore it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5703,21 +5774,21 @@ impl RepoFileDov5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepoFileDov5Page {
-    /// The `total_records` field.
+    /// Total number of records that matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `total_pages` field.
+    /// Total number of pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_pages: Option<i64>,
-    /// The `data` field.
+    /// The files on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RepoFileDov5>>,
 }
@@ -5758,77 +5829,79 @@ impl RepoFileDov5PageBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepoFileQueryDtov5 {
-    /// The `page_no` field.
+    /// Number of the page to return, counting from 1 (minimum 1, default 1).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub page_no: Option<i64>,
-    /// The `page_size` field.
+    /// Number of items per page: 1 to 100, default 10.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub page_size: Option<i64>,
-    /// The `parent_id` field.
+    /// ID of the parent folder whose content is listed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project: 32 lower-case letters and digits, as in the address
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `search_name` field.
+    /// Keyword to search for in names.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub search_name: Option<String>,
-    /// The `search_type` field.
+    /// Kind of search to run with `search_name`; the official reference lists no values, so leave
+    /// it unset unless the service documents one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub search_type: Option<String>,
-    /// The `extension` field.
+    /// File name extension to filter by.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub extension: Option<String>,
-    /// The `order_by` field.
+    /// Field to sort by.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_by: Option<String>,
-    /// The `sort` field.
+    /// Sort order: ascending or descending.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sort: Option<String>,
-    /// The `status` field.
+    /// File status to filter by.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `category` field.
+    /// Release status to filter by: `test` (test package) or `prod` (production release).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5913,14 +5986,14 @@ impl RepoFileQueryDtov5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepoUserPrivilegeResult {
-    /// The `total` field.
+    /// Number of users.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `list` field.
+    /// The users and their privileges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RepoUserPrivilegeV5>>,
 }
@@ -5956,49 +6029,52 @@ impl RepoUserPrivilegeResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepoUserPrivilegeV5 {
-    /// The `user_id` field.
+    /// ID of the user the entry refers to, a user of the Huawei Cloud account (tenant) that owns
+    /// the repositories.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user the repository privilege applies to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `repo_id` field.
+    /// ID of the repository, of the form `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_id: Option<String>,
-    /// The `privilege` field.
+    /// Privilege information of the user on the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub privilege: Option<String>,
-    /// The `role_id` field.
+    /// ID of the CodeArts project role.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role_id: Option<String>,
-    /// The `role_name` field.
+    /// Name of the user's role.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6063,21 +6139,22 @@ impl RepoUserPrivilegeV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryBasicDo {
-    /// The `id` field.
+    /// ID of the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// Status of the repository: `active` (normal), `delete` (deleted), `disabled` (invalid),
+    /// `view` (browsable) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domainId` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     ///
     /// JSON name: `domainId`.
     #[serde(
@@ -6087,14 +6164,14 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `createdTime` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `createdTime`.
     #[serde(
@@ -6104,7 +6181,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modifiedTime` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `modifiedTime`.
     #[serde(
@@ -6114,7 +6191,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `createdUserId` field.
+    /// ID of the user who created the record.
     ///
     /// JSON name: `createdUserId`.
     #[serde(
@@ -6124,7 +6201,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `createdUserName` field.
+    /// Name of the user who created the record.
     ///
     /// JSON name: `createdUserName`.
     #[serde(
@@ -6134,7 +6211,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modifiedUserId` field.
+    /// ID of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserId`.
     #[serde(
@@ -6144,7 +6221,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modifiedUserName` field.
+    /// Name of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserName`.
     #[serde(
@@ -6154,28 +6231,31 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `name` field.
+    /// ID of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `disable` field.
+    /// Whether the repository is disabled (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable: Option<bool>,
-    /// The `format` field.
+    /// Artifact type of the repository: `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`, `conda` or
+    /// `huggingfaceml`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `repoType` field.
+    /// Kind of repository: `hosted` (local repository), `remote` (proxy of another repository) or
+    /// `virtual` (virtual repository aggregating others).
     ///
     /// JSON name: `repoType`.
     #[serde(
@@ -6185,14 +6265,16 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_type: Option<String>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `tabId` field.
+    /// Identifier shared by the two repositories (release and snapshot) of a Maven repository pair;
+    /// repositories with the same `tabId` form one pair.
     ///
     /// JSON name: `tabId`.
     #[serde(
@@ -6202,7 +6284,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub tab_id: Option<String>,
-    /// The `repositoryName` field.
+    /// Name of the repository as shown to users, as opposed to its ID (`name`).
     ///
     /// JSON name: `repositoryName`.
     #[serde(
@@ -6212,7 +6294,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `displayName` field.
+    /// Display name of the repository.
     ///
     /// JSON name: `displayName`.
     #[serde(
@@ -6222,14 +6304,14 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `description` field.
+    /// Description of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `projectId` field.
+    /// ID of the CodeArts project the repository belongs to.
     ///
     /// JSON name: `projectId`.
     #[serde(
@@ -6239,7 +6321,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `includesPattern` field.
+    /// Path include rule: a pattern naming the artifact paths the repository accepts.
     ///
     /// JSON name: `includesPattern`.
     #[serde(
@@ -6249,7 +6331,8 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `deploymentPolicy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     ///
     /// JSON name: `deploymentPolicy`.
     #[serde(
@@ -6259,7 +6342,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `shareRight` field.
+    /// Sharing level of the repository; the only documented value is `PROJECT`.
     ///
     /// JSON name: `shareRight`.
     #[serde(
@@ -6269,14 +6352,16 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `url` field.
+    /// Address of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The `packageType` field.
+    /// Artifact type of the repository, such as `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`,
+    /// `composer`, `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`,
+    /// `conda` or `huggingfaceml`.
     ///
     /// JSON name: `packageType`.
     #[serde(
@@ -6286,7 +6371,7 @@ pub struct RepositoryBasicDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub package_type: Option<String>,
-    /// The `storageSummaryInfo` field.
+    /// Number of files and storage space of the repository.
     ///
     /// JSON name: `storageSummaryInfo`.
     #[serde(
@@ -6448,14 +6533,14 @@ impl RepositoryBasicDoBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryBuildVo {
-    /// The `username` field.
+    /// Account name for accessing the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub username: Option<String>,
-    /// The `password` field.
+    /// Password of the account for accessing the repository.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -6464,14 +6549,15 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `status` field.
+    /// Status of the repository: `active` (normal), `delete` (deleted), `disabled` (invalid),
+    /// `view` (browsable) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domainId` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     ///
     /// JSON name: `domainId`.
     #[serde(
@@ -6481,14 +6567,14 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `createdTime` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `createdTime`.
     #[serde(
@@ -6498,7 +6584,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modifiedTime` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `modifiedTime`.
     #[serde(
@@ -6508,7 +6594,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `createdUserId` field.
+    /// ID of the user who created the record.
     ///
     /// JSON name: `createdUserId`.
     #[serde(
@@ -6518,7 +6604,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `createdUserName` field.
+    /// Name of the user who created the record.
     ///
     /// JSON name: `createdUserName`.
     #[serde(
@@ -6528,7 +6614,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modifiedUserId` field.
+    /// ID of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserId`.
     #[serde(
@@ -6538,7 +6624,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modifiedUserName` field.
+    /// Name of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserName`.
     #[serde(
@@ -6548,42 +6634,46 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `name` field.
+    /// ID of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `disable` field.
+    /// Whether the repository is disabled (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable: Option<bool>,
-    /// The `format` field.
+    /// Artifact type of the repository: `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`, `conda` or
+    /// `huggingfaceml`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `type` field.
+    /// Kind of repository: `hosted` (local), `remote` (proxy) or `virtual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `tabId` field.
+    /// Identifier shared by the two repositories (release and snapshot) of a Maven repository pair;
+    /// repositories with the same `tabId` form one pair.
     ///
     /// JSON name: `tabId`.
     #[serde(
@@ -6593,7 +6683,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub tab_id: Option<String>,
-    /// The `repositoryName` field.
+    /// Name of the repository as shown to users, as opposed to its ID (`name`).
     ///
     /// JSON name: `repositoryName`.
     #[serde(
@@ -6603,7 +6693,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `displayName` field.
+    /// Display name of the repository.
     ///
     /// JSON name: `displayName`.
     #[serde(
@@ -6613,35 +6703,35 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `description` field.
+    /// Description of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot: Option<String>,
-    /// The `release` field.
+    /// Name of the release repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `npm` field.
+    /// npm-specific setting of the repository; the official reference does not explain it further.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub npm: Option<String>,
-    /// The `snapshotStatus` field.
+    /// Status of the snapshot repository of the pair.
     ///
     /// JSON name: `snapshotStatus`.
     #[serde(
@@ -6651,7 +6741,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_status: Option<String>,
-    /// The `releaseStatus` field.
+    /// Status of the release repository of the pair.
     ///
     /// JSON name: `releaseStatus`.
     #[serde(
@@ -6661,7 +6751,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub release_status: Option<String>,
-    /// The `projectId` field.
+    /// ID of the CodeArts project the repository belongs to.
     ///
     /// JSON name: `projectId`.
     #[serde(
@@ -6671,7 +6761,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `includesPattern` field.
+    /// Path include rule: a pattern naming the artifact paths the repository accepts.
     ///
     /// JSON name: `includesPattern`.
     #[serde(
@@ -6681,19 +6771,20 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `repositoryIds` field.
+    /// IDs of the repositories this repository groups (for a virtual repository).
     ///
     /// JSON name: `repositoryIds`.
     #[serde(rename = "repositoryIds", default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
-    /// The `uri` field.
+    /// URI of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `deploymentPolicy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     ///
     /// JSON name: `deploymentPolicy`.
     #[serde(
@@ -6703,10 +6794,10 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `repositories` field.
+    /// Repositories grouped by this repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
-    /// The `parentRepoName` field.
+    /// Name of the parent repository.
     ///
     /// JSON name: `parentRepoName`.
     #[serde(
@@ -6716,7 +6807,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_repo_name: Option<String>,
-    /// The `userName` field.
+    /// User name of the account used by the repository.
     ///
     /// JSON name: `userName`.
     #[serde(
@@ -6726,7 +6817,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `remoteUrl` field.
+    /// Address of the upstream repository that this proxy (remote) repository mirrors.
     ///
     /// JSON name: `remoteUrl`.
     #[serde(
@@ -6736,7 +6827,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_url: Option<String>,
-    /// The `defaultDeployRepository` field.
+    /// Default repository that deployments to this virtual repository go to.
     ///
     /// JSON name: `defaultDeployRepository`.
     #[serde(
@@ -6746,7 +6837,8 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_deploy_repository: Option<String>,
-    /// The `remoteType` field.
+    /// Kind of proxy repository: `public` (a public proxy) or `customize` (a proxy defined by the
+    /// user).
     ///
     /// JSON name: `remoteType`.
     #[serde(
@@ -6756,14 +6848,14 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_type: Option<String>,
-    /// The `proxy` field.
+    /// Proxy setting of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy: Option<String>,
-    /// The `allowAnonymous` field.
+    /// Whether anonymous download is allowed.
     ///
     /// JSON name: `allowAnonymous`.
     #[serde(
@@ -6773,7 +6865,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_anonymous: Option<bool>,
-    /// The `autoCleanSnapshot` field.
+    /// Whether old snapshot versions are cleaned up automatically.
     ///
     /// JSON name: `autoCleanSnapshot`.
     #[serde(
@@ -6783,7 +6875,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_clean_snapshot: Option<bool>,
-    /// The `snapshotAliveDays` field.
+    /// How long snapshot versions are kept, in days.
     ///
     /// JSON name: `snapshotAliveDays`.
     #[serde(
@@ -6793,7 +6885,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_alive_days: Option<String>,
-    /// The `maxUniqueSnapshots` field.
+    /// Maximum number of distinct snapshot versions kept.
     ///
     /// JSON name: `maxUniqueSnapshots`.
     #[serde(
@@ -6803,7 +6895,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unique_snapshots: Option<String>,
-    /// The `shareRight` field.
+    /// Sharing level of the repository; the only documented value is `PROJECT`.
     ///
     /// JSON name: `shareRight`.
     #[serde(
@@ -6813,7 +6905,7 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `nexuRepo` field.
+    /// Whether the repository is a Nexus repository.
     ///
     /// JSON name: `nexuRepo`.
     #[serde(
@@ -6823,14 +6915,16 @@ pub struct RepositoryBuildVo {
         skip_serializing_if = "Option::is_none"
     )]
     pub nexu_repo: Option<bool>,
-    /// The `url` field.
+    /// Address of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The `packageType` field.
+    /// Artifact type of the repository, such as `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`,
+    /// `composer`, `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`,
+    /// `conda` or `huggingfaceml`.
     ///
     /// JSON name: `packageType`.
     #[serde(
@@ -7143,14 +7237,15 @@ impl RepositoryBuildVoBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryDo {
-    /// The `status` field.
+    /// Status of the repository: `active` (normal), `delete` (deleted), `disabled` (invalid),
+    /// `view` (browsable) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domainId` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     ///
     /// JSON name: `domainId`.
     #[serde(
@@ -7160,14 +7255,14 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `createdTime` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `createdTime`.
     #[serde(
@@ -7177,7 +7272,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modifiedTime` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `modifiedTime`.
     #[serde(
@@ -7187,7 +7282,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `createdUserId` field.
+    /// ID of the user who created the record.
     ///
     /// JSON name: `createdUserId`.
     #[serde(
@@ -7197,7 +7292,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `createdUserName` field.
+    /// Name of the user who created the record.
     ///
     /// JSON name: `createdUserName`.
     #[serde(
@@ -7207,7 +7302,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modifiedUserId` field.
+    /// ID of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserId`.
     #[serde(
@@ -7217,7 +7312,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modifiedUserName` field.
+    /// Name of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserName`.
     #[serde(
@@ -7227,42 +7322,46 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `name` field.
+    /// ID of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `disable` field.
+    /// Whether the repository is disabled (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable: Option<bool>,
-    /// The `format` field.
+    /// Artifact type of the repository: `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`, `conda` or
+    /// `huggingfaceml`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `type` field.
+    /// Kind of repository: `hosted` (local), `remote` (proxy) or `virtual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `tabId` field.
+    /// Identifier shared by the two repositories (release and snapshot) of a Maven repository pair;
+    /// repositories with the same `tabId` form one pair.
     ///
     /// JSON name: `tabId`.
     #[serde(
@@ -7272,7 +7371,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub tab_id: Option<String>,
-    /// The `repositoryName` field.
+    /// Name of the repository as shown to users, as opposed to its ID (`name`).
     ///
     /// JSON name: `repositoryName`.
     #[serde(
@@ -7282,7 +7381,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `displayName` field.
+    /// Display name of the repository.
     ///
     /// JSON name: `displayName`.
     #[serde(
@@ -7292,35 +7391,35 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `description` field.
+    /// Description of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot: Option<String>,
-    /// The `release` field.
+    /// Name of the release repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `npm` field.
+    /// npm-specific setting of the repository; the official reference does not explain it further.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub npm: Option<String>,
-    /// The `snapshotStatus` field.
+    /// Status of the snapshot repository of the pair.
     ///
     /// JSON name: `snapshotStatus`.
     #[serde(
@@ -7330,7 +7429,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_status: Option<String>,
-    /// The `releaseStatus` field.
+    /// Status of the release repository of the pair.
     ///
     /// JSON name: `releaseStatus`.
     #[serde(
@@ -7340,7 +7439,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub release_status: Option<String>,
-    /// The `projectId` field.
+    /// ID of the CodeArts project the repository belongs to.
     ///
     /// JSON name: `projectId`.
     #[serde(
@@ -7350,7 +7449,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `includesPattern` field.
+    /// Path include rule: a pattern naming the artifact paths the repository accepts.
     ///
     /// JSON name: `includesPattern`.
     #[serde(
@@ -7360,19 +7459,20 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `repositoryIds` field.
+    /// IDs of the repositories this repository groups (for a virtual repository).
     ///
     /// JSON name: `repositoryIds`.
     #[serde(rename = "repositoryIds", default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
-    /// The `uri` field.
+    /// URI of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `deploymentPolicy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     ///
     /// JSON name: `deploymentPolicy`.
     #[serde(
@@ -7382,10 +7482,10 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `repositories` field.
+    /// Repositories grouped by this repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
-    /// The `parentRepoName` field.
+    /// Name of the parent repository.
     ///
     /// JSON name: `parentRepoName`.
     #[serde(
@@ -7395,7 +7495,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_repo_name: Option<String>,
-    /// The `userName` field.
+    /// User name of the account used by the repository.
     ///
     /// JSON name: `userName`.
     #[serde(
@@ -7405,7 +7505,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `password` field.
+    /// Password of the account used by the repository.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -7414,7 +7514,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `remoteUrl` field.
+    /// Address of the upstream repository that this proxy (remote) repository mirrors.
     ///
     /// JSON name: `remoteUrl`.
     #[serde(
@@ -7424,7 +7524,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_url: Option<String>,
-    /// The `defaultDeployRepository` field.
+    /// Default repository that deployments to this virtual repository go to.
     ///
     /// JSON name: `defaultDeployRepository`.
     #[serde(
@@ -7434,7 +7534,8 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_deploy_repository: Option<String>,
-    /// The `remoteType` field.
+    /// Kind of proxy repository: `public` (a public proxy) or `customize` (a proxy defined by the
+    /// user).
     ///
     /// JSON name: `remoteType`.
     #[serde(
@@ -7444,14 +7545,14 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_type: Option<String>,
-    /// The `proxy` field.
+    /// Proxy setting of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy: Option<String>,
-    /// The `allowAnonymous` field.
+    /// Whether anonymous download is allowed.
     ///
     /// JSON name: `allowAnonymous`.
     #[serde(
@@ -7461,7 +7562,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_anonymous: Option<bool>,
-    /// The `autoCleanSnapshot` field.
+    /// Whether old snapshot versions are cleaned up automatically.
     ///
     /// JSON name: `autoCleanSnapshot`.
     #[serde(
@@ -7471,7 +7572,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_clean_snapshot: Option<bool>,
-    /// The `snapshotAliveDays` field.
+    /// How long snapshot versions are kept, in days.
     ///
     /// JSON name: `snapshotAliveDays`.
     #[serde(
@@ -7481,7 +7582,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_alive_days: Option<String>,
-    /// The `maxUniqueSnapshots` field.
+    /// Maximum number of distinct snapshot versions kept.
     ///
     /// JSON name: `maxUniqueSnapshots`.
     #[serde(
@@ -7491,7 +7592,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unique_snapshots: Option<String>,
-    /// The `shareRight` field.
+    /// Sharing level of the repository; the only documented value is `PROJECT`.
     ///
     /// JSON name: `shareRight`.
     #[serde(
@@ -7501,7 +7602,7 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `nexuRepo` field.
+    /// Whether the repository is a Nexus repository.
     ///
     /// JSON name: `nexuRepo`.
     #[serde(
@@ -7511,14 +7612,16 @@ pub struct RepositoryDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub nexu_repo: Option<bool>,
-    /// The `url` field.
+    /// Address of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The `packageType` field.
+    /// Artifact type of the repository, such as `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`,
+    /// `composer`, `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`,
+    /// `conda` or `huggingfaceml`.
     ///
     /// JSON name: `packageType`.
     #[serde(
@@ -7825,189 +7928,192 @@ impl RepositoryDoBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryDov5 {
-    /// The `status` field.
+    /// Status of the repository: `active` (normal), `delete` (deleted), `disabled` (invalid),
+    /// `view` (viewer of a private repository) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domain_id` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `created_time` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `modified_time` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `created_user_id` field.
+    /// ID of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `created_user_name` field.
+    /// Name of the user who created the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modified_user_id` field.
+    /// ID of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modified_user_name` field.
+    /// Name of the user who last modified the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `repository_name` field.
+    /// Name of the repository as shown to users, as opposed to its ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `format` field.
+    /// Artifact type of the repository: `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm` or `conda`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `type` field.
+    /// Kind of repository: `hosted` (local), `remote` (proxy) or `virtual` (aggregating).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `description` field.
+    /// Description of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `release` field.
+    /// Name of the release repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release: Option<String>,
-    /// The `snapshot` field.
+    /// Name of the snapshot repository; at least one of `release` and `snapshot` is set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot: Option<String>,
-    /// The `includes_pattern` field.
+    /// Path include rule: a pattern naming the artifact paths the repository accepts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `excludes_pattern` field.
+    /// Path exclude rule: a pattern naming artifact paths the repository rejects.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub excludes_pattern: Option<String>,
-    /// The `share_right` field.
+    /// Sharing level of the repository; the documented value is `PROJECT`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project the repository belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `name` field.
+    /// ID of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `disable` field.
+    /// Whether the repository is disabled (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable: Option<bool>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `npm` field.
+    /// npm-specific setting of the repository; the official reference does not explain it further.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub npm: Option<String>,
-    /// The `uri` field.
+    /// URI of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `repositories` field.
+    /// Repositories grouped by this repository, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repositories: Option<String>,
-    /// The `user_name` field.
+    /// Account name used by the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `password` field.
+    /// Password of the account used by the repository.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -8016,119 +8122,121 @@ pub struct RepositoryDov5 {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `proxy` field.
+    /// Proxy setting of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy: Option<String>,
-    /// The `scope` field.
+    /// Scope of the repository, as an integer.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub scope: Option<i64>,
-    /// The `url` field.
+    /// Address of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The `tab_id` field.
+    /// Identifier shared by the two repositories (release and snapshot) of a Maven repository pair;
+    /// repositories with the same `tab_id` form one pair.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tab_id: Option<String>,
-    /// The `display_name` field.
+    /// Display name of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `snapshot_status` field.
+    /// Status of the snapshot repository of the pair.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_status: Option<String>,
-    /// The `release_status` field.
+    /// Status of the release repository of the pair.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub release_status: Option<String>,
-    /// The `repository_ids` field.
+    /// IDs of the repositories grouped by this repository, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_ids: Option<String>,
-    /// The `deployment_policy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `parent_repo_name` field.
+    /// Name of the parent repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_repo_name: Option<String>,
-    /// The `remote_url` field.
+    /// Address of the upstream repository that this proxy (remote) repository mirrors.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_url: Option<String>,
-    /// The `remote_auth` field.
+    /// Authentication setting for the upstream repository of this proxy repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_auth: Option<String>,
-    /// The `pypi_registry_url` field.
+    /// Address of the PyPI index that the proxy repository uses.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub pypi_registry_url: Option<String>,
-    /// The `default_deploy_repository` field.
+    /// Default repository that deployments to this virtual repository go to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_deploy_repository: Option<String>,
-    /// The `package_type` field.
+    /// Artifact type of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub package_type: Option<String>,
-    /// The `nexu_repo` field.
+    /// Whether the repository is a Nexus repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub nexu_repo: Option<bool>,
-    /// The `migrate_flag` field.
+    /// Migration flag of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -8432,14 +8540,14 @@ impl RepositoryDov5Builder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryUserDo {
-    /// The `username` field.
+    /// User name for logging in to the artifact repositories.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub username: Option<String>,
-    /// The `password` field.
+    /// Password for logging in to the artifact repositories.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -8566,7 +8674,7 @@ impl ResetUserPasswordResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResultCount {
-    /// The `count` field.
+    /// Number of versions in the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -8601,7 +8709,7 @@ impl ResultCountBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RolePrivilegeV5 {
-    /// The `privileges` field.
+    /// Permission settings to apply to the role.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8634,17 +8742,18 @@ impl RolePrivilegeV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchArtifactsResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchArtifactsResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The artifacts found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SearchArtifactsResult>,
 }
@@ -8682,7 +8791,7 @@ impl SearchArtifactsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SearchArtifactsResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SearchArtifactsResponseStatus {
@@ -8696,7 +8805,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchArtifactsResult {
-    /// The `artifacts` field.
+    /// The files that matched the search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifacts: Option<Vec<ArtifactSearchResult>>,
 }
@@ -8727,17 +8836,18 @@ impl SearchArtifactsResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchByChecksumResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SearchByChecksumResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The files whose checksum matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<ArtifactSearchResult>>,
 }
@@ -8775,7 +8885,7 @@ impl SearchByChecksumResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SearchByChecksumResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SearchByChecksumResponseStatus {
@@ -8789,41 +8899,41 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecGuardTaskCount {
-    /// The `task` field.
+    /// Number of scans.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub task: Option<i64>,
-    /// The `artifact` field.
+    /// Number of artifacts scanned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub artifact: Option<i64>,
-    /// The `opensource` field.
+    /// Open-source vulnerabilities found, counted by severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensource: Option<OpensourceCount>,
-    /// The `virus` field.
+    /// Number of files containing viruses.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub virus: Option<i64>,
-    /// The `malware` field.
+    /// Malicious-code files found, counted by severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware: Option<MalwareCount>,
-    /// The `total` field.
+    /// Total number of scans.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `list` field.
+    /// The scan tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SecGuardTaskDetail>>,
 }
@@ -8884,69 +8994,69 @@ impl SecGuardTaskCountBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecGuardTaskDetail {
-    /// The `task_id` field.
+    /// ID of the scan task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `task_name` field.
+    /// Name of the scan task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `scan_path` field.
+    /// Path that was scanned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan_path: Option<String>,
-    /// The `file_name` field.
+    /// Name of the scanned file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `display_name` field.
+    /// Display name of the scanned item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `path` field.
+    /// Path of the scanned item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub path: Option<String>,
-    /// The `created_time` field.
+    /// Time the scan task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `opensource` field.
+    /// Open-source vulnerabilities found, counted by severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensource: Option<OpensourceCount>,
-    /// The `virus` field.
+    /// Number of files containing viruses found by this task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub virus: Option<i64>,
-    /// The `malware` field.
+    /// Malicious-code files found, counted by severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware: Option<MalwareCount>,
-    /// The `status` field.
+    /// Status of the scan task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9031,17 +9141,18 @@ impl SecGuardTaskDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowAuditResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowAuditResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The audit log entries and their count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AuditResult>,
 }
@@ -9079,7 +9190,7 @@ impl ShowAuditResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowAuditResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowAuditResponseStatus {
@@ -9093,21 +9204,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowAutoDeleteJobSettingsResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -9148,17 +9261,18 @@ impl ShowAutoDeleteJobSettingsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDomainReleaseRepoStorageResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowDomainReleaseRepoStorageResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Storage usage and capacity of the tenant's release repositories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ReleaseStorageVov5>,
 }
@@ -9199,7 +9313,7 @@ impl ShowDomainReleaseRepoStorageResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowDomainReleaseRepoStorageResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowDomainReleaseRepoStorageResponseStatus {
@@ -9213,17 +9327,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFileDetailByFullNameResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileDetailByFullNameResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Details of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepoFileDov5>,
 }
@@ -9264,7 +9379,7 @@ impl ShowFileDetailByFullNameResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowFileDetailByFullNameResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowFileDetailByFullNameResponseStatus {
@@ -9278,17 +9393,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFileDetailResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileDetailResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Details of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepoFileDov5>,
 }
@@ -9326,7 +9442,7 @@ impl ShowFileDetailResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowFileDetailResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowFileDetailResponseStatus {
@@ -9340,17 +9456,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFileTreeResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowFileTreeResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The folder and its direct children.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ShowFileTreeResult>,
 }
@@ -9388,7 +9505,7 @@ impl ShowFileTreeResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowFileTreeResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowFileTreeResponseStatus {
@@ -9402,7 +9519,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFileTreeResult {
-    /// The `uploadAccess` field.
+    /// Whether the caller may upload here: `true` or `false`.
     ///
     /// JSON name: `uploadAccess`.
     #[serde(
@@ -9412,28 +9529,28 @@ pub struct ShowFileTreeResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub upload_access: Option<String>,
-    /// The `total` field.
+    /// Total number of children, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<String>,
-    /// The `uri` field.
+    /// Path of the parent folder.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `created` field.
+    /// Time the item was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `children` field.
+    /// Files and folders directly under the path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<ShowFileTreeResultChildren>>,
 }
@@ -9487,49 +9604,49 @@ impl ShowFileTreeResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFileTreeResultChildren {
-    /// The `name` field.
+    /// Name of the file or folder.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `uri` field.
+    /// Access address of the file or folder.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `path` field.
+    /// Path of the file or folder.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub path: Option<String>,
-    /// The `modified` field.
+    /// Last update time, in the format `yyyy-MM-dd HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified: Option<String>,
-    /// The `folder` field.
+    /// Whether the entry is a folder (`true`) or a file (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub folder: Option<bool>,
-    /// The `modified_by` field.
+    /// User who last modified the entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_by: Option<String>,
-    /// The `has_child` field.
+    /// Whether the entry has a further level below it (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -9594,17 +9711,18 @@ impl ShowFileTreeResultChildrenBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowLatestVersionFilesCountResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowLatestVersionFilesCountResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Number of latest-version files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<LatestVersionFilesCount>,
 }
@@ -9645,7 +9763,7 @@ impl ShowLatestVersionFilesCountResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowLatestVersionFilesCountResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowLatestVersionFilesCountResponseStatus {
@@ -9659,17 +9777,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMavenInfoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowMavenInfoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The Maven repositories that matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<RepositoryBuildVo>>,
 }
@@ -9707,7 +9826,7 @@ impl ShowMavenInfoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMavenInfoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMavenInfoResponseStatus {
@@ -9721,17 +9840,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMultiRolesUserPermissionsResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowMultiRolesUserPermissionsResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The user's combined permissions in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ProjectRolePermissionDo>,
 }
@@ -9772,7 +9892,7 @@ impl ShowMultiRolesUserPermissionsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMultiRolesUserPermissionsResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMultiRolesUserPermissionsResponseStatus {
@@ -9786,17 +9906,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowOpenSourceEnabledResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowOpenSourceEnabledResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Answer to the query: `true` (yes) or `false` (no).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -9841,7 +9962,7 @@ impl ShowOpenSourceEnabledResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowOpenSourceEnabledResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowOpenSourceEnabledResponseStatus {
@@ -9855,21 +9976,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageDataDetailResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -9910,21 +10033,23 @@ impl ShowPackageDataDetailResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPackageInfoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -9965,17 +10090,18 @@ impl ShowPackageInfoResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectListResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectListResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The repositories of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<ShowProjectListResult>>,
 }
@@ -10013,7 +10139,7 @@ impl ShowProjectListResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowProjectListResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowProjectListResponseStatus {
@@ -10027,28 +10153,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectListResult {
-    /// The `id` field.
+    /// Sequence number of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// ID of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// Description of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `createdTime` field.
+    /// Creation time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `createdTime`.
     #[serde(
@@ -10058,7 +10184,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_time: Option<String>,
-    /// The `createdUserId` field.
+    /// ID of the user who created the record.
     ///
     /// JSON name: `createdUserId`.
     #[serde(
@@ -10068,7 +10194,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_id: Option<String>,
-    /// The `createdUserName` field.
+    /// Name of the user who created the record.
     ///
     /// JSON name: `createdUserName`.
     #[serde(
@@ -10078,7 +10204,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_user_name: Option<String>,
-    /// The `modifiedTime` field.
+    /// Last modification time, in the format `yyyy-MM-dd HH:mm:ss`.
     ///
     /// JSON name: `modifiedTime`.
     #[serde(
@@ -10088,7 +10214,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_time: Option<String>,
-    /// The `modifiedUserId` field.
+    /// ID of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserId`.
     #[serde(
@@ -10098,7 +10224,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_id: Option<String>,
-    /// The `modifiedUserName` field.
+    /// Name of the user who last modified the record.
     ///
     /// JSON name: `modifiedUserName`.
     #[serde(
@@ -10108,14 +10234,16 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_user_name: Option<String>,
-    /// The `format` field.
+    /// Artifact format: `maven2`, `docker`, `npm`, `go`, `pypi`, `rpm`, `composer`, `debian`,
+    /// `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm` or `generic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `repoType` field.
+    /// Kind of repository: `hosted` (local repository), `remote` (proxy of another repository) or
+    /// `virtual` (virtual repository aggregating others).
     ///
     /// JSON name: `repoType`.
     #[serde(
@@ -10125,7 +10253,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_type: Option<String>,
-    /// The `includesPattern` field.
+    /// Path include rule: a pattern naming the artifact paths the repository accepts.
     ///
     /// JSON name: `includesPattern`.
     #[serde(
@@ -10135,7 +10263,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `excludesPattern` field.
+    /// Path exclude rule: a pattern naming artifact paths the repository rejects.
     ///
     /// JSON name: `excludesPattern`.
     #[serde(
@@ -10145,14 +10273,14 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub excludes_pattern: Option<String>,
-    /// The `url` field.
+    /// Address of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub url: Option<String>,
-    /// The `storageSummaryInfo` field.
+    /// Storage summary of the repository, as a string.
     ///
     /// JSON name: `storageSummaryInfo`.
     #[serde(
@@ -10162,7 +10290,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_summary_info: Option<String>,
-    /// The `projectId` field.
+    /// ID of the CodeArts project the repository belongs to.
     ///
     /// JSON name: `projectId`.
     #[serde(
@@ -10172,7 +10300,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `shareRight` field.
+    /// Sharing level of the repository; the only documented value is `PROJECT`.
     ///
     /// JSON name: `shareRight`.
     #[serde(
@@ -10182,7 +10310,8 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub share_right: Option<String>,
-    /// The `deploymentPolicy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     ///
     /// JSON name: `deploymentPolicy`.
     #[serde(
@@ -10192,7 +10321,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `repositoryName` field.
+    /// Name of the repository as shown to users, as opposed to its ID (`name`).
     ///
     /// JSON name: `repositoryName`.
     #[serde(
@@ -10202,7 +10331,7 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub repository_name: Option<String>,
-    /// The `displayName` field.
+    /// Display name of the repository.
     ///
     /// JSON name: `displayName`.
     #[serde(
@@ -10212,14 +10341,16 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub display_name: Option<String>,
-    /// The `policy` field.
+    /// Repository policy: `release` (repository for formal releases) or `snapshot` (repository for
+    /// snapshot versions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `tabId` field.
+    /// Identifier shared by the two repositories (release and snapshot) of a Maven repository pair;
+    /// repositories with the same `tabId` form one pair.
     ///
     /// JSON name: `tabId`.
     #[serde(
@@ -10229,14 +10360,15 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub tab_id: Option<String>,
-    /// The `status` field.
+    /// Status of the repository: `active` (normal), `delete` (deleted), `disabled` (invalid),
+    /// `view` (browsable) or `trash` (discarded).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domainId` field.
+    /// ID of the tenant (Huawei Cloud account) that owns the record.
     ///
     /// JSON name: `domainId`.
     #[serde(
@@ -10246,28 +10378,30 @@ pub struct ShowProjectListResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// The `region` field.
+    /// Region the record belongs to, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `uri` field.
+    /// URI of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `disable` field.
+    /// Whether the repository is disabled (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disable: Option<bool>,
-    /// The `packageType` field.
+    /// Artifact type of the repository, such as `maven`, `maven2`, `npm`, `go`, `pypi`, `rpm`,
+    /// `composer`, `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm`, `generic`, `helm`,
+    /// `conda` or `huggingfaceml`.
     ///
     /// JSON name: `packageType`.
     #[serde(
@@ -10440,17 +10574,18 @@ impl ShowProjectListResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectRelatedRepositoryResponse {
-    /// The `status` field.
+    /// Outcome of the project list query: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectRelatedRepositoryResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The projects, with a flag telling whether each is associated with the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<PrivilegeProjectInfoV5>,
 }
@@ -10491,7 +10626,7 @@ impl ShowProjectRelatedRepositoryResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowProjectRelatedRepositoryResponseStatus` model.
+    /// Outcome of the project list query: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowProjectRelatedRepositoryResponseStatus {
@@ -10505,7 +10640,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectReleaseFilesResponse {
-    /// The `result` field.
+    /// The release files that matched, with paging totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StandardResponseResult>,
 }
@@ -10536,17 +10671,18 @@ impl ShowProjectReleaseFilesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectStorageInfoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectStorageInfoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Storage used and number of files of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StorageInfoDov5>,
 }
@@ -10587,7 +10723,7 @@ impl ShowProjectStorageInfoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowProjectStorageInfoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowProjectStorageInfoResponseStatus {
@@ -10601,17 +10737,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowProjectVersionsCountResponse {
-    /// The `status` field.
+    /// Outcome of the version count query: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowProjectVersionsCountResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Number of versions in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<ResultCount>,
 }
@@ -10652,7 +10789,7 @@ impl ShowProjectVersionsCountResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowProjectVersionsCountResponseStatus` model.
+    /// Outcome of the version count query: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowProjectVersionsCountResponseStatus {
@@ -10666,7 +10803,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowReleaseProjectFilesResponse {
-    /// The `result` field.
+    /// The release files that matched, with paging totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StandardResponseResult>,
 }
@@ -10697,17 +10834,18 @@ impl ShowReleaseProjectFilesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRepoUserInfoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepoUserInfoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The caller's repository account name and password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepositoryUserDo>,
 }
@@ -10745,7 +10883,7 @@ impl ShowRepoUserInfoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowRepoUserInfoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowRepoUserInfoResponseStatus {
@@ -10759,17 +10897,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRepositoryInfoResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryInfoResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Details of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepositoryDo>,
 }
@@ -10807,7 +10946,7 @@ impl ShowRepositoryInfoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowRepositoryInfoResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowRepositoryInfoResponseStatus {
@@ -10821,17 +10960,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRepositoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Basic details of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RepositoryBasicDo>,
 }
@@ -10869,7 +11009,7 @@ impl ShowRepositoryResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowRepositoryResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowRepositoryResponseStatus {
@@ -10883,17 +11023,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRepositoryRolesPrivilegeResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowRepositoryRolesPrivilegeResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Permissions of the roles on the repository, as free-form JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -10934,7 +11075,7 @@ impl ShowRepositoryRolesPrivilegeResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowRepositoryRolesPrivilegeResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowRepositoryRolesPrivilegeResponseStatus {
@@ -10948,17 +11089,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowStorageResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowStorageResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Total storage and file count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StorageMap>,
 }
@@ -10996,7 +11138,7 @@ impl ShowStorageResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowStorageResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowStorageResponseStatus {
@@ -11010,14 +11152,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUserPrivilegesResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `traceId` field.
+    /// ID of this request, unique per call and made of digits and hyphens.
     ///
     /// JSON name: `traceId`.
     #[serde(
@@ -11027,7 +11169,7 @@ pub struct ShowUserPrivilegesResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The calling user's role and permissions in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<PrivilegesResponseResult>,
 }
@@ -11068,17 +11210,18 @@ impl ShowUserPrivilegesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUserTicketResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowUserTicketResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Ticket information of the user, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11120,7 +11263,7 @@ impl ShowUserTicketResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowUserTicketResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowUserTicketResponseStatus {
@@ -11134,17 +11277,18 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVersionListResponse {
-    /// The `status` field.
+    /// Outcome of the version list query: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowVersionListResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The release repository versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<VersionListViewV5>>,
 }
@@ -11182,7 +11326,7 @@ impl ShowVersionListResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowVersionListResponseStatus` model.
+    /// Outcome of the version list query: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowVersionListResponseStatus {
@@ -11267,17 +11411,17 @@ impl StandarErrorResponseV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StandardResponseResult {
-    /// The `data` field.
+    /// The results that matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ReleaseFileVersionDo>>,
-    /// The `total_records` field.
+    /// Total number of results that matched.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_records: Option<i64>,
-    /// The `total_pages` field.
+    /// Total number of result pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -11322,21 +11466,21 @@ impl StandardResponseResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StorageInfoDov5 {
-    /// The `used_space_length` field.
+    /// Storage space in use, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_space_length: Option<i64>,
-    /// The `used_space` field.
+    /// Storage space in use, as a size with unit.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_space: Option<String>,
-    /// The `files_count` field.
+    /// Number of files.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -11381,7 +11525,7 @@ impl StorageInfoDov5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StorageMap {
-    /// The `totalStorage` field.
+    /// Total storage used, as a size with unit.
     ///
     /// JSON name: `totalStorage`.
     #[serde(
@@ -11391,7 +11535,7 @@ pub struct StorageMap {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_storage: Option<String>,
-    /// The `totalCount` field.
+    /// Number of files.
     ///
     /// JSON name: `totalCount`.
     #[serde(
@@ -11434,7 +11578,7 @@ impl StorageMapBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StorageStatisticDo {
-    /// The `filesCount` field.
+    /// Total number of files.
     ///
     /// JSON name: `filesCount`.
     #[serde(
@@ -11444,7 +11588,7 @@ pub struct StorageStatisticDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub files_count: Option<i64>,
-    /// The `usedSpaceLength` field.
+    /// Storage space in use, in bytes.
     ///
     /// JSON name: `usedSpaceLength`.
     #[serde(
@@ -11454,7 +11598,7 @@ pub struct StorageStatisticDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub used_space_length: Option<i64>,
-    /// The `usedSpace` field.
+    /// Storage space in use, as a size with unit.
     ///
     /// JSON name: `usedSpace`.
     #[serde(
@@ -11464,7 +11608,7 @@ pub struct StorageStatisticDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub used_space: Option<String>,
-    /// The `summaryDate` field.
+    /// Date the statistics refer to.
     ///
     /// JSON name: `summaryDate`.
     #[serde(
@@ -11474,7 +11618,7 @@ pub struct StorageStatisticDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub summary_date: Option<String>,
-    /// The `foldersCount` field.
+    /// Total number of folders.
     ///
     /// JSON name: `foldersCount`.
     #[serde(
@@ -11484,7 +11628,7 @@ pub struct StorageStatisticDo {
         skip_serializing_if = "Option::is_none"
     )]
     pub folders_count: Option<i64>,
-    /// The `itemsCount` field.
+    /// Total number of files and folders.
     ///
     /// JSON name: `itemsCount`.
     #[serde(
@@ -11547,7 +11691,7 @@ impl StorageStatisticDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrashArtifactModelForDelete {
-    /// The `id` field.
+    /// ID of the repository the artifact belongs to.
     ///
     /// **Required.**
     #[serde(
@@ -11556,7 +11700,7 @@ pub struct TrashArtifactModelForDelete {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `format` field.
+    /// Format of the repository.
     ///
     /// **Required.**
     #[serde(
@@ -11565,7 +11709,7 @@ pub struct TrashArtifactModelForDelete {
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `uri` field.
+    /// URI of the artifact to delete from the recycle bin.
     ///
     /// **Required.**
     #[serde(
@@ -11574,7 +11718,7 @@ pub struct TrashArtifactModelForDelete {
         skip_serializing_if = "Option::is_none"
     )]
     pub uri: Option<String>,
-    /// The `status` field.
+    /// Status of the artifact.
     ///
     /// **Required.**
     #[serde(
@@ -11583,7 +11727,7 @@ pub struct TrashArtifactModelForDelete {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `include_pattern` field.
+    /// Path include rule (path allow list) of the repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11638,7 +11782,7 @@ impl TrashArtifactModelForDeleteBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrashcanResultData {
-    /// The `successNum` field.
+    /// Number of items processed successfully.
     ///
     /// JSON name: `successNum`.
     #[serde(
@@ -11648,7 +11792,7 @@ pub struct TrashcanResultData {
         skip_serializing_if = "Option::is_none"
     )]
     pub success_num: Option<i64>,
-    /// The `failedNum` field.
+    /// Number of items that failed.
     ///
     /// JSON name: `failedNum`.
     #[serde(
@@ -11658,7 +11802,7 @@ pub struct TrashcanResultData {
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_num: Option<i64>,
-    /// The `failedMessages` field.
+    /// Reasons for the failures.
     ///
     /// JSON name: `failedMessages`.
     #[serde(rename = "failedMessages", default, skip_serializing_if = "Option::is_none")]
@@ -11701,21 +11845,23 @@ impl TrashcanResultDataBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateArtifactoryResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// Result data of the operation as free-form JSON. Its shape is not documented and differs from
+    /// operation to operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,
 }
@@ -11756,73 +11902,78 @@ impl UpdateArtifactoryResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateNotMavenRepoDo {
-    /// The `repo_name` field.
+    /// Name of the repository: 1 to 20 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_name: Option<String>,
-    /// The `format` field.
+    /// Artifact format of the repository: `docker`, `npm`, `go`, `pypi`, `rpm`, `composer`,
+    /// `debian`, `conan`, `nuget`, `docker2`, `cocoapods`, `ohpm` or `generic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub format: Option<String>,
-    /// The `description` field.
+    /// Description of the repository, at most 200 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `repository_ids` field.
+    /// IDs of repositories, each of the form `{region}_{domainId}_{format}_{sequence}` (the last
+    /// path segment of the repository address on the overview page); `format` there is one of
+    /// `npm`, `go`, `pypi`, `rpm`, `composer`, `maven`, `debian`, `conan`, `nuget`, `docker2`,
+    /// `cocoapods` or `ohpm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_ids: Option<Vec<String>>,
-    /// The `includes_pattern` field.
+    /// Path include rule naming the artifact paths the repository accepts, at most 512 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub includes_pattern: Option<String>,
-    /// The `deployment_policy` field.
+    /// Redeployment (overwrite) policy of the repository: `allowRedeploy` (artifacts may be
+    /// overwritten), `disableRedeploy` (overwriting is forbidden) or `readOnly`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub deployment_policy: Option<String>,
-    /// The `auto_clean_snapshot` field.
+    /// Whether snapshot versions are cleaned up automatically.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_clean_snapshot: Option<bool>,
-    /// The `snapshot_alive_days` field.
+    /// How long snapshot versions are kept.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub snapshot_alive_days: Option<String>,
-    /// The `max_unique_snapshots` field.
+    /// Maximum number of distinct snapshot versions kept.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_unique_snapshots: Option<String>,
-    /// The `allow_anonymous` field.
+    /// Whether anonymous access is allowed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_anonymous: Option<bool>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project the repository belongs to: 32 letters and digits.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11907,17 +12058,18 @@ impl UpdateNotMavenRepoDoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateRepoRolesPrivilegeResponse {
-    /// The `status` field.
+    /// Outcome of the request: `success` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateRepoRolesPrivilegeResponseStatus>,
-    /// The `trace_id` field.
+    /// ID of this request, unique per call and made of digits and hyphens (for example
+    /// `143006-1700618253925-55`); quote it when asking support to trace a call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_id: Option<String>,
-    /// The `result` field.
+    /// The permissions of the role after the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<Privilege>>,
 }
@@ -11958,7 +12110,7 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdateRepoRolesPrivilegeResponseStatus` model.
+    /// Outcome of the request: `success` or `error`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdateRepoRolesPrivilegeResponseStatus {
@@ -11972,21 +12124,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VersionListViewV5 {
-    /// The `category` field.
+    /// Status of the version: `test` (test package) or `prod` (production release).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub category: Option<String>,
-    /// The `build_version` field.
+    /// Name of the release repository version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub build_version: Option<String>,
-    /// The `files_count` field.
+    /// Number of files in the version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -12031,35 +12183,35 @@ impl VersionListViewV5Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VersionViewVoV5 {
-    /// The `id` field.
+    /// ID of the record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the CodeArts project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `file_id` field.
+    /// ID of the file or folder entry in the artifact repository.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_id: Option<String>,
-    /// The `name` field.
+    /// Name of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `path` field.
+    /// Path of the file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -507,67 +507,77 @@ impl ListAllRepositories {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `group_id`.
+    /// Optional. Query parameter `group_id`. ID of the group to filter by.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of items to return on each page.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
-    /// Optional. Query parameter `sort`.
+    /// Optional. Query parameter `sort`. Sort type of the result.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
-    /// Optional. Query parameter `qname`.
+    /// Optional. Query parameter `qname`. Text to search for in repository names.
     pub fn qname(mut self, value: impl Into<String>) -> Self {
         self.qname = Some(value.into());
         self
     }
-    /// Optional. Query parameter `type`.
+    /// Optional. Query parameter `type`. Kind of repository to list, such as `hosted`, `remote` or
+    /// `virtual`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `format`.
+    /// Optional. Query parameter `format`. Repository format to list, for example `maven2` or
+    /// `npm`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
-    /// Optional. Query parameter `format_list`.
+    /// Optional. Query parameter `format_list`. Repository formats to include, given as a list in
+    /// one string.
     pub fn format_list(mut self, value: impl Into<String>) -> Self {
         self.format_list = Some(value.into());
         self
     }
-    /// Optional. Query parameter `is_recycle_bin`.
+    /// Optional. Query parameter `is_recycle_bin`. Whether to look at items in the recycle bin
+    /// (`true`) instead of active ones (`false`).
     pub fn is_recycle_bin(mut self, value: bool) -> Self {
         self.is_recycle_bin = Some(value);
         self
     }
-    /// Optional. Query parameter `is_need_paging`.
+    /// Optional. Query parameter `is_need_paging`. Whether the result is paged (`true`) or returned
+    /// in full (`false`).
     pub fn is_need_paging(mut self, value: bool) -> Self {
         self.is_need_paging = Some(value);
         self
     }
-    /// Optional. Query parameter `in_project`.
+    /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
+    /// `project_id` (`true`) or not (`false`).
     pub fn in_project(mut self, value: bool) -> Self {
         self.in_project = Some(value);
         self
@@ -700,32 +710,38 @@ impl ListArtifactoryComponent {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `repo_name`.
+    /// **Required.** Path parameter `repo_name`. Name of the repository.
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `path`.
+    /// **Required.** Query parameter `path`. Path in the repository whose files are listed.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `format`.
+    /// **Required.** Query parameter `format`. Format of the repository, for example `maven2` or
+    /// `npm`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
+    /// optional.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -785,32 +801,38 @@ impl ListArtifactoryStorageStatistic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `repo`.
+    /// Optional. Query parameter `repo`. ID of the repository whose storage statistics are
+    /// returned.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the statistics period.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the statistics period.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
+    /// optional.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -864,17 +886,18 @@ impl ListAttentions {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of items to return on each page.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project whose followed components
+    /// are listed (32 letters and digits).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1021,12 +1044,16 @@ impl ListChildProxyRepositoriesList {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `repo_id`.
+    /// **Required.** Query parameter `repo_id`. ID of the repository, of the form
+    /// `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `type`.
+    /// Optional. Query parameter `type`. Type filter for the proxy repositories; the official
+    /// reference gives no values.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -1074,12 +1101,12 @@ impl ListDomainIpConfig {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of entries per page: 1 to 100, default 10.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1198,32 +1225,33 @@ impl ListFileBuildArchives {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `parent_id`.
+    /// Optional. Query parameter `parent_id`. ID of the parent node whose archives are listed.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `build_id`.
+    /// Optional. Query parameter `build_id`. ID of the build that produced the archives.
     pub fn build_id(mut self, value: impl Into<String>) -> Self {
         self.build_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `build_no`.
+    /// Optional. Query parameter `build_no`. Sequence number of the build run.
     pub fn build_no(mut self, value: impl Into<String>) -> Self {
         self.build_no = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of items to return on each page.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
-    /// Optional. Query parameter `repo_branch`.
+    /// Optional. Query parameter `repo_branch`. Branch of the CodeArts Repo (CodeHub) repository
+    /// the build used.
     pub fn repo_branch(mut self, value: impl Into<String>) -> Self {
         self.repo_branch = Some(value.into());
         self
@@ -1326,32 +1354,37 @@ impl ListLatestVersionFiles {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. File name to filter by.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort_by`.
+    /// Optional. Query parameter `sort_by`. Field to sort by; the official reference gives no
+    /// values.
     pub fn sort_by(mut self, value: impl Into<String>) -> Self {
         self.sort_by = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort_dir`.
+    /// Optional. Query parameter `sort_dir`. Sort direction; the official reference gives no
+    /// values.
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first item to return.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of items to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1466,27 +1499,35 @@ impl ListMavenList {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project: 32 letters and digits.
+    /// It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `default`.
+    /// Optional. Query parameter `default`. Whether to return the default repositories: `true` or
+    /// `false` (default `false`).
     pub fn default_value(mut self, value: bool) -> Self {
         self.default_value = Some(value);
         self
     }
-    /// Optional. Query parameter `policy`.
+    /// Optional. Query parameter `policy`. Repository policy to filter by: `snapshot` or `release`
+    /// (the reference spells the latter `releases`).
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
-    /// Optional. Query parameter `repo_ids`.
+    /// Optional. Query parameter `repo_ids`. IDs of the repositories to return, separated by
+    /// commas, at most 512 characters. Each has the form `{region}_{domainId}_{format}_{sequence}`
+    /// (the last path segment of the repository address on the overview page).
     pub fn repo_ids(mut self, value: impl Into<String>) -> Self {
         self.repo_ids = Some(value.into());
         self
     }
-    /// Optional. Query parameter `access`.
+    /// Optional. Query parameter `access`. Permission filter: `r` returns repositories the caller
+    /// can read, `rw` those the caller can read and write. Defaults to `r`.
     pub fn access(mut self, value: impl Into<String>) -> Self {
         self.access = Some(value.into());
         self
@@ -1537,17 +1578,17 @@ impl ListMavenUser {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `user_name`.
+    /// Optional. Query parameter `user_name`. User name to filter by.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of users per page: 1 to 100, default 10.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1690,7 +1731,10 @@ impl ListProjectRolePermissions {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `project_id`.
+    /// **Required.** Query parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -1743,27 +1787,34 @@ impl ListProjectUsers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `repo_id`.
+    /// **Required.** Query parameter `repo_id`. ID of the repository, of the form
+    /// `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `scene`.
+    /// Optional. Query parameter `scene`. Usage scene of the query; optional, and the official
+    /// reference documents no values.
     pub fn scene(mut self, value: impl Into<String>) -> Self {
         self.scene = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of users per page: 1 to 100, default 10.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1878,17 +1929,18 @@ impl ListSecGuardList {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `date`.
+    /// Optional. Query parameter `date`. Return the scan tasks of this many most recent days.
+    /// Defaults to 1.
     pub fn date(mut self, value: i64) -> Self {
         self.date = Some(value);
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return: 1 to 2147483647, default 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of tasks per page: 1 to 100, default 10.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1994,7 +2046,10 @@ impl ListUserPrivileges {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2039,7 +2094,8 @@ impl ModifyRepository {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tab_id`.
+    /// **Required.** Path parameter `tab_id`. `tab_id` of the Maven repository pair to modify; the
+    /// release and snapshot repositories of a pair share it.
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.tab_id = Some(value.into());
         self
@@ -2180,32 +2236,37 @@ impl SearchByChecksum {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `checksum`.
+    /// **Required.** Query parameter `checksum`. Checksum of the artifact file to find.
     pub fn checksum(mut self, value: impl Into<String>) -> Self {
         self.checksum = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_no`.
+    /// Optional. Query parameter `page_no`. Number of the page to return, counting from 1.
     pub fn page_no(mut self, value: i64) -> Self {
         self.page_no = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of items to return on each page.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
-    /// Optional. Query parameter `format`.
+    /// Optional. Query parameter `format`. Repository format to search in, for example `maven2` or
+    /// `npm`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.format = Some(value.into());
         self
     }
-    /// Optional. Query parameter `in_project`.
+    /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
+    /// `project_id` (`true`) or not (`false`).
     pub fn in_project(mut self, value: impl Into<String>) -> Self {
         self.in_project = Some(value.into());
         self
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project: 32 letters and digits.
+    /// It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2328,42 +2389,47 @@ impl ShowAudit {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `module`.
+    /// **Required.** Path parameter `module`. Module whose audit logs are returned.
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.module = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `repo`.
+    /// **Required.** Path parameter `repo`. ID of the repository whose audit logs are returned.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
-    /// Optional. Query parameter `user_id`.
+    /// Optional. Query parameter `user_id`. Return only the operations of this user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
+    /// optional.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `page_num`.
+    /// Optional. Query parameter `page_num`. Number of the page to return, counting from 1.
     pub fn page_num(mut self, value: i64) -> Self {
         self.page_num = Some(value);
         self
     }
-    /// Optional. Query parameter `page_size`.
+    /// Optional. Query parameter `page_size`. Number of items to return on each page.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2477,7 +2543,10 @@ impl ShowAutoDeleteJobSettings {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2559,7 +2628,7 @@ impl ShowFileDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `id`.
+    /// **Required.** Path parameter `id`. ID of the file.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -2602,7 +2671,7 @@ impl ShowFileDetailByFullName {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `file_name`.
+    /// **Required.** Query parameter `file_name`. Full name of the file.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
@@ -2657,32 +2726,39 @@ impl ShowFileTree {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `repo_name`.
+    /// **Required.** Path parameter `repo_name`. Name of the repository.
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `path`.
+    /// **Required.** Query parameter `path`. Path in the repository whose direct children are
+    /// listed.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of the CodeArts Artifact instance to query;
+    /// optional.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `is_recycle_bin`.
+    /// Optional. Query parameter `is_recycle_bin`. Whether to look at items in the recycle bin
+    /// (`true`) instead of active ones (`false`).
     pub fn is_recycle_bin(mut self, value: bool) -> Self {
         self.is_recycle_bin = Some(value);
         self
@@ -2732,12 +2808,15 @@ impl ShowLatestVersionFilesCount {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Name of the file to count.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2791,27 +2870,33 @@ impl ShowMavenInfo {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project: 32 letters and digits.
+    /// It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `policy`.
+    /// Optional. Query parameter `policy`. Repository policy to filter by: `snapshot` or `release`
+    /// (the reference spells the latter `releases`).
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.policy = Some(value.into());
         self
     }
-    /// Optional. Query parameter `access`.
+    /// Optional. Query parameter `access`. Permission filter: `r` returns repositories the caller
+    /// can read, `rw` those the caller can read and write. Defaults to `r`.
     pub fn access(mut self, value: impl Into<String>) -> Self {
         self.access = Some(value.into());
         self
     }
-    /// Optional. Query parameter `default`.
+    /// Optional. Query parameter `default`. Whether to return the default repositories: the string
+    /// `true` or `false`.
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.default_value = Some(value.into());
         self
     }
-    /// Optional. Query parameter `ids`.
+    /// Optional. Query parameter `ids`. IDs of the repositories to return, separated by commas.
     pub fn ids(mut self, value: impl Into<String>) -> Self {
         self.ids = Some(value.into());
         self
@@ -2858,7 +2943,10 @@ impl ShowMultiRolesUserPermissions {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `project_id`.
+    /// **Required.** Query parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2938,7 +3026,10 @@ impl ShowPackageDataDetail {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project: 32 letters and digits.
+    /// It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -2981,7 +3072,10 @@ impl ShowPackageInfo {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `project_id`.
+    /// Optional. Query parameter `project_id`. ID of the CodeArts project: 32 letters and digits.
+    /// It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3024,7 +3118,8 @@ impl ShowProjectList {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `project_id`.
+    /// **Required.** Query parameter `project_id`. ID of the CodeArts project whose repositories
+    /// are listed (32 letters and digits).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3073,22 +3168,27 @@ impl ShowProjectRelatedRepository {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `search_name`.
+    /// Optional. Query parameter `search_name`. Project name to search for; partial names match. At
+    /// most 200 characters.
     pub fn search_name(mut self, value: impl Into<String>) -> Self {
         self.search_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first project to return: 0 to
+    /// 2147483647, default 0.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of projects per page: 1 to 2147483647, default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `repo_id`.
+    /// Optional. Query parameter `repo_id`. ID of the repository whose project associations are
+    /// shown, of the form `{region}_{domainId}_{format}_{sequence}`, where `format` is one of
+    /// `npm`, `go`, `pypi`, `rpm`, `composer`, `maven`, `debian`, `conan`, `nuget`, `docker2` or
+    /// `cocoapods`.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
@@ -3209,22 +3309,26 @@ impl ShowProjectReleaseFiles {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `file_name`.
+    /// **Required.** Query parameter `file_name`. File name to search for; partial names match.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of entries per page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first entry to return; 0 or
+    /// greater.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3337,12 +3441,15 @@ impl ShowProjectStorageInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `parent_id`.
+    /// Optional. Query parameter `parent_id`. ID of the parent folder whose storage is reported.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
@@ -3388,12 +3495,16 @@ impl ShowProjectVersionsCount {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `build_version`.
+    /// Optional. Query parameter `build_version`. Name of the release repository version to count:
+    /// 1 to 128 letters, digits, hyphens, underscores and dots.
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.build_version = Some(value.into());
         self
@@ -3445,22 +3556,26 @@ impl ShowReleaseProjectFiles {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `file_name`.
+    /// **Required.** Query parameter `file_name`. File name to search for; partial names match.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of entries per page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first entry to return; 0 or
+    /// greater.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3612,22 +3727,30 @@ impl ShowRepository {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `tenant_id`.
+    /// **Required.** Path parameter `tenant_id`. ID of the tenant (the Huawei Cloud account, also
+    /// called domain ID) that owns the repositories.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `repo_id`.
+    /// **Required.** Path parameter `repo_id`. ID of the repository, of the form
+    /// `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `region`.
+    /// Optional. Query parameter `region`. Region (service area) of the repository, for example
+    /// `cn-north-4`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
@@ -3673,7 +3796,10 @@ impl ShowRepositoryInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `repo_id`.
+    /// **Required.** Path parameter `repo_id`. ID of the repository, of the form
+    /// `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
@@ -3720,17 +3846,24 @@ impl ShowRepositoryRolesPrivilege {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `repo_id`.
+    /// **Required.** Path parameter `repo_id`. ID of the repository, of the form
+    /// `{region}_{domainId}_{format}_{sequence}` (for example
+    /// `cn-north-4_09d2ca2f5080d5b60f51c00ae5bad0a0_maven_2_50`). It is the last path segment of
+    /// the repository address shown on the repository overview page.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
-    /// Optional. Header parameter `x-language`. Constraints: one of `zh-cn`, `en-us`.
+    /// Optional. Header parameter `x-language`. Language of the response: `zh-cn` (Chinese, the
+    /// default) or `en-us` (English). Constraints: one of `zh-cn`, `en-us`.
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
         self
@@ -3779,12 +3912,14 @@ impl ShowStorage {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `format_list`.
+    /// Optional. Query parameter `format_list`. Repository formats to include, given as a list in
+    /// one string.
     pub fn format_list(mut self, value: impl Into<String>) -> Self {
         self.format_list = Some(value.into());
         self
     }
-    /// Optional. Query parameter `in_project`.
+    /// Optional. Query parameter `in_project`. Whether the query is scoped to the project given by
+    /// `project_id` (`true`) or not (`false`).
     pub fn in_project(mut self, value: impl Into<String>) -> Self {
         self.in_project = Some(value.into());
         self
@@ -3828,7 +3963,9 @@ impl ShowUserPrivileges {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 lower-case letters
+    /// and digits, as in the address
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
@@ -3912,22 +4049,27 @@ impl ShowVersionList {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `project_id`.
+    /// **Required.** Path parameter `project_id`. ID of the CodeArts project: 32 letters and
+    /// digits. It appears in the address of the artifact repository home page,
+    /// `https://{host}/cloudartifact/project/{project_id}/repository`, and can also be obtained
+    /// from the CodeArts project API.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `build_version`.
+    /// Optional. Query parameter `build_version`. Name of the release repository version to filter
+    /// by: 1 to 128 letters, digits, hyphens, underscores and dots.
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.build_version = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first version to return: 0 to
+    /// 10000000, default 0.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of versions per page: 1 to 100, default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4077,7 +4219,8 @@ impl UpdateRepoRolesPrivilege {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `role_id`.
+    /// **Required.** Path parameter `role_id`. ID of the role whose repository permissions are
+    /// updated.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self

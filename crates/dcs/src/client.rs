@@ -32,7 +32,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteTags::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::BatchCreateOrDeleteTags::body) (body, optional):
     ///   [`CreateOrDeleteInstanceTags`](super::models::CreateOrDeleteInstanceTags).
     ///
@@ -78,7 +80,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`all_failure`](super::operations::BatchDeleteInstances::all_failure) (query
-    ///   `all_failure`, optional): `bool`.
+    ///   `all_failure`, optional): `bool`. `true` deletes every instance of the project whose
+    ///   creation failed (the `instances` body field may then be empty); `false` or any other value
+    ///   deletes the instances listed in `instances`.
     /// - [`body`](super::operations::BatchDeleteInstances::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -165,9 +169,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`offset`](super::operations::BatchShowNodesInformation::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Index of the first record to return, for paging through results; must be 0
+    ///   or greater (0 is the first record).
     /// - [`limit`](super::operations::BatchShowNodesInformation::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of instances to return in one page, at most 100; default 10.
     ///
     /// # Responses
     ///
@@ -259,7 +264,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ChangeMasterStandby::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -298,7 +304,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ChangeMasterStandbyAsync::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -338,7 +346,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ChangeNodesStartStopStatus::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::ChangeNodesStartStopStatus::body) (body, optional):
     ///   [`ChangeNodesStartStopStatusBody`](super::models::ChangeNodesStartStopStatusBody).
     ///
@@ -382,7 +392,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CopyInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::CopyInstance::body) (body, optional):
     ///   [`BackupInstanceBody`](super::models::BackupInstanceBody).
     ///
@@ -424,7 +435,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateAclAccount::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::CreateAclAccount::body) (body, optional):
     ///   [`CreateAclAccountRequestBody`](super::models::CreateAclAccountRequestBody).
     ///
@@ -471,7 +483,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateAutoExpireScanTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -513,7 +527,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateBigkeyScanTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -593,7 +608,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateDiagnosisTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::CreateDiagnosisTask::body) (body, optional):
     ///   [`CreateDiagnosisTaskBody`](super::models::CreateDiagnosisTaskBody).
     ///
@@ -640,7 +656,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateHotkeyScanTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -763,7 +780,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateOfflineKeyAnalysis::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::CreateOfflineKeyAnalysis::body) (body, optional):
     ///   [`CreateOfflineKeyAnalysisRequestBody`](super::models::CreateOfflineKeyAnalysisRequestBody).
     ///
@@ -859,13 +878,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateRedislog::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`query_time`](super::operations::CreateRedislog::query_time) (query `query_time`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. How many days back to collect logs for: 0 (today only), 1, 3 or 7.
     /// - [`log_type`](super::operations::CreateRedislog::log_type) (query `log_type`, required):
-    ///   `String`.
+    ///   `String`. Type of log to collect; currently only `run` (Redis run logs).
     /// - [`replication_id`](super::operations::CreateRedislog::replication_id) (query
-    ///   `replication_id`, optional): `String`.
+    ///   `replication_id`, optional): `String`. ID of the replica whose logs are collected, as listed
+    ///   by `list_group_replication_info`.
     ///
     /// # Responses
     ///
@@ -905,8 +926,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateRedislogDownloadLink::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`id`](super::operations::CreateRedislogDownloadLink::id) (path `id`, required): `String`.
+    ///   ID of the collected log file, as returned by `list_redislog`.
     ///
     /// # Responses
     ///
@@ -947,7 +971,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateResizeOrder::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::CreateResizeOrder::body) (body, optional):
     ///   [`CreateResizeOrderRequestBody`](super::models::CreateResizeOrderRequestBody).
     ///
@@ -991,9 +1016,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteAclAccount::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`account_id`](super::operations::DeleteAclAccount::account_id) (path `account_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the ACL account on the instance, as returned by
+    ///   `list_acl_accounts`.
     ///
     /// # Responses
     ///
@@ -1033,9 +1060,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the background task record to delete, as returned by `list_background_task`.
     ///
     /// # Responses
     ///
@@ -1075,9 +1103,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`backup_id`](super::operations::DeleteBackupFile::backup_id) (path `backup_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the backup to delete, as listed by `list_backup_records`.
     /// - [`instance_id`](super::operations::DeleteBackupFile::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -1117,9 +1146,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteBigkeyScanTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`bigkey_id`](super::operations::DeleteBigkeyScanTask::bigkey_id) (path `bigkey_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the big key analysis task, as returned by
+    ///   `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
     ///
     /// # Responses
     ///
@@ -1157,7 +1188,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::DeleteCenterTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the task-center record to delete, as returned by `list_center_task`.
     /// - [`body`](super::operations::DeleteCenterTask::body) (body, optional):
     ///   [`DeleteCenterTaskRequestBody`](super::models::DeleteCenterTaskRequestBody).
     ///
@@ -1202,7 +1233,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`template_id`](super::operations::DeleteConfigTemplate::template_id) (path `template_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the parameter template, as returned by `list_config_templates`.
     ///
     /// # Responses
     ///
@@ -1239,7 +1270,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteDiagnosisTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::DeleteDiagnosisTask::body) (body, optional):
     ///   [`DeleteDiagnosisReportRequest`](super::models::DeleteDiagnosisReportRequest).
     ///
@@ -1284,9 +1316,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteHotkeyScanTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`hotkey_id`](super::operations::DeleteHotkeyScanTask::hotkey_id) (path `hotkey_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the hot key analysis task, as returned by
+    ///   `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
     ///
     /// # Responses
     ///
@@ -1326,7 +1360,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path `instance_id`, required): `String`.
+    ///   (path `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -1368,11 +1404,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteIpFromDomainName::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`group_id`](super::operations::DeleteIpFromDomainName::group_id) (path `group_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a shard (replica group) of the instance, as returned by
+    ///   `list_group_replication_info`.
     /// - [`node_id`](super::operations::DeleteIpFromDomainName::node_id) (path `node_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a node of the cache instance, as returned by
+    ///   `show_nodes_information` or `list_group_replication_info`.
     ///
     /// # Responses
     ///
@@ -1455,9 +1495,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteOfflineKeyAnalysisTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`task_id`](super::operations::DeleteOfflineKeyAnalysisTask::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the offline key analysis task to delete, as returned by
+    ///   `list_offline_key_analysis_task`.
     ///
     /// # Responses
     ///
@@ -1500,7 +1543,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeletePublicIp::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -1538,7 +1582,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteSingleInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -1577,9 +1622,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DownloadHotKey::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`task_id`](super::operations::DownloadHotKey::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the hot key analysis task whose results are exported, as returned by
+    ///   `list_hot_key_scan_tasks` (also shown on the cache analysis page of the console).
     ///
     /// # Responses
     ///
@@ -1620,7 +1667,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DownloadSslCert::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -1656,7 +1704,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::ExchangeInstanceIp::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task whose source and target swap IP addresses, as
+    ///   returned by `list_migration_task`.
     /// - [`body`](super::operations::ExchangeInstanceIp::body) (body, optional):
     ///   [`IpExchangeRequest`](super::models::IpExchangeRequest).
     ///
@@ -1702,11 +1751,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ExecuteClusterSwitchover::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`group_id`](super::operations::ExecuteClusterSwitchover::group_id) (path `group_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a shard (replica group) of the instance, as returned by
+    ///   `list_group_replication_info`.
     /// - [`node_id`](super::operations::ExecuteClusterSwitchover::node_id) (path `node_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the replica node to promote to master, as listed by
+    ///   `list_group_replication_info`.
     ///
     /// # Responses
     ///
@@ -1748,7 +1801,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ExecuteCommandMobilization::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::ExecuteCommandMobilization::body) (body, optional):
     ///   [`ExecuteCommandRequestBody`](super::models::ExecuteCommandRequestBody).
     ///
@@ -1796,7 +1851,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`job_id`](super::operations::ExportExcelJob::job_id) (query `job_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the export job, as returned by `export_instances_task`.
     ///
     /// # Responses
     ///
@@ -1873,7 +1928,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::HangUpClients::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::HangUpClients::body) (body, optional):
     ///   [`HangUpClientsRequestBody`](super::models::HangUpClientsRequestBody).
     ///
@@ -1917,7 +1973,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::HangUpKillAllClients::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::HangUpKillAllClients::body) (body, optional):
     ///   [`HangUpKillAllClientsRequestBody`](super::models::HangUpKillAllClientsRequestBody).
     ///
@@ -1961,7 +2018,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListAclAccounts::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -2035,14 +2093,19 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListBackgroundTask::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListBackgroundTask::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`start_time`](super::operations::ListBackgroundTask::start_time) (query `start_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the period to list tasks for, in UTC as `yyyyMMddHHmmss`, e.g.
+    ///   `20200609160000`.
     /// - [`end_time`](super::operations::ListBackgroundTask::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. End of the period to list tasks for, in UTC as `yyyyMMddHHmmss`, e.g.
+    ///   `20200617155959`.
     ///
     /// # Responses
     ///
@@ -2092,9 +2155,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackupFileLinks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`backup_id`](super::operations::ListBackupFileLinks::backup_id) (path `backup_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the backup to download, as listed by `list_backup_records`.
     /// - [`body`](super::operations::ListBackupFileLinks::body) (body, optional):
     ///   [`DownloadBackupFilesReq`](super::models::DownloadBackupFilesReq).
     ///
@@ -2141,14 +2205,19 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackupRecords::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`begin_time`](super::operations::ListBackupRecords::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the period to list backups for, in UTC as `yyyyMMddHHmmss`,
+    ///   e.g. `20170718235959`.
     /// - [`end_time`](super::operations::ListBackupRecords::end_time) (query `end_time`, optional):
-    ///   `String`.
+    ///   `String`. End of the period to list backups for, in UTC as `yyyyMMddHHmmss`, e.g.
+    ///   `20170718235959`.
     /// - [`limit`](super::operations::ListBackupRecords::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`offset`](super::operations::ListBackupRecords::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     ///
     /// # Responses
     ///
@@ -2195,12 +2264,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBigkeyScanTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListBigkeyScanTasks::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListBigkeyScanTasks::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`status`](super::operations::ListBigkeyScanTasks::status) (query `status`, optional):
-    ///   [`ListBigkeyScanTasksStatus`](super::models::ListBigkeyScanTasksStatus).
+    ///   [`ListBigkeyScanTasksStatus`](super::models::ListBigkeyScanTasksStatus). Only return tasks
+    ///   in this status: `waiting`, `running`, `success` or `failed`.
     ///
     /// # Responses
     ///
@@ -2248,11 +2321,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`offset`](super::operations::ListCenterTask::offset) (query `offset`, optional): `i64`.
+    ///   Index of the first record to return, for paging through results; must be 0 or greater (0 is
+    ///   the first record).
     /// - [`limit`](super::operations::ListCenterTask::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of tasks to return in one page, from 1 to 1000; default 10.
     /// - [`start_time`](super::operations::ListCenterTask::start_time) (query `start_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the period to list tasks for, in UTC as `yyyyMMddHHmmss`, e.g.
+    ///   `20200609160000`.
     /// - [`end_time`](super::operations::ListCenterTask::end_time) (query `end_time`, optional):
-    ///   `String`.
+    ///   `String`. End of the period to list tasks for, in UTC as `yyyyMMddHHmmss`, e.g.
+    ///   `20230612155959`.
     ///
     /// # Responses
     ///
@@ -2297,15 +2375,23 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListClients::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`node_id`](super::operations::ListClients::node_id) (query `node_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the node whose client sessions are listed, as returned by
+    ///   `show_nodes_information`.
     /// - [`offset`](super::operations::ListClients::offset) (query `offset`, optional): `i64`.
-    /// - [`limit`](super::operations::ListClients::limit) (query `limit`, optional): `i64`.
-    /// - [`addr`](super::operations::ListClients::addr) (query `addr`, optional): `String`.
-    /// - [`sort`](super::operations::ListClients::sort) (query `sort`, optional): `String`.
+    ///   Index of the first record to return, for paging through results; must be 0 or greater (0 is
+    ///   the first record).
+    /// - [`limit`](super::operations::ListClients::limit) (query `limit`, optional): `i64`. Maximum
+    ///   number of sessions to return in one page, from 1 to 1000; default 10.
+    /// - [`addr`](super::operations::ListClients::addr) (query `addr`, optional): `String`. Only
+    ///   return sessions whose client address (`ip:port`) matches this value.
+    /// - [`sort`](super::operations::ListClients::sort) (query `sort`, optional): `String`. Field
+    ///   of the session to sort the results by.
     /// - [`order`](super::operations::ListClients::order) (query `order`, optional):
-    ///   [`ListClientsOrder`](super::models::ListClientsOrder).
+    ///   [`ListClientsOrder`](super::models::ListClientsOrder). Sort order: `asc` (ascending) or
+    ///   `desc` (descending).
     ///
     /// # Responses
     ///
@@ -2354,10 +2440,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListConfigHistories::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListConfigHistories::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListConfigHistories::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of change records to return in one page, from 1 to 1000; default 10.
     ///
     /// # Responses
     ///
@@ -2405,21 +2494,28 @@ impl Client {
     /// # Parameters
     ///
     /// - [`name`](super::operations::ListConfigTemplates::name) (query `name`, optional): `String`.
+    ///   Only return templates whose name contains this text (fuzzy match).
     /// - [`template_id`](super::operations::ListConfigTemplates::template_id) (query `template_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. Only return the template with this ID.
     /// - [`r#type`](super::operations::ListConfigTemplates::type) (query `type`, required):
-    ///   [`ListConfigTemplatesType`](super::models::ListConfigTemplatesType).
+    ///   [`ListConfigTemplatesType`](super::models::ListConfigTemplatesType). Kind of templates to
+    ///   list: `sys` (system templates) or `user` (custom templates).
     /// - [`engine`](super::operations::ListConfigTemplates::engine) (query `engine`, optional):
-    ///   `String`.
+    ///   `String`. Only return templates for this cache engine, e.g. `Redis`.
     /// - [`engine_version`](super::operations::ListConfigTemplates::engine_version) (query
-    ///   `engine_version`, optional): `String`.
+    ///   `engine_version`, optional): `String`. Only return templates for this engine version, e.g.
+    ///   `5.0`; leave empty for Memcached.
     /// - [`cache_mode`](super::operations::ListConfigTemplates::cache_mode) (query `cache_mode`,
-    ///   optional): `String`.
+    ///   optional): `String`. Only return templates for this instance type: `single` (single node),
+    ///   `ha` (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split`
+    ///   (read/write splitting).
     /// - [`description`](super::operations::ListConfigTemplates::description) (query `description`,
-    ///   optional): `String`.
+    ///   optional): `String`. Only return templates with this description.
     /// - [`offset`](super::operations::ListConfigTemplates::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListConfigTemplates::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of templates to return in one page, from 1 to 1000; default 10.
     ///
     /// # Responses
     ///
@@ -2465,7 +2561,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListConfigurations::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -2503,10 +2600,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListDiagnosisTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`limit`](super::operations::ListDiagnosisTasks::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of diagnosis reports to return in one page, from 1 to 1000; default 10.
     /// - [`offset`](super::operations::ListDiagnosisTasks::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     ///
     /// # Responses
     ///
@@ -2553,18 +2653,25 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListFlavors::instance_id) (query `instance_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. ID of an existing cache instance; when given, only the flavors that
+    ///   this instance can be changed to are returned.
     /// - [`spec_code`](super::operations::ListFlavors::spec_code) (query `spec_code`, optional):
-    ///   `String`.
+    ///   `String`. Only return the flavor with this flavor code.
     /// - [`cache_mode`](super::operations::ListFlavors::cache_mode) (query `cache_mode`, optional):
-    ///   `String`.
+    ///   `String`. Only return flavors of this instance type: `single` (single node), `ha`
+    ///   (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split`
+    ///   (read/write splitting).
     /// - [`engine`](super::operations::ListFlavors::engine) (query `engine`, optional): `String`.
+    ///   Only return flavors of this cache engine: `Redis` or `Memcached`.
     /// - [`engine_version`](super::operations::ListFlavors::engine_version) (query
-    ///   `engine_version`, optional): `String`.
+    ///   `engine_version`, optional): `String`. Only return flavors of this Redis version, e.g.
+    ///   `3.0`, `4.0` or `5.0`.
     /// - [`cpu_type`](super::operations::ListFlavors::cpu_type) (query `cpu_type`, optional):
-    ///   [`ListFlavorsCpuType`](super::models::ListFlavorsCpuType).
+    ///   [`ListFlavorsCpuType`](super::models::ListFlavorsCpuType). Only return flavors with this CPU
+    ///   architecture: `x86_64` (x86) or `aarch64` (Arm).
     /// - [`capacity`](super::operations::ListFlavors::capacity) (query `capacity`, optional):
-    ///   `String`.
+    ///   `String`. Only return flavors with this capacity, in GB (for example `0.125`, `1`, `64` or
+    ///   `1024`, depending on engine and type).
     ///
     /// # Responses
     ///
@@ -2601,7 +2708,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListGroupReplicationInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -2643,12 +2752,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListHotKeyScanTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListHotKeyScanTasks::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListHotKeyScanTasks::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`status`](super::operations::ListHotKeyScanTasks::status) (query `status`, optional):
-    ///   [`ListHotKeyScanTasksStatus`](super::models::ListHotKeyScanTasksStatus).
+    ///   [`ListHotKeyScanTasksStatus`](super::models::ListHotKeyScanTasksStatus). Only return tasks
+    ///   in this status: `waiting`, `running`, `success` or `failed`.
     ///
     /// # Responses
     ///
@@ -2696,10 +2809,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListInstanceOperations::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`operation`](super::operations::ListInstanceOperations::operation) (query `operation`,
     ///   required):
     ///   [`ListInstanceOperationsOperation`](super::models::ListInstanceOperationsOperation).
+    ///   Operation to check; currently only `extend` (flavor change).
     ///
     /// # Responses
     ///
@@ -2738,19 +2854,31 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListInstances::instance_id) (query `instance_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. Only return the instance with this ID.
     /// - [`include_failure`](super::operations::ListInstances::include_failure) (query
-    ///   `include_failure`, optional): `String`.
+    ///   `include_failure`, optional): `String`. `true` to also return the number of instances whose
+    ///   creation failed; `false` or any other value leaves it out. A string.
     /// - [`include_delete`](super::operations::ListInstances::include_delete) (query
-    ///   `include_delete`, optional): `String`.
-    /// - [`name`](super::operations::ListInstances::name) (query `name`, optional): `String`.
+    ///   `include_delete`, optional): `String`. `true` to also return the number of deleted
+    ///   instances; `false` or any other value leaves it out. A string.
+    /// - [`name`](super::operations::ListInstances::name) (query `name`, optional): `String`. Only
+    ///   return instances whose name contains this text; see `name_equal` for exact matching.
     /// - [`offset`](super::operations::ListInstances::offset) (query `offset`, optional): `i64`.
+    ///   Index of the first record to return, for paging through results; must be 0 or greater (0 is
+    ///   the first record).
     /// - [`limit`](super::operations::ListInstances::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of instances to return in one page, from 1 to 1000; default 10.
     /// - [`status`](super::operations::ListInstances::status) (query `status`, optional): `String`.
+    ///   Only return instances in this status, e.g. `RUNNING`, `CREATING`, `ERROR` or `FROZEN` (see
+    ///   the DCS documentation on instance statuses).
     /// - [`name_equal`](super::operations::ListInstances::name_equal) (query `name_equal`,
-    ///   optional): `String`.
-    /// - [`tags`](super::operations::ListInstances::tags) (query `tags`, optional): `String`.
-    /// - [`ip`](super::operations::ListInstances::ip) (query `ip`, optional): `String`.
+    ///   optional): `String`. Whether `name` must match the instance name exactly (`true`) instead of
+    ///   by substring.
+    /// - [`tags`](super::operations::ListInstances::tags) (query `tags`, optional): `String`. Only
+    ///   return instances carrying all of these tags, written as `key=value` pairs separated by
+    ///   commas.
+    /// - [`ip`](super::operations::ListInstances::ip) (query `ip`, optional): `String`. Only return
+    ///   the instance reachable at this IP address.
     ///
     /// # Responses
     ///
@@ -2832,9 +2960,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`offset`](super::operations::ListMigrationTask::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListMigrationTask::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`name`](super::operations::ListMigrationTask::name) (query `name`, optional): `String`.
+    ///   Only return migration tasks with this name.
     ///
     /// # Responses
     ///
@@ -2879,13 +3010,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::ListMigrationTaskLogs::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task, as returned by `list_migration_task`.
     /// - [`offset`](super::operations::ListMigrationTaskLogs::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListMigrationTaskLogs::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of records to return in one page.
     /// - [`log_level`](super::operations::ListMigrationTaskLogs::log_level) (query `log_level`,
-    ///   optional): `String`.
+    ///   optional): `String`. Only return log entries of this level: `INFO` or `ERROR`.
     ///
     /// # Responses
     ///
@@ -2933,11 +3065,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`dim_name`](super::operations::ListMonitoredObjects::dim_name) (query `dim_name`,
-    ///   required): `String`.
+    ///   required): `String`. Primary monitoring dimension to list objects of: `dcs_instance_id`
+    ///   (Redis instances) or `dcs_memcached_instance_id` (Memcached instances).
     /// - [`offset`](super::operations::ListMonitoredObjects::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ListMonitoredObjects::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of records to return in one page.
     ///
     /// # Responses
     ///
@@ -2985,9 +3119,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListMonitoredObjectsOfInstance::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the primary-dimension object, which is the ID of
+    ///   the cache instance as returned by `list_instances`.
     /// - [`dim_name`](super::operations::ListMonitoredObjectsOfInstance::dim_name) (query
-    ///   `dim_name`, required): `String`.
+    ///   `dim_name`, required): `String`. Primary monitoring dimension of the instance; currently
+    ///   only `dcs_instance_id` has sub-dimensions.
     ///
     /// # Responses
     ///
@@ -3030,7 +3166,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`include_failure`](super::operations::ListNumberOfInstancesInDifferentStatus::include_failure)
-    ///   (query `include_failure`, optional): `String`.
+    ///   (query `include_failure`, optional): `String`. `true` to include instances whose creation
+    ///   failed in the counts; `false` or any other value leaves them out. A string.
     ///
     /// # Responses
     ///
@@ -3073,14 +3210,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListOfflineKeyAnalysisTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`offset`](super::operations::ListOfflineKeyAnalysisTask::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Index of the first record to return, for paging through results; must be 0
+    ///   or greater (0 is the first record).
     /// - [`limit`](super::operations::ListOfflineKeyAnalysisTask::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of records to return in one page, 0 or greater; default 10.
     /// - [`status`](super::operations::ListOfflineKeyAnalysisTask::status) (query `status`,
     ///   optional):
-    ///   [`ListOfflineKeyAnalysisTaskStatus`](super::models::ListOfflineKeyAnalysisTaskStatus).
+    ///   [`ListOfflineKeyAnalysisTaskStatus`](super::models::ListOfflineKeyAnalysisTaskStatus). Only
+    ///   return tasks in this status: `waiting`, `running`, `success` or `failed`.
     ///
     /// # Responses
     ///
@@ -3131,11 +3272,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListRedislog::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListRedislog::offset) (query `offset`, optional): `i64`.
+    ///   Index of the first record to return, for paging through results; must be 0 or greater (0 is
+    ///   the first record).
     /// - [`limit`](super::operations::ListRedislog::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`log_type`](super::operations::ListRedislog::log_type) (query `log_type`, required):
-    ///   `String`.
+    ///   `String`. Type of log to list; currently only `run` (Redis run logs).
     ///
     /// # Responses
     ///
@@ -3184,14 +3329,19 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListRestoreRecords::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`begin_time`](super::operations::ListRestoreRecords::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the period to list restorations for, as `yyyyMMddHHmmss`, e.g.
+    ///   `20170718235959`.
     /// - [`end_time`](super::operations::ListRestoreRecords::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. End of the period to list restorations for, as `yyyyMMddHHmmss`, e.g.
+    ///   `20170718235959`.
     /// - [`limit`](super::operations::ListRestoreRecords::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of records to return in one page.
     /// - [`offset`](super::operations::ListRestoreRecords::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     ///
     /// # Responses
     ///
@@ -3238,18 +3388,27 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListSlowlog::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`offset`](super::operations::ListSlowlog::offset) (query `offset`, optional): `i64`.
-    /// - [`limit`](super::operations::ListSlowlog::limit) (query `limit`, optional): `i64`.
+    ///   Index of the first record to return, for paging through results; must be 0 or greater (0 is
+    ///   the first record).
+    /// - [`limit`](super::operations::ListSlowlog::limit) (query `limit`, optional): `i64`. Maximum
+    ///   number of records to return in one page.
     /// - [`sort_key`](super::operations::ListSlowlog::sort_key) (query `sort_key`, optional):
-    ///   [`ListSlowlogSortKey`](super::models::ListSlowlogSortKey).
+    ///   [`ListSlowlogSortKey`](super::models::ListSlowlogSortKey). Field to sort the entries by:
+    ///   `start_time` (default) or `duration`.
     /// - [`sort_dir`](super::operations::ListSlowlog::sort_dir) (query `sort_dir`, optional):
-    ///   [`ListSlowlogSortDir`](super::models::ListSlowlogSortDir).
+    ///   [`ListSlowlogSortDir`](super::models::ListSlowlogSortDir). Sort direction: `desc` (default)
+    ///   or `asc`.
     /// - [`start_time`](super::operations::ListSlowlog::start_time) (query `start_time`, required):
-    ///   `String`.
+    ///   `String`. Start of the period to query, as a Unix timestamp in milliseconds (UTC), e.g.
+    ///   `1598803200000`.
     /// - [`end_time`](super::operations::ListSlowlog::end_time) (query `end_time`, required):
-    ///   `String`.
-    /// - [`role`](super::operations::ListSlowlog::role) (query `role`, optional): `String`.
+    ///   `String`. End of the period to query, as a Unix timestamp in milliseconds (UTC), e.g.
+    ///   `1599494399000`.
+    /// - [`role`](super::operations::ListSlowlog::role) (query `role`, optional): `String`. Kind of
+    ///   node to query: `proxy` or `server`.
     ///
     /// # Responses
     ///
@@ -3374,7 +3533,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::LoginWebCli::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::LoginWebCli::body) (body, optional):
     ///   [`LoginWebCliBody`](super::models::LoginWebCliBody).
     ///
@@ -3416,7 +3576,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::LogoffWebCli::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::LogoffWebCli::body) (body, optional):
     ///   [`LogoutWebCliBody`](super::models::LogoutWebCliBody).
     ///
@@ -3459,7 +3620,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::MigrateAz::instance_id) (path `instance_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the cache instance, as returned by `list_instances` or `create_instance`
+    ///   (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::MigrateAz::body) (body, optional):
     ///   [`MigrateAzRequestBody`](super::models::MigrateAzRequestBody).
     ///
@@ -3578,7 +3740,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetInstancePasswordBody`](super::models::ResetInstancePasswordBody).
     ///
@@ -3620,7 +3783,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::ResizeInstance::body) (body, optional):
     ///   [`ResizeInstanceBody`](super::models::ResizeInstanceBody).
     ///
@@ -3708,7 +3872,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::RestoreInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::RestoreInstance::body) (body, optional):
     ///   [`RestoreInstanceBody`](super::models::RestoreInstanceBody).
     ///
@@ -3753,7 +3918,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::RollbackExchangeInstanceIp::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the data migration task whose IP swap is rolled back, as returned
+    ///   by `list_migration_task`.
     ///
     /// # Responses
     ///
@@ -3792,7 +3958,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ScanClients::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::ScanClients::body) (body, optional):
     ///   [`ScanClientsRequestBody`](super::models::ScanClientsRequestBody).
     ///
@@ -3837,7 +4004,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ScanExpireKey::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -3873,7 +4041,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::SetOnlineMigrationTask::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the online migration task to configure, as returned by
+    ///   `create_online_migration_task`.
     /// - [`body`](super::operations::SetOnlineMigrationTask::body) (body, optional):
     ///   [`SetOnlineMigrationTaskBody`](super::models::SetOnlineMigrationTaskBody).
     ///
@@ -3920,9 +4089,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the background task, as returned by `list_background_task`.
     ///
     /// # Responses
     ///
@@ -3965,7 +4136,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBandwidths::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4003,7 +4175,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBigkeyAutoscanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -4045,9 +4219,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBigkeyScanTaskDetails::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`bigkey_id`](super::operations::ShowBigkeyScanTaskDetails::bigkey_id) (path `bigkey_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the big key analysis task, as returned by
+    ///   `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
     ///
     /// # Responses
     ///
@@ -4090,9 +4267,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowConfigHistoryDetail::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`history_id`](super::operations::ShowConfigHistoryDetail::history_id) (path `history_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the parameter change record, as returned by
+    ///   `list_config_histories`.
     ///
     /// # Responses
     ///
@@ -4133,9 +4313,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`template_id`](super::operations::ShowConfigTemplate::template_id) (path `template_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the parameter template, as returned by `list_config_templates`.
     /// - [`r#type`](super::operations::ShowConfigTemplate::type) (query `type`, required):
-    ///   [`ShowConfigTemplateType`](super::models::ShowConfigTemplateType).
+    ///   [`ShowConfigTemplateType`](super::models::ShowConfigTemplateType). Kind of the template:
+    ///   `sys` (system template) or `user` (custom template).
     ///
     /// # Responses
     ///
@@ -4173,7 +4354,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`report_id`](super::operations::ShowDiagnosisTaskDetails::report_id) (path `report_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a diagnosis report, as returned by `create_diagnosis_task` or
+    ///   `list_diagnosis_tasks`.
     ///
     /// # Responses
     ///
@@ -4215,7 +4397,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowExpireAutoScanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -4257,13 +4441,17 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowExpireKeyScanInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`offset`](super::operations::ShowExpireKeyScanInfo::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Index of the first record to return, for paging through results; must be 0 or greater
+    ///   (0 is the first record).
     /// - [`limit`](super::operations::ShowExpireKeyScanInfo::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of records to return in one page.
     /// - [`status`](super::operations::ShowExpireKeyScanInfo::status) (query `status`, optional):
-    ///   [`ShowExpireKeyScanInfoStatus`](super::models::ShowExpireKeyScanInfoStatus).
+    ///   [`ShowExpireKeyScanInfoStatus`](super::models::ShowExpireKeyScanInfoStatus). Only return
+    ///   scans in this status: `waiting`, `running`, `success` or `failed`.
     ///
     /// # Responses
     ///
@@ -4311,7 +4499,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowHotkeyAutoscanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -4353,9 +4543,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowHotkeyTaskDetails::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`hotkey_id`](super::operations::ShowHotkeyTaskDetails::hotkey_id) (path `hotkey_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the hot key analysis task, as returned by
+    ///   `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
     ///
     /// # Responses
     ///
@@ -4395,7 +4588,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4433,7 +4627,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path `instance_id`, required): `String`.
+    ///   (path `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -4477,7 +4673,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceSslDetail::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -4516,7 +4714,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceTopology::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4555,7 +4754,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceVersion::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4594,7 +4794,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowIpWhitelist::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4631,7 +4832,9 @@ impl Client {
     ///
     /// # Parameters
     ///
-    /// - [`job_id`](super::operations::ShowJobInfo::job_id) (path `job_id`, required): `String`.
+    /// - [`job_id`](super::operations::ShowJobInfo::job_id) (path `job_id`, required): `String`. ID
+    ///   of the job, as returned by the asynchronous operation that started it (e.g.
+    ///   `change_master_standby_async`).
     ///
     /// # Responses
     ///
@@ -4669,7 +4872,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::ShowMigrationTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task, as returned by `list_migration_task`.
     ///
     /// # Responses
     ///
@@ -4707,7 +4910,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::ShowMigrationTaskStats::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the online migration task, as returned by `list_migration_task`.
     ///
     /// # Responses
     ///
@@ -4748,7 +4951,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowNodesInformation::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4787,9 +4991,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowOfflineKeyAnalysisTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`task_id`](super::operations::ShowOfflineKeyAnalysisTask::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the offline key analysis task, as returned by
+    ///   `create_offline_key_analysis` or `list_offline_key_analysis_task`.
     ///
     /// # Responses
     ///
@@ -4868,9 +5075,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowReplicationStates::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`group_id`](super::operations::ShowReplicationStates::group_id) (path `group_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a shard (replica group) of the instance, as returned by
+    ///   `list_group_replication_info`.
     ///
     /// # Responses
     ///
@@ -4910,7 +5120,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowTags::instance_id) (path `instance_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the cache instance, as returned by `list_instances` or `create_instance`
+    ///   (also shown on the instance details page of the DCS console).
     ///
     /// # Responses
     ///
@@ -4946,7 +5157,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StartInstanceResizeCheckJob::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::StartInstanceResizeCheckJob::body) (body, optional):
     ///   [`StartInstanceResizeCheckJobRequestBody`](super::models::StartInstanceResizeCheckJobRequestBody).
     ///
@@ -4994,7 +5207,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::StopMigrationTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task to stop, as returned by `list_migration_task`.
     ///
     /// # Responses
     ///
@@ -5032,7 +5245,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::StopMigrationTaskSync::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task to stop, as returned by `list_migration_task`.
     ///
     /// # Responses
     ///
@@ -5069,9 +5282,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccount::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`account_id`](super::operations::UpdateAclAccount::account_id) (path `account_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the ACL account on the instance, as returned by
+    ///   `list_acl_accounts`.
     /// - [`body`](super::operations::UpdateAclAccount::body) (body, optional):
     ///   [`AclAccountRoleModifyBody`](super::models::AclAccountRoleModifyBody).
     ///
@@ -5114,9 +5329,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccountPassWord::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`account_id`](super::operations::UpdateAclAccountPassWord::account_id) (path
-    ///   `account_id`, required): `String`.
+    ///   `account_id`, required): `String`. ID of the ACL account on the instance, as returned by
+    ///   `list_acl_accounts`.
     /// - [`body`](super::operations::UpdateAclAccountPassWord::body) (body, optional):
     ///   [`AclAccountModifyPasswordBody`](super::models::AclAccountModifyPasswordBody).
     ///
@@ -5163,9 +5381,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateAclAccountRemark::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`account_id`](super::operations::UpdateAclAccountRemark::account_id) (path `account_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the ACL account on the instance, as returned by
+    ///   `list_acl_accounts`.
     /// - [`body`](super::operations::UpdateAclAccountRemark::body) (body, optional):
     ///   [`UpdateAclAccountRemarkRequestBody`](super::models::UpdateAclAccountRemarkRequestBody).
     ///
@@ -5211,7 +5432,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateBandwidth::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateBandwidth::body) (body, optional):
     ///   [`UpdateBandwidthInfoRequest`](super::models::UpdateBandwidthInfoRequest).
     ///
@@ -5253,7 +5475,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateBigkeyAutoscanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateBigkeyAutoscanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
@@ -5300,7 +5524,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateClientIpTransparentTransmission::instance_id)
-    ///   (path `instance_id`, required): `String`.
+    ///   (path `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateClientIpTransparentTransmission::body) (body, optional):
     ///   [`UpdateClientIpTransparentTransmissionRequestBody`](super::models::UpdateClientIpTransparentTransmissionRequestBody).
     ///
@@ -5346,7 +5572,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`template_id`](super::operations::UpdateConfigTemplate::template_id) (path `template_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the parameter template, as returned by `list_config_templates`.
     /// - [`body`](super::operations::UpdateConfigTemplate::body) (body, optional):
     ///   [`UpdateCustomTemplateBody`](super::models::UpdateCustomTemplateBody).
     ///
@@ -5389,7 +5615,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateConfigurations::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateConfigurations::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
@@ -5432,7 +5659,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateExpireAutoScanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateExpireAutoScanConfig::body) (body, optional):
     ///   [`UpdateAutoScanConfigRequestBody`](super::models::UpdateAutoScanConfigRequestBody).
     ///
@@ -5478,7 +5707,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateHotkeyAutoScanConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateHotkeyAutoScanConfig::body) (body, optional):
     ///   [`AutoscanConfigRequest`](super::models::AutoscanConfigRequest).
     ///
@@ -5525,7 +5756,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`ModifyInstanceBody`](super::models::ModifyInstanceBody).
     ///
@@ -5570,7 +5802,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceBandwidth::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///
@@ -5609,7 +5843,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::instance_id)
-    ///   (path `instance_id`, required): `String`.
+    ///   (path `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateInstanceBandwidthAutoScalingPolicy::body) (body,
     ///   optional):
     ///   [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`](super::models::UpdateInstanceBandwidthAutoScalingPolicyRequestBody).
@@ -5661,7 +5897,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceConfig::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateInstanceConfig::body) (body, optional):
     ///   [`ModifyRedisConfigBody`](super::models::ModifyRedisConfigBody).
     ///
@@ -5704,7 +5941,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateIpWhitelist::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateIpWhitelist::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
@@ -5748,7 +5986,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateIpWhitelistAsync::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpdateIpWhitelistAsync::body) (body, optional):
     ///   [`ModifyIpWhitelistBody`](super::models::ModifyIpWhitelistBody).
     ///
@@ -5794,7 +6034,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`task_id`](super::operations::UpdateMigrationTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the data migration task to change, as returned by `list_migration_task`.
     /// - [`body`](super::operations::UpdateMigrationTask::body) (body, optional):
     ///   [`MigrationUpdateRequestEntity`](super::models::MigrationUpdateRequestEntity).
     ///
@@ -5836,7 +6076,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePassword::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdatePassword::body) (body, optional):
     ///   [`ModifyInstancePasswordBody`](super::models::ModifyInstancePasswordBody).
     ///
@@ -5880,7 +6121,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePublicIp::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdatePublicIp::body) (body, optional):
     ///   [`UpdatePublicIpRequestBody`](super::models::UpdatePublicIpRequestBody).
     ///
@@ -5922,11 +6164,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateSlavePriority::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`group_id`](super::operations::UpdateSlavePriority::group_id) (path `group_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of a shard (replica group) of the instance, as returned by
+    ///   `list_group_replication_info`.
     /// - [`node_id`](super::operations::UpdateSlavePriority::node_id) (path `node_id`, required):
-    ///   `String`.
+    ///   `String`. ID of a node of the cache instance, as returned by `show_nodes_information` or
+    ///   `list_group_replication_info`.
     /// - [`body`](super::operations::UpdateSlavePriority::body) (body, optional):
     ///   [`PriorityBody`](super::models::PriorityBody).
     ///
@@ -5972,7 +6217,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateSslSwitch::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the cache instance, as returned by `list_instances` or
+    ///   `create_instance` (also shown on the instance details page of the DCS console).
     /// - [`body`](super::operations::UpdateSslSwitch::body) (body, optional):
     ///   [`UpdateSslSwitchRequestBody`](super::models::UpdateSslSwitchRequestBody).
     ///
@@ -6014,7 +6260,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpgradeInstanceMinorVersion::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     /// - [`body`](super::operations::UpgradeInstanceMinorVersion::body) (body, optional):
     ///   [`UpgradeMinorVersionRequestBody`](super::models::UpgradeMinorVersionRequestBody).
     ///
@@ -6062,7 +6310,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ValidateDeletableReplica::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the cache instance, as returned by
+    ///   `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    ///   console).
     ///
     /// # Responses
     ///

@@ -3,7 +3,7 @@
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AclAccountModifyPasswordBody {
-    /// The `old_password` field.
+    /// Current password, needed to prove that the caller may change it.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -12,7 +12,10 @@ pub struct AclAccountModifyPasswordBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub old_password: Option<String>,
-    /// The `new_password` field.
+    /// New password of the ACL account: 8 to 64 characters, must not contain the account name
+    /// forwards or backwards, and must combine at least three of lower-case letters, upper-case
+    /// letters, digits and the special characters \`\` \`\~!@\#$%^&\*()-_=+\\\|{},\<.\>/? \`\` (no
+    /// colon).
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -133,44 +136,46 @@ impl AclAccountResetPasswordBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AclAccountResp {
-    /// The `account_id` field.
+    /// ID of the ACL account on the instance, as returned by `list_acl_accounts`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub account_id: Option<String>,
-    /// The `account_name` field.
+    /// Name of the ACL account.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub account_name: Option<String>,
-    /// The `account_type` field.
+    /// Kind of account: `default` (the instance's built-in default account) or `normal` (an account
+    /// created by the user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AclAccountRespAccountType>,
-    /// The `instance_id` field.
+    /// ID of the cache instance the account belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the ACL account: `CREATING`, `AVAILABLE`, `CREATEFAILED` (creation failed),
+    /// `DELETED`, `DELETEFAILED` (deletion failed), `DELETING`, `UPDATING` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AclAccountRespStatus>,
-    /// The `account_role` field.
+    /// Access rights of the ACL account: `read` (read-only) or `write` (read and write).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_role: Option<AclAccountRespAccountRole>,
-    /// The `description` field.
+    /// Free-text description of the ACL account.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `error_code` field.
+    /// Error code of the account; not used yet and always null.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -237,7 +242,7 @@ impl AclAccountRespBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AclAccountRespAccountRole` model.
+    /// Access rights of the ACL account: `read` (read-only) or `write` (read and write).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AclAccountRespAccountRole {
@@ -248,7 +253,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AclAccountRespAccountType` model.
+    /// Kind of account: `default` (the instance's built-in default account) or `normal` (an account
+    /// created by the user).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AclAccountRespAccountType {
@@ -259,7 +265,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AclAccountRespStatus` model.
+    /// State of the ACL account: `CREATING`, `AVAILABLE`, `CREATEFAILED` (creation failed),
+    /// `DELETED`, `DELETEFAILED` (deletion failed), `DELETING`, `UPDATING` or `ERROR`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AclAccountRespStatus {
@@ -285,7 +292,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AclAccountRoleModifyBody {
-    /// The `account_role` field.
+    /// New access rights of the ACL account: `read` (read-only) or `write` (read and write).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_role: Option<AclAccountRoleModifyBodyAccountRole>,
 }
@@ -316,7 +323,7 @@ impl AclAccountRoleModifyBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AclAccountRoleModifyBodyAccountRole` model.
+    /// New access rights of the ACL account: `read` (read-only) or `write` (read and write).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AclAccountRoleModifyBodyAccountRole {
@@ -330,21 +337,25 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttrsObject {
-    /// The `capacity` field.
+    /// Cache capacity, in GB, of the flavor variant this attribute describes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<String>,
-    /// The `name` field.
+    /// Name of the attribute: `sharding_num` (shards supported), `proxy_num` (proxy nodes of a
+    /// Proxy cluster, 0 for other types), `db_number` (number of databases), `max_memory` (usable
+    /// memory), `max_connections` (maximum connections), `max_clients` (maximum clients, usually
+    /// equal to `max_connections`), `max_bandwidth` (maximum bandwidth) or `max_in_bandwidth`
+    /// (maximum inbound bandwidth, usually equal to `max_bandwidth`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// Value of the attribute named in `name`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -389,7 +400,8 @@ impl AttrsObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AutoscanConfigRequest {
-    /// The `enable_auto_scan` field.
+    /// Set to `true` to run the analysis automatically every day at the times in `schedule_at`, or
+    /// `false` to switch automatic analysis off.
     ///
     /// **Required.**
     #[serde(
@@ -398,7 +410,8 @@ pub struct AutoscanConfigRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `schedule_at` field.
+    /// Times of day at which the automatic analysis runs, each in `HH:mm` form and in UTC, for
+    /// example `21:00`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -436,35 +449,36 @@ impl AutoscanConfigRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AvailableZones {
-    /// The `code` field.
+    /// Code of the availability zone, as used in `az_codes` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// The `port` field.
+    /// Port number associated with the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `name` field.
+    /// Display name of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `id` field.
+    /// ID of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `resource_availability` field.
+    /// Whether the zone still has resources to create instances: `true`, or `false` when sold out;
+    /// a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_availability: Option<AvailableZonesResourceAvailability>,
 }
@@ -515,7 +529,8 @@ impl AvailableZonesBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AvailableZonesResourceAvailability` model.
+    /// Whether the zone still has resources to create instances: `true`, or `false` when sold out;
+    /// a string.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AvailableZonesResourceAvailability {
@@ -529,22 +544,24 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupFilesBody {
-    /// The `file_source` field.
+    /// Where the backup files come from: `self_build_obs` (an OBS bucket of the user) or
+    /// `backup_record` (an existing DCS backup record).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_source: Option<BackupFilesBodyFileSource>,
-    /// The `bucket_name` field.
+    /// Name of the OBS bucket holding the backup files, when `file_source` is `self_build_obs`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_name: Option<String>,
-    /// The `files` field.
+    /// Backup files to import.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<Files>>,
-    /// The `backup_id` field.
+    /// ID of the backup record to import from, as listed by `list_backup_records`; required when
+    /// `file_source` is `backup_record`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -591,7 +608,8 @@ impl BackupFilesBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BackupFilesBodyFileSource` model.
+    /// Where the backup files come from: `self_build_obs` (an OBS bucket of the user) or
+    /// `backup_record` (an existing DCS backup record).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BackupFilesBodyFileSource {
@@ -605,14 +623,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupInstanceBody {
-    /// The `remark` field.
+    /// Free-text note stored with the manual backup.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub remark: Option<String>,
-    /// The `backup_format` field.
+    /// File format of the backup: `rdb` (Redis snapshot) or `aof` (append-only file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_format: Option<BackupInstanceBodyBackupFormat>,
 }
@@ -648,7 +666,7 @@ impl BackupInstanceBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BackupInstanceBodyBackupFormat` model.
+    /// File format of the backup: `rdb` (Redis snapshot) or `aof` (append-only file).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BackupInstanceBodyBackupFormat {
@@ -662,19 +680,20 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupPlan {
-    /// The `timezone_offset` field.
+    /// Time zone of the backup schedule, as an offset between `-1200` and `+1200`; when empty, the
+    /// current time zone of the DCS server node is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub timezone_offset: Option<String>,
-    /// The `backup_at` field.
+    /// Days of the week on which backups run, each from 1 (Monday) to 7 (Sunday).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_at: Option<Vec<i64>>,
-    /// The `period_type` field.
+    /// Backup period; currently only `weekly` is supported.
     ///
     /// **Required.**
     #[serde(
@@ -683,7 +702,8 @@ pub struct BackupPlan {
         skip_serializing_if = "Option::is_none"
     )]
     pub period_type: Option<String>,
-    /// The `begin_at` field.
+    /// Time window in which the backup starts, written as `HH:mm-HH:mm`; `00:00-01:00` means the
+    /// backup starts at midnight.
     ///
     /// **Required.**
     #[serde(
@@ -735,7 +755,8 @@ impl BackupPlanBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupPolicy {
-    /// The `backup_type` field.
+    /// Backup mode: `auto` (scheduled backups following `periodical_backup_plan`) or `manual`
+    /// (backups only on request).
     ///
     /// **Required.**
     #[serde(
@@ -744,14 +765,15 @@ pub struct BackupPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_type: Option<String>,
-    /// The `save_days` field.
+    /// Number of days an automatic backup is kept, from 1 to 7; required when `backup_type` is
+    /// `auto`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub save_days: Option<i64>,
-    /// The `periodical_backup_plan` field.
+    /// Schedule of the automatic backups; used when `backup_type` is `auto`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub periodical_backup_plan: Option<BackupPlan>,
 }
@@ -792,93 +814,100 @@ impl BackupPolicyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupRecordResponse {
-    /// The `backup_id` field.
+    /// ID of the backup record; use it with `restore_instance`, `list_backup_file_links` or
+    /// `delete_backup_file`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_id: Option<String>,
-    /// The `period` field.
+    /// Time slot in which the backup ran.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub period: Option<String>,
-    /// The `backup_name` field.
+    /// Name of the backup record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_name: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `size` field.
+    /// Size of the backup file, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `backup_type` field.
+    /// How the backup was made: `manual` (on request) or `auto` (by the backup policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<BackupRecordResponseBackupType>,
-    /// The `created_at` field.
+    /// Time the backup task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the backup finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `progress` field.
+    /// Progress of the backup.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the backup failed: `dcs.08.0001` (backup/restore tool failed to start),
+    /// `dcs.08.0002` (timed out), `dcs.08.0003` (bucket deletion failed), `dcs.08.0004` (getting
+    /// the access keys failed), `dcs.08.0005` (bucket creation failed), `dcs.08.0006` (querying the
+    /// backup data size failed), `dcs.08.0007` (data synchronisation failed during restore) or
+    /// `dcs.08.0008` (automatic backup skipped because the instance was running another task).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `remark` field.
+    /// Free-text note stored with the backup.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub remark: Option<String>,
-    /// The `status` field.
+    /// State of the backup: `waiting`, `backuping` (in progress), `succeed`, `failed`, `expired`
+    /// (the backup file has expired) or `deleted` (the file was deleted manually).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BackupRecordResponseStatus>,
-    /// The `is_support_restore` field.
+    /// Whether the instance can be restored from this backup: `TRUE` or `FALSE`, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_support_restore: Option<String>,
-    /// The `backup_format` field.
+    /// File format of the backup: `rdb` or `aof`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_format: Option<BackupRecordResponseBackupFormat>,
-    /// The `execution_at` field.
+    /// Time the backup was executed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -986,7 +1015,7 @@ impl BackupRecordResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BackupRecordResponseBackupFormat` model.
+    /// File format of the backup: `rdb` or `aof`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BackupRecordResponseBackupFormat {
@@ -997,7 +1026,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BackupRecordResponseBackupType` model.
+    /// How the backup was made: `manual` (on request) or `auto` (by the backup policy).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BackupRecordResponseBackupType {
@@ -1008,7 +1037,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BackupRecordResponseStatus` model.
+    /// State of the backup: `waiting`, `backuping` (in progress), `succeed`, `failed`, `expired`
+    /// (the backup file has expired) or `deleted` (the file was deleted manually).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BackupRecordResponseStatus {
@@ -1030,14 +1060,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BandWidth {
-    /// The `input` field.
+    /// Inbound bandwidth of the node, in kbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub input: Option<String>,
-    /// The `output` field.
+    /// Outbound bandwidth of the node, in kbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1077,84 +1107,84 @@ impl BandWidthBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BandwidthInfo {
-    /// The `begin_time` field.
+    /// Time the current temporary bandwidth increase started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<i64>,
-    /// The `end_time` field.
+    /// Time the current temporary bandwidth increase ends.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<i64>,
-    /// The `current_time` field.
+    /// Current time on the service, for comparison with the other times.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_time: Option<i64>,
-    /// The `bandwidth` field.
+    /// Current bandwidth of the instance (the official documentation gives the unit as GB).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth: Option<i64>,
-    /// The `next_expand_time` field.
+    /// Earliest time of the next temporary bandwidth increase.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_expand_time: Option<i64>,
-    /// The `expand_count` field.
+    /// Number of temporary bandwidth increases made.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_count: Option<i64>,
-    /// The `expand_effect_time` field.
+    /// Duration for which a temporary bandwidth increase stays in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_effect_time: Option<i64>,
-    /// The `expand_interval_time` field.
+    /// Minimum interval before the next temporary bandwidth increase is allowed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_interval_time: Option<i64>,
-    /// The `max_expand_count` field.
+    /// Maximum number of temporary bandwidth increases allowed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_expand_count: Option<i64>,
-    /// The `task_running` field.
+    /// Whether a bandwidth increase task is running now.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_running: Option<bool>,
-    /// The `assured_bandwidth` field.
+    /// Assured (baseline) bandwidth, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub assured_bandwidth: Option<i64>,
-    /// The `max_bandwidth_for_node` field.
+    /// Maximum bandwidth of a single node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1244,7 +1274,8 @@ impl BandwidthInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteBody {
-    /// The `instances` field.
+    /// IDs of the instances to delete. Only needed when the `all_failure` query parameter is not
+    /// `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
 }
@@ -1275,7 +1306,7 @@ impl BatchDeleteBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstancesResponse {
-    /// The `results` field.
+    /// Outcome of the deletion for each instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchOpsResult>>,
 }
@@ -1306,14 +1337,14 @@ impl BatchDeleteInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchOpsResult {
-    /// The `result` field.
+    /// Outcome for this instance: `success` or `failed`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `instance` field.
+    /// ID of the cache instance this outcome applies to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1353,24 +1384,24 @@ impl BatchOpsResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartMigrationTaskResult {
-    /// The `result` field.
+    /// Whether the restart was submitted for this task: `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<BatchRestartMigrationTaskResultResult>,
-    /// The `task_id` field.
+    /// ID of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `error_msg` field.
+    /// Error message when the restart could not be submitted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_msg: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the restart could not be submitted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1420,7 +1451,7 @@ impl BatchRestartMigrationTaskResultBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestartMigrationTaskResultResult` model.
+    /// Whether the restart was submitted for this task: `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestartMigrationTaskResultResult {
@@ -1434,7 +1465,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOnlineMigrationTasksBody {
-    /// The `migration_tasks` field.
+    /// IDs of the online migration tasks to restart, as listed by `list_migration_task`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1467,7 +1498,7 @@ impl BatchRestartOnlineMigrationTasksBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOnlineMigrationTasksResponse {
-    /// The `migration_tasks` field.
+    /// Outcome of the restart for each migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_tasks: Option<Vec<BatchRestartMigrationTaskResult>>,
 }
@@ -1501,14 +1532,14 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchShowNodesInformationResponse {
-    /// The `count` field.
+    /// Total number of instances matching the query.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `instances` field.
+    /// Instances, each with the details of its nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceNodesInfoResp>>,
 }
@@ -1544,7 +1575,7 @@ impl BatchShowNodesInformationResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchStopMigrationTasksBody {
-    /// The `migration_tasks` field.
+    /// IDs of the data migration tasks to stop, as listed by `list_migration_task`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1577,7 +1608,7 @@ impl BatchStopMigrationTasksBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchStopMigrationTasksResponse {
-    /// The `migration_tasks` field.
+    /// Outcome of the stop request for each migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_tasks: Option<Vec<StopMigrationTaskResult>>,
 }
@@ -1611,38 +1642,39 @@ impl BatchStopMigrationTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BigkeysBody {
-    /// The `name` field.
+    /// Name of the big key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `type` field.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BigkeysBodyType>,
-    /// The `shard` field.
+    /// Shard holding the key, as `ip:port`; only reported for cluster instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub shard: Option<String>,
-    /// The `db` field.
+    /// Number of the database holding the key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub db: Option<i64>,
-    /// The `size` field.
+    /// Size of the key's value, in the unit given by `unit`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `unit` field.
+    /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
+    /// `zset` and `hash` keys.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1699,7 +1731,7 @@ impl BigkeysBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BigkeysBodyType` model.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BigkeysBodyType {
@@ -1719,21 +1751,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BssParam {
-    /// The `is_auto_renew` field.
+    /// For yearly/monthly billing: whether the subscription renews automatically when it expires,
+    /// `true` or `false` (default), as a string. An automatic renewal currently extends the
+    /// subscription by one month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<BssParamIsAutoRenew>,
-    /// The `charging_mode` field.
+    /// Billing mode: `prePaid` (yearly/monthly subscription, paid in advance) or `postPaid`
+    /// (pay-per-use, the default). With `postPaid` the other billing fields are ignored.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
-    /// The `is_auto_pay` field.
+    /// Whether the order is paid automatically from the account balance: `true` or `false`
+    /// (default; the order is only submitted and must be paid in the Billing Center, and the
+    /// instance stays in the paying state until then), as a string. Automatic payment uses cash
+    /// balance only; to use vouchers, pay manually.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<BssParamIsAutoPay>,
-    /// The `period_type` field.
+    /// Unit of the subscription period for yearly/monthly billing: `month` or `year`; required for
+    /// `prePaid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
-    /// The `period_num` field.
+    /// Number of periods to subscribe for: 1 to 9 when `period_type` is `month`, 1 to 3 when it is
+    /// `year` (ranges may change with the billing policy); required for `prePaid`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1785,7 +1825,8 @@ impl BssParamBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamChargingMode` model.
+    /// Billing mode: `prePaid` (yearly/monthly subscription, paid in advance) or `postPaid`
+    /// (pay-per-use, the default). With `postPaid` the other billing fields are ignored.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamChargingMode {
@@ -1799,7 +1840,9 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BssParamEntity {
-    /// The `is_auto_pay` field.
+    /// Whether the resize order is paid automatically from the account balance: `true` or `false`
+    /// (default; the order must then be paid manually in the Billing Center), as a string.
+    /// Automatic payment uses cash balance only; to use vouchers, pay manually.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<BssParamEntityIsAutoPay>,
 }
@@ -1827,7 +1870,9 @@ impl BssParamEntityBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamEntityIsAutoPay` model.
+    /// Whether the resize order is paid automatically from the account balance: `true` or `false`
+    /// (default; the order must then be paid manually in the Billing Center), as a string.
+    /// Automatic payment uses cash balance only; to use vouchers, pay manually.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamEntityIsAutoPay {
@@ -1838,7 +1883,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamIsAutoPay` model.
+    /// Whether the order is paid automatically from the account balance: `true` or `false`
+    /// (default; the order is only submitted and must be paid in the Billing Center, and the
+    /// instance stays in the paying state until then), as a string. Automatic payment uses cash
+    /// balance only; to use vouchers, pay manually.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamIsAutoPay {
@@ -1849,7 +1897,9 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamIsAutoRenew` model.
+    /// For yearly/monthly billing: whether the subscription renews automatically when it expires,
+    /// `true` or `false` (default), as a string. An automatic renewal currently extends the
+    /// subscription by one month.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamIsAutoRenew {
@@ -1860,7 +1910,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamPeriodType` model.
+    /// Unit of the subscription period for yearly/monthly billing: `month` or `year`; required for
+    /// `prePaid`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamPeriodType {
@@ -1874,10 +1925,11 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChangeInstanceStatusBody {
-    /// The `instances` field.
+    /// IDs of the instances to act on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
-    /// The `action` field.
+    /// What to do with the instances: `restart` (forced restart), `soft_restart` (restart only the
+    /// Redis process) or `flush` (delete all data; only Redis 4.0 and later support it).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1917,7 +1969,8 @@ impl ChangeInstanceStatusBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChangeMasterStandbyAsyncResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1952,10 +2005,10 @@ impl ChangeMasterStandbyAsyncResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChangeNodesStartStopStatusBody {
-    /// The `node_ids` field.
+    /// IDs of the nodes to start or stop; when omitted, all nodes of the instance are affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_ids: Option<Vec<String>>,
-    /// The `action` field.
+    /// Operation on the nodes: `start` or `stop`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1995,143 +2048,145 @@ impl ChangeNodesStartStopStatusBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClientInfo {
-    /// The `id` field.
+    /// ID of the client connection.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `addr` field.
+    /// Address and port of the client.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub addr: Option<String>,
-    /// The `fd` field.
+    /// File descriptor of the client's socket.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub fd: Option<String>,
-    /// The `name` field.
+    /// Name the client set for its connection.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `cmd` field.
+    /// Last command the client ran.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cmd: Option<String>,
-    /// The `age` field.
+    /// How long the client has been connected, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub age: Option<i64>,
-    /// The `idle` field.
+    /// How long the connection has been idle, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub idle: Option<i64>,
-    /// The `db` field.
+    /// ID of the database the client is using.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub db: Option<String>,
-    /// The `flags` field.
+    /// Client flags, as reported by Redis `CLIENT LIST`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub flags: Option<String>,
-    /// The `sub` field.
+    /// Number of channels the client is subscribed to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub sub: Option<i64>,
-    /// The `psub` field.
+    /// Number of patterns the client is subscribed to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub psub: Option<i64>,
-    /// The `multi` field.
+    /// Number of commands queued in the client's current transaction.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub multi: Option<i64>,
-    /// The `qbuf` field.
+    /// Length of the query buffer, in bytes; 0 means none is allocated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub qbuf: Option<i64>,
-    /// The `qbuf_free` field.
+    /// Free space left in the query buffer, in bytes; 0 means it is full.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub qbuf_free: Option<i64>,
-    /// The `obl` field.
+    /// Length of the output buffer, in bytes; 0 means none is allocated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub obl: Option<i64>,
-    /// The `oll` field.
+    /// Number of objects in the output list, where replies are queued when the output buffer is
+    /// full.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub oll: Option<i64>,
-    /// The `omem` field.
+    /// Total memory used by the output buffer and output list.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub omem: Option<i64>,
-    /// The `events` field.
+    /// File descriptor events: `r` (readable) or `w` (writable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<ClientInfoEvents>,
-    /// The `network` field.
+    /// Type of network the client connects through.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub network: Option<String>,
-    /// The `peer` field.
+    /// Address and port of the single-node, master/standby or cluster instance the client is
+    /// connected to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub peer: Option<String>,
-    /// The `user` field.
+    /// User the client is authenticated as.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2263,7 +2318,7 @@ impl ClientInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ClientInfoEvents` model.
+    /// File descriptor events: `r` (readable) or `w` (writable).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ClientInfoEvents {
@@ -2277,28 +2332,29 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterRedisNodeMonitoredObject {
-    /// The `dcs_instance_id` field.
+    /// ID of the measured object, which is the node ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_instance_id: Option<String>,
-    /// The `name` field.
+    /// Name of the measured object, which is the node IP address.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `dcs_cluster_redis_node` field.
+    /// ID of the measured object in the `dcs_cluster_redis_node` dimension, for querying its
+    /// metrics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_cluster_redis_node: Option<String>,
-    /// The `status` field.
+    /// State of the measured object, i.e. of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2348,7 +2404,7 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommandTimeTaken {
-    /// The `calls_sum` field.
+    /// Number of calls of the command.
     ///
     /// **Required.**
     #[serde(
@@ -2357,7 +2413,7 @@ pub struct CommandTimeTaken {
         skip_serializing_if = "Option::is_none"
     )]
     pub calls_sum: Option<i64>,
-    /// The `usec_sum` field.
+    /// Total time spent executing the command, in microseconds.
     ///
     /// **Required.**
     #[serde(
@@ -2366,7 +2422,7 @@ pub struct CommandTimeTaken {
         skip_serializing_if = "Option::is_none"
     )]
     pub usec_sum: Option<f64>,
-    /// The `command_name` field.
+    /// Redis command these call and timing figures are for.
     ///
     /// **Required.**
     #[serde(
@@ -2375,7 +2431,7 @@ pub struct CommandTimeTaken {
         skip_serializing_if = "Option::is_none"
     )]
     pub command_name: Option<String>,
-    /// The `per_usec` field.
+    /// Share of the total execution time taken by this command.
     ///
     /// **Required.**
     #[serde(
@@ -2384,7 +2440,7 @@ pub struct CommandTimeTaken {
         skip_serializing_if = "Option::is_none"
     )]
     pub per_usec: Option<String>,
-    /// The `average_usec` field.
+    /// Average execution time per call, in microseconds.
     ///
     /// **Required.**
     #[serde(
@@ -2441,7 +2497,7 @@ impl CommandTimeTakenBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommandTimeTakenList {
-    /// The `total_num` field.
+    /// Total number of command executions.
     ///
     /// **Required.**
     #[serde(
@@ -2450,7 +2506,7 @@ pub struct CommandTimeTakenList {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_num: Option<i64>,
-    /// The `total_usec_sum` field.
+    /// Total time spent executing commands, in microseconds.
     ///
     /// **Required.**
     #[serde(
@@ -2459,12 +2515,12 @@ pub struct CommandTimeTakenList {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_usec_sum: Option<f64>,
-    /// The `result` field.
+    /// Whether the command timing statistics could be collected: `succeed` or `failed`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CommandTimeTakenListResult>,
-    /// The `command_list` field.
+    /// Execution time statistics, one entry per command.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2509,7 +2565,7 @@ impl CommandTimeTakenListBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CommandTimeTakenListResult` model.
+    /// Whether the command timing statistics could be collected: `succeed` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CommandTimeTakenListResult {
@@ -2523,7 +2579,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConclusionItem {
-    /// The `id` field.
+    /// ID of the conclusion (cause, impact or advice).
     ///
     /// **Required.**
     #[serde(
@@ -2532,7 +2588,7 @@ pub struct ConclusionItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `params` field.
+    /// Parameters filled into the conclusion text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -2571,21 +2627,22 @@ impl ConclusionItemBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConfigMigrationInstanceBody {
-    /// The `id` field.
+    /// ID of the DCS Redis instance; required when this side of the migration is a DCS instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `addrs` field.
+    /// Address of a self-hosted Redis (host and port); required when this side of the migration is
+    /// a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub addrs: Option<String>,
-    /// The `password` field.
+    /// Password of the Redis; required if the Redis has a password.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -2645,62 +2702,64 @@ impl ConfigMigrationInstanceBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConfigTemplatesListInfo {
-    /// The `template_id` field.
+    /// ID of the parameter template, as returned by `list_config_templates`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub template_id: Option<String>,
-    /// The `cache_mode` field.
+    /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
+    /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_mode: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `engine` field.
+    /// Cache engine the template applies to, e.g. `Redis`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Cache engine version the template applies to, e.g. `4.0` or `5.0`; empty for Memcached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `name` field.
+    /// Name of the parameter template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `product_type` field.
+    /// Edition the template applies to: `generic` (standard) or `enterprise`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ConfigTemplatesListInfoProductType>,
-    /// The `storage_type` field.
+    /// Storage type the template applies to: `DRAM` or `SSD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ConfigTemplatesListInfoStorageType>,
-    /// The `type` field.
+    /// Kind of template: `sys` (system) or `user` (custom).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `created_at` field.
+    /// Time the template was created, in UTC, formatted like `2023-05-10T11:09:35.802Z`; only
+    /// meaningful for custom templates.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2783,7 +2842,7 @@ impl ConfigTemplatesListInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ConfigTemplatesListInfoProductType` model.
+    /// Edition the template applies to: `generic` (standard) or `enterprise`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ConfigTemplatesListInfoProductType {
@@ -2794,7 +2853,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ConfigTemplatesListInfoStorageType` model.
+    /// Storage type the template applies to: `DRAM` or `SSD`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ConfigTemplatesListInfoStorageType {
@@ -2808,7 +2867,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CopyInstanceResponse {
-    /// The `backup_id` field.
+    /// ID of the backup record created, as listed by `list_backup_records`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2843,7 +2902,8 @@ impl CopyInstanceResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAclAccountRequestBody {
-    /// The `account_name` field.
+    /// Name of the new ACL account: 1 to 64 characters, starting with a letter and made of letters,
+    /// digits, hyphens and underscores.
     ///
     /// **Required.**
     #[serde(
@@ -2852,12 +2912,14 @@ pub struct CreateAclAccountRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub account_name: Option<String>,
-    /// The `account_role` field.
+    /// Access rights of the new account: `read` (read-only) or `write` (read and write).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_role: Option<CreateAclAccountRequestBodyAccountRole>,
-    /// The `account_password` field.
+    /// Password of the new account: 8 to 64 characters, must not contain the account name forwards
+    /// or backwards, and must combine at least three of lower-case letters, upper-case letters,
+    /// digits and the special characters \`\` \`\~!@\#$%^&\*()-_=+\\\|{},\<.\>/? \`\` (no colon).
     ///
     /// **Required.** Secret: redacted in `Debug` output.
     #[serde(
@@ -2866,7 +2928,7 @@ pub struct CreateAclAccountRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub account_password: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the ACL account.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2930,7 +2992,7 @@ impl CreateAclAccountRequestBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateAclAccountRequestBodyAccountRole` model.
+    /// Access rights of the new account: `read` (read-only) or `write` (read and write).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateAclAccountRequestBodyAccountRole {
@@ -2944,41 +3006,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAutoExpireScanTaskResponse {
-    /// The `id` field.
+    /// ID of the expired key scan record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the scan: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateAutoExpireScanTaskResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateAutoExpireScanTaskResponseScanType>,
-    /// The `created_at` field.
+    /// Time the scan task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the scan started, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
+    /// the task has just been created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the scan finished, formatted like `2020-06-15T02:21:18.669Z`; null (not returned) when
+    /// the task has just been created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3046,7 +3111,7 @@ impl CreateAutoExpireScanTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateAutoExpireScanTaskResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateAutoExpireScanTaskResponseScanType {
@@ -3057,7 +3122,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateAutoExpireScanTaskResponseStatus` model.
+    /// State of the scan: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateAutoExpireScanTaskResponseStatus {
@@ -3075,55 +3140,56 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBigkeyScanTaskResponse {
-    /// The `id` field.
+    /// ID of the big key analysis record; use it with `show_bigkey_scan_task_details`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateBigkeyScanTaskResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateBigkeyScanTaskResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of big keys found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Big keys found by the analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
 }
@@ -3197,7 +3263,7 @@ impl CreateBigkeyScanTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateBigkeyScanTaskResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateBigkeyScanTaskResponseScanType {
@@ -3208,7 +3274,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateBigkeyScanTaskResponseStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateBigkeyScanTaskResponseStatus {
@@ -3226,7 +3292,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCustomTemplateBody {
-    /// The `template_id` field.
+    /// ID of the system template that the new custom template is based on, as returned by
+    /// `list_config_templates` with `type=sys`.
     ///
     /// **Required.**
     #[serde(
@@ -3235,7 +3302,7 @@ pub struct CreateCustomTemplateBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub template_id: Option<String>,
-    /// The `name` field.
+    /// Name of the new custom parameter template.
     ///
     /// **Required.**
     #[serde(
@@ -3244,7 +3311,8 @@ pub struct CreateCustomTemplateBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `type` field.
+    /// Type of the source template given in `template_id`: `sys` (system template) or `user`
+    /// (custom template).
     ///
     /// **Required.**
     #[serde(
@@ -3253,35 +3321,37 @@ pub struct CreateCustomTemplateBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `engine` field.
+    /// Cache engine the template applies to, e.g. `Redis`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `cache_mode` field.
+    /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
+    /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_mode: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `engine_version` field.
+    /// Cache engine version the template applies to, e.g. `4.0` or `5.0` for Redis; leave empty for
+    /// Memcached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `params` field.
+    /// Parameter values of the template, as an object mapping parameter names to values.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3352,7 +3422,7 @@ impl CreateCustomTemplateBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCustomTemplateResponse {
-    /// The `id` field.
+    /// ID of the new custom parameter template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3387,7 +3457,7 @@ impl CreateCustomTemplateResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskBody {
-    /// The `begin_time` field.
+    /// Start of the period to diagnose, as a Unix timestamp in milliseconds.
     ///
     /// **Required.**
     #[serde(
@@ -3396,7 +3466,7 @@ pub struct CreateDiagnosisTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// End of the period to diagnose, as a Unix timestamp in milliseconds.
     ///
     /// **Required.**
     #[serde(
@@ -3405,7 +3475,8 @@ pub struct CreateDiagnosisTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `node_ip_list` field.
+    /// IP addresses of the nodes to diagnose; all nodes when omitted. Node IPs are shown by
+    /// `show_instance`, or for read/write splitting instances by `list_group_replication_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_ip_list: Option<Vec<String>>,
 }
@@ -3446,7 +3517,7 @@ impl CreateDiagnosisTaskBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDiagnosisTaskResponse {
-    /// The `report_id` field.
+    /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3481,55 +3552,56 @@ impl CreateDiagnosisTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateHotkeyScanTaskResponse {
-    /// The `id` field.
+    /// ID of the hot key analysis record; use it with `show_hotkey_task_details`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateHotkeyScanTaskResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<CreateHotkeyScanTaskResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of hot keys found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Hot keys found by the analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
 }
@@ -3603,7 +3675,7 @@ impl CreateHotkeyScanTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateHotkeyScanTaskResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateHotkeyScanTaskResponseScanType {
@@ -3614,7 +3686,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateHotkeyScanTaskResponseStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateHotkeyScanTaskResponseStatus {
@@ -3632,7 +3704,9 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceBody {
-    /// The `name` field.
+    /// Name of the instance: starts with a letter and contains only letters, digits, hyphens and
+    /// underscores; 4 to 64 characters, or 4 to 56 when creating several instances at once (they
+    /// are then named `<name>-000`, `<name>-001`, ...).
     ///
     /// **Required.**
     #[serde(
@@ -3641,7 +3715,7 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Cache engine: `Redis` or `Memcached`.
     ///
     /// **Required.**
     #[serde(
@@ -3650,14 +3724,16 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Cache engine version; for Redis `4.0` or later, e.g. `5.0`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `capacity` field.
+    /// Cache capacity in GB. Allowed values depend on engine and type, e.g. 0.125, 0.25, 0.5, 1, 2,
+    /// 4, 8, 16, 32 or 64 for Redis 4.0/5.0 single-node and master/standby instances, 24 to 1024
+    /// for Redis Cluster, and 2 to 64 for Memcached.
     ///
     /// **Required.**
     #[serde(
@@ -3666,7 +3742,7 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<f64>,
-    /// The `spec_code` field.
+    /// Flavor (product specification) code of the instance, as returned by `list_flavors`.
     ///
     /// **Required.**
     #[serde(
@@ -3675,12 +3751,14 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `az_codes` field.
+    /// Codes of the availability zones to create the nodes in; the zones must have resources
+    /// available (see `list_available_zones`). Master/standby and cluster instances may span zones,
+    /// listing a zone for the standby nodes as well.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
-    /// The `vpc_id` field.
+    /// ID of the VPC to put the instance in; find it in the VPC console or through the VPC API.
     ///
     /// **Required.**
     #[serde(
@@ -3689,7 +3767,8 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `subnet_id` field.
+    /// Network ID of the subnet to put the instance in; find it in the VPC console or through the
+    /// VPC API.
     ///
     /// **Required.**
     #[serde(
@@ -3698,77 +3777,89 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group of the instance. Required for Redis 3.0 and Memcached, which use
+    /// security groups for access control; optional for Redis 4.0 and later, which use IP
+    /// whitelists instead.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP to bind to the Redis instance; required when `enable_publicip` is
+    /// `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `enterprise_project_name` field.
+    /// Name of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the instance, up to 1024 characters; backslashes and double quotes
+    /// must be escaped with a backslash in the JSON body.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `enable_ssl` field.
+    /// Whether SSL is enabled when public access to the Redis instance is enabled: `true` or
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_ssl: Option<bool>,
-    /// The `private_ip` field.
+    /// IP address to assign to the instance inside the subnet, instead of one chosen automatically;
+    /// supported for Redis and Memcached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_ip: Option<String>,
-    /// The `instance_num` field.
+    /// Number of instances to create in one request (Redis and Memcached only); 1 to 100, default 1.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_num: Option<i64>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in UTC as `HH:mm:ss`; must be one of the slots returned by
+    /// `list_maintenance_windows` (22:00:00, 02:00:00, 06:00:00, 10:00:00, 14:00:00 or 18:00:00).
+    /// Set it together with `maintain_end`; when both are empty, 02:00:00 is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in UTC as `HH:mm:ss`: four hours after `maintain_begin` (e.g.
+    /// 02:00:00 for a 22:00:00 start). Set it together with `maintain_begin`; when both are empty,
+    /// 06:00:00 is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `password` field.
+    /// Password for accessing the instance; required unless `no_password_access` is `true`. For
+    /// Redis: 8 to 32 characters, combining at least three of lower-case letters, upper-case
+    /// letters, digits and special characters.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -3777,54 +3868,61 @@ pub struct CreateInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `no_password_access` field.
+    /// Whether the instance can be accessed without a password (`true`) or only with password
+    /// authentication (`false`, the default).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub no_password_access: Option<bool>,
-    /// The `bss_param` field.
+    /// Billing settings: pay-per-use or yearly/monthly, and the subscription period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
-    /// The `instance_backup_policy` field.
+    /// Backup policy of the new instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<BackupPolicy>,
-    /// The `tags` field.
+    /// Tags to attach to the new instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `access_user` field.
+    /// User name for password authentication to a Memcached instance when `no_password_access` is
+    /// `false`: 1 to 64 characters, starting with a letter, made of letters, digits, hyphens and
+    /// underscores. Leave empty for Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled for the Redis instance: `true` or `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `port` field.
+    /// Custom port of a Redis 4.0 or later instance, from 1 to 65535; default 6379. Not supported
+    /// by Redis 3.0 and Memcached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `rename_commands` field.
+    /// New names for high-risk commands of a Redis 4.0 or later instance, mapping the command to
+    /// its new name; only `command`, `keys`, `flushdb`, `flushall` and `hgetall` can be renamed.
+    /// Omitted or empty means no command is renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<serde_json::Value>,
-    /// The `template_id` field.
+    /// ID of a parameter template whose values the new instance starts with, as returned by
+    /// `list_config_templates`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub template_id: Option<String>,
-    /// The `spec_param` field.
+    /// Shard and replica layout of the new instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec_param: Option<SpecParam>,
 }
@@ -4034,14 +4132,14 @@ impl CreateInstanceBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceResponse {
-    /// The `order_id` field.
+    /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `instances` field.
+    /// IDs and names of the created instances; several when instances were created in bulk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<Instances>>,
 }
@@ -4077,7 +4175,7 @@ impl CreateInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMigrationTaskBody {
-    /// The `task_name` field.
+    /// Name of the new migration task.
     ///
     /// **Required.**
     #[serde(
@@ -4086,33 +4184,35 @@ pub struct CreateMigrationTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `migration_type` field.
+    /// Kind of migration: `backupfile_import` (import data from backup files) or `online_migration`
+    /// (copy data from a running Redis).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<CreateMigrationTaskBodyMigrationType>,
-    /// The `migration_method` field.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy) or
+    /// `incremental_migration` (a full copy followed by continuous synchronisation).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<CreateMigrationTaskBodyMigrationMethod>,
-    /// The `backup_files` field.
+    /// Backup files to import; used when `migration_type` is `backupfile_import`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
-    /// The `network_type` field.
+    /// For an online migration, the network connecting the source and target Redis: `vpc` or `vpn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<CreateMigrationTaskBodyNetworkType>,
-    /// The `source_instance` field.
+    /// The Redis to migrate data from; used for online migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
-    /// The `target_instance` field.
+    /// The DCS instance to migrate data into.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4186,7 +4286,8 @@ impl CreateMigrationTaskBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateMigrationTaskBodyMigrationMethod` model.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy) or
+    /// `incremental_migration` (a full copy followed by continuous synchronisation).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateMigrationTaskBodyMigrationMethod {
@@ -4197,7 +4298,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateMigrationTaskBodyMigrationType` model.
+    /// Kind of migration: `backupfile_import` (import data from backup files) or `online_migration`
+    /// (copy data from a running Redis).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateMigrationTaskBodyMigrationType {
@@ -4208,7 +4310,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateMigrationTaskBodyNetworkType` model.
+    /// For an online migration, the network connecting the source and target Redis: `vpc` or `vpn`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateMigrationTaskBodyNetworkType {
@@ -4222,21 +4324,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMigrationTaskResponse {
-    /// The `id` field.
+    /// ID of the new data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CreateMigrationTaskResponseStatus>,
 }
@@ -4277,7 +4379,7 @@ impl CreateMigrationTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateMigrationTaskResponseStatus` model.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateMigrationTaskResponseStatus {
@@ -4295,7 +4397,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisRequestBody {
-    /// The `node_id` field.
+    /// ID of the instance node whose data is analysed; shown on the node management page of the
+    /// instance in the console or by `show_nodes_information`.
     ///
     /// **Required.**
     #[serde(
@@ -4304,7 +4407,8 @@ pub struct CreateOfflineKeyAnalysisRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `backup_id` field.
+    /// ID of an existing backup of the instance whose data is analysed, as listed by
+    /// `list_backup_records`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4344,7 +4448,7 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOfflineKeyAnalysisResponse {
-    /// The `task_id` field.
+    /// ID of the new offline key analysis task; use it with `show_offline_key_analysis_task`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4379,7 +4483,7 @@ impl CreateOfflineKeyAnalysisResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskBody {
-    /// The `name` field.
+    /// Name of the online migration task.
     ///
     /// **Required.**
     #[serde(
@@ -4388,14 +4492,15 @@ pub struct CreateOnlineMigrationTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the online migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `vpc_id` field.
+    /// ID of the VPC in which the migration machine is created; it should be able to reach the
+    /// source and target Redis. Find it in the VPC console or through the VPC API.
     ///
     /// **Required.**
     #[serde(
@@ -4404,7 +4509,8 @@ pub struct CreateOnlineMigrationTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `subnet_id` field.
+    /// Network ID of the subnet for the migration machine; find it in the VPC console or through
+    /// the VPC API.
     ///
     /// **Required.**
     #[serde(
@@ -4413,7 +4519,8 @@ pub struct CreateOnlineMigrationTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group applied to the migration machine; find it in the VPC console or
+    /// through the VPC API.
     ///
     /// **Required.**
     #[serde(
@@ -4470,7 +4577,7 @@ impl CreateOnlineMigrationTaskBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOnlineMigrationTaskResponse {
-    /// The `instance_id` field.
+    /// ID of the new online migration task; configure it with `set_online_migration_task`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4505,7 +4612,7 @@ impl CreateOnlineMigrationTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOrDeleteInstanceTags {
-    /// The `action` field.
+    /// Whether to add (`create`) or remove (`delete`) the tags.
     ///
     /// **Required.**
     #[serde(
@@ -4514,7 +4621,7 @@ pub struct CreateOrDeleteInstanceTags {
         skip_serializing_if = "Option::is_none"
     )]
     pub action: Option<String>,
-    /// The `tags` field.
+    /// Tags to add or remove.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4552,21 +4659,21 @@ impl CreateOrDeleteInstanceTagsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRedislogDownloadLinkResponse {
-    /// The `id` field.
+    /// ID of the log file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `backup_id` field.
+    /// ID of the background task that prepared the log file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_id: Option<String>,
-    /// The `link` field.
+    /// Download URL of the log file; valid for 24 hours by default.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4611,28 +4718,28 @@ impl CreateRedislogDownloadLinkResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateResizeOrderRequestBody {
-    /// The `auto_open_security_group_rule` field.
+    /// Whether the security group rules needed by the new flavor are opened automatically.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_open_security_group_rule: Option<bool>,
-    /// The `execute_immediately` field.
+    /// Whether the change is applied at once (`true`) or in the maintenance window (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub execute_immediately: Option<bool>,
-    /// The `new_capacity` field.
+    /// Capacity of the new flavor, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_capacity: Option<f64>,
-    /// The `password` field.
+    /// Access password of the cache instance.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -4641,7 +4748,7 @@ pub struct CreateResizeOrderRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `spec_code` field.
+    /// Flavor code of the new flavor, as returned by `list_flavors`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4715,7 +4822,7 @@ impl CreateResizeOrderRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateResizeOrderResponse {
-    /// The `order_id` field.
+    /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4750,7 +4857,7 @@ impl CreateResizeOrderResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackgroundTaskResponse {
-    /// The `message` field.
+    /// Message returned by the service about the deletion.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4785,55 +4892,56 @@ impl DeleteBackgroundTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBigkeyScanTaskResponse {
-    /// The `id` field.
+    /// ID of the deleted big key analysis record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeleteBigkeyScanTaskResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<DeleteBigkeyScanTaskResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of big keys the analysis found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Big keys the analysis found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
 }
@@ -4907,7 +5015,7 @@ impl DeleteBigkeyScanTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DeleteBigkeyScanTaskResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DeleteBigkeyScanTaskResponseScanType {
@@ -4918,7 +5026,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DeleteBigkeyScanTaskResponseStatus` model.
+    /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DeleteBigkeyScanTaskResponseStatus {
@@ -4936,7 +5044,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCenterTaskRequestBody {
-    /// The `message` field.
+    /// Message attached to the deletion of the task-center record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4971,7 +5079,7 @@ impl DeleteCenterTaskRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteConfigTemplateResponse {
-    /// The `result` field.
+    /// Outcome of the deletion: `success`; on failure the error details are returned instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<DeleteConfigTemplateResponseResult>,
 }
@@ -5002,7 +5110,7 @@ impl DeleteConfigTemplateResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DeleteConfigTemplateResponseResult` model.
+    /// Outcome of the deletion: `success`; on failure the error details are returned instead.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DeleteConfigTemplateResponseResult {
@@ -5014,7 +5122,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDiagnosisReportRequest {
-    /// The `report_id_list` field.
+    /// IDs of the diagnosis reports to delete, as listed by `list_diagnosis_tasks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id_list: Option<Vec<String>>,
 }
@@ -5045,7 +5153,7 @@ impl DeleteDiagnosisReportRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDiagnosisTaskResponse {
-    /// The `results` field.
+    /// Outcome of the deletion for each diagnosis report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Item>>,
 }
@@ -5076,55 +5184,56 @@ impl DeleteDiagnosisTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteHotkeyScanTaskResponse {
-    /// The `id` field.
+    /// ID of the deleted hot key analysis record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DeleteHotkeyScanTaskResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<DeleteHotkeyScanTaskResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of hot keys the analysis found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Hot keys the analysis found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
 }
@@ -5198,7 +5307,7 @@ impl DeleteHotkeyScanTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DeleteHotkeyScanTaskResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DeleteHotkeyScanTaskResponseScanType {
@@ -5209,7 +5318,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DeleteHotkeyScanTaskResponseStatus` model.
+    /// State the analysis was in: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DeleteHotkeyScanTaskResponseStatus {
@@ -5227,7 +5336,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteIpFromDomainNameResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5262,7 +5372,7 @@ impl DeleteIpFromDomainNameResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMigrateTaskRequest {
-    /// The `task_id_list` field.
+    /// IDs of the data migration tasks to delete, as listed by `list_migration_task`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5295,7 +5405,7 @@ impl DeleteMigrateTaskRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMigrationTaskResponse {
-    /// The `task_id_list` field.
+    /// IDs of the data migration tasks to delete (as listed by `list_migration_task`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id_list: Option<Vec<String>>,
 }
@@ -5326,7 +5436,7 @@ impl DeleteMigrationTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteOfflineKeyAnalysisTaskResponse {
-    /// The `task_id` field.
+    /// ID of the deleted offline key analysis task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5361,7 +5471,8 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeletePublicIpResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5396,178 +5507,178 @@ impl DeletePublicIpResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetailsBody {
-    /// The `old_capacity` field.
+    /// Capacity before the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_capacity: Option<String>,
-    /// The `new_capacity` field.
+    /// Capacity after the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_capacity: Option<String>,
-    /// The `enable_public_ip` field.
+    /// Whether public access was enabled; only set when public access is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_public_ip: Option<bool>,
-    /// The `public_ip_id` field.
+    /// ID of the elastic IP; only set when public access is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_ip_id: Option<String>,
-    /// The `public_ip_address` field.
+    /// Elastic IP address; only set when public access is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_ip_address: Option<String>,
-    /// The `enable_ssl` field.
+    /// Whether SSL was enabled; only set when SSL is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_ssl: Option<bool>,
-    /// The `old_cache_mode` field.
+    /// Instance type before the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_cache_mode: Option<String>,
-    /// The `new_cache_mode` field.
+    /// Instance type after the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_cache_mode: Option<String>,
-    /// The `old_resource_spec_code` field.
+    /// Flavor code before the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_resource_spec_code: Option<String>,
-    /// The `new_resource_spec_code` field.
+    /// Flavor code after the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_resource_spec_code: Option<String>,
-    /// The `old_replica_num` field.
+    /// Number of replicas before the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_replica_num: Option<i64>,
-    /// The `new_replica_num` field.
+    /// Number of replicas after the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_replica_num: Option<i64>,
-    /// The `old_cache_type` field.
+    /// Cache type before the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_cache_type: Option<String>,
-    /// The `new_cache_type` field.
+    /// Cache type after the change; only set for flavor changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_cache_type: Option<String>,
-    /// The `replica_ip` field.
+    /// IP address of the replica the task concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_ip: Option<String>,
-    /// The `replica_az` field.
+    /// Availability zone of the replica the task concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_az: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard the task concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `old_port` field.
+    /// Port before the change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub old_port: Option<i64>,
-    /// The `new_port` field.
+    /// Port after the change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_port: Option<i64>,
-    /// The `is_only_adjust_charging` field.
+    /// Whether the task only changed the billing mode.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_only_adjust_charging: Option<bool>,
-    /// The `account_name` field.
+    /// Name of the ACL account the task concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub account_name: Option<String>,
-    /// The `source_ip` field.
+    /// Source IP address of the task (e.g. of an IP swap).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_ip: Option<String>,
-    /// The `target_ip` field.
+    /// Target IP address of the task (e.g. of an IP swap).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_ip: Option<String>,
-    /// The `node_name` field.
+    /// Name of the node the task concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_name: Option<String>,
-    /// The `rename_commands` field.
+    /// Commands that were renamed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<Vec<String>>,
-    /// The `updated_config_length` field.
+    /// Number of configuration parameters that were changed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5727,12 +5838,12 @@ impl DetailsBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiagnosisDimension {
-    /// The `name` field.
+    /// Diagnosis dimension: `network`, `storage` or `load`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<DiagnosisDimensionName>,
-    /// The `abnormal_num` field.
+    /// Number of diagnosis items of this dimension whose result is abnormal.
     ///
     /// **Required.**
     #[serde(
@@ -5741,7 +5852,7 @@ pub struct DiagnosisDimension {
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_num: Option<i64>,
-    /// The `failed_num` field.
+    /// Number of diagnosis items of this dimension that could not be diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -5750,7 +5861,7 @@ pub struct DiagnosisDimension {
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_num: Option<i64>,
-    /// The `diagnosis_item_list` field.
+    /// Diagnosis items of this dimension.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5795,7 +5906,7 @@ impl DiagnosisDimensionBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DiagnosisDimensionName` model.
+    /// Diagnosis dimension: `network`, `storage` or `load`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DiagnosisDimensionName {
@@ -5811,21 +5922,23 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiagnosisItem {
-    /// The `name` field.
+    /// Diagnosis item: `connection_num`, `rx_controlled`, `persistence`, `centralized_expiration`,
+    /// `inner_memory_fragmentation`, `time_consuming_commands`, `hit_ratio`, `memory_usage` or
+    /// `cpu_usage`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<DiagnosisItemName>,
-    /// The `cause_ids` field.
+    /// Conclusions describing the causes found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause_ids: Option<Vec<ConclusionItem>>,
-    /// The `impact_ids` field.
+    /// Conclusions describing the impact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_ids: Option<Vec<ConclusionItem>>,
-    /// The `advice_ids` field.
+    /// Conclusions with advice on what to do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice_ids: Option<Vec<ConclusionItem>>,
-    /// The `result` field.
+    /// Result of the item: `normal`, `abnormal`, or `failed` (could not be diagnosed).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5875,7 +5988,9 @@ impl DiagnosisItemBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DiagnosisItemName` model.
+    /// Diagnosis item: `connection_num`, `rx_controlled`, `persistence`, `centralized_expiration`,
+    /// `inner_memory_fragmentation`, `time_consuming_commands`, `hit_ratio`, `memory_usage` or
+    /// `cpu_usage`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DiagnosisItemName {
@@ -5900,7 +6015,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DiagnosisItemResult` model.
+    /// Result of the item: `normal`, `abnormal`, or `failed` (could not be diagnosed).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DiagnosisItemResult {
@@ -5916,7 +6031,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiagnosisNodeReport {
-    /// The `node_ip` field.
+    /// IP address and port of the node, e.g. `192.168.0.234:6379`.
     ///
     /// **Required.**
     #[serde(
@@ -5925,7 +6040,7 @@ pub struct DiagnosisNodeReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_ip: Option<String>,
-    /// The `az_code` field.
+    /// Code of the availability zone the node is in.
     ///
     /// **Required.**
     #[serde(
@@ -5934,7 +6049,7 @@ pub struct DiagnosisNodeReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub az_code: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard the node belongs to.
     ///
     /// **Required.**
     #[serde(
@@ -5943,7 +6058,7 @@ pub struct DiagnosisNodeReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `abnormal_sum` field.
+    /// Number of diagnosis items of this node whose result is abnormal.
     ///
     /// **Required.**
     #[serde(
@@ -5952,7 +6067,7 @@ pub struct DiagnosisNodeReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_sum: Option<i64>,
-    /// The `failed_sum` field.
+    /// Number of diagnosis items of this node that could not be diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -5961,17 +6076,17 @@ pub struct DiagnosisNodeReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_sum: Option<i64>,
-    /// The `role` field.
+    /// Role of the node: `master` or `slave` (replica).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<DiagnosisNodeReportRole>,
-    /// The `diagnosis_dimension_list` field.
+    /// Diagnosis results of the node, grouped by dimension.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis_dimension_list: Option<Vec<DiagnosisDimension>>,
-    /// The `command_time_taken_list` field.
+    /// Command execution time statistics of the node.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6042,7 +6157,7 @@ impl DiagnosisNodeReportBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DiagnosisNodeReportRole` model.
+    /// Role of the node: `master` or `slave` (replica).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DiagnosisNodeReportRole {
@@ -6056,7 +6171,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiagnosisReportInfo {
-    /// The `report_id` field.
+    /// ID of a diagnosis report, as returned by `create_diagnosis_task` or `list_diagnosis_tasks`.
     ///
     /// **Required.**
     #[serde(
@@ -6065,12 +6180,12 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub report_id: Option<String>,
-    /// The `status` field.
+    /// State of the diagnosis task: `diagnosing` or `finished`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<DiagnosisReportInfoStatus>,
-    /// The `begin_time` field.
+    /// Start of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
     #[serde(
@@ -6079,7 +6194,7 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// End of the diagnosed period, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     ///
     /// **Required.**
     #[serde(
@@ -6088,7 +6203,7 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `created_at` field.
+    /// Time the diagnosis report was created.
     ///
     /// **Required.**
     #[serde(
@@ -6097,7 +6212,7 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `node_num` field.
+    /// Number of nodes included in the diagnosis.
     ///
     /// **Required.**
     #[serde(
@@ -6106,7 +6221,7 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_num: Option<i64>,
-    /// The `abnormal_item_sum` field.
+    /// Number of diagnosis items whose result is abnormal.
     ///
     /// **Required.**
     #[serde(
@@ -6115,7 +6230,7 @@ pub struct DiagnosisReportInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_item_sum: Option<i64>,
-    /// The `failed_item_sum` field.
+    /// Number of diagnosis items that could not be diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -6184,7 +6299,7 @@ impl DiagnosisReportInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `DiagnosisReportInfoStatus` model.
+    /// State of the diagnosis task: `diagnosing` or `finished`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum DiagnosisReportInfoStatus {
@@ -6198,14 +6313,16 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DimChild {
-    /// The `dim_name` field.
+    /// Name of the monitoring dimension: `dcs_instance_id`, `dcs_cluster_redis_node`,
+    /// `dcs_cluster_proxy_node` or `dcs_memcached_instance_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dim_name: Option<String>,
-    /// The `dim_route` field.
+    /// Route of the dimension: the primary dimension name followed by this dimension's name,
+    /// separated by a comma, e.g. `dcs_instance_id,dcs_cluster_redis_node`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6245,14 +6362,14 @@ impl DimChildBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DimsInfo {
-    /// The `dim_k` field.
+    /// Route of the Cloud Eye (CES) monitoring dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dim_k: Option<String>,
-    /// The `dim_v` field.
+    /// ID of the object in that Cloud Eye monitoring dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6292,14 +6409,14 @@ impl DimsInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNameEntity {
-    /// The `domain_name` field.
+    /// A domain name the instance used in the past.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_name: Option<String>,
-    /// The `is_readonly` field.
+    /// Whether it is a read-only domain name (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -6339,28 +6456,30 @@ impl DomainNameEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNameInfo {
-    /// The `support_public_resolve` field.
+    /// Whether the domain name can also be resolved from the public network (`true`) or not
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_public_resolve: Option<bool>,
-    /// The `is_latest_rules` field.
+    /// Whether the instance's domain name already follows the latest naming rules (`true`) or not
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_latest_rules: Option<bool>,
-    /// The `zone_name` field.
+    /// Zone suffix of the domain name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub zone_name: Option<String>,
-    /// The `history_domain_names` field.
+    /// Domain names the instance used before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_domain_names: Option<Vec<DomainNameEntity>>,
 }
@@ -6409,7 +6528,7 @@ impl DomainNameInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DownloadBackupFilesReq {
-    /// The `expiration` field.
+    /// Validity of the download links, in seconds; between 300 (5 minutes) and 86400 (24 hours).
     ///
     /// **Required.**
     #[serde(
@@ -6446,21 +6565,21 @@ impl DownloadBackupFilesReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DownloadSslCertResponse {
-    /// The `file_name` field.
+    /// File name of the SSL certificate.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `link` field.
+    /// Download URL of the SSL certificate.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub link: Option<String>,
-    /// The `bucket_name` field.
+    /// Name of the OBS bucket where the certificate is stored.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6568,7 +6687,8 @@ impl ErrorResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExecuteClusterSwitchoverResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6603,7 +6723,7 @@ impl ExecuteClusterSwitchoverResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExecuteCommandMobilizationResponse {
-    /// The `response` field.
+    /// Output returned by Redis for the command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6638,21 +6758,21 @@ impl ExecuteCommandMobilizationResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExecuteCommandRequestBody {
-    /// The `client_id` field.
+    /// Web CLI client ID returned by `login_web_cli`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_id: Option<String>,
-    /// The `command` field.
+    /// Redis command to run, e.g. `GET mykey`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub command: Option<String>,
-    /// The `database` field.
+    /// Number of the Redis database to run the command in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6697,35 +6817,35 @@ impl ExecuteCommandRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExportExcelJobResponse {
-    /// The `status` field.
+    /// State of the export job.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `file_name` field.
+    /// Name of the exported file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `link` field.
+    /// Download URL of the exported file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub link: Option<String>,
-    /// The `err_code` field.
+    /// Error code when the export failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub err_code: Option<String>,
-    /// The `err_msg` field.
+    /// Error message when the export failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6780,10 +6900,11 @@ impl ExportExcelJobResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExportInstancesTaskBody {
-    /// The `included_instances` field.
+    /// IDs of the instances to export; when empty, every instance matching the other filters is
+    /// exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_instances: Option<Vec<String>>,
-    /// The `region` field.
+    /// Name of the region, used to name the exported file.
     ///
     /// **Required.**
     #[serde(
@@ -6792,94 +6913,94 @@ pub struct ExportInstancesTaskBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub region: Option<String>,
-    /// The `name` field.
+    /// Only export instances whose name matches this value.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `capacity` field.
+    /// Only export instances with this capacity (GB).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<String>,
-    /// The `instance_id` field.
+    /// Only export the instance with this ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `ip` field.
+    /// Only export instances reachable at this IP address.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `available_zone` field.
+    /// Only export instances in this availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub available_zone: Option<String>,
-    /// The `status` field.
+    /// Only export instances in this status (e.g. `RUNNING`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `product_type` field.
+    /// Only export instances of this edition: `generic` (standard) or `enterprise`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ExportInstancesTaskBodyProductType>,
-    /// The `cache_mode` field.
+    /// Only export instances of this type: `single`, `ha`, `cluster`, `proxy` or `ha_rw_split`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_mode: Option<String>,
-    /// The `engine` field.
+    /// Only export instances of this cache engine (`Redis` or `Memcached`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Only export instances of this engine version, e.g. `5.0`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `cpu_type` field.
+    /// Only export instances with this CPU architecture: `x86_64` or `aarch64`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_type: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// Only export instances of this enterprise project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `charging_mode` field.
+    /// Only export instances with this billing mode.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<String>,
-    /// The `tags` field.
+    /// Only export instances carrying these tags.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6989,7 +7110,7 @@ impl ExportInstancesTaskBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ExportInstancesTaskBodyProductType` model.
+    /// Only export instances of this edition: `generic` (standard) or `enterprise`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ExportInstancesTaskBodyProductType {
@@ -7003,7 +7124,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExportInstancesTaskResponse {
-    /// The `job_id` field.
+    /// ID of the export job; query its result with `export_excel_job`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7038,28 +7159,28 @@ impl ExportInstancesTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Features {
-    /// The `support_acl` field.
+    /// Whether the instance supports ACL accounts (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_acl: Option<bool>,
-    /// The `support_transparent_client_ip` field.
+    /// Whether the instance supports client IP pass-through (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_transparent_client_ip: Option<bool>,
-    /// The `support_ssl` field.
+    /// Whether the instance supports SSL (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_ssl: Option<bool>,
-    /// The `support_audit_log` field.
+    /// Whether the instance supports audit logs (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -7109,7 +7230,7 @@ impl FeaturesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Files {
-    /// The `file_name` field.
+    /// Name of the backup file (object name in the OBS bucket).
     ///
     /// **Required.**
     #[serde(
@@ -7118,14 +7239,14 @@ pub struct Files {
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `size` field.
+    /// Size of the file, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<String>,
-    /// The `update_at` field.
+    /// Time the file was last modified, formatted as `YYYY-MM-DD HH:MM:SS`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7170,24 +7291,24 @@ impl FilesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorAzObject {
-    /// The `capacity` field.
+    /// Cache capacity, in GB, that this availability information refers to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<String>,
-    /// The `unit` field.
+    /// Unit of `capacity`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit: Option<String>,
-    /// The `available_zones` field.
+    /// Availability zones of this flavor and capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `az_codes` field.
+    /// Codes of the availability zones that still have resources for this flavor and capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
 }
@@ -7233,103 +7354,106 @@ impl FlavorAzObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorsItems {
-    /// The `spec_code` field.
+    /// Flavor (product specification) code, as used in `spec_code` when creating or resizing an
+    /// instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `cloud_service_type_code` field.
+    /// Code of the cloud service type that the instance or flavor belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_service_type_code: Option<String>,
-    /// The `cloud_resource_type_code` field.
+    /// Code of the cloud resource type of the instance or flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_resource_type_code: Option<String>,
-    /// The `cache_mode` field.
+    /// Instance type of the flavor: `single` (single node), `ha` (master/standby), `cluster` (Redis
+    /// Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_mode: Option<String>,
-    /// The `engine` field.
+    /// Cache engine of the flavor: `Redis` or `Memcached`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Engine versions the flavor is available for, e.g. `3.0`, `4.0` or `5.0` for Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `product_type` field.
+    /// Edition of the flavor; currently only `generic` (standard).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_type: Option<String>,
-    /// The `cpu_type` field.
+    /// CPU architecture of the flavor: `x86_64` (x86) or `aarch64` (Arm).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_type: Option<String>,
-    /// The `storage_type` field.
+    /// Storage type of the flavor; currently only `DRAM` (in-memory).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_type: Option<String>,
-    /// The `capacity` field.
+    /// Cache capacities offered by the flavor, in GB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<Vec<String>>,
-    /// The `billing_mode` field.
+    /// Billing modes offered for the flavor: `Hourly` (pay-per-use), `Monthly` or `Yearly`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<Vec<String>>,
-    /// The `tenant_ip_count` field.
+    /// Number of IP addresses the flavor uses in the user's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_ip_count: Option<i64>,
-    /// The `pricing_type` field.
+    /// How the flavor is priced: `tier` (one flavor covers several capacities) or `normal` (one
+    /// flavor per capacity).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub pricing_type: Option<String>,
-    /// The `is_dec` field.
+    /// Whether the flavor is available in Dedicated Cloud (DeC).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_dec: Option<bool>,
-    /// The `attrs` field.
+    /// Further attributes of the flavor, such as shard count and connection limits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attrs: Option<Vec<AttrsObject>>,
-    /// The `flavors_available_zones` field.
+    /// Availability zones that have resources for the flavor, per capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors_available_zones: Option<Vec<FlavorAzObject>>,
-    /// The `replica_count` field.
+    /// Number of replicas of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7447,35 +7571,35 @@ impl FlavorsItemsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupBandwidthInfo {
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `updated_at` field.
+    /// Time the shard's bandwidth was last changed, in UTC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `bandwidth` field.
+    /// Current bandwidth of the shard, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth: Option<i64>,
-    /// The `max_bandwidth` field.
+    /// Maximum bandwidth, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_bandwidth: Option<i64>,
-    /// The `assured_bandwidth` field.
+    /// Assured (baseline) bandwidth, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7530,7 +7654,7 @@ impl GroupBandwidthInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HangUpClientsRequestBody {
-    /// The `node_id` field.
+    /// ID of the node whose client sessions are killed, as used with `list_clients`.
     ///
     /// **Required.**
     #[serde(
@@ -7539,7 +7663,7 @@ pub struct HangUpClientsRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `client_addrs` field.
+    /// Addresses (`ip:port`) of the client sessions to kill, as listed by `list_clients`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7577,14 +7701,16 @@ impl HangUpClientsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HangUpKillAllClientsRequestBody {
-    /// The `node_id` field.
+    /// ID of the node whose client sessions are all killed; required when `kill_all_nodes` is
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `kill_all_nodes` field.
+    /// `true` to kill the client sessions on every node of the instance, `false` to kill those of
+    /// the node in `node_id` only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -7624,28 +7750,28 @@ impl HangUpKillAllClientsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HistoryInfo {
-    /// The `history_id` field.
+    /// ID of the parameter change record; use it with `show_config_history_detail`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub history_id: Option<String>,
-    /// The `type` field.
+    /// Kind of change that was made.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `created_at` field.
+    /// Time the change was made.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `status` field.
+    /// State of the change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7695,45 +7821,48 @@ impl HistoryInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HotkeysBody {
-    /// The `name` field.
+    /// Name of the hot key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `type` field.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<HotkeysBodyType>,
-    /// The `shard` field.
+    /// Shard holding the key, as `ip:port`; only reported for cluster instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub shard: Option<String>,
-    /// The `db` field.
+    /// Number of the database holding the key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub db: Option<i64>,
-    /// The `size` field.
+    /// Size of the key's value, in the unit given by `unit`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `unit` field.
+    /// Unit of `size`: `byte` for `string` keys, `count` (number of elements) for `list`, `set`,
+    /// `zset` and `hash` keys.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit: Option<String>,
-    /// The `freq` field.
+    /// Access frequency of the key over recent time. It is Redis's logarithmic, probabilistic LFU
+    /// counter rather than a plain count: at most 255 (about one million accesses), and by default
+    /// it drops by 1 for every minute without access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7795,7 +7924,7 @@ impl HotkeysBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `HotkeysBodyType` model.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum HotkeysBodyType {
@@ -7815,31 +7944,31 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceBackupPolicy {
-    /// The `backup_policy_id` field.
+    /// ID of the instance's automatic backup policy, assigned by the service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_policy_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the backup policy was created, in UTC, formatted like `2022-04-11T09:45:24.790Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the backup policy was last updated, in UTC, formatted like `2022-04-12T02:22:03.269Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `policy` field.
+    /// Settings of the backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<BackupPolicy>,
-    /// The `tenant_id` field.
+    /// ID of the tenant (account) that owns the policy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7894,21 +8023,21 @@ impl InstanceBackupPolicyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupListInfo {
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `replication_list` field.
+    /// Replicas (nodes) of the shard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_list: Option<Vec<InstanceReplicationListInfo>>,
 }
@@ -7952,147 +8081,150 @@ impl InstanceGroupListInfoBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceListInfo {
-    /// The `publicip_id` field.
+    /// ID of the elastic IP bound to the Redis instance for public access; null when public access
+    /// is disabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode of the instance: `0` for pay-per-use, `1` for yearly/monthly.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the instance was created, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the instance was last updated, in UTC, formatted like `2017-03-31T19:24:46.297Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `enable_ssl` field.
+    /// Whether SSL is enabled for public access to the Redis instance (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_ssl: Option<bool>,
-    /// The `max_memory` field.
+    /// Total memory of the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_memory: Option<i64>,
-    /// The `used_memory` field.
+    /// Memory already used by the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_memory: Option<i64>,
-    /// The `publicip_address` field.
+    /// Elastic IP address bound to the Redis instance for public access; null when public access is
+    /// disabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_address: Option<String>,
-    /// The `capacity` field.
+    /// Cache capacity of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<i64>,
-    /// The `capacity_minor` field.
+    /// Cache capacity of a small single-node flavor, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_minor: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `engine` field.
+    /// Cache engine of the instance: `Redis` or `Memcached`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Version of the cache engine, e.g. `5.0`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `service_upgrade` field.
+    /// Whether an upgrade task exists for the instance: `true` if there is one, `false` if not.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_upgrade: Option<bool>,
-    /// The `no_password_access` field.
+    /// Whether the instance can be accessed without a password: `true`, or `false` when password
+    /// authentication is required; a string.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -8101,128 +8233,132 @@ pub struct InstanceListInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub no_password_access: Option<String>,
-    /// The `service_task_id` field.
+    /// ID of the instance's upgrade task when `service_upgrade` is `true`; empty otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_task_id: Option<String>,
-    /// The `ip` field.
+    /// IP address for connecting to the instance; a cluster instance returns several, separated by
+    /// commas (e.g. `192.168.0.1,192.168.0.2`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `access_user` field.
+    /// User name for password authentication to the instance (Memcached).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled for the Redis instance (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `port` field.
+    /// Port on which the instance accepts connections.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `user_id` field.
+    /// ID of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `domain_name` field.
+    /// Domain name for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_name: Option<String>,
-    /// The `readonly_domain_name` field.
+    /// Read-only domain name of the instance; only master/standby instances have one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub readonly_domain_name: Option<String>,
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `spec_code` field.
+    /// Flavor code of the instance, as listed by `list_flavors`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `status` field.
+    /// State of the instance, e.g. `CREATING`, `CREATEFAILED`, `RUNNING`, `ERROR`, `RESTARTING`,
+    /// `EXTENDING`, `RESTORING`, `FLUSHING` or `FROZEN` (see the DCS documentation on instance
+    /// statuses).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `cpu_type` field.
+    /// CPU architecture of the instance, usually `x86_64` or `aarch64`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_type: Option<String>,
-    /// The `az_codes` field.
+    /// Codes of the availability zones the instance is deployed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
-    /// The `features` field.
+    /// Features supported by the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
-    /// The `sub_status` field.
+    /// Sub-status of the instance, refining its main `status`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8508,21 +8644,22 @@ impl InstanceListInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceNodesInfoResp {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `node_count` field.
+    /// Total number of nodes of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_count: Option<i64>,
-    /// The `nodes` field.
+    /// Details of each node of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodesInfoResp>>,
 }
@@ -8563,14 +8700,14 @@ impl InstanceNodesInfoRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceReplicationDimensionsInfo {
-    /// The `name` field.
+    /// Name of the monitoring dimension, e.g. `dcs_instance_id` or `dcs_cluster_redis_node`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// Value of the monitoring dimension, i.e. the ID of the monitored object.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8610,52 +8747,54 @@ impl InstanceReplicationDimensionsInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceReplicationListInfo {
-    /// The `replication_role` field.
+    /// Role of the replica: `master` or `slave`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_role: Option<String>,
-    /// The `replication_ip` field.
+    /// IP address of the replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_ip: Option<String>,
-    /// The `is_replication` field.
+    /// Whether the replica was newly added (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_replication: Option<bool>,
-    /// The `replication_id` field.
+    /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_id: Option<String>,
-    /// The `node_id` field.
+    /// ID of the node that hosts the replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `status` field.
+    /// State of the replica: `Active` or `Inactive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InstanceReplicationListInfoStatus>,
-    /// The `az_code` field.
+    /// Code of the availability zone the replica is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub az_code: Option<String>,
-    /// The `dimensions` field.
+    /// Monitoring dimensions of the replica, for querying its metrics from Cloud Eye. There are
+    /// two: `dcs_instance_id` with the ID of the instance, and `dcs_cluster_redis_node` with the
+    /// monitoring ID of the replica; pass both when querying metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
 }
@@ -8724,7 +8863,7 @@ impl InstanceReplicationListInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `InstanceReplicationListInfoStatus` model.
+    /// State of the replica: `Active` or `Inactive`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum InstanceReplicationListInfoStatus {
@@ -8738,77 +8877,81 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRestoreInfo {
-    /// The `backup_id` field.
+    /// ID of the backup the instance was restored from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_id: Option<String>,
-    /// The `restore_id` field.
+    /// ID of the restoration record, as listed by `list_restore_records`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub restore_id: Option<String>,
-    /// The `backup_name` field.
+    /// Name of the backup record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_name: Option<String>,
-    /// The `updated_at` field.
+    /// Time the restoration finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `restore_remark` field.
+    /// Free-text note stored with the restoration.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub restore_remark: Option<String>,
-    /// The `created_at` field.
+    /// Time the restoration task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `progress` field.
+    /// Progress of the restoration.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the restoration failed: `dcs.08.0001` (backup/restore tool failed to start),
+    /// `dcs.08.0002` (timed out), `dcs.08.0003` (bucket deletion failed), `dcs.08.0004` (getting
+    /// the access keys failed), `dcs.08.0005` (bucket creation failed), `dcs.08.0006` (querying the
+    /// backup data size failed), `dcs.08.0007` (data synchronisation failed during restore) or
+    /// `dcs.08.0008` (another task was running on the instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `restore_name` field.
+    /// Name of the restoration record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub restore_name: Option<String>,
-    /// The `backup_remark` field.
+    /// Note stored with the backup that was restored.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_remark: Option<String>,
-    /// The `status` field.
+    /// State of the restoration: `waiting`, `restoring`, `succeed` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<InstanceRestoreInfoStatus>,
 }
@@ -8886,7 +9029,7 @@ impl InstanceRestoreInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `InstanceRestoreInfoStatus` model.
+    /// State of the restoration: `waiting`, `restoring`, `succeed` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum InstanceRestoreInfoStatus {
@@ -8904,63 +9047,63 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceStatistic {
-    /// The `input_kbps` field.
+    /// Inbound network traffic of the instance, in kbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub input_kbps: Option<String>,
-    /// The `output_kbps` field.
+    /// Outbound network traffic of the instance, in kbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub output_kbps: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance these statistics belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `keys` field.
+    /// Number of keys (data entries) stored in the cache.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub keys: Option<i64>,
-    /// The `used_memory` field.
+    /// Memory already used by the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_memory: Option<i64>,
-    /// The `max_memory` field.
+    /// Total memory of the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_memory: Option<i64>,
-    /// The `cmd_get_count` field.
+    /// Number of times the `get` command was called.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub cmd_get_count: Option<i64>,
-    /// The `cmd_set_count` field.
+    /// Number of times the `set` command was called.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub cmd_set_count: Option<i64>,
-    /// The `used_cpu` field.
+    /// CPU usage of the instance, in percent.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9035,14 +9178,14 @@ impl InstanceStatisticBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Instances {
-    /// The `instance_id` field.
+    /// ID of the created cache instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `instance_name` field.
+    /// Name of the created cache instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9082,21 +9225,21 @@ impl InstancesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstancesMonitoredObject {
-    /// The `dcs_instance_id` field.
+    /// ID of the measured object, which is the instance ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_instance_id: Option<String>,
-    /// The `name` field.
+    /// Name of the measured object, which is the instance name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// State of the measured object, i.e. of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9141,12 +9284,12 @@ impl InstancesMonitoredObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IpExchangeRequest {
-    /// The `exchanged_ip` field.
+    /// IP addresses to swap between the source and target instance of the migration task.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchanged_ip: Option<Vec<String>>,
-    /// The `is_exchange_domain` field.
+    /// Whether the domain names of the two instances are swapped as well (`true`) or not (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -9188,14 +9331,14 @@ impl IpExchangeRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
-    /// The `result` field.
+    /// Outcome of the deletion for this diagnosis report.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `id` field.
+    /// ID of the diagnosis report.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9235,28 +9378,28 @@ impl ItemBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeySpace {
-    /// The `db_idx` field.
+    /// Index of the database.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub db_idx: Option<String>,
-    /// The `keys` field.
+    /// Number of keys in the database on this node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub keys: Option<String>,
-    /// The `expires` field.
+    /// Number of keys with an expiry time in the database on this node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub expires: Option<String>,
-    /// The `avg_ttl` field.
+    /// Average remaining time to live of the keys that expire.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9306,10 +9449,10 @@ impl KeySpaceBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyTypeByte {
-    /// The `type` field.
+    /// Data type: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KeyTypeByteType>,
-    /// The `bytes` field.
+    /// Total size of all keys of this data type, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -9346,7 +9489,7 @@ impl KeyTypeByteBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `KeyTypeByteType` model.
+    /// Data type: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum KeyTypeByteType {
@@ -9366,10 +9509,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KeyTypeNum {
-    /// The `type` field.
+    /// Data type: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<KeyTypeNumType>,
-    /// The `num` field.
+    /// Number of keys of this data type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -9406,7 +9549,7 @@ impl KeyTypeNumBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `KeyTypeNumType` model.
+    /// Data type: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum KeyTypeNumType {
@@ -9426,24 +9569,24 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LargestKey {
-    /// The `key` field.
+    /// Name of the key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `type` field.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LargestKeyType>,
-    /// The `bytes` field.
+    /// Size of the key, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bytes: Option<i64>,
-    /// The `num_of_elem` field.
+    /// For `string` keys the size of the value in bytes; for other types the number of elements.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -9493,24 +9636,24 @@ impl LargestKeyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LargestKeyPrefix {
-    /// The `key_prefix` field.
+    /// Common prefix of the keys grouped in this entry of the offline key analysis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_prefix: Option<String>,
-    /// The `type` field.
+    /// Data type of the keys with this prefix: `string`, `list`, `set`, `zset` or `hash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<LargestKeyPrefixType>,
-    /// The `bytes` field.
+    /// Total size of the keys with this prefix, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bytes: Option<i64>,
-    /// The `num` field.
+    /// Number of keys with this prefix.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -9557,7 +9700,7 @@ impl LargestKeyPrefixBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `LargestKeyPrefixType` model.
+    /// Data type of the keys with this prefix: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum LargestKeyPrefixType {
@@ -9574,7 +9717,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `LargestKeyType` model.
+    /// Data type of the key: `string`, `list`, `set`, `zset` or `hash`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum LargestKeyType {
@@ -9594,14 +9737,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinksItem {
-    /// The `file_name` field.
+    /// Name of the backup file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `link` field.
+    /// Download URL of the backup file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9641,7 +9784,7 @@ impl LinksItemBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAclAccountsResponse {
-    /// The `accounts` field.
+    /// ACL accounts of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<Vec<AclAccountResp>>,
 }
@@ -9672,14 +9815,14 @@ impl ListAclAccountsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
-    /// The `region_id` field.
+    /// ID of the region the availability zones belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region_id: Option<String>,
-    /// The `available_zones` field.
+    /// Availability zones of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<AvailableZones>>,
 }
@@ -9715,14 +9858,14 @@ impl ListAvailableZonesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackgroundTaskResponse {
-    /// The `task_count` field.
+    /// Number of background tasks found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// Background tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SingleBackgroundTask>>,
 }
@@ -9758,21 +9901,21 @@ impl ListBackgroundTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupFileLinksResponse {
-    /// The `file_path` field.
+    /// Path of the backup files inside the OBS bucket.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_path: Option<String>,
-    /// The `bucket_name` field.
+    /// Name of the OBS bucket holding the backup files.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_name: Option<String>,
-    /// The `links` field.
+    /// Download links of the backup files; at most 64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinksItem>>,
 }
@@ -9813,14 +9956,14 @@ impl ListBackupFileLinksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackupRecordsResponse {
-    /// The `total_num` field.
+    /// Number of backup records returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_num: Option<i64>,
-    /// The `backup_record_response` field.
+    /// Backup records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_record_response: Option<Vec<BackupRecordResponse>>,
 }
@@ -9859,21 +10002,22 @@ impl ListBackupRecordsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBigkeyScanTasksResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `count` field.
+    /// Total number of big key analysis records.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `records` field.
+    /// Big key analysis records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<RecordsResponse>>,
 }
@@ -9929,14 +10073,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCenterTaskResponse {
-    /// The `task_count` field.
+    /// Number of tasks found in the task center.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// Tasks recorded in the task center.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ListCenterTasksResp>>,
 }
@@ -9972,80 +10116,84 @@ impl ListCenterTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCenterTasksResp {
-    /// The `id` field.
+    /// ID of the task; use it with `delete_center_task`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Kind of task: `EXTEND` (flavor change), `BindEip` (enable public access), `UnBindEip`
+    /// (disable public access), `AddReplica`, `DelReplica`, `AddWhitelist` (set the IP whitelist),
+    /// `UpdatePort` (change the port), `RemoveIpFromDns` (remove an IP from the domain name),
+    /// `masterStandbySwapJob` (master/standby switchover) or `modify` (password change).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `details` field.
+    /// Extra details of the task, depending on its kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
-    /// The `user_name` field.
+    /// Name of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters of the task, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// State of the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// Time the task started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the task ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the task failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `enable_show` field.
+    /// Whether the task has detailed progress steps that can be expanded and viewed (`true`) or not
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_show: Option<bool>,
-    /// The `job_id` field.
+    /// ID of the job behind the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10146,17 +10294,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListClientsResponse {
-    /// The `time` field.
+    /// Time the session list was last collected (see `scan_clients`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<String>,
-    /// The `clients` field.
+    /// Client sessions of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<ClientInfo>>,
-    /// The `count` field.
+    /// Total number of client sessions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10201,14 +10349,14 @@ impl ListClientsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigHistoriesResponse {
-    /// The `history_num` field.
+    /// Number of parameter change records of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub history_num: Option<i64>,
-    /// The `histories` field.
+    /// Parameter change records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub histories: Option<Vec<HistoryInfo>>,
 }
@@ -10244,14 +10392,14 @@ impl ListConfigHistoriesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigTemplatesResponse {
-    /// The `template_num` field.
+    /// Number of templates found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub template_num: Option<i64>,
-    /// The `templates` field.
+    /// Parameter templates found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<ConfigTemplatesListInfo>>,
 }
@@ -10298,27 +10446,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigurationsResponse {
-    /// The `config_time` field.
+    /// Time of the last configuration operation on the instance, in UTC, formatted like
+    /// `2017-03-31T12:24:46.297Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub config_time: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance the configuration belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `redis_config` field.
+    /// Configuration parameters of the instance with their current values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_config: Option<Vec<QueryRedisConfig>>,
-    /// The `config_status` field.
+    /// State of the last configuration change: `UPDATING`, `FAILURE` or `SUCCESS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_status: Option<ListConfigurationsResponseConfigStatus>,
-    /// The `status` field.
+    /// Running state of the instance, e.g. `RUNNING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10373,7 +10522,7 @@ impl ListConfigurationsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ListConfigurationsResponseConfigStatus` model.
+    /// State of the last configuration change: `UPDATING`, `FAILURE` or `SUCCESS`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ListConfigurationsResponseConfigStatus {
@@ -10389,10 +10538,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDiagnosisTasksResponse {
-    /// The `diagnosis_report_list` field.
+    /// Diagnosis reports of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis_report_list: Option<Vec<DiagnosisReportInfo>>,
-    /// The `total_num` field.
+    /// Total number of diagnosis reports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10446,7 +10595,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
-    /// The `flavors` field.
+    /// Flavors that can be ordered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<FlavorsItems>>,
 }
@@ -10477,10 +10626,10 @@ impl ListFlavorsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListGroupReplicationInfoResponse {
-    /// The `group_list` field.
+    /// Shards of the instance, each with its replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_list: Option<Vec<InstanceGroupListInfo>>,
-    /// The `group_count` field.
+    /// Total number of shards of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10520,21 +10669,22 @@ impl ListGroupReplicationInfoResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListHotKeyScanTasksResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `count` field.
+    /// Total number of hot key analysis records.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `records` field.
+    /// Hot key analysis records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<RecordsResponse>>,
 }
@@ -10599,14 +10749,15 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceOperationsResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `operations` field.
+    /// Operations checked, each saying whether the instance supports it now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operations>>,
 }
@@ -10642,14 +10793,14 @@ impl ListInstanceOperationsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
-    /// The `instance_num` field.
+    /// Number of instances matching the query.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_num: Option<i64>,
-    /// The `instances` field.
+    /// Details of each instance found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceListInfo>>,
 }
@@ -10685,7 +10836,7 @@ impl ListInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMaintenanceWindowsResponse {
-    /// The `maintain_windows` field.
+    /// Time slots that can be chosen as maintenance window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
@@ -10719,14 +10870,14 @@ impl ListMaintenanceWindowsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMigrationTaskLogsResponse {
-    /// The `log_num` field.
+    /// Number of log entries.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_num: Option<i64>,
-    /// The `migration_logs` field.
+    /// Log entries of the migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_logs: Option<Vec<MigrationLog>>,
 }
@@ -10762,14 +10913,14 @@ impl ListMigrationTaskLogsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMigrationTaskResponse {
-    /// The `count` field.
+    /// Number of data migration tasks.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `migration_tasks` field.
+    /// Data migration tasks of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_tasks: Option<Vec<MigrationTaskList>>,
 }
@@ -10805,25 +10956,31 @@ impl ListMigrationTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsOfInstanceResponse {
-    /// The `router` field.
+    /// Route of the queried monitoring dimension; for a primary dimension it contains only the
+    /// object's own ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router: Option<Vec<String>>,
-    /// The `children` field.
+    /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
+    /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
+    /// instance has `dcs_cluster_proxy_node`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<DimChild>>,
-    /// The `instances` field.
+    /// Monitored objects of the queried dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
-    /// The `dcs_cluster_redis_node` field.
+    /// Monitored objects of the data-node dimension; only present for Proxy and Redis Cluster
+    /// instances. The field name matches the sub-dimension name in `children`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcs_cluster_redis_node: Option<Vec<ClusterRedisNodeMonitoredObject>>,
-    /// The `dcs_cluster_proxy_node` field.
+    /// Monitored objects of the proxy-node dimension; only present for Proxy cluster instances. The
+    /// field name matches the sub-dimension name in `children`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcs_cluster_proxy_node: Option<Vec<ProxyNodeMonitoredObject>>,
-    /// The `dcs_cluster_proxy2_node` field.
+    /// Monitored objects of the proxy-node dimension of Redis 4.0 and 5.0 Proxy clusters; only
+    /// present for those. The field name matches the sub-dimension name in `children`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcs_cluster_proxy2_node: Option<Vec<Proxy2NodeMonitoredObject>>,
-    /// The `total` field.
+    /// Total number of monitored objects of the primary dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10897,16 +11054,19 @@ impl ListMonitoredObjectsOfInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMonitoredObjectsResponse {
-    /// The `router` field.
+    /// Route of the queried monitoring dimension; for a primary dimension it contains only the
+    /// object's own ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router: Option<Vec<String>>,
-    /// The `children` field.
+    /// Sub-dimensions of the queried dimension; only filled for the `dcs_instance_id` dimension. A
+    /// Proxy cluster has `dcs_cluster_redis_node` and `dcs_cluster_proxy_node`, a Redis Cluster
+    /// instance has `dcs_cluster_proxy_node`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<DimChild>>,
-    /// The `instances` field.
+    /// Monitored objects of the queried dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstancesMonitoredObject>>,
-    /// The `total` field.
+    /// Total number of monitored objects of the primary dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10956,97 +11116,97 @@ impl ListMonitoredObjectsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListNumberOfInstancesInDifferentStatusResponse {
-    /// The `redis` field.
+    /// Numbers of Redis instances in each state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis: Option<StatusStatistic>,
-    /// The `memcached` field.
+    /// Numbers of Memcached instances in each state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcached: Option<StatusStatistic>,
-    /// The `paying_count` field.
+    /// Number of instances waiting for payment of their order.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub paying_count: Option<i64>,
-    /// The `freezing_count` field.
+    /// Number of instances being frozen.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub freezing_count: Option<i64>,
-    /// The `migrating_count` field.
+    /// Number of instances being migrated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub migrating_count: Option<i64>,
-    /// The `flushing_count` field.
+    /// Number of instances whose data is being cleared.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub flushing_count: Option<i64>,
-    /// The `upgrading_count` field.
+    /// Number of instances being upgraded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub upgrading_count: Option<i64>,
-    /// The `restoring_count` field.
+    /// Number of instances being restored from a backup.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub restoring_count: Option<i64>,
-    /// The `extending_count` field.
+    /// Number of instances being scaled up.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extending_count: Option<i64>,
-    /// The `creating_count` field.
+    /// Number of instances being created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub creating_count: Option<i64>,
-    /// The `running_count` field.
+    /// Number of running instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub running_count: Option<i64>,
-    /// The `error_count` field.
+    /// Number of instances in an abnormal (error) state.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_count: Option<i64>,
-    /// The `frozen_count` field.
+    /// Number of frozen instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub frozen_count: Option<i64>,
-    /// The `createfailed_count` field.
+    /// Number of instances whose creation failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub createfailed_count: Option<i64>,
-    /// The `restarting_count` field.
+    /// Number of instances being restarted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -11151,21 +11311,21 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListOfflineKeyAnalysisTaskResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance the records belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `total` field.
+    /// Total number of offline key analysis records.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `records` field.
+    /// Offline key analysis records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<OfflineKeyAnalysisRecord>>,
 }
@@ -11221,14 +11381,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRedislogResponse {
-    /// The `total_num` field.
+    /// Total number of collected log files.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_num: Option<i64>,
-    /// The `file_list` field.
+    /// Collected Redis run log files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_list: Option<Vec<RunlogItem>>,
 }
@@ -11264,10 +11424,10 @@ impl ListRedislogResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRestoreRecordsResponse {
-    /// The `restore_record_response` field.
+    /// Restoration records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_record_response: Option<Vec<InstanceRestoreInfo>>,
-    /// The `total_num` field.
+    /// Number of restoration records returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -11310,21 +11470,21 @@ impl ListRestoreRecordsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSlowlogResponse {
-    /// The `total_num` field.
+    /// Total number of slow log entries.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_num: Option<i64>,
-    /// The `count` field.
+    /// Number of slow log entries, as a second total reported by the service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `slowlogs` field.
+    /// Slow log entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slowlogs: Option<Vec<SlowlogItem>>,
 }
@@ -11387,7 +11547,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListStatisticsOfRunningInstancesResponse {
-    /// The `statistics` field.
+    /// Statistics of each instance of the project in the running state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistics: Option<Vec<InstanceStatistic>>,
 }
@@ -11418,7 +11578,7 @@ impl ListStatisticsOfRunningInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagsOfTenantResponse {
-    /// The `tags` field.
+    /// Tags used on the project's instances, each key with its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
@@ -11449,7 +11609,7 @@ impl ListTagsOfTenantResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoginWebCliBody {
-    /// The `password` field.
+    /// Redis password for the Web CLI session; needed if the instance requires a password.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -11495,14 +11655,15 @@ impl LoginWebCliBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LoginWebCliResponse {
-    /// The `client_id` field.
+    /// ID of the Web CLI client session; pass it to `execute_command_mobilization` and
+    /// `logoff_web_cli`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_id: Option<String>,
-    /// The `databases` field.
+    /// Number of databases of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -11542,7 +11703,7 @@ impl LoginWebCliResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogoutWebCliBody {
-    /// The `client_id` field.
+    /// Web CLI client ID returned by `login_web_cli`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11577,28 +11738,28 @@ impl LogoutWebCliBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
-    /// The `seq` field.
+    /// Sequence number of the time slot.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub seq: Option<i64>,
-    /// The `default` field.
+    /// Whether this is the default maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default: Option<bool>,
-    /// The `begin` field.
+    /// Start time of the slot, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin: Option<String>,
-    /// The `end` field.
+    /// End time of the slot, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11648,10 +11809,10 @@ impl MaintainWindowsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrateAzRequestBody {
-    /// The `new_available_zones` field.
+    /// Codes of the availability zones the instance should be spread over after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_available_zones: Option<Vec<String>>,
-    /// The `execute_immediately` field.
+    /// Whether the change is applied at once (`true`, the default) or later (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -11691,31 +11852,31 @@ impl MigrateAzRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrationLog {
-    /// The `created_at` field.
+    /// Time the log entry was written, in UTC, formatted like `2023-05-15T09:11:25.449Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `log_level` field.
+    /// Severity level of a migration log entry: `INFO` or `ERROR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_level: Option<MigrationLogLogLevel>,
-    /// The `message` field.
+    /// Text of the log entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
-    /// The `log_code` field.
+    /// Code of the log entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_code: Option<String>,
-    /// The `keyword` field.
+    /// Keywords found in the log entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyword: Option<Vec<String>>,
 }
@@ -11763,7 +11924,7 @@ impl MigrationLogBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `MigrationLogLogLevel` model.
+    /// Severity level of a migration log entry: `INFO` or `ERROR`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum MigrationLogLogLevel {
@@ -11777,163 +11938,169 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrationTaskList {
-    /// The `task_id` field.
+    /// ID of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `task_name` field.
+    /// Name of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `status` field.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED` (ended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<MigrationTaskListStatus>,
-    /// The `migration_type` field.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<MigrationTaskListMigrationType>,
-    /// The `migration_method` field.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<MigrationTaskListMigrationMethod>,
-    /// The `ecs_tenant_private_ip` field.
+    /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
+    /// target Redis); add it to the Redis whitelist so the migration can connect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_tenant_private_ip: Option<String>,
-    /// The `data_source` field.
+    /// Where the data comes from: the source Redis address as `ip:port`, or the OBS bucket name for
+    /// a backup import.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_source: Option<String>,
-    /// The `source_instance_name` field.
+    /// Name of the source instance; empty for a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_instance_name: Option<String>,
-    /// The `source_instance_id` field.
+    /// ID of the source instance; empty for a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_instance_id: Option<String>,
-    /// The `target_instance_addrs` field.
+    /// Address of the target Redis, as `ip:port`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_addrs: Option<String>,
-    /// The `target_instance_name` field.
+    /// Name of the DCS instance the data is migrated to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_name: Option<String>,
-    /// The `target_instance_id` field.
+    /// ID of the DCS instance the data is migrated to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the migration task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `source_instance_status` field.
+    /// State of the source instance; empty for a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_instance_status: Option<String>,
-    /// The `target_instance_status` field.
+    /// State of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_status: Option<String>,
-    /// The `source_instance_subnet_id` field.
+    /// ID of the source instance's subnet; empty for a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_instance_subnet_id: Option<String>,
-    /// The `target_instance_subnet_id` field.
+    /// ID of the target instance's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_subnet_id: Option<String>,
-    /// The `source_instance_spec_code` field.
+    /// Flavor code of the source instance; empty for a self-hosted Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_instance_spec_code: Option<String>,
-    /// The `target_instance_spec_code` field.
+    /// Flavor code of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_instance_spec_code: Option<String>,
-    /// The `error_message` field.
+    /// Error message when the migration task failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_message: Option<String>,
-    /// The `released_at` field.
+    /// Time at which the machine that runs the migration is released.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub released_at: Option<String>,
-    /// The `version` field.
+    /// Version of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `resume_mode` field.
+    /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
+    /// errors) or `manual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resume_mode: Option<String>,
-    /// The `supported_features` field.
+    /// Features supported by the migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
 }
@@ -12087,7 +12254,9 @@ impl MigrationTaskListBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `MigrationTaskListMigrationMethod` model.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum MigrationTaskListMigrationMethod {
@@ -12098,7 +12267,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `MigrationTaskListMigrationType` model.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum MigrationTaskListMigrationType {
@@ -12109,7 +12279,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `MigrationTaskListStatus` model.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED` (ended).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum MigrationTaskListStatus {
@@ -12127,7 +12297,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrationUpdateRequestEntity {
-    /// The `resume_mode` field.
+    /// New reconnection mode of the migration task: `auto` (reconnect automatically after network
+    /// errors) or `manual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12162,52 +12333,59 @@ impl MigrationUpdateRequestEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceBody {
-    /// The `name` field.
+    /// New name of the instance: starts with a letter and contains only letters, digits, hyphens
+    /// and underscores, 4 to 64 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// New description of the instance, up to 1024 characters; backslashes and double quotes must
+    /// be escaped with a backslash in the JSON body.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `port` field.
+    /// New port of the Redis instance, from 1 to 65535. Changing it drops all connections, so
+    /// clients must reconnect to the new port. Only Redis 4.0 and later support it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `rename_commands` field.
+    /// New names for high-risk commands of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rename_commands: Option<RenameCommandResp>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in UTC as `HH:mm:ss`; one of the slots returned by
+    /// `list_maintenance_windows` (22:00:00, 02:00:00, 06:00:00, 10:00:00, 14:00:00 or 18:00:00).
+    /// Set it together with `maintain_end`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in UTC as `HH:mm:ss`: four hours after `maintain_begin` (e.g.
+    /// 02:00:00 for a 22:00:00 start). Set it together with `maintain_begin`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the new security group of the instance; only Redis 3.0 instances support it. Find it
+    /// in the VPC console or through the VPC API.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `instance_backup_policy` field.
+    /// New backup policy of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<BackupPolicy>,
 }
@@ -12273,7 +12451,7 @@ impl ModifyInstanceBodyBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstancePasswordBody {
-    /// The `old_password` field.
+    /// Current password, needed to prove that the caller may change it.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
     #[serde(
@@ -12282,7 +12460,7 @@ pub struct ModifyInstancePasswordBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub old_password: Option<String>,
-    /// The `new_password` field.
+    /// New access password of the instance.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
     #[serde(
@@ -12336,14 +12514,15 @@ impl ModifyInstancePasswordBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyIpWhitelistBody {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_whitelist` field.
+    /// Whether the whitelist is enforced (`true`) or not (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -12352,7 +12531,7 @@ pub struct ModifyIpWhitelistBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_whitelist: Option<bool>,
-    /// The `whitelist` field.
+    /// Whitelist groups of the instance; they replace the existing groups.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12395,7 +12574,7 @@ impl ModifyIpWhitelistBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRedisConfigBody {
-    /// The `redis_config` field.
+    /// Configuration parameters to change and their new values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_config: Option<Vec<RedisConfig>>,
 }
@@ -12426,100 +12605,105 @@ impl ModifyRedisConfigBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodesInfoResp {
-    /// The `logical_node_id` field.
+    /// ID of the logical node this entry belongs to; the node itself is identified by `node_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub logical_node_id: Option<String>,
-    /// The `name` field.
+    /// Name of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// State of the node: `Creating`, `Active` (running), `Inactive` (faulty), `Deleting` or
+    /// `AddSharding` (shard being added).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NodesInfoRespStatus>,
-    /// The `az_code` field.
+    /// Code of the availability zone the node is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub az_code: Option<String>,
-    /// The `node_role` field.
+    /// Role of the node: `redis-server` (data node) or `redis-proxy` (proxy node).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_role: Option<NodesInfoRespNodeRole>,
-    /// The `node_type` field.
+    /// Master/replica role of the node: `master`, `slave`, or `proxy` for the nodes of a Proxy
+    /// instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<NodesInfoRespNodeType>,
-    /// The `node_ip` field.
+    /// IP address of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_ip: Option<String>,
-    /// The `node_port` field.
+    /// Port the node listens on, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_port: Option<String>,
-    /// The `node_id` field.
+    /// ID of a node of the cache instance, as returned by `show_nodes_information` or
+    /// `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `priority_weight` field.
+    /// Failover priority of the node (see `update_slave_priority`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub priority_weight: Option<i64>,
-    /// The `is_access` field.
+    /// Whether the node's IP address can be accessed directly.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_access: Option<bool>,
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard the node belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `is_remove_ip` field.
+    /// Whether the node's IP address has been removed from the read-only domain name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_remove_ip: Option<bool>,
-    /// The `replication_id` field.
+    /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_id: Option<String>,
-    /// The `dimensions` field.
+    /// Monitoring dimensions of the replica, for querying its metrics from Cloud Eye. There are
+    /// two: `dcs_instance_id` with the ID of the instance, and `dcs_cluster_redis_node` with the
+    /// monitoring ID of the replica; pass both when querying metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<InstanceReplicationDimensionsInfo>>,
 }
@@ -12625,7 +12809,7 @@ impl NodesInfoRespBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NodesInfoRespNodeRole` model.
+    /// Role of the node: `redis-server` (data node) or `redis-proxy` (proxy node).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NodesInfoRespNodeRole {
@@ -12636,7 +12820,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NodesInfoRespNodeType` model.
+    /// Master/replica role of the node: `master`, `slave`, or `proxy` for the nodes of a Proxy
+    /// instance.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NodesInfoRespNodeType {
@@ -12649,7 +12834,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NodesInfoRespStatus` model.
+    /// State of the node: `Creating`, `Active` (running), `Inactive` (faulty), `Deleting` or
+    /// `AddSharding` (shard being added).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NodesInfoRespStatus {
@@ -12669,31 +12855,31 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OfflineKeyAnalysisRecord {
-    /// The `id` field.
+    /// ID of the analysis run; it is the task ID to pass to `show_offline_key_analysis_task`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OfflineKeyAnalysisRecordStatus>,
-    /// The `created_at` field.
+    /// Time the analysis task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the analysis started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the analysis finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12745,7 +12931,7 @@ impl OfflineKeyAnalysisRecordBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `OfflineKeyAnalysisRecordStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum OfflineKeyAnalysisRecordStatus {
@@ -12763,21 +12949,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Operations {
-    /// The `operation` field.
+    /// Name of the operation checked, e.g. `extend`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub operation: Option<String>,
-    /// The `is_support` field.
+    /// Whether the instance currently supports the operation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_support: Option<bool>,
-    /// The `cause_id` field.
+    /// ID of the reason why the operation is not supported; only returned when `is_support` is
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12822,7 +13009,8 @@ impl OperationsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PriorityBody {
-    /// The `slave_priority_weight` field.
+    /// Failover priority of the replica, from 0 to 100; 0 means the replica is never promoted to
+    /// master.
     ///
     /// **Required.**
     #[serde(
@@ -12859,28 +13047,29 @@ impl PriorityBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Proxy2NodeMonitoredObject {
-    /// The `dcs_instance_id` field.
+    /// ID of the measured object, which is the node ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_instance_id: Option<String>,
-    /// The `name` field.
+    /// Name of the measured object, which is the node IP address.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `dcs_cluster_proxy2_node` field.
+    /// ID of the measured object in the `dcs_cluster_proxy2_node` dimension, for querying its
+    /// metrics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_cluster_proxy2_node: Option<String>,
-    /// The `status` field.
+    /// State of the measured object, i.e. of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12930,28 +13119,29 @@ impl Proxy2NodeMonitoredObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProxyNodeMonitoredObject {
-    /// The `dcs_instance_id` field.
+    /// ID of the measured object, which is the node ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_instance_id: Option<String>,
-    /// The `name` field.
+    /// Name of the measured object, which is the node IP address.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `dcs_cluster_proxy_node` field.
+    /// ID of the measured object in the `dcs_cluster_proxy_node` dimension, for querying its
+    /// metrics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dcs_cluster_proxy_node: Option<String>,
-    /// The `status` field.
+    /// State of the measured object, i.e. of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13001,49 +13191,49 @@ impl ProxyNodeMonitoredObjectBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryRedisConfig {
-    /// The `param_value` field.
+    /// Value of the configuration parameter, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub param_value: Option<String>,
-    /// The `value_type` field.
+    /// Type of the parameter's value.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value_type: Option<String>,
-    /// The `value_range` field.
+    /// Allowed values or range of the parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value_range: Option<String>,
-    /// The `description` field.
+    /// Description of the configuration parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `default_value` field.
+    /// Value the configuration parameter has when it was never changed, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_value: Option<String>,
-    /// The `param_name` field.
+    /// Name of the configuration parameter, e.g. `timeout` or `maxmemory-policy`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub param_name: Option<String>,
-    /// The `param_id` field.
+    /// ID of the configuration parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13108,7 +13298,7 @@ impl QueryRedisConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryTenantQuotaRespQuotas {
-    /// The `resources` field.
+    /// Quotas, one per resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<Resources>>,
 }
@@ -13139,34 +13329,34 @@ impl QueryTenantQuotaRespQuotasBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecordsResponse {
-    /// The `id` field.
+    /// ID of the analysis record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RecordsResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<RecordsResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13223,7 +13413,7 @@ impl RecordsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `RecordsResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum RecordsResponseScanType {
@@ -13234,7 +13424,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `RecordsResponseStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum RecordsResponseStatus {
@@ -13252,7 +13442,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisConfig {
-    /// The `param_value` field.
+    /// New value of the configuration parameter.
     ///
     /// **Required.**
     #[serde(
@@ -13261,7 +13451,7 @@ pub struct RedisConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub param_value: Option<String>,
-    /// The `param_name` field.
+    /// Name of the configuration parameter, as listed by `list_configurations`.
     ///
     /// **Required.**
     #[serde(
@@ -13270,7 +13460,7 @@ pub struct RedisConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub param_name: Option<String>,
-    /// The `param_id` field.
+    /// ID of the configuration parameter, as listed by `list_configurations`.
     ///
     /// **Required.**
     #[serde(
@@ -13317,63 +13507,63 @@ impl RedisConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RenameCommandResp {
-    /// The `command` field.
+    /// New name for the `command` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub command: Option<String>,
-    /// The `flushall` field.
+    /// New name for the `flushall` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub flushall: Option<String>,
-    /// The `flushdb` field.
+    /// New name for the `flushdb` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub flushdb: Option<String>,
-    /// The `hgetall` field.
+    /// New name for the `hgetall` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub hgetall: Option<String>,
-    /// The `keys` field.
+    /// New name for the `keys` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub keys: Option<String>,
-    /// The `hscan` field.
+    /// New name for the `hscan` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub hscan: Option<String>,
-    /// The `scan` field.
+    /// New name for the `scan` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan: Option<String>,
-    /// The `sscan` field.
+    /// New name for the `sscan` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sscan: Option<String>,
-    /// The `zscan` field.
+    /// New name for the `zscan` command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13448,42 +13638,43 @@ impl RenameCommandRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicationInfo {
-    /// The `replication_id` field.
+    /// ID of a replica (one node of a shard), as listed by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_id: Option<String>,
-    /// The `node_id` field.
+    /// ID of a node of the cache instance, as returned by `show_nodes_information` or
+    /// `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `replication_ip` field.
+    /// IP address of the replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_ip: Option<String>,
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard the replica belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `available_zone` field.
+    /// Availability zone of the replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13639,7 +13830,7 @@ impl ResetAclAccountPassWordResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordBody {
-    /// The `new_password` field.
+    /// New access password of the instance; not needed when switching to password-free access.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -13648,7 +13839,8 @@ pub struct ResetInstancePasswordBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub new_password: Option<String>,
-    /// The `no_password_access` field.
+    /// Set to `true` to make the instance accessible without a password instead of setting a new
+    /// one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -13700,42 +13892,45 @@ impl ResetInstancePasswordBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetPasswordResponse {
-    /// The `retry_times_left` field.
+    /// Number of password checks left before the account is locked; set when a check failed, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub retry_times_left: Option<String>,
-    /// The `lock_time` field.
+    /// How long the account is locked after too many failed password checks; set when a check
+    /// failed or the account is locked, null otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time: Option<String>,
-    /// The `lock_time_left` field.
+    /// Time remaining until the lock is lifted; set only while the account is locked, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time_left: Option<String>,
-    /// The `code` field.
+    /// Result code: `1` (password reset) or `3` (the instance is locked).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// The `message` field.
+    /// Result message: `success` or `instance is locked`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
-    /// The `ext_message` field.
+    /// Error details of the password reset; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13795,7 +13990,8 @@ impl ResetPasswordResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeInstanceBody {
-    /// The `spec_code` field.
+    /// Flavor code of the new flavor, as returned by `list_flavors` (which, given `instance_id`,
+    /// lists the flavors the instance can change to).
     ///
     /// **Required.**
     #[serde(
@@ -13804,7 +14000,8 @@ pub struct ResizeInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `new_capacity` field.
+    /// Capacity of the new flavor, in GB; e.g. 0.125 to 64 for Redis 4.0 and later single-node and
+    /// master/standby instances, 24 to 1024 for Redis Cluster, 2 to 64 for Memcached.
     ///
     /// **Required.**
     #[serde(
@@ -13813,22 +14010,30 @@ pub struct ResizeInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub new_capacity: Option<i64>,
-    /// The `bss_param` field.
+    /// Payment settings of the order created for a yearly/monthly instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParamEntity>,
-    /// The `reserved_ip` field.
+    /// IP addresses of the nodes to keep when scaling in a Redis Cluster instance; when omitted,
+    /// the shards to remove are chosen at random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_ip: Option<Vec<String>>,
-    /// The `change_type` field.
+    /// Kind of change, required when changing the replica count of a Redis 4.0 or later instance:
+    /// `createReplication` (add replicas), `deleteReplication` (remove replicas), `addSharding`
+    /// (add shards) or `instanceType` (change the instance type, e.g. between master/standby and
+    /// Proxy cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<ResizeInstanceBodyChangeType>,
-    /// The `available_zones` field.
+    /// Availability zone codes for the new replicas, one per replica; required when adding replicas
+    /// to a master/standby instance. Check with `list_available_zones` that the zones have
+    /// resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `node_list` field.
+    /// IDs of the nodes to remove (currently one per request); required when removing replicas from
+    /// a master/standby instance. Node IDs are listed by `list_group_replication_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_list: Option<Vec<String>>,
-    /// The `execute_immediately` field.
+    /// Whether the change is applied at once (`true`, the default) or during the maintenance window
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -13898,7 +14103,10 @@ impl ResizeInstanceBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ResizeInstanceBodyChangeType` model.
+    /// Kind of change, required when changing the replica count of a Redis 4.0 or later instance:
+    /// `createReplication` (add replicas), `deleteReplication` (remove replicas), `addSharding`
+    /// (add shards) or `instanceType` (change the instance type, e.g. between master/standby and
+    /// Proxy cluster).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ResizeInstanceBodyChangeType {
@@ -13916,7 +14124,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
-    /// The `key` field.
+    /// Tag key: must not be empty, at most 36 characters, and unique per resource.
     ///
     /// **Required.**
     #[serde(
@@ -13925,7 +14133,8 @@ pub struct ResourceTag {
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Tag value, at most 43 characters; required when adding tags (`action` is `create`), optional
+    /// when removing them.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13965,42 +14174,42 @@ impl ResourceTagBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Resources {
-    /// The `unit` field.
+    /// Unit of the quota values: none for `instance`, GB for `ram`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub unit: Option<String>,
-    /// The `min` field.
+    /// Smallest quota that can be requested: instances for `instance`, memory for `ram`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub min: Option<i64>,
-    /// The `max` field.
+    /// Largest quota that can be requested: instances for `instance`, memory for `ram`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max: Option<i64>,
-    /// The `quota` field.
+    /// Current quota: maximum number of instances, or total memory.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub quota: Option<i64>,
-    /// The `used` field.
+    /// Amount in use: number of instances created, or memory used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used: Option<i64>,
-    /// The `type` field.
+    /// Kind of quota: `instance` (number of instances) or `ram` (memory).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14060,7 +14269,7 @@ impl ResourcesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestartOrFlushInstancesResponse {
-    /// The `results` field.
+    /// Outcome of the operation for each instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchOpsResult>>,
 }
@@ -14091,7 +14300,7 @@ impl RestartOrFlushInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoreInstanceBody {
-    /// The `backup_id` field.
+    /// ID of the backup to restore from, as listed by `list_backup_records`.
     ///
     /// **Required.**
     #[serde(
@@ -14100,7 +14309,7 @@ pub struct RestoreInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_id: Option<String>,
-    /// The `remark` field.
+    /// Free-text note stored with the restoration.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14140,7 +14349,7 @@ impl RestoreInstanceBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoreInstanceResponse {
-    /// The `restore_id` field.
+    /// ID of the restoration record, as listed by `list_restore_records`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14175,49 +14384,49 @@ impl RestoreInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RunlogItem {
-    /// The `id` field.
+    /// ID of the log file; use it with `create_redislog_download_link`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `file_name` field.
+    /// Name of the run log file.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub file_name: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard the log comes from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `replication_ip` field.
+    /// IP address of the replica the log was collected from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_ip: Option<String>,
-    /// The `status` field.
+    /// State of the log collection.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `time` field.
+    /// Date the run log was collected, as `yyyy-MM-dd`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub time: Option<String>,
-    /// The `backup_id` field.
+    /// ID of the log file as stored by the service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14282,7 +14491,7 @@ impl RunlogItemBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScanClientsRequestBody {
-    /// The `node_id` field.
+    /// ID of the node whose client sessions are collected.
     ///
     /// **Required.**
     #[serde(
@@ -14291,7 +14500,8 @@ pub struct ScanClientsRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `clean_cache` field.
+    /// Whether to collect the session list again and store it, replacing the previously collected
+    /// one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -14331,49 +14541,50 @@ impl ScanClientsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScanExpireKeyResponse {
-    /// The `id` field.
+    /// ID of the scan record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan_type: Option<String>,
-    /// The `created_at` field.
+    /// Time the scan was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the scan started, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the scan finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14438,29 +14649,34 @@ impl ScanExpireKeyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetOnlineMigrationTaskBody {
-    /// The `migration_method` field.
+    /// How data is migrated: `full_amount_migration` (one-off copy, suitable when the application
+    /// can pause; source updates during the copy are not carried over) or `incremental_migration`
+    /// (full copy, then continuous synchronisation of changes; suitable when the application must
+    /// keep running).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<SetOnlineMigrationTaskBodyMigrationMethod>,
-    /// The `resume_mode` field.
+    /// Reconnection mode: `auto` (retry indefinitely after network errors; may fall back to a full
+    /// resynchronisation, using more bandwidth) or `manual`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume_mode: Option<SetOnlineMigrationTaskBodyResumeMode>,
-    /// The `bandwidth_limit_mb` field.
+    /// Bandwidth cap for incremental synchronisation, in MB/s, from 1 to 10241; synchronisation is
+    /// throttled when it reaches this rate.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_limit_mb: Option<String>,
-    /// The `source_instance` field.
+    /// The Redis to migrate data from.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<ConfigMigrationInstanceBody>,
-    /// The `target_instance` field.
+    /// The Redis to migrate data into.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14522,7 +14738,10 @@ impl SetOnlineMigrationTaskBodyBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SetOnlineMigrationTaskBodyMigrationMethod` model.
+    /// How data is migrated: `full_amount_migration` (one-off copy, suitable when the application
+    /// can pause; source updates during the copy are not carried over) or `incremental_migration`
+    /// (full copy, then continuous synchronisation of changes; suitable when the application must
+    /// keep running).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SetOnlineMigrationTaskBodyMigrationMethod {
@@ -14533,7 +14752,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SetOnlineMigrationTaskBodyResumeMode` model.
+    /// Reconnection mode: `auto` (retry indefinitely after network errors; may fall back to a full
+    /// resynchronisation, using more bandwidth) or `manual`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SetOnlineMigrationTaskBodyResumeMode {
@@ -14547,21 +14767,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetOnlineMigrationTaskResponse {
-    /// The `id` field.
+    /// ID of the online migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the online migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SetOnlineMigrationTaskResponseStatus>,
 }
@@ -14602,7 +14822,7 @@ impl SetOnlineMigrationTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SetOnlineMigrationTaskResponseStatus` model.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SetOnlineMigrationTaskResponseStatus {
@@ -14620,21 +14840,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
-    /// The `progress` field.
+    /// Overall progress of the task, in percent.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<i64>,
-    /// The `remain_time` field.
+    /// Estimated time remaining, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub remain_time: Option<i64>,
-    /// The `step_details` field.
+    /// Progress of each step of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_details: Option<Vec<StepDetail>>,
 }
@@ -14675,28 +14895,28 @@ impl ShowBackgroundTaskProgressResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBandwidthsResponse {
-    /// The `bandwidth` field.
+    /// Current bandwidth of the instance, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth: Option<i64>,
-    /// The `max_bandwidth` field.
+    /// Maximum bandwidth, in Mbit/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_bandwidth: Option<i64>,
-    /// The `allow_modify` field.
+    /// Whether the bandwidth of the instance can be changed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub allow_modify: Option<bool>,
-    /// The `group_bandwidths` field.
+    /// Bandwidth settings, one entry per shard of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_bandwidths: Option<Vec<GroupBandwidthInfo>>,
 }
@@ -14745,24 +14965,26 @@ impl ShowBandwidthsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBigkeyAutoscanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `schedule_at` field.
+    /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
+    /// `21:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14812,55 +15034,56 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBigkeyScanTaskDetailsResponse {
-    /// The `id` field.
+    /// ID of the big key analysis record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowBigkeyScanTaskDetailsResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<ShowBigkeyScanTaskDetailsResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of big keys found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Big keys found by the analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<BigkeysBody>>,
 }
@@ -14934,7 +15157,7 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowBigkeyScanTaskDetailsResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowBigkeyScanTaskDetailsResponseScanType {
@@ -14945,7 +15168,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowBigkeyScanTaskDetailsResponseStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowBigkeyScanTaskDetailsResponseStatus {
@@ -14963,62 +15186,64 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowConfigTemplateResponse {
-    /// The `template_id` field.
+    /// ID of the parameter template, as returned by `list_config_templates`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub template_id: Option<String>,
-    /// The `cache_mode` field.
+    /// Instance type the template applies to: `single` (single node), `ha` (master/standby),
+    /// `cluster` (Redis Cluster), `proxy` (Proxy cluster) or `ha_rw_split` (read/write splitting).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cache_mode: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `engine` field.
+    /// Cache engine the template applies to, e.g. `Redis`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Cache engine version the template applies to, e.g. `4.0` or `5.0`; empty for Memcached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `name` field.
+    /// Name of the parameter template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `product_type` field.
+    /// Edition the template applies to: `generic` (standard) or `enterprise`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ShowConfigTemplateResponseProductType>,
-    /// The `storage_type` field.
+    /// Storage type the template applies to: `DRAM` or `SSD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ShowConfigTemplateResponseStorageType>,
-    /// The `type` field.
+    /// Kind of template: `sys` (system) or `user` (custom).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `created_at` field.
+    /// Time the template was created, in UTC, formatted like `2023-05-10T11:09:35.802Z`; only
+    /// meaningful for custom templates.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15101,7 +15326,7 @@ impl ShowConfigTemplateResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowConfigTemplateResponseProductType` model.
+    /// Edition the template applies to: `generic` (standard) or `enterprise`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowConfigTemplateResponseProductType {
@@ -15112,7 +15337,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowConfigTemplateResponseStorageType` model.
+    /// Storage type the template applies to: `DRAM` or `SSD`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowConfigTemplateResponseStorageType {
@@ -15137,21 +15362,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowDiagnosisTaskDetailsResponse {
-    /// The `abnormal_item_sum` field.
+    /// Number of diagnosis items whose result is abnormal.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_item_sum: Option<i64>,
-    /// The `failed_item_sum` field.
+    /// Number of diagnosis items that could not be diagnosed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_item_sum: Option<i64>,
-    /// The `diagnosis_node_report_list` field.
+    /// Diagnosis reports, one per diagnosed node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis_node_report_list: Option<Vec<DiagnosisNodeReport>>,
 }
@@ -15195,49 +15420,50 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowExpireAutoScanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `first_scan_at` field.
+    /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_scan_at: Option<String>,
-    /// The `interval` field.
+    /// Interval between two automatic expired key scans, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub interval: Option<i64>,
-    /// The `timeout` field.
+    /// Maximum time one expired key scan may run before it is stopped, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<i64>,
-    /// The `scan_keys_count` field.
+    /// Number of keys examined in each iteration of an expired key scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan_keys_count: Option<i64>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2023-06-15T06:20:13.283Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15302,24 +15528,25 @@ impl ShowExpireAutoScanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowExpireKeyScanInfoResponse {
-    /// The `records` field.
+    /// Expired key scan records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<SimpleKeyScanRecord>>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `total` field.
+    /// Total number of scan records.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `count` field.
+    /// Count reported alongside `total`; the documentation gives no further detail.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -15384,24 +15611,26 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowHotkeyAutoscanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `schedule_at` field.
+    /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
+    /// `21:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15451,55 +15680,56 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowHotkeyTaskDetailsResponse {
-    /// The `id` field.
+    /// ID of the hot key analysis record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowHotkeyTaskDetailsResponseStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type: Option<ShowHotkeyTaskDetailsResponseScanType>,
-    /// The `created_at` field.
+    /// Time the analysis task was created, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `num` field.
+    /// Number of hot keys found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `keys` field.
+    /// Hot keys found by the analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<HotkeysBody>>,
 }
@@ -15573,7 +15803,7 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowHotkeyTaskDetailsResponseScanType` model.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowHotkeyTaskDetailsResponseScanType {
@@ -15584,7 +15814,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowHotkeyTaskDetailsResponseStatus` model.
+    /// State of the analysis: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowHotkeyTaskDetailsResponseStatus {
@@ -15602,7 +15832,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
-    /// Allowed values: 1, 5, 10, 15, 30.
+    /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
+    /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
     #[serde(
@@ -15611,7 +15842,8 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub window_size: Option<i64>,
-    /// Allowed values: 50, 60, 70, 80, 90, 95.
+    /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
+    /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
     #[serde(
@@ -15620,7 +15852,7 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
-    /// The `scale_out_cooldown` field.
+    /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
     #[serde(
@@ -15629,21 +15861,23 @@ pub struct ShowInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_out_cooldown: Option<i64>,
-    /// The `scale_in_enabled` field.
+    /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_in_enabled: Option<bool>,
-    /// The `bandwidth_usage_lower_threshold` field.
+    /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
+    /// 20 or 30. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
-    /// The `scale_in_cooldown` field.
+    /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
+    /// yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -15703,112 +15937,113 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode of the instance: `0` for pay-per-use, `1` for yearly/monthly.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `created_at` field.
+    /// Time the instance finished being created, in UTC, formatted like `2017-03-31T12:24:46.297Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `security_group_name` field.
+    /// Name of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_name: Option<String>,
-    /// The `max_memory` field.
+    /// Total memory of the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_memory: Option<i64>,
-    /// The `used_memory` field.
+    /// Memory already used by the cache, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_memory: Option<i64>,
-    /// The `capacity` field.
+    /// Cache capacity of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity: Option<i64>,
-    /// The `capacity_minor` field.
+    /// Cache capacity of a small single-node flavor, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_minor: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in UTC as `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `engine` field.
+    /// Cache engine of the instance: `Redis` or `Memcached`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `no_password_access` field.
+    /// Whether the instance can be accessed without a password: `true`, or `false` when password
+    /// authentication is required; a string.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -15817,282 +16052,290 @@ pub struct ShowInstanceResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub no_password_access: Option<String>,
-    /// The `ip` field.
+    /// IP address for connecting to the instance; a cluster instance returns several, separated by
+    /// commas (e.g. `192.168.0.1,192.168.0.2`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `instance_backup_policy` field.
+    /// Automatic backup policy of the instance, with its ID and creation and update times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_backup_policy: Option<InstanceBackupPolicy>,
-    /// The `az_codes` field.
+    /// Codes of the availability zones the instance is deployed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub az_codes: Option<Vec<String>>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones the instance is deployed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `access_user` field.
+    /// User name for password authentication to the instance (Memcached).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `port` field.
+    /// Port on which the instance accepts connections.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `user_id` field.
+    /// ID of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `spec_code` field.
+    /// Flavor code of the instance, as listed by `list_flavors`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `subnet_name` field.
+    /// Name of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_name: Option<String>,
-    /// The `subnet_cidr` field.
+    /// CIDR block of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_cidr: Option<String>,
-    /// The `engine_version` field.
+    /// Version of the cache engine, e.g. `5.0`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order placed for a yearly/monthly instance; null for pay-per-use instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `status` field.
+    /// State of the instance, e.g. `CREATING`, `CREATEFAILED`, `RUNNING`, `ERROR`, `RESTARTING`,
+    /// `EXTENDING`, `RESTORING`, `FLUSHING` or `FROZEN` (see the DCS documentation on instance
+    /// statuses).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `domain_name` field.
+    /// Domain name for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_name: Option<String>,
-    /// The `readonly_domain_name` field.
+    /// Read-only domain name of the instance; only master/standby instances have one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub readonly_domain_name: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled for the Redis instance (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP bound to the Redis instance for public access; null when public access
+    /// is disabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `publicip_address` field.
+    /// Elastic IP address bound to the Redis instance for public access; null when public access is
+    /// disabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_address: Option<String>,
-    /// The `enable_ssl` field.
+    /// Whether SSL is enabled for public access to the Redis instance (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_ssl: Option<bool>,
-    /// The `service_upgrade` field.
+    /// Whether an upgrade task exists for the instance: `true` if there is one, `false` if not.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_upgrade: Option<bool>,
-    /// The `service_task_id` field.
+    /// ID of the instance's upgrade task when `service_upgrade` is `true`; empty otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_task_id: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `backend_addrs` field.
+    /// Back-end service addresses of a cluster instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backend_addrs: Option<String>,
-    /// The `features` field.
+    /// Features supported by the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Features>,
-    /// The `domain_name_info` field.
+    /// Domain name settings of the instance, including domain names used before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name_info: Option<DomainNameInfo>,
-    /// The `transparent_client_ip_enable` field.
+    /// Whether client IP pass-through is enabled, so that the instance sees the real client IP
+    /// addresses (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub transparent_client_ip_enable: Option<bool>,
-    /// The `sub_status` field.
+    /// Sub-status of the instance, refining its main `status`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sub_status: Option<String>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `cpu_type` field.
+    /// CPU architecture of the instance, usually `x86_64` or `aarch64`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cpu_type: Option<String>,
-    /// The `enterprise_project_name` field.
+    /// Name of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_name: Option<String>,
-    /// The `update_at` field.
+    /// Time the instance was last updated, in UTC, formatted like `2022-07-06T09:32:16.502Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub update_at: Option<String>,
-    /// The `product_type` field.
+    /// Edition of the instance: `generic` (community/standard) or `enterprise`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ShowInstanceResponseProductType>,
-    /// The `storage_type` field.
+    /// Storage type of the instance; currently always `DRAM` (in-memory).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_type: Option<ShowInstanceResponseStorageType>,
-    /// The `launched_at` field.
+    /// Time the instance was started, in UTC, formatted like `2022-07-06T09:32:16.502Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub launched_at: Option<String>,
-    /// The `cache_mode` field.
+    /// Instance type: `single` (single node), `ha` (master/standby), `ha_rw_split` (master/standby
+    /// with read/write splitting), `proxy` (Proxy cluster) or `cluster` (Redis Cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_mode: Option<ShowInstanceResponseCacheMode>,
-    /// The `support_slow_log_flag` field.
+    /// Whether the instance supports slow query logs, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_slow_log_flag: Option<String>,
-    /// The `db_number` field.
+    /// Number of databases of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub db_number: Option<i64>,
-    /// The `replica_count` field.
+    /// Number of replicas per shard.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_count: Option<i64>,
-    /// The `sharding_count` field.
+    /// Number of shards of a cluster instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub sharding_count: Option<i64>,
-    /// The `bandwidth_info` field.
+    /// Bandwidth of the instance, including temporary bandwidth increases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth_info: Option<BandwidthInfo>,
-    /// The `cloud_service_type_code` field.
+    /// Code of the cloud service type that the instance or flavor belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_service_type_code: Option<String>,
-    /// The `cloud_resource_type_code` field.
+    /// Code of the cloud resource type of the instance or flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_resource_type_code: Option<String>,
-    /// The `inquery_spec_code` field.
+    /// Flavor code of the instance as known to the operations (ordering) system.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16517,7 +16760,8 @@ impl ShowInstanceResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseCacheMode` model.
+    /// Instance type: `single` (single node), `ha` (master/standby), `ha_rw_split` (master/standby
+    /// with read/write splitting), `proxy` (Proxy cluster) or `cluster` (Redis Cluster).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseCacheMode {
@@ -16534,7 +16778,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseProductType` model.
+    /// Edition of the instance: `generic` (community/standard) or `enterprise`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseProductType {
@@ -16545,7 +16789,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseStorageType` model.
+    /// Storage type of the instance; currently always `DRAM` (in-memory).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseStorageType {
@@ -16557,42 +16801,42 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceSslDetailResponse {
-    /// The `enabled` field.
+    /// Whether SSL is enabled on the instance: `true` to enable, `false` to disable.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled: Option<bool>,
-    /// The `ip` field.
+    /// IP address for SSL connections.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `port` field.
+    /// Port for SSL connections.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `domain_name` field.
+    /// Domain name for SSL connections.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_name: Option<String>,
-    /// The `ssl_expired_at` field.
+    /// Time the SSL certificate expires, in UTC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_expired_at: Option<String>,
-    /// The `ssl_validated` field.
+    /// Whether the SSL certificate is valid.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -16652,25 +16896,25 @@ impl ShowInstanceSslDetailResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceTopologyResponse {
-    /// The `redis_server` field.
+    /// Topology of the Redis server nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis_server: Option<Vec<TopologyInfo>>,
-    /// The `cluster_lvs` field.
+    /// Topology of the LVS nodes of a Redis 3.0 cluster (this role has been retired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_lvs: Option<Vec<TopologyInfo>>,
-    /// The `cluster_admin` field.
+    /// Topology of the admin nodes of a Redis 3.0 cluster (this role has been retired).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_admin: Option<Vec<TopologyInfo>>,
-    /// The `cluster_proxy` field.
+    /// Topology of the proxy nodes of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_proxy: Option<Vec<TopologyInfo>>,
-    /// The `master` field.
+    /// Topology of the master nodes; only for Redis 3.0 instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master: Option<Vec<TopologyInfo>>,
-    /// The `vpcendpoint` field.
+    /// Topology of the VPC Endpoint service nodes; for Redis 4.0 and later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcendpoint: Option<Vec<TopologyInfo>>,
-    /// The `elb` field.
+    /// Topology of the load balancer (ELB) service nodes; for Redis 4.0 and later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elb: Option<Vec<TopologyInfo>>,
 }
@@ -16731,42 +16975,42 @@ impl ShowInstanceTopologyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceVersionResponse {
-    /// The `engine_minor_version` field.
+    /// Current minor version of the instance's engine.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_minor_version: Option<String>,
-    /// The `latest_engine_minor_version` field.
+    /// Newest engine minor version available for DCS instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_engine_minor_version: Option<String>,
-    /// The `proxy_minor_version` field.
+    /// Current version of the instance's proxy nodes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy_minor_version: Option<String>,
-    /// The `latest_proxy_minor_version` field.
+    /// Newest proxy version available for DCS instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub latest_proxy_minor_version: Option<String>,
-    /// The `engine_minor_version_upgradable` field.
+    /// Whether the instance's engine can be upgraded (see `upgrade_instance_minor_version`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_minor_version_upgradable: Option<bool>,
-    /// The `proxy_minor_version_upgradable` field.
+    /// Whether the instance's proxy nodes can be upgraded (see `upgrade_instance_minor_version`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -16826,21 +17070,22 @@ impl ShowInstanceVersionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowIpWhitelistResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_whitelist` field.
+    /// Whether the IP whitelist is enforced (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_whitelist: Option<bool>,
-    /// The `whitelist` field.
+    /// IP whitelist groups of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelist: Option<Vec<Whitelist>>,
 }
@@ -16881,34 +17126,36 @@ impl ShowIpWhitelistResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobInfoResponse {
-    /// The `job_id` field.
+    /// ID of the job being reported, as given to `show_job_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `job_type` field.
+    /// Kind of job: `masterStandbySwapJob` (master/standby switchover) or `modifyClientIpTransJob`
+    /// (change of client IP pass-through).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<ShowJobInfoResponseJobType>,
-    /// The `status` field.
+    /// State of the job: `INIT`, `RUNNING`, `SUCCESS` or `FAIL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowJobInfoResponseStatus>,
-    /// The `begin_time` field.
+    /// Time the job started, as a Unix timestamp in milliseconds (e.g. `1684191545379`), as a
+    /// string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// Time the job ended, as a Unix timestamp in milliseconds (e.g. `1684191548248`), as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `fail_reason` field.
+    /// Why the job failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16965,7 +17212,8 @@ impl ShowJobInfoResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowJobInfoResponseJobType` model.
+    /// Kind of job: `masterStandbySwapJob` (master/standby switchover) or `modifyClientIpTransJob`
+    /// (change of client IP pass-through).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowJobInfoResponseJobType {
@@ -16976,7 +17224,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowJobInfoResponseStatus` model.
+    /// State of the job: `INIT`, `RUNNING`, `SUCCESS` or `FAIL`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowJobInfoResponseStatus {
@@ -16994,122 +17242,128 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMigrationTaskResponse {
-    /// The `task_id` field.
+    /// ID of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `task_name` field.
+    /// Name of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `status` field.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowMigrationTaskResponseStatus>,
-    /// The `migration_type` field.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<ShowMigrationTaskResponseMigrationType>,
-    /// The `migration_method` field.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<ShowMigrationTaskResponseMigrationMethod>,
-    /// The `ecs_tenant_private_ip` field.
+    /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
+    /// target Redis); add it to the Redis whitelist so the migration can connect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_tenant_private_ip: Option<String>,
-    /// The `backup_files` field.
+    /// Backup files that the migration task imports (for `backupfile_import` tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
-    /// The `network_type` field.
+    /// Network through which the source and target Redis of an online migration are connected:
+    /// `vpc` or `vpn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<ShowMigrationTaskResponseNetworkType>,
-    /// The `source_instance` field.
+    /// The Redis that data is migrated from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
-    /// The `target_instance` field.
+    /// The Redis that data is migrated into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
-    /// The `created_at` field.
+    /// Time the migration task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the migration task finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `released_at` field.
+    /// Time at which the machine that runs the migration is released.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub released_at: Option<String>,
-    /// The `version` field.
+    /// Version of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `resume_mode` field.
+    /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
+    /// errors) or `manual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resume_mode: Option<String>,
-    /// The `supported_features` field.
+    /// Features supported by the migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
-    /// The `tenant_vpc_id` field.
+    /// ID of the user's VPC in which the migration machine runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_vpc_id: Option<String>,
-    /// The `tenant_subnet_id` field.
+    /// ID of the user's subnet in which the migration machine runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_subnet_id: Option<String>,
-    /// The `tenant_security_group_id` field.
+    /// ID of the user's security group applied to the migration machine.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_security_group_id: Option<String>,
-    /// The `bandwidth_limit_mb` field.
+    /// Bandwidth cap applied to the data synchronisation of the migration, in MB/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_limit_mb: Option<String>,
-    /// The `task_status` field.
+    /// Status of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17255,7 +17509,9 @@ impl ShowMigrationTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMigrationTaskResponseMigrationMethod` model.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMigrationTaskResponseMigrationMethod {
@@ -17266,7 +17522,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMigrationTaskResponseMigrationType` model.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMigrationTaskResponseMigrationType {
@@ -17277,7 +17534,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMigrationTaskResponseNetworkType` model.
+    /// Network through which the source and target Redis of an online migration are connected:
+    /// `vpc` or `vpn`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMigrationTaskResponseNetworkType {
@@ -17288,7 +17546,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMigrationTaskResponseStatus` model.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMigrationTaskResponseStatus {
@@ -17306,49 +17564,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMigrationTaskStatsResponse {
-    /// The `full_migration_progress` field.
+    /// Progress of the full migration phase, in percent.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub full_migration_progress: Option<String>,
-    /// The `offset` field.
+    /// Replication offset reached by the incremental migration.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub offset: Option<String>,
-    /// The `source_dbsize` field.
+    /// Number of keys in the source Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_dbsize: Option<String>,
-    /// The `target_dbsize` field.
+    /// Number of keys in the target Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_dbsize: Option<String>,
-    /// The `target_input_kbps` field.
+    /// Write traffic into the target Redis, in KB/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_input_kbps: Option<String>,
-    /// The `target_ops` field.
+    /// Operations per second on the target Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_ops: Option<String>,
-    /// The `is_migrating` field.
+    /// Whether the migration task is running.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -17413,21 +17671,22 @@ impl ShowMigrationTaskStatsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowNodesInformationResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `total` field.
+    /// Number of nodes of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `nodes` field.
+    /// Details of each node of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<NodesInfoResp>>,
 }
@@ -17468,103 +17727,105 @@ impl ShowNodesInformationResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowOfflineKeyAnalysisTaskResponse {
-    /// The `id` field.
+    /// ID of the analysis run, the same as the task ID passed in the request.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance that was analysed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `node_id` field.
+    /// ID of a node of the cache instance, as returned by `show_nodes_information` or
+    /// `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `backup_id` field.
+    /// ID of the backup that was analysed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_id: Option<String>,
-    /// The `group_name` field.
+    /// Name of the shard that was analysed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `node_ip` field.
+    /// IPv4 address of the node that was analysed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_ip: Option<String>,
-    /// The `node_ipv6` field.
+    /// IPv6 address of the node that was analysed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_ipv6: Option<String>,
-    /// The `node_type` field.
+    /// Role of the node that was analysed: `master` or `slave`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_type: Option<String>,
-    /// The `analysis_type` field.
+    /// What was analysed: `new_backup` (a backup made for the analysis) or `old_backup` (an
+    /// existing backup file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis_type: Option<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
-    /// The `started_at` field.
+    /// Time the analysis started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the analysis finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finished_at: Option<String>,
-    /// The `largest_key_prefixes` field.
+    /// Key prefixes taking the most space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub largest_key_prefixes: Option<Vec<LargestKeyPrefix>>,
-    /// The `largest_keys` field.
+    /// Largest keys found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub largest_keys: Option<Vec<LargestKey>>,
-    /// The `total_bytes` field.
+    /// Total size of all keys, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_bytes: Option<i64>,
-    /// The `total_num` field.
+    /// Total number of keys.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_num: Option<i64>,
-    /// The `type_bytes` field.
+    /// Total size of the keys of each data type, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_bytes: Option<Vec<KeyTypeByte>>,
-    /// The `type_num` field.
+    /// Number of keys of each data type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_num: Option<Vec<KeyTypeNum>>,
 }
@@ -17678,7 +17939,8 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowOfflineKeyAnalysisTaskResponseAnalysisType` model.
+    /// What was analysed: `new_backup` (a backup made for the analysis) or `old_backup` (an
+    /// existing backup file).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowOfflineKeyAnalysisTaskResponseAnalysisType {
@@ -17692,7 +17954,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQuotaOfTenantResponse {
-    /// The `quotas` field.
+    /// Instance and memory quotas of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<QueryTenantQuotaRespQuotas>,
 }
@@ -17723,7 +17985,7 @@ impl ShowQuotaOfTenantResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowTagsResponse {
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
@@ -17754,52 +18016,52 @@ impl ShowTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleKeyScanRecord {
-    /// The `id` field.
+    /// ID of the scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance that was scanned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the scan: `waiting`, `running`, `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SimpleKeyScanRecordStatus>,
-    /// The `scan_type` field.
+    /// How the task was started: `manual` (on request) or `auto` (by the automatic schedule).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan_type: Option<String>,
-    /// The `num` field.
+    /// Number of expired keys found by the scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub num: Option<i64>,
-    /// The `created_at` field.
+    /// Time the scan was created, in UTC, formatted like `2023-06-13T13:46:14.771Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `started_at` field.
+    /// Time the task started running, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<String>,
-    /// The `finished_at` field.
+    /// Time the task finished, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17866,7 +18128,7 @@ impl SimpleKeyScanRecordBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SimpleKeyScanRecordStatus` model.
+    /// State of the scan: `waiting`, `running`, `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SimpleKeyScanRecordStatus {
@@ -17884,66 +18146,70 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SingleBackgroundTask {
-    /// The `id` field.
+    /// ID of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Kind of task: `ChangeInstanceSpec` (flavor change), `BindEip` (enable public access),
+    /// `UnBindEip` (disable public access), `AddReplica`, `DelReplica`, `AddWhitelist` (set the IP
+    /// whitelist), `UpdatePort` (change the port) or `RemoveIpFromDns` (remove an IP from the
+    /// domain name).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `details` field.
+    /// Extra details of the task, depending on its kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<DetailsBody>,
-    /// The `user_name` field.
+    /// Name of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the Huawei Cloud user to whom this record belongs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters of the task, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// State of the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// Time the task started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the task ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `enable_show` field.
+    /// Whether the task has detailed progress steps that can be expanded and viewed (`true`) or not
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -18023,63 +18289,63 @@ impl SingleBackgroundTaskBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SlowlogItem {
-    /// The `id` field.
+    /// Unique ID of the slow log entry.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `command` field.
+    /// The slow command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub command: Option<String>,
-    /// The `start_time` field.
+    /// Time the command started, in UTC, formatted like `2020-06-19T07:06:07Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<String>,
-    /// The `duration` field.
+    /// Execution time of the command, in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub duration: Option<String>,
-    /// The `shard_name` field.
+    /// Name of the shard that ran the command; only reported for cluster instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub shard_name: Option<String>,
-    /// The `database_id` field.
+    /// ID of the database the command ran in; only available to selected customers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub database_id: Option<i64>,
-    /// The `username` field.
+    /// Account that ran the command; only available to selected customers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub username: Option<String>,
-    /// The `node_role` field.
+    /// Kind of node that logged the command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_role: Option<String>,
-    /// The `client_ip` field.
+    /// IP address of the client that sent the command.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -18154,7 +18420,7 @@ impl SlowlogItemBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SourceInstanceBody {
-    /// The `addrs` field.
+    /// Address (host and port) of the source Redis; required.
     ///
     /// **Required.**
     #[serde(
@@ -18163,7 +18429,7 @@ pub struct SourceInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub addrs: Option<String>,
-    /// The `password` field.
+    /// Password of the source Redis; required if it has a password.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -18172,49 +18438,49 @@ pub struct SourceInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `task_status` field.
+    /// Status of the migration task on the source side.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_status: Option<String>,
-    /// The `id` field.
+    /// ID of the source Redis instance, when it is a DCS instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `ip` field.
+    /// IP address of the source Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `port` field.
+    /// Port of the source Redis.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `name` field.
+    /// Name of the source Redis instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `proxy_multi_db` field.
+    /// Whether multi-DB support is enabled on the source, when it is a Proxy cluster instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy_multi_db: Option<bool>,
-    /// The `db` field.
+    /// Database of the source Redis that is migrated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -18308,21 +18574,22 @@ impl SourceInstanceBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpecParam {
-    /// The `sharding_count` field.
+    /// Number of shards of the instance, from 1 to 128.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub sharding_count: Option<i64>,
-    /// The `replica_count` field.
+    /// Number of replicas per shard, from 1 to 10.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_count: Option<i64>,
-    /// The `cache_mode` field.
+    /// Instance type: `ha` (master/standby), `single` (single node), `ha_rw_split` (read/write
+    /// splitting), `proxy` (Proxy cluster) or `cluster` (Redis Cluster).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -18367,14 +18634,14 @@ impl SpecParamBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobRequestBody {
-    /// The `new_capacity` field.
+    /// Capacity of the flavor to check, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_capacity: Option<i64>,
-    /// The `spec_code` field.
+    /// Flavor code of the flavor to check, as returned by `list_flavors`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -18414,7 +18681,8 @@ impl StartInstanceResizeCheckJobRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartInstanceResizeCheckJobResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -18449,91 +18717,91 @@ impl StartInstanceResizeCheckJobResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StatusStatistic {
-    /// The `paying_count` field.
+    /// Number of instances waiting for payment of their order.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub paying_count: Option<i64>,
-    /// The `freezing_count` field.
+    /// Number of instances being frozen.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub freezing_count: Option<i64>,
-    /// The `migrating_count` field.
+    /// Number of instances being migrated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub migrating_count: Option<i64>,
-    /// The `flushing_count` field.
+    /// Number of instances whose data is being cleared.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub flushing_count: Option<i64>,
-    /// The `upgrading_count` field.
+    /// Number of instances being upgraded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub upgrading_count: Option<i64>,
-    /// The `restoring_count` field.
+    /// Number of instances being restored from a backup.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub restoring_count: Option<i64>,
-    /// The `extending_count` field.
+    /// Number of instances being scaled up.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extending_count: Option<i64>,
-    /// The `creating_count` field.
+    /// Number of instances being created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub creating_count: Option<i64>,
-    /// The `running_count` field.
+    /// Number of running instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub running_count: Option<i64>,
-    /// The `error_count` field.
+    /// Number of instances in an abnormal (error) state.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_count: Option<i64>,
-    /// The `frozen_count` field.
+    /// Number of frozen instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub frozen_count: Option<i64>,
-    /// The `createfailed_count` field.
+    /// Number of instances whose creation failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub createfailed_count: Option<i64>,
-    /// The `restarting_count` field.
+    /// Number of instances being restarted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -18628,45 +18896,45 @@ impl StatusStatisticBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepDetail {
-    /// The `step_id` field.
+    /// ID of this step of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub step_id: Option<String>,
-    /// The `step_name` field.
+    /// Name of this step of the background task, as the service reports it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub step_name: Option<String>,
-    /// The `step_status` field.
+    /// State of the step: `WAITING`, `EXECUTING`, `FINISH` or `FAILED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_status: Option<StepDetailStepStatus>,
-    /// The `begin_time` field.
+    /// Time the step started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// Time the step ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the step failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `sub_step_details` field.
+    /// Progress of the sub-steps of this step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_step_details: Option<Vec<SubStepDetail>>,
 }
@@ -18724,7 +18992,7 @@ impl StepDetailBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StepDetailStepStatus` model.
+    /// State of the step: `WAITING`, `EXECUTING`, `FINISH` or `FAILED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StepDetailStepStatus {
@@ -18742,122 +19010,128 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopMigrationTaskResponse {
-    /// The `task_id` field.
+    /// ID of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `task_name` field.
+    /// Name of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `status` field.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<StopMigrationTaskResponseStatus>,
-    /// The `migration_type` field.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_type: Option<StopMigrationTaskResponseMigrationType>,
-    /// The `migration_method` field.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migration_method: Option<StopMigrationTaskResponseMigrationMethod>,
-    /// The `ecs_tenant_private_ip` field.
+    /// Private IP address of the migration machine in the user's VPC (the same VPC as the source or
+    /// target Redis); add it to the Redis whitelist so the migration can connect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_tenant_private_ip: Option<String>,
-    /// The `backup_files` field.
+    /// Backup files that the migration task imports (for `backupfile_import` tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<BackupFilesBody>,
-    /// The `network_type` field.
+    /// Network through which the source and target Redis of an online migration are connected:
+    /// `vpc` or `vpn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<StopMigrationTaskResponseNetworkType>,
-    /// The `source_instance` field.
+    /// The Redis that data is migrated from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_instance: Option<SourceInstanceBody>,
-    /// The `target_instance` field.
+    /// The Redis that data is migrated into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_instance: Option<TargetInstanceBody>,
-    /// The `created_at` field.
+    /// Time the migration task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the migration task finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `released_at` field.
+    /// Time at which the machine that runs the migration is released.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub released_at: Option<String>,
-    /// The `version` field.
+    /// Version of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `resume_mode` field.
+    /// Reconnection mode of the migration task: `auto` (reconnect automatically after network
+    /// errors) or `manual`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resume_mode: Option<String>,
-    /// The `supported_features` field.
+    /// Features supported by the migration task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_features: Option<Vec<String>>,
-    /// The `tenant_vpc_id` field.
+    /// ID of the user's VPC in which the migration machine runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_vpc_id: Option<String>,
-    /// The `tenant_subnet_id` field.
+    /// ID of the user's subnet in which the migration machine runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_subnet_id: Option<String>,
-    /// The `tenant_security_group_id` field.
+    /// ID of the user's security group applied to the migration machine.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_security_group_id: Option<String>,
-    /// The `bandwidth_limit_mb` field.
+    /// Bandwidth cap applied to the data synchronisation of the migration, in MB/s.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_limit_mb: Option<String>,
-    /// The `task_status` field.
+    /// Status of the migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19003,7 +19277,9 @@ impl StopMigrationTaskResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StopMigrationTaskResponseMigrationMethod` model.
+    /// How data is migrated: `full_amount_migration` (a one-off full copy; updates made on the
+    /// source during the copy are not carried over) or `incremental_migration` (a full copy
+    /// followed by continuous synchronisation of changes).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StopMigrationTaskResponseMigrationMethod {
@@ -19014,7 +19290,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StopMigrationTaskResponseMigrationType` model.
+    /// Kind of migration task: `backupfile_import` (import data from backup files) or
+    /// `online_migration` (copy data from a running Redis).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StopMigrationTaskResponseMigrationType {
@@ -19025,7 +19302,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StopMigrationTaskResponseNetworkType` model.
+    /// Network through which the source and target Redis of an online migration are connected:
+    /// `vpc` or `vpn`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StopMigrationTaskResponseNetworkType {
@@ -19036,7 +19314,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StopMigrationTaskResponseStatus` model.
+    /// State of the migration task: `SUCCESS`, `FAILED`, `MIGRATING` or `TERMINATED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StopMigrationTaskResponseStatus {
@@ -19054,24 +19332,24 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopMigrationTaskResult {
-    /// The `result` field.
+    /// Whether the stop request was submitted for this task: `success` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<StopMigrationTaskResultResult>,
-    /// The `task_id` field.
+    /// ID of the data migration task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_id: Option<String>,
-    /// The `error_msg` field.
+    /// Error message when the stop request could not be submitted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_msg: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the stop request could not be submitted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19118,7 +19396,7 @@ impl StopMigrationTaskResultBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `StopMigrationTaskResultResult` model.
+    /// Whether the stop request was submitted for this task: `success` or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum StopMigrationTaskResultResult {
@@ -19132,49 +19410,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubStepDetail {
-    /// The `sub_step_id` field.
+    /// ID of this sub-step within its step of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sub_step_id: Option<String>,
-    /// The `sub_step_name` field.
+    /// Name of this sub-step within its step of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sub_step_name: Option<String>,
-    /// The `sub_step_status` field.
+    /// State of the sub-step.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sub_step_status: Option<String>,
-    /// The `begin_time` field.
+    /// Time the sub-step started, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// Time the sub-step ended, in UTC, formatted like `2020-06-17T07:38:42.503Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `detail` field.
+    /// Additional attributes of the sub-step.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub detail: Option<String>,
-    /// The `error_code` field.
+    /// Error code when the sub-step failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19239,14 +19517,14 @@ impl SubStepDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    /// The `key` field.
+    /// Tag key, at most 36 Unicode characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `values` field.
+    /// Values used with this tag key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -19282,7 +19560,7 @@ impl TagBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TargetInstanceBody {
-    /// The `id` field.
+    /// ID of the target DCS instance; always required.
     ///
     /// **Required.**
     #[serde(
@@ -19291,14 +19569,14 @@ pub struct TargetInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `password` field.
+    /// Password of the target instance; required if it has a password.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -19307,42 +19585,42 @@ pub struct TargetInstanceBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `task_status` field.
+    /// Status of the migration task on the target side.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_status: Option<String>,
-    /// The `ip` field.
+    /// IP address of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `port` field.
+    /// Port of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `addrs` field.
+    /// Connection address (host and port) of the target instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub addrs: Option<String>,
-    /// The `proxy_multi_db` field.
+    /// Whether multi-DB support is enabled on the target, when it is a Proxy cluster instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy_multi_db: Option<bool>,
-    /// The `db` field.
+    /// Database of the target instance that data is written to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19436,100 +19714,101 @@ impl TargetInstanceBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TopologyInfo {
-    /// The `node_id` field.
+    /// ID of a node of the cache instance, as returned by `show_nodes_information` or
+    /// `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_id: Option<String>,
-    /// The `node_name` field.
+    /// Name of the node in the instance topology.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_name: Option<String>,
-    /// The `ip` field.
+    /// IP address of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip: Option<String>,
-    /// The `port` field.
+    /// Port of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `node_type` field.
+    /// Role of the node: `master`, `slave` or `proxy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<TopologyInfoNodeType>,
-    /// The `max_memory` field.
+    /// Total memory of the node, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_memory: Option<String>,
-    /// The `used_memory` field.
+    /// Memory used on the node, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_memory: Option<String>,
-    /// The `qps` field.
+    /// Queries per second handled by the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub qps: Option<String>,
-    /// The `bandwidth` field.
+    /// Inbound and outbound bandwidth of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bandwidth: Option<BandWidth>,
-    /// The `db_num` field.
+    /// Number of databases of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub db_num: Option<String>,
-    /// The `dbs` field.
+    /// Key statistics of the node's database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dbs: Option<KeySpace>,
-    /// The `relation_ip` field.
+    /// IP address of the node this node is related to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub relation_ip: Option<String>,
-    /// The `relation_port` field.
+    /// Port of the node this node is related to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub relation_port: Option<String>,
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `status` field.
+    /// State of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `dims` field.
+    /// Cloud Eye monitoring dimension of the node, for querying its metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dims: Option<DimsInfo>,
 }
@@ -19632,7 +19911,7 @@ impl TopologyInfoBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `TopologyInfoNodeType` model.
+    /// Role of the node: `master`, `slave` or `proxy`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum TopologyInfoNodeType {
@@ -19648,31 +19927,35 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAclAccountPassWordResponse {
-    /// The `lock_time` field.
+    /// How long the account is locked after too many failed password checks; set when a check
+    /// failed or the account is locked, null otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time: Option<String>,
-    /// The `result` field.
+    /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
+    /// `locked` (the account is locked) or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpdateAclAccountPassWordResponseResult>,
-    /// The `lock_time_left` field.
+    /// Time remaining until the lock is lifted; set only while the account is locked, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time_left: Option<String>,
-    /// The `retry_times_left` field.
+    /// Number of password checks left before the account is locked; set when a check failed, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub retry_times_left: Option<String>,
-    /// The `message` field.
+    /// Message describing the outcome of the password change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19727,7 +20010,8 @@ impl UpdateAclAccountPassWordResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdateAclAccountPassWordResponseResult` model.
+    /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
+    /// `locked` (the account is locked) or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdateAclAccountPassWordResponseResult {
@@ -19745,7 +20029,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAclAccountRemarkRequestBody {
-    /// The `description` field.
+    /// New description of the ACL account.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19780,14 +20064,16 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAclAccountResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -19827,35 +20113,35 @@ impl UpdateAclAccountResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAutoScanConfigRequestBody {
-    /// The `enable_auto_scan` field.
+    /// Set to `true` to scan for expired keys automatically, `false` to stop doing so.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `first_scan_at` field.
+    /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_scan_at: Option<String>,
-    /// The `interval` field.
+    /// Interval between two automatic expired key scans, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub interval: Option<i64>,
-    /// The `timeout` field.
+    /// Maximum time one expired key scan may run before it is stopped, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<i64>,
-    /// The `scan_keys_count` field.
+    /// Number of keys examined in each iteration of an expired key scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -19910,7 +20196,7 @@ impl UpdateAutoScanConfigRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBandwidthInfoRequest {
-    /// The `group_bandwidths` field.
+    /// New bandwidth of each shard to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_bandwidths: Option<Vec<UpdateGroupBandwidthInfoRequest>>,
 }
@@ -19944,24 +20230,26 @@ impl UpdateBandwidthInfoRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateBigkeyAutoscanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `schedule_at` field.
+    /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
+    /// `21:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20011,7 +20299,8 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionRequestBody {
-    /// The `transparent_client_ip_enable` field.
+    /// `true` to pass the real client IP addresses through to the instance, `false` to turn this
+    /// off.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -20046,7 +20335,8 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateClientIpTransparentTransmissionResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20081,7 +20371,7 @@ impl UpdateClientIpTransparentTransmissionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateConfigTemplateResponse {
-    /// The `result` field.
+    /// Outcome of the change: `success`; on failure the error details are returned instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpdateConfigTemplateResponseResult>,
 }
@@ -20112,7 +20402,7 @@ impl UpdateConfigTemplateResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdateConfigTemplateResponseResult` model.
+    /// Outcome of the change: `success`; on failure the error details are returned instead.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdateConfigTemplateResponseResult {
@@ -20124,21 +20414,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCustomTemplateBody {
-    /// The `name` field.
+    /// New name of the custom template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// New description of the custom template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `params` field.
+    /// Parameter values to set in the template, as an object mapping parameter names to values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -20182,49 +20472,50 @@ impl UpdateCustomTemplateBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateExpireAutoScanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `first_scan_at` field.
+    /// Time of the first automatic scan for expired keys, formatted like `2023-07-07T15:00:05.000`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_scan_at: Option<String>,
-    /// The `interval` field.
+    /// Interval between two automatic expired key scans, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub interval: Option<i64>,
-    /// The `timeout` field.
+    /// Maximum time one expired key scan may run before it is stopped, in seconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub timeout: Option<i64>,
-    /// The `scan_keys_count` field.
+    /// Number of keys examined in each iteration of an expired key scan.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub scan_keys_count: Option<i64>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2023-06-15T06:20:13.283Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20289,7 +20580,7 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateGroupBandwidthInfoRequest {
-    /// The `group_id` field.
+    /// ID of a shard (replica group) of the instance, as returned by `list_group_replication_info`.
     ///
     /// **Required.**
     #[serde(
@@ -20298,7 +20589,7 @@ pub struct UpdateGroupBandwidthInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `target_bandwidth` field.
+    /// New bandwidth of the shard, in Mbit/s.
     ///
     /// **Required.**
     #[serde(
@@ -20340,24 +20631,26 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateHotkeyAutoScanConfigResponse {
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `enable_auto_scan` field.
+    /// Whether the automatic, scheduled analysis is switched on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_scan: Option<bool>,
-    /// The `schedule_at` field.
+    /// Times of day at which the automatic analysis runs, each in `HH:mm` form (UTC), for example
+    /// `21:00`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_at: Option<Vec<String>>,
-    /// The `updated_at` field.
+    /// Time the settings were last updated, in UTC, formatted like `2020-06-15T02:21:18.669Z`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20407,7 +20700,8 @@ impl UpdateHotkeyAutoScanConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
-    /// Allowed values: 1, 5, 10, 15, 30.
+    /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
+    /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
     #[serde(
@@ -20416,7 +20710,8 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub window_size: Option<i64>,
-    /// Allowed values: 50, 60, 70, 80, 90, 95.
+    /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
+    /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
     #[serde(
@@ -20425,7 +20720,7 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
-    /// The `scale_out_cooldown` field.
+    /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
     #[serde(
@@ -20434,21 +20729,23 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_out_cooldown: Option<i64>,
-    /// The `scale_in_enabled` field.
+    /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_in_enabled: Option<bool>,
-    /// The `bandwidth_usage_lower_threshold` field.
+    /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
+    /// 20 or 30. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
-    /// The `scale_in_cooldown` field.
+    /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
+    /// yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -20508,7 +20805,8 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
-    /// Allowed values: 1, 5, 10, 15, 30.
+    /// Observation window of bandwidth auto scaling, in minutes; one of 1, 5, 10, 15 or 30. Allowed
+    /// values: 1, 5, 10, 15, 30.
     ///
     /// **Required.**
     #[serde(
@@ -20517,7 +20815,8 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub window_size: Option<i64>,
-    /// Allowed values: 50, 60, 70, 80, 90, 95.
+    /// Average bandwidth usage, in percent, above which the bandwidth is scaled out automatically;
+    /// one of 50, 60, 70, 80, 90 or 95. Allowed values: 50, 60, 70, 80, 90, 95.
     ///
     /// **Required.**
     #[serde(
@@ -20526,7 +20825,7 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_upper_threshold: Option<i64>,
-    /// The `scale_out_cooldown` field.
+    /// Cool-down between two bandwidth scale-out actions, in seconds; 0 to 86400, default 0.
     ///
     /// **Required.**
     #[serde(
@@ -20535,21 +20834,23 @@ pub struct UpdateInstanceBandwidthAutoScalingPolicyResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_out_cooldown: Option<i64>,
-    /// The `scale_in_enabled` field.
+    /// Whether bandwidth is scaled back in automatically; default `false`. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub scale_in_enabled: Option<bool>,
-    /// The `bandwidth_usage_lower_threshold` field.
+    /// Average bandwidth usage, in percent, below which the bandwidth is scaled back in; one of 10,
+    /// 20 or 30. Not yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub bandwidth_usage_lower_threshold: Option<i64>,
-    /// The `scale_in_cooldown` field.
+    /// Cool-down between two bandwidth scale-in actions, in seconds; 0 to 86400, default 300. Not
+    /// yet in effect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -20609,7 +20910,8 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20644,7 +20946,8 @@ impl UpdateInstanceConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateIpWhitelistAsyncResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20679,31 +20982,35 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePasswordResponse {
-    /// The `lock_time` field.
+    /// How long the account is locked after too many failed password checks; set when a check
+    /// failed or the account is locked, null otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time: Option<String>,
-    /// The `result` field.
+    /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
+    /// `locked` (the instance is locked) or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<UpdatePasswordResponseResult>,
-    /// The `lock_time_left` field.
+    /// Time remaining until the lock is lifted; set only while the account is locked, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub lock_time_left: Option<String>,
-    /// The `retry_times_left` field.
+    /// Number of password checks left before the account is locked; set when a check failed, null
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub retry_times_left: Option<String>,
-    /// The `message` field.
+    /// Message describing the outcome of the password change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20755,7 +21062,8 @@ impl UpdatePasswordResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdatePasswordResponseResult` model.
+    /// Outcome of the password change: `success`, `passwordFailed` (the old password was wrong),
+    /// `locked` (the instance is locked) or `failed`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdatePasswordResponseResult {
@@ -20773,21 +21081,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePublicIpRequestBody {
-    /// The `publicip_id` field.
+    /// ID of the elastic IP bound to the load balancer for public access; required for Redis 3.0.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `enable_ssl` field.
+    /// Whether SSL is enabled for public access; required for Redis 3.0.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_ssl: Option<bool>,
-    /// The `elb_id` field.
+    /// ID of the load balancer (ELB) used for public access; required for Redis 4.0, 5.0, 6.0 and
+    /// enterprise edition instances.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20832,7 +21141,8 @@ impl UpdatePublicIpRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePublicIpResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20867,7 +21177,7 @@ impl UpdatePublicIpResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSslSwitchRequestBody {
-    /// The `enabled` field.
+    /// `true` to enable SSL on the instance, `false` to disable it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -20902,21 +21212,23 @@ impl UpdateSslSwitchRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSslSwitchResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the request; `show_job_info` reports the state
+    /// of master/standby switchover and client IP pass-through jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the cache instance, as returned by `list_instances` or `create_instance` (also shown
+    /// on the instance details page of the DCS console).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `result` field.
+    /// Outcome of the SSL change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20961,7 +21273,8 @@ impl UpdateSslSwitchResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeInstanceMinorVersionResponse {
-    /// The `task_id` field.
+    /// ID of the background task that performs the upgrade; follow it with
+    /// `show_background_task_progress`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -20996,14 +21309,14 @@ impl UpgradeInstanceMinorVersionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeMinorVersionRequestBody {
-    /// The `proxy_minor_version` field.
+    /// Minor version to upgrade the proxy nodes to; `latest` upgrades to the newest version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub proxy_minor_version: Option<String>,
-    /// The `engine_minor_version` field.
+    /// Minor engine version to upgrade to; `latest` upgrades to the newest version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -21043,21 +21356,21 @@ impl UpgradeMinorVersionRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidateDeletableReplicaResponse {
-    /// The `check_result` field.
+    /// Whether there are replica groups that can be chosen for deletion.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub check_result: Option<bool>,
-    /// The `available_zone` field.
+    /// IDs of the availability zones that can be chosen.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub available_zone: Option<String>,
-    /// The `replication_list` field.
+    /// Nodes that can be chosen to keep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication_list: Option<Vec<ReplicationInfo>>,
 }
@@ -21098,7 +21411,7 @@ impl ValidateDeletableReplicaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Whitelist {
-    /// The `group_name` field.
+    /// Name of the whitelist group; an instance can have up to 4 groups.
     ///
     /// **Required.**
     #[serde(
@@ -21107,7 +21420,8 @@ pub struct Whitelist {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `ip_list` field.
+    /// IP addresses or CIDR ranges allowed by the group; at most 20 per instance. `0.0.0.0` and
+    /// `0.0.0.0/0` are not accepted.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -29,7 +29,9 @@ impl BatchCreateOrDeleteTags {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -82,7 +84,9 @@ impl BatchDeleteInstances {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `all_failure`.
+    /// Optional. Query parameter `all_failure`. `true` deletes every instance of the project whose
+    /// creation failed (the `instances` body field may then be empty); `false` or any other value
+    /// deletes the instances listed in `instances`.
     pub fn all_failure(mut self, value: bool) -> Self {
         self.all_failure = Some(value);
         self
@@ -182,12 +186,14 @@ impl BatchShowNodesInformation {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of instances to return in one page, at
+    /// most 100; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -339,7 +345,9 @@ impl ChangeMasterStandby {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -382,7 +390,9 @@ impl ChangeMasterStandbyAsync {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -429,7 +439,9 @@ impl ChangeNodesStartStopStatus {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -482,7 +494,9 @@ impl CopyInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -535,7 +549,9 @@ impl CreateAclAccount {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -586,7 +602,9 @@ impl CreateAutoExpireScanTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -631,7 +649,9 @@ impl CreateBigkeyScanTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -721,7 +741,9 @@ impl CreateDiagnosisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -772,7 +794,9 @@ impl CreateHotkeyScanTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -907,7 +931,9 @@ impl CreateOfflineKeyAnalysis {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1013,22 +1039,27 @@ impl CreateRedislog {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `query_time`.
+    /// Optional. Query parameter `query_time`. How many days back to collect logs for: 0 (today
+    /// only), 1, 3 or 7.
     pub fn query_time(mut self, value: i64) -> Self {
         self.query_time = Some(value);
         self
     }
-    /// **Required.** Query parameter `log_type`.
+    /// **Required.** Query parameter `log_type`. Type of log to collect; currently only `run`
+    /// (Redis run logs).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `replication_id`.
+    /// Optional. Query parameter `replication_id`. ID of the replica whose logs are collected, as
+    /// listed by `list_group_replication_info`.
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.replication_id = Some(value.into());
         self
@@ -1076,12 +1107,15 @@ impl CreateRedislogDownloadLink {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `id`.
+    /// **Required.** Path parameter `id`. ID of the collected log file, as returned by
+    /// `list_redislog`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -1129,7 +1163,9 @@ impl CreateResizeOrder {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1182,12 +1218,15 @@ impl DeleteAclAccount {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `account_id`.
+    /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
+    /// returned by `list_acl_accounts`.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -1233,12 +1272,15 @@ impl DeleteBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
+    /// returned by `list_background_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1284,12 +1326,15 @@ impl DeleteBackupFile {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `backup_id`.
+    /// **Required.** Path parameter `backup_id`. ID of the backup to delete, as listed by
+    /// `list_backup_records`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1335,12 +1380,15 @@ impl DeleteBigkeyScanTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `bigkey_id`.
+    /// **Required.** Path parameter `bigkey_id`. ID of the big key analysis task, as returned by
+    /// `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
     pub fn bigkey_id(mut self, value: impl Into<String>) -> Self {
         self.bigkey_id = Some(value.into());
         self
@@ -1386,7 +1434,8 @@ impl DeleteCenterTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the task-center record to delete, as returned
+    /// by `list_center_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1437,7 +1486,8 @@ impl DeleteConfigTemplate {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `template_id`.
+    /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
+    /// `list_config_templates`.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
@@ -1482,7 +1532,9 @@ impl DeleteDiagnosisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1535,12 +1587,15 @@ impl DeleteHotkeyScanTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `hotkey_id`.
+    /// **Required.** Path parameter `hotkey_id`. ID of the hot key analysis task, as returned by
+    /// `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
     pub fn hotkey_id(mut self, value: impl Into<String>) -> Self {
         self.hotkey_id = Some(value.into());
         self
@@ -1584,7 +1639,9 @@ impl DeleteInstanceBandwidthAutoScalingPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1633,17 +1690,21 @@ impl DeleteIpFromDomainName {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group_id`.
+    /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
+    /// returned by `list_group_replication_info`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `node_id`.
+    /// **Required.** Path parameter `node_id`. ID of a node of the cache instance, as returned by
+    /// `show_nodes_information` or `list_group_replication_info`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -1735,12 +1796,15 @@ impl DeleteOfflineKeyAnalysisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the offline key analysis task to delete, as
+    /// returned by `list_offline_key_analysis_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1786,7 +1850,9 @@ impl DeletePublicIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1829,7 +1895,9 @@ impl DeleteSingleInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1874,12 +1942,16 @@ impl DownloadHotKey {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the hot key analysis task whose results are
+    /// exported, as returned by `list_hot_key_scan_tasks` (also shown on the cache analysis page of
+    /// the console).
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1923,7 +1995,9 @@ impl DownloadSslCert {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1968,7 +2042,8 @@ impl ExchangeInstanceIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task whose source and
+    /// target swap IP addresses, as returned by `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2023,17 +2098,21 @@ impl ExecuteClusterSwitchover {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group_id`.
+    /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
+    /// returned by `list_group_replication_info`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `node_id`.
+    /// **Required.** Path parameter `node_id`. ID of the replica node to promote to master, as
+    /// listed by `list_group_replication_info`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -2082,7 +2161,9 @@ impl ExecuteCommandMobilization {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2135,7 +2216,8 @@ impl ExportExcelJob {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `job_id`.
+    /// **Required.** Query parameter `job_id`. ID of the export job, as returned by
+    /// `export_instances_task`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -2225,7 +2307,9 @@ impl HangUpClients {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2278,7 +2362,9 @@ impl HangUpKillAllClients {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2329,7 +2415,9 @@ impl ListAclAccounts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2415,27 +2503,32 @@ impl ListBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the period to list tasks for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20200609160000`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the period to list tasks for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20200617155959`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -2545,12 +2638,15 @@ impl ListBackupFileLinks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `backup_id`.
+    /// **Required.** Path parameter `backup_id`. ID of the backup to download, as listed by
+    /// `list_backup_records`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
@@ -2610,27 +2706,32 @@ impl ListBackupRecords {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Start of the period to list backups for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the period to list backups for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -2743,22 +2844,26 @@ impl ListBigkeyScanTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
+    /// `success` or `failed`.
     pub fn status(
         mut self,
         value: impl Into<models::ListBigkeyScanTasksStatus>,
@@ -2872,22 +2977,26 @@ impl ListCenterTask {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of tasks to return in one page, from 1 to
+    /// 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the period to list tasks for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20200609160000`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the period to list tasks for, in UTC as
+    /// `yyyyMMddHHmmss`, e.g. `20230612155959`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3002,37 +3111,43 @@ impl ListClients {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `node_id`.
+    /// **Required.** Query parameter `node_id`. ID of the node whose client sessions are listed, as
+    /// returned by `show_nodes_information`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of sessions to return in one page, from 1
+    /// to 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `addr`.
+    /// Optional. Query parameter `addr`. Only return sessions whose client address (`ip:port`)
+    /// matches this value.
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.addr = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort`.
+    /// Optional. Query parameter `sort`. Field of the session to sort the results by.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
-    /// Optional. Query parameter `order`.
+    /// Optional. Query parameter `order`. Sort order: `asc` (ascending) or `desc` (descending).
     pub fn order(mut self, value: impl Into<models::ListClientsOrder>) -> Self {
         self.order = Some(value.into());
         self
@@ -3140,17 +3255,21 @@ impl ListConfigHistories {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of change records to return in one page,
+    /// from 1 to 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3268,47 +3387,55 @@ impl ListConfigTemplates {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Only return templates whose name contains this text (fuzzy
+    /// match).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `template_id`.
+    /// Optional. Query parameter `template_id`. Only return the template with this ID.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `type`.
+    /// **Required.** Query parameter `type`. Kind of templates to list: `sys` (system templates) or
+    /// `user` (custom templates).
     pub fn r#type(mut self, value: impl Into<models::ListConfigTemplatesType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `engine`.
+    /// Optional. Query parameter `engine`. Only return templates for this cache engine, e.g.
+    /// `Redis`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `engine_version`.
+    /// Optional. Query parameter `engine_version`. Only return templates for this engine version,
+    /// e.g. `5.0`; leave empty for Memcached.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.engine_version = Some(value.into());
         self
     }
-    /// Optional. Query parameter `cache_mode`.
+    /// Optional. Query parameter `cache_mode`. Only return templates for this instance type:
+    /// `single` (single node), `ha` (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy
+    /// cluster) or `ha_rw_split` (read/write splitting).
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.cache_mode = Some(value.into());
         self
     }
-    /// Optional. Query parameter `description`.
+    /// Optional. Query parameter `description`. Only return templates with this description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of templates to return in one page, from 1
+    /// to 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3418,7 +3545,9 @@ impl ListConfigurations {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3465,17 +3594,21 @@ impl ListDiagnosisTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of diagnosis reports to return in one
+    /// page, from 1 to 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -3594,37 +3727,44 @@ impl ListFlavors {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of an existing cache instance; when given, only
+    /// the flavors that this instance can be changed to are returned.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `spec_code`.
+    /// Optional. Query parameter `spec_code`. Only return the flavor with this flavor code.
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.spec_code = Some(value.into());
         self
     }
-    /// Optional. Query parameter `cache_mode`.
+    /// Optional. Query parameter `cache_mode`. Only return flavors of this instance type: `single`
+    /// (single node), `ha` (master/standby), `cluster` (Redis Cluster), `proxy` (Proxy cluster) or
+    /// `ha_rw_split` (read/write splitting).
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.cache_mode = Some(value.into());
         self
     }
-    /// Optional. Query parameter `engine`.
+    /// Optional. Query parameter `engine`. Only return flavors of this cache engine: `Redis` or
+    /// `Memcached`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `engine_version`.
+    /// Optional. Query parameter `engine_version`. Only return flavors of this Redis version, e.g.
+    /// `3.0`, `4.0` or `5.0`.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.engine_version = Some(value.into());
         self
     }
-    /// Optional. Query parameter `cpu_type`.
+    /// Optional. Query parameter `cpu_type`. Only return flavors with this CPU architecture:
+    /// `x86_64` (x86) or `aarch64` (Arm).
     pub fn cpu_type(mut self, value: impl Into<models::ListFlavorsCpuType>) -> Self {
         self.cpu_type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `capacity`.
+    /// Optional. Query parameter `capacity`. Only return flavors with this capacity, in GB (for
+    /// example `0.125`, `1`, `64` or `1024`, depending on engine and type).
     pub fn capacity(mut self, value: impl Into<String>) -> Self {
         self.capacity = Some(value.into());
         self
@@ -3673,7 +3813,9 @@ impl ListGroupReplicationInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3724,22 +3866,26 @@ impl ListHotKeyScanTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
+    /// `success` or `failed`.
     pub fn status(
         mut self,
         value: impl Into<models::ListHotKeyScanTasksStatus>,
@@ -3849,12 +3995,15 @@ impl ListInstanceOperations {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `operation`.
+    /// **Required.** Query parameter `operation`. Operation to check; currently only `extend`
+    /// (flavor change).
     pub fn operation(
         mut self,
         value: impl Into<models::ListInstanceOperationsOperation>,
@@ -3919,52 +4068,60 @@ impl ListInstances {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. Only return the instance with this ID.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include_failure`.
+    /// Optional. Query parameter `include_failure`. `true` to also return the number of instances
+    /// whose creation failed; `false` or any other value leaves it out. A string.
     pub fn include_failure(mut self, value: impl Into<String>) -> Self {
         self.include_failure = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include_delete`.
+    /// Optional. Query parameter `include_delete`. `true` to also return the number of deleted
+    /// instances; `false` or any other value leaves it out. A string.
     pub fn include_delete(mut self, value: impl Into<String>) -> Self {
         self.include_delete = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Only return instances whose name contains this text; see
+    /// `name_equal` for exact matching.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of instances to return in one page, from 1
+    /// to 1000; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Only return instances in this status, e.g. `RUNNING`,
+    /// `CREATING`, `ERROR` or `FROZEN` (see the DCS documentation on instance statuses).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name_equal`.
+    /// Optional. Query parameter `name_equal`. Whether `name` must match the instance name exactly
+    /// (`true`) instead of by substring.
     pub fn name_equal(mut self, value: impl Into<String>) -> Self {
         self.name_equal = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tags`.
+    /// Optional. Query parameter `tags`. Only return instances carrying all of these tags, written
+    /// as `key=value` pairs separated by commas.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
-    /// Optional. Query parameter `ip`.
+    /// Optional. Query parameter `ip`. Only return the instance reachable at this IP address.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
@@ -4112,17 +4269,18 @@ impl ListMigrationTask {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Only return migration tasks with this name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4232,22 +4390,25 @@ impl ListMigrationTaskLogs {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task, as returned by
+    /// `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `log_level`.
+    /// Optional. Query parameter `log_level`. Only return log entries of this level: `INFO` or
+    /// `ERROR`.
     pub fn log_level(mut self, value: impl Into<String>) -> Self {
         self.log_level = Some(value.into());
         self
@@ -4354,17 +4515,19 @@ impl ListMonitoredObjects {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `dim_name`.
+    /// **Required.** Query parameter `dim_name`. Primary monitoring dimension to list objects of:
+    /// `dcs_instance_id` (Redis instances) or `dcs_memcached_instance_id` (Memcached instances).
     pub fn dim_name(mut self, value: impl Into<String>) -> Self {
         self.dim_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4470,12 +4633,14 @@ impl ListMonitoredObjectsOfInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the primary-dimension object, which is the
+    /// ID of the cache instance as returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `dim_name`.
+    /// **Required.** Query parameter `dim_name`. Primary monitoring dimension of the instance;
+    /// currently only `dcs_instance_id` has sub-dimensions.
     pub fn dim_name(mut self, value: impl Into<String>) -> Self {
         self.dim_name = Some(value.into());
         self
@@ -4521,7 +4686,8 @@ impl ListNumberOfInstancesInDifferentStatus {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `include_failure`.
+    /// Optional. Query parameter `include_failure`. `true` to include instances whose creation
+    /// failed in the counts; `false` or any other value leaves them out. A string.
     pub fn include_failure(mut self, value: impl Into<String>) -> Self {
         self.include_failure = Some(value.into());
         self
@@ -4574,22 +4740,27 @@ impl ListOfflineKeyAnalysisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page, 0 or
+    /// greater; default 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Only return tasks in this status: `waiting`, `running`,
+    /// `success` or `failed`.
     pub fn status(
         mut self,
         value: impl Into<models::ListOfflineKeyAnalysisTaskStatus>,
@@ -4708,22 +4879,26 @@ impl ListRedislog {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// **Required.** Query parameter `log_type`.
+    /// **Required.** Query parameter `log_type`. Type of log to list; currently only `run` (Redis
+    /// run logs).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -4835,27 +5010,32 @@ impl ListRestoreRecords {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Start of the period to list restorations for, as
+    /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the period to list restorations for, as
+    /// `yyyyMMddHHmmss`, e.g. `20170718235959`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
@@ -4976,42 +5156,48 @@ impl ListSlowlog {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `sort_key`.
+    /// Optional. Query parameter `sort_key`. Field to sort the entries by: `start_time` (default)
+    /// or `duration`.
     pub fn sort_key(mut self, value: impl Into<models::ListSlowlogSortKey>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort_dir`.
+    /// Optional. Query parameter `sort_dir`. Sort direction: `desc` (default) or `asc`.
     pub fn sort_dir(mut self, value: impl Into<models::ListSlowlogSortDir>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `start_time`.
+    /// **Required.** Query parameter `start_time`. Start of the period to query, as a Unix
+    /// timestamp in milliseconds (UTC), e.g. `1598803200000`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `end_time`.
+    /// **Required.** Query parameter `end_time`. End of the period to query, as a Unix timestamp in
+    /// milliseconds (UTC), e.g. `1599494399000`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `role`.
+    /// Optional. Query parameter `role`. Kind of node to query: `proxy` or `server`.
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
@@ -5193,7 +5379,9 @@ impl LoginWebCli {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5246,7 +5434,9 @@ impl LogoffWebCli {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5299,7 +5489,9 @@ impl MigrateAz {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5416,7 +5608,9 @@ impl ResetPassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5469,7 +5663,9 @@ impl ResizeInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5569,7 +5765,9 @@ impl RestoreInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5620,7 +5818,8 @@ impl RollbackExchangeInstanceIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task whose IP swap is
+    /// rolled back, as returned by `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5665,7 +5864,9 @@ impl ScanClients {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5716,7 +5917,9 @@ impl ScanExpireKey {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5761,7 +5964,8 @@ impl SetOnlineMigrationTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the online migration task to configure, as
+    /// returned by `create_online_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5814,12 +6018,15 @@ impl ShowBackgroundTaskProgress {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task, as returned by
+    /// `list_background_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -5865,7 +6072,9 @@ impl ShowBandwidths {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5908,7 +6117,9 @@ impl ShowBigkeyAutoscanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5955,12 +6166,15 @@ impl ShowBigkeyScanTaskDetails {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `bigkey_id`.
+    /// **Required.** Path parameter `bigkey_id`. ID of the big key analysis task, as returned by
+    /// `create_bigkey_scan_task` or `list_bigkey_scan_tasks`.
     pub fn bigkey_id(mut self, value: impl Into<String>) -> Self {
         self.bigkey_id = Some(value.into());
         self
@@ -6008,12 +6222,15 @@ impl ShowConfigHistoryDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `history_id`.
+    /// **Required.** Path parameter `history_id`. ID of the parameter change record, as returned by
+    /// `list_config_histories`.
     pub fn history_id(mut self, value: impl Into<String>) -> Self {
         self.history_id = Some(value.into());
         self
@@ -6059,12 +6276,14 @@ impl ShowConfigTemplate {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `template_id`.
+    /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
+    /// `list_config_templates`.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `type`.
+    /// **Required.** Query parameter `type`. Kind of the template: `sys` (system template) or
+    /// `user` (custom template).
     pub fn r#type(mut self, value: impl Into<models::ShowConfigTemplateType>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -6108,7 +6327,8 @@ impl ShowDiagnosisTaskDetails {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `report_id`.
+    /// **Required.** Path parameter `report_id`. ID of a diagnosis report, as returned by
+    /// `create_diagnosis_task` or `list_diagnosis_tasks`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
@@ -6153,7 +6373,9 @@ impl ShowExpireAutoScanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6204,22 +6426,26 @@ impl ShowExpireKeyScanInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Index of the first record to return, for paging through
+    /// results; must be 0 or greater (0 is the first record).
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return in one page.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Only return scans in this status: `waiting`, `running`,
+    /// `success` or `failed`.
     pub fn status(
         mut self,
         value: impl Into<models::ShowExpireKeyScanInfoStatus>,
@@ -6330,7 +6556,9 @@ impl ShowHotkeyAutoscanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6377,12 +6605,15 @@ impl ShowHotkeyTaskDetails {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `hotkey_id`.
+    /// **Required.** Path parameter `hotkey_id`. ID of the hot key analysis task, as returned by
+    /// `create_hotkey_scan_task` or `list_hot_key_scan_tasks`.
     pub fn hotkey_id(mut self, value: impl Into<String>) -> Self {
         self.hotkey_id = Some(value.into());
         self
@@ -6426,7 +6657,9 @@ impl ShowInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6469,7 +6702,9 @@ impl ShowInstanceBandwidthAutoScalingPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6516,7 +6751,9 @@ impl ShowInstanceSslDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6559,7 +6796,9 @@ impl ShowInstanceTopology {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6602,7 +6841,9 @@ impl ShowInstanceVersion {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6645,7 +6886,9 @@ impl ShowIpWhitelist {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6688,7 +6931,8 @@ impl ShowJobInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `job_id`.
+    /// **Required.** Path parameter `job_id`. ID of the job, as returned by the asynchronous
+    /// operation that started it (e.g. `change_master_standby_async`).
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
@@ -6731,7 +6975,8 @@ impl ShowMigrationTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task, as returned by
+    /// `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6774,7 +7019,8 @@ impl ShowMigrationTaskStats {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the online migration task, as returned by
+    /// `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6817,7 +7063,9 @@ impl ShowNodesInformation {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6862,12 +7110,15 @@ impl ShowOfflineKeyAnalysisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the offline key analysis task, as returned by
+    /// `create_offline_key_analysis` or `list_offline_key_analysis_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -6950,12 +7201,15 @@ impl ShowReplicationStates {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group_id`.
+    /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
+    /// returned by `list_group_replication_info`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
@@ -7001,7 +7255,9 @@ impl ShowTags {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7046,7 +7302,9 @@ impl StartInstanceResizeCheckJob {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7102,7 +7360,8 @@ impl StopMigrationTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task to stop, as returned
+    /// by `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -7145,7 +7404,8 @@ impl StopMigrationTaskSync {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task to stop, as returned
+    /// by `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -7192,12 +7452,15 @@ impl UpdateAclAccount {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `account_id`.
+    /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
+    /// returned by `list_acl_accounts`.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -7253,12 +7516,15 @@ impl UpdateAclAccountPassWord {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `account_id`.
+    /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
+    /// returned by `list_acl_accounts`.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -7316,12 +7582,15 @@ impl UpdateAclAccountRemark {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `account_id`.
+    /// **Required.** Path parameter `account_id`. ID of the ACL account on the instance, as
+    /// returned by `list_acl_accounts`.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
@@ -7375,7 +7644,9 @@ impl UpdateBandwidth {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7428,7 +7699,9 @@ impl UpdateBigkeyAutoscanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7483,7 +7756,9 @@ impl UpdateClientIpTransparentTransmission {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7541,7 +7816,8 @@ impl UpdateConfigTemplate {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `template_id`.
+    /// **Required.** Path parameter `template_id`. ID of the parameter template, as returned by
+    /// `list_config_templates`.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
@@ -7594,7 +7870,9 @@ impl UpdateConfigurations {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7647,7 +7925,9 @@ impl UpdateExpireAutoScanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7702,7 +7982,9 @@ impl UpdateHotkeyAutoScanConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7757,7 +8039,9 @@ impl UpdateInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7808,7 +8092,9 @@ impl UpdateInstanceBandwidth {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7853,7 +8139,9 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7913,7 +8201,9 @@ impl UpdateInstanceConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7966,7 +8256,9 @@ impl UpdateIpWhitelist {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8019,7 +8311,9 @@ impl UpdateIpWhitelistAsync {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8072,7 +8366,8 @@ impl UpdateMigrationTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the data migration task to change, as returned
+    /// by `list_migration_task`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -8125,7 +8420,9 @@ impl UpdatePassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8178,7 +8475,9 @@ impl UpdatePublicIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8235,17 +8534,21 @@ impl UpdateSlavePriority {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group_id`.
+    /// **Required.** Path parameter `group_id`. ID of a shard (replica group) of the instance, as
+    /// returned by `list_group_replication_info`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `node_id`.
+    /// **Required.** Path parameter `node_id`. ID of a node of the cache instance, as returned by
+    /// `show_nodes_information` or `list_group_replication_info`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
         self
@@ -8300,7 +8603,9 @@ impl UpdateSslSwitch {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8353,7 +8658,9 @@ impl UpgradeInstanceMinorVersion {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -8406,7 +8713,9 @@ impl ValidateDeletableReplica {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the cache instance, as returned by
+    /// `list_instances` or `create_instance` (also shown on the instance details page of the DCS
+    /// console).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

@@ -32,7 +32,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteKafkaTag::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::BatchCreateOrDeleteKafkaTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
@@ -77,7 +78,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteGroup::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::BatchDeleteGroup::body) (body, optional):
     ///   [`BatchDeleteGroupReq`](super::models::BatchDeleteGroupReq).
     ///
@@ -119,7 +121,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteInstanceTopic::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::BatchDeleteInstanceTopic::body) (body, optional):
     ///   [`BatchDeleteInstanceTopicReq`](super::models::BatchDeleteInstanceTopicReq).
     ///
@@ -165,7 +168,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteInstanceUsers::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::BatchDeleteInstanceUsers::body) (body, optional):
     ///   [`BatchDeleteInstanceUsersReq`](super::models::BatchDeleteInstanceUsersReq).
     ///
@@ -210,7 +214,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteMessageDiagnosisReports::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::BatchDeleteMessageDiagnosisReports::body) (body, optional):
     ///   [`BatchDeleteMessageDiagnosisReportsReq`](super::models::BatchDeleteMessageDiagnosisReportsReq).
     ///
@@ -301,7 +306,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CloseKafkaManager::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -338,7 +344,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateConnector::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateConnector::body) (body, optional):
     ///   [`CreateConnectorReq`](super::models::CreateConnectorReq).
     ///
@@ -380,7 +387,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateConnectorTask::body) (body, optional):
     ///   [`CreateSmartConnectTaskReq`](super::models::CreateSmartConnectTaskReq).
     ///
@@ -423,7 +431,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::CreateInstanceByEngine::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`body`](super::operations::CreateInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceByEngineReq`](super::models::CreateInstanceByEngineReq).
     ///
@@ -441,7 +449,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .create_instance_by_engine()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::CreateInstanceByEngineReq::builder()
     ///             .name("...")
@@ -476,7 +484,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateInstanceTopic::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateInstanceTopic::body) (body, optional):
     ///   [`CreateInstanceTopicReq`](super::models::CreateInstanceTopicReq).
     ///
@@ -520,7 +529,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateInstanceUser::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateInstanceUser::body) (body, optional):
     ///   [`CreateInstanceUserReq`](super::models::CreateInstanceUserReq).
     ///
@@ -563,7 +573,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaConsumerGroup::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateKafkaConsumerGroup::body) (body, optional):
     ///   [`CreateGroupReq`](super::models::CreateGroupReq).
     ///
@@ -608,7 +619,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaReassignmentTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateKafkaReassignmentTask::body) (body, optional):
     ///   [`PartitionReassignRequest`](super::models::PartitionReassignRequest).
     ///
@@ -656,7 +668,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaRebalanceLogTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -696,7 +709,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaTopicQuota::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -739,7 +753,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateKafkaUserClientQuotaTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`CreateKafkaUserClientQuotaTaskReq`](super::models::CreateKafkaUserClientQuotaTaskReq).
     ///
@@ -785,7 +800,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateMessageDiagnosisTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::CreateMessageDiagnosisTask::body) (body, optional):
     ///   [`CreateMessageDiagnosisTaskReq`](super::models::CreateMessageDiagnosisTaskReq).
     ///
@@ -833,8 +849,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreatePartition::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::CreatePartition::topic) (path `topic`, required): `String`.
+    ///   Name of the topic that gets more partitions.
     /// - [`body`](super::operations::CreatePartition::body) (body, optional):
     ///   [`CreatePartitionReq`](super::models::CreatePartitionReq).
     ///
@@ -931,9 +949,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the background task record to delete, as returned by
+    ///   `list_background_tasks`.
     ///
     /// # Responses
     ///
@@ -973,7 +993,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteConnector::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -1011,9 +1032,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::DeleteConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -1051,9 +1073,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteConsumerGroupOffsets::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::DeleteConsumerGroupOffsets::group) (path `group`, required):
-    ///   `String`.
+    ///   `String`. Name (ID) of the consumer group whose committed offsets are removed.
     /// - [`body`](super::operations::DeleteConsumerGroupOffsets::body) (body, optional):
     ///   [`DeleteConsumerGroupOffsetsRequestBody`](super::models::DeleteConsumerGroupOffsetsRequestBody).
     ///
@@ -1102,8 +1125,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteGroup::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`group`](super::operations::DeleteGroup::group) (path `group`, required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
+    /// - [`group`](super::operations::DeleteGroup::group) (path `group`, required): `String`. Name
+    ///   (ID) of the consumer group to delete.
     ///
     /// # Responses
     ///
@@ -1143,7 +1168,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -1182,11 +1208,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::DeleteInstanceConsumerGroup::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::DeleteInstanceConsumerGroup::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::DeleteInstanceConsumerGroup::group) (path `group`, required):
-    ///   `String`.
+    ///   `String`. Name (ID) of the consumer group to delete.
     ///
     /// # Responses
     ///
@@ -1202,7 +1229,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .delete_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1227,9 +1254,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaTopicMessages::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::DeleteKafkaTopicMessages::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic whose messages are purged.
     /// - [`body`](super::operations::DeleteKafkaTopicMessages::body) (body, optional):
     ///   [`DeleteKafkaMessageRequestBody`](super::models::DeleteKafkaMessageRequestBody).
     ///
@@ -1276,7 +1304,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaTopicQuota::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::DeleteKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -1319,7 +1348,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteKafkaUserClientQuotaTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::DeleteKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`DeleteKafkaUserClientQuotaTaskReq`](super::models::DeleteKafkaUserClientQuotaTaskReq).
     ///
@@ -1367,9 +1397,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the scheduled task to delete, as returned by `list_scheduled_tasks`.
     ///
     /// # Responses
     ///
@@ -1409,7 +1440,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::EnableDns::instance_id) (path `instance_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Kafka instance; instance IDs are returned by `list_instances`.
     ///
     /// # Responses
     ///
@@ -1484,13 +1515,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`start`](super::operations::ListBackgroundTasks::start) (query `start`, optional): `i64`.
+    ///   Sequence number of the first background task to return.
     /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query `limit`, optional): `i64`.
+    ///   Number of background tasks to return.
     /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Earliest time of the background tasks to return, in `YYYYMMDDHHmmss`
+    ///   format.
     /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Latest time of the background tasks to return, in `YYYYMMDDHHmmss`
+    ///   format.
     ///
     /// # Responses
     ///
@@ -1565,10 +1601,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListConnectorTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`offset`](super::operations::ListConnectorTasks::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of Smart Connect tasks to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListConnectorTasks::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of Smart Connect tasks to return, from 1 to 50; 10 by default.
     ///
     /// # Responses
     ///
@@ -1615,9 +1653,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListEngineProducts::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query `product_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. Return only this product (flavor), for example `c6.2u4g.cluster`
+    ///   (flavor `kafka.2u4g.cluster`); other IDs are `c6.4u8g.cluster`, `c6.8u16g.cluster`,
+    ///   `c6.12u24g.cluster`, `c6.16u32g.cluster` and, in some regions, `s6.2u4g.single.small`,
+    ///   `c6.2u4g.single` and `s6.2u4g.cluster.small`. All products are returned when omitted.
     ///
     /// # Responses
     ///
@@ -1632,7 +1673,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_engine_products()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1655,11 +1696,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstanceConsumerGroup::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroup::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ListInstanceConsumerGroup::group) (path `group`, required):
-    ///   `String`.
+    ///   `String`. Name of the consumer group to show.
     ///
     /// # Responses
     ///
@@ -1676,7 +1718,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1703,19 +1745,20 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstanceConsumerGroupMembers::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMembers::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ListInstanceConsumerGroupMembers::group) (path `group`,
-    ///   required): `String`.
+    ///   required): `String`. Name (ID) of the consumer group whose members are listed.
     /// - [`offset`](super::operations::ListInstanceConsumerGroupMembers::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of members to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListInstanceConsumerGroupMembers::limit) (query `limit`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Maximum number of members to return, from 1 to 50; 10 by default.
     /// - [`host`](super::operations::ListInstanceConsumerGroupMembers::host) (query `host`,
-    ///   optional): `String`.
+    ///   optional): `String`. Return only members connected from this consumer address.
     /// - [`member_id`](super::operations::ListInstanceConsumerGroupMembers::member_id) (query
-    ///   `member_id`, optional): `String`.
+    ///   `member_id`, optional): `String`. Return only the member with this consumer ID.
     ///
     /// # Responses
     ///
@@ -1732,7 +1775,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_members()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1742,7 +1785,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_members()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .by_item();
@@ -1770,19 +1813,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstanceConsumerGroupMessageOffset::engine) (path
-    ///   `engine`, required): `String`.
+    ///   `engine`, required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroupMessageOffset::instance_id)
-    ///   (path `instance_id`, required): `String`.
+    ///   (path `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are
+    ///   returned by `list_instances`.
     /// - [`group`](super::operations::ListInstanceConsumerGroupMessageOffset::group) (path `group`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the consumer group (Kafka uses the group name as its ID).
     /// - [`topic`](super::operations::ListInstanceConsumerGroupMessageOffset::topic) (query
-    ///   `topic`, required): `String`.
+    ///   `topic`, required): `String`. Name of the topic whose consumption offsets are listed.
+    ///   Required.
     /// - [`partition`](super::operations::ListInstanceConsumerGroupMessageOffset::partition) (query
-    ///   `partition`, optional): `String`.
+    ///   `partition`, optional): `String`. Return only this partition (by number).
     /// - [`offset`](super::operations::ListInstanceConsumerGroupMessageOffset::offset) (query
-    ///   `offset`, optional): `String`.
+    ///   `offset`, optional): `String`. Number of records to skip before the first one returned.
     /// - [`limit`](super::operations::ListInstanceConsumerGroupMessageOffset::limit) (query
-    ///   `limit`, optional): `String`.
+    ///   `limit`, optional): `String`. Maximum number of records to return.
     ///
     /// # Responses
     ///
@@ -1799,7 +1844,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_message_offset()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .topic("...")
@@ -1810,7 +1855,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_message_offset()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .topic("...")
@@ -1841,21 +1886,24 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstanceConsumerGroupTopics::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroupTopics::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ListInstanceConsumerGroupTopics::group) (path `group`,
-    ///   required): `String`.
+    ///   required): `String`. Name (ID) of the consumer group whose topics are listed.
     /// - [`offset`](super::operations::ListInstanceConsumerGroupTopics::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of topics to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListInstanceConsumerGroupTopics::limit) (query `limit`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Maximum number of topics to return, from 1 to 50; 10 by default.
     /// - [`sort_key`](super::operations::ListInstanceConsumerGroupTopics::sort_key) (query
-    ///   `sort_key`, optional): `String`.
+    ///   `sort_key`, optional): `String`. Sort field: `topic` (topic name), `partition` (partition
+    ///   count) or `messages` (message count, the default).
     /// - [`sort_dir`](super::operations::ListInstanceConsumerGroupTopics::sort_dir) (query
-    ///   `sort_dir`, optional): `String`.
+    ///   `sort_dir`, optional): `String`. Sort order: `asc` (ascending) or `desc` (descending, the
+    ///   default).
     /// - [`topic`](super::operations::ListInstanceConsumerGroupTopics::topic) (query `topic`,
-    ///   optional): `String`.
+    ///   optional): `String`. Return only this topic.
     ///
     /// # Responses
     ///
@@ -1872,7 +1920,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instance_consumer_group_topics()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .send()
@@ -1882,7 +1930,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instance_consumer_group_topics()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .by_item();
@@ -1910,13 +1958,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListInstanceConsumerGroups::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`offset`](super::operations::ListInstanceConsumerGroups::offset) (query `offset`,
-    ///   optional): `String`.
+    ///   optional): `String`. Number of consumer groups to skip before the first one returned; 0 or
+    ///   more.
     /// - [`limit`](super::operations::ListInstanceConsumerGroups::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Maximum number of consumer groups to return, from 1 to 50; 10 by default.
     /// - [`group`](super::operations::ListInstanceConsumerGroups::group) (query `group`, optional):
-    ///   `String`.
+    ///   `String`. Return only consumer groups whose name contains this text.
     ///
     /// # Responses
     ///
@@ -1967,11 +2017,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListInstanceTopics::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`offset`](super::operations::ListInstanceTopics::offset) (query `offset`, optional):
-    ///   `String`.
+    ///   `String`. Number of topics to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListInstanceTopics::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Maximum number of topics to return, from 0 to 200; 50 by default.
     ///
     /// # Responses
     ///
@@ -2018,22 +2069,33 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstances::engine) (query `engine`, required):
-    ///   [`ListInstancesEngine`](super::models::ListInstancesEngine).
+    ///   [`ListInstancesEngine`](super::models::ListInstancesEngine). Message engine type; always
+    ///   `kafka` for this service.
     /// - [`name`](super::operations::ListInstances::name) (query `name`, optional): `String`.
+    ///   Return only instances with this name (a partial match unless `exact_match_name` is `true`).
     /// - [`instance_id`](super::operations::ListInstances::instance_id) (query `instance_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. Return only the instance with this ID.
     /// - [`status`](super::operations::ListInstances::status) (query `status`, optional):
-    ///   [`ListInstancesStatus`](super::models::ListInstancesStatus).
+    ///   [`ListInstancesStatus`](super::models::ListInstancesStatus). Return only instances in this
+    ///   state: `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED`, `FREEZING`,
+    ///   `FROZEN`, `EXTENDING`, `SHRINKING`, `EXTENDEDFAILED`, `CONFIGURING`, `ROLLBACK`,
+    ///   `ROLLBACKFAILED` or `VOLUMETYPECHANGING`.
     /// - [`include_failure`](super::operations::ListInstances::include_failure) (query
     ///   `include_failure`, optional):
-    ///   [`ListInstancesIncludeFailure`](super::models::ListInstancesIncludeFailure).
+    ///   [`ListInstancesIncludeFailure`](super::models::ListInstancesIncludeFailure). Whether the
+    ///   response also reports the number of instances whose creation failed: `true` or `false`, as a
+    ///   string.
     /// - [`exact_match_name`](super::operations::ListInstances::exact_match_name) (query
     ///   `exact_match_name`, optional):
-    ///   [`ListInstancesExactMatchName`](super::models::ListInstancesExactMatchName).
+    ///   [`ListInstancesExactMatchName`](super::models::ListInstancesExactMatchName). Whether `name`
+    ///   must match exactly (`true`) or partially (`false`, the default), as a string.
     /// - [`enterprise_project_id`](super::operations::ListInstances::enterprise_project_id) (query
-    ///   `enterprise_project_id`, optional): `String`.
+    ///   `enterprise_project_id`, optional): `String`. Return only instances of this enterprise
+    ///   project.
     /// - [`offset`](super::operations::ListInstances::offset) (query `offset`, optional): `String`.
+    ///   Number of instances to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListInstances::limit) (query `limit`, optional): `String`.
+    ///   Maximum number of instances to return, from 1 to 50; 10 by default.
     ///
     /// # Responses
     ///
@@ -2048,6 +2110,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instances()
+    ///     .engine("kafka")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -2055,6 +2118,7 @@ impl Client {
     /// use huaweicloud_sdk_kafka::StreamExt;
     /// let mut items = client
     ///     .list_instances()
+    ///     .engine("kafka")
     ///     .by_item();
     /// while let Some(item) = items.next().await {
     ///     println!("{:?}", item?);
@@ -2078,11 +2142,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListMessageDiagnosisReports::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`offset`](super::operations::ListMessageDiagnosisReports::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of reports to skip before the first one returned.
     /// - [`limit`](super::operations::ListMessageDiagnosisReports::limit) (query `limit`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Maximum number of reports to return.
     ///
     /// # Responses
     ///
@@ -2169,15 +2234,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`start`](super::operations::ListScheduledTasks::start) (query `start`, optional):
-    ///   `String`.
+    ///   `String`. Sequence number of the first scheduled task to return.
     /// - [`limit`](super::operations::ListScheduledTasks::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Number of scheduled tasks to return.
     /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Earliest time of the scheduled tasks to return, in `YYYYMMDDHHmmss`
+    ///   format.
     /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Latest time of the scheduled tasks to return, in `YYYYMMDDHHmmss`
+    ///   format.
     ///
     /// # Responses
     ///
@@ -2215,12 +2283,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListTopicPartitions::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ListTopicPartitions::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic whose partitions are listed.
     /// - [`offset`](super::operations::ListTopicPartitions::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of partitions to skip before the first one returned.
     /// - [`limit`](super::operations::ListTopicPartitions::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of partitions to return.
     ///
     /// # Responses
     ///
@@ -2270,12 +2340,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListTopicProducers::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ListTopicProducers::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic whose producers are listed.
     /// - [`offset`](super::operations::ListTopicProducers::offset) (query `offset`, optional):
-    ///   `i64`.
+    ///   `i64`. Number of producers to skip before the first one returned; 0 or more.
     /// - [`limit`](super::operations::ListTopicProducers::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of producers to return, from 1 to 50.
     ///
     /// # Responses
     ///
@@ -2322,9 +2394,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::ModifyConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     /// - [`body`](super::operations::ModifyConnectorTask::body) (body, optional):
     ///   [`SmartConnectTaskEntity`](super::models::SmartConnectTaskEntity).
     ///
@@ -2368,7 +2441,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyInstanceConfigs::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ModifyInstanceConfigs::body) (body, optional):
     ///   [`ModifyInstanceConfigsReq`](super::models::ModifyInstanceConfigsReq).
     ///
@@ -2411,7 +2485,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyKafkaPublicIpAccessSwitch::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ModifyKafkaPublicIpAccessSwitch::body) (body, optional):
     ///   [`ModifyKafkaPublicIpAccessSwitchReq`](super::models::ModifyKafkaPublicIpAccessSwitchReq).
     ///
@@ -2456,7 +2531,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ModifyKafkaTopicQuota::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ModifyKafkaTopicQuota::body) (body, optional):
     ///   [`KafkaTopicQuota`](super::models::KafkaTopicQuota).
     ///
@@ -2541,9 +2617,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::PauseConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::PauseConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -2581,7 +2658,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetManagerPassword::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ResetManagerPassword::body) (body, optional):
     ///   [`ResetManagerPasswordReq`](super::models::ResetManagerPasswordReq).
     ///
@@ -2624,9 +2702,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetMessageOffset::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ResetMessageOffset::group) (path `group`, required):
-    ///   `String`.
+    ///   `String`. Name of the consumer group whose offsets are reset. Offsets cannot be reset
+    ///   online: stop the group's consumers first.
     /// - [`body`](super::operations::ResetMessageOffset::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
@@ -2672,9 +2752,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetMessageOffsetWithEngine::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ResetMessageOffsetWithEngine::group) (path `group`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the consumer group whose offsets are reset. Offsets cannot be
+    ///   reset online: stop the group's consumers first.
     /// - [`body`](super::operations::ResetMessageOffsetWithEngine::body) (body, optional):
     ///   [`ResetMessageOffsetReq`](super::models::ResetMessageOffsetReq).
     ///
@@ -2722,7 +2804,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResetPassword::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ResetPassword::body) (body, optional):
     ///   [`ResetPasswordReq`](super::models::ResetPasswordReq).
     ///
@@ -2825,9 +2908,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -2845,7 +2929,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .resize_engine_instance()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::ResizeEngineInstanceReq::builder()
@@ -2872,7 +2956,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeKafkaInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ResizeKafkaInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -2918,9 +3003,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::RestartConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::RestartConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -2960,7 +3046,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::RestartManager::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -2998,9 +3085,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::RestartSmartConnectorTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::RestartSmartConnectorTask::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -3082,9 +3170,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResumeConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::ResumeConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -3122,9 +3211,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::SendKafkaMessage::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`action_id`](super::operations::SendKafkaMessage::action_id) (query `action_id`,
-    ///   required): `String`.
+    ///   required): `String`. Action to perform; use `send` to produce a message.
     /// - [`body`](super::operations::SendKafkaMessage::body) (body, optional):
     ///   [`SendKafkaMessageRequestBody`](super::models::SendKafkaMessageRequestBody).
     ///
@@ -3171,9 +3261,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the background task to show, as returned by `list_background_tasks`.
     ///
     /// # Responses
     ///
@@ -3212,9 +3303,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBackgroundTaskProgress::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::ShowBackgroundTaskProgress::task_id) (path `task_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the background task whose progress is shown; progress is only
+    ///   available for scale-out tasks.
     ///
     /// # Responses
     ///
@@ -3257,7 +3350,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3295,7 +3389,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowCluster::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3333,7 +3428,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowConnectorResourceInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3375,9 +3471,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowConnectorTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::ShowConnectorTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the Smart Connect task, as returned by `list_connector_tasks`.
     ///
     /// # Responses
     ///
@@ -3416,7 +3513,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowCoordinators::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3454,11 +3552,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowDiagnosisPreCheck::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::ShowDiagnosisPreCheck::group) (query `group`, required):
-    ///   `String`.
+    ///   `String`. Name of the consumer group the backlog diagnosis would examine.
     /// - [`topic`](super::operations::ShowDiagnosisPreCheck::topic) (query `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic the backlog diagnosis would examine.
     ///
     /// # Responses
     ///
@@ -3499,8 +3598,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowGroup::instance_id) (path `instance_id`, required):
-    ///   `String`.
-    /// - [`group`](super::operations::ShowGroup::group) (path `group`, required): `String`.
+    ///   `String`. ID of the Kafka instance; instance IDs are returned by `list_instances`.
+    /// - [`group`](super::operations::ShowGroup::group) (path `group`, required): `String`. Name
+    ///   (ID) of the consumer group to show.
     ///
     /// # Responses
     ///
@@ -3539,8 +3639,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowGroups::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`group`](super::operations::ShowGroups::group) (path `group`, required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
+    /// - [`group`](super::operations::ShowGroups::group) (path `group`, required): `String`. Name
+    ///   of the consumer group to show.
     ///
     /// # Responses
     ///
@@ -3579,7 +3681,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3617,7 +3720,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceConfigs::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3656,31 +3760,43 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceMessages::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowInstanceMessages::topic) (query `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic to search. Required. Topic names start with a letter and contain
+    ///   only letters, digits, hyphens and underscores.
     /// - [`asc`](super::operations::ShowInstanceMessages::asc) (query `asc`, optional): `bool`.
+    ///   Whether the results are sorted by time (`true`) or not (`false`).
     /// - [`start_time`](super::operations::ShowInstanceMessages::start_time) (query `start_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the time range, as a Unix timestamp in milliseconds. Required
+    ///   when searching by time.
     /// - [`end_time`](super::operations::ShowInstanceMessages::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. End of the time range, as a Unix timestamp in milliseconds. Required
+    ///   when searching by time.
     /// - [`limit`](super::operations::ShowInstanceMessages::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Number of messages per page.
     /// - [`offset`](super::operations::ShowInstanceMessages::offset) (query `offset`, optional):
-    ///   `String`.
+    ///   `String`. Page number to return.
     /// - [`download`](super::operations::ShowInstanceMessages::download) (query `download`,
-    ///   optional): `bool`.
+    ///   optional): `bool`. Whether the messages are returned for download to a local file (`true`)
+    ///   or not (`false`).
     /// - [`message_offset`](super::operations::ShowInstanceMessages::message_offset) (query
-    ///   `message_offset`, optional): `String`.
+    ///   `message_offset`, optional): `String`. Offset of the message to find. Required when
+    ///   searching by offset; ignored when `start_time` and `end_time` are given.
     /// - [`partition`](super::operations::ShowInstanceMessages::partition) (query `partition`,
-    ///   optional): `String`.
+    ///   optional): `String`. Partition to search. Required when searching by offset; ignored when
+    ///   `start_time` and `end_time` are given.
     /// - [`keyword`](super::operations::ShowInstanceMessages::keyword) (query `keyword`, optional):
-    ///   `String`.
+    ///   `String`. Keyword to search messages for, 0 to 50 characters.
     /// - [`key`](super::operations::ShowInstanceMessages::key) (query `key`, optional): `String`.
+    ///   Message key to search for. At most 10000 messages (200 MB in total) are scanned and at most
+    ///   the first 10 matching messages are returned.
     /// - [`include`](super::operations::ShowInstanceMessages::include) (query `include`, optional):
-    ///   `String`.
+    ///   `String`. Keywords the message body must contain; separate several with `%2C` (a URL-encoded
+    ///   comma). At most 20 keywords in `include` and `exclude` together.
     /// - [`exclude`](super::operations::ShowInstanceMessages::exclude) (query `exclude`, optional):
-    ///   `String`.
+    ///   `String`. Keywords the message body must not contain; separate several with `%2C` (a
+    ///   URL-encoded comma). At most 20 keywords in `include` and `exclude` together.
     ///
     /// # Responses
     ///
@@ -3720,9 +3836,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceTopicDetail::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowInstanceTopicDetail::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the Kafka topic.
     ///
     /// # Responses
     ///
@@ -3765,7 +3882,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstanceUsers::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3803,7 +3921,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaCluster::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -3841,10 +3960,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaInstanceExtendProductInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`r#type`](super::operations::ShowKafkaInstanceExtendProductInfo::type) (query `type`,
     ///   required):
     ///   [`ShowKafkaInstanceExtendProductInfoType`](super::models::ShowKafkaInstanceExtendProductInfoType).
+    ///   Product type to list; only `advanced` (the dedicated edition) is supported.
     ///
     /// # Responses
     ///
@@ -3886,9 +4007,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaLogTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`log_type`](super::operations::ShowKafkaLogTask::log_type) (path `log_type`, required):
-    ///   `String`.
+    ///   `String`. Kind of log task: `REBALANCE` (consumer rebalance log) or `topic_log` (topic log).
     ///
     /// # Responses
     ///
@@ -3927,11 +4049,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaProductCores::instance_id) (query
-    ///   `instance_id`, optional): `String`.
+    ///   `instance_id`, optional): `String`. ID of an existing Kafka instance, from `list_instances`.
+    ///   Optional; only when it is given does the response include `total_extend_storage_space`.
     /// - [`product_id`](super::operations::ShowKafkaProductCores::product_id) (query `product_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the product (flavor) to look up: `s6.2u4g.single.small`,
+    ///   `c6.2u4g.single`, `s6.2u4g.cluster.small` (some regions only), `c6.2u4g.cluster`,
+    ///   `c6.4u8g.cluster`, `c6.8u16g.cluster`, `c6.12u24g.cluster` or `c6.16u32g.cluster`, each
+    ///   matching the `kafka.*` flavor of the same size.
     /// - [`broker_num`](super::operations::ShowKafkaProductCores::broker_num) (query `broker_num`,
-    ///   required): `String`.
+    ///   required): `String`. Number of brokers, passed as a string: 1 for single-node flavors; 3 to
+    ///   30 for 2u4g and 4u8g cluster flavors; 3 to 50 for 8u16g, 12u24g and 16u32g cluster flavors.
     ///
     /// # Responses
     ///
@@ -4008,7 +4135,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaRebalanceLog::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4047,7 +4175,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaScalePreCheckInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4089,7 +4218,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaTags::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4127,9 +4257,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaTopicDetail::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowKafkaTopicDetail::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the Kafka topic.
     ///
     /// # Responses
     ///
@@ -4169,13 +4300,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaTopicPartitionDiskusage::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`min_size`](super::operations::ShowKafkaTopicPartitionDiskusage::min_size) (query
-    ///   `minSize`, optional): `String`.
+    ///   `minSize`, optional): `String`. Return only partitions using at least this much disk, with a
+    ///   unit suffix `K`, `M` or `G`; `1G` by default.
     /// - [`top`](super::operations::ShowKafkaTopicPartitionDiskusage::top) (query `top`, optional):
-    ///   `String`.
+    ///   `String`. Return only the N partitions using the most disk, from 1 to 1000.
     /// - [`percentage`](super::operations::ShowKafkaTopicPartitionDiskusage::percentage) (query
-    ///   `percentage`, optional): `String`.
+    ///   `percentage`, optional): `String`. Return only partitions whose share of the disk exceeds
+    ///   this percentage.
     ///
     /// # Responses
     ///
@@ -4217,15 +4351,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaTopicQuota::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`r#type`](super::operations::ShowKafkaTopicQuota::type) (query `type`, optional):
-    ///   `String`.
+    ///   `String`. What the throttling rules are listed by; `topic` (the default). Must start with a
+    ///   letter and contain only letters, digits, hyphens and underscores.
     /// - [`limit`](super::operations::ShowKafkaTopicQuota::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Number of throttling rules per page.
     /// - [`offset`](super::operations::ShowKafkaTopicQuota::offset) (query `offset`, optional):
-    ///   `String`.
+    ///   `String`. Page number of the throttling rule list to return.
     /// - [`keyword`](super::operations::ShowKafkaTopicQuota::keyword) (query `keyword`, optional):
-    ///   `String`.
+    ///   `String`. Keyword to filter the throttling rules by. Must start with a letter and contain
+    ///   only letters, digits, hyphens and underscores.
     ///
     /// # Responses
     ///
@@ -4264,11 +4401,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowKafkaUserClientQuota::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`offset`](super::operations::ShowKafkaUserClientQuota::offset) (query `offset`,
-    ///   optional): `i64`.
+    ///   optional): `i64`. Number of throttling rules to skip before the first one returned.
     /// - [`limit`](super::operations::ShowKafkaUserClientQuota::limit) (query `limit`, optional):
-    ///   `i64`.
+    ///   `i64`. Maximum number of throttling rules to return.
     ///
     /// # Responses
     ///
@@ -4356,9 +4494,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowMessageDiagnosisReport::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`report_id`](super::operations::ShowMessageDiagnosisReport::report_id) (path `report_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the message backlog diagnosis report, as returned by
+    ///   `create_message_diagnosis_task` or `list_message_diagnosis_reports`.
     ///
     /// # Responses
     ///
@@ -4401,16 +4541,21 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowMessages::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`topic`](super::operations::ShowMessages::topic) (path `topic`, required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
+    /// - [`topic`](super::operations::ShowMessages::topic) (path `topic`, required): `String`. Name
+    ///   of the topic to read. Topic names start with a letter and contain only letters, digits,
+    ///   hyphens and underscores.
     /// - [`start_time`](super::operations::ShowMessages::start_time) (query `start_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Start of the time range, as a Unix timestamp; 0 by default.
     /// - [`end_time`](super::operations::ShowMessages::end_time) (query `end_time`, optional):
-    ///   `String`.
-    /// - [`limit`](super::operations::ShowMessages::limit) (query `limit`, optional): `i64`.
+    ///   `String`. End of the time range, as a Unix timestamp; the current time by default.
+    /// - [`limit`](super::operations::ShowMessages::limit) (query `limit`, optional): `i64`. Number
+    ///   of messages per page; 10 by default.
     /// - [`offset`](super::operations::ShowMessages::offset) (query `offset`, optional): `i64`.
+    ///   Number of messages to skip before the first one returned; 0 or more.
     /// - [`partition`](super::operations::ShowMessages::partition) (query `partition`, optional):
-    ///   `String`.
+    ///   `String`. Number of the partition to read; `-1` (the default) reads all partitions.
     ///
     /// # Responses
     ///
@@ -4459,11 +4604,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowPartitionBeginningMessage::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowPartitionBeginningMessage::topic) (path `topic`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the topic. Topic names start with a letter and contain only
+    ///   letters, digits, hyphens and underscores.
     /// - [`partition`](super::operations::ShowPartitionBeginningMessage::partition) (path
-    ///   `partition`, required): `i64`.
+    ///   `partition`, required): `i64`. Number of the partition whose earliest message is returned.
     ///
     /// # Responses
     ///
@@ -4507,11 +4654,13 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowPartitionEndMessage::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowPartitionEndMessage::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic. Topic names start with a letter and contain only letters,
+    ///   digits, hyphens and underscores.
     /// - [`partition`](super::operations::ShowPartitionEndMessage::partition) (path `partition`,
-    ///   required): `i64`.
+    ///   required): `i64`. Number of the partition whose latest message is returned.
     ///
     /// # Responses
     ///
@@ -4555,13 +4704,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowPartitionMessage::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic`](super::operations::ShowPartitionMessage::topic) (path `topic`, required):
-    ///   `String`.
+    ///   `String`. Name of the topic. Topic names start with a letter and contain only letters,
+    ///   digits, hyphens and underscores.
     /// - [`partition`](super::operations::ShowPartitionMessage::partition) (path `partition`,
-    ///   required): `i64`.
+    ///   required): `i64`. Number of the partition holding the message.
     /// - [`message_offset`](super::operations::ShowPartitionMessage::message_offset) (query
-    ///   `message_offset`, required): `String`.
+    ///   `message_offset`, required): `String`. Offset (position) of the message to return within the
+    ///   partition.
     ///
     /// # Responses
     ///
@@ -4603,7 +4755,7 @@ impl Client {
     /// # Parameters
     ///
     /// - [`include_tags_quota`](super::operations::ShowQuotas::include_tags_quota) (query
-    ///   `includeTagsQuota`, optional): `String`.
+    ///   `includeTagsQuota`, optional): `String`. Whether the tag quota is included in the result.
     ///
     /// # Responses
     ///
@@ -4677,9 +4829,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowTopicAccessPolicy::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`topic_name`](super::operations::ShowTopicAccessPolicy::topic_name) (path `topic_name`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the topic whose user permissions are shown.
     ///
     /// # Responses
     ///
@@ -4719,7 +4872,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowUpgradeInstanceVersion::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4761,7 +4915,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4800,9 +4955,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StartKafkaLogTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`log_type`](super::operations::StartKafkaLogTask::log_type) (path `log_type`, required):
-    ///   `String`.
+    ///   `String`. Kind of log task to start: `REBALANCE` (consumer rebalance log) or `topic_log`
+    ///   (topic log).
     /// - [`body`](super::operations::StartKafkaLogTask::body) (body, optional):
     ///   [`StartKafkaLogTaskReq`](super::models::StartKafkaLogTaskReq).
     ///
@@ -4847,9 +5004,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StopKafkaLogTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`log_type`](super::operations::StopKafkaLogTask::log_type) (path `log_type`, required):
-    ///   `String`.
+    ///   `String`. Kind of log task to stop: `REBALANCE` (consumer rebalance log) or `topic_log`
+    ///   (topic log).
     ///
     /// # Responses
     ///
@@ -4888,7 +5047,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::StopKafkaRebalanceLogTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     ///
     /// # Responses
     ///
@@ -4928,7 +5088,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
@@ -4971,7 +5132,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceAutoCreateTopic::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateInstanceAutoCreateTopic::body) (body, optional):
     ///   [`UpdateInstanceAutoCreateTopicReq`](super::models::UpdateInstanceAutoCreateTopicReq).
     ///
@@ -5018,11 +5180,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceConsumerGroup::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::UpdateInstanceConsumerGroup::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`group`](super::operations::UpdateInstanceConsumerGroup::group) (path `group`, required):
-    ///   `String`.
+    ///   `String`. Name (ID) of the consumer group whose description is changed.
     /// - [`body`](super::operations::UpdateInstanceConsumerGroup::body) (body, optional):
     ///   [`GroupCreateReq`](super::models::GroupCreateReq).
     ///
@@ -5040,7 +5203,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_consumer_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .group("...")
     ///     .body(
@@ -5069,7 +5232,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceCrossVpcIp::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateInstanceCrossVpcIp::body) (body, optional):
     ///   [`UpdateInstanceCrossVpcIpReq`](super::models::UpdateInstanceCrossVpcIpReq).
     ///
@@ -5115,9 +5279,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceGroup::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::UpdateInstanceGroup::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateInstanceGroup::body) (body, optional):
     ///   [`BatchModiftGroupDescriptionReq`](super::models::BatchModiftGroupDescriptionReq).
     ///
@@ -5135,7 +5300,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_group()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::BatchModiftGroupDescriptionReq::builder()
@@ -5161,7 +5326,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstanceTopic::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateInstanceTopic::body) (body, optional):
     ///   [`UpdateInstanceTopicReq`](super::models::UpdateInstanceTopicReq).
     ///
@@ -5204,11 +5370,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateInstanceUser::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::UpdateInstanceUser::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`user_name`](super::operations::UpdateInstanceUser::user_name) (path `user_name`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the SASL user to change.
     /// - [`body`](super::operations::UpdateInstanceUser::body) (body, optional):
     ///   [`UpdateUserReq`](super::models::UpdateUserReq).
     ///
@@ -5226,7 +5393,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_instance_user()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .user_name("...")
     ///     .body(
@@ -5253,9 +5420,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::UpdateKafkaPortProtocol::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type; always `kafka` for this service.
     /// - [`instance_id`](super::operations::UpdateKafkaPortProtocol::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateKafkaPortProtocol::body) (body, optional):
     ///   [`PlainSslEnableRequest`](super::models::PlainSslEnableRequest).
     ///
@@ -5274,7 +5442,7 @@ impl Client {
     /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .update_kafka_port_protocol()
-    ///     .engine("...")
+    ///     .engine("kafka")
     ///     .instance_id("...")
     ///     .body(
     ///         huaweicloud_sdk_kafka::models::PlainSslEnableRequest::builder()
@@ -5302,7 +5470,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateKafkaUserClientQuotaTask::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateKafkaUserClientQuotaTask::body) (body, optional):
     ///   [`UpdateKafkaUserClientQuotaTaskReq`](super::models::UpdateKafkaUserClientQuotaTaskReq).
     ///
@@ -5350,13 +5519,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the scheduled task to change, as returned by `list_scheduled_tasks`.
     /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query `execute_at`,
-    ///   optional): `String`.
+    ///   optional): `String`. New execution time of the scheduled task.
     /// - [`status`](super::operations::UpdateScheduledTask::status) (query `status`, optional):
-    ///   `String`.
+    ///   `String`. New state of the scheduled task: `CANCELLED` cancels it, `null` leaves it waiting
+    ///   to run.
     ///
     /// # Responses
     ///
@@ -5394,7 +5565,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateTopicAccessPolicy::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateTopicAccessPolicy::body) (body, optional):
     ///   [`UpdateTopicAccessPolicyReq`](super::models::UpdateTopicAccessPolicyReq).
     ///
@@ -5440,7 +5612,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///
@@ -5486,7 +5659,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpgradeInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::UpgradeInstance::body) (body, optional):
     ///   [`UpgradeInstanceReq`](super::models::UpgradeInstanceReq).
     ///
@@ -5528,7 +5702,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ValidateConnectorConnectivity::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the Kafka instance; instance IDs are returned by
+    ///   `list_instances`.
     /// - [`body`](super::operations::ValidateConnectorConnectivity::body) (body, optional):
     ///   [`SmartConnectValidateEntity`](super::models::SmartConnectValidateEntity).
     ///

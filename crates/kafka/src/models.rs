@@ -3,14 +3,16 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessPolicyEntity {
-    /// The `user_name` field.
+    /// Name of the SASL user whose permission is being set. Required when granting or changing a
+    /// permission.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `access_policy` field.
+    /// Permission granted to the user on the topic: `all` (produce and consume), `pub` (produce
+    /// only) or `sub` (consume only). Required when granting or changing a permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_policy: Option<AccessPolicyEntityAccessPolicy>,
 }
@@ -46,7 +48,8 @@ impl AccessPolicyEntityBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `AccessPolicyEntityAccessPolicy` model.
+    /// Permission granted to the user on the topic: `all` (produce and consume), `pub` (produce
+    /// only) or `sub` (consume only). Required when granting or changing a permission.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AccessPolicyEntityAccessPolicy {
@@ -62,7 +65,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessPolicyTopicEntity {
-    /// The `name` field.
+    /// Name of the topic whose user permissions are being changed.
     ///
     /// **Required.**
     #[serde(
@@ -71,7 +74,7 @@ pub struct AccessPolicyTopicEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `policies` field.
+    /// Permissions to apply on this topic, one entry per user.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +112,8 @@ impl AccessPolicyTopicEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AlterAutoVolumeExpandConfig {
-    /// The `auto_volume_expand_enable` field.
+    /// Whether disk space is expanded automatically when usage crosses the threshold: `true` turns
+    /// automatic expansion on, `false` turns it off.
     ///
     /// **Required.**
     #[serde(
@@ -118,21 +122,22 @@ pub struct AlterAutoVolumeExpandConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_volume_expand_enable: Option<bool>,
-    /// The `expand_threshold` field.
+    /// Disk usage percentage that triggers an automatic expansion, from 20 to 80.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_threshold: Option<i64>,
-    /// The `max_volume_size` field.
+    /// Upper limit, in GB, up to which the disk may grow automatically. It must be a multiple of
+    /// 100, larger than the current disk capacity and smaller than the number of brokers times 30000.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_volume_size: Option<i64>,
-    /// The `expand_increment` field.
+    /// Size of each automatic expansion, as a percentage of the current capacity, from 10 to 100.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -182,7 +187,7 @@ impl AlterAutoVolumeExpandConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AvailableZonesResp {
-    /// The `soldOut` field.
+    /// Whether the zone's resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
     #[serde(
@@ -192,56 +197,56 @@ pub struct AvailableZonesResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub sold_out: Option<bool>,
-    /// The `id` field.
+    /// ID of the availability zone, as used in `available_zones` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `code` field.
+    /// Code of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// The `name` field.
+    /// Display name of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `port` field.
+    /// Port number associated with the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `resource_availability` field.
+    /// Whether the zone still has resources available: `true` or `false`, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_availability: Option<String>,
-    /// The `default_az` field.
+    /// Whether this is the default availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_az: Option<bool>,
-    /// The `remain_time` field.
+    /// Remaining time of the zone, given as a Unix timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub remain_time: Option<i64>,
-    /// The `ipv6_enable` field.
+    /// Whether the zone supports IPv6.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -316,10 +321,10 @@ impl AvailableZonesRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateOrDeleteTagReq {
-    /// The `action` field.
+    /// Whether the listed tags are added or removed: `create` or `delete` (lower case only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateOrDeleteTagReqAction>,
-    /// The `tags` field.
+    /// Tags to add to or remove from the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
@@ -352,7 +357,7 @@ impl BatchCreateOrDeleteTagReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchCreateOrDeleteTagReqAction` model.
+    /// Whether the listed tags are added or removed: `create` or `delete` (lower case only).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchCreateOrDeleteTagReqAction {
@@ -366,7 +371,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteGroupReq {
-    /// The `group_ids` field.
+    /// IDs (names) of the consumer groups to delete.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,14 +404,14 @@ impl BatchDeleteGroupReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteGroupRespFailedGroups {
-    /// The `group_id` field.
+    /// ID (name) of a consumer group that could not be deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `error_message` field.
+    /// Why the consumer group could not be deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -446,10 +451,10 @@ impl BatchDeleteGroupRespFailedGroupsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteGroupResponse {
-    /// The `failed_groups` field.
+    /// Consumer groups that could not be deleted, each with the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_groups: Option<Vec<BatchDeleteGroupRespFailedGroups>>,
-    /// The `total` field.
+    /// Number of consumer groups that could not be deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -492,7 +497,7 @@ impl BatchDeleteGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicReq {
-    /// The `topics` field.
+    /// Names of the topics to delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
 }
@@ -523,14 +528,14 @@ impl BatchDeleteInstanceTopicReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicRespTopics {
-    /// The `id` field.
+    /// Name of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `success` field.
+    /// Whether the topic was deleted (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -570,7 +575,7 @@ impl BatchDeleteInstanceTopicRespTopicsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceTopicResponse {
-    /// The `topics` field.
+    /// Outcome of the deletion for each requested topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<BatchDeleteInstanceTopicRespTopics>>,
 }
@@ -604,10 +609,11 @@ impl BatchDeleteInstanceTopicResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteInstanceUsersReq {
-    /// The `action` field.
+    /// Operation to perform on the listed users; only `delete` is supported. Required when deleting
+    /// users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchDeleteInstanceUsersReqAction>,
-    /// The `users` field.
+    /// Names of the SASL users to delete. Required when deleting users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
 }
@@ -643,7 +649,8 @@ impl BatchDeleteInstanceUsersReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchDeleteInstanceUsersReqAction` model.
+    /// Operation to perform on the listed users; only `delete` is supported. Required when deleting
+    /// users.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchDeleteInstanceUsersReqAction {
@@ -655,7 +662,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisReportsReq {
-    /// The `report_id_list` field.
+    /// IDs of the message backlog diagnosis reports to delete, as returned by
+    /// `list_message_diagnosis_reports`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -688,7 +696,7 @@ impl BatchDeleteMessageDiagnosisReportsReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisReportsResponse {
-    /// The `results` field.
+    /// Outcome of the deletion for each requested report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchDeleteMessageDiagnosisRespResults>>,
 }
@@ -722,14 +730,14 @@ impl BatchDeleteMessageDiagnosisReportsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteMessageDiagnosisRespResults {
-    /// The `success` field.
+    /// Whether the report was deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
-    /// The `id` field.
+    /// ID of the diagnosis report.
     ///
     /// **Required.**
     #[serde(
@@ -771,7 +779,7 @@ impl BatchDeleteMessageDiagnosisRespResultsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchModiftGroupDescriptionReq {
-    /// The `groups` field.
+    /// Consumer groups to update, each with its name and new description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupCreateReq>>,
 }
@@ -802,18 +810,19 @@ impl BatchModiftGroupDescriptionReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceReq {
-    /// The `instances` field.
+    /// IDs of the instances to restart or delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
-    /// The `action` field.
+    /// Operation to perform on the listed instances: `restart` or `delete`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchRestartOrDeleteInstanceReqAction>,
-    /// The `all_failure` field.
+    /// Set to `kafka` to delete every Kafka instance of the tenant whose creation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_failure: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
-    /// The `force_delete` field.
+    /// Whether deleted instances skip the recycle bin and are removed at once (`true`) or are kept
+    /// in the recycle bin first (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -866,7 +875,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestartOrDeleteInstanceReqAction` model.
+    /// Operation to perform on the listed instances: `restart` or `delete`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestartOrDeleteInstanceReqAction {
@@ -877,7 +886,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestartOrDeleteInstanceReqAllFailure` model.
+    /// Set to `kafka` to delete every Kafka instance of the tenant whose creation failed.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestartOrDeleteInstanceReqAllFailure {
@@ -889,14 +898,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
-    /// The `result` field.
+    /// Outcome of the operation on this instance: `success` or `failed`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `instance` field.
+    /// ID of the instance the outcome refers to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -936,7 +945,7 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstancesResponse {
-    /// The `results` field.
+    /// Outcome of the restart or deletion for each requested instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
 }
@@ -970,7 +979,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchResumeInstanceReq {
-    /// The `instances` field.
+    /// IDs of the instances to restore from the recycle bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
 }
@@ -1001,27 +1010,32 @@ impl BatchResumeInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BssParam {
-    /// The `is_auto_renew` field.
+    /// Whether a yearly/monthly subscription renews automatically when it expires. Defaults to
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_auto_renew: Option<bool>,
-    /// The `charging_mode` field.
+    /// Billing mode: `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use). Defaults
+    /// to `postPaid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
-    /// The `is_auto_pay` field.
+    /// Whether the order is paid automatically from the account balance (`true`) or must be paid by
+    /// hand (`false`). Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_auto_pay: Option<bool>,
-    /// The `period_type` field.
+    /// Unit of the subscription period: `month` or `year`. Required, and only used, when
+    /// `charging_mode` is `prePaid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
-    /// The `period_num` field.
+    /// Number of subscription periods: 1 to 9 when `period_type` is `month`, 1 to 3 when it is
+    /// `year`. Required, and only used, when `charging_mode` is `prePaid`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1073,7 +1087,8 @@ impl BssParamBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamChargingMode` model.
+    /// Billing mode: `prePaid` (yearly/monthly subscription) or `postPaid` (pay-per-use). Defaults
+    /// to `postPaid`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamChargingMode {
@@ -1084,7 +1099,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamPeriodType` model.
+    /// Unit of the subscription period: `month` or `year`. Required, and only used, when
+    /// `charging_mode` is `prePaid`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamPeriodType {
@@ -1098,17 +1114,20 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateConnectorReq {
-    /// The `specification` field.
+    /// Bandwidth specification of Smart Connect, the maximum amount of data moved per unit of time:
+    /// `100MB`, `300MB`, `600MB` or `1200MB`. Only needed for instances of the old specifications,
+    /// and should match the instance's own specification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specification: Option<CreateConnectorReqSpecification>,
-    /// The `node_cnt` field.
+    /// Number of Smart Connect nodes; at least 2, and 2 when omitted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_cnt: Option<i64>,
-    /// The `spec_code` field.
+    /// Specification code of the dump (Smart Connect) nodes. Only needed for instances of the old
+    /// specifications.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1153,7 +1172,9 @@ impl CreateConnectorReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateConnectorReqSpecification` model.
+    /// Bandwidth specification of Smart Connect, the maximum amount of data moved per unit of time:
+    /// `100MB`, `300MB`, `600MB` or `1200MB`. Only needed for instances of the old specifications,
+    /// and should match the instance's own specification.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateConnectorReqSpecification {
@@ -1171,14 +1192,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateConnectorResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that enables Smart Connect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `connector_id` field.
+    /// ID of the Smart Connect (dump) service created on the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1218,62 +1239,63 @@ impl CreateConnectorResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateConnectorTaskResponse {
-    /// The `task_name` field.
+    /// Name of the Smart Connect task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `topics` field.
+    /// Topics the task processes, given by name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics: Option<String>,
-    /// The `topics_regex` field.
+    /// Regular expression selecting the topics the task processes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_regex: Option<String>,
-    /// The `source_type` field.
+    /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
+    /// another Kafka instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_type: Option<String>,
-    /// The `source_task` field.
+    /// Settings of the source side; present for Kafka replication tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
-    /// The `sink_type` field.
+    /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sink_type: Option<String>,
-    /// The `sink_task` field.
+    /// Settings of the target side; present for OBS dump tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
-    /// The `id` field.
+    /// ID of the Smart Connect task, used as `task_id` in the task operations.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `create_time` field.
+    /// Creation time of the task, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1359,7 +1381,7 @@ impl CreateConnectorTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateGroupReq {
-    /// The `group_name` field.
+    /// Name of the consumer group to create.
     ///
     /// **Required.**
     #[serde(
@@ -1368,7 +1390,7 @@ pub struct CreateGroupReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `group_desc` field.
+    /// Free-text description of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1408,7 +1430,8 @@ impl CreateGroupReqBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceByEngineReq {
-    /// The `name` field.
+    /// Name of the new instance: 4 to 64 characters, starting with a letter, using only letters,
+    /// digits, hyphens and underscores.
     ///
     /// **Required.**
     #[serde(
@@ -1417,19 +1440,21 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// Free-text description of the instance, at most 1024 characters. Backslashes and double
+    /// quotes must be escaped in the JSON body.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `engine` field.
+    /// Message engine of the instance; must be `kafka`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<CreateInstanceByEngineReqEngine>,
-    /// The `engine_version` field.
+    /// Kafka version to deploy: `2.7` is offered everywhere, while `1.1.0`, `2.3.0` and `3.x`
+    /// depend on the region.
     ///
     /// **Required.**
     #[serde(
@@ -1438,7 +1463,9 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `broker_num` field.
+    /// Number of brokers. For the `kafka.2u4g.cluster.small`, `kafka.2u4g.cluster` and
+    /// `kafka.4u8g.cluster` flavors it ranges from 3 to 30; for `kafka.8u16g.cluster`,
+    /// `kafka.12u24g.cluster` and `kafka.16u32g.cluster` from 3 to 50.
     ///
     /// **Required.**
     #[serde(
@@ -1447,7 +1474,8 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `storage_space` field.
+    /// Message storage space in GB, a multiple of 100. The minimum is 300 GB; the maximum depends
+    /// on the flavor (300000 GB for 2u4g, 600000 GB for 4u8g, 1500000 GB for 8u16g and larger).
     ///
     /// **Required.**
     #[serde(
@@ -1456,14 +1484,18 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `access_user` field.
+    /// SASL user name created with the instance: 4 to 64 characters, starting with a letter, using
+    /// letters, digits, hyphens and underscores. Required when `ssl_enable` is `true`, ignored
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `password` field.
+    /// Password of the SASL user created with the instance: 8 to 32 characters with at least three
+    /// of lower-case letters, upper-case letters, digits and special characters, not starting with
+    /// `-`. Required when `ssl_enable` is `true`, ignored otherwise.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -1472,7 +1504,7 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is deployed in, as listed by the VPC service's list-VPCs API.
     ///
     /// **Required.**
     #[serde(
@@ -1481,7 +1513,8 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group the instance belongs to, as listed by the VPC service's
+    /// list-security-groups API.
     ///
     /// **Required.**
     #[serde(
@@ -1490,7 +1523,8 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet the instance is deployed in, as listed by the VPC service's list-subnets
+    /// API.
     ///
     /// **Required.**
     #[serde(
@@ -1499,12 +1533,14 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones to place the brokers in, from `list_available_zones`. Give one
+    /// zone, or three or more; the list must not be empty or contain empty values.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `product_id` field.
+    /// ID of the product (flavor) to create, from `list_engine_products`, for example
+    /// `c6.2u4g.cluster`.
     ///
     /// **Required.**
     #[serde(
@@ -1513,127 +1549,141 @@ pub struct CreateInstanceByEngineReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in `HH:mm` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in `HH:mm` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is turned on. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `tenant_ips` field.
+    /// Private IPv4 addresses to assign to the brokers. At most one per broker; brokers without an
+    /// address get one at random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
-    /// The `publicip_id` field.
+    /// IDs of the elastic IPs to bind to the instance, separated by commas, as listed by the EIP
+    /// service. Required when `enable_publicip` is `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether SASL authentication with encrypted access is turned on. On some cloud editions it
+    /// cannot be switched on or off after creation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `kafka_security_protocol` field.
+    /// Security protocol used once SASL is on: `SASL_SSL` (SSL-encrypted transport, user and
+    /// password authentication; the default) or `SASL_PLAINTEXT` (plain-text transport with user
+    /// and password authentication, faster). Cannot be changed later, and is ignored when
+    /// `port_protocol` is given.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_security_protocol: Option<String>,
-    /// The `sasl_enabled_mechanisms` field.
+    /// SASL mechanisms to enable: `PLAIN` and/or `SCRAM-SHA-512`. Required when `ssl_enable` is
+    /// `true`; `PLAIN` is used when empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<
         Vec<CreateInstanceByEngineReqSaslEnabledMechanisms>,
     >,
-    /// The `port_protocol` field.
+    /// Which access methods (private or public, plain text or SASL) to open on the instance; takes
+    /// precedence over `kafka_security_protocol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocol: Option<PortProtocol>,
-    /// The `retention_policy` field.
+    /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
+    /// messages, `time_base` deletes the oldest messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<CreateInstanceByEngineReqRetentionPolicy>,
-    /// The `ipv6_enable` field.
+    /// Whether IPv6 is turned on; only effective when the VPC supports IPv6. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `disk_encrypted_enable` field.
+    /// Whether the disks are encrypted. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_enable: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// Key used to encrypt the disks; leave empty when disk encryption is off.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_key: Option<String>,
-    /// The `connector_enable` field.
+    /// Whether Smart Connect is turned on, used to synchronise data between this instance and other
+    /// cloud services or another Kafka instance. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_enable: Option<bool>,
-    /// The `enable_auto_topic` field.
+    /// Whether topics are created automatically when a client produces to or consumes from a topic
+    /// that does not exist. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_topic: Option<bool>,
-    /// The `storage_spec_code` field.
+    /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
+    /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
+    /// `dms.physical.storage.extreme` (extreme SSD); the last two are only offered in some regions.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_spec_code: Option<CreateInstanceByEngineReqStorageSpecCode>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to. Required for enterprise project
+    /// accounts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `tags` field.
+    /// Tags to attach to the new instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `arch_type` field.
+    /// CPU architecture of the brokers: `X86`, or `ARM` in regions that offer it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub arch_type: Option<String>,
-    /// The `vpc_client_plain` field.
+    /// Whether clients inside the VPC may connect in plain text.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_client_plain: Option<bool>,
-    /// The `bss_param` field.
+    /// Billing options (billing mode, subscription period, renewal and payment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
 }
@@ -1879,7 +1929,7 @@ impl CreateInstanceByEngineReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateInstanceByEngineReqEngine` model.
+    /// Message engine of the instance; must be `kafka`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateInstanceByEngineReqEngine {
@@ -1888,7 +1938,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateInstanceByEngineReqRetentionPolicy` model.
+    /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
+    /// messages, `time_base` deletes the oldest messages.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateInstanceByEngineReqRetentionPolicy {
@@ -1910,7 +1961,9 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateInstanceByEngineReqStorageSpecCode` model.
+    /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
+    /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
+    /// `dms.physical.storage.extreme` (extreme SSD); the last two are only offered in some regions.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateInstanceByEngineReqStorageSpecCode {
@@ -1918,17 +1971,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
         DmsPhysicalStorageHighV2 = "dms.physical.storage.high.v2",
         /// `dms.physical.storage.ultra.v2`
         DmsPhysicalStorageUltraV2 = "dms.physical.storage.ultra.v2",
-        /// `[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageGeneralTagHwsHwsHkDtAx = "[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)",
-        /// `[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageExtremeTagHwsHwsHkDtAx = "[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)",
+        /// `dms.physical.storage.general`
+        DmsPhysicalStorageGeneral = "dms.physical.storage.general",
+        /// `dms.physical.storage.extreme`
+        DmsPhysicalStorageExtreme = "dms.physical.storage.extreme",
     }
 }
 /// The `CreateInstanceByEngineResponse` model.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceByEngineResponse {
-    /// The `instance_id` field.
+    /// ID of the new instance; pass it to `show_instance` to follow its status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1963,7 +2016,8 @@ impl CreateInstanceByEngineResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceTopicReq {
-    /// The `id` field.
+    /// Name of the topic to create: 3 to 200 characters, starting with a letter, using letters,
+    /// digits, hyphens, underscores and dots.
     ///
     /// **Required.**
     #[serde(
@@ -1972,45 +2026,48 @@ pub struct CreateInstanceTopicReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `replication` field.
+    /// Number of replicas of each partition, which sets data reliability. It cannot exceed the
+    /// number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication: Option<i64>,
-    /// The `sync_message_flush` field.
+    /// Whether each message is flushed to disk synchronously, which lowers performance. Defaults to
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_message_flush: Option<bool>,
-    /// The `partition` field.
+    /// Number of partitions, which bounds consumer concurrency; 1 to 200.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `sync_replication` field.
+    /// Whether replication is synchronous. When `true`, producers must also set `acks=-1` for it to
+    /// take effect. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_replication: Option<bool>,
-    /// The `retention_time` field.
+    /// How long messages are kept, in hours; 1 to 720, 72 by default.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_time: Option<i64>,
-    /// The `topic_other_configs` field.
+    /// Further topic-level configuration items to set, as name/value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<CreateInstanceTopicReqTopicOtherConfigs>>,
-    /// The `topic_desc` field.
+    /// Free-text description of the topic, up to 200 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2083,14 +2140,14 @@ impl CreateInstanceTopicReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceTopicReqTopicOtherConfigs {
-    /// The `name` field.
+    /// Name of the topic configuration item to set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// Value to give the topic configuration item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2130,7 +2187,7 @@ impl CreateInstanceTopicReqTopicOtherConfigsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceTopicResponse {
-    /// The `name` field.
+    /// Name of the topic that was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2165,21 +2222,23 @@ impl CreateInstanceTopicResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceUserReq {
-    /// The `user_name` field.
+    /// Name of the SASL user to create. Required.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_desc` field.
+    /// Free-text description of the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_desc: Option<String>,
-    /// The `user_passwd` field.
+    /// Password of the new user: 8 to 32 characters with at least three of lower-case letters,
+    /// upper-case letters, digits and special characters, not starting with `-`, and different from
+    /// the user name. Required.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -2239,14 +2298,15 @@ impl CreateInstanceUserReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateKafkaReassignmentTaskResponse {
-    /// The `job_id` field.
+    /// ID of the reassignment job; only returned when a reassignment is run.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `reassignment_time` field.
+    /// Estimated duration of the reassignment, in seconds; only returned when `time_estimate` was
+    /// `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2286,7 +2346,7 @@ impl CreateKafkaReassignmentTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateKafkaRebalanceLogTaskResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2321,7 +2381,7 @@ impl CreateKafkaRebalanceLogTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateKafkaTopicQuotaResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2356,42 +2416,48 @@ impl CreateKafkaTopicQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskReq {
-    /// The `user` field.
+    /// Name of the user the throttling rule applies to. Unless the rule covers all users or all
+    /// clients, at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user: Option<String>,
-    /// The `client` field.
+    /// Client ID the throttling rule applies to. Unless the rule covers all users or all clients,
+    /// at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client: Option<String>,
-    /// The `user_default` field.
+    /// Whether the rule applies to all users (`true`, and then `user` must not be set) or to one
+    /// specific user (`false`, and then `user` is needed).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_default: Option<bool>,
-    /// The `client_default` field.
+    /// Whether the rule applies to all clients (`true`, and then `client` must not be set) or to
+    /// one specific client (`false`, and then `client` is needed).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_default: Option<bool>,
-    /// The `producer_byte_rate` field.
+    /// Maximum produce rate, in bytes per second. At least one of the produce and consume rates
+    /// must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_byte_rate: Option<i64>,
-    /// The `consumer_byte_rate` field.
+    /// Maximum consume rate, in bytes per second. At least one of the produce and consume rates
+    /// must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2451,7 +2517,7 @@ impl CreateKafkaUserClientQuotaTaskReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateKafkaUserClientQuotaTaskResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2486,7 +2552,7 @@ impl CreateKafkaUserClientQuotaTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskReq {
-    /// The `group_name` field.
+    /// Name of the consumer group whose message backlog is diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -2495,7 +2561,7 @@ pub struct CreateMessageDiagnosisTaskReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `topic_name` field.
+    /// Name of the topic whose message backlog is diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -2537,7 +2603,7 @@ impl CreateMessageDiagnosisTaskReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMessageDiagnosisTaskResponse {
-    /// The `report_id` field.
+    /// ID of the diagnosis report the task produces; pass it to `show_message_diagnosis_report`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2572,7 +2638,8 @@ impl CreateMessageDiagnosisTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePartitionReq {
-    /// The `partition` field.
+    /// Total number of partitions the topic should have afterwards; greater than the current count
+    /// and at most 200.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2607,7 +2674,7 @@ impl CreatePartitionReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePostPaidKafkaInstanceResponse {
-    /// The `instance_id` field.
+    /// ID of the new instance; pass it to `show_instance` to follow its status.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2642,44 +2709,46 @@ impl CreatePostPaidKafkaInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSmartConnectTaskReq {
-    /// The `task_name` field.
+    /// Name of the Smart Connect task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `start_later` field.
+    /// Whether the task waits to be started by hand from the task list (`true`) or starts as soon
+    /// as it is created (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_later: Option<bool>,
-    /// The `topics` field.
+    /// Topics the task processes, given by name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics: Option<String>,
-    /// The `topics_regex` field.
+    /// Regular expression selecting the topics the task processes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_regex: Option<String>,
-    /// The `source_type` field.
+    /// Source side of the task: `KAFKA_REPLICATOR_SOURCE` (replicate data from another Kafka
+    /// instance) or `NONE` (no source).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<CreateSmartConnectTaskReqSourceType>,
-    /// The `source_task` field.
+    /// Settings of the source side; only used when `source_type` is `KAFKA_REPLICATOR_SOURCE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskReqSourceConfig>,
-    /// The `sink_type` field.
+    /// Target side of the task: `OBS_SINK` (dump data to OBS) or `NONE` (no target).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_type: Option<CreateSmartConnectTaskReqSinkType>,
-    /// The `sink_task` field.
+    /// Settings of the target side; only used when `sink_type` is `OBS_SINK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskReqSinkConfig>,
 }
@@ -2751,7 +2820,7 @@ impl CreateSmartConnectTaskReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateSmartConnectTaskReqSinkType` model.
+    /// Target side of the task: `OBS_SINK` (dump data to OBS) or `NONE` (no target).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateSmartConnectTaskReqSinkType {
@@ -2762,7 +2831,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateSmartConnectTaskReqSourceType` model.
+    /// Source side of the task: `KAFKA_REPLICATOR_SOURCE` (replicate data from another Kafka
+    /// instance) or `NONE` (no source).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateSmartConnectTaskReqSourceType {
@@ -2776,7 +2846,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteConnectorResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2811,7 +2881,7 @@ impl DeleteConnectorResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsRequestBody {
-    /// The `topics` field.
+    /// Topics whose committed offsets of the consumer group are removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
 }
@@ -2842,7 +2912,7 @@ impl DeleteConsumerGroupOffsetsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponse {
-    /// The `topics` field.
+    /// Outcome of the offset removal for each requested topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<DeleteConsumerGroupOffsetsResponseEntity>>,
 }
@@ -2876,7 +2946,7 @@ impl DeleteConsumerGroupOffsetsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteConsumerGroupOffsetsResponseEntity {
-    /// The `name` field.
+    /// Name of the topic.
     ///
     /// **Required.**
     #[serde(
@@ -2885,7 +2955,7 @@ pub struct DeleteConsumerGroupOffsetsResponseEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `success` field.
+    /// Whether the group's committed offsets for this topic were removed.
     ///
     /// **Required.**
     #[serde(
@@ -2894,7 +2964,7 @@ pub struct DeleteConsumerGroupOffsetsResponseEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
-    /// The `error_code` field.
+    /// Error code explaining a failure; empty on success.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2939,7 +3009,7 @@ impl DeleteConsumerGroupOffsetsResponseEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaMessageRequestBody {
-    /// The `partitions` field.
+    /// Partitions to purge, each with the offset up to which messages are deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<PartitionOffsetEntity>>,
 }
@@ -2970,7 +3040,7 @@ impl DeleteKafkaMessageRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicMessagesResponse {
-    /// The `partitions` field.
+    /// Outcome of the purge for each requested partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<PartitionResp>>,
 }
@@ -3001,7 +3071,7 @@ impl DeleteKafkaTopicMessagesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaTopicQuotaResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3036,28 +3106,32 @@ impl DeleteKafkaTopicQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskReq {
-    /// The `user` field.
+    /// Name of the user of the throttling rule to delete. Unless the rule covers all users or all
+    /// clients, at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user: Option<String>,
-    /// The `client` field.
+    /// Client ID of the throttling rule to delete. Unless the rule covers all users or all clients,
+    /// at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client: Option<String>,
-    /// The `user_default` field.
+    /// Whether the rule to delete is the one for all users (`true`, without `user`) or for one
+    /// specific user (`false`, with `user`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_default: Option<bool>,
-    /// The `client_default` field.
+    /// Whether the rule to delete is the one for all clients (`true`, without `client`) or for one
+    /// specific client (`false`, with `client`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -3107,7 +3181,7 @@ impl DeleteKafkaUserClientQuotaTaskReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteKafkaUserClientQuotaTaskResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3142,14 +3216,16 @@ impl DeleteKafkaUserClientQuotaTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeGroupsRespGroup {
-    /// The `state` field.
+    /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
+    /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
+    /// members have joined) or `STABLE` (members are consuming normally).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub state: Option<String>,
-    /// The `createdAt` field.
+    /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
     #[serde(
@@ -3159,28 +3235,28 @@ pub struct DescribeGroupsRespGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<i64>,
-    /// The `group_id` field.
+    /// Name of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `coordinator_id` field.
+    /// ID of the broker acting as the group's coordinator.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub coordinator_id: Option<i64>,
-    /// The `assignment_strategy` field.
+    /// Partition assignment strategy used by the group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub assignment_strategy: Option<String>,
-    /// The `group_desc` field.
+    /// Free-text description of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3240,49 +3316,49 @@ impl DescribeGroupsRespGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskusageEntity {
-    /// The `broker_name` field.
+    /// Name of the broker whose disk usage this entry reports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_name: Option<String>,
-    /// The `data_disk_size` field.
+    /// Total data disk capacity of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_size: Option<String>,
-    /// The `data_disk_use` field.
+    /// Data disk capacity used on the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_use: Option<String>,
-    /// The `data_disk_free` field.
+    /// Data disk capacity still free on the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_free: Option<String>,
-    /// The `data_disk_use_percentage` field.
+    /// Share of the broker's data disk that is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub data_disk_use_percentage: Option<String>,
-    /// The `status` field.
+    /// Status reported for the broker's disk usage.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `topic_list` field.
+    /// Disk usage of the topic partitions stored on this broker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_list: Option<Vec<DiskusageTopicEntity>>,
 }
@@ -3343,28 +3419,28 @@ impl DiskusageEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DiskusageTopicEntity {
-    /// The `size` field.
+    /// Disk space used by the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<String>,
-    /// The `topic_name` field.
+    /// Topic of the partition whose disk usage this entry reports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_name: Option<String>,
-    /// The `topic_partition` field.
+    /// Number of the partition whose disk usage this entry reports, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_partition: Option<String>,
-    /// The `percentage` field.
+    /// Share of the broker's disk used by this partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
@@ -3414,46 +3490,46 @@ impl DiskusageTopicEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendProductInfoEntity {
-    /// The `type` field.
+    /// Instance type of the product: `single` (single node) or `cluster`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `product_id` field.
+    /// ID of the product (flavor), usable as `new_product_id` when resizing.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `ecs_flavor_id` field.
+    /// Flavor of the cloud servers (ECS) the product runs on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `arch_types` field.
+    /// CPU architectures the product is available on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arch_types: Option<Vec<String>>,
-    /// The `charging_mode` field.
+    /// Billing modes the product supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<Vec<String>>,
-    /// The `ios` field.
+    /// Disk types available for the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios: Option<Vec<ExtendProductIosEntity>>,
-    /// The `support_features` field.
+    /// Features the product supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_features: Option<Vec<ExtendProductSupportFeaturesEntity>>,
-    /// The `properties` field.
+    /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ExtendProductPropertiesEntity>,
-    /// The `available_zones` field.
+    /// Availability zones that still have resources for the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// Availability zones where the product is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
 }
@@ -3535,24 +3611,26 @@ impl ExtendProductInfoEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendProductIosEntity {
-    /// The `io_spec` field.
+    /// Disk type: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
+    /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
+    /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_spec: Option<String>,
-    /// The `available_zones` field.
+    /// Availability zones that still have this disk type available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `type` field.
+    /// I/O category; always `evs` (cloud disks).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `unavailable_zones` field.
+    /// Availability zones where this disk type is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
 }
@@ -3598,63 +3676,63 @@ impl ExtendProductIosEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendProductPropertiesEntity {
-    /// The `max_partition_per_broker` field.
+    /// Maximum number of partitions per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_partition_per_broker: Option<String>,
-    /// The `max_broker` field.
+    /// Maximum number of brokers for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_broker: Option<String>,
-    /// The `max_storage_per_node` field.
+    /// Maximum storage per broker for this product, in GB, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_storage_per_node: Option<String>,
-    /// The `max_consumer_per_broker` field.
+    /// Maximum number of consumers per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_consumer_per_broker: Option<String>,
-    /// The `min_broker` field.
+    /// Minimum number of brokers for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_broker: Option<String>,
-    /// The `max_bandwidth_per_broker` field.
+    /// Maximum bandwidth per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_bandwidth_per_broker: Option<String>,
-    /// The `min_storage_per_node` field.
+    /// Minimum storage per broker for this product, in GB, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_storage_per_node: Option<String>,
-    /// The `max_tps_per_broker` field.
+    /// Maximum messages per second (TPS) per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_tps_per_broker: Option<String>,
-    /// The `product_alias` field.
+    /// Alias of the product ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3729,14 +3807,14 @@ impl ExtendProductPropertiesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExtendProductSupportFeaturesEntity {
-    /// The `name` field.
+    /// Name of the feature.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `properties` field.
+    /// Settings of the feature, as key/value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -3775,14 +3853,14 @@ impl ExtendProductSupportFeaturesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupCreateReq {
-    /// The `group_name` field.
+    /// Name of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `group_desc` field.
+    /// New free-text description of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3822,7 +3900,7 @@ impl GroupCreateReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupInfoSimple {
-    /// The `createdAt` field.
+    /// When the consumer group was created, as an integer timestamp.
     ///
     /// JSON name: `createdAt`.
     #[serde(
@@ -3832,35 +3910,37 @@ pub struct GroupInfoSimple {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<i64>,
-    /// The `group_id` field.
+    /// ID (name) of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `state` field.
+    /// State of the consumer group: `DEAD` (no members and no metadata), `EMPTY` (no members,
+    /// metadata kept), `PREPARING_REBALANCE` (a rebalance is starting), `COMPLETING_REBALANCE` (all
+    /// members have joined) or `STABLE` (members are consuming normally).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub state: Option<String>,
-    /// The `coordinator_id` field.
+    /// ID of the broker acting as the group's coordinator.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub coordinator_id: Option<i64>,
-    /// The `group_desc` field.
+    /// Free-text description of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_desc: Option<String>,
-    /// The `lag` field.
+    /// Number of messages not yet consumed by the group (its backlog).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -3920,14 +4000,14 @@ impl GroupInfoSimpleBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupMemberEntity {
-    /// The `member_id` field.
+    /// ID of the group member (consumer).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub member_id: Option<String>,
-    /// The `client_id` field.
+    /// Client ID the consumer connected with.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3967,63 +4047,63 @@ impl GroupMemberEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupMessageOffsetsDetailEntity {
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `message_current_offset` field.
+    /// Offset the group has consumed up to in this partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_current_offset: Option<i64>,
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `message_log_start_offset` field.
+    /// Earliest offset still stored in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_log_start_offset: Option<i64>,
-    /// The `lag` field.
+    /// Number of messages left to consume in the partition (the backlog).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub lag: Option<i64>,
-    /// The `message_log_end_offset` field.
+    /// Log end offset of the partition (the offset of the next message to be written).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_log_end_offset: Option<i64>,
-    /// The `consumer_id` field.
+    /// ID of the consumer assigned to the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_id: Option<String>,
-    /// The `host` field.
+    /// Address of the consumer assigned to the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `client_id` field.
+    /// Client ID of the consumer assigned to the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4098,21 +4178,21 @@ impl GroupMessageOffsetsDetailEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupTopicEntity {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partitions` field.
+    /// Number of partitions of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partitions: Option<i64>,
-    /// The `lag` field.
+    /// Number of messages of the topic not yet consumed by the group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4157,38 +4237,38 @@ impl GroupTopicEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceConfig {
-    /// The `name` field.
+    /// Name of the configuration parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `valid_values` field.
+    /// Values the parameter accepts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_values: Option<String>,
-    /// The `default_value` field.
+    /// Value the configuration parameter has when it was never changed, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_value: Option<String>,
-    /// The `config_type` field.
+    /// Whether a change applies at once (`dynamic`) or needs a restart (`static`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_type: Option<InstanceConfigConfigType>,
-    /// The `value` field.
+    /// Current value of the parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
-    /// The `value_type` field.
+    /// Type of the value: `string`, `integer` or `enum`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4245,7 +4325,7 @@ impl InstanceConfigBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `InstanceConfigConfigType` model.
+    /// Whether a change applies at once (`dynamic`) or needs a restart (`static`).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum InstanceConfigConfigType {
@@ -4259,70 +4339,70 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRecycleInfo {
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of the deleted instance (same states as in `list_instances`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `name` field.
+    /// Name of the deleted instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine type; always `kafka` for this service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `in_recycle_time` field.
+    /// When the instance entered the recycle bin, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub in_recycle_time: Option<i64>,
-    /// The `save_time` field.
+    /// Number of days the instance is kept in the recycle bin, from 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub save_time: Option<i64>,
-    /// The `auto_delete_time` field.
+    /// When the instance will be removed from the recycle bin for good, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete_time: Option<i64>,
-    /// The `cost_per_hour` field.
+    /// Hourly cost of keeping the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
         skip_serializing_if = "Option::is_none"
     )]
     pub cost_per_hour: Option<f64>,
-    /// The `error_message` field.
+    /// Error information about the instance, if any.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_message: Option<String>,
-    /// The `product_id` field.
+    /// ID of the instance's product (flavor).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4402,21 +4482,21 @@ impl InstanceRecycleInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResumeResult {
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `job_id` field.
+    /// ID of the asynchronous job restoring the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `error_msg` field.
+    /// Why the instance could not be restored; empty on success.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4461,7 +4541,7 @@ impl InstanceResumeResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaDiagnosisCheckEntity {
-    /// The `name` field.
+    /// Name of the pre-check item.
     ///
     /// **Required.**
     #[serde(
@@ -4470,7 +4550,7 @@ pub struct KafkaDiagnosisCheckEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `reason` field.
+    /// Why the pre-check failed.
     ///
     /// **Required.**
     #[serde(
@@ -4479,7 +4559,7 @@ pub struct KafkaDiagnosisCheckEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub reason: Option<String>,
-    /// The `success` field.
+    /// Whether the pre-check passed.
     ///
     /// **Required.**
     #[serde(
@@ -4526,7 +4606,7 @@ impl KafkaDiagnosisCheckEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisConclusionEntity {
-    /// The `id` field.
+    /// ID of the diagnosis conclusion (a cause or a piece of advice).
     ///
     /// **Required.**
     #[serde(
@@ -4535,7 +4615,7 @@ pub struct KafkaMessageDiagnosisConclusionEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `params` field.
+    /// Parameters that complete the conclusion, as key/value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -4574,7 +4654,7 @@ impl KafkaMessageDiagnosisConclusionEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisDimensionEntity {
-    /// The `name` field.
+    /// Name of the diagnosis dimension.
     ///
     /// **Required.**
     #[serde(
@@ -4583,7 +4663,7 @@ pub struct KafkaMessageDiagnosisDimensionEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `abnormal_num` field.
+    /// Number of items in this dimension found abnormal.
     ///
     /// **Required.**
     #[serde(
@@ -4592,7 +4672,7 @@ pub struct KafkaMessageDiagnosisDimensionEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_num: Option<i64>,
-    /// The `failed_num` field.
+    /// Number of items in this dimension whose diagnosis failed.
     ///
     /// **Required.**
     #[serde(
@@ -4601,7 +4681,7 @@ pub struct KafkaMessageDiagnosisDimensionEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_num: Option<i64>,
-    /// The `diagnosis_item_list` field.
+    /// Diagnosis items of this dimension.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4652,7 +4732,7 @@ impl KafkaMessageDiagnosisDimensionEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisItemEntity {
-    /// The `name` field.
+    /// Name of the diagnosis item.
     ///
     /// **Required.**
     #[serde(
@@ -4661,7 +4741,7 @@ pub struct KafkaMessageDiagnosisItemEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `result` field.
+    /// Result of the diagnosis item.
     ///
     /// **Required.**
     #[serde(
@@ -4670,19 +4750,19 @@ pub struct KafkaMessageDiagnosisItemEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `cause_ids` field.
+    /// Likely causes of an abnormal result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
-    /// The `advice_ids` field.
+    /// Suggested actions for an abnormal result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice_ids: Option<Vec<KafkaMessageDiagnosisConclusionEntity>>,
-    /// The `partitions` field.
+    /// Partitions affected by the abnormal result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<i64>>,
-    /// The `failed_partitions` field.
+    /// Partitions whose diagnosis failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_partitions: Option<Vec<i64>>,
-    /// The `broker_ids` field.
+    /// IDs of the brokers affected by the abnormal result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker_ids: Option<Vec<i64>>,
 }
@@ -4749,7 +4829,7 @@ impl KafkaMessageDiagnosisItemEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaMessageDiagnosisReportInfoEntity {
-    /// The `report_id` field.
+    /// ID of the diagnosis report.
     ///
     /// **Required.**
     #[serde(
@@ -4758,12 +4838,13 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub report_id: Option<String>,
-    /// The `status` field.
+    /// State of the backlog diagnosis: `diagnosing`, `failed` (diagnosis failed), `deleted`
+    /// (removed by hand), `finished`, `normal` (no problem found) or `abnormal` (problems found).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<KafkaMessageDiagnosisReportInfoEntityStatus>,
-    /// The `begin_time` field.
+    /// When the diagnosis started.
     ///
     /// **Required.**
     #[serde(
@@ -4772,14 +4853,14 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// When the diagnosis ended.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `group_name` field.
+    /// Name of the consumer group that was diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -4788,7 +4869,7 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_name: Option<String>,
-    /// The `topic_name` field.
+    /// Name of the topic that was diagnosed.
     ///
     /// **Required.**
     #[serde(
@@ -4797,7 +4878,7 @@ pub struct KafkaMessageDiagnosisReportInfoEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_name: Option<String>,
-    /// The `accumulated_partitions` field.
+    /// Number of partitions found with a message backlog.
     ///
     /// **Required.**
     #[serde(
@@ -4864,7 +4945,8 @@ impl KafkaMessageDiagnosisReportInfoEntityBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `KafkaMessageDiagnosisReportInfoEntityStatus` model.
+    /// State of the backlog diagnosis: `diagnosing`, `failed` (diagnosis failed), `deleted`
+    /// (removed by hand), `finished`, `normal` (no problem found) or `abnormal` (problems found).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum KafkaMessageDiagnosisReportInfoEntityStatus {
@@ -4886,21 +4968,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntity {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `create_time` field.
+    /// When the topic was created, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub create_time: Option<i64>,
-    /// The `partitions` field.
+    /// Partitions of the topic with their leaders and replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<KafkaTopicDetailEntityPartitions>>,
 }
@@ -4944,21 +5026,21 @@ impl KafkaTopicDetailEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaTopicDetailEntityPartitions {
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `leader` field.
+    /// ID of the broker holding the partition's leader replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub leader: Option<i64>,
-    /// The `replicas` field.
+    /// IDs of the brokers holding the partition's replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Vec<i64>>,
 }
@@ -4999,35 +5081,35 @@ impl KafkaTopicDetailEntityPartitionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaTopicPartitionResponsePartitions {
-    /// The `partition` field.
+    /// Number (ID) of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `start_offset` field.
+    /// Earliest offset in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_offset: Option<i64>,
-    /// The `last_offset` field.
+    /// Latest offset in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_offset: Option<i64>,
-    /// The `message_count` field.
+    /// Number of messages in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_count: Option<i64>,
-    /// The `last_update_time` field.
+    /// When the partition was last updated, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5082,21 +5164,21 @@ impl KafkaTopicPartitionResponsePartitionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaTopicProducerResponseProducers {
-    /// The `producer_address` field.
+    /// Network address of the client that produces to the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_address: Option<String>,
-    /// The `broker_address` field.
+    /// Address of the broker the producer is connected to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_address: Option<String>,
-    /// The `join_time` field.
+    /// When the producer connected, as a Unix timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5141,21 +5223,21 @@ impl KafkaTopicProducerResponseProducersBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KafkaTopicQuota {
-    /// The `topic` field.
+    /// Name of the topic the bandwidth throttling rule applies to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `producer_byte_rate` field.
+    /// Maximum produce rate for the topic, in bytes per second.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_byte_rate: Option<i64>,
-    /// The `consumer_byte_rate` field.
+    /// Maximum consume rate for the topic, in bytes per second.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5200,14 +5282,14 @@ impl KafkaTopicQuotaBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
-    /// The `region_id` field.
+    /// ID of the region the zones belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region_id: Option<String>,
-    /// The `available_zones` field.
+    /// Availability zones of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<AvailableZonesResp>>,
 }
@@ -5243,56 +5325,57 @@ impl ListAvailableZonesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
-    /// The `id` field.
+    /// ID of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the background task (what it does).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who started the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who started the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters of the task, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`
+    /// (scheduled task cancelled).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// When the task started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// When the task ended.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5362,14 +5445,14 @@ impl ListBackgroundTasksRespTasksBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
-    /// The `task_count` field.
+    /// Number of tasks, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// Background tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
@@ -5405,7 +5488,7 @@ impl ListBackgroundTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigFeatures {
-    /// The `featureId` field.
+    /// Identifier of the configurable feature whose `status` this entry reports.
     ///
     /// JSON name: `featureId`.
     #[serde(
@@ -5415,14 +5498,14 @@ pub struct ListConfigFeatures {
         skip_serializing_if = "Option::is_none"
     )]
     pub feature_id: Option<String>,
-    /// The `status` field.
+    /// Whether the feature is on (`1`) or off (`0`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<i64>,
-    /// The `description` field.
+    /// Description of the feature.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5467,10 +5550,10 @@ impl ListConfigFeaturesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigFeaturesResponse {
-    /// The `features` field.
+    /// Features and whether each is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<ListConfigFeatures>>,
-    /// The `totalRecord` field.
+    /// Total number of features.
     ///
     /// JSON name: `totalRecord`.
     #[serde(
@@ -5513,24 +5596,24 @@ impl ListConfigFeaturesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConnectorTasksResponse {
-    /// The `tasks` field.
+    /// Smart Connect tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SmartConnectTaskEntity>>,
-    /// The `total_number` field.
+    /// Number of Smart Connect tasks.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_number: Option<i64>,
-    /// The `max_tasks` field.
+    /// Maximum number of Smart Connect tasks the instance allows.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_tasks: Option<i64>,
-    /// The `quota_tasks` field.
+    /// Smart Connect task quota of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -5580,24 +5663,26 @@ impl ListConnectorTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
-    /// The `io_spec` field.
+    /// Disk type code: `dms.physical.storage.high.v2` (high I/O), `dms.physical.storage.ultra.v2`
+    /// (ultra-high I/O), `dms.physical.storage.general` (general-purpose SSD) or
+    /// `dms.physical.storage.extreme` (extreme SSD); the last two only in some regions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_spec: Option<String>,
-    /// The `type` field.
+    /// Disk category; always `evs` (cloud disks).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `available_zones` field.
+    /// Availability zones where this disk type is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// Availability zones where this disk type is not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
 }
@@ -5643,47 +5728,47 @@ impl ListEngineIosEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
-    /// The `type` field.
+    /// Product type: `single` (single node) or `cluster`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `product_id` field.
+    /// ID of the product (flavor), used as `product_id` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `ecs_flavor_id` field.
+    /// Flavor of the underlying cloud servers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `billing_code` field.
+    /// Billing code of the product.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_code: Option<String>,
-    /// The `arch_types` field.
+    /// CPU architectures the product is available on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arch_types: Option<Vec<String>>,
-    /// The `charging_mode` field.
+    /// Billing modes the product supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<Vec<String>>,
-    /// The `ios` field.
+    /// Disk types the product supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios: Option<Vec<ListEngineIosEntity>>,
-    /// The `support_features` field.
+    /// Features instances of this product support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_features: Option<Vec<ListEngineSupportFeaturesEntity>>,
-    /// The `properties` field.
+    /// Limits of the product (brokers, storage, partitions, consumers, bandwidth, TPS).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ListEnginePropertiesEntity>,
 }
@@ -5757,17 +5842,17 @@ impl ListEngineProductsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
-    /// The `engine` field.
+    /// Message engine type; always `kafka` for this service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `versions` field.
+    /// Engine versions offered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// The `products` field.
+    /// Products (flavors) offered, with their details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<ListEngineProductsEntity>>,
 }
@@ -5808,70 +5893,70 @@ impl ListEngineProductsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
-    /// The `max_partition_per_broker` field.
+    /// Maximum number of partitions per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_partition_per_broker: Option<String>,
-    /// The `max_broker` field.
+    /// Maximum number of brokers for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_broker: Option<String>,
-    /// The `max_storage_per_node` field.
+    /// Maximum storage per broker for this product, in GB, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_storage_per_node: Option<String>,
-    /// The `max_consumer_per_broker` field.
+    /// Maximum number of consumers per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_consumer_per_broker: Option<String>,
-    /// The `min_broker` field.
+    /// Minimum number of brokers for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_broker: Option<String>,
-    /// The `max_bandwidth_per_broker` field.
+    /// Maximum bandwidth per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_bandwidth_per_broker: Option<String>,
-    /// The `min_storage_per_node` field.
+    /// Minimum storage per broker for this product, in GB, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_storage_per_node: Option<String>,
-    /// The `max_tps_per_broker` field.
+    /// Maximum messages per second (TPS) per broker for this product, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_tps_per_broker: Option<String>,
-    /// The `engine_versions` field.
+    /// Engine versions the product supports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_versions: Option<String>,
-    /// The `product_alias` field.
+    /// Alias of the product ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5951,14 +6036,14 @@ impl ListEnginePropertiesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesEntity {
-    /// The `name` field.
+    /// Name of the feature.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `properties` field.
+    /// Limits of the feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
 }
@@ -5997,28 +6082,28 @@ impl ListEngineSupportFeaturesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineSupportFeaturesPropertiesEntity {
-    /// The `max_task` field.
+    /// Maximum number of Smart Connect tasks, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_task: Option<String>,
-    /// The `min_task` field.
+    /// Minimum number of Smart Connect tasks, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_task: Option<String>,
-    /// The `max_node` field.
+    /// Maximum number of Smart Connect nodes, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_node: Option<String>,
-    /// The `min_node` field.
+    /// Minimum number of Smart Connect nodes, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6068,10 +6153,10 @@ impl ListEngineSupportFeaturesPropertiesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMembersResponse {
-    /// The `members` field.
+    /// Members of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<GroupMemberEntity>>,
-    /// The `total` field.
+    /// Total number of members.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6111,10 +6196,10 @@ impl ListInstanceConsumerGroupMembersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupMessageOffsetResponse {
-    /// The `group_message_offsets` field.
+    /// Consumption position and lag of the group for each partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_message_offsets: Option<Vec<GroupMessageOffsetsDetailEntity>>,
-    /// The `total` field.
+    /// Total number of records.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6157,7 +6242,7 @@ impl ListInstanceConsumerGroupMessageOffsetResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupResponse {
-    /// The `group` field.
+    /// Details of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<DescribeGroupsRespGroup>,
 }
@@ -6188,10 +6273,10 @@ impl ListInstanceConsumerGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupTopicsResponse {
-    /// The `topics` field.
+    /// Topics the group consumes, with partition counts and lag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<GroupTopicEntity>>,
-    /// The `total` field.
+    /// Total number of topics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6231,10 +6316,10 @@ impl ListInstanceConsumerGroupTopicsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceConsumerGroupsResponse {
-    /// The `groups` field.
+    /// Consumer groups of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<GroupInfoSimple>>,
-    /// The `total` field.
+    /// Total number of consumer groups.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6274,42 +6359,42 @@ impl ListInstanceConsumerGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstanceTopicsResponse {
-    /// The `total` field.
+    /// Total number of topics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `size` field.
+    /// Page size used for the query.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `remain_partitions` field.
+    /// Number of partitions still available on the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub remain_partitions: Option<i64>,
-    /// The `max_partitions` field.
+    /// Total number of partitions the instance allows.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_partitions: Option<i64>,
-    /// The `topic_max_partitions` field.
+    /// Maximum number of partitions a single topic may have.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_max_partitions: Option<i64>,
-    /// The `topics` field.
+    /// Topics of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<TopicEntity>>,
 }
@@ -6396,10 +6481,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
-    /// The `instances` field.
+    /// Instances matching the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ShowInstanceResp>>,
-    /// The `instance_num` field.
+    /// Number of instances that match the query, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6476,10 +6561,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListMessageDiagnosisReportsResponse {
-    /// The `report_list` field.
+    /// Message backlog diagnosis reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_list: Option<Vec<KafkaMessageDiagnosisReportInfoEntity>>,
-    /// The `total_num` field.
+    /// Total number of diagnosis reports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6522,14 +6607,14 @@ impl ListMessageDiagnosisReportsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
-    /// The `job_count` field.
+    /// Total number of scheduled tasks.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_count: Option<i64>,
-    /// The `jobs` field.
+    /// Scheduled tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<ScheduledTaskEntity>>,
 }
@@ -6565,14 +6650,14 @@ impl ListScheduledTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTopicPartitionsResponse {
-    /// The `total` field.
+    /// Total number of partitions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `partitions` field.
+    /// Partitions of the topic with their offsets and message counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<KafkaTopicPartitionResponsePartitions>>,
 }
@@ -6611,14 +6696,14 @@ impl ListTopicPartitionsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTopicProducersResponse {
-    /// The `total` field.
+    /// Total number of producers, from 0 to 10000.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `producers` field.
+    /// Producers writing to the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producers: Option<Vec<KafkaTopicProducerResponseProducers>>,
 }
@@ -6657,28 +6742,28 @@ impl ListTopicProducersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
-    /// The `default` field.
+    /// Whether this is the default maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default: Option<bool>,
-    /// The `end` field.
+    /// End time of the maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<String>,
-    /// The `begin` field.
+    /// Start time of the maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin: Option<String>,
-    /// The `seq` field.
+    /// Sequence number of the maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6728,77 +6813,78 @@ impl MaintainWindowsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessagesEntity {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition holding the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `key` field.
+    /// Key of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Content of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
-    /// The `size` field.
+    /// Size of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `timestamp` field.
+    /// When the message was produced, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub timestamp: Option<i64>,
-    /// The `huge_message` field.
+    /// Whether the message is flagged as a big message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub huge_message: Option<bool>,
-    /// The `message_offset` field.
+    /// Offset of the message in its partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_offset: Option<i64>,
-    /// The `message_id` field.
+    /// ID of the message as the service reports it; messages are located by `partition` and
+    /// `message_offset`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_id: Option<String>,
-    /// The `app_id` field.
+    /// ID of the application that produced the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub app_id: Option<String>,
-    /// The `tag` field.
+    /// Tag of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6883,62 +6969,63 @@ impl MessagesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyConnectorTaskResponse {
-    /// The `task_name` field.
+    /// Name of the Smart Connect task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `topics` field.
+    /// Topics the task processes, given by name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics: Option<String>,
-    /// The `topics_regex` field.
+    /// Regular expression selecting the topics the task processes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_regex: Option<String>,
-    /// The `source_type` field.
+    /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
+    /// another Kafka instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_type: Option<String>,
-    /// The `source_task` field.
+    /// Settings of the source side; present for Kafka replication tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
-    /// The `sink_type` field.
+    /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sink_type: Option<String>,
-    /// The `sink_task` field.
+    /// Settings of the target side; present for OBS dump tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
-    /// The `id` field.
+    /// ID of the Smart Connect task, used as `task_id` in the task operations.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `create_time` field.
+    /// Creation time of the task, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7024,14 +7111,15 @@ impl ModifyConnectorTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceConfig {
-    /// The `name` field.
+    /// Name of the instance configuration parameter to change, as listed by
+    /// `show_instance_configs`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// New value of the configuration parameter.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7071,7 +7159,7 @@ impl ModifyInstanceConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceConfigsReq {
-    /// The `kafka_configs` field.
+    /// Kafka configuration parameters to change, as name/value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka_configs: Option<Vec<ModifyInstanceConfig>>,
 }
@@ -7102,21 +7190,21 @@ impl ModifyInstanceConfigsReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyInstanceConfigsResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that applies the configuration change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `dynamic_config` field.
+    /// Number of dynamic parameters changed by this request (these apply at once).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub dynamic_config: Option<i64>,
-    /// The `static_config` field.
+    /// Number of static parameters changed by this request (these need a restart).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7161,21 +7249,22 @@ impl ModifyInstanceConfigsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKafkaPublicIpAccessSwitchReq {
-    /// The `eip_address` field.
+    /// Address of the elastic IP used for public access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub eip_address: Option<String>,
-    /// The `public_boundwidth` field.
+    /// Public network bandwidth of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_boundwidth: Option<i64>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP to bind, as listed by the EIP service; several IDs are separated by
+    /// commas.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7220,7 +7309,7 @@ impl ModifyKafkaPublicIpAccessSwitchReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyKafkaTopicQuotaResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7255,14 +7344,14 @@ impl ModifyKafkaTopicQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyReq {
-    /// The `retention_days` field.
+    /// Number of days a deleted instance is kept in the recycle bin, from 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -7302,21 +7391,21 @@ impl ModifyRecyclePolicyReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
-    /// The `retention_days` field.
+    /// Number of days deleted instances are kept in the recycle bin, from 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_use_recycle: Option<bool>,
-    /// The `recycle_instances` field.
+    /// Instances currently in the recycle bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
@@ -7360,7 +7449,7 @@ impl ModifyRecyclePolicyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ObsBucketEntity {
-    /// The `responseHeaders` field.
+    /// Response headers returned by OBS.
     ///
     /// JSON name: `responseHeaders`.
     #[serde(
@@ -7369,7 +7458,7 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub response_headers: Option<serde_json::Value>,
-    /// The `originalHeaders` field.
+    /// Original response headers returned by OBS.
     ///
     /// JSON name: `originalHeaders`.
     #[serde(
@@ -7378,7 +7467,7 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub original_headers: Option<serde_json::Value>,
-    /// The `statusCode` field.
+    /// HTTP status code returned by OBS.
     ///
     /// JSON name: `statusCode`.
     #[serde(
@@ -7388,7 +7477,7 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub status_code: Option<i64>,
-    /// The `bucketName` field.
+    /// Name of the OBS bucket.
     ///
     /// JSON name: `bucketName`.
     #[serde(
@@ -7398,10 +7487,10 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_name: Option<String>,
-    /// The `owner` field.
+    /// Owner of the bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<serde_json::Value>,
-    /// The `creationDate` field.
+    /// When the bucket was created, as an integer timestamp.
     ///
     /// JSON name: `creationDate`.
     #[serde(
@@ -7411,21 +7500,21 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_date: Option<i64>,
-    /// The `location` field.
+    /// Region the bucket is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub location: Option<String>,
-    /// The `clustertype` field.
+    /// Cluster type of the bucket.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub clustertype: Option<String>,
-    /// The `storageClass` field.
+    /// Storage class reported for the bucket.
     ///
     /// JSON name: `storageClass`.
     #[serde(
@@ -7435,17 +7524,18 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_class: Option<String>,
-    /// The `metadata` field.
+    /// Metadata of the bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
-    /// The `acl` field.
+    /// Access control policy (ACL) of the bucket.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub acl: Option<String>,
-    /// The `bucketStorageClass` field.
+    /// Default storage class of the bucket: `STANDARD`, `WARM` (infrequent access), `COLD`
+    /// (archive) or `DEEP_ARCHIVE` (deep archive, limited beta).
     ///
     /// JSON name: `bucketStorageClass`.
     #[serde(
@@ -7455,7 +7545,7 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_storage_class: Option<String>,
-    /// The `bucketType` field.
+    /// Bucket type as OBS reports it, as a string.
     ///
     /// JSON name: `bucketType`.
     #[serde(
@@ -7465,7 +7555,7 @@ pub struct ObsBucketEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub bucket_type: Option<String>,
-    /// The `requestId` field.
+    /// ID of the OBS request.
     ///
     /// JSON name: `requestId`.
     #[serde(
@@ -7568,14 +7658,14 @@ impl ObsBucketEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartitionOffsetEntity {
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `offset` field.
+    /// Offset in the partition; messages before it are deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7615,7 +7705,7 @@ impl PartitionOffsetEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartitionReassignEntity {
-    /// The `topic` field.
+    /// Name of the topic whose partitions are reassigned.
     ///
     /// **Required.**
     #[serde(
@@ -7624,17 +7714,19 @@ pub struct PartitionReassignEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `brokers` field.
+    /// IDs of the brokers to spread the partitions over; needed when the reassignment plan is
+    /// generated automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<i64>>,
-    /// The `replication_factor` field.
+    /// Replication factor to use when the plan is generated automatically.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_factor: Option<i64>,
-    /// The `assignment` field.
+    /// Hand-written reassignment plan, one entry per partition. Either this or `brokers` must be
+    /// given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<Vec<TopicAssignment>>,
 }
@@ -7680,33 +7772,36 @@ impl PartitionReassignEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartitionReassignRequest {
-    /// The `reassignments` field.
+    /// Reassignment plan, one entry per topic.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassignments: Option<Vec<PartitionReassignEntity>>,
-    /// The `throttle` field.
+    /// Throttle limit applied to replica data movement while the reassignment runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub throttle: Option<i64>,
-    /// The `is_schedule` field.
+    /// Whether the task runs at a scheduled time (`true`, together with `execute_at`) or at once
+    /// (`false` or omitted).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_schedule: Option<bool>,
-    /// The `execute_at` field.
+    /// When a scheduled reassignment runs, as a Unix timestamp in milliseconds. Required when
+    /// `is_schedule` is `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub execute_at: Option<i64>,
-    /// The `time_estimate` field.
+    /// Set to `true` to only estimate how long the reassignment would take; `false` runs the
+    /// reassignment.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -7764,21 +7859,21 @@ impl PartitionReassignRequestBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartitionResp {
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `result` field.
+    /// Outcome of the purge for this partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `error_code` field.
+    /// Error code explaining a failure; empty on success.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7823,31 +7918,37 @@ impl PartitionRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlainSslEnableRequest {
-    /// The `protocol` field.
+    /// Access method to open or close: `private_plain_enable`, `private_sasl_ssl_enable`,
+    /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
+    /// `public_sasl_plaintext_enable` (private or public network; plain text, SASL_SSL or
+    /// SASL_PLAINTEXT).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<PlainSslEnableRequestProtocol>,
-    /// The `enable` field.
+    /// `true` opens the access method named in `protocol`; `false` closes it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable: Option<bool>,
-    /// The `user_name` field.
+    /// SASL user name, needed only the first time SASL is enabled. Users remain when SASL is
+    /// closed, so a name given when re-enabling it is ignored.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `pass_word` field.
+    /// Password of the SASL user, needed only the first time SASL is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub pass_word: Option<String>,
-    /// The `sasl_enabled_mechanisms` field.
+    /// SASL mechanisms to enable: `PLAIN` (simple user name and password check) and/or
+    /// `SCRAM-SHA-512` (credential check, more secure). Only honoured the first time SASL is
+    /// enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<PlainSslEnableRequestSaslEnabledMechanisms>>,
 }
@@ -7898,7 +7999,10 @@ impl PlainSslEnableRequestBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `PlainSslEnableRequestProtocol` model.
+    /// Access method to open or close: `private_plain_enable`, `private_sasl_ssl_enable`,
+    /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
+    /// `public_sasl_plaintext_enable` (private or public network; plain text, SASL_SSL or
+    /// SASL_PLAINTEXT).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PlainSslEnableRequestProtocol {
@@ -7931,21 +8035,22 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyEntity {
-    /// The `owner` field.
+    /// Whether this user is the one chosen when the topic was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub owner: Option<bool>,
-    /// The `user_name` field.
+    /// Name of the SASL user the permission belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `access_policy` field.
+    /// Permission of the user on the topic: `all` (produce and consume), `pub` (produce only) or
+    /// `sub` (consume only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_policy: Option<PolicyEntityAccessPolicy>,
 }
@@ -7983,7 +8088,8 @@ impl PolicyEntityBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `PolicyEntityAccessPolicy` model.
+    /// Permission of the user on the topic: `all` (produce and consume), `pub` (produce only) or
+    /// `sub` (consume only).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PolicyEntityAccessPolicy {
@@ -7999,42 +8105,48 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortProtocol {
-    /// The `private_plain_enable` field.
+    /// Whether plain-text access over the private network is open (address `ip:9092`, protocol
+    /// PLAINTEXT). Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_plain_enable: Option<bool>,
-    /// The `private_sasl_ssl_enable` field.
+    /// Whether SASL_SSL access over the private network is open. Cannot be `true` together with
+    /// `private_sasl_plaintext_enable`. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_ssl_enable: Option<bool>,
-    /// The `private_sasl_plaintext_enable` field.
+    /// Whether SASL_PLAINTEXT access over the private network is open (address `ip:9093`). Cannot
+    /// be `true` together with `private_sasl_ssl_enable`. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_plaintext_enable: Option<bool>,
-    /// The `public_plain_enable` field.
+    /// Whether plain-text access over the public network is open (address `ip:9094`, protocol
+    /// PLAINTEXT); public access must be on first. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_plain_enable: Option<bool>,
-    /// The `public_sasl_ssl_enable` field.
+    /// Whether SASL_SSL access over the public network is open (address `ip:9095`); needs public
+    /// access. Cannot be `true` together with `public_sasl_plaintext_enable`. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_ssl_enable: Option<bool>,
-    /// The `public_sasl_plaintext_enable` field.
+    /// Whether SASL_PLAINTEXT access over the public network is open (address `ip:9095`); needs
+    /// public access. Cannot be `true` together with `public_sasl_ssl_enable`. Defaults to `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -8094,126 +8206,126 @@ impl PortProtocolBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortProtocolsEntity {
-    /// The `private_plain_enable` field.
+    /// Whether plain-text (PLAINTEXT) access over the private network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_plain_enable: Option<bool>,
-    /// The `private_plain_address` field.
+    /// Connection addresses for plain-text access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_plain_address: Option<String>,
-    /// The `private_plain_domain_name` field.
+    /// Domain name for plain-text access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_plain_domain_name: Option<String>,
-    /// The `private_sasl_ssl_enable` field.
+    /// Whether SASL_SSL access over the private network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_ssl_enable: Option<bool>,
-    /// The `private_sasl_ssl_address` field.
+    /// Connection addresses for SASL_SSL access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_ssl_address: Option<String>,
-    /// The `private_sasl_ssl_domain_name` field.
+    /// Domain name for SASL_SSL access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_ssl_domain_name: Option<String>,
-    /// The `private_sasl_plaintext_enable` field.
+    /// Whether SASL_PLAINTEXT access over the private network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_plaintext_enable: Option<bool>,
-    /// The `private_sasl_plaintext_address` field.
+    /// Connection addresses for SASL_PLAINTEXT access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_plaintext_address: Option<String>,
-    /// The `private_sasl_plaintext_domain_name` field.
+    /// Domain name for SASL_PLAINTEXT access over the private network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub private_sasl_plaintext_domain_name: Option<String>,
-    /// The `public_plain_enable` field.
+    /// Whether plain-text (PLAINTEXT) access over the public network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_plain_enable: Option<bool>,
-    /// The `public_plain_address` field.
+    /// Connection addresses for plain-text access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_plain_address: Option<String>,
-    /// The `public_plain_domain_name` field.
+    /// Domain name for plain-text access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_plain_domain_name: Option<String>,
-    /// The `public_sasl_ssl_enable` field.
+    /// Whether SASL_SSL access over the public network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_ssl_enable: Option<bool>,
-    /// The `public_sasl_ssl_address` field.
+    /// Connection addresses for SASL_SSL access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_ssl_address: Option<String>,
-    /// The `public_sasl_ssl_domain_name` field.
+    /// Domain name for SASL_SSL access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_ssl_domain_name: Option<String>,
-    /// The `public_sasl_plaintext_enable` field.
+    /// Whether SASL_PLAINTEXT access over the public network is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_plaintext_enable: Option<bool>,
-    /// The `public_sasl_plaintext_address` field.
+    /// Connection addresses for SASL_PLAINTEXT access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_sasl_plaintext_address: Option<String>,
-    /// The `public_sasl_plaintext_domain_name` field.
+    /// Domain name for SASL_PLAINTEXT access over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8339,21 +8451,22 @@ impl PortProtocolsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
-    /// The `type` field.
+    /// What the quota limits: `kafkaInstance` (Kafka instances), `rabbitmqInstance` (RabbitMQ
+    /// instances), `rocketmqInstance` (RocketMQ instances) or `tags` (tags per instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `quota` field.
+    /// Maximum number of instances the tenant may create, or of tags per instance for `tags`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub quota: Option<i64>,
-    /// The `used` field.
+    /// Number of instances already created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -8398,21 +8511,21 @@ impl QuotaResourceEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuotaResp {
-    /// The `user` field.
+    /// Name of the user the throttling rule applies to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user: Option<String>,
-    /// The `client` field.
+    /// Client ID the throttling rule applies to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client: Option<String>,
-    /// The `user-default` field.
+    /// Whether the rule applies to all users (`true`) rather than one specific user.
     ///
     /// JSON name: `user-default`.
     #[serde(
@@ -8422,7 +8535,7 @@ pub struct QuotaResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_default: Option<bool>,
-    /// The `client-default` field.
+    /// Whether the rule applies to all clients (`true`) rather than one specific client.
     ///
     /// JSON name: `client-default`.
     #[serde(
@@ -8432,7 +8545,7 @@ pub struct QuotaResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub client_default: Option<bool>,
-    /// The `producer-byte-rate` field.
+    /// Maximum produce rate, in bytes per second.
     ///
     /// JSON name: `producer-byte-rate`.
     #[serde(
@@ -8442,7 +8555,7 @@ pub struct QuotaResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_byte_rate: Option<i64>,
-    /// The `consumer-byte-rate` field.
+    /// Maximum consume rate, in bytes per second.
     ///
     /// JSON name: `consumer-byte-rate`.
     #[serde(
@@ -8505,7 +8618,7 @@ impl QuotaRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuotasRespQuotas {
-    /// The `resources` field.
+    /// Quotas of the tenant, one entry per resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<QuotaResourceEntity>>,
 }
@@ -8536,7 +8649,8 @@ impl QuotasRespQuotasBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetManagerPasswordReq {
-    /// The `new_password` field.
+    /// New Kafka Manager password: 8 to 32 characters with at least three of upper-case letters,
+    /// lower-case letters, digits and special characters (spaces allowed), not starting with `-`.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -8582,7 +8696,7 @@ impl ResetManagerPasswordReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetMessageOffsetReq {
-    /// The `topic` field.
+    /// Name of the topic whose consumer offsets are reset.
     ///
     /// **Required.**
     #[serde(
@@ -8591,7 +8705,7 @@ pub struct ResetMessageOffsetReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition to reset; `-1` (the default) resets all partitions.
     ///
     /// **Required.**
     #[serde(
@@ -8600,14 +8714,17 @@ pub struct ResetMessageOffsetReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `message_offset` field.
+    /// Offset to move the group's position to; values outside the partition's range are clamped to
+    /// the earliest or latest offset. Exactly one of `message_offset` and `timestamp` is required.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_offset: Option<i64>,
-    /// The `timestamp` field.
+    /// Time to move the group's position to, as a Unix timestamp in milliseconds; values outside
+    /// the stored range are clamped to the earliest or latest message. Exactly one of
+    /// `message_offset` and `timestamp` is required.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -8657,7 +8774,9 @@ impl ResetMessageOffsetReqBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResetPasswordReq {
-    /// The `new_password` field.
+    /// New password of the instance's SASL user: 8 to 32 characters with at least three of
+    /// upper-case letters, lower-case letters, digits and special characters (spaces allowed), not
+    /// starting with `-`.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
     #[serde(
@@ -8753,7 +8872,8 @@ impl ResetUserPasswordReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceReq {
-    /// The `oper_type` field.
+    /// Kind of change: `storage` (more disk, same brokers), `horizontal` (more brokers, same disk
+    /// per broker) or `vertical` (bigger broker flavor, same brokers and disk).
     ///
     /// **Required.**
     #[serde(
@@ -8762,38 +8882,44 @@ pub struct ResizeEngineInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub oper_type: Option<String>,
-    /// The `new_storage_space` field.
+    /// Total storage space after the change, in GB, a multiple of 100 (total = brokers x disk per
+    /// broker). Required for `storage` and `horizontal`; a `storage` change adds at least 100 GB
+    /// per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_storage_space: Option<i64>,
-    /// The `new_broker_num` field.
+    /// Number of brokers after a `horizontal` change; at most 50.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_broker_num: Option<i64>,
-    /// The `new_product_id` field.
+    /// ID of the new product (flavor) for a `vertical` change, from `list_engine_products`.
+    /// Required and only used for `vertical`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_product_id: Option<String>,
-    /// The `publicip_id` field.
+    /// IDs of the elastic IPs for the new brokers, separated by commas, as listed by the EIP
+    /// service. Required for `horizontal` changes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `tenant_ips` field.
+    /// Private IPv4 addresses for the new brokers; at most one per new broker, the rest get random
+    /// addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_ips: Option<Vec<String>>,
-    /// The `second_tenant_subnet_id` field.
+    /// ID of a standby subnet for the new brokers. Only accepted for accounts allow-listed by
+    /// support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8858,7 +8984,7 @@ impl ResizeEngineInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the resize.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8893,7 +9019,7 @@ impl ResizeEngineInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeKafkaInstanceResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that carries out the resize.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8928,14 +9054,14 @@ impl ResizeKafkaInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestartManagerResponse {
-    /// The `result` field.
+    /// Outcome of the Kafka Manager restart.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8975,7 +9101,7 @@ impl RestartManagerResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRecycleInstanceResponse {
-    /// The `results` field.
+    /// Outcome of the restore for each requested instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<InstanceResumeResult>>,
 }
@@ -9006,63 +9132,64 @@ impl RestoreRecycleInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
-    /// The `id` field.
+    /// ID of the scheduled task, usable as `task_id` in `update_scheduled_task` and
+    /// `delete_scheduled_task`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the scheduled task (what it does).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who created the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters of the task, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// State of the task: `CREATED`, `SUCCESS`, `FAILED`, `DELETED`, `EXECUTING` or `CANCELLED`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// When the task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// When the task was last updated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `schedule_at` field.
+    /// When the task is scheduled to run.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9137,7 +9264,7 @@ impl ScheduledTaskEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendKafkaMessageRequestBody {
-    /// The `topic` field.
+    /// Name of the topic the message is sent to.
     ///
     /// **Required.**
     #[serde(
@@ -9146,7 +9273,7 @@ pub struct SendKafkaMessageRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `body` field.
+    /// Content of the message.
     ///
     /// **Required.**
     #[serde(
@@ -9155,7 +9282,7 @@ pub struct SendKafkaMessageRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// The `property_list` field.
+    /// Message properties, such as the target partition, as name/value pairs.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9201,14 +9328,14 @@ impl SendKafkaMessageRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendKafkaMessageRequestBodyPropertyList {
-    /// The `name` field.
+    /// Name of the message property, for example the partition to write to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// Value of the message property.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9248,21 +9375,21 @@ impl SendKafkaMessageRequestBodyPropertyListBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendKafkaMessageResponse {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `body` field.
+    /// Content of the message that was sent.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub body: Option<String>,
-    /// The `property_list` field.
+    /// Message properties that were sent, such as the partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_list: Option<Vec<serde_json::Value>>,
 }
@@ -9303,21 +9430,21 @@ impl SendKafkaMessageResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskProgressResponse {
-    /// The `progress_percentage` field.
+    /// Progress of the task, as a percentage.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub progress_percentage: Option<i64>,
-    /// The `remain_time` field.
+    /// Estimated time left until the task completes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub remain_time: Option<i64>,
-    /// The `step_list` field.
+    /// Steps of the task with their states.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_list: Option<Vec<StepDetail>>,
 }
@@ -9358,14 +9485,14 @@ impl ShowBackgroundTaskProgressResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
-    /// The `task_count` field.
+    /// Number of tasks returned, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// The requested background task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
@@ -9401,19 +9528,19 @@ impl ShowBackgroundTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCesHierarchyResponse {
-    /// The `dimensions` field.
+    /// Monitoring dimensions of the instance in Cloud Eye.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<ShowCeshierarchyRespDimensions>>,
-    /// The `instance_ids` field.
+    /// Instances covered by the monitoring hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
-    /// The `nodes` field.
+    /// Broker nodes covered by the monitoring hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<ShowCeshierarchyRespNodes>>,
-    /// The `queues` field.
+    /// Topics covered by the monitoring hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues>>,
-    /// The `groups` field.
+    /// Consumer groups covered by the monitoring hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ShowCeshierarchyRespGroups>>,
 }
@@ -9470,20 +9597,20 @@ impl ShowCesHierarchyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespChildren {
-    /// The `name` field.
+    /// Name of the sub-dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `metrics` field.
+    /// Names of the metrics of the sub-dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
-    /// The `key_name` field.
+    /// Keys used when querying the metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<Vec<String>>,
-    /// The `dim_router` field.
+    /// Routing path of the monitoring dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dim_router: Option<Vec<String>>,
 }
@@ -9529,23 +9656,23 @@ impl ShowCeshierarchyRespChildrenBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
-    /// The `name` field.
+    /// Name of the monitoring dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `metrics` field.
+    /// Names of the metrics of the dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
-    /// The `key_name` field.
+    /// Keys used when querying the metrics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<Vec<String>>,
-    /// The `dim_router` field.
+    /// Routing path of the monitoring dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dim_router: Option<Vec<String>>,
-    /// The `children` field.
+    /// Sub-dimensions of the dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<ShowCeshierarchyRespChildren>>,
 }
@@ -9599,14 +9726,14 @@ impl ShowCeshierarchyRespDimensionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
-    /// The `name` field.
+    /// Name of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `queues` field.
+    /// Topics consumed by the group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues1>>,
 }
@@ -9642,7 +9769,7 @@ impl ShowCeshierarchyRespGroupsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
-    /// The `name` field.
+    /// ID of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9677,7 +9804,7 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
-    /// The `name` field.
+    /// Name of the broker node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9712,7 +9839,7 @@ impl ShowCeshierarchyRespNodesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespPartitions {
-    /// The `name` field.
+    /// Name of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9747,14 +9874,14 @@ impl ShowCeshierarchyRespPartitionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
-    /// The `name` field.
+    /// Name of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `partitions` field.
+    /// Partitions of the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
@@ -9793,14 +9920,14 @@ impl ShowCeshierarchyRespQueuesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues1 {
-    /// The `name` field.
+    /// Name of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `partitions` field.
+    /// Partitions of the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<ShowCeshierarchyRespPartitions>>,
 }
@@ -9839,52 +9966,52 @@ impl ShowCeshierarchyRespQueues1Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowClusterRespCluster {
-    /// The `controller` field.
+    /// ID of the broker acting as the cluster controller.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub controller: Option<String>,
-    /// The `brokers` field.
+    /// Brokers of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<ShowClusterRespClusterBrokers>>,
-    /// The `topics_count` field.
+    /// Number of topics.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_count: Option<i64>,
-    /// The `partitions_count` field.
+    /// Number of partitions.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partitions_count: Option<i64>,
-    /// The `online_partitions_count` field.
+    /// Number of partitions that are online.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub online_partitions_count: Option<i64>,
-    /// The `replicas_count` field.
+    /// Number of replicas.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replicas_count: Option<i64>,
-    /// The `isr_replicas_count` field.
+    /// Total number of in-sync replicas (ISR).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub isr_replicas_count: Option<i64>,
-    /// The `consumers_count` field.
+    /// Number of consumer groups.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -9957,49 +10084,49 @@ impl ShowClusterRespClusterBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowClusterRespClusterBrokers {
-    /// The `host` field.
+    /// IP address of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `port` field.
+    /// Port of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `broker_id` field.
+    /// Kafka broker ID of the node, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_id: Option<String>,
-    /// The `is_controller` field.
+    /// Whether the broker is the cluster controller.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_controller: Option<bool>,
-    /// The `version` field.
+    /// Kafka version running on the broker, such as `2.7` or `3.x`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `register_time` field.
+    /// When the broker registered, as a Unix timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub register_time: Option<i64>,
-    /// The `is_health` field.
+    /// Whether the broker can be reached normally.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -10064,7 +10191,7 @@ impl ShowClusterRespClusterBrokersBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowClusterResponse {
-    /// The `cluster` field.
+    /// Metadata of the Kafka cluster: brokers, topics, partitions, replicas and consumer groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<ShowClusterRespCluster>,
 }
@@ -10095,7 +10222,7 @@ impl ShowClusterResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowConnectorResourceInfoResponse {
-    /// The `soldOut` field.
+    /// Whether Smart Connect resources are sold out (`true`) or still available (`false`).
     ///
     /// JSON name: `soldOut`.
     #[serde(
@@ -10133,62 +10260,63 @@ impl ShowConnectorResourceInfoResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowConnectorTaskResponse {
-    /// The `task_name` field.
+    /// Name of the Smart Connect task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `topics` field.
+    /// Topics the task processes, given by name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics: Option<String>,
-    /// The `topics_regex` field.
+    /// Regular expression selecting the topics the task processes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_regex: Option<String>,
-    /// The `source_type` field.
+    /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
+    /// another Kafka instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_type: Option<String>,
-    /// The `source_task` field.
+    /// Settings of the source side; present for Kafka replication tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
-    /// The `sink_type` field.
+    /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sink_type: Option<String>,
-    /// The `sink_task` field.
+    /// Settings of the target side; present for OBS dump tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
-    /// The `id` field.
+    /// ID of the Smart Connect task, used as `task_id` in the task operations.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `create_time` field.
+    /// Creation time of the task, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10274,28 +10402,28 @@ impl ShowConnectorTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCoordinatorsRespCoordinators {
-    /// The `group_id` field.
+    /// ID (name) of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `id` field.
+    /// ID of the broker acting as the group's coordinator.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `host` field.
+    /// Address of the coordinator broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `port` field.
+    /// Port of the coordinator broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10345,7 +10473,7 @@ impl ShowCoordinatorsRespCoordinatorsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCoordinatorsResponse {
-    /// The `coordinators` field.
+    /// Coordinator of each consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinators: Option<Vec<ShowCoordinatorsRespCoordinators>>,
 }
@@ -10379,7 +10507,7 @@ impl ShowCoordinatorsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupResponse {
-    /// The `group` field.
+    /// Details of the consumer group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<DescribeGroupsRespGroup>,
 }
@@ -10410,34 +10538,36 @@ impl ShowGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroup {
-    /// The `group_id` field.
+    /// Name of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub group_id: Option<String>,
-    /// The `state` field.
+    /// State of the consumer group: `Dead` (no members and no metadata), `Empty` (no members,
+    /// metadata kept), `PreparingRebalance` (a rebalance is starting), `CompletingRebalance` (all
+    /// members have joined) or `Stable` (members are consuming normally).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub state: Option<String>,
-    /// The `coordinator_id` field.
+    /// ID of the broker acting as the group's coordinator.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub coordinator_id: Option<i64>,
-    /// The `members` field.
+    /// Consumers in the group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<ShowGroupsRespGroupMembers>>,
-    /// The `group_message_offsets` field.
+    /// Consumption progress of the group per partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_message_offsets: Option<Vec<ShowGroupsRespGroupGroupMessageOffsets>>,
-    /// The `assignment_strategy` field.
+    /// Partition assignment strategy used by the group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10500,14 +10630,14 @@ impl ShowGroupsRespGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupAssignment {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partitions` field.
+    /// Numbers of the partitions of the topic assigned to the consumer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<i64>>,
 }
@@ -10543,35 +10673,35 @@ impl ShowGroupsRespGroupAssignmentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupGroupMessageOffsets {
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `lag` field.
+    /// Number of messages left to consume in the partition (the backlog).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub lag: Option<i64>,
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `message_current_offset` field.
+    /// Offset the group has consumed up to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_current_offset: Option<i64>,
-    /// The `message_log_end_offset` field.
+    /// Log end offset (LEO) of the partition, the highest message position.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10626,24 +10756,24 @@ impl ShowGroupsRespGroupGroupMessageOffsetsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupsRespGroupMembers {
-    /// The `host` field.
+    /// Address of the consumer.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `assignment` field.
+    /// Partitions assigned to the consumer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment: Option<Vec<ShowGroupsRespGroupAssignment>>,
-    /// The `member_id` field.
+    /// ID of the consumer within the group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub member_id: Option<String>,
-    /// The `client_id` field.
+    /// Client ID of the consumer.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10696,7 +10826,7 @@ impl ShowGroupsRespGroupMembersBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowGroupsResponse {
-    /// The `group` field.
+    /// Details of the consumer group, including members and consumption progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<ShowGroupsRespGroup>,
 }
@@ -10727,7 +10857,7 @@ impl ShowGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceConfigsResponse {
-    /// The `kafka_configs` field.
+    /// Configuration parameters of the instance with their current, default and valid values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka_configs: Option<Vec<InstanceConfig>>,
 }
@@ -10758,17 +10888,17 @@ impl ShowInstanceConfigsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceMessagesResponse {
-    /// The `messages` field.
+    /// Messages found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<MessagesEntity>>,
-    /// The `total` field.
+    /// Total number of messages found.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `size` field.
+    /// Number of messages per page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10813,577 +10943,587 @@ impl ShowInstanceMessagesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResp {
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine; always `kafka`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `description` field.
+    /// Description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `specification` field.
+    /// Specification (flavor) of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub specification: Option<String>,
-    /// The `storage_space` field.
+    /// Message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `partition_num` field.
+    /// Number of partitions of the instance, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_num: Option<String>,
-    /// The `used_storage_space` field.
+    /// Message storage space used, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_storage_space: Option<i64>,
-    /// The `dns_enable` field.
+    /// Whether access by domain name is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_enable: Option<bool>,
-    /// The `connect_address` field.
+    /// IP addresses clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_address: Option<String>,
-    /// The `port` field.
+    /// Port clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `status` field.
+    /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
+    /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `resource_spec_code` field.
+    /// Resource specification code of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_spec_code: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
+    /// editions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `created_at` field.
+    /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `subnet_name` field.
+    /// Name of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_name: Option<String>,
-    /// The `subnet_cidr` field.
+    /// CIDR block of the instance's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_cidr: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who created the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `access_user` field.
+    /// SASL user name for accessing the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order; only set for yearly/monthly instances, empty otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `management_connect_address` field.
+    /// Address of the instance's Kafka Manager.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_address: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether security authentication (SASL) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `broker_ssl_enable` field.
+    /// Whether replication traffic between brokers is encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_ssl_enable: Option<bool>,
-    /// The `kafka_security_protocol` field.
+    /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
+    /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
+    /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
+    /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_security_protocol: Option<String>,
-    /// The `sasl_enabled_mechanisms` field.
+    /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceRespSaslEnabledMechanisms>>,
-    /// The `ssl_two_way_enable` field.
+    /// Whether two-way (mutual) authentication is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_two_way_enable: Option<bool>,
-    /// The `cert_replaced` field.
+    /// Whether the certificate has been replaced.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub cert_replaced: Option<bool>,
-    /// The `public_management_connect_address` field.
+    /// Address of the Kafka Manager over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_address: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `is_logical_volume` field.
+    /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
+    /// one (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_logical_volume: Option<bool>,
-    /// The `extend_times` field.
+    /// Number of times the disk has been expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extend_times: Option<i64>,
-    /// The `enable_auto_topic` field.
+    /// Whether topics are created automatically when clients use a topic that does not exist.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_topic: Option<bool>,
-    /// The `type` field.
+    /// Instance type: `single` (single node) or `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceRespType>,
-    /// The `product_id` field.
+    /// ID of the instance's product (flavor).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `security_group_name` field.
+    /// Name of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_name: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones the brokers are in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `available_zone_names` field.
+    /// Names of the availability zones the brokers are in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
-    /// The `total_storage_space` field.
+    /// Total message storage space, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_storage_space: Option<i64>,
-    /// The `public_connect_address` field.
+    /// Public IP addresses clients connect to; only present when public access is on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_address: Option<String>,
-    /// The `public_connect_domain_name` field.
+    /// Public domain name clients connect to; only present when public access is on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_domain_name: Option<String>,
-    /// The `storage_resource_id` field.
+    /// ID of the storage resource that holds the instance's messages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_resource_id: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `service_type` field.
+    /// Service type; `advanced`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_type: Option<String>,
-    /// The `storage_type` field.
+    /// Storage type; `hec`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_type: Option<String>,
-    /// The `retention_policy` field.
+    /// What happens when the disk is full: `time_base` deletes the oldest messages,
+    /// `produce_reject` refuses new messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<ShowInstanceRespRetentionPolicy>,
-    /// The `kafka_public_status` field.
+    /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
+    /// (frozen) or `actived` (unfrozen).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_public_status: Option<String>,
-    /// The `public_bandwidth` field.
+    /// Public network bandwidth of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_bandwidth: Option<i64>,
-    /// The `enable_log_collection` field.
+    /// Whether message collection is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_log_collection: Option<bool>,
-    /// The `new_auth_cert` field.
+    /// Whether the new certificate is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_auth_cert: Option<bool>,
-    /// The `cross_vpc_info` field.
+    /// Cross-VPC access settings of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cross_vpc_info: Option<String>,
-    /// The `public_cross_vpc_info` field.
+    /// Cross-VPC access settings for the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_cross_vpc_info: Option<String>,
-    /// The `ipv6_enable` field.
+    /// Whether IPv6 is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `ipv6_connect_addresses` field.
+    /// IPv6 addresses clients connect to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
-    /// The `connector_enable` field.
+    /// Whether Smart Connect (dumping) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_enable: Option<bool>,
-    /// The `connector_node_num` field.
+    /// Number of Smart Connect nodes, from 0 to 16.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_node_num: Option<i64>,
-    /// The `connector_id` field.
+    /// ID of the Smart Connect (dump) service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_id: Option<String>,
-    /// The `rest_enable` field.
+    /// Whether the Kafka REST interface is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub rest_enable: Option<bool>,
-    /// The `rest_connect_address` field.
+    /// Address of the Kafka REST interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub rest_connect_address: Option<String>,
-    /// The `public_boundwidth` field.
+    /// Public network bandwidth of the instance; this field is due to be removed (see
+    /// `public_bandwidth`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_boundwidth: Option<i64>,
-    /// The `message_query_inst_enable` field.
+    /// Whether message query is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_query_inst_enable: Option<bool>,
-    /// The `vpc_client_plain` field.
+    /// Whether clients inside the VPC may connect in plain text.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_client_plain: Option<bool>,
-    /// The `support_features` field.
+    /// Features the instance supports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_features: Option<String>,
-    /// The `trace_enable` field.
+    /// Whether message tracing is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_enable: Option<bool>,
-    /// The `agent_enable` field.
+    /// Whether the proxy (agent) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_enable: Option<bool>,
-    /// The `pod_connect_address` field.
+    /// Connection address on the tenant side.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub pod_connect_address: Option<String>,
-    /// The `disk_encrypted` field.
+    /// Whether the disks are encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// Key used to encrypt the disks; empty when disk encryption is off.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_key: Option<String>,
-    /// The `kafka_private_connect_address` field.
+    /// Private network addresses clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_private_connect_address: Option<String>,
-    /// The `kafka_private_connect_domain_name` field.
+    /// Private network domain name clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_private_connect_domain_name: Option<String>,
-    /// The `ces_version` field.
+    /// Version of Cloud Eye monitoring used by the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ces_version: Option<String>,
-    /// The `public_access_enabled` field.
+    /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_access_enabled: Option<String>,
-    /// The `node_num` field.
+    /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_num: Option<i64>,
-    /// The `port_protocols` field.
+    /// Access methods enabled on the instance and their addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocols: Option<PortProtocolsEntity>,
-    /// The `enable_acl` field.
+    /// Whether access control (ACL) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_acl: Option<bool>,
-    /// The `new_spec_billing_enable` field.
+    /// Whether the new specification billing applies.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_spec_billing_enable: Option<bool>,
-    /// The `broker_num` field.
+    /// Number of brokers in the instance; see `node_num` for all nodes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `dr_enable` field.
+    /// Whether the instance is a disaster-recovery instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -11857,7 +11997,8 @@ impl ShowInstanceRespBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceRespRetentionPolicy` model.
+    /// What happens when the disk is full: `time_base` deletes the oldest messages,
+    /// `produce_reject` refuses new messages.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceRespRetentionPolicy {
@@ -11879,7 +12020,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceRespType` model.
+    /// Instance type: `single` (single node) or `cluster`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceRespType {
@@ -11893,577 +12034,587 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine; always `kafka`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Kafka version of the instance, such as `2.7` or `3.x` (`1.1.0` and `2.3.0` in some regions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `description` field.
+    /// Description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `specification` field.
+    /// Specification (flavor) of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub specification: Option<String>,
-    /// The `storage_space` field.
+    /// Message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `partition_num` field.
+    /// Number of partitions of the instance, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_num: Option<String>,
-    /// The `used_storage_space` field.
+    /// Message storage space used, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_storage_space: Option<i64>,
-    /// The `dns_enable` field.
+    /// Whether access by domain name is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_enable: Option<bool>,
-    /// The `connect_address` field.
+    /// IP addresses clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_address: Option<String>,
-    /// The `port` field.
+    /// Port clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `status` field.
+    /// State of the instance, such as `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`,
+    /// `CREATEFAILED`, `FROZEN` or `EXTENDING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `resource_spec_code` field.
+    /// Resource specification code of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_spec_code: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription (not used on some cloud
+    /// editions).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `created_at` field.
+    /// When the instance finished being created, as a Unix timestamp in milliseconds (in a string).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `subnet_name` field.
+    /// Name of the subnet the instance is in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_name: Option<String>,
-    /// The `subnet_cidr` field.
+    /// CIDR block of the instance's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_cidr: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who created the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `access_user` field.
+    /// SASL user name for accessing the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order; only set for yearly/monthly instances, empty otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `management_connect_address` field.
+    /// Address of the instance's Kafka Manager.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_address: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether security authentication (SASL) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `broker_ssl_enable` field.
+    /// Whether replication traffic between brokers is encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_ssl_enable: Option<bool>,
-    /// The `kafka_security_protocol` field.
+    /// Security protocol: `PLAINTEXT` (no encryption or authentication; not advised for public
+    /// access), `SASL_SSL` (SSL encryption with user and password authentication) or
+    /// `SASL_PLAINTEXT` (plain text with user and password authentication; SCRAM-SHA-512 advised).
+    /// It covers all access paths when `port_protocols` is absent, and only cross-VPC access
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_security_protocol: Option<String>,
-    /// The `sasl_enabled_mechanisms` field.
+    /// SASL mechanisms enabled: `PLAIN` and/or `SCRAM-SHA-512`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sasl_enabled_mechanisms: Option<Vec<ShowInstanceResponseSaslEnabledMechanisms>>,
-    /// The `ssl_two_way_enable` field.
+    /// Whether two-way (mutual) authentication is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_two_way_enable: Option<bool>,
-    /// The `cert_replaced` field.
+    /// Whether the certificate has been replaced.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub cert_replaced: Option<bool>,
-    /// The `public_management_connect_address` field.
+    /// Address of the Kafka Manager over the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_address: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `is_logical_volume` field.
+    /// Whether this is a newer instance whose disk can grow without a restart (`true`) or an older
+    /// one (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_logical_volume: Option<bool>,
-    /// The `extend_times` field.
+    /// Number of times the disk has been expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extend_times: Option<i64>,
-    /// The `enable_auto_topic` field.
+    /// Whether topics are created automatically when clients use a topic that does not exist.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_auto_topic: Option<bool>,
-    /// The `type` field.
+    /// Instance type: `single` (single node) or `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceResponseType>,
-    /// The `product_id` field.
+    /// ID of the instance's product (flavor).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `security_group_name` field.
+    /// Name of the security group of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_name: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones the brokers are in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `available_zone_names` field.
+    /// Names of the availability zones the brokers are in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
-    /// The `total_storage_space` field.
+    /// Total message storage space, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_storage_space: Option<i64>,
-    /// The `public_connect_address` field.
+    /// Public IP addresses clients connect to; only present when public access is on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_address: Option<String>,
-    /// The `public_connect_domain_name` field.
+    /// Public domain name clients connect to; only present when public access is on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_domain_name: Option<String>,
-    /// The `storage_resource_id` field.
+    /// ID of the storage resource that holds the instance's messages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_resource_id: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Disk type (I/O specification) of the instance, such as `dms.physical.storage.ultra.v2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `service_type` field.
+    /// Service type; `advanced`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_type: Option<String>,
-    /// The `storage_type` field.
+    /// Storage type; `hec`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_type: Option<String>,
-    /// The `retention_policy` field.
+    /// What happens when the disk is full: `time_base` deletes the oldest messages,
+    /// `produce_reject` refuses new messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<ShowInstanceResponseRetentionPolicy>,
-    /// The `kafka_public_status` field.
+    /// Public access state: `true` (on), `closed` (turned off), `false` (never used), `freezed`
+    /// (frozen) or `actived` (unfrozen).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_public_status: Option<String>,
-    /// The `public_bandwidth` field.
+    /// Public network bandwidth of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_bandwidth: Option<i64>,
-    /// The `enable_log_collection` field.
+    /// Whether message collection is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_log_collection: Option<bool>,
-    /// The `new_auth_cert` field.
+    /// Whether the new certificate is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_auth_cert: Option<bool>,
-    /// The `cross_vpc_info` field.
+    /// Cross-VPC access settings of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cross_vpc_info: Option<String>,
-    /// The `public_cross_vpc_info` field.
+    /// Cross-VPC access settings for the public network.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_cross_vpc_info: Option<String>,
-    /// The `ipv6_enable` field.
+    /// Whether IPv6 is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `ipv6_connect_addresses` field.
+    /// IPv6 addresses clients connect to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
-    /// The `connector_enable` field.
+    /// Whether Smart Connect (dumping) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_enable: Option<bool>,
-    /// The `connector_node_num` field.
+    /// Number of Smart Connect nodes, from 0 to 16.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_node_num: Option<i64>,
-    /// The `connector_id` field.
+    /// ID of the Smart Connect (dump) service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connector_id: Option<String>,
-    /// The `rest_enable` field.
+    /// Whether the Kafka REST interface is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub rest_enable: Option<bool>,
-    /// The `rest_connect_address` field.
+    /// Address of the Kafka REST interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub rest_connect_address: Option<String>,
-    /// The `public_boundwidth` field.
+    /// Public network bandwidth of the instance; this field is due to be removed (see
+    /// `public_bandwidth`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_boundwidth: Option<i64>,
-    /// The `message_query_inst_enable` field.
+    /// Whether message query is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_query_inst_enable: Option<bool>,
-    /// The `vpc_client_plain` field.
+    /// Whether clients inside the VPC may connect in plain text.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_client_plain: Option<bool>,
-    /// The `support_features` field.
+    /// Features the instance supports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub support_features: Option<String>,
-    /// The `trace_enable` field.
+    /// Whether message tracing is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub trace_enable: Option<bool>,
-    /// The `agent_enable` field.
+    /// Whether the proxy (agent) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_enable: Option<bool>,
-    /// The `pod_connect_address` field.
+    /// Connection address on the tenant side.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub pod_connect_address: Option<String>,
-    /// The `disk_encrypted` field.
+    /// Whether the disks are encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// Key used to encrypt the disks; empty when disk encryption is off.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_key: Option<String>,
-    /// The `kafka_private_connect_address` field.
+    /// Private network addresses clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_private_connect_address: Option<String>,
-    /// The `kafka_private_connect_domain_name` field.
+    /// Private network domain name clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub kafka_private_connect_domain_name: Option<String>,
-    /// The `ces_version` field.
+    /// Version of Cloud Eye monitoring used by the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ces_version: Option<String>,
-    /// The `public_access_enabled` field.
+    /// Public access state: `true` or `actived` (enabled), `false` or `closed` (disabled).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_access_enabled: Option<String>,
-    /// The `node_num` field.
+    /// Number of nodes: 1 for a single-node instance, 3 to 50 for a cluster.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub node_num: Option<i64>,
-    /// The `port_protocols` field.
+    /// Access methods enabled on the instance and their addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocols: Option<PortProtocolsEntity>,
-    /// The `enable_acl` field.
+    /// Whether access control (ACL) is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_acl: Option<bool>,
-    /// The `new_spec_billing_enable` field.
+    /// Whether the new specification billing applies.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_spec_billing_enable: Option<bool>,
-    /// The `broker_num` field.
+    /// Number of brokers in the instance; see `node_num` for all nodes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `dr_enable` field.
+    /// Whether the instance is a disaster-recovery instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -12937,7 +13088,8 @@ impl ShowInstanceResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseRetentionPolicy` model.
+    /// What happens when the disk is full: `time_base` deletes the oldest messages,
+    /// `produce_reject` refuses new messages.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseRetentionPolicy {
@@ -12959,7 +13111,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseType` model.
+    /// Instance type: `single` (single node) or `cluster`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseType {
@@ -12973,49 +13125,49 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespPartitions {
-    /// The `partition` field.
+    /// Number (ID) of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `leader` field.
+    /// ID of the broker holding the partition's leader replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub leader: Option<i64>,
-    /// The `leo` field.
+    /// Log end offset (LEO) of the leader replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub leo: Option<i64>,
-    /// The `hw` field.
+    /// High watermark (HW) of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub hw: Option<i64>,
-    /// The `lso` field.
+    /// Log start offset (LSO) of the leader replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub lso: Option<i64>,
-    /// The `last_update_timestamp` field.
+    /// When a message was last written to the partition, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_timestamp: Option<i64>,
-    /// The `replicas` field.
+    /// Replicas of the partition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<Vec<ShowInstanceTopicDetailRespReplicas>>,
 }
@@ -13079,35 +13231,35 @@ impl ShowInstanceTopicDetailRespPartitionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailRespReplicas {
-    /// The `broker` field.
+    /// ID of the broker holding the replica.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker: Option<i64>,
-    /// The `leader` field.
+    /// Whether the replica is the leader.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub leader: Option<bool>,
-    /// The `in_sync` field.
+    /// Whether the replica is in the in-sync replica set (ISR).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub in_sync: Option<bool>,
-    /// The `size` field.
+    /// Current log size of the replica, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `lag` field.
+    /// Number of messages the replica is behind the high watermark.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13162,17 +13314,17 @@ impl ShowInstanceTopicDetailRespReplicasBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceTopicDetailResponse {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partitions` field.
+    /// Partitions of the topic with offsets and replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<Vec<ShowInstanceTopicDetailRespPartitions>>,
-    /// The `group_subscribed` field.
+    /// Names of the consumer groups subscribed to the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_subscribed: Option<Vec<String>>,
 }
@@ -13216,35 +13368,36 @@ impl ShowInstanceTopicDetailResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceUsersEntity {
-    /// The `user_name` field.
+    /// Name of the SASL user: 4 to 64 characters, starting with a letter, using letters, digits,
+    /// hyphens and underscores.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_desc` field.
+    /// Description of the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_desc: Option<String>,
-    /// The `role` field.
+    /// Role of the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub role: Option<String>,
-    /// The `default_app` field.
+    /// Whether the user is the default application.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_app: Option<bool>,
-    /// The `created_time` field.
+    /// When the user was created, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13299,7 +13452,7 @@ impl ShowInstanceUsersEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceUsersResponse {
-    /// The `users` field.
+    /// SASL users of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<ShowInstanceUsersEntity>>,
 }
@@ -13330,7 +13483,7 @@ impl ShowInstanceUsersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaClusterResponse {
-    /// The `cluster` field.
+    /// Brokers of the Kafka cluster and their health.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<ShowKakfaClusterResponseCluster>,
 }
@@ -13361,17 +13514,17 @@ impl ShowKafkaClusterResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaInstanceExtendProductInfoResponse {
-    /// The `engine` field.
+    /// Message engine type; always `kafka` for this service.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `versions` field.
+    /// Engine versions supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// The `products` field.
+    /// Products (flavors) the instance can be changed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<ExtendProductInfoEntity>>,
 }
@@ -13421,70 +13574,70 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskEntity {
-    /// The `id` field.
+    /// ID of the log task record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `log_group_id` field.
+    /// ID of the log group receiving the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_group_id: Option<String>,
-    /// The `log_stream_id` field.
+    /// ID of the log stream receiving the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_stream_id: Option<String>,
-    /// The `dashboard_id` field.
+    /// ID of the dashboard showing the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dashboard_id: Option<String>,
-    /// The `status` field.
+    /// State of the log task: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `log_type` field.
+    /// Kind of log: `REBALANCE` (consumer rebalance log) or `topic_log` (topic log).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_type: Option<String>,
-    /// The `log_file_name` field.
+    /// Name of the log file the task writes, as the service reports it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_file_name: Option<String>,
-    /// The `created_at` field.
+    /// When the log task was created, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<i64>,
-    /// The `updated_at` field.
+    /// When the log task was last updated, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13564,7 +13717,7 @@ impl ShowKafkaLogTaskEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaLogTaskResponse {
-    /// The `log_response_list` field.
+    /// Log tasks of the requested kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_response_list: Option<Vec<ShowKafkaLogTaskEntity>>,
 }
@@ -13598,14 +13751,16 @@ impl ShowKafkaLogTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaProductCoresResponse {
-    /// The `core_num` field.
+    /// Number of CPU cores.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub core_num: Option<i64>,
-    /// The `total_extend_storage_space` field.
+    /// Estimated storage space: the instance's current storage when `broker_num` does not exceed
+    /// its broker count, otherwise the estimate for the given `broker_num`. Only returned when
+    /// `instance_id` is given.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13645,7 +13800,7 @@ impl ShowKafkaProductCoresResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaProjectTagsResponse {
-    /// The `tags` field.
+    /// Tags used in the project, each key with all its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagMultyValueEntity>>,
 }
@@ -13676,70 +13831,70 @@ impl ShowKafkaProjectTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaRebalanceLogResponse {
-    /// The `id` field.
+    /// ID of the rebalance log record.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the Kafka instance; instance IDs are returned by `list_instances`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// State of rebalance logging: `OPEN`, `CLOSE`, `OPENING` or `CLOSING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `log_stream_id` field.
+    /// ID of the log stream receiving the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_stream_id: Option<String>,
-    /// The `log_group_id` field.
+    /// ID of the log group receiving the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_group_id: Option<String>,
-    /// The `dashboard_id` field.
+    /// ID of the dashboard showing the logs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dashboard_id: Option<String>,
-    /// The `log_type` field.
+    /// Kind of log collected by this task (rebalance log).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_type: Option<String>,
-    /// The `log_file_name` field.
+    /// Name of the file the rebalance log is written to, as the service reports it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_file_name: Option<String>,
-    /// The `created_at` field.
+    /// When rebalance logging was created, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<i64>,
-    /// The `updated_at` field.
+    /// When rebalance logging was last updated, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13819,28 +13974,28 @@ impl ShowKafkaRebalanceLogResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaScalePreCheckInfoEntity {
-    /// The `name` field.
+    /// Name of the check.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `success` field.
+    /// Whether the check passed (`true`) or found a problem (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
-    /// The `reason` field.
+    /// Why the check failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub reason: Option<String>,
-    /// The `risk` field.
+    /// Risk level: `low`, `medium` or `high`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13890,7 +14045,7 @@ impl ShowKafkaScalePreCheckInfoEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaTagsResponse {
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
@@ -13921,7 +14076,7 @@ impl ShowKafkaTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaTopicPartitionDiskusageResponse {
-    /// The `broker_list` field.
+    /// Disk usage per broker, with the partitions using the most space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broker_list: Option<Vec<DiskusageEntity>>,
 }
@@ -13952,10 +14107,10 @@ impl ShowKafkaTopicPartitionDiskusageResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaTopicQuotaResponse {
-    /// The `quotas` field.
+    /// Topic bandwidth throttling rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<KafkaTopicQuota>>,
-    /// The `count` field.
+    /// Number of topic throttling rules.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13995,10 +14150,10 @@ impl ShowKafkaTopicQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKafkaUserClientQuotaResponse {
-    /// The `quotas` field.
+    /// User and client bandwidth throttling rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<QuotaResp>>,
-    /// The `count` field.
+    /// Number of user and client throttling rules.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14038,7 +14193,7 @@ impl ShowKafkaUserClientQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseCluster {
-    /// The `brokers` field.
+    /// Brokers of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brokers: Option<Vec<ShowKakfaClusterResponseClusterBrokers>>,
 }
@@ -14072,28 +14227,28 @@ impl ShowKakfaClusterResponseClusterBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowKakfaClusterResponseClusterBrokers {
-    /// The `health` field.
+    /// Whether the broker is healthy.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub health: Option<bool>,
-    /// The `host` field.
+    /// Host address of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub host: Option<String>,
-    /// The `port` field.
+    /// Port of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `broker_id` field.
+    /// Kafka broker ID of the node, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14143,7 +14298,7 @@ impl ShowKakfaClusterResponseClusterBrokersBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMaintainWindowsResponse {
-    /// The `maintain_windows` field.
+    /// Maintenance windows that can be chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
@@ -14177,28 +14332,28 @@ impl ShowMaintainWindowsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMessageDiagnosisReportResponse {
-    /// The `abnormal_item_num` field.
+    /// Number of diagnosis items found abnormal.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub abnormal_item_num: Option<i64>,
-    /// The `failed_item_num` field.
+    /// Number of diagnosis items whose diagnosis failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub failed_item_num: Option<i64>,
-    /// The `normal_item_num` field.
+    /// Number of diagnosis items found normal.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub normal_item_num: Option<i64>,
-    /// The `diagnosis_dimension_list` field.
+    /// Diagnosis results grouped by dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnosis_dimension_list: Option<Vec<KafkaMessageDiagnosisDimensionEntity>>,
 }
@@ -14247,35 +14402,35 @@ impl ShowMessageDiagnosisReportResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMessagesRespMessages {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition holding the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `message_offset` field.
+    /// Offset of the message in its partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_offset: Option<i64>,
-    /// The `size` field.
+    /// Size of the message, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `timestamp` field.
+    /// When the message was produced, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14330,24 +14485,24 @@ impl ShowMessagesRespMessagesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMessagesResponse {
-    /// The `messages` field.
+    /// Messages found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<ShowMessagesRespMessages>>,
-    /// The `messages_count` field.
+    /// Total number of messages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub messages_count: Option<i64>,
-    /// The `offsets_count` field.
+    /// Total number of pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub offsets_count: Option<i64>,
-    /// The `offset` field.
+    /// Current page number.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14397,28 +14552,28 @@ impl ShowMessagesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPartitionBeginningMessageResponse {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `offset` field.
+    /// Offset of the earliest message in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub offset: Option<i64>,
-    /// The `timestamp` field.
+    /// When the message was produced, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14468,28 +14623,28 @@ impl ShowPartitionBeginningMessageResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPartitionEndMessageResponse {
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `offset` field.
+    /// Offset of the latest message in the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub offset: Option<i64>,
-    /// The `timestamp` field.
+    /// When the message was produced, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14539,49 +14694,49 @@ impl ShowPartitionEndMessageResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPartitionMessageEntity {
-    /// The `key` field.
+    /// Key of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Content of the message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
-    /// The `topic` field.
+    /// Name of the Kafka topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic: Option<String>,
-    /// The `partition` field.
+    /// Number of the partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `message_offset` field.
+    /// Offset of the message in its partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_offset: Option<i64>,
-    /// The `size` field.
+    /// Size of the message, in bytes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `timestamp` field.
+    /// When the message was produced, as a Unix timestamp in milliseconds.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14646,7 +14801,7 @@ impl ShowPartitionMessageEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPartitionMessageResponse {
-    /// The `message` field.
+    /// The message found at the requested offset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Vec<ShowPartitionMessageEntity>>,
 }
@@ -14677,7 +14832,7 @@ impl ShowPartitionMessageResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQuotasResponse {
-    /// The `quotas` field.
+    /// Quotas of the tenant and their usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<QuotasRespQuotas>,
 }
@@ -14708,21 +14863,21 @@ impl ShowQuotasResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
-    /// The `retention_days` field.
+    /// Number of days deleted instances are kept in the recycle bin, from 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_use_recycle: Option<bool>,
-    /// The `recycle_instances` field.
+    /// Instances currently in the recycle bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
@@ -14766,21 +14921,21 @@ impl ShowRecycleInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowTopicAccessPolicyResponse {
-    /// The `name` field.
+    /// Name of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `topic_type` field.
+    /// Kind of topic: `0` for a normal topic, `1` for a system (internal) topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_type: Option<i64>,
-    /// The `policies` field.
+    /// Users with permissions on the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<PolicyEntity>>,
 }
@@ -14821,14 +14976,14 @@ impl ShowTopicAccessPolicyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowUpgradeInstanceVersionResponse {
-    /// The `current_version` field.
+    /// Version the instance currently runs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_version: Option<String>,
-    /// The `latest_version` field.
+    /// Latest version available for upgrade.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -14868,28 +15023,28 @@ impl ShowUpgradeInstanceVersionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
-    /// The `auto_volume_expand_enable` field.
+    /// Whether automatic disk expansion is on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_volume_expand_enable: Option<bool>,
-    /// The `expand_threshold` field.
+    /// Disk usage percentage that triggers an automatic expansion, from 20 to 80.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_threshold: Option<i64>,
-    /// The `max_volume_size` field.
+    /// Upper limit, in GB, up to which the disk may grow automatically.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_volume_size: Option<i64>,
-    /// The `expand_increment` field.
+    /// Size of each automatic expansion, as a percentage of the current capacity, from 10 to 100.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14939,62 +15094,63 @@ impl ShowVolumeExpandConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskEntity {
-    /// The `task_name` field.
+    /// Name of the Smart Connect task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_name: Option<String>,
-    /// The `topics` field.
+    /// Topics the task processes, given by name.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics: Option<String>,
-    /// The `topics_regex` field.
+    /// Regular expression selecting the topics the task processes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topics_regex: Option<String>,
-    /// The `source_type` field.
+    /// Source side of the task: `NONE` (no source) or `KAFKA_REPLICATOR_SOURCE` (replication from
+    /// another Kafka instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_type: Option<String>,
-    /// The `source_task` field.
+    /// Settings of the source side; present for Kafka replication tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_task: Option<SmartConnectTaskRespSourceConfig>,
-    /// The `sink_type` field.
+    /// Target side of the task: `NONE` (no target) or `OBS_SINK` (dump to OBS).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sink_type: Option<String>,
-    /// The `sink_task` field.
+    /// Settings of the target side; present for OBS dump tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sink_task: Option<SmartConnectTaskRespSinkConfig>,
-    /// The `id` field.
+    /// ID of the Smart Connect task, used as `task_id` in the task operations.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the task: `PAUSED`, `RUNNING`, `WAITING` or `RESTARTING`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `create_time` field.
+    /// Creation time of the task, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -15080,35 +15236,36 @@ impl SmartConnectTaskEntityBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSinkConfig {
-    /// The `consumer_strategy` field.
+    /// Where dumping starts: `latest` (newest data) or `earliest` (oldest data). For OBS targets
+    /// only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_strategy: Option<String>,
-    /// The `destination_file_type` field.
+    /// Format of the dumped files; only `TEXT` is supported. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_file_type: Option<String>,
-    /// The `deliver_time_interval` field.
+    /// How often data is dumped, in seconds; 300 by default. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub deliver_time_interval: Option<i64>,
-    /// The `access_key` field.
+    /// Access key ID (AK) used to write to OBS. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key: Option<String>,
-    /// The `secret_key` field.
+    /// Secret access key (SK) that goes with `access_key`. For OBS targets only.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -15117,35 +15274,38 @@ pub struct SmartConnectTaskReqSinkConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// The `obs_bucket_name` field.
+    /// Name of the OBS bucket that receives the topic data. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub obs_bucket_name: Option<String>,
-    /// The `obs_path` field.
+    /// Directory in the bucket that receives the data; use `/` to separate levels. For OBS targets
+    /// only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub obs_path: Option<String>,
-    /// The `partition_format` field.
+    /// Time-based directory layout: `yyyy`, `yyyy/MM`, `yyyy/MM/dd`, `yyyy/MM/dd/HH` or
+    /// `yyyy/MM/dd/HH/mm`. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_format: Option<String>,
-    /// The `record_delimiter` field.
+    /// Separator written between records in the dump files: comma, semicolon, vertical bar, newline
+    /// or `NULL`. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub record_delimiter: Option<String>,
-    /// The `store_keys` field.
+    /// Whether message keys are dumped as well as values. For OBS targets only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -15245,28 +15405,29 @@ impl SmartConnectTaskReqSinkConfigBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskReqSourceConfig {
-    /// The `current_cluster_name` field.
+    /// Alias of this Kafka instance within the replication task. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_cluster_name: Option<String>,
-    /// The `cluster_name` field.
+    /// Alias of the peer Kafka instance. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_name: Option<String>,
-    /// The `user_name` field.
+    /// SASL user name for the peer instance (set when its SASL_SSL was enabled or the user was
+    /// created). Only when the peer uses SASL_SSL.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `password` field.
+    /// Password of `user_name` on the peer instance. Only when the peer uses SASL_SSL.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -15275,91 +15436,104 @@ pub struct SmartConnectTaskReqSourceConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `sasl_mechanism` field.
+    /// SASL mechanism of the peer instance, for example `PLAIN` or `SCRAM-SHA-512`. Only when the
+    /// peer uses SASL_SSL.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sasl_mechanism: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the peer Kafka instance. For Kafka sources; give either this or `bootstrap_servers`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `bootstrap_servers` field.
+    /// Connection addresses of the peer Kafka instance. For Kafka sources; give either this or
+    /// `instance_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bootstrap_servers: Option<String>,
-    /// The `security_protocol` field.
+    /// Authentication of the peer instance: `SASL_SSL` (SASL_SSL is enabled) or `PLAINTEXT` (it is
+    /// not). For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_protocol: Option<String>,
-    /// The `direction` field.
+    /// Replication direction: `pull` copies from the peer into this instance, `push` copies from
+    /// this instance to the peer, `two-way` copies both ways. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// The `sync_consumer_offsets_enabled` field.
+    /// Whether consumer offsets are replicated too. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_consumer_offsets_enabled: Option<bool>,
-    /// The `replication_factor` field.
+    /// Replica count of topics created automatically in the peer instance; at most the peer's
+    /// broker count, and it overrides the peer's `default.replication.factor`. For Kafka sources
+    /// only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_factor: Option<i64>,
-    /// The `task_num` field.
+    /// Number of replication tasks; 2 by default and best left so. With `two-way` replication the
+    /// real count is twice this value. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_num: Option<i64>,
-    /// The `rename_topic_enabled` field.
+    /// Whether replicated topics are renamed by prefixing the source instance's alias. Cannot be
+    /// combined with `topics_mapping`. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub rename_topic_enabled: Option<bool>,
-    /// The `provenance_header_enabled` field.
+    /// Whether replicated messages carry a header naming their source; turn it on for `two-way`
+    /// replication to avoid loops. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub provenance_header_enabled: Option<bool>,
-    /// The `consumer_strategy` field.
+    /// Where replication starts: `latest` (newest data) or `earliest` (oldest data). For Kafka
+    /// sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_strategy: Option<String>,
-    /// The `compression_type` field.
+    /// Compression used for replicated data: `none`, `gzip`, `snappy`, `lz4` or `zstd`. For Kafka
+    /// sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub compression_type: Option<String>,
-    /// The `topics_mapping` field.
+    /// Custom target topic names as `source:target` pairs separated by commas, for example
+    /// `topic-sc-1:topic-sc-2,topic-sc-3:topic-sc-4`. Cannot be combined with
+    /// `rename_topic_enabled`. For Kafka sources only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15505,112 +15679,121 @@ impl SmartConnectTaskReqSourceConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSinkConfig {
-    /// The `consumer_strategy` field.
+    /// Where dumping starts: `latest` (newest data) or `earliest` (oldest data). Only shown for OBS
+    /// targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_strategy: Option<String>,
-    /// The `destination_file_type` field.
+    /// Format of the dumped files; only `TEXT`. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_file_type: Option<String>,
-    /// The `deliver_time_interval` field.
+    /// How often data is dumped, in seconds. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub deliver_time_interval: Option<i64>,
-    /// The `obs_bucket_name` field.
+    /// Name of the OBS bucket that receives the data. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub obs_bucket_name: Option<String>,
-    /// The `obs_path` field.
+    /// Directory in the bucket that receives the data. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub obs_path: Option<String>,
-    /// The `partition_format` field.
+    /// Time-based directory layout, such as `yyyy/MM/dd`. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition_format: Option<String>,
-    /// The `record_delimiter` field.
+    /// Separator written between records in the dump files. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub record_delimiter: Option<String>,
-    /// The `store_keys` field.
+    /// Whether message keys are dumped as well as values. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub store_keys: Option<bool>,
-    /// The `obs_part_size` field.
+    /// Size, in bytes, a file reaches before it is uploaded; 5242880 by default. Only shown for OBS
+    /// targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub obs_part_size: Option<i64>,
-    /// The `flush_size` field.
+    /// Number of records written before a flush. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub flush_size: Option<i64>,
-    /// The `timezone` field.
+    /// Time zone used for the time-based directories. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub timezone: Option<String>,
-    /// The `schema_generator_class` field.
+    /// Schema generator class of the connector;
+    /// `io.confluent.connect.storage.hive.schema.DefaultSchemaGenerator` by default. Only shown for
+    /// OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub schema_generator_class: Option<String>,
-    /// The `partitioner_class` field.
+    /// Partitioner class of the connector;
+    /// `io.confluent.connect.storage.partitioner.TimeBasedPartitioner` by default. Only shown for
+    /// OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub partitioner_class: Option<String>,
-    /// The `value_converter` field.
+    /// Converter applied to message values;
+    /// `org.apache.kafka.connect.converters.ByteArrayConverter` by default. Only shown for OBS
+    /// targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value_converter: Option<String>,
-    /// The `key_converter` field.
+    /// Converter applied to message keys; `org.apache.kafka.connect.converters.ByteArrayConverter`
+    /// by default. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_converter: Option<String>,
-    /// The `kv_delimiter` field.
+    /// Separator written between key and value; `:` by default. Only shown for OBS targets.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15720,112 +15903,122 @@ impl SmartConnectTaskRespSinkConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectTaskRespSourceConfig {
-    /// The `current_cluster_name` field.
+    /// Alias of this Kafka instance within the replication task. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub current_cluster_name: Option<String>,
-    /// The `cluster_name` field.
+    /// Alias of the peer Kafka instance. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub cluster_name: Option<String>,
-    /// The `user_name` field.
+    /// SASL user name used on the peer Kafka instance. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `sasl_mechanism` field.
+    /// SASL mechanism of the peer instance: `PLAIN` or `SCRAM-SHA-512`. Only shown for Kafka
+    /// sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub sasl_mechanism: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the peer Kafka instance. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `bootstrap_servers` field.
+    /// Connection addresses of the peer Kafka instance. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub bootstrap_servers: Option<String>,
-    /// The `security_protocol` field.
+    /// Authentication of the peer instance: `PLAINTEXT` (no SSL, plain text), `SASL_SSL` (SASL
+    /// authentication over SSL-encrypted transport, more secure) or `SASL_PLAINTEXT` (SASL
+    /// authentication over plain text, faster). Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_protocol: Option<String>,
-    /// The `direction` field.
+    /// Replication direction: `pull` (from the peer into this instance), `push` (from this instance
+    /// to the peer) or `two-way`. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// The `sync_consumer_offsets_enabled` field.
+    /// Whether consumer offsets are replicated too. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_consumer_offsets_enabled: Option<bool>,
-    /// The `replication_factor` field.
+    /// Replica count of topics created automatically in the peer instance. Only shown for Kafka
+    /// sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_factor: Option<i64>,
-    /// The `task_num` field.
+    /// Number of replication tasks. Only shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_num: Option<i64>,
-    /// The `rename_topic_enabled` field.
+    /// Whether replicated topics are renamed with the source instance's alias as a prefix. Only
+    /// shown for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub rename_topic_enabled: Option<bool>,
-    /// The `provenance_header_enabled` field.
+    /// Whether replicated messages carry a header naming their source. Only shown for Kafka
+    /// sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub provenance_header_enabled: Option<bool>,
-    /// The `consumer_strategy` field.
+    /// Where replication starts: `latest` (newest data) or `earliest` (oldest data). Only shown for
+    /// Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_strategy: Option<String>,
-    /// The `compression_type` field.
+    /// Compression used for replicated data: `none`, `gzip`, `snappy`, `lz4` or `zstd`. Only shown
+    /// for Kafka sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub compression_type: Option<String>,
-    /// The `topics_mapping` field.
+    /// Custom target topic names as `source:target` pairs separated by commas. Only shown for Kafka
+    /// sources.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15935,10 +16128,11 @@ impl SmartConnectTaskRespSourceConfigBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmartConnectValidateEntity {
-    /// The `task` field.
+    /// Connection settings of the peer Kafka instance to test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<SmartConnectTaskRespSourceConfig>,
-    /// The `type` field.
+    /// Kind of Smart Connect task whose connectivity is checked: `OBS_SINK` (dump to OBS) or
+    /// `KAFKA_REPLICATOR_SOURCE` (Kafka replication).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -15978,7 +16172,7 @@ impl SmartConnectValidateEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskReq {
-    /// The `log_task_list` field.
+    /// Log files to start collecting, each with its target log group and log stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_task_list: Option<Vec<StartKafkaLogTaskReqEntity>>,
 }
@@ -16012,21 +16206,21 @@ impl StartKafkaLogTaskReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskReqEntity {
-    /// The `log_file_name` field.
+    /// Name of the log file to collect.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_file_name: Option<String>,
-    /// The `log_group_name` field.
+    /// Name of the log group (in the log service) that receives the log.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub log_group_name: Option<String>,
-    /// The `log_stream_name` field.
+    /// Name of the log stream (in the log service) that receives the log.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16071,7 +16265,7 @@ impl StartKafkaLogTaskReqEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StartKafkaLogTaskResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that starts log collection.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16106,28 +16300,28 @@ impl StartKafkaLogTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepDetail {
-    /// The `name` field.
+    /// Name of the step.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `statue` field.
+    /// State of the step: `COMPLETED`, `IN_PROGRESS`, `FAILED` or `WAITING` (not started).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub statue: Option<String>,
-    /// The `start_time` field.
+    /// When the step started, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<i64>,
-    /// The `end_time` field.
+    /// When the step ended, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -16177,7 +16371,7 @@ impl StepDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopKafkaLogTaskResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that stops log collection.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16212,7 +16406,7 @@ impl StopKafkaLogTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopKafkaRebalanceLogTaskResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16247,14 +16441,17 @@ impl StopKafkaRebalanceLogTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagEntity {
-    /// The `key` field.
+    /// Tag key: 1 to 128 characters, unique per instance, not empty, not starting with `_sys_` and
+    /// without leading or trailing spaces; letters of any language, digits, spaces and `_ . : = + -
+    /// @` are allowed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Tag value: 0 to 255 characters; letters of any language, digits, spaces and `_ . : = + - @`
+    /// are allowed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16294,14 +16491,14 @@ impl TagEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
-    /// The `key` field.
+    /// Key of the tag used in the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `values` field.
+    /// All values used with this tag key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -16337,14 +16534,14 @@ impl TagMultyValueEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TopicAssignment {
-    /// The `partition` field.
+    /// Number of the partition this entry of a hand-written plan assigns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `partition_brokers` field.
+    /// IDs of the brokers the partition's replicas are placed on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_brokers: Option<Vec<i64>>,
 }
@@ -16380,7 +16577,7 @@ impl TopicAssignmentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TopicEntity {
-    /// The `policiesOnly` field.
+    /// Whether the topic uses the default access policy.
     ///
     /// JSON name: `policiesOnly`.
     #[serde(
@@ -16390,69 +16587,70 @@ pub struct TopicEntity {
         skip_serializing_if = "Option::is_none"
     )]
     pub policies_only: Option<bool>,
-    /// The `name` field.
+    /// Name of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `replication` field.
+    /// Number of replicas of each partition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub replication: Option<i64>,
-    /// The `partition` field.
+    /// Number of partitions of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub partition: Option<i64>,
-    /// The `retention_time` field.
+    /// How long messages are kept, in hours; 0 to 720.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_time: Option<i64>,
-    /// The `sync_replication` field.
+    /// Whether replication is synchronous (off by default). When on, producers must also set
+    /// `acks=-1`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_replication: Option<bool>,
-    /// The `sync_message_flush` field.
+    /// Whether messages are flushed to disk synchronously (off by default; it lowers performance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_message_flush: Option<bool>,
-    /// The `external_configs` field.
+    /// Extended configuration of the topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_configs: Option<serde_json::Value>,
-    /// The `topic_type` field.
+    /// Kind of topic: `0` for a normal topic, `1` for a system (internal) topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_type: Option<i64>,
-    /// The `topic_other_configs` field.
+    /// Other topic-level configuration items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<TopicEntityTopicOtherConfigs>>,
-    /// The `topic_desc` field.
+    /// Description of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub topic_desc: Option<String>,
-    /// The `created_at` field.
+    /// When the topic was created, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -16545,42 +16743,42 @@ impl TopicEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TopicEntityTopicOtherConfigs {
-    /// The `name` field.
+    /// Name of the configuration item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `valid_values` field.
+    /// Values the item accepts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_values: Option<String>,
-    /// The `default_value` field.
+    /// Default value of the item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_value: Option<String>,
-    /// The `config_type` field.
+    /// Whether a change applies at once (`dynamic`) or needs a restart (`static`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub config_type: Option<String>,
-    /// The `value` field.
+    /// Current value of the item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub value: Option<String>,
-    /// The `value_type` field.
+    /// Type of the value: `string`, `integer` or `enum`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16640,7 +16838,7 @@ impl TopicEntityTopicOtherConfigsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicReq {
-    /// The `enable_auto_topic` field.
+    /// Whether topics are created automatically when clients use a topic that does not exist.
     ///
     /// **Required.**
     #[serde(
@@ -16677,7 +16875,7 @@ impl UpdateInstanceAutoCreateTopicReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAutoCreateTopicResponse {
-    /// The `enable_auto_topic` field.
+    /// Whether automatic topic creation is now on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -16712,7 +16910,8 @@ impl UpdateInstanceAutoCreateTopicResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpReq {
-    /// The `advertised_ip_contents` field.
+    /// Map from each broker's listener IP to the IP address or domain name advertised to clients in
+    /// other VPCs (`advertised.listeners`). Entries that do not change must be included too.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16748,21 +16947,21 @@ impl UpdateInstanceCrossVpcIpReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpRespResults {
-    /// The `advertised_ip` field.
+    /// IP address or domain name now advertised for the broker (`advertised.listeners`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub advertised_ip: Option<String>,
-    /// The `success` field.
+    /// Whether the broker's cross-VPC address was changed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
-    /// The `ip` field.
+    /// Listener IP of the broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16807,14 +17006,14 @@ impl UpdateInstanceCrossVpcIpRespResultsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCrossVpcIpResponse {
-    /// The `success` field.
+    /// Whether the cross-VPC access change succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub success: Option<bool>,
-    /// The `results` field.
+    /// Outcome of the change for each broker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<UpdateInstanceCrossVpcIpRespResults>>,
 }
@@ -16853,45 +17052,48 @@ impl UpdateInstanceCrossVpcIpResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceReq {
-    /// The `name` field.
+    /// New instance name: 4 to 64 characters, starting with a letter, using only letters, digits,
+    /// hyphens and underscores.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// New description of the instance, at most 1024 characters. Backslashes and double quotes must
+    /// be escaped in the JSON body.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `maintain_begin` field.
+    /// New start of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// New end of the maintenance window, in `HH:mm:ss` format.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the new security group, as listed by the VPC service's list-security-groups API.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `retention_policy` field.
+    /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
+    /// messages, `time_base` deletes the oldest messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_policy: Option<UpdateInstanceReqRetentionPolicy>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project to move the instance to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16956,7 +17158,8 @@ impl UpdateInstanceReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdateInstanceReqRetentionPolicy` model.
+    /// What happens when the disk reaches its capacity threshold: `produce_reject` refuses new
+    /// messages, `time_base` deletes the oldest messages.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdateInstanceReqRetentionPolicy {
@@ -16970,7 +17173,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReq {
-    /// The `topics` field.
+    /// Topics to change, each with the settings to apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<UpdateInstanceTopicReqTopics>>,
 }
@@ -17004,14 +17207,14 @@ impl UpdateInstanceTopicReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReqTopicOtherConfigs {
-    /// The `name` field.
+    /// Name of the topic configuration item to change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `value` field.
+    /// New value of the topic configuration item.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17051,7 +17254,7 @@ impl UpdateInstanceTopicReqTopicOtherConfigsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceTopicReqTopics {
-    /// The `id` field.
+    /// Name of the topic to change; the name itself cannot be changed.
     ///
     /// **Required.**
     #[serde(
@@ -17060,41 +17263,41 @@ pub struct UpdateInstanceTopicReqTopics {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `retention_time` field.
+    /// New message retention time, in hours; 0 to 720.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_time: Option<i64>,
-    /// The `sync_replication` field.
+    /// Whether replication becomes synchronous (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_replication: Option<bool>,
-    /// The `sync_message_flush` field.
+    /// Whether messages are flushed to disk synchronously (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_message_flush: Option<bool>,
-    /// The `new_partition_numbers` field.
+    /// New total number of partitions of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_partition_numbers: Option<i64>,
-    /// The `new_partition_brokers` field.
+    /// IDs of the brokers to place the added partitions on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_partition_brokers: Option<Vec<i64>>,
-    /// The `topic_other_configs` field.
+    /// Further topic-level configuration items to change, as name/value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_other_configs: Option<Vec<UpdateInstanceTopicReqTopicOtherConfigs>>,
-    /// The `topic_desc` field.
+    /// New free-text description of the topic.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17167,17 +17370,19 @@ impl UpdateInstanceTopicReqTopicsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateKafkaPortProtocolResponse {
-    /// The `job_id` field.
+    /// ID of the background job that changes the access method.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `protocol` field.
+    /// Access method that was opened or closed: `private_plain_enable`, `private_sasl_ssl_enable`,
+    /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
+    /// `public_sasl_plaintext_enable`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<UpdateKafkaPortProtocolResponseProtocol>,
-    /// The `enable` field.
+    /// Whether the access method was opened (`true`) or closed (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -17222,7 +17427,9 @@ impl UpdateKafkaPortProtocolResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `UpdateKafkaPortProtocolResponseProtocol` model.
+    /// Access method that was opened or closed: `private_plain_enable`, `private_sasl_ssl_enable`,
+    /// `private_sasl_plaintext_enable`, `public_plain_enable`, `public_sasl_ssl_enable` or
+    /// `public_sasl_plaintext_enable`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum UpdateKafkaPortProtocolResponseProtocol {
@@ -17244,42 +17451,48 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskReq {
-    /// The `user` field.
+    /// Name of the user of the throttling rule to change. Unless the rule covers all users or all
+    /// clients, at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user: Option<String>,
-    /// The `client` field.
+    /// Client ID of the throttling rule to change. Unless the rule covers all users or all clients,
+    /// at least one of `user` and `client` must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub client: Option<String>,
-    /// The `user_default` field.
+    /// Whether the rule is the one for all users (`true`, without `user`) or for one specific user
+    /// (`false`, with `user`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_default: Option<bool>,
-    /// The `client_default` field.
+    /// Whether the rule is the one for all clients (`true`, without `client`) or for one specific
+    /// client (`false`, with `client`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub client_default: Option<bool>,
-    /// The `producer_byte_rate` field.
+    /// New maximum produce rate, in bytes per second. At least one of the produce and consume rates
+    /// must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub producer_byte_rate: Option<i64>,
-    /// The `consumer_byte_rate` field.
+    /// New maximum consume rate, in bytes per second. At least one of the produce and consume rates
+    /// must be set.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -17339,7 +17552,7 @@ impl UpdateKafkaUserClientQuotaTaskReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateKafkaUserClientQuotaTaskResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17374,7 +17587,7 @@ impl UpdateKafkaUserClientQuotaTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyReq {
-    /// The `topics` field.
+    /// Topics whose user permissions are changed, each with its list of user permissions.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17407,7 +17620,7 @@ impl UpdateTopicAccessPolicyReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTopicAccessPolicyResponse {
-    /// The `job_id` field.
+    /// ID of the background job that carries out the request asynchronously.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17442,7 +17655,9 @@ impl UpdateTopicAccessPolicyResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateUserReq {
-    /// The `new_password` field.
+    /// New password of the user: 8 to 32 characters with at least three of lower-case letters,
+    /// upper-case letters, digits and special characters, not starting with `-`, and not equal to
+    /// the user name or its reverse.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -17451,14 +17666,14 @@ pub struct UpdateUserReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub new_password: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user being changed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_desc` field.
+    /// New free-text description of the user.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -17516,14 +17731,16 @@ impl UpdateUserReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeInstanceReq {
-    /// The `is_schedule` field.
+    /// Whether the upgrade runs at a scheduled time (`true`, together with `execute_at`) or at once
+    /// (`false` or omitted).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_schedule: Option<bool>,
-    /// The `execute_at` field.
+    /// When a scheduled upgrade runs, as a Unix timestamp in milliseconds. Required when
+    /// `is_schedule` is `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -17563,14 +17780,14 @@ impl UpgradeInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeInstanceResponse {
-    /// The `job_id` field.
+    /// ID of the asynchronous job that upgrades the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `schedule_id` field.
+    /// ID of the scheduled upgrade task, when the upgrade was scheduled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

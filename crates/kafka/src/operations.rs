@@ -29,7 +29,8 @@ impl BatchCreateOrDeleteKafkaTag {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -82,7 +83,8 @@ impl BatchDeleteGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -135,7 +137,8 @@ impl BatchDeleteInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -190,7 +193,8 @@ impl BatchDeleteInstanceUsers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -243,7 +247,8 @@ impl BatchDeleteMessageDiagnosisReports {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -343,7 +348,8 @@ impl CloseKafkaManager {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -388,7 +394,8 @@ impl CreateConnector {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -441,7 +448,8 @@ impl CreateConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -494,7 +502,8 @@ impl CreateInstanceByEngine {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -547,7 +556,8 @@ impl CreateInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -600,7 +610,8 @@ impl CreateInstanceUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -653,7 +664,8 @@ impl CreateKafkaConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -706,7 +718,8 @@ impl CreateKafkaReassignmentTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -759,7 +772,8 @@ impl CreateKafkaRebalanceLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -806,7 +820,8 @@ impl CreateKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -859,7 +874,8 @@ impl CreateKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -914,7 +930,8 @@ impl CreateMessageDiagnosisTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -971,12 +988,13 @@ impl CreatePartition {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic that gets more partitions.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1077,12 +1095,14 @@ impl DeleteBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
+    /// returned by `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1126,7 +1146,8 @@ impl DeleteConnector {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1171,12 +1192,14 @@ impl DeleteConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1224,12 +1247,14 @@ impl DeleteConsumerGroupOffsets {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose committed
+    /// offsets are removed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1285,12 +1310,13 @@ impl DeleteGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1334,7 +1360,8 @@ impl DeleteInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1381,17 +1408,18 @@ impl DeleteInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to delete.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -1440,12 +1468,13 @@ impl DeleteKafkaTopicMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose messages are purged.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -1501,7 +1530,8 @@ impl DeleteKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1554,7 +1584,8 @@ impl DeleteKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1609,12 +1640,14 @@ impl DeleteScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task to delete, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -1658,7 +1691,8 @@ impl EnableDns {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1744,27 +1778,30 @@ impl ListBackgroundTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first background task to return.
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of background tasks to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest time of the background tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest time of the background tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1850,17 +1887,20 @@ impl ListConnectorTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of Smart Connect tasks to skip before the first
+    /// one returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of Smart Connect tasks to return, from 1
+    /// to 50; 10 by default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1969,12 +2009,17 @@ impl ListEngineProducts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `product_id`.
+    /// Optional. Query parameter `product_id`. Return only this product (flavor), for example
+    /// `c6.2u4g.cluster` (flavor `kafka.2u4g.cluster`); other IDs are `c6.4u8g.cluster`,
+    /// `c6.8u16g.cluster`, `c6.12u24g.cluster`, `c6.16u32g.cluster` and, in some regions,
+    /// `s6.2u4g.single.small`, `c6.2u4g.single` and `s6.2u4g.cluster.small`. All products are
+    /// returned when omitted.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -2022,17 +2067,18 @@ impl ListInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -2091,37 +2137,41 @@ impl ListInstanceConsumerGroupMembers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose members are
+    /// listed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of members to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of members to return, from 1 to 50; 10 by
+    /// default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `host`.
+    /// Optional. Query parameter `host`. Return only members connected from this consumer address.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.host = Some(value.into());
         self
     }
-    /// Optional. Query parameter `member_id`.
+    /// Optional. Query parameter `member_id`. Return only the member with this consumer ID.
     pub fn member_id(mut self, value: impl Into<String>) -> Self {
         self.member_id = Some(value.into());
         self
@@ -2246,37 +2296,40 @@ impl ListInstanceConsumerGroupMessageOffset {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group (Kafka uses the group name
+    /// as its ID).
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic whose consumption offsets are
+    /// listed. Required.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Return only this partition (by number).
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of records to skip before the first one returned.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of records to return.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2412,42 +2465,48 @@ impl ListInstanceConsumerGroupTopics {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose topics are
+    /// listed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of topics to return, from 1 to 50; 10 by
+    /// default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `sort_key`.
+    /// Optional. Query parameter `sort_key`. Sort field: `topic` (topic name), `partition`
+    /// (partition count) or `messages` (message count, the default).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
-    /// Optional. Query parameter `sort_dir`.
+    /// Optional. Query parameter `sort_dir`. Sort order: `asc` (ascending) or `desc` (descending,
+    /// the default).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
-    /// Optional. Query parameter `topic`.
+    /// Optional. Query parameter `topic`. Return only this topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -2564,22 +2623,26 @@ impl ListInstanceConsumerGroups {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of consumer groups to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of consumer groups to return, from 1 to
+    /// 50; 10 by default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `group`.
+    /// Optional. Query parameter `group`. Return only consumer groups whose name contains this
+    /// text.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -2696,17 +2759,20 @@ impl ListInstanceTopics {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of topics to skip before the first one returned;
+    /// 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of topics to return, from 0 to 200; 50 by
+    /// default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2830,27 +2896,33 @@ impl ListInstances {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `engine`.
+    /// **Required.** Query parameter `engine`. Message engine type; always `kafka` for this
+    /// service.
     pub fn engine(mut self, value: impl Into<models::ListInstancesEngine>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Return only instances with this name (a partial match
+    /// unless `exact_match_name` is `true`).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. Return only the instance with this ID.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Return only instances in this state: `CREATING`,
+    /// `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED`, `FREEZING`, `FROZEN`,
+    /// `EXTENDING`, `SHRINKING`, `EXTENDEDFAILED`, `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or
+    /// `VOLUMETYPECHANGING`.
     pub fn status(mut self, value: impl Into<models::ListInstancesStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include_failure`.
+    /// Optional. Query parameter `include_failure`. Whether the response also reports the number of
+    /// instances whose creation failed: `true` or `false`, as a string.
     pub fn include_failure(
         mut self,
         value: impl Into<models::ListInstancesIncludeFailure>,
@@ -2858,7 +2930,8 @@ impl ListInstances {
         self.include_failure = Some(value.into());
         self
     }
-    /// Optional. Query parameter `exact_match_name`.
+    /// Optional. Query parameter `exact_match_name`. Whether `name` must match exactly (`true`) or
+    /// partially (`false`, the default), as a string.
     pub fn exact_match_name(
         mut self,
         value: impl Into<models::ListInstancesExactMatchName>,
@@ -2866,17 +2939,20 @@ impl ListInstances {
         self.exact_match_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `enterprise_project_id`.
+    /// Optional. Query parameter `enterprise_project_id`. Return only instances of this enterprise
+    /// project.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of instances to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of instances to return, from 1 to 50; 10
+    /// by default.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2991,17 +3067,18 @@ impl ListMessageDiagnosisReports {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of reports to skip before the first one returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of reports to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3155,27 +3232,30 @@ impl ListScheduledTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first scheduled task to return.
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of scheduled tasks to return.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest time of the scheduled tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest time of the scheduled tasks to return, in
+    /// `YYYYMMDDHHmmss` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -3228,22 +3308,24 @@ impl ListTopicPartitions {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose partitions are listed.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of partitions to skip before the first one
+    /// returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of partitions to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3359,22 +3441,24 @@ impl ListTopicProducers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic whose producers are listed.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of producers to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of producers to return, from 1 to 50.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -3488,12 +3572,14 @@ impl ModifyConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -3547,7 +3633,8 @@ impl ModifyInstanceConfigs {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3600,7 +3687,8 @@ impl ModifyKafkaPublicIpAccessSwitch {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3653,7 +3741,8 @@ impl ModifyKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3751,12 +3840,14 @@ impl PauseConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -3802,7 +3893,8 @@ impl ResetManagerPassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -3857,12 +3949,14 @@ impl ResetMessageOffset {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
+    /// Offsets cannot be reset online: stop the group's consumers first.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -3918,12 +4012,14 @@ impl ResetMessageOffsetWithEngine {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group whose offsets are reset.
+    /// Offsets cannot be reset online: stop the group's consumers first.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -3977,7 +4073,8 @@ impl ResetPassword {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4093,12 +4190,13 @@ impl ResizeEngineInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4152,7 +4250,8 @@ impl ResizeKafkaInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4205,12 +4304,14 @@ impl RestartConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4254,7 +4355,8 @@ impl RestartManager {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4299,12 +4401,14 @@ impl RestartSmartConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4395,12 +4499,14 @@ impl ResumeConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4448,12 +4554,14 @@ impl SendKafkaMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `action_id`.
+    /// **Required.** Query parameter `action_id`. Action to perform; use `send` to produce a
+    /// message.
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
         self
@@ -4507,12 +4615,14 @@ impl ShowBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task to show, as returned by
+    /// `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4558,12 +4668,14 @@ impl ShowBackgroundTaskProgress {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task whose progress is shown;
+    /// progress is only available for scale-out tasks.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4609,7 +4721,8 @@ impl ShowCesHierarchy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4652,7 +4765,8 @@ impl ShowCluster {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4695,7 +4809,8 @@ impl ShowConnectorResourceInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4742,12 +4857,14 @@ impl ShowConnectorTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the Smart Connect task, as returned by
+    /// `list_connector_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -4791,7 +4908,8 @@ impl ShowCoordinators {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -4838,17 +4956,20 @@ impl ShowDiagnosisPreCheck {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `group`.
+    /// **Required.** Query parameter `group`. Name of the consumer group the backlog diagnosis
+    /// would examine.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic the backlog diagnosis would
+    /// examine.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -4895,12 +5016,13 @@ impl ShowGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4946,12 +5068,13 @@ impl ShowGroups {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name of the consumer group to show.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -4995,7 +5118,8 @@ impl ShowInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5038,7 +5162,8 @@ impl ShowInstanceConfigs {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5107,72 +5232,85 @@ impl ShowInstanceMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `topic`.
+    /// **Required.** Query parameter `topic`. Name of the topic to search. Required. Topic names
+    /// start with a letter and contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `asc`.
+    /// Optional. Query parameter `asc`. Whether the results are sorted by time (`true`) or not
+    /// (`false`).
     pub fn asc(mut self, value: bool) -> Self {
         self.asc = Some(value);
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp in
+    /// milliseconds. Required when searching by time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp in
+    /// milliseconds. Required when searching by time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of messages per page.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Page number to return.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `download`.
+    /// Optional. Query parameter `download`. Whether the messages are returned for download to a
+    /// local file (`true`) or not (`false`).
     pub fn download(mut self, value: bool) -> Self {
         self.download = Some(value);
         self
     }
-    /// Optional. Query parameter `message_offset`.
+    /// Optional. Query parameter `message_offset`. Offset of the message to find. Required when
+    /// searching by offset; ignored when `start_time` and `end_time` are given.
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Partition to search. Required when searching by
+    /// offset; ignored when `start_time` and `end_time` are given.
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
     }
-    /// Optional. Query parameter `keyword`.
+    /// Optional. Query parameter `keyword`. Keyword to search messages for, 0 to 50 characters.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
-    /// Optional. Query parameter `key`.
+    /// Optional. Query parameter `key`. Message key to search for. At most 10000 messages (200 MB
+    /// in total) are scanned and at most the first 10 matching messages are returned.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include`.
+    /// Optional. Query parameter `include`. Keywords the message body must contain; separate
+    /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
+    /// together.
     pub fn include(mut self, value: impl Into<String>) -> Self {
         self.include = Some(value.into());
         self
     }
-    /// Optional. Query parameter `exclude`.
+    /// Optional. Query parameter `exclude`. Keywords the message body must not contain; separate
+    /// several with `%2C` (a URL-encoded comma). At most 20 keywords in `include` and `exclude`
+    /// together.
     pub fn exclude(mut self, value: impl Into<String>) -> Self {
         self.exclude = Some(value.into());
         self
@@ -5230,12 +5368,13 @@ impl ShowInstanceTopicDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the Kafka topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -5281,7 +5420,8 @@ impl ShowInstanceUsers {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5324,7 +5464,8 @@ impl ShowKafkaCluster {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5369,12 +5510,14 @@ impl ShowKafkaInstanceExtendProductInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `type`.
+    /// **Required.** Query parameter `type`. Product type to list; only `advanced` (the dedicated
+    /// edition) is supported.
     pub fn r#type(
         mut self,
         value: impl Into<models::ShowKafkaInstanceExtendProductInfoType>,
@@ -5425,12 +5568,14 @@ impl ShowKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task: `REBALANCE` (consumer rebalance
+    /// log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -5478,17 +5623,24 @@ impl ShowKafkaProductCores {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of an existing Kafka instance, from
+    /// `list_instances`. Optional; only when it is given does the response include
+    /// `total_extend_storage_space`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `product_id`.
+    /// **Required.** Query parameter `product_id`. ID of the product (flavor) to look up:
+    /// `s6.2u4g.single.small`, `c6.2u4g.single`, `s6.2u4g.cluster.small` (some regions only),
+    /// `c6.2u4g.cluster`, `c6.4u8g.cluster`, `c6.8u16g.cluster`, `c6.12u24g.cluster` or
+    /// `c6.16u32g.cluster`, each matching the `kafka.*` flavor of the same size.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `broker_num`.
+    /// **Required.** Query parameter `broker_num`. Number of brokers, passed as a string: 1 for
+    /// single-node flavors; 3 to 30 for 2u4g and 4u8g cluster flavors; 3 to 50 for 8u16g, 12u24g
+    /// and 16u32g cluster flavors.
     pub fn broker_num(mut self, value: impl Into<String>) -> Self {
         self.broker_num = Some(value.into());
         self
@@ -5568,7 +5720,8 @@ impl ShowKafkaRebalanceLog {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5611,7 +5764,8 @@ impl ShowKafkaScalePreCheckInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5656,7 +5810,8 @@ impl ShowKafkaTags {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -5701,12 +5856,13 @@ impl ShowKafkaTopicDetail {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the Kafka topic.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
@@ -5756,22 +5912,25 @@ impl ShowKafkaTopicPartitionDiskusage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `minSize`.
+    /// Optional. Query parameter `minSize`. Return only partitions using at least this much disk,
+    /// with a unit suffix `K`, `M` or `G`; `1G` by default.
     pub fn min_size(mut self, value: impl Into<String>) -> Self {
         self.min_size = Some(value.into());
         self
     }
-    /// Optional. Query parameter `top`.
+    /// Optional. Query parameter `top`. Return only the N partitions using the most disk, from 1 to 1000.
     pub fn top(mut self, value: impl Into<String>) -> Self {
         self.top = Some(value.into());
         self
     }
-    /// Optional. Query parameter `percentage`.
+    /// Optional. Query parameter `percentage`. Return only partitions whose share of the disk
+    /// exceeds this percentage.
     pub fn percentage(mut self, value: impl Into<String>) -> Self {
         self.percentage = Some(value.into());
         self
@@ -5827,27 +5986,31 @@ impl ShowKafkaTopicQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `type`.
+    /// Optional. Query parameter `type`. What the throttling rules are listed by; `topic` (the
+    /// default). Must start with a letter and contain only letters, digits, hyphens and
+    /// underscores.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of throttling rules per page.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Page number of the throttling rule list to return.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `keyword`.
+    /// Optional. Query parameter `keyword`. Keyword to filter the throttling rules by. Must start
+    /// with a letter and contain only letters, digits, hyphens and underscores.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -5898,17 +6061,19 @@ impl ShowKafkaUserClientQuota {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of throttling rules to skip before the first one
+    /// returned.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of throttling rules to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -6049,12 +6214,14 @@ impl ShowMessageDiagnosisReport {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `report_id`.
+    /// **Required.** Path parameter `report_id`. ID of the message backlog diagnosis report, as
+    /// returned by `create_message_diagnosis_task` or `list_message_diagnosis_reports`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
@@ -6112,37 +6279,43 @@ impl ShowMessages {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic to read. Topic names start with a
+    /// letter and contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start_time`.
+    /// Optional. Query parameter `start_time`. Start of the time range, as a Unix timestamp; 0 by
+    /// default.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. End of the time range, as a Unix timestamp; the
+    /// current time by default.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of messages per page; 10 by default.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Number of messages to skip before the first one
+    /// returned; 0 or more.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `partition`.
+    /// Optional. Query parameter `partition`. Number of the partition to read; `-1` (the default)
+    /// reads all partitions.
     pub fn partition(mut self, value: impl Into<String>) -> Self {
         self.partition = Some(value.into());
         self
@@ -6254,17 +6427,20 @@ impl ShowPartitionBeginningMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition whose earliest message is
+    /// returned.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -6315,17 +6491,20 @@ impl ShowPartitionEndMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition whose latest message is
+    /// returned.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
@@ -6378,22 +6557,25 @@ impl ShowPartitionMessage {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic`.
+    /// **Required.** Path parameter `topic`. Name of the topic. Topic names start with a letter and
+    /// contain only letters, digits, hyphens and underscores.
     pub fn topic(mut self, value: impl Into<String>) -> Self {
         self.topic = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `partition`.
+    /// **Required.** Path parameter `partition`. Number of the partition holding the message.
     pub fn partition(mut self, value: i64) -> Self {
         self.partition = Some(value);
         self
     }
-    /// **Required.** Query parameter `message_offset`.
+    /// **Required.** Query parameter `message_offset`. Offset (position) of the message to return
+    /// within the partition.
     pub fn message_offset(mut self, value: impl Into<String>) -> Self {
         self.message_offset = Some(value.into());
         self
@@ -6439,7 +6621,8 @@ impl ShowQuotas {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `includeTagsQuota`.
+    /// Optional. Query parameter `includeTagsQuota`. Whether the tag quota is included in the
+    /// result.
     pub fn include_tags_quota(mut self, value: impl Into<String>) -> Self {
         self.include_tags_quota = Some(value.into());
         self
@@ -6519,12 +6702,14 @@ impl ShowTopicAccessPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `topic_name`.
+    /// **Required.** Path parameter `topic_name`. Name of the topic whose user permissions are
+    /// shown.
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.topic_name = Some(value.into());
         self
@@ -6568,7 +6753,8 @@ impl ShowUpgradeInstanceVersion {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6613,7 +6799,8 @@ impl ShowVolumeExpandConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6660,12 +6847,14 @@ impl StartKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task to start: `REBALANCE` (consumer
+    /// rebalance log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -6719,12 +6908,14 @@ impl StopKafkaLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `log_type`.
+    /// **Required.** Path parameter `log_type`. Kind of log task to stop: `REBALANCE` (consumer
+    /// rebalance log) or `topic_log` (topic log).
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
@@ -6768,7 +6959,8 @@ impl StopKafkaRebalanceLogTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6815,7 +7007,8 @@ impl UpdateInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6868,7 +7061,8 @@ impl UpdateInstanceAutoCreateTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -6927,17 +7121,19 @@ impl UpdateInstanceConsumerGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `group`.
+    /// **Required.** Path parameter `group`. Name (ID) of the consumer group whose description is
+    /// changed.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
@@ -6992,7 +7188,8 @@ impl UpdateInstanceCrossVpcIp {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7049,12 +7246,13 @@ impl UpdateInstanceGroup {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7108,7 +7306,8 @@ impl UpdateInstanceTopic {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7165,17 +7364,18 @@ impl UpdateInstanceUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `user_name`.
+    /// **Required.** Path parameter `user_name`. Name of the SASL user to change.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -7232,12 +7432,14 @@ impl UpdateKafkaPortProtocol {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `kafka`.
+    /// **Required.** Path parameter `engine`. Message engine type; always `kafka` for this service.
+    /// Constraints: one of `kafka`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7293,7 +7495,8 @@ impl UpdateKafkaUserClientQuotaTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7352,22 +7555,25 @@ impl UpdateScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task to change, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `execute_at`.
+    /// Optional. Query parameter `execute_at`. New execution time of the scheduled task.
     pub fn execute_at(mut self, value: impl Into<String>) -> Self {
         self.execute_at = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. New state of the scheduled task: `CANCELLED` cancels it,
+    /// `null` leaves it waiting to run.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -7415,7 +7621,8 @@ impl UpdateTopicAccessPolicy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7470,7 +7677,8 @@ impl UpdateVolumeExpansionConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7523,7 +7731,8 @@ impl UpgradeInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -7576,7 +7785,8 @@ impl ValidateConnectorConnectivity {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the Kafka instance; instance IDs are
+    /// returned by `list_instances`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

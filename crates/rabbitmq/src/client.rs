@@ -32,7 +32,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchCreateOrDeleteRabbitMqTag::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the RabbitMQ instance. Instance IDs are returned
+    ///   by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    ///   instance).
     /// - [`body`](super::operations::BatchCreateOrDeleteRabbitMqTag::body) (body, optional):
     ///   [`BatchCreateOrDeleteTagReq`](super::models::BatchCreateOrDeleteTagReq).
     ///
@@ -77,9 +79,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteExchanges::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::BatchDeleteExchanges::vhost) (path `vhost`, required):
-    ///   `String`.
+    ///   `String`. Name of the virtual host (vhost). A name that contains `/` must be sent with every
+    ///   `/` replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is
+    ///   passed as `__F_SLASH__test`.
     /// - [`body`](super::operations::BatchDeleteExchanges::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -123,8 +128,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteQueues::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::BatchDeleteQueues::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`body`](super::operations::BatchDeleteQueues::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -168,7 +177,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::BatchDeleteVhosts::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`body`](super::operations::BatchDeleteVhosts::body) (body, optional):
     ///   [`BatchDeleteBody`](super::models::BatchDeleteBody).
     ///
@@ -254,10 +264,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateBinding::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::CreateBinding::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`exchange`](super::operations::CreateBinding::exchange) (path `exchange`, required):
-    ///   `String`.
+    ///   `String`. Name of the source exchange of the binding(s), within the virtual host.
     /// - [`body`](super::operations::CreateBinding::body) (body, optional):
     ///   [`CreateBindingBody`](super::models::CreateBindingBody).
     ///
@@ -304,8 +318,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateExchange::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::CreateExchange::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`body`](super::operations::CreateExchange::body) (body, optional):
     ///   [`CreateExchangeBody`](super::models::CreateExchangeBody).
     ///
@@ -351,7 +369,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::CreatePostPaidInstanceByEngine::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type. For this service it is always `rabbitmq` (a fixed
+    ///   value, also where it is a path segment).
     /// - [`body`](super::operations::CreatePostPaidInstanceByEngine::body) (body, optional):
     ///   [`CreateInstanceReq`](super::models::CreateInstanceReq).
     ///
@@ -370,7 +389,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .create_post_paid_instance_by_engine()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .body(
     ///         huaweicloud_sdk_rabbitmq::models::CreateInstanceReq::builder()
     ///             .name("...")
@@ -404,8 +423,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateQueue::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`vhost`](super::operations::CreateQueue::vhost) (path `vhost`, required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
+    /// - [`vhost`](super::operations::CreateQueue::vhost) (path `vhost`, required): `String`. Name
+    ///   of the virtual host (vhost). A name that contains `/` must be sent with every `/` replaced
+    ///   by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed as
+    ///   `__F_SLASH__test`.
     /// - [`body`](super::operations::CreateQueue::body) (body, optional):
     ///   [`CreateQueueBody`](super::models::CreateQueueBody).
     ///
@@ -450,7 +473,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateUser::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`body`](super::operations::CreateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
@@ -492,7 +516,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::CreateVhost::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`body`](super::operations::CreateVhost::body) (body, optional):
     ///   [`CreateVhostBody`](super::models::CreateVhostBody).
     ///
@@ -538,9 +563,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`task_id`](super::operations::DeleteBackgroundTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the background task record to delete, as returned by
+    ///   `list_background_tasks`.
     ///
     /// # Responses
     ///
@@ -580,16 +607,24 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteBinding::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::DeleteBinding::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`exchange`](super::operations::DeleteBinding::exchange) (path `exchange`, required):
-    ///   `String`.
+    ///   `String`. Name of the source exchange of the binding(s), within the virtual host.
     /// - [`destination_type`](super::operations::DeleteBinding::destination_type) (path
-    ///   `destination_type`, required): `String`.
+    ///   `destination_type`, required): `String`. Kind of the binding target: `exchange` or `queue`
+    ///   (the official reference capitalizes them as `Exchange` and `Queue` here). The AMQP edition
+    ///   supports queue bindings only.
     /// - [`destination`](super::operations::DeleteBinding::destination) (path `destination`,
-    ///   required): `String`.
+    ///   required): `String`. Name of the queue or exchange the binding delivers to.
     /// - [`properties_key`](super::operations::DeleteBinding::properties_key) (path
-    ///   `properties_key`, required): `String`.
+    ///   `properties_key`, required): `String`. Routing key of the binding in URL-escaped form. It is
+    ///   returned by `list_bindings` and `show_queue_details` and identifies the binding when
+    ///   deleting it.
     ///
     /// # Responses
     ///
@@ -633,7 +668,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -672,9 +708,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteQueueInfo::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::DeleteQueueInfo::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`queue`](super::operations::DeleteQueueInfo::queue) (path `queue`, required): `String`.
+    ///   Name of the queue within the virtual host.
     ///
     /// # Responses
     ///
@@ -715,9 +756,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteScheduledTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`task_id`](super::operations::DeleteScheduledTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the scheduled task to delete, as returned by `list_scheduled_tasks`.
     ///
     /// # Responses
     ///
@@ -757,9 +799,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::DeleteUser::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`user_name`](super::operations::DeleteUser::user_name) (path `user_name`, required):
-    ///   `String`.
+    ///   `String`. Name (access key) of the AMQP user to delete, as returned by `list_user`.
     ///
     /// # Responses
     ///
@@ -799,7 +842,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::EnableDns::instance_id) (path `instance_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details`
+    ///   (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -874,13 +918,18 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBackgroundTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`start`](super::operations::ListBackgroundTasks::start) (query `start`, optional): `i64`.
+    ///   Sequence number of the first task to return, used for paging through the task list.
     /// - [`limit`](super::operations::ListBackgroundTasks::limit) (query `limit`, optional): `i64`.
+    ///   Number of background tasks to return.
     /// - [`begin_time`](super::operations::ListBackgroundTasks::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Earliest task time to include, in the format `YYYYMMDDHHmmss` (for
+    ///   example `20240101000000`).
     /// - [`end_time`](super::operations::ListBackgroundTasks::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Latest task time to include, in the format `YYYYMMDDHHmmss` (for
+    ///   example `20241231235959`).
     ///
     /// # Responses
     ///
@@ -919,10 +968,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListBindings::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`vhost`](super::operations::ListBindings::vhost) (path `vhost`, required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
+    /// - [`vhost`](super::operations::ListBindings::vhost) (path `vhost`, required): `String`. Name
+    ///   of the virtual host (vhost). A name that contains `/` must be sent with every `/` replaced
+    ///   by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed as
+    ///   `__F_SLASH__test`.
     /// - [`exchange`](super::operations::ListBindings::exchange) (path `exchange`, required):
-    ///   `String`.
+    ///   `String`. Name of the source exchange of the binding(s), within the virtual host.
     ///
     /// # Responses
     ///
@@ -998,9 +1051,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListEngineProducts::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type. For this service it is always `rabbitmq` (a fixed value, also
+    ///   where it is a path segment).
     /// - [`product_id`](super::operations::ListEngineProducts::product_id) (query `product_id`,
-    ///   optional): `String`.
+    ///   optional): `String`. Return only this product flavor, for example `c6.2u4g.single`,
+    ///   `c6.8u16g.single`, `c6.4u8g.cluster` or `c6.32u64g.cluster`; each corresponds to the
+    ///   `rabbitmq.<flavor>` specification.
     ///
     /// # Responses
     ///
@@ -1015,7 +1071,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_engine_products()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1038,10 +1094,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListExchanges::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::ListExchanges::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`offset`](super::operations::ListExchanges::offset) (query `offset`, optional): `i64`.
+    ///   Zero-based position of the first item to return (0 or greater). Defaults to 0.
     /// - [`limit`](super::operations::ListExchanges::limit) (query `limit`, optional): `i64`.
+    ///   Maximum number of items to return in one page, from 0 to 50. Defaults to 10.
     ///
     /// # Responses
     ///
@@ -1090,25 +1152,33 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListInstancesDetails::engine) (query `engine`, required):
-    ///   [`ListInstancesDetailsEngine`](super::models::ListInstancesDetailsEngine).
+    ///   [`ListInstancesDetailsEngine`](super::models::ListInstancesDetailsEngine). Engine type of
+    ///   the instances to list; must be `rabbitmq`.
     /// - [`name`](super::operations::ListInstancesDetails::name) (query `name`, optional):
-    ///   `String`.
+    ///   `String`. Instance name to filter by; partial match unless `exact_match_name` is `true`.
     /// - [`instance_id`](super::operations::ListInstancesDetails::instance_id) (query
-    ///   `instance_id`, optional): `String`.
+    ///   `instance_id`, optional): `String`. ID of a single instance to return.
     /// - [`status`](super::operations::ListInstancesDetails::status) (query `status`, optional):
-    ///   [`ListInstancesDetailsStatus`](super::models::ListInstancesDetailsStatus).
+    ///   [`ListInstancesDetailsStatus`](super::models::ListInstancesDetailsStatus). Status to filter
+    ///   by: `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED` (creation
+    ///   failed), `FREEZING`, `FROZEN`, `EXTENDING` (scaling up), `SHRINKING` (scaling down),
+    ///   `EXTENDEDFAILED` (scaling failed), `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or
+    ///   `VOLUMETYPECHANGING` (disk type being changed).
     /// - [`include_failure`](super::operations::ListInstancesDetails::include_failure) (query
     ///   `include_failure`, optional):
     ///   [`ListInstancesDetailsIncludeFailure`](super::models::ListInstancesDetailsIncludeFailure).
+    ///   Whether instances whose creation failed are counted in the result: `true` or `false`.
     /// - [`exact_match_name`](super::operations::ListInstancesDetails::exact_match_name) (query
     ///   `exact_match_name`, optional):
     ///   [`ListInstancesDetailsExactMatchName`](super::models::ListInstancesDetailsExactMatchName).
+    ///   Whether `name` must match exactly (`true`) or as a substring (`false`, the default).
     /// - [`enterprise_project_id`](super::operations::ListInstancesDetails::enterprise_project_id)
-    ///   (query `enterprise_project_id`, optional): `String`.
+    ///   (query `enterprise_project_id`, optional): `String`. Return only instances of this
+    ///   enterprise project.
     /// - [`offset`](super::operations::ListInstancesDetails::offset) (query `offset`, optional):
-    ///   `String`.
+    ///   `String`. Zero-based position of the first instance to return; 0 or greater.
     /// - [`limit`](super::operations::ListInstancesDetails::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Maximum number of instances to return: 1 to 50. Defaults to 10.
     ///
     /// # Responses
     ///
@@ -1124,6 +1194,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .list_instances_details()
+    ///     .engine("rabbitmq")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.output());
@@ -1131,6 +1202,7 @@ impl Client {
     /// use huaweicloud_sdk_rabbitmq::StreamExt;
     /// let mut items = client
     ///     .list_instances_details()
+    ///     .engine("rabbitmq")
     ///     .by_item();
     /// while let Some(item) = items.next().await {
     ///     println!("{:?}", item?);
@@ -1154,7 +1226,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListPlugins::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -1192,7 +1265,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ListProducts::engine) (query `engine`, optional):
-    ///   [`ListProductsEngine`](super::models::ListProductsEngine).
+    ///   [`ListProductsEngine`](super::models::ListProductsEngine). Message engine type. For this
+    ///   service it is always `rabbitmq` (a fixed value, also where it is a path segment).
     ///
     /// # Responses
     ///
@@ -1229,10 +1303,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListQueues::instance_id) (path `instance_id`,
-    ///   required): `String`.
-    /// - [`vhost`](super::operations::ListQueues::vhost) (path `vhost`, required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
+    /// - [`vhost`](super::operations::ListQueues::vhost) (path `vhost`, required): `String`. Name
+    ///   of the virtual host (vhost). A name that contains `/` must be sent with every `/` replaced
+    ///   by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed as
+    ///   `__F_SLASH__test`.
     /// - [`offset`](super::operations::ListQueues::offset) (query `offset`, optional): `i64`.
-    /// - [`limit`](super::operations::ListQueues::limit) (query `limit`, optional): `i64`.
+    ///   Zero-based position of the first item to return (0 or greater). Defaults to 0.
+    /// - [`limit`](super::operations::ListQueues::limit) (query `limit`, optional): `i64`. Maximum
+    ///   number of items to return in one page, from 0 to 50. Defaults to 10.
     ///
     /// # Responses
     ///
@@ -1281,15 +1361,19 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListScheduledTasks::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`start`](super::operations::ListScheduledTasks::start) (query `start`, optional):
-    ///   `String`.
+    ///   `String`. Sequence number of the first task to return, used for paging through the task
+    ///   list.
     /// - [`limit`](super::operations::ListScheduledTasks::limit) (query `limit`, optional):
-    ///   `String`.
+    ///   `String`. Number of scheduled tasks to return.
     /// - [`begin_time`](super::operations::ListScheduledTasks::begin_time) (query `begin_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Earliest task time to include, in the format `YYYYMMDDHHmmss` (for
+    ///   example `20240101000000`).
     /// - [`end_time`](super::operations::ListScheduledTasks::end_time) (query `end_time`,
-    ///   optional): `String`.
+    ///   optional): `String`. Latest task time to include, in the format `YYYYMMDDHHmmss` (for
+    ///   example `20241231235959`).
     ///
     /// # Responses
     ///
@@ -1327,9 +1411,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListUser::instance_id) (path `instance_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details`
+    ///   (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`offset`](super::operations::ListUser::offset) (query `offset`, optional): `String`.
-    /// - [`limit`](super::operations::ListUser::limit) (query `limit`, optional): `String`.
+    ///   Zero-based position of the first item to return (0 or greater). Defaults to 0.
+    /// - [`limit`](super::operations::ListUser::limit) (query `limit`, optional): `String`. Maximum
+    ///   number of items to return in one page, from 0 to 50. Defaults to 10.
     ///
     /// # Responses
     ///
@@ -1376,9 +1463,12 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ListVhosts::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`offset`](super::operations::ListVhosts::offset) (query `offset`, optional): `i64`.
-    /// - [`limit`](super::operations::ListVhosts::limit) (query `limit`, optional): `i64`.
+    ///   Zero-based position of the first item to return (0 or greater). Defaults to 0.
+    /// - [`limit`](super::operations::ListVhosts::limit) (query `limit`, optional): `i64`. Maximum
+    ///   number of items to return in one page, from 0 to 50. Defaults to 10.
     ///
     /// # Responses
     ///
@@ -1512,9 +1602,11 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ResizeEngineInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`engine`](super::operations::ResizeEngineInstance::engine) (path `engine`, required):
-    ///   `String`.
+    ///   `String`. Message engine type. For this service it is always `rabbitmq` (a fixed value, also
+    ///   where it is a path segment).
     /// - [`body`](super::operations::ResizeEngineInstance::body) (body, optional):
     ///   [`ResizeEngineInstanceReq`](super::models::ResizeEngineInstanceReq).
     ///
@@ -1533,7 +1625,7 @@ impl Client {
     /// let response = client
     ///     .resize_engine_instance()
     ///     .instance_id("...")
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .body(
     ///         huaweicloud_sdk_rabbitmq::models::ResizeEngineInstanceReq::builder()
     ///             .oper_type("...")
@@ -1601,9 +1693,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowBackgroundTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`task_id`](super::operations::ShowBackgroundTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the background task, as returned by `list_background_tasks`.
     ///
     /// # Responses
     ///
@@ -1642,7 +1735,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowCesHierarchy::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -1680,11 +1774,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`engine`](super::operations::ShowEngineInstanceExtendProductInfo::engine) (path `engine`,
-    ///   required): `String`.
+    ///   required): `String`. Message engine type. For this service it is always `rabbitmq` (a fixed
+    ///   value, also where it is a path segment).
     /// - [`instance_id`](super::operations::ShowEngineInstanceExtendProductInfo::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the RabbitMQ instance. Instance IDs are returned
+    ///   by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    ///   instance).
     /// - [`r#type`](super::operations::ShowEngineInstanceExtendProductInfo::type) (query `type`,
-    ///   optional): `String`.
+    ///   optional): `String`. Product type to list; the documented value is `advanced` (professional
+    ///   edition).
     ///
     /// # Responses
     ///
@@ -1701,7 +1799,7 @@ impl Client {
     /// let client = huaweicloud_sdk_rabbitmq::Client::builder().region("cn-north-4").build()?;
     /// let response = client
     ///     .show_engine_instance_extend_product_info()
-    ///     .engine("...")
+    ///     .engine("rabbitmq")
     ///     .instance_id("...")
     ///     .send()
     ///     .await?;
@@ -1727,7 +1825,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -1802,9 +1901,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowQueueDetails::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`vhost`](super::operations::ShowQueueDetails::vhost) (path `vhost`, required): `String`.
+    ///   Name of the virtual host (vhost). A name that contains `/` must be sent with every `/`
+    ///   replaced by `__F_SLASH__`, otherwise the call fails; for example the vhost `/test` is passed
+    ///   as `__F_SLASH__test`.
     /// - [`queue`](super::operations::ShowQueueDetails::queue) (path `queue`, required): `String`.
+    ///   Name of the queue within the virtual host.
     ///
     /// # Responses
     ///
@@ -1880,11 +1984,16 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowRabbitMqProductCores::instance_id) (query
-    ///   `instance_id`, optional): `String`.
+    ///   `instance_id`, optional): `String`. ID of an existing instance, from
+    ///   `list_instances_details`. Optional; only when it is given does the response include
+    ///   `total_extend_storage_space`.
     /// - [`product_id`](super::operations::ShowRabbitMqProductCores::product_id) (query
-    ///   `product_id`, required): `String`.
+    ///   `product_id`, required): `String`. Product flavor to query, for example `c6.2u4g.single`,
+    ///   `c6.4u8g.single`, `c6.8u16g.single`, `c6.16u32g.single`, `c6.24u48g.single` (single node) or
+    ///   `c6.2u4g.cluster` up to `c6.32u64g.cluster` (clusters); each corresponds to the
+    ///   `rabbitmq.<flavor>` specification.
     /// - [`broker_num`](super::operations::ShowRabbitMqProductCores::broker_num) (query
-    ///   `broker_num`, required): `String`.
+    ///   `broker_num`, required): `String`. Number of brokers to calculate for: `1`, `3`, `5` or `7`.
     ///
     /// # Responses
     ///
@@ -1967,7 +2076,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowRabbitMqTags::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     ///
     /// # Responses
     ///
@@ -2042,7 +2152,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::ShowVolumeExpandConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the RabbitMQ instance. Instance IDs are returned
+    ///   by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    ///   instance).
     ///
     /// # Responses
     ///
@@ -2081,7 +2193,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateInstance::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`body`](super::operations::UpdateInstance::body) (body, optional):
     ///   [`UpdateInstanceReq`](super::models::UpdateInstanceReq).
     ///
@@ -2124,7 +2237,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdatePlugins::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`body`](super::operations::UpdatePlugins::body) (body, optional):
     ///   [`UpdatePluginsReq`](super::models::UpdatePluginsReq).
     ///
@@ -2168,13 +2282,15 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateScheduledTask::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`task_id`](super::operations::UpdateScheduledTask::task_id) (path `task_id`, required):
-    ///   `String`.
+    ///   `String`. ID of the scheduled task, as returned by `list_scheduled_tasks`.
     /// - [`execute_at`](super::operations::UpdateScheduledTask::execute_at) (query `execute_at`,
-    ///   optional): `String`.
+    ///   optional): `String`. New execution time of the scheduled task.
     /// - [`status`](super::operations::UpdateScheduledTask::status) (query `status`, optional):
-    ///   `String`.
+    ///   `String`. New status of the scheduled task; the only documented value is `CANCELLED`, which
+    ///   cancels the task.
     ///
     /// # Responses
     ///
@@ -2212,9 +2328,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateUser::instance_id) (path `instance_id`,
-    ///   required): `String`.
+    ///   required): `String`. ID of the RabbitMQ instance. Instance IDs are returned by
+    ///   `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new instance).
     /// - [`user_name`](super::operations::UpdateUser::user_name) (path `user_name`, required):
-    ///   `String`.
+    ///   `String`. Name (access key) of the AMQP user to change, as returned by `list_user`.
     /// - [`body`](super::operations::UpdateUser::body) (body, optional):
     ///   [`AmqpUser`](super::models::AmqpUser).
     ///
@@ -2257,7 +2374,9 @@ impl Client {
     /// # Parameters
     ///
     /// - [`instance_id`](super::operations::UpdateVolumeExpansionConfig::instance_id) (path
-    ///   `instance_id`, required): `String`.
+    ///   `instance_id`, required): `String`. ID of the RabbitMQ instance. Instance IDs are returned
+    ///   by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    ///   instance).
     /// - [`body`](super::operations::UpdateVolumeExpansionConfig::body) (body, optional):
     ///   [`AlterAutoVolumeExpandConfig`](super::models::AlterAutoVolumeExpandConfig).
     ///

@@ -3,7 +3,7 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AlterAutoVolumeExpandConfig {
-    /// The `auto_volume_expand_enable` field.
+    /// Whether automatic disk expansion is turned on (`true`) or off (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -12,21 +12,22 @@ pub struct AlterAutoVolumeExpandConfig {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_volume_expand_enable: Option<bool>,
-    /// The `expand_threshold` field.
+    /// Disk usage, in percent, that triggers an automatic expansion: 20 to 80.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_threshold: Option<i64>,
-    /// The `max_volume_size` field.
+    /// Upper limit, in GB, that automatic expansion may grow the disk to. It must be a multiple of
+    /// 100, larger than the current disk capacity, and smaller than the number of brokers times 30000.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_volume_size: Option<i64>,
-    /// The `expand_increment` field.
+    /// Size of each automatic expansion, as a percentage of the current capacity: 10 to 100.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -76,14 +77,16 @@ impl AlterAutoVolumeExpandConfigBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmqpUser {
-    /// The `access_key` field.
+    /// User name of the AMQP user (the access key that clients log in with).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key: Option<String>,
-    /// The `secret_key` field.
+    /// Password (secret key) of the AMQP user: 8 to 32 characters containing at least three of
+    /// upper-case letters, lower-case letters, digits and special characters such as \~!@\#$%^&\*()-_=+\|\[{}\];:'",\<.\>/?.
+    /// It must not equal the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -92,7 +95,8 @@ pub struct AmqpUser {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// The `vhosts` field.
+    /// Virtual hosts on which the user is granted permissions, one entry per vhost; a user may have
+    /// permissions on several vhosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vhosts: Option<Vec<AmqpUserPerm>>,
 }
@@ -146,28 +150,32 @@ impl AmqpUserBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmqpUserPerm {
-    /// The `vhost` field.
+    /// Name of the virtual host these permissions apply to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vhost: Option<String>,
-    /// The `conf` field.
+    /// Regular expression selecting the resources in the vhost that the user may configure; for
+    /// example `^janeway-.*` grants configure permission on every resource whose name starts with
+    /// `janeway-`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub conf: Option<String>,
-    /// The `write` field.
+    /// Regular expression selecting the resources in the vhost that the user may write to; `.*`
+    /// grants write permission on all resources of the vhost.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub write: Option<String>,
-    /// The `read` field.
+    /// Regular expression selecting the resources in the vhost that the user may read from; `.*`
+    /// grants read permission on all resources of the vhost.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -217,10 +225,11 @@ impl AmqpUserPermBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateOrDeleteTagReq {
-    /// The `action` field.
+    /// What to do with the listed tags, in lower case: `create` adds them to the instance, `delete`
+    /// removes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchCreateOrDeleteTagReqAction>,
-    /// The `tags` field.
+    /// Tags to add or remove.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
@@ -253,7 +262,8 @@ impl BatchCreateOrDeleteTagReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchCreateOrDeleteTagReqAction` model.
+    /// What to do with the listed tags, in lower case: `create` adds them to the instance, `delete`
+    /// removes them.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchCreateOrDeleteTagReqAction {
@@ -267,7 +277,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteBody {
-    /// The `name` field.
+    /// Names of the resources (vhosts, exchanges or queues) to delete.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,18 +310,20 @@ impl BatchDeleteBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceReq {
-    /// The `instances` field.
+    /// IDs of the instances to act on. May be empty when `all_failure` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
-    /// The `action` field.
+    /// Operation to perform on the instances; the only value is `delete`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BatchRestartOrDeleteInstanceReqAction>,
-    /// The `all_failure` field.
+    /// Set to `rabbitmq` to delete every RabbitMQ instance of the tenant whose creation failed;
+    /// `instances` may then be empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_failure: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
-    /// The `force_delete` field.
+    /// Whether to delete for good: `true` removes the instances without passing through the recycle
+    /// bin, `false` moves them to the recycle bin.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -364,7 +376,7 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestartOrDeleteInstanceReqAction` model.
+    /// Operation to perform on the instances; the only value is `delete`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestartOrDeleteInstanceReqAction {
@@ -373,7 +385,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BatchRestartOrDeleteInstanceReqAllFailure` model.
+    /// Set to `rabbitmq` to delete every RabbitMQ instance of the tenant whose creation failed;
+    /// `instances` may then be empty.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BatchRestartOrDeleteInstanceReqAllFailure {
@@ -385,14 +398,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstanceRespResults {
-    /// The `result` field.
+    /// Outcome for this instance: `success` or `failed`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub result: Option<String>,
-    /// The `instance` field.
+    /// ID of the instance this result refers to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -432,7 +445,7 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRestartOrDeleteInstancesResponse {
-    /// The `results` field.
+    /// Per-instance results of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
 }
@@ -466,7 +479,7 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchResumeInstanceReq {
-    /// The `instances` field.
+    /// IDs of the instances to restore from the recycle bin, as listed by `show_recycle_instances`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<String>>,
 }
@@ -497,35 +510,37 @@ impl BatchResumeInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BindingsDetails {
-    /// The `source` field.
+    /// Name of the exchange the binding starts from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<String>,
-    /// The `destination_type` field.
+    /// Kind of the binding target: `exchange` or `queue`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_type: Option<String>,
-    /// The `destination` field.
+    /// Name of the queue or exchange that the binding delivers messages to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination: Option<String>,
-    /// The `routing_key` field.
+    /// Binding key that tells the source exchange which queues or exchanges should receive a
+    /// message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_key: Option<String>,
-    /// The `properties_key` field.
+    /// Routing key of the binding in URL-escaped form. It is returned by `list_bindings` and
+    /// `show_queue_details` and identifies the binding when deleting it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -580,27 +595,32 @@ impl BindingsDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BssParam {
-    /// The `is_auto_renew` field.
+    /// Whether the subscription renews automatically when it expires: `true` or `false` (default
+    /// `false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_auto_renew: Option<bool>,
-    /// The `charging_mode` field.
+    /// Billing mode: `prePaid` (yearly/monthly subscription) or `postPaid` (pay per use). Defaults
+    /// to `postPaid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<BssParamChargingMode>,
-    /// The `is_auto_pay` field.
+    /// Whether the order is paid automatically from the account balance (`true`) or must be paid by
+    /// hand (`false`, the default).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_auto_pay: Option<bool>,
-    /// The `period_type` field.
+    /// Unit of the subscription period: `month` or `year`. Required, and only used, when
+    /// `charging_mode` is `prePaid`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_type: Option<BssParamPeriodType>,
-    /// The `period_num` field.
+    /// Number of subscription periods: 1 to 9 when `period_type` is `month`, 1 to 3 when it is
+    /// `year`. Required, and only used, when `charging_mode` is `prePaid`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -652,7 +672,8 @@ impl BssParamBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamChargingMode` model.
+    /// Billing mode: `prePaid` (yearly/monthly subscription) or `postPaid` (pay per use). Defaults
+    /// to `postPaid`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamChargingMode {
@@ -663,7 +684,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `BssParamPeriodType` model.
+    /// Unit of the subscription period: `month` or `year`. Required, and only used, when
+    /// `charging_mode` is `prePaid`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum BssParamPeriodType {
@@ -677,42 +699,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChannelDetails {
-    /// The `name` field.
+    /// Channel description: client IP:port to server IP:port, followed by the channel number.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `number` field.
+    /// Number of channels.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub number: Option<i64>,
-    /// The `user` field.
+    /// User name of the consumer. It is returned only when ACL access control is enabled and is
+    /// null otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user: Option<String>,
-    /// The `connection_name` field.
+    /// Connection description: client IP:port to server IP:port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connection_name: Option<String>,
-    /// The `peer_host` field.
+    /// IP address of the connected consumer.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub peer_host: Option<String>,
-    /// The `peer_port` field.
+    /// Port of the connected consumer process.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -772,24 +795,24 @@ impl ChannelDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumerDetails {
-    /// The `consumer_tag` field.
+    /// Tag identifying the consumer.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumer_tag: Option<String>,
-    /// The `channel_details` field.
+    /// Details of the channel the consumer uses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_details: Option<ChannelDetails>,
-    /// The `ack_required` field.
+    /// Whether the consumer acknowledges messages manually (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ack_required: Option<bool>,
-    /// The `prefetch_count` field.
+    /// Prefetch count configured by the consumer client.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -839,7 +862,7 @@ impl ConsumerDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBindingBody {
-    /// The `destination` field.
+    /// Name of the exchange or queue that messages are delivered to.
     ///
     /// **Required.**
     #[serde(
@@ -848,7 +871,8 @@ pub struct CreateBindingBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination: Option<String>,
-    /// The `routing_key` field.
+    /// Binding key that tells the exchange which queues or exchanges should receive a message. At
+    /// most 128 characters; must not contain `+`, `~` or Chinese characters.
     ///
     /// **Required.**
     #[serde(
@@ -857,7 +881,8 @@ pub struct CreateBindingBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_key: Option<String>,
-    /// The `destination_type` field.
+    /// Kind of the binding target: `exchange` or `queue`. The AMQP edition supports binding to
+    /// queues only.
     ///
     /// **Required.**
     #[serde(
@@ -904,28 +929,30 @@ impl CreateBindingBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBindingResponse {
-    /// The `source` field.
+    /// Name of the exchange the binding starts from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source: Option<String>,
-    /// The `destination_type` field.
+    /// Kind of the binding target: `exchange` or `queue`. The AMQP edition supports binding to
+    /// queues only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_type: Option<String>,
-    /// The `destination` field.
+    /// Name of the exchange or queue that messages are delivered to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination: Option<String>,
-    /// The `routing_key` field.
+    /// Binding key that tells the source exchange which queues or exchanges should receive a
+    /// message.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -975,7 +1002,7 @@ impl CreateBindingResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateExchangeBody {
-    /// The `name` field.
+    /// Name of the exchange to create.
     ///
     /// **Required.**
     #[serde(
@@ -984,7 +1011,10 @@ pub struct CreateExchangeBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `type` field.
+    /// Exchange type: `direct` routes a message to the queues whose binding key equals its routing
+    /// key; `fanout` routes it to every bound queue; `topic` matches the routing key against
+    /// wildcard binding patterns; `headers` ignores the routing key and matches the message's
+    /// header attributes against the key-value pairs of the binding.
     ///
     /// **Required.**
     #[serde(
@@ -993,14 +1023,16 @@ pub struct CreateExchangeBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `durable` field.
+    /// Whether the exchange survives a broker restart. Not applicable to the AMQP edition, where
+    /// exchanges are always durable.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `auto_delete` field.
+    /// Whether the exchange is deleted automatically once no queue or exchange is bound to it any
+    /// more.
     ///
     /// **Required.**
     #[serde(
@@ -1009,14 +1041,15 @@ pub struct CreateExchangeBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `internal` field.
+    /// Whether the exchange is internal (receives messages only from other exchanges). Not
+    /// supported by the AMQP edition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub internal: Option<bool>,
-    /// The `arguments` field.
+    /// Optional arguments of the exchange, as a JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Value>,
 }
@@ -1072,52 +1105,54 @@ impl CreateExchangeBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateExchangeResponse {
-    /// The `durable` field.
+    /// Whether the exchange survives a broker restart.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `default` field.
+    /// Whether this is a default exchange of the vhost.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default: Option<bool>,
-    /// The `internal` field.
+    /// Whether the exchange is internal, that is, it can only receive messages from other exchanges
+    /// and not directly from publishers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub internal: Option<bool>,
-    /// The `arguments` field.
+    /// Arguments of the exchange, as a JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Value>,
-    /// The `name` field.
+    /// Name of the exchange.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `auto_delete` field.
+    /// Whether the exchange is deleted automatically once nothing is bound to it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `type` field.
+    /// Exchange type: `direct` (exact routing-key match), `fanout` (every bound queue), `topic`
+    /// (wildcard routing-key match) or `headers` (match on message headers).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `vhost` field.
+    /// Name of the virtual host the exchange belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1187,7 +1222,8 @@ impl CreateExchangeResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstanceReq {
-    /// The `name` field.
+    /// Name of the instance: 4 to 64 characters, starting with a letter and made of letters,
+    /// digits, hyphens and underscores.
     ///
     /// **Required.**
     #[serde(
@@ -1196,19 +1232,20 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// Description of the instance, at most 1024 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `engine` field.
+    /// Message engine of the instance; must be `rabbitmq`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<CreateInstanceReqEngine>,
-    /// The `engine_version` field.
+    /// Version of the message engine, for example `3.8.35`; the AMQP edition uses `AMQP-0-9-1`.
+    /// Other versions (`3.12.13`, `3.13.7`) exist only in some clouds.
     ///
     /// **Required.**
     #[serde(
@@ -1217,14 +1254,16 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `enable_acl` field.
+    /// Whether to enable ACL access control (`true`) or not (`false`). Only the AMQP edition
+    /// supports this setting.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_acl: Option<bool>,
-    /// The `storage_space` field.
+    /// Message storage space in GB, a multiple of 100: 100 to 30000 for a single-node instance, 100
+    /// to 30000 times the number of brokers for a cluster.
     ///
     /// **Required.**
     #[serde(
@@ -1233,14 +1272,18 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `access_user` field.
+    /// User name for authentication: 4 to 64 characters, starting with a letter and made of
+    /// letters, digits, hyphens and underscores. Required when `ssl_enable` is `true` and ignored
+    /// otherwise.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// The `password` field.
+    /// Password for authentication: 8 to 32 characters mixing at least three of lower-case letters,
+    /// upper-case letters, digits and special characters (punctuation or space), and not starting
+    /// with `-`. Required when `ssl_enable` is `true` and ignored otherwise.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -1249,7 +1292,7 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub password: Option<String>,
-    /// The `vpc_id` field.
+    /// ID of the VPC to deploy the instance in, as returned by the VPC service's list-VPCs API.
     ///
     /// **Required.**
     #[serde(
@@ -1258,7 +1301,8 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group for the instance, as returned by the VPC service's
+    /// list-security-groups API.
     ///
     /// **Required.**
     #[serde(
@@ -1267,7 +1311,7 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet for the instance, as returned by the VPC service's list-subnets API.
     ///
     /// **Required.**
     #[serde(
@@ -1276,12 +1320,15 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones, with free resources, to create the nodes in (see
+    /// `list_available_zones`). Must not be empty or contain empty values; RabbitMQ nodes are
+    /// deployed in one availability zone or in three or more.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `product_id` field.
+    /// ID of the product flavor to create, from `list_engine_products` (for example
+    /// `c6.4u8g.cluster`).
     ///
     /// **Required.**
     #[serde(
@@ -1290,6 +1337,7 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
+    /// Number of brokers (nodes): 1 for a single-node flavor, 3, 5 or 7 for a cluster flavor.
     /// Allowed values: 1, 3, 5, 7.
     #[serde(
         default,
@@ -1297,78 +1345,85 @@ pub struct CreateInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `maintain_begin` field.
+    /// Start time of the maintenance window, in the format `HH:mm`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End time of the maintenance window, in the format `HH:mm`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether to enable public network access (`true`) or not (`false`, the default).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `publicip_id` field.
+    /// IDs of the elastic IP addresses to bind, separated by commas (see the EIP service's
+    /// list-public-IPs API). Required when `enable_publicip` is `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether to enable SSL-encrypted access (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `storage_spec_code` field.
+    /// Storage I/O specification of the disks: `dms.physical.storage.high.v2` (high-I/O EVS disks),
+    /// `dms.physical.storage.ultra.v2` (ultra-high-I/O EVS disks), and in some regions
+    /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
+    /// (extreme SSD).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_spec_code: Option<CreateInstanceReqStorageSpecCode>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance is created in. Required for accounts that use
+    /// enterprise projects.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `disk_encrypted_enable` field.
+    /// Whether to encrypt the instance's disks (`true`) or not (`false`, the default).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_enable: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// ID of the KMS key used to encrypt the disks; leave it empty when disk encryption is not
+    /// enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted_key: Option<String>,
-    /// The `arch_type` field.
+    /// CPU architecture of the instance: `X86`, or in some clouds `ARM` (Kunpeng).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub arch_type: Option<String>,
-    /// The `tags` field.
+    /// Tags to attach to the instance; at most 20 tags per instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `bss_param` field.
+    /// Billing parameters of the instance (billing mode, subscription period, automatic renewal and
+    /// payment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bss_param: Option<BssParam>,
 }
@@ -1560,7 +1615,7 @@ impl CreateInstanceReqBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateInstanceReqEngine` model.
+    /// Message engine of the instance; must be `rabbitmq`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateInstanceReqEngine {
@@ -1569,7 +1624,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `CreateInstanceReqStorageSpecCode` model.
+    /// Storage I/O specification of the disks: `dms.physical.storage.high.v2` (high-I/O EVS disks),
+    /// `dms.physical.storage.ultra.v2` (ultra-high-I/O EVS disks), and in some regions
+    /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
+    /// (extreme SSD).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum CreateInstanceReqStorageSpecCode {
@@ -1577,17 +1635,17 @@ huaweicloud_sdk_core::__codegen::open_enum! {
         DmsPhysicalStorageHighV2 = "dms.physical.storage.high.v2",
         /// `dms.physical.storage.ultra.v2`
         DmsPhysicalStorageUltraV2 = "dms.physical.storage.ultra.v2",
-        /// `[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageGeneralTagHwsHwsHkDtAx = "[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)",
-        /// `[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)`
-        DmsPhysicalStorageExtremeTagHwsHwsHkDtAx = "[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)",
+        /// `dms.physical.storage.general`
+        DmsPhysicalStorageGeneral = "dms.physical.storage.general",
+        /// `dms.physical.storage.extreme`
+        DmsPhysicalStorageExtreme = "dms.physical.storage.extreme",
     }
 }
 /// The `CreatePostPaidInstanceByEngineResponse` model.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePostPaidInstanceByEngineResponse {
-    /// The `instance_id` field.
+    /// ID of the newly created instance; use it in later calls such as `show_instance`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1622,7 +1680,7 @@ impl CreatePostPaidInstanceByEngineResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateQueueBody {
-    /// The `name` field.
+    /// Name of the queue to create.
     ///
     /// **Required.**
     #[serde(
@@ -1631,7 +1689,7 @@ pub struct CreateQueueBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `auto_delete` field.
+    /// Whether the queue is deleted automatically once its last consumer unsubscribes.
     ///
     /// **Required.**
     #[serde(
@@ -1640,35 +1698,41 @@ pub struct CreateQueueBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `durable` field.
+    /// Whether the queue survives a broker restart. Not applicable to the AMQP edition, where
+    /// queues are always durable.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `dead_letter_exchange` field.
+    /// Name of the dead-letter exchange: messages that are rejected or expire are republished to
+    /// this exchange.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dead_letter_exchange: Option<String>,
-    /// The `dead_letter_routing_key` field.
+    /// Routing key used when a message is dead-lettered; the dead-letter exchange delivers the
+    /// message to queues bound with this key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dead_letter_routing_key: Option<String>,
-    /// The `message_ttl` field.
+    /// How long a message published to the queue may live before it is discarded, in milliseconds
+    /// (the RabbitMQ message TTL).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_ttl: Option<i64>,
-    /// The `lazy_mode` field.
+    /// Set to `lazy` to make the queue a lazy queue, which keeps as many messages as possible on
+    /// disk to save memory. Left unset, the queue keeps messages in memory to deliver them as fast
+    /// as possible. Not applicable to the AMQP edition, which always stores messages on disk.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1733,49 +1797,55 @@ impl CreateQueueBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateQueueResponse {
-    /// The `name` field.
+    /// Name of the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `auto_delete` field.
+    /// Whether the queue is deleted automatically once its last consumer unsubscribes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `durable` field.
+    /// Whether the queue survives a broker restart. Not applicable to the AMQP edition, where
+    /// queues are always durable.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `dead_letter_exchange` field.
+    /// Name of the dead-letter exchange: messages that are rejected or expire are republished to
+    /// this exchange.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dead_letter_exchange: Option<String>,
-    /// The `dead_letter_routing_key` field.
+    /// Routing key used when a message is dead-lettered; the dead-letter exchange delivers the
+    /// message to queues bound with this key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub dead_letter_routing_key: Option<String>,
-    /// The `message_ttl` field.
+    /// How long a message published to the queue may live before it is discarded, in milliseconds
+    /// (the RabbitMQ message TTL).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub message_ttl: Option<i64>,
-    /// The `lazy_mode` field.
+    /// Set to `lazy` to make the queue a lazy queue, which keeps as many messages as possible on
+    /// disk to save memory. Left unset, the queue keeps messages in memory to deliver them as fast
+    /// as possible. Not applicable to the AMQP edition, which always stores messages on disk.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1840,14 +1910,16 @@ impl CreateQueueResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateUserResponse {
-    /// The `access_key` field.
+    /// User name of the AMQP user (the access key that clients log in with).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key: Option<String>,
-    /// The `secret_key` field.
+    /// Password (secret key) of the AMQP user: 8 to 32 characters containing at least three of
+    /// upper-case letters, lower-case letters, digits and special characters such as \~!@\#$%^&\*()-_=+\|\[{}\];:'",\<.\>/?.
+    /// It must not equal the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -1856,7 +1928,8 @@ pub struct CreateUserResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// The `vhosts` field.
+    /// Virtual hosts on which the user is granted permissions, one entry per vhost; a user may have
+    /// permissions on several vhosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vhosts: Option<Vec<AmqpUserPerm>>,
 }
@@ -1910,7 +1983,7 @@ impl CreateUserResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVhostBody {
-    /// The `name` field.
+    /// Name of the virtual host to create.
     ///
     /// **Required.**
     #[serde(
@@ -1947,52 +2020,54 @@ impl CreateVhostBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExchangeDetails {
-    /// The `durable` field.
+    /// Whether the exchange survives a broker restart.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `default` field.
+    /// Whether this is a default exchange of the vhost.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default: Option<bool>,
-    /// The `internal` field.
+    /// Whether the exchange is internal, that is, it can only receive messages from other exchanges
+    /// and not directly from publishers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub internal: Option<bool>,
-    /// The `arguments` field.
+    /// Arguments of the exchange, as a JSON object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<serde_json::Value>,
-    /// The `name` field.
+    /// Name of the exchange.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `auto_delete` field.
+    /// Whether the exchange is deleted automatically once nothing is bound to it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `type` field.
+    /// Exchange type: `direct` (exact routing-key match), `fanout` (every bound queue), `topic`
+    /// (wildcard routing-key match) or `headers` (match on message headers).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `vhost` field.
+    /// Name of the virtual host the exchange belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2062,70 +2137,73 @@ impl ExchangeDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRecycleInfo {
-    /// The `instance_id` field.
+    /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
+    /// `create_post_paid_instance_by_engine` for a new instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `status` field.
+    /// Status of the instance, one of the instance status values (such as `RUNNING` or `FROZEN`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine of the instance in the recycle bin. The official reference lists `rocketmq`
+    /// and its alias `reliability` here; RabbitMQ instances report `rabbitmq`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `in_recycle_time` field.
+    /// Time the instance was moved to the recycle bin, as an integer timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub in_recycle_time: Option<i64>,
-    /// The `save_time` field.
+    /// Number of days the instance is kept in the recycle bin: 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub save_time: Option<i64>,
-    /// The `auto_delete_time` field.
+    /// Time at which the instance will be deleted from the recycle bin automatically, as an integer
+    /// timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete_time: Option<i64>,
-    /// The `cost_per_hour` field.
+    /// Hourly cost of keeping the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_f64",
         skip_serializing_if = "Option::is_none"
     )]
     pub cost_per_hour: Option<f64>,
-    /// The `error_message` field.
+    /// Error message about the instance, if any.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_message: Option<String>,
-    /// The `product_id` field.
+    /// ID of the product flavor of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2205,21 +2283,22 @@ impl InstanceRecycleInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResumeResult {
-    /// The `instance_id` field.
+    /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
+    /// `create_post_paid_instance_by_engine` for a new instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `job_id` field.
+    /// ID of the task that restores the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `error_msg` field.
+    /// Error message when the instance could not be restored.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2264,7 +2343,7 @@ impl InstanceResumeResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableZonesRespAvailableZones {
-    /// The `soldOut` field.
+    /// Whether the availability zone is sold out (`true`) or not (`false`).
     ///
     /// JSON name: `soldOut`.
     #[serde(
@@ -2274,56 +2353,56 @@ pub struct ListAvailableZonesRespAvailableZones {
         skip_serializing_if = "Option::is_none"
     )]
     pub sold_out: Option<bool>,
-    /// The `id` field.
+    /// ID of the availability zone, as used in `available_zones` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `code` field.
+    /// Code of the availability zone, for example `cn-north-4a`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// The `name` field.
+    /// Name of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `port` field.
+    /// Port number of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<String>,
-    /// The `resource_availability` field.
+    /// Whether the availability zone still has resources: the string `true` or `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_availability: Option<String>,
-    /// The `default_az` field.
+    /// Whether this is the default availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_az: Option<bool>,
-    /// The `remain_time` field.
+    /// Remaining time, as a Unix timestamp.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub remain_time: Option<i64>,
-    /// The `ipv6_enable` field.
+    /// Whether the availability zone supports IPv6.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -2398,14 +2477,14 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAvailableZonesResponse {
-    /// The `region_id` field.
+    /// ID of the region, for example `cn-north-4`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region_id: Option<String>,
-    /// The `available_zones` field.
+    /// The availability zones of the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<ListAvailableZonesRespAvailableZones>>,
 }
@@ -2444,56 +2523,56 @@ impl ListAvailableZonesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackgroundTasksRespTasks {
-    /// The `id` field.
+    /// ID of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the background task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who started the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who started the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters the task was started with, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// Status of the task: `CREATED`, `EXECUTING`, `SUCCESS`, `FAILED`, `DELETED` or `CANCELLED`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// Time the task started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the task record was last updated (for background tasks, the time the task ended).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2563,14 +2642,14 @@ impl ListBackgroundTasksRespTasksBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBackgroundTasksResponse {
-    /// The `task_count` field.
+    /// Number of tasks returned, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// The background tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
@@ -2606,21 +2685,21 @@ impl ListBackgroundTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListBindingsResponse {
-    /// The `size` field.
+    /// Number of items returned in this page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `items` field.
+    /// The bindings of the exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<BindingsDetails>>,
 }
@@ -2661,7 +2740,7 @@ impl ListBindingsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigFeatures {
-    /// The `featureId` field.
+    /// Identifier of the configurable feature whose `status` this entry reports.
     ///
     /// JSON name: `featureId`.
     #[serde(
@@ -2671,14 +2750,14 @@ pub struct ListConfigFeatures {
         skip_serializing_if = "Option::is_none"
     )]
     pub feature_id: Option<String>,
-    /// The `status` field.
+    /// Whether the feature is on: `1` enabled, `0` disabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<i64>,
-    /// The `description` field.
+    /// Description of the feature.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2723,10 +2802,10 @@ impl ListConfigFeaturesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListConfigFeaturesResponse {
-    /// The `features` field.
+    /// The features and their switch states.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<ListConfigFeatures>>,
-    /// The `totalRecord` field.
+    /// Total number of features.
     ///
     /// JSON name: `totalRecord`.
     #[serde(
@@ -2769,24 +2848,27 @@ impl ListConfigFeaturesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineIosEntity {
-    /// The `io_spec` field.
+    /// Storage I/O specification code of the disk type: `dms.physical.storage.high.v2` (high I/O),
+    /// `dms.physical.storage.ultra.v2` (ultra-high I/O), and in some regions
+    /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
+    /// (extreme SSD).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_spec: Option<String>,
-    /// The `type` field.
+    /// Service type of the storage; the documented value is `evs`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where this disk type is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this resource is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
 }
@@ -2832,47 +2914,49 @@ impl ListEngineIosEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineProductsEntity {
-    /// The `type` field.
+    /// Product type: `single` (single node) or `cluster`; the AMQP edition uses
+    /// `single.professional` and `cluster.professional`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `product_id` field.
+    /// ID of a product flavor, such as `c6.2u4g.single` or `c6.4u8g.cluster`; the available IDs are
+    /// listed by `list_engine_products`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `ecs_flavor_id` field.
+    /// ID of the ECS (virtual machine) flavor that backs this product flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `billing_code` field.
+    /// Billing code of the product flavor, used in bills.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_code: Option<String>,
-    /// The `arch_types` field.
+    /// CPU architectures the flavor supports, such as `X86`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arch_types: Option<Vec<String>>,
-    /// The `charging_mode` field.
+    /// Billing modes the flavor supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<Vec<String>>,
-    /// The `ios` field.
+    /// Disk I/O types available for the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios: Option<Vec<ListEngineIosEntity>>,
-    /// The `support_features` field.
+    /// Features the instances of this flavor support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_features: Option<Vec<serde_json::Value>>,
-    /// The `properties` field.
+    /// Limits of the flavor, such as broker counts, storage per node and connections per broker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<ListEnginePropertiesEntity>,
 }
@@ -2943,38 +3027,39 @@ impl ListEngineProductsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEngineProductsResponse {
-    /// The `engine` field.
+    /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
+    /// is a path segment).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `next_offset` field.
+    /// Offset at which the next page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_offset: Option<i64>,
-    /// The `previous_offset` field.
+    /// Offset at which the previous page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub previous_offset: Option<i64>,
-    /// The `versions` field.
+    /// Engine versions the products support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// The `products` field.
+    /// Details of each product flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<ListEngineProductsEntity>>,
 }
@@ -3030,84 +3115,84 @@ impl ListEngineProductsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEnginePropertiesEntity {
-    /// The `step_length` field.
+    /// Step by which the number of brokers grows when the flavor is scaled out.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub step_length: Option<String>,
-    /// The `max_queue_per_broker` field.
+    /// Maximum number of queues per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_queue_per_broker: Option<String>,
-    /// The `max_connection_per_broker` field.
+    /// Maximum number of connections per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_connection_per_broker: Option<String>,
-    /// The `max_broker` field.
+    /// Maximum number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_broker: Option<String>,
-    /// The `max_storage_per_node` field.
+    /// Maximum storage per node, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_storage_per_node: Option<String>,
-    /// The `max_consumer_per_broker` field.
+    /// Maximum number of consumers per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_consumer_per_broker: Option<String>,
-    /// The `min_broker` field.
+    /// Minimum number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_broker: Option<String>,
-    /// The `max_bandwidth_per_broker` field.
+    /// Maximum bandwidth per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_bandwidth_per_broker: Option<String>,
-    /// The `min_storage_per_node` field.
+    /// Minimum storage per node, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_storage_per_node: Option<String>,
-    /// The `max_tps_per_broker` field.
+    /// Maximum transactions (messages) per second per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_tps_per_broker: Option<String>,
-    /// The `engine_versions` field.
+    /// Message engine versions the flavor supports.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_versions: Option<String>,
-    /// The `product_alias` field.
+    /// Alias of the `product_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3197,21 +3282,21 @@ impl ListEnginePropertiesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListExchangesResponse {
-    /// The `size` field.
+    /// Number of items returned in this page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `items` field.
+    /// The exchanges of the virtual host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ExchangeDetails>>,
 }
@@ -3283,10 +3368,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListInstancesDetailsResponse {
-    /// The `instances` field.
+    /// The instances that matched the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<ShowInstanceResp>>,
-    /// The `instance_num` field.
+    /// Number of instances that matched the query.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -3363,14 +3448,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPluginsResponse {
-    /// The `plugins_modifying` field.
+    /// Whether a change to the plugins is in progress.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub plugins_modifying: Option<bool>,
-    /// The `plugins` field.
+    /// The plugins of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<Vec<PluginEntity>>,
 }
@@ -3415,44 +3500,44 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespDetail {
-    /// The `storage` field.
+    /// Message storage space of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage: Option<String>,
-    /// The `product_id` field.
+    /// ID of the product flavor, used as `product_id` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `spec_code` field.
+    /// Specification code of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `io` field.
+    /// Disk I/O options available for the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Vec<ListProductsRespIo>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where the flavor is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where the flavor has resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `ecs_flavor_id` field.
+    /// ID of the ECS (virtual machine) flavor that backs this product flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `arch_type` field.
+    /// CPU architecture of the flavor; currently only `X86`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3522,44 +3607,44 @@ impl ListProductsRespDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespDetail1 {
-    /// The `storage` field.
+    /// Message storage space of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage: Option<String>,
-    /// The `product_id` field.
+    /// ID of the product flavor, used as `product_id` when creating an instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `spec_code` field.
+    /// Specification code of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub spec_code: Option<String>,
-    /// The `io` field.
+    /// Disk I/O options available for the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Vec<ListProductsRespIo1>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where the flavor is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where the flavor has resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `ecs_flavor_id` field.
+    /// ID of the ECS (virtual machine) flavor that backs this product flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `arch_type` field.
+    /// CPU architecture of the flavor; currently only `X86`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3629,21 +3714,21 @@ impl ListProductsRespDetail1Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespHourly {
-    /// The `name` field.
+    /// Name of the message engine, `rabbitmq`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `version` field.
+    /// Version of the message engine, for example `3.8.35` or `AMQP-0-9-1`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `values` field.
+    /// Product flavors offered for this engine version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<ListProductsRespValues>>,
 }
@@ -3684,27 +3769,28 @@ impl ListProductsRespHourlyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespIo {
-    /// The `io_type` field.
+    /// Disk I/O type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_type: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Storage I/O specification code of the disk, such as `dms.physical.storage.high.v2` (high
+    /// I/O) or `dms.physical.storage.ultra.v2` (ultra-high I/O).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where this I/O type is not sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this I/O type is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `volume_type` field.
+    /// Disk (EVS volume) type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3759,27 +3845,28 @@ impl ListProductsRespIoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespIo1 {
-    /// The `io_type` field.
+    /// Disk I/O type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_type: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Storage I/O specification code of the disk, such as `dms.physical.storage.high.v2` (high
+    /// I/O) or `dms.physical.storage.ultra.v2` (ultra-high I/O).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where this I/O type is not sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this I/O type is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `volume_type` field.
+    /// Disk (EVS volume) type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3834,21 +3921,21 @@ impl ListProductsRespIo1Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespMonthly {
-    /// The `name` field.
+    /// Name of the message engine.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `version` field.
+    /// Version of the message engine, for example `3.8.35` or `AMQP-0-9-1`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `values` field.
+    /// Product flavors offered for this engine version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<ListProductsRespValues1>>,
 }
@@ -3889,20 +3976,20 @@ impl ListProductsRespMonthlyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespValues {
-    /// The `detail` field.
+    /// Details of the flavors of this instance type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ListProductsRespDetail>>,
-    /// The `name` field.
+    /// Instance type these flavors belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this resource is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones with free resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
 }
@@ -3948,20 +4035,20 @@ impl ListProductsRespValuesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsRespValues1 {
-    /// The `detail` field.
+    /// Details of the flavors of this instance type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ListProductsRespDetail1>>,
-    /// The `name` field.
+    /// Name of this group of flavors (the instance type).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this resource is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones with free resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
 }
@@ -4007,12 +4094,13 @@ impl ListProductsRespValues1Builder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProductsResponse {
-    /// The `Hourly` field.
+    /// Products billed pay-per-use.
     ///
     /// JSON name: `Hourly`.
     #[serde(rename = "Hourly", default, skip_serializing_if = "Option::is_none")]
     pub hourly: Option<Vec<ListProductsRespHourly>>,
-    /// The `Monthly` field.
+    /// Products billed by yearly/monthly subscription. Such instances cannot currently be created
+    /// through the API.
     ///
     /// JSON name: `Monthly`.
     #[serde(rename = "Monthly", default, skip_serializing_if = "Option::is_none")]
@@ -4050,21 +4138,21 @@ impl ListProductsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListQueuesResponse {
-    /// The `size` field.
+    /// Number of items returned in this page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `items` field.
+    /// The queues of the virtual host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<QueueDetails>>,
 }
@@ -4105,14 +4193,14 @@ impl ListQueuesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListScheduledTasksResponse {
-    /// The `job_count` field.
+    /// Total number of scheduled tasks.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_count: Option<i64>,
-    /// The `jobs` field.
+    /// The scheduled tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jobs: Option<Vec<ScheduledTaskEntity>>,
 }
@@ -4148,10 +4236,10 @@ impl ListScheduledTasksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserResponse {
-    /// The `users` field.
+    /// The AMQP users of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<AmqpUser>>,
-    /// The `total` field.
+    /// Total number of users.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4191,21 +4279,21 @@ impl ListUserResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVhostsResponse {
-    /// The `size` field.
+    /// Number of virtual hosts returned in this page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `total` field.
+    /// Total number of virtual hosts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `items` field.
+    /// The virtual hosts of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ShowVhostDetailResp>>,
 }
@@ -4246,28 +4334,28 @@ impl ListVhostsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintainWindowsEntity {
-    /// The `default` field.
+    /// Whether this is the default maintenance window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default: Option<bool>,
-    /// The `end` field.
+    /// End time of the maintenance window, such as `06:00:00`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end: Option<String>,
-    /// The `begin` field.
+    /// Start time of the maintenance window, such as `02:00:00`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin: Option<String>,
-    /// The `seq` field.
+    /// Sequence number of the window.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4317,14 +4405,16 @@ impl MaintainWindowsEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyReq {
-    /// The `retention_days` field.
+    /// Number of days a deleted instance stays in the recycle bin before it is removed for good: 1
+    /// to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances should go to the recycle bin (`true`) or be removed at once
+    /// (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -4364,21 +4454,22 @@ impl ModifyRecyclePolicyReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRecyclePolicyResponse {
-    /// The `retention_days` field.
+    /// Number of days a deleted instance stays in the recycle bin before it is removed for good: 1
+    /// to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_use_recycle: Option<bool>,
-    /// The `recycle_instances` field.
+    /// Instances currently held in the recycle bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
@@ -4422,28 +4513,28 @@ impl ModifyRecyclePolicyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PluginEntity {
-    /// The `running` field.
+    /// Whether the plugin is running.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub running: Option<bool>,
-    /// The `enable` field.
+    /// Whether the plugin is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable: Option<bool>,
-    /// The `name` field.
+    /// Name of the plugin, for example `rabbitmq_shovel`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `version` field.
+    /// Version of the plugin.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4493,7 +4584,8 @@ impl PluginEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueueArguments {
-    /// The `x-message-ttl` field.
+    /// Message time-to-live: how long a message published to the queue may live before it is
+    /// discarded, in milliseconds.
     ///
     /// JSON name: `x-message-ttl`.
     #[serde(
@@ -4503,7 +4595,7 @@ pub struct QueueArguments {
         skip_serializing_if = "Option::is_none"
     )]
     pub x_message_ttl: Option<i64>,
-    /// The `x-dead-letter-exchange` field.
+    /// Name of the dead-letter exchange that rejected or expired messages are republished to.
     ///
     /// JSON name: `x-dead-letter-exchange`.
     #[serde(
@@ -4513,7 +4605,8 @@ pub struct QueueArguments {
         skip_serializing_if = "Option::is_none"
     )]
     pub x_dead_letter_exchange: Option<String>,
-    /// The `x-dead-letter-routing-key` field.
+    /// Routing key used for dead-lettered messages; the dead-letter exchange delivers them to
+    /// queues bound with this key.
     ///
     /// JSON name: `x-dead-letter-routing-key`.
     #[serde(
@@ -4523,7 +4616,8 @@ pub struct QueueArguments {
         skip_serializing_if = "Option::is_none"
     )]
     pub x_dead_letter_routing_key: Option<String>,
-    /// The `x-queue-mode` field.
+    /// Queue mode; `lazy` marks a lazy queue. Not applicable to the AMQP edition, which persists
+    /// all messages.
     ///
     /// JSON name: `x-queue-mode`.
     #[serde(
@@ -4576,56 +4670,56 @@ impl QueueArgumentsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueueDetails {
-    /// The `vhost` field.
+    /// Name of the virtual host the queue belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vhost: Option<String>,
-    /// The `name` field.
+    /// Name of the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `durable` field.
+    /// Whether the queue is durable (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `auto_delete` field.
+    /// Whether the queue is deleted automatically (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `messages` field.
+    /// Number of messages in the queue waiting to be consumed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub messages: Option<i64>,
-    /// The `consumers` field.
+    /// Number of consumers connected to the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumers: Option<i64>,
-    /// The `policy` field.
+    /// Policy applied to the queue. Not supported by the AMQP edition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `arguments` field.
+    /// Queue arguments such as message TTL, dead-letter settings and queue mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<QueueArguments>,
 }
@@ -4691,21 +4785,22 @@ impl QueueDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuotaResourceEntity {
-    /// The `type` field.
+    /// Kind of quota: `rabbitmqInstance`, `kafkaInstance` or `rocketmqInstance` (instances of that
+    /// engine) or `tags` (tags per instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `quota` field.
+    /// Maximum number of instances the tenant may create, or of tags per instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub quota: Option<i64>,
-    /// The `used` field.
+    /// Number of instances already created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4750,7 +4845,7 @@ impl QuotaResourceEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuotasRespQuotas {
-    /// The `resources` field.
+    /// The quotas, one entry per kind of resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<QuotaResourceEntity>>,
 }
@@ -4781,56 +4876,58 @@ impl QuotasRespQuotasBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductInfoEntity {
-    /// The `type` field.
+    /// Instance type: `single` (single node) or `cluster`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `product_id` field.
+    /// ID of a product flavor, such as `c6.2u4g.single` or `c6.4u8g.cluster`; the available IDs are
+    /// listed by `list_engine_products`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `billing_code` field.
+    /// Billing code of the product flavor, used in bills.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_code: Option<String>,
-    /// The `ecs_flavor_id` field.
+    /// ID of the ECS (virtual machine) flavor that backs this product flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor_id: Option<String>,
-    /// The `arch_types` field.
+    /// CPU architectures the flavor supports, such as `X86`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arch_types: Option<Vec<String>>,
-    /// The `charging_mode` field.
+    /// Billing modes the flavor supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<Vec<String>>,
-    /// The `ios` field.
+    /// Disk I/O types available for the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ios: Option<Vec<RabbitMqExtendProductIosEntity>>,
-    /// The `properties` field.
+    /// Limits of the flavor, such as broker counts, storage per node and connections per broker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<RabbitMqExtendProductPropertiesEntity>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where the flavor has resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this resource is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
-    /// The `support_features` field.
+    /// Features the instances of this flavor support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_features: Option<Vec<RabbitMqProductSupportFeaturesEntity>>,
-    /// The `qingtian_incompatible` field.
+    /// Flag about the flavor's compatibility with the QingTian architecture; the name suggests
+    /// `true` means it is not compatible.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -4926,24 +5023,27 @@ impl RabbitMqExtendProductInfoEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductIosEntity {
-    /// The `io_spec` field.
+    /// Storage I/O specification code of the disk type: `dms.physical.storage.high.v2` (high I/O),
+    /// `dms.physical.storage.ultra.v2` (ultra-high I/O), and in some regions
+    /// `dms.physical.storage.general` (general-purpose SSD) or `dms.physical.storage.extreme`
+    /// (extreme SSD).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub io_spec: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones where this disk type has resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `type` field.
+    /// I/O (storage service) type; the documented value is `evs`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `unavailable_zones` field.
+    /// IDs of the availability zones where this resource is sold out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable_zones: Option<Vec<String>>,
 }
@@ -4989,56 +5089,56 @@ impl RabbitMqExtendProductIosEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RabbitMqExtendProductPropertiesEntity {
-    /// The `max_broker` field.
+    /// Maximum number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_broker: Option<String>,
-    /// The `max_storage_per_node` field.
+    /// Maximum storage per node, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_storage_per_node: Option<String>,
-    /// The `min_broker` field.
+    /// Minimum number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_broker: Option<String>,
-    /// The `min_storage_per_node` field.
+    /// Minimum storage per node, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_storage_per_node: Option<String>,
-    /// The `max_connection_per_broker` field.
+    /// Maximum number of connections per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_connection_per_broker: Option<String>,
-    /// The `step_length` field.
+    /// Step by which the number of brokers grows when the flavor is scaled out.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub step_length: Option<String>,
-    /// The `product_alias` field.
+    /// Alias of the `product_id`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_alias: Option<String>,
-    /// The `max_queue_per_broker` field.
+    /// Maximum number of queues per broker.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5108,14 +5208,14 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RabbitMqProductSupportFeaturesEntity {
-    /// The `name` field.
+    /// Name of the feature.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `properties` field.
+    /// Settings of the feature, as key-value pairs of strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -5203,7 +5303,9 @@ impl ResetPasswordReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceReq {
-    /// The `oper_type` field.
+    /// Kind of change: `storage` expands the storage space and keeps the broker count; `horizontal`
+    /// adds brokers and keeps the storage per broker; `vertical` changes the VM flavor of the
+    /// brokers and keeps both broker count and storage.
     ///
     /// **Required.**
     #[serde(
@@ -5212,28 +5314,33 @@ pub struct ResizeEngineInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub oper_type: Option<String>,
-    /// The `new_storage_space` field.
+    /// Storage space after the change, in GB and a multiple of 100; valid and required when
+    /// `oper_type` is `storage` or `horizontal`. Total storage equals broker count times storage
+    /// per broker; with `storage` each broker must grow by at least 100 GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_storage_space: Option<i64>,
-    /// The `new_product_id` field.
+    /// New product flavor, for example `c6.8u16g.cluster`. Valid and required only when `oper_type`
+    /// is `vertical`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_product_id: Option<String>,
-    /// The `new_broker_num` field.
+    /// New number of brokers; used when `oper_type` is `horizontal`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub new_broker_num: Option<i64>,
-    /// The `new_spec_code` field.
+    /// Old-style specification code, for example `dms.instance.rabbitmq.cluster.c3.8u16g`; with
+    /// `oper_type` `horizontal` the broker count is appended, as in
+    /// `dms.instance.rabbitmq.cluster.c3.8u16g.5` for 5 brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5288,7 +5395,7 @@ impl ResizeEngineInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeEngineInstanceResponse {
-    /// The `job_id` field.
+    /// ID of the task that performs the resize.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5323,7 +5430,7 @@ impl ResizeEngineInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RestoreRecycleInstanceResponse {
-    /// The `results` field.
+    /// Per-instance results of the restore request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<InstanceResumeResult>>,
 }
@@ -5354,63 +5461,63 @@ impl RestoreRecycleInstanceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScheduledTaskEntity {
-    /// The `id` field.
+    /// ID of the scheduled task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the scheduled task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user who created the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created the task.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `params` field.
+    /// Parameters the task was started with, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub params: Option<String>,
-    /// The `status` field.
+    /// Status of the task: `CREATED`, `EXECUTING`, `SUCCESS`, `FAILED`, `DELETED` or `CANCELLED`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `created_at` field.
+    /// Time the task was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the task was last updated.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `schedule_at` field.
+    /// Time the task is scheduled to run.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5485,14 +5592,14 @@ impl ScheduledTaskEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowBackgroundTaskResponse {
-    /// The `task_count` field.
+    /// Number of tasks returned, as a string.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub task_count: Option<String>,
-    /// The `tasks` field.
+    /// The background tasks of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<ListBackgroundTasksRespTasks>>,
 }
@@ -5528,25 +5635,25 @@ impl ShowBackgroundTaskResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCesHierarchyResponse {
-    /// The `dimensions` field.
+    /// Cloud Eye monitoring dimensions of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<ShowCeshierarchyRespDimensions>>,
-    /// The `instance_ids` field.
+    /// Instances that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
-    /// The `nodes` field.
+    /// Nodes that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<ShowCeshierarchyRespNodes>>,
-    /// The `queues` field.
+    /// Queues that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<Vec<ShowCeshierarchyRespQueues>>,
-    /// The `vhosts` field.
+    /// Virtual hosts that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vhosts: Option<Vec<ShowCeshierarchyRespVhosts>>,
-    /// The `exchanges` field.
+    /// Exchanges that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchanges: Option<Vec<ShowCeshierarchyRespExchanges>>,
-    /// The `groups` field.
+    /// Consumer groups that can be monitored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<ShowCeshierarchyRespGroups>>,
 }
@@ -5616,20 +5723,20 @@ impl ShowCesHierarchyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespDimensions {
-    /// The `name` field.
+    /// Name of the monitoring dimension.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `metrics` field.
+    /// Names of the Cloud Eye metrics available for this dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
-    /// The `key_name` field.
+    /// Keys used when querying the metrics of this dimension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<Vec<String>>,
-    /// The `dim_router` field.
+    /// Dimension route, the chain of dimensions leading to this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dim_router: Option<Vec<String>>,
 }
@@ -5675,14 +5782,14 @@ impl ShowCeshierarchyRespDimensionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespExchanges {
-    /// The `name` field.
+    /// Name of the exchange.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `vhost` field.
+    /// Name of the virtual host the exchange belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5722,7 +5829,7 @@ impl ShowCeshierarchyRespExchangesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespGroups {
-    /// The `name` field.
+    /// Name of the consumer group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5757,7 +5864,7 @@ impl ShowCeshierarchyRespGroupsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespInstanceIds {
-    /// The `name` field.
+    /// ID of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5792,14 +5899,14 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespNodes {
-    /// The `name` field.
+    /// Name of the node.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `available_zone` field.
+    /// Availability zone the node runs in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5839,14 +5946,14 @@ impl ShowCeshierarchyRespNodesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespQueues {
-    /// The `name` field.
+    /// Name of the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `vhost` field.
+    /// Name of the virtual host the queue belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5886,7 +5993,7 @@ impl ShowCeshierarchyRespQueuesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowCeshierarchyRespVhosts {
-    /// The `name` field.
+    /// Name of the virtual host.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5921,38 +6028,39 @@ impl ShowCeshierarchyRespVhostsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowEngineInstanceExtendProductInfoResponse {
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `next_offset` field.
+    /// Offset at which the next page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_offset: Option<i64>,
-    /// The `previous_offset` field.
+    /// Offset at which the previous page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub previous_offset: Option<i64>,
-    /// The `engine` field.
+    /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
+    /// is a path segment).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `versions` field.
+    /// Engine versions supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<String>>,
-    /// The `products` field.
+    /// Product flavors the instance can be changed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<RabbitMqExtendProductInfoEntity>>,
 }
@@ -6011,365 +6119,379 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResp {
-    /// The `access_user` field.
+    /// User name clients authenticate with when SSL is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// Allowed values: 1, 3, 5, 7.
+    /// Number of brokers (nodes) of the instance. Allowed values: 1, 3, 5, 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
+    /// is a path segment).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Version of the message engine, for example `3.8.35` or, for the AMQP edition, `AMQP-0-9-1`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `specification` field.
+    /// Flavor of the instance: for a single-node instance the VM flavor, for a cluster the VM
+    /// flavor and the number of nodes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub specification: Option<String>,
-    /// The `storage_space` field.
+    /// Message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `used_storage_space` field.
+    /// Message storage space in use, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_storage_space: Option<i64>,
-    /// The `dns_enable` field.
+    /// Whether access by domain name is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_enable: Option<bool>,
-    /// The `connect_address` field.
+    /// IP address for connecting to the instance from within the VPC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_address: Option<String>,
-    /// The `connect_domain_name` field.
+    /// Domain name for connecting to the instance from within the VPC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_domain_name: Option<String>,
-    /// The `public_connect_address` field.
+    /// Public IP address for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_address: Option<String>,
-    /// The `public_connect_domain_name` field.
+    /// Public domain name for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_domain_name: Option<String>,
-    /// The `port` field.
+    /// Port clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `status` field.
+    /// Status of the instance, for example `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`,
+    /// `ERROR`, `CREATEFAILED`, `FROZEN`, `EXTENDING` or `CONFIGURING` (see the `status` filter of
+    /// `list_instances_details`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `description` field.
+    /// Description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
+    /// `create_post_paid_instance_by_engine` for a new instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `resource_spec_code` field.
+    /// Resource specification code of the instance, of the form
+    /// `dms.instance.rabbitmq.single.c3.<vm flavor>` for single-node instances (for example
+    /// `dms.instance.rabbitmq.single.c3.2u4g`) or `dms.instance.rabbitmq.cluster.c3.<vm
+    /// flavor>.<nodes>` for clusters (for example `dms.instance.rabbitmq.cluster.c3.4u8g.3`, a
+    /// 4-vCPU/8-GB flavor with 3 nodes).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_spec_code: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `created_at` field.
+    /// Time the instance finished being created, as a string holding milliseconds since the Unix
+    /// epoch (1970-01-01 00:00:00 UTC).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user that owns the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user that owns the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order. It is only set for yearly/monthly (prepaid) instances and empty for other
+    /// billing modes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start time of the instance's maintenance window, in the format `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End time of the instance's maintenance window, in the format `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `publicip_address` field.
+    /// Elastic IP address bound to the instance; null when public access is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_address: Option<String>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP address bound to the instance; null when public access is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `management_connect_address` field.
+    /// Address of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_address: Option<String>,
-    /// The `management_connect_domain_name` field.
+    /// Domain name of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_domain_name: Option<String>,
-    /// The `public_management_connect_address` field.
+    /// Public address of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_address: Option<String>,
-    /// The `public_management_connect_domain_name` field.
+    /// Public domain name of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_domain_name: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether SSL-encrypted access is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `is_logical_volume` field.
+    /// Tells new instances from old ones when scaling: `true` for newer instances, whose disk can
+    /// be expanded without a restart; `false` for very old instances, whose disk cannot be
+    /// expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_logical_volume: Option<bool>,
-    /// The `extend_times` field.
+    /// Number of times the instance's disk has been expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extend_times: Option<i64>,
-    /// The `type` field.
+    /// Instance type: `single` (single node) or `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceRespType>,
-    /// The `product_id` field.
+    /// ID of the product flavor of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `security_group_name` field.
+    /// Name of the security group the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_name: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet the instance is attached to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones the instance's nodes run in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `available_zone_names` field.
+    /// Names of the availability zones the instance's nodes run in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
-    /// The `total_storage_space` field.
+    /// Total message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_storage_space: Option<i64>,
-    /// The `storage_resource_id` field.
+    /// ID of the storage resource of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_resource_id: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Storage I/O specification code of the instance's disks, such as
+    /// `dms.physical.storage.ultra.v2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `ipv6_enable` field.
+    /// Whether IPv6 is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `ipv6_connect_addresses` field.
+    /// IPv6 addresses for connecting to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `service_type` field.
+    /// Service type of the instance; the documented value is `advanced`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_type: Option<String>,
-    /// The `storage_type` field.
+    /// Storage type of the instance; the documented value is `hec`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_type: Option<String>,
-    /// The `disk_encrypted` field.
+    /// Whether the instance's disks are encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// ID of the KMS key used to encrypt the disks; empty when disk encryption is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6677,7 +6799,7 @@ impl ShowInstanceRespBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceRespType` model.
+    /// Instance type: `single` (single node) or `cluster`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceRespType {
@@ -6691,365 +6813,379 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
-    /// The `access_user` field.
+    /// User name clients authenticate with when SSL is enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_user: Option<String>,
-    /// Allowed values: 1, 3, 5, 7.
+    /// Number of brokers (nodes) of the instance. Allowed values: 1, 3, 5, 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub broker_num: Option<i64>,
-    /// The `name` field.
+    /// Name of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `engine` field.
+    /// Message engine type. For this service it is always `rabbitmq` (a fixed value, also where it
+    /// is a path segment).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine: Option<String>,
-    /// The `engine_version` field.
+    /// Version of the message engine, for example `3.8.35` or, for the AMQP edition, `AMQP-0-9-1`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub engine_version: Option<String>,
-    /// The `specification` field.
+    /// Flavor of the instance: for a single-node instance the VM flavor, for a cluster the VM
+    /// flavor and the number of nodes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub specification: Option<String>,
-    /// The `storage_space` field.
+    /// Message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_space: Option<i64>,
-    /// The `used_storage_space` field.
+    /// Message storage space in use, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub used_storage_space: Option<i64>,
-    /// The `dns_enable` field.
+    /// Whether access by domain name is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_enable: Option<bool>,
-    /// The `connect_address` field.
+    /// IP address for connecting to the instance from within the VPC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_address: Option<String>,
-    /// The `connect_domain_name` field.
+    /// Domain name for connecting to the instance from within the VPC.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub connect_domain_name: Option<String>,
-    /// The `public_connect_address` field.
+    /// Public IP address for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_address: Option<String>,
-    /// The `public_connect_domain_name` field.
+    /// Public domain name for connecting to the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_connect_domain_name: Option<String>,
-    /// The `port` field.
+    /// Port clients connect to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub port: Option<i64>,
-    /// The `status` field.
+    /// Status of the instance, for example `CREATING`, `RUNNING`, `RESTARTING`, `DELETING`,
+    /// `ERROR`, `CREATEFAILED`, `FROZEN`, `EXTENDING` or `CONFIGURING` (see the `status` filter of
+    /// `list_instances_details`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `description` field.
+    /// Description of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the RabbitMQ instance. Instance IDs are returned by `list_instances_details` (and by
+    /// `create_post_paid_instance_by_engine` for a new instance).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `resource_spec_code` field.
+    /// Resource specification code of the instance, of the form
+    /// `dms.instance.rabbitmq.single.c3.<vm flavor>` for single-node instances (for example
+    /// `dms.instance.rabbitmq.single.c3.2u4g`) or `dms.instance.rabbitmq.cluster.c3.<vm
+    /// flavor>.<nodes>` for clusters (for example `dms.instance.rabbitmq.cluster.c3.4u8g.3`, a
+    /// 4-vCPU/8-GB flavor with 3 nodes).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_spec_code: Option<String>,
-    /// The `charging_mode` field.
+    /// Billing mode: `1` pay-per-use, `0` yearly/monthly subscription.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub charging_mode: Option<i64>,
-    /// The `vpc_id` field.
+    /// ID of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `vpc_name` field.
+    /// Name of the VPC the instance is deployed in.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_name: Option<String>,
-    /// The `created_at` field.
+    /// Time the instance finished being created, as a string holding milliseconds since the Unix
+    /// epoch (1970-01-01 00:00:00 UTC).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user that owns the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `user_name` field.
+    /// Name of the user that owns the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub user_name: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order. It is only set for yearly/monthly (prepaid) instances and empty for other
+    /// billing modes.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start time of the instance's maintenance window, in the format `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End time of the instance's maintenance window, in the format `HH:mm:ss`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether public network access is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `publicip_address` field.
+    /// Elastic IP address bound to the instance; null when public access is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_address: Option<String>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP address bound to the instance; null when public access is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `management_connect_address` field.
+    /// Address of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_address: Option<String>,
-    /// The `management_connect_domain_name` field.
+    /// Domain name of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub management_connect_domain_name: Option<String>,
-    /// The `public_management_connect_address` field.
+    /// Public address of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_address: Option<String>,
-    /// The `public_management_connect_domain_name` field.
+    /// Public domain name of the RabbitMQ management interface of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_management_connect_domain_name: Option<String>,
-    /// The `ssl_enable` field.
+    /// Whether SSL-encrypted access is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ssl_enable: Option<bool>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `is_logical_volume` field.
+    /// Tells new instances from old ones when scaling: `true` for newer instances, whose disk can
+    /// be expanded without a restart; `false` for very old instances, whose disk cannot be
+    /// expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub is_logical_volume: Option<bool>,
-    /// The `extend_times` field.
+    /// Number of times the instance's disk has been expanded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub extend_times: Option<i64>,
-    /// The `type` field.
+    /// Instance type: `single` (single node) or `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ShowInstanceResponseType>,
-    /// The `product_id` field.
+    /// ID of the product flavor of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub product_id: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `security_group_name` field.
+    /// Name of the security group the instance belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_name: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet the instance is attached to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `available_zones` field.
+    /// IDs of the availability zones the instance's nodes run in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zones: Option<Vec<String>>,
-    /// The `available_zone_names` field.
+    /// Names of the availability zones the instance's nodes run in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_zone_names: Option<Vec<String>>,
-    /// The `total_storage_space` field.
+    /// Total message storage space of the instance, in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_storage_space: Option<i64>,
-    /// The `storage_resource_id` field.
+    /// ID of the storage resource of the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_resource_id: Option<String>,
-    /// The `storage_spec_code` field.
+    /// Storage I/O specification code of the instance's disks, such as
+    /// `dms.physical.storage.ultra.v2`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_spec_code: Option<String>,
-    /// The `ipv6_enable` field.
+    /// Whether IPv6 is enabled for the instance.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `ipv6_connect_addresses` field.
+    /// IPv6 addresses for connecting to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_connect_addresses: Option<Vec<String>>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
-    /// The `service_type` field.
+    /// Service type of the instance; the documented value is `advanced`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub service_type: Option<String>,
-    /// The `storage_type` field.
+    /// Storage type of the instance; the documented value is `hec`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub storage_type: Option<String>,
-    /// The `disk_encrypted` field.
+    /// Whether the instance's disks are encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk_encrypted: Option<bool>,
-    /// The `disk_encrypted_key` field.
+    /// ID of the KMS key used to encrypt the disks; empty when disk encryption is not enabled.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7357,7 +7493,7 @@ impl ShowInstanceResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowInstanceResponseType` model.
+    /// Instance type: `single` (single node) or `cluster`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowInstanceResponseType {
@@ -7371,7 +7507,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMaintainWindowsResponse {
-    /// The `maintain_windows` field.
+    /// The maintenance windows that can be chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintain_windows: Option<Vec<MaintainWindowsEntity>>,
 }
@@ -7405,62 +7541,62 @@ impl ShowMaintainWindowsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQueueDetailsResponse {
-    /// The `vhost` field.
+    /// Name of the virtual host the queue belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub vhost: Option<String>,
-    /// The `name` field.
+    /// Name of the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `durable` field.
+    /// Whether the queue is durable (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub durable: Option<bool>,
-    /// The `auto_delete` field.
+    /// Whether the queue is deleted automatically (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_delete: Option<bool>,
-    /// The `messages` field.
+    /// Number of messages in the queue waiting to be consumed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub messages: Option<i64>,
-    /// The `consumers` field.
+    /// Number of consumers connected to the queue.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumers: Option<i64>,
-    /// The `policy` field.
+    /// Policy applied to the queue. Not supported by the AMQP edition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub policy: Option<String>,
-    /// The `arguments` field.
+    /// Queue arguments such as message TTL, dead-letter settings and queue mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<QueueArguments>,
-    /// The `consumer_details` field.
+    /// The consumers subscribed to the queue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_details: Option<Vec<ConsumerDetails>>,
-    /// The `queue_bindings` field.
+    /// Bindings that have this queue as their destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_bindings: Option<Vec<BindingsDetails>>,
 }
@@ -7536,7 +7672,7 @@ impl ShowQueueDetailsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQuotasResponse {
-    /// The `quotas` field.
+    /// Quotas of the tenant and their usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<QuotasRespQuotas>,
 }
@@ -7567,14 +7703,16 @@ impl ShowQuotasResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRabbitMqProductCoresResponse {
-    /// The `core_num` field.
+    /// Number of CPU cores.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub core_num: Option<i64>,
-    /// The `total_extend_storage_space` field.
+    /// Estimated storage space, returned only when `instance_id` was given. If `broker_num` is not
+    /// above the instance's current broker count, this is the instance's current storage; otherwise
+    /// it is the estimated storage with the requested number of brokers.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7614,28 +7752,28 @@ impl ShowRabbitMqProductCoresResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRabbitMqProjectTagsResponse {
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `next_offset` field.
+    /// Offset at which the next page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_offset: Option<i64>,
-    /// The `previous_offset` field.
+    /// Offset at which the previous page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub previous_offset: Option<i64>,
-    /// The `tags` field.
+    /// Tags used in the project, each key with all of its values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagMultyValueEntity>>,
 }
@@ -7681,28 +7819,28 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRabbitMqTagsResponse {
-    /// The `total` field.
+    /// Total number of results the query matched, across all pages.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i64>,
-    /// The `next_offset` field.
+    /// Offset at which the next page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_offset: Option<i64>,
-    /// The `previous_offset` field.
+    /// Offset at which the previous page of results starts.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub previous_offset: Option<i64>,
-    /// The `tags` field.
+    /// Tags attached to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
 }
@@ -7748,21 +7886,21 @@ impl ShowRabbitMqTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRecycleInstancesResponse {
-    /// The `retention_days` field.
+    /// Number of days deleted instances are kept in the recycle bin: 1 to 7.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub retention_days: Option<i64>,
-    /// The `default_use_recycle` field.
+    /// Whether deleted instances go to the recycle bin (`true`) or are removed at once (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub default_use_recycle: Option<bool>,
-    /// The `recycle_instances` field.
+    /// Instances currently held in the recycle bin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recycle_instances: Option<Vec<InstanceRecycleInfo>>,
 }
@@ -7806,14 +7944,14 @@ impl ShowRecycleInstancesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVhostDetailResp {
-    /// The `name` field.
+    /// Name of the virtual host.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `tracing` field.
+    /// Whether message tracing is enabled for the vhost. Not applicable to the AMQP edition.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -7853,28 +7991,29 @@ impl ShowVhostDetailRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVolumeExpandConfigResponse {
-    /// The `auto_volume_expand_enable` field.
+    /// Whether automatic disk expansion is turned on (`true`) or off (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_volume_expand_enable: Option<bool>,
-    /// The `expand_threshold` field.
+    /// Disk usage, in percent, that triggers an automatic expansion: 20 to 80.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub expand_threshold: Option<i64>,
-    /// The `max_volume_size` field.
+    /// Upper limit, in GB, that automatic expansion may grow the disk to. It must be a multiple of
+    /// 100, larger than the current disk capacity, and smaller than the number of brokers times 30000.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub max_volume_size: Option<i64>,
-    /// The `expand_increment` field.
+    /// Size of each automatic expansion, as a percentage of the current capacity: 10 to 100.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7924,14 +8063,17 @@ impl ShowVolumeExpandConfigResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagEntity {
-    /// The `key` field.
+    /// Tag key: 1 to 128 characters, unique per instance, made of letters of any language, digits,
+    /// spaces and the characters `_ . : = + - @`. It must not start with `_sys_` or start or end
+    /// with a space.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Tag value: 0 to 255 characters made of letters of any language, digits, spaces and the
+    /// characters `_ . : = + - @`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7971,14 +8113,14 @@ impl TagEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagMultyValueEntity {
-    /// The `key` field.
+    /// Tag key.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `values` field.
+    /// All values used with this tag key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -8014,63 +8156,70 @@ impl TagMultyValueEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceReq {
-    /// The `name` field.
+    /// New name of the instance: 4 to 64 characters, starting with a letter and made of letters,
+    /// digits and hyphens.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// New description of the instance, at most 1024 characters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `maintain_begin` field.
+    /// Start of the maintenance window, in the format `HH:mm:ss`. It must be one of `22:00:00`,
+    /// `02:00:00`, `06:00:00`, `10:00:00`, `14:00:00` or `18:00:00`. It can only be left empty
+    /// together with `maintain_end`; then the default start `02:00:00` is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_begin: Option<String>,
-    /// The `maintain_end` field.
+    /// End of the maintenance window, in the format `HH:mm:ss`: four hours after `maintain_begin`
+    /// (so `02:00:00` for a start at `22:00:00`). It can only be left empty together with
+    /// `maintain_begin`; then the default end `06:00:00` is used.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub maintain_end: Option<String>,
-    /// The `security_group_id` field.
+    /// ID of the security group to use, as returned by the VPC service's list-security-groups API.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// The `enable_publicip` field.
+    /// Whether to enable public network access (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_publicip: Option<bool>,
-    /// The `publicip_id` field.
+    /// ID of the elastic IP address to bind (see the EIP service's list-public-IPs API). Required
+    /// when `enable_publicip` is `true`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publicip_id: Option<String>,
-    /// The `enterprise_project_id` field.
+    /// ID of the enterprise project to move the instance to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `enable_acl` field.
+    /// Whether ACL access control is enabled (`true`) or not (`false`). Only the AMQP edition
+    /// supports this setting.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -8145,14 +8294,14 @@ impl UpdateInstanceReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePluginsReq {
-    /// The `enable` field.
+    /// Whether to enable (`true`) or disable (`false`) the listed plugins.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub enable: Option<bool>,
-    /// The `plugins` field.
+    /// Names of the plugins to change, separated by commas.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8192,7 +8341,7 @@ impl UpdatePluginsReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePluginsResponse {
-    /// The `job_id` field.
+    /// ID of the background task that applies the plugin change.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8227,14 +8376,16 @@ impl UpdatePluginsResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
-    /// The `access_key` field.
+    /// User name of the AMQP user (the access key that clients log in with).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub access_key: Option<String>,
-    /// The `secret_key` field.
+    /// Password (secret key) of the AMQP user: 8 to 32 characters containing at least three of
+    /// upper-case letters, lower-case letters, digits and special characters such as \~!@\#$%^&\*()-_=+\|\[{}\];:'",\<.\>/?.
+    /// It must not equal the user name or the user name reversed.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -8243,7 +8394,8 @@ pub struct UpdateUserResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// The `vhosts` field.
+    /// Virtual hosts on which the user is granted permissions, one entry per vhost; a user may have
+    /// permissions on several vhosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vhosts: Option<Vec<AmqpUserPerm>>,
 }

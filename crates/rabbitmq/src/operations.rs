@@ -29,7 +29,9 @@ impl BatchCreateOrDeleteRabbitMqTag {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -84,12 +86,16 @@ impl BatchDeleteExchanges {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -145,12 +151,16 @@ impl BatchDeleteQueues {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -204,7 +214,9 @@ impl BatchDeleteVhosts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -308,17 +320,22 @@ impl CreateBinding {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `exchange`.
+    /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
+    /// within the virtual host.
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
@@ -375,12 +392,16 @@ impl CreateExchange {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -434,7 +455,8 @@ impl CreatePostPaidInstanceByEngine {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `rabbitmq`.
+    /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
+    /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -491,12 +513,16 @@ impl CreateQueue {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
@@ -550,7 +576,9 @@ impl CreateUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -603,7 +631,9 @@ impl CreateVhost {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -656,12 +686,15 @@ impl DeleteBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task record to delete, as
+    /// returned by `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -715,32 +748,42 @@ impl DeleteBinding {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `exchange`.
+    /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
+    /// within the virtual host.
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `destination_type`.
+    /// **Required.** Path parameter `destination_type`. Kind of the binding target: `exchange` or
+    /// `queue` (the official reference capitalizes them as `Exchange` and `Queue` here). The AMQP
+    /// edition supports queue bindings only.
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.destination_type = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `destination`.
+    /// **Required.** Path parameter `destination`. Name of the queue or exchange the binding
+    /// delivers to.
     pub fn destination(mut self, value: impl Into<String>) -> Self {
         self.destination = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `properties_key`.
+    /// **Required.** Path parameter `properties_key`. Routing key of the binding in URL-escaped
+    /// form. It is returned by `list_bindings` and `show_queue_details` and identifies the binding
+    /// when deleting it.
     pub fn properties_key(mut self, value: impl Into<String>) -> Self {
         self.properties_key = Some(value.into());
         self
@@ -788,7 +831,9 @@ impl DeleteInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -835,17 +880,21 @@ impl DeleteQueueInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `queue`.
+    /// **Required.** Path parameter `queue`. Name of the queue within the virtual host.
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -892,12 +941,15 @@ impl DeleteScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task to delete, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -943,12 +995,15 @@ impl DeleteUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `user_name`.
+    /// **Required.** Path parameter `user_name`. Name (access key) of the AMQP user to delete, as
+    /// returned by `list_user`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -992,7 +1047,9 @@ impl EnableDns {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1078,27 +1135,32 @@ impl ListBackgroundTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first task to return, used for
+    /// paging through the task list.
     pub fn start(mut self, value: i64) -> Self {
         self.start = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of background tasks to return.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest task time to include, in the format
+    /// `YYYYMMDDHHmmss` (for example `20240101000000`).
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest task time to include, in the format
+    /// `YYYYMMDDHHmmss` (for example `20241231235959`).
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1149,17 +1211,22 @@ impl ListBindings {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `exchange`.
+    /// **Required.** Path parameter `exchange`. Name of the source exchange of the binding(s),
+    /// within the virtual host.
     pub fn exchange(mut self, value: impl Into<String>) -> Self {
         self.exchange = Some(value.into());
         self
@@ -1241,12 +1308,15 @@ impl ListEngineProducts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `rabbitmq`.
+    /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
+    /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `product_id`.
+    /// Optional. Query parameter `product_id`. Return only this product flavor, for example
+    /// `c6.2u4g.single`, `c6.8u16g.single`, `c6.4u8g.cluster` or `c6.32u64g.cluster`; each
+    /// corresponds to the `rabbitmq.<flavor>` specification.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
@@ -1296,22 +1366,28 @@ impl ListExchanges {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
+    /// greater). Defaults to 0.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
+    /// Defaults to 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1433,7 +1509,8 @@ impl ListInstancesDetails {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Query parameter `engine`.
+    /// **Required.** Query parameter `engine`. Engine type of the instances to list; must be
+    /// `rabbitmq`.
     pub fn engine(
         mut self,
         value: impl Into<models::ListInstancesDetailsEngine>,
@@ -1441,17 +1518,22 @@ impl ListInstancesDetails {
         self.engine = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`.
+    /// Optional. Query parameter `name`. Instance name to filter by; partial match unless
+    /// `exact_match_name` is `true`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of a single instance to return.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. Status to filter by: `CREATING`, `RUNNING`,
+    /// `RESTARTING`, `DELETING`, `ERROR`, `CREATEFAILED` (creation failed), `FREEZING`, `FROZEN`,
+    /// `EXTENDING` (scaling up), `SHRINKING` (scaling down), `EXTENDEDFAILED` (scaling failed),
+    /// `CONFIGURING`, `ROLLBACK`, `ROLLBACKFAILED` or `VOLUMETYPECHANGING` (disk type being
+    /// changed).
     pub fn status(
         mut self,
         value: impl Into<models::ListInstancesDetailsStatus>,
@@ -1459,7 +1541,8 @@ impl ListInstancesDetails {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `include_failure`.
+    /// Optional. Query parameter `include_failure`. Whether instances whose creation failed are
+    /// counted in the result: `true` or `false`.
     pub fn include_failure(
         mut self,
         value: impl Into<models::ListInstancesDetailsIncludeFailure>,
@@ -1467,7 +1550,8 @@ impl ListInstancesDetails {
         self.include_failure = Some(value.into());
         self
     }
-    /// Optional. Query parameter `exact_match_name`.
+    /// Optional. Query parameter `exact_match_name`. Whether `name` must match exactly (`true`) or
+    /// as a substring (`false`, the default).
     pub fn exact_match_name(
         mut self,
         value: impl Into<models::ListInstancesDetailsExactMatchName>,
@@ -1475,17 +1559,20 @@ impl ListInstancesDetails {
         self.exact_match_name = Some(value.into());
         self
     }
-    /// Optional. Query parameter `enterprise_project_id`.
+    /// Optional. Query parameter `enterprise_project_id`. Return only instances of this enterprise
+    /// project.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first instance to return; 0
+    /// or greater.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of instances to return: 1 to 50. Defaults
+    /// to 10.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -1598,7 +1685,9 @@ impl ListPlugins {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -1641,7 +1730,8 @@ impl ListProducts {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `engine`.
+    /// Optional. Query parameter `engine`. Message engine type. For this service it is always
+    /// `rabbitmq` (a fixed value, also where it is a path segment).
     pub fn engine(mut self, value: impl Into<models::ListProductsEngine>) -> Self {
         self.engine = Some(value.into());
         self
@@ -1690,22 +1780,28 @@ impl ListQueues {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
+    /// greater). Defaults to 0.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
+    /// Defaults to 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -1817,27 +1913,32 @@ impl ListScheduledTasks {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `start`.
+    /// Optional. Query parameter `start`. Sequence number of the first task to return, used for
+    /// paging through the task list.
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Number of scheduled tasks to return.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
     }
-    /// Optional. Query parameter `begin_time`.
+    /// Optional. Query parameter `begin_time`. Earliest task time to include, in the format
+    /// `YYYYMMDDHHmmss` (for example `20240101000000`).
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
-    /// Optional. Query parameter `end_time`.
+    /// Optional. Query parameter `end_time`. Latest task time to include, in the format
+    /// `YYYYMMDDHHmmss` (for example `20241231235959`).
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
@@ -1888,17 +1989,21 @@ impl ListUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
+    /// greater). Defaults to 0.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
+    /// Defaults to 10.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.limit = Some(value.into());
         self
@@ -2008,17 +2113,21 @@ impl ListVhosts {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `offset`.
+    /// Optional. Query parameter `offset`. Zero-based position of the first item to return (0 or
+    /// greater). Defaults to 0.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
-    /// Optional. Query parameter `limit`.
+    /// Optional. Query parameter `limit`. Maximum number of items to return in one page, from 0 to 50.
+    /// Defaults to 10.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -2224,12 +2333,15 @@ impl ResizeEngineInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `rabbitmq`.
+    /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
+    /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
@@ -2328,12 +2440,15 @@ impl ShowBackgroundTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the background task, as returned by
+    /// `list_background_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
@@ -2377,7 +2492,9 @@ impl ShowCesHierarchy {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2424,17 +2541,21 @@ impl ShowEngineInstanceExtendProductInfo {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `engine`. Constraints: one of `rabbitmq`.
+    /// **Required.** Path parameter `engine`. Message engine type. For this service it is always
+    /// `rabbitmq` (a fixed value, also where it is a path segment). Constraints: one of `rabbitmq`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.engine = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `type`.
+    /// Optional. Query parameter `type`. Product type to list; the documented value is `advanced`
+    /// (professional edition).
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
@@ -2481,7 +2602,9 @@ impl ShowInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2563,17 +2686,21 @@ impl ShowQueueDetails {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `vhost`.
+    /// **Required.** Path parameter `vhost`. Name of the virtual host (vhost). A name that contains
+    /// `/` must be sent with every `/` replaced by `__F_SLASH__`, otherwise the call fails; for
+    /// example the vhost `/test` is passed as `__F_SLASH__test`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.vhost = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `queue`.
+    /// **Required.** Path parameter `queue`. Name of the queue within the virtual host.
     pub fn queue(mut self, value: impl Into<String>) -> Self {
         self.queue = Some(value.into());
         self
@@ -2657,17 +2784,23 @@ impl ShowRabbitMqProductCores {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `instance_id`.
+    /// Optional. Query parameter `instance_id`. ID of an existing instance, from
+    /// `list_instances_details`. Optional; only when it is given does the response include
+    /// `total_extend_storage_space`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `product_id`.
+    /// **Required.** Query parameter `product_id`. Product flavor to query, for example
+    /// `c6.2u4g.single`, `c6.4u8g.single`, `c6.8u16g.single`, `c6.16u32g.single`,
+    /// `c6.24u48g.single` (single node) or `c6.2u4g.cluster` up to `c6.32u64g.cluster` (clusters);
+    /// each corresponds to the `rabbitmq.<flavor>` specification.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
-    /// **Required.** Query parameter `broker_num`.
+    /// **Required.** Query parameter `broker_num`. Number of brokers to calculate for: `1`, `3`,
+    /// `5` or `7`.
     pub fn broker_num(mut self, value: impl Into<String>) -> Self {
         self.broker_num = Some(value.into());
         self
@@ -2751,7 +2884,9 @@ impl ShowRabbitMqTags {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2829,7 +2964,9 @@ impl ShowVolumeExpandConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2874,7 +3011,9 @@ impl UpdateInstance {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2927,7 +3066,9 @@ impl UpdatePlugins {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
@@ -2984,22 +3125,26 @@ impl UpdateScheduledTask {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `task_id`.
+    /// **Required.** Path parameter `task_id`. ID of the scheduled task, as returned by
+    /// `list_scheduled_tasks`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `execute_at`.
+    /// Optional. Query parameter `execute_at`. New execution time of the scheduled task.
     pub fn execute_at(mut self, value: impl Into<String>) -> Self {
         self.execute_at = Some(value.into());
         self
     }
-    /// Optional. Query parameter `status`.
+    /// Optional. Query parameter `status`. New status of the scheduled task; the only documented
+    /// value is `CANCELLED`, which cancels the task.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -3049,12 +3194,15 @@ impl UpdateUser {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
-    /// **Required.** Path parameter `user_name`.
+    /// **Required.** Path parameter `user_name`. Name (access key) of the AMQP user to change, as
+    /// returned by `list_user`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
@@ -3108,7 +3256,9 @@ impl UpdateVolumeExpansionConfig {
             options: RequestOptions::default(),
         }
     }
-    /// **Required.** Path parameter `instance_id`.
+    /// **Required.** Path parameter `instance_id`. ID of the RabbitMQ instance. Instance IDs are
+    /// returned by `list_instances_details` (and by `create_post_paid_instance_by_engine` for a new
+    /// instance).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self

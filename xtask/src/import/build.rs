@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml_ng::{Mapping, Value};
 
+use super::descriptions::{Descriptions, Lookup};
 use super::dump::{EnumFact, Facts, OpDump, ParamDump, ServiceDump, TypeInfo};
 use super::overrides::{Overrides, PROPERTY_KEYS};
 use crate::codegen::naming;
@@ -16,6 +17,8 @@ pub struct Inputs<'a> {
     pub facts: &'a Facts,
     pub overrides: &'a Overrides,
     pub summaries: &'a BTreeMap<String, String>,
+    /// `descriptions.yaml` (empty when the file does not exist).
+    pub descriptions: &'a Descriptions,
     /// Fill a missing summary with `TODO` instead of failing (testing only).
     pub allow_missing_summaries: bool,
 }
@@ -74,6 +77,18 @@ fn order_schema(m: Mapping) -> Mapping {
     entries.into_iter().collect()
 }
 
+/// The value inside the documentation markup some Go SDK enum constants carry:
+/// `[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)` (a Markdown link whose target
+/// names the regions that offer the value) -> `dms.physical.storage.general`. The API takes
+/// the bare value (the Python SDK's docs list it without markup); the Go SDK sends the
+/// constant verbatim, markup included.
+pub fn strip_doc_markup(value: &str) -> &str {
+    value
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("]("))
+        .map_or(value, |(inner, _)| inner)
+}
+
 fn is_secret_name(wire: &str) -> bool {
     let w = wire.to_ascii_lowercase();
     ["password", "passwd", "secret", "token"]
@@ -86,6 +101,7 @@ pub struct Builder<'a> {
     errors: Vec<String>,
     /// Models referenced from operations or other models' fields, i.e. emitted.
     schema_names: BTreeSet<String>,
+    descriptions: Lookup<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -94,6 +110,7 @@ impl<'a> Builder<'a> {
             inp,
             errors: Vec::new(),
             schema_names: BTreeSet::new(),
+            descriptions: Lookup::new(inp.descriptions),
         }
     }
 
@@ -175,7 +192,7 @@ impl<'a> Builder<'a> {
                     .values
                     .iter()
                     .map(|v| match v {
-                        serde_json::Value::String(x) => s(x),
+                        serde_json::Value::String(x) => s(strip_doc_markup(x)),
                         other => s(&other.to_string()),
                     })
                     .collect();
@@ -249,7 +266,8 @@ impl<'a> Builder<'a> {
             ("in", s(location)),
             ("required", Value::Bool(required)),
         ];
-        if let Some(d) = ov.and_then(|o| o.description.as_deref()) {
+        let described = self.descriptions.parameter(&op.python_name, &p.wire_name);
+        if let Some(d) = ov.and_then(|o| o.description.as_deref()).or(described) {
             out.push(("description", s(d)));
         }
         out.push(("schema", schema));
@@ -578,34 +596,32 @@ impl<'a> Builder<'a> {
             {
                 pm.insert(s("format"), s("password"));
             }
-            if let Some(po) = ov.properties.get(&f.wire_name) {
-                for (k, v) in po {
-                    let key = k.as_str().unwrap_or("");
-                    if !PROPERTY_KEYS.contains(&key) {
-                        self.err(
-                            &ovf,
-                            format!(
-                                "schemas.{name}.properties.{}: key `{key}` cannot be overridden",
-                                f.wire_name
-                            ),
-                        );
-                        continue;
-                    }
-                    if key == "description" {
-                        // An integer-enum note stays after the hand-written text.
-                        let note = pm
-                            .get("description")
-                            .and_then(Value::as_str)
-                            .map(str::to_owned);
-                        let text = v.as_str().unwrap_or_default();
-                        let d = match note {
-                            Some(n) => format!("{text} {n}"),
-                            None => text.to_owned(),
-                        };
-                        pm.insert(s("description"), s(&d));
-                    } else {
-                        pm.insert(k.clone(), v.clone());
-                    }
+            let po = ov.properties.get(&f.wire_name);
+            let described = self.descriptions.property(name, &f.wire_name);
+            let text = po
+                .and_then(|po| po.get("description"))
+                .map(|v| v.as_str().unwrap_or_default())
+                .or(described);
+            if let Some(text) = text {
+                // An integer-enum note stays after the hand-written text.
+                let d = match pm.get("description").and_then(Value::as_str) {
+                    Some(note) => format!("{text} {note}"),
+                    None => text.to_owned(),
+                };
+                pm.insert(s("description"), s(&d));
+            }
+            for (k, v) in po.into_iter().flatten() {
+                let key = k.as_str().unwrap_or("");
+                if !PROPERTY_KEYS.contains(&key) {
+                    self.err(
+                        &ovf,
+                        format!(
+                            "schemas.{name}.properties.{}: key `{key}` cannot be overridden",
+                            f.wire_name
+                        ),
+                    );
+                } else if key != "description" {
+                    pm.insert(k.clone(), v.clone());
                 }
             }
             props.insert(s(&f.wire_name), Value::Mapping(order_schema(pm)));
@@ -630,6 +646,27 @@ impl<'a> Builder<'a> {
             out.push(("properties", Value::Mapping(props)));
         }
         map(out)
+    }
+
+    /// An `extra_schemas` model as written, plus the `descriptions.yaml` text of each
+    /// property that has no description of its own.
+    fn describe_extra_schema(&mut self, name: &str, mut schema: Value) -> Value {
+        let props = schema
+            .get_mut("properties")
+            .and_then(Value::as_mapping_mut)
+            .into_iter()
+            .flatten();
+        for (wire, prop) in props {
+            let (Some(wire), Value::Mapping(prop)) = (wire.as_str(), prop) else {
+                continue;
+            };
+            if let Some(text) = self.descriptions.property(name, wire) {
+                if !prop.contains_key("description") {
+                    prop.insert(s("description"), s(text));
+                }
+            }
+        }
+        schema
     }
 
     /// Adds `x-huaweicloud-pagination` (automatic rule or override) before `summary`.
@@ -669,6 +706,29 @@ impl<'a> Builder<'a> {
     }
 
     // ----- document ---------------------------------------------------------------------
+
+    fn service_meta(&mut self) -> Value {
+        let meta = &self.inp.overrides.service;
+        let mut out = vec![
+            ("name", s(&meta.name)),
+            ("crate", s(&meta.krate)),
+            ("title", s(&meta.title)),
+        ];
+        if let Some(docs) = &meta.docs {
+            if docs != crate::spec::keys::DOCS_REVIEWED {
+                let ovf = self.overrides_file();
+                self.err(
+                    &ovf,
+                    format!(
+                        "x-huaweicloud-service.docs: `{docs}` (the only value is `{}`)",
+                        crate::spec::keys::DOCS_REVIEWED
+                    ),
+                );
+            }
+            out.push(("docs", s(docs)));
+        }
+        map(out)
+    }
 
     pub fn build(mut self) -> Result<Value, Vec<String>> {
         let inp = self.inp;
@@ -768,7 +828,8 @@ impl<'a> Builder<'a> {
             schemas.insert(n.clone(), v);
         }
         for (n, v) in &o.extra_schemas {
-            if schemas.insert(n.clone(), v.clone()).is_some() {
+            let v = self.describe_extra_schema(n, v.clone());
+            if schemas.insert(n.clone(), v).is_some() {
                 self.err(
                     &ovf,
                     format!("extra_schemas.{n}: the SDK already has this model"),
@@ -781,6 +842,21 @@ impl<'a> Builder<'a> {
             }
         }
         let _ = &self.schema_names;
+        let models: BTreeSet<&str> = names
+            .iter()
+            .chain(o.extra_schemas.keys())
+            .map(String::as_str)
+            .collect();
+        let operations: BTreeSet<&str> = inp
+            .service
+            .operations
+            .iter()
+            .map(|op| op.python_name.as_str())
+            .collect();
+        let descriptions_file = format!("specs/{}/descriptions.yaml", inp.key);
+        for e in self.descriptions.unused(&models, &operations) {
+            self.err(&descriptions_file, e);
+        }
 
         let mut paths_map = Mapping::new();
         for (path, ops) in paths {
@@ -840,14 +916,7 @@ impl<'a> Builder<'a> {
                     ("description", s(&o.info.description)),
                 ]),
             ),
-            (
-                "x-huaweicloud-service",
-                map(vec![
-                    ("name", s(&o.service.name)),
-                    ("crate", s(&o.service.krate)),
-                    ("title", s(&o.service.title)),
-                ]),
-            ),
+            ("x-huaweicloud-service", self.service_meta()),
             ("x-huaweicloud-regions", Value::Sequence(regions)),
             ("servers", o.servers.clone()),
         ];
@@ -864,6 +933,22 @@ impl<'a> Builder<'a> {
             Ok(map(doc))
         } else {
             Err(self.errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_doc_markup;
+
+    #[test]
+    fn doc_markup_is_stripped_from_enum_values() {
+        assert_eq!(
+            strip_doc_markup("[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)"),
+            "dms.physical.storage.general"
+        );
+        for plain in ["dms.physical.storage.high.v2", "[", "[x]", "a](b)", ""] {
+            assert_eq!(strip_doc_markup(plain), plain);
         }
     }
 }

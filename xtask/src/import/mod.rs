@@ -1,10 +1,12 @@
 //! `cargo xtask import [--check] [--introspection <file.json>]`: the official Python SDK
-//! (via `xtask/import/introspect.py`) + `specs/facts/<svc>.json` + `specs/<svc>/overrides.yaml`
-//! + `specs/<svc>/summaries.yaml` -> `specs/<svc>/v2.yaml`.
+//! (via `xtask/import/introspect.py`), `specs/facts/<svc>.json`, `specs/<svc>/overrides.yaml`,
+//! `specs/<svc>/summaries.yaml` and `specs/<svc>/descriptions.yaml` (optional) make
+//! `specs/<svc>/v2.yaml`.
 //!
 //! Mapping rules: `xtask/import/README.md`; override format: `specs/README.md`, "Import".
 
 pub mod build;
+pub mod descriptions;
 pub mod dump;
 pub mod overrides;
 pub mod pagination;
@@ -86,12 +88,27 @@ pub fn generate(
         } else {
             BTreeMap::new()
         };
+        let desc_rel = format!("specs/{key}/descriptions.yaml");
+        let descriptions = if root.join(&desc_rel).exists() {
+            match read(root, &desc_rel)
+                .and_then(|t| descriptions::parse(&t).map_err(|e| format!("{desc_rel}: {e}")))
+            {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        } else {
+            descriptions::Descriptions::default()
+        };
         let inputs = build::Inputs {
             key,
             service,
             facts: &facts,
             overrides: &overrides,
             summaries: &summaries,
+            descriptions: &descriptions,
             allow_missing_summaries,
         };
         match build::Builder::new(&inputs).build() {

@@ -44,6 +44,10 @@ pub struct ServiceMeta {
     #[serde(rename = "crate")]
     pub krate: String,
     pub title: String,
+    /// `reviewed` once every property and parameter has a reviewed description: spec lint
+    /// then treats a missing or placeholder description as an error.
+    #[serde(default)]
+    pub docs: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

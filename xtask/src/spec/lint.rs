@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::keys::{self, KeyLocation};
+use super::keys::{self, DOCS_REVIEWED, KeyLocation};
 use crate::codegen::load::{self, escape_pointer};
 use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders};
 use crate::codegen::naming;
@@ -56,6 +56,13 @@ pub enum Rule {
     Idempotency,
     /// Only documented `x-` keys, where they are documented.
     ExtensionKeys,
+    /// Every model property and parameter has a description that is not a placeholder
+    /// (errors once the service is marked `docs: reviewed`, warnings before).
+    Descriptions,
+    /// A description says more than the property's or parameter's name.
+    RestatedDescriptions,
+    /// Enum values carry no documentation markup (`[value](tag:...)`).
+    EnumMarkup,
 }
 
 impl Rule {
@@ -71,6 +78,9 @@ impl Rule {
         Rule::Secrets,
         Rule::Idempotency,
         Rule::ExtensionKeys,
+        Rule::Descriptions,
+        Rule::RestatedDescriptions,
+        Rule::EnumMarkup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +96,9 @@ impl Rule {
             Rule::Secrets => "secrets",
             Rule::Idempotency => "idempotency",
             Rule::ExtensionKeys => "extension-keys",
+            Rule::Descriptions => "descriptions",
+            Rule::RestatedDescriptions => "restated-descriptions",
+            Rule::EnumMarkup => "enum-markup",
         }
     }
 }
@@ -142,6 +155,84 @@ pub fn has_cjk(text: &str) -> bool {
             | 0x20000..=0x3134F // extensions B to G
         )
     })
+}
+
+/// Whether `description` of the property or parameter `name` says nothing: empty, the text
+/// the generator writes when there is none ("The `x` field.", "Optional. Query parameter
+/// `x`."), only the importer's integer-enum note ("Allowed values: 1, 2."), or a to-do mark.
+pub fn is_placeholder(description: &str, name: &str) -> bool {
+    let d = description
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['`', '*'], "");
+    let d = d.trim_end_matches('.').trim();
+    let n = name.to_ascii_lowercase();
+    if d.is_empty()
+        || ["todo", "tbd", "n/a", "-", "...", "tba"].contains(&d)
+        || d.starts_with("allowed values:")
+    {
+        return true;
+    }
+    let bare = ["optional.", "required."]
+        .iter()
+        .find_map(|p| d.strip_prefix(p))
+        .unwrap_or(d)
+        .trim();
+    ["field", "property", "parameter"]
+        .iter()
+        .any(|kind| bare == format!("the {n} {kind}"))
+        || ["query", "path", "header"]
+            .iter()
+            .any(|loc| bare == format!("{loc} parameter {n}"))
+}
+
+/// Words that add nothing to a description ("The ID of the instance." for `instance_id`).
+const FILLER_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "this",
+    "that",
+    "its",
+    "field",
+    "parameter",
+    "property",
+    "value",
+];
+
+/// Lower-case words of `text` with abbreviations and plurals folded, so that a name and a
+/// description can be compared (`identifier`/`ids` -> `id`, `number` -> `num`).
+fn comparable_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            let w = match w.as_str() {
+                "identifier" | "identifiers" => "id".to_owned(),
+                "number" | "numbers" => "num".to_owned(),
+                "information" => "info".to_owned(),
+                _ => w,
+            };
+            match w.strip_suffix('s') {
+                Some(stem) if stem.len() >= 2 && !w.ends_with("ss") => stem.to_owned(),
+                _ => w,
+            }
+        })
+        .collect()
+}
+
+/// Whether `description` only restates the wire name `name`: after dropping articles and
+/// filler words, every word of it is a word of the name ("Instance ID." for `instance_id`).
+/// Anything else (a format, a unit, where to find the value) makes it a description.
+pub fn restates_name(description: &str, name: &str) -> bool {
+    let name_words = comparable_words(&naming::snake(name));
+    let words: Vec<String> = comparable_words(description)
+        .into_iter()
+        .filter(|w| !FILLER_WORDS.contains(&w.as_str()))
+        .collect();
+    !words.is_empty() && words.iter().all(|w| name_words.contains(w))
 }
 
 const METHODS: &[&str] = &[
@@ -203,6 +294,7 @@ pub fn lint_bytes(file: &str, bytes: &[u8]) -> Vec<Finding> {
     l.extension_keys();
     l.english(l.raw, "");
     l.enums(l.raw, "");
+    l.descriptions();
     let mut findings = l.findings;
     findings.sort_by(|a, b| {
         (a.severity, &a.pointer, a.rule, &a.message)
@@ -235,6 +327,13 @@ impl Inputs {
     fn overrides(&self) -> String {
         match &self.dir {
             Some(d) => format!("{d}/overrides.yaml"),
+            None => "the spec".to_owned(),
+        }
+    }
+
+    fn descriptions(&self) -> String {
+        match &self.dir {
+            Some(d) => format!("{d}/descriptions.yaml"),
             None => "the spec".to_owned(),
         }
     }
@@ -793,6 +892,113 @@ impl<'a> Linter<'a> {
         }
     }
 
+    // ----- descriptions -----------------------------------------------------------------
+
+    /// Whether the service's descriptions are marked reviewed (`x-huaweicloud-service.docs`);
+    /// a marker with another value is an error.
+    fn docs_reviewed(&mut self) -> bool {
+        const AT: &str = "/x-huaweicloud-service/docs";
+        match self.raw.pointer(AT) {
+            None => false,
+            Some(Value::String(s)) if s == DOCS_REVIEWED => true,
+            Some(other) => {
+                self.error(
+                    Rule::Descriptions,
+                    AT,
+                    format!("docs marker {other} is not `{DOCS_REVIEWED}`"),
+                    format!(
+                        "write `docs: {DOCS_REVIEWED}` or remove the key (x-huaweicloud-service in {})",
+                        self.inputs.overrides()
+                    ),
+                );
+                false
+            }
+        }
+    }
+
+    /// Every model property and operation parameter: a description that is not a
+    /// placeholder and says more than the name.
+    fn descriptions(&mut self) {
+        let severity = if self.docs_reviewed() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let mut targets: Vec<(String, &'a str, Option<&'a Value>, String)> = Vec::new();
+        if let Some(schemas) = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        {
+            for (model, schema) in schemas {
+                let here = ptr(&ptr("/components/schemas", model), "properties");
+                let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                    continue;
+                };
+                for (wire, prop) in props {
+                    targets.push((
+                        ptr(&here, wire),
+                        wire,
+                        prop.get("description"),
+                        format!("schemas.{model}.{wire}"),
+                    ));
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for op in self.collect_operations() {
+            let key = op.input_key();
+            for (at, p) in op.params {
+                // A path-level parameter is shared by the operations of its path.
+                if !seen.insert(at.clone()) {
+                    continue;
+                }
+                let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+                targets.push((
+                    at,
+                    name,
+                    p.get("description"),
+                    format!("parameters.{key}.{name}"),
+                ));
+            }
+        }
+        let file = self.inputs.descriptions();
+        let later = if severity == Severity::Warning {
+            "; an error once the service is marked `docs: reviewed`"
+        } else {
+            ""
+        };
+        for (at, name, description, place) in targets {
+            let fix = format!(
+                "describe it in English: meaning, allowed values, unit, default, limits, format ({place} or glossary.{name} in {file}){later}"
+            );
+            match description.and_then(Value::as_str) {
+                None => self.push(
+                    severity,
+                    Rule::Descriptions,
+                    &at,
+                    format!("`{name}` has no description"),
+                    fix,
+                ),
+                Some(d) if is_placeholder(d, name) => self.push(
+                    severity,
+                    Rule::Descriptions,
+                    &format!("{at}/description"),
+                    format!("the description `{}` of `{name}` is a placeholder", d.trim()),
+                    fix,
+                ),
+                Some(d) if restates_name(d, name) => self.push(
+                    severity,
+                    Rule::RestatedDescriptions,
+                    &format!("{at}/description"),
+                    format!("the description `{}` only restates the name `{name}`", d.trim()),
+                    format!("add what the name does not say: format, unit, allowed values, where the value comes from ({place} or glossary.{name} in {file}){later}"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+
     // ----- references -------------------------------------------------------------------
 
     fn refs(&mut self) {
@@ -936,6 +1142,14 @@ impl<'a> Linter<'a> {
                             };
                             let variant = naming::pascal(value);
                             let at = format!("{pointer}/enum/{i}");
+                            if value.contains("](") || value.contains("(tag:") {
+                                self.error(
+                                    Rule::EnumMarkup,
+                                    &at,
+                                    format!("enum value `{value}` carries documentation markup"),
+                                    "write the value the API takes (the text inside `[...]`); `cargo xtask import` strips this markup from the facts, so re-import",
+                                );
+                            }
                             if variant == "Unknown" {
                                 self.error(
                                     Rule::RustNames,

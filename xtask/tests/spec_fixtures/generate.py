@@ -37,6 +37,11 @@ def schemas(d):
     return d["components"]["schemas"]
 
 
+def unreviewed_without_description(d):
+    d["x-huaweicloud-service"].pop("docs")
+    schemas(d)["CreateInstanceBody"]["properties"]["port"].pop("description")
+
+
 LINT = {
     "operation-id": lambda d: ops(d, ITEM)["delete"].pop("operationId"),
     "summary-missing": lambda d: ops(d, COLL)["get"].pop("summary"),
@@ -48,19 +53,31 @@ LINT = {
     ),
     "path-params-undeclared": lambda d: ops(d, ITEM)["delete"].pop("parameters"),
     "path-params-not-in-path": lambda d: ops(d, ITEM)["delete"]["parameters"].append(
-        {"name": "zone", "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": "zone",
+            "in": "path",
+            "required": True,
+            "description": "Availability zone code, such as az1.",
+            "schema": {"type": "string"},
+        }
     ),
     "refs-dangling": lambda d: schemas(d)["Instance"]["properties"].update(
-        state={"$ref": "#/components/schemas/State"}
+        state={"$ref": "#/components/schemas/State", "description": "Detailed state."}
     ),
     "refs-unused": lambda d: schemas(d).update(
-        Orphan={"type": "object", "properties": {"id": {"type": "string"}}}
+        Orphan={
+            "type": "object",
+            "properties": {"id": {"type": "string", "description": "UUID of the orphan."}},
+        }
     ),
     "rust-names": lambda d: schemas(d)["Instance"]["properties"].update(
-        {"instance-name": {"type": "string"}, "instance_name": {"type": "string"}}
+        {
+            "instance-name": {"type": "string", "description": "Display name, any text."},
+            "instance_name": {"type": "string", "description": "Display name, any text."},
+        }
     ),
     "secrets": lambda d: schemas(d)["Instance"]["properties"].update(
-        auth_token={"type": "string"}
+        auth_token={"type": "string", "description": "Bearer token for the admin API."}
     ),
     "secrets-opt-out-unneeded": lambda d: schemas(d)["Instance"]["properties"]["name"].update(
         {"x-huaweicloud-not-secret": True}
@@ -88,6 +105,20 @@ LINT = {
     ),
     "extension-keys-misplaced": lambda d: schemas(d)["Instance"]["properties"]["name"].update(
         {"x-rust-aliases": ["instance_name"]}
+    ),
+    "descriptions-missing": lambda d: schemas(d)["Instance"]["properties"]["port"].pop(
+        "description"
+    ),
+    "descriptions-placeholder": lambda d: ops(d, COLL)["get"]["parameters"][0].update(
+        description="Optional. Query parameter `limit`."
+    ),
+    "descriptions-unreviewed": unreviewed_without_description,
+    "descriptions-marker": lambda d: d["x-huaweicloud-service"].update(docs="done"),
+    "restated-descriptions": lambda d: ops(d, ITEM)["delete"]["parameters"][0].update(
+        description="The ID of the instance."
+    ),
+    "enum-markup": lambda d: schemas(d)["Status"]["enum"].append(
+        "[DELETED](tag:hws,hws_hk)"
     ),
 }
 

@@ -111,24 +111,49 @@ fn wrap_open_enums(text: &str) -> String {
 /// Width at which descriptions are wrapped.
 const WRAP: usize = 92;
 
-/// Escapes text for rustdoc Markdown and keeps it ASCII.
+/// Escapes text for rustdoc Markdown and keeps it ASCII. Inline code spans (`` `value` ``:
+/// one backtick each side, printable ASCII without a backtick inside) are kept, since nothing
+/// inside a code span is Markdown; any other backtick is escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '[' | ']' | '<' | '>' | '*' | '`' | '\\' | '~' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
+    let mut rest = text;
+    while let Some((c, after)) = rest.chars().next().map(|c| (c, &rest[c.len_utf8()..])) {
+        if c == '`' {
+            if let Some(end) = after.find('`') {
+                let code = &after[..end];
+                // A closing run of two backticks would not close a one-backtick span.
+                let closes = !after[end + 1..].starts_with('`');
+                if closes
+                    && !code.trim().is_empty()
+                    && code.bytes().all(|b| (b' '..=b'~').contains(&b))
+                {
+                    out.push('`');
+                    out.push_str(code);
+                    out.push('`');
+                    rest = &after[end + 1..];
+                    continue;
+                }
             }
-            '\u{2018}' | '\u{2019}' => out.push('\''),
-            '\u{201c}' | '\u{201d}' => out.push('"'),
-            '\u{2013}' | '\u{2014}' => out.push('-'),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_ascii() => out.push(c),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
         }
+        escape_char(c, &mut out);
+        rest = after;
     }
     out
+}
+
+fn escape_char(c: char, out: &mut String) {
+    match c {
+        '[' | ']' | '<' | '>' | '*' | '`' | '\\' | '~' | '|' | '#' => {
+            out.push('\\');
+            out.push(c);
+        }
+        '\u{2018}' | '\u{2019}' => out.push('\''),
+        '\u{201c}' | '\u{201d}' => out.push('"'),
+        '\u{2013}' | '\u{2014}' => out.push('-'),
+        '\n' | '\r' | '\t' => out.push(' '),
+        c if c.is_ascii() => out.push(c),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
 }
 
 /// Wraps already escaped text into lines, never starting a line with a token Markdown
@@ -137,7 +162,8 @@ pub fn wrap(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let risky = word.starts_with(['-', '+', '=', '\\'])
+        // `#`, `>`, `|` and `*` reach a word start only from inside a code span.
+        let risky = word.starts_with(['-', '+', '=', '\\', '#', '>', '|', '*'])
             || (word.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && word
                     .trim_end_matches(['.', ')'])
@@ -478,4 +504,40 @@ pub fn example_section(doc: &mut Doc, service: &Service, op: &Operation) {
         doc.line(&l);
     }
     doc.line("```");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape, wrap};
+
+    #[test]
+    fn code_spans_are_kept_and_other_markup_is_escaped() {
+        assert_eq!(
+            escape("Always `rabbitmq`; see `list_instances` [docs]."),
+            "Always `rabbitmq`; see `list_instances` \\[docs\\]."
+        );
+        // Inside a span nothing is Markdown, so brackets and stars stay as written.
+        assert_eq!(escape("`a[b]*c`"), "`a[b]*c`");
+        // Unbalanced, empty, non-ASCII or double-backtick spans are not spans.
+        assert_eq!(escape("it`s"), "it\\`s");
+        assert_eq!(escape("`` x"), "\\`\\` x");
+        assert_eq!(escape("`caf\u{e9}`"), "\\`caf\\u{e9}\\`");
+        assert_eq!(escape("`a`` b"), "\\`a\\`\\` b");
+        assert_eq!(escape("`a` `b"), "`a` \\`b");
+    }
+
+    #[test]
+    fn wrapped_lines_never_start_a_block() {
+        // Inside a span these markers are separate words, so one may fall at a line start.
+        let tail = escape("`a - b` `a # b` `a > b` `a * b` `a | b` `a + b` `a = b`");
+        for prefix in 40..=92 {
+            let lines = wrap(&format!("{} {tail}", "x".repeat(prefix)));
+            for l in &lines[1..] {
+                assert!(
+                    !l.starts_with(['-', '#', '>', '*', '|', '+', '=']),
+                    "{lines:?}"
+                );
+            }
+        }
+    }
 }
