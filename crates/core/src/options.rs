@@ -26,12 +26,13 @@ impl RequestOptions {
         self.headers.push((name.into(), value.into()));
         self
     }
-    /// Time limit for each attempt.
+    /// Time limit for each attempt, from sending to the last byte of the body (streamed
+    /// bodies included).
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = Some(d);
         self
     }
-    /// Time limit for the whole call, retries and backoff included.
+    /// Time limit for the whole call: attempts, backoff and a streamed body.
     pub fn operation_timeout(mut self, d: Duration) -> Self {
         self.operation_timeout = Some(d);
         self

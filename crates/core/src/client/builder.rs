@@ -195,12 +195,14 @@ impl<C> ClientBuilder<C> {
         self.connect_timeout = d;
         self
     }
-    /// Time limit for each attempt (default 120 s).
+    /// Time limit for each attempt, from sending to the last byte of the body, streamed
+    /// bodies included (default 120 s). A limit too large to represent is no limit.
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = d;
         self
     }
-    /// Time limit for a whole call including retries (default: none beyond the attempts').
+    /// Time limit for a whole call: every attempt, backoff and a streamed body (default: none
+    /// beyond the attempts'). A limit too large to represent is no limit.
     pub fn operation_timeout(mut self, d: Duration) -> Self {
         self.operation_timeout = Some(d);
         self
