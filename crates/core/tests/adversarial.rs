@@ -20,8 +20,8 @@ use huaweicloud_sdk_core::transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
 };
 use huaweicloud_sdk_core::{Client, Credentials, Error, RequestOptions, RetryPolicy};
-use support::{RecordingSleeper, TEST_SERVICE, op};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{RecordingSleeper, TEST_SERVICE, op, read_request};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const SK: &str = "ADVERSARIAL-SECRET-KEY-0123456789abcdef";
@@ -162,33 +162,6 @@ impl Drop for ScriptServer {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-    let len = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + len {
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    true
 }
 
 fn http_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
@@ -335,33 +308,26 @@ async fn server_given_delays_never_exceed_the_time_left() {
 // Class 3: streamed bodies have a deadline.
 
 #[tokio::test]
-async fn a_stalled_streamed_body_times_out_under_the_attempt_timeout() {
+async fn a_stalled_streamed_body_times_out_under_either_timeout() {
     let mut response = b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n".to_vec();
     response.extend_from_slice(&[b'x'; 10]);
     let server = ScriptServer::start(response, true).await;
-    let sleeper = RecordingSleeper::new();
-    let client = client_for(&server.origin, &sleeper)
-        .attempt_timeout(Duration::from_millis(300))
-        .build_core()
-        .unwrap();
-    let resp = guarded(client.send_stream(get_input())).await.unwrap();
-    let err = guarded(resp.into_output().collect()).await.unwrap_err();
-    assert!(err.is_timeout(), "{err}");
-}
-
-#[tokio::test]
-async fn a_stalled_streamed_body_times_out_under_the_operation_timeout() {
-    let mut response = b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n".to_vec();
-    response.extend_from_slice(&[b'x'; 10]);
-    let server = ScriptServer::start(response, true).await;
-    let sleeper = RecordingSleeper::new();
-    let client = client_for(&server.origin, &sleeper)
-        .operation_timeout(Duration::from_millis(300))
-        .build_core()
-        .unwrap();
-    let resp = guarded(client.send_stream(get_input())).await.unwrap();
-    let err = guarded(resp.into_output().collect()).await.unwrap_err();
-    assert!(err.is_timeout(), "{err}");
+    let limit = Duration::from_millis(300);
+    for (which, builder) in [
+        (
+            "attempt",
+            client_for(&server.origin, &RecordingSleeper::new()).attempt_timeout(limit),
+        ),
+        (
+            "operation",
+            client_for(&server.origin, &RecordingSleeper::new()).operation_timeout(limit),
+        ),
+    ] {
+        let client = builder.build_core().unwrap();
+        let resp = guarded(client.send_stream(get_input())).await.unwrap();
+        let err = guarded(resp.into_output().collect()).await.unwrap_err();
+        assert!(err.is_timeout(), "{which}: {err}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------

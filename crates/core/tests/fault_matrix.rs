@@ -19,8 +19,8 @@ use huaweicloud_sdk_core::retry::FixedClock;
 use huaweicloud_sdk_core::{
     Backoff, Bytes, Client, Credentials, Error, ErrorKind, RequestOptions, RetryPolicy,
 };
-use support::{RecordingSleeper, TEST_SERVICE, op, vector_time};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::{RecordingSleeper, TEST_SERVICE, op, read_request, vector_time};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -178,34 +178,6 @@ async fn serve(mut socket: TcpStream, fault: Fault, requests: Arc<AtomicUsize>) 
             }
         }
     }
-}
-
-/// Reads one request (head and `Content-Length` body); false at end of stream.
-async fn read_request(socket: &mut TcpStream) -> bool {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 8192];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-    let body_len = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < head_end + body_len {
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-    true
 }
 
 /// The typed output the JSON calls decode into.

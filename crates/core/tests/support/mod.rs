@@ -3,6 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use tokio::io::AsyncReadExt;
+
 use huaweicloud_sdk_core::__codegen::{Method, OperationSpec, RegionSpec, ServiceSpec};
 
 pub static TEST_SERVICE: ServiceSpec = ServiceSpec {
@@ -84,4 +86,32 @@ pub fn expect_err<T: std::fmt::Debug>(
         Ok(v) => panic!("expected an error, got Ok({v:?})"),
         Err(e) => e,
     }
+}
+
+/// Reads one HTTP/1.1 request from a test server's socket (head and `Content-Length` body); false at end of stream.
+pub async fn read_request(socket: &mut tokio::net::TcpStream) -> bool {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let body_len = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + body_len {
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    true
 }
