@@ -1,10 +1,11 @@
 //! JSON bodies in the official Python SDK's byte layout.
 //!
-//! The Python SDK sends `json.dumps(body)` with default settings: `", "` and `": "` separators
-//! and `ensure_ascii` (every non-ASCII character as a lower-case `\uXXXX` escape, astral
-//! characters as surrogate pairs), floats as Python's `repr` writes them (`1e-07`, `1.5e+300`). Sending the same bytes makes our signatures identical to
-//! theirs for the same request, which the parity tests rely on; the gateway sees the same JSON
-//! value either way. Field order is the declaration order of the model, as in Python.
+//! The Python SDK sends `json.dumps(body)` with default settings: `", "` and `": "` separators,
+//! `ensure_ascii` (every non-ASCII character as a lower-case `\uXXXX` escape, astral
+//! characters as surrogate pairs) and floats as Python's `repr` writes them (`1e-07`,
+//! `1.5e+300`). Sending the same bytes makes our signatures identical to theirs for the same
+//! request, which the parity tests rely on; the gateway sees the same JSON value either way.
+//! Field order is the declaration order of the model, as in Python.
 
 use std::io::{self, Write};
 
