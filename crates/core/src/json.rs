@@ -37,7 +37,7 @@ impl Formatter for PythonFormatter {
     /// (sign, at least two digits); serde_json already matches elsewhere and above.
     fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
         let magnitude = value.abs();
-        if value == 0.0 || !(magnitude < 1e-4 || magnitude >= 1e16) {
+        if value == 0.0 || (1e-4..1e16).contains(&magnitude) {
             return serde_json::ser::CompactFormatter.write_f64(w, value);
         }
         // `{:e}` prints the shortest digits that round-trip, as `repr` does.
