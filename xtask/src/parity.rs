@@ -11,14 +11,20 @@ use std::process::Command;
 
 use crate::import::python;
 
+pub mod schema;
+
 const SCRIPT: &str = "xtask/parity/run.py";
 const DRIVER_PACKAGE: &str = "huaweicloud-sdk-parity-driver";
 const DRIVER_BIN: &str = "parity-driver";
+/// The IR facts the samples need (`schema`), written before every run.
+const IR_JSON: &str = "target/parity/ir.json";
 
 /// Runs the parity check; `Ok(code)` is run.py's exit code.
 pub fn run(root: &Path) -> Result<i32, String> {
     let python = python::ensure_venv(root)?;
     let introspection = python::introspect(root, &python)?;
+    let ir = root.join(IR_JSON);
+    schema::write(root, &ir)?;
     let driver = build_driver(root)?;
     let status = Command::new(&python)
         .arg(root.join(SCRIPT))
@@ -28,6 +34,8 @@ pub fn run(root: &Path) -> Result<i32, String> {
         .arg(root)
         .arg("--introspection")
         .arg(&introspection)
+        .arg("--ir")
+        .arg(&ir)
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .status()
