@@ -16,7 +16,7 @@ sample says both must decode; error bodies field by field). Exit code 0 iff ever
 passes or is listed (with a reason) in exceptions.txt and still differs.
 
 ``--rust-responses`` (used by the self-test) serves the Rust side different responses for
-some samples: ``{"<sample id>": {"kind", "status", "body", ...}}``.
+some samples: ``{"<sample id pattern>": {<fields replacing the sample response's>}}``.
 """
 
 from __future__ import annotations
@@ -77,9 +77,12 @@ class State:
         if cur is None:
             return None
         side, sid = cur
-        if side == "rust" and sid in self.rust_responses:
-            return self.rust_responses[sid]
-        return self.responses.get(sid)
+        resp = self.responses.get(sid)
+        if side == "rust" and resp is not None:
+            for pattern, fields in self.rust_responses.items():
+                if fnmatch.fnmatchcase(sid, pattern):
+                    return {**resp, **fields}
+        return resp
 
 
 class Handler(BaseHTTPRequestHandler):

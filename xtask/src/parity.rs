@@ -2,9 +2,10 @@
 //! (documented in `xtask/parity/README.md`).
 //!
 //! Ensures the hash-locked venv of `cargo xtask import` (`target/import-venv`), refreshes
-//! `target/import/introspect.json`, builds the Rust driver (`crates/parity-driver`, not a
-//! default member), then runs `xtask/parity/run.py` with the venv's python. The exit code is
-//! run.py's.
+//! `target/import/introspect.json`, writes `target/parity/ir.json` ([`schema`]), builds the
+//! Rust driver (`crates/parity-driver`, not a default member), then runs
+//! `xtask/parity/run.py` with the venv's python. The exit code is run.py's. `--self-test`
+//! runs [`selftest`] instead.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +13,7 @@ use std::process::Command;
 use crate::import::python;
 
 pub mod schema;
+pub mod selftest;
 
 const SCRIPT: &str = "xtask/parity/run.py";
 const DRIVER_PACKAGE: &str = "huaweicloud-sdk-parity-driver";
