@@ -6,12 +6,13 @@
 //! `MUTATIONS` (one per hole of issue 13, each on its own operation of RabbitMQ or CodeArts
 //! Artifact): to a spec (then regenerated in memory), to a generated file, or to the responses
 //! the Rust side is served. It builds the driver for those two services only (binary renamed
-//! `parity-driver-selftest`; the shared `target/` keeps every dependency built once), runs
+//! `parity-driver-selftest`, crate versions suffixed so that its artifacts never mix with the
+//! real ones; the shared `target/` keeps every dependency built once), runs
 //! `xtask/parity/run.py` on them and checks that every mutated sample fails with the
 //! expected difference. Exit code 0 iff every mutation is caught.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -208,33 +209,11 @@ pub fn run(root: &Path) -> Result<i32, String> {
     let python = python::ensure_venv(root)?;
     let introspection = python::introspect(root, &python)?;
     let ws = root.join("target/parity-selftest/ws");
-    let target_dir = cargo_target_dir(root);
+    let target_dir = super::target_dir(root);
 
-    let mut files = workspace_files(root)?;
-    edit_file(
-        &mut files,
-        DRIVER_MANIFEST,
-        "",
-        &[(
-            "name = \"parity-driver\"",
-            "name = \"parity-driver-selftest\"",
-        )],
-        "",
-    )?;
-    for m in MUTATIONS {
-        if let Target::Spec(file) = m.target {
-            edit_file(&mut files, file, m.within, m.edits, m.append)
-                .map_err(|e| format!("mutation `{}`: {e}", m.what))?;
-        }
-    }
+    let (files, version) = mutated_sources(root)?;
     write_changed(&ws, &files)?;
-    let mut generated = generate(&ws)?;
-    for m in MUTATIONS {
-        if let Target::Generated(file) = m.target {
-            edit_file(&mut generated, file, m.within, m.edits, m.append)
-                .map_err(|e| format!("mutation `{}`: {e}", m.what))?;
-        }
-    }
+    let generated = mutated_generated(&ws, &version)?;
     write_changed(&ws, &generated)?;
 
     let out = ws.join("target/parity");
@@ -255,8 +234,7 @@ pub fn run(root: &Path) -> Result<i32, String> {
         "parity self-test: building the mutated driver ({SERVICES}) in {}",
         ws.display()
     );
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(&ws)
+    let status = super::cargo(&ws)
         .env("CARGO_TARGET_DIR", &target_dir)
         .args(["build", "--quiet", "-p", "huaweicloud-sdk-parity-driver"])
         .args([
@@ -306,6 +284,47 @@ pub fn run(root: &Path) -> Result<i32, String> {
             )
         })?;
     Ok(check(&report, output.status.code()))
+}
+
+/// The workspace's files with the spec mutations applied, the driver binary renamed and the
+/// versions separated; and the workspace version.
+fn mutated_sources(root: &Path) -> Result<(BTreeMap<String, String>, String), String> {
+    let mut files = workspace_files(root)?;
+    let version = separate_versions(&mut files)?;
+    edit_file(
+        &mut files,
+        DRIVER_MANIFEST,
+        "",
+        &[(
+            "name = \"parity-driver\"",
+            "name = \"parity-driver-selftest\"",
+        )],
+        "",
+    )?;
+    apply(&mut files, |t| matches!(t, Target::Spec(_)))?;
+    Ok((files, version))
+}
+
+/// The generated files of the (mutated) specs in `ws`, with the generated-file mutations.
+fn mutated_generated(ws: &Path, version: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut generated = generate(ws)?;
+    suffix_versions(&mut generated, version);
+    apply(&mut generated, |t| matches!(t, Target::Generated(_)))?;
+    Ok(generated)
+}
+
+/// Applies the mutations whose target `which` selects.
+fn apply(
+    files: &mut BTreeMap<String, String>,
+    which: impl Fn(&Target) -> bool,
+) -> Result<(), String> {
+    for m in MUTATIONS.iter().filter(|m| which(&m.target)) {
+        if let Target::Spec(file) | Target::Generated(file) = m.target {
+            edit_file(files, file, m.within, m.edits, m.append)
+                .map_err(|e| format!("mutation `{}`: {e}", m.what))?;
+        }
+    }
+    Ok(())
 }
 
 /// Prints one line per mutation; 0 iff each mutated sample failed as expected and run.py
@@ -385,17 +404,6 @@ fn sample_matches(pattern: &str, id: &str) -> bool {
     }
 }
 
-fn cargo_target_dir(root: &Path) -> PathBuf {
-    let dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    if dir.is_relative() {
-        root.join(dir)
-    } else {
-        dir
-    }
-}
-
 /// The files git knows in `root` (tracked and untracked, not ignored) that exist, by
 /// `/`-separated relative path.
 fn workspace_files(root: &Path) -> Result<BTreeMap<String, String>, String> {
@@ -425,6 +433,50 @@ fn workspace_files(root: &Path) -> Result<BTreeMap<String, String>, String> {
         }
     }
     Ok(files)
+}
+
+/// Gives every workspace crate of the copy the version `<workspace version>-parity-selftest`
+/// (returns the workspace version). Cargo names the artifacts of a path crate by its name,
+/// version and path *relative to the workspace*, so without this the mutated crates and the
+/// real ones would share artifacts in the shared `target/`, and each build could link the
+/// other's.
+fn separate_versions(files: &mut BTreeMap<String, String>) -> Result<String, String> {
+    let root_manifest = files.get("Cargo.toml").ok_or("Cargo.toml: not tracked")?;
+    let version = root_manifest
+        .split("[workspace.package]")
+        .nth(1)
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"').to_owned())
+        .ok_or("Cargo.toml: no [workspace.package] version")?;
+    suffix_versions(files, &version);
+    Ok(version)
+}
+
+/// In every `Cargo.toml`: a package's `version = "<v>"` line and path dependencies pinned to
+/// `=<v>` get the suffix `-parity-selftest`.
+fn suffix_versions(files: &mut BTreeMap<String, String>, version: &str) {
+    let line = format!("version = \"{version}\"");
+    let pinned = format!("version = \"={version}\"");
+    for (rel, text) in files.iter_mut() {
+        if !(rel == "Cargo.toml" || rel.ends_with("/Cargo.toml")) {
+            continue;
+        }
+        let mut out = String::with_capacity(text.len() + 64);
+        for l in text.split_inclusive('\n') {
+            if l.trim_end() == line {
+                out.push_str(&l.replacen(version, &format!("{version}-parity-selftest"), 1));
+            } else if l.contains("path = ") && l.contains(&pinned) {
+                out.push_str(&l.replacen(
+                    &pinned,
+                    &format!("version = \"={version}-parity-selftest\""),
+                    1,
+                ));
+            } else {
+                out.push_str(l);
+            }
+        }
+        *text = out;
+    }
 }
 
 /// Writes each file under `dir` unless it already holds that content (keeps mtimes, so cargo
@@ -479,10 +531,13 @@ fn edit_file(
     let (start, end) = if within.is_empty() {
         (0, text.len())
     } else {
-        let start = text
-            .find(&format!("\n{within}\n"))
-            .map(|i| i + 1)
-            .ok_or_else(|| format!("{file}: line `{within}` not found"))?;
+        let line = format!("{within}\n");
+        let start = if text.starts_with(&line) {
+            Some(0)
+        } else {
+            text.find(&format!("\n{line}")).map(|i| i + 1)
+        }
+        .ok_or_else(|| format!("{file}: line `{within}` not found"))?;
         let indent = within.len() - within.trim_start().len();
         let first_line_end = start + within.len() + 1;
         let mut end = text.len();
@@ -507,4 +562,85 @@ fn edit_file(
     text.replace_range(start..end, &item);
     text.push_str(append);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(rel: &str, text: &str) -> BTreeMap<String, String> {
+        BTreeMap::from([(rel.to_owned(), text.to_owned())])
+    }
+
+    #[test]
+    fn edits_stay_within_their_item() {
+        let yaml =
+            "    A:\n      x:\n        type: integer\n    B:\n      x:\n        type: integer\n";
+        let mut files = one("s.yaml", yaml);
+        edit_file(
+            &mut files,
+            "s.yaml",
+            "    B:",
+            &[("type: integer", "type: number")],
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            files["s.yaml"],
+            "    A:\n      x:\n        type: integer\n    B:\n      x:\n        type: number\n"
+        );
+        let rust = "impl A {\n    fn f() { a(); }\n}\nimpl B {\n    fn f() { a(); }\n}\n";
+        let mut files = one("m.rs", rust);
+        edit_file(
+            &mut files,
+            "m.rs",
+            "impl A {",
+            &[("a();", "b();")],
+            "// end\n",
+        )
+        .unwrap();
+        assert_eq!(
+            files["m.rs"],
+            "impl A {\n    fn f() { b(); }\n}\nimpl B {\n    fn f() { a(); }\n}\n// end\n"
+        );
+        let err = edit_file(&mut files, "m.rs", "impl B {", &[("c();", "d();")], "").unwrap_err();
+        assert!(err.contains("`c();` not found in `impl B {`"), "{err}");
+        assert!(edit_file(&mut files, "m.rs", "impl C {", &[], "").is_err());
+    }
+
+    #[test]
+    fn versions_are_suffixed_for_workspace_crates_only() {
+        let manifest = "[package]\nversion = \"0.1.0\"\n[dependencies]\n\
+                        core = { path = \"../core\", version = \"=0.1.0\" }\n\
+                        other = { version = \"=0.1.0\" }\nthird = \"0.1.0\"\n";
+        let mut files = one("crates/x/Cargo.toml", manifest);
+        files.insert("README.md".into(), "version = \"0.1.0\"\n".into());
+        suffix_versions(&mut files, "0.1.0");
+        assert_eq!(
+            files["crates/x/Cargo.toml"],
+            "[package]\nversion = \"0.1.0-parity-selftest\"\n[dependencies]\n\
+             core = { path = \"../core\", version = \"=0.1.0-parity-selftest\" }\n\
+             other = { version = \"=0.1.0\" }\nthird = \"0.1.0\"\n"
+        );
+        assert_eq!(files["README.md"], "version = \"0.1.0\"\n");
+    }
+
+    /// Every mutation still finds its text in the current specs and generated code, so a
+    /// generator change that moves it fails here (in `cargo test`), not only in CI's
+    /// `--self-test`.
+    #[test]
+    fn every_mutation_applies_to_the_current_code() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let (files, version) = mutated_sources(&root).unwrap();
+        let dir = std::env::temp_dir().join(format!("parity-selftest-{}", std::process::id()));
+        let specs: BTreeMap<String, String> = files
+            .into_iter()
+            .filter(|(rel, _)| rel.starts_with("specs/"))
+            .collect();
+        write_changed(&dir, &specs).unwrap();
+        let generated = mutated_generated(&dir, &version);
+        let _ = std::fs::remove_dir_all(&dir);
+        let generated = generated.unwrap();
+        assert!(generated["crates/rabbitmq/src/models.rs"].contains("Delete = \"delet\","));
+    }
 }
