@@ -383,6 +383,11 @@ def response_diffs(sample, py_out, rs_out) -> list[str]:
             diffs.append(f"{side} decoded {d[0]}: sample {show(d[1])} vs {show(d[2])}")
         if out.get("status") != resp["status"]:
             diffs.append(f"{side} status {out.get('status')} vs served {resp['status']}")
+    if rs_out.get("ok") and resp["kind"] == "json":
+        got, want = rs_out.get("unknown_enum_values"), resp["unknown_enum_values"]
+        if got != want:
+            diffs.append(f"rust decoded {got} enum value(s) as Unknown, the sample has {want} "
+                         "the spec does not list")
     if rs_out.get("ok") and rs_out.get("request_id") != resp["request_id"]:
         diffs.append(f"rust request_id {rs_out.get('request_id')!r} vs served {resp['request_id']!r}")
     return diffs

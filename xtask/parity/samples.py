@@ -476,7 +476,7 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
             body = {"edge-a": "", "text": "text \u00fc \u4e2d"}.get(style.name, f"s-{name}")
             return {"kind": "text", "status": 200, "body": body, "expected": body}
         v = gen.value(bt, ir_t, "body", "response", (cls,))
-        return {"kind": "json", "status": 200, "body": served(v), "expected": decoded(v)}
+        return json_response(v)
     headers = set(info["response_header_fields"]) if info else set()
     fields = gen.ir_fields(ir_t)
     out = ModelDict(cls)
@@ -497,7 +497,16 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
             gen.cov.fields["response"].add((gen.svc, ir_t["model"] if fields else rt, wire))
     if not [k for k in cls.openapi_types if k not in headers]:
         return {"kind": "none", "status": 204, "body": None, "expected": None}
-    return {"kind": "json", "status": 200, "body": served(out), "expected": decoded(out)}
+    return json_response(out)
+
+
+def json_response(v):
+    """A JSON response: what is served, what both SDKs must decode, and how many enum values
+    in it the SDKs do not know (the Rust side must decode exactly those as `Unknown`)."""
+    expected = decoded(v)
+    unknown = json.dumps(expected).count(json.dumps(UNKNOWN_ENUM))
+    return {"kind": "json", "status": 200, "body": served(v), "expected": expected,
+            "unknown_enum_values": unknown}
 
 
 def error_response(index: int, request_id: str):

@@ -147,12 +147,19 @@ pub fn unit_outcome(r: huaweicloud_sdk_core::Result<Response<()>>) -> Outcome {
     Ok(success(&out, Value::Null))
 }
 
-/// A decoded JSON output, encoded again.
-pub fn json_outcome<T: serde::Serialize>(r: huaweicloud_sdk_core::Result<Response<T>>) -> Outcome {
+/// A decoded JSON output, encoded again, and how many enum values it decoded as `Unknown`:
+/// re-encoding alone would hide an enum variant with a wrong wire literal (the value decodes
+/// as `Unknown("value")` and is written back unchanged).
+pub fn json_outcome<T: serde::Serialize + std::fmt::Debug>(
+    r: huaweicloud_sdk_core::Result<Response<T>>,
+) -> Outcome {
     let out = r.map_err(DriverError::Sdk)?;
     let value = serde_json::to_value(out.output())
         .map_err(|e| DriverError::Sample(SampleError(format!("re-encoding the output: {e}"))))?;
-    Ok(success(&out, value))
+    let unknown = format!("{:?}", out.output()).matches("Unknown(\"").count();
+    let mut result = success(&out, value);
+    result["unknown_enum_values"] = json!(unknown);
+    Ok(result)
 }
 
 /// A text body, as a JSON string.

@@ -177,6 +177,16 @@ const MUTATIONS: &[Mutation] = &[
         expect: "query ",
     },
     Mutation {
+        hole: "3/7 enum values in responses",
+        what: "a response enum variant maps to a wrong wire string (decodes as Unknown)",
+        target: Target::Generated("crates/rabbitmq/src/models.rs"),
+        within: "    pub enum ShowInstanceResponseType {",
+        edits: &[("Cluster = \"cluster\",", "Cluster = \"clustr\",")],
+        append: "",
+        sample: "rabbitmq.show_instance@edge-a",
+        expect: "as Unknown",
+    },
+    Mutation {
         hole: "7 responses: unknown fields",
         what: "a response model refuses unknown fields",
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
