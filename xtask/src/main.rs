@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import [--check] [--introspection <file.json>]
-       cargo xtask parity
+       cargo xtask parity [--self-test]
        cargo xtask bench [--smoke]
        cargo xtask spec lint [<spec.yaml>...]
        cargo xtask spec diff <old> [<new>]
@@ -20,6 +20,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
   parity           request parity with the official Python SDK: every operation
                    through both clients against a recording server on 127.0.0.1
                    (xtask/parity/README.md); exit code 1 on any unexpected difference
+  parity --self-test
+                   make each kind of mistake parity must catch (in a scratch copy under
+                   target/parity-selftest) and check that it is caught; exit code 1 if not
   bench            benchmarks (signer, request preparation, end to end, compile cost) and
                    the official Python SDK; writes target/bench/results.json and BENCHMARKS.md
   bench --smoke    every part briefly (dev profile), no compile cost, BENCHMARKS.md untouched
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     }
     let mut check = false;
     let mut smoke = false;
+    let mut self_test = false;
     let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut task = None;
     let mut import_opts = xtask::import::Options::default();
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--check" => check = true,
             "--smoke" => smoke = true,
+            "--self-test" => self_test = true,
             // Hidden: generate into another tree (used by the determinism test).
             "--root" => match it.next() {
                 Some(dir) => root = PathBuf::from(dir),
@@ -65,6 +70,9 @@ fn main() -> ExitCode {
     if smoke && task.as_deref() != Some("bench") {
         return usage_error("--smoke is an option of `bench` only");
     }
+    if self_test && task.as_deref() != Some("parity") {
+        return usage_error("--self-test is an option of `parity` only");
+    }
     match task.as_deref() {
         Some("codegen") => match xtask::codegen::run(&root, check) {
             Ok(()) => ExitCode::SUCCESS,
@@ -85,9 +93,14 @@ fn main() -> ExitCode {
         }
         Some("parity") => {
             if check || import_opts.introspection.is_some() {
-                return usage_error("parity takes no options");
+                return usage_error("parity takes only --self-test");
             }
-            match xtask::parity::run(&root) {
+            let result = if self_test {
+                xtask::parity::selftest::run(&root)
+            } else {
+                xtask::parity::run(&root)
+            };
+            match result {
                 Ok(0) => ExitCode::SUCCESS,
                 Ok(_) => ExitCode::FAILURE,
                 Err(e) => {

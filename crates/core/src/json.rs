@@ -1,10 +1,11 @@
 //! JSON bodies in the official Python SDK's byte layout.
 //!
-//! The Python SDK sends `json.dumps(body)` with default settings: `", "` and `": "` separators
-//! and `ensure_ascii` (every non-ASCII character as a lower-case `\uXXXX` escape, astral
-//! characters as surrogate pairs). Sending the same bytes makes our signatures identical to
-//! theirs for the same request, which the parity tests rely on; the gateway sees the same JSON
-//! value either way. Field order is the declaration order of the model, as in Python.
+//! The Python SDK sends `json.dumps(body)` with default settings: `", "` and `": "` separators,
+//! `ensure_ascii` (every non-ASCII character as a lower-case `\uXXXX` escape, astral
+//! characters as surrogate pairs) and floats as Python's `repr` writes them (`1e-07`,
+//! `1.5e+300`). Sending the same bytes makes our signatures identical to theirs for the same
+//! request, which the parity tests rely on; the gateway sees the same JSON value either way.
+//! Field order is the declaration order of the model, as in Python.
 
 use std::io::{self, Write};
 
@@ -31,6 +32,22 @@ impl Formatter for PythonFormatter {
     }
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         w.write_all(b": ")
+    }
+    /// Python's `repr`: exponent form below 1e-4 and from 1e16 on, written `1e-07`, `1.5e+300`
+    /// (sign, at least two digits); serde_json already matches elsewhere and above.
+    fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
+        let magnitude = value.abs();
+        if value == 0.0 || (1e-4..1e16).contains(&magnitude) {
+            return serde_json::ser::CompactFormatter.write_f64(w, value);
+        }
+        // `{:e}` prints the shortest digits that round-trip, as `repr` does.
+        let text = format!("{value:e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(d) => ('-', d),
+            None => ('+', exponent),
+        };
+        write!(w, "{mantissa}e{sign}{digits:0>2}")
     }
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,

@@ -475,7 +475,7 @@ impl Transport for ReqwestTransport {
         &self,
         request: HttpRequest,
     ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let mut builder = self.client.request(request.method, &request.url);
+        let mut builder = self.client.request(request.method.clone(), &request.url);
         for (k, v) in &request.headers {
             // Header values go out as their UTF-8 bytes, as the Python SDK's latin-1 transcoding does.
             let value = match http::HeaderValue::from_bytes(v.as_bytes()) {
@@ -498,6 +498,15 @@ impl Transport for ReqwestTransport {
                 }
             };
             builder = builder.header(name, value);
+        }
+        // hyper leaves an empty body without Content-Length; like Python's `requests`, send
+        // `Content-Length: 0` for every method but GET and HEAD (RFC 9110 8.6; some gateways
+        // answer 411 without it). Not signed, as in the official SDK.
+        if request.body.is_empty()
+            && request.method != http::Method::GET
+            && request.method != http::Method::HEAD
+        {
+            builder = builder.header(http::header::CONTENT_LENGTH, 0);
         }
         let fut = builder.body(request.body).send();
         let scrub = self.scrub.clone();

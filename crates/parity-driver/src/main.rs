@@ -1,12 +1,17 @@
 //! Request-parity driver (`cargo xtask parity`, see `xtask/parity/README.md`).
 //!
 //! `parity-driver <samples.json> <server url> <results.json>`: for every sample, in order,
-//! tells the recording server which operation comes next (`POST /__parity/next?side=rust&op=<id>`,
-//! never signed or recorded), calls the operation through the generated crates with every
-//! parameter and the body of the sample, and records `ok` plus the response re-encoded as JSON
-//! (`serde_json::to_value` of the decoded output), or the error text. Plain http against
-//! 127.0.0.1 only; retries are disabled so that each operation sends exactly one request.
+//! tells the recording server which sample comes next (`POST /__parity/next?side=rust&op=<id>`,
+//! never signed or recorded), calls the operation through the generated crates' public API
+//! (builders and setters with typed values, see `dispatch.rs` and [`conv`]), and records the
+//! outcome: status, headers and the response re-encoded as JSON (`serde_json::to_value` of the
+//! decoded output), or the error (with the parsed service error fields), or why the sample
+//! could not be expressed. Plain http against 127.0.0.1 only; retries are disabled so that
+//! each sample sends exactly one request.
 
+// The generated dispatch uses the helpers the specs' types need, not necessarily all.
+#[allow(dead_code)]
+mod conv;
 #[rustfmt::skip]
 mod dispatch;
 
@@ -20,18 +25,37 @@ use huaweicloud_sdk_core::{
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use conv::{R, SampleError};
+
 /// Fixed test credentials, shared with `xtask/parity/run.py`.
 pub const AK: &str = "PARITYAK0000000000000";
 pub const SK: &str = "paritysk0000000000000000000000000000000";
 pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 
-/// The outcome of one operation: the re-encoded output.
-pub type DriverResult = Result<Value, Box<dyn std::error::Error + Send + Sync>>;
+/// Why a sample produced no response.
+pub enum DriverError {
+    /// The sample cannot be expressed through the generated API (see [`conv`]).
+    Sample(SampleError),
+    /// The SDK returned an error.
+    Sdk(huaweicloud_sdk_core::Error),
+}
+
+impl From<SampleError> for DriverError {
+    fn from(e: SampleError) -> Self {
+        Self::Sample(e)
+    }
+}
+
+/// The outcome of one sample: status, headers and re-encoded output, or the error.
+pub type Outcome = Result<Value, DriverError>;
 
 /// One sample request, as written by `xtask/parity/samples.py`.
 #[derive(Debug, Deserialize)]
 pub struct Sample {
+    /// `<service>.<python name>@<variant>`.
     pub id: String,
+    /// `<service>.<python name>`.
+    pub op: String,
     #[serde(default)]
     path: Map<String, Value>,
     #[serde(default)]
@@ -43,21 +67,46 @@ pub struct Sample {
 }
 
 impl Sample {
-    /// Sample value of path parameter `name` (wire name).
-    pub fn path(&self, name: &str) -> Option<&Value> {
-        self.path.get(name)
+    fn location(&self, loc: &str) -> &Map<String, Value> {
+        match loc {
+            "path" => &self.path,
+            "query" => &self.query,
+            _ => &self.header,
+        }
     }
-    /// Sample value of query parameter `name` (wire name).
-    pub fn query(&self, name: &str) -> Option<&Value> {
-        self.query.get(name)
+
+    /// Parameter `name` (wire name) in `loc` (`path`, `query`, `header`) and its pointer.
+    pub fn param(&self, loc: &str, name: &str) -> Option<(&Value, String)> {
+        self.location(loc)
+            .get(name)
+            .map(|v| (v, format!("/{loc}/{name}")))
     }
-    /// Sample value of header parameter `name` (wire name).
-    pub fn header(&self, name: &str) -> Option<&Value> {
-        self.header.get(name)
+
+    /// The request body and its pointer.
+    pub fn body(&self) -> Option<(&Value, String)> {
+        self.body.as_ref().map(|v| (v, "/body".to_owned()))
     }
-    /// Sample request body.
-    pub fn body(&self) -> Option<&Value> {
-        self.body.as_ref()
+
+    /// Every parameter the sample sets is one the operation has (`path`, `query`,
+    /// `header`: wire names), and a body only if it takes one.
+    pub fn check(&self, path: &[&str], query: &[&str], header: &[&str], body: bool) -> R<()> {
+        for (loc, known) in [("path", path), ("query", query), ("header", header)] {
+            if let Some(k) = self
+                .location(loc)
+                .keys()
+                .find(|k| !known.contains(&k.as_str()))
+            {
+                return Err(SampleError(format!(
+                    "/{loc}/{k}: the official SDK sends a parameter the generated operation does not have"
+                )));
+            }
+        }
+        if self.body.is_some() && !body {
+            return Err(SampleError(
+                "/body: the official SDK sends a body the generated operation does not take".into(),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -75,27 +124,92 @@ pub fn make_client<C: ServiceClient>(cfg: &ClientConfig) -> huaweicloud_sdk_core
         .build()
 }
 
-/// Output of an operation without a response body.
-pub fn reencode_unit(_out: Response<()>) -> DriverResult {
-    Ok(Value::Null)
+/// Status, request id and headers of a response, with `output` as `response`.
+fn success<T>(out: &Response<T>, output: Value) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in out.headers() {
+        headers.insert(
+            name.as_str().to_owned(),
+            Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned()),
+        );
+    }
+    json!({
+        "status": out.status(),
+        "request_id": out.request_id(),
+        "headers": headers,
+        "response": output,
+    })
 }
 
-/// A decoded JSON output, encoded again.
-pub fn reencode_json<T: serde::Serialize>(out: Response<T>) -> DriverResult {
-    Ok(serde_json::to_value(out.output())?)
+/// Outcome of an operation without a response body (`null`).
+pub fn unit_outcome(r: huaweicloud_sdk_core::Result<Response<()>>) -> Outcome {
+    let out = r.map_err(DriverError::Sdk)?;
+    Ok(success(&out, Value::Null))
+}
+
+/// A decoded JSON output, encoded again, and how many enum values it decoded as `Unknown`:
+/// re-encoding alone would hide an enum variant with a wrong wire literal (the value decodes
+/// as `Unknown("value")` and is written back unchanged).
+pub fn json_outcome<T: serde::Serialize + std::fmt::Debug>(
+    r: huaweicloud_sdk_core::Result<Response<T>>,
+) -> Outcome {
+    let out = r.map_err(DriverError::Sdk)?;
+    let value = serde_json::to_value(out.output())
+        .map_err(|e| DriverError::Sample(SampleError(format!("re-encoding the output: {e}"))))?;
+    let unknown = format!("{:?}", out.output()).matches("Unknown(\"").count();
+    let mut result = success(&out, value);
+    result["unknown_enum_values"] = json!(unknown);
+    Ok(result)
 }
 
 /// A text body, as a JSON string.
-pub fn reencode_bytes(out: Response<Bytes>) -> DriverResult {
-    Ok(Value::String(
-        String::from_utf8_lossy(out.output()).into_owned(),
-    ))
+pub fn bytes_outcome(r: huaweicloud_sdk_core::Result<Response<Bytes>>) -> Outcome {
+    let out = r.map_err(DriverError::Sdk)?;
+    let text = String::from_utf8_lossy(out.output()).into_owned();
+    Ok(success(&out, Value::String(text)))
 }
 
 /// A streamed body, collected, as a JSON string.
-pub async fn reencode_stream(out: Response<ByteStream>) -> DriverResult {
-    let bytes = out.into_output().collect().await?;
-    Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+pub async fn stream_outcome(r: huaweicloud_sdk_core::Result<Response<ByteStream>>) -> Outcome {
+    let out = r.map_err(DriverError::Sdk)?;
+    let head = success(&out, Value::Null);
+    let bytes = out
+        .into_output()
+        .collect()
+        .await
+        .map_err(DriverError::Sdk)?;
+    let mut head = head;
+    head["response"] = Value::String(String::from_utf8_lossy(&bytes).into_owned());
+    Ok(head)
+}
+
+/// The result entry of one sample in `results.json`.
+fn entry(outcome: Option<Outcome>) -> Value {
+    match outcome {
+        None => json!({"ok": false, "kind": "driver", "error": "operation not generated"}),
+        Some(Ok(mut v)) => {
+            v["ok"] = Value::Bool(true);
+            v
+        }
+        Some(Err(DriverError::Sample(e))) => json!({"ok": false, "kind": "sample", "error": e.0}),
+        Some(Err(DriverError::Sdk(e))) => {
+            let service = e.service_error().map(|s| {
+                json!({
+                    "status": s.status,
+                    "request_id": s.request_id,
+                    "error_code": s.error_code,
+                    "error_msg": s.error_msg,
+                    "encoded_authorization_message": s.encoded_authorization_message,
+                })
+            });
+            json!({
+                "ok": false,
+                "kind": e.kind().to_string(),
+                "error": error_text(&e),
+                "service_error": service,
+            })
+        }
+    }
 }
 
 /// `POST /__parity/next?side=rust&op=<id>` to the recording server (plain HTTP/1.1).
@@ -147,17 +261,11 @@ fn run(args: &[String]) -> Result<usize, String> {
     let mut unknown = 0;
     for s in &samples {
         announce(&addr, &s.id).map_err(|e| format!("{}: {e}", s.id))?;
-        let entry = match runtime.block_on(dispatch::dispatch(&clients, &s.id, s)) {
-            None => {
-                unknown += 1;
-                json!({"ok": false, "error": "operation not generated"})
-            }
-            Some(Ok(v)) => json!({"ok": true, "response": v}),
-            Some(Err(e)) => json!({"ok": false, "error": error_text(&*e)}),
-        };
-        results.insert(s.id.clone(), entry);
+        let outcome = runtime.block_on(dispatch::dispatch(&clients, s));
+        unknown += usize::from(outcome.is_none());
+        results.insert(s.id.clone(), entry(outcome));
     }
-    let out = json!({"operations": dispatch::OPERATIONS.len(), "results": results});
+    let out = json!({"operations": dispatch::operations(), "results": results});
     let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
     std::fs::write(out_path, text + "\n").map_err(|e| format!("{out_path}: {e}"))?;
     Ok(unknown)

@@ -1,19 +1,28 @@
-//! `crates/parity-driver/src/dispatch.rs`: the per-operation dispatch of the request-parity
-//! driver (`cargo xtask parity`, see `xtask/parity/README.md`), generated from the same IR as
-//! the service crates so that it calls every setter the crates have.
+//! `crates/parity-driver/src/dispatch.rs`: the per-operation code of the request-parity driver
+//! (`cargo xtask parity`, see `xtask/parity/README.md`), generated from the same IR as the
+//! service crates.
 //!
-//! For every operation: a function that starts the builder, sets every path, query and header
-//! parameter present in the sample (deserialised from its JSON value into the setter's type),
-//! sets the body when the sample has one, sends, and re-encodes the output as JSON. Then one
-//! `dispatch` that maps `"<service dir>.<python name>"` to those functions, and `Clients`,
-//! one client per service.
+//! The driver goes through the public API a user calls, with typed values: for every
+//! operation a function that starts the builder, calls the setter of every path, query and
+//! header parameter the sample sets, builds the body with the model builders (one
+//! `build_<Model>` per request model: every field through its setter, nested models, lists
+//! and maps recursively), sends, and reports the outcome. Sample values are converted
+//! strictly (`crate::conv`: a JSON integer is never accepted for a `bool` or `f64`, a field
+//! the model lacks is an error). Enum values are built by variant name from a table emitted
+//! here from the IR (`variant_<Enum>`), not through the generated enum's own `From<&str>`, so a
+//! variant whose wire literal is wrong is sent wrong and seen.
+//!
+//! Each service is a module behind the driver's cargo feature of the same name (all on by
+//! default), so the self-test (`cargo xtask parity --self-test`) can build one or two
+//! services only.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::type_tokens;
 use crate::codegen::GENERATED_MARKER;
-use crate::codegen::ir::{ParamLocation, ResponseKind, Service};
+use crate::codegen::ir::{ModelKind, Operation, ResponseKind, Service, TypeRef};
 use crate::codegen::naming;
 
 /// Workspace-relative path of the generated file.
@@ -34,113 +43,318 @@ pub fn emit(services: &[Service]) -> Result<String, String> {
     Ok(text)
 }
 
-fn fn_name(s: &Service, op: &str) -> proc_macro2::Ident {
-    format_ident!("op_{}_{}", s.dir, op.trim_start_matches("r#"))
-}
-
 fn tokens(services: &[Service]) -> TokenStream {
     let fields: Vec<_> = services
         .iter()
         .map(|s| format_ident!("{}", s.dir))
         .collect();
+    let features: Vec<&str> = services.iter().map(|s| s.dir.as_str()).collect();
     let libs: Vec<_> = services
         .iter()
         .map(|s| format_ident!("{}", s.lib_name()))
         .collect();
-    let mut functions = Vec::new();
-    let mut arms = Vec::new();
-    let mut ids = Vec::new();
-    for (s, field) in services.iter().zip(&fields) {
-        let lib = format_ident!("{}", s.lib_name());
-        let models = quote!(#lib::models::);
-        for op in &s.operations {
-            let id = format!("{}.{}", s.dir, op.rust_name);
-            let f = fn_name(s, &op.rust_name);
-            let method = naming::ident(&op.rust_name);
-            let sets: Vec<TokenStream> = op
-                .params()
-                .map(|p| {
-                    let setter = naming::ident(&p.rust_name);
-                    let wire = &p.name;
-                    let loc = format_ident!(
-                        "{}",
-                        match p.location {
-                            ParamLocation::Path => "path",
-                            ParamLocation::Query => "query",
-                            ParamLocation::Header => "header",
-                        }
-                    );
-                    let t = type_tokens(&p.ty, &models);
-                    quote! {
-                        if let Some(v) = s.#loc(#wire) {
-                            b = b.#setter(serde_json::from_value::<#t>(v.clone())?);
-                        }
-                    }
-                })
-                .collect();
-            let body = op.body.as_ref().map(|b| {
-                let t = type_tokens(&b.ty, &models);
-                quote! {
-                    if let Some(v) = s.body() {
-                        b = b.body(serde_json::from_value::<#t>(v.clone())?);
-                    }
-                }
-            });
-            let reencode = match &op.response {
-                ResponseKind::None => quote!(crate::reencode_unit(out)),
-                ResponseKind::Json(_) => quote!(crate::reencode_json(out)),
-                ResponseKind::Bytes => quote!(crate::reencode_bytes(out)),
-                ResponseKind::Stream => quote!(crate::reencode_stream(out).await),
-            };
-            let start = if sets.is_empty() && body.is_none() {
-                quote!(let b = c.#method();)
-            } else {
-                quote!(let mut b = c.#method();)
-            };
-            let unused = (sets.is_empty() && body.is_none()).then(|| quote!(let _ = s;));
-            functions.push(quote! {
-                async fn #f(c: &#lib::Client, s: &Sample) -> DriverResult {
-                    #unused
-                    #start
-                    #(#sets)*
-                    #body
-                    let out = b.send().await?;
-                    #reencode
-                }
-            });
-            arms.push(quote!(#id => #f(&clients.#field, s).await,));
-            ids.push(id);
-        }
-    }
-    let count = ids.len();
+    let keys: Vec<&str> = features.clone();
+    let modules = services.iter().map(service_module);
     quote! {
-        use crate::{DriverResult, Sample};
+        use crate::{Outcome, Sample};
 
-        /// Every operation id (`<service>.<python name>`), in dispatch order.
-        pub const OPERATIONS: [&str; #count] = [#(#ids),*];
+        /// Every operation id (`<service>.<python name>`) of the services compiled in.
+        pub fn operations() -> Vec<&'static str> {
+            let mut ids = Vec::new();
+            #(
+                #[cfg(feature = #features)]
+                ids.extend(#fields::OPERATIONS);
+            )*
+            ids
+        }
 
-        /// One client per service.
+        /// One client per service compiled in.
         pub struct Clients {
-            #(pub #fields: #libs::Client,)*
+            #(
+                #[cfg(feature = #features)]
+                pub #fields: #libs::Client,
+            )*
         }
 
         impl Clients {
             /// Builds every client with [`crate::make_client`] (endpoint, credentials, retries).
             pub fn new(cfg: &crate::ClientConfig) -> huaweicloud_sdk_core::Result<Self> {
+                let _ = cfg;
                 Ok(Self {
-                    #(#fields: crate::make_client(cfg)?,)*
+                    #(
+                        #[cfg(feature = #features)]
+                        #fields: crate::make_client(cfg)?,
+                    )*
                 })
             }
         }
 
-        /// Runs operation `id` with sample `s`; `None` if `id` is unknown.
-        pub async fn dispatch(clients: &Clients, id: &str, s: &Sample) -> Option<DriverResult> {
-            Some(match id {
-                #(#arms)*
-                _ => return None,
-            })
+        /// Runs sample `s` (operation `s.op`, `<service>.<python name>`); `None` if the
+        /// operation is not compiled in.
+        pub async fn dispatch(clients: &Clients, s: &Sample) -> Option<Outcome> {
+            let _ = clients;
+            let (service, op) = s.op.split_once('.')?;
+            match service {
+                #(
+                    #[cfg(feature = #features)]
+                    #keys => #fields::dispatch(&clients.#fields, op, s).await,
+                )*
+                _ => None,
+            }
         }
 
-        #(#functions)*
+        #(#modules)*
     }
+}
+
+fn service_module(s: &Service) -> TokenStream {
+    let module = format_ident!("{}", s.dir);
+    let feature = &s.dir;
+    let lib = format_ident!("{}", s.lib_name());
+    let ids: Vec<String> = s
+        .operations
+        .iter()
+        .map(|op| format!("{}.{}", s.dir, op.rust_name))
+        .collect();
+    let count = ids.len();
+    let names: Vec<&str> = s
+        .operations
+        .iter()
+        .map(|op| op.rust_name.as_str())
+        .collect();
+    let fns: Vec<_> = s.operations.iter().map(op_fn_name).collect();
+    let ops = s.operations.iter().map(|op| operation(s, op));
+    let (structs, enums) = request_models(s);
+    let builders = structs.iter().filter_map(|name| build_fn(s, name));
+    let variants = enums.iter().filter_map(|name| variant_fn(s, name));
+    let uses_models = !(structs.is_empty() && enums.is_empty());
+    let models_use = uses_models.then(|| quote!(use #lib::models as m;));
+    quote! {
+        #[cfg(feature = #feature)]
+        #[allow(non_snake_case, unused_imports)]
+        mod #module {
+            use #lib::Client;
+            #models_use
+            use crate::conv::{self, R};
+            use crate::{Outcome, Sample};
+            use serde_json::Value;
+
+            pub const OPERATIONS: [&str; #count] = [#(#ids),*];
+
+            pub async fn dispatch(c: &Client, op: &str, s: &Sample) -> Option<Outcome> {
+                Some(match op {
+                    #(#names => #fns(c, s).await,)*
+                    _ => return None,
+                })
+            }
+
+            #(#ops)*
+            #(#builders)*
+            #(#variants)*
+        }
+    }
+}
+
+fn op_fn_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("op_{}", op.rust_name.trim_start_matches("r#"))
+}
+
+/// The function of one operation: checks that the sample names only parameters the
+/// operation has, calls each setter with a typed value, sends, reports the outcome.
+fn operation(s: &Service, op: &Operation) -> TokenStream {
+    let f = op_fn_name(op);
+    let method = naming::ident(&op.rust_name);
+    let names = |loc: &[crate::codegen::ir::Param]| -> Vec<String> {
+        loc.iter().map(|p| p.name.clone()).collect()
+    };
+    let (path, query, header) = (
+        names(&op.path_params),
+        names(&op.query_params),
+        names(&op.header_params),
+    );
+    let has_body = op.body.is_some();
+    let sets: Vec<TokenStream> = op
+        .params()
+        .map(|p| {
+            let setter = naming::ident(&p.rust_name);
+            let wire = &p.name;
+            let loc = p.location.as_str();
+            let value = convert(s, &p.ty, quote!(&at));
+            quote! {
+                if let Some((v, at)) = s.param(#loc, #wire) {
+                    b = b.#setter(#value?);
+                }
+            }
+        })
+        .collect();
+    let body = op.body.as_ref().map(|body| {
+        let value = convert(s, &body.ty, quote!(&at));
+        quote! {
+            if let Some((v, at)) = s.body() {
+                b = b.body(#value?);
+            }
+        }
+    });
+    let mutable = !sets.is_empty() || body.is_some();
+    let start = if mutable {
+        quote!(let mut b = c.#method();)
+    } else {
+        quote!(let b = c.#method();)
+    };
+    let outcome = match &op.response {
+        ResponseKind::None => quote!(crate::unit_outcome(b.send().await)),
+        ResponseKind::Json(_) => quote!(crate::json_outcome(b.send().await)),
+        ResponseKind::Bytes => quote!(crate::bytes_outcome(b.send().await)),
+        ResponseKind::Stream => quote!(crate::stream_outcome(b.send().await).await),
+    };
+    quote! {
+        async fn #f(c: &Client, s: &Sample) -> Outcome {
+            s.check(&[#(#path),*], &[#(#query),*], &[#(#header),*], #has_body)?;
+            #start
+            #(#sets)*
+            #body
+            #outcome
+        }
+    }
+}
+
+/// An expression of type `R<t>` from the sample value `v` (in scope) at JSON pointer `at`
+/// (a `&str` expression); the caller applies `?`.
+fn convert(s: &Service, t: &TypeRef, at: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Vec(inner) => {
+            let item = converter(s, inner);
+            quote!(conv::list(v, #at, #item))
+        }
+        TypeRef::Map(inner) => {
+            let item = converter(s, inner);
+            quote!(conv::map(v, #at, #item))
+        }
+        _ => {
+            let f = converter(s, t);
+            quote!(#f(v, #at))
+        }
+    }
+}
+
+/// A function `(&Value, &str) -> R<t>`: a helper of `conv`, a `build_`/`variant_` function, or
+/// a closure for lists and maps.
+fn converter(s: &Service, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(conv::string),
+        TypeRef::Bool => quote!(conv::boolean),
+        TypeRef::I32 => quote!(conv::int32),
+        TypeRef::I64 => quote!(conv::int64),
+        TypeRef::F64 => quote!(conv::float64),
+        TypeRef::Value => quote!(conv::free_form),
+        TypeRef::Vec(_) | TypeRef::Map(_) => {
+            let body = convert(s, t, quote!(at));
+            quote!(|v: &Value, at: &str| #body)
+        }
+        TypeRef::Named(n) => {
+            let is_enum = s
+                .models
+                .iter()
+                .any(|m| &m.name == n && matches!(m.kind, ModelKind::Enum(_)));
+            let f = if is_enum {
+                format_ident!("variant_{}", n)
+            } else {
+                format_ident!("build_{}", n)
+            };
+            quote!(#f)
+        }
+    }
+}
+
+/// Struct and enum models reachable from request parameters and bodies (the only ones the
+/// driver builds), sorted.
+fn request_models(s: &Service) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut structs = BTreeSet::new();
+    let mut enums = BTreeSet::new();
+    let mut todo: Vec<&TypeRef> = s
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.params()
+                .map(|p| &p.ty)
+                .chain(op.body.iter().map(|b| &b.ty))
+        })
+        .collect();
+    while let Some(t) = todo.pop() {
+        match t {
+            TypeRef::Vec(i) | TypeRef::Map(i) => todo.push(i),
+            TypeRef::Named(n) => {
+                let Some(m) = s.models.iter().find(|m| &m.name == n) else {
+                    continue;
+                };
+                match &m.kind {
+                    ModelKind::Struct(fields) => {
+                        if structs.insert(n.clone()) {
+                            todo.extend(fields.iter().map(|f| &f.ty));
+                        }
+                    }
+                    ModelKind::Enum(_) => {
+                        enums.insert(n.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (structs, enums)
+}
+
+/// `build_<Model>`: every field the sample sets, through the builder's setter.
+fn build_fn(s: &Service, name: &str) -> Option<TokenStream> {
+    let m = s.models.iter().find(|m| m.name == name)?;
+    let ModelKind::Struct(fields) = &m.kind else {
+        return None;
+    };
+    let f = format_ident!("build_{}", name);
+    let ty = format_ident!("{}", name);
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let sets = fields.iter().map(|field| {
+        let setter = naming::ident(&field.setter);
+        let wire = &field.wire_name;
+        let value = convert(s, &field.ty, quote!(&at));
+        quote! {
+            if let Some((v, at)) = o.get(#wire) {
+                b = b.#setter(#value?);
+            }
+        }
+    });
+    let start = if fields.is_empty() {
+        quote!(let b = m::#ty::builder();)
+    } else {
+        quote!(let mut b = m::#ty::builder();)
+    };
+    Some(quote! {
+        fn #f(v: &Value, at: &str) -> R<m::#ty> {
+            let o = conv::Obj::new(v, at, #name, &[#(#wires),*])?;
+            #start
+            #(#sets)*
+            Ok(b.build())
+        }
+    })
+}
+
+/// `variant_<Enum>`: the variant named in the IR for each wire value; any other value is a
+/// sample error (the samples use only values the spec lists).
+fn variant_fn(s: &Service, name: &str) -> Option<TokenStream> {
+    let m = s.models.iter().find(|m| m.name == name)?;
+    let ModelKind::Enum(variants) = &m.kind else {
+        return None;
+    };
+    let f = format_ident!("variant_{}", name);
+    let ty = format_ident!("{}", name);
+    let values = variants.iter().map(|v| &v.value);
+    let idents = variants.iter().map(|v| format_ident!("{}", v.rust_name));
+    Some(quote! {
+        fn #f(v: &Value, at: &str) -> R<m::#ty> {
+            Ok(match conv::text(v, at)? {
+                #(#values => m::#ty::#idents,)*
+                other => return Err(conv::not_a_variant(at, other, #name)),
+            })
+        }
+    })
 }

@@ -1,0 +1,112 @@
+//! Bytes on the wire that `cargo xtask parity` found to differ from the official Python SDK:
+//! the JSON layout of floats in exponent form, and `Content-Length: 0` on requests without a
+//! body. Everything talks to 127.0.0.1 only.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use huaweicloud_sdk_core::__codegen::{Method, OperationInput};
+use huaweicloud_sdk_core::{Client, Credentials, RetryPolicy, to_python_json};
+use support::{TEST_SERVICE, op};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// `json.dumps` (Python's `repr` of a float): exponent form below 1e-4 and from 1e16 on, with
+/// a sign and at least two exponent digits.
+#[test]
+fn floats_are_laid_out_like_python_json_dumps() {
+    // python3 -c 'import json; print(json.dumps([1e-07, 1e-05, 2.5e-08, 0.0001, 1.5e+300,
+    //   1e+16, 1e15, 0.1, -2.5, 0.0, 1.2345678901234568e+17, 5e-324, -1e-05, 123.456]))'
+    let values = [
+        1e-07,
+        1e-05,
+        2.5e-08,
+        0.0001,
+        1.5e+300,
+        1e+16,
+        1e15,
+        0.1,
+        -2.5,
+        0.0,
+        1.2345678901234568e+17,
+        5e-324,
+        -1e-05,
+        123.456,
+    ];
+    let expected = "[1e-07, 1e-05, 2.5e-08, 0.0001, 1.5e+300, 1e+16, 1000000000000000.0, 0.1, \
+                    -2.5, 0.0, 1.2345678901234568e+17, 5e-324, -1e-05, 123.456]";
+    let got = to_python_json(&values).unwrap();
+    assert_eq!(std::str::from_utf8(&got).unwrap(), expected);
+}
+
+/// Reads request heads on 127.0.0.1 and answers each with `204`.
+async fn recording_server() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut byte = [0u8; 1];
+                while !buf.ends_with(b"\r\n\r\n") {
+                    match sock.read(&mut byte).await {
+                        Ok(1) => buf.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf).to_ascii_lowercase());
+                let _ = sock
+                    .write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    (origin, heads)
+}
+
+/// Python's `requests` sends `Content-Length: 0` for every request without a body except GET
+/// and HEAD (RFC 9110 8.6: a user agent should send it when the method gives content a
+/// meaning, "even when the value is 0"); some gateways answer 411 without it.
+#[tokio::test]
+async fn requests_without_a_body_send_content_length_zero_except_get_and_head() {
+    let (origin, heads) = recording_server().await;
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint(origin)
+        .credentials(
+            Credentials::new("AKWIRE00000000000001", "SKWIRE")
+                .unwrap()
+                .with_project_id("p"),
+        )
+        .retry(RetryPolicy::disabled())
+        .build_core()
+        .unwrap();
+    let methods = [
+        (Method::Get, None),
+        (Method::Head, None),
+        (Method::Post, Some("0")),
+        (Method::Put, Some("0")),
+        (Method::Delete, Some("0")),
+        (Method::Patch, Some("0")),
+    ];
+    for (method, want) in methods {
+        let input = OperationInput::new(op(
+            method,
+            "/v2/{project_id}/things",
+            Some("application/json"),
+            true,
+        ));
+        client.send_empty(input).await.unwrap();
+        let head = heads.lock().unwrap().pop().unwrap();
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:").map(str::trim));
+        assert_eq!(length, want, "{} request:\n{head}", method.as_str());
+    }
+}
