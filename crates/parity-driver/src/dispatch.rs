@@ -9286,11 +9286,11 @@ mod kafka {
                 "dms.physical.storage.ultra.v2" => {
                     m::CreateInstanceByEngineReqStorageSpecCode::DmsPhysicalStorageUltraV2
                 }
-                "[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)" => {
-                    m::CreateInstanceByEngineReqStorageSpecCode::DmsPhysicalStorageGeneralTagHwsHwsHkDtAx
+                "dms.physical.storage.general" => {
+                    m::CreateInstanceByEngineReqStorageSpecCode::DmsPhysicalStorageGeneral
                 }
-                "[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)" => {
-                    m::CreateInstanceByEngineReqStorageSpecCode::DmsPhysicalStorageExtremeTagHwsHwsHkDtAx
+                "dms.physical.storage.extreme" => {
+                    m::CreateInstanceByEngineReqStorageSpecCode::DmsPhysicalStorageExtreme
                 }
                 other => {
                     return Err(
@@ -10897,11 +10897,11 @@ mod rabbitmq {
                 "dms.physical.storage.ultra.v2" => {
                     m::CreateInstanceReqStorageSpecCode::DmsPhysicalStorageUltraV2
                 }
-                "[dms.physical.storage.general](tag:hws,hws_hk,dt,ax)" => {
-                    m::CreateInstanceReqStorageSpecCode::DmsPhysicalStorageGeneralTagHwsHwsHkDtAx
+                "dms.physical.storage.general" => {
+                    m::CreateInstanceReqStorageSpecCode::DmsPhysicalStorageGeneral
                 }
-                "[dms.physical.storage.extreme](tag:hws,hws_hk,dt,ax)" => {
-                    m::CreateInstanceReqStorageSpecCode::DmsPhysicalStorageExtremeTagHwsHwsHkDtAx
+                "dms.physical.storage.extreme" => {
+                    m::CreateInstanceReqStorageSpecCode::DmsPhysicalStorageExtreme
                 }
                 other => {
                     return Err(
