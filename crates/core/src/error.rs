@@ -105,6 +105,8 @@ struct Inner {
     retry_after: Option<Duration>,
     /// `Location` of a redirect (scrubbed).
     location: Option<String>,
+    /// Whether the operation that failed is idempotent; `None` outside an operation.
+    idempotent: Option<bool>,
     source: Option<Source>,
 }
 
@@ -119,6 +121,7 @@ impl Error {
                 body: None,
                 retry_after: None,
                 location: None,
+                idempotent: None,
                 source: None,
             }),
         }
@@ -140,6 +143,13 @@ impl Error {
 
     pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
         self.inner.retry_after = d;
+        self
+    }
+
+    /// Records whether the operation that failed is idempotent (the client does this for
+    /// every error of a call), so [`is_retryable`](Self::is_retryable) answers for that call.
+    pub(crate) fn for_operation(mut self, idempotent: bool) -> Self {
+        self.inner.idempotent = Some(idempotent);
         self
     }
 
@@ -210,12 +220,32 @@ impl Error {
     pub fn location(&self) -> Option<&str> {
         self.inner.location.as_deref()
     }
-    /// Whether retrying could help for an idempotent operation: connection failures,
-    /// timeouts, 429 and 502/503/504.
+    /// Whether the operation that failed may be repeated safely (its spec's idempotency),
+    /// when the error came from an operation; `None` for an error built elsewhere.
+    pub fn operation_idempotent(&self) -> Option<bool> {
+        self.inner.idempotent
+    }
+    /// Whether repeating the call that failed could help and is safe, by the rule the SDK's
+    /// own retries follow ([`is_retryable_for`](Self::is_retryable_for) with the operation's
+    /// idempotency). A 503 on a non-idempotent operation (a password reset) is not: the
+    /// service may have acted on it. An error not from an operation (built by hand) is
+    /// answered as for an idempotent one.
     pub fn is_retryable(&self) -> bool {
+        self.is_retryable_for(self.inner.idempotent.unwrap_or(true))
+    }
+    /// The retry rule, for an operation of the given idempotency: a connection that was never
+    /// established and a 429 (throttled, not processed) may be repeated for any operation;
+    /// 502, 503, 504, timeouts and broken connections only for idempotent ones.
+    /// [`RetryPolicy::is_retryable`](crate::RetryPolicy::is_retryable) is this rule.
+    pub fn is_retryable_for(&self, idempotent: bool) -> bool {
         match self.inner.kind {
-            ErrorKind::Connect | ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Service => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+            ErrorKind::Connect => true,
+            ErrorKind::Timeout | ErrorKind::Transport => idempotent,
+            ErrorKind::Service => match self.status() {
+                Some(429) => true,
+                Some(502..=504) => idempotent,
+                _ => false,
+            },
             _ => false,
         }
     }

@@ -15,7 +15,7 @@ use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use crate::deadline::Deadline;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::transport::BoxFuture;
 
 /// Default cap on a delay the server asks for (`Retry-After`).
@@ -113,18 +113,10 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Whether `err` may be retried for an operation of the given idempotency.
+    /// Whether `err` may be retried for an operation of the given idempotency
+    /// ([`Error::is_retryable_for`], the one rule).
     pub fn is_retryable(err: &Error, idempotent: bool) -> bool {
-        match err.kind() {
-            ErrorKind::Connect => true,
-            ErrorKind::Timeout | ErrorKind::Transport => idempotent,
-            ErrorKind::Service => match err.status() {
-                Some(429) => true,
-                Some(502..=504) => idempotent,
-                _ => false,
-            },
-            _ => false,
-        }
+        err.is_retryable_for(idempotent)
     }
 
     /// The delay before retry number `retry`, given the error that ended the last attempt.
@@ -236,6 +228,7 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn exponential_backoff_doubles_to_cap() {

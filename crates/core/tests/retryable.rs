@@ -114,3 +114,21 @@ async fn the_policy_and_the_error_apply_one_rule() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_error_of_a_call_names_its_idempotency() {
+    let err = failure(answering(503), reset_password()).await;
+    assert_eq!(err.operation_idempotent(), Some(false));
+    let err = failure(Arc::new(Refusing), show_instance()).await;
+    assert_eq!(err.operation_idempotent(), Some(true));
+}
+
+#[test]
+fn an_error_from_outside_an_operation_answers_for_an_idempotent_call() {
+    // Built by hand (or by a credentials provider outside a call): no operation to ask.
+    let err = Error::new(ErrorKind::Transport, "reset");
+    assert_eq!(err.operation_idempotent(), None);
+    assert!(err.is_retryable());
+    assert!(err.is_retryable_for(true));
+    assert!(!err.is_retryable_for(false));
+}

@@ -24,12 +24,13 @@ impl Client {
         &self,
         input: OperationInput,
     ) -> Result<(u16, http::HeaderMap, Bytes, Scrubber)> {
+        let idempotent = input.op.idempotent;
         let (resp, scrub) = self.execute(input, false).await?;
         // The body was read inside the attempt (so its errors could be retried).
         let (status, headers, body) = resp
             .collect(usize::MAX)
             .await
-            .map_err(|e| executor::transport_error(e, &scrub))?;
+            .map_err(|e| executor::transport_error(e, &scrub).for_operation(idempotent))?;
         Ok((status, headers, body, scrub))
     }
 
@@ -120,7 +121,8 @@ impl Client {
         let result = op_deadline
             .bound(attempts, timeout)
             .instrument(span.clone())
-            .await;
+            .await
+            .map_err(|e| e.for_operation(op.idempotent));
         if let Err(e) = &result {
             let _g = span.enter();
             tracing::debug!(kind = %e.kind(), status = e.status(), request_id = e.request_id(), "operation failed");

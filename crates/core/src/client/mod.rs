@@ -106,8 +106,9 @@ impl Client {
         &self,
         input: OperationInput,
     ) -> Result<Response<T>> {
+        let idempotent = input.op.idempotent;
         let (status, headers, body, scrub) = self.send_buffered(input).await?;
-        decode::decode_json(status, headers, body, &scrub)
+        decode::decode_json(status, headers, body, &scrub).map_err(|e| e.for_operation(idempotent))
     }
 
     /// Sends `input` and ignores the body (operations documented without one, e.g. 204).
