@@ -107,6 +107,8 @@ struct Inner {
     location: Option<String>,
     /// Whether the operation that failed is idempotent; `None` outside an operation.
     idempotent: Option<bool>,
+    /// Paths of the missing required inputs of an `InvalidRequest` (`path.instance_id`).
+    missing_fields: Vec<String>,
     source: Option<Source>,
 }
 
@@ -122,6 +124,7 @@ impl Error {
                 retry_after: None,
                 location: None,
                 idempotent: None,
+                missing_fields: Vec::new(),
                 source: None,
             }),
         }
@@ -150,6 +153,12 @@ impl Error {
     /// every error of a call), so [`is_retryable`](Self::is_retryable) answers for that call.
     pub(crate) fn for_operation(mut self, idempotent: bool) -> Self {
         self.inner.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Records the paths of the missing required inputs (an `InvalidRequest`).
+    pub(crate) fn with_missing_fields(mut self, paths: Vec<String>) -> Self {
+        self.inner.missing_fields = paths;
         self
     }
 
@@ -219,6 +228,13 @@ impl Error {
     /// The `Location` of a redirect the SDK did not follow (secrets removed).
     pub fn location(&self) -> Option<&str> {
         self.inner.location.as_deref()
+    }
+    /// The required inputs a call lacked, by where they go: `path.instance_id`,
+    /// `query.limit`, `header.X-Request-Token`, `body` (the whole body), `body.storage_spec_code`
+    /// or `body.tags[0].key` (a body field). All of them, in one `InvalidRequest` error that
+    /// `send()` returns before anything is sent; empty for every other error.
+    pub fn missing_fields(&self) -> &[String] {
+        &self.inner.missing_fields
     }
     /// Whether the operation that failed may be repeated safely (its spec's idempotency),
     /// when the error came from an operation; `None` for an error built elsewhere.

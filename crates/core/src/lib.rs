@@ -61,7 +61,8 @@ pub mod __codegen {
     pub use crate::Method;
     pub use crate::client::ServiceClient;
     pub use crate::codegen::{
-        OperationInput, OperationSpec, QueryValue, debug_redacted, deserialize_open_enum,
+        MissingFields, OperationInput, OperationSpec, QueryValue, RequiredFields, debug_redacted,
+        deserialize_open_enum,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;

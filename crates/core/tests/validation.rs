@@ -116,3 +116,146 @@ async fn a_complete_request_is_sent() {
     assert_eq!(sent.len(), 2, "the IAM lookup, then the call: {sent:?}");
     assert_eq!(sent[1].path, "/v2/p1/instances/i-1/topics");
 }
+
+#[tokio::test]
+async fn the_error_lists_the_paths_of_the_missing_values() {
+    let mock = mock();
+    let err = send(
+        &client(&mock, "AK-PATHS"),
+        Some(""),
+        None,
+        Some("tok"),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.missing_fields(),
+        ["path.instance_id", "query.limit", "body"]
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(err.operation_idempotent(), Some(false));
+    // Other errors have none.
+    assert!(
+        huaweicloud_sdk_core::Error::new(ErrorKind::InvalidRequest, "x")
+            .missing_fields()
+            .is_empty()
+    );
+}
+
+mod body_fields {
+    use super::*;
+    use huaweicloud_sdk_core::__codegen::{MissingFields, RequiredFields};
+
+    /// What generated models implement.
+    #[derive(serde::Serialize)]
+    struct Tag {
+        key: Option<String>,
+        value: Option<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct CreateTopicBody {
+        name: Option<String>,
+        partition: Option<i32>,
+        tags: Option<Vec<Tag>>,
+        labels: Option<std::collections::BTreeMap<String, Tag>>,
+    }
+    impl RequiredFields for Tag {
+        fn missing_fields(&self, at: &mut MissingFields<'_>) {
+            at.required("key", self.key.as_ref())
+                .optional("value", self.value.as_ref());
+        }
+    }
+    impl RequiredFields for CreateTopicBody {
+        fn missing_fields(&self, at: &mut MissingFields<'_>) {
+            at.required("name", self.name.as_ref())
+                .required("partition", self.partition.as_ref())
+                .optional("tags", self.tags.as_ref())
+                .optional("labels", self.labels.as_ref());
+        }
+    }
+
+    fn tag(key: Option<&str>) -> Tag {
+        Tag {
+            key: key.map(str::to_owned),
+            value: None,
+        }
+    }
+
+    /// A generated `send()` with the body check.
+    async fn send_body(client: &Client, body: Option<&CreateTopicBody>) -> Result<()> {
+        let mut input = OperationInput::new(create_topic());
+        input.path("instance_id", None);
+        input.required_query("limit", Some(&1))?;
+        input.required_header("X-Request-Token", Some("tok"))?;
+        input.validate_body(body);
+        input.required_json_body(body)?;
+        client.send_empty(input).await.map(|_| ())
+    }
+
+    #[tokio::test]
+    async fn missing_body_fields_are_named_by_their_path_with_the_rest() {
+        let mock = mock();
+        let body = CreateTopicBody {
+            name: None,
+            partition: Some(3),
+            tags: Some(vec![tag(Some("a")), tag(None)]),
+            labels: Some([("env".to_owned(), tag(None))].into()),
+        };
+        let err = send_body(&client(&mock, "AK-BODY"), Some(&body))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.missing_fields(),
+            [
+                "path.instance_id",
+                "body.name",
+                "body.tags[1].key",
+                "body.labels.env.key"
+            ]
+        );
+        assert_eq!(
+            err.to_string(),
+            "invalid request: DCS TestOperation: missing required path parameter `instance_id`, \
+             field `body.name`, field `body.tags[1].key`, field `body.labels.env.key`"
+        );
+        assert!(mock.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn an_absent_optional_body_is_not_checked() {
+        let mock = mock();
+        let err = send_body(&client(&mock, "AK-NOBODY"), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.missing_fields(), ["path.instance_id", "body"]);
+    }
+
+    #[test]
+    fn a_complete_body_has_nothing_missing() {
+        let body = CreateTopicBody {
+            name: Some("t".into()),
+            partition: Some(1),
+            tags: Some(vec![tag(Some("a"))]),
+            labels: None,
+        };
+        assert!(MissingFields::of(&body, "body").is_empty());
+        assert_eq!(
+            MissingFields::of(&vec![tag(None)], ""),
+            ["[0].key"],
+            "a list body"
+        );
+    }
+}
+
+#[test]
+fn prepare_reports_missing_values_too() {
+    let mock = mock();
+    let mut input = OperationInput::new(create_topic());
+    input.path("instance_id", None);
+    let creds = Credentials::new("AK", "SK").unwrap().with_project_id("p1");
+    let err = client(&mock, "AK-PREPARE")
+        .prepare(&input, &creds)
+        .unwrap_err();
+    assert_eq!(err.missing_fields(), ["path.instance_id"]);
+}

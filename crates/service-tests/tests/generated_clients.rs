@@ -177,6 +177,23 @@ async fn dcs_reset_decodes_every_documented_error_status_and_never_retries() {
         1,
         "not retried"
     );
+    // And the error says so to a caller's own retry loop.
+    assert!(!err.is_retryable());
+    assert_eq!(err.operation_idempotent(), Some(false));
+}
+
+#[tokio::test]
+async fn a_503_is_retryable_for_an_idempotent_dcs_operation() {
+    let case = vector("op-dcs-reset-acl-account-password");
+    let server = server_answering(503, "").await;
+    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+        .retry(huaweicloud_sdk_core::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.list_instances().send().await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.operation_idempotent(), Some(true));
+    assert!(err.is_retryable());
 }
 
 #[tokio::test]
@@ -330,6 +347,21 @@ async fn missing_path_parameters_and_bodies_fail_before_any_io() {
     assert_eq!(
         err.to_string(),
         "invalid request: DCS ResetAclAccountPassWord: missing required path parameter `account_id`"
+    );
+    // Everything missing: one error naming all of it.
+    let err = client
+        .reset_acl_account_pass_word()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.missing_fields(),
+        ["path.instance_id", "path.account_id", "body"]
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid request: DCS ResetAclAccountPassWord: missing required path parameter \
+         `instance_id`, path parameter `account_id`, request body"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -42,6 +42,8 @@ impl Client {
         input: OperationInput,
         stream: bool,
     ) -> Result<(HttpResponse, Scrubber)> {
+        // Every missing required input in one error, before credentials or any I/O.
+        input.ensure_complete()?;
         let inner = &*self.inner;
         let op = input.op;
         let policy = input.options.retry.as_ref().unwrap_or(&inner.retry);
