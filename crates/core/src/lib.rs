@@ -43,7 +43,7 @@ pub mod transport;
 pub use bytes::Bytes;
 #[doc(hidden)]
 pub use client::PreparedRequest;
-pub use client::{Client, ClientBuilder, RawRequest, ServiceClient};
+pub use client::{Client, ClientBuilder, Config, ConfigBuilder, RawRequest, ServiceClient};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError};
 pub use json::to_python_json;

@@ -493,3 +493,54 @@ async fn dcs_download_hot_key_streams_past_the_buffered_body_cap() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn generated_clients_share_one_config() {
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport};
+    use huaweicloud_sdk_core::{Config, Method, ServiceClient};
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v2/{project_id}/instances")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "instances": [] }),
+        ));
+    let config = Config::builder()
+        .region("cn-north-4")
+        .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+        .service_endpoint("RABBITMQ", "https://rabbitmq.internal.example.test")
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+
+    let dcs: huaweicloud_sdk_dcs::Client = config.client().unwrap();
+    let kafka = huaweicloud_sdk_kafka::Client::from_config(&config).unwrap();
+    let rabbitmq = ClientBuilder::<huaweicloud_sdk_rabbitmq::Client>::from_config(&config)
+        .user_agent_suffix("rabbitmq-only")
+        .build()
+        .unwrap();
+    dcs.list_instances().send().await.unwrap();
+    kafka.list_instances().engine("kafka").send().await.unwrap();
+    rabbitmq
+        .list_instances_details()
+        .engine("rabbitmq")
+        .send()
+        .await
+        .unwrap();
+
+    let sent = mock.requests();
+    let hosts: Vec<&str> = sent.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(
+        hosts,
+        [
+            "dcs.cn-north-4.myhuaweicloud.com",
+            "dms.cn-north-4.myhuaweicloud.com",
+            "rabbitmq.internal.example.test"
+        ]
+    );
+    assert!(sent.iter().all(|r| r.path == "/v2/p1/instances"));
+    let agents: Vec<bool> = sent
+        .iter()
+        .map(|r| r.header("User-Agent").unwrap().ends_with("rabbitmq-only"))
+        .collect();
+    assert_eq!(agents, [false, false, true]);
+}

@@ -1,6 +1,7 @@
 //! The client: a service's configured [`Client`], its builder and the request pipeline.
 //!
 //! - [`builder`]: configuration, endpoint resolution and transport assembly.
+//! - [`config`]: settings shared by several service clients.
 //! - `prepare`: pure request preparation (path template, headers, signature).
 //! - `execute`: the retry loop, failover and attempts.
 //! - `decode`: JSON decoding of buffered bodies.
@@ -24,12 +25,14 @@ use crate::service::ServiceSpec;
 use crate::transport::Transport;
 
 pub mod builder;
+pub mod config;
 mod decode;
 mod execute;
 mod prepare;
 pub mod raw;
 
 pub use builder::ClientBuilder;
+pub use config::{Config, ConfigBuilder};
 #[doc(hidden)]
 pub use prepare::PreparedRequest;
 pub use raw::RawRequest;
@@ -147,4 +150,11 @@ pub trait ServiceClient: Sized {
     const SERVICE: &'static ServiceSpec;
     /// Wraps a configured core client.
     fn from_core(client: Client) -> Self;
+
+    /// A client with the settings of `config` (shared transport and credentials), like
+    /// [`Config::client`]: `huaweicloud_sdk_dcs::Client::from_config(&config)?` with this
+    /// trait in scope.
+    fn from_config(config: &Config) -> Result<Self> {
+        ClientBuilder::<Self>::from_config(config).build()
+    }
 }
