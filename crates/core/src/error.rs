@@ -35,6 +35,9 @@ pub enum ErrorKind {
     /// The server answered with a redirect (3xx). Redirects are never followed and never
     /// success: the status and `Location` are in the error.
     Redirect,
+    /// A waiter gave up: the resource reached a failure state, or the wait's time or poll
+    /// limit passed first (see [`crate::waiter::WaitError`], the source of this error).
+    Wait,
 }
 
 impl fmt::Display for ErrorKind {
@@ -49,6 +52,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Decode => "decode error",
             ErrorKind::Config => "configuration error",
             ErrorKind::Redirect => "redirect not followed",
+            ErrorKind::Wait => "wait failed",
         })
     }
 }

@@ -39,6 +39,7 @@ mod single_flight;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
+pub mod waiter;
 
 pub use bytes::Bytes;
 #[doc(hidden)]

@@ -544,3 +544,78 @@ async fn generated_clients_share_one_config() {
         .collect();
     assert_eq!(agents, [false, false, true]);
 }
+
+#[tokio::test]
+async fn a_rabbitmq_instance_is_polled_until_it_runs() {
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport, RecordingSleeper};
+    use huaweicloud_sdk_core::waiter::{PollOutcome, WaitFailure};
+    use huaweicloud_sdk_core::{Backoff, Method};
+    let states = |list: &[&str]| {
+        let mock = MockTransport::new();
+        let mut route = mock.on(Method::Get, "/v2/{project_id}/instances/{instance_id}");
+        for s in list {
+            route = route.respond(MockResponse::json(
+                200,
+                serde_json::json!({ "instance_id": "i-1", "status": s }),
+            ));
+        }
+        mock
+    };
+    let client = |mock: &std::sync::Arc<MockTransport>, sleeper: &RecordingSleeper| {
+        huaweicloud_sdk_rabbitmq::Client::builder()
+            .region("cn-north-4")
+            .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+            .transport(mock.clone())
+            .sleeper(Arc::new(sleeper.clone()))
+            .build()
+            .unwrap()
+    };
+    let running = |r: &huaweicloud_sdk_core::Response<
+        huaweicloud_sdk_rabbitmq::models::ShowInstanceResponse,
+    >| {
+        PollOutcome::from_state(
+            r.status.as_deref(),
+            &["RUNNING"],
+            &["ERROR", "CREATEFAILED"],
+        )
+    };
+
+    let mock = states(&["CREATING", "CREATING", "RUNNING"]);
+    let sleeper = RecordingSleeper::new();
+    let rabbitmq = client(&mock, &sleeper);
+    let out = rabbitmq
+        .core()
+        .waiter(Duration::from_secs(1800))
+        .delay(Backoff::Fixed(Duration::from_secs(20)))
+        .wait_until(
+            || rabbitmq.show_instance().instance_id("i-1").send(),
+            running,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.status.as_deref(), Some("RUNNING"));
+    assert_eq!(mock.requests().len(), 3);
+    assert_eq!(sleeper.delays(), [Duration::from_secs(20); 2]);
+
+    let mock = states(&["CREATING", "CREATEFAILED"]);
+    let rabbitmq = client(&mock, &RecordingSleeper::new());
+    let err = rabbitmq
+        .core()
+        .waiter(Duration::from_secs(1800))
+        .describe("RabbitMQ instance i-1 to be RUNNING")
+        .wait_until(
+            || rabbitmq.show_instance().instance_id("i-1").send(),
+            running,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), WaitFailure::FailureState);
+    assert_eq!((err.last_state(), err.polls()), (Some("CREATEFAILED"), 2));
+    let err = huaweicloud_sdk_core::Error::from(err);
+    assert_eq!(err.kind(), ErrorKind::Wait);
+    assert!(
+        err.to_string()
+            .contains("RabbitMQ instance i-1 to be RUNNING: reached a failure state after 2 polls"),
+        "{err}"
+    );
+}
