@@ -7,7 +7,7 @@
 //! server's `Retry-After` (seconds or HTTP date) is honoured up to a cap (20 s by default)
 //! and never beyond the time left in the operation.
 //!
-//! [`retry_loop`] is the loop itself, over an attempt closure and a sleeper, so its rules are
+//! `retry_loop` is the loop itself, over an attempt closure and a sleeper, so its rules are
 //! tested without HTTP.
 
 use std::fmt;

@@ -5,7 +5,8 @@
 
 mod support;
 
-use std::cell::RefCell;
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,20 +36,20 @@ fn scripted(
     answers: Vec<Result<&'static str>>,
 ) -> (
     impl FnMut() -> std::future::Ready<Result<String>>,
-    Arc<RefCell<usize>>,
+    Rc<Cell<usize>>,
 ) {
-    let calls = Arc::new(RefCell::new(0usize));
+    let calls = Rc::new(Cell::new(0usize));
     let counter = calls.clone();
     let poll = move || {
-        let n = *counter.borrow();
-        *counter.borrow_mut() += 1;
+        let n = counter.get();
+        counter.set(n + 1);
         let answer = answers.get(n).or(answers.last()).expect("an answer");
         std::future::ready(answer.clone().map(str::to_owned))
     };
     (poll, calls)
 }
 
-fn running(status: &String) -> PollOutcome {
+fn running(status: &str) -> PollOutcome {
     PollOutcome::from_state(Some(status), &["RUNNING"], &["ERROR", "CREATEFAILED"])
 }
 
@@ -64,8 +65,8 @@ async fn wait(
 ) -> (std::result::Result<String, WaitError>, usize, Duration) {
     let (poll, calls) = scripted(answers);
     let start = Instant::now();
-    let out = waiter.wait_until(poll, running).await;
-    let n = *calls.borrow();
+    let out = waiter.wait_until(poll, |s: &String| running(s)).await;
+    let n = calls.get();
     (out, n, start.elapsed())
 }
 
@@ -139,7 +140,7 @@ async fn a_poll_still_running_at_the_limit_is_abandoned() {
                     Ok::<_, Error>("CREATING".to_owned())
                 }
             },
-            running,
+            |s: &String| running(s),
         )
         .await
         .unwrap_err();

@@ -1,6 +1,6 @@
 //! [`ClientBuilder`]: configuration, endpoint resolution and transport assembly. The
-//! settings a client shares with a [`Config`](super::Config) live in [`Settings`], and their
-//! setters are written once ([`shared_setters`]) for both builders.
+//! settings a client shares with a [`Config`] live in `Settings`, and their setters are
+//! written once (`shared_setters!`) for both builders.
 
 use std::fmt;
 use std::marker::PhantomData;
