@@ -372,7 +372,8 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// This builder with every setting of `config` (see [`from_config`](ClientBuilder::from_config)).
+    /// This builder with every setting of `config` (see [`from_config`](ClientBuilder::from_config)),
+    /// replacing the settings made on it so far: call it first, then change what differs.
     pub fn with_config(mut self, config: &Config) -> Self {
         self.settings = config.settings().clone();
         self.endpoints = config.endpoints_of(self.service.name).to_vec();
