@@ -6,6 +6,16 @@
 //! [`OperationInput`] and calls one of the non-generic `Client::send_*` paths, so the per
 //! operation code stays a few lines and compiles fast. Changing anything here is a breaking
 //! change for generated crates; they pin this crate's exact version.
+//!
+//! Required inputs are checked by `send()`, not by the builders: a generated `send()` records
+//! every missing value in the [`OperationInput`] ([`OperationInput::path`],
+//! [`required_query`](OperationInput::required_query),
+//! [`required_header`](OperationInput::required_header),
+//! [`required_json_body`](OperationInput::required_json_body), and the body's own required
+//! fields through [`validate_body`](OperationInput::validate_body) and [`RequiredFields`]),
+//! and the client fails the call with one `InvalidRequest` error naming all of them
+//! ([`Error::missing_fields`]: `path.instance_id`, `query.limit`, `body.storage_spec_code`)
+//! before it asks for credentials or sends anything.
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -44,6 +54,9 @@ pub struct OperationInput {
     pub(crate) options: RequestOptions,
     /// Path template and content type of a raw request (`Client::raw_request`).
     pub(crate) raw: Option<RawParts>,
+    /// Where each missing required value goes (`path.instance_id`, `body.name`), in the
+    /// order recorded; reported all at once before anything is sent.
+    missing: Vec<String>,
 }
 
 /// What a raw request decides at run time.
@@ -68,6 +81,7 @@ impl std::fmt::Debug for OperationInput {
             .field("headers", &names(&self.headers))
             .field("body_len", &self.body.len())
             .field("options", &self.options)
+            .field("missing", &self.missing)
             .finish_non_exhaustive()
     }
 }
@@ -102,13 +116,61 @@ impl OperationInput {
             body: Bytes::new(),
             options: RequestOptions::default(),
             raw: None,
+            missing: Vec::new(),
         }
     }
 
-    /// Binds path parameter `name`; `None` is reported as missing when the request is prepared.
+    /// Binds path parameter `name`; `None` or an empty value for a `{name}` of the path
+    /// template is recorded as missing (`path.<name>`).
     pub fn path(&mut self, name: &'static str, value: Option<&str>) -> &mut Self {
+        if value.is_none_or(str::is_empty) && self.op.path.contains(&format!("{{{name}}}")) {
+            self.missing(format!("path.{name}"));
+        }
         self.path_params.push((name, value.map(str::to_owned)));
         self
+    }
+
+    /// Records a missing required value by where it goes: `path.<name>`, `query.<name>`,
+    /// `header.<name>`, `body`, or a body field `body.<field>` (`body.tags[0].key`). The call
+    /// then fails before anything is sent, with one error naming every missing value.
+    pub fn missing(&mut self, path: impl Into<String>) -> &mut Self {
+        self.missing.push(path.into());
+        self
+    }
+
+    /// Records the required fields that `body` lacks, at any depth, as `body.<path>`
+    /// (nothing for `None`: a missing required body is recorded by
+    /// [`required_json_body`](Self::required_json_body)).
+    pub fn validate_body<T: RequiredFields + ?Sized>(&mut self, body: Option<&T>) -> &mut Self {
+        if let Some(body) = body {
+            let mut at = MissingFields {
+                path: String::from("body"),
+                missing: &mut self.missing,
+            };
+            body.missing_fields(&mut at);
+        }
+        self
+    }
+
+    /// The paths of the missing required values recorded so far.
+    pub fn missing_values(&self) -> &[String] {
+        &self.missing
+    }
+
+    /// Fails with one `InvalidRequest` error naming every missing required value, if any.
+    pub(crate) fn ensure_complete(&self) -> Result<()> {
+        if self.missing.is_empty() {
+            return Ok(());
+        }
+        let items: Vec<String> = self.missing.iter().map(|p| describe_missing(p)).collect();
+        Err(Error::invalid_request(format!(
+            "{} {}: missing required {}",
+            self.op.service,
+            self.op.name,
+            items.join(", ")
+        ))
+        .with_missing_fields(self.missing.clone())
+        .for_operation(self.op.idempotent))
     }
 
     /// Adds query parameter `name` (nothing for `None`, one pair per element for a list).
@@ -125,48 +187,42 @@ impl OperationInput {
         self
     }
 
-    /// Serializes a required body; `None` is an `InvalidRequest` error naming the operation.
+    /// Serializes a required body; `None` is recorded as missing (`body`). The `Result` is an
+    /// error only when the body cannot be serialized.
     pub fn required_json_body<T: Serialize + ?Sized>(
         &mut self,
         body: Option<&T>,
     ) -> Result<&mut Self> {
         match body {
             Some(b) => self.json_body(b),
-            None => Err(Error::invalid_request(format!(
-                "{} {}: missing required request body",
-                self.op.service, self.op.name
-            ))),
+            None => Ok(self.missing("body")),
         }
     }
 
-    /// Adds a required query parameter; a missing value is an `InvalidRequest` error.
+    /// Adds a required query parameter; `None` is recorded as missing (`query.<name>`).
+    /// Never an error (the `Result` keeps generated code unchanged).
     pub fn required_query<V: QueryValue + ?Sized>(
         &mut self,
         name: &'static str,
         value: Option<&V>,
     ) -> Result<&mut Self> {
-        match value {
-            Some(v) => Ok(self.query(name, v)),
-            None => Err(Error::invalid_request(format!(
-                "{} {}: missing required query parameter `{name}`",
-                self.op.service, self.op.name
-            ))),
-        }
+        Ok(match value {
+            Some(v) => self.query(name, v),
+            None => self.missing(format!("query.{name}")),
+        })
     }
 
-    /// Adds a required header parameter; a missing value is an `InvalidRequest` error.
+    /// Adds a required header parameter; `None` is recorded as missing (`header.<name>`).
+    /// Never an error (the `Result` keeps generated code unchanged).
     pub fn required_header(
         &mut self,
         name: &'static str,
         value: Option<&str>,
     ) -> Result<&mut Self> {
-        match value {
-            Some(v) => Ok(self.header(name, Some(v))),
-            None => Err(Error::invalid_request(format!(
-                "{} {}: missing required header `{name}`",
-                self.op.service, self.op.name
-            ))),
-        }
+        Ok(match value {
+            Some(v) => self.header(name, Some(v)),
+            None => self.missing(format!("header.{name}")),
+        })
     }
 
     /// Serializes `body` as the JSON request body, in the official SDKs' byte layout.
@@ -190,6 +246,163 @@ impl OperationInput {
     pub fn options(&mut self, options: RequestOptions) -> &mut Self {
         self.options = options;
         self
+    }
+}
+
+/// How a missing value reads in an error: `path parameter `instance_id``, `field
+/// `body.storage_spec_code``.
+fn describe_missing(path: &str) -> String {
+    let (place, name) = path.split_once('.').unwrap_or((path, ""));
+    match (place, name) {
+        ("body", "") => "request body".to_owned(),
+        ("path", n) if !n.is_empty() => format!("path parameter `{n}`"),
+        ("query", n) if !n.is_empty() => format!("query parameter `{n}`"),
+        ("header", n) if !n.is_empty() => format!("header `{n}`"),
+        _ => format!("field `{path}`"),
+    }
+}
+
+/// A model that knows its required fields. Generated models implement it; a generated
+/// `send()` checks its body with [`OperationInput::validate_body`].
+///
+/// ```
+/// use huaweicloud_sdk_core::__codegen::{MissingFields, RequiredFields};
+///
+/// struct Tag { key: Option<String>, value: Option<String> }
+/// struct CreateBody { name: Option<String>, tags: Option<Vec<Tag>> }
+///
+/// impl RequiredFields for Tag {
+///     fn missing_fields(&self, at: &mut MissingFields<'_>) {
+///         at.required("key", self.key.as_ref()).optional("value", self.value.as_ref());
+///     }
+/// }
+/// impl RequiredFields for CreateBody {
+///     fn missing_fields(&self, at: &mut MissingFields<'_>) {
+///         at.required("name", self.name.as_ref()).optional("tags", self.tags.as_ref());
+///     }
+/// }
+///
+/// let body = CreateBody { name: None, tags: Some(vec![Tag { key: None, value: None }]) };
+/// assert_eq!(MissingFields::of(&body, "body"), ["body.name", "body.tags[0].key"]);
+/// ```
+pub trait RequiredFields {
+    /// Records in `at` every required field of `self` that is absent, and those of nested
+    /// models. Scalars, enums and free-form values have none (the default).
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        let _ = at;
+    }
+}
+
+/// Collects the paths of absent required fields while [`RequiredFields`] walks a model.
+#[derive(Debug)]
+pub struct MissingFields<'a> {
+    /// The path of the value being walked (`body.tags[0]`).
+    path: String,
+    missing: &'a mut Vec<String>,
+}
+
+impl MissingFields<'_> {
+    /// The missing required fields of `value`, as paths under `root`.
+    pub fn of<T: RequiredFields + ?Sized>(value: &T, root: &str) -> Vec<String> {
+        let mut missing = Vec::new();
+        value.missing_fields(&mut MissingFields {
+            path: root.to_owned(),
+            missing: &mut missing,
+        });
+        missing
+    }
+
+    /// A required field: recorded when absent, checked inside when present.
+    pub fn required<T: RequiredFields + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> &mut Self {
+        self.at_field(name, |at| match value {
+            Some(v) => v.missing_fields(at),
+            None => at.missing.push(at.path.clone()),
+        })
+    }
+
+    /// An optional field: checked inside when present.
+    pub fn optional<T: RequiredFields + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> &mut Self {
+        if let Some(v) = value {
+            self.at_field(name, |at| v.missing_fields(at));
+        }
+        self
+    }
+
+    /// Runs `f` with the path extended by `segment`, then restores it.
+    fn at_segment(&mut self, segment: std::fmt::Arguments<'_>, f: impl FnOnce(&mut Self)) {
+        use std::fmt::Write;
+        let len = self.path.len();
+        let _ = self.path.write_fmt(segment);
+        f(self);
+        self.path.truncate(len);
+    }
+
+    fn at_field(&mut self, name: &str, f: impl FnOnce(&mut Self)) -> &mut Self {
+        if self.path.is_empty() {
+            self.at_segment(format_args!("{name}"), f);
+        } else {
+            self.at_segment(format_args!(".{name}"), f);
+        }
+        self
+    }
+}
+
+macro_rules! no_required_fields {
+    ($($t:ty),*) => {$( impl RequiredFields for $t {} )*};
+}
+no_required_fields!(
+    str,
+    String,
+    bool,
+    i32,
+    i64,
+    u32,
+    u64,
+    f32,
+    f64,
+    serde_json::Value,
+    Bytes
+);
+
+impl<T: RequiredFields> RequiredFields for [T] {
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        for (i, item) in self.iter().enumerate() {
+            at.at_segment(format_args!("[{i}]"), |at| item.missing_fields(at));
+        }
+    }
+}
+
+impl<T: RequiredFields> RequiredFields for Vec<T> {
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        self.as_slice().missing_fields(at);
+    }
+}
+
+impl<T: RequiredFields> RequiredFields for std::collections::BTreeMap<String, T> {
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        for (key, item) in self {
+            at.at_field(key, |at| item.missing_fields(at));
+        }
+    }
+}
+
+impl<T: RequiredFields + ?Sized> RequiredFields for Box<T> {
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        (**self).missing_fields(at);
+    }
+}
+
+impl<T: RequiredFields + ?Sized> RequiredFields for &T {
+    fn missing_fields(&self, at: &mut MissingFields<'_>) {
+        (**self).missing_fields(at);
     }
 }
 
@@ -325,6 +538,7 @@ macro_rules! __open_enum {
                 $crate::__codegen::deserialize_open_enum(d).map(Self::from)
             }
         }
+        impl $crate::__codegen::RequiredFields for $name {}
         impl $crate::__codegen::QueryValue for $name {
             fn push_pairs(&self, name: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
                 out.push((name.to_owned(), self.as_str().to_owned()));

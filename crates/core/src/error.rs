@@ -35,6 +35,9 @@ pub enum ErrorKind {
     /// The server answered with a redirect (3xx). Redirects are never followed and never
     /// success: the status and `Location` are in the error.
     Redirect,
+    /// A waiter gave up: the resource reached a failure state, or the wait's time or poll
+    /// limit passed first (see [`crate::waiter::WaitError`], the source of this error).
+    Wait,
 }
 
 impl fmt::Display for ErrorKind {
@@ -49,6 +52,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Decode => "decode error",
             ErrorKind::Config => "configuration error",
             ErrorKind::Redirect => "redirect not followed",
+            ErrorKind::Wait => "wait failed",
         })
     }
 }
@@ -105,6 +109,10 @@ struct Inner {
     retry_after: Option<Duration>,
     /// `Location` of a redirect (scrubbed).
     location: Option<String>,
+    /// Whether the operation that failed is idempotent; `None` outside an operation.
+    idempotent: Option<bool>,
+    /// Paths of the missing required inputs of an `InvalidRequest` (`path.instance_id`).
+    missing_fields: Vec<String>,
     source: Option<Source>,
 }
 
@@ -119,6 +127,8 @@ impl Error {
                 body: None,
                 retry_after: None,
                 location: None,
+                idempotent: None,
+                missing_fields: Vec::new(),
                 source: None,
             }),
         }
@@ -140,6 +150,19 @@ impl Error {
 
     pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Self {
         self.inner.retry_after = d;
+        self
+    }
+
+    /// Records whether the operation that failed is idempotent (the client does this for
+    /// every error of a call), so [`is_retryable`](Self::is_retryable) answers for that call.
+    pub(crate) fn for_operation(mut self, idempotent: bool) -> Self {
+        self.inner.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Records the paths of the missing required inputs (an `InvalidRequest`).
+    pub(crate) fn with_missing_fields(mut self, paths: Vec<String>) -> Self {
+        self.inner.missing_fields = paths;
         self
     }
 
@@ -210,12 +233,39 @@ impl Error {
     pub fn location(&self) -> Option<&str> {
         self.inner.location.as_deref()
     }
-    /// Whether retrying could help for an idempotent operation: connection failures,
-    /// timeouts, 429 and 502/503/504.
+    /// The required inputs a call lacked, by where they go: `path.instance_id`,
+    /// `query.limit`, `header.X-Request-Token`, `body` (the whole body), `body.storage_spec_code`
+    /// or `body.tags[0].key` (a body field). All of them, in one `InvalidRequest` error that
+    /// `send()` returns before anything is sent; empty for every other error.
+    pub fn missing_fields(&self) -> &[String] {
+        &self.inner.missing_fields
+    }
+    /// Whether the operation that failed may be repeated safely (its spec's idempotency),
+    /// when the error came from an operation; `None` for an error built elsewhere.
+    pub fn operation_idempotent(&self) -> Option<bool> {
+        self.inner.idempotent
+    }
+    /// Whether repeating the call that failed could help and is safe, by the rule the SDK's
+    /// own retries follow ([`is_retryable_for`](Self::is_retryable_for) with the operation's
+    /// idempotency). A 503 on a non-idempotent operation (a password reset) is not: the
+    /// service may have acted on it. An error not from an operation (built by hand) is
+    /// answered as for an idempotent one.
     pub fn is_retryable(&self) -> bool {
+        self.is_retryable_for(self.inner.idempotent.unwrap_or(true))
+    }
+    /// The retry rule, for an operation of the given idempotency: a connection that was never
+    /// established and a 429 (throttled, not processed) may be repeated for any operation;
+    /// 502, 503, 504, timeouts and broken connections only for idempotent ones.
+    /// [`RetryPolicy::is_retryable`](crate::RetryPolicy::is_retryable) is this rule.
+    pub fn is_retryable_for(&self, idempotent: bool) -> bool {
         match self.inner.kind {
-            ErrorKind::Connect | ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Service => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+            ErrorKind::Connect => true,
+            ErrorKind::Timeout | ErrorKind::Transport => idempotent,
+            ErrorKind::Service => match self.status() {
+                Some(429) => true,
+                Some(502..=504) => idempotent,
+                _ => false,
+            },
             _ => false,
         }
     }

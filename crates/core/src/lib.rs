@@ -2,20 +2,34 @@
 //!
 //! Service crates (`huaweicloud-sdk-dcs`, `-kafka`, `-rabbitmq`, `-codeartsartifact`) are
 //! generated from `specs/` and are thin: each operation fills an input and calls this crate,
-//! which signs (SDK-HMAC-SHA256, byte-exact with the official SDKs), sends, retries and turns
-//! failures into one [`Error`] type.
+//! which checks required inputs, signs (SDK-HMAC-SHA256, byte-exact with the official SDKs),
+//! sends, retries and turns failures into one [`Error`] type.
 //!
 //! Layout:
 //! - [`sign`]: the pure signer.
 //! - [`credentials`]: credentials and their providers (env, profile, ECS metadata, chain),
 //!   and project-id discovery through IAM.
 //! - [`region`]: region → endpoint resolution.
-//! - [`client`]: the client, its builder and the request pipeline (preparation, execution,
-//!   decoding, raw requests).
+//! - [`client`]: the client, its builder, the [`Config`] several clients share (one
+//!   transport, one credentials provider), and the request pipeline (preparation,
+//!   execution, decoding, raw requests with [`RawRequest::send_json`] for typed bodies).
 //! - [`pagination`]: page and item streams over paged operations.
+//! - [`waiter`]: polling an operation until a resource reaches a state ([`waiter::Waiter`]).
 //! - [`transport`]: the network seam (reqwest by default).
 //! - [`retry`]: retry policy, backoff, clock and sleeper.
 //! - [`error`]: the error type and the service error parser.
+//!
+//! Errors that help a caller decide what to do next:
+//! - A call missing required inputs fails before anything is sent, with one
+//!   [`ErrorKind::InvalidRequest`] error naming all of them ([`Error::missing_fields`]:
+//!   `path.instance_id`, `query.limit`, `body.storage_spec_code`). Generated builders do not
+//!   check; `send()` reports.
+//! - [`Error::is_retryable`] answers for the call that failed: the error knows whether its
+//!   operation is idempotent ([`Error::operation_idempotent`]), so a 503 on a password reset
+//!   is not retryable while a 503 on a read is. The SDK's own retries follow the same rule
+//!   ([`Error::is_retryable_for`], [`RetryPolicy::is_retryable`]).
+//! - A waiter that gives up says why, the last state, polls and time
+//!   ([`waiter::WaitError`], [`ErrorKind::Wait`]).
 
 pub mod client;
 mod codegen;
@@ -39,11 +53,12 @@ mod single_flight;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;
+pub mod waiter;
 
 pub use bytes::Bytes;
 #[doc(hidden)]
 pub use client::PreparedRequest;
-pub use client::{Client, ClientBuilder, RawRequest, ServiceClient};
+pub use client::{Client, ClientBuilder, Config, ConfigBuilder, RawRequest, ServiceClient};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError};
 pub use json::to_python_json;
@@ -52,6 +67,7 @@ pub use options::RequestOptions;
 pub use region::Region;
 pub use response::{ByteStream, Response};
 pub use retry::{Backoff, RetryPolicy};
+pub use waiter::{PollOutcome, Waiter};
 
 /// The contract with generated service crates. Not for direct use; may change with any
 /// release, which is why generated crates pin this crate's exact version.
@@ -61,7 +77,8 @@ pub mod __codegen {
     pub use crate::Method;
     pub use crate::client::ServiceClient;
     pub use crate::codegen::{
-        OperationInput, OperationSpec, QueryValue, debug_redacted, deserialize_open_enum,
+        MissingFields, OperationInput, OperationSpec, QueryValue, RequiredFields, debug_redacted,
+        deserialize_open_enum,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;

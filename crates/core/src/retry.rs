@@ -7,7 +7,7 @@
 //! server's `Retry-After` (seconds or HTTP date) is honoured up to a cap (20 s by default)
 //! and never beyond the time left in the operation.
 //!
-//! [`retry_loop`] is the loop itself, over an attempt closure and a sleeper, so its rules are
+//! `retry_loop` is the loop itself, over an attempt closure and a sleeper, so its rules are
 //! tested without HTTP.
 
 use std::fmt;
@@ -15,7 +15,7 @@ use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 use crate::deadline::Deadline;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::transport::BoxFuture;
 
 /// Default cap on a delay the server asks for (`Retry-After`).
@@ -31,6 +31,12 @@ pub enum Backoff {
     Exponential { base: Duration, cap: Duration },
     /// A uniformly random delay in `[0, min(cap, base * 2^(attempt-1))]` (AWS "full jitter").
     FullJitter { base: Duration, cap: Duration },
+    /// The same delay every time (a waiter polling at a steady rate).
+    Fixed(Duration),
+    /// A uniformly random delay in `[min, max(min, min(max, min * 2^(attempt-1)))]`: never
+    /// shorter than `min`, growing to at most `max` (the schedule of AWS waiters; the
+    /// default of [`Waiter`](crate::waiter::Waiter)).
+    BoundedJitter { min: Duration, max: Duration },
 }
 
 impl Backoff {
@@ -45,13 +51,21 @@ impl Backoff {
         match *self {
             Backoff::None => Duration::ZERO,
             Backoff::Exponential { base, cap } => expo(base, cap),
-            Backoff::FullJitter { base, cap } => {
-                let max = expo(base, cap);
-                let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
-                Duration::from_nanos(fastrand::u64(0..=nanos))
-            }
+            Backoff::FullJitter { base, cap } => uniform(Duration::ZERO, expo(base, cap)),
+            Backoff::Fixed(d) => d,
+            Backoff::BoundedJitter { min, max } => uniform(min, expo(min, max).max(min)),
         }
     }
+}
+
+/// A uniformly random duration in `[low, high]` (`low` when `high < low`).
+fn uniform(low: Duration, high: Duration) -> Duration {
+    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let (low, high) = (nanos(low), nanos(high));
+    if high <= low {
+        return Duration::from_nanos(low);
+    }
+    Duration::from_nanos(fastrand::u64(low..=high))
 }
 
 /// When and how often to retry.
@@ -113,18 +127,10 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Whether `err` may be retried for an operation of the given idempotency.
+    /// Whether `err` may be retried for an operation of the given idempotency
+    /// ([`Error::is_retryable_for`], the one rule).
     pub fn is_retryable(err: &Error, idempotent: bool) -> bool {
-        match err.kind() {
-            ErrorKind::Connect => true,
-            ErrorKind::Timeout | ErrorKind::Transport => idempotent,
-            ErrorKind::Service => match err.status() {
-                Some(429) => true,
-                Some(502..=504) => idempotent,
-                _ => false,
-            },
-            _ => false,
-        }
+        err.is_retryable_for(idempotent)
     }
 
     /// The delay before retry number `retry`, given the error that ended the last attempt.
@@ -236,6 +242,7 @@ impl Clock for FixedClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn exponential_backoff_doubles_to_cap() {
@@ -258,6 +265,43 @@ mod tests {
             assert!(b.delay(n) <= Duration::from_secs(1));
         }
         assert!(b.delay(1) <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn fixed_and_bounded_jitter_delays() {
+        let fixed = Backoff::Fixed(Duration::from_secs(7));
+        assert_eq!(fixed.delay(1), Duration::from_secs(7));
+        assert_eq!(fixed.delay(40), Duration::from_secs(7));
+        let b = Backoff::BoundedJitter {
+            min: Duration::from_secs(2),
+            max: Duration::from_secs(10),
+        };
+        let draws: Vec<Duration> = (0..200).map(|_| b.delay(1)).collect();
+        assert!(
+            draws.iter().all(|d| *d == Duration::from_secs(2)),
+            "{draws:?}"
+        );
+        let draws: Vec<Duration> = (0..200).map(|_| b.delay(30)).collect();
+        assert!(
+            draws
+                .iter()
+                .all(|d| (Duration::from_secs(2)..=Duration::from_secs(10)).contains(d)),
+            "{draws:?}"
+        );
+        assert!(
+            draws.iter().any(|d| *d < Duration::from_secs(4)),
+            "{draws:?}"
+        );
+        assert!(
+            draws.iter().any(|d| *d > Duration::from_secs(8)),
+            "{draws:?}"
+        );
+        // A max below the min: the min.
+        let odd = Backoff::BoundedJitter {
+            min: Duration::from_secs(5),
+            max: Duration::from_secs(1),
+        };
+        assert_eq!(odd.delay(3), Duration::from_secs(5));
     }
 
     #[test]

@@ -131,6 +131,8 @@ impl MockResponse {
 #[non_exhaustive]
 pub struct RecordedRequest {
     pub method: http::Method,
+    /// The endpoint's host (and port, when the URL has one): which endpoint was called.
+    pub host: String,
     /// The path as sent (percent-encoded), without the query.
     pub path: String,
     /// Query pairs, percent-decoded, in sending order (the signed, sorted order).
@@ -313,6 +315,7 @@ impl MockTransport {
         let (path, query) = split_url(&req.url);
         let recorded = RecordedRequest {
             method: req.method.clone(),
+            host: url_authority(&req.url).to_owned(),
             path: path.to_owned(),
             query: decode_query(query),
             headers: req.headers,
@@ -360,6 +363,14 @@ impl Transport for MockTransport {
         let result = self.answer(req);
         Box::pin(async move { result })
     }
+}
+
+/// The authority of a URL (`scheme://authority/path?query`).
+fn url_authority(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+    after_scheme
+        .find(['/', '?'])
+        .map_or(after_scheme, |i| &after_scheme[..i])
 }
 
 /// The path and query of a URL (`scheme://authority/path?query`).
@@ -593,6 +604,7 @@ mod tests {
             ]
         );
         assert_eq!(seen[0].query_value("offset"), Some("0"));
+        assert_eq!(seen[0].host, "dcs.cn-north-4.myhuaweicloud.com");
         assert_eq!(seen[2].path, "/v2/p1/instances/a%20b");
         assert_eq!(seen[0].header("x-project-id"), Some("p1"));
         assert_eq!(seen[0].json().unwrap()["new_password"], "Secret-1");

@@ -1,14 +1,11 @@
 //! Testing code that uses the SDK, without a network: `MockTransport` (feature `test-util` of
 //! `huaweicloud-sdk-core`) answers the generated client's requests with canned responses and
 //! records what was sent. The part between the README markers is shown verbatim in README.md
-//! ("Testing code that uses the SDK"); `the_readme_shows_this_example` keeps the two equal.
+//! ("Testing code that uses the SDK"); `tests/readme.rs` keeps the two equal.
 
+// README-BEGIN: testing
 use std::sync::Arc;
-use std::time::Duration;
 
-use huaweicloud_sdk_core::test_util::RecordingSleeper;
-
-// README-BEGIN
 use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport};
 use huaweicloud_sdk_core::{Credentials, ErrorKind, Method};
 use huaweicloud_sdk_dcs::Client;
@@ -75,7 +72,11 @@ async fn service_errors_reach_the_caller() {
     assert_eq!(err.error_code(), Some("DCS.4001"));
     assert_eq!(err.request_id(), Some("req-42"));
 }
-// README-END
+// README-END: testing
+
+use std::time::Duration;
+
+use huaweicloud_sdk_core::test_util::RecordingSleeper;
 
 #[tokio::test]
 async fn a_throttled_call_is_retried_after_the_delay_the_service_asks_for() {
@@ -125,23 +126,4 @@ async fn an_unexpected_request_fails_clearly() {
         text.contains("DELETE /v2/{project_id}/instances/{instance_id}"),
         "{text}"
     );
-}
-
-#[test]
-fn the_readme_shows_this_example() {
-    let this = include_str!("testing_with_mock_transport.rs");
-    let readme = include_str!("../../../README.md");
-    let example = between(this, "// README-BEGIN\n", "// README-END\n");
-    let shown = between(readme, "## Testing code that uses the SDK", "\n## ");
-    let block = between(shown, "```rust\n", "```\n");
-    assert_eq!(block, example, "README.md shows a different example");
-}
-
-fn between<'t>(text: &'t str, start: &str, end: &str) -> &'t str {
-    let from = text
-        .find(start)
-        .map(|i| i + start.len())
-        .unwrap_or_else(|| panic!("no {start:?}"));
-    let len = text[from..].find(end).unwrap_or(text.len() - from);
-    &text[from..from + len]
 }

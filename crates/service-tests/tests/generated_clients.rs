@@ -177,6 +177,23 @@ async fn dcs_reset_decodes_every_documented_error_status_and_never_retries() {
         1,
         "not retried"
     );
+    // And the error says so to a caller's own retry loop.
+    assert!(!err.is_retryable());
+    assert_eq!(err.operation_idempotent(), Some(false));
+}
+
+#[tokio::test]
+async fn a_503_is_retryable_for_an_idempotent_dcs_operation() {
+    let case = vector("op-dcs-reset-acl-account-password");
+    let server = server_answering(503, "").await;
+    let client = configured::<huaweicloud_sdk_dcs::Client>(&case, &server)
+        .retry(huaweicloud_sdk_core::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.list_instances().send().await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.operation_idempotent(), Some(true));
+    assert!(err.is_retryable());
 }
 
 #[tokio::test]
@@ -331,6 +348,21 @@ async fn missing_path_parameters_and_bodies_fail_before_any_io() {
         err.to_string(),
         "invalid request: DCS ResetAclAccountPassWord: missing required path parameter `account_id`"
     );
+    // Everything missing: one error naming all of it.
+    let err = client
+        .reset_acl_account_pass_word()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.missing_fields(),
+        ["path.instance_id", "path.account_id", "body"]
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid request: DCS ResetAclAccountPassWord: missing required path parameter \
+         `instance_id`, path parameter `account_id`, request body"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -458,6 +490,132 @@ async fn dcs_download_hot_key_streams_past_the_buffered_body_cap() {
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(
         err.to_string().contains("exceeds the limit of 1024 bytes"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn generated_clients_share_one_config() {
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport};
+    use huaweicloud_sdk_core::{Config, Method, ServiceClient};
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v2/{project_id}/instances")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "instances": [] }),
+        ));
+    let config = Config::builder()
+        .region("cn-north-4")
+        .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+        .service_endpoint("RABBITMQ", "https://rabbitmq.internal.example.test")
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+
+    let dcs: huaweicloud_sdk_dcs::Client = config.client().unwrap();
+    let kafka = huaweicloud_sdk_kafka::Client::from_config(&config).unwrap();
+    let rabbitmq = ClientBuilder::<huaweicloud_sdk_rabbitmq::Client>::from_config(&config)
+        .user_agent_suffix("rabbitmq-only")
+        .build()
+        .unwrap();
+    dcs.list_instances().send().await.unwrap();
+    kafka.list_instances().engine("kafka").send().await.unwrap();
+    rabbitmq
+        .list_instances_details()
+        .engine("rabbitmq")
+        .send()
+        .await
+        .unwrap();
+
+    let sent = mock.requests();
+    let hosts: Vec<&str> = sent.iter().map(|r| r.host.as_str()).collect();
+    assert_eq!(
+        hosts,
+        [
+            "dcs.cn-north-4.myhuaweicloud.com",
+            "dms.cn-north-4.myhuaweicloud.com",
+            "rabbitmq.internal.example.test"
+        ]
+    );
+    assert!(sent.iter().all(|r| r.path == "/v2/p1/instances"));
+    let agents: Vec<bool> = sent
+        .iter()
+        .map(|r| r.header("User-Agent").unwrap().ends_with("rabbitmq-only"))
+        .collect();
+    assert_eq!(agents, [false, false, true]);
+}
+
+#[tokio::test]
+async fn a_rabbitmq_instance_is_polled_until_it_runs() {
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport, RecordingSleeper};
+    use huaweicloud_sdk_core::waiter::{PollOutcome, WaitFailure};
+    use huaweicloud_sdk_core::{Backoff, Method};
+    let states = |list: &[&str]| {
+        let mock = MockTransport::new();
+        let mut route = mock.on(Method::Get, "/v2/{project_id}/instances/{instance_id}");
+        for s in list {
+            route = route.respond(MockResponse::json(
+                200,
+                serde_json::json!({ "instance_id": "i-1", "status": s }),
+            ));
+        }
+        mock
+    };
+    let client = |mock: &std::sync::Arc<MockTransport>, sleeper: &RecordingSleeper| {
+        huaweicloud_sdk_rabbitmq::Client::builder()
+            .region("cn-north-4")
+            .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+            .transport(mock.clone())
+            .sleeper(Arc::new(sleeper.clone()))
+            .build()
+            .unwrap()
+    };
+    let running = |r: &huaweicloud_sdk_core::Response<
+        huaweicloud_sdk_rabbitmq::models::ShowInstanceResponse,
+    >| {
+        PollOutcome::from_state(
+            r.status.as_deref(),
+            &["RUNNING"],
+            &["ERROR", "CREATEFAILED"],
+        )
+    };
+
+    let mock = states(&["CREATING", "CREATING", "RUNNING"]);
+    let sleeper = RecordingSleeper::new();
+    let rabbitmq = client(&mock, &sleeper);
+    let out = rabbitmq
+        .core()
+        .waiter(Duration::from_secs(1800))
+        .delay(Backoff::Fixed(Duration::from_secs(20)))
+        .wait_until(
+            || rabbitmq.show_instance().instance_id("i-1").send(),
+            running,
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.status.as_deref(), Some("RUNNING"));
+    assert_eq!(mock.requests().len(), 3);
+    assert_eq!(sleeper.delays(), [Duration::from_secs(20); 2]);
+
+    let mock = states(&["CREATING", "CREATEFAILED"]);
+    let rabbitmq = client(&mock, &RecordingSleeper::new());
+    let err = rabbitmq
+        .core()
+        .waiter(Duration::from_secs(1800))
+        .describe("RabbitMQ instance i-1 to be RUNNING")
+        .wait_until(
+            || rabbitmq.show_instance().instance_id("i-1").send(),
+            running,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), WaitFailure::FailureState);
+    assert_eq!((err.last_state(), err.polls()), (Some("CREATEFAILED"), 2));
+    let err = huaweicloud_sdk_core::Error::from(err);
+    assert_eq!(err.kind(), ErrorKind::Wait);
+    assert!(
+        err.to_string()
+            .contains("RabbitMQ instance i-1 to be RUNNING: reached a failure state after 2 polls"),
         "{err}"
     );
 }

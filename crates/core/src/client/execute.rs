@@ -24,12 +24,13 @@ impl Client {
         &self,
         input: OperationInput,
     ) -> Result<(u16, http::HeaderMap, Bytes, Scrubber)> {
+        let idempotent = input.op.idempotent;
         let (resp, scrub) = self.execute(input, false).await?;
         // The body was read inside the attempt (so its errors could be retried).
         let (status, headers, body) = resp
             .collect(usize::MAX)
             .await
-            .map_err(|e| executor::transport_error(e, &scrub))?;
+            .map_err(|e| executor::transport_error(e, &scrub).for_operation(idempotent))?;
         Ok((status, headers, body, scrub))
     }
 
@@ -41,6 +42,8 @@ impl Client {
         input: OperationInput,
         stream: bool,
     ) -> Result<(HttpResponse, Scrubber)> {
+        // Every missing required input in one error, before credentials or any I/O.
+        input.ensure_complete()?;
         let inner = &*self.inner;
         let op = input.op;
         let policy = input.options.retry.as_ref().unwrap_or(&inner.retry);
@@ -120,7 +123,8 @@ impl Client {
         let result = op_deadline
             .bound(attempts, timeout)
             .instrument(span.clone())
-            .await;
+            .await
+            .map_err(|e| e.for_operation(op.idempotent));
         if let Err(e) = &result {
             let _g = span.enter();
             tracing::debug!(kind = %e.kind(), status = e.status(), request_id = e.request_id(), "operation failed");

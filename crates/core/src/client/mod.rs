@@ -1,6 +1,7 @@
 //! The client: a service's configured [`Client`], its builder and the request pipeline.
 //!
 //! - [`builder`]: configuration, endpoint resolution and transport assembly.
+//! - [`config`]: settings shared by several service clients.
 //! - `prepare`: pure request preparation (path template, headers, signature).
 //! - `execute`: the retry loop, failover and attempts.
 //! - `decode`: JSON decoding of buffered bodies.
@@ -24,12 +25,14 @@ use crate::service::ServiceSpec;
 use crate::transport::Transport;
 
 pub mod builder;
+pub mod config;
 mod decode;
 mod execute;
 mod prepare;
 pub mod raw;
 
 pub use builder::ClientBuilder;
+pub use config::{Config, ConfigBuilder};
 #[doc(hidden)]
 pub use prepare::PreparedRequest;
 pub use raw::RawRequest;
@@ -106,8 +109,9 @@ impl Client {
         &self,
         input: OperationInput,
     ) -> Result<Response<T>> {
+        let idempotent = input.op.idempotent;
         let (status, headers, body, scrub) = self.send_buffered(input).await?;
-        decode::decode_json(status, headers, body, &scrub)
+        decode::decode_json(status, headers, body, &scrub).map_err(|e| e.for_operation(idempotent))
     }
 
     /// Sends `input` and ignores the body (operations documented without one, e.g. 204).
@@ -133,6 +137,12 @@ impl Client {
         Ok(Response::new(status, headers, ByteStream::new(resp.body)))
     }
 
+    /// A [`Waiter`](crate::waiter::Waiter) that gives up after `timeout` and sleeps between
+    /// polls with this client's sleeper (a test's `RecordingSleeper`, or tokio's timer).
+    pub fn waiter(&self, timeout: Duration) -> crate::waiter::Waiter {
+        crate::waiter::Waiter::new(timeout).sleeper(self.inner.sleeper.clone())
+    }
+
     /// Starts a request to any API of this service's endpoint, signed with the client's
     /// credentials and subject to its retries, timeouts and error handling.
     pub fn raw_request(&self, method: Method, path: impl Into<String>) -> RawRequest {
@@ -146,4 +156,11 @@ pub trait ServiceClient: Sized {
     const SERVICE: &'static ServiceSpec;
     /// Wraps a configured core client.
     fn from_core(client: Client) -> Self;
+
+    /// A client with the settings of `config` (shared transport and credentials), like
+    /// [`Config::client`]: `huaweicloud_sdk_dcs::Client::from_config(&config)?` with this
+    /// trait in scope.
+    fn from_config(config: &Config) -> Result<Self> {
+        ClientBuilder::<Self>::from_config(config).build()
+    }
 }

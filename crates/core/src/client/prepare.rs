@@ -42,6 +42,7 @@ impl Client {
         input: &OperationInput,
         credentials: &Credentials,
     ) -> Result<PreparedRequest> {
+        input.ensure_complete()?;
         self.prepare_for(input, credentials, 0)
     }
 

@@ -100,6 +100,34 @@ impl RawRequest {
     }
     /// Sends and returns the raw body.
     pub async fn send(self) -> Result<Response<Bytes>> {
+        let (client, input) = self.into_input();
+        client.send_bytes(input).await
+    }
+
+    /// Sends and decodes the JSON response body into `T`, as generated operations do: an
+    /// empty body decodes as `null` or `{}`, and a body that does not match is a `Decode`
+    /// error naming the field (`instances[0].capacity`), with the raw body (secrets removed).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_sdk_core::Client) -> huaweicloud_sdk_core::Result<()> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Quotas {
+    ///     quotas: serde_json::Value,
+    /// }
+    /// let out = client
+    ///     .raw_request(huaweicloud_sdk_core::Method::Get, "/v2/{project_id}/quotas")
+    ///     .send_json::<Quotas>()
+    ///     .await?;
+    /// println!("{} (request id {:?})", out.quotas, out.request_id());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>> {
+        let (client, input) = self.into_input();
+        client.send_json(input).await
+    }
+
+    fn into_input(self) -> (Client, OperationInput) {
         let idempotent = self.idempotent.unwrap_or(self.method.is_idempotent());
         let mut input = OperationInput::new(raw_spec(self.method, idempotent));
         // Path and content type are the caller's: carried beside the static operation facts.
@@ -111,7 +139,7 @@ impl RawRequest {
         input.headers = self.headers;
         input.body = self.body;
         input.options = self.options;
-        self.client.send_bytes(input).await
+        (self.client, input)
     }
 }
 
