@@ -610,8 +610,6 @@ async fn a_secret_in_the_request_id_header_is_scrubbed() {
         false,
     )
     .await;
-    let logs = CapturedLogs::default();
-    let _guard = tracing::subscriber::set_default(logs.subscriber());
     let sleeper = RecordingSleeper::new();
     let client = client_for(&server.origin, &sleeper).build_core().unwrap();
     let err = guarded(client.send_json::<serde_json::Value>(get_input()))
@@ -622,9 +620,9 @@ async fn a_secret_in_the_request_id_header_is_scrubbed() {
     assert_no_secret("Display", &err.to_string(), &[TOKEN]);
     assert_no_secret("Debug", &format!("{err:?}"), &[TOKEN]);
     assert_no_secret("request_id()", err.request_id().unwrap(), &[TOKEN]);
-    let text = logs.text();
-    assert!(text.contains("rid-"), "the logs were not captured: {text}");
-    assert_no_secret("TRACE logs", &text, &[TOKEN, SK]);
+    // The TRACE output of the same call is checked in tests/request_id_logs.rs, a binary of
+    // its own: a thread-local subscriber misses events whose callsites other tests' threads
+    // registered first.
 }
 
 #[test]
@@ -692,38 +690,6 @@ async fn recorded_metadata_requests_hide_the_metadata_token() {
         &recorded,
         &["METADATA-SESSION-TOKEN-123"],
     );
-}
-
-/// Everything logged at TRACE on this thread while installed.
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for CapturedLogs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl CapturedLogs {
-    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
-        let writer = self.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(
-                tracing_subscriber::fmt::format::FmtSpan::NEW
-                    | tracing_subscriber::fmt::format::FmtSpan::CLOSE,
-            )
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish()
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ fn client() -> Client {
 fn operation_input_shows_names_and_sizes() {
     assert_eq!(
         format!("{:?}", input()),
-        r#"OperationInput { service: "DCS", operation: "TestOperation", path_params: ["instance_id"], query: ["verbose"], headers: ["X-Client-Token"], body_len: 32, options: RequestOptions { headers: [("X-Auth-Token", "** redacted **")], attempt_timeout: None, operation_timeout: None, retry: None }, .. }"#
+        r#"OperationInput { service: "DCS", operation: "TestOperation", path_params: ["instance_id"], query: ["verbose"], headers: ["X-Client-Token"], body_len: 32, options: RequestOptions { headers: [("X-Auth-Token", "** redacted **")], attempt_timeout: None, operation_timeout: None, retry: None }, missing: [], .. }"#
     );
 }
 
