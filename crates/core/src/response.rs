@@ -12,8 +12,9 @@ use crate::error::{Error, Result};
 use crate::transport::BodyStream;
 
 /// A successful response: the typed output (`()` for operations without a body) with the
-/// HTTP status, headers and `X-Request-Id`. Derefs to the output.
-#[derive(Debug, Clone)]
+/// HTTP status, headers and `X-Request-Id`. Derefs to the output. `Debug` hides the values of
+/// token headers (`X-Subject-Token`, `Set-Cookie`, ...).
+#[derive(Clone)]
 pub struct Response<T> {
     status: u16,
     headers: http::HeaderMap,
@@ -49,6 +50,28 @@ impl<T> Response<T> {
     /// Takes the decoded output.
     pub fn into_output(self) -> T {
         self.output
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if crate::transport::is_secret_header(k.as_str()) {
+                    crate::error::REDACTED.to_owned()
+                } else {
+                    String::from_utf8_lossy(v.as_bytes()).into_owned()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("output", &self.output)
+            .finish()
     }
 }
 

@@ -53,6 +53,11 @@ const PLAIN_HEADERS: [&str; 5] = [
     "x-sdk-content-sha256",
 ];
 
+/// Whether `name` is a header whose value is a credential or token.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
 /// `headers` for a `Debug` impl: names and values, secret values replaced by the redaction
 /// marker. With `hide_unknown`, every value not known to be harmless is hidden too (headers
 /// a caller added may hold tokens of any name).

@@ -146,3 +146,26 @@ fn service_errors_scrub_every_form_of_a_secret() {
         Some(r#"{"error_code":"E.1","error_msg":"bad ** redacted **","sk":"** redacted **"}"#)
     );
 }
+
+#[tokio::test]
+async fn a_response_hides_token_headers() {
+    use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport};
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v3/auth/tokens").respond(
+        MockResponse::new(201)
+            .header("X-Subject-Token", "SUBJECT-TOKEN-VALUE")
+            .request_id("rid-1"),
+    );
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint("https://iam.example.test")
+        .credentials(credentials())
+        .transport(mock)
+        .build_core()
+        .unwrap();
+    let input = OperationInput::new(op(Method::Get, "/v3/auth/tokens", None, true));
+    let resp = client.send_empty(input).await.unwrap();
+    assert_eq!(
+        format!("{resp:?}"),
+        r#"Response { status: 201, headers: [("x-request-id", "rid-1"), ("x-subject-token", "** redacted **")], output: () }"#
+    );
+}
