@@ -17,6 +17,7 @@
 //! - [`retry`]: retry policy, backoff, clock and sleeper.
 //! - [`error`]: the error type and the service error parser.
 
+mod body;
 pub mod client;
 mod codegen;
 pub mod credentials;
@@ -36,6 +37,7 @@ pub mod sign;
 pub mod test_util;
 pub mod transport;
 
+pub use body::FormFile;
 pub use bytes::Bytes;
 #[doc(hidden)]
 pub use client::PreparedRequest;
@@ -57,7 +59,8 @@ pub mod __codegen {
     pub use crate::Method;
     pub use crate::client::ServiceClient;
     pub use crate::codegen::{
-        OperationInput, OperationSpec, QueryValue, debug_redacted, deserialize_open_enum,
+        Csv, FormFields, FormParts, FormValue, OperationInput, OperationSpec, QueryValue,
+        debug_redacted, deserialize_open_enum, header_text, header_value, map_output,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;
