@@ -76,7 +76,12 @@ fn several_versions_of_a_service_are_modules_of_one_crate() {
     std::fs::create_dir_all(root.join("crates")).unwrap();
     let result = xtask::codegen::run(&root, false);
     assert!(result.is_ok(), "{result:?}");
-    for rel in ["src/lib.rs", "src/v2/mod.rs", "src/v3/mod.rs", "src/v3/client.rs"] {
+    for rel in [
+        "src/lib.rs",
+        "src/v2/mod.rs",
+        "src/v3/mod.rs",
+        "src/v3/client.rs",
+    ] {
         assert!(
             root.join("crates/construct").join(rel).is_file(),
             "{rel} missing"
@@ -85,7 +90,10 @@ fn several_versions_of_a_service_are_modules_of_one_crate() {
     let lib = std::fs::read_to_string(root.join("crates/construct/src/lib.rs")).unwrap();
     assert!(lib.contains("pub mod v3;"), "{lib}");
     let manifest = std::fs::read_to_string(root.join("crates/construct/Cargo.toml")).unwrap();
-    assert!(manifest.contains("[features]\ndefault = [\"v2\", \"v3\"]"), "{manifest}");
+    assert!(
+        manifest.contains("[features]\ndefault = [\"v2\", \"v3\"]"),
+        "{manifest}"
+    );
     let _ = std::fs::remove_dir_all(root);
 }
 
@@ -115,7 +123,8 @@ fn operations_sharing_a_method_and_path_send_the_real_path() {
     .unwrap();
     let ops = file(&files, "operations.rs");
     assert_eq!(
-        ops.matches("path: \"/v1/{project_id}/servers/action\",").count(),
+        ops.matches("path: \"/v1/{project_id}/servers/action\",")
+            .count(),
         2,
         "{ops}"
     );
@@ -200,7 +209,10 @@ components:
     let ops = file(&files, "operations.rs");
     assert!(ops.contains("\"X-Subject-Token\""), "{ops}");
     let models = file(&files, "models.rs");
-    assert!(models.contains("pub x_subject_token: Option<String>"), "{models}");
+    assert!(
+        models.contains("pub x_subject_token: Option<String>"),
+        "{models}"
+    );
     assert!(models.contains("#[serde(skip)]"), "{models}");
 }
 
@@ -500,7 +512,9 @@ components:
     let text = "A field with a long description, as the imported models have them, so that \
                 the file grows quickly enough for this test without thousands of models.";
     for m in 0..320 {
-        body.push_str(&format!("    Model{m:03}:\n      type: object\n      properties:\n"));
+        body.push_str(&format!(
+            "    Model{m:03}:\n      type: object\n      properties:\n"
+        ));
         for f in 0..12 {
             body.push_str(&format!(
                 "        field_{f:02}:\n          type: string\n          description: {text}\n"
@@ -519,7 +533,10 @@ components:
         .filter(|(k, _)| k.contains("models"))
         .map(|(_, v)| v.len())
         .sum();
-    assert!(total > 1_000_000, "the test spec is too small: {total} bytes");
+    assert!(
+        total > 1_000_000,
+        "the test spec is too small: {total} bytes"
+    );
     for (rel, text) in &files {
         assert!(text.len() <= 1_000_000, "{rel} is {} bytes", text.len());
     }

@@ -279,6 +279,12 @@ fn extension_keys_match_the_readme_table() {
         if wher.contains("property") {
             locations.push(KeyLocation::Property);
         }
+        if wher.contains("parameter") {
+            locations.push(KeyLocation::Parameter);
+        }
+        if wher.contains("response header") {
+            locations.push(KeyLocation::ResponseHeader);
+        }
         documented.push((key.to_owned(), locations));
     }
     documented.sort();

@@ -168,6 +168,7 @@ pub static RESET_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["old_password", "new_password"],
 };
 
 /// The whole client-side preparation of one call: what the generated builder and its `send()`

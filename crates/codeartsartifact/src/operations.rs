@@ -9,6 +9,7 @@ static BATCH_DELETE_TRASHES: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/trashes",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_trashes`](super::Client::batch_delete_trashes) (`DELETE /cloudartifact/v5/trashes`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -53,6 +54,7 @@ static BATCH_RESTORE_REPO: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/trashes",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_restore_repo`](super::Client::batch_restore_repo) (`PUT /cloudartifact/v5/trashes`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -97,6 +99,7 @@ static CREATE_ARTIFACTORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/artifact/",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_artifactory`](super::Client::create_artifactory) (`POST /cloudartifact/v5/artifact/`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -141,6 +144,7 @@ static CREATE_ATTENTION: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/attention",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_attention`](super::Client::create_attention) (`POST /cloudartifact/v5/attention`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -185,6 +189,7 @@ static CREATE_DOCKER_REPOSITORIES: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_docker_repositories`](super::Client::create_docker_repositories) (`POST /cloudartifact/v5/repositories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -231,6 +236,7 @@ static CREATE_MAVEN_REPO: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/repositories",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_maven_repo`](super::Client::create_maven_repo) (`POST /cloudartifact/v5/maven/repositories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -275,6 +281,7 @@ static CREATE_PROJECT_RELATED_REPOSITORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/project/repository",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_project_related_repository`](super::Client::create_project_related_repository) (`POST /cloudartifact/v5/maven/project/repository`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -321,6 +328,7 @@ static DELETE_ARTIFACT_FILE: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/file",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_artifact_file`](super::Client::delete_artifact_file) (`DELETE /cloudartifact/v5/file`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -365,6 +373,7 @@ static DELETE_COMPLETELY_UPDATE_FILE_STATE: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/files/compeletion",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_completely_update_file_state`](super::Client::delete_completely_update_file_state) (`DELETE /devreposerver/v5/files/compeletion`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -411,6 +420,7 @@ static DELETE_REPOSITORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_repository`](super::Client::delete_repository) (`DELETE /cloudartifact/v5/repositories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -455,6 +465,7 @@ static LIST_ALL_REPOSITORIES: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/repositories",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_all_repositories`](super::Client::list_all_repositories) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/repositories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -661,6 +672,7 @@ static LIST_ARTIFACTORY_COMPONENT: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-detail",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_artifactory_component`](super::Client::list_artifactory_component) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-detail`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -745,6 +757,7 @@ static LIST_ARTIFACTORY_STORAGE_STATISTIC: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/storageinfo/statistic",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_artifactory_storage_statistic`](super::Client::list_artifactory_storage_statistic) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/storageinfo/statistic`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -829,6 +842,7 @@ static LIST_ATTENTIONS: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/attention/artifacts",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_attentions`](super::Client::list_attentions) (`GET /cloudartifact/v5/attention/artifacts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -950,6 +964,7 @@ static LIST_CAPACITY_MESSAGE_SETTING: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/capacity-notice/settings",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_capacity_message_setting`](super::Client::list_capacity_message_setting) (`GET /devreposerver/v5/capacity-notice/settings`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -986,6 +1001,7 @@ static LIST_CHILD_PROXY_REPOSITORIES_LIST: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/proxy",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_child_proxy_repositories_list`](super::Client::list_child_proxy_repositories_list) (`GET /cloudartifact/v5/repositories/proxy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1038,6 +1054,7 @@ static LIST_DOMAIN_IP_CONFIG: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/domain/ipconfig",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_domain_ip_config`](super::Client::list_domain_ip_config) (`GET /cloudartifact/v5/domain/ipconfig`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1153,6 +1170,7 @@ static LIST_FILE_BUILD_ARCHIVES: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/files/archives",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_file_build_archives`](super::Client::list_file_build_archives) (`GET /devreposerver/v5/files/archives`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1235,6 +1253,7 @@ static LIST_FILES: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/files/list",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_files`](super::Client::list_files) (`POST /devreposerver/v5/files/list`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1279,6 +1298,7 @@ static LIST_LATEST_VERSION_FILES: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/{project_id}/files/version",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_latest_version_files`](super::Client::list_latest_version_files) (`GET /devreposerver/v5/{project_id}/files/version`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1420,6 +1440,7 @@ static LIST_MAVEN_LIST: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/list",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_maven_list`](super::Client::list_maven_list) (`GET /cloudartifact/v5/maven/list`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1494,6 +1515,7 @@ static LIST_MAVEN_USER: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/users",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_maven_user`](super::Client::list_maven_user) (`GET /cloudartifact/v5/repositories/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1615,6 +1637,7 @@ static LIST_NET_PROXY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/tree/net/proxy",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_net_proxy`](super::Client::list_net_proxy) (`GET /cloudartifact/v5/tree/net/proxy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1649,6 +1672,7 @@ static LIST_PROJECT_ROLE_PERMISSIONS: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/project-role/permissions",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_project_role_permissions`](super::Client::list_project_role_permissions) (`GET /devreposerver/v5/project-role/permissions`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1693,6 +1717,7 @@ static LIST_PROJECT_USERS: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/projects/{project_id}/users",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_project_users`](super::Client::list_project_users) (`GET /cloudartifact/v5/projects/{project_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1831,6 +1856,7 @@ static LIST_SEC_GUARD_LIST: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/sec-guard/task/list",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_sec_guard_list`](super::Client::list_sec_guard_list) (`GET /cloudartifact/v5/sec-guard/task/list`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1950,6 +1976,7 @@ static LIST_USER_PRIVILEGES: OperationSpec = OperationSpec {
     path: "/v5/user/{project_id}/privileges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_user_privileges`](super::Client::list_user_privileges) (`GET /v5/user/{project_id}/privileges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1992,6 +2019,7 @@ static MODIFY_REPOSITORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/tab/{tab_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_repository`](super::Client::modify_repository) (`PUT /cloudartifact/v5/repositories/tab/{tab_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2044,6 +2072,7 @@ static RESET_USER_PASSWORD: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/users/me",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::reset_user_password`](super::Client::reset_user_password) (`POST /cloudartifact/v5/maven/users/me`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2078,6 +2107,7 @@ static SEARCH_ARTIFACTS: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/tree/repos/artifacts",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::search_artifacts`](super::Client::search_artifacts) (`POST /cloudartifact/v5/tree/repos/artifacts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2122,6 +2152,7 @@ static SEARCH_BY_CHECKSUM: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/search/checksum",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::search_by_checksum`](super::Client::search_by_checksum) (`GET /cloudartifact/v5/search/checksum`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2265,6 +2296,7 @@ static SHOW_AUDIT: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/{module}/{repo}/audit",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_audit`](super::Client::show_audit) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/{module}/{repo}/audit`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2427,6 +2459,7 @@ static SHOW_AUTO_DELETE_JOB_SETTINGS: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/release/{project_id}/auto-deletion/settings",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_auto_delete_job_settings`](super::Client::show_auto_delete_job_settings) (`GET /devreposerver/v5/release/{project_id}/auto-deletion/settings`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2471,6 +2504,7 @@ static SHOW_DOMAIN_RELEASE_REPO_STORAGE: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/storage",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_domain_release_repo_storage`](super::Client::show_domain_release_repo_storage) (`GET /devreposerver/v5/storage`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2507,6 +2541,7 @@ static SHOW_FILE_DETAIL: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/files/{id}/info",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_file_detail`](super::Client::show_file_detail) (`GET /devreposerver/v5/files/{id}/info`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2549,6 +2584,7 @@ static SHOW_FILE_DETAIL_BY_FULL_NAME: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/files/info",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_file_detail_by_full_name`](super::Client::show_file_detail_by_full_name) (`GET /devreposerver/v5/files/info`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2593,6 +2629,7 @@ static SHOW_FILE_TREE: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-tree",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_file_tree`](super::Client::show_file_tree) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_name}/file-tree`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2675,6 +2712,7 @@ static SHOW_LATEST_VERSION_FILES_COUNT: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/{project_id}/files/version/count",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_latest_version_files_count`](super::Client::show_latest_version_files_count) (`GET /devreposerver/v5/{project_id}/files/version/count`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2727,6 +2765,7 @@ static SHOW_MAVEN_INFO: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/info",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_maven_info`](super::Client::show_maven_info) (`GET /cloudartifact/v5/maven/info`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2801,6 +2840,7 @@ static SHOW_MULTI_ROLES_USER_PERMISSIONS: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/user/permissions",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_multi_roles_user_permissions`](super::Client::show_multi_roles_user_permissions) (`GET /devreposerver/v5/user/permissions`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2845,6 +2885,7 @@ static SHOW_OPEN_SOURCE_ENABLED: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/opensource/enabled",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_open_source_enabled`](super::Client::show_open_source_enabled) (`GET /cloudartifact/v5/opensource/enabled`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2879,6 +2920,7 @@ static SHOW_PACKAGE_DATA_DETAIL: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/data/package",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_package_data_detail`](super::Client::show_package_data_detail) (`GET /devreposerver/v5/data/package`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2921,6 +2963,7 @@ static SHOW_PACKAGE_INFO: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/data/package/info",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_package_info`](super::Client::show_package_info) (`GET /devreposerver/v5/data/package/info`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2963,6 +3006,7 @@ static SHOW_PROJECT_LIST: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/maven/repository/list",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_project_list`](super::Client::show_project_list) (`GET /cloudartifact/v5/maven/repository/list`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3005,6 +3049,7 @@ static SHOW_PROJECT_RELATED_REPOSITORY: OperationSpec = OperationSpec {
     path: "/v5/maven/project/repository",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_project_related_repository`](super::Client::show_project_related_repository) (`GET /v5/maven/project/repository`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3140,6 +3185,7 @@ static SHOW_PROJECT_RELEASE_FILES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/release/files",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_project_release_files`](super::Client::show_project_release_files) (`GET /v2/{project_id}/release/files`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3271,6 +3317,7 @@ static SHOW_PROJECT_STORAGE_INFO: OperationSpec = OperationSpec {
     path: "/devreposerver/v5/{project_id}/storage",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_project_storage_info`](super::Client::show_project_storage_info) (`GET /devreposerver/v5/{project_id}/storage`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3321,6 +3368,7 @@ static SHOW_PROJECT_VERSIONS_COUNT: OperationSpec = OperationSpec {
     path: "/v5/{project_id}/versions/count",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_project_versions_count`](super::Client::show_project_versions_count) (`GET /v5/{project_id}/versions/count`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3373,6 +3421,7 @@ static SHOW_RELEASE_PROJECT_FILES: OperationSpec = OperationSpec {
     path: "/devreposerver/v2/release/{project_id}/files",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_release_project_files`](super::Client::show_release_project_files) (`GET /devreposerver/v2/release/{project_id}/files`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3504,6 +3553,7 @@ static SHOW_REPO_USER_INFO: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/user/info",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_repo_user_info`](super::Client::show_repo_user_info) (`GET /cloudartifact/v5/repositories/user/info`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3538,6 +3588,7 @@ static SHOW_REPOSITORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/{tenant_id}/{project_id}/{repo_id}/repositories",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_repository`](super::Client::show_repository) (`GET /cloudartifact/v5/{tenant_id}/{project_id}/{repo_id}/repositories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3604,6 +3655,7 @@ static SHOW_REPOSITORY_INFO: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/{repo_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_repository_info`](super::Client::show_repository_info) (`GET /cloudartifact/v5/repositories/{repo_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3646,6 +3698,7 @@ static SHOW_REPOSITORY_ROLES_PRIVILEGE: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/{project_id}/{repo_id}/privileges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_repository_roles_privilege`](super::Client::show_repository_roles_privilege) (`GET /cloudartifact/v5/repositories/{project_id}/{repo_id}/privileges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3706,6 +3759,7 @@ static SHOW_STORAGE: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/storage",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_storage`](super::Client::show_storage) (`GET /cloudartifact/v5/storage`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3756,6 +3810,7 @@ static SHOW_USER_PRIVILEGES: OperationSpec = OperationSpec {
     path: "/cloudartifact/v3/user/{project_id}/privileges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_user_privileges`](super::Client::show_user_privileges) (`GET /cloudartifact/v3/user/{project_id}/privileges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3798,6 +3853,7 @@ static SHOW_USER_TICKET: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/ticket",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_user_ticket`](super::Client::show_user_ticket) (`GET /cloudartifact/v5/ticket`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3832,6 +3888,7 @@ static SHOW_VERSION_LIST: OperationSpec = OperationSpec {
     path: "/v5/{project_id}/versions",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_version_list`](super::Client::show_version_list) (`GET /v5/{project_id}/versions`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3955,6 +4012,7 @@ static UPDATE_ARTIFACTORY: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/artifact/",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_artifactory`](super::Client::update_artifactory) (`PUT /cloudartifact/v5/artifact/`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3999,6 +4057,7 @@ static UPDATE_REPO_ROLES_PRIVILEGE: OperationSpec = OperationSpec {
     path: "/cloudartifact/v5/repositories/{role_id}/privileges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_repo_roles_privilege`](super::Client::update_repo_roles_privilege) (`PUT /cloudartifact/v5/repositories/{role_id}/privileges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

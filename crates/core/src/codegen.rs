@@ -30,6 +30,10 @@ pub struct OperationSpec {
     pub content_type: Option<&'static str>,
     /// Whether a repeat after the request may have reached the server is safe.
     pub idempotent: bool,
+    /// Wire names of the values marked secret in the spec (`format: password`): header
+    /// parameters, and properties of the request body at any depth. Their values must never
+    /// be logged or shown.
+    pub secrets: &'static [&'static str],
 }
 
 /// One request being built by a generated builder.
@@ -430,6 +434,7 @@ mod tests {
         path: "/v1/{project_id}/things",
         content_type: Some("multipart/form-data"),
         idempotent: false,
+        secrets: &[],
     };
 
     struct Thing {

@@ -291,6 +291,7 @@ mod tests {
         path: "/v1/{project_id}/things",
         content_type: None,
         idempotent: true,
+        secrets: &[],
     };
 
     #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -9,6 +9,7 @@ static BATCH_CREATE_OR_DELETE_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/dcs/{instance_id}/tags/action",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_create_or_delete_tags`](super::Client::batch_create_or_delete_tags) (`POST /v2/{project_id}/dcs/{instance_id}/tags/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -61,6 +62,7 @@ static BATCH_DELETE_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_instances`](super::Client::batch_delete_instances) (`DELETE /v2/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -113,6 +115,7 @@ static BATCH_RESTART_ONLINE_MIGRATION_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-tasks/batch-restart",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_restart_online_migration_tasks`](super::Client::batch_restart_online_migration_tasks) (`POST /v2/{project_id}/migration-tasks/batch-restart`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -159,6 +162,7 @@ static BATCH_SHOW_NODES_INFORMATION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances-logical-nodes",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_show_nodes_information`](super::Client::batch_show_nodes_information) (`GET /v2/{project_id}/instances-logical-nodes`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -270,6 +274,7 @@ static BATCH_STOP_MIGRATION_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/batch-stop",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_stop_migration_tasks`](super::Client::batch_stop_migration_tasks) (`POST /v2/{project_id}/migration-task/batch-stop`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -316,6 +321,7 @@ static CHANGE_MASTER_STANDBY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/swap",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::change_master_standby`](super::Client::change_master_standby) (`POST /v2/{project_id}/instances/{instance_id}/swap`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -358,6 +364,7 @@ static CHANGE_MASTER_STANDBY_ASYNC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/async-swap",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::change_master_standby_async`](super::Client::change_master_standby_async) (`PUT /v2/{project_id}/instances/{instance_id}/async-swap`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -402,6 +409,7 @@ static CHANGE_NODES_START_STOP_STATUS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/nodes/status",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::change_nodes_start_stop_status`](super::Client::change_nodes_start_stop_status) (`PUT /v2/{project_id}/instances/{instance_id}/nodes/status`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -454,6 +462,7 @@ static COPY_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/backups",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::copy_instance`](super::Client::copy_instance) (`POST /v2/{project_id}/instances/{instance_id}/backups`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -506,6 +515,7 @@ static CREATE_ACL_ACCOUNT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["account_password"],
 };
 /// Request builder for [`Client::create_acl_account`](super::Client::create_acl_account) (`POST /v2/{project_id}/instances/{instance_id}/accounts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -558,6 +568,7 @@ static CREATE_AUTO_EXPIRE_SCAN_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scan-expire-keys-task",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_auto_expire_scan_task`](super::Client::create_auto_expire_scan_task) (`POST /v2/{project_id}/instances/{instance_id}/scan-expire-keys-task`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -602,6 +613,7 @@ static CREATE_BIGKEY_SCAN_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey-task",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_bigkey_scan_task`](super::Client::create_bigkey_scan_task) (`POST /v2/{project_id}/instances/{instance_id}/bigkey-task`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -644,6 +656,7 @@ static CREATE_CUSTOM_TEMPLATE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/config-templates",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_custom_template`](super::Client::create_custom_template) (`POST /v2/{project_id}/config-templates`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -688,6 +701,7 @@ static CREATE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/diagnosis",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_diagnosis_task`](super::Client::create_diagnosis_task) (`POST /v2/{project_id}/instances/{instance_id}/diagnosis`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -740,6 +754,7 @@ static CREATE_HOTKEY_SCAN_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey-task",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_hotkey_scan_task`](super::Client::create_hotkey_scan_task) (`POST /v2/{project_id}/instances/{instance_id}/hotkey-task`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -782,6 +797,7 @@ static CREATE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_instance`](super::Client::create_instance) (`POST /v2/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -826,6 +842,7 @@ static CREATE_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_migration_task`](super::Client::create_migration_task) (`POST /v2/{project_id}/migration-task`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -870,6 +887,7 @@ static CREATE_OFFLINE_KEY_ANALYSIS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/offline/key-analysis",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_offline_key_analysis`](super::Client::create_offline_key_analysis) (`POST /v2/{project_id}/instances/{instance_id}/offline/key-analysis`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -924,6 +942,7 @@ static CREATE_ONLINE_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration/instance",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_online_migration_task`](super::Client::create_online_migration_task) (`POST /v2/{project_id}/migration/instance`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -970,6 +989,7 @@ static CREATE_REDISLOG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/redislog",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_redislog`](super::Client::create_redislog) (`POST /v2/{project_id}/instances/{instance_id}/redislog`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1036,6 +1056,7 @@ static CREATE_REDISLOG_DOWNLOAD_LINK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/redislog/{id}/links",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_redislog_download_link`](super::Client::create_redislog_download_link) (`POST /v2/{project_id}/instances/{instance_id}/redislog/{id}/links`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1088,6 +1109,7 @@ static CREATE_RESIZE_ORDER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/orders/instances/{instance_id}/resize",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_resize_order`](super::Client::create_resize_order) (`POST /v2/{project_id}/orders/instances/{instance_id}/resize`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1140,6 +1162,7 @@ static DELETE_ACL_ACCOUNT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_acl_account`](super::Client::delete_acl_account) (`DELETE /v2/{project_id}/instances/{instance_id}/accounts/{account_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1190,6 +1213,7 @@ static DELETE_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_background_task`](super::Client::delete_background_task) (`DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1240,6 +1264,7 @@ static DELETE_BACKUP_FILE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/backups/{backup_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_backup_file`](super::Client::delete_backup_file) (`DELETE /v2/{project_id}/instances/{instance_id}/backups/{backup_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1290,6 +1315,7 @@ static DELETE_BIGKEY_SCAN_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_bigkey_scan_task`](super::Client::delete_bigkey_scan_task) (`DELETE /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1340,6 +1366,7 @@ static DELETE_CENTER_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/tasks/{task_id}",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_center_task`](super::Client::delete_center_task) (`DELETE /v2/{project_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1392,6 +1419,7 @@ static DELETE_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/config-templates/{template_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_config_template`](super::Client::delete_config_template) (`DELETE /v2/{project_id}/config-templates/{template_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1434,6 +1462,7 @@ static DELETE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/diagnosis",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_diagnosis_task`](super::Client::delete_diagnosis_task) (`DELETE /v2/{project_id}/instances/{instance_id}/diagnosis`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1486,6 +1515,7 @@ static DELETE_HOTKEY_SCAN_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_hotkey_scan_task`](super::Client::delete_hotkey_scan_task) (`DELETE /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1536,6 +1566,7 @@ static DELETE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationS
     path: "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_instance_bandwidth_auto_scaling_policy`](super::Client::delete_instance_bandwidth_auto_scaling_policy) (`DELETE /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1580,6 +1611,7 @@ static DELETE_IP_FROM_DOMAIN_NAME: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_ip_from_domain_name`](super::Client::delete_ip_from_domain_name) (`DELETE /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/remove-ip`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1638,6 +1670,7 @@ static DELETE_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-tasks/delete",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_migration_task`](super::Client::delete_migration_task) (`DELETE /v2/{project_id}/migration-tasks/delete`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1682,6 +1715,7 @@ static DELETE_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_offline_key_analysis_task`](super::Client::delete_offline_key_analysis_task) (`DELETE /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1734,6 +1768,7 @@ static DELETE_PUBLIC_IP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/public-ip",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_public_ip`](super::Client::delete_public_ip) (`DELETE /v2/{project_id}/instances/{instance_id}/public-ip`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1776,6 +1811,7 @@ static DELETE_SINGLE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_single_instance`](super::Client::delete_single_instance) (`DELETE /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1818,6 +1854,7 @@ static DOWNLOAD_HOT_KEY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::download_hot_key`](super::Client::download_hot_key) (`POST /v2/{project_id}/instances/{instance_id}/hotkey/{task_id}/export`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1868,6 +1905,7 @@ static DOWNLOAD_SSL_CERT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/ssl-certs/download",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::download_ssl_cert`](super::Client::download_ssl_cert) (`POST /v2/{project_id}/instances/{instance_id}/ssl-certs/download`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1910,6 +1948,7 @@ static EXCHANGE_INSTANCE_IP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/exchange-ip",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::exchange_instance_ip`](super::Client::exchange_instance_ip) (`POST /v2/{project_id}/migration-task/{task_id}/exchange-ip`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1962,6 +2001,7 @@ static EXECUTE_CLUSTER_SWITCHOVER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::execute_cluster_switchover`](super::Client::execute_cluster_switchover) (`POST /v2/{project_id}/instance/{instance_id}/groups/{group_id}/replications/{node_id}/async-switchover`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2022,6 +2062,7 @@ static EXECUTE_COMMAND_MOBILIZATION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/webcli/command",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::execute_command_mobilization`](super::Client::execute_command_mobilization) (`POST /v2/{project_id}/instances/{instance_id}/webcli/command`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2076,6 +2117,7 @@ static EXPORT_EXCEL_JOB: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/export-job",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::export_excel_job`](super::Client::export_excel_job) (`GET /v2/{project_id}/instances/export-job`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2118,6 +2160,7 @@ static EXPORT_INSTANCES_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/export",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::export_instances_task`](super::Client::export_instances_task) (`POST /v2/{project_id}/instances/export`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2162,6 +2205,7 @@ static HANG_UP_CLIENTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/clients/kill",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::hang_up_clients`](super::Client::hang_up_clients) (`POST /v2/{project_id}/instances/{instance_id}/clients/kill`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2214,6 +2258,7 @@ static HANG_UP_KILL_ALL_CLIENTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/clients/kill-all",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::hang_up_kill_all_clients`](super::Client::hang_up_kill_all_clients) (`POST /v2/{project_id}/instances/{instance_id}/clients/kill-all`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2266,6 +2311,7 @@ static LIST_ACL_ACCOUNTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_acl_accounts`](super::Client::list_acl_accounts) (`GET /v2/{project_id}/instances/{instance_id}/accounts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2308,6 +2354,7 @@ static LIST_AVAILABLE_ZONES: OperationSpec = OperationSpec {
     path: "/v2/available-zones",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_available_zones`](super::Client::list_available_zones) (`GET /v2/available-zones`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2342,6 +2389,7 @@ static LIST_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_background_task`](super::Client::list_background_task) (`GET /v2/{project_id}/instances/{instance_id}/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2475,6 +2523,7 @@ static LIST_BACKUP_FILE_LINKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_backup_file_links`](super::Client::list_backup_file_links) (`POST /v2/{project_id}/instances/{instance_id}/backups/{backup_id}/links`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2535,6 +2584,7 @@ static LIST_BACKUP_RECORDS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/backups",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_backup_records`](super::Client::list_backup_records) (`GET /v2/{project_id}/instances/{instance_id}/backups`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2669,6 +2719,7 @@ static LIST_BIGKEY_SCAN_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_bigkey_scan_tasks`](super::Client::list_bigkey_scan_tasks) (`GET /v2/{project_id}/instances/{instance_id}/bigkey-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2797,6 +2848,7 @@ static LIST_CENTER_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_center_task`](super::Client::list_center_task) (`GET /v2/{project_id}/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2920,6 +2972,7 @@ static LIST_CLIENTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/clients",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_clients`](super::Client::list_clients) (`GET /v2/{project_id}/instances/{instance_id}/clients`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3065,6 +3118,7 @@ static LIST_CONFIG_HISTORIES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/config-histories",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_config_histories`](super::Client::list_config_histories) (`GET /v2/{project_id}/instances/{instance_id}/config-histories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3180,6 +3234,7 @@ static LIST_CONFIG_TEMPLATES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/config-templates",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_config_templates`](super::Client::list_config_templates) (`GET /v2/{project_id}/config-templates`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3345,6 +3400,7 @@ static LIST_CONFIGURATIONS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/configs",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_configurations`](super::Client::list_configurations) (`GET /v2/{project_id}/instances/{instance_id}/configs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3387,6 +3443,7 @@ static LIST_DIAGNOSIS_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/diagnosis",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_diagnosis_tasks`](super::Client::list_diagnosis_tasks) (`GET /v2/{project_id}/instances/{instance_id}/diagnosis`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3507,6 +3564,7 @@ static LIST_FLAVORS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/flavors",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_flavors`](super::Client::list_flavors) (`GET /v2/{project_id}/flavors`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3597,6 +3655,7 @@ static LIST_GROUP_REPLICATION_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/groups",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_group_replication_info`](super::Client::list_group_replication_info) (`GET /v2/{project_id}/instance/{instance_id}/groups`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3641,6 +3700,7 @@ static LIST_HOT_KEY_SCAN_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_hot_key_scan_tasks`](super::Client::list_hot_key_scan_tasks) (`GET /v2/{project_id}/instances/{instance_id}/hotkey-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3769,6 +3829,7 @@ static LIST_INSTANCE_OPERATIONS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/operations",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_operations`](super::Client::list_instance_operations) (`GET /v2/{project_id}/instances/{instance_id}/operations`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3822,6 +3883,7 @@ static LIST_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instances`](super::Client::list_instances) (`GET /v2/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3993,6 +4055,7 @@ static LIST_MAINTENANCE_WINDOWS: OperationSpec = OperationSpec {
     path: "/v2/instances/maintain-windows",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_maintenance_windows`](super::Client::list_maintenance_windows) (`GET /v2/instances/maintain-windows`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4027,6 +4090,7 @@ static LIST_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_migration_task`](super::Client::list_migration_task) (`GET /v2/{project_id}/migration-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4144,6 +4208,7 @@ static LIST_MIGRATION_TASK_LOGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/logs",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_migration_task_logs`](super::Client::list_migration_task_logs) (`GET /v2/{project_id}/migration-task/{task_id}/logs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4267,6 +4332,7 @@ static LIST_MONITORED_OBJECTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/dims/monitored-objects",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_monitored_objects`](super::Client::list_monitored_objects) (`GET /v2/{project_id}/dims/monitored-objects`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4384,6 +4450,7 @@ static LIST_MONITORED_OBJECTS_OF_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/dims/monitored-objects/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_monitored_objects_of_instance`](super::Client::list_monitored_objects_of_instance) (`GET /v2/{project_id}/dims/monitored-objects/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4436,6 +4503,7 @@ static LIST_NUMBER_OF_INSTANCES_IN_DIFFERENT_STATUS: OperationSpec = OperationSp
     path: "/v2/{project_id}/instances/status",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_number_of_instances_in_different_status`](super::Client::list_number_of_instances_in_different_status) (`GET /v2/{project_id}/instances/status`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4482,6 +4550,7 @@ static LIST_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/offline/key-analysis",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_offline_key_analysis_task`](super::Client::list_offline_key_analysis_task) (`GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4615,6 +4684,7 @@ static LIST_REDISLOG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/redislog",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_redislog`](super::Client::list_redislog) (`GET /v2/{project_id}/instances/{instance_id}/redislog`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4739,6 +4809,7 @@ static LIST_RESTORE_RECORDS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/restores",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_restore_records`](super::Client::list_restore_records) (`GET /v2/{project_id}/instances/{instance_id}/restores`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4873,6 +4944,7 @@ static LIST_SLOWLOG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/slowlog",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_slowlog`](super::Client::list_slowlog) (`GET /v2/{project_id}/instances/{instance_id}/slowlog`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5029,6 +5101,7 @@ static LIST_STATISTICS_OF_RUNNING_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/statistic",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_statistics_of_running_instances`](super::Client::list_statistics_of_running_instances) (`GET /v2/{project_id}/instances/statistic`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5065,6 +5138,7 @@ static LIST_TAGS_OF_TENANT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/dcs/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_tags_of_tenant`](super::Client::list_tags_of_tenant) (`GET /v2/{project_id}/dcs/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5099,6 +5173,7 @@ static LOGIN_WEB_CLI: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/webcli/auth",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::login_web_cli`](super::Client::login_web_cli) (`POST /v2/{project_id}/instances/{instance_id}/webcli/auth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5151,6 +5226,7 @@ static LOGOFF_WEB_CLI: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/webcli/logout",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::logoff_web_cli`](super::Client::logoff_web_cli) (`POST /v2/{project_id}/instances/{instance_id}/webcli/logout`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5203,6 +5279,7 @@ static MIGRATE_AZ: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/available-zones",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::migrate_az`](super::Client::migrate_az) (`PUT /v2/{project_id}/instances/{instance_id}/available-zones`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5255,6 +5332,7 @@ static RESET_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::reset_acl_account_pass_word`](super::Client::reset_acl_account_pass_word) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5318,6 +5396,7 @@ static RESET_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/password/reset",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::reset_password`](super::Client::reset_password) (`POST /v2/{project_id}/instances/{instance_id}/password/reset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5370,6 +5449,7 @@ static RESIZE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/resize",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::resize_instance`](super::Client::resize_instance) (`POST /v2/{project_id}/instances/{instance_id}/resize`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5422,6 +5502,7 @@ static RESTART_OR_FLUSH_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/status",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::restart_or_flush_instances`](super::Client::restart_or_flush_instances) (`PUT /v2/{project_id}/instances/status`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5468,6 +5549,7 @@ static RESTORE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/restores",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::restore_instance`](super::Client::restore_instance) (`POST /v2/{project_id}/instances/{instance_id}/restores`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5520,6 +5602,7 @@ static ROLLBACK_EXCHANGE_INSTANCE_IP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/rollback-ip",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::rollback_exchange_instance_ip`](super::Client::rollback_exchange_instance_ip) (`POST /v2/{project_id}/migration-task/{task_id}/rollback-ip`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5562,6 +5645,7 @@ static SCAN_CLIENTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/clients",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::scan_clients`](super::Client::scan_clients) (`POST /v2/{project_id}/instances/{instance_id}/clients`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5614,6 +5698,7 @@ static SCAN_EXPIRE_KEY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-expire/scan",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::scan_expire_key`](super::Client::scan_expire_key) (`POST /v2/{project_id}/instances/{instance_id}/auto-expire/scan`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5656,6 +5741,7 @@ static SET_ONLINE_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration/{task_id}/task",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::set_online_migration_task`](super::Client::set_online_migration_task) (`POST /v2/{project_id}/migration/{task_id}/task`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5708,6 +5794,7 @@ static SHOW_BACKGROUND_TASK_PROGRESS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_background_task_progress`](super::Client::show_background_task_progress) (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5760,6 +5847,7 @@ static SHOW_BANDWIDTHS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bandwidths",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_bandwidths`](super::Client::show_bandwidths) (`GET /v2/{project_id}/instances/{instance_id}/bandwidths`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5802,6 +5890,7 @@ static SHOW_BIGKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey/autoscan",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_bigkey_autoscan_config`](super::Client::show_bigkey_autoscan_config) (`GET /v2/{project_id}/instances/{instance_id}/bigkey/autoscan`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5846,6 +5935,7 @@ static SHOW_BIGKEY_SCAN_TASK_DETAILS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_bigkey_scan_task_details`](super::Client::show_bigkey_scan_task_details) (`GET /v2/{project_id}/instances/{instance_id}/bigkey-task/{bigkey_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5898,6 +5988,7 @@ static SHOW_CONFIG_HISTORY_DETAIL: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/config-histories/{history_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_config_history_detail`](super::Client::show_config_history_detail) (`GET /v2/{project_id}/instances/{instance_id}/config-histories/{history_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5948,6 +6039,7 @@ static SHOW_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/config-templates/{template_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_config_template`](super::Client::show_config_template) (`GET /v2/{project_id}/config-templates/{template_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5998,6 +6090,7 @@ static SHOW_DIAGNOSIS_TASK_DETAILS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/diagnosis/{report_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_diagnosis_task_details`](super::Client::show_diagnosis_task_details) (`GET /v2/{project_id}/diagnosis/{report_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6042,6 +6135,7 @@ static SHOW_EXPIRE_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_expire_auto_scan_config`](super::Client::show_expire_auto_scan_config) (`GET /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6086,6 +6180,7 @@ static SHOW_EXPIRE_KEY_SCAN_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-expire/histories",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_expire_key_scan_info`](super::Client::show_expire_key_scan_info) (`GET /v2/{project_id}/instances/{instance_id}/auto-expire/histories`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6217,6 +6312,7 @@ static SHOW_HOTKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey/autoscan",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_hotkey_autoscan_config`](super::Client::show_hotkey_autoscan_config) (`GET /v2/{project_id}/instances/{instance_id}/hotkey/autoscan`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6261,6 +6357,7 @@ static SHOW_HOTKEY_TASK_DETAILS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_hotkey_task_details`](super::Client::show_hotkey_task_details) (`GET /v2/{project_id}/instances/{instance_id}/hotkey-task/{hotkey_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6311,6 +6408,7 @@ static SHOW_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance`](super::Client::show_instance) (`GET /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6353,6 +6451,7 @@ static SHOW_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationSpe
     path: "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_bandwidth_auto_scaling_policy`](super::Client::show_instance_bandwidth_auto_scaling_policy) (`GET /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6399,6 +6498,7 @@ static SHOW_INSTANCE_SSL_DETAIL: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/ssl",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_ssl_detail`](super::Client::show_instance_ssl_detail) (`GET /v2/{project_id}/instances/{instance_id}/ssl`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6441,6 +6541,7 @@ static SHOW_INSTANCE_TOPOLOGY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/nodes",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_topology`](super::Client::show_instance_topology) (`GET /v2/{project_id}/instances/{instance_id}/nodes`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6483,6 +6584,7 @@ static SHOW_INSTANCE_VERSION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/version",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_version`](super::Client::show_instance_version) (`GET /v2/{project_id}/instances/{instance_id}/version`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6525,6 +6627,7 @@ static SHOW_IP_WHITELIST: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/whitelist",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_ip_whitelist`](super::Client::show_ip_whitelist) (`GET /v2/{project_id}/instance/{instance_id}/whitelist`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6567,6 +6670,7 @@ static SHOW_JOB_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/jobs/{job_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_job_info`](super::Client::show_job_info) (`GET /v2/{project_id}/jobs/{job_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6609,6 +6713,7 @@ static SHOW_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_migration_task`](super::Client::show_migration_task) (`GET /v2/{project_id}/migration-task/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6651,6 +6756,7 @@ static SHOW_MIGRATION_TASK_STATS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/stats",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_migration_task_stats`](super::Client::show_migration_task_stats) (`GET /v2/{project_id}/migration-task/{task_id}/stats`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6693,6 +6799,7 @@ static SHOW_NODES_INFORMATION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/logical-nodes",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_nodes_information`](super::Client::show_nodes_information) (`GET /v2/{project_id}/instances/{instance_id}/logical-nodes`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6735,6 +6842,7 @@ static SHOW_OFFLINE_KEY_ANALYSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_offline_key_analysis_task`](super::Client::show_offline_key_analysis_task) (`GET /v2/{project_id}/instances/{instance_id}/offline/key-analysis/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6787,6 +6895,7 @@ static SHOW_QUOTA_OF_TENANT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_quota_of_tenant`](super::Client::show_quota_of_tenant) (`GET /v2/{project_id}/quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6821,6 +6930,7 @@ static SHOW_REPLICATION_STATES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_replication_states`](super::Client::show_replication_states) (`GET /v2/{project_id}/instance/{instance_id}/groups/{group_id}/group-nodes-state`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6873,6 +6983,7 @@ static SHOW_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_tags`](super::Client::show_tags) (`GET /v2/{project_id}/instances/{instance_id}/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6915,6 +7026,7 @@ static START_INSTANCE_RESIZE_CHECK_JOB: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/resize/check-job",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::start_instance_resize_check_job`](super::Client::start_instance_resize_check_job) (`POST /v2/{project_id}/instances/{instance_id}/resize/check-job`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6972,6 +7084,7 @@ static STOP_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/stop",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::stop_migration_task`](super::Client::stop_migration_task) (`POST /v2/{project_id}/migration-task/{task_id}/stop`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7014,6 +7127,7 @@ static STOP_MIGRATION_TASK_SYNC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}/sync-stop",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::stop_migration_task_sync`](super::Client::stop_migration_task_sync) (`POST /v2/{project_id}/migration-task/{task_id}/sync-stop`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7056,6 +7170,7 @@ static UPDATE_ACL_ACCOUNT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_acl_account`](super::Client::update_acl_account) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/role`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7116,6 +7231,7 @@ static UPDATE_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::update_acl_account_pass_word`](super::Client::update_acl_account_pass_word) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7178,6 +7294,7 @@ static UPDATE_ACL_ACCOUNT_REMARK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_acl_account_remark`](super::Client::update_acl_account_remark) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7238,6 +7355,7 @@ static UPDATE_BANDWIDTH: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bandwidths",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_bandwidth`](super::Client::update_bandwidth) (`PUT /v2/{project_id}/instances/{instance_id}/bandwidths`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7290,6 +7408,7 @@ static UPDATE_BIGKEY_AUTOSCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bigkey/autoscan",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_bigkey_autoscan_config`](super::Client::update_bigkey_autoscan_config) (`PUT /v2/{project_id}/instances/{instance_id}/bigkey/autoscan`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7344,6 +7463,7 @@ static UPDATE_CLIENT_IP_TRANSPARENT_TRANSMISSION: OperationSpec = OperationSpec 
     path: "/v2/{project_id}/{instance_id}/client-ip-transparent-transmission",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_client_ip_transparent_transmission`](super::Client::update_client_ip_transparent_transmission) (`PUT /v2/{project_id}/{instance_id}/client-ip-transparent-transmission`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7401,6 +7521,7 @@ static UPDATE_CONFIG_TEMPLATE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/config-templates/{template_id}",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_config_template`](super::Client::update_config_template) (`PUT /v2/{project_id}/config-templates/{template_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7453,6 +7574,7 @@ static UPDATE_CONFIGURATIONS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/configs",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_configurations`](super::Client::update_configurations) (`PUT /v2/{project_id}/instances/{instance_id}/configs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7505,6 +7627,7 @@ static UPDATE_EXPIRE_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_expire_auto_scan_config`](super::Client::update_expire_auto_scan_config) (`PUT /v2/{project_id}/instances/{instance_id}/scan-expire-keys/autoscan-config`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7559,6 +7682,7 @@ static UPDATE_HOTKEY_AUTO_SCAN_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/hotkey/autoscan",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_hotkey_auto_scan_config`](super::Client::update_hotkey_auto_scan_config) (`PUT /v2/{project_id}/instances/{instance_id}/hotkey/autoscan`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7613,6 +7737,7 @@ static UPDATE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance`](super::Client::update_instance) (`PUT /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7665,6 +7790,7 @@ static UPDATE_INSTANCE_BANDWIDTH: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/bandwidth",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_bandwidth`](super::Client::update_instance_bandwidth) (`PUT /v2/{project_id}/instances/{instance_id}/bandwidth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7707,6 +7833,7 @@ static UPDATE_INSTANCE_BANDWIDTH_AUTO_SCALING_POLICY: OperationSpec = OperationS
     path: "/v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_bandwidth_auto_scaling_policy`](super::Client::update_instance_bandwidth_auto_scaling_policy) (`PUT /v2/{project_id}/instances/{instance_id}/autoscaling-policy/bandwidth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7766,6 +7893,7 @@ static UPDATE_INSTANCE_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/async-configs",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_config`](super::Client::update_instance_config) (`PUT /v2/{project_id}/instances/{instance_id}/async-configs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7818,6 +7946,7 @@ static UPDATE_IP_WHITELIST: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/whitelist",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_ip_whitelist`](super::Client::update_ip_whitelist) (`PUT /v2/{project_id}/instance/{instance_id}/whitelist`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7870,6 +7999,7 @@ static UPDATE_IP_WHITELIST_ASYNC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instance/{instance_id}/whitelist-async",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_ip_whitelist_async`](super::Client::update_ip_whitelist_async) (`PUT /v2/{project_id}/instance/{instance_id}/whitelist-async`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7922,6 +8052,7 @@ static UPDATE_MIGRATION_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/migration-task/{task_id}",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_migration_task`](super::Client::update_migration_task) (`PUT /v2/{project_id}/migration-task/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7974,6 +8105,7 @@ static UPDATE_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/password",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::update_password`](super::Client::update_password) (`PUT /v2/{project_id}/instances/{instance_id}/password`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8026,6 +8158,7 @@ static UPDATE_PUBLIC_IP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/public-ip",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_public_ip`](super::Client::update_public_ip) (`POST /v2/{project_id}/instances/{instance_id}/public-ip`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8078,6 +8211,7 @@ static UPDATE_SLAVE_PRIORITY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_slave_priority`](super::Client::update_slave_priority) (`POST /v2/{project_id}/instances/{instance_id}/groups/{group_id}/replications/{node_id}/slave-priority`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8146,6 +8280,7 @@ static UPDATE_SSL_SWITCH: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/ssl",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_ssl_switch`](super::Client::update_ssl_switch) (`PUT /v2/{project_id}/instances/{instance_id}/ssl`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8198,6 +8333,7 @@ static UPGRADE_INSTANCE_MINOR_VERSION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/minor-version/upgrade",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::upgrade_instance_minor_version`](super::Client::upgrade_instance_minor_version) (`POST /v2/{project_id}/instances/{instance_id}/minor-version/upgrade`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8252,6 +8388,7 @@ static VALIDATE_DELETABLE_REPLICA: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/deletable-replication",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::validate_deletable_replica`](super::Client::validate_deletable_replica) (`GET /v2/{project_id}/instances/{instance_id}/deletable-replication`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

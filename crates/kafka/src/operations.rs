@@ -9,6 +9,7 @@ static BATCH_CREATE_OR_DELETE_KAFKA_TAG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/{instance_id}/tags/action",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_create_or_delete_kafka_tag`](super::Client::batch_create_or_delete_kafka_tag) (`POST /v2/{project_id}/kafka/{instance_id}/tags/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -61,6 +62,7 @@ static BATCH_DELETE_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_group`](super::Client::batch_delete_group) (`POST /v2/{project_id}/instances/{instance_id}/groups/batch-delete`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -113,6 +115,7 @@ static BATCH_DELETE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/topics/delete",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_instance_topic`](super::Client::batch_delete_instance_topic) (`POST /v2/{project_id}/instances/{instance_id}/topics/delete`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -167,6 +170,7 @@ static BATCH_DELETE_INSTANCE_USERS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_instance_users`](super::Client::batch_delete_instance_users) (`PUT /v2/{project_id}/instances/{instance_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -219,6 +223,7 @@ static BATCH_DELETE_MESSAGE_DIAGNOSIS_REPORTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_message_diagnosis_reports`](super::Client::batch_delete_message_diagnosis_reports) (`DELETE /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -273,6 +278,7 @@ static BATCH_RESTART_OR_DELETE_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/action",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_restart_or_delete_instances`](super::Client::batch_restart_or_delete_instances) (`POST /v2/{project_id}/instances/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -319,6 +325,7 @@ static CLOSE_KAFKA_MANAGER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/management",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::close_kafka_manager`](super::Client::close_kafka_manager) (`DELETE /v2/{project_id}/kafka/instances/{instance_id}/management`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -361,6 +368,7 @@ static CREATE_CONNECTOR: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_connector`](super::Client::create_connector) (`POST /v2/{project_id}/instances/{instance_id}/connector`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -413,6 +421,7 @@ static CREATE_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["password", "secret_key"],
 };
 /// Request builder for [`Client::create_connector_task`](super::Client::create_connector_task) (`POST /v2/{project_id}/instances/{instance_id}/connector/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -465,6 +474,7 @@ static CREATE_INSTANCE_BY_ENGINE: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_instance_by_engine`](super::Client::create_instance_by_engine) (`POST /v2/{engine}/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -517,6 +527,7 @@ static CREATE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/topics",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_instance_topic`](super::Client::create_instance_topic) (`POST /v2/{project_id}/instances/{instance_id}/topics`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -569,6 +580,7 @@ static CREATE_INSTANCE_USER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["user_passwd"],
 };
 /// Request builder for [`Client::create_instance_user`](super::Client::create_instance_user) (`POST /v2/{project_id}/instances/{instance_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -621,6 +633,7 @@ static CREATE_KAFKA_CONSUMER_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/group",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_kafka_consumer_group`](super::Client::create_kafka_consumer_group) (`POST /v2/{project_id}/kafka/instances/{instance_id}/group`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -673,6 +686,7 @@ static CREATE_KAFKA_REASSIGNMENT_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/reassign",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_kafka_reassignment_task`](super::Client::create_kafka_reassignment_task) (`POST /v2/{project_id}/kafka/instances/{instance_id}/reassign`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -727,6 +741,7 @@ static CREATE_KAFKA_REBALANCE_LOG_TASK: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_kafka_rebalance_log_task`](super::Client::create_kafka_rebalance_log_task) (`POST /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -771,6 +786,7 @@ static CREATE_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_kafka_topic_quota`](super::Client::create_kafka_topic_quota) (`POST /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -823,6 +839,7 @@ static CREATE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_kafka_user_client_quota_task`](super::Client::create_kafka_user_client_quota_task) (`POST /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -877,6 +894,7 @@ static CREATE_MESSAGE_DIAGNOSIS_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_message_diagnosis_task`](super::Client::create_message_diagnosis_task) (`POST /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -931,6 +949,7 @@ static CREATE_PARTITION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_partition`](super::Client::create_partition) (`POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -991,6 +1010,7 @@ static CREATE_POST_PAID_KAFKA_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_post_paid_kafka_instance`](super::Client::create_post_paid_kafka_instance) (`POST /v2/{project_id}/kafka/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1037,6 +1057,7 @@ static DELETE_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_background_task`](super::Client::delete_background_task) (`DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1087,6 +1108,7 @@ static DELETE_CONNECTOR: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/delete-connector",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_connector`](super::Client::delete_connector) (`POST /v2/{project_id}/kafka/instances/{instance_id}/delete-connector`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1129,6 +1151,7 @@ static DELETE_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_connector_task`](super::Client::delete_connector_task) (`DELETE /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1179,6 +1202,7 @@ static DELETE_CONSUMER_GROUP_OFFSETS: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/delete-offset",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_consumer_group_offsets`](super::Client::delete_consumer_group_offsets) (`POST /v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/delete-offset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1241,6 +1265,7 @@ static DELETE_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_group`](super::Client::delete_group) (`DELETE /v2/{project_id}/instances/{instance_id}/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1291,6 +1316,7 @@ static DELETE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_instance`](super::Client::delete_instance) (`DELETE /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1333,6 +1359,7 @@ static DELETE_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_instance_consumer_group`](super::Client::delete_instance_consumer_group) (`DELETE /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1391,6 +1418,7 @@ static DELETE_KAFKA_TOPIC_MESSAGES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/messages/delete",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_kafka_topic_messages`](super::Client::delete_kafka_topic_messages) (`POST /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/messages/delete`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1453,6 +1481,7 @@ static DELETE_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_kafka_topic_quota`](super::Client::delete_kafka_topic_quota) (`DELETE /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1505,6 +1534,7 @@ static DELETE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_kafka_user_client_quota_task`](super::Client::delete_kafka_user_client_quota_task) (`DELETE /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1559,6 +1589,7 @@ static DELETE_SCHEDULED_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_scheduled_task`](super::Client::delete_scheduled_task) (`DELETE /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1609,6 +1640,7 @@ static ENABLE_DNS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/dns",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::enable_dns`](super::Client::enable_dns) (`POST /v2/{project_id}/kafka/instances/{instance_id}/dns`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1651,6 +1683,7 @@ static LIST_AVAILABLE_ZONES: OperationSpec = OperationSpec {
     path: "/v2/available-zones",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_available_zones`](super::Client::list_available_zones) (`GET /v2/available-zones`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1685,6 +1718,7 @@ static LIST_BACKGROUND_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_background_tasks`](super::Client::list_background_tasks) (`GET /v2/{project_id}/instances/{instance_id}/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1759,6 +1793,7 @@ static LIST_CONFIG_FEATURES: OperationSpec = OperationSpec {
     path: "/v2/config/features",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_config_features`](super::Client::list_config_features) (`GET /v2/config/features`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1793,6 +1828,7 @@ static LIST_CONNECTOR_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_connector_tasks`](super::Client::list_connector_tasks) (`GET /v2/{project_id}/instances/{instance_id}/connector/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1913,6 +1949,7 @@ static LIST_ENGINE_PRODUCTS: OperationSpec = OperationSpec {
     path: "/v2/{engine}/products",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_engine_products`](super::Client::list_engine_products) (`GET /v2/{engine}/products`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1963,6 +2000,7 @@ static LIST_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_consumer_group`](super::Client::list_instance_consumer_group) (`GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2023,6 +2061,7 @@ static LIST_INSTANCE_CONSUMER_GROUP_MEMBERS: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/members",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_consumer_group_members`](super::Client::list_instance_consumer_group_members) (`GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/members`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2177,6 +2216,7 @@ static LIST_INSTANCE_CONSUMER_GROUP_MESSAGE_OFFSET: OperationSpec = OperationSpe
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/message-offset",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_consumer_group_message_offset`](super::Client::list_instance_consumer_group_message_offset) (`GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/message-offset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2340,6 +2380,7 @@ static LIST_INSTANCE_CONSUMER_GROUP_TOPICS: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/topics",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_consumer_group_topics`](super::Client::list_instance_consumer_group_topics) (`GET /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}/topics`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2499,6 +2540,7 @@ static LIST_INSTANCE_CONSUMER_GROUPS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_consumer_groups`](super::Client::list_instance_consumer_groups) (`GET /v2/{project_id}/instances/{instance_id}/groups`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2632,6 +2674,7 @@ static LIST_INSTANCE_TOPICS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/topics",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instance_topics`](super::Client::list_instance_topics) (`GET /v2/{project_id}/instances/{instance_id}/topics`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2753,6 +2796,7 @@ static LIST_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instances`](super::Client::list_instances) (`GET /v2/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2925,6 +2969,7 @@ static LIST_MESSAGE_DIAGNOSIS_REPORTS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_message_diagnosis_reports`](super::Client::list_message_diagnosis_reports) (`GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3049,6 +3094,7 @@ static LIST_OBS_BUCKETS: OperationSpec = OperationSpec {
     path: "/v1.0/dms/obs/buckets",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_obs_buckets`](super::Client::list_obs_buckets) (`GET /v1.0/dms/obs/buckets`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3083,6 +3129,7 @@ static LIST_SCHEDULED_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_scheduled_tasks`](super::Client::list_scheduled_tasks) (`GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3157,6 +3204,7 @@ static LIST_TOPIC_PARTITIONS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_topic_partitions`](super::Client::list_topic_partitions) (`GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/partitions`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3287,6 +3335,7 @@ static LIST_TOPIC_PRODUCERS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/producers",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_topic_producers`](super::Client::list_topic_producers) (`GET /v2/{project_id}/kafka/instances/{instance_id}/topics/{topic}/producers`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3417,6 +3466,7 @@ static MODIFY_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_connector_task`](super::Client::modify_connector_task) (`PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3477,6 +3527,7 @@ static MODIFY_INSTANCE_CONFIGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/configs",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_instance_configs`](super::Client::modify_instance_configs) (`PUT /v2/{project_id}/instances/{instance_id}/configs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3529,6 +3580,7 @@ static MODIFY_KAFKA_PUBLIC_IP_ACCESS_SWITCH: OperationSpec = OperationSpec {
     path: "/v1/{project_id}/instances/{instance_id}/public-boundwidth",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_kafka_public_ip_access_switch`](super::Client::modify_kafka_public_ip_access_switch) (`POST /v1/{project_id}/instances/{instance_id}/public-boundwidth`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3581,6 +3633,7 @@ static MODIFY_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_kafka_topic_quota`](super::Client::modify_kafka_topic_quota) (`PUT /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3633,6 +3686,7 @@ static MODIFY_RECYCLE_POLICY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_recycle_policy`](super::Client::modify_recycle_policy) (`PUT /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3677,6 +3731,7 @@ static PAUSE_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/pause",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::pause_connector_task`](super::Client::pause_connector_task) (`PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/pause`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3727,6 +3782,7 @@ static RESET_MANAGER_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::reset_manager_password`](super::Client::reset_manager_password) (`PUT /v2/{project_id}/instances/{instance_id}/kafka-manager-password`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3779,6 +3835,7 @@ static RESET_MESSAGE_OFFSET: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::reset_message_offset`](super::Client::reset_message_offset) (`POST /v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3839,6 +3896,7 @@ static RESET_MESSAGE_OFFSET_WITH_ENGINE: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/reset-message-offset",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::reset_message_offset_with_engine`](super::Client::reset_message_offset_with_engine) (`PUT /v2/kafka/{project_id}/instances/{instance_id}/groups/{group}/reset-message-offset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3899,6 +3957,7 @@ static RESET_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/password",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::reset_password`](super::Client::reset_password) (`POST /v2/{project_id}/instances/{instance_id}/password`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3951,6 +4010,7 @@ static RESET_USER_PASSWROD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::reset_user_passwrod`](super::Client::reset_user_passwrod) (`PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4011,6 +4071,7 @@ static RESIZE_ENGINE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::resize_engine_instance`](super::Client::resize_engine_instance) (`POST /v2/{engine}/{project_id}/instances/{instance_id}/extend`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4071,6 +4132,7 @@ static RESIZE_KAFKA_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/extend",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::resize_kafka_instance`](super::Client::resize_kafka_instance) (`POST /v2/{project_id}/kafka/instances/{instance_id}/extend`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4123,6 +4185,7 @@ static RESTART_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/connector/tasks/{task_id}/restart",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::restart_connector_task`](super::Client::restart_connector_task) (`PUT /v2/{project_id}/kafka/instances/{instance_id}/connector/tasks/{task_id}/restart`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4173,6 +4236,7 @@ static RESTART_MANAGER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/restart-kafka-manager",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::restart_manager`](super::Client::restart_manager) (`PUT /v2/{project_id}/instances/{instance_id}/restart-kafka-manager`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4215,6 +4279,7 @@ static RESTART_SMART_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/restart",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::restart_smart_connector_task`](super::Client::restart_smart_connector_task) (`PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/restart`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4265,6 +4330,7 @@ static RESTORE_RECYCLE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::restore_recycle_instance`](super::Client::restore_recycle_instance) (`POST /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4309,6 +4375,7 @@ static RESUME_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/resume",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::resume_connector_task`](super::Client::resume_connector_task) (`PUT /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}/resume`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4359,6 +4426,7 @@ static SEND_KAFKA_MESSAGE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/messages/action",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::send_kafka_message`](super::Client::send_kafka_message) (`POST /v2/{project_id}/instances/{instance_id}/messages/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4419,6 +4487,7 @@ static SHOW_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_background_task`](super::Client::show_background_task) (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4469,6 +4538,7 @@ static SHOW_BACKGROUND_TASK_PROGRESS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_background_task_progress`](super::Client::show_background_task_progress) (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}/progress`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4521,6 +4591,7 @@ static SHOW_CES_HIERARCHY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_ces_hierarchy`](super::Client::show_ces_hierarchy) (`GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4563,6 +4634,7 @@ static SHOW_CLUSTER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/cluster",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_cluster`](super::Client::show_cluster) (`GET /v2/{project_id}/instances/{instance_id}/management/cluster`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4605,6 +4677,7 @@ static SHOW_CONNECTOR_RESOURCE_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_connector_resource_info`](super::Client::show_connector_resource_info) (`GET /v2/{project_id}/instances/{instance_id}/connector`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4649,6 +4722,7 @@ static SHOW_CONNECTOR_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_connector_task`](super::Client::show_connector_task) (`GET /v2/{project_id}/instances/{instance_id}/connector/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4699,6 +4773,7 @@ static SHOW_COORDINATORS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/coordinators",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_coordinators`](super::Client::show_coordinators) (`GET /v2/{project_id}/instances/{instance_id}/management/coordinators`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4741,6 +4816,7 @@ static SHOW_DIAGNOSIS_PRE_CHECK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/diagnosis-check",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_diagnosis_pre_check`](super::Client::show_diagnosis_pre_check) (`GET /v2/{project_id}/kafka/instances/{instance_id}/diagnosis-check`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4799,6 +4875,7 @@ static SHOW_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_group`](super::Client::show_group) (`GET /v2/{project_id}/instances/{instance_id}/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4849,6 +4926,7 @@ static SHOW_GROUPS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_groups`](super::Client::show_groups) (`GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4899,6 +4977,7 @@ static SHOW_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance`](super::Client::show_instance) (`GET /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4941,6 +5020,7 @@ static SHOW_INSTANCE_CONFIGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/configs",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_configs`](super::Client::show_instance_configs) (`GET /v2/{project_id}/instances/{instance_id}/configs`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -4983,6 +5063,7 @@ static SHOW_INSTANCE_MESSAGES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/messages",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_messages`](super::Client::show_instance_messages) (`GET /v2/{project_id}/instances/{instance_id}/messages`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5129,6 +5210,7 @@ static SHOW_INSTANCE_TOPIC_DETAIL: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_topic_detail`](super::Client::show_instance_topic_detail) (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5181,6 +5263,7 @@ static SHOW_INSTANCE_USERS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance_users`](super::Client::show_instance_users) (`GET /v2/{project_id}/instances/{instance_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5223,6 +5306,7 @@ static SHOW_KAFKA_CLUSTER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/manage/cluster",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_cluster`](super::Client::show_kafka_cluster) (`GET /v2/{project_id}/instances/{instance_id}/manage/cluster`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5265,6 +5349,7 @@ static SHOW_KAFKA_INSTANCE_EXTEND_PRODUCT_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/extend",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_instance_extend_product_info`](super::Client::show_kafka_instance_extend_product_info) (`GET /v2/{project_id}/kafka/instances/{instance_id}/extend`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5320,6 +5405,7 @@ static SHOW_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_log_task`](super::Client::show_kafka_log_task) (`GET /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5370,6 +5456,7 @@ static SHOW_KAFKA_PRODUCT_CORES: OperationSpec = OperationSpec {
     path: "/v2/kafka/products/cores",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_product_cores`](super::Client::show_kafka_product_cores) (`GET /v2/kafka/products/cores`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5428,6 +5515,7 @@ static SHOW_KAFKA_PROJECT_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_project_tags`](super::Client::show_kafka_project_tags) (`GET /v2/{project_id}/kafka/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5462,6 +5550,7 @@ static SHOW_KAFKA_REBALANCE_LOG: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_rebalance_log`](super::Client::show_kafka_rebalance_log) (`GET /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5504,6 +5593,7 @@ static SHOW_KAFKA_SCALE_PRE_CHECK_INFO: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/extend-check",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_scale_pre_check_info`](super::Client::show_kafka_scale_pre_check_info) (`GET /v2/{project_id}/kafka/instances/{instance_id}/extend-check`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5548,6 +5638,7 @@ static SHOW_KAFKA_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/{instance_id}/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_tags`](super::Client::show_kafka_tags) (`GET /v2/{project_id}/kafka/{instance_id}/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5590,6 +5681,7 @@ static SHOW_KAFKA_TOPIC_DETAIL: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_topic_detail`](super::Client::show_kafka_topic_detail) (`GET /v2/kafka/{project_id}/instances/{instance_id}/topics-detail/{topic}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5640,6 +5732,7 @@ static SHOW_KAFKA_TOPIC_PARTITION_DISKUSAGE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_topic_partition_diskusage`](super::Client::show_kafka_topic_partition_diskusage) (`GET /v2/{project_id}/instances/{instance_id}/topics/diskusage`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5708,6 +5801,7 @@ static SHOW_KAFKA_TOPIC_QUOTA: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_topic_quota`](super::Client::show_kafka_topic_quota) (`GET /v2/kafka/{project_id}/instances/{instance_id}/kafka-topic-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5782,6 +5876,7 @@ static SHOW_KAFKA_USER_CLIENT_QUOTA: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_kafka_user_client_quota`](super::Client::show_kafka_user_client_quota) (`GET /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5899,6 +5994,7 @@ static SHOW_MAINTAIN_WINDOWS: OperationSpec = OperationSpec {
     path: "/v2/instances/maintain-windows",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_maintain_windows`](super::Client::show_maintain_windows) (`GET /v2/instances/maintain-windows`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5933,6 +6029,7 @@ static SHOW_MESSAGE_DIAGNOSIS_REPORT: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis/{report_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_message_diagnosis_report`](super::Client::show_message_diagnosis_report) (`GET /v2/{project_id}/kafka/instances/{instance_id}/message-diagnosis/{report_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -5985,6 +6082,7 @@ static SHOW_MESSAGES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_messages`](super::Client::show_messages) (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6134,6 +6232,7 @@ static SHOW_PARTITION_BEGINNING_MESSAGE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_partition_beginning_message`](super::Client::show_partition_beginning_message) (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6194,6 +6293,7 @@ static SHOW_PARTITION_END_MESSAGE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_partition_end_message`](super::Client::show_partition_end_message) (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6254,6 +6354,7 @@ static SHOW_PARTITION_MESSAGE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_partition_message`](super::Client::show_partition_message) (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6320,6 +6421,7 @@ static SHOW_QUOTAS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/quotas",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_quotas`](super::Client::show_quotas) (`GET /v2/{project_id}/quotas`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6362,6 +6464,7 @@ static SHOW_RECYCLE_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_recycle_instances`](super::Client::show_recycle_instances) (`GET /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6396,6 +6499,7 @@ static SHOW_TOPIC_ACCESS_POLICY: OperationSpec = OperationSpec {
     path: "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_topic_access_policy`](super::Client::show_topic_access_policy) (`GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6446,6 +6550,7 @@ static SHOW_UPGRADE_INSTANCE_VERSION: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/upgrade",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_upgrade_instance_version`](super::Client::show_upgrade_instance_version) (`GET /v2/{project_id}/kafka/instances/{instance_id}/upgrade`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6490,6 +6595,7 @@ static SHOW_VOLUME_EXPAND_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-volume-expand",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_volume_expand_config`](super::Client::show_volume_expand_config) (`GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6532,6 +6638,7 @@ static START_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::start_kafka_log_task`](super::Client::start_kafka_log_task) (`POST /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6592,6 +6699,7 @@ static STOP_KAFKA_LOG_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::stop_kafka_log_task`](super::Client::stop_kafka_log_task) (`DELETE /v2/{project_id}/kafka/instances/{instance_id}/logs/{log_type}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6642,6 +6750,7 @@ static STOP_KAFKA_REBALANCE_LOG_TASK: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::stop_kafka_rebalance_log_task`](super::Client::stop_kafka_rebalance_log_task) (`DELETE /v2/kafka/{project_id}/instances/{instance_id}/log/rebalance-log`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6686,6 +6795,7 @@ static UPDATE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance`](super::Client::update_instance) (`PUT /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6738,6 +6848,7 @@ static UPDATE_INSTANCE_AUTO_CREATE_TOPIC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/autotopic",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_auto_create_topic`](super::Client::update_instance_auto_create_topic) (`POST /v2/{project_id}/instances/{instance_id}/autotopic`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6792,6 +6903,7 @@ static UPDATE_INSTANCE_CONSUMER_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_consumer_group`](super::Client::update_instance_consumer_group) (`PUT /v2/{engine}/{project_id}/instances/{instance_id}/groups/{group}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6860,6 +6972,7 @@ static UPDATE_INSTANCE_CROSS_VPC_IP: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/crossvpc/modify",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_cross_vpc_ip`](super::Client::update_instance_cross_vpc_ip) (`POST /v2/{project_id}/instances/{instance_id}/crossvpc/modify`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6914,6 +7027,7 @@ static UPDATE_INSTANCE_GROUP: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/groups",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_group`](super::Client::update_instance_group) (`PUT /v2/{engine}/{project_id}/instances/{instance_id}/groups`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -6974,6 +7088,7 @@ static UPDATE_INSTANCE_TOPIC: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/topics",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance_topic`](super::Client::update_instance_topic) (`PUT /v2/{project_id}/instances/{instance_id}/topics`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7026,6 +7141,7 @@ static UPDATE_INSTANCE_USER: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/users/{user_name}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::update_instance_user`](super::Client::update_instance_user) (`PUT /v2/{engine}/{project_id}/instances/{instance_id}/users/{user_name}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7094,6 +7210,7 @@ static UPDATE_KAFKA_PORT_PROTOCOL: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/{engine}/instances/{instance_id}/plain-ssl-switch",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_kafka_port_protocol`](super::Client::update_kafka_port_protocol) (`POST /v2/{project_id}/{engine}/instances/{instance_id}/plain-ssl-switch`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7156,6 +7273,7 @@ static UPDATE_KAFKA_USER_CLIENT_QUOTA_TASK: OperationSpec = OperationSpec {
     path: "/v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_kafka_user_client_quota_task`](super::Client::update_kafka_user_client_quota_task) (`PUT /v2/kafka/{project_id}/instances/{instance_id}/kafka-user-client-quota`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7210,6 +7328,7 @@ static UPDATE_SCHEDULED_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_scheduled_task`](super::Client::update_scheduled_task) (`PUT /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7276,6 +7395,7 @@ static UPDATE_TOPIC_ACCESS_POLICY: OperationSpec = OperationSpec {
     path: "/v1/{project_id}/instances/{instance_id}/topics/accesspolicy",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_topic_access_policy`](super::Client::update_topic_access_policy) (`POST /v1/{project_id}/instances/{instance_id}/topics/accesspolicy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7330,6 +7450,7 @@ static UPDATE_VOLUME_EXPANSION_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-volume-expand",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_volume_expansion_config`](super::Client::update_volume_expansion_config) (`PUT /v2/{project_id}/instances/{instance_id}/auto-volume-expand`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7382,6 +7503,7 @@ static UPGRADE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/kafka/instances/{instance_id}/upgrade",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::upgrade_instance`](super::Client::upgrade_instance) (`POST /v2/{project_id}/kafka/instances/{instance_id}/upgrade`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7434,6 +7556,7 @@ static VALIDATE_CONNECTOR_CONNECTIVITY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/connector/validate",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::validate_connector_connectivity`](super::Client::validate_connector_connectivity) (`POST /v2/{project_id}/instances/{instance_id}/connector/validate`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

@@ -9,6 +9,7 @@ static BATCH_CREATE_OR_DELETE_RABBIT_MQ_TAG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/rabbitmq/{instance_id}/tags/action",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_create_or_delete_rabbit_mq_tag`](super::Client::batch_create_or_delete_rabbit_mq_tag) (`POST /v2/{project_id}/rabbitmq/{instance_id}/tags/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -61,6 +62,7 @@ static BATCH_DELETE_EXCHANGES: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_exchanges`](super::Client::batch_delete_exchanges) (`POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -121,6 +123,7 @@ static BATCH_DELETE_QUEUES: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_queues`](super::Client::batch_delete_queues) (`POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -181,6 +184,7 @@ static BATCH_DELETE_VHOSTS: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_delete_vhosts`](super::Client::batch_delete_vhosts) (`POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -233,6 +237,7 @@ static BATCH_RESTART_OR_DELETE_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/action",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::batch_restart_or_delete_instances`](super::Client::batch_restart_or_delete_instances) (`POST /v2/{project_id}/instances/action`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -279,6 +284,7 @@ static CREATE_BINDING: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_binding`](super::Client::create_binding) (`POST /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -347,6 +353,7 @@ static CREATE_EXCHANGE: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_exchange`](super::Client::create_exchange) (`PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -407,6 +414,7 @@ static CREATE_POST_PAID_INSTANCE_BY_ENGINE: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["password"],
 };
 /// Request builder for [`Client::create_post_paid_instance_by_engine`](super::Client::create_post_paid_instance_by_engine) (`POST /v2/{engine}/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -461,6 +469,7 @@ static CREATE_QUEUE: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_queue`](super::Client::create_queue) (`PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -521,6 +530,7 @@ static CREATE_USER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["secret_key"],
 };
 /// Request builder for [`Client::create_user`](super::Client::create_user) (`POST /v2/{project_id}/instances/{instance_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -573,6 +583,7 @@ static CREATE_VHOST: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::create_vhost`](super::Client::create_vhost) (`PUT /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -625,6 +636,7 @@ static DELETE_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_background_task`](super::Client::delete_background_task) (`DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -675,6 +687,7 @@ static DELETE_BINDING: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/destination-type/{destination_type}/destination/{destination}/properties-key/{properties_key}/unbinding",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_binding`](super::Client::delete_binding) (`DELETE /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/destination-type/{destination_type}/destination/{destination}/properties-key/{properties_key}/unbinding`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -757,6 +770,7 @@ static DELETE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_instance`](super::Client::delete_instance) (`DELETE /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -799,6 +813,7 @@ static DELETE_QUEUE_INFO: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}/contents",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_queue_info`](super::Client::delete_queue_info) (`DELETE /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}/contents`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -857,6 +872,7 @@ static DELETE_SCHEDULED_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_scheduled_task`](super::Client::delete_scheduled_task) (`DELETE /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -907,6 +923,7 @@ static DELETE_USER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::delete_user`](super::Client::delete_user) (`DELETE /v2/{project_id}/instances/{instance_id}/users/{user_name}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -957,6 +974,7 @@ static ENABLE_DNS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/rabbitmq/instances/{instance_id}/dns",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::enable_dns`](super::Client::enable_dns) (`POST /v2/{project_id}/rabbitmq/instances/{instance_id}/dns`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -999,6 +1017,7 @@ static LIST_AVAILABLE_ZONES: OperationSpec = OperationSpec {
     path: "/v2/available-zones",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_available_zones`](super::Client::list_available_zones) (`GET /v2/available-zones`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1033,6 +1052,7 @@ static LIST_BACKGROUND_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_background_tasks`](super::Client::list_background_tasks) (`GET /v2/{project_id}/instances/{instance_id}/tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1107,6 +1127,7 @@ static LIST_BINDINGS: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_bindings`](super::Client::list_bindings) (`GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges/{exchange}/binding`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1165,6 +1186,7 @@ static LIST_CONFIG_FEATURES: OperationSpec = OperationSpec {
     path: "/v2/config/features",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_config_features`](super::Client::list_config_features) (`GET /v2/config/features`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1199,6 +1221,7 @@ static LIST_ENGINE_PRODUCTS: OperationSpec = OperationSpec {
     path: "/v2/{engine}/products",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_engine_products`](super::Client::list_engine_products) (`GET /v2/{engine}/products`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1249,6 +1272,7 @@ static LIST_EXCHANGES: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_exchanges`](super::Client::list_exchanges) (`GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/exchanges`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1375,6 +1399,7 @@ static LIST_INSTANCES_DETAILS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_instances_details`](super::Client::list_instances_details) (`GET /v2/{project_id}/instances`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1555,6 +1580,7 @@ static LIST_PLUGINS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/rabbitmq/plugins",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_plugins`](super::Client::list_plugins) (`GET /v2/{project_id}/instances/{instance_id}/rabbitmq/plugins`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1597,6 +1623,7 @@ static LIST_PRODUCTS: OperationSpec = OperationSpec {
     path: "/v2/products",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_products`](super::Client::list_products) (`GET /v2/products`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1639,6 +1666,7 @@ static LIST_QUEUES: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_queues`](super::Client::list_queues) (`GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1763,6 +1791,7 @@ static LIST_SCHEDULED_TASKS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_scheduled_tasks`](super::Client::list_scheduled_tasks) (`GET /v2/{project_id}/instances/{instance_id}/scheduled-tasks`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1837,6 +1866,7 @@ static LIST_USER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_user`](super::Client::list_user) (`GET /v2/{project_id}/instances/{instance_id}/users`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -1956,6 +1986,7 @@ static LIST_VHOSTS: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::list_vhosts`](super::Client::list_vhosts) (`GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2074,6 +2105,7 @@ static MODIFY_RECYCLE_POLICY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::modify_recycle_policy`](super::Client::modify_recycle_policy) (`PUT /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2118,6 +2150,7 @@ static RESET_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/password",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &["new_password"],
 };
 /// Request builder for [`Client::reset_password`](super::Client::reset_password) (`POST /v2/{project_id}/instances/{instance_id}/password`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2169,6 +2202,7 @@ static RESIZE_ENGINE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::resize_engine_instance`](super::Client::resize_engine_instance) (`POST /v2/{engine}/{project_id}/instances/{instance_id}/extend`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2229,6 +2263,7 @@ static RESTORE_RECYCLE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: false,
+    secrets: &[],
 };
 /// Request builder for [`Client::restore_recycle_instance`](super::Client::restore_recycle_instance) (`POST /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2273,6 +2308,7 @@ static SHOW_BACKGROUND_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_background_task`](super::Client::show_background_task) (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2323,6 +2359,7 @@ static SHOW_CES_HIERARCHY: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_ces_hierarchy`](super::Client::show_ces_hierarchy) (`GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2365,6 +2402,7 @@ static SHOW_ENGINE_INSTANCE_EXTEND_PRODUCT_INFO: OperationSpec = OperationSpec {
     path: "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_engine_instance_extend_product_info`](super::Client::show_engine_instance_extend_product_info) (`GET /v2/{engine}/{project_id}/instances/{instance_id}/extend`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2425,6 +2463,7 @@ static SHOW_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_instance`](super::Client::show_instance) (`GET /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2467,6 +2506,7 @@ static SHOW_MAINTAIN_WINDOWS: OperationSpec = OperationSpec {
     path: "/v2/instances/maintain-windows",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_maintain_windows`](super::Client::show_maintain_windows) (`GET /v2/instances/maintain-windows`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2501,6 +2541,7 @@ static SHOW_QUEUE_DETAILS: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_queue_details`](super::Client::show_queue_details) (`GET /v2/rabbitmq/{project_id}/instances/{instance_id}/vhosts/{vhost}/queues/{queue}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2559,6 +2600,7 @@ static SHOW_QUOTAS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/quotas",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_quotas`](super::Client::show_quotas) (`GET /v2/{project_id}/quotas`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2593,6 +2635,7 @@ static SHOW_RABBIT_MQ_PRODUCT_CORES: OperationSpec = OperationSpec {
     path: "/v2/rabbitmq/products/cores",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_rabbit_mq_product_cores`](super::Client::show_rabbit_mq_product_cores) (`GET /v2/rabbitmq/products/cores`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2653,6 +2696,7 @@ static SHOW_RABBIT_MQ_PROJECT_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/rabbitmq/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_rabbit_mq_project_tags`](super::Client::show_rabbit_mq_project_tags) (`GET /v2/{project_id}/rabbitmq/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2689,6 +2733,7 @@ static SHOW_RABBIT_MQ_TAGS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/rabbitmq/{instance_id}/tags",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_rabbit_mq_tags`](super::Client::show_rabbit_mq_tags) (`GET /v2/{project_id}/rabbitmq/{instance_id}/tags`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2731,6 +2776,7 @@ static SHOW_RECYCLE_INSTANCES: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/recycle",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_recycle_instances`](super::Client::show_recycle_instances) (`GET /v2/{project_id}/recycle`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2765,6 +2811,7 @@ static SHOW_VOLUME_EXPAND_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-volume-expand",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::show_volume_expand_config`](super::Client::show_volume_expand_config) (`GET /v2/{project_id}/instances/{instance_id}/auto-volume-expand`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2807,6 +2854,7 @@ static UPDATE_INSTANCE: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_instance`](super::Client::update_instance) (`PUT /v2/{project_id}/instances/{instance_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2859,6 +2907,7 @@ static UPDATE_PLUGINS: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/rabbitmq/plugins",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_plugins`](super::Client::update_plugins) (`PUT /v2/{project_id}/instances/{instance_id}/rabbitmq/plugins`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2911,6 +2960,7 @@ static UPDATE_SCHEDULED_TASK: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_scheduled_task`](super::Client::update_scheduled_task) (`PUT /v2/{project_id}/instances/{instance_id}/scheduled-tasks/{task_id}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -2977,6 +3027,7 @@ static UPDATE_USER: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &["secret_key"],
 };
 /// Request builder for [`Client::update_user`](super::Client::update_user) (`PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -3037,6 +3088,7 @@ static UPDATE_VOLUME_EXPANSION_CONFIG: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/auto-volume-expand",
     content_type: Some("application/json"),
     idempotent: true,
+    secrets: &[],
 };
 /// Request builder for [`Client::update_volume_expansion_config`](super::Client::update_volume_expansion_config) (`PUT /v2/{project_id}/instances/{instance_id}/auto-volume-expand`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

@@ -100,6 +100,7 @@ fn raw_spec(method: Method, idempotent: bool) -> &'static OperationSpec {
                 path: "",
                 content_type: None,
                 idempotent: $i,
+                secrets: &[],
             };
             &SPEC
         }};

@@ -27,6 +27,7 @@ pub fn op(
         path: Box::leak(path.to_owned().into_boxed_str()),
         content_type: content_type.map(|c| &*Box::leak(c.to_owned().into_boxed_str())),
         idempotent,
+        secrets: &[],
     }))
 }
 

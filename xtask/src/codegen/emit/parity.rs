@@ -35,26 +35,35 @@ pub fn emit(services: &[Service]) -> Result<String, String> {
 }
 
 fn fn_name(s: &Service, op: &str) -> proc_macro2::Ident {
-    format_ident!("op_{}_{}", s.dir, op.trim_start_matches("r#"))
+    format_ident!("op_{}_{}", field_name(s), op.trim_start_matches("r#"))
+}
+
+/// The `Clients` field of a service version: `dcs`, or `vpc_v3`.
+fn field_name(s: &Service) -> String {
+    s.parity_key().replace('.', "_")
+}
+
+/// `huaweicloud_sdk_dcs` or `huaweicloud_sdk_vpc::v3` as a path.
+fn lib_path(s: &Service) -> TokenStream {
+    let segments = s.rust_path();
+    let idents = segments.split("::").map(|p| format_ident!("{p}"));
+    quote!(#(#idents)::*)
 }
 
 fn tokens(services: &[Service]) -> TokenStream {
     let fields: Vec<_> = services
         .iter()
-        .map(|s| format_ident!("{}", s.dir))
+        .map(|s| format_ident!("{}", field_name(s)))
         .collect();
-    let libs: Vec<_> = services
-        .iter()
-        .map(|s| format_ident!("{}", s.lib_name()))
-        .collect();
+    let libs: Vec<_> = services.iter().map(lib_path).collect();
     let mut functions = Vec::new();
     let mut arms = Vec::new();
     let mut ids = Vec::new();
     for (s, field) in services.iter().zip(&fields) {
-        let lib = format_ident!("{}", s.lib_name());
+        let lib = lib_path(s);
         let models = quote!(#lib::models::);
         for op in &s.operations {
-            let id = format!("{}.{}", s.dir, op.rust_name);
+            let id = format!("{}.{}", s.parity_key(), op.rust_name);
             let f = fn_name(s, &op.rust_name);
             let method = naming::ident(&op.rust_name);
             let sets: Vec<TokenStream> = op
@@ -89,8 +98,29 @@ fn tokens(services: &[Service]) -> TokenStream {
             let reencode = match &op.response {
                 ResponseKind::None => quote!(crate::reencode_unit(out)),
                 ResponseKind::Json(_) => quote!(crate::reencode_json(out)),
+                ResponseKind::Headers(_) => quote!(Ok(serde_json::Value::Null)),
                 ResponseKind::Bytes => quote!(crate::reencode_bytes(out)),
                 ResponseKind::Stream => quote!(crate::reencode_stream(out).await),
+            };
+            // Output fields filled from response headers are compared apart from the body:
+            // `{"body": <re-encoded body>, "headers": {<name>: <text>}}`.
+            let reencode = if op.response_headers.is_empty() {
+                reencode
+            } else {
+                let names = op.response_headers.iter().map(|h| &h.name);
+                let values = op.response_headers.iter().map(|h| {
+                    let f = naming::ident(&h.rust_name);
+                    quote!(out.#f.as_ref().map(|v| v.to_string()))
+                });
+                let body = match &op.response {
+                    ResponseKind::Json(_) => quote!(crate::reencode_json(out)?),
+                    _ => quote!(serde_json::Value::Null),
+                };
+                quote! {
+                    let headers = serde_json::json!({ #(#names: #values),* });
+                    let body: serde_json::Value = #body;
+                    Ok(serde_json::json!({ "body": body, "headers": headers }))
+                }
             };
             let start = if sets.is_empty() && body.is_none() {
                 quote!(let b = c.#method();)
