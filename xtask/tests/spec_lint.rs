@@ -113,6 +113,50 @@ fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
             Error,
             format!("{INSTANCE}/properties/name/x-rust-aliases"),
         ),
+        (
+            "summary-todo",
+            Summary,
+            Error,
+            format!("{COLL}/get/summary"),
+        ),
+        (
+            "secrets-parameter",
+            Secrets,
+            Error,
+            format!("{COLL}/get/parameters/1"),
+        ),
+        (
+            "rust-names-unknown",
+            RustNames,
+            Error,
+            "/components/schemas/Status/enum/3".to_owned(),
+        ),
+        ("shared-paths", SharedPaths, Error, format!("{COLL}/post")),
+        (
+            "parameter-style",
+            ParameterStyle,
+            Error,
+            format!("{COLL}/get/parameters/0/explode"),
+        ),
+        (
+            "response-headers",
+            ResponseHeaders,
+            Error,
+            format!("{ITEM}/delete/responses/204/headers/X-Tags/schema"),
+        ),
+        (
+            "request-bodies",
+            RequestBodies,
+            Error,
+            format!("{COLL}/post/requestBody/content/application~1bson"),
+        ),
+        (
+            "pagination",
+            Pagination,
+            Warning,
+            format!("{COLL}/get/x-huaweicloud-pagination"),
+        ),
+        ("versions", Versions, Error, "/info/version".to_owned()),
     ]
 }
 
@@ -211,18 +255,48 @@ fn broken_input_is_a_finding_not_a_panic() {
 
 #[test]
 fn secret_names_and_cjk() {
+    use xtask::spec::lint::{SecretLook, secret_look};
     for name in [
         "password",
         "old_password",
         "secret_key",
         "auth_token",
-        "x-dead-letter-routing-key",
         "passwd",
+        "X-Subject-Token",
+        "X-Client-Token",
+        "securitytoken",
+        "auth_key",
+        "signing_key",
+        "private_key",
     ] {
+        assert_eq!(secret_look(name), SecretLook::Secret, "{name}");
         assert!(looks_secret(name), "{name}");
     }
-    for name in ["name", "key", "keyword", "port", "token_count_x"] {
-        assert_eq!(looks_secret(name), name.contains("token"), "{name}");
+    // Needs a reviewer's decision (the committed opt-outs of RabbitMQ).
+    for name in [
+        "x-dead-letter-routing-key",
+        "routing_key",
+        "properties_key",
+        "kms_key",
+    ] {
+        assert_eq!(secret_look(name), SecretLook::Undecided, "{name}");
+    }
+    // Not secrets: no over-redaction.
+    for name in [
+        "name",
+        "key",
+        "keyword",
+        "port",
+        "token_count_x",
+        "http_tokens",
+        "tag_key",
+        "public_key",
+        "password_expires_at",
+        "no_password_access",
+        "token_id",
+    ] {
+        assert_eq!(secret_look(name), SecretLook::Plain, "{name}");
+        assert!(!looks_secret(name), "{name}");
     }
     assert!(has_cjk("列出实例"));
     assert!(has_cjk("ｆｕｌｌ"));

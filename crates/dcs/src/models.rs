@@ -7949,7 +7949,7 @@ impl InstanceGroupListInfoBuilder {
     }
 }
 /// The `InstanceListInfo` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceListInfo {
     /// The `publicip_id` field.
@@ -8093,8 +8093,6 @@ pub struct InstanceListInfo {
     )]
     pub service_upgrade: Option<bool>,
     /// The `no_password_access` field.
-    ///
-    /// Secret: redacted in `Debug` output.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8234,57 +8232,6 @@ impl InstanceListInfo {
     /// Starts a [`InstanceListInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> InstanceListInfoBuilder {
         InstanceListInfoBuilder::default()
-    }
-}
-impl std::fmt::Debug for InstanceListInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        huaweicloud_sdk_core::__codegen::debug_redacted(
-            f,
-            "InstanceListInfo",
-            &[
-                ("publicip_id", &self.publicip_id, false),
-                ("vpc_name", &self.vpc_name, false),
-                ("charging_mode", &self.charging_mode, false),
-                ("vpc_id", &self.vpc_id, false),
-                ("subnet_id", &self.subnet_id, false),
-                ("security_group_id", &self.security_group_id, false),
-                ("created_at", &self.created_at, false),
-                ("updated_at", &self.updated_at, false),
-                ("enable_ssl", &self.enable_ssl, false),
-                ("max_memory", &self.max_memory, false),
-                ("used_memory", &self.used_memory, false),
-                ("publicip_address", &self.publicip_address, false),
-                ("capacity", &self.capacity, false),
-                ("capacity_minor", &self.capacity_minor, false),
-                ("order_id", &self.order_id, false),
-                ("maintain_begin", &self.maintain_begin, false),
-                ("maintain_end", &self.maintain_end, false),
-                ("engine", &self.engine, false),
-                ("engine_version", &self.engine_version, false),
-                ("service_upgrade", &self.service_upgrade, false),
-                ("no_password_access", &self.no_password_access, true),
-                ("service_task_id", &self.service_task_id, false),
-                ("ip", &self.ip, false),
-                ("access_user", &self.access_user, false),
-                ("instance_id", &self.instance_id, false),
-                ("enable_publicip", &self.enable_publicip, false),
-                ("port", &self.port, false),
-                ("user_id", &self.user_id, false),
-                ("user_name", &self.user_name, false),
-                ("domain_name", &self.domain_name, false),
-                ("readonly_domain_name", &self.readonly_domain_name, false),
-                ("name", &self.name, false),
-                ("spec_code", &self.spec_code, false),
-                ("status", &self.status, false),
-                ("tags", &self.tags, false),
-                ("enterprise_project_id", &self.enterprise_project_id, false),
-                ("description", &self.description, false),
-                ("cpu_type", &self.cpu_type, false),
-                ("az_codes", &self.az_codes, false),
-                ("features", &self.features, false),
-                ("sub_status", &self.sub_status, false),
-            ],
-        )
     }
 }
 /// Builder for [`InstanceListInfo`].
@@ -15700,7 +15647,7 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
     }
 }
 /// The `ShowInstanceResponse` model.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceResponse {
     /// The `vpc_name` field.
@@ -15809,8 +15756,6 @@ pub struct ShowInstanceResponse {
     )]
     pub engine: Option<String>,
     /// The `no_password_access` field.
-    ///
-    /// Secret: redacted in `Debug` output.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -16104,82 +16049,6 @@ impl ShowInstanceResponse {
     /// Starts a [`ShowInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
-    }
-}
-impl std::fmt::Debug for ShowInstanceResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        huaweicloud_sdk_core::__codegen::debug_redacted(
-            f,
-            "ShowInstanceResponse",
-            &[
-                ("vpc_name", &self.vpc_name, false),
-                ("charging_mode", &self.charging_mode, false),
-                ("vpc_id", &self.vpc_id, false),
-                ("user_name", &self.user_name, false),
-                ("created_at", &self.created_at, false),
-                ("description", &self.description, false),
-                ("security_group_id", &self.security_group_id, false),
-                ("security_group_name", &self.security_group_name, false),
-                ("max_memory", &self.max_memory, false),
-                ("used_memory", &self.used_memory, false),
-                ("capacity", &self.capacity, false),
-                ("capacity_minor", &self.capacity_minor, false),
-                ("maintain_begin", &self.maintain_begin, false),
-                ("maintain_end", &self.maintain_end, false),
-                ("engine", &self.engine, false),
-                ("no_password_access", &self.no_password_access, true),
-                ("ip", &self.ip, false),
-                ("instance_backup_policy", &self.instance_backup_policy, false),
-                ("az_codes", &self.az_codes, false),
-                ("available_zones", &self.available_zones, false),
-                ("access_user", &self.access_user, false),
-                ("instance_id", &self.instance_id, false),
-                ("port", &self.port, false),
-                ("user_id", &self.user_id, false),
-                ("name", &self.name, false),
-                ("spec_code", &self.spec_code, false),
-                ("subnet_id", &self.subnet_id, false),
-                ("subnet_name", &self.subnet_name, false),
-                ("subnet_cidr", &self.subnet_cidr, false),
-                ("engine_version", &self.engine_version, false),
-                ("order_id", &self.order_id, false),
-                ("status", &self.status, false),
-                ("domain_name", &self.domain_name, false),
-                ("readonly_domain_name", &self.readonly_domain_name, false),
-                ("enable_publicip", &self.enable_publicip, false),
-                ("publicip_id", &self.publicip_id, false),
-                ("publicip_address", &self.publicip_address, false),
-                ("enable_ssl", &self.enable_ssl, false),
-                ("service_upgrade", &self.service_upgrade, false),
-                ("service_task_id", &self.service_task_id, false),
-                ("enterprise_project_id", &self.enterprise_project_id, false),
-                ("backend_addrs", &self.backend_addrs, false),
-                ("features", &self.features, false),
-                ("domain_name_info", &self.domain_name_info, false),
-                (
-                    "transparent_client_ip_enable",
-                    &self.transparent_client_ip_enable,
-                    false,
-                ),
-                ("sub_status", &self.sub_status, false),
-                ("tags", &self.tags, false),
-                ("cpu_type", &self.cpu_type, false),
-                ("enterprise_project_name", &self.enterprise_project_name, false),
-                ("update_at", &self.update_at, false),
-                ("product_type", &self.product_type, false),
-                ("storage_type", &self.storage_type, false),
-                ("launched_at", &self.launched_at, false),
-                ("cache_mode", &self.cache_mode, false),
-                ("support_slow_log_flag", &self.support_slow_log_flag, false),
-                ("db_number", &self.db_number, false),
-                ("replica_count", &self.replica_count, false),
-                ("sharding_count", &self.sharding_count, false),
-                ("bandwidth_info", &self.bandwidth_info, false),
-                ("cloud_service_type_code", &self.cloud_service_type_code, false),
-                ("cloud_resource_type_code", &self.cloud_resource_type_code, false),
-                ("inquery_spec_code", &self.inquery_spec_code, false),
-            ],
-        )
     }
 }
 /// Builder for [`ShowInstanceResponse`].

@@ -89,7 +89,45 @@ LINT = {
     "extension-keys-misplaced": lambda d: schemas(d)["Instance"]["properties"]["name"].update(
         {"x-rust-aliases": ["instance_name"]}
     ),
+    "summary-todo": lambda d: ops(d, COLL)["get"].update(summary="TODO"),
+    "secrets-parameter": lambda d: ops(d, COLL)["get"]["parameters"].append(
+        {"name": "X-Auth-Token", "in": "header", "required": False, "schema": {"type": "string"}}
+    ),
+    "rust-names-unknown": lambda d: schemas(d)["Status"]["enum"].extend(["UNKNOWN", "unknown"]),
+    "shared-paths": lambda d: d["paths"].update(
+        {
+            COLL
+            + "#StartInstances": {
+                "post": {
+                    "operationId": "StartInstances",
+                    "summary": "Start every instance.",
+                    "responses": {"204": {"description": "Started."}},
+                }
+            }
+        }
+    ),
+    "parameter-style": lambda d: ops(d, COLL)["get"]["parameters"][0].update(explode=False),
+    "response-headers": lambda d: ops(d, ITEM)["delete"]["responses"]["204"].update(
+        headers={"X-Tags": {"schema": {"type": "array", "items": {"type": "string"}}}}
+    ),
+    "request-bodies": lambda d: ops(d, COLL)["post"]["requestBody"].update(
+        content={"application/bson": {"schema": {"$ref": "#/components/schemas/CreateInstanceBody"}}}
+    ),
+    "pagination": lambda d: paginate_pages(d),
+    "versions": lambda d: d["info"].update(version="2"),
 }
+
+
+def paginate_pages(d):
+    op = ops(d, COLL)["get"]
+    op["parameters"].append(
+        {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "format": "int32"}}
+    )
+    op["x-huaweicloud-pagination"] = {
+        "style": "page",
+        "request": {"page": "offset", "limit": "limit"},
+        "response": {"items": "instances"},
+    }
 
 
 def add_show(d):
