@@ -16,6 +16,7 @@ operation passes or is listed (with a reason) in exceptions.txt and still differ
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -76,9 +77,12 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _reply(self, status: int, content_type: str | None, body: bytes):
+    def _reply(self, status: int, content_type: str | None, body: bytes, headers=None):
         self.send_response(status)
         self.send_header("X-Request-Id", "parity-request-id")
+        for k, v in (headers or {}).items():
+            if k.lower() != "x-request-id":
+                self.send_header(k, v)
         if status != 204:
             if content_type:
                 self.send_header("Content-Type", content_type)
@@ -116,9 +120,9 @@ class Handler(BaseHTTPRequestHandler):
         if resp is None:
             self._reply(500, "application/json", b'{"error_code":"PARITY.0001","error_msg":"unattributed"}')
         elif resp["kind"] == "none":
-            self._reply(204, None, b"")
+            self._reply(204, None, b"", resp.get("headers"))
         elif resp["kind"] == "json":
-            self._reply(200, "application/json", json.dumps(resp["body"]).encode())
+            self._reply(200, "application/json", json.dumps(resp["body"]).encode(), resp.get("headers"))
         elif resp["kind"] == "text":
             self._reply(200, "text/plain", resp["body"].encode())
         else:
@@ -200,6 +204,14 @@ def compare(py, rs) -> list[str]:
     bp, br = body_value(py), body_value(rs)
     if bp != br:
         diffs.append(f"body {json.dumps(bp[1])[:300]} vs {json.dumps(br[1])[:300]}")
+    # An operation whose caller supplies `Authorization` (IAM's id-token calls) is not signed
+    # by either SDK: the header must then be the same on both sides.
+    ap, ar = header(py, "Authorization"), header(rs, "Authorization")
+    caller_auth = ap is not None and not ap.startswith("SDK-HMAC-SHA256")
+    if caller_auth:
+        if ap != ar:
+            diffs.append("caller-supplied Authorization differs")
+        return diffs
     for side, rec in (("python", py), ("rust", rs)):
         err = verify_signature(rec)
         if err:
@@ -240,12 +252,22 @@ def self_test(py, rs) -> list[str]:
 
 
 def expected_response(resp):
-    return resp["body"] if resp["kind"] != "none" else None
+    body = resp["body"] if resp["kind"] != "none" else None
+    if resp.get("headers"):
+        # The X-Request-Id the server always sends wins over a sample value.
+        headers = {k: ("parity-request-id" if k.lower() == "x-request-id" else v)
+                   for k, v in resp["headers"].items()}
+        return {"body": body, "headers": headers}
+    return body
 
 
 # --------------------------------------------------------------------------
 # Passes
 # --------------------------------------------------------------------------
+
+# Response-header fields as the official client filled them, per operation.
+header_outputs: dict = {}
+
 
 def python_pass(state: State, url: str, samples) -> dict:
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -266,6 +288,11 @@ def python_pass(state: State, url: str, samples) -> dict:
             resp = getattr(clients[s.service], s.python_name)(s.request)
             if s.response["kind"] == "stream":
                 resp.consume_download_stream(lambda r: b"".join(r.iter_content(8192)))
+            # What the official client made of the response headers (compared in main()).
+            if s.response.get("headers"):
+                got = {wire: getattr(resp, attr, None) for attr, wire in resp.attribute_map.items()
+                       if wire in s.response["headers"]}
+                header_outputs[s.id] = got
         except Exception as e:  # noqa: BLE001 - recorded, the request is what counts
             errors[s.id] = f"{type(e).__name__}: {e}"
     with state.lock:
@@ -293,16 +320,20 @@ def free_form_fields(root):
     """Fields of generated models whose type is (or contains) serde_json::Value."""
     found = []
     for key in samples_mod.SERVICES:
-        path = os.path.join(root, "crates", key, "src", "models.rs")
-        model = None
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"\s*pub struct (\w+)", line)
-                if m:
-                    model = m.group(1)
-                m = re.match(r"\s*pub (r#)?(\w+): (Option<)?(.*serde_json::Value.*?)>?,\s*$", line)
-                if m and model and not model.endswith("Builder"):
-                    found.append(f"{key}.{model}.{m.group(2)}")
+        name, _, version = key.partition(".")
+        base = os.path.join(root, "crates", name, "src", version)
+        # models.rs, plus models/<chunk>.rs when the file was split.
+        paths = [os.path.join(base, "models.rs")] + sorted(glob.glob(os.path.join(base, "models", "*.rs")))
+        for path in paths:
+            model = None
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    m = re.match(r"\s*pub struct (\w+)", line)
+                    if m:
+                        model = m.group(1)
+                    m = re.match(r"\s*pub (r#)?(\w+): (Option<)?(.*serde_json::Value.*?)>?,\s*$", line)
+                    if m and model and not model.endswith("Builder"):
+                        found.append(f"{key}.{model}.{m.group(2)}")
     return found
 
 
@@ -392,6 +423,11 @@ def main() -> int:
         elif r["response"] != expected_response(s.response):
             resp_diff = (f"re-encoded {json.dumps(r['response'])[:300]} vs sample "
                          f"{json.dumps(expected_response(s.response))[:300]}")
+        if resp_diff is None and s.response.get("headers"):
+            want = expected_response(s.response)["headers"]
+            got = header_outputs.get(s.id)
+            if got != want:
+                resp_diff = f"official client's header fields {got} vs served {want}"
         row["response_ok"] += resp_diff is None
         if resp_diff:
             diffs.append(f"response: {resp_diff}")
@@ -416,11 +452,14 @@ def main() -> int:
 
     # Self-test of the comparison on one identical operation with path, query and body.
     report_self_test = None
-    probe = next((s.id for s in samples if per_op[s.id]["request_identical"]
-                  and s.request_json["path"] and s.request_json["query"]
-                  and s.request_json.get("body")), None)
+    # An identical signed request with path parameters and a body, with a query if one has.
+    identical = [s for s in samples if per_op[s.id]["request_identical"] and s.request_json["path"]
+                 and s.request_json.get("body")
+                 and "SDK-HMAC-SHA256" in (header(state.records[("rust", s.id)][0], "Authorization") or "")]
+    identical.sort(key=lambda s: not s.request_json["query"])
+    probe = identical[0].id if identical else None
     if probe is None:
-        problems.append("self-test: no identical operation with path, query and body")
+        problems.append("self-test: no identical operation with path parameters and a body")
         failed += 1
     else:
         missed = self_test(state.records[("python", probe)][0], state.records[("rust", probe)][0])

@@ -20,6 +20,7 @@ For every operation of ``target/import/introspect.json`` (written by ``cargo xta
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
@@ -31,6 +32,23 @@ SERVICES = {
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
 }
+
+
+def use_services_of(dump: dict) -> None:
+    """Takes the service list from an introspection document (`cargo xtask import --service`,
+    e.g. a scratch trial): key (`vpc.v3` when a folder has several versions) -> module, client
+    class and the document's operation count."""
+    SERVICES.clear()
+    for key, svc in dump["services"].items():
+        SERVICES[key] = (svc["module"], svc["client_class"], svc["operation_count"])
+
+
+def facts_path(root: str, svc: dict) -> str:
+    """specs/facts/<service>.<version>.json if present, else specs/facts/<service>.json."""
+    name = svc.get("service")
+    version = svc.get("version")
+    versioned = os.path.join(root, "specs", "facts", f"{name}.{version}.json")
+    return versioned if os.path.exists(versioned) else os.path.join(root, "specs", "facts", f"{name}.json")
 
 
 def _split_dict(inner: str) -> tuple[str, str]:
@@ -82,6 +100,12 @@ class _Gen:
             return True
         if t in ("object", "dict"):
             return {"key": f"s-{wire}"}
+        if t == "datetime":
+            self.n += 1
+            return datetime.datetime(2024, 1, 2, 3, 4, self.n % 60)
+        if t == "date":
+            self.n += 1
+            return datetime.date(2024, 1, 1 + self.n % 28)
         cls = getattr(self.module, t, None)
         if isinstance(cls, type):
             return self.model(cls, stack)
@@ -130,6 +154,12 @@ def _response(gen: _Gen, op: dict, models: dict):
             return {"kind": "text", "status": 200, "body": f"s-{op['python_name']}"}
         return {"kind": "json", "status": 200, "body": _sanitize(gen.value(bt, rt, "body", (cls,)))}
     headers = set(info["response_header_fields"]) if info else set()
+    # Response headers the SDK copies into fields: served with sample values.
+    served = {}
+    for attr in headers:
+        wire = cls.attribute_map[attr]
+        if wire in op.get("response_headers", []):
+            served[wire] = f"s-{wire}"
     body = {}
     for attr, t in cls.openapi_types.items():
         if attr in headers:
@@ -138,9 +168,11 @@ def _response(gen: _Gen, op: dict, models: dict):
         v = gen.value(t, rt, wire, (cls,))
         if v is not None:
             body[wire] = _sanitize(v)
-    if not body:
-        return {"kind": "none", "status": 204, "body": None}
-    return {"kind": "json", "status": 200, "body": body}
+    out = ({"kind": "none", "status": 204, "body": None} if not body
+           else {"kind": "json", "status": 200, "body": body})
+    if served:
+        out["headers"] = served
+    return out
 
 
 def build(root: str, introspection: str) -> list[OpSample]:
@@ -148,9 +180,11 @@ def build(root: str, introspection: str) -> list[OpSample]:
     with open(introspection, encoding="utf-8") as f:
         dump = json.load(f)
     out = []
+    if any(key not in SERVICES for key in dump["services"]):
+        use_services_of(dump)
     for key, (module_name, _client, _count) in SERVICES.items():
         svc = dump["services"][key]
-        with open(os.path.join(root, "specs", "facts", f"{key}.json"), encoding="utf-8") as f:
+        with open(facts_path(root, svc), encoding="utf-8") as f:
             facts = json.load(f)
         enums = {m: v.get("enums", {}) for m, v in facts["models"].items()}
         module = importlib.import_module(module_name)
