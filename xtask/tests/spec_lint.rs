@@ -268,6 +268,8 @@ fn secret_names_and_cjk() {
         "auth_key",
         "signing_key",
         "private_key",
+        "secret_access_key",
+        "Authorization",
     ] {
         assert_eq!(secret_look(name), SecretLook::Secret, "{name}");
         assert!(looks_secret(name), "{name}");
@@ -278,6 +280,7 @@ fn secret_names_and_cjk() {
         "routing_key",
         "properties_key",
         "kms_key",
+        "access_key",
     ] {
         assert_eq!(secret_look(name), SecretLook::Undecided, "{name}");
     }

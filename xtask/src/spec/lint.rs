@@ -236,7 +236,12 @@ pub fn secret_look(wire_name: &str) -> SecretLook {
     }
     if *last == "key" && words.len() >= 2 {
         let owner = words[words.len() - 2];
-        if SECRET_KEY_OWNERS.contains(&owner) || SECRET_WORDS.iter().any(|w| owner.ends_with(w)) {
+        // Any secret word before `key` makes it secret (`secret_access_key`: the SK).
+        let owners = &words[..words.len() - 1];
+        if owners
+            .iter()
+            .any(|w| SECRET_KEY_OWNERS.contains(w) || SECRET_WORDS.iter().any(|s| w.ends_with(s)))
+        {
             return SecretLook::Secret;
         }
         if NOT_SECRET_KEY_OWNERS.contains(&owner) {

@@ -158,17 +158,17 @@ pub fn emit_versions(versions: &[Service]) -> TokenStream {
     for v in versions {
         let m = v.module.as_deref().unwrap_or(&v.version);
         doc.item(
-            &format!("- [`{m}`](crate::{m}) ({} operations):", v.operations.len()),
+            &format!("- [`{m}`] ({} operations):", v.operations.len()),
             &v.api_title,
         );
     }
     let doc = doc.inner_tokens();
+    // The module docs are the inner docs of `<v>/mod.rs` (an outer doc here would make
+    // rustdoc resolve their links in this scope).
     let mods = versions.iter().map(|v| {
         let m = v.module.as_deref().unwrap_or(&v.version);
         let id = quote::format_ident!("{m}");
-        let d = format!(" API {m} of {}: `Client`, operations and models.", v.title);
         quote! {
-            #[doc = #d]
             #[cfg(feature = #m)]
             #[rustfmt::skip]
             pub mod #id;
