@@ -42,23 +42,69 @@ import tempfile
 import warnings
 from urllib.parse import quote
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 EXPECTED_SDK_VERSION = "3.1.219"
 CORE_PACKAGE = "huaweicloudsdkcore"
 
-# service key -> (distribution / top-level package, module, sync client class,
-#                 expected number of operations for EXPECTED_SDK_VERSION)
-SERVICES = {
-    "kafka": ("huaweicloudsdkkafka", "huaweicloudsdkkafka.v2", "KafkaClient", 123),
-    "dcs": ("huaweicloudsdkdcs", "huaweicloudsdkdcs.v2", "DcsClient", 137),
-    "rabbitmq": ("huaweicloudsdkrabbitmq", "huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
-    "codeartsartifact": (
+# The services of the committed specs: (service folder, API version, distribution / top-level
+# package, module, sync client class, expected number of operations for EXPECTED_SDK_VERSION).
+# `--service` replaces this list (see main()).
+SERVICES = [
+    ("kafka", "v2", "huaweicloudsdkkafka", "huaweicloudsdkkafka.v2", "KafkaClient", 123),
+    ("dcs", "v2", "huaweicloudsdkdcs", "huaweicloudsdkdcs.v2", "DcsClient", 137),
+    ("rabbitmq", "v2", "huaweicloudsdkrabbitmq", "huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
+    (
+        "codeartsartifact",
+        "v2",
         "huaweicloudsdkcodeartsartifact",
         "huaweicloudsdkcodeartsartifact.v2",
         "CodeArtsArtifactClient",
         59,
     ),
-}
+]
+
+# Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it
+# (an `offset` that is a page number, a `marker` that is the last item's id).
+PAGING_PARAMS = ("offset", "page", "page_no", "page_num", "marker", "start", "limit",
+                 "page_size", "per_page")
+
+
+def service_key(name: str, version: str, versions_of: dict) -> str:
+    """`vpc.v3` when the folder has several versions in this run, else `vpc`."""
+    return f"{name}.{version}" if len(versions_of[name]) > 1 else name
+
+
+def discover_service(spec: str) -> list:
+    """`vpc` or `vpc:v3` -> [(name, version, dist, module, client class, None), ...]: every
+    version of huaweicloudsdk<name> (or the one given), client class found by name."""
+    name, _, version = spec.partition(":")
+    if not re.fullmatch(r"[a-z][a-z0-9]*", name):
+        fail(f"--service {spec!r}: the service is the lower-case package suffix, e.g. vpc or vpc:v3")
+    dist = f"huaweicloudsdk{name}"
+    try:
+        package = importlib.import_module(dist)
+    except ImportError as exc:
+        fail(f"--service {spec}: {exc}; install {dist}=={EXPECTED_SDK_VERSION}")
+    if version:
+        versions = [version]
+    else:
+        here = os.path.dirname(package.__file__)
+        versions = sorted((v for v in os.listdir(here)
+                           if re.fullmatch(r"v\d+", v) and os.path.isdir(os.path.join(here, v))),
+                          key=lambda v: int(v[1:]))
+        if not versions:
+            fail(f"--service {spec}: {dist} has no vN subpackage")
+    out = []
+    for v in versions:
+        module = importlib.import_module(f"{dist}.{v}")
+        clients = sorted(n for n, obj in vars(module).items()
+                         if isinstance(obj, type) and n.endswith("Client")
+                         and not n.endswith("AsyncClient"))
+        if len(clients) != 1:
+            fail(f"{dist}.{v}: expected one sync *Client class, found {clients}")
+        out.append((name, v, dist, f"{dist}.{v}", clients[0], None))
+    return out
+
 
 # Type strings the SDK core understands without a model class
 # (huaweicloudsdkcore.http.primitive_types.NATIVE_TYPES_MAPPING, plus the
@@ -270,6 +316,19 @@ def locate(info: dict, markers: dict) -> dict:
     return found
 
 
+PARAM_DOC_RE = re.compile(r"^\s*:param (\w+): ?(.*)$")
+
+
+def param_docstrings(req_cls) -> dict:
+    """`:param <attr>: <text>` lines of the request class's `__init__` docstring."""
+    out = {}
+    for line in (inspect.getdoc(req_cls.__init__) or "").splitlines():
+        m = PARAM_DOC_RE.match(line)
+        if m and m.group(1) not in out:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
 def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]:
     SdkStreamRequest = core["SdkStreamRequest"]
     SdkStreamResponse = core["SdkStreamResponse"]
@@ -287,6 +346,7 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
         fail(f"{name}: request class {req_name} not found")
 
     types = {a: parse_type(t, model_module) for a, t in req_cls.openapi_types.items()}
+    param_docs = param_docstrings(req_cls)
     if list(req_cls.openapi_types) != list(req_cls.attribute_map):
         fail(f"{req_name}: openapi_types and attribute_map disagree")
     sensitive = set(getattr(req_cls, "sensitive_list", []) or [])
@@ -361,6 +421,8 @@ def describe_operation(name, client_cls, model_module, core) -> tuple[dict, set]
             location, wire = places[0]
         p = param(attr, wire if location != "body" else None)
         p["location"] = location
+        if location == "query" and wire in PAGING_PARAMS and param_docs.get(attr):
+            p["doc"] = param_docs[attr]
         if location in ("path", "query", "header", "form") and wire in minfo["collection_formats"]:
             p["collection_format"] = minfo["collection_formats"][wire]
         parameters.append(p)
@@ -572,8 +634,9 @@ def describe_regions(key: str, module_name: str) -> tuple[str, list]:
     return classes[0], regions
 
 
-def describe_service(key: str, strict: bool, core: dict) -> dict:
-    dist, module_name, client_name, expected = SERVICES[key]
+def describe_service(entry: tuple, strict: bool, core: dict) -> dict:
+    service, api_version, dist, module_name, client_name, expected = entry
+    key = service
     module = importlib.import_module(module_name)
     client_cls = getattr(module, client_name, None)
     if not isinstance(client_cls, type):
@@ -581,7 +644,7 @@ def describe_service(key: str, strict: bool, core: dict) -> dict:
     version = importlib.metadata.version(dist)
 
     ops = discover_operations(client_cls)
-    if len(ops) != expected:
+    if expected is not None and len(ops) != expected:
         msg = f"{key}: found {len(ops)} operations, expected {expected} (SDK {version})"
         if strict:
             fail(msg)
@@ -608,6 +671,8 @@ def describe_service(key: str, strict: bool, core: dict) -> dict:
     region_class, regions = describe_regions(key, module_name)
 
     return {
+        "service": service,
+        "version": api_version,
         "package": dist,
         "module": module_name,
         "client_class": client_name,
@@ -620,13 +685,20 @@ def describe_service(key: str, strict: bool, core: dict) -> dict:
     }
 
 
-def build(strict: bool) -> dict:
+def build(strict: bool, selected: list | None = None) -> dict:
     warnings.simplefilter("ignore")
     core = load_core()
     core_version = importlib.metadata.version(CORE_PACKAGE)
+    entries = SERVICES if not selected else [e for spec in selected for e in discover_service(spec)]
+    versions_of: dict = {}
+    for e in entries:
+        versions_of.setdefault(e[0], []).append(e[1])
     services = {}
-    for key in SERVICES:
-        services[key] = describe_service(key, strict, core)
+    for e in entries:
+        key = service_key(e[0], e[1], versions_of)
+        if key in services:
+            fail(f"service {key} given twice")
+        services[key] = describe_service(e, strict, core)
     if strict:
         for key, svc in [("core", {"sdk_version": core_version})] + list(services.items()):
             if svc["sdk_version"] != EXPECTED_SDK_VERSION:
@@ -644,9 +716,12 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True, help="output JSON file ('-' for stdout)")
     ap.add_argument("--no-strict", action="store_true",
                     help="warn instead of failing on unexpected SDK versions / operation counts")
+    ap.add_argument("--service", action="append", default=[], metavar="NAME[:VERSION]",
+                    help="introspect huaweicloudsdk<NAME> (every version, or VERSION) instead of "
+                         "the committed services; repeatable (operation counts are not checked)")
     args = ap.parse_args(argv)
     try:
-        doc = build(strict=not args.no_strict)
+        doc = build(strict=not args.no_strict, selected=args.service)
     except IntrospectionError as exc:
         print(f"introspect.py: error: {exc}", file=sys.stderr)
         return 1
@@ -665,7 +740,7 @@ def main(argv=None) -> int:
         os.chmod(tmp, 0o644)
         os.replace(tmp, args.out)
     for key, svc in doc["services"].items():
-        print(f"{key}: {svc['operation_count']} operations, {len(svc['models'])} models, "
+        print(f"{key} ({svc['module']}): {svc['operation_count']} operations, {len(svc['models'])} models, "
               f"{len(svc['regions'])} regions "
               f"(SDK {svc['sdk_version']})", file=sys.stderr)
     return 0

@@ -25,6 +25,7 @@ import argparse
 import copy
 import decimal
 import fnmatch
+import glob
 import json
 import logging
 import os
@@ -110,9 +111,15 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _reply(self, status: int, content_type: str | None, body: bytes, request_id: str):
+    def _reply(self, status: int, content_type: str | None, body: bytes, request_id: str,
+               headers=None):
         self.send_response(status)
         self.send_header("X-Request-Id", request_id)
+        # Sample response headers (the operation's header output fields); the sample's own
+        # request id was put in its X-Request-Id entry by samples.py.
+        for k, v in (headers or {}).items():
+            if k.lower() != "x-request-id":
+                self.send_header(k, v)
         if status != 204:
             if content_type:
                 self.send_header("Content-Type", content_type)
@@ -155,9 +162,9 @@ class Handler(BaseHTTPRequestHandler):
         rid = resp.get("request_id", "parity-request-id")
         kind = resp["kind"]
         if kind == "none":
-            self._reply(204, None, b"", rid)
+            self._reply(204, None, b"", rid, resp.get("headers"))
         elif kind == "json":
-            self._reply(200, "application/json", json.dumps(resp["body"]).encode(), rid)
+            self._reply(200, "application/json", json.dumps(resp["body"]).encode(), rid, resp.get("headers"))
         elif kind == "text":
             self._reply(200, "text/plain; charset=utf-8", resp["body"].encode(), rid)
         elif kind == "stream":
@@ -288,6 +295,13 @@ def compare(py, rs) -> list[str]:
     d = body_diff(py["body"], rs["body"])
     if d:
         diffs.append(d)
+    # An operation whose caller supplies `Authorization` (IAM's id-token calls) is signed by
+    # neither SDK: the header must then be the same on both sides.
+    ap, ar = header(py, "Authorization"), header(rs, "Authorization")
+    if ap is not None and not ap.startswith("SDK-HMAC-SHA256"):
+        if ap != ar:
+            diffs.append("caller-supplied Authorization differs")
+        return diffs
     for side, rec in (("python", py), ("rust", rs)):
         err = verify_signature(rec)
         if err:
@@ -390,6 +404,12 @@ def response_diffs(sample, py_out, rs_out) -> list[str]:
                          "the spec does not list")
     if rs_out.get("ok") and rs_out.get("request_id") != resp["request_id"]:
         diffs.append(f"rust request_id {rs_out.get('request_id')!r} vs served {resp['request_id']!r}")
+    # Output fields filled from response headers, as each SDK filled them.
+    served = resp.get("headers")
+    if served:
+        for side, out in (("python", py_out), ("rust", rs_out)):
+            if out.get("ok") and out.get("header_fields") != served:
+                diffs.append(f"{side} header fields {show(out.get('header_fields'))} vs served {show(served)}")
     return diffs
 
 
@@ -440,6 +460,10 @@ def python_pass(state: State, url: str, samples, introspection) -> dict:
             resp = getattr(clients[s.service], s.python_name)(s.request)
             outcomes[s.id] = {"ok": True, "status": getattr(resp, "status_code", None),
                               "response": python_decode(s, resp, models)}
+            if s.response.get("headers"):
+                outcomes[s.id]["header_fields"] = {
+                    wire: getattr(resp, attr, None) for attr, wire in resp.attribute_map.items()
+                    if wire in s.response["headers"]}
         except ServiceResponseException as e:
             outcomes[s.id] = {"ok": False, "error": f"{type(e).__name__}: {e}", "service_error": {
                 "status": e.status_code, "request_id": e.request_id, "error_code": e.error_code,
@@ -492,16 +516,22 @@ def free_form_fields(root, services):
     """Fields of generated models whose type is (or contains) serde_json::Value."""
     found = []
     for key in services:
-        path = os.path.join(root, "crates", key, "src", "models.rs")
-        model = None
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"\s*pub struct (\w+)", line)
-                if m:
-                    model = m.group(1)
-                m = re.match(r"\s*pub (r#)?(\w+): (Option<)?(.*serde_json::Value.*?)>?,\s*$", line)
-                if m and model and not model.endswith("Builder"):
-                    found.append(f"{key}.{model}.{m.group(2)}")
+        name, _, version = key.partition(".")
+        base = os.path.join(root, "crates", name, "src", *([version] if version else []))
+        # models.rs, plus models/<chunk>.rs when the file was split.
+        paths = [os.path.join(base, "models.rs")] + sorted(glob.glob(os.path.join(base, "models", "*.rs")))
+        for path in paths:
+            if not os.path.exists(path):
+                continue
+            model = None
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    m = re.match(r"\s*pub struct (\w+)", line)
+                    if m:
+                        model = m.group(1)
+                    m = re.match(r"\s*pub (r#)?(\w+): (Option<)?(.*serde_json::Value.*?)>?,\s*$", line)
+                    if m and model and not model.endswith("Builder"):
+                        found.append(f"{key}.{model}.{m.group(2)}")
     return found
 
 
@@ -529,6 +559,8 @@ def main() -> int:
     intro_path = args.introspection or os.path.join(root, "target", "import", "introspect.json")
     with open(intro_path, encoding="utf-8") as f:
         introspection = json.load(f)
+    if any(key not in samples_mod.SERVICES for key in introspection["services"]):
+        samples_mod.use_services_of(introspection)  # a scratch trial (`import --service`)
     services = args.services.split(",") if args.services else list(samples_mod.SERVICES)
     samples, coverage = samples_mod.build(root, intro_path, args.ir or os.path.join(out_dir, "ir.json"), services)
     samples_path = os.path.join(out_dir, "samples.json")
@@ -630,6 +662,7 @@ def main() -> int:
     report_self_test = None
     probe = next((s.id for s in samples if per_sample[s.id]["request_identical"]
                   and s.request_json["path"] and s.variant == "full"
+                  and "SDK-HMAC-SHA256" in (header(state.records[("rust", s.id)][0], "Authorization") or "")
                   and re.search(rb": (\d|true)", state.records[("rust", s.id)][0]["body"])), None)
     if probe is None:
         problems.append("self-test: no identical sample with a path parameter and a number or true in the body")

@@ -37,6 +37,7 @@ field (``parity_unknown_field``) that both SDKs must ignore.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
@@ -50,6 +51,17 @@ SERVICES = {
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
 }
+
+
+
+def use_services_of(dump: dict) -> None:
+    """Takes the service list from an introspection document instead (a scratch trial of
+    `cargo xtask import --service`): key (`vpc.v3` when a folder has several versions) ->
+    module, client class and the document's operation count."""
+    SERVICES.clear()
+    for key, svc in dump["services"].items():
+        SERVICES[key] = (svc["module"], svc["client_class"], svc["operation_count"])
+
 
 UNKNOWN_FIELD = "parity_unknown_field"
 UNKNOWN_VALUE = {"nested": [1, "x", None, {"deep": True}]}
@@ -299,6 +311,12 @@ class Gen:
             return self.n + 0.5
         if t == "bool":
             return st.flag
+        if t == "datetime":
+            self.n += 1
+            return datetime.datetime(2024, 1, 2, 3, 4, self.n % 60)
+        if t == "date":
+            self.n += 1
+            return datetime.date(2024, 1, 1 + self.n % 28)
         if t in ("object", "dict"):
             if st.strings == "edge":
                 return self.pick("object", [{}, {"null": None, "false": False, "zero": 0}])
@@ -478,6 +496,10 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
         v = gen.value(bt, ir_t, "body", "response", (cls,))
         return json_response(v)
     headers = set(info["response_header_fields"]) if info else set()
+    # Response headers the official client copies into output fields: served with sample
+    # values (the X-Request-Id entry gets the sample's request id in build()).
+    served = {cls.attribute_map[a]: f"s-{cls.attribute_map[a]}" for a in sorted(headers)
+              if cls.attribute_map[a] in op.get("response_headers", [])}
     fields = gen.ir_fields(ir_t)
     out = ModelDict(cls)
     for attr, t in cls.openapi_types.items():
@@ -496,8 +518,12 @@ def response_sample(gen: Gen, op: dict, op_ir: dict, info: dict | None, style: S
             out[wire] = v
             gen.cov.fields["response"].add((gen.svc, ir_t["model"] if fields else rt, wire))
     if not [k for k in cls.openapi_types if k not in headers]:
-        return {"kind": "none", "status": 204, "body": None, "expected": None}
-    return json_response(out)
+        resp = {"kind": "none", "status": 204, "body": None, "expected": None}
+    else:
+        resp = json_response(out)
+    if served:
+        resp["headers"] = served
+    return resp
 
 
 def json_response(v):
@@ -688,6 +714,9 @@ def build(root: str, introspection: str, ir_path: str, services=None) -> tuple[l
                 rgen = Gen(module, ir["models"], style, cov, "response", key)
                 resp = response_sample(rgen, op, op_ir, info, style)
                 resp["request_id"] = f"rid-{key}-{op['python_name']}-{style.name}"
+                for name in resp.get("headers", {}):
+                    if name.lower() == "x-request-id":
+                        resp["headers"][name] = resp["request_id"]
                 out.append(OpSample(key, op, style.name, req, rj, resp))
                 if done == len(styles) and not style.name.startswith("enum-"):
                     styles += extra_enum_styles(cov, key, ir["models"], op_ir)

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]
-       cargo xtask import [--check] [--introspection <file.json>]
+       cargo xtask import [--check] [--introspection <file.json>] [--service <name>...]
        cargo xtask parity [--self-test]
        cargo xtask bench [--smoke]
        cargo xtask spec lint [<spec.yaml>...]
@@ -17,6 +17,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
   import --check   write no spec; fail naming every spec that would change
   import --introspection <file.json>
                    use this introspect.py output instead of running Python
+  import --service <name>[:<version>] [--python <interpreter>]
+                   import only huaweicloudsdk<name> (repeatable), e.g. into a scratch tree
+                   with --root; --python: an interpreter that has the packages
   parity           request parity with the official Python SDK: every operation
                    through both clients against a recording server on 127.0.0.1
                    (xtask/parity/README.md); exit code 1 on any unexpected difference
@@ -57,6 +60,14 @@ fn main() -> ExitCode {
                 Some(file) => import_opts.introspection = Some(PathBuf::from(file)),
                 None => return usage_error("--introspection needs a file"),
             },
+            "--service" => match it.next() {
+                Some(name) => import_opts.services.push(name.clone()),
+                None => return usage_error("--service needs a name, e.g. vpc or vpc:v3"),
+            },
+            "--python" => match it.next() {
+                Some(p) => import_opts.python = Some(PathBuf::from(p)),
+                None => return usage_error("--python needs an interpreter path"),
+            },
             // Hidden, for local testing only: fill missing summaries with "TODO".
             "--allow-missing-summaries" => import_opts.allow_missing_summaries = true,
             "-h" | "--help" => {
@@ -92,7 +103,11 @@ fn main() -> ExitCode {
             }
         }
         Some("parity") => {
-            if check || import_opts.introspection.is_some() {
+            if check
+                || import_opts.introspection.is_some()
+                || !import_opts.services.is_empty()
+                || import_opts.python.is_some()
+            {
                 return usage_error("parity takes only --self-test");
             }
             let result = if self_test {

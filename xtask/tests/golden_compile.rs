@@ -51,6 +51,34 @@ golden!(pagination, "pagination");
 golden!(params, "params");
 golden!(stream, "stream", ByteStream, Bytes);
 golden!(types, "types");
+golden!(shared_paths, "shared_paths");
+golden!(list_styles, "list_styles");
+golden!(response_headers, "response_headers");
+golden!(secrets, "secrets");
+golden!(form_bodies, "form_bodies", FormFile);
+golden!(enum_clash, "enum_clash");
+
+/// The generated secret-`Debug` tests of the secrets and response-headers fixtures (the
+/// first has a secret enum, whose test sets no value: no unused variable under
+/// `#![deny(warnings)]`).
+pub mod secrets_secret_debug {
+    pub use super::secrets::models;
+    mod secret_debug_tests {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/secrets/expected/secret_debug_tests.rs"
+        ));
+    }
+}
+pub mod response_headers_secret_debug {
+    pub use super::response_headers::models;
+    mod secret_debug_tests {
+        include!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/response_headers/expected/secret_debug_tests.rs"
+        ));
+    }
+}
 
 use std::sync::{Arc, Mutex};
 
@@ -58,11 +86,12 @@ use huaweicloud_sdk_core::transport::{
     BoxFuture, HttpRequest, HttpResponse, Transport, TransportError,
 };
 
-/// Records every request and answers each with the same status and body.
+/// Records every request and answers each with the same status, headers and body.
 #[derive(Debug)]
 struct Recorder {
     requests: Mutex<Vec<HttpRequest>>,
     status: u16,
+    headers: Vec<(&'static str, &'static str)>,
     body: &'static str,
 }
 
@@ -72,9 +101,13 @@ impl Transport for Recorder {
         request: HttpRequest,
     ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
         self.requests.lock().unwrap().push(request);
+        let mut headers = http::HeaderMap::new();
+        for (k, v) in &self.headers {
+            headers.insert(*k, http::HeaderValue::from_static(v));
+        }
         let response = HttpResponse::from_bytes(
             self.status,
-            Default::default(),
+            headers,
             huaweicloud_sdk_core::Bytes::from_static(self.body.as_bytes()),
         );
         Box::pin(async move { Ok(response) })
@@ -86,9 +119,19 @@ fn recording<C: huaweicloud_sdk_core::ServiceClient>(
     status: u16,
     body: &'static str,
 ) -> (C, Arc<Recorder>) {
+    recording_with_headers(status, &[], body)
+}
+
+/// [`recording`] with response headers.
+fn recording_with_headers<C: huaweicloud_sdk_core::ServiceClient>(
+    status: u16,
+    headers: &[(&'static str, &'static str)],
+    body: &'static str,
+) -> (C, Arc<Recorder>) {
     let recorder = Arc::new(Recorder {
         requests: Mutex::new(Vec::new()),
         status,
+        headers: headers.to_vec(),
         body,
     });
     let client = huaweicloud_sdk_core::ClientBuilder::<C>::new()
@@ -483,4 +526,314 @@ async fn generated_paging_sets_positions_and_stops_on_a_repeated_page() {
     // Short page and no next marker: one request.
     assert_eq!(items.len(), 1);
     assert_eq!(query(&rec), ["limit=5"]);
+}
+
+#[tokio::test]
+async fn shared_path_operations_send_the_path_without_the_fragment() {
+    let (c, rec) = recording::<shared_paths::Client>(200, r#"{"job_id":"j"}"#);
+    let start = shared_paths::models::StartBody::builder()
+        .os_start(serde_json::json!({"servers": [{"id": "s1"}]}))
+        .build();
+    let out = c.batch_start_servers().body(start).send().await.unwrap();
+    assert_eq!(out.job_id.as_deref(), Some("j"));
+    let req = rec.last();
+    assert_eq!(req.url, "https://golden.example.com/v1/p/servers/action");
+    assert_eq!(
+        &req.body[..],
+        br#"{"os-start": {"servers": [{"id": "s1"}]}}"#
+    );
+    let stop = shared_paths::models::StopBody::builder()
+        .os_stop(serde_json::json!({}))
+        .build();
+    c.batch_stop_servers().body(stop).send().await.unwrap();
+    assert_eq!(
+        rec.last().url,
+        "https://golden.example.com/v1/p/servers/action"
+    );
+    assert_eq!(&rec.last().body[..], br#"{"os-stop": {}}"#);
+}
+
+#[tokio::test]
+async fn list_query_parameters_are_repeated_or_comma_separated_as_declared() {
+    let (c, rec) = recording::<list_styles::Client>(204, "");
+    c.list_ports()
+        .id(vec!["a".to_owned(), "b".to_owned()])
+        .device_owner(vec!["compute:nova".to_owned(), "network:dhcp".to_owned()])
+        .priority(vec![1, 2])
+        .send()
+        .await
+        .unwrap();
+    let url = rec.last().url;
+    assert_eq!(
+        url,
+        "https://golden.example.com/v3/p/ports?device_owner=compute%3Anova%2Cnetwork%3Adhcp&id=a&id=b&priority=1%2C2"
+    );
+    // A required comma-separated list is still required.
+    let err = c.list_ports().send().await.unwrap_err();
+    assert_eq!(err.kind(), huaweicloud_sdk_core::ErrorKind::InvalidRequest);
+    assert!(err.to_string().contains("priority"), "{err}");
+}
+
+#[tokio::test]
+async fn response_headers_fill_output_fields() {
+    let (c, _rec) = recording_with_headers::<response_headers::Client>(
+        201,
+        &[("x-subject-token", "tok-123"), ("x-token-ttl", "3600")],
+        r#"{"expires_at":"2030-01-01T00:00:00Z","X-Subject-Token":"not-from-the-body"}"#,
+    );
+    let out = c.create_token().send().await.unwrap();
+    assert_eq!(out.x_subject_token.as_deref(), Some("tok-123"));
+    assert_eq!(out.ttl_seconds, Some(3600));
+    assert_eq!(out.expires_at.as_deref(), Some("2030-01-01T00:00:00Z"));
+    // Header fields are not part of the JSON body, either way.
+    assert_eq!(
+        serde_json::to_value(out.output()).unwrap(),
+        serde_json::json!({"expires_at": "2030-01-01T00:00:00Z"})
+    );
+    let debug = format!("{:?}", out.output());
+    assert!(!debug.contains("tok-123"), "{debug}");
+
+    let (c, _rec) =
+        recording_with_headers::<response_headers::Client>(204, &[("x-request-id", "req-9")], "");
+    let out = c.reboot_server().server_id("s1").send().await.unwrap();
+    assert_eq!(out.x_request_id.as_deref(), Some("req-9"));
+    assert_eq!(out.status(), 204);
+
+    // A header that does not parse as the declared type is a decode error naming it.
+    let (c, _rec) =
+        recording_with_headers::<response_headers::Client>(201, &[("x-token-ttl", "soon")], "{}");
+    let err = c.create_token().send().await.unwrap_err();
+    assert_eq!(err.kind(), huaweicloud_sdk_core::ErrorKind::Decode);
+    assert!(err.to_string().contains("X-Token-Ttl"), "{err}");
+}
+
+#[tokio::test]
+async fn secret_parameters_are_sent_but_never_shown() {
+    let (c, rec) = recording::<secrets::Client>(200, "{}");
+    let body = secrets::models::ValidateBody::builder()
+        .auth(
+            secrets::models::Auth::builder()
+                .password("pw-secret")
+                .signing_key("key-secret")
+                .build(),
+        )
+        .build();
+    let builder = c
+        .validate_token()
+        .x_subject_token("token-secret")
+        .x_client_token("client-secret")
+        .body(body);
+    let debug = format!("{builder:?}");
+    for secret in ["token-secret", "client-secret", "pw-secret", "key-secret"] {
+        assert!(!debug.contains(secret), "{debug}");
+    }
+    assert!(debug.contains("redacted"), "{debug}");
+    builder.send().await.unwrap();
+    assert_eq!(
+        rec.header("X-Subject-Token").as_deref(),
+        Some("token-secret")
+    );
+}
+
+#[tokio::test]
+async fn form_bodies_are_encoded_like_the_python_sdk() {
+    use form_bodies::models::{AddFacesForm, SamlForm, SamlFormMode};
+    let (c, rec) = recording::<form_bodies::Client>(204, "");
+    let form = SamlForm::builder()
+        .saml_response("PHNhbWw+ a+b")
+        .ttl(60)
+        .remember(true)
+        .mode(SamlFormMode::Safe)
+        .scopes(vec!["a".to_owned(), "b c".to_owned()])
+        .build();
+    c.create_token_by_saml().body(form).send().await.unwrap();
+    let req = rec.last();
+    assert_eq!(
+        &req.body[..],
+        b"SAMLResponse=PHNhbWw%2B+a%2Bb&ttl=60&remember=true&mode=safe&scopes=a&scopes=b+c"
+    );
+    assert_eq!(
+        rec.header("Content-Type").as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        rec.header("X-Sdk-Content-Sha256").as_deref(),
+        Some("UNSIGNED-PAYLOAD")
+    );
+    // The required body is required.
+    let err = c.create_token_by_saml().send().await.unwrap_err();
+    assert!(
+        err.to_string().contains("missing required request body"),
+        "{err}"
+    );
+
+    let (c, rec) = recording::<form_bodies::Client>(200, r#"{"face_set_id":"f"}"#);
+    let form = AddFacesForm::builder()
+        .image_file(
+            form_bodies::FormFile::new("face.jpg", &b"\xff\xd8jpeg"[..])
+                .with_content_type("image/jpeg"),
+        )
+        .external_image_id("e1")
+        .single(false)
+        .ratio(0.5)
+        .build();
+    let out = c
+        .add_faces_by_file()
+        .face_set_name("set")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.face_set_id.as_deref(), Some("f"));
+    let ct = rec.header("Content-Type").unwrap();
+    let boundary = ct
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("the boundary is in the content type");
+    let expected = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"external_image_id\"\r\n\r\ne1\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"single\"\r\n\r\nfalse\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"ratio\"\r\n\r\n0.5\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"face.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n",
+        b = boundary
+    );
+    let body = rec.last().body;
+    assert!(
+        body.starts_with(expected.as_bytes()),
+        "{:?}",
+        String::from_utf8_lossy(&body)
+    );
+    let end = [&b"\xff\xd8jpeg\r\n--"[..], boundary.as_bytes(), b"--\r\n"].concat();
+    assert!(body.ends_with(&end), "{:?}", String::from_utf8_lossy(&body));
+}
+
+#[test]
+fn enum_values_that_clash_with_generated_names_are_renamed() {
+    use enum_clash::models::{ServerStatus, ShowServerState};
+    assert_eq!(ServerStatus::from("UNKNOWN"), ServerStatus::UnknownValue);
+    assert_eq!(ServerStatus::UnknownValue.as_str(), "UNKNOWN");
+    assert_eq!(ServerStatus::from("Self"), ServerStatus::SelfValue);
+    assert_eq!(
+        ServerStatus::from("DELETED"),
+        ServerStatus::Unknown("DELETED".into())
+    );
+    assert_eq!(
+        ShowServerState::from("unknown"),
+        ShowServerState::UnknownValue
+    );
+    let s: enum_clash::models::Server = serde_json::from_str(r#"{"status":"UNKNOWN"}"#).unwrap();
+    assert_eq!(s.status, Some(ServerStatus::UnknownValue));
+}
+
+#[tokio::test]
+async fn marker_paging_follows_the_last_item_or_page_info() {
+    use huaweicloud_sdk_core::pagination::StreamExt;
+    // A full page, then a short one that ends the list: the second request's marker is the
+    // first page's last id.
+    let pages = Arc::new(Mutex::new(vec![
+        r#"{"ports":[{"id":"c"}]}"#,
+        r#"{"ports":[{"id":"a"},{"id":"b"}]}"#,
+    ]));
+    let (c, rec) = sequence::<pagination::Client>(pages);
+    let mut ids = Vec::new();
+    let mut items = c.list_ports_after_last_id().limit(2).by_item();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id.unwrap());
+    }
+    assert_eq!(ids, ["a", "b", "c"]);
+    let urls: Vec<String> = rec
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.url.clone())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://golden.example.com/v2/p/ports?limit=2",
+            "https://golden.example.com/v2/p/ports?limit=2&marker=b",
+        ]
+    );
+    // Without a page size, an empty page ends it.
+    let pages = Arc::new(Mutex::new(vec![
+        r#"{"ports":[]}"#,
+        r#"{"ports":[{"id":"a"}]}"#,
+    ]));
+    let (c, rec) = sequence::<pagination::Client>(pages);
+    let mut items = c.list_ports_after_last_id().by_item();
+    while let Some(item) = items.next().await {
+        item.unwrap();
+    }
+    assert_eq!(
+        rec.last().url,
+        "https://golden.example.com/v2/p/ports?marker=a"
+    );
+
+    let pages = Arc::new(Mutex::new(vec![
+        r#"{"vpcs":[{"id":"y"}],"page_info":{"previous_marker":"y"}}"#,
+        r#"{"vpcs":[{"id":"x"}],"page_info":{"next_marker":"m2"}}"#,
+    ]));
+    let (c, rec) = sequence::<pagination::Client>(pages);
+    let mut ids = Vec::new();
+    let mut items = c.list_vpcs_by_page_info().by_item();
+    while let Some(item) = items.next().await {
+        ids.push(item.unwrap().id.unwrap());
+    }
+    assert_eq!(ids, ["x", "y"]);
+    let last = rec.last().url;
+    assert_eq!(last, "https://golden.example.com/v3/p/vpcs?marker=m2");
+}
+
+/// Answers each request with the next body of `pages` (popped from the end).
+#[derive(Debug)]
+struct Sequence {
+    requests: Mutex<Vec<HttpRequest>>,
+    pages: Arc<Mutex<Vec<&'static str>>>,
+}
+
+impl Transport for Sequence {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
+        self.requests.lock().unwrap().push(request);
+        let body = self.pages.lock().unwrap().pop().unwrap_or("{}");
+        let response = HttpResponse::from_bytes(
+            200,
+            Default::default(),
+            huaweicloud_sdk_core::Bytes::from_static(body.as_bytes()),
+        );
+        Box::pin(async move { Ok(response) })
+    }
+}
+
+impl Sequence {
+    fn last(&self) -> HttpRequest {
+        self.requests
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a request")
+    }
+}
+
+fn sequence<C: huaweicloud_sdk_core::ServiceClient>(
+    pages: Arc<Mutex<Vec<&'static str>>>,
+) -> (C, Arc<Sequence>) {
+    let seq = Arc::new(Sequence {
+        requests: Mutex::new(Vec::new()),
+        pages,
+    });
+    let client = huaweicloud_sdk_core::ClientBuilder::<C>::new()
+        .endpoint("https://golden.example.com")
+        .credentials(
+            huaweicloud_sdk_core::Credentials::new("ak", "sk")
+                .unwrap()
+                .with_project_id("p"),
+        )
+        .transport(seq.clone())
+        .build()
+        .unwrap();
+    (client, seq)
 }

@@ -336,3 +336,67 @@ fn pagination_marks_in_committed_specs() {
         ]
     );
 }
+
+/// The constructs fixture (`import_fixtures/constructs/`): two versions of one service
+/// (per-version overrides, summaries and facts), two operations on one method and path, a
+/// `csv` query list, secret headers and fields (and names that are not secrets), response
+/// headers, form and multipart bodies, and the paging facts of docstrings (an `offset` that
+/// is a page number, a marker that is the last id, `page_info.next_marker`).
+#[test]
+fn constructs_golden() {
+    let dir = fixtures().join("constructs");
+    let files = xtask::import::generate(&dir, &dir.join("introspect.json"), false)
+        .unwrap_or_else(|e| panic!("import failed:\n{}", e.join("\n")));
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        ["specs/shapes/v1.yaml", "specs/shapes/v2.yaml"]
+    );
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    for (rel, got) in &files {
+        let name = rel.rsplit('/').next().unwrap();
+        let expected_path = dir.join("expected").join(name);
+        if update {
+            std::fs::write(&expected_path, got).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        assert!(
+            *got == expected,
+            "{rel} differs from {}; rerun with UPDATE_EXPECT=1 and review the diff\n{got}",
+            expected_path.display()
+        );
+    }
+    let v1 = &files["specs/shapes/v1.yaml"];
+    // The importer's output is what the generator accepts, and lint finds no error in it.
+    let tmp = std::env::temp_dir().join(format!("xtask-constructs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    for (rel, text) in &files {
+        std::fs::create_dir_all(tmp.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(tmp.join(rel), text).unwrap();
+    }
+    for rel in files.keys() {
+        if let Err(d) = xtask::codegen::generate(&tmp, rel) {
+            panic!("{rel} does not generate: {d:?}");
+        }
+        let findings = xtask::spec::lint::lint_files(&tmp, std::slice::from_ref(rel));
+        let errors: Vec<String> = findings
+            .findings
+            .iter()
+            .filter(|f| f.severity == xtask::spec::lint::Severity::Error)
+            .map(ToString::to_string)
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    for needle in [
+        "/v1/{project_id}/shapes/action#BatchStartShapes:",
+        "/v1/{project_id}/shapes/action#BatchStopShapes:",
+        "application/x-www-form-urlencoded:",
+        "multipart/form-data:",
+        "format: binary",
+        "item_marker: id",
+        "next_marker: page_info.next_marker",
+        "X-Subject-Token:",
+    ] {
+        assert!(v1.contains(needle), "{needle} missing from\n{v1}");
+    }
+}

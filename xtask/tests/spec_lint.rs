@@ -151,6 +151,50 @@ fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
             Error,
             "/components/schemas/Status/enum/2".to_owned(),
         ),
+        (
+            "summary-todo",
+            Summary,
+            Error,
+            format!("{COLL}/get/summary"),
+        ),
+        (
+            "secrets-parameter",
+            Secrets,
+            Error,
+            format!("{COLL}/get/parameters/1"),
+        ),
+        (
+            "rust-names-unknown",
+            RustNames,
+            Error,
+            "/components/schemas/Status/enum/3".to_owned(),
+        ),
+        ("shared-paths", SharedPaths, Error, format!("{COLL}/post")),
+        (
+            "parameter-style",
+            ParameterStyle,
+            Error,
+            format!("{COLL}/get/parameters/0/explode"),
+        ),
+        (
+            "response-headers",
+            ResponseHeaders,
+            Error,
+            format!("{ITEM}/delete/responses/204/headers/X-Tags/schema"),
+        ),
+        (
+            "request-bodies",
+            RequestBodies,
+            Error,
+            format!("{COLL}/post/requestBody/content/application~1bson"),
+        ),
+        (
+            "pagination",
+            Pagination,
+            Warning,
+            format!("{COLL}/get/x-huaweicloud-pagination"),
+        ),
+        ("versions", Versions, Error, "/info/version".to_owned()),
     ]
 }
 
@@ -300,18 +344,51 @@ fn descriptions_that_restate_the_name() {
 
 #[test]
 fn secret_names_and_cjk() {
+    use xtask::spec::lint::{SecretLook, secret_look};
     for name in [
         "password",
         "old_password",
         "secret_key",
         "auth_token",
-        "x-dead-letter-routing-key",
         "passwd",
+        "X-Subject-Token",
+        "X-Client-Token",
+        "securitytoken",
+        "auth_key",
+        "signing_key",
+        "private_key",
+        "secret_access_key",
+        "Authorization",
     ] {
+        assert_eq!(secret_look(name), SecretLook::Secret, "{name}");
         assert!(looks_secret(name), "{name}");
     }
-    for name in ["name", "key", "keyword", "port", "token_count_x"] {
-        assert_eq!(looks_secret(name), name.contains("token"), "{name}");
+    // Needs a reviewer's decision (the committed opt-outs of RabbitMQ).
+    for name in [
+        "x-dead-letter-routing-key",
+        "routing_key",
+        "properties_key",
+        "kms_key",
+        "access_key",
+    ] {
+        assert_eq!(secret_look(name), SecretLook::Undecided, "{name}");
+    }
+    // Not secrets: no over-redaction.
+    for name in [
+        "name",
+        "key",
+        "keyword",
+        "port",
+        "token_count_x",
+        "http_tokens",
+        "tag_key",
+        "public_key",
+        "password_expires_at",
+        "no_password_access",
+        "token_id",
+    ] {
+        assert_eq!(secret_look(name), SecretLook::Plain, "{name}");
+        assert!(!looks_secret(name), "{name}");
     }
     assert!(has_cjk("列出实例"));
     assert!(has_cjk("ｆｕｌｌ"));
@@ -383,6 +460,12 @@ fn extension_keys_match_the_readme_table() {
         }
         if wher.contains("property") {
             locations.push(KeyLocation::Property);
+        }
+        if wher.contains("parameter") {
+            locations.push(KeyLocation::Parameter);
+        }
+        if wher.contains("response header") {
+            locations.push(KeyLocation::ResponseHeader);
         }
         documented.push((key.to_owned(), locations));
     }

@@ -20,9 +20,11 @@
 use bytes::Bytes;
 use serde::Serialize;
 
+pub use crate::body::{FormFields, FormParts, FormValue};
 use crate::error::{Error, Result};
 use crate::method::Method;
 use crate::options::RequestOptions;
+use crate::response::Response;
 
 /// Static facts of one operation, emitted once per operation by the generator.
 #[derive(Debug)]
@@ -38,8 +40,9 @@ pub struct OperationSpec {
     pub content_type: Option<&'static str>,
     /// Whether a repeat after the request may have reached the server is safe.
     pub idempotent: bool,
-    /// Wire names of the request's secret values (password fields anywhere in the JSON body,
-    /// secret header or query parameters): their values are scrubbed from errors and logs.
+    /// Wire names of the request's secret values (marked `format: password` in the spec:
+    /// header and query parameters, and properties of the JSON body at any depth): their
+    /// values are scrubbed from errors and logs and never shown.
     pub secrets: &'static [&'static str],
 }
 
@@ -52,14 +55,15 @@ pub struct OperationInput {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Bytes,
     pub(crate) options: RequestOptions,
-    /// Path template and content type of a raw request (`Client::raw_request`).
+    /// Path template and content type decided at run time: raw requests
+    /// (`Client::raw_request`), and multipart bodies, whose content type carries the boundary.
     pub(crate) raw: Option<RawParts>,
     /// Where each missing required value goes (`path.instance_id`, `body.name`), in the
     /// order recorded; reported all at once before anything is sent.
     missing: Vec<String>,
 }
 
-/// What a raw request decides at run time.
+/// What a raw request (or a multipart body) decides at run time.
 #[derive(Debug)]
 pub(crate) struct RawParts {
     pub(crate) path: String,
@@ -234,6 +238,46 @@ impl OperationInput {
             ))
         })?;
         Ok(self)
+    }
+
+    /// The body, or an `InvalidRequest` error naming the operation when the required body is
+    /// missing.
+    pub fn require_body<'b, T: ?Sized>(&self, body: Option<&'b T>) -> Result<&'b T> {
+        body.ok_or_else(|| {
+            Error::invalid_request(format!(
+                "{} {}: missing required request body",
+                self.op.service, self.op.name
+            ))
+        })
+    }
+
+    /// Encodes `body` as `application/x-www-form-urlencoded`, in the Python SDK's byte layout.
+    pub fn form_urlencoded_body<T: FormFields + ?Sized>(&mut self, body: &T) -> Result<&mut Self> {
+        match crate::body::urlencoded(&FormParts::of(body)) {
+            Ok(bytes) => {
+                self.body = bytes;
+                Ok(self)
+            }
+            Err(files) => Err(Error::invalid_request(format!(
+                "{} {}: file fields ({}) cannot be sent as application/x-www-form-urlencoded",
+                self.op.service,
+                self.op.name,
+                files.join(", ")
+            ))),
+        }
+    }
+
+    /// Encodes `body` as `multipart/form-data` with a fresh boundary, in the Python SDK's byte
+    /// layout; the `Content-Type` sent names the boundary.
+    pub fn multipart_body<T: FormFields + ?Sized>(&mut self, body: &T) -> &mut Self {
+        let boundary = crate::body::new_boundary();
+        self.body = crate::body::multipart(&FormParts::of(body), &boundary);
+        let base = self.op.content_type.unwrap_or("multipart/form-data");
+        self.raw = Some(RawParts {
+            path: self.op.path.to_owned(),
+            content_type: Some(format!("{base}; boundary={boundary}")),
+        });
+        self
     }
 
     /// Uses raw bytes as the body (binary uploads).
@@ -467,6 +511,66 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
     }
 }
 
+/// A list query parameter sent as one comma-separated pair (`ids=a,b`; OpenAPI
+/// `style: form, explode: false`) instead of one pair per element (`ids=a&ids=b`). An empty
+/// list sends nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Csv<'a, T>(pub &'a [T]);
+
+impl<T: QueryValue> QueryValue for Csv<'_, T> {
+    fn push_pairs(&self, name: &str, out: &mut Vec<(String, String)>) {
+        let mut items = Vec::new();
+        for v in self.0 {
+            v.push_pairs(name, &mut items);
+        }
+        if !items.is_empty() {
+            let joined: Vec<String> = items.into_iter().map(|(_, v)| v).collect();
+            out.push((name.to_owned(), joined.join(",")));
+        }
+    }
+}
+
+/// The text of response header `name`, for a generated output field filled from a header
+/// (`None` when absent or not valid UTF-8).
+pub fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// A response header parsed into a scalar output field; a value that does not parse is a
+/// `Decode` error naming the header.
+pub fn header_value<T: std::str::FromStr>(
+    headers: &http::HeaderMap,
+    name: &str,
+) -> Result<Option<T>> {
+    match header_text(headers, name) {
+        None => Ok(None),
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
+            Error::new(
+                crate::error::ErrorKind::Decode,
+                format!(
+                    "response header {name} is not a valid {}",
+                    std::any::type_name::<T>()
+                ),
+            )
+        }),
+    }
+}
+
+/// Replaces the output of `response` by `f(output, headers)` (operations whose output is
+/// filled from response headers).
+pub fn map_output<T, U>(
+    response: Response<T>,
+    f: impl FnOnce(T, &http::HeaderMap) -> Result<U>,
+) -> Result<Response<U>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let output = f(response.into_output(), &headers)?;
+    Ok(Response::new(status, headers, output))
+}
+
 /// Defines an open string enum: known variants plus `Unknown(String)`, so values added by the
 /// service later never fail decoding. Generates `as_str`, `From<&str>`, `From<String>`,
 /// `Display`, string (de)serialization and [`QueryValue`].
@@ -544,6 +648,11 @@ macro_rules! __open_enum {
                 out.push((name.to_owned(), self.as_str().to_owned()));
             }
         }
+        impl $crate::__codegen::FormValue for $name {
+            fn push_form(&self, name: &'static str, out: &mut ::std::vec::Vec<(&'static str, ::std::string::String)>) {
+                out.push((name, self.as_str().to_owned()));
+            }
+        }
     };
 }
 
@@ -584,5 +693,123 @@ struct Redacted;
 impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(crate::error::REDACTED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::FormFile;
+
+    static OP: OperationSpec = OperationSpec {
+        service: "SVC",
+        name: "Upload",
+        method: Method::Post,
+        path: "/v1/{project_id}/things",
+        content_type: Some("multipart/form-data"),
+        idempotent: false,
+        secrets: &[],
+    };
+
+    struct Thing {
+        name: Option<String>,
+        file: Option<FormFile>,
+    }
+
+    impl FormFields for Thing {
+        fn form_fields<'a>(&'a self, form: &mut FormParts<'a>) {
+            form.text("name", self.name.as_ref());
+            form.file("file", self.file.as_ref());
+        }
+    }
+
+    #[test]
+    fn csv_joins_a_list_into_one_pair() {
+        let mut input = OperationInput::new(&OP);
+        let ids = vec!["a".to_owned(), "b c".to_owned()];
+        input.query("ids", &Some(Csv(&ids[..])));
+        input.query("none", &Some(Csv::<String>(&[])));
+        input.query("each", &ids);
+        assert_eq!(
+            input.query,
+            [
+                ("ids".to_owned(), "a,b c".to_owned()),
+                ("each".to_owned(), "a".to_owned()),
+                ("each".to_owned(), "b c".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn multipart_body_sends_its_boundary_in_the_content_type() {
+        let mut input = OperationInput::new(&OP);
+        let thing = Thing {
+            name: Some("n".into()),
+            file: Some(FormFile::new("f.bin", "x")),
+        };
+        input.multipart_body(&thing);
+        let ct = input
+            .raw
+            .as_ref()
+            .and_then(|r| r.content_type.clone())
+            .unwrap();
+        let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert_eq!(boundary.len(), 32);
+        let body = String::from_utf8(input.body.to_vec()).unwrap();
+        assert!(body.starts_with(&format!("--{boundary}\r\n")), "{body}");
+        assert!(body.ends_with(&format!("--{boundary}--\r\n")), "{body}");
+        assert_eq!(input.raw.as_ref().unwrap().path, OP.path);
+    }
+
+    #[test]
+    fn urlencoded_body_refuses_files_naming_the_operation() {
+        let mut input = OperationInput::new(&OP);
+        let thing = Thing {
+            name: Some("a b".into()),
+            file: None,
+        };
+        input.form_urlencoded_body(&thing).unwrap();
+        assert_eq!(&input.body[..], b"name=a+b");
+        let with_file = Thing {
+            name: None,
+            file: Some(FormFile::new("f", "x")),
+        };
+        let err = input.form_urlencoded_body(&with_file).unwrap_err();
+        assert!(err.to_string().contains("SVC Upload"), "{err}");
+        assert!(err.to_string().contains("file"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_required_body_names_the_operation() {
+        let input = OperationInput::new(&OP);
+        let err = input.require_body::<Thing>(None).err().expect("an error");
+        assert!(
+            err.to_string()
+                .contains("SVC Upload: missing required request body")
+        );
+    }
+
+    #[test]
+    fn header_values_parse_or_fail_naming_the_header() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-count", http::HeaderValue::from_static(" 42 "));
+        headers.insert("x-token", http::HeaderValue::from_static("abc"));
+        assert_eq!(header_value::<i64>(&headers, "X-Count").unwrap(), Some(42));
+        assert_eq!(header_value::<i64>(&headers, "X-Absent").unwrap(), None);
+        assert_eq!(header_text(&headers, "X-Token").as_deref(), Some("abc"));
+        let err = header_value::<i64>(&headers, "X-Token").unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::Decode);
+        assert!(err.to_string().contains("X-Token"), "{err}");
+    }
+
+    #[test]
+    fn map_output_keeps_status_and_headers() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-subject-token", http::HeaderValue::from_static("t"));
+        let r = Response::new(201, headers, ());
+        let mapped = map_output(r, |(), h| Ok(header_text(h, "X-Subject-Token"))).unwrap();
+        assert_eq!(mapped.status(), 201);
+        assert_eq!(mapped.output().as_deref(), Some("t"));
+        assert!(mapped.headers().contains_key("x-subject-token"));
     }
 }

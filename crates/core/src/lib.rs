@@ -31,6 +31,7 @@
 //! - A waiter that gives up says why, the last state, polls and time
 //!   ([`waiter::WaitError`], [`ErrorKind::Wait`]).
 
+mod body;
 pub mod client;
 mod codegen;
 mod config_file;
@@ -55,6 +56,7 @@ pub mod test_util;
 pub mod transport;
 pub mod waiter;
 
+pub use body::FormFile;
 pub use bytes::Bytes;
 #[doc(hidden)]
 pub use client::PreparedRequest;
@@ -77,8 +79,9 @@ pub mod __codegen {
     pub use crate::Method;
     pub use crate::client::ServiceClient;
     pub use crate::codegen::{
-        MissingFields, OperationInput, OperationSpec, QueryValue, RequiredFields, debug_redacted,
-        deserialize_open_enum,
+        Csv, FormFields, FormParts, FormValue, MissingFields, OperationInput, OperationSpec,
+        QueryValue, RequiredFields, debug_redacted, deserialize_open_enum, header_text,
+        header_value, map_output,
     };
     /// Lenient scalar decoding used by generated models; see the module docs.
     pub use crate::lenient;

@@ -5524,7 +5524,7 @@ static RESET_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
-    secrets: &["new_password", "old_password"],
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::reset_acl_account_pass_word`](super::Client::reset_acl_account_pass_word) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/reset`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -7494,7 +7494,7 @@ static UPDATE_ACL_ACCOUNT_PASS_WORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
-    secrets: &["new_password", "old_password"],
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::update_acl_account_pass_word`](super::Client::update_acl_account_pass_word) (`PUT /v2/{project_id}/instances/{instance_id}/accounts/{account_id}/password/modify`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]
@@ -8400,7 +8400,7 @@ static UPDATE_PASSWORD: OperationSpec = OperationSpec {
     path: "/v2/{project_id}/instances/{instance_id}/password",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: true,
-    secrets: &["new_password", "old_password"],
+    secrets: &["old_password", "new_password"],
 };
 /// Request builder for [`Client::update_password`](super::Client::update_password) (`PUT /v2/{project_id}/instances/{instance_id}/password`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

@@ -51,6 +51,15 @@ pub fn string(v: &Value, at: &str) -> R<String> {
     text(v, at).map(str::to_owned)
 }
 
+/// A multipart file part from a JSON string: its text is the file's content.
+pub fn file(v: &Value, at: &str) -> R<huaweicloud_sdk_core::FormFile> {
+    let content = text(v, at)?;
+    Ok(huaweicloud_sdk_core::FormFile::new(
+        "parity-file",
+        content.as_bytes().to_vec(),
+    ))
+}
+
 /// The text of a JSON string (enum values).
 pub fn text<'a>(v: &'a Value, at: &str) -> R<&'a str> {
     v.as_str().ok_or_else(|| mismatch(at, "a string", v))

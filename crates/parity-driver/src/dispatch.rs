@@ -36,11 +36,11 @@ impl Clients {
         })
     }
 }
-/// Runs sample `s` (operation `s.op`, `<service>.<python name>`); `None` if the
+/// Runs sample `s` (operation `s.op`, `<key>.<python name>`); `None` if the
 /// operation is not compiled in.
 pub async fn dispatch(clients: &Clients, s: &Sample) -> Option<Outcome> {
     let _ = clients;
-    let (service, op) = s.op.split_once('.')?;
+    let (service, op) = s.op.rsplit_once('.')?;
     match service {
         #[cfg(feature = "codeartsartifact")]
         "codeartsartifact" => {
@@ -226,7 +226,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(conv::list(v, &at, build_TrashArtifactModelForDelete)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_restore_repo(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -234,7 +235,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(conv::list(v, &at, build_IdeTrashArtifactModel)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_artifactory(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -242,7 +244,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateNotMavenRepoDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_attention(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -250,7 +253,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AttentionDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_docker_repositories(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -258,7 +262,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateDockerRepositoryDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_maven_repo(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -266,7 +271,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IdeRepositoryDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_project_related_repository(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -274,7 +280,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IdePrivilageProjectInfo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_artifact_file(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -282,7 +289,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_PathMap(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_completely_update_file_state(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -290,7 +298,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(conv::list(v, &at, conv::string)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_repository(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -298,7 +307,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IdeRepoRevisionModel(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_all_repositories(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -359,7 +369,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "in_project") {
             b = b.in_project(conv::boolean(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_artifactory_component(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -387,7 +398,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_artifactory_storage_statistic(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -415,7 +427,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_attentions(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["page_no", "page_size", "project_id"], &[], false)?;
@@ -429,12 +442,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_capacity_message_setting(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_capacity_message_setting();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_child_proxy_repositories_list(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["repo_id", "type"], &[], false)?;
@@ -445,7 +460,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "type") {
             b = b.r#type(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_domain_ip_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["page_no", "page_size"], &[], false)?;
@@ -456,7 +472,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "page_size") {
             b = b.page_size(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_file_build_archives(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -491,7 +508,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "repo_branch") {
             b = b.repo_branch(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_files(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -499,7 +517,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_RepoFileQueryDtov5(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_latest_version_files(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -527,7 +546,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_maven_list(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -552,7 +572,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "access") {
             b = b.access(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_maven_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["user_name", "page_no", "page_size"], &[], false)?;
@@ -566,12 +587,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "page_size") {
             b = b.page_size(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_net_proxy(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_net_proxy();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_project_role_permissions(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id"], &[], false)?;
@@ -579,7 +602,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_project_users(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -604,7 +628,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "page_size") {
             b = b.page_size(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_sec_guard_list(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["date", "page_no", "page_size"], &[], false)?;
@@ -618,7 +643,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "page_size") {
             b = b.page_size(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_user_privileges(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &[], &[], false)?;
@@ -626,7 +652,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("path", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_repository(c: &Client, s: &Sample) -> Outcome {
         s.check(&["tab_id"], &[], &[], true)?;
@@ -637,12 +664,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IdeRepositoryPair(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_reset_user_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.reset_user_password();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_search_artifacts(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -650,7 +679,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IdeRepoSearchDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_search_by_checksum(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -678,7 +708,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_audit(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -712,7 +743,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "page_size") {
             b = b.page_size(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_auto_delete_job_settings(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &[], &[], false)?;
@@ -720,12 +752,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("path", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_domain_release_repo_storage(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_domain_release_repo_storage();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_file_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&["id"], &[], &[], false)?;
@@ -733,7 +767,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("path", "id") {
             b = b.id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_file_detail_by_full_name(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["file_name"], &[], false)?;
@@ -741,7 +776,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "file_name") {
             b = b.file_name(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_file_tree(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -769,7 +805,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "is_recycle_bin") {
             b = b.is_recycle_bin(conv::boolean(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_latest_version_files_count(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["name"], &[], false)?;
@@ -780,7 +817,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "name") {
             b = b.name(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_maven_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id", "policy", "access", "default", "ids"], &[], false)?;
@@ -800,7 +838,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "ids") {
             b = b.ids(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_multi_roles_user_permissions(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id"], &[], false)?;
@@ -808,12 +847,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_open_source_enabled(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_open_source_enabled();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_package_data_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id"], &[], false)?;
@@ -821,7 +862,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_package_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id"], &[], false)?;
@@ -829,7 +871,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_project_list(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["project_id"], &[], false)?;
@@ -837,7 +880,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_project_related_repository(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["search_name", "offset", "limit", "repo_id"], &[], false)?;
@@ -854,7 +898,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "repo_id") {
             b = b.repo_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_project_release_files(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["file_name", "limit", "offset"], &[], false)?;
@@ -871,7 +916,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "offset") {
             b = b.offset(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_project_storage_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["parent_id"], &[], false)?;
@@ -882,7 +928,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "parent_id") {
             b = b.parent_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_project_versions_count(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["build_version"], &[], false)?;
@@ -893,7 +940,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "build_version") {
             b = b.build_version(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_release_project_files(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["file_name", "limit", "offset"], &[], false)?;
@@ -910,12 +958,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "offset") {
             b = b.offset(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_repo_user_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_repo_user_info();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_repository(c: &Client, s: &Sample) -> Outcome {
         s.check(&["tenant_id", "project_id", "repo_id"], &["region"], &[], false)?;
@@ -932,7 +982,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "region") {
             b = b.region(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_repository_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["repo_id"], &[], &[], false)?;
@@ -940,7 +991,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("path", "repo_id") {
             b = b.repo_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_repository_roles_privilege(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id", "repo_id"], &[], &["x-language"], false)?;
@@ -954,7 +1006,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("header", "x-language") {
             b = b.x_language(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_storage(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["format_list", "in_project"], &[], false)?;
@@ -965,7 +1018,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "in_project") {
             b = b.in_project(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_user_privileges(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &[], &[], false)?;
@@ -973,12 +1027,14 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("path", "project_id") {
             b = b.project_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_user_ticket(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_user_ticket();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_version_list(c: &Client, s: &Sample) -> Outcome {
         s.check(&["project_id"], &["build_version", "offset", "limit"], &[], false)?;
@@ -995,7 +1051,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_artifactory(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -1003,7 +1060,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateNotMavenRepoDo(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_repo_roles_privilege(c: &Client, s: &Sample) -> Outcome {
         s.check(&["role_id"], &[], &[], true)?;
@@ -1014,7 +1072,8 @@ mod codeartsartifact {
         if let Some((v, at)) = s.body() {
             b = b.body(build_RolePrivilegeV5(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     fn build_AttentionDo(v: &Value, at: &str) -> R<m::AttentionDo> {
         let o = conv::Obj::new(v, at, "AttentionDo", &["attention", "ids", "format"])?;
@@ -1854,7 +1913,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateOrDeleteInstanceTags(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["all_failure"], &[], true)?;
@@ -1865,7 +1925,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_restart_online_migration_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -1873,7 +1934,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchRestartOnlineMigrationTasksBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_show_nodes_information(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["offset", "limit"], &[], false)?;
@@ -1884,7 +1946,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_stop_migration_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -1892,7 +1955,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchStopMigrationTasksBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_change_master_standby(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -1900,7 +1964,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_change_master_standby_async(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -1908,7 +1973,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_change_nodes_start_stop_status(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -1919,7 +1985,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ChangeNodesStartStopStatusBody(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     async fn op_copy_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -1930,7 +1997,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BackupInstanceBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_acl_account(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -1941,7 +2009,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateAclAccountRequestBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_create_auto_expire_scan_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -1949,7 +2018,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_bigkey_scan_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -1957,7 +2027,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_custom_template(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -1965,7 +2036,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateCustomTemplateBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_diagnosis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -1976,7 +2048,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateDiagnosisTaskBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_hotkey_scan_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -1984,7 +2057,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -1992,7 +2066,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -2000,7 +2075,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateMigrationTaskBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_offline_key_analysis(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2011,7 +2087,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateOfflineKeyAnalysisRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_online_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -2019,7 +2096,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateOnlineMigrationTaskBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_redislog(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2041,7 +2119,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "replication_id") {
             b = b.replication_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_create_redislog_download_link(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "id"], &[], &[], false)?;
@@ -2052,7 +2131,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "id") {
             b = b.id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_resize_order(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2063,7 +2143,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateResizeOrderRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_acl_account(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "account_id"], &[], &[], false)?;
@@ -2074,7 +2155,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "account_id") {
             b = b.account_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -2085,7 +2167,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_backup_file(c: &Client, s: &Sample) -> Outcome {
         s.check(&["backup_id", "instance_id"], &[], &[], false)?;
@@ -2096,7 +2179,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_bigkey_scan_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "bigkey_id"], &[], &[], false)?;
@@ -2107,7 +2191,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "bigkey_id") {
             b = b.bigkey_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_center_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], true)?;
@@ -2118,7 +2203,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteCenterTaskRequestBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_config_template(c: &Client, s: &Sample) -> Outcome {
         s.check(&["template_id"], &[], &[], false)?;
@@ -2126,7 +2212,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "template_id") {
             b = b.template_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_diagnosis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2137,7 +2224,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteDiagnosisReportRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_hotkey_scan_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "hotkey_id"], &[], &[], false)?;
@@ -2148,7 +2236,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "hotkey_id") {
             b = b.hotkey_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_instance_bandwidth_auto_scaling_policy(
         c: &Client,
@@ -2159,7 +2248,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     async fn op_delete_ip_from_domain_name(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group_id", "node_id"], &[], &[], false)?;
@@ -2173,7 +2263,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "node_id") {
             b = b.node_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -2181,7 +2272,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteMigrateTaskRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_offline_key_analysis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -2192,7 +2284,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_public_ip(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2200,7 +2293,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_single_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2208,7 +2302,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_download_hot_key(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -2219,7 +2314,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::stream_outcome(b.send().await).await
+        let r = b.send().await;
+        crate::stream_outcome(r).await
     }
     async fn op_download_ssl_cert(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2227,7 +2323,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_exchange_instance_ip(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], true)?;
@@ -2238,7 +2335,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_IpExchangeRequest(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_execute_cluster_switchover(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group_id", "node_id"], &[], &[], false)?;
@@ -2252,7 +2350,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "node_id") {
             b = b.node_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_execute_command_mobilization(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2263,7 +2362,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ExecuteCommandRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_export_excel_job(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["job_id"], &[], false)?;
@@ -2271,7 +2371,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "job_id") {
             b = b.job_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_export_instances_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -2279,7 +2380,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ExportInstancesTaskBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_hang_up_clients(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2290,7 +2392,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_HangUpClientsRequestBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_hang_up_kill_all_clients(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2301,7 +2404,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_HangUpKillAllClientsRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_acl_accounts(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2309,12 +2413,14 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_available_zones(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_available_zones();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2339,7 +2445,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_backup_file_links(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "backup_id"], &[], &[], true)?;
@@ -2353,7 +2460,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DownloadBackupFilesReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_backup_records(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2378,7 +2486,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "offset") {
             b = b.offset(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_bigkey_scan_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "status"], &[], false)?;
@@ -2395,7 +2504,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(variant_ListBigkeyScanTasksStatus(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_center_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["offset", "limit", "start_time", "end_time"], &[], false)?;
@@ -2412,7 +2522,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_clients(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2443,7 +2554,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "order") {
             b = b.order(variant_ListClientsOrder(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_config_histories(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -2457,7 +2569,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_config_templates(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2504,7 +2617,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_configurations(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2512,7 +2626,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_diagnosis_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["limit", "offset"], &[], false)?;
@@ -2526,7 +2641,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "offset") {
             b = b.offset(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_flavors(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2565,7 +2681,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "capacity") {
             b = b.capacity(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_group_replication_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2573,7 +2690,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_hot_key_scan_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "status"], &[], false)?;
@@ -2590,7 +2708,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(variant_ListHotKeyScanTasksStatus(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_operations(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["operation"], &[], false)?;
@@ -2601,7 +2720,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "operation") {
             b = b.operation(variant_ListInstanceOperationsOperation(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2652,12 +2772,14 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "ip") {
             b = b.ip(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_maintenance_windows(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_maintenance_windows();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["offset", "limit", "name"], &[], false)?;
@@ -2671,7 +2793,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "name") {
             b = b.name(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_migration_task_logs(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &["offset", "limit", "log_level"], &[], false)?;
@@ -2688,7 +2811,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "log_level") {
             b = b.log_level(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_monitored_objects(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["dim_name", "offset", "limit"], &[], false)?;
@@ -2702,7 +2826,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_monitored_objects_of_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["dim_name"], &[], false)?;
@@ -2713,7 +2838,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "dim_name") {
             b = b.dim_name(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_number_of_instances_in_different_status(
         c: &Client,
@@ -2724,7 +2850,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "include_failure") {
             b = b.include_failure(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_offline_key_analysis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "status"], &[], false)?;
@@ -2741,7 +2868,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(variant_ListOfflineKeyAnalysisTaskStatus(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_redislog(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "log_type"], &[], false)?;
@@ -2758,7 +2886,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "log_type") {
             b = b.log_type(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_restore_records(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2783,7 +2912,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "offset") {
             b = b.offset(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_slowlog(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -2825,17 +2955,20 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "role") {
             b = b.role(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_statistics_of_running_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_statistics_of_running_instances();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_tags_of_tenant(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_tags_of_tenant();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_login_web_cli(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2846,7 +2979,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_LoginWebCliBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_logoff_web_cli(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2857,7 +2991,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_LogoutWebCliBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_migrate_az(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2868,7 +3003,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_MigrateAzRequestBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_acl_account_pass_word(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "account_id"], &[], &[], true)?;
@@ -2882,7 +3018,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AclAccountResetPasswordBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_reset_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2893,7 +3030,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetInstancePasswordBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_resize_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2904,7 +3042,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResizeInstanceBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_restart_or_flush_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -2912,7 +3051,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ChangeInstanceStatusBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_restore_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2923,7 +3063,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_RestoreInstanceBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_rollback_exchange_instance_ip(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], false)?;
@@ -2931,7 +3072,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_scan_clients(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -2942,7 +3084,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ScanClientsRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_scan_expire_key(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2950,7 +3093,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_set_online_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], true)?;
@@ -2961,7 +3105,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_SetOnlineMigrationTaskBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_background_task_progress(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -2972,7 +3117,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_bandwidths(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2980,7 +3126,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_bigkey_autoscan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -2988,7 +3135,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_bigkey_scan_task_details(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "bigkey_id"], &[], &[], false)?;
@@ -2999,7 +3147,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "bigkey_id") {
             b = b.bigkey_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_config_history_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "history_id"], &[], &[], false)?;
@@ -3010,7 +3159,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "history_id") {
             b = b.history_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_config_template(c: &Client, s: &Sample) -> Outcome {
         s.check(&["template_id"], &["type"], &[], false)?;
@@ -3021,7 +3171,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "type") {
             b = b.r#type(variant_ShowConfigTemplateType(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_diagnosis_task_details(c: &Client, s: &Sample) -> Outcome {
         s.check(&["report_id"], &[], &[], false)?;
@@ -3029,7 +3180,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "report_id") {
             b = b.report_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_expire_auto_scan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3037,7 +3189,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_expire_key_scan_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "status"], &[], false)?;
@@ -3054,7 +3207,8 @@ mod dcs {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(variant_ShowExpireKeyScanInfoStatus(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_hotkey_autoscan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3062,7 +3216,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_hotkey_task_details(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "hotkey_id"], &[], &[], false)?;
@@ -3073,7 +3228,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "hotkey_id") {
             b = b.hotkey_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3081,7 +3237,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_bandwidth_auto_scaling_policy(
         c: &Client,
@@ -3092,7 +3249,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_ssl_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3100,7 +3258,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_topology(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3108,7 +3267,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_version(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3116,7 +3276,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_ip_whitelist(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3124,7 +3285,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_job_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["job_id"], &[], &[], false)?;
@@ -3132,7 +3294,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "job_id") {
             b = b.job_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], false)?;
@@ -3140,7 +3303,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_migration_task_stats(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], false)?;
@@ -3148,7 +3312,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_nodes_information(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3156,7 +3321,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_offline_key_analysis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -3167,12 +3333,14 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_quota_of_tenant(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_quota_of_tenant();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_replication_states(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group_id"], &[], &[], false)?;
@@ -3183,7 +3351,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "group_id") {
             b = b.group_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_tags(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3191,7 +3360,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_start_instance_resize_check_job(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3202,7 +3372,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_StartInstanceResizeCheckJobRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_stop_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], false)?;
@@ -3210,7 +3381,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_stop_migration_task_sync(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], false)?;
@@ -3218,7 +3390,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_acl_account(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "account_id"], &[], &[], true)?;
@@ -3232,7 +3405,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AclAccountRoleModifyBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_acl_account_pass_word(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "account_id"], &[], &[], true)?;
@@ -3246,7 +3420,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AclAccountModifyPasswordBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_acl_account_remark(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "account_id"], &[], &[], true)?;
@@ -3260,7 +3435,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateAclAccountRemarkRequestBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_bandwidth(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3271,7 +3447,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateBandwidthInfoRequest(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     async fn op_update_bigkey_autoscan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3282,7 +3459,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AutoscanConfigRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_client_ip_transparent_transmission(
         c: &Client,
@@ -3296,7 +3474,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateClientIpTransparentTransmissionRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_config_template(c: &Client, s: &Sample) -> Outcome {
         s.check(&["template_id"], &[], &[], true)?;
@@ -3307,7 +3486,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateCustomTemplateBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_configurations(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3318,7 +3498,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyRedisConfigBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_expire_auto_scan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3329,7 +3510,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateAutoScanConfigRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_hotkey_auto_scan_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3340,7 +3522,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AutoscanConfigRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3351,7 +3534,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyInstanceBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_bandwidth(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3359,7 +3543,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_bandwidth_auto_scaling_policy(
         c: &Client,
@@ -3376,7 +3561,8 @@ mod dcs {
                     build_UpdateInstanceBandwidthAutoScalingPolicyRequestBody(v, &at)?,
                 );
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3387,7 +3573,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyRedisConfigBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_ip_whitelist(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3398,7 +3585,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyIpWhitelistBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_ip_whitelist_async(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3409,7 +3597,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyIpWhitelistBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_migration_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["task_id"], &[], &[], true)?;
@@ -3420,7 +3609,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_MigrationUpdateRequestEntity(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     async fn op_update_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3431,7 +3621,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyInstancePasswordBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_public_ip(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3442,7 +3633,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdatePublicIpRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_slave_priority(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group_id", "node_id"], &[], &[], true)?;
@@ -3459,7 +3651,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_PriorityBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_ssl_switch(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3470,7 +3663,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateSslSwitchRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_upgrade_instance_minor_version(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -3481,7 +3675,8 @@ mod dcs {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpgradeMinorVersionRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_validate_deletable_replica(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -3489,7 +3684,8 @@ mod dcs {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     fn build_AclAccountModifyPasswordBody(
         v: &Value,
@@ -5849,7 +6045,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchCreateOrDeleteTagReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5860,7 +6057,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteGroupReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_delete_instance_topic(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5871,7 +6069,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteInstanceTopicReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_delete_instance_users(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5882,7 +6081,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteInstanceUsersReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_message_diagnosis_reports(
         c: &Client,
@@ -5896,7 +6096,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteMessageDiagnosisReportsReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_batch_restart_or_delete_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -5904,7 +6105,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchRestartOrDeleteInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_close_kafka_manager(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -5912,7 +6114,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_create_connector(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5923,7 +6126,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateConnectorReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5934,7 +6138,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateSmartConnectTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_instance_by_engine(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine"], &[], &[], true)?;
@@ -5945,7 +6150,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceByEngineReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_instance_topic(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5956,7 +6162,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceTopicReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_instance_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5967,7 +6174,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceUserReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_create_kafka_consumer_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5978,7 +6186,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateGroupReq(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     async fn op_create_kafka_reassignment_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -5989,7 +6198,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_PartitionReassignRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_kafka_rebalance_log_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -5997,7 +6207,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_kafka_topic_quota(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6008,7 +6219,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_KafkaTopicQuota(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_kafka_user_client_quota_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6019,7 +6231,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateKafkaUserClientQuotaTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_message_diagnosis_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6030,7 +6243,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateMessageDiagnosisTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_partition(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &[], &[], true)?;
@@ -6044,7 +6258,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreatePartitionReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_create_post_paid_kafka_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -6052,7 +6267,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceByEngineReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6063,7 +6279,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_connector(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6071,7 +6288,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6082,7 +6300,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_consumer_group_offsets(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], true)?;
@@ -6096,7 +6315,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteConsumerGroupOffsetsRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], false)?;
@@ -6107,7 +6327,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6115,7 +6336,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_instance_consumer_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id", "group"], &[], &[], false)?;
@@ -6129,7 +6351,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_kafka_topic_messages(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &[], &[], true)?;
@@ -6143,7 +6366,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteKafkaMessageRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_kafka_topic_quota(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6154,7 +6378,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_KafkaTopicQuota(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_kafka_user_client_quota_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6165,7 +6390,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_DeleteKafkaUserClientQuotaTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_delete_scheduled_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6176,7 +6402,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_enable_dns(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6184,12 +6411,14 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_list_available_zones(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_available_zones();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_background_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6214,12 +6443,14 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_config_features(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_config_features();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_connector_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -6233,7 +6464,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_engine_products(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine"], &["product_id"], &[], false)?;
@@ -6244,7 +6476,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "product_id") {
             b = b.product_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_consumer_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id", "group"], &[], &[], false)?;
@@ -6258,7 +6491,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_consumer_group_members(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6289,7 +6523,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "member_id") {
             b = b.member_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_consumer_group_message_offset(
         c: &Client,
@@ -6323,7 +6558,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_consumer_group_topics(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6357,7 +6593,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "topic") {
             b = b.topic(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_consumer_groups(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit", "group"], &[], false)?;
@@ -6374,7 +6611,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instance_topics(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -6388,7 +6626,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6435,7 +6674,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_message_diagnosis_reports(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -6449,12 +6689,14 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_obs_buckets(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_obs_buckets();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_scheduled_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6479,7 +6721,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_topic_partitions(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &["offset", "limit"], &[], false)?;
@@ -6496,7 +6739,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_topic_producers(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &["offset", "limit"], &[], false)?;
@@ -6513,7 +6757,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], true)?;
@@ -6527,7 +6772,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_SmartConnectTaskEntity(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_instance_configs(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6538,7 +6784,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyInstanceConfigsReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_kafka_public_ip_access_switch(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6549,7 +6796,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyKafkaPublicIpAccessSwitchReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_modify_kafka_topic_quota(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6560,7 +6808,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_KafkaTopicQuota(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_recycle_policy(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -6568,7 +6817,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyRecyclePolicyReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_pause_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6579,7 +6829,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_manager_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6590,7 +6841,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetManagerPasswordReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_message_offset(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], true)?;
@@ -6604,7 +6856,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetMessageOffsetReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_message_offset_with_engine(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], true)?;
@@ -6618,7 +6871,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetMessageOffsetReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6629,7 +6883,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetPasswordReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_reset_user_passwrod(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "user_name"], &[], &[], true)?;
@@ -6643,7 +6898,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetUserPasswordReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_resize_engine_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id"], &[], &[], true)?;
@@ -6657,7 +6913,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResizeEngineInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_resize_kafka_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -6668,7 +6925,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResizeEngineInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_restart_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6679,7 +6937,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_restart_manager(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6687,7 +6946,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_restart_smart_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6698,7 +6958,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_restore_recycle_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -6706,7 +6967,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchResumeInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_resume_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6717,7 +6979,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_send_kafka_message(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["action_id"], &[], true)?;
@@ -6731,7 +6994,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_SendKafkaMessageRequestBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6742,7 +7006,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_background_task_progress(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6753,7 +7018,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_ces_hierarchy(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6761,7 +7027,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_cluster(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6769,7 +7036,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_connector_resource_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6777,7 +7045,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_connector_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -6788,7 +7057,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_coordinators(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6796,7 +7066,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_diagnosis_pre_check(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["group", "topic"], &[], false)?;
@@ -6810,7 +7081,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "topic") {
             b = b.topic(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], false)?;
@@ -6821,7 +7093,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_groups(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "group"], &[], &[], false)?;
@@ -6832,7 +7105,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "group") {
             b = b.group(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6840,7 +7114,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_configs(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6848,7 +7123,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_messages(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -6914,7 +7190,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "exclude") {
             b = b.exclude(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_topic_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &[], &[], false)?;
@@ -6925,7 +7202,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "topic") {
             b = b.topic(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance_users(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6933,7 +7211,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_cluster(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6941,7 +7220,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_instance_extend_product_info(
         c: &Client,
@@ -6955,7 +7235,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "type") {
             b = b.r#type(variant_ShowKafkaInstanceExtendProductInfoType(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_log_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "log_type"], &[], &[], false)?;
@@ -6966,7 +7247,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "log_type") {
             b = b.log_type(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_product_cores(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["instance_id", "product_id", "broker_num"], &[], false)?;
@@ -6980,12 +7262,14 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "broker_num") {
             b = b.broker_num(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_project_tags(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_kafka_project_tags();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_rebalance_log(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -6993,7 +7277,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_scale_pre_check_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -7001,7 +7286,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_tags(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -7009,7 +7295,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_topic_detail(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic"], &[], &[], false)?;
@@ -7020,7 +7307,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "topic") {
             b = b.topic(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_topic_partition_diskusage(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["minSize", "top", "percentage"], &[], false)?;
@@ -7037,7 +7325,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "percentage") {
             b = b.percentage(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_topic_quota(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["type", "limit", "offset", "keyword"], &[], false)?;
@@ -7057,7 +7346,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "keyword") {
             b = b.keyword(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_kafka_user_client_quota(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -7071,12 +7361,14 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_maintain_windows(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_maintain_windows();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_message_diagnosis_report(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "report_id"], &[], &[], false)?;
@@ -7087,7 +7379,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "report_id") {
             b = b.report_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_messages(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -7118,7 +7411,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "partition") {
             b = b.partition(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_partition_beginning_message(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic", "partition"], &[], &[], false)?;
@@ -7132,7 +7426,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "partition") {
             b = b.partition(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_partition_end_message(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic", "partition"], &[], &[], false)?;
@@ -7146,7 +7441,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "partition") {
             b = b.partition(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_partition_message(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -7168,7 +7464,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "message_offset") {
             b = b.message_offset(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_quotas(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["includeTagsQuota"], &[], false)?;
@@ -7176,12 +7473,14 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "includeTagsQuota") {
             b = b.include_tags_quota(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_recycle_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_recycle_instances();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_topic_access_policy(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "topic_name"], &[], &[], false)?;
@@ -7192,7 +7491,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "topic_name") {
             b = b.topic_name(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_upgrade_instance_version(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -7200,7 +7500,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_volume_expand_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -7208,7 +7509,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_start_kafka_log_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "log_type"], &[], &[], true)?;
@@ -7222,7 +7524,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_StartKafkaLogTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_stop_kafka_log_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "log_type"], &[], &[], false)?;
@@ -7233,7 +7536,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "log_type") {
             b = b.log_type(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_stop_kafka_rebalance_log_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -7241,7 +7545,8 @@ mod kafka {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7252,7 +7557,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateInstanceReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_auto_create_topic(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7263,7 +7569,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateInstanceAutoCreateTopicReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance_consumer_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id", "group"], &[], &[], true)?;
@@ -7280,7 +7587,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_GroupCreateReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_cross_vpc_ip(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7291,7 +7599,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateInstanceCrossVpcIpReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance_group(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id"], &[], &[], true)?;
@@ -7305,7 +7614,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchModiftGroupDescriptionReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_topic(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7316,7 +7626,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateInstanceTopicReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_instance_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id", "user_name"], &[], &[], true)?;
@@ -7333,7 +7644,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateUserReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_kafka_port_protocol(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine", "instance_id"], &[], &[], true)?;
@@ -7347,7 +7659,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_PlainSslEnableRequest(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_kafka_user_client_quota_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7358,7 +7671,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateKafkaUserClientQuotaTaskReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_scheduled_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &["execute_at", "status"], &[], false)?;
@@ -7375,7 +7689,8 @@ mod kafka {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_topic_access_policy(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7386,7 +7701,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateTopicAccessPolicyReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_volume_expansion_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7397,7 +7713,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AlterAutoVolumeExpandConfig(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_upgrade_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7408,7 +7725,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpgradeInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_validate_connector_connectivity(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -7419,7 +7737,8 @@ mod kafka {
         if let Some((v, at)) = s.body() {
             b = b.body(build_SmartConnectValidateEntity(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     fn build_AccessPolicyEntity(v: &Value, at: &str) -> R<m::AccessPolicyEntity> {
         let o = conv::Obj::new(
@@ -9650,7 +9969,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchCreateOrDeleteTagReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_exchanges(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &[], &[], true)?;
@@ -9664,7 +9984,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_queues(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &[], &[], true)?;
@@ -9678,7 +9999,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_delete_vhosts(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -9689,7 +10011,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchDeleteBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_batch_restart_or_delete_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -9697,7 +10020,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchRestartOrDeleteInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_binding(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost", "exchange"], &[], &[], true)?;
@@ -9714,7 +10038,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateBindingBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_exchange(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &[], &[], true)?;
@@ -9728,7 +10053,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateExchangeBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_post_paid_instance_by_engine(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine"], &[], &[], true)?;
@@ -9739,7 +10065,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_queue(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &[], &[], true)?;
@@ -9753,7 +10080,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateQueueBody(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -9764,7 +10092,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AmqpUser(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_create_vhost(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -9775,7 +10104,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_CreateVhostBody(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -9786,7 +10116,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_binding(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -9821,7 +10152,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "properties_key") {
             b = b.properties_key(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -9829,7 +10161,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_queue_info(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost", "queue"], &[], &[], false)?;
@@ -9843,7 +10176,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "queue") {
             b = b.queue(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_scheduled_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -9854,7 +10188,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_delete_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "user_name"], &[], &[], false)?;
@@ -9865,7 +10200,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "user_name") {
             b = b.user_name(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_enable_dns(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -9873,12 +10209,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_list_available_zones(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_available_zones();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_background_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -9903,7 +10241,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_bindings(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost", "exchange"], &[], &[], false)?;
@@ -9917,12 +10256,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "exchange") {
             b = b.exchange(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_config_features(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.list_config_features();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_engine_products(c: &Client, s: &Sample) -> Outcome {
         s.check(&["engine"], &["product_id"], &[], false)?;
@@ -9933,7 +10274,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "product_id") {
             b = b.product_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_exchanges(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &["offset", "limit"], &[], false)?;
@@ -9950,7 +10292,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_instances_details(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -9997,7 +10340,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_plugins(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -10005,7 +10349,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_products(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["engine"], &[], false)?;
@@ -10013,7 +10358,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "engine") {
             b = b.engine(variant_ListProductsEngine(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_queues(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost"], &["offset", "limit"], &[], false)?;
@@ -10030,7 +10376,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_scheduled_tasks(c: &Client, s: &Sample) -> Outcome {
         s.check(
@@ -10055,7 +10402,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "end_time") {
             b = b.end_time(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -10069,7 +10417,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_list_vhosts(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &["offset", "limit"], &[], false)?;
@@ -10083,7 +10432,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "limit") {
             b = b.limit(conv::int64(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_modify_recycle_policy(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -10091,7 +10441,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ModifyRecyclePolicyReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_reset_password(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -10102,7 +10453,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResetPasswordReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_resize_engine_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "engine"], &[], &[], true)?;
@@ -10116,7 +10468,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_ResizeEngineInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_restore_recycle_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], true)?;
@@ -10124,7 +10477,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_BatchResumeInstanceReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_background_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &[], &[], false)?;
@@ -10135,7 +10489,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "task_id") {
             b = b.task_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_ces_hierarchy(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -10143,7 +10498,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_engine_instance_extend_product_info(
         c: &Client,
@@ -10160,7 +10516,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "type") {
             b = b.r#type(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -10168,12 +10525,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_maintain_windows(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_maintain_windows();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_queue_details(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "vhost", "queue"], &[], &[], false)?;
@@ -10187,12 +10546,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "queue") {
             b = b.queue(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_quotas(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_quotas();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_rabbit_mq_product_cores(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &["instance_id", "product_id", "broker_num"], &[], false)?;
@@ -10206,12 +10567,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "broker_num") {
             b = b.broker_num(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_rabbit_mq_project_tags(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_rabbit_mq_project_tags();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_rabbit_mq_tags(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -10219,12 +10582,14 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_recycle_instances(c: &Client, s: &Sample) -> Outcome {
         s.check(&[], &[], &[], false)?;
         let b = c.show_recycle_instances();
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_show_volume_expand_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], false)?;
@@ -10232,7 +10597,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("path", "instance_id") {
             b = b.instance_id(conv::string(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_instance(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -10243,7 +10609,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdateInstanceReq(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_plugins(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -10254,7 +10621,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_UpdatePluginsReq(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_scheduled_task(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "task_id"], &["execute_at", "status"], &[], false)?;
@@ -10271,7 +10639,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.param("query", "status") {
             b = b.status(conv::string(v, &at)?);
         }
-        crate::unit_outcome(b.send().await)
+        let r = b.send().await;
+        crate::unit_outcome(r)
     }
     async fn op_update_user(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id", "user_name"], &[], &[], true)?;
@@ -10285,7 +10654,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AmqpUser(v, &at)?);
         }
-        crate::json_outcome(b.send().await)
+        let r = b.send().await;
+        crate::json_outcome(r)
     }
     async fn op_update_volume_expansion_config(c: &Client, s: &Sample) -> Outcome {
         s.check(&["instance_id"], &[], &[], true)?;
@@ -10296,7 +10666,8 @@ mod rabbitmq {
         if let Some((v, at)) = s.body() {
             b = b.body(build_AlterAutoVolumeExpandConfig(v, &at)?);
         }
-        crate::bytes_outcome(b.send().await)
+        let r = b.send().await;
+        crate::bytes_outcome(r)
     }
     fn build_AlterAutoVolumeExpandConfig(
         v: &Value,

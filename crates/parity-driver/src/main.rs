@@ -147,6 +147,20 @@ pub fn unit_outcome(r: huaweicloud_sdk_core::Result<Response<()>>) -> Outcome {
     Ok(success(&out, Value::Null))
 }
 
+/// Outcome of an operation whose output holds only response-header fields (no body: `null`).
+pub fn headers_outcome<T>(r: huaweicloud_sdk_core::Result<Response<T>>) -> Outcome {
+    let out = r.map_err(DriverError::Sdk)?;
+    Ok(success(&out, Value::Null))
+}
+
+/// Adds the output fields filled from response headers (`{<header>: <text>}`), compared with
+/// the headers served.
+pub fn with_header_fields(outcome: Outcome, fields: Option<Value>) -> Outcome {
+    let mut result = outcome?;
+    result["header_fields"] = fields.unwrap_or(Value::Null);
+    Ok(result)
+}
+
 /// A decoded JSON output, encoded again, and how many enum values it decoded as `Unknown`:
 /// re-encoding alone would hide an enum variant with a wrong wire literal (the value decodes
 /// as `Unknown("value")` and is written back unchanged).

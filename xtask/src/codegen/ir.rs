@@ -24,6 +24,12 @@ pub struct Service {
     pub spec_sha256: String,
     /// Folder name under `specs/`, also the crate folder under `crates/`.
     pub dir: String,
+    /// API version: the spec's file stem (`v2` for `specs/dcs/v2.yaml`).
+    pub version: String,
+    /// `Some(version)` when the crate has several versions: this one lives in the module
+    /// `<crate>::<version>` (`huaweicloud_sdk_vpc::v3`); `None` for a single-version crate,
+    /// whose API is at the crate root.
+    pub module: Option<String>,
     pub regions: Vec<Region>,
     pub operations: Vec<Operation>,
     pub models: Vec<Model>,
@@ -33,6 +39,31 @@ impl Service {
     /// The crate's library name (`huaweicloud_sdk_dcs`).
     pub fn lib_name(&self) -> String {
         self.crate_name.replace('-', "_")
+    }
+
+    /// Path of this version's API from outside the crate: `huaweicloud_sdk_dcs`, or
+    /// `huaweicloud_sdk_vpc::v3` in a multi-version crate.
+    pub fn rust_path(&self) -> String {
+        match &self.module {
+            Some(m) => format!("{}::{m}", self.lib_name()),
+            None => self.lib_name(),
+        }
+    }
+
+    /// The same path from inside the crate, for intra-doc links: `crate` or `crate::v3`.
+    pub fn crate_path(&self) -> String {
+        match &self.module {
+            Some(m) => format!("crate::{m}"),
+            None => "crate".to_owned(),
+        }
+    }
+
+    /// Prefix of operation ids in the parity driver: `dcs`, or `vpc.v3`.
+    pub fn parity_key(&self) -> String {
+        match &self.module {
+            Some(m) => format!("{}.{m}", self.dir),
+            None => self.dir.clone(),
+        }
     }
 }
 
@@ -96,6 +127,7 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub method: Method,
+    /// The path template sent (the spec's path key without a `#...` fragment).
     pub path: String,
     pub path_params: Vec<Param>,
     pub query_params: Vec<Param>,
@@ -111,6 +143,22 @@ pub struct Operation {
     pub idempotent: bool,
     /// `x-huaweicloud-pagination`: how to step through pages.
     pub pagination: Option<Pagination>,
+    /// Output fields filled from success-response headers (`responses.<2xx>.headers`).
+    pub response_headers: Vec<ResponseHeader>,
+    /// Wire names of secret header parameters and of secret properties reachable from the
+    /// request body (core's `OperationSpec::secrets`).
+    pub secrets: Vec<String>,
+}
+
+/// A success-response header copied into an output field.
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    /// Header name as declared (`X-Subject-Token`).
+    pub name: String,
+    /// The output field (and model builder setter) it fills.
+    pub rust_name: String,
+    /// `String`, or a scalar parsed from the header text.
+    pub ty: TypeRef,
 }
 
 /// A paged list operation (`x-huaweicloud-pagination`).
@@ -129,6 +177,9 @@ pub struct Pagination {
     pub total: Option<(Vec<FieldStep>, TypeRef)>,
     /// Fields down to the next marker (marker style).
     pub next_marker: Option<Vec<FieldStep>>,
+    /// Marker style without a next-marker field: the next page starts after the last item,
+    /// whose field of this name is the marker (Neutron-style `marker` = last id).
+    pub item_marker: Option<FieldStep>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,12 +240,28 @@ pub struct Param {
     pub example: Option<Value>,
     /// Human-readable constraints (`one of 1, 2`), shown in the docs.
     pub constraints: Vec<String>,
+    /// A list query parameter sent as one comma-separated pair (`style: form, explode: false`).
+    pub csv: bool,
+    /// `format: password`: the value is secret.
+    pub secret: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON in the official SDK's byte layout.
+    Json,
+    /// `application/x-www-form-urlencoded` from a form model.
+    FormUrlencoded,
+    /// `multipart/form-data` from a form model (files allowed).
+    Multipart,
 }
 
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Type of the JSON body: usually a model, also a list or map of models.
+    /// Type of the body: usually a model, also a list or map of models (JSON only).
     pub ty: TypeRef,
+    pub encoding: BodyEncoding,
     pub required: bool,
     pub description: Option<String>,
     pub example: Option<Value>,
@@ -206,6 +273,9 @@ pub enum ResponseKind {
     None,
     /// JSON body decoded into a model, list or map (`send_json`).
     Json(TypeRef),
+    /// No body; the output is a model filled from response headers (`send_empty`, then
+    /// `map_output`).
+    Headers(String),
     /// Binary download (`send_stream`).
     Stream,
     /// Small non-JSON body kept as bytes (`send_bytes`).
@@ -225,6 +295,15 @@ pub struct Model {
     pub name: String,
     pub description: Option<String>,
     pub kind: ModelKind,
+    /// Sent as a form body: implements core's `FormFields`.
+    pub form: bool,
+}
+
+impl Model {
+    /// A struct with a file field: a multipart body only, so no serde derives.
+    pub fn has_file(&self) -> bool {
+        matches!(&self.kind, ModelKind::Struct(fields) if fields.iter().any(|f| f.ty.contains_file()))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +328,8 @@ pub struct Field {
     pub secret: bool,
     /// Human-readable constraints (`length 8 to 64`).
     pub constraints: Vec<String>,
+    /// Filled from this success-response header, not from the JSON body (`#[serde(skip)]`).
+    pub header: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -270,9 +351,29 @@ pub enum TypeRef {
     Named(String),
     /// Free-form JSON.
     Value,
+    /// A file part of a multipart body (`format: binary`; core's `FormFile`).
+    File,
 }
 
 impl TypeRef {
+    /// Whether the type is or contains a file.
+    pub fn contains_file(&self) -> bool {
+        match self {
+            TypeRef::File => true,
+            TypeRef::Vec(i) | TypeRef::Map(i) => i.contains_file(),
+            _ => false,
+        }
+    }
+
+    /// The model this type names, directly or as list items or map values.
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Vec(i) | TypeRef::Map(i) => i.model(),
+            _ => None,
+        }
+    }
+
     /// `String`, `bool` or a number: what a path or header parameter can be.
     pub fn is_scalar(&self) -> bool {
         matches!(

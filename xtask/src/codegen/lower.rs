@@ -28,6 +28,7 @@ pub fn lower(loaded: &Loaded) -> Result<Service, Vec<Diagnostic>> {
         diags: Vec::new(),
         schema_names: BTreeMap::new(),
         models: BTreeMap::new(),
+        urlencoded_models: BTreeSet::new(),
     };
     let service = l.service(loaded);
     if l.diags.is_empty() {
@@ -46,6 +47,8 @@ struct Lowerer<'a> {
     schema_names: BTreeMap<String, String>,
     /// Rust type name -> model.
     models: BTreeMap<String, Model>,
+    /// Models sent as `application/x-www-form-urlencoded` bodies.
+    urlencoded_models: BTreeSet<String>,
 }
 
 /// A `ReferenceOr<Schema>` or `ReferenceOr<Box<Schema>>`, borrowed.
@@ -98,11 +101,20 @@ impl<'a> Lowerer<'a> {
         self.register_schemas();
         self.lower_schemas();
         let operations = self.operations();
+        self.check_form_models();
+        self.check_header_models(&operations);
         let dir = loaded
             .file
             .rsplit('/')
             .nth(1)
             .unwrap_or_default()
+            .to_owned();
+        let version = loaded
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".yaml")
             .to_owned();
         let mut models: Vec<Model> = std::mem::take(&mut self.models).into_values().collect();
         models.sort_by(|a, b| a.name.cmp(&b.name));
@@ -115,6 +127,8 @@ impl<'a> Lowerer<'a> {
             spec_path: loaded.file.clone(),
             spec_sha256: loaded.sha256.clone(),
             dir,
+            version,
+            module: None,
             regions,
             operations,
             models,
@@ -320,6 +334,7 @@ impl<'a> Lowerer<'a> {
                             name: rust,
                             description,
                             kind: ModelKind::Struct(fields),
+                            form: false,
                         },
                     );
                 }
@@ -331,6 +346,7 @@ impl<'a> Lowerer<'a> {
                                 name: rust,
                                 description,
                                 kind: ModelKind::Enum(variants),
+                                form: false,
                             },
                         );
                     }
@@ -421,6 +437,7 @@ impl<'a> Lowerer<'a> {
                 example,
                 secret,
                 constraints,
+                header: None,
             });
         }
         out
@@ -439,14 +456,7 @@ impl<'a> Lowerer<'a> {
                 ok = false;
                 continue;
             };
-            let rust = naming::pascal(v);
-            if rust == "Unknown" {
-                self.err(
-                    &format!("{here}/enum/{i}"),
-                    format!("enum value `{v}` clashes with the generated `Unknown` variant"),
-                );
-                ok = false;
-            }
+            let rust = naming::variant(v);
             if let Some(other) = seen.insert(rust.clone(), v.clone()) {
                 self.err(
                     &format!("{here}/enum/{i}"),
@@ -492,12 +502,12 @@ impl<'a> Lowerer<'a> {
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 if st.enumeration.is_empty() {
+                    // Files are checked to be multipart-only in `check_form_models`.
                     if matches!(
                         st.format,
                         VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
                     ) {
-                        self.err(pointer, "unsupported: format binary in a JSON model");
-                        return None;
+                        return Some(TypeRef::File);
                     }
                     return Some(TypeRef::String);
                 }
@@ -506,6 +516,7 @@ impl<'a> Lowerer<'a> {
                     name: hint.to_owned(),
                     description: s.schema_data.description.clone(),
                     kind: ModelKind::Enum(variants),
+                    form: false,
                 };
                 self.add_model(pointer, model);
                 Some(TypeRef::Named(hint.to_owned()))
@@ -580,6 +591,13 @@ impl<'a> Lowerer<'a> {
             if !path.starts_with('/') {
                 self.err(&path_ptr, "path must start with `/`");
             }
+            let (real_path, fragment) = split_path_key(path);
+            if fragment.is_some_and(|f| f.is_empty() || f.contains(['{', '}', '/', '#'])) {
+                self.err(
+                    &path_ptr,
+                    "the `#` fragment of a path key must be an operationId (see specs/README.md, \"Operations\")",
+                );
+            }
             for (m, op) in [("options", &item.options), ("trace", &item.trace)] {
                 if op.is_some() {
                     self.err(
@@ -599,11 +617,22 @@ impl<'a> Lowerer<'a> {
             for (m, method, op) in methods {
                 let Some(op) = op else { continue };
                 let op_ptr = ptr(&path_ptr, m);
-                let Some(lowered) = self.operation(&op_ptr, path, method, op, &item.parameters)
+                let Some(lowered) =
+                    self.operation(&op_ptr, real_path, method, op, &item.parameters)
                 else {
                     continue;
                 };
                 let at = format!("{op_ptr}/operationId");
+                if let Some(f) = fragment.filter(|f| *f != lowered.op_id) {
+                    self.err(
+                        &at,
+                        format!(
+                            "the path key's fragment `#{f}` must be this operation's operationId `{}`",
+                            lowered.op_id
+                        ),
+                    );
+                    continue;
+                }
                 if let Some(other) = op_ids.get(&lowered.op_id) {
                     self.err(
                         &at,
@@ -806,6 +835,11 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let (ty, constraints) = ty;
+            let csv = self.param_style(here, p, &ty);
+            let secret = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => is_secret(s),
+                _ => false,
+            };
             // Path and header values are text: strings, or scalars sent in their `Display` form.
             if location != ParamLocation::Query && !ty.is_scalar() {
                 self.err(
@@ -837,6 +871,8 @@ impl<'a> Lowerer<'a> {
                 description: data.description.clone(),
                 example: data.example.clone(),
                 constraints,
+                csv,
+                secret,
             };
             match location {
                 ParamLocation::Path => path_params.push(param),
@@ -888,36 +924,48 @@ impl<'a> Lowerer<'a> {
                 } else {
                     let (media, mt) = rb.content.first()?;
                     let mt_ptr = ptr(&format!("{rb_ptr}/content"), media);
-                    if !is_json(media) {
-                        self.err(
-                            &mt_ptr,
-                            format!("unsupported request body media type `{media}` (only JSON request bodies are generated)"),
-                        );
-                        None
-                    } else {
-                        content_type = Some(media.clone());
-                        let schema_ptr = format!("{mt_ptr}/schema");
-                        let ty = match &mt.schema {
-                            Some(ReferenceOr::Reference { reference }) => self
-                                .resolve_schema_ref(&schema_ptr, reference)
-                                .map(TypeRef::Named),
-                            // Lists and maps of models, free-form JSON.
-                            Some(ReferenceOr::Item(s)) => self.type_of(
-                                &schema_ptr,
-                                SchemaRef::Item(s),
-                                &format!("{type_name}Body"),
-                            ),
-                            None => {
-                                self.err(&mt_ptr, "request body without `schema`");
-                                None
+                    let schema_ptr = format!("{mt_ptr}/schema");
+                    match body_encoding(media) {
+                        Err(why) => {
+                            self.err(&mt_ptr, why);
+                            None
+                        }
+                        Ok(encoding) => {
+                            content_type = Some(media.clone());
+                            let ty = match (&mt.schema, encoding) {
+                                (Some(ReferenceOr::Reference { reference }), _) => self
+                                    .resolve_schema_ref(&schema_ptr, reference)
+                                    .map(TypeRef::Named),
+                                // Lists and maps of models, free-form JSON.
+                                (Some(ReferenceOr::Item(s)), BodyEncoding::Json) => self.type_of(
+                                    &schema_ptr,
+                                    SchemaRef::Item(s),
+                                    &format!("{type_name}Body"),
+                                ),
+                                (Some(ReferenceOr::Item(_)), _) => {
+                                    self.err(&schema_ptr, format!("`{media}` bodies are a `$ref` to a model in components/schemas (its properties are the form fields)"));
+                                    None
+                                }
+                                (None, _) => {
+                                    self.err(&mt_ptr, "request body without `schema`");
+                                    None
+                                }
+                            };
+                            if let (
+                                Some(ty),
+                                BodyEncoding::FormUrlencoded | BodyEncoding::Multipart,
+                            ) = (&ty, encoding)
+                            {
+                                self.mark_form_model(&schema_ptr, ty, encoding);
                             }
-                        };
-                        ty.map(|ty| Body {
-                            ty,
-                            required: rb.required,
-                            description: rb.description.clone(),
-                            example: mt.example.clone(),
-                        })
+                            ty.map(|ty| Body {
+                                ty,
+                                encoding,
+                                required: rb.required,
+                                description: rb.description.clone(),
+                                example: mt.example.clone(),
+                            })
+                        }
                     }
                 }
             }
@@ -925,6 +973,7 @@ impl<'a> Lowerer<'a> {
 
         // Responses.
         let mut success: Option<(String, String, ResponseKind)> = None;
+        let mut response_headers = Vec::new();
         let mut errors = Vec::new();
         for (code, resp) in &op.responses.responses {
             let here = ptr(&format!("{op_ptr}/responses"), &code.to_string());
@@ -947,6 +996,9 @@ impl<'a> Lowerer<'a> {
                         success = Some((c.to_string(), String::new(), ResponseKind::None));
                         continue;
                     };
+                    let (kind, headers) =
+                        self.response_headers(&here, resp, kind, &format!("{type_name}Response"));
+                    response_headers = headers;
                     success = Some((c.to_string(), resp.description.clone(), kind));
                 }
                 StatusCode::Code(c) if *c >= 400 => {
@@ -983,6 +1035,7 @@ impl<'a> Lowerer<'a> {
         if self.diags.len() > n_before || op_id.is_empty() {
             return None;
         }
+        let secrets = self.secrets(&header_params, &query_params, body.as_ref());
         Some(Operation {
             type_name,
             static_name: naming::shouty(&rust_name),
@@ -1003,7 +1056,333 @@ impl<'a> Lowerer<'a> {
             content_type,
             idempotent,
             pagination,
+            response_headers,
+            secrets,
         })
+    }
+
+    /// Wire names for `OperationSpec::secrets`: secret header and query parameters, then the
+    /// secret properties of every model reachable from the request body (field order, first
+    /// seen).
+    fn secrets(
+        &self,
+        header_params: &[Param],
+        query_params: &[Param],
+        body: Option<&Body>,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = header_params
+            .iter()
+            .chain(query_params)
+            .filter(|p| p.secret)
+            .map(|p| p.name.clone())
+            .collect();
+        let mut todo: Vec<String> = body
+            .and_then(|b| b.ty.model())
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(ModelKind::Struct(fields)) = self.models.get(&name).map(|m| &m.kind) else {
+                continue;
+            };
+            let mut nested = Vec::new();
+            for f in fields {
+                if f.secret && !out.contains(&f.wire_name) {
+                    out.push(f.wire_name.clone());
+                }
+                if let Some(m) = f.ty.model() {
+                    nested.push(m.to_owned());
+                }
+            }
+            // Depth first, in field order.
+            todo.extend(nested.into_iter().rev());
+        }
+        out
+    }
+
+    /// Success-response `headers`: each becomes an output field. With a JSON model body the
+    /// fields are added to that model; without a body the output is a model of its own named
+    /// `hint`.
+    fn response_headers(
+        &mut self,
+        here: &str,
+        resp: &'a openapiv3::Response,
+        kind: ResponseKind,
+        hint: &str,
+    ) -> (ResponseKind, Vec<ResponseHeader>) {
+        if resp.headers.is_empty() {
+            return (kind, Vec::new());
+        }
+        let model = match &kind {
+            ResponseKind::Json(TypeRef::Named(m))
+                if matches!(
+                    self.models.get(m).map(|m| &m.kind),
+                    Some(ModelKind::Struct(_))
+                ) =>
+            {
+                m.clone()
+            }
+            ResponseKind::None => {
+                if self.models.contains_key(hint) || self.schema_names.values().any(|v| v == hint) {
+                    self.err(
+                        &format!("{here}/headers"),
+                        format!("the output model `{hint}` for the response headers clashes with a model of that name"),
+                    );
+                    return (kind, Vec::new());
+                }
+                hint.to_owned()
+            }
+            _ => {
+                self.err(
+                    &format!("{here}/headers"),
+                    "unsupported: response headers with a body that is not a JSON model (a list, map, text or stream)",
+                );
+                return (kind, Vec::new());
+            }
+        };
+        let mut fields: Vec<Field> = match self.models.get(&model).map(|m| &m.kind) {
+            Some(ModelKind::Struct(f)) => f.clone(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (name, header) in &resp.headers {
+            let at = ptr(&format!("{here}/headers"), name);
+            let header = match header {
+                ReferenceOr::Item(h) => h,
+                ReferenceOr::Reference { .. } => {
+                    self.err(&format!("{at}/$ref"), "unsupported: header $ref");
+                    continue;
+                }
+            };
+            let rust_name = match self.raw_at(&format!("{at}/x-rust-name")) {
+                Some(Value::String(s)) if naming::is_snake_ident(s) => s.clone(),
+                Some(_) => {
+                    self.err(
+                        &format!("{at}/x-rust-name"),
+                        "x-rust-name must be a snake_case identifier string",
+                    );
+                    continue;
+                }
+                None => naming::snake(name),
+            };
+            let field_name = naming::field_name(&rust_name);
+            let setter = naming::setter_name(&rust_name);
+            let schema = match &header.format {
+                ParameterSchemaOrContent::Schema(s) => s,
+                ParameterSchemaOrContent::Content(_) => {
+                    self.err(
+                        &format!("{at}/content"),
+                        "unsupported: header with `content` (use `schema`)",
+                    );
+                    continue;
+                }
+            };
+            let (ty, secret, constraints) = match schema {
+                ReferenceOr::Item(s) => {
+                    let ty = match &s.schema_kind {
+                        SchemaKind::Type(Type::String(st)) if st.enumeration.is_empty() => {
+                            Some(TypeRef::String)
+                        }
+                        SchemaKind::Type(Type::Integer(it)) => Some(integer_type(it)),
+                        SchemaKind::Type(Type::Number(_)) => Some(TypeRef::F64),
+                        SchemaKind::Type(Type::Boolean(_)) => Some(TypeRef::Bool),
+                        _ => None,
+                    };
+                    (ty, is_secret(s), constraints(s))
+                }
+                ReferenceOr::Reference { .. } => (None, false, Vec::new()),
+            };
+            let Some(ty) = ty else {
+                self.err(
+                    &format!("{at}/schema"),
+                    "unsupported: a response header must be a string, integer, number or boolean",
+                );
+                continue;
+            };
+            if let Some(other) = fields
+                .iter()
+                .find(|f| f.rust_name == field_name || f.setter == setter)
+            {
+                self.err(
+                    &at,
+                    format!(
+                        "header `{name}` and field `{}` of `{model}` both map to the Rust field `{field_name}`; set x-rust-name on the header",
+                        other.wire_name
+                    ),
+                );
+                continue;
+            }
+            fields.push(Field {
+                wire_name: name.clone(),
+                rust_name: field_name.clone(),
+                setter,
+                ty: ty.clone(),
+                required: header.required,
+                description: header.description.clone(),
+                example: header.example.clone(),
+                secret,
+                constraints,
+                header: Some(name.clone()),
+            });
+            out.push(ResponseHeader {
+                name: name.clone(),
+                rust_name: field_name,
+                ty,
+            });
+        }
+        match self.models.get_mut(&model) {
+            Some(m) => {
+                // Another operation with the same response model already added them.
+                if let ModelKind::Struct(existing) = &mut m.kind {
+                    if !existing.iter().any(|f| f.header.is_some()) {
+                        *existing = fields;
+                    }
+                }
+                (kind, out)
+            }
+            None => {
+                self.models.insert(
+                    model.clone(),
+                    Model {
+                        name: model.clone(),
+                        description: Some(
+                            "Output of an operation whose response has no body: values of its response headers.".to_owned(),
+                        ),
+                        kind: ModelKind::Struct(fields),
+                        form: false,
+                    },
+                );
+                (ResponseKind::Headers(model), out)
+            }
+        }
+    }
+
+    /// A model that gets header fields must be the success body of those operations only, all
+    /// declaring the same headers: anywhere else the fields would be meaningless.
+    fn check_header_models(&mut self, operations: &[Operation]) {
+        let mut by_model: BTreeMap<String, Vec<(&str, Vec<&str>)>> = BTreeMap::new();
+        for op in operations {
+            if let ResponseKind::Json(TypeRef::Named(m)) = &op.response {
+                let headers: Vec<&str> = op
+                    .response_headers
+                    .iter()
+                    .map(|h| h.name.as_str())
+                    .collect();
+                by_model
+                    .entry(m.clone())
+                    .or_default()
+                    .push((&op.op_id, headers));
+            }
+        }
+        let mut used_elsewhere: BTreeSet<String> = BTreeSet::new();
+        for m in self.models.values() {
+            if let ModelKind::Struct(fields) = &m.kind {
+                for f in fields {
+                    if let Some(n) = f.ty.model() {
+                        used_elsewhere.insert(n.to_owned());
+                    }
+                }
+            }
+        }
+        for op in operations {
+            if let Some(n) = op.body.as_ref().and_then(|b| b.ty.model()) {
+                used_elsewhere.insert(n.to_owned());
+            }
+        }
+        for (model, uses) in by_model {
+            if !uses.iter().any(|(_, h)| !h.is_empty()) {
+                continue;
+            }
+            let first = &uses[0].1;
+            let mixed = uses.iter().find(|(_, h)| h != first);
+            let schema_ptr = self
+                .schema_names
+                .iter()
+                .find(|(_, r)| **r == model)
+                .map(|(n, _)| ptr("/components/schemas", n))
+                .unwrap_or_default();
+            if let Some((other, _)) = mixed {
+                self.err(&schema_ptr, format!("`{model}` is the success body of `{}` and `{other}`, which declare different response headers; give each its own response model", uses[0].0));
+            } else if used_elsewhere.contains(&model) {
+                self.err(&schema_ptr, format!("`{model}` receives the response headers of `{}` but is also used as a field or request body; give the response a model of its own", uses[0].0));
+            }
+        }
+    }
+
+    /// Marks the model behind a form body: it implements `FormFields` (checked in
+    /// `check_form_models`).
+    fn mark_form_model(&mut self, pointer: &str, ty: &TypeRef, encoding: BodyEncoding) {
+        let model = match ty {
+            TypeRef::Named(n) => self.models.get_mut(n),
+            _ => None,
+        };
+        match model {
+            Some(m) if matches!(m.kind, ModelKind::Struct(_)) => {
+                m.form = true;
+                if encoding == BodyEncoding::FormUrlencoded {
+                    self.urlencoded_models.insert(m.name.clone());
+                }
+            }
+            _ => self.err(pointer, "a form body must be an object model"),
+        }
+    }
+
+    /// Form models have fields a form can carry: scalars, string enums, lists of them (not in
+    /// multipart, whose official encoding would send Python's list syntax) and files (multipart
+    /// only). A model with a file field is a multipart body and nothing else.
+    fn check_form_models(&mut self) {
+        let mut problems = Vec::new();
+        let names: BTreeMap<String, String> = self
+            .schema_names
+            .iter()
+            .map(|(spec, rust)| (rust.clone(), spec.clone()))
+            .collect();
+        let is_enum = |models: &BTreeMap<String, Model>, n: &str| {
+            matches!(models.get(n).map(|m| &m.kind), Some(ModelKind::Enum(_)))
+        };
+        for m in self.models.values() {
+            let ModelKind::Struct(fields) = &m.kind else {
+                continue;
+            };
+            let spec_name = names
+                .get(&m.name)
+                .cloned()
+                .unwrap_or_else(|| m.name.clone());
+            let model_ptr = ptr("/components/schemas", &spec_name);
+            let urlencoded = self.urlencoded_models.contains(&m.name);
+            for f in fields {
+                let at = ptr(&format!("{model_ptr}/properties"), &f.wire_name);
+                if f.ty.contains_file() && !m.form {
+                    problems.push((at.clone(), format!("`{}.{}` is a file (format: binary): only the fields of a multipart/form-data body model can be files", m.name, f.wire_name)));
+                    continue;
+                }
+                if f.ty.contains_file() && urlencoded {
+                    problems.push((at.clone(), format!("`{}.{}` is a file (format: binary), which application/x-www-form-urlencoded cannot carry", m.name, f.wire_name)));
+                    continue;
+                }
+                if !m.form {
+                    continue;
+                }
+                let text = |t: &TypeRef| {
+                    t.is_scalar() || matches!(t, TypeRef::Named(n) if is_enum(&self.models, n))
+                };
+                let ok = match &f.ty {
+                    TypeRef::File => true,
+                    TypeRef::Vec(inner) => urlencoded && text(inner),
+                    t => text(t),
+                };
+                if !ok {
+                    problems.push((at, format!("unsupported: form field `{}.{}` of type {} (form fields are scalars, string enums, files in multipart and lists of scalars in application/x-www-form-urlencoded)", m.name, f.wire_name, super::emit::type_text(&f.ty))));
+                }
+            }
+        }
+        for (at, msg) in problems {
+            self.err(&at, msg);
+        }
     }
 
     /// Reads and checks `x-huaweicloud-pagination` against the operation's query parameters
@@ -1133,12 +1512,25 @@ impl<'a> Lowerer<'a> {
                 Some((steps, ty))
             }
         };
+        let has_item_marker = self
+            .raw_at(&format!("{response_ptr}/item_marker"))
+            .is_some();
         let next_marker = match self.raw_at(&format!("{response_ptr}/next_marker")) {
-            None if style == PageStyle::Marker => {
-                self.err(&response_ptr, "style `marker` needs response.next_marker");
+            None if style == PageStyle::Marker && !has_item_marker => {
+                self.err(
+                    &response_ptr,
+                    "style `marker` needs response.next_marker or response.item_marker",
+                );
                 return None;
             }
             None => None,
+            Some(_) if has_item_marker => {
+                self.err(
+                    &format!("{response_ptr}/item_marker"),
+                    "response.item_marker and response.next_marker exclude each other",
+                );
+                return None;
+            }
             Some(_) => {
                 let at = format!("{response_ptr}/next_marker");
                 let (steps, ty) = self.field_path(&at, model)?;
@@ -1149,9 +1541,27 @@ impl<'a> Lowerer<'a> {
                 Some(steps)
             }
         };
+        let item_marker = if has_item_marker {
+            let at = format!("{response_ptr}/item_marker");
+            if style != PageStyle::Marker {
+                self.err(&at, "response.item_marker is only for style `marker`");
+                return None;
+            }
+            let (steps, ty) = self.field_path(&at, &item_model)?;
+            if ty != TypeRef::String || steps.len() != 1 {
+                self.err(
+                    &at,
+                    "response.item_marker must name a string field of the item model",
+                );
+                return None;
+            }
+            steps.into_iter().next()
+        } else {
+            None
+        };
         if let Some(Value::Object(r)) = self.raw_at(&response_ptr) {
             for key in r.keys() {
-                if !["items", "total", "next_marker"].contains(&key.as_str()) {
+                if !["items", "total", "next_marker", "item_marker"].contains(&key.as_str()) {
                     self.err(&ptr(&response_ptr, key), format!("unknown key `{key}`"));
                 }
             }
@@ -1164,6 +1574,7 @@ impl<'a> Lowerer<'a> {
             item_model,
             total,
             next_marker,
+            item_marker,
         })
     }
 
@@ -1209,6 +1620,39 @@ impl<'a> Lowerer<'a> {
         }
         self.err(at, "empty path");
         None
+    }
+
+    /// Checks `style` / `explode` of a parameter. Query parameters are `form`: exploded (the
+    /// default, one pair per list element) or `explode: false` (one comma-separated pair, which
+    /// this returns as `true`); path and header parameters are `simple` (they are scalars).
+    fn param_style(&mut self, here: &str, p: &Parameter, ty: &TypeRef) -> bool {
+        use openapiv3::{HeaderStyle, PathStyle, QueryStyle};
+        let data = p.parameter_data_ref();
+        let style_ok = match p {
+            Parameter::Query { style, .. } => matches!(style, QueryStyle::Form),
+            Parameter::Path { style, .. } => matches!(style, PathStyle::Simple),
+            Parameter::Header { style, .. } => matches!(style, HeaderStyle::Simple),
+            Parameter::Cookie { .. } => true,
+        };
+        if !style_ok {
+            let default = if matches!(p, Parameter::Query { .. }) {
+                "form"
+            } else {
+                "simple"
+            };
+            self.err(
+                &format!("{here}/style"),
+                format!("unsupported parameter style (only `{default}` is generated)"),
+            );
+        }
+        let csv = matches!(p, Parameter::Query { .. }) && data.explode == Some(false);
+        if csv && !matches!(ty, TypeRef::Vec(_)) {
+            self.err(
+                &format!("{here}/explode"),
+                "`explode: false` is only meaningful for a list (array) query parameter",
+            );
+        }
+        csv
     }
 
     fn resolve_parameter(
@@ -1282,6 +1726,7 @@ impl<'a> Lowerer<'a> {
                         .clone()
                         .or_else(|| Some(format!("Values of the query parameter {what}."))),
                     kind: ModelKind::Enum(variants),
+                    form: false,
                 };
                 self.add_model(pointer, model);
                 TypeRef::Named(hint.to_owned())
@@ -1374,9 +1819,42 @@ fn location_key(p: &Parameter) -> u8 {
     }
 }
 
+/// How a request body of media type `media` is sent, or why it cannot be generated.
+fn body_encoding(media: &str) -> Result<BodyEncoding, String> {
+    let base = media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match base.as_str() {
+        "application/json-patch+json" => Err(format!(
+            "request body media type `{media}` cannot be generated: JSON Patch documents are not supported"
+        )),
+        "application/bson" => Err(format!(
+            "request body media type `{media}` cannot be generated: BSON bodies are not supported"
+        )),
+        "application/x-www-form-urlencoded" => Ok(BodyEncoding::FormUrlencoded),
+        "multipart/form-data" => Ok(BodyEncoding::Multipart),
+        _ if is_json(media) => Ok(BodyEncoding::Json),
+        _ => Err(format!(
+            "unsupported request body media type `{media}` (JSON, application/x-www-form-urlencoded and multipart/form-data bodies are generated)"
+        )),
+    }
+}
+
 fn is_json(media: &str) -> bool {
     let base = media.split(';').next().unwrap_or_default().trim();
     base == "application/json" || base.ends_with("+json")
+}
+
+/// A path key split into the path sent and the `#<operationId>` fragment that tells apart
+/// several operations on one method and path (specs/README.md, "Operations").
+pub fn split_path_key(key: &str) -> (&str, Option<&str>) {
+    match key.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (key, None),
+    }
 }
 
 /// `{name}` placeholders of a path template, in order.

@@ -64,9 +64,19 @@ impl fmt::Display for Failure {
 
 /// Generates one service from `root/spec_rel`: crate-relative path -> contents.
 pub fn generate(root: &Path, spec_rel: &str) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
+    generate_with(root, spec_rel, &emit::LIMITS)
+}
+
+/// [`generate`] with other file-size limits (tests of the file splitting).
+pub fn generate_with(
+    root: &Path,
+    spec_rel: &str,
+    limits: &emit::Limits,
+) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
     let loaded = load::load(root, spec_rel)?;
     let service = lower::lower(&loaded)?;
-    emit::emit(&service).map_err(|e| vec![Diagnostic::new(spec_rel, "", e)])
+    emit::emit_crate(std::slice::from_ref(&service), limits)
+        .map_err(|e| vec![Diagnostic::new(spec_rel, "", e)])
 }
 
 /// Finds `specs/*/v*.yaml`, sorted, as root-relative `/`-separated paths.
@@ -88,52 +98,78 @@ pub fn find_specs(root: &Path) -> Result<Vec<String>, Failure> {
     Ok(out)
 }
 
-/// Runs the generator over the repository at `root`.
-pub fn run(root: &Path, check: bool) -> Result<(), Failure> {
+/// Every generated file of the specs under `root` (workspace-relative path -> contents) and
+/// the IR of every service version, in spec order. One crate per service folder; each spec in
+/// it is an API version.
+pub fn generate_workspace(
+    root: &Path,
+) -> Result<(BTreeMap<String, String>, Vec<ir::Service>), Failure> {
     let specs = find_specs(root)?;
     let mut diags = Vec::new();
     let mut files: BTreeMap<String, String> = BTreeMap::new();
-    let mut dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut crate_names: BTreeMap<String, String> = BTreeMap::new();
     let mut services = Vec::new();
+    // One crate per service folder; each spec in it is an API version.
+    let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for spec in &specs {
         let dir = spec.split('/').nth(1).unwrap_or_default().to_owned();
-        if let Some(other) = dirs.insert(dir.clone(), spec.clone()) {
-            diags.push(Diagnostic::new(
-                spec,
-                "",
-                format!("`{other}` already generates crates/{dir}; one spec version per service folder is supported"),
-            ));
+        by_dir.entry(dir).or_default().push(spec.clone());
+    }
+    for (dir, dir_specs) in &by_dir {
+        let mut versions = Vec::new();
+        for spec in dir_specs {
+            match load::load(root, spec).and_then(|l| lower::lower(&l)) {
+                Ok(s) => versions.push(s),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if versions.len() != dir_specs.len() {
             continue;
         }
-        let result = load::load(root, spec).and_then(|l| lower::lower(&l));
-        let service = match result {
-            Ok(s) => s,
-            Err(d) => {
-                diags.extend(d);
-                continue;
-            }
+        let Some(first) = versions.first().cloned() else {
+            continue;
         };
-        if let Some(other) = crate_names.insert(service.crate_name.clone(), spec.clone()) {
+        let identity = |s: &ir::Service| (s.name.clone(), s.crate_name.clone(), s.title.clone());
+        let mismatch = versions
+            .iter()
+            .find(|v| identity(v) != identity(&first))
+            .map(|v| v.spec_path.clone());
+        if let Some(other) = mismatch {
             diags.push(Diagnostic::new(
-                spec,
-                "/x-huaweicloud-service/crate",
+                &other,
+                "/x-huaweicloud-service",
                 format!(
-                    "crate name `{}` is also used by `{other}`",
-                    service.crate_name
+                    "the versions of one service folder are one crate: x-huaweicloud-service must equal that of `{}`",
+                    first.spec_path
                 ),
             ));
             continue;
         }
-        match emit::emit(&service) {
+        if let Some(other) = crate_names.insert(first.crate_name.clone(), first.spec_path.clone()) {
+            diags.push(Diagnostic::new(
+                &first.spec_path,
+                "/x-huaweicloud-service/crate",
+                format!(
+                    "crate name `{}` is also used by `{other}`",
+                    first.crate_name
+                ),
+            ));
+            continue;
+        }
+        if versions.len() > 1 {
+            for v in &mut versions {
+                v.module = Some(v.version.clone());
+            }
+        }
+        match emit::emit_crate(&versions, &emit::LIMITS) {
             Ok(out) => {
                 for (rel, contents) in out {
                     files.insert(format!("crates/{dir}/{rel}"), contents);
                 }
             }
-            Err(e) => diags.push(Diagnostic::new(spec, "", e)),
+            Err(e) => diags.push(Diagnostic::new(&first.spec_path, "", e)),
         }
-        services.push(service);
+        services.extend(versions);
     }
     // The request-parity driver's dispatch covers every operation of every service
     // (`cargo xtask parity`, xtask/parity/README.md).
@@ -144,13 +180,29 @@ pub fn run(root: &Path, check: bool) -> Result<(), Failure> {
             }
             Err(e) => diags.push(Diagnostic::new(emit::parity::PATH, "", e)),
         }
+        files.insert(
+            emit::parity_manifest::PATH.to_owned(),
+            emit::parity_manifest::emit(&services),
+        );
     }
     if !diags.is_empty() {
-        for d in &diags {
-            eprintln!("{d}");
-        }
         return Err(Failure::Diagnostics(diags));
     }
+    Ok((files, services))
+}
+
+/// Runs the generator over the repository at `root`.
+pub fn run(root: &Path, check: bool) -> Result<(), Failure> {
+    let files = match generate_workspace(root) {
+        Ok((files, _)) => files,
+        Err(Failure::Diagnostics(diags)) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            return Err(Failure::Diagnostics(diags));
+        }
+        Err(other) => return Err(other),
+    };
 
     let mut stale = Vec::new();
     for (rel, contents) in &files {

@@ -3,7 +3,7 @@
 //! - Methods, fields and parameters: `snake_case` (heck), non-identifier characters become
 //!   `_`, a leading digit gets a `_` prefix.
 //! - Types and enum variants: `PascalCase` (heck), a leading digit gets a `V` prefix, `Self`
-//!   becomes `SelfValue`.
+//!   becomes `SelfValue`; a value that would be the variant `Unknown` becomes `UnknownValue`.
 //! - Rust keywords become raw identifiers (`type` -> `r#type`), except the ones that cannot
 //!   be raw (`self`, `Self`, `super`, `crate`), which get the `_value` suffix.
 //! - Builder setters and builder fields whose name is in [`RESERVED_METHODS`] get the
@@ -120,6 +120,18 @@ pub fn pascal(name: &str) -> String {
     out
 }
 
+/// Enum variant of a string enum value: [`pascal`], except that a value mapping to `Unknown`
+/// (`UNKNOWN`, `unknown`) becomes `UnknownValue`, since `Unknown(String)` holds the values
+/// the SDK does not know.
+pub fn variant(value: &str) -> String {
+    let p = pascal(value);
+    if p == "Unknown" {
+        format!("{p}{}", pascal(CLASH_SUFFIX))
+    } else {
+        p
+    }
+}
+
 /// `SHOUTY_SNAKE_CASE` for statics.
 pub fn shouty(snake_name: &str) -> String {
     snake_name.trim_start_matches('_').to_ascii_uppercase()
@@ -185,6 +197,9 @@ mod tests {
         );
         assert_eq!(pascal("2xx-ok"), "V2xxOk");
         assert_eq!(pascal("self"), "SelfValue");
+        assert_eq!(variant("UNKNOWN"), "UnknownValue");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("UNKNOWN_STATE"), "UnknownState");
     }
 
     #[test]

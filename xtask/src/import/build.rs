@@ -9,10 +9,16 @@ use super::descriptions::{Descriptions, Lookup};
 use super::dump::{EnumFact, Facts, OpDump, ParamDump, ServiceDump, TypeInfo};
 use super::overrides::{Overrides, PROPERTY_KEYS};
 use crate::codegen::naming;
+use crate::spec::lint::{SecretLook, secret_look};
 
 /// Where each input of a service lives (for error messages).
 pub struct Inputs<'a> {
+    /// The service folder under `specs/`.
     pub key: &'a str,
+    /// Where the overrides and summaries were read (`specs/<key>/overrides.yaml`, or
+    /// `overrides.<version>.yaml` for a service of several versions).
+    pub overrides_file: &'a str,
+    pub summaries_file: &'a str,
     pub service: &'a ServiceDump,
     pub facts: &'a Facts,
     pub overrides: &'a Overrides,
@@ -48,6 +54,12 @@ const SCHEMA_KEY_ORDER: &[&str] = &[
     "description",
     "example",
 ];
+
+fn get_str<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.as_mapping()
+        .and_then(|m| m.get(key))
+        .and_then(Value::as_str)
+}
 
 fn s(v: &str) -> Value {
     Value::String(v.to_owned())
@@ -89,11 +101,14 @@ pub fn strip_doc_markup(value: &str) -> &str {
         .map_or(value, |(inner, _)| inner)
 }
 
-fn is_secret_name(wire: &str) -> bool {
-    let w = wire.to_ascii_lowercase();
-    ["password", "passwd", "secret", "token"]
-        .iter()
-        .any(|p| w.contains(p))
+/// Whether a string value called `wire` is marked `format: password` automatically: the SDK
+/// lists it as sensitive, or its name ends with a secret word or is a secret key
+/// (`spec::lint::secret_look`; `password_expires_at`, `tag_key` are not). Enums never are.
+fn auto_secret(wire: &str, sensitive: bool, schema: &Mapping) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.contains_key("format")
+        && !schema.contains_key("enum")
+        && (sensitive || secret_look(wire) == SecretLook::Secret)
 }
 
 pub struct Builder<'a> {
@@ -119,11 +134,11 @@ impl<'a> Builder<'a> {
     }
 
     fn overrides_file(&self) -> String {
-        format!("specs/{}/overrides.yaml", self.inp.key)
+        self.inp.overrides_file.to_owned()
     }
 
     fn dump_where(&self) -> String {
-        format!("introspection `{}`", self.inp.key)
+        format!("introspection `{}`", self.inp.service.module)
     }
 
     /// Schema of an SDK type.
@@ -249,9 +264,6 @@ impl<'a> Builder<'a> {
                 self.apply_enum(&mut schema, e);
             }
         }
-        if let Value::Mapping(m) = schema {
-            schema = Value::Mapping(order_schema(m));
-        }
         let ov = self
             .inp
             .overrides
@@ -260,6 +272,13 @@ impl<'a> Builder<'a> {
             .and_then(|o| o.parameters.get(&p.wire_name));
         if ov.is_some() {
             ov_used.insert(p.wire_name.clone());
+        }
+        let not_secret = ov.and_then(|o| o.not_secret) == Some(true);
+        if let Value::Mapping(m) = &mut schema {
+            if !not_secret && auto_secret(&p.wire_name, p.sensitive, m) {
+                m.insert(s("format"), s("password"));
+            }
+            schema = Value::Mapping(order_schema(m.clone()));
         }
         let mut out = vec![
             ("name", s(&p.wire_name)),
@@ -270,9 +289,27 @@ impl<'a> Builder<'a> {
         if let Some(d) = ov.and_then(|o| o.description.as_deref()).or(described) {
             out.push(("description", s(d)));
         }
+        // How a list is sent. huaweicloudsdkcore sends every list query parameter as repeated
+        // keys (`Client._parse_query_params` turns `csv` into `multi`, as the Go and Java SDKs
+        // do), so query lists keep the default `explode: true` whatever the SDK declares.
+        match (location, p.collection_format.as_deref()) {
+            (_, None) | ("query", Some("csv" | "multi")) => {}
+            (_, Some(other)) => {
+                let w = self.dump_where();
+                self.err(
+                    &w,
+                    format!(
+                        "{ctx}: collection format `{other}` of a {location} parameter is not supported"
+                    ),
+                );
+            }
+        }
         out.push(("schema", schema));
         if let Some(e) = ov.and_then(|o| o.example.clone()) {
             out.push(("example", e));
+        }
+        if not_secret {
+            out.push(("x-huaweicloud-not-secret", Value::Bool(true)));
         }
         map(out)
     }
@@ -336,7 +373,7 @@ impl<'a> Builder<'a> {
             (None, None) => {
                 if !inp.allow_missing_summaries {
                     self.err(
-                        &format!("specs/{}/summaries.yaml", inp.key),
+                        inp.summaries_file,
                         format!("missing summary for operation `{}`", op.python_name),
                     );
                 }
@@ -484,6 +521,42 @@ impl<'a> Builder<'a> {
         if sov.is_some_and(|o| o.schema.is_some()) {
             self.err(&ovf, format!("operations.{}.responses.{status}.schema: the success schema comes from the SDK", op.python_name));
         }
+        // Fields the SDK fills from response headers (`X-Subject-Token`).
+        let header_fields: Vec<_> = model
+            .fields
+            .iter()
+            .filter(|f| f.response_header && op.response_headers.contains(&f.wire_name))
+            .collect();
+        if !header_fields.is_empty() {
+            let model_body = match &media {
+                None => true,
+                Some((_, schema)) => get_str(schema, "$ref").is_some(),
+            };
+            if !model_body {
+                self.err(
+                    &w,
+                    format!(
+                        "{}: response headers next to a body that is not a model",
+                        op.python_name
+                    ),
+                );
+            }
+            let mut headers = Mapping::new();
+            for f in header_fields {
+                let ctx = format!("{}.{}", op.response_type, f.wire_name);
+                let Value::Mapping(mut schema) = self.type_schema(&f.type_info, &ctx) else {
+                    continue;
+                };
+                if auto_secret(&f.wire_name, f.sensitive, &schema) {
+                    schema.insert(s("format"), s("password"));
+                }
+                headers.insert(
+                    s(&f.wire_name),
+                    map(vec![("schema", Value::Mapping(order_schema(schema)))]),
+                );
+            }
+            success.push(("headers", Value::Mapping(headers)));
+        }
         match media {
             Some((mt, schema)) => {
                 let mut m = vec![("schema", schema)];
@@ -590,10 +663,7 @@ impl<'a> Builder<'a> {
             let Value::Mapping(mut pm) = schema else {
                 unreachable!()
             };
-            if pm.get("type").and_then(Value::as_str) == Some("string")
-                && !pm.contains_key("format")
-                && is_secret_name(&f.wire_name)
-            {
+            if auto_secret(&f.wire_name, f.sensitive, &pm) {
                 pm.insert(s("format"), s("password"));
             }
             let po = ov.properties.get(&f.wire_name);
@@ -672,18 +742,24 @@ impl<'a> Builder<'a> {
     /// Adds `x-huaweicloud-pagination` (automatic rule or override) before `summary`.
     fn mark_pagination(
         &mut self,
-        python_name: &str,
+        dump: &OpDump,
         method: &str,
         op: Value,
         schemas: &BTreeMap<String, Value>,
     ) -> Value {
+        let python_name = dump.python_name.as_str();
         let ov = self
             .inp
             .overrides
             .operations
             .get(python_name)
             .and_then(|o| o.pagination.as_ref());
-        let detected = super::pagination::detect(method, &op, schemas);
+        let hints = super::pagination::Hints::from_docs(
+            dump.query_params
+                .iter()
+                .filter_map(|p| Some((p.wire_name.as_str(), p.doc.as_deref()?))),
+        );
+        let detected = super::pagination::detect(method, &op, schemas, &hints);
         let mark = match super::pagination::apply_override(detected, ov) {
             Ok(m) => m,
             Err(e) => {
@@ -734,18 +810,20 @@ impl<'a> Builder<'a> {
         let inp = self.inp;
         let ovf = self.overrides_file();
         let o = inp.overrides;
-        let version = inp
-            .service
-            .module
-            .rsplit('.')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let version = inp.service.version.clone();
 
-        // Operations, grouped by path then method.
+        // Operations, grouped by path key then method. Several operations on one method and
+        // path (ECS start/stop/reboot on `POST .../cloudservers/action`) are keyed
+        // `<path>#<operationId>` (specs/README.md, "Operations").
+        let mut shared: BTreeMap<(String, String), usize> = BTreeMap::new();
+        for op in &inp.service.operations {
+            *shared
+                .entry((op.method.to_ascii_lowercase(), op.resource_path.clone()))
+                .or_default() += 1;
+        }
         let mut paths: BTreeMap<String, BTreeMap<usize, Value>> = BTreeMap::new();
-        // (path, method index) -> python name, to find overrides when marking pagination.
-        let mut python_names: BTreeMap<(String, usize), String> = BTreeMap::new();
+        // (path key, method index) -> operation, to find overrides and paging facts.
+        let mut by_key: BTreeMap<(String, usize), &OpDump> = BTreeMap::new();
         let mut op_ids: BTreeMap<String, String> = BTreeMap::new();
         for op in &inp.service.operations {
             let method = op.method.to_ascii_lowercase();
@@ -766,13 +844,13 @@ impl<'a> Builder<'a> {
                 );
             }
             let v = self.operation(op);
-            python_names.insert((op.resource_path.clone(), mi), op.python_name.clone());
-            if paths
-                .entry(op.resource_path.clone())
-                .or_default()
-                .insert(mi, v)
-                .is_some()
-            {
+            let key = if shared[&(method.clone(), op.resource_path.clone())] > 1 {
+                format!("{}#{id}", op.resource_path)
+            } else {
+                op.resource_path.clone()
+            };
+            by_key.insert((key.clone(), mi), op);
+            if paths.entry(key).or_default().insert(mi, v).is_some() {
                 let w = self.dump_where();
                 self.err(
                     &w,
@@ -800,18 +878,12 @@ impl<'a> Builder<'a> {
                 .iter()
                 .any(|op| &op.python_name == name)
             {
-                self.err(
-                    &format!("specs/{}/summaries.yaml", inp.key),
-                    format!("`{name}`: no such operation"),
-                );
+                self.err(inp.summaries_file, format!("`{name}`: no such operation"));
             }
         }
         for (name, summary) in inp.summaries {
             if summary.trim().is_empty() {
-                self.err(
-                    &format!("specs/{}/summaries.yaml", inp.key),
-                    format!("`{name}`: empty summary"),
-                );
+                self.err(inp.summaries_file, format!("`{name}`: empty summary"));
             }
         }
         // Schemas.
@@ -862,11 +934,10 @@ impl<'a> Builder<'a> {
         for (path, ops) in paths {
             let mut item = Mapping::new();
             for (mi, v) in ops {
-                let python_name = python_names
-                    .get(&(path.clone(), mi))
-                    .cloned()
-                    .unwrap_or_default();
-                let v = self.mark_pagination(&python_name, METHOD_ORDER[mi], v, &schemas);
+                let v = match by_key.get(&(path.clone(), mi)) {
+                    Some(op) => self.mark_pagination(op, METHOD_ORDER[mi], v, &schemas),
+                    None => v,
+                };
                 item.insert(s(METHOD_ORDER[mi]), v);
             }
             paths_map.insert(s(&path), Value::Mapping(item));

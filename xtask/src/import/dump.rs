@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 /// `format_version` this importer understands.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Deserialize)]
 pub struct Dump {
@@ -17,7 +17,11 @@ pub struct Dump {
 
 #[derive(Debug, Deserialize)]
 pub struct ServiceDump {
-    /// e.g. `huaweicloudsdkkafka.v2`; the last segment is the spec version.
+    /// The service folder under `specs/` (`vpc`).
+    pub service: String,
+    /// The API version, the spec's file stem (`v3`).
+    pub version: String,
+    /// e.g. `huaweicloudsdkkafka.v2`.
     pub module: String,
     pub regions: Vec<RegionDump>,
     pub operations: Vec<OpDump>,
@@ -45,12 +49,25 @@ pub struct OpDump {
     pub header_params: Vec<ParamDump>,
     pub post_params: Vec<ParamDump>,
     pub body: Option<ParamDump>,
+    /// Response header names whose values fill fields of the response model.
+    #[serde(default)]
+    pub response_headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ParamDump {
     pub wire_name: String,
     pub type_info: TypeInfo,
+    /// In the request class's `sensitive_list`.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// `csv`, `multi`, ... when `collection_formats` names the parameter.
+    #[serde(default)]
+    pub collection_format: Option<String>,
+    /// The SDK's docstring of a paging query parameter (facts only: it is often Chinese and
+    /// is never copied into a spec).
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +102,9 @@ pub struct FieldDump {
     pub wire_name: String,
     pub type_info: TypeInfo,
     pub response_header: bool,
+    /// In the model's `sensitive_list`.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// `specs/facts/<service>.json`.

@@ -25,10 +25,37 @@ pub struct Options {
     pub introspection: Option<PathBuf>,
     /// Fill missing summaries with `TODO` (local testing only, never for committed specs).
     pub allow_missing_summaries: bool,
+    /// `--service <name>[:<version>]`: introspect and import only these official packages
+    /// (`huaweicloudsdk<name>`, every version or the one given) instead of the committed list.
+    pub services: Vec<String>,
+    /// `--python <interpreter>`: a Python with the SDK packages installed, instead of the
+    /// hash-locked venv in `target/import-venv` (e.g. a scratch venv with more services).
+    pub python: Option<PathBuf>,
 }
 
 fn read(root: &Path, rel: &str) -> Result<String, String> {
     std::fs::read_to_string(root.join(rel)).map_err(|e| format!("{rel}: {e}"))
+}
+
+/// `specs/<dir>/<stem>.<version>.<ext>` when it exists (a service of several versions), else
+/// `specs/<dir>/<stem>.<ext>`.
+pub fn input_file(root: &Path, dir: &str, stem: &str, version: &str, ext: &str) -> String {
+    let versioned = format!("specs/{dir}/{stem}.{version}.{ext}");
+    if root.join(&versioned).exists() {
+        versioned
+    } else {
+        format!("specs/{dir}/{stem}.{ext}")
+    }
+}
+
+/// `specs/facts/<dir>.<version>.json` when it exists, else `specs/facts/<dir>.json`.
+pub fn facts_file(root: &Path, dir: &str, version: &str) -> String {
+    let versioned = format!("specs/facts/{dir}.{version}.json");
+    if root.join(&versioned).exists() {
+        versioned
+    } else {
+        format!("specs/facts/{dir}.json")
+    }
 }
 
 /// Builds every service of the introspection document at `introspection`: spec path
@@ -53,8 +80,9 @@ pub fn generate(
     }
     let mut errors = Vec::new();
     let mut out = BTreeMap::new();
-    for (key, service) in &dump.services {
-        let facts_rel = format!("specs/facts/{key}.json");
+    for service in dump.services.values() {
+        let (dir, version) = (service.service.as_str(), service.version.as_str());
+        let facts_rel = facts_file(root, dir, version);
         let facts: dump::Facts = match read(root, &facts_rel)
             .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{facts_rel}: {e}")))
         {
@@ -64,7 +92,7 @@ pub fn generate(
                 continue;
             }
         };
-        let ov_rel = format!("specs/{key}/overrides.yaml");
+        let ov_rel = input_file(root, dir, "overrides", version, "yaml");
         let overrides = match read(root, &ov_rel)
             .and_then(|t| overrides::parse_overrides(&t).map_err(|e| format!("{ov_rel}: {e}")))
         {
@@ -74,7 +102,7 @@ pub fn generate(
                 continue;
             }
         };
-        let sum_rel = format!("specs/{key}/summaries.yaml");
+        let sum_rel = input_file(root, dir, "summaries", version, "yaml");
         let summaries = if root.join(&sum_rel).exists() || !allow_missing_summaries {
             match read(root, &sum_rel)
                 .and_then(|t| overrides::parse_summaries(&t).map_err(|e| format!("{sum_rel}: {e}")))
@@ -88,7 +116,7 @@ pub fn generate(
         } else {
             BTreeMap::new()
         };
-        let desc_rel = format!("specs/{key}/descriptions.yaml");
+        let desc_rel = input_file(root, dir, "descriptions", version, "yaml");
         let descriptions = if root.join(&desc_rel).exists() {
             match read(root, &desc_rel)
                 .and_then(|t| descriptions::parse(&t).map_err(|e| format!("{desc_rel}: {e}")))
@@ -103,7 +131,9 @@ pub fn generate(
             descriptions::Descriptions::default()
         };
         let inputs = build::Inputs {
-            key,
+            key: dir,
+            overrides_file: &ov_rel,
+            summaries_file: &sum_rel,
             service,
             facts: &facts,
             overrides: &overrides,
@@ -114,10 +144,9 @@ pub fn generate(
         match build::Builder::new(&inputs).build() {
             Ok(doc) => match serde_yaml_ng::to_string(&doc) {
                 Ok(yaml) => {
-                    let version = service.module.rsplit('.').next().unwrap_or("v2");
-                    out.insert(format!("specs/{key}/{version}.yaml"), yaml);
+                    out.insert(format!("specs/{dir}/{version}.yaml"), yaml);
                 }
-                Err(e) => errors.push(format!("specs/{key}: cannot serialize: {e}")),
+                Err(e) => errors.push(format!("specs/{dir}: cannot serialize: {e}")),
             },
             Err(e) => errors.extend(e),
         }
@@ -134,8 +163,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
     let introspection = match &opts.introspection {
         Some(p) => p.clone(),
         None => {
-            let python = python::ensure_venv(root)?;
-            python::introspect(root, &python)?
+            let python = match &opts.python {
+                Some(p) => p.clone(),
+                None => python::ensure_venv(root)?,
+            };
+            python::introspect_services(root, &python, &opts.services)?
         }
     };
     let files = match generate(root, &introspection, opts.allow_missing_summaries) {

@@ -79,6 +79,9 @@ pub struct OperationOverride {
 pub struct ParamOverride {
     pub description: Option<String>,
     pub example: Option<Value>,
+    /// A reviewed decision that a secret-looking parameter holds no secret.
+    #[serde(rename = "x-huaweicloud-not-secret")]
+    pub not_secret: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

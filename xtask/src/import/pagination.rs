@@ -12,13 +12,20 @@
 //!   property of one object-valued top-level property (CodeArts Artifact wraps its pages in
 //!   `result`);
 //! - optionally a total next to that array, read only from a field whose name says "total"
-//!   (`total`, `total_num`, ...): counts such as `count` or `size` may be page counts.
+//!   (`total`, `total_num`, ...): counts such as `count` or `size` may be page counts;
+//! - for `marker`: a next-marker field next to the array or in an object beside it
+//!   (`page_info.next_marker`), or else a marker the SDK documents as the id (or name) of the
+//!   previous page's last item (`item_marker`).
+//!
+//! The SDK's parameter docstrings (Chinese) give two facts the types do not: an `offset` that
+//! is a page number ("页码", ECS `ListServersDetails`), and a marker that is the last item's id
+//! ("起始的资源ID", VPC Neutron APIs). See [`Hints`].
 //!
 //! `overrides.yaml` sets the key explicitly (a mapping, e.g. where two arrays make the rule
 //! ambiguous) or removes it (`false`, e.g. where an `offset` parameter is documented as a page
 //! number with an undocumented base).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_yaml_ng::{Mapping, Value};
 
@@ -85,12 +92,17 @@ fn item_arrays(
     schemas: &BTreeMap<String, Value>,
 ) -> Vec<(Option<String>, String, Value)> {
     let mut out = Vec::new();
+    // Link lists next to the items (Nova's `servers_links`: the next page's URL) are not items.
+    let is_links = |name: &str| name == "links" || name.ends_with("_links");
     for (name, prop) in properties(body) {
+        if is_links(name) {
+            continue;
+        }
         if is_array_of_objects(prop, schemas) {
             out.push((None, name.to_owned(), body.clone()));
         } else if let Some(inner) = deref(prop, schemas) {
             for (inner_name, inner_prop) in properties(inner) {
-                if is_array_of_objects(inner_prop, schemas) {
+                if !is_links(inner_name) && is_array_of_objects(inner_prop, schemas) {
                     out.push((Some(name.to_owned()), inner_name.to_owned(), inner.clone()));
                 }
             }
@@ -140,19 +152,78 @@ fn success_body<'v>(op: &Value, schemas: &'v BTreeMap<String, Value>) -> Option<
     deref(get(media, "schema")?, schemas)
 }
 
+/// Paging facts the official SDK states only in its (often Chinese) parameter docstrings.
+/// Facts only: no docstring text reaches a spec.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Hints {
+    /// Query parameters documented as a page number (ECS `offset`: "页码", page number).
+    pub page_numbers: BTreeSet<String>,
+    /// Marker query parameters documented as "the id (or name) of the last item of the
+    /// previous page" -> that item field (Neutron-style paging).
+    pub item_markers: BTreeMap<String, String>,
+}
+
+impl Hints {
+    /// Reads `(wire name, docstring)` of an operation's paging query parameters.
+    pub fn from_docs<'a>(docs: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut hints = Self::default();
+        for (name, doc) in docs {
+            let lower = doc.to_lowercase();
+            if ITEM_OFFSET_PARAMS.contains(&name)
+                && ["页码", "page number", "page index"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+            {
+                hints.page_numbers.insert(name.to_owned());
+            }
+            let last_item = [
+                "最后一条",
+                "起始的资源id",
+                "起始资源id",
+                "下一条数据开始",
+                "last item",
+                "last record",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
+            if MARKER_PARAMS.contains(&name) && last_item {
+                let field = if lower.contains("名称") || lower.contains(" name") {
+                    "name"
+                } else {
+                    "id"
+                };
+                hints.item_markers.insert(name.to_owned(), field.to_owned());
+            }
+        }
+        hints
+    }
+}
+
 /// The automatic mark of one operation (`method` lower case), if the rule applies.
-pub fn detect(method: &str, op: &Value, schemas: &BTreeMap<String, Value>) -> Option<Value> {
+pub fn detect(
+    method: &str,
+    op: &Value,
+    schemas: &BTreeMap<String, Value>,
+    hints: &Hints,
+) -> Option<Value> {
     if method != "get" {
         return None;
     }
     const NUMBER: &[&str] = &["integer", "string"];
     let offset = query_param(op, ITEM_OFFSET_PARAMS, NUMBER);
+    // An `offset` the SDK documents as a page number is one (ECS ListServersDetails).
+    let (offset, offset_page) = match offset {
+        Some(o) if hints.page_numbers.contains(&o) => (None, Some(o)),
+        other => (other, None),
+    };
     let page = query_param(op, PAGE_NUMBER_PARAMS, NUMBER);
     let marker = query_param(op, MARKER_PARAMS, &["string"]);
-    let (style, position_key, position) = match (offset, page, marker) {
-        (Some(p), None, None) => ("offset", "offset", p),
-        (None, Some(p), None) => ("page", "page", p),
-        (None, None, Some(p)) => ("marker", "marker", p),
+    let (style, position_key, position) = match (offset, page, offset_page, marker) {
+        (Some(p), None, None, None) => ("offset", "offset", p),
+        (None, Some(p), None, None) | (None, None, Some(p), None) => ("page", "page", p),
+        // Documented page numbers win over an alternative marker (ECS offers both).
+        (None, None, Some(p), Some(_)) => ("page", "page", p),
+        (None, None, None, Some(p)) => ("marker", "marker", p),
         _ => return None,
     };
     let limit = query_param(op, PAGE_SIZE_PARAMS, NUMBER);
@@ -165,10 +236,23 @@ pub fn detect(method: &str, op: &Value, schemas: &BTreeMap<String, Value>) -> Op
         Some(h) => format!("{h}.{field}"),
         None => field.to_owned(),
     };
-    let next_marker = if style == "marker" {
-        Some(field_named(holder, NEXT_MARKER_FIELDS, &["string"])?)
+    // Marker style: a next-marker field next to the items, or in an object beside them
+    // (`page_info.next_marker`), or else the documented "last item's id".
+    let (next_marker, item_marker) = if style == "marker" {
+        match field_named(holder, NEXT_MARKER_FIELDS, &["string"]) {
+            Some(m) => (Some(path(&m)), None),
+            None => match nested_field(body, NEXT_MARKER_FIELDS, schemas) {
+                Some(m) => (Some(m), None),
+                None => {
+                    let field = hints.item_markers.get(&position)?;
+                    let item = items_model(holder, items, schemas)?;
+                    field_named(item, &[field.as_str()], &["string"])?;
+                    (None, Some(field.clone()))
+                }
+            },
+        }
     } else {
-        None
+        (None, None)
     };
     let total = field_named(holder, TOTAL_FIELDS, &["integer"]);
 
@@ -189,10 +273,33 @@ pub fn detect(method: &str, op: &Value, schemas: &BTreeMap<String, Value>) -> Op
         response.insert(s("total"), s(&path(&t)));
     }
     if let Some(m) = next_marker {
-        response.insert(s("next_marker"), s(&path(&m)));
+        response.insert(s("next_marker"), s(&m));
+    }
+    if let Some(f) = item_marker {
+        response.insert(s("item_marker"), s(&f));
     }
     out.insert(s("response"), Value::Mapping(response));
     Some(Value::Mapping(out))
+}
+
+/// `<object field>.<name>` for the first of `names` found as a string field of an object-valued
+/// top-level field of `body` (`page_info.next_marker`).
+fn nested_field(body: &Value, names: &[&str], schemas: &BTreeMap<String, Value>) -> Option<String> {
+    properties(body).into_iter().find_map(|(outer, prop)| {
+        let inner = deref(prop, schemas)?;
+        let name = field_named(inner, names, &["string"])?;
+        Some(format!("{outer}.{name}"))
+    })
+}
+
+/// The item model of the array `items` of `holder`.
+fn items_model<'v>(
+    holder: &Value,
+    items: &str,
+    schemas: &'v BTreeMap<String, Value>,
+) -> Option<&'v Value> {
+    let array = properties(holder).into_iter().find(|(n, _)| *n == items)?.1;
+    deref(get(array, "items")?, schemas)
 }
 
 /// What an `overrides.yaml` entry says: `false` removes the mark, a mapping replaces it.
@@ -241,8 +348,13 @@ Wrapped: {type: object, properties: {status: {type: string}, result: {$ref: '#/c
     }
 
     fn mark(method: &str, query: &[(&str, &str)], response: &str) -> Option<String> {
-        detect(method, &op(query, response), &schemas(MODELS))
-            .map(|v| serde_json::to_string(&v).unwrap())
+        detect(
+            method,
+            &op(query, response),
+            &schemas(MODELS),
+            &Hints::default(),
+        )
+        .map(|v| serde_json::to_string(&v).unwrap())
     }
 
     #[test]

@@ -72,17 +72,37 @@ pub fn ensure_venv(root: &Path) -> Result<PathBuf, String> {
 
 /// Runs introspect.py into `target/import/introspect.json` and returns that path.
 pub fn introspect(root: &Path, python: &Path) -> Result<PathBuf, String> {
+    introspect_services(root, python, &[])
+}
+
+/// Runs introspect.py for `services` (`--service` arguments; none: the committed list) into
+/// `target/import/introspect.json` (`introspect-selected.json` for a selection, so the
+/// committed run's document that `cargo xtask parity` reads stays as it is).
+pub fn introspect_services(
+    root: &Path,
+    python: &Path,
+    services: &[String],
+) -> Result<PathBuf, String> {
     let out_dir = root.join("target/import");
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let out = out_dir.join("introspect.json");
-    run(
-        Command::new(python)
-            .arg(root.join(SCRIPT))
-            .arg("--out")
-            .arg(&out)
-            .env("PYTHONHASHSEED", "0")
-            .env("PYTHONDONTWRITEBYTECODE", "1"),
-        "introspect.py",
-    )?;
+    let out = out_dir.join(if services.is_empty() {
+        "introspect.json"
+    } else {
+        "introspect-selected.json"
+    });
+    // The script of this xtask, wherever `root` is (a scratch tree has no xtask/).
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(SCRIPT);
+    let mut cmd = Command::new(python);
+    cmd.arg(script)
+        .arg("--out")
+        .arg(&out)
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    for s in services {
+        cmd.arg("--service").arg(s);
+    }
+    run(&mut cmd, "introspect.py")?;
     Ok(out)
 }

@@ -10,7 +10,7 @@
 //! {"map": T} | {"model": "<Rust name>"}`):
 //!
 //! ```json
-//! {"services": {"<dir>": {
+//! {"services": {"<dir>" or "<dir>.<version>": {
 //!   "operations": {"<rust name>": {
 //!     "params": [{"name", "in": "path|query|header", "type": T, "required", "enum": [..]?}],
 //!     "body": {"type": T, "required"} | null,
@@ -34,10 +34,15 @@ use crate::codegen::{find_specs, load, lower};
 pub fn dump(root: &Path) -> Result<Value, String> {
     let specs = find_specs(root).map_err(|e| e.to_string())?;
     let mut services = Map::new();
+    let folder = |spec: &str| spec.split('/').nth(1).unwrap_or_default().to_owned();
     for spec in &specs {
         let loaded = load::load(root, spec).map_err(|d| diagnostics(&d))?;
-        let service = lower::lower(&loaded).map_err(|d| diagnostics(&d))?;
-        services.insert(service.dir.clone(), service_json(&service, &loaded));
+        let mut service = lower::lower(&loaded).map_err(|d| diagnostics(&d))?;
+        // Keyed like the driver's operation ids: `vpc.v3` when a folder has several versions.
+        if specs.iter().filter(|s| folder(s) == folder(spec)).count() > 1 {
+            service.module = Some(service.version.clone());
+        }
+        services.insert(service.parity_key(), service_json(&service, &loaded));
     }
     Ok(json!({ "services": services }))
 }
@@ -105,7 +110,8 @@ fn operation_json(op: &Operation, loaded: &Loaded) -> Value {
         .as_ref()
         .map(|b| json!({ "type": type_json(&b.ty), "required": b.required }));
     let response = match &op.response {
-        ResponseKind::None => json!("none"),
+        // Header fields only: no body.
+        ResponseKind::None | ResponseKind::Headers(_) => json!("none"),
         ResponseKind::Json(t) => json!({ "json": type_json(t) }),
         ResponseKind::Stream => json!("stream"),
         ResponseKind::Bytes => json!("bytes"),
@@ -121,6 +127,7 @@ fn type_json(t: &TypeRef) -> Value {
         TypeRef::I64 => json!("i64"),
         TypeRef::F64 => json!("f64"),
         TypeRef::Value => json!("value"),
+        TypeRef::File => json!("file"),
         TypeRef::Vec(i) => json!({ "vec": type_json(i) }),
         TypeRef::Map(i) => json!({ "map": type_json(i) }),
         TypeRef::Named(n) => json!({ "model": n }),

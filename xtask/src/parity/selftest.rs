@@ -18,7 +18,6 @@ use std::process::Command;
 use serde_json::Value;
 
 use super::schema;
-use crate::codegen::{emit, find_specs, load, lower};
 use crate::import::python;
 
 const SERVICES: &str = "rabbitmq,codeartsartifact";
@@ -507,22 +506,9 @@ fn write_changed(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), Str
 
 /// Every generated file of the specs under `ws`, as `cargo xtask codegen` would write it.
 fn generate(ws: &Path) -> Result<BTreeMap<String, String>, String> {
-    let mut files = BTreeMap::new();
-    let mut services = Vec::new();
-    for spec in find_specs(ws).map_err(|e| e.to_string())? {
-        let service = load::load(ws, &spec)
-            .and_then(|l| lower::lower(&l))
-            .map_err(|d| format!("mutated spec {spec}: {}", d[0]))?;
-        for (rel, text) in emit::emit(&service)? {
-            files.insert(format!("crates/{}/{rel}", service.dir), text);
-        }
-        services.push(service);
-    }
-    files.insert(
-        emit::parity::PATH.to_owned(),
-        emit::parity::emit(&services)?,
-    );
-    Ok(files)
+    crate::codegen::generate_workspace(ws)
+        .map(|(files, _)| files)
+        .map_err(|e| format!("mutated specs: {e}"))
 }
 
 /// Applies `edits` to `file` in `files` (every occurrence; at least one each), within the

@@ -11,6 +11,10 @@ pub enum KeyLocation {
     Operation,
     /// A property of a model (`/components/schemas/<name>/properties/<property>`).
     Property,
+    /// A parameter (`/paths/<path>/<method>/parameters/<i>`, path-level or a component).
+    Parameter,
+    /// A success-response header (`/paths/<path>/<method>/responses/<code>/headers/<name>`).
+    ResponseHeader,
 }
 
 impl KeyLocation {
@@ -19,6 +23,8 @@ impl KeyLocation {
             KeyLocation::Root => "the document root",
             KeyLocation::Operation => "an operation",
             KeyLocation::Property => "a model property",
+            KeyLocation::Parameter => "a parameter",
+            KeyLocation::ResponseHeader => "a response header",
         }
     }
 }
@@ -54,7 +60,11 @@ pub const EXTENSION_KEYS: &[ExtensionKey] = &[
     },
     ExtensionKey {
         name: "x-huaweicloud-not-secret",
-        locations: &[KeyLocation::Property],
+        locations: &[
+            KeyLocation::Property,
+            KeyLocation::Parameter,
+            KeyLocation::ResponseHeader,
+        ],
     },
     ExtensionKey {
         name: "x-rust-aliases",
@@ -62,7 +72,11 @@ pub const EXTENSION_KEYS: &[ExtensionKey] = &[
     },
     ExtensionKey {
         name: "x-rust-name",
-        locations: &[KeyLocation::Operation, KeyLocation::Property],
+        locations: &[
+            KeyLocation::Operation,
+            KeyLocation::Property,
+            KeyLocation::ResponseHeader,
+        ],
     },
 ];
 
@@ -97,10 +111,19 @@ pub fn location_of(pointer: &str) -> Option<KeyLocation> {
         && segs[0] == "components"
         && segs[1] == "schemas"
         && segs[3] == "properties";
+    let is_parameter = (segs.len() == 5 && segs[0] == "paths" && segs[3] == "parameters")
+        || (segs.len() == 4 && segs[0] == "paths" && segs[2] == "parameters")
+        || (segs.len() == 3 && segs[0] == "components" && segs[1] == "parameters");
+    let is_response_header =
+        segs.len() == 7 && segs[0] == "paths" && segs[3] == "responses" && segs[5] == "headers";
     if is_operation {
         Some(KeyLocation::Operation)
     } else if is_property {
         Some(KeyLocation::Property)
+    } else if is_parameter {
+        Some(KeyLocation::Parameter)
+    } else if is_response_header {
+        Some(KeyLocation::ResponseHeader)
     } else {
         None
     }
@@ -188,7 +211,15 @@ mod tests {
             location_of("/components/schemas/A/properties/b"),
             Some(KeyLocation::Property)
         );
-        assert_eq!(location_of("/paths/~1v2~1x/get/parameters/0"), None);
+        assert_eq!(
+            location_of("/paths/~1v2~1x/get/parameters/0"),
+            Some(KeyLocation::Parameter)
+        );
+        assert_eq!(
+            location_of("/paths/~1v2~1x/post/responses/201/headers/X-Subject-Token"),
+            Some(KeyLocation::ResponseHeader)
+        );
+        assert_eq!(location_of("/paths/~1v2~1x/get/parameters/0/schema"), None);
         assert!(allowed_at("x-rust-name", KeyLocation::Property));
         assert!(!allowed_at("x-rust-aliases", KeyLocation::Property));
         assert!(!allowed_at("x-unknown", KeyLocation::Root));

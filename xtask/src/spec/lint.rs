@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::keys::{self, DOCS_REVIEWED, KeyLocation};
 use crate::codegen::load::{self, escape_pointer};
-use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders};
+use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders, split_path_key};
 use crate::codegen::naming;
 
 /// How bad a finding is: errors fail the run, warnings are reported only.
@@ -63,6 +63,18 @@ pub enum Rule {
     RestatedDescriptions,
     /// Enum values carry no documentation markup (`[value](tag:...)`).
     EnumMarkup,
+    /// Several operations on one method and path carry `#<operationId>` path-key fragments.
+    SharedPaths,
+    /// Parameter `style` / `explode` the generator sends as written.
+    ParameterStyle,
+    /// Success-response headers the generator can copy into the output.
+    ResponseHeaders,
+    /// Request bodies the generator can encode (JSON, form, multipart).
+    RequestBodies,
+    /// `x-huaweicloud-pagination` that a reader can follow.
+    Pagination,
+    /// `info.version` is the file's version; the versions of a service agree on the service.
+    Versions,
 }
 
 impl Rule {
@@ -81,6 +93,12 @@ impl Rule {
         Rule::Descriptions,
         Rule::RestatedDescriptions,
         Rule::EnumMarkup,
+        Rule::SharedPaths,
+        Rule::ParameterStyle,
+        Rule::ResponseHeaders,
+        Rule::RequestBodies,
+        Rule::Pagination,
+        Rule::Versions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +117,12 @@ impl Rule {
             Rule::Descriptions => "descriptions",
             Rule::RestatedDescriptions => "restated-descriptions",
             Rule::EnumMarkup => "enum-markup",
+            Rule::SharedPaths => "shared-paths",
+            Rule::ParameterStyle => "parameter-style",
+            Rule::ResponseHeaders => "response-headers",
+            Rule::RequestBodies => "request-bodies",
+            Rule::Pagination => "pagination",
+            Rule::Versions => "versions",
         }
     }
 }
@@ -129,14 +153,129 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Property names that look like secrets: `*password*`, `*passwd*`, `*secret*`, `*token*`
-/// and `*_key`, compared on the snake_case form (`x-dead-letter-routing-key` ends in `_key`).
+/// Words that make a name secret when the name ends with them (`new_password`,
+/// `X-Subject-Token`, `securitytoken`, `Authorization`); `password_expires_at` or
+/// `http_tokens` do not.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "passphrase",
+    "authorization",
+    "credential",
+];
+
+/// `<word>_key` names that are not secrets: labels, selectors and public halves.
+const NOT_SECRET_KEY_OWNERS: &[&str] = &[
+    "tag",
+    "public",
+    "sort",
+    "partition",
+    "primary",
+    "foreign",
+    "group",
+    "label",
+    "metadata",
+    "match",
+    "map",
+    "dict",
+    "object",
+    "cache",
+    "search",
+    "filter",
+    "unique",
+    "shard",
+    "index",
+    "hash",
+    "resource",
+    "attribute",
+    "property",
+    "parameter",
+    "param",
+    "field",
+    "config",
+    "option",
+    "setting",
+    "order",
+    "binding",
+    "idempotency",
+    "lookup",
+    "policy",
+    "dimension",
+];
+
+/// `<word>_key` names that are secrets.
+const SECRET_KEY_OWNERS: &[&str] = &[
+    "secret",
+    "private",
+    "auth",
+    "signing",
+    "sign",
+    "api",
+    "encryption",
+    "encrypt",
+    "master",
+    "session",
+    "access_secret",
+    "sk",
+    "hmac",
+    "crypto",
+    "decryption",
+];
+
+/// How a name reads, for the `secrets` rule and the importer's automatic marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretLook {
+    /// Ends with a secret word (`new_password`, `X-Auth-Token`) or is a secret key
+    /// (`auth_key`, `signing_key`, `private_key`): marked `format: password` automatically.
+    Secret,
+    /// Another `<word>_key`: it may be a secret, a reviewer decides.
+    Undecided,
+    /// Not a secret name (`name`, `tag_key`, `public_key`, `password_expires_at`).
+    Plain,
+}
+
+/// Classifies a wire name on its snake_case words.
+pub fn secret_look(wire_name: &str) -> SecretLook {
+    let snake = naming::snake(wire_name);
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let Some(last) = words.last() else {
+        return SecretLook::Plain;
+    };
+    if SECRET_WORDS.iter().any(|w| last.ends_with(w)) || *last == "sk" {
+        return SecretLook::Secret;
+    }
+    if *last == "key" && words.len() >= 2 {
+        let owner = words[words.len() - 2];
+        // Any secret word before `key` makes it secret (`secret_access_key`: the SK).
+        let owners = &words[..words.len() - 1];
+        if owners
+            .iter()
+            .any(|w| SECRET_KEY_OWNERS.contains(w) || SECRET_WORDS.iter().any(|s| w.ends_with(s)))
+        {
+            return SecretLook::Secret;
+        }
+        if NOT_SECRET_KEY_OWNERS.contains(&owner) {
+            return SecretLook::Plain;
+        }
+        return SecretLook::Undecided;
+    }
+    SecretLook::Plain
+}
+
+/// Names that need a decision: [`SecretLook::Secret`] or [`SecretLook::Undecided`].
 pub fn looks_secret(wire_name: &str) -> bool {
-    let s = naming::snake(wire_name);
-    ["password", "passwd", "secret", "token"]
-        .iter()
-        .any(|p| s.contains(p))
-        || s.ends_with("_key")
+    secret_look(wire_name) != SecretLook::Plain
+}
+
+/// Summaries that are placeholders, not text.
+fn is_placeholder_summary(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.').to_ascii_uppercase();
+    ["TODO", "TBD", "FIXME", "XXX", "...", "N/A"].contains(&t.as_str())
+        || t.starts_with("TODO:")
+        || t.starts_with("TODO ")
 }
 
 /// Whether `text` contains Chinese, Japanese or Korean characters (or full-width forms).
@@ -290,6 +429,7 @@ pub fn lint_bytes(file: &str, bytes: &[u8]) -> Vec<Finding> {
     };
     l.operations();
     l.schemas();
+    l.versions();
     l.refs();
     l.extension_keys();
     l.english(l.raw, "");
@@ -519,6 +659,323 @@ impl<'a> Linter<'a> {
             self.path_params(op);
             self.idempotency(op);
             self.operation_names(op, &mut method_names, &mut builder_types);
+            self.parameter_styles(op);
+            self.parameter_secrets(op);
+            self.response_headers(op);
+            self.request_bodies(op);
+            self.pagination(op);
+        }
+        self.shared_paths(&ops);
+    }
+
+    /// Several operations on one method and path: each path key carries `#<operationId>`,
+    /// and a fragment is used only where the path is shared.
+    fn shared_paths(&mut self, ops: &[Op<'_>]) {
+        let mut by_endpoint: BTreeMap<(String, &str), Vec<&Op<'_>>> = BTreeMap::new();
+        for op in ops {
+            let (real, _) = split_path_key(op.path);
+            by_endpoint
+                .entry((real.to_owned(), op.method))
+                .or_default()
+                .push(op);
+        }
+        for ((real, method), group) in by_endpoint {
+            let m = method.to_uppercase();
+            for op in &group {
+                let (_, fragment) = split_path_key(op.path);
+                let op_id = op.op_id().unwrap_or_default();
+                match fragment {
+                    None if group.len() > 1 => self.error(
+                        Rule::SharedPaths,
+                        &op.pointer,
+                        format!("`{m} {real}` has {} operations; this one's path key has no `#{op_id}` fragment", group.len()),
+                        format!("key each of them `{real}#<operationId>` (the importer does this)"),
+                    ),
+                    Some(f) if f != op_id => self.error(
+                        Rule::SharedPaths,
+                        &op.pointer,
+                        format!("the path key's fragment `#{f}` is not the operationId `{op_id}`"),
+                        format!("key it `{real}#{op_id}`"),
+                    ),
+                    Some(_) if group.len() == 1 => self.warning(
+                        Rule::SharedPaths,
+                        &op.pointer,
+                        format!("`{m} {real}` has one operation; the `#` fragment is not needed"),
+                        format!("key it `{real}`"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Query parameters are `style: form` (lists exploded, or one comma-separated pair with
+    /// `explode: false`); path and header parameters are `simple`.
+    fn parameter_styles(&mut self, op: &Op<'_>) {
+        for (at, p) in &op.params {
+            let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let default = if location == "query" {
+                "form"
+            } else {
+                "simple"
+            };
+            if let Some(style) = p.get("style").and_then(Value::as_str) {
+                if style != default {
+                    self.error(
+                        Rule::ParameterStyle,
+                        &format!("{at}/style"),
+                        format!("{location} parameter `{name}` has style `{style}`, which is not generated"),
+                        format!("use `{default}` (or remove `style`); a list query parameter sent comma-separated is `explode: false`"),
+                    );
+                }
+            }
+            let is_array = p
+                .get("schema")
+                .and_then(|s| self.resolve(s))
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_str)
+                == Some("array");
+            if p.get("explode") == Some(&Value::Bool(false)) && (location != "query" || !is_array) {
+                self.error(
+                    Rule::ParameterStyle,
+                    &format!("{at}/explode"),
+                    format!("`explode: false` on {location} parameter `{name}`, which is not a list query parameter"),
+                    "remove `explode`: it only says how a list query parameter is sent",
+                );
+            }
+        }
+    }
+
+    /// Secret-looking parameters are `format: password` or reviewed as not secret.
+    fn parameter_secrets(&mut self, op: &Op<'_>) {
+        for (at, p) in &op.params {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            let schema = p.get("schema").cloned().unwrap_or(Value::Null);
+            let what = format!(
+                "{} parameter `{name}` of `{}`",
+                p.get("in").and_then(Value::as_str).unwrap_or_default(),
+                op.op_id().unwrap_or_default()
+            );
+            let place = format!(
+                "operations.{}.parameters.{name} in {}",
+                op.input_key(),
+                self.inputs.overrides()
+            );
+            self.secret_mark(
+                name,
+                &schema,
+                p.get("x-huaweicloud-not-secret"),
+                at,
+                &what,
+                &place,
+            );
+        }
+    }
+
+    /// Response headers: only on the success response, scalar, secrets marked.
+    fn response_headers(&mut self, op: &Op<'_>) {
+        let Some(responses) = op.obj.get("responses").and_then(Value::as_object) else {
+            return;
+        };
+        for (code, resp) in responses {
+            let Some(headers) = resp.get("headers").and_then(Value::as_object) else {
+                continue;
+            };
+            let here = ptr(&ptr(&format!("{}/responses", op.pointer), code), "headers");
+            if !code.starts_with('2') {
+                self.warning(
+                    Rule::ResponseHeaders,
+                    &here,
+                    format!("headers of the `{code}` response are not generated (only the success response's are)"),
+                    "remove them, or describe them in the response description",
+                );
+                continue;
+            }
+            let mut seen: BTreeMap<String, String> = BTreeMap::new();
+            for (name, h) in headers {
+                let at = ptr(&here, name);
+                if let Some(other) = seen.insert(name.to_ascii_lowercase(), name.clone()) {
+                    self.error(
+                        Rule::ResponseHeaders,
+                        &at,
+                        format!("headers `{other}` and `{name}` differ only in case (HTTP header names do not)"),
+                        "keep one",
+                    );
+                }
+                let schema = h.get("schema").cloned().unwrap_or(Value::Null);
+                let ty = schema.get("type").and_then(Value::as_str);
+                if !matches!(ty, Some("string" | "integer" | "number" | "boolean"))
+                    || schema.get("enum").is_some()
+                {
+                    self.error(
+                        Rule::ResponseHeaders,
+                        &format!("{at}/schema"),
+                        format!("response header `{name}` is not a plain string, integer, number or boolean"),
+                        "give it `schema: {type: string}` (header values are text)",
+                    );
+                }
+                let what = format!(
+                    "response header `{name}` of `{}`",
+                    op.op_id().unwrap_or_default()
+                );
+                let place = format!(
+                    "the spec (response headers come from the SDK; mark them with format: password in {})",
+                    self.inputs.overrides()
+                );
+                self.secret_mark(
+                    name,
+                    &schema,
+                    h.get("x-huaweicloud-not-secret"),
+                    &at,
+                    &what,
+                    &place,
+                );
+            }
+        }
+    }
+
+    /// Request bodies: JSON, form or multipart; a form body is a `$ref` to a model.
+    fn request_bodies(&mut self, op: &Op<'_>) {
+        let Some(content) = op
+            .obj
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        for (media, mt) in content {
+            let at = ptr(&format!("{}/requestBody/content", op.pointer), media);
+            let base = media
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            let form = base == "application/x-www-form-urlencoded" || base == "multipart/form-data";
+            let json = base == "application/json"
+                || (base.ends_with("+json") && base != "application/json-patch+json");
+            if !form && !json {
+                self.error(
+                    Rule::RequestBodies,
+                    &at,
+                    format!("request bodies of type `{media}` are not generated"),
+                    "the generator encodes JSON, application/x-www-form-urlencoded and multipart/form-data bodies; leave this operation to `raw_request` or extend the generator",
+                );
+                continue;
+            }
+            if !form {
+                continue;
+            }
+            let model = mt
+                .get("schema")
+                .and_then(|s| s.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| self.raw.pointer(r.strip_prefix('#')?));
+            let Some(props) = model
+                .and_then(|m| m.get("properties"))
+                .and_then(Value::as_object)
+            else {
+                self.error(
+                    Rule::RequestBodies,
+                    &format!("{at}/schema"),
+                    format!("a `{media}` body must be a `$ref` to an object model"),
+                    "move the form fields into a model in components/schemas",
+                );
+                continue;
+            };
+            for (field, prop) in props {
+                let ty = prop.get("type").and_then(Value::as_str);
+                let file = prop.get("format").and_then(Value::as_str) == Some("binary");
+                let ok = match ty {
+                    Some("string" | "integer" | "number" | "boolean") => {
+                        !file || base == "multipart/form-data"
+                    }
+                    Some("array") => base == "application/x-www-form-urlencoded",
+                    None => prop.get("$ref").is_some(),
+                    _ => false,
+                };
+                if !ok {
+                    self.error(
+                        Rule::RequestBodies,
+                        &format!("{at}/schema"),
+                        format!("form field `{field}` cannot be sent as `{media}`"),
+                        "form fields are scalars or string enums, lists only in application/x-www-form-urlencoded, files (format: binary) only in multipart/form-data",
+                    );
+                }
+            }
+        }
+    }
+
+    /// A page-number style whose position parameter is called `offset` surprises readers:
+    /// its description must say it is a page number.
+    fn pagination(&mut self, op: &Op<'_>) {
+        let Some(p) = op.obj.get("x-huaweicloud-pagination") else {
+            return;
+        };
+        if p.get("style").and_then(Value::as_str) != Some("page") {
+            return;
+        }
+        let Some(position) = p.pointer("/request/page").and_then(Value::as_str) else {
+            return;
+        };
+        if position != "offset" {
+            return;
+        }
+        let described = op.params.iter().any(|(_, q)| {
+            q.get("name").and_then(Value::as_str) == Some(position)
+                && q.get("description")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d.to_ascii_lowercase().contains("page"))
+        });
+        if !described {
+            self.warning(
+                Rule::Pagination,
+                &format!("{}/x-huaweicloud-pagination", op.pointer),
+                "the page number is the query parameter `offset`, and its description does not say so",
+                format!("describe `offset` as a page number (operations.{}.parameters.offset in {})", op.input_key(), self.inputs.overrides()),
+            );
+        }
+    }
+
+    /// `info.version` is an API version `v<N>`, the one the file is named after
+    /// (`v3.yaml` is version `v3`).
+    fn versions(&mut self) {
+        let is_version = |v: &str| {
+            v.len() > 1 && v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit())
+        };
+        let stem = self
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".yaml");
+        let version = self
+            .raw
+            .pointer("/info/version")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let (wrong, hint) = if is_version(stem) {
+            (version != stem, format!("write `version: {stem}`"))
+        } else {
+            (
+                !is_version(version),
+                "write the API version, e.g. `version: v2`".to_owned(),
+            )
+        };
+        if wrong {
+            let file_says = if is_version(stem) {
+                format!(" but the file is version `{stem}`")
+            } else {
+                String::new()
+            };
+            self.error(
+                Rule::Versions,
+                "/info/version",
+                format!("info.version is {version:?}{file_says}: the specs name API versions `v<N>`, as the SDK modules do"),
+                hint,
+            );
         }
     }
 
@@ -547,6 +1004,14 @@ impl<'a> Linter<'a> {
             Some(s) => {
                 if has_cjk(s) {
                     self.error(Rule::Summary, &at, "summary contains CJK text", fix.clone());
+                }
+                if is_placeholder_summary(s) {
+                    self.error(
+                        Rule::Summary,
+                        &at,
+                        format!("summary `{s}` is a placeholder"),
+                        fix.clone(),
+                    );
                 }
                 let restated = [op.op_id().unwrap_or_default().to_owned(), key.clone()]
                     .iter()
@@ -847,10 +1312,33 @@ impl<'a> Linter<'a> {
     }
 
     fn secret(&mut self, model: &str, wire: &str, prop: &Value, at: &str) {
-        let not_secret = prop.get("x-huaweicloud-not-secret");
-        let is_password = prop.get("format").and_then(Value::as_str) == Some("password");
         let overrides = self.inputs.overrides();
         let place = format!("schemas.{model}.properties.{wire} in {overrides}");
+        let what = format!("`{model}.{wire}`");
+        self.secret_mark(
+            wire,
+            prop,
+            prop.get("x-huaweicloud-not-secret"),
+            at,
+            &what,
+            &place,
+        );
+    }
+
+    /// A secret-looking `name` (property, parameter or header with `schema`) is
+    /// `format: password` or carries `x-huaweicloud-not-secret: true` (`not_secret`); enums
+    /// are never secrets.
+    fn secret_mark(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        not_secret: Option<&Value>,
+        at: &str,
+        what: &str,
+        place: &str,
+    ) {
+        let is_password = schema.get("format").and_then(Value::as_str) == Some("password");
+        let is_enum = schema.get("enum").is_some();
         if let Some(v) = not_secret {
             let at_key = format!("{at}/x-huaweicloud-not-secret");
             if v != &Value::Bool(true) {
@@ -864,29 +1352,34 @@ impl<'a> Linter<'a> {
                 self.error(
                     Rule::Secrets,
                     &at_key,
-                    format!("`{wire}` is both `format: password` and x-huaweicloud-not-secret"),
+                    format!("`{name}` is both `format: password` and x-huaweicloud-not-secret"),
                     format!("keep one of them ({place})"),
                 );
-            } else if !looks_secret(wire) {
+            } else if !looks_secret(name) || is_enum {
                 self.warning(
                     Rule::Secrets,
                     &at_key,
-                    format!("`{wire}` does not look like a secret; x-huaweicloud-not-secret is not needed"),
+                    format!("`{name}` does not look like a secret; x-huaweicloud-not-secret is not needed"),
                     format!("remove the key ({place})"),
                 );
             }
             return;
         }
-        let stringly = match prop.get("type").and_then(Value::as_str) {
-            Some(t) => t == "string",
-            // `$ref`s are models or enums; a schema without a type is free-form JSON.
-            None => false,
-        };
-        if stringly && !is_password && looks_secret(wire) {
+        if is_password && is_enum {
             self.error(
                 Rule::Secrets,
                 at,
-                format!("`{model}.{wire}` looks like a secret but is not `format: password` (it would be printed by Debug)"),
+                format!("{what} is an enum marked `format: password`; its values are not secrets"),
+                format!("remove `format: password` ({place})"),
+            );
+            return;
+        }
+        let stringly = schema.get("type").and_then(Value::as_str) == Some("string");
+        if stringly && !is_password && !is_enum && looks_secret(name) {
+            self.error(
+                Rule::Secrets,
+                at,
+                format!("{what} looks like a secret but is not `format: password` (it would be printed by Debug and not scrubbed from logs)"),
                 format!("add `format: password`, or `x-huaweicloud-not-secret: true` if it is not secret ({place})"),
             );
         }
@@ -1124,7 +1617,8 @@ impl<'a> Linter<'a> {
         }
     }
 
-    /// String enums: variants unique after conversion to Rust, none called `Unknown`.
+    /// String enums: variants unique after conversion to Rust (`UNKNOWN` becomes `UnknownValue`),
+    /// values without documentation markup.
     fn enums(&mut self, v: &'a Value, pointer: &str) {
         match v {
             Value::Array(items) => {
@@ -1140,7 +1634,7 @@ impl<'a> Linter<'a> {
                             let Some(value) = value.as_str() else {
                                 continue;
                             };
-                            let variant = naming::pascal(value);
+                            let variant = naming::variant(value);
                             let at = format!("{pointer}/enum/{i}");
                             if value.contains("](") || value.contains("(tag:") {
                                 self.error(
@@ -1150,16 +1644,7 @@ impl<'a> Linter<'a> {
                                     "write the value the API takes (the text inside `[...]`); `cargo xtask import` strips this markup from the facts, so re-import",
                                 );
                             }
-                            if variant == "Unknown" {
-                                self.error(
-                                    Rule::RustNames,
-                                    &at,
-                                    format!("enum value `{value}` maps to the variant `Unknown`, which holds unknown values"),
-                                    "this value cannot be generated; the generator needs a rename rule for it",
-                                );
-                            } else if let Some(other) =
-                                seen.insert(variant.clone(), value.to_owned())
-                            {
+                            if let Some(other) = seen.insert(variant.clone(), value.to_owned()) {
                                 self.error(
                                     Rule::RustNames,
                                     &at,
@@ -1256,6 +1741,8 @@ impl Report {
 /// finding.
 pub fn lint_files(root: &std::path::Path, files: &[String]) -> Report {
     let mut report = Report::default();
+    // Folder -> (file, x-huaweicloud-service) of its versions.
+    let mut services: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
     for file in files {
         report.files += 1;
         // A path as given (relative to the current directory) first, then under `root`.
@@ -1265,7 +1752,18 @@ pub fn lint_files(root: &std::path::Path, files: &[String]) -> Report {
             root.join(file)
         };
         match std::fs::read(path) {
-            Ok(bytes) => report.findings.extend(lint_bytes(file, &bytes)),
+            Ok(bytes) => {
+                report.findings.extend(lint_bytes(file, &bytes));
+                let service = serde_yaml_ng::from_slice::<Value>(&bytes)
+                    .ok()
+                    .and_then(|v| v.get("x-huaweicloud-service").cloned());
+                if let (Some((dir, _)), Some(service)) = (file.rsplit_once('/'), service) {
+                    services
+                        .entry(dir.to_owned())
+                        .or_default()
+                        .push((file.clone(), service));
+                }
+            }
             Err(e) => report.findings.push(Finding {
                 severity: Severity::Error,
                 rule: Rule::Parse,
@@ -1274,6 +1772,26 @@ pub fn lint_files(root: &std::path::Path, files: &[String]) -> Report {
                 message: format!("cannot read file: {e}"),
                 hint: "check the path".to_owned(),
             }),
+        }
+    }
+    // The versions of a service folder are one crate: one service identity.
+    for versions in services.values() {
+        let Some((first_file, first)) = versions.first() else {
+            continue;
+        };
+        for (file, service) in &versions[1..] {
+            if service != first {
+                report.findings.push(Finding {
+                    severity: Severity::Error,
+                    rule: Rule::Versions,
+                    file: file.clone(),
+                    pointer: "/x-huaweicloud-service".to_owned(),
+                    message: format!(
+                        "x-huaweicloud-service differs from that of `{first_file}`; the versions of a service folder are one crate"
+                    ),
+                    hint: "use the same name, crate and title in every version".to_owned(),
+                });
+            }
         }
     }
     report

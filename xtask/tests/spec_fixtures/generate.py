@@ -120,7 +120,47 @@ LINT = {
     "enum-markup": lambda d: schemas(d)["Status"]["enum"].append(
         "[DELETED](tag:hws,hws_hk)"
     ),
+    "summary-todo": lambda d: ops(d, COLL)["get"].update(summary="TODO"),
+    "secrets-parameter": lambda d: ops(d, COLL)["get"]["parameters"].append(
+        {"name": "X-Auth-Token", "in": "header", "required": False,
+         "description": "A user token sent instead of the AK/SK signature.", "schema": {"type": "string"}}
+    ),
+    "rust-names-unknown": lambda d: schemas(d)["Status"]["enum"].extend(["UNKNOWN", "unknown"]),
+    "shared-paths": lambda d: d["paths"].update(
+        {
+            COLL
+            + "#StartInstances": {
+                "post": {
+                    "operationId": "StartInstances",
+                    "summary": "Start every instance.",
+                    "responses": {"204": {"description": "Started."}},
+                }
+            }
+        }
+    ),
+    "parameter-style": lambda d: ops(d, COLL)["get"]["parameters"][0].update(explode=False),
+    "response-headers": lambda d: ops(d, ITEM)["delete"]["responses"]["204"].update(
+        headers={"X-Tags": {"schema": {"type": "array", "items": {"type": "string"}}}}
+    ),
+    "request-bodies": lambda d: ops(d, COLL)["post"]["requestBody"].update(
+        content={"application/bson": {"schema": {"$ref": "#/components/schemas/CreateInstanceBody"}}}
+    ),
+    "pagination": lambda d: paginate_pages(d),
+    "versions": lambda d: d["info"].update(version="2"),
 }
+
+
+def paginate_pages(d):
+    op = ops(d, COLL)["get"]
+    op["parameters"].append(
+        {"name": "offset", "in": "query", "required": False,
+         "description": "Where the listing starts.", "schema": {"type": "integer", "format": "int32"}}
+    )
+    op["x-huaweicloud-pagination"] = {
+        "style": "page",
+        "request": {"page": "offset", "limit": "limit"},
+        "response": {"items": "instances"},
+    }
 
 
 def add_show(d):

@@ -2,12 +2,52 @@
 
 use crate::codegen::ir::Service;
 
-/// Dependencies are the same for every crate: `Bytes` (`send_bytes`) comes from core.
-pub fn emit(s: &Service) -> String {
+/// Dependencies are the same for every crate: `Bytes` (`send_bytes`) comes from core. A crate
+/// of several API versions has one feature per version, all on by default.
+pub fn emit(versions: &[Service]) -> String {
+    let Some(s) = versions.first() else {
+        return String::new();
+    };
     let deps = "huaweicloud-sdk-core = { path = \"../core\", version = \"=0.1.0\" }\n\
                 serde = { version = \"1\", features = [\"derive\"] }\n\
                 serde_json = \"1\"\n";
     let description = format!("Huawei Cloud SDK for Rust: {} (generated).", s.title);
+    let (header, provenance, features) = if versions.len() == 1 {
+        (
+            super::header(s),
+            format!(
+                "spec = {:?}\nspec-sha256 = \"{}\"\n",
+                s.spec_path, s.spec_sha256
+            ),
+            String::new(),
+        )
+    } else {
+        let specs: Vec<String> = versions
+            .iter()
+            .map(|v| format!("{:?}", v.spec_path))
+            .collect();
+        let shas: Vec<String> = versions
+            .iter()
+            .map(|v| format!("\"{}\"", v.spec_sha256))
+            .collect();
+        let names: Vec<String> = versions
+            .iter()
+            .map(|v| format!("{:?}", v.version))
+            .collect();
+        let mut features = format!("\n[features]\ndefault = [{}]\n", names.join(", "));
+        for v in versions {
+            features.push_str(&format!("{} = []\n", v.version));
+        }
+        (
+            super::header_of(versions),
+            format!(
+                "spec = [{}]\nspec-sha256 = [{}]\n",
+                specs.join(", "),
+                shas.join(", ")
+            ),
+            features,
+        )
+    };
     format!(
         r#"# {header}
 [package]
@@ -25,20 +65,15 @@ categories = ["api-bindings"]
 all-features = true
 
 [package.metadata.codegen]
-spec = {spec:?}
-spec-sha256 = "{sha}"
-generator = "xtask {version}"
-
+{provenance}generator = "xtask {version}"
+{features}
 [dependencies]
 {deps}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 "#,
-        header = super::header(s),
         name = s.crate_name,
         dir = s.dir,
-        spec = s.spec_path,
-        sha = s.spec_sha256,
         version = env!("CARGO_PKG_VERSION"),
     )
 }

@@ -7,7 +7,9 @@ use super::{Doc, example_section, type_link};
 use crate::codegen::ir::{Operation, PageStyle, ResponseKind, Service};
 use crate::codegen::naming;
 
-pub fn emit(s: &Service) -> TokenStream {
+/// The client struct and its own methods; `methods` are the operation methods kept in this
+/// file (none when they are split into `client_<chunk>` files).
+pub fn head(s: &Service, methods: &[TokenStream]) -> TokenStream {
     let mut doc = Doc::new();
     doc.line(&format!(
         "Client for {} (`{}`). Cheap to clone.",
@@ -18,7 +20,6 @@ pub fn emit(s: &Service) -> TokenStream {
          [`operations`](super::operations) that is sent with `.send().await`.",
     );
     let doc = doc.tokens();
-    let methods = s.operations.iter().map(|op| method(s, op));
     let builder_doc = format!(
         " A builder for this client. Set at least the region (or endpoints); credentials default \
          to the environment and profile chain. Regions come from the built-in table of {} and \
@@ -55,7 +56,39 @@ pub fn emit(s: &Service) -> TokenStream {
     }
 }
 
-fn method(s: &Service, op: &Operation) -> TokenStream {
+/// One method per operation (with its aliases), by method name. `split`: the methods live in
+/// a file of their own, outside the module that owns the client's private field.
+pub fn methods(s: &Service, split: bool) -> Vec<(String, TokenStream)> {
+    s.operations
+        .iter()
+        .map(|op| (op.rust_name.clone(), method(s, op, split)))
+        .collect()
+}
+
+/// A file of split-off methods.
+pub fn chunk(methods: &[TokenStream]) -> TokenStream {
+    quote! {
+        impl super::Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// "`X-A` and `X-B`" for the docs.
+fn header_list(op: &Operation) -> String {
+    let names: Vec<String> = op
+        .response_headers
+        .iter()
+        .map(|h| format!("`{}`", h.name))
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
     let mut doc = Doc::new();
     match &op.summary {
         Some(summary) => doc.line(&super::escape(summary)),
@@ -152,7 +185,16 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
     let (status, sdesc) = &op.success;
     let out = match &op.response {
         ResponseKind::None => "no body, `Response<()>`".to_owned(),
+        ResponseKind::Json(t) if !op.response_headers.is_empty() => format!(
+            "{}, with {} filled from the response headers",
+            type_link(t),
+            header_list(op)
+        ),
         ResponseKind::Json(t) => type_link(t),
+        ResponseKind::Headers(m) => format!(
+            "no body; [`{m}`](super::models::{m}) holds {}",
+            header_list(op)
+        ),
         ResponseKind::Stream => "a [`ByteStream`](huaweicloud_sdk_core::ByteStream)".to_owned(),
         ResponseKind::Bytes => "the body bytes".to_owned(),
     };
@@ -188,6 +230,11 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
     let name = naming::ident(&op.rust_name);
     let ty = format_ident!("{}", op.type_name);
     let aliases = &op.aliases;
+    let core = if split {
+        quote!(self.core().clone())
+    } else {
+        quote!(self.inner.clone())
+    };
     let alias_methods = op.aliases.iter().map(|a| {
         let alias = naming::ident(a);
         let d = format!(
@@ -205,7 +252,7 @@ fn method(s: &Service, op: &Operation) -> TokenStream {
         #doc
         #(#[doc(alias = #aliases)])*
         pub fn #name(&self) -> super::operations::#ty {
-            super::operations::#ty::new(self.inner.clone())
+            super::operations::#ty::new(#core)
         }
         #(#alias_methods)*
     }

@@ -9,6 +9,7 @@ mod lib_rs;
 mod models;
 mod operations;
 pub mod parity;
+pub mod parity_manifest;
 mod regions;
 mod secret_tests;
 
@@ -22,37 +23,262 @@ use super::GENERATED_MARKER;
 use super::ir::{Field, ModelKind, Operation, ResponseKind, Service, TypeRef};
 use super::naming;
 
-/// Emits every file of the crate: crate-relative path -> contents.
+/// Size limits of generated files (item 10 of the generator's design: no file over 1 MB).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// A module whose single file would be larger is spread over several files.
+    pub split_at: usize,
+    /// Target size of each of those files.
+    pub chunk: usize,
+    /// No generated file may be larger (checked last; a diagnostic, never silent).
+    pub max_file: usize,
+}
+
+/// The limits used for the crates.
+pub const LIMITS: Limits = Limits {
+    split_at: 768 * 1024,
+    chunk: 512 * 1024,
+    max_file: 1_000_000,
+};
+
+/// Emits every file of a single-version crate: crate-relative path -> contents.
 pub fn emit(service: &Service) -> Result<BTreeMap<String, String>, String> {
+    emit_crate(std::slice::from_ref(service), &LIMITS)
+}
+
+/// Emits every file of a crate of one or more API versions of a service: crate-relative path
+/// -> contents. One version: its API at the crate root (`src/lib.rs`, `src/client.rs`, ...).
+/// Several: one module per version (`src/v2/mod.rs`, ...), each with its own cargo feature.
+pub fn emit_crate(
+    versions: &[Service],
+    limits: &Limits,
+) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
-    out.insert("Cargo.toml".to_owned(), cargo_toml::emit(service));
-    out.insert(
-        "src/lib.rs".to_owned(),
-        render(service, lib_rs::emit(service))?,
-    );
-    out.insert(
-        "src/client.rs".to_owned(),
-        render(service, client::emit(service))?,
-    );
-    out.insert(
-        "src/operations.rs".to_owned(),
-        render(service, operations::emit(service))?,
-    );
-    out.insert(
-        "src/models.rs".to_owned(),
-        render(service, models::emit(service))?,
-    );
-    out.insert(
-        "src/regions.rs".to_owned(),
-        render(service, regions::emit(service))?,
-    );
-    if secret_tests::needed(service) {
+    let Some(first) = versions.first() else {
+        return Ok(out);
+    };
+    out.insert("Cargo.toml".to_owned(), cargo_toml::emit(versions));
+    if versions.len() == 1 {
+        emit_version(first, "src/", limits, &mut out)?;
+    } else {
+        for v in versions {
+            emit_version(v, &format!("src/{}/", v.version), limits, &mut out)?;
+        }
         out.insert(
-            "src/secret_debug_tests.rs".to_owned(),
-            render(service, secret_tests::emit(service))?,
+            "src/lib.rs".to_owned(),
+            render_text(&header_of(versions), lib_rs::emit_versions(versions))?,
         );
     }
+    for (rel, text) in &out {
+        if text.len() > limits.max_file {
+            return Err(format!(
+                "generated file {rel} is {} bytes, over the limit of {} (split the API into smaller spec files)",
+                text.len(),
+                limits.max_file
+            ));
+        }
+    }
     Ok(out)
+}
+
+/// The files of one version under `base` (`src/` or `src/v3/`).
+fn emit_version(
+    s: &Service,
+    base: &str,
+    limits: &Limits,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
+    let mut chunks = Vec::new();
+
+    let models = models::items(s);
+    let whole = items_of(&models);
+    let models_chunks = split(s, base, "models", whole, &models, limits, out, |_| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::models::*;
+        )
+    })?;
+    if !models_chunks.is_empty() {
+        let reexports = models_chunks.iter().map(|(m, _)| reexport(m));
+        out.insert(
+            format!("{base}models.rs"),
+            render(s, quote!(#(#reexports)*))?,
+        );
+    }
+    chunks.extend(models_chunks.into_iter().map(|(m, _)| m));
+
+    let parent = quote!(super);
+    let ops = operations::items(s, &parent);
+    let all_ops: Vec<&Operation> = s.operations.iter().collect();
+    let head = operations::header(&all_ops, &parent);
+    let op_tokens = ops.iter().map(|(_, t)| t);
+    let whole = quote!(#head #(#op_tokens)*);
+    let ops_chunks = split(s, base, "operations", whole, &ops, limits, out, |names| {
+        let these: Vec<&Operation> = s
+            .operations
+            .iter()
+            .filter(|o| names.contains(&o.type_name.as_str()))
+            .collect();
+        operations::header(&these, &parent)
+    })?;
+    if !ops_chunks.is_empty() {
+        let reexports = ops_chunks.iter().map(|(m, _)| reexport(m));
+        out.insert(
+            format!("{base}operations.rs"),
+            render(s, quote!(#(#reexports)*))?,
+        );
+    }
+    chunks.extend(ops_chunks.into_iter().map(|(m, _)| m));
+
+    // The client: one `impl` block per file when split.
+    let methods = client::methods(s, false);
+    let all: Vec<TokenStream> = methods.iter().map(|(_, t)| t.clone()).collect();
+    let text = render(s, client::head(s, &all))?;
+    if text.len() <= limits.split_at {
+        out.insert(format!("{base}client.rs"), text);
+    } else {
+        let methods = client::methods(s, true);
+        for (module, names) in group_items(s, &methods, limits, |m| {
+            client::chunk(std::slice::from_ref(m))
+        })? {
+            let these: Vec<TokenStream> = methods
+                .iter()
+                .filter(|(n, _)| names.contains(n))
+                .map(|(_, t)| t.clone())
+                .collect();
+            out.insert(
+                chunk_path(base, "client", &module),
+                render(s, client::chunk(&these))?,
+            );
+            chunks.push(format!("client_{module}"));
+        }
+        out.insert(format!("{base}client.rs"), render(s, client::head(s, &[]))?);
+    }
+
+    out.insert(format!("{base}regions.rs"), render(s, regions::emit(s))?);
+    if secret_tests::needed(s) {
+        out.insert(
+            format!("{base}secret_debug_tests.rs"),
+            render(s, secret_tests::emit(s))?,
+        );
+    }
+    let root = if base == "src/" {
+        "src/lib.rs".to_owned()
+    } else {
+        format!("{base}mod.rs")
+    };
+    out.insert(root, render(s, lib_rs::emit(s, &chunks, base == "src/"))?);
+    Ok(())
+}
+
+fn items_of(items: &[(String, TokenStream)]) -> TokenStream {
+    let tokens = items.iter().map(|(_, t)| t);
+    quote!(#(#tokens)*)
+}
+
+/// `pub use super::<module>::*;`
+fn reexport(module: &str) -> TokenStream {
+    let m = quote::format_ident!("{module}");
+    quote!(pub use super::#m::*;)
+}
+
+/// `src/models/li.rs` for the chunk `li` of `models` under `src/`.
+fn chunk_path(base: &str, module: &str, chunk: &str) -> String {
+    format!("{base}{module}/{chunk}.rs")
+}
+
+/// Writes `whole` as `<base><name>.rs` when it fits `limits.split_at` and returns no chunks;
+/// else writes the items in chunk files `<base><name>/<prefix>.rs`, each with
+/// `chunk_head(names)` on top, and returns `(<name>_<prefix>, item names)` per chunk (the
+/// caller writes the module file that re-exports them).
+#[allow(clippy::too_many_arguments)]
+fn split(
+    s: &Service,
+    base: &str,
+    name: &str,
+    whole: TokenStream,
+    items: &[(String, TokenStream)],
+    limits: &Limits,
+    out: &mut BTreeMap<String, String>,
+    chunk_head: impl Fn(&[&str]) -> TokenStream,
+) -> Result<Vec<(String, Vec<String>)>, String> {
+    let text = render(s, whole)?;
+    if text.len() <= limits.split_at {
+        out.insert(format!("{base}{name}.rs"), text);
+        return Ok(Vec::new());
+    }
+    let mut chunks = Vec::new();
+    for (prefix, names) in group_items(s, items, limits, |t| t.clone())? {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let head = chunk_head(&refs);
+        let body = items
+            .iter()
+            .filter(|(n, _)| names.contains(n))
+            .map(|(_, t)| t);
+        out.insert(
+            chunk_path(base, name, &prefix),
+            render(s, quote!(#head #(#body)*))?,
+        );
+        chunks.push((format!("{name}_{prefix}"), names));
+    }
+    Ok(chunks)
+}
+
+/// Groups items (sorted by name) by a lower-case name prefix: one group per first character,
+/// a group over `limits.chunk` again by two characters, and so on. Deterministic: the groups
+/// depend only on the names and the rendered sizes.
+fn group_items(
+    s: &Service,
+    items: &[(String, TokenStream)],
+    limits: &Limits,
+    wrap: impl Fn(&TokenStream) -> TokenStream,
+) -> Result<Vec<(String, Vec<String>)>, String> {
+    let mut sized = Vec::with_capacity(items.len());
+    for (name, tokens) in items {
+        sized.push((name.clone(), render(s, wrap(tokens))?.len()));
+    }
+    let mut out = Vec::new();
+    group_by_prefix(&sized, 1, limits.chunk, &mut out);
+    Ok(out)
+}
+
+fn group_by_prefix(
+    items: &[(String, usize)],
+    len: usize,
+    budget: usize,
+    out: &mut Vec<(String, Vec<String>)>,
+) {
+    let key = |name: &str| -> String {
+        name.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(len)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let mut groups: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for (name, size) in items {
+        groups
+            .entry(key(name))
+            .or_default()
+            .push((name.clone(), *size));
+    }
+    for (prefix, members) in groups {
+        let total: usize = members.iter().map(|(_, n)| n).sum();
+        let longer = members
+            .iter()
+            .any(|(n, _)| n.chars().filter(|c| c.is_ascii_alphanumeric()).count() > len);
+        if total > budget && members.len() > 1 && longer {
+            group_by_prefix(&members, len + 1, budget, out);
+        } else {
+            out.push((prefix, members.into_iter().map(|(n, _)| n).collect()));
+        }
+    }
+}
+
+/// First line of a file generated from several specs.
+fn header_of(versions: &[Service]) -> String {
+    let specs: Vec<&str> = versions.iter().map(|v| v.spec_path.as_str()).collect();
+    format!("{GENERATED_MARKER} from {}. Do not edit.", specs.join(", "))
 }
 
 /// Header line of a generated file, after the comment leader.
@@ -64,10 +290,14 @@ pub fn header(service: &Service) -> String {
 }
 
 fn render(service: &Service, tokens: TokenStream) -> Result<String, String> {
+    render_text(&header(service), tokens)
+}
+
+fn render_text(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
     let body = wrap_open_enums(&prettyplease::unparse(&file));
-    let mut text = format!("// {}\n", header(service));
+    let mut text = format!("// {header}\n");
     text.push_str(body.trim_end());
     text.push('\n');
     Ok(text)
@@ -284,6 +514,7 @@ pub fn type_tokens(t: &TypeRef, models: &TokenStream) -> TokenStream {
             quote!(#models #id)
         }
         TypeRef::Value => quote!(serde_json::Value),
+        TypeRef::File => quote!(huaweicloud_sdk_core::FormFile),
     }
 }
 
@@ -299,6 +530,7 @@ pub fn type_text(t: &TypeRef) -> String {
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", type_text(i)),
         TypeRef::Named(n) => n.clone(),
         TypeRef::Value => "serde_json::Value".into(),
+        TypeRef::File => "FormFile".into(),
     }
 }
 
@@ -309,6 +541,7 @@ pub fn type_link(t: &TypeRef) -> String {
         TypeRef::Vec(i) => format!("a list of {}", type_link(i)),
         TypeRef::Map(i) => format!("a map from `String` to {}", type_link(i)),
         TypeRef::Value => "free-form JSON (`serde_json::Value`)".to_owned(),
+        TypeRef::File => "a file ([`FormFile`](huaweicloud_sdk_core::FormFile))".to_owned(),
         other => format!("`{}`", type_text(other)),
     }
 }
@@ -342,7 +575,7 @@ pub fn literal(t: &TypeRef, v: &Value, service: &Service) -> Option<String> {
                 // Vectors of enums: `Vec<Engine>` from string literals.
                 TypeRef::Named(ref name) => parts
                     .into_iter()
-                    .map(|p| format!("{}::models::{name}::from({p})", service.lib_name()))
+                    .map(|p| format!("{}::models::{name}::from({p})", service.rust_path()))
                     .collect(),
                 _ => parts,
             };
@@ -383,7 +616,7 @@ fn field_calls(service: &Service, fields: &[Field], example: Option<&Value>) -> 
 
 /// Lines of an example value of type `t` for a request body (first line unindented).
 fn body_expr(service: &Service, t: &TypeRef, example: Option<&Value>) -> Vec<String> {
-    let lib = service.lib_name();
+    let lib = service.rust_path();
     let model = |name: &str| service.models.iter().find(|m| m.name == name);
     match t {
         TypeRef::Named(name) => match model(name).map(|m| &m.kind) {
@@ -431,7 +664,7 @@ fn body_expr(service: &Service, t: &TypeRef, example: Option<&Value>) -> Vec<Str
 
 /// Lines of a `no_run` example calling `op` (without the fences).
 pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
-    let lib = service.lib_name();
+    let lib = service.rust_path();
     let region = service
         .regions
         .iter()
@@ -472,7 +705,9 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
     lines.push("    .await?;".to_owned());
     match &op.response {
         ResponseKind::None => lines.push("println!(\"status {}\", response.status());".to_owned()),
-        ResponseKind::Json(_) => lines.push("println!(\"{:?}\", response.output());".to_owned()),
+        ResponseKind::Json(_) | ResponseKind::Headers(_) => {
+            lines.push("println!(\"{:?}\", response.output());".to_owned())
+        }
         ResponseKind::Stream => {
             lines.push("let bytes = response.into_output().collect().await?;".to_owned());
             lines.push("println!(\"{} bytes\", bytes.len());".to_owned());

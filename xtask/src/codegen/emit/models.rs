@@ -8,12 +8,18 @@ use super::{Doc, type_tokens};
 use crate::codegen::ir::{Field, Model, ModelKind, Service, TypeRef, Variant};
 use crate::codegen::naming;
 
-pub fn emit(s: &Service) -> TokenStream {
-    let items = s.models.iter().map(|m| match &m.kind {
-        ModelKind::Struct(fields) => structure(m, fields),
-        ModelKind::Enum(variants) => enumeration(m, variants),
-    });
-    quote! { #(#items)* }
+/// Every model's items, by type name.
+pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
+    s.models
+        .iter()
+        .map(|m| {
+            let tokens = match &m.kind {
+                ModelKind::Struct(fields) => structure(m, fields),
+                ModelKind::Enum(variants) => enumeration(m, variants),
+            };
+            (m.name.clone(), tokens)
+        })
+        .collect()
 }
 
 fn model_doc(m: &Model) -> Doc {
@@ -64,8 +70,12 @@ fn field_doc(f: &Field) -> TokenStream {
             }
         }
     }
-    if f.wire_name != f.rust_name {
-        notes.push(format!("JSON name: `{}`.", f.wire_name));
+    match &f.header {
+        Some(h) => notes.push(format!("Filled from the response header `{h}`.")),
+        None if f.wire_name != f.rust_name => {
+            notes.push(format!("JSON name: `{}`.", f.wire_name));
+        }
+        None => {}
     }
     if !notes.is_empty() {
         doc.md(&notes.join(" "));
@@ -78,10 +88,13 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
     let builder = format_ident!("{}Builder", m.name);
     let doc = model_doc(m).tokens();
     let secret = fields.iter().any(|f| f.secret);
+    // A model with a file is a multipart body only: no JSON, so no serde.
+    let serde = !m.has_file();
+    let serde_derives = serde.then(|| quote!(serde::Serialize, serde::Deserialize));
     let derives = if secret {
-        quote!(#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Clone, Default, PartialEq, #serde_derives)])
     } else {
-        quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)])
+        quote!(#[derive(Clone, Debug, Default, PartialEq, #serde_derives)])
     };
     let models = quote!();
     let decls = fields.iter().map(|f| {
@@ -105,10 +118,36 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
             let path = format!("huaweicloud_sdk_core::__codegen::lenient::{func}");
             quote!(deserialize_with = #path,)
         });
+        let attr = if !serde {
+            quote!()
+        } else if f.header.is_some() {
+            // Not part of the JSON body: filled from the response header after decoding.
+            quote!(#[serde(skip)])
+        } else {
+            quote!(#[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")])
+        };
         quote! {
             #d
-            #[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")]
+            #attr
             pub #id: Option<#ty>,
+        }
+    });
+    let form = m.form.then(|| {
+        let adds = fields.iter().filter(|f| f.header.is_none()).map(|f| {
+            let id = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.ty == TypeRef::File {
+                quote!(form.file(#wire, self.#id.as_ref());)
+            } else {
+                quote!(form.text(#wire, self.#id.as_ref());)
+            }
+        });
+        quote! {
+            impl huaweicloud_sdk_core::__codegen::FormFields for #name {
+                fn form_fields<'a>(&'a self, form: &mut huaweicloud_sdk_core::__codegen::FormParts<'a>) {
+                    #(#adds)*
+                }
+            }
         }
     });
     let debug = secret.then(|| {
@@ -173,6 +212,8 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
         }
 
         #debug
+
+        #form
 
         #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]

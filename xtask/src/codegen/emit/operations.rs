@@ -6,66 +6,41 @@ use quote::{format_ident, quote};
 
 use super::{Doc, escape, type_tokens, wrap};
 use crate::codegen::ir::{
-    FieldStep, Operation, PageStyle, Pagination, Param, ParamLocation, ResponseKind, Service,
-    TypeRef,
+    BodyEncoding, FieldStep, Operation, PageStyle, Pagination, Param, ParamLocation, ResponseKind,
+    Service, TypeRef,
 };
 use crate::codegen::naming;
 
-pub fn emit(s: &Service) -> TokenStream {
-    if s.operations.is_empty() {
+/// The file's imports, for the operations `ops` of `s`; `parent` is the path from the
+/// file's module to the service module (`super`, or `super::super` in a split file).
+pub fn header(ops: &[&Operation], parent: &TokenStream) -> TokenStream {
+    if ops.is_empty() {
         return quote!();
     }
-    let ops = s.operations.iter().map(|op| operation(s, op));
-    let uses_models = s.operations.iter().any(|op| {
+    let uses_models = ops.iter().any(|op| {
         op.params().any(|p| names_model(&p.ty))
             || op.body.as_ref().is_some_and(|b| names_model(&b.ty))
             || matches!(&op.response, ResponseKind::Json(t) if names_model(t))
+            || matches!(&op.response, ResponseKind::Headers(_))
     });
     let models = uses_models.then(|| {
         quote!(
-            use super::models;
+            use #parent::models;
         )
     });
     quote! {
         use huaweicloud_sdk_core::__codegen::{Method, OperationInput, OperationSpec};
         use huaweicloud_sdk_core::{Client, RequestOptions, Response, Result};
         #models
-
-        #(#ops)*
     }
 }
 
-/// Wire names whose values core must keep out of errors and logs for this operation: the
-/// secret fields (`format: password`) of every model reachable from the request body.
-/// Sorted and unique, so output is deterministic.
-fn secret_wire_names(s: &Service, op: &Operation) -> Vec<String> {
-    fn walk(s: &Service, t: &TypeRef, seen: &mut Vec<String>, out: &mut Vec<String>) {
-        match t {
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => walk(s, inner, seen, out),
-            TypeRef::Named(name) if !seen.contains(name) => {
-                seen.push(name.clone());
-                let Some(model) = s.models.iter().find(|m| &m.name == name) else {
-                    return;
-                };
-                if let crate::codegen::ir::ModelKind::Struct(fields) = &model.kind {
-                    for f in fields {
-                        if f.secret {
-                            out.push(f.wire_name.clone());
-                        }
-                        walk(s, &f.ty, seen, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(body) = &op.body {
-        walk(s, &body.ty, &mut Vec::new(), &mut out);
-    }
-    out.sort();
-    out.dedup();
-    out
+/// Every operation's items, by builder type name.
+pub fn items(s: &Service, parent: &TokenStream) -> Vec<(String, TokenStream)> {
+    s.operations
+        .iter()
+        .map(|op| (op.type_name.clone(), operation(s, op, parent)))
+        .collect()
 }
 
 /// Whether `t` mentions a model (then `operations.rs` imports `super::models`).
@@ -106,7 +81,7 @@ fn setter_doc(prefix: &str, description: Option<&str>, constraints: &[String]) -
     doc.tokens()
 }
 
-fn operation(s: &Service, op: &Operation) -> TokenStream {
+fn operation(s: &Service, op: &Operation, parent: &TokenStream) -> TokenStream {
     let models = quote!(models::);
     let static_name = format_ident!("{}", op.static_name);
     let ty = format_ident!("{}", op.type_name);
@@ -119,12 +94,14 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let idempotent = op.idempotent;
+    let secrets = &op.secrets;
 
     let doc = format!(
-        " Request builder for [`Client::{0}`](super::Client::{0}) (`{1} {2}`): set the parameters, then [`send`](Self::send).",
+        " Request builder for [`Client::{0}`]({3}::Client::{0}) (`{1} {2}`): set the parameters, then [`send`](Self::send).",
         op.rust_name,
         op.method.as_str(),
-        op.path
+        op.path,
+        parent.to_string().replace(' ', "")
     );
 
     let params: Vec<&Param> = op.params().collect();
@@ -141,11 +118,17 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         } else {
             "Optional."
         };
-        let prefix = format!(
+        let mut prefix = format!(
             "{req} {} parameter `{}`.",
             capitalize(p.location.as_str()),
             p.name
         );
+        if p.csv {
+            prefix.push_str(" Sent as one comma-separated value.");
+        }
+        if p.secret {
+            prefix.push_str(" Secret: never logged.");
+        }
         let d = setter_doc(&prefix, p.description.as_deref(), &p.constraints);
         let (arg, value) = setter_arg(&p.ty, &models);
         quote! {
@@ -186,8 +169,15 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         } else {
             quote!(self.#name.map(|v| v.to_string()).as_deref())
         };
+        let csv = quote!(huaweicloud_sdk_core::__codegen::Csv);
         match (p.location, p.required) {
             (ParamLocation::Path, _) => quote!(input.path(#wire, #text);),
+            (ParamLocation::Query, false) if p.csv => {
+                quote!(input.query(#wire, &self.#name.as_deref().map(#csv));)
+            }
+            (ParamLocation::Query, true) if p.csv => {
+                quote!(input.required_query(#wire, self.#name.as_deref().map(#csv).as_ref())?;)
+            }
             (ParamLocation::Query, false) => quote!(input.query(#wire, &self.#name);),
             (ParamLocation::Query, true) => {
                 quote!(input.required_query(#wire, self.#name.as_ref())?;)
@@ -197,19 +187,31 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         }
     });
     let body_fill = op.body.as_ref().map(|b| {
-        if b.required {
-            quote!(input.required_json_body(self.body.as_ref())?;)
-        } else {
-            quote! {
+        let encode = match b.encoding {
+            BodyEncoding::Json => quote!(input.json_body(body)?;),
+            BodyEncoding::FormUrlencoded => quote!(input.form_urlencoded_body(body)?;),
+            BodyEncoding::Multipart => quote!(input.multipart_body(body);),
+        };
+        match (b.required, b.encoding) {
+            (true, BodyEncoding::Json) => quote!(input.required_json_body(self.body.as_ref())?;),
+            (true, _) => quote! {
+                let body = input.require_body(self.body.as_ref())?;
+                #encode
+            },
+            (false, _) => quote! {
                 if let Some(body) = &self.body {
-                    input.json_body(body)?;
+                    #encode
                 }
-            }
+            },
         }
     });
     let (out_ty, send) = match &op.response {
         ResponseKind::None => (quote!(()), quote!(send_empty)),
         ResponseKind::Json(t) => (type_tokens(t, &models), quote!(send_json)),
+        ResponseKind::Headers(m) => (
+            type_tokens(&TypeRef::Named(m.clone()), &models),
+            quote!(send_empty),
+        ),
         ResponseKind::Stream => (
             quote!(huaweicloud_sdk_core::ByteStream),
             quote!(send_stream),
@@ -220,14 +222,79 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         " Sends the request{}.",
         match &op.response {
             ResponseKind::None => "; the response has no body",
+            ResponseKind::Json(_) if !op.response_headers.is_empty() =>
+                " and decodes the JSON response and the response headers",
             ResponseKind::Json(_) => " and decodes the JSON response",
+            ResponseKind::Headers(_) => "; the output holds the response headers",
             ResponseKind::Stream => " and returns the body as a stream",
             ResponseKind::Bytes => " and returns the body bytes",
         }
     );
+    let finish = if op.response_headers.is_empty() {
+        quote!(self.client.#send(input).await)
+    } else {
+        let sets = op.response_headers.iter().map(|h| {
+            let field = naming::ident(&h.rust_name);
+            let name = &h.name;
+            if h.ty == TypeRef::String {
+                quote!(output.#field = huaweicloud_sdk_core::__codegen::header_text(headers, #name);)
+            } else {
+                quote!(output.#field = huaweicloud_sdk_core::__codegen::header_value(headers, #name)?;)
+            }
+        });
+        let start = match &op.response {
+            // The output model has only the header fields.
+            ResponseKind::Headers(_) => {
+                let inits = op.response_headers.iter().map(|h| {
+                    let field = naming::ident(&h.rust_name);
+                    let name = &h.name;
+                    if h.ty == TypeRef::String {
+                        quote!(#field: huaweicloud_sdk_core::__codegen::header_text(headers, #name),)
+                    } else {
+                        quote!(#field: huaweicloud_sdk_core::__codegen::header_value(headers, #name)?,)
+                    }
+                });
+                quote!(|(), headers| Ok(#out_ty { #(#inits)* }))
+            }
+            _ => quote!(|mut output: #out_ty, headers| {
+                #(#sets)*
+                Ok(output)
+            }),
+        };
+        quote! {
+            let response = self.client.#send(input).await?;
+            huaweicloud_sdk_core::__codegen::map_output(response, #start)
+        }
+    };
 
-    let secrets = secret_wire_names(s, op);
-
+    // Secret parameters are redacted in `Debug`; body models redact their own secrets.
+    let has_secret = params.iter().any(|p| p.secret);
+    let derives = if has_secret {
+        quote!(#[derive(Clone)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
+    let debug = has_secret.then(|| {
+        let name = &op.type_name;
+        let entries = params.iter().map(|p| {
+            let id = naming::ident(&p.rust_name);
+            let label = &p.rust_name;
+            let secret = p.secret;
+            quote!((#label, &self.#id, #secret))
+        });
+        let body_entry = op.body.as_ref().map(|_| quote!(("body", &self.body, false),));
+        quote! {
+            impl std::fmt::Debug for #ty {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    huaweicloud_sdk_core::__codegen::debug_redacted(
+                        f,
+                        #name,
+                        &[("client", &self.client, false), #(#entries,)* #body_entry ("options", &self.options, false)],
+                    )
+                }
+            }
+        }
+    });
     let paging = op
         .pagination
         .as_ref()
@@ -245,7 +312,7 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         };
 
         #[doc = #doc]
-        #[derive(Clone, Debug)]
+        #derives
         #[must_use = "a request builder does nothing until `send` is awaited"]
         pub struct #ty {
             client: Client,
@@ -279,9 +346,11 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
                 #(#fills)*
                 #body_fill
                 input.options(self.options);
-                self.client.#send(input).await
+                #finish
             }
         }
+
+        #debug
 
         #paging
     }
@@ -405,6 +474,17 @@ fn paging(
             }
         }
     });
+    // The next page starts after the last item: its marker field is the next marker.
+    let next_marker = next_marker.or_else(|| {
+        p.item_marker.as_ref().map(|f| {
+            let field = naming::ident(&f.rust_name);
+            quote! {
+                fn next_marker(output: &#out_ty) -> Option<&str> {
+                    Self::items(output).last().and_then(|item| item.#field.as_deref())
+                }
+            }
+        })
+    });
 
     let items_path = p
         .items
@@ -438,12 +518,21 @@ fn paging(
             "Starts at the page `{pos_wire}` set on this builder (else {first}) and asks for \
              the next page number each time"
         ),
+        PageStyle::Marker if p.item_marker.is_some() => format!(
+            "Starts at the `{pos_wire}` set on this builder (else the first page) and asks for \
+             the page after the last item received (its `{}`)",
+            p.item_marker
+                .as_ref()
+                .map(|f| f.wire_name.as_str())
+                .unwrap_or_default()
+        ),
         PageStyle::Marker => format!(
             "Starts at the `{pos_wire}` set on this builder (else the first page) and follows \
              the next marker of each response"
         ),
     };
     let stops = match p.style {
+        PageStyle::Marker if p.item_marker.is_some() => format!("an empty page{limit_text}"),
         PageStyle::Marker => "a response without a next marker".to_owned(),
         _ => format!("an empty page{limit_text}{total_text}"),
     };

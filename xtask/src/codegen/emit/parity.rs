@@ -12,9 +12,10 @@
 //! here from the IR (`variant_<Enum>`), not through the generated enum's own `From<&str>`, so a
 //! variant whose wire literal is wrong is sent wrong and seen.
 //!
-//! Each service is a module behind the driver's cargo feature of the same name (all on by
-//! default), so the self-test (`cargo xtask parity --self-test`) can build one or two
-//! services only.
+//! Each service version is a module behind the driver's cargo feature of the same name (`dcs`,
+//! or `vpc_v3` in a crate of several versions; all on by default, see `parity_manifest`), so
+//! the self-test (`cargo xtask parity --self-test`) can build one or two services only.
+//! Operation ids are `<key>.<python name>`, the key being `dcs` or `vpc.v3`.
 
 use std::collections::BTreeSet;
 
@@ -43,17 +44,23 @@ pub fn emit(services: &[Service]) -> Result<String, String> {
     Ok(text)
 }
 
+/// The module, `Clients` field and cargo feature of a service version: `dcs`, or `vpc_v3`.
+pub fn feature_name(s: &Service) -> String {
+    s.parity_key().replace('.', "_")
+}
+
+/// `huaweicloud_sdk_dcs` or `huaweicloud_sdk_vpc::v3` as a path.
+fn lib_path(s: &Service) -> TokenStream {
+    let segments = s.rust_path();
+    let idents = segments.split("::").map(|p| format_ident!("{p}"));
+    quote!(#(#idents)::*)
+}
+
 fn tokens(services: &[Service]) -> TokenStream {
-    let fields: Vec<_> = services
-        .iter()
-        .map(|s| format_ident!("{}", s.dir))
-        .collect();
-    let features: Vec<&str> = services.iter().map(|s| s.dir.as_str()).collect();
-    let libs: Vec<_> = services
-        .iter()
-        .map(|s| format_ident!("{}", s.lib_name()))
-        .collect();
-    let keys: Vec<&str> = features.clone();
+    let features: Vec<String> = services.iter().map(feature_name).collect();
+    let fields: Vec<_> = features.iter().map(|f| format_ident!("{f}")).collect();
+    let libs: Vec<_> = services.iter().map(lib_path).collect();
+    let keys: Vec<String> = services.iter().map(Service::parity_key).collect();
     let modules = services.iter().map(service_module);
     quote! {
         use crate::{Outcome, Sample};
@@ -89,11 +96,11 @@ fn tokens(services: &[Service]) -> TokenStream {
             }
         }
 
-        /// Runs sample `s` (operation `s.op`, `<service>.<python name>`); `None` if the
+        /// Runs sample `s` (operation `s.op`, `<key>.<python name>`); `None` if the
         /// operation is not compiled in.
         pub async fn dispatch(clients: &Clients, s: &Sample) -> Option<Outcome> {
             let _ = clients;
-            let (service, op) = s.op.split_once('.')?;
+            let (service, op) = s.op.rsplit_once('.')?;
             match service {
                 #(
                     #[cfg(feature = #features)]
@@ -108,13 +115,14 @@ fn tokens(services: &[Service]) -> TokenStream {
 }
 
 fn service_module(s: &Service) -> TokenStream {
-    let module = format_ident!("{}", s.dir);
-    let feature = &s.dir;
-    let lib = format_ident!("{}", s.lib_name());
+    let feature = feature_name(s);
+    let module = format_ident!("{feature}");
+    let lib = lib_path(s);
+    let key = s.parity_key();
     let ids: Vec<String> = s
         .operations
         .iter()
-        .map(|op| format!("{}.{}", s.dir, op.rust_name))
+        .map(|op| format!("{key}.{}", op.rust_name))
         .collect();
     let count = ids.len();
     let names: Vec<&str> = s
@@ -202,10 +210,32 @@ fn operation(s: &Service, op: &Operation) -> TokenStream {
         quote!(let b = c.#method();)
     };
     let outcome = match &op.response {
-        ResponseKind::None => quote!(crate::unit_outcome(b.send().await)),
-        ResponseKind::Json(_) => quote!(crate::json_outcome(b.send().await)),
-        ResponseKind::Bytes => quote!(crate::bytes_outcome(b.send().await)),
-        ResponseKind::Stream => quote!(crate::stream_outcome(b.send().await).await),
+        ResponseKind::None => quote!(crate::unit_outcome(r)),
+        ResponseKind::Headers(_) => quote!(crate::headers_outcome(r)),
+        ResponseKind::Json(_) => quote!(crate::json_outcome(r)),
+        ResponseKind::Bytes => quote!(crate::bytes_outcome(r)),
+        ResponseKind::Stream => quote!(crate::stream_outcome(r).await),
+    };
+    // Output fields filled from response headers are reported apart from the body, as text.
+    let outcome = if op.response_headers.is_empty() {
+        quote! {
+            let r = b.send().await;
+            #outcome
+        }
+    } else {
+        let names = op.response_headers.iter().map(|h| &h.name);
+        let values = op.response_headers.iter().map(|h| {
+            let f = naming::ident(&h.rust_name);
+            quote!(out.output().#f.as_ref().map(|v| v.to_string()))
+        });
+        quote! {
+            let r = b.send().await;
+            let fields = r
+                .as_ref()
+                .ok()
+                .map(|out| serde_json::json!({ #(#names: #values),* }));
+            crate::with_header_fields(#outcome, fields)
+        }
     };
     quote! {
         async fn #f(c: &Client, s: &Sample) -> Outcome {
@@ -247,6 +277,7 @@ fn converter(s: &Service, t: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(conv::int64),
         TypeRef::F64 => quote!(conv::float64),
         TypeRef::Value => quote!(conv::free_form),
+        TypeRef::File => quote!(conv::file),
         TypeRef::Vec(_) | TypeRef::Map(_) => {
             let body = convert(s, t, quote!(at));
             quote!(|v: &Value, at: &str| #body)

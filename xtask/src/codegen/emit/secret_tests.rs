@@ -48,7 +48,15 @@ pub fn emit(s: &Service) -> TokenStream {
                 _ => quote!(.#setter(#value)),
             }
         });
-        let values = set.iter().map(|(_, v)| v.as_str());
+        let values: Vec<&str> = set.iter().map(|(_, v)| v.as_str()).collect();
+        // Only when a secret was set: otherwise there is nothing to look for (and an unused
+        // variable would fail `-D warnings`).
+        let leak_check = (!values.is_empty()).then(|| {
+            quote! {
+                let pretty = format!("{:#?}", model);
+                #(assert!(!pretty.contains(#values), "secret in {pretty}");)*
+            }
+        });
         let shown: Vec<String> = fields
             .iter()
             .map(|f| {
@@ -65,8 +73,7 @@ pub fn emit(s: &Service) -> TokenStream {
                 let model = builder.clone().build();
                 assert_eq!(format!("{:?}", model), #expected);
                 assert_eq!(format!("{:?}", builder), #expected_builder);
-                let pretty = format!("{:#?}", model);
-                #(assert!(!pretty.contains(#values), "secret in {pretty}");)*
+                #leak_check
             }
         })
     });
