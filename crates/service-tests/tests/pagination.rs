@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 /// How the server reads the position and wraps a page.
 #[derive(Clone, Copy)]
 enum Shape {
-    /// `offset`/`limit`, items in `field`, no total (DCS `ListInstances`).
+    /// `offset`/`limit`, items in `field`, the total in `instance_num` (DCS `ListInstances`).
     Offset { field: &'static str },
     /// `offset`/`limit` (as strings), items in `topics` with `total` (Kafka `ListInstanceTopics`).
     OffsetWithTotal,
@@ -140,6 +140,32 @@ async fn dcs_list_instances_pages_by_item_offset_until_a_short_page() {
             "limit=10&offset=10&status=RUNNING",
             "limit=10&offset=20&status=RUNNING",
         ]
+    );
+}
+
+#[tokio::test]
+async fn dcs_list_instances_stops_at_instance_num_without_asking_for_an_empty_page() {
+    let server = catalogue(
+        "/v2/proj/instances",
+        4,
+        Shape::Offset {
+            field: "instance_id",
+        },
+    )
+    .await;
+    let client: huaweicloud_sdk_dcs::Client = builder(&server).build().unwrap();
+    let ids: Vec<String> = client
+        .list_instances()
+        .limit(2)
+        .by_item()
+        .map(|item| item.unwrap().instance_id.unwrap())
+        .collect()
+        .await;
+    assert_eq!(ids, expected_ids(0..4));
+    // Two full pages reach `instance_num` (4): no third request for an empty page.
+    assert_eq!(
+        paging_queries(&server, &["offset", "limit"]).await,
+        ["limit=2", "limit=2&offset=2"]
     );
 }
 
