@@ -183,7 +183,11 @@ fn expected() -> Vec<(&'static str, Vec<Expected>)> {
         ),
         (
             "field-made-required",
-            vec![(FieldMadeRequired, COMPATIBLE, "stays `Option<i32>`")],
+            vec![(
+                FieldMadeRequired,
+                BREAKING,
+                "now fails with an invalid-request error, before sending, while `CreateInstanceBody::port` is not set",
+            )],
         ),
         (
             "field-secret-changed",

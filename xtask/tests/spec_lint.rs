@@ -164,6 +164,12 @@ fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
             format!("{COLL}/get/parameters/1"),
         ),
         (
+            "rust-names-doc-aliases",
+            RustNames,
+            Error,
+            format!("{COLL}/get/x-rust-doc-aliases/1"),
+        ),
+        (
             "rust-names-unknown",
             RustNames,
             Error,

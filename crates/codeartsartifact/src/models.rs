@@ -4293,6 +4293,14 @@ impl PathMap {
         PathMapBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PathMap {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("path", self.path.as_ref());
+    }
+}
 /// Builder for [`PathMap`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4390,6 +4398,19 @@ impl Privilege {
     /// Starts a [`PrivilegeBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrivilegeBuilder {
         PrivilegeBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Privilege {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("role_id", self.role_id.as_ref())
+            .required("project_id", self.project_id.as_ref())
+            .required("area_service_id", self.area_service_id.as_ref())
+            .required("granted_object_path", self.granted_object_path.as_ref())
+            .required("granted_object_type_id", self.granted_object_type_id.as_ref())
+            .required("operations", self.operations.as_ref());
     }
 }
 /// Builder for [`Privilege`].
@@ -4543,6 +4564,19 @@ impl PrivilegeParam {
     /// Starts a [`PrivilegeParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PrivilegeParamBuilder {
         PrivilegeParamBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrivilegeParam {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("role_id", self.role_id.as_ref())
+            .required("project_id", self.project_id.as_ref())
+            .required("area_service_id", self.area_service_id.as_ref())
+            .required("granted_object_path", self.granted_object_path.as_ref())
+            .required("granted_object_type_id", self.granted_object_type_id.as_ref())
+            .required("operations", self.operations.as_ref());
     }
 }
 /// Builder for [`PrivilegeParam`].
@@ -8721,6 +8755,14 @@ impl RolePrivilegeV5 {
         RolePrivilegeV5Builder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RolePrivilegeV5 {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("privileges", self.privileges.as_ref());
+    }
+}
 /// Builder for [`RolePrivilegeV5`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -11741,6 +11783,17 @@ impl TrashArtifactModelForDelete {
         TrashArtifactModelForDeleteBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for TrashArtifactModelForDelete {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("format", self.format.as_ref())
+            .required("uri", self.uri.as_ref())
+            .required("status", self.status.as_ref());
+    }
+}
 /// Builder for [`TrashArtifactModelForDelete`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -12077,6 +12130,15 @@ impl UpdateRepoRolesPrivilegeResponse {
     /// Starts a [`UpdateRepoRolesPrivilegeResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateRepoRolesPrivilegeResponseBuilder {
         UpdateRepoRolesPrivilegeResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateRepoRolesPrivilegeResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("result", self.result.as_ref());
     }
 }
 /// Builder for [`UpdateRepoRolesPrivilegeResponse`].

@@ -43,6 +43,7 @@ impl BatchDeleteTrashes {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -362,6 +363,7 @@ impl DeleteArtifactFile {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4244,6 +4246,7 @@ impl UpdateRepoRolesPrivilege {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }

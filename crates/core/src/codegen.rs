@@ -413,7 +413,8 @@ no_required_fields!(
     f32,
     f64,
     serde_json::Value,
-    Bytes
+    Bytes,
+    crate::body::FormFile
 );
 
 impl<T: RequiredFields> RequiredFields for [T] {

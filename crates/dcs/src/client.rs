@@ -110,6 +110,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_instances")]
     pub fn batch_delete_instances(&self) -> super::operations::BatchDeleteInstances {
         super::operations::BatchDeleteInstances::new(self.inner.clone())
     }
@@ -421,6 +422,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "backup_instance")]
+    #[doc(alias = "create_backup")]
     pub fn copy_instance(&self) -> super::operations::CopyInstance {
         super::operations::CopyInstance::new(self.inner.clone())
     }
@@ -551,6 +554,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_big_key_scan_task")]
     pub fn create_bigkey_scan_task(&self) -> super::operations::CreateBigkeyScanTask {
         super::operations::CreateBigkeyScanTask::new(self.inner.clone())
     }
@@ -680,6 +684,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_hot_key_scan_task")]
     pub fn create_hotkey_scan_task(&self) -> super::operations::CreateHotkeyScanTask {
         super::operations::CreateHotkeyScanTask::new(self.inner.clone())
     }
@@ -910,6 +915,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_redis_log")]
     pub fn create_redislog(&self) -> super::operations::CreateRedislog {
         super::operations::CreateRedislog::new(self.inner.clone())
     }
@@ -1130,6 +1136,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_backup")]
     pub fn delete_backup_file(&self) -> super::operations::DeleteBackupFile {
         super::operations::DeleteBackupFile::new(self.inner.clone())
     }
@@ -1174,6 +1181,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_big_key_scan_task")]
     pub fn delete_bigkey_scan_task(&self) -> super::operations::DeleteBigkeyScanTask {
         super::operations::DeleteBigkeyScanTask::new(self.inner.clone())
     }
@@ -1344,6 +1352,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_hot_key_scan_task")]
     pub fn delete_hotkey_scan_task(&self) -> super::operations::DeleteHotkeyScanTask {
         super::operations::DeleteHotkeyScanTask::new(self.inner.clone())
     }
@@ -1606,6 +1615,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_instance")]
     pub fn delete_single_instance(&self) -> super::operations::DeleteSingleInstance {
         super::operations::DeleteSingleInstance::new(self.inner.clone())
     }
@@ -2248,6 +2258,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_backups")]
     pub fn list_backup_records(&self) -> super::operations::ListBackupRecords {
         super::operations::ListBackupRecords::new(self.inner.clone())
     }
@@ -2305,6 +2316,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_big_key_scan_tasks")]
     pub fn list_bigkey_scan_tasks(&self) -> super::operations::ListBigkeyScanTasks {
         super::operations::ListBigkeyScanTasks::new(self.inner.clone())
     }
@@ -2793,6 +2805,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_hotkey_scan_tasks")]
     pub fn list_hot_key_scan_tasks(&self) -> super::operations::ListHotKeyScanTasks {
         super::operations::ListHotKeyScanTasks::new(self.inner.clone())
     }
@@ -3313,6 +3326,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_redis_logs")]
     pub fn list_redislog(&self) -> super::operations::ListRedislog {
         super::operations::ListRedislog::new(self.inner.clone())
     }
@@ -3443,6 +3457,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_slow_logs")]
     pub fn list_slowlog(&self) -> super::operations::ListSlowlog {
         super::operations::ListSlowlog::new(self.inner.clone())
     }
@@ -3724,10 +3739,18 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "reset_acl_account_password")]
+    #[doc(alias = "reset_password")]
     pub fn reset_acl_account_pass_word(
         &self,
     ) -> super::operations::ResetAclAccountPassWord {
         super::operations::ResetAclAccountPassWord::new(self.inner.clone())
+    }
+    /// Correctly spelled alias of [`reset_acl_account_pass_word`](Self::reset_acl_account_pass_word) (the official operation id is `ResetAclAccountPassWord`); same request.
+    pub fn reset_acl_account_password(
+        &self,
+    ) -> super::operations::ResetAclAccountPassWord {
+        self.reset_acl_account_pass_word()
     }
     /// Reset the access password of a cache instance.
     ///
@@ -3856,6 +3879,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "flush_instance")]
+    #[doc(alias = "restart_instance")]
     pub fn restart_or_flush_instances(
         &self,
     ) -> super::operations::RestartOrFlushInstances {
@@ -3902,6 +3927,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "restore_backup")]
     pub fn restore_instance(&self) -> super::operations::RestoreInstance {
         super::operations::RestoreInstance::new(self.inner.clone())
     }
@@ -4201,6 +4227,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "show_big_key_auto_scan_config")]
     pub fn show_bigkey_autoscan_config(
         &self,
     ) -> super::operations::ShowBigkeyAutoscanConfig {
@@ -4249,6 +4276,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "show_big_key_scan_task_details")]
     pub fn show_bigkey_scan_task_details(
         &self,
     ) -> super::operations::ShowBigkeyScanTaskDetails {
@@ -4525,6 +4553,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "show_hot_key_auto_scan_config")]
     pub fn show_hotkey_autoscan_config(
         &self,
     ) -> super::operations::ShowHotkeyAutoscanConfig {
@@ -4572,6 +4601,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "show_hot_key_scan_task")]
+    #[doc(alias = "show_hot_key_task_details")]
     pub fn show_hotkey_task_details(&self) -> super::operations::ShowHotkeyTaskDetails {
         super::operations::ShowHotkeyTaskDetails::new(self.inner.clone())
     }
@@ -5365,10 +5396,17 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_acl_account_password")]
     pub fn update_acl_account_pass_word(
         &self,
     ) -> super::operations::UpdateAclAccountPassWord {
         super::operations::UpdateAclAccountPassWord::new(self.inner.clone())
+    }
+    /// Correctly spelled alias of [`update_acl_account_pass_word`](Self::update_acl_account_pass_word) (the official operation id is `UpdateAclAccountPassWord`); same request.
+    pub fn update_acl_account_password(
+        &self,
+    ) -> super::operations::UpdateAclAccountPassWord {
+        self.update_acl_account_pass_word()
     }
     /// Change the description of an ACL account on a cache instance.
     ///
@@ -5508,6 +5546,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_big_key_auto_scan_config")]
     pub fn update_bigkey_autoscan_config(
         &self,
     ) -> super::operations::UpdateBigkeyAutoscanConfig {
@@ -5740,6 +5779,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "update_hot_key_auto_scan_config")]
     pub fn update_hotkey_auto_scan_config(
         &self,
     ) -> super::operations::UpdateHotkeyAutoScanConfig {

@@ -53,6 +53,7 @@ impl BatchCreateOrDeleteTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -155,6 +156,7 @@ impl BatchRestartOnlineMigrationTasks {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -316,6 +318,7 @@ impl BatchStopMigrationTasks {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -573,6 +576,7 @@ impl CreateAclAccount {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -710,6 +714,7 @@ impl CreateCustomTemplate {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -765,6 +770,7 @@ impl CreateDiagnosisTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -855,6 +861,7 @@ impl CreateInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -900,6 +907,7 @@ impl CreateMigrationTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -957,6 +965,7 @@ impl CreateOfflineKeyAnalysis {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1004,6 +1013,7 @@ impl CreateOnlineMigrationTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1765,6 +1775,7 @@ impl DeleteMigrationTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2065,6 +2076,7 @@ impl ExchangeInstanceIp {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -2276,6 +2288,7 @@ impl ExportInstancesTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2331,6 +2344,7 @@ impl HangUpClients {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -2669,6 +2683,7 @@ impl ListBackupFileLinks {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5577,6 +5592,7 @@ impl ResetAclAccountPassWord {
         input.path("instance_id", self.instance_id.as_deref());
         input.path("account_id", self.account_id.as_deref());
         input.required_json_body(self.body.as_ref())?;
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5687,6 +5703,7 @@ impl ResizeInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -5789,6 +5806,7 @@ impl RestoreInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5888,6 +5906,7 @@ impl ScanClients {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5987,6 +6006,7 @@ impl SetOnlineMigrationTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7668,6 +7688,7 @@ impl UpdateBandwidth {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_bytes(input).await
     }
@@ -7725,6 +7746,7 @@ impl UpdateBigkeyAutoscanConfig {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7894,6 +7916,7 @@ impl UpdateConfigurations {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -8008,6 +8031,7 @@ impl UpdateHotkeyAutoScanConfig {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8063,6 +8087,7 @@ impl UpdateInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -8170,6 +8195,7 @@ impl UpdateInstanceBandwidthAutoScalingPolicy {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8225,6 +8251,7 @@ impl UpdateInstanceConfig {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8280,6 +8307,7 @@ impl UpdateIpWhitelist {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -8335,6 +8363,7 @@ impl UpdateIpWhitelistAsync {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8444,6 +8473,7 @@ impl UpdatePassword {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8572,6 +8602,7 @@ impl UpdateSlavePriority {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }

@@ -152,6 +152,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_topic")]
+    #[doc(alias = "delete_topics")]
     pub fn batch_delete_instance_topic(
         &self,
     ) -> super::operations::BatchDeleteInstanceTopic {
@@ -288,6 +290,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_instances")]
+    #[doc(alias = "restart_instance")]
     pub fn batch_restart_or_delete_instances(
         &self,
     ) -> super::operations::BatchRestartOrDeleteInstances {
@@ -468,6 +472,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_instance")]
     pub fn create_instance_by_engine(
         &self,
     ) -> super::operations::CreateInstanceByEngine {
@@ -515,6 +520,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_topic")]
     pub fn create_instance_topic(&self) -> super::operations::CreateInstanceTopic {
         super::operations::CreateInstanceTopic::new(self.inner.clone())
     }
@@ -559,6 +565,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_user")]
     pub fn create_instance_user(&self) -> super::operations::CreateInstanceUser {
         super::operations::CreateInstanceUser::new(self.inner.clone())
     }
@@ -931,6 +938,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_instance")]
     pub fn create_post_paid_kafka_instance(
         &self,
     ) -> super::operations::CreatePostPaidKafkaInstance {
@@ -2053,6 +2061,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_topics")]
     pub fn list_instance_topics(&self) -> super::operations::ListInstanceTopics {
         super::operations::ListInstanceTopics::new(self.inner.clone())
     }
@@ -2942,6 +2951,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "resize_instance")]
     pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
         super::operations::ResizeEngineInstance::new(self.inner.clone())
     }
@@ -2987,6 +2997,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "resize_instance")]
     pub fn resize_kafka_instance(&self) -> super::operations::ResizeKafkaInstance {
         super::operations::ResizeKafkaInstance::new(self.inner.clone())
     }
@@ -4333,6 +4344,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "show_kafka_topic_partition_disk_usage")]
     pub fn show_kafka_topic_partition_diskusage(
         &self,
     ) -> super::operations::ShowKafkaTopicPartitionDiskusage {
@@ -4478,6 +4490,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_maintenance_windows")]
     pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
         super::operations::ShowMaintainWindows::new(self.inner.clone())
     }

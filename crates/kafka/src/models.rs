@@ -22,6 +22,7 @@ impl AccessPolicyEntity {
         AccessPolicyEntityBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyEntity {}
 /// Builder for [`AccessPolicyEntity`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -84,6 +85,15 @@ impl AccessPolicyTopicEntity {
     /// Starts a [`AccessPolicyTopicEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AccessPolicyTopicEntityBuilder {
         AccessPolicyTopicEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AccessPolicyTopicEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("policies", self.policies.as_ref());
     }
 }
 /// Builder for [`AccessPolicyTopicEntity`].
@@ -149,6 +159,17 @@ impl AlterAutoVolumeExpandConfig {
     /// Starts a [`AlterAutoVolumeExpandConfigBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AlterAutoVolumeExpandConfigBuilder {
         AlterAutoVolumeExpandConfigBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandConfig {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required(
+            "auto_volume_expand_enable",
+            self.auto_volume_expand_enable.as_ref(),
+        );
     }
 }
 /// Builder for [`AlterAutoVolumeExpandConfig`].
@@ -381,6 +402,14 @@ impl BatchDeleteGroupReq {
     /// Starts a [`BatchDeleteGroupReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteGroupReqBuilder {
         BatchDeleteGroupReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteGroupReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("group_ids", self.group_ids.as_ref());
     }
 }
 /// Builder for [`BatchDeleteGroupReq`].
@@ -675,6 +704,15 @@ impl BatchDeleteMessageDiagnosisReportsReq {
         BatchDeleteMessageDiagnosisReportsReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteMessageDiagnosisReportsReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("report_id_list", self.report_id_list.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteMessageDiagnosisReportsReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -704,6 +742,15 @@ impl BatchDeleteMessageDiagnosisReportsResponse {
     /// Starts a [`BatchDeleteMessageDiagnosisReportsResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteMessageDiagnosisReportsResponseBuilder {
         BatchDeleteMessageDiagnosisReportsResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteMessageDiagnosisReportsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("results", self.results.as_ref());
     }
 }
 /// Builder for [`BatchDeleteMessageDiagnosisReportsResponse`].
@@ -751,6 +798,15 @@ impl BatchDeleteMessageDiagnosisRespResults {
     /// Starts a [`BatchDeleteMessageDiagnosisRespResultsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchDeleteMessageDiagnosisRespResultsBuilder {
         BatchDeleteMessageDiagnosisRespResultsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteMessageDiagnosisRespResults {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
     }
 }
 /// Builder for [`BatchDeleteMessageDiagnosisRespResults`].
@@ -834,6 +890,15 @@ impl BatchRestartOrDeleteInstanceReq {
     /// Starts a [`BatchRestartOrDeleteInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchRestartOrDeleteInstanceReqBuilder {
         BatchRestartOrDeleteInstanceReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchRestartOrDeleteInstanceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref());
     }
 }
 /// Builder for [`BatchRestartOrDeleteInstanceReq`].
@@ -1404,6 +1469,14 @@ impl CreateGroupReq {
         CreateGroupReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateGroupReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("group_name", self.group_name.as_ref());
+    }
+}
 /// Builder for [`CreateGroupReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1735,6 +1808,24 @@ impl std::fmt::Debug for CreateInstanceByEngineReq {
                 ("bss_param", &self.bss_param, false),
             ],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceByEngineReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("engine", self.engine.as_ref())
+            .required("engine_version", self.engine_version.as_ref())
+            .required("broker_num", self.broker_num.as_ref())
+            .required("storage_space", self.storage_space.as_ref())
+            .required("vpc_id", self.vpc_id.as_ref())
+            .required("security_group_id", self.security_group_id.as_ref())
+            .required("subnet_id", self.subnet_id.as_ref())
+            .required("available_zones", self.available_zones.as_ref())
+            .required("product_id", self.product_id.as_ref())
+            .required("storage_spec_code", self.storage_spec_code.as_ref());
     }
 }
 /// Builder for [`CreateInstanceByEngineReq`].
@@ -2079,6 +2170,14 @@ impl CreateInstanceTopicReq {
     /// Starts a [`CreateInstanceTopicReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateInstanceTopicReqBuilder {
         CreateInstanceTopicReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceTopicReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
     }
 }
 /// Builder for [`CreateInstanceTopicReq`].
@@ -2577,6 +2676,15 @@ impl CreateMessageDiagnosisTaskReq {
         CreateMessageDiagnosisTaskReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMessageDiagnosisTaskReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("group_name", self.group_name.as_ref())
+            .required("topic_name", self.topic_name.as_ref());
+    }
+}
 /// Builder for [`CreateMessageDiagnosisTaskReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2922,6 +3030,15 @@ impl DeleteConsumerGroupOffsetsResponse {
         DeleteConsumerGroupOffsetsResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for DeleteConsumerGroupOffsetsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("topics", self.topics.as_ref());
+    }
+}
 /// Builder for [`DeleteConsumerGroupOffsetsResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2976,6 +3093,16 @@ impl DeleteConsumerGroupOffsetsResponseEntity {
     /// Starts a [`DeleteConsumerGroupOffsetsResponseEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DeleteConsumerGroupOffsetsResponseEntityBuilder {
         DeleteConsumerGroupOffsetsResponseEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for DeleteConsumerGroupOffsetsResponseEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("success", self.success.as_ref());
     }
 }
 /// Builder for [`DeleteConsumerGroupOffsetsResponseEntity`].
@@ -4575,6 +4702,16 @@ impl KafkaDiagnosisCheckEntity {
         KafkaDiagnosisCheckEntityBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for KafkaDiagnosisCheckEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("reason", self.reason.as_ref())
+            .required("success", self.success.as_ref());
+    }
+}
 /// Builder for [`KafkaDiagnosisCheckEntity`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4623,6 +4760,15 @@ impl KafkaMessageDiagnosisConclusionEntity {
     /// Starts a [`KafkaMessageDiagnosisConclusionEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaMessageDiagnosisConclusionEntityBuilder {
         KafkaMessageDiagnosisConclusionEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for KafkaMessageDiagnosisConclusionEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
     }
 }
 /// Builder for [`KafkaMessageDiagnosisConclusionEntity`].
@@ -4691,6 +4837,18 @@ impl KafkaMessageDiagnosisDimensionEntity {
     /// Starts a [`KafkaMessageDiagnosisDimensionEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaMessageDiagnosisDimensionEntityBuilder {
         KafkaMessageDiagnosisDimensionEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for KafkaMessageDiagnosisDimensionEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("abnormal_num", self.abnormal_num.as_ref())
+            .required("failed_num", self.failed_num.as_ref())
+            .required("diagnosis_item_list", self.diagnosis_item_list.as_ref());
     }
 }
 /// Builder for [`KafkaMessageDiagnosisDimensionEntity`].
@@ -4770,6 +4928,18 @@ impl KafkaMessageDiagnosisItemEntity {
     /// Starts a [`KafkaMessageDiagnosisItemEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaMessageDiagnosisItemEntityBuilder {
         KafkaMessageDiagnosisItemEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for KafkaMessageDiagnosisItemEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("result", self.result.as_ref())
+            .optional("cause_ids", self.cause_ids.as_ref())
+            .optional("advice_ids", self.advice_ids.as_ref());
     }
 }
 /// Builder for [`KafkaMessageDiagnosisItemEntity`].
@@ -4892,6 +5062,20 @@ impl KafkaMessageDiagnosisReportInfoEntity {
     /// Starts a [`KafkaMessageDiagnosisReportInfoEntityBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> KafkaMessageDiagnosisReportInfoEntityBuilder {
         KafkaMessageDiagnosisReportInfoEntityBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for KafkaMessageDiagnosisReportInfoEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("report_id", self.report_id.as_ref())
+            .required("status", self.status.as_ref())
+            .required("begin_time", self.begin_time.as_ref())
+            .required("group_name", self.group_name.as_ref())
+            .required("topic_name", self.topic_name.as_ref())
+            .required("accumulated_partitions", self.accumulated_partitions.as_ref());
     }
 }
 /// Builder for [`KafkaMessageDiagnosisReportInfoEntity`].
@@ -6578,6 +6762,15 @@ impl ListMessageDiagnosisReportsResponse {
         ListMessageDiagnosisReportsResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ListMessageDiagnosisReportsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("report_list", self.report_list.as_ref());
+    }
+}
 /// Builder for [`ListMessageDiagnosisReportsResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7736,6 +7929,14 @@ impl PartitionReassignEntity {
         PartitionReassignEntityBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignEntity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("topic", self.topic.as_ref());
+    }
+}
 /// Builder for [`PartitionReassignEntity`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7813,6 +8014,14 @@ impl PartitionReassignRequest {
     /// Starts a [`PartitionReassignRequestBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> PartitionReassignRequestBuilder {
         PartitionReassignRequestBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PartitionReassignRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("reassignments", self.reassignments.as_ref());
     }
 }
 /// Builder for [`PartitionReassignRequest`].
@@ -8738,6 +8947,15 @@ impl ResetMessageOffsetReq {
         ResetMessageOffsetReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetMessageOffsetReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("topic", self.topic.as_ref())
+            .required("partition", self.partition.as_ref());
+    }
+}
 /// Builder for [`ResetMessageOffsetReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8801,6 +9019,14 @@ impl std::fmt::Debug for ResetPasswordReq {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_password", self.new_password.as_ref());
+    }
+}
 /// Builder for [`ResetPasswordReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8849,6 +9075,14 @@ impl std::fmt::Debug for ResetUserPasswordReq {
             "ResetUserPasswordReq",
             &[("new_password", &self.new_password, true)],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetUserPasswordReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_password", self.new_password.as_ref());
     }
 }
 /// Builder for [`ResetUserPasswordReq`].
@@ -8931,6 +9165,14 @@ impl ResizeEngineInstanceReq {
     /// Starts a [`ResizeEngineInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeEngineInstanceReqBuilder {
         ResizeEngineInstanceReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("oper_type", self.oper_type.as_ref());
     }
 }
 /// Builder for [`ResizeEngineInstanceReq`].
@@ -9294,6 +9536,16 @@ impl SendKafkaMessageRequestBody {
         SendKafkaMessageRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SendKafkaMessageRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("topic", self.topic.as_ref())
+            .required("body", self.body.as_ref())
+            .required("property_list", self.property_list.as_ref());
+    }
+}
 /// Builder for [`SendKafkaMessageRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -9349,6 +9601,8 @@ impl SendKafkaMessageRequestBodyPropertyList {
         SendKafkaMessageRequestBodyPropertyListBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for SendKafkaMessageRequestBodyPropertyList {}
 /// Builder for [`SendKafkaMessageRequestBodyPropertyList`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -14363,6 +14617,15 @@ impl ShowMessageDiagnosisReportResponse {
         ShowMessageDiagnosisReportResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ShowMessageDiagnosisReportResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("diagnosis_dimension_list", self.diagnosis_dimension_list.as_ref());
+    }
+}
 /// Builder for [`ShowMessageDiagnosisReportResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -16854,6 +17117,15 @@ impl UpdateInstanceAutoCreateTopicReq {
         UpdateInstanceAutoCreateTopicReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateInstanceAutoCreateTopicReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("enable_auto_topic", self.enable_auto_topic.as_ref());
+    }
+}
 /// Builder for [`UpdateInstanceAutoCreateTopicReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -16921,6 +17193,14 @@ impl UpdateInstanceCrossVpcIpReq {
     /// Starts a [`UpdateInstanceCrossVpcIpReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceCrossVpcIpReqBuilder {
         UpdateInstanceCrossVpcIpReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceCrossVpcIpReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("advertised_ip_contents", self.advertised_ip_contents.as_ref());
     }
 }
 /// Builder for [`UpdateInstanceCrossVpcIpReq`].
@@ -17183,6 +17463,14 @@ impl UpdateInstanceTopicReq {
         UpdateInstanceTopicReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("topics", self.topics.as_ref());
+    }
+}
 /// Builder for [`UpdateInstanceTopicReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -17309,6 +17597,14 @@ impl UpdateInstanceTopicReqTopics {
     /// Starts a [`UpdateInstanceTopicReqTopicsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceTopicReqTopicsBuilder {
         UpdateInstanceTopicReqTopicsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateInstanceTopicReqTopics {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
     }
 }
 /// Builder for [`UpdateInstanceTopicReqTopics`].
@@ -17597,6 +17893,14 @@ impl UpdateTopicAccessPolicyReq {
     /// Starts a [`UpdateTopicAccessPolicyReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateTopicAccessPolicyReqBuilder {
         UpdateTopicAccessPolicyReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateTopicAccessPolicyReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("topics", self.topics.as_ref());
     }
 }
 /// Builder for [`UpdateTopicAccessPolicyReq`].

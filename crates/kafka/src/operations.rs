@@ -106,6 +106,7 @@ impl BatchDeleteGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -272,6 +273,7 @@ impl BatchDeleteMessageDiagnosisReports {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -319,6 +321,7 @@ impl BatchRestartOrDeleteInstances {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -525,6 +528,7 @@ impl CreateInstanceByEngine {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -579,6 +583,7 @@ impl CreateInstanceTopic {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -687,6 +692,7 @@ impl CreateKafkaConsumerGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_bytes(input).await
     }
@@ -743,6 +749,7 @@ impl CreateKafkaReassignmentTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -955,6 +962,7 @@ impl CreateMessageDiagnosisTask {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1064,6 +1072,7 @@ impl CreatePostPaidKafkaInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3979,6 +3988,7 @@ impl ResetMessageOffset {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -4042,6 +4052,7 @@ impl ResetMessageOffsetWithEngine {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -4096,6 +4107,7 @@ impl ResetPassword {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -4157,6 +4169,7 @@ impl ResetUserPasswrod {
         input.path("instance_id", self.instance_id.as_deref());
         input.path("user_name", self.user_name.as_deref());
         input.required_json_body(self.body.as_ref())?;
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -4219,6 +4232,7 @@ impl ResizeEngineInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4273,6 +4287,7 @@ impl ResizeKafkaInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4584,6 +4599,7 @@ impl SendKafkaMessage {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7086,6 +7102,7 @@ impl UpdateInstanceAutoCreateTopic {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7213,6 +7230,7 @@ impl UpdateInstanceCrossVpcIp {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7329,6 +7347,7 @@ impl UpdateInstanceTopic {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -7646,6 +7665,7 @@ impl UpdateTopicAccessPolicy {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7700,6 +7720,7 @@ impl UpdateVolumeExpansionConfig {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }

@@ -248,6 +248,8 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "delete_instances")]
+    #[doc(alias = "restart_instance")]
     pub fn batch_restart_or_delete_instances(
         &self,
     ) -> super::operations::BatchRestartOrDeleteInstances {
@@ -407,6 +409,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "create_instance")]
     pub fn create_post_paid_instance_by_engine(
         &self,
     ) -> super::operations::CreatePostPaidInstanceByEngine {
@@ -1210,6 +1213,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_instances")]
     pub fn list_instances_details(&self) -> super::operations::ListInstancesDetails {
         super::operations::ListInstancesDetails::new(self.inner.clone())
     }
@@ -1447,6 +1451,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_users")]
     pub fn list_user(&self) -> super::operations::ListUser {
         super::operations::ListUser::new(self.inner.clone())
     }
@@ -1637,6 +1642,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "resize_instance")]
     pub fn resize_engine_instance(&self) -> super::operations::ResizeEngineInstance {
         super::operations::ResizeEngineInstance::new(self.inner.clone())
     }
@@ -1885,6 +1891,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "list_maintenance_windows")]
     pub fn show_maintain_windows(&self) -> super::operations::ShowMaintainWindows {
         super::operations::ShowMaintainWindows::new(self.inner.clone())
     }

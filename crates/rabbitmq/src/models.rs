@@ -41,6 +41,17 @@ impl AlterAutoVolumeExpandConfig {
         AlterAutoVolumeExpandConfigBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AlterAutoVolumeExpandConfig {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required(
+            "auto_volume_expand_enable",
+            self.auto_volume_expand_enable.as_ref(),
+        );
+    }
+}
 /// Builder for [`AlterAutoVolumeExpandConfig`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -289,6 +300,14 @@ impl BatchDeleteBody {
         BatchDeleteBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -335,6 +354,15 @@ impl BatchRestartOrDeleteInstanceReq {
     /// Starts a [`BatchRestartOrDeleteInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchRestartOrDeleteInstanceReqBuilder {
         BatchRestartOrDeleteInstanceReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchRestartOrDeleteInstanceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref());
     }
 }
 /// Builder for [`BatchRestartOrDeleteInstanceReq`].
@@ -898,6 +926,16 @@ impl CreateBindingBody {
         CreateBindingBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateBindingBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("destination", self.destination.as_ref())
+            .required("routing_key", self.routing_key.as_ref())
+            .required("destination_type", self.destination_type.as_ref());
+    }
+}
 /// Builder for [`CreateBindingBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1057,6 +1095,16 @@ impl CreateExchangeBody {
     /// Starts a [`CreateExchangeBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateExchangeBodyBuilder {
         CreateExchangeBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateExchangeBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("type", self.r#type.as_ref())
+            .required("auto_delete", self.auto_delete.as_ref());
     }
 }
 /// Builder for [`CreateExchangeBody`].
@@ -1469,6 +1517,23 @@ impl std::fmt::Debug for CreateInstanceReq {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("engine", self.engine.as_ref())
+            .required("engine_version", self.engine_version.as_ref())
+            .required("storage_space", self.storage_space.as_ref())
+            .required("vpc_id", self.vpc_id.as_ref())
+            .required("security_group_id", self.security_group_id.as_ref())
+            .required("subnet_id", self.subnet_id.as_ref())
+            .required("available_zones", self.available_zones.as_ref())
+            .required("product_id", self.product_id.as_ref())
+            .required("storage_spec_code", self.storage_spec_code.as_ref());
+    }
+}
 /// Builder for [`CreateInstanceReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1746,6 +1811,15 @@ impl CreateQueueBody {
         CreateQueueBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateQueueBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("auto_delete", self.auto_delete.as_ref());
+    }
+}
 /// Builder for [`CreateQueueBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1997,6 +2071,14 @@ impl CreateVhostBody {
     /// Starts a [`CreateVhostBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateVhostBodyBuilder {
         CreateVhostBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVhostBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
     }
 }
 /// Builder for [`CreateVhostBody`].
@@ -5282,6 +5364,14 @@ impl std::fmt::Debug for ResetPasswordReq {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetPasswordReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_password", self.new_password.as_ref());
+    }
+}
 /// Builder for [`ResetPasswordReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5352,6 +5442,14 @@ impl ResizeEngineInstanceReq {
     /// Starts a [`ResizeEngineInstanceReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResizeEngineInstanceReqBuilder {
         ResizeEngineInstanceReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeEngineInstanceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("oper_type", self.oper_type.as_ref());
     }
 }
 /// Builder for [`ResizeEngineInstanceReq`].

@@ -118,6 +118,7 @@ impl BatchDeleteExchanges {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -183,6 +184,7 @@ impl BatchDeleteQueues {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -238,6 +240,7 @@ impl BatchDeleteVhosts {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -285,6 +288,7 @@ impl BatchRestartOrDeleteInstances {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -359,6 +363,7 @@ impl CreateBinding {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -424,6 +429,7 @@ impl CreateExchange {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -480,6 +486,7 @@ impl CreatePostPaidInstanceByEngine {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -545,6 +552,7 @@ impl CreateQueue {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -655,6 +663,7 @@ impl CreateVhost {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -2300,6 +2309,7 @@ impl ResetPassword {
         let mut input = OperationInput::new(&RESET_PASSWORD);
         input.path("instance_id", self.instance_id.as_deref());
         input.required_json_body(self.body.as_ref())?;
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -2364,6 +2374,7 @@ impl ResizeEngineInstance {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3280,6 +3291,7 @@ impl UpdateVolumeExpansionConfig {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_bytes(input).await
     }

@@ -340,7 +340,12 @@ async fn missing_path_parameters_and_bodies_fail_before_any_io() {
     let err = client
         .reset_acl_account_pass_word()
         .instance_id("i")
-        .body(Default::default())
+        .body(
+            huaweicloud_sdk_dcs::models::AclAccountResetPasswordBody::builder()
+                .old_password("old")
+                .new_password("new")
+                .build(),
+        )
         .send()
         .await
         .unwrap_err();

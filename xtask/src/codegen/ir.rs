@@ -58,6 +58,56 @@ impl Service {
         }
     }
 
+    /// Models whose values can lack a required field: a struct with a required field (not
+    /// one filled from a response header), or with a field whose type names such a model.
+    /// These implement core's `RequiredFields`, and `send()` checks a body of their type.
+    pub fn models_with_required_fields(&self) -> std::collections::BTreeSet<&str> {
+        let mut found = std::collections::BTreeSet::new();
+        // A fixpoint: each pass adds the models that name one found before.
+        loop {
+            let before = found.len();
+            for m in &self.models {
+                let ModelKind::Struct(fields) = &m.kind else {
+                    continue;
+                };
+                if !found.contains(m.name.as_str())
+                    && fields.iter().any(|f| f.checked_before_sending(&found))
+                {
+                    found.insert(m.name.as_str());
+                }
+            }
+            if found.len() == before {
+                return found;
+            }
+        }
+    }
+
+    /// Models a request can carry: the request bodies' models and every model their fields
+    /// name, at any depth.
+    pub fn request_models(&self) -> std::collections::BTreeSet<&str> {
+        let by_name: std::collections::BTreeMap<&str, &Model> =
+            self.models.iter().map(|m| (m.name.as_str(), m)).collect();
+        let mut todo: Vec<&str> = self
+            .operations
+            .iter()
+            .filter_map(|op| op.body.as_ref()?.ty.model())
+            .collect();
+        let mut found = std::collections::BTreeSet::new();
+        while let Some(name) = todo.pop() {
+            if !found.insert(name) {
+                continue;
+            }
+            if let Some(Model {
+                kind: ModelKind::Struct(fields),
+                ..
+            }) = by_name.get(name)
+            {
+                todo.extend(fields.iter().filter_map(|f| f.ty.model()));
+            }
+        }
+        found
+    }
+
     /// Prefix of operation ids in the parity driver: `dcs`, or `vpc.v3`.
     pub fn parity_key(&self) -> String {
         match &self.module {
@@ -124,6 +174,8 @@ pub struct Operation {
     pub static_name: String,
     /// Extra client method names (`x-rust-aliases`).
     pub aliases: Vec<String>,
+    /// Search words for rustdoc only (`x-rust-doc-aliases`): `#[doc(alias)]`, no method.
+    pub doc_aliases: Vec<String>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub method: Method,
@@ -330,6 +382,16 @@ pub struct Field {
     pub constraints: Vec<String>,
     /// Filled from this success-response header, not from the JSON body (`#[serde(skip)]`).
     pub header: Option<String>,
+}
+
+impl Field {
+    /// Whether `RequiredFields` looks at this field: it is required, or its type names a
+    /// model in `checked` (one that can lack a required field). Response-header fields are
+    /// never sent.
+    pub fn checked_before_sending(&self, checked: &std::collections::BTreeSet<&str>) -> bool {
+        self.header.is_none()
+            && (self.required || self.ty.model().is_some_and(|m| checked.contains(m)))
+    }
 }
 
 #[derive(Debug, Clone)]

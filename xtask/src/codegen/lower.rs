@@ -76,6 +76,35 @@ fn ptr(base: &str, token: &str) -> String {
 }
 
 impl<'a> Lowerer<'a> {
+    /// `x-rust-doc-aliases` of the operation at `op_ptr`: snake_case words that are neither
+    /// the method's name nor one of its `aliases` (rustdoc rejects an alias equal to the
+    /// item's name, and a callable alias is found already), sorted, without repeats.
+    fn doc_aliases(&mut self, op_ptr: &str, rust_name: &str, aliases: &[String]) -> Vec<String> {
+        let key = format!("{op_ptr}/x-rust-doc-aliases");
+        let Some(v) = self.raw_at(&key) else {
+            return Vec::new();
+        };
+        let Some(items) = v.as_array() else {
+            self.err(&key, "x-rust-doc-aliases must be an array of strings");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, a) in items.iter().enumerate() {
+            match a.as_str() {
+                Some(s) if naming::is_snake_ident(s) && s != rust_name && !aliases.iter().any(|a| a == s) => {
+                    out.push(s.to_owned());
+                }
+                _ => self.err(
+                    &format!("{key}/{i}"),
+                    "doc alias must be a snake_case identifier other than the method name and its x-rust-aliases",
+                ),
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     fn err(&mut self, pointer: &str, message: impl Into<String>) {
         self.diags
             .push(Diagnostic::new(self.file, pointer, message));
@@ -738,6 +767,7 @@ impl<'a> Lowerer<'a> {
         }
         aliases.sort();
         aliases.dedup();
+        let doc_aliases = self.doc_aliases(op_ptr, &rust_name, &aliases);
         let idempotent = match self.raw_at(&format!("{op_ptr}/x-huaweicloud-idempotent")) {
             None => method.default_idempotent(),
             Some(Value::Bool(b)) => *b,
@@ -1042,6 +1072,7 @@ impl<'a> Lowerer<'a> {
             op_id,
             rust_name,
             aliases,
+            doc_aliases,
             summary: op.summary.clone(),
             description: op.description.clone(),
             method,

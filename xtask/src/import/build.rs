@@ -368,6 +368,12 @@ impl<'a> Builder<'a> {
                 Value::Sequence(a.iter().map(|x| s(x)).collect()),
             ));
         }
+        if let Some(a) = &ov.doc_aliases {
+            out.push((
+                "x-rust-doc-aliases",
+                Value::Sequence(a.iter().map(|x| s(x)).collect()),
+            ));
+        }
         let summary = match (&ov.summary, inp.summaries.get(&op.python_name)) {
             (Some(x), _) | (None, Some(x)) => x.clone(),
             (None, None) => {

@@ -59,6 +59,9 @@ pub struct OperationOverride {
     pub idempotent: Option<bool>,
     #[serde(rename = "x-rust-aliases")]
     pub aliases: Option<Vec<String>>,
+    /// Search words for rustdoc (`#[doc(alias)]` only), copied to the spec.
+    #[serde(rename = "x-rust-doc-aliases")]
+    pub doc_aliases: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
     /// `false` removes the automatic mark; a mapping sets it (format: specs/README.md).
     #[serde(rename = "x-huaweicloud-pagination")]

@@ -637,6 +637,8 @@ fn body_changes(n: &Operation, ob: &Body, nb: &Body, out: &mut Vec<Change>) {
 }
 
 fn diff_models(old: &Service, new: &Service, out: &mut Vec<Change>) {
+    // Required fields of these are checked by `send()`: a new requirement can fail a call.
+    let sent = new.request_models();
     let old_models: BTreeMap<&str, &Model> =
         old.models.iter().map(|m| (m.name.as_str(), m)).collect();
     let new_models: BTreeMap<&str, &Model> =
@@ -664,7 +666,9 @@ fn diff_models(old: &Service, new: &Service, out: &mut Vec<Change>) {
             continue;
         };
         match (&o.kind, &m.kind) {
-            (ModelKind::Struct(of), ModelKind::Struct(nf)) => diff_fields(name, of, nf, out),
+            (ModelKind::Struct(of), ModelKind::Struct(nf)) => {
+                diff_fields(name, of, nf, sent.contains(name), out)
+            }
             (ModelKind::Enum(ov), ModelKind::Enum(nv)) => {
                 let old_values: BTreeMap<&str, &str> = ov
                     .iter()
@@ -725,7 +729,13 @@ fn model_word(m: &Model) -> &'static str {
     }
 }
 
-fn diff_fields(model: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>) {
+/// `sent`: the model can be part of a request body, whose required fields `send()` checks.
+fn diff_fields(model: &str, old: &[Field], new: &[Field], sent: bool, out: &mut Vec<Change>) {
+    let newly_required = |rust_name: &str| {
+        format!(
+            "`send()` of an operation whose request carries `{model}` now fails with an invalid-request error, before sending, while `{model}::{rust_name}` is not set (the type stays `Option`)"
+        )
+    };
     let old_f: BTreeMap<&str, &Field> = old.iter().map(|f| (f.wire_name.as_str(), f)).collect();
     let new_f: BTreeMap<&str, &Field> = new.iter().map(|f| (f.wire_name.as_str(), f)).collect();
     for (wire, f) in &old_f {
@@ -746,15 +756,18 @@ fn diff_fields(model: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>)
     for (wire, f) in &new_f {
         let ty = format!("Option<{}>", type_text(&f.ty));
         let Some(o) = old_f.get(wire) else {
-            let required = if f.required {
-                " It is documented as required, but the type stays optional and nothing is checked before sending, so existing code still compiles and runs."
+            let breaking = f.required && sent;
+            let required = if breaking {
+                format!(" It is required: {}.", newly_required(&f.rust_name))
+            } else if f.required {
+                " It is documented as required (in responses only: nothing changes for requests).".to_owned()
             } else {
-                ""
+                String::new()
             };
             change(
                 out,
                 ChangeKind::FieldAdded,
-                false,
+                breaking,
                 format!(
                     "model `{model}`: {} property `{wire}` added",
                     if f.required { "required" } else { "optional" }
@@ -793,13 +806,20 @@ fn diff_fields(model: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>)
             );
         }
         match (o.required, f.required) {
+            (false, true) if sent => change(
+                out,
+                ChangeKind::FieldMadeRequired,
+                true,
+                format!("model `{model}`: `{wire}` optional → required"),
+                newly_required(&f.rust_name),
+            ),
             (false, true) => change(
                 out,
                 ChangeKind::FieldMadeRequired,
                 false,
                 format!("model `{model}`: `{wire}` optional → required"),
                 format!(
-                    "none in the types: `{model}::{}` stays `{ty}` and nothing is checked before sending; only the docs now say **Required.** (in a request body the service may already reject its absence)",
+                    "none in the types: `{model}::{}` stays `{ty}`; the model is never sent, so only the docs change (**Required.**)",
                     f.rust_name
                 ),
             ),
@@ -809,7 +829,7 @@ fn diff_fields(model: &str, old: &[Field], new: &[Field], out: &mut Vec<Change>)
                 false,
                 format!("model `{model}`: `{wire}` required → optional"),
                 format!(
-                    "none in the types: `{model}::{}` stays `{ty}`; responses may now omit it",
+                    "none in the types: `{model}::{}` stays `{ty}`; `send()` no longer requires it, and responses may now omit it",
                     f.rust_name
                 ),
             ),

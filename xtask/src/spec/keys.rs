@@ -71,6 +71,10 @@ pub const EXTENSION_KEYS: &[ExtensionKey] = &[
         locations: &[KeyLocation::Operation],
     },
     ExtensionKey {
+        name: "x-rust-doc-aliases",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
         name: "x-rust-name",
         locations: &[
             KeyLocation::Operation,

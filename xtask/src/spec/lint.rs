@@ -1149,6 +1149,39 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// `x-rust-doc-aliases`: an array of distinct snake_case words, none of them the
+    /// method's own name or one of its `x-rust-aliases` (rustdoc rejects an alias equal to
+    /// the item's name; a callable alias is found already).
+    fn doc_aliases(&mut self, op: &Op<'_>, rust_name: &str, aliases: &[String]) {
+        let Some(v) = op.obj.get("x-rust-doc-aliases") else {
+            return;
+        };
+        let at = format!("{}/x-rust-doc-aliases", op.pointer);
+        let fix = "list snake_case search words such as `create_instance` in `x-rust-doc-aliases` of overrides.yaml";
+        let Some(items) = v.as_array() else {
+            self.error(Rule::RustNames, &at, "`x-rust-doc-aliases` must be an array of strings", fix);
+            return;
+        };
+        let mut seen = BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let here = format!("{at}/{i}");
+            let Some(word) = item.as_str().filter(|w| naming::is_snake_ident(w)) else {
+                self.error(Rule::RustNames, &here, format!("doc alias {item} is not a snake_case identifier"), fix);
+                continue;
+            };
+            if word == rust_name || aliases.iter().any(|a| a == word) {
+                self.error(
+                    Rule::RustNames,
+                    &here,
+                    format!("doc alias `{word}` is already the name of a method of this operation"),
+                    "remove it: rustdoc finds the method by that name",
+                );
+            } else if !seen.insert(word) {
+                self.error(Rule::RustNames, &here, format!("doc alias `{word}` is listed twice"), "remove the repeat");
+            }
+        }
+    }
+
     fn operation_names(
         &mut self,
         op: &Op<'_>,
@@ -1189,6 +1222,7 @@ impl<'a> Linter<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        self.doc_aliases(op, &rust_name, &aliases);
         for name in std::iter::once(&rust_name).chain(&aliases) {
             if let Some(other) = method_names.insert(name.clone(), op_id.to_owned()) {
                 if other != op_id {

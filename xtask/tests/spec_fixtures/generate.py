@@ -125,6 +125,9 @@ LINT = {
         {"name": "X-Auth-Token", "in": "header", "required": False,
          "description": "A user token sent instead of the AK/SK signature.", "schema": {"type": "string"}}
     ),
+    "rust-names-doc-aliases": lambda d: ops(d, COLL)["get"].update(
+        {"x-rust-doc-aliases": ["find_instances", "list_instances"]}
+    ),
     "rust-names-unknown": lambda d: schemas(d)["Status"]["enum"].extend(["UNKNOWN", "unknown"]),
     "shared-paths": lambda d: d["paths"].update(
         {

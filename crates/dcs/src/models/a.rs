@@ -112,6 +112,15 @@ impl std::fmt::Debug for AclAccountResetPasswordBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AclAccountResetPasswordBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("old_password", self.old_password.as_ref())
+            .required("new_password", self.new_password.as_ref());
+    }
+}
 /// Builder for [`AclAccountResetPasswordBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -423,6 +432,15 @@ impl AutoscanConfigRequest {
     /// Starts a [`AutoscanConfigRequestBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> AutoscanConfigRequestBuilder {
         AutoscanConfigRequestBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AutoscanConfigRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("enable_auto_scan", self.enable_auto_scan.as_ref())
+            .required("schedule_at", self.schedule_at.as_ref());
     }
 }
 /// Builder for [`AutoscanConfigRequest`].

@@ -36,6 +36,14 @@ impl BackupFilesBody {
         BackupFilesBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupFilesBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("files", self.files.as_ref());
+    }
+}
 /// Builder for [`BackupFilesBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -180,6 +188,16 @@ impl BackupPlan {
         BackupPlanBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPlan {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("backup_at", self.backup_at.as_ref())
+            .required("period_type", self.period_type.as_ref())
+            .required("begin_at", self.begin_at.as_ref());
+    }
+}
 /// Builder for [`BackupPlan`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -242,6 +260,15 @@ impl BackupPolicy {
     /// Starts a [`BackupPolicyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BackupPolicyBuilder {
         BackupPolicyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPolicy {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("backup_type", self.backup_type.as_ref())
+            .optional("periodical_backup_plan", self.periodical_backup_plan.as_ref());
     }
 }
 /// Builder for [`BackupPolicy`].
@@ -938,6 +965,15 @@ impl BatchRestartOnlineMigrationTasksBody {
         BatchRestartOnlineMigrationTasksBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchRestartOnlineMigrationTasksBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("migration_tasks", self.migration_tasks.as_ref());
+    }
+}
 /// Builder for [`BatchRestartOnlineMigrationTasksBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1046,6 +1082,14 @@ impl BatchStopMigrationTasksBody {
     /// Starts a [`BatchStopMigrationTasksBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BatchStopMigrationTasksBodyBuilder {
         BatchStopMigrationTasksBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopMigrationTasksBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("migration_tasks", self.migration_tasks.as_ref());
     }
 }
 /// Builder for [`BatchStopMigrationTasksBody`].
@@ -1246,6 +1290,14 @@ impl BssParam {
     /// Starts a [`BssParamBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> BssParamBuilder {
         BssParamBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BssParam {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("charging_mode", self.charging_mode.as_ref());
     }
 }
 /// Builder for [`BssParam`].

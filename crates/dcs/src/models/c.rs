@@ -536,6 +536,18 @@ impl CommandTimeTaken {
         CommandTimeTakenBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTaken {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("calls_sum", self.calls_sum.as_ref())
+            .required("usec_sum", self.usec_sum.as_ref())
+            .required("command_name", self.command_name.as_ref())
+            .required("per_usec", self.per_usec.as_ref())
+            .required("average_usec", self.average_usec.as_ref());
+    }
+}
 /// Builder for [`CommandTimeTaken`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -612,6 +624,17 @@ impl CommandTimeTakenList {
         CommandTimeTakenListBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTakenList {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("total_num", self.total_num.as_ref())
+            .required("total_usec_sum", self.total_usec_sum.as_ref())
+            .required("result", self.result.as_ref())
+            .required("command_list", self.command_list.as_ref());
+    }
+}
 /// Builder for [`CommandTimeTakenList`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -676,6 +699,14 @@ impl ConclusionItem {
     /// Starts a [`ConclusionItemBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ConclusionItemBuilder {
         ConclusionItemBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ConclusionItem {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
     }
 }
 /// Builder for [`ConclusionItem`].
@@ -751,6 +782,7 @@ impl std::fmt::Debug for ConfigMigrationInstanceBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ConfigMigrationInstanceBody {}
 /// Builder for [`ConfigMigrationInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1034,6 +1066,16 @@ impl std::fmt::Debug for CreateAclAccountRequestBody {
                 ("description", &self.description, false),
             ],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateAclAccountRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("account_name", self.account_name.as_ref())
+            .required("account_role", self.account_role.as_ref())
+            .required("account_password", self.account_password.as_ref());
     }
 }
 /// Builder for [`CreateAclAccountRequestBody`].
@@ -1443,6 +1485,17 @@ impl CreateCustomTemplateBody {
         CreateCustomTemplateBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateCustomTemplateBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("template_id", self.template_id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("type", self.r#type.as_ref())
+            .required("params", self.params.as_ref());
+    }
+}
 /// Builder for [`CreateCustomTemplateBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1564,6 +1617,15 @@ impl CreateDiagnosisTaskBody {
     /// Starts a [`CreateDiagnosisTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateDiagnosisTaskBodyBuilder {
         CreateDiagnosisTaskBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateDiagnosisTaskBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("begin_time", self.begin_time.as_ref())
+            .required("end_time", self.end_time.as_ref());
     }
 }
 /// Builder for [`CreateDiagnosisTaskBody`].
@@ -2051,6 +2113,23 @@ impl std::fmt::Debug for CreateInstanceBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("engine", self.engine.as_ref())
+            .required("capacity", self.capacity.as_ref())
+            .required("spec_code", self.spec_code.as_ref())
+            .required("az_codes", self.az_codes.as_ref())
+            .required("vpc_id", self.vpc_id.as_ref())
+            .required("subnet_id", self.subnet_id.as_ref())
+            .optional("bss_param", self.bss_param.as_ref())
+            .optional("instance_backup_policy", self.instance_backup_policy.as_ref())
+            .optional("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`CreateInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2304,6 +2383,19 @@ impl CreateMigrationTaskBody {
         CreateMigrationTaskBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateMigrationTaskBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("task_name", self.task_name.as_ref())
+            .required("migration_type", self.migration_type.as_ref())
+            .required("migration_method", self.migration_method.as_ref())
+            .optional("backup_files", self.backup_files.as_ref())
+            .optional("source_instance", self.source_instance.as_ref())
+            .required("target_instance", self.target_instance.as_ref());
+    }
+}
 /// Builder for [`CreateMigrationTaskBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2502,6 +2594,15 @@ impl CreateOfflineKeyAnalysisRequestBody {
         CreateOfflineKeyAnalysisRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CreateOfflineKeyAnalysisRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("node_id", self.node_id.as_ref());
+    }
+}
 /// Builder for [`CreateOfflineKeyAnalysisRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2616,6 +2717,17 @@ impl CreateOnlineMigrationTaskBody {
         CreateOnlineMigrationTaskBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOnlineMigrationTaskBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("vpc_id", self.vpc_id.as_ref())
+            .required("subnet_id", self.subnet_id.as_ref())
+            .required("security_group_id", self.security_group_id.as_ref());
+    }
+}
 /// Builder for [`CreateOnlineMigrationTaskBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2711,6 +2823,14 @@ impl CreateOrDeleteInstanceTags {
     /// Starts a [`CreateOrDeleteInstanceTagsBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> CreateOrDeleteInstanceTagsBuilder {
         CreateOrDeleteInstanceTagsBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateOrDeleteInstanceTags {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
     }
 }
 /// Builder for [`CreateOrDeleteInstanceTags`].

@@ -532,6 +532,14 @@ impl DeleteMigrateTaskRequest {
         DeleteMigrateTaskRequestBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteMigrateTaskRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("task_id_list", self.task_id_list.as_ref());
+    }
+}
 /// Builder for [`DeleteMigrateTaskRequest`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1021,6 +1029,17 @@ impl DiagnosisDimension {
         DiagnosisDimensionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisDimension {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("abnormal_num", self.abnormal_num.as_ref())
+            .required("failed_num", self.failed_num.as_ref())
+            .required("diagnosis_item_list", self.diagnosis_item_list.as_ref());
+    }
+}
 /// Builder for [`DiagnosisDimension`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1096,6 +1115,18 @@ impl DiagnosisItem {
     /// Starts a [`DiagnosisItemBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DiagnosisItemBuilder {
         DiagnosisItemBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisItem {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .optional("cause_ids", self.cause_ids.as_ref())
+            .optional("impact_ids", self.impact_ids.as_ref())
+            .optional("advice_ids", self.advice_ids.as_ref())
+            .required("result", self.result.as_ref());
     }
 }
 /// Builder for [`DiagnosisItem`].
@@ -1246,6 +1277,21 @@ impl DiagnosisNodeReport {
         DiagnosisNodeReportBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisNodeReport {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("node_ip", self.node_ip.as_ref())
+            .required("az_code", self.az_code.as_ref())
+            .required("group_name", self.group_name.as_ref())
+            .required("abnormal_sum", self.abnormal_sum.as_ref())
+            .required("failed_sum", self.failed_sum.as_ref())
+            .required("role", self.role.as_ref())
+            .required("diagnosis_dimension_list", self.diagnosis_dimension_list.as_ref())
+            .required("command_time_taken_list", self.command_time_taken_list.as_ref());
+    }
+}
 /// Builder for [`DiagnosisNodeReport`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1392,6 +1438,21 @@ impl DiagnosisReportInfo {
     /// Starts a [`DiagnosisReportInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DiagnosisReportInfoBuilder {
         DiagnosisReportInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisReportInfo {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("report_id", self.report_id.as_ref())
+            .required("status", self.status.as_ref())
+            .required("begin_time", self.begin_time.as_ref())
+            .required("end_time", self.end_time.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required("node_num", self.node_num.as_ref())
+            .required("abnormal_item_sum", self.abnormal_item_sum.as_ref())
+            .required("failed_item_sum", self.failed_item_sum.as_ref());
     }
 }
 /// Builder for [`DiagnosisReportInfo`].
@@ -1690,6 +1751,14 @@ impl DownloadBackupFilesReq {
     /// Starts a [`DownloadBackupFilesReqBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> DownloadBackupFilesReqBuilder {
         DownloadBackupFilesReqBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DownloadBackupFilesReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("expiration", self.expiration.as_ref());
     }
 }
 /// Builder for [`DownloadBackupFilesReq`].

@@ -395,6 +395,14 @@ impl ExportInstancesTaskBody {
         ExportInstancesTaskBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ExportInstancesTaskBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("region", self.region.as_ref());
+    }
+}
 /// Builder for [`ExportInstancesTaskBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -106,6 +106,14 @@ impl Files {
         FilesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Files {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("file_name", self.file_name.as_ref());
+    }
+}
 /// Builder for [`Files`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

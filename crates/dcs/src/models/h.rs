@@ -26,6 +26,15 @@ impl HangUpClientsRequestBody {
         HangUpClientsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for HangUpClientsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("node_id", self.node_id.as_ref())
+            .required("client_addrs", self.client_addrs.as_ref());
+    }
+}
 /// Builder for [`HangUpClientsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -43,6 +43,14 @@ impl InstanceBackupPolicy {
         InstanceBackupPolicyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for InstanceBackupPolicy {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("policy", self.policy.as_ref());
+    }
+}
 /// Builder for [`InstanceBackupPolicy`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -429,6 +437,14 @@ impl InstanceListInfo {
     /// Starts a [`InstanceListInfoBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> InstanceListInfoBuilder {
         InstanceListInfoBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for InstanceListInfo {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("tags", self.tags.as_ref());
     }
 }
 /// Builder for [`InstanceListInfo`].
@@ -1311,6 +1327,15 @@ impl IpExchangeRequest {
     /// Starts a [`IpExchangeRequestBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> IpExchangeRequestBuilder {
         IpExchangeRequestBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for IpExchangeRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("exchanged_ip", self.exchanged_ip.as_ref())
+            .required("is_exchange_domain", self.is_exchange_domain.as_ref());
     }
 }
 /// Builder for [`IpExchangeRequest`].

@@ -991,6 +991,14 @@ impl ListDiagnosisTasksResponse {
         ListDiagnosisTasksResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("diagnosis_report_list", self.diagnosis_report_list.as_ref());
+    }
+}
 /// Builder for [`ListDiagnosisTasksResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1244,6 +1252,14 @@ impl ListInstancesResponse {
     /// Starts a [`ListInstancesResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ListInstancesResponseBuilder {
         ListInstancesResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("instances", self.instances.as_ref());
     }
 }
 /// Builder for [`ListInstancesResponse`].

@@ -662,6 +662,14 @@ impl ModifyInstanceBody {
         ModifyInstanceBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("instance_backup_policy", self.instance_backup_policy.as_ref());
+    }
+}
 /// Builder for [`ModifyInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -755,6 +763,15 @@ impl std::fmt::Debug for ModifyInstancePasswordBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyInstancePasswordBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("old_password", self.old_password.as_ref())
+            .required("new_password", self.new_password.as_ref());
+    }
+}
 /// Builder for [`ModifyInstancePasswordBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -810,6 +827,15 @@ impl ModifyIpWhitelistBody {
         ModifyIpWhitelistBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyIpWhitelistBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("enable_whitelist", self.enable_whitelist.as_ref())
+            .required("whitelist", self.whitelist.as_ref());
+    }
+}
 /// Builder for [`ModifyIpWhitelistBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -849,6 +875,14 @@ impl ModifyRedisConfigBody {
     /// Starts a [`ModifyRedisConfigBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ModifyRedisConfigBodyBuilder {
         ModifyRedisConfigBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyRedisConfigBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("redis_config", self.redis_config.as_ref());
     }
 }
 /// Builder for [`ModifyRedisConfigBody`].

@@ -22,6 +22,14 @@ impl PriorityBody {
         PriorityBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PriorityBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("slave_priority_weight", self.slave_priority_weight.as_ref());
+    }
+}
 /// Builder for [`PriorityBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

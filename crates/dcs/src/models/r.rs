@@ -152,6 +152,16 @@ impl RedisConfig {
         RedisConfigBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RedisConfig {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("param_value", self.param_value.as_ref())
+            .required("param_name", self.param_name.as_ref())
+            .required("param_id", self.param_id.as_ref());
+    }
+}
 /// Builder for [`RedisConfig`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -723,6 +733,15 @@ impl ResizeInstanceBody {
         ResizeInstanceBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("spec_code", self.spec_code.as_ref())
+            .required("new_capacity", self.new_capacity.as_ref());
+    }
+}
 /// Builder for [`ResizeInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -822,6 +841,14 @@ impl ResourceTag {
     /// Starts a [`ResourceTagBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ResourceTagBuilder {
         ResourceTagBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref());
     }
 }
 /// Builder for [`ResourceTag`].
@@ -997,6 +1024,14 @@ impl RestoreInstanceBody {
     /// Starts a [`RestoreInstanceBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> RestoreInstanceBodyBuilder {
         RestoreInstanceBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RestoreInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("backup_id", self.backup_id.as_ref());
     }
 }
 /// Builder for [`RestoreInstanceBody`].

@@ -29,6 +29,14 @@ impl ScanClientsRequestBody {
         ScanClientsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ScanClientsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("node_id", self.node_id.as_ref());
+    }
+}
 /// Builder for [`ScanClientsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -200,6 +208,17 @@ impl SetOnlineMigrationTaskBody {
     /// Starts a [`SetOnlineMigrationTaskBodyBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> SetOnlineMigrationTaskBodyBuilder {
         SetOnlineMigrationTaskBodyBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SetOnlineMigrationTaskBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("migration_method", self.migration_method.as_ref())
+            .required("resume_mode", self.resume_mode.as_ref())
+            .required("source_instance", self.source_instance.as_ref())
+            .required("target_instance", self.target_instance.as_ref());
     }
 }
 /// Builder for [`SetOnlineMigrationTaskBody`].
@@ -900,6 +919,18 @@ impl ShowDiagnosisTaskDetailsResponse {
         ShowDiagnosisTaskDetailsResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ShowDiagnosisTaskDetailsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional(
+            "diagnosis_node_report_list",
+            self.diagnosis_node_report_list.as_ref(),
+        );
+    }
+}
 /// Builder for [`ShowDiagnosisTaskDetailsResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1405,6 +1436,20 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponse {
         ShowInstanceBandwidthAutoScalingPolicyResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ShowInstanceBandwidthAutoScalingPolicyResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("window_size", self.window_size.as_ref())
+            .required(
+                "bandwidth_usage_upper_threshold",
+                self.bandwidth_usage_upper_threshold.as_ref(),
+            )
+            .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
+    }
+}
 /// Builder for [`ShowInstanceBandwidthAutoScalingPolicyResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1859,6 +1904,15 @@ impl ShowInstanceResponse {
     /// Starts a [`ShowInstanceResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowInstanceResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("instance_backup_policy", self.instance_backup_policy.as_ref())
+            .optional("tags", self.tags.as_ref());
     }
 }
 /// Builder for [`ShowInstanceResponse`].
@@ -2531,6 +2585,14 @@ impl ShowIpWhitelistResponse {
         ShowIpWhitelistResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowIpWhitelistResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("whitelist", self.whitelist.as_ref());
+    }
+}
 /// Builder for [`ShowIpWhitelistResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2811,6 +2873,16 @@ impl ShowMigrationTaskResponse {
     /// Starts a [`ShowMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ShowMigrationTaskResponseBuilder {
         ShowMigrationTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowMigrationTaskResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("backup_files", self.backup_files.as_ref())
+            .optional("source_instance", self.source_instance.as_ref())
+            .optional("target_instance", self.target_instance.as_ref());
     }
 }
 /// Builder for [`ShowMigrationTaskResponse`].
@@ -3431,6 +3503,14 @@ impl ShowTagsResponse {
         ShowTagsResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`ShowTagsResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3947,6 +4027,14 @@ impl std::fmt::Debug for SourceInstanceBody {
                 ("db", &self.db, false),
             ],
         )
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SourceInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("addrs", self.addrs.as_ref());
     }
 }
 /// Builder for [`SourceInstanceBody`].
@@ -4579,6 +4667,16 @@ impl StopMigrationTaskResponse {
     /// Starts a [`StopMigrationTaskResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> StopMigrationTaskResponseBuilder {
         StopMigrationTaskResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for StopMigrationTaskResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("backup_files", self.backup_files.as_ref())
+            .optional("source_instance", self.source_instance.as_ref())
+            .optional("target_instance", self.target_instance.as_ref());
     }
 }
 /// Builder for [`StopMigrationTaskResponse`].

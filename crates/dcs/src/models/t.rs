@@ -141,6 +141,14 @@ impl std::fmt::Debug for TargetInstanceBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for TargetInstanceBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`TargetInstanceBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -284,6 +284,14 @@ impl UpdateBandwidthInfoRequest {
         UpdateBandwidthInfoRequestBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateBandwidthInfoRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("group_bandwidths", self.group_bandwidths.as_ref());
+    }
+}
 /// Builder for [`UpdateBandwidthInfoRequest`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -683,6 +691,16 @@ impl UpdateGroupBandwidthInfoRequest {
         UpdateGroupBandwidthInfoRequestBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateGroupBandwidthInfoRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("group_id", self.group_id.as_ref())
+            .required("target_bandwidth", self.target_bandwidth.as_ref());
+    }
+}
 /// Builder for [`UpdateGroupBandwidthInfoRequest`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -837,6 +855,20 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
         UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateInstanceBandwidthAutoScalingPolicyRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("window_size", self.window_size.as_ref())
+            .required(
+                "bandwidth_usage_upper_threshold",
+                self.bandwidth_usage_upper_threshold.as_ref(),
+            )
+            .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
+    }
+}
 /// Builder for [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -940,6 +972,20 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponse {
     /// Starts a [`UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder::default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateInstanceBandwidthAutoScalingPolicyResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("window_size", self.window_size.as_ref())
+            .required(
+                "bandwidth_usage_upper_threshold",
+                self.bandwidth_usage_upper_threshold.as_ref(),
+            )
+            .required("scale_out_cooldown", self.scale_out_cooldown.as_ref());
     }
 }
 /// Builder for [`UpdateInstanceBandwidthAutoScalingPolicyResponse`].

@@ -27,6 +27,15 @@ impl Whitelist {
         WhitelistBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("group_name", self.group_name.as_ref())
+            .required("ip_list", self.ip_list.as_ref());
+    }
+}
 /// Builder for [`Whitelist`].
 #[derive(Clone, Debug, Default)]
 #[must_use]

@@ -229,7 +229,8 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
     let doc = doc.tokens();
     let name = naming::ident(&op.rust_name);
     let ty = format_ident!("{}", op.type_name);
-    let aliases = &op.aliases;
+    // Callable aliases and search-only words, both found by rustdoc search.
+    let aliases = op.aliases.iter().chain(&op.doc_aliases);
     let core = if split {
         quote!(self.core().clone())
     } else {

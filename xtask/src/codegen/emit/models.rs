@@ -1,6 +1,8 @@
 //! `src/models.rs`: structs (all fields `Option`, wire order kept, builder, redacted Debug for
 //! secrets) and open string enums (`open_enum!` of core).
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -10,11 +12,13 @@ use crate::codegen::naming;
 
 /// Every model's items, by type name.
 pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
+    let checked = s.models_with_required_fields();
+    let named = named_by_required_fields(s, &checked);
     s.models
         .iter()
         .map(|m| {
             let tokens = match &m.kind {
-                ModelKind::Struct(fields) => structure(m, fields),
+                ModelKind::Struct(fields) => structure(m, fields, &checked, &named),
                 ModelKind::Enum(variants) => enumeration(m, variants),
             };
             (m.name.clone(), tokens)
@@ -83,7 +87,67 @@ fn field_doc(f: &Field) -> TokenStream {
     doc.tokens()
 }
 
-fn structure(m: &Model, fields: &[Field]) -> TokenStream {
+/// `impl RequiredFields` for a model in `checked`: one `required` / `optional` call per field
+/// that can be missing or hold a model with a missing field (by wire name, as errors name
+/// them); nothing for other models. A model without requirements that a required field
+/// names gets an empty impl, so that `required` accepts it.
+fn required_fields(
+    m: &Model,
+    fields: &[Field],
+    checked: &BTreeSet<&str>,
+    named: &BTreeSet<&str>,
+) -> Option<TokenStream> {
+    let name = format_ident!("{}", m.name);
+    let core = quote!(huaweicloud_sdk_core::__codegen);
+    if !checked.contains(m.name.as_str()) {
+        return named
+            .contains(m.name.as_str())
+            .then(|| quote!(impl #core::RequiredFields for #name {}));
+    }
+    let calls = fields
+        .iter()
+        .filter(|f| f.checked_before_sending(checked))
+        .map(|f| {
+            let id = naming::ident(&f.rust_name);
+            let wire = &f.wire_name;
+            if f.required {
+                quote!(.required(#wire, self.#id.as_ref()))
+            } else {
+                quote!(.optional(#wire, self.#id.as_ref()))
+            }
+        });
+    Some(quote! {
+        impl #core::RequiredFields for #name {
+            fn missing_fields(&self, at: &mut #core::MissingFields<'_>) {
+                at #(#calls)*;
+            }
+        }
+    })
+}
+
+/// Models that a required field of a checked model names: `required` needs them to
+/// implement `RequiredFields` even when they have no required fields themselves.
+fn named_by_required_fields<'a>(s: &'a Service, checked: &BTreeSet<&str>) -> BTreeSet<&'a str> {
+    let mut named = BTreeSet::new();
+    for m in s.models.iter().filter(|m| checked.contains(m.name.as_str())) {
+        if let ModelKind::Struct(fields) = &m.kind {
+            named.extend(
+                fields
+                    .iter()
+                    .filter(|f| f.required && f.header.is_none())
+                    .filter_map(|f| f.ty.model()),
+            );
+        }
+    }
+    named
+}
+
+fn structure(
+    m: &Model,
+    fields: &[Field],
+    checked: &BTreeSet<&str>,
+    named: &BTreeSet<&str>,
+) -> TokenStream {
     let name = format_ident!("{}", m.name);
     let builder = format_ident!("{}Builder", m.name);
     let doc = model_doc(m).tokens();
@@ -150,6 +214,7 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
             }
         }
     });
+    let required = required_fields(m, fields, checked, named);
     let debug = secret.then(|| {
         let name_str = &m.name;
         let entries = fields.iter().map(|f| {
@@ -214,6 +279,8 @@ fn structure(m: &Model, fields: &[Field]) -> TokenStream {
         #debug
 
         #form
+
+        #required
 
         #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]

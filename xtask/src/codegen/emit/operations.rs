@@ -1,6 +1,8 @@
 //! `src/operations.rs`: per operation a `static OperationSpec` and a small request builder
 //! that fills an `OperationInput` and calls one non-generic `Client::send_*` path.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -37,9 +39,10 @@ pub fn header(ops: &[&Operation], parent: &TokenStream) -> TokenStream {
 
 /// Every operation's items, by builder type name.
 pub fn items(s: &Service, parent: &TokenStream) -> Vec<(String, TokenStream)> {
+    let checked = s.models_with_required_fields();
     s.operations
         .iter()
-        .map(|op| (op.type_name.clone(), operation(s, op, parent)))
+        .map(|op| (op.type_name.clone(), operation(s, op, parent, &checked)))
         .collect()
 }
 
@@ -81,7 +84,12 @@ fn setter_doc(prefix: &str, description: Option<&str>, constraints: &[String]) -
     doc.tokens()
 }
 
-fn operation(s: &Service, op: &Operation, parent: &TokenStream) -> TokenStream {
+fn operation(
+    s: &Service,
+    op: &Operation,
+    parent: &TokenStream,
+    checked: &BTreeSet<&str>,
+) -> TokenStream {
     let models = quote!(models::);
     let static_name = format_ident!("{}", op.static_name);
     let ty = format_ident!("{}", op.type_name);
@@ -192,18 +200,31 @@ fn operation(s: &Service, op: &Operation, parent: &TokenStream) -> TokenStream {
             BodyEncoding::FormUrlencoded => quote!(input.form_urlencoded_body(body)?;),
             BodyEncoding::Multipart => quote!(input.multipart_body(body);),
         };
-        match (b.required, b.encoding) {
+        let fill = match (b.required, b.encoding) {
             (true, BodyEncoding::Json) => quote!(input.required_json_body(self.body.as_ref())?;),
             (true, _) => quote! {
-                let body = input.require_body(self.body.as_ref())?;
-                #encode
+                match &self.body {
+                    Some(body) => {
+                        #encode
+                    }
+                    None => {
+                        input.missing("body");
+                    }
+                }
             },
             (false, _) => quote! {
                 if let Some(body) = &self.body {
                     #encode
                 }
             },
-        }
+        };
+        // The body's own required fields, at any depth (`body.tags[0].key`).
+        let validate = b
+            .ty
+            .model()
+            .is_some_and(|m| checked.contains(m))
+            .then(|| quote!(input.validate_body(self.body.as_ref());));
+        quote!(#fill #validate)
     });
     let (out_ty, send) = match &op.response {
         ResponseKind::None => (quote!(()), quote!(send_empty)),
