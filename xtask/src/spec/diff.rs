@@ -760,7 +760,8 @@ fn diff_fields(model: &str, old: &[Field], new: &[Field], sent: bool, out: &mut 
             let required = if breaking {
                 format!(" It is required: {}.", newly_required(&f.rust_name))
             } else if f.required {
-                " It is documented as required (in responses only: nothing changes for requests).".to_owned()
+                " It is documented as required (in responses only: nothing changes for requests)."
+                    .to_owned()
             } else {
                 String::new()
             };

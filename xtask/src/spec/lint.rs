@@ -1159,14 +1159,24 @@ impl<'a> Linter<'a> {
         let at = format!("{}/x-rust-doc-aliases", op.pointer);
         let fix = "list snake_case search words such as `create_instance` in `x-rust-doc-aliases` of overrides.yaml";
         let Some(items) = v.as_array() else {
-            self.error(Rule::RustNames, &at, "`x-rust-doc-aliases` must be an array of strings", fix);
+            self.error(
+                Rule::RustNames,
+                &at,
+                "`x-rust-doc-aliases` must be an array of strings",
+                fix,
+            );
             return;
         };
         let mut seen = BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
             let here = format!("{at}/{i}");
             let Some(word) = item.as_str().filter(|w| naming::is_snake_ident(w)) else {
-                self.error(Rule::RustNames, &here, format!("doc alias {item} is not a snake_case identifier"), fix);
+                self.error(
+                    Rule::RustNames,
+                    &here,
+                    format!("doc alias {item} is not a snake_case identifier"),
+                    fix,
+                );
                 continue;
             };
             if word == rust_name || aliases.iter().any(|a| a == word) {
@@ -1177,7 +1187,12 @@ impl<'a> Linter<'a> {
                     "remove it: rustdoc finds the method by that name",
                 );
             } else if !seen.insert(word) {
-                self.error(Rule::RustNames, &here, format!("doc alias `{word}` is listed twice"), "remove the repeat");
+                self.error(
+                    Rule::RustNames,
+                    &here,
+                    format!("doc alias `{word}` is listed twice"),
+                    "remove the repeat",
+                );
             }
         }
     }

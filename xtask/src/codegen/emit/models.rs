@@ -129,7 +129,11 @@ fn required_fields(
 /// implement `RequiredFields` even when they have no required fields themselves.
 fn named_by_required_fields<'a>(s: &'a Service, checked: &BTreeSet<&str>) -> BTreeSet<&'a str> {
     let mut named = BTreeSet::new();
-    for m in s.models.iter().filter(|m| checked.contains(m.name.as_str())) {
+    for m in s
+        .models
+        .iter()
+        .filter(|m| checked.contains(m.name.as_str()))
+    {
         if let ModelKind::Struct(fields) = &m.kind {
             named.extend(
                 fields

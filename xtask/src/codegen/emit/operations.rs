@@ -219,11 +219,10 @@ fn operation(
             },
         };
         // The body's own required fields, at any depth (`body.tags[0].key`).
-        let validate = b
-            .ty
-            .model()
-            .is_some_and(|m| checked.contains(m))
-            .then(|| quote!(input.validate_body(self.body.as_ref());));
+        let validate =
+            b.ty.model()
+                .is_some_and(|m| checked.contains(m))
+                .then(|| quote!(input.validate_body(self.body.as_ref());));
         quote!(#fill #validate)
     });
     let (out_ty, send) = match &op.response {
