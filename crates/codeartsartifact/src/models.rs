@@ -120,9 +120,19 @@ impl ArtifactSearchResultBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::relative_path`.
     pub fn relative_path(mut self, value: impl Into<String>) -> Self {
         self.inner.relative_path = Some(value.into());
+        self
+    }
+    /// Sets or clears `ArtifactSearchResult::relative_path`.
+    pub fn set_relative_path(mut self, value: Option<String>) -> Self {
+        self.inner.relative_path = value;
         self
     }
     /// Sets `ArtifactSearchResult::repo`.
@@ -130,9 +140,19 @@ impl ArtifactSearchResultBuilder {
         self.inner.repo = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::repo`.
+    pub fn set_repo(mut self, value: Option<String>) -> Self {
+        self.inner.repo = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::repo_name`.
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ArtifactSearchResult::repo_name`.
+    pub fn set_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.repo_name = value;
         self
     }
     /// Sets `ArtifactSearchResult::display_name`.
@@ -140,9 +160,19 @@ impl ArtifactSearchResultBuilder {
         self.inner.display_name = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::repo_type`.
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ArtifactSearchResult::repo_type`.
+    pub fn set_repo_type(mut self, value: Option<String>) -> Self {
+        self.inner.repo_type = value;
         self
     }
     /// Sets `ArtifactSearchResult::created_by`.
@@ -150,9 +180,19 @@ impl ArtifactSearchResultBuilder {
         self.inner.created_by = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::created_by`.
+    pub fn set_created_by(mut self, value: Option<String>) -> Self {
+        self.inner.created_by = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::created_user_name`.
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ArtifactSearchResult::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
         self
     }
     /// Sets `ArtifactSearchResult::created`.
@@ -160,14 +200,29 @@ impl ArtifactSearchResultBuilder {
         self.inner.created = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::modified`.
     pub fn modified(mut self, value: impl Into<String>) -> Self {
         self.inner.modified = Some(value.into());
         self
     }
+    /// Sets or clears `ArtifactSearchResult::modified`.
+    pub fn set_modified(mut self, value: Option<String>) -> Self {
+        self.inner.modified = value;
+        self
+    }
     /// Sets `ArtifactSearchResult::old_repo_id`.
     pub fn old_repo_id(mut self, value: impl Into<String>) -> Self {
         self.inner.old_repo_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ArtifactSearchResult::old_repo_id`.
+    pub fn set_old_repo_id(mut self, value: Option<String>) -> Self {
+        self.inner.old_repo_id = value;
         self
     }
     /// Returns the built [`ArtifactSearchResult`].
@@ -217,14 +272,34 @@ impl AttentionDoBuilder {
         self.inner.attention = Some(value.into());
         self
     }
+    /// Sets or clears `AttentionDo::attention`.
+    pub fn set_attention(mut self, value: Option<String>) -> Self {
+        self.inner.attention = value;
+        self
+    }
     /// Sets `AttentionDo::ids`.
-    pub fn ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ids = Some(value.into());
+    pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `AttentionDo::ids`.
+    pub fn push_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `AttentionDo::ids`.
+    pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ids = value;
         self
     }
     /// Sets `AttentionDo::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `AttentionDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Returns the built [`AttentionDo`].
@@ -351,9 +426,19 @@ impl AuditDoBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `AuditDo::module`.
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.inner.module = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::module`.
+    pub fn set_module(mut self, value: Option<String>) -> Self {
+        self.inner.module = value;
         self
     }
     /// Sets `AuditDo::operation`.
@@ -361,9 +446,19 @@ impl AuditDoBuilder {
         self.inner.operation = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::operation`.
+    pub fn set_operation(mut self, value: Option<String>) -> Self {
+        self.inner.operation = value;
+        self
+    }
     /// Sets `AuditDo::time`.
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.inner.time = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::time`.
+    pub fn set_time(mut self, value: Option<String>) -> Self {
+        self.inner.time = value;
         self
     }
     /// Sets `AuditDo::info`.
@@ -371,9 +466,19 @@ impl AuditDoBuilder {
         self.inner.info = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::info`.
+    pub fn set_info(mut self, value: Option<String>) -> Self {
+        self.inner.info = value;
+        self
+    }
     /// Sets `AuditDo::data`.
     pub fn data(mut self, value: impl Into<String>) -> Self {
         self.inner.data = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::data`.
+    pub fn set_data(mut self, value: Option<String>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Sets `AuditDo::reason`.
@@ -381,9 +486,19 @@ impl AuditDoBuilder {
         self.inner.reason = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::reason`.
+    pub fn set_reason(mut self, value: Option<String>) -> Self {
+        self.inner.reason = value;
+        self
+    }
     /// Sets `AuditDo::user_agent`.
     pub fn user_agent(mut self, value: impl Into<String>) -> Self {
         self.inner.user_agent = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::user_agent`.
+    pub fn set_user_agent(mut self, value: Option<String>) -> Self {
+        self.inner.user_agent = value;
         self
     }
     /// Sets `AuditDo::operator`.
@@ -391,9 +506,19 @@ impl AuditDoBuilder {
         self.inner.operator = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::operator`.
+    pub fn set_operator(mut self, value: Option<String>) -> Self {
+        self.inner.operator = value;
+        self
+    }
     /// Sets `AuditDo::operator_nick_name`.
     pub fn operator_nick_name(mut self, value: impl Into<String>) -> Self {
         self.inner.operator_nick_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::operator_nick_name`.
+    pub fn set_operator_nick_name(mut self, value: Option<String>) -> Self {
+        self.inner.operator_nick_name = value;
         self
     }
     /// Sets `AuditDo::operator_tenant_name`.
@@ -401,9 +526,19 @@ impl AuditDoBuilder {
         self.inner.operator_tenant_name = Some(value.into());
         self
     }
+    /// Sets or clears `AuditDo::operator_tenant_name`.
+    pub fn set_operator_tenant_name(mut self, value: Option<String>) -> Self {
+        self.inner.operator_tenant_name = value;
+        self
+    }
     /// Sets `AuditDo::ip_source`.
     pub fn ip_source(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_source = Some(value.into());
+        self
+    }
+    /// Sets or clears `AuditDo::ip_source`.
+    pub fn set_ip_source(mut self, value: Option<String>) -> Self {
+        self.inner.ip_source = value;
         self
     }
     /// Returns the built [`AuditDo`].
@@ -433,6 +568,10 @@ impl AuditResult {
     pub fn builder() -> AuditResultBuilder {
         AuditResultBuilder::default()
     }
+    /// The items of [`audit_info_list`](Self::audit_info_list), empty when absent.
+    pub fn audit_info_list(&self) -> &[AuditDo] {
+        self.audit_info_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`AuditResult`].
 #[derive(Clone, Debug, Default)]
@@ -442,13 +581,31 @@ pub struct AuditResultBuilder {
 }
 impl AuditResultBuilder {
     /// Sets `AuditResult::audit_info_list`.
-    pub fn audit_info_list(mut self, value: impl Into<Vec<AuditDo>>) -> Self {
-        self.inner.audit_info_list = Some(value.into());
+    pub fn audit_info_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AuditDo>>,
+    ) -> Self {
+        self.inner.audit_info_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `AuditResult::audit_info_list`.
+    pub fn push_audit_info_list(mut self, value: impl Into<AuditDo>) -> Self {
+        self.inner.audit_info_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `AuditResult::audit_info_list`.
+    pub fn set_audit_info_list(mut self, value: Option<Vec<AuditDo>>) -> Self {
+        self.inner.audit_info_list = value;
         self
     }
     /// Sets `AuditResult::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
+        self
+    }
+    /// Sets or clears `AuditResult::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Returns the built [`AuditResult`].
@@ -493,14 +650,32 @@ impl BatchDeleteTrashesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteTrashesResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<BatchDeleteTrashesResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BatchDeleteTrashesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteTrashesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `BatchDeleteTrashesResponse::result`.
     pub fn result(mut self, value: impl Into<TrashcanResultData>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteTrashesResponse::result`.
+    pub fn set_result(mut self, value: Option<TrashcanResultData>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`BatchDeleteTrashesResponse`].
@@ -556,14 +731,29 @@ impl BatchRestoreRepoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestoreRepoResponse::status`.
+    pub fn set_status(mut self, value: Option<BatchRestoreRepoResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BatchRestoreRepoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestoreRepoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `BatchRestoreRepoResponse::result`.
     pub fn result(mut self, value: impl Into<TrashcanResultData>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestoreRepoResponse::result`.
+    pub fn set_result(mut self, value: Option<TrashcanResultData>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`BatchRestoreRepoResponse`].
@@ -633,9 +823,19 @@ impl CapacitySettingVoBuilder {
         self.inner.capacity_threshold = Some(value);
         self
     }
+    /// Sets or clears `CapacitySettingVo::capacity_threshold`.
+    pub fn set_capacity_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.capacity_threshold = value;
+        self
+    }
     /// Sets `CapacitySettingVo::message_type`.
     pub fn message_type(mut self, value: i64) -> Self {
         self.inner.message_type = Some(value);
+        self
+    }
+    /// Sets or clears `CapacitySettingVo::message_type`.
+    pub fn set_message_type(mut self, value: Option<i64>) -> Self {
+        self.inner.message_type = value;
         self
     }
     /// Sets `CapacitySettingVo::is_mail_enabled`.
@@ -643,9 +843,19 @@ impl CapacitySettingVoBuilder {
         self.inner.is_mail_enabled = Some(value);
         self
     }
+    /// Sets or clears `CapacitySettingVo::is_mail_enabled`.
+    pub fn set_is_mail_enabled(mut self, value: Option<i64>) -> Self {
+        self.inner.is_mail_enabled = value;
+        self
+    }
     /// Sets `CapacitySettingVo::is_sms_enabled`.
     pub fn is_sms_enabled(mut self, value: i64) -> Self {
         self.inner.is_sms_enabled = Some(value);
+        self
+    }
+    /// Sets or clears `CapacitySettingVo::is_sms_enabled`.
+    pub fn set_is_sms_enabled(mut self, value: Option<i64>) -> Self {
+        self.inner.is_sms_enabled = value;
         self
     }
     /// Returns the built [`CapacitySettingVo`].
@@ -690,14 +900,29 @@ impl CreateArtifactoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateArtifactoryResponse::status`.
+    pub fn set_status(mut self, value: Option<CreateArtifactoryResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateArtifactoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateArtifactoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `CreateArtifactoryResponse::result`.
     pub fn result(mut self, value: impl Into<CreateArtifactoryResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateArtifactoryResponse::result`.
+    pub fn set_result(mut self, value: Option<CreateArtifactoryResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`CreateArtifactoryResponse`].
@@ -740,6 +965,11 @@ impl CreateArtifactoryResultBuilder {
     /// Sets `CreateArtifactoryResult::artifactory`.
     pub fn artifactory(mut self, value: impl Into<RepositoryDo>) -> Self {
         self.inner.artifactory = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateArtifactoryResult::artifactory`.
+    pub fn set_artifactory(mut self, value: Option<RepositoryDo>) -> Self {
+        self.inner.artifactory = value;
         self
     }
     /// Returns the built [`CreateArtifactoryResult`].
@@ -789,14 +1019,29 @@ impl CreateAttentionResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAttentionResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateAttentionResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAttentionResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `CreateAttentionResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAttentionResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`CreateAttentionResponse`].
@@ -846,14 +1091,29 @@ impl CreateDockerRepositoriesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDockerRepositoriesResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateDockerRepositoriesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDockerRepositoriesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `CreateDockerRepositoriesResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateDockerRepositoriesResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`CreateDockerRepositoriesResponse`].
@@ -912,9 +1172,19 @@ impl CreateDockerRepositoryDoBuilder {
         self.inner.format = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDockerRepositoryDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
+        self
+    }
     /// Sets `CreateDockerRepositoryDo::display_name`.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateDockerRepositoryDo::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
         self
     }
     /// Sets `CreateDockerRepositoryDo::description`.
@@ -922,9 +1192,19 @@ impl CreateDockerRepositoryDoBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDockerRepositoryDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `CreateDockerRepositoryDo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateDockerRepositoryDo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`CreateDockerRepositoryDo`].
@@ -969,14 +1249,29 @@ impl CreateMavenRepoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMavenRepoResponse::status`.
+    pub fn set_status(mut self, value: Option<CreateMavenRepoResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateMavenRepoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMavenRepoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `CreateMavenRepoResponse::result`.
     pub fn result(mut self, value: impl Into<CreateMavenRepoResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMavenRepoResponse::result`.
+    pub fn set_result(mut self, value: Option<CreateMavenRepoResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`CreateMavenRepoResponse`].
@@ -1032,9 +1327,19 @@ impl CreateMavenRepoResultBuilder {
         self.inner.release = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMavenRepoResult::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
+        self
+    }
     /// Sets `CreateMavenRepoResult::snapshot`.
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMavenRepoResult::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`CreateMavenRepoResult`].
@@ -1116,9 +1421,19 @@ impl CreateNotMavenRepoDoBuilder {
         self.inner.format = Some(value.into());
         self
     }
+    /// Sets or clears `CreateNotMavenRepoDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
+        self
+    }
     /// Sets `CreateNotMavenRepoDo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateNotMavenRepoDo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::repository_name`.
@@ -1126,9 +1441,19 @@ impl CreateNotMavenRepoDoBuilder {
         self.inner.repository_name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateNotMavenRepoDo::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
+        self
+    }
     /// Sets `CreateNotMavenRepoDo::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateNotMavenRepoDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateNotMavenRepoDo::includes_pattern`.
@@ -1136,14 +1461,29 @@ impl CreateNotMavenRepoDoBuilder {
         self.inner.includes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `CreateNotMavenRepoDo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
+        self
+    }
     /// Sets `CreateNotMavenRepoDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateNotMavenRepoDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `CreateNotMavenRepoDo::share_right`.
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateNotMavenRepoDo::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
         self
     }
     /// Returns the built [`CreateNotMavenRepoDo`].
@@ -1193,14 +1533,29 @@ impl CreateProjectRelatedRepositoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateProjectRelatedRepositoryResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateProjectRelatedRepositoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateProjectRelatedRepositoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `CreateProjectRelatedRepositoryResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateProjectRelatedRepositoryResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`CreateProjectRelatedRepositoryResponse`].
@@ -1250,14 +1605,29 @@ impl DeleteArtifactFileResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteArtifactFileResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DeleteArtifactFileResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteArtifactFileResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `DeleteArtifactFileResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteArtifactFileResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`DeleteArtifactFileResponse`].
@@ -1307,14 +1677,29 @@ impl DeleteCompletelyUpdateFileStateResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DeleteCompletelyUpdateFileStateResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `DeleteCompletelyUpdateFileStateResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteCompletelyUpdateFileStateResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`DeleteCompletelyUpdateFileStateResponse`].
@@ -1364,14 +1749,29 @@ impl DeleteRepositoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteRepositoryResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DeleteRepositoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteRepositoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `DeleteRepositoryResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteRepositoryResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`DeleteRepositoryResponse`].
@@ -1516,9 +1916,19 @@ impl DevcloudUserDov5Builder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::region`.
@@ -1526,9 +1936,19 @@ impl DevcloudUserDov5Builder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `DevcloudUserDov5::modified_time`.
@@ -1536,9 +1956,19 @@ impl DevcloudUserDov5Builder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::created_user_id`.
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::created_user_name`.
@@ -1546,9 +1976,19 @@ impl DevcloudUserDov5Builder {
         self.inner.created_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::modified_user_name`.
@@ -1556,9 +1996,19 @@ impl DevcloudUserDov5Builder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `DevcloudUserDov5::user_name`.
@@ -1566,9 +2016,19 @@ impl DevcloudUserDov5Builder {
         self.inner.user_name = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::user_type`.
     pub fn user_type(mut self, value: impl Into<String>) -> Self {
         self.inner.user_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::user_type`.
+    pub fn set_user_type(mut self, value: Option<String>) -> Self {
+        self.inner.user_type = value;
         self
     }
     /// Sets `DevcloudUserDov5::enabled`.
@@ -1576,9 +2036,19 @@ impl DevcloudUserDov5Builder {
         self.inner.enabled = Some(value.into());
         self
     }
+    /// Sets or clears `DevcloudUserDov5::enabled`.
+    pub fn set_enabled(mut self, value: Option<String>) -> Self {
+        self.inner.enabled = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::repo_user_name`.
     pub fn repo_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::repo_user_name`.
+    pub fn set_repo_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.repo_user_name = value;
         self
     }
     /// Sets `DevcloudUserDov5::repo_number`.
@@ -1586,9 +2056,19 @@ impl DevcloudUserDov5Builder {
         self.inner.repo_number = Some(value);
         self
     }
+    /// Sets or clears `DevcloudUserDov5::repo_number`.
+    pub fn set_repo_number(mut self, value: Option<i64>) -> Self {
+        self.inner.repo_number = value;
+        self
+    }
     /// Sets `DevcloudUserDov5::inner_repo_user_name`.
     pub fn inner_repo_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.inner_repo_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5::inner_repo_user_name`.
+    pub fn set_inner_repo_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.inner_repo_user_name = value;
         self
     }
     /// Returns the built [`DevcloudUserDov5`].
@@ -1623,6 +2103,10 @@ impl DevcloudUserDov5Page {
     pub fn builder() -> DevcloudUserDov5PageBuilder {
         DevcloudUserDov5PageBuilder::default()
     }
+    /// The items of [`data`](Self::data), empty when absent.
+    pub fn data(&self) -> &[DevcloudUserDov5] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DevcloudUserDov5Page`].
 #[derive(Clone, Debug, Default)]
@@ -1636,14 +2120,37 @@ impl DevcloudUserDov5PageBuilder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `DevcloudUserDov5Page::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `DevcloudUserDov5Page::total_pages`.
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
+    /// Sets or clears `DevcloudUserDov5Page::total_pages`.
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.inner.total_pages = value;
+        self
+    }
     /// Sets `DevcloudUserDov5Page::data`.
-    pub fn data(mut self, value: impl Into<Vec<DevcloudUserDov5>>) -> Self {
-        self.inner.data = Some(value.into());
+    pub fn data(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DevcloudUserDov5>>,
+    ) -> Self {
+        self.inner.data = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DevcloudUserDov5Page::data`.
+    pub fn push_data(mut self, value: impl Into<DevcloudUserDov5>) -> Self {
+        self.inner.data.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DevcloudUserDov5Page::data`.
+    pub fn set_data(mut self, value: Option<Vec<DevcloudUserDov5>>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Returns the built [`DevcloudUserDov5Page`].
@@ -1723,9 +2230,19 @@ impl DomainIpWhiteListModelBuilder {
         self.inner.id = Some(value);
         self
     }
+    /// Sets or clears `DomainIpWhiteListModel::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModel::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DomainIpWhiteListModel::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::region`.
@@ -1733,9 +2250,19 @@ impl DomainIpWhiteListModelBuilder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `DomainIpWhiteListModel::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModel::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `DomainIpWhiteListModel::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `DomainIpWhiteListModel::value`.
@@ -1743,14 +2270,29 @@ impl DomainIpWhiteListModelBuilder {
         self.inner.value = Some(value.into());
         self
     }
+    /// Sets or clears `DomainIpWhiteListModel::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModel::created`.
     pub fn created(mut self, value: i64) -> Self {
         self.inner.created = Some(value);
         self
     }
+    /// Sets or clears `DomainIpWhiteListModel::created`.
+    pub fn set_created(mut self, value: Option<i64>) -> Self {
+        self.inner.created = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModel::updated`.
     pub fn updated(mut self, value: i64) -> Self {
         self.inner.updated = Some(value);
+        self
+    }
+    /// Sets or clears `DomainIpWhiteListModel::updated`.
+    pub fn set_updated(mut self, value: Option<i64>) -> Self {
+        self.inner.updated = value;
         self
     }
     /// Returns the built [`DomainIpWhiteListModel`].
@@ -1785,6 +2327,10 @@ impl DomainIpWhiteListModelPage {
     pub fn builder() -> DomainIpWhiteListModelPageBuilder {
         DomainIpWhiteListModelPageBuilder::default()
     }
+    /// The items of [`data`](Self::data), empty when absent.
+    pub fn data(&self) -> &[DomainIpWhiteListModel] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DomainIpWhiteListModelPage`].
 #[derive(Clone, Debug, Default)]
@@ -1798,14 +2344,37 @@ impl DomainIpWhiteListModelPageBuilder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `DomainIpWhiteListModelPage::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModelPage::total_pages`.
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
+    /// Sets or clears `DomainIpWhiteListModelPage::total_pages`.
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.inner.total_pages = value;
+        self
+    }
     /// Sets `DomainIpWhiteListModelPage::data`.
-    pub fn data(mut self, value: impl Into<Vec<DomainIpWhiteListModel>>) -> Self {
-        self.inner.data = Some(value.into());
+    pub fn data(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DomainIpWhiteListModel>>,
+    ) -> Self {
+        self.inner.data = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DomainIpWhiteListModelPage::data`.
+    pub fn push_data(mut self, value: impl Into<DomainIpWhiteListModel>) -> Self {
+        self.inner.data.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DomainIpWhiteListModelPage::data`.
+    pub fn set_data(mut self, value: Option<Vec<DomainIpWhiteListModel>>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Returns the built [`DomainIpWhiteListModelPage`].
@@ -1856,9 +2425,19 @@ impl DownloadFolderInfoBuilder {
         self.inner.files_count = Some(value);
         self
     }
+    /// Sets or clears `DownloadFolderInfo::files_count`.
+    pub fn set_files_count(mut self, value: Option<i64>) -> Self {
+        self.inner.files_count = value;
+        self
+    }
     /// Sets `DownloadFolderInfo::used_space`.
     pub fn used_space(mut self, value: impl Into<String>) -> Self {
         self.inner.used_space = Some(value.into());
+        self
+    }
+    /// Sets or clears `DownloadFolderInfo::used_space`.
+    pub fn set_used_space(mut self, value: Option<String>) -> Self {
+        self.inner.used_space = value;
         self
     }
     /// Returns the built [`DownloadFolderInfo`].
@@ -1899,9 +2478,24 @@ impl IdePrivilageProjectInfoBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `IdePrivilageProjectInfo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `IdePrivilageProjectInfo::ids`.
-    pub fn ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ids = Some(value.into());
+    pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `IdePrivilageProjectInfo::ids`.
+    pub fn push_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `IdePrivilageProjectInfo::ids`.
+    pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ids = value;
         self
     }
     /// Returns the built [`IdePrivilageProjectInfo`].
@@ -1946,9 +2540,19 @@ impl IdeRepoRevisionModelBuilder {
         self.inner.repository_ids = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepoRevisionModel::repository_ids`.
+    pub fn set_repository_ids(mut self, value: Option<String>) -> Self {
+        self.inner.repository_ids = value;
+        self
+    }
     /// Sets `IdeRepoRevisionModel::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepoRevisionModel::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Returns the built [`IdeRepoRevisionModel`].
@@ -2021,9 +2625,19 @@ impl IdeRepoSearchDoBuilder {
         self.inner.artifact_name = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepoSearchDo::artifact_name`.
+    pub fn set_artifact_name(mut self, value: Option<String>) -> Self {
+        self.inner.artifact_name = value;
+        self
+    }
     /// Sets `IdeRepoSearchDo::artifact_type`.
     pub fn artifact_type(mut self, value: impl Into<String>) -> Self {
         self.inner.artifact_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepoSearchDo::artifact_type`.
+    pub fn set_artifact_type(mut self, value: Option<String>) -> Self {
+        self.inner.artifact_type = value;
         self
     }
     /// Sets `IdeRepoSearchDo::page_no`.
@@ -2031,9 +2645,19 @@ impl IdeRepoSearchDoBuilder {
         self.inner.page_no = Some(value);
         self
     }
+    /// Sets or clears `IdeRepoSearchDo::page_no`.
+    pub fn set_page_no(mut self, value: Option<i64>) -> Self {
+        self.inner.page_no = value;
+        self
+    }
     /// Sets `IdeRepoSearchDo::page_size`.
     pub fn page_size(mut self, value: i64) -> Self {
         self.inner.page_size = Some(value);
+        self
+    }
+    /// Sets or clears `IdeRepoSearchDo::page_size`.
+    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+        self.inner.page_size = value;
         self
     }
     /// Sets `IdeRepoSearchDo::project_id`.
@@ -2041,9 +2665,19 @@ impl IdeRepoSearchDoBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepoSearchDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `IdeRepoSearchDo::in_project`.
     pub fn in_project(mut self, value: bool) -> Self {
         self.inner.in_project = Some(value);
+        self
+    }
+    /// Sets or clears `IdeRepoSearchDo::in_project`.
+    pub fn set_in_project(mut self, value: Option<bool>) -> Self {
+        self.inner.in_project = value;
         self
     }
     /// Returns the built [`IdeRepoSearchDo`].
@@ -2137,9 +2771,19 @@ impl IdeRepositoryDoBuilder {
         self.inner.repository_name = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryDo::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
+        self
+    }
     /// Sets `IdeRepositoryDo::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `IdeRepositoryDo::description`.
@@ -2147,9 +2791,19 @@ impl IdeRepositoryDoBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `IdeRepositoryDo::release`.
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryDo::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
         self
     }
     /// Sets `IdeRepositoryDo::snapshot`.
@@ -2157,9 +2811,19 @@ impl IdeRepositoryDoBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryDo::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Sets `IdeRepositoryDo::includes_pattern`.
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryDo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
         self
     }
     /// Sets `IdeRepositoryDo::share_right`.
@@ -2167,14 +2831,29 @@ impl IdeRepositoryDoBuilder {
         self.inner.share_right = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryDo::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
+        self
+    }
     /// Sets `IdeRepositoryDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `IdeRepositoryDo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryDo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`IdeRepositoryDo`].
@@ -2247,9 +2926,19 @@ impl IdeRepositoryPairBuilder {
         self.inner.repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryPair::repo_name`.
+    pub fn set_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.repo_name = value;
+        self
+    }
     /// Sets `IdeRepositoryPair::includes_pattern`.
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryPair::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
         self
     }
     /// Sets `IdeRepositoryPair::project_id`.
@@ -2257,9 +2946,19 @@ impl IdeRepositoryPairBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryPair::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `IdeRepositoryPair::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryPair::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `IdeRepositoryPair::snapshot`.
@@ -2267,9 +2966,19 @@ impl IdeRepositoryPairBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `IdeRepositoryPair::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Sets `IdeRepositoryPair::release`.
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeRepositoryPair::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
         self
     }
     /// Returns the built [`IdeRepositoryPair`].
@@ -2333,9 +3042,19 @@ impl IdeTrashArtifactModelBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `IdeTrashArtifactModel::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `IdeTrashArtifactModel::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeTrashArtifactModel::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `IdeTrashArtifactModel::status`.
@@ -2343,9 +3062,19 @@ impl IdeTrashArtifactModelBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `IdeTrashArtifactModel::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `IdeTrashArtifactModel::uri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
+        self
+    }
+    /// Sets or clears `IdeTrashArtifactModel::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
         self
     }
     /// Returns the built [`IdeTrashArtifactModel`].
@@ -2381,6 +3110,11 @@ impl LatestVersionFilesCountBuilder {
     /// Sets `LatestVersionFilesCount::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `LatestVersionFilesCount::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Returns the built [`LatestVersionFilesCount`].
@@ -2428,14 +3162,32 @@ impl ListAllRepositoriesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListAllRepositoriesResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListAllRepositoriesResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListAllRepositoriesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAllRepositoriesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListAllRepositoriesResponse::result`.
     pub fn result(mut self, value: impl Into<ListAllRepositoriesResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAllRepositoriesResponse::result`.
+    pub fn set_result(mut self, value: Option<ListAllRepositoriesResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListAllRepositoriesResponse`].
@@ -2474,6 +3226,10 @@ impl ListAllRepositoriesResult {
     pub fn builder() -> ListAllRepositoriesResultBuilder {
         ListAllRepositoriesResultBuilder::default()
     }
+    /// The items of [`repositories`](Self::repositories), empty when absent.
+    pub fn repositories(&self) -> &[RepositoryBasicDo] {
+        self.repositories.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAllRepositoriesResult`].
 #[derive(Clone, Debug, Default)]
@@ -2487,9 +3243,27 @@ impl ListAllRepositoriesResultBuilder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListAllRepositoriesResult::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListAllRepositoriesResult::repositories`.
-    pub fn repositories(mut self, value: impl Into<Vec<RepositoryBasicDo>>) -> Self {
-        self.inner.repositories = Some(value.into());
+    pub fn repositories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepositoryBasicDo>>,
+    ) -> Self {
+        self.inner.repositories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAllRepositoriesResult::repositories`.
+    pub fn push_repositories(mut self, value: impl Into<RepositoryBasicDo>) -> Self {
+        self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAllRepositoriesResult::repositories`.
+    pub fn set_repositories(mut self, value: Option<Vec<RepositoryBasicDo>>) -> Self {
+        self.inner.repositories = value;
         self
     }
     /// Returns the built [`ListAllRepositoriesResult`].
@@ -2537,14 +3311,32 @@ impl ListArtifactoryComponentResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListArtifactoryComponentResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListArtifactoryComponentResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListArtifactoryComponentResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListArtifactoryComponentResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListArtifactoryComponentResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListArtifactoryComponentResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListArtifactoryComponentResponse`].
@@ -2587,6 +3379,10 @@ impl ListArtifactoryStorageStatisticResponse {
     pub fn builder() -> ListArtifactoryStorageStatisticResponseBuilder {
         ListArtifactoryStorageStatisticResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[StorageStatisticDo] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListArtifactoryStorageStatisticResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2603,14 +3399,40 @@ impl ListArtifactoryStorageStatisticResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListArtifactoryStorageStatisticResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListArtifactoryStorageStatisticResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListArtifactoryStorageStatisticResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListArtifactoryStorageStatisticResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListArtifactoryStorageStatisticResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<StorageStatisticDo>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<StorageStatisticDo>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListArtifactoryStorageStatisticResponse::result`.
+    pub fn push_result(mut self, value: impl Into<StorageStatisticDo>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListArtifactoryStorageStatisticResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<StorageStatisticDo>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListArtifactoryStorageStatisticResponse`].
@@ -2662,6 +3484,10 @@ impl ListAttentionPageResult {
     pub fn builder() -> ListAttentionPageResultBuilder {
         ListAttentionPageResultBuilder::default()
     }
+    /// The items of [`data`](Self::data), empty when absent.
+    pub fn data(&self) -> &[ListAttentionResult] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAttentionPageResult`].
 #[derive(Clone, Debug, Default)]
@@ -2675,14 +3501,37 @@ impl ListAttentionPageResultBuilder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `ListAttentionPageResult::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `ListAttentionPageResult::total_pages`.
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
+    /// Sets or clears `ListAttentionPageResult::total_pages`.
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.inner.total_pages = value;
+        self
+    }
     /// Sets `ListAttentionPageResult::data`.
-    pub fn data(mut self, value: impl Into<Vec<ListAttentionResult>>) -> Self {
-        self.inner.data = Some(value.into());
+    pub fn data(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListAttentionResult>>,
+    ) -> Self {
+        self.inner.data = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAttentionPageResult::data`.
+    pub fn push_data(mut self, value: impl Into<ListAttentionResult>) -> Self {
+        self.inner.data.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionPageResult::data`.
+    pub fn set_data(mut self, value: Option<Vec<ListAttentionResult>>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Returns the built [`ListAttentionPageResult`].
@@ -2830,9 +3679,19 @@ impl ListAttentionResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListAttentionResult::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `ListAttentionResult::repository_id`.
@@ -2840,9 +3699,19 @@ impl ListAttentionResultBuilder {
         self.inner.repository_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::repository_id`.
+    pub fn set_repository_id(mut self, value: Option<String>) -> Self {
+        self.inner.repository_id = value;
+        self
+    }
     /// Sets `ListAttentionResult::repository_name`.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
         self
     }
     /// Sets `ListAttentionResult::format`.
@@ -2850,9 +3719,19 @@ impl ListAttentionResultBuilder {
         self.inner.format = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
+        self
+    }
     /// Sets `ListAttentionResult::policy`.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Sets `ListAttentionResult::artifact_id`.
@@ -2860,9 +3739,19 @@ impl ListAttentionResultBuilder {
         self.inner.artifact_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::artifact_id`.
+    pub fn set_artifact_id(mut self, value: Option<String>) -> Self {
+        self.inner.artifact_id = value;
+        self
+    }
     /// Sets `ListAttentionResult::path`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
         self
     }
     /// Sets `ListAttentionResult::modified_user_name`.
@@ -2870,9 +3759,19 @@ impl ListAttentionResultBuilder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `ListAttentionResult::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `ListAttentionResult::user_id`.
@@ -2880,14 +3779,29 @@ impl ListAttentionResultBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `ListAttentionResult::modified_time`.
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionResult::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `ListAttentionResult::region`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionResult::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
         self
     }
     /// Returns the built [`ListAttentionResult`].
@@ -2932,14 +3846,29 @@ impl ListAttentionsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionsResponse::status`.
+    pub fn set_status(mut self, value: Option<ListAttentionsResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListAttentionsResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAttentionsResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListAttentionsResponse::result`.
     pub fn result(mut self, value: impl Into<ListAttentionPageResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAttentionsResponse::result`.
+    pub fn set_result(mut self, value: Option<ListAttentionPageResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListAttentionsResponse`].
@@ -2998,14 +3927,32 @@ impl ListCapacityMessageSettingResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListCapacityMessageSettingResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListCapacityMessageSettingResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListCapacityMessageSettingResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListCapacityMessageSettingResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListCapacityMessageSettingResponse::result`.
     pub fn result(mut self, value: impl Into<CapacitySettingVo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCapacityMessageSettingResponse::result`.
+    pub fn set_result(mut self, value: Option<CapacitySettingVo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListCapacityMessageSettingResponse`].
@@ -3048,6 +3995,10 @@ impl ListChildProxyRepositoriesListResponse {
     pub fn builder() -> ListChildProxyRepositoriesListResponseBuilder {
         ListChildProxyRepositoriesListResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[RepositoryDov5] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListChildProxyRepositoriesListResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3064,14 +4015,40 @@ impl ListChildProxyRepositoriesListResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListChildProxyRepositoriesListResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListChildProxyRepositoriesListResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListChildProxyRepositoriesListResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListChildProxyRepositoriesListResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListChildProxyRepositoriesListResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<RepositoryDov5>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepositoryDov5>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListChildProxyRepositoriesListResponse::result`.
+    pub fn push_result(mut self, value: impl Into<RepositoryDov5>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListChildProxyRepositoriesListResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<RepositoryDov5>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListChildProxyRepositoriesListResponse`].
@@ -3127,14 +4104,32 @@ impl ListDomainIpConfigResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListDomainIpConfigResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListDomainIpConfigResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListDomainIpConfigResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListDomainIpConfigResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListDomainIpConfigResponse::result`.
     pub fn result(mut self, value: impl Into<DomainIpWhiteListModelPage>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListDomainIpConfigResponse::result`.
+    pub fn set_result(mut self, value: Option<DomainIpWhiteListModelPage>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListDomainIpConfigResponse`].
@@ -3195,14 +4190,29 @@ impl ListFileBuildArchivesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListFileBuildArchivesResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListFileBuildArchivesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListFileBuildArchivesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListFileBuildArchivesResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListFileBuildArchivesResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListFileBuildArchivesResponse`].
@@ -3247,14 +4257,29 @@ impl ListFilesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListFilesResponse::status`.
+    pub fn set_status(mut self, value: Option<ListFilesResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListFilesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListFilesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListFilesResponse::result`.
     pub fn result(mut self, value: impl Into<RepoFileDov5Page>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListFilesResponse::result`.
+    pub fn set_result(mut self, value: Option<RepoFileDov5Page>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListFilesResponse`].
@@ -3297,6 +4322,10 @@ impl ListLatestVersionFilesResponse {
     pub fn builder() -> ListLatestVersionFilesResponseBuilder {
         ListLatestVersionFilesResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[VersionViewVoV5] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListLatestVersionFilesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3313,14 +4342,40 @@ impl ListLatestVersionFilesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListLatestVersionFilesResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListLatestVersionFilesResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListLatestVersionFilesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListLatestVersionFilesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListLatestVersionFilesResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<VersionViewVoV5>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VersionViewVoV5>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListLatestVersionFilesResponse::result`.
+    pub fn push_result(mut self, value: impl Into<VersionViewVoV5>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListLatestVersionFilesResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<VersionViewVoV5>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListLatestVersionFilesResponse`].
@@ -3363,6 +4418,10 @@ impl ListMavenListResponse {
     pub fn builder() -> ListMavenListResponseBuilder {
         ListMavenListResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[RepositoryDov5] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMavenListResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3376,14 +4435,37 @@ impl ListMavenListResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListMavenListResponse::status`.
+    pub fn set_status(mut self, value: Option<ListMavenListResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListMavenListResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListMavenListResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListMavenListResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<RepositoryDov5>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepositoryDov5>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMavenListResponse::result`.
+    pub fn push_result(mut self, value: impl Into<RepositoryDov5>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMavenListResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<RepositoryDov5>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListMavenListResponse`].
@@ -3439,14 +4521,29 @@ impl ListMavenUserResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListMavenUserResponse::status`.
+    pub fn set_status(mut self, value: Option<ListMavenUserResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListMavenUserResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListMavenUserResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListMavenUserResponse::result`.
     pub fn result(mut self, value: impl Into<DevcloudUserDov5Page>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListMavenUserResponse::result`.
+    pub fn set_result(mut self, value: Option<DevcloudUserDov5Page>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListMavenUserResponse`].
@@ -3489,6 +4586,10 @@ impl ListNetProxyResponse {
     pub fn builder() -> ListNetProxyResponseBuilder {
         ListNetProxyResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[NetProxyModelV5] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListNetProxyResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3502,14 +4603,37 @@ impl ListNetProxyResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListNetProxyResponse::status`.
+    pub fn set_status(mut self, value: Option<ListNetProxyResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListNetProxyResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListNetProxyResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListNetProxyResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<NetProxyModelV5>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NetProxyModelV5>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListNetProxyResponse::result`.
+    pub fn push_result(mut self, value: impl Into<NetProxyModelV5>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListNetProxyResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<NetProxyModelV5>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListNetProxyResponse`].
@@ -3552,6 +4676,10 @@ impl ListProjectRolePermissionsResponse {
     pub fn builder() -> ListProjectRolePermissionsResponseBuilder {
         ListProjectRolePermissionsResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[ProjectRolePermissionDo] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProjectRolePermissionsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3568,14 +4696,40 @@ impl ListProjectRolePermissionsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListProjectRolePermissionsResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ListProjectRolePermissionsResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListProjectRolePermissionsResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListProjectRolePermissionsResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListProjectRolePermissionsResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<ProjectRolePermissionDo>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ProjectRolePermissionDo>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProjectRolePermissionsResponse::result`.
+    pub fn push_result(mut self, value: impl Into<ProjectRolePermissionDo>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProjectRolePermissionsResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<ProjectRolePermissionDo>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListProjectRolePermissionsResponse`].
@@ -3631,14 +4785,29 @@ impl ListProjectUsersResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListProjectUsersResponse::status`.
+    pub fn set_status(mut self, value: Option<ListProjectUsersResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListProjectUsersResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListProjectUsersResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListProjectUsersResponse::result`.
     pub fn result(mut self, value: impl Into<RepoUserPrivilegeResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProjectUsersResponse::result`.
+    pub fn set_result(mut self, value: Option<RepoUserPrivilegeResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListProjectUsersResponse`].
@@ -3694,14 +4863,29 @@ impl ListSecGuardListResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListSecGuardListResponse::status`.
+    pub fn set_status(mut self, value: Option<ListSecGuardListResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListSecGuardListResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListSecGuardListResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListSecGuardListResponse::result`.
     pub fn result(mut self, value: impl Into<SecGuardTaskCount>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListSecGuardListResponse::result`.
+    pub fn set_result(mut self, value: Option<SecGuardTaskCount>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListSecGuardListResponse`].
@@ -3761,14 +4945,29 @@ impl ListUserPrivilegesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListUserPrivilegesResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListUserPrivilegesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListUserPrivilegesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ListUserPrivilegesResponse::result`.
     pub fn result(mut self, value: impl Into<PrivilegesResponseV5Result>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListUserPrivilegesResponse::result`.
+    pub fn set_result(mut self, value: Option<PrivilegesResponseV5Result>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ListUserPrivilegesResponse`].
@@ -3820,14 +5019,29 @@ impl MalwareCountBuilder {
         self.inner.high = Some(value);
         self
     }
+    /// Sets or clears `MalwareCount::high`.
+    pub fn set_high(mut self, value: Option<i64>) -> Self {
+        self.inner.high = value;
+        self
+    }
     /// Sets `MalwareCount::medium`.
     pub fn medium(mut self, value: i64) -> Self {
         self.inner.medium = Some(value);
         self
     }
+    /// Sets or clears `MalwareCount::medium`.
+    pub fn set_medium(mut self, value: Option<i64>) -> Self {
+        self.inner.medium = value;
+        self
+    }
     /// Sets `MalwareCount::low`.
     pub fn low(mut self, value: i64) -> Self {
         self.inner.low = Some(value);
+        self
+    }
+    /// Sets or clears `MalwareCount::low`.
+    pub fn set_low(mut self, value: Option<i64>) -> Self {
+        self.inner.low = value;
         self
     }
     /// Returns the built [`MalwareCount`].
@@ -3872,9 +5086,19 @@ impl MavenTabRepoBuilder {
         self.inner.release = Some(value.into());
         self
     }
+    /// Sets or clears `MavenTabRepo::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
+        self
+    }
     /// Sets `MavenTabRepo::snapshot`.
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `MavenTabRepo::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`MavenTabRepo`].
@@ -3919,14 +5143,29 @@ impl ModifyRepositoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyRepositoryResponse::status`.
+    pub fn set_status(mut self, value: Option<ModifyRepositoryResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ModifyRepositoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyRepositoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ModifyRepositoryResponse::result`.
     pub fn result(mut self, value: impl Into<MavenTabRepo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyRepositoryResponse::result`.
+    pub fn set_result(mut self, value: Option<MavenTabRepo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ModifyRepositoryResponse`].
@@ -4117,9 +5356,19 @@ impl NetProxyModelV5Builder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `NetProxyModelV5::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `NetProxyModelV5::region`.
@@ -4127,9 +5376,19 @@ impl NetProxyModelV5Builder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `NetProxyModelV5::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `NetProxyModelV5::modified_time`.
@@ -4137,9 +5396,19 @@ impl NetProxyModelV5Builder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `NetProxyModelV5::created_user_id`.
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
         self
     }
     /// Sets `NetProxyModelV5::created_user_name`.
@@ -4147,9 +5416,19 @@ impl NetProxyModelV5Builder {
         self.inner.created_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
+        self
+    }
     /// Sets `NetProxyModelV5::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `NetProxyModelV5::modified_user_name`.
@@ -4157,9 +5436,19 @@ impl NetProxyModelV5Builder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `NetProxyModelV5::id`.
     pub fn id(mut self, value: i64) -> Self {
         self.inner.id = Some(value);
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `NetProxyModelV5::host_name`.
@@ -4167,9 +5456,19 @@ impl NetProxyModelV5Builder {
         self.inner.host_name = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::host_name`.
+    pub fn set_host_name(mut self, value: Option<String>) -> Self {
+        self.inner.host_name = value;
+        self
+    }
     /// Sets `NetProxyModelV5::host`.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.inner.host = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::host`.
+    pub fn set_host(mut self, value: Option<String>) -> Self {
+        self.inner.host = value;
         self
     }
     /// Sets `NetProxyModelV5::port`.
@@ -4177,9 +5476,19 @@ impl NetProxyModelV5Builder {
         self.inner.port = Some(value);
         self
     }
+    /// Sets or clears `NetProxyModelV5::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `NetProxyModelV5::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `NetProxyModelV5::password`.
@@ -4187,14 +5496,29 @@ impl NetProxyModelV5Builder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `NetProxyModelV5::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `NetProxyModelV5::is_default`.
     pub fn is_default(mut self, value: i64) -> Self {
         self.inner.is_default = Some(value);
         self
     }
+    /// Sets or clears `NetProxyModelV5::is_default`.
+    pub fn set_is_default(mut self, value: Option<i64>) -> Self {
+        self.inner.is_default = value;
+        self
+    }
     /// Sets `NetProxyModelV5::remark`.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetProxyModelV5::remark`.
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
+        self.inner.remark = value;
         self
     }
     /// Returns the built [`NetProxyModelV5`].
@@ -4253,9 +5577,19 @@ impl OpensourceCountBuilder {
         self.inner.critical = Some(value);
         self
     }
+    /// Sets or clears `OpensourceCount::critical`.
+    pub fn set_critical(mut self, value: Option<i64>) -> Self {
+        self.inner.critical = value;
+        self
+    }
     /// Sets `OpensourceCount::high`.
     pub fn high(mut self, value: i64) -> Self {
         self.inner.high = Some(value);
+        self
+    }
+    /// Sets or clears `OpensourceCount::high`.
+    pub fn set_high(mut self, value: Option<i64>) -> Self {
+        self.inner.high = value;
         self
     }
     /// Sets `OpensourceCount::medium`.
@@ -4263,9 +5597,19 @@ impl OpensourceCountBuilder {
         self.inner.medium = Some(value);
         self
     }
+    /// Sets or clears `OpensourceCount::medium`.
+    pub fn set_medium(mut self, value: Option<i64>) -> Self {
+        self.inner.medium = value;
+        self
+    }
     /// Sets `OpensourceCount::low`.
     pub fn low(mut self, value: i64) -> Self {
         self.inner.low = Some(value);
+        self
+    }
+    /// Sets or clears `OpensourceCount::low`.
+    pub fn set_low(mut self, value: Option<i64>) -> Self {
+        self.inner.low = value;
         self
     }
     /// Returns the built [`OpensourceCount`].
@@ -4311,6 +5655,11 @@ impl PathMapBuilder {
     /// Sets `PathMap::path`. **Required.**
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
+        self
+    }
+    /// Sets or clears `PathMap::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
         self
     }
     /// Returns the built [`PathMap`].
@@ -4399,6 +5748,10 @@ impl Privilege {
     pub fn builder() -> PrivilegeBuilder {
         PrivilegeBuilder::default()
     }
+    /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    pub fn operations_index(&self) -> &[i64] {
+        self.operations_index.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Privilege {
     fn missing_fields(
@@ -4425,9 +5778,19 @@ impl PrivilegeBuilder {
         self.inner.role_id = Some(value.into());
         self
     }
+    /// Sets or clears `Privilege::role_id`.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.role_id = value;
+        self
+    }
     /// Sets `Privilege::role_name`.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Privilege::role_name`.
+    pub fn set_role_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_name = value;
         self
     }
     /// Sets `Privilege::role_chinese_name`.
@@ -4435,9 +5798,19 @@ impl PrivilegeBuilder {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
+    /// Sets or clears `Privilege::role_chinese_name`.
+    pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_chinese_name = value;
+        self
+    }
     /// Sets `Privilege::project_id`. **Required.**
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Privilege::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `Privilege::area_service_id`. **Required.**
@@ -4445,9 +5818,19 @@ impl PrivilegeBuilder {
         self.inner.area_service_id = Some(value.into());
         self
     }
+    /// Sets or clears `Privilege::area_service_id`.
+    pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
+        self.inner.area_service_id = value;
+        self
+    }
     /// Sets `Privilege::granted_object_path`. **Required.**
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
+        self
+    }
+    /// Sets or clears `Privilege::granted_object_path`.
+    pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_path = value;
         self
     }
     /// Sets `Privilege::granted_object_type_id`. **Required.**
@@ -4455,14 +5838,37 @@ impl PrivilegeBuilder {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
+    /// Sets or clears `Privilege::granted_object_type_id`.
+    pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_type_id = value;
+        self
+    }
     /// Sets `Privilege::operations`. **Required.**
     pub fn operations(mut self, value: impl Into<PrivilegeOperations>) -> Self {
         self.inner.operations = Some(value.into());
         self
     }
+    /// Sets or clears `Privilege::operations`.
+    pub fn set_operations(mut self, value: Option<PrivilegeOperations>) -> Self {
+        self.inner.operations = value;
+        self
+    }
     /// Sets `Privilege::operations_index`.
-    pub fn operations_index(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.inner.operations_index = Some(value.into());
+    pub fn operations_index(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.inner.operations_index = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Privilege::operations_index`.
+    pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Privilege::operations_index`.
+    pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
+        self.inner.operations_index = value;
         self
     }
     /// Returns the built [`Privilege`].
@@ -4591,9 +5997,19 @@ impl PrivilegeParamBuilder {
         self.inner.role_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeParam::role_id`.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.role_id = value;
+        self
+    }
     /// Sets `PrivilegeParam::project_id`. **Required.**
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeParam::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegeParam::area_service_id`. **Required.**
@@ -4601,9 +6017,19 @@ impl PrivilegeParamBuilder {
         self.inner.area_service_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeParam::area_service_id`.
+    pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
+        self.inner.area_service_id = value;
+        self
+    }
     /// Sets `PrivilegeParam::granted_object_path`. **Required.**
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeParam::granted_object_path`.
+    pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_path = value;
         self
     }
     /// Sets `PrivilegeParam::granted_object_type_id`. **Required.**
@@ -4611,9 +6037,19 @@ impl PrivilegeParamBuilder {
         self.inner.granted_object_type_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeParam::granted_object_type_id`.
+    pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_type_id = value;
+        self
+    }
     /// Sets `PrivilegeParam::operations`. **Required.**
     pub fn operations(mut self, value: impl Into<PrivilegeParamOperations>) -> Self {
         self.inner.operations = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeParam::operations`.
+    pub fn set_operations(mut self, value: Option<PrivilegeParamOperations>) -> Self {
+        self.inner.operations = value;
         self
     }
     /// Returns the built [`PrivilegeParam`].
@@ -4756,6 +6192,14 @@ impl PrivilegeProjectInfoV5 {
     pub fn builder() -> PrivilegeProjectInfoV5Builder {
         PrivilegeProjectInfoV5Builder::default()
     }
+    /// The items of [`ids`](Self::ids), empty when absent.
+    pub fn ids(&self) -> &[String] {
+        self.ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`project_info`](Self::project_info), empty when absent.
+    pub fn project_info(&self) -> &[PrivilegeProjectInfoV5] {
+        self.project_info.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`PrivilegeProjectInfoV5`].
 #[derive(Clone, Debug, Default)]
@@ -4769,9 +6213,19 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::status`.
@@ -4779,9 +6233,19 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::created_time`.
@@ -4789,9 +6253,19 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.created_time = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::repository_num`.
     pub fn repository_num(mut self, value: i64) -> Self {
         self.inner.repository_num = Some(value);
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::repository_num`.
+    pub fn set_repository_num(mut self, value: Option<i64>) -> Self {
+        self.inner.repository_num = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::total`.
@@ -4799,9 +6273,19 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::repository_id`.
     pub fn repository_id(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::repository_id`.
+    pub fn set_repository_id(mut self, value: Option<String>) -> Self {
+        self.inner.repository_id = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::region`.
@@ -4809,14 +6293,34 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::ids`.
-    pub fn ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ids = Some(value.into());
+    pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrivilegeProjectInfoV5::ids`.
+    pub fn push_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::ids`.
+    pub fn set_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ids = value;
         self
     }
     /// Sets `PrivilegeProjectInfoV5::total_records`.
@@ -4824,17 +6328,43 @@ impl PrivilegeProjectInfoV5Builder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::associated`.
     pub fn associated(mut self, value: bool) -> Self {
         self.inner.associated = Some(value);
         self
     }
+    /// Sets or clears `PrivilegeProjectInfoV5::associated`.
+    pub fn set_associated(mut self, value: Option<bool>) -> Self {
+        self.inner.associated = value;
+        self
+    }
     /// Sets `PrivilegeProjectInfoV5::project_info`.
     pub fn project_info(
         mut self,
-        value: impl Into<Vec<PrivilegeProjectInfoV5>>,
+        value: impl IntoIterator<Item = impl Into<PrivilegeProjectInfoV5>>,
     ) -> Self {
-        self.inner.project_info = Some(value.into());
+        self.inner.project_info = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrivilegeProjectInfoV5::project_info`.
+    pub fn push_project_info(
+        mut self,
+        value: impl Into<PrivilegeProjectInfoV5>,
+    ) -> Self {
+        self.inner.project_info.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegeProjectInfoV5::project_info`.
+    pub fn set_project_info(
+        mut self,
+        value: Option<Vec<PrivilegeProjectInfoV5>>,
+    ) -> Self {
+        self.inner.project_info = value;
         self
     }
     /// Returns the built [`PrivilegeProjectInfoV5`].
@@ -4921,6 +6451,10 @@ impl PrivilegesResponseResult {
     pub fn builder() -> PrivilegesResponseResultBuilder {
         PrivilegesResponseResultBuilder::default()
     }
+    /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    pub fn operations_index(&self) -> &[i64] {
+        self.operations_index.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`PrivilegesResponseResult`].
 #[derive(Clone, Debug, Default)]
@@ -4934,9 +6468,27 @@ impl PrivilegesResponseResultBuilder {
         self.inner.operations = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseResult::operations`.
+    pub fn set_operations(mut self, value: Option<String>) -> Self {
+        self.inner.operations = value;
+        self
+    }
     /// Sets `PrivilegesResponseResult::operations_index`.
-    pub fn operations_index(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.inner.operations_index = Some(value.into());
+    pub fn operations_index(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.inner.operations_index = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrivilegesResponseResult::operations_index`.
+    pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseResult::operations_index`.
+    pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
+        self.inner.operations_index = value;
         self
     }
     /// Sets `PrivilegesResponseResult::role_id`.
@@ -4944,9 +6496,19 @@ impl PrivilegesResponseResultBuilder {
         self.inner.role_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseResult::role_id`.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.role_id = value;
+        self
+    }
     /// Sets `PrivilegesResponseResult::role_name`.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseResult::role_name`.
+    pub fn set_role_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_name = value;
         self
     }
     /// Sets `PrivilegesResponseResult::role_chinese_name`.
@@ -4954,9 +6516,19 @@ impl PrivilegesResponseResultBuilder {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseResult::role_chinese_name`.
+    pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_chinese_name = value;
+        self
+    }
     /// Sets `PrivilegesResponseResult::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseResult::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegesResponseResult::area_service_id`.
@@ -4964,14 +6536,29 @@ impl PrivilegesResponseResultBuilder {
         self.inner.area_service_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseResult::area_service_id`.
+    pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
+        self.inner.area_service_id = value;
+        self
+    }
     /// Sets `PrivilegesResponseResult::granted_object_path`.
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseResult::granted_object_path`.
+    pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_path = value;
+        self
+    }
     /// Sets `PrivilegesResponseResult::granted_object_type_id`.
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseResult::granted_object_type_id`.
+    pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_type_id = value;
         self
     }
     /// Returns the built [`PrivilegesResponseResult`].
@@ -5052,6 +6639,10 @@ impl PrivilegesResponseV5Result {
     pub fn builder() -> PrivilegesResponseV5ResultBuilder {
         PrivilegesResponseV5ResultBuilder::default()
     }
+    /// The items of [`operations_index`](Self::operations_index), empty when absent.
+    pub fn operations_index(&self) -> &[i64] {
+        self.operations_index.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`PrivilegesResponseV5Result`].
 #[derive(Clone, Debug, Default)]
@@ -5065,9 +6656,27 @@ impl PrivilegesResponseV5ResultBuilder {
         self.inner.operations = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseV5Result::operations`.
+    pub fn set_operations(mut self, value: Option<String>) -> Self {
+        self.inner.operations = value;
+        self
+    }
     /// Sets `PrivilegesResponseV5Result::operations_index`.
-    pub fn operations_index(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.inner.operations_index = Some(value.into());
+    pub fn operations_index(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.inner.operations_index = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrivilegesResponseV5Result::operations_index`.
+    pub fn push_operations_index(mut self, value: impl Into<i64>) -> Self {
+        self.inner.operations_index.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseV5Result::operations_index`.
+    pub fn set_operations_index(mut self, value: Option<Vec<i64>>) -> Self {
+        self.inner.operations_index = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::role_id`.
@@ -5075,9 +6684,19 @@ impl PrivilegesResponseV5ResultBuilder {
         self.inner.role_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseV5Result::role_id`.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.role_id = value;
+        self
+    }
     /// Sets `PrivilegesResponseV5Result::role_name`.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseV5Result::role_name`.
+    pub fn set_role_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_name = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::role_chinese_name`.
@@ -5085,9 +6704,19 @@ impl PrivilegesResponseV5ResultBuilder {
         self.inner.role_chinese_name = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseV5Result::role_chinese_name`.
+    pub fn set_role_chinese_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_chinese_name = value;
+        self
+    }
     /// Sets `PrivilegesResponseV5Result::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseV5Result::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `PrivilegesResponseV5Result::area_service_id`.
@@ -5095,14 +6724,29 @@ impl PrivilegesResponseV5ResultBuilder {
         self.inner.area_service_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseV5Result::area_service_id`.
+    pub fn set_area_service_id(mut self, value: Option<String>) -> Self {
+        self.inner.area_service_id = value;
+        self
+    }
     /// Sets `PrivilegesResponseV5Result::granted_object_path`.
     pub fn granted_object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_path = Some(value.into());
         self
     }
+    /// Sets or clears `PrivilegesResponseV5Result::granted_object_path`.
+    pub fn set_granted_object_path(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_path = value;
+        self
+    }
     /// Sets `PrivilegesResponseV5Result::granted_object_type_id`.
     pub fn granted_object_type_id(mut self, value: impl Into<String>) -> Self {
         self.inner.granted_object_type_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrivilegesResponseV5Result::granted_object_type_id`.
+    pub fn set_granted_object_type_id(mut self, value: Option<String>) -> Self {
+        self.inner.granted_object_type_id = value;
         self
     }
     /// Returns the built [`PrivilegesResponseV5Result`].
@@ -5274,9 +6918,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::role_id`.
     pub fn role_id(mut self, value: i64) -> Self {
         self.inner.role_id = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::role_id`.
+    pub fn set_role_id(mut self, value: Option<i64>) -> Self {
+        self.inner.role_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::devuc_role_id`.
@@ -5284,9 +6938,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.devuc_role_id = Some(value.into());
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::devuc_role_id`.
+    pub fn set_devuc_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.devuc_role_id = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_permission_config`.
@@ -5294,9 +6958,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.is_permission_config = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::is_permission_config`.
+    pub fn set_is_permission_config(mut self, value: Option<bool>) -> Self {
+        self.inner.is_permission_config = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::is_change_pkg_status`.
     pub fn is_change_pkg_status(mut self, value: bool) -> Self {
         self.inner.is_change_pkg_status = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::is_change_pkg_status`.
+    pub fn set_is_change_pkg_status(mut self, value: Option<bool>) -> Self {
+        self.inner.is_change_pkg_status = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_upload`.
@@ -5304,9 +6978,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.is_upload = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::is_upload`.
+    pub fn set_is_upload(mut self, value: Option<bool>) -> Self {
+        self.inner.is_upload = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::is_delete_restore_test_pkg`.
     pub fn is_delete_restore_test_pkg(mut self, value: bool) -> Self {
         self.inner.is_delete_restore_test_pkg = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::is_delete_restore_test_pkg`.
+    pub fn set_is_delete_restore_test_pkg(mut self, value: Option<bool>) -> Self {
+        self.inner.is_delete_restore_test_pkg = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_delete_restore_prod_pkg`.
@@ -5314,9 +6998,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.is_delete_restore_prod_pkg = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::is_delete_restore_prod_pkg`.
+    pub fn set_is_delete_restore_prod_pkg(mut self, value: Option<bool>) -> Self {
+        self.inner.is_delete_restore_prod_pkg = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::is_edit_test_pkg`.
     pub fn is_edit_test_pkg(mut self, value: bool) -> Self {
         self.inner.is_edit_test_pkg = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::is_edit_test_pkg`.
+    pub fn set_is_edit_test_pkg(mut self, value: Option<bool>) -> Self {
+        self.inner.is_edit_test_pkg = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_mkdir`.
@@ -5324,9 +7018,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.is_mkdir = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::is_mkdir`.
+    pub fn set_is_mkdir(mut self, value: Option<bool>) -> Self {
+        self.inner.is_mkdir = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::is_download`.
     pub fn is_download(mut self, value: bool) -> Self {
         self.inner.is_download = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::is_download`.
+    pub fn set_is_download(mut self, value: Option<bool>) -> Self {
+        self.inner.is_download = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::is_restore_all`.
@@ -5334,9 +7038,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.is_restore_all = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::is_restore_all`.
+    pub fn set_is_restore_all(mut self, value: Option<bool>) -> Self {
+        self.inner.is_restore_all = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::is_empty`.
     pub fn is_empty(mut self, value: bool) -> Self {
         self.inner.is_empty = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::is_empty`.
+    pub fn set_is_empty(mut self, value: Option<bool>) -> Self {
+        self.inner.is_empty = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::create_time`.
@@ -5344,9 +7058,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.create_time = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::create_time`.
+    pub fn set_create_time(mut self, value: Option<i64>) -> Self {
+        self.inner.create_time = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::update_time`.
     pub fn update_time(mut self, value: i64) -> Self {
         self.inner.update_time = Some(value);
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::update_time`.
+    pub fn set_update_time(mut self, value: Option<i64>) -> Self {
+        self.inner.update_time = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::migrated_630`.
@@ -5354,9 +7078,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.migrated_630 = Some(value);
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::migrated_630`.
+    pub fn set_migrated_630(mut self, value: Option<i64>) -> Self {
+        self.inner.migrated_630 = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::region`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
         self
     }
     /// Sets `ProjectRolePermissionDo::user_id`.
@@ -5364,9 +7098,19 @@ impl ProjectRolePermissionDoBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ProjectRolePermissionDo::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `ProjectRolePermissionDo::roles`.
     pub fn roles(mut self, value: impl Into<String>) -> Self {
         self.inner.roles = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProjectRolePermissionDo::roles`.
+    pub fn set_roles(mut self, value: Option<String>) -> Self {
+        self.inner.roles = value;
         self
     }
     /// Returns the built [`ProjectRolePermissionDo`].
@@ -5418,14 +7162,29 @@ impl ReleaseFileVersionDoBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `ReleaseFileVersionDo::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `ReleaseFileVersionDo::path`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
         self
     }
+    /// Sets or clears `ReleaseFileVersionDo::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
+        self
+    }
     /// Sets `ReleaseFileVersionDo::download_url`.
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.inner.download_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReleaseFileVersionDo::download_url`.
+    pub fn set_download_url(mut self, value: Option<String>) -> Self {
+        self.inner.download_url = value;
         self
     }
     /// Returns the built [`ReleaseFileVersionDo`].
@@ -5498,9 +7257,19 @@ impl ReleaseStorageVov5Builder {
         self.inner.used_capacity = Some(value.into());
         self
     }
+    /// Sets or clears `ReleaseStorageVov5::used_capacity`.
+    pub fn set_used_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.used_capacity = value;
+        self
+    }
     /// Sets `ReleaseStorageVov5::total_capacity`.
     pub fn total_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.total_capacity = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReleaseStorageVov5::total_capacity`.
+    pub fn set_total_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.total_capacity = value;
         self
     }
     /// Sets `ReleaseStorageVov5::used_capacity_size`.
@@ -5508,9 +7277,19 @@ impl ReleaseStorageVov5Builder {
         self.inner.used_capacity_size = Some(value);
         self
     }
+    /// Sets or clears `ReleaseStorageVov5::used_capacity_size`.
+    pub fn set_used_capacity_size(mut self, value: Option<i64>) -> Self {
+        self.inner.used_capacity_size = value;
+        self
+    }
     /// Sets `ReleaseStorageVov5::total_capacity_size`.
     pub fn total_capacity_size(mut self, value: i64) -> Self {
         self.inner.total_capacity_size = Some(value);
+        self
+    }
+    /// Sets or clears `ReleaseStorageVov5::total_capacity_size`.
+    pub fn set_total_capacity_size(mut self, value: Option<i64>) -> Self {
+        self.inner.total_capacity_size = value;
         self
     }
     /// Sets `ReleaseStorageVov5::package_type`.
@@ -5518,9 +7297,19 @@ impl ReleaseStorageVov5Builder {
         self.inner.package_type = Some(value.into());
         self
     }
+    /// Sets or clears `ReleaseStorageVov5::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
+        self
+    }
     /// Sets `ReleaseStorageVov5::total_count`.
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `ReleaseStorageVov5::total_count`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.inner.total_count = value;
         self
     }
     /// Returns the built [`ReleaseStorageVov5`].
@@ -5699,9 +7488,19 @@ impl RepoFileDov5Builder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `RepoFileDov5::file_id`.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.inner.file_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::file_id`.
+    pub fn set_file_id(mut self, value: Option<String>) -> Self {
+        self.inner.file_id = value;
         self
     }
     /// Sets `RepoFileDov5::repo_name`.
@@ -5709,9 +7508,19 @@ impl RepoFileDov5Builder {
         self.inner.repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::repo_name`.
+    pub fn set_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.repo_name = value;
+        self
+    }
     /// Sets `RepoFileDov5::project_name`.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.project_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::project_name`.
+    pub fn set_project_name(mut self, value: Option<String>) -> Self {
+        self.inner.project_name = value;
         self
     }
     /// Sets `RepoFileDov5::parent_id`.
@@ -5719,9 +7528,19 @@ impl RepoFileDov5Builder {
         self.inner.parent_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::parent_id`.
+    pub fn set_parent_id(mut self, value: Option<String>) -> Self {
+        self.inner.parent_id = value;
+        self
+    }
     /// Sets `RepoFileDov5::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `RepoFileDov5::file_name`.
@@ -5729,9 +7548,19 @@ impl RepoFileDov5Builder {
         self.inner.file_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
+        self
+    }
     /// Sets `RepoFileDov5::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `RepoFileDov5::category`.
@@ -5739,9 +7568,19 @@ impl RepoFileDov5Builder {
         self.inner.category = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
+        self
+    }
     /// Sets `RepoFileDov5::extension`.
     pub fn extension(mut self, value: impl Into<String>) -> Self {
         self.inner.extension = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::extension`.
+    pub fn set_extension(mut self, value: Option<String>) -> Self {
+        self.inner.extension = value;
         self
     }
     /// Sets `RepoFileDov5::path`.
@@ -5749,9 +7588,19 @@ impl RepoFileDov5Builder {
         self.inner.path = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
+        self
+    }
     /// Sets `RepoFileDov5::full_path`.
     pub fn full_path(mut self, value: impl Into<String>) -> Self {
         self.inner.full_path = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::full_path`.
+    pub fn set_full_path(mut self, value: Option<String>) -> Self {
+        self.inner.full_path = value;
         self
     }
     /// Sets `RepoFileDov5::size`.
@@ -5759,9 +7608,19 @@ impl RepoFileDov5Builder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `RepoFileDov5::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `RepoFileDov5::md5`.
     pub fn md5(mut self, value: impl Into<String>) -> Self {
         self.inner.md5 = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::md5`.
+    pub fn set_md5(mut self, value: Option<String>) -> Self {
+        self.inner.md5 = value;
         self
     }
     /// Sets `RepoFileDov5::sha256`.
@@ -5769,9 +7628,19 @@ impl RepoFileDov5Builder {
         self.inner.sha256 = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::sha256`.
+    pub fn set_sha256(mut self, value: Option<String>) -> Self {
+        self.inner.sha256 = value;
+        self
+    }
     /// Sets `RepoFileDov5::download_url`.
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.inner.download_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::download_url`.
+    pub fn set_download_url(mut self, value: Option<String>) -> Self {
+        self.inner.download_url = value;
         self
     }
     /// Sets `RepoFileDov5::download_url_with_id`.
@@ -5779,9 +7648,19 @@ impl RepoFileDov5Builder {
         self.inner.download_url_with_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileDov5::download_url_with_id`.
+    pub fn set_download_url_with_id(mut self, value: Option<String>) -> Self {
+        self.inner.download_url_with_id = value;
+        self
+    }
     /// Sets `RepoFileDov5::web_url`.
     pub fn web_url(mut self, value: impl Into<String>) -> Self {
         self.inner.web_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::web_url`.
+    pub fn set_web_url(mut self, value: Option<String>) -> Self {
+        self.inner.web_url = value;
         self
     }
     /// Sets `RepoFileDov5::version_enable`.
@@ -5789,14 +7668,29 @@ impl RepoFileDov5Builder {
         self.inner.version_enable = Some(value);
         self
     }
+    /// Sets or clears `RepoFileDov5::version_enable`.
+    pub fn set_version_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.version_enable = value;
+        self
+    }
     /// Sets `RepoFileDov5::migrated_state`.
     pub fn migrated_state(mut self, value: i64) -> Self {
         self.inner.migrated_state = Some(value);
         self
     }
+    /// Sets or clears `RepoFileDov5::migrated_state`.
+    pub fn set_migrated_state(mut self, value: Option<i64>) -> Self {
+        self.inner.migrated_state = value;
+        self
+    }
     /// Sets `RepoFileDov5::upload_id`.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.inner.upload_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5::upload_id`.
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
+        self.inner.upload_id = value;
         self
     }
     /// Returns the built [`RepoFileDov5`].
@@ -5831,6 +7725,10 @@ impl RepoFileDov5Page {
     pub fn builder() -> RepoFileDov5PageBuilder {
         RepoFileDov5PageBuilder::default()
     }
+    /// The items of [`data`](Self::data), empty when absent.
+    pub fn data(&self) -> &[RepoFileDov5] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RepoFileDov5Page`].
 #[derive(Clone, Debug, Default)]
@@ -5844,14 +7742,37 @@ impl RepoFileDov5PageBuilder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `RepoFileDov5Page::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `RepoFileDov5Page::total_pages`.
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
         self
     }
+    /// Sets or clears `RepoFileDov5Page::total_pages`.
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.inner.total_pages = value;
+        self
+    }
     /// Sets `RepoFileDov5Page::data`.
-    pub fn data(mut self, value: impl Into<Vec<RepoFileDov5>>) -> Self {
-        self.inner.data = Some(value.into());
+    pub fn data(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepoFileDov5>>,
+    ) -> Self {
+        self.inner.data = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepoFileDov5Page::data`.
+    pub fn push_data(mut self, value: impl Into<RepoFileDov5>) -> Self {
+        self.inner.data.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileDov5Page::data`.
+    pub fn set_data(mut self, value: Option<Vec<RepoFileDov5>>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Returns the built [`RepoFileDov5Page`].
@@ -5961,9 +7882,19 @@ impl RepoFileQueryDtov5Builder {
         self.inner.page_no = Some(value);
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::page_no`.
+    pub fn set_page_no(mut self, value: Option<i64>) -> Self {
+        self.inner.page_no = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::page_size`.
     pub fn page_size(mut self, value: i64) -> Self {
         self.inner.page_size = Some(value);
+        self
+    }
+    /// Sets or clears `RepoFileQueryDtov5::page_size`.
+    pub fn set_page_size(mut self, value: Option<i64>) -> Self {
+        self.inner.page_size = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::parent_id`.
@@ -5971,9 +7902,19 @@ impl RepoFileQueryDtov5Builder {
         self.inner.parent_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::parent_id`.
+    pub fn set_parent_id(mut self, value: Option<String>) -> Self {
+        self.inner.parent_id = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileQueryDtov5::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::search_name`.
@@ -5981,9 +7922,19 @@ impl RepoFileQueryDtov5Builder {
         self.inner.search_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::search_name`.
+    pub fn set_search_name(mut self, value: Option<String>) -> Self {
+        self.inner.search_name = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::search_type`.
     pub fn search_type(mut self, value: impl Into<String>) -> Self {
         self.inner.search_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileQueryDtov5::search_type`.
+    pub fn set_search_type(mut self, value: Option<String>) -> Self {
+        self.inner.search_type = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::extension`.
@@ -5991,9 +7942,19 @@ impl RepoFileQueryDtov5Builder {
         self.inner.extension = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::extension`.
+    pub fn set_extension(mut self, value: Option<String>) -> Self {
+        self.inner.extension = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::order_by`.
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.inner.order_by = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileQueryDtov5::order_by`.
+    pub fn set_order_by(mut self, value: Option<String>) -> Self {
+        self.inner.order_by = value;
         self
     }
     /// Sets `RepoFileQueryDtov5::sort`.
@@ -6001,14 +7962,29 @@ impl RepoFileQueryDtov5Builder {
         self.inner.sort = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::sort`.
+    pub fn set_sort(mut self, value: Option<String>) -> Self {
+        self.inner.sort = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RepoFileQueryDtov5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RepoFileQueryDtov5::category`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.inner.category = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoFileQueryDtov5::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
         self
     }
     /// Returns the built [`RepoFileQueryDtov5`].
@@ -6036,6 +8012,10 @@ impl RepoUserPrivilegeResult {
     pub fn builder() -> RepoUserPrivilegeResultBuilder {
         RepoUserPrivilegeResultBuilder::default()
     }
+    /// The items of [`list`](Self::list), empty when absent.
+    pub fn list(&self) -> &[RepoUserPrivilegeV5] {
+        self.list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RepoUserPrivilegeResult`].
 #[derive(Clone, Debug, Default)]
@@ -6049,9 +8029,27 @@ impl RepoUserPrivilegeResultBuilder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `RepoUserPrivilegeResult::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `RepoUserPrivilegeResult::list`.
-    pub fn list(mut self, value: impl Into<Vec<RepoUserPrivilegeV5>>) -> Self {
-        self.inner.list = Some(value.into());
+    pub fn list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepoUserPrivilegeV5>>,
+    ) -> Self {
+        self.inner.list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepoUserPrivilegeResult::list`.
+    pub fn push_list(mut self, value: impl Into<RepoUserPrivilegeV5>) -> Self {
+        self.inner.list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepoUserPrivilegeResult::list`.
+    pub fn set_list(mut self, value: Option<Vec<RepoUserPrivilegeV5>>) -> Self {
+        self.inner.list = value;
         self
     }
     /// Returns the built [`RepoUserPrivilegeResult`].
@@ -6134,9 +8132,19 @@ impl RepoUserPrivilegeV5Builder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoUserPrivilegeV5::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `RepoUserPrivilegeV5::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoUserPrivilegeV5::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::user_name`.
@@ -6144,9 +8152,19 @@ impl RepoUserPrivilegeV5Builder {
         self.inner.user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepoUserPrivilegeV5::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
+        self
+    }
     /// Sets `RepoUserPrivilegeV5::repo_id`.
     pub fn repo_id(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoUserPrivilegeV5::repo_id`.
+    pub fn set_repo_id(mut self, value: Option<String>) -> Self {
+        self.inner.repo_id = value;
         self
     }
     /// Sets `RepoUserPrivilegeV5::privilege`.
@@ -6154,14 +8172,29 @@ impl RepoUserPrivilegeV5Builder {
         self.inner.privilege = Some(value.into());
         self
     }
+    /// Sets or clears `RepoUserPrivilegeV5::privilege`.
+    pub fn set_privilege(mut self, value: Option<String>) -> Self {
+        self.inner.privilege = value;
+        self
+    }
     /// Sets `RepoUserPrivilegeV5::role_id`.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.inner.role_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepoUserPrivilegeV5::role_id`.
+    pub fn set_role_id(mut self, value: Option<String>) -> Self {
+        self.inner.role_id = value;
+        self
+    }
     /// Sets `RepoUserPrivilegeV5::role_name`.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.inner.role_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepoUserPrivilegeV5::role_name`.
+    pub fn set_role_name(mut self, value: Option<String>) -> Self {
+        self.inner.role_name = value;
         self
     }
     /// Returns the built [`RepoUserPrivilegeV5`].
@@ -6433,9 +8466,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `RepositoryBasicDo::domain_id`.
@@ -6443,9 +8486,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.domain_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::region`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.inner.region = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
         self
     }
     /// Sets `RepositoryBasicDo::created_time`.
@@ -6453,9 +8506,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.created_time = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::modified_time`.
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
         self
     }
     /// Sets `RepositoryBasicDo::created_user_id`.
@@ -6463,9 +8526,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.created_user_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::created_user_name`.
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::modified_user_id`.
@@ -6473,9 +8546,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.modified_user_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::modified_user_name`.
     pub fn modified_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::name`.
@@ -6483,9 +8566,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::disable`.
     pub fn disable(mut self, value: bool) -> Self {
         self.inner.disable = Some(value);
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::disable`.
+    pub fn set_disable(mut self, value: Option<bool>) -> Self {
+        self.inner.disable = value;
         self
     }
     /// Sets `RepositoryBasicDo::format`.
@@ -6493,9 +8586,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.format = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::repo_type`.
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.inner.repo_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::repo_type`.
+    pub fn set_repo_type(mut self, value: Option<String>) -> Self {
+        self.inner.repo_type = value;
         self
     }
     /// Sets `RepositoryBasicDo::policy`.
@@ -6503,9 +8606,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.policy = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::tab_id`.
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::tab_id`.
+    pub fn set_tab_id(mut self, value: Option<String>) -> Self {
+        self.inner.tab_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::repository_name`.
@@ -6513,9 +8626,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.repository_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::display_name`.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryBasicDo::description`.
@@ -6523,9 +8646,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryBasicDo::includes_pattern`.
@@ -6533,9 +8666,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.includes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryBasicDo::share_right`.
@@ -6543,9 +8686,19 @@ impl RepositoryBasicDoBuilder {
         self.inner.share_right = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
         self
     }
     /// Sets `RepositoryBasicDo::package_type`.
@@ -6553,9 +8706,22 @@ impl RepositoryBasicDoBuilder {
         self.inner.package_type = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBasicDo::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
+        self
+    }
     /// Sets `RepositoryBasicDo::storage_summary_info`.
     pub fn storage_summary_info(mut self, value: impl Into<DownloadFolderInfo>) -> Self {
         self.inner.storage_summary_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBasicDo::storage_summary_info`.
+    pub fn set_storage_summary_info(
+        mut self,
+        value: Option<DownloadFolderInfo>,
+    ) -> Self {
+        self.inner.storage_summary_info = value;
         self
     }
     /// Returns the built [`RepositoryBasicDo`].
@@ -6974,6 +9140,14 @@ impl RepositoryBuildVo {
     pub fn builder() -> RepositoryBuildVoBuilder {
         RepositoryBuildVoBuilder::default()
     }
+    /// The items of [`repository_ids`](Self::repository_ids), empty when absent.
+    pub fn repository_ids(&self) -> &[String] {
+        self.repository_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`repositories`](Self::repositories), empty when absent.
+    pub fn repositories(&self) -> &[String] {
+        self.repositories.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for RepositoryBuildVo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7042,9 +9216,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.username = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::username`.
+    pub fn set_username(mut self, value: Option<String>) -> Self {
+        self.inner.username = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
         self
     }
     /// Sets `RepositoryBuildVo::status`.
@@ -7052,9 +9236,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::region`.
@@ -7062,9 +9256,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryBuildVo::modified_time`.
@@ -7072,9 +9276,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::created_user_id`.
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::created_user_name`.
@@ -7082,9 +9296,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.created_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::modified_user_name`.
@@ -7092,9 +9316,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `RepositoryBuildVo::disable`.
@@ -7102,9 +9336,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.disable = Some(value);
         self
     }
+    /// Sets or clears `RepositoryBuildVo::disable`.
+    pub fn set_disable(mut self, value: Option<bool>) -> Self {
+        self.inner.disable = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `RepositoryBuildVo::r#type`.
@@ -7112,9 +9356,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::policy`.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Sets `RepositoryBuildVo::tab_id`.
@@ -7122,9 +9376,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.tab_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::tab_id`.
+    pub fn set_tab_id(mut self, value: Option<String>) -> Self {
+        self.inner.tab_id = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::repository_name`.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::display_name`.
@@ -7132,9 +9396,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.display_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `RepositoryBuildVo::snapshot`.
@@ -7142,9 +9416,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::release`.
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
         self
     }
     /// Sets `RepositoryBuildVo::npm`.
@@ -7152,9 +9436,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.npm = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::npm`.
+    pub fn set_npm(mut self, value: Option<String>) -> Self {
+        self.inner.npm = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::snapshot_status`.
     pub fn snapshot_status(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::snapshot_status`.
+    pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_status = value;
         self
     }
     /// Sets `RepositoryBuildVo::release_status`.
@@ -7162,9 +9456,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.release_status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::release_status`.
+    pub fn set_release_status(mut self, value: Option<String>) -> Self {
+        self.inner.release_status = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryBuildVo::includes_pattern`.
@@ -7172,9 +9476,27 @@ impl RepositoryBuildVoBuilder {
         self.inner.includes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::repository_ids`.
-    pub fn repository_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repository_ids = Some(value.into());
+    pub fn repository_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repository_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepositoryBuildVo::repository_ids`.
+    pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::repository_ids`.
+    pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repository_ids = value;
         self
     }
     /// Sets `RepositoryBuildVo::uri`.
@@ -7182,14 +9504,37 @@ impl RepositoryBuildVoBuilder {
         self.inner.uri = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::repositories`.
-    pub fn repositories(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repositories = Some(value.into());
+    pub fn repositories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repositories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepositoryBuildVo::repositories`.
+    pub fn push_repositories(mut self, value: impl Into<String>) -> Self {
+        self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::repositories`.
+    pub fn set_repositories(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repositories = value;
         self
     }
     /// Sets `RepositoryBuildVo::parent_repo_name`.
@@ -7197,9 +9542,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::parent_repo_name`.
+    pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.parent_repo_name = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryBuildVo::remote_url`.
@@ -7207,9 +9562,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.remote_url = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::remote_url`.
+    pub fn set_remote_url(mut self, value: Option<String>) -> Self {
+        self.inner.remote_url = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::default_deploy_repository`.
     pub fn default_deploy_repository(mut self, value: impl Into<String>) -> Self {
         self.inner.default_deploy_repository = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::default_deploy_repository`.
+    pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
+        self.inner.default_deploy_repository = value;
         self
     }
     /// Sets `RepositoryBuildVo::remote_type`.
@@ -7217,9 +9582,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.remote_type = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::remote_type`.
+    pub fn set_remote_type(mut self, value: Option<String>) -> Self {
+        self.inner.remote_type = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::proxy`.
     pub fn proxy(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::proxy`.
+    pub fn set_proxy(mut self, value: Option<String>) -> Self {
+        self.inner.proxy = value;
         self
     }
     /// Sets `RepositoryBuildVo::allow_anonymous`.
@@ -7227,9 +9602,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.allow_anonymous = Some(value);
         self
     }
+    /// Sets or clears `RepositoryBuildVo::allow_anonymous`.
+    pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
+        self.inner.allow_anonymous = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::auto_clean_snapshot`.
     pub fn auto_clean_snapshot(mut self, value: bool) -> Self {
         self.inner.auto_clean_snapshot = Some(value);
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::auto_clean_snapshot`.
+    pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_clean_snapshot = value;
         self
     }
     /// Sets `RepositoryBuildVo::snapshot_alive_days`.
@@ -7237,9 +9622,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.snapshot_alive_days = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::snapshot_alive_days`.
+    pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_alive_days = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::max_unique_snapshots`.
     pub fn max_unique_snapshots(mut self, value: impl Into<String>) -> Self {
         self.inner.max_unique_snapshots = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::max_unique_snapshots`.
+    pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
+        self.inner.max_unique_snapshots = value;
         self
     }
     /// Sets `RepositoryBuildVo::share_right`.
@@ -7247,9 +9642,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.share_right = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::nexu_repo`.
     pub fn nexu_repo(mut self, value: bool) -> Self {
         self.inner.nexu_repo = Some(value);
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::nexu_repo`.
+    pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
+        self.inner.nexu_repo = value;
         self
     }
     /// Sets `RepositoryBuildVo::url`.
@@ -7257,9 +9662,19 @@ impl RepositoryBuildVoBuilder {
         self.inner.url = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryBuildVo::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
+        self
+    }
     /// Sets `RepositoryBuildVo::package_type`.
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryBuildVo::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
         self
     }
     /// Returns the built [`RepositoryBuildVo`].
@@ -7671,6 +10086,14 @@ impl RepositoryDo {
     pub fn builder() -> RepositoryDoBuilder {
         RepositoryDoBuilder::default()
     }
+    /// The items of [`repository_ids`](Self::repository_ids), empty when absent.
+    pub fn repository_ids(&self) -> &[String] {
+        self.repository_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`repositories`](Self::repositories), empty when absent.
+    pub fn repositories(&self) -> &[String] {
+        self.repositories.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for RepositoryDo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -7738,9 +10161,19 @@ impl RepositoryDoBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RepositoryDo::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryDo::region`.
@@ -7748,9 +10181,19 @@ impl RepositoryDoBuilder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `RepositoryDo::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryDo::modified_time`.
@@ -7758,9 +10201,19 @@ impl RepositoryDoBuilder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `RepositoryDo::created_user_id`.
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryDo::created_user_name`.
@@ -7768,9 +10221,19 @@ impl RepositoryDoBuilder {
         self.inner.created_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
+        self
+    }
     /// Sets `RepositoryDo::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryDo::modified_user_name`.
@@ -7778,9 +10241,19 @@ impl RepositoryDoBuilder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `RepositoryDo::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `RepositoryDo::disable`.
@@ -7788,9 +10261,19 @@ impl RepositoryDoBuilder {
         self.inner.disable = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDo::disable`.
+    pub fn set_disable(mut self, value: Option<bool>) -> Self {
+        self.inner.disable = value;
+        self
+    }
     /// Sets `RepositoryDo::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `RepositoryDo::r#type`.
@@ -7798,9 +10281,19 @@ impl RepositoryDoBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `RepositoryDo::policy`.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Sets `RepositoryDo::tab_id`.
@@ -7808,9 +10301,19 @@ impl RepositoryDoBuilder {
         self.inner.tab_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::tab_id`.
+    pub fn set_tab_id(mut self, value: Option<String>) -> Self {
+        self.inner.tab_id = value;
+        self
+    }
     /// Sets `RepositoryDo::repository_name`.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryDo::display_name`.
@@ -7818,9 +10321,19 @@ impl RepositoryDoBuilder {
         self.inner.display_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
+        self
+    }
     /// Sets `RepositoryDo::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `RepositoryDo::snapshot`.
@@ -7828,9 +10341,19 @@ impl RepositoryDoBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Sets `RepositoryDo::release`.
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
         self
     }
     /// Sets `RepositoryDo::npm`.
@@ -7838,9 +10361,19 @@ impl RepositoryDoBuilder {
         self.inner.npm = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::npm`.
+    pub fn set_npm(mut self, value: Option<String>) -> Self {
+        self.inner.npm = value;
+        self
+    }
     /// Sets `RepositoryDo::snapshot_status`.
     pub fn snapshot_status(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::snapshot_status`.
+    pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_status = value;
         self
     }
     /// Sets `RepositoryDo::release_status`.
@@ -7848,9 +10381,19 @@ impl RepositoryDoBuilder {
         self.inner.release_status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::release_status`.
+    pub fn set_release_status(mut self, value: Option<String>) -> Self {
+        self.inner.release_status = value;
+        self
+    }
     /// Sets `RepositoryDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `RepositoryDo::includes_pattern`.
@@ -7858,9 +10401,27 @@ impl RepositoryDoBuilder {
         self.inner.includes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
+        self
+    }
     /// Sets `RepositoryDo::repository_ids`.
-    pub fn repository_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repository_ids = Some(value.into());
+    pub fn repository_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repository_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepositoryDo::repository_ids`.
+    pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::repository_ids`.
+    pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repository_ids = value;
         self
     }
     /// Sets `RepositoryDo::uri`.
@@ -7868,14 +10429,37 @@ impl RepositoryDoBuilder {
         self.inner.uri = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
+        self
+    }
     /// Sets `RepositoryDo::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
+        self
+    }
     /// Sets `RepositoryDo::repositories`.
-    pub fn repositories(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repositories = Some(value.into());
+    pub fn repositories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repositories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RepositoryDo::repositories`.
+    pub fn push_repositories(mut self, value: impl Into<String>) -> Self {
+        self.inner.repositories.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::repositories`.
+    pub fn set_repositories(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repositories = value;
         self
     }
     /// Sets `RepositoryDo::parent_repo_name`.
@@ -7883,9 +10467,19 @@ impl RepositoryDoBuilder {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::parent_repo_name`.
+    pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.parent_repo_name = value;
+        self
+    }
     /// Sets `RepositoryDo::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryDo::password`.
@@ -7893,9 +10487,19 @@ impl RepositoryDoBuilder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `RepositoryDo::remote_url`.
     pub fn remote_url(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::remote_url`.
+    pub fn set_remote_url(mut self, value: Option<String>) -> Self {
+        self.inner.remote_url = value;
         self
     }
     /// Sets `RepositoryDo::default_deploy_repository`.
@@ -7903,9 +10507,19 @@ impl RepositoryDoBuilder {
         self.inner.default_deploy_repository = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::default_deploy_repository`.
+    pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
+        self.inner.default_deploy_repository = value;
+        self
+    }
     /// Sets `RepositoryDo::remote_type`.
     pub fn remote_type(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::remote_type`.
+    pub fn set_remote_type(mut self, value: Option<String>) -> Self {
+        self.inner.remote_type = value;
         self
     }
     /// Sets `RepositoryDo::proxy`.
@@ -7913,9 +10527,19 @@ impl RepositoryDoBuilder {
         self.inner.proxy = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::proxy`.
+    pub fn set_proxy(mut self, value: Option<String>) -> Self {
+        self.inner.proxy = value;
+        self
+    }
     /// Sets `RepositoryDo::allow_anonymous`.
     pub fn allow_anonymous(mut self, value: bool) -> Self {
         self.inner.allow_anonymous = Some(value);
+        self
+    }
+    /// Sets or clears `RepositoryDo::allow_anonymous`.
+    pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
+        self.inner.allow_anonymous = value;
         self
     }
     /// Sets `RepositoryDo::auto_clean_snapshot`.
@@ -7923,9 +10547,19 @@ impl RepositoryDoBuilder {
         self.inner.auto_clean_snapshot = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDo::auto_clean_snapshot`.
+    pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_clean_snapshot = value;
+        self
+    }
     /// Sets `RepositoryDo::snapshot_alive_days`.
     pub fn snapshot_alive_days(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_alive_days = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::snapshot_alive_days`.
+    pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_alive_days = value;
         self
     }
     /// Sets `RepositoryDo::max_unique_snapshots`.
@@ -7933,9 +10567,19 @@ impl RepositoryDoBuilder {
         self.inner.max_unique_snapshots = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::max_unique_snapshots`.
+    pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
+        self.inner.max_unique_snapshots = value;
+        self
+    }
     /// Sets `RepositoryDo::share_right`.
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryDo::nexu_repo`.
@@ -7943,14 +10587,29 @@ impl RepositoryDoBuilder {
         self.inner.nexu_repo = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDo::nexu_repo`.
+    pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
+        self.inner.nexu_repo = value;
+        self
+    }
     /// Sets `RepositoryDo::url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDo::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
+        self
+    }
     /// Sets `RepositoryDo::package_type`.
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDo::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
         self
     }
     /// Returns the built [`RepositoryDo`].
@@ -8350,9 +11009,19 @@ impl RepositoryDov5Builder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RepositoryDov5::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `RepositoryDov5::region`.
@@ -8360,9 +11029,19 @@ impl RepositoryDov5Builder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `RepositoryDov5::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `RepositoryDov5::modified_time`.
@@ -8370,9 +11049,19 @@ impl RepositoryDov5Builder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `RepositoryDov5::created_user_id`.
     pub fn created_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
         self
     }
     /// Sets `RepositoryDov5::created_user_name`.
@@ -8380,9 +11069,19 @@ impl RepositoryDov5Builder {
         self.inner.created_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
+        self
+    }
     /// Sets `RepositoryDov5::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `RepositoryDov5::modified_user_name`.
@@ -8390,9 +11089,19 @@ impl RepositoryDov5Builder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `RepositoryDov5::repository_name`.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.inner.repository_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
         self
     }
     /// Sets `RepositoryDov5::format`.
@@ -8400,9 +11109,19 @@ impl RepositoryDov5Builder {
         self.inner.format = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
+        self
+    }
     /// Sets `RepositoryDov5::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `RepositoryDov5::description`.
@@ -8410,9 +11129,19 @@ impl RepositoryDov5Builder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `RepositoryDov5::release`.
     pub fn release(mut self, value: impl Into<String>) -> Self {
         self.inner.release = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::release`.
+    pub fn set_release(mut self, value: Option<String>) -> Self {
+        self.inner.release = value;
         self
     }
     /// Sets `RepositoryDov5::snapshot`.
@@ -8420,9 +11149,19 @@ impl RepositoryDov5Builder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Sets `RepositoryDov5::includes_pattern`.
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
         self
     }
     /// Sets `RepositoryDov5::excludes_pattern`.
@@ -8430,9 +11169,19 @@ impl RepositoryDov5Builder {
         self.inner.excludes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::excludes_pattern`.
+    pub fn set_excludes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.excludes_pattern = value;
+        self
+    }
     /// Sets `RepositoryDov5::share_right`.
     pub fn share_right(mut self, value: impl Into<String>) -> Self {
         self.inner.share_right = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
         self
     }
     /// Sets `RepositoryDov5::project_id`.
@@ -8440,9 +11189,19 @@ impl RepositoryDov5Builder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `RepositoryDov5::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `RepositoryDov5::disable`.
@@ -8450,9 +11209,19 @@ impl RepositoryDov5Builder {
         self.inner.disable = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDov5::disable`.
+    pub fn set_disable(mut self, value: Option<bool>) -> Self {
+        self.inner.disable = value;
+        self
+    }
     /// Sets `RepositoryDov5::policy`.
     pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Sets `RepositoryDov5::npm`.
@@ -8460,9 +11229,19 @@ impl RepositoryDov5Builder {
         self.inner.npm = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::npm`.
+    pub fn set_npm(mut self, value: Option<String>) -> Self {
+        self.inner.npm = value;
+        self
+    }
     /// Sets `RepositoryDov5::uri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
         self
     }
     /// Sets `RepositoryDov5::repositories`.
@@ -8470,9 +11249,19 @@ impl RepositoryDov5Builder {
         self.inner.repositories = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::repositories`.
+    pub fn set_repositories(mut self, value: Option<String>) -> Self {
+        self.inner.repositories = value;
+        self
+    }
     /// Sets `RepositoryDov5::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `RepositoryDov5::password`.
@@ -8480,9 +11269,19 @@ impl RepositoryDov5Builder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `RepositoryDov5::proxy`.
     pub fn proxy(mut self, value: impl Into<String>) -> Self {
         self.inner.proxy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::proxy`.
+    pub fn set_proxy(mut self, value: Option<String>) -> Self {
+        self.inner.proxy = value;
         self
     }
     /// Sets `RepositoryDov5::scope`.
@@ -8490,9 +11289,19 @@ impl RepositoryDov5Builder {
         self.inner.scope = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDov5::scope`.
+    pub fn set_scope(mut self, value: Option<i64>) -> Self {
+        self.inner.scope = value;
+        self
+    }
     /// Sets `RepositoryDov5::url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
         self
     }
     /// Sets `RepositoryDov5::tab_id`.
@@ -8500,9 +11309,19 @@ impl RepositoryDov5Builder {
         self.inner.tab_id = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::tab_id`.
+    pub fn set_tab_id(mut self, value: Option<String>) -> Self {
+        self.inner.tab_id = value;
+        self
+    }
     /// Sets `RepositoryDov5::display_name`.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
         self
     }
     /// Sets `RepositoryDov5::snapshot_status`.
@@ -8510,9 +11329,19 @@ impl RepositoryDov5Builder {
         self.inner.snapshot_status = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::snapshot_status`.
+    pub fn set_snapshot_status(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_status = value;
+        self
+    }
     /// Sets `RepositoryDov5::release_status`.
     pub fn release_status(mut self, value: impl Into<String>) -> Self {
         self.inner.release_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::release_status`.
+    pub fn set_release_status(mut self, value: Option<String>) -> Self {
+        self.inner.release_status = value;
         self
     }
     /// Sets `RepositoryDov5::repository_ids`.
@@ -8520,9 +11349,19 @@ impl RepositoryDov5Builder {
         self.inner.repository_ids = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::repository_ids`.
+    pub fn set_repository_ids(mut self, value: Option<String>) -> Self {
+        self.inner.repository_ids = value;
+        self
+    }
     /// Sets `RepositoryDov5::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
         self
     }
     /// Sets `RepositoryDov5::parent_repo_name`.
@@ -8530,9 +11369,19 @@ impl RepositoryDov5Builder {
         self.inner.parent_repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::parent_repo_name`.
+    pub fn set_parent_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.parent_repo_name = value;
+        self
+    }
     /// Sets `RepositoryDov5::remote_url`.
     pub fn remote_url(mut self, value: impl Into<String>) -> Self {
         self.inner.remote_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::remote_url`.
+    pub fn set_remote_url(mut self, value: Option<String>) -> Self {
+        self.inner.remote_url = value;
         self
     }
     /// Sets `RepositoryDov5::remote_auth`.
@@ -8540,9 +11389,19 @@ impl RepositoryDov5Builder {
         self.inner.remote_auth = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::remote_auth`.
+    pub fn set_remote_auth(mut self, value: Option<String>) -> Self {
+        self.inner.remote_auth = value;
+        self
+    }
     /// Sets `RepositoryDov5::pypi_registry_url`.
     pub fn pypi_registry_url(mut self, value: impl Into<String>) -> Self {
         self.inner.pypi_registry_url = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::pypi_registry_url`.
+    pub fn set_pypi_registry_url(mut self, value: Option<String>) -> Self {
+        self.inner.pypi_registry_url = value;
         self
     }
     /// Sets `RepositoryDov5::default_deploy_repository`.
@@ -8550,9 +11409,19 @@ impl RepositoryDov5Builder {
         self.inner.default_deploy_repository = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryDov5::default_deploy_repository`.
+    pub fn set_default_deploy_repository(mut self, value: Option<String>) -> Self {
+        self.inner.default_deploy_repository = value;
+        self
+    }
     /// Sets `RepositoryDov5::package_type`.
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryDov5::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
         self
     }
     /// Sets `RepositoryDov5::nexu_repo`.
@@ -8560,9 +11429,19 @@ impl RepositoryDov5Builder {
         self.inner.nexu_repo = Some(value);
         self
     }
+    /// Sets or clears `RepositoryDov5::nexu_repo`.
+    pub fn set_nexu_repo(mut self, value: Option<bool>) -> Self {
+        self.inner.nexu_repo = value;
+        self
+    }
     /// Sets `RepositoryDov5::migrate_flag`.
     pub fn migrate_flag(mut self, value: i64) -> Self {
         self.inner.migrate_flag = Some(value);
+        self
+    }
+    /// Sets or clears `RepositoryDov5::migrate_flag`.
+    pub fn set_migrate_flag(mut self, value: Option<i64>) -> Self {
+        self.inner.migrate_flag = value;
         self
     }
     /// Returns the built [`RepositoryDov5`].
@@ -8618,9 +11497,19 @@ impl RepositoryUserDoBuilder {
         self.inner.username = Some(value.into());
         self
     }
+    /// Sets or clears `RepositoryUserDo::username`.
+    pub fn set_username(mut self, value: Option<String>) -> Self {
+        self.inner.username = value;
+        self
+    }
     /// Sets `RepositoryUserDo::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `RepositoryUserDo::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
         self
     }
     /// Returns the built [`RepositoryUserDo`].
@@ -8689,14 +11578,29 @@ impl ResetUserPasswordResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ResetUserPasswordResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ResetUserPasswordResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ResetUserPasswordResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ResetUserPasswordResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetUserPasswordResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ResetUserPasswordResponse`].
@@ -8732,6 +11636,11 @@ impl ResultCountBuilder {
     /// Sets `ResultCount::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `ResultCount::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Returns the built [`ResultCount`].
@@ -8771,8 +11680,21 @@ pub struct RolePrivilegeV5Builder {
 }
 impl RolePrivilegeV5Builder {
     /// Sets `RolePrivilegeV5::privileges`. **Required.**
-    pub fn privileges(mut self, value: impl Into<Vec<PrivilegeParam>>) -> Self {
-        self.inner.privileges = Some(value.into());
+    pub fn privileges(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PrivilegeParam>>,
+    ) -> Self {
+        self.inner.privileges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RolePrivilegeV5::privileges`.
+    pub fn push_privileges(mut self, value: impl Into<PrivilegeParam>) -> Self {
+        self.inner.privileges.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RolePrivilegeV5::privileges`.
+    pub fn set_privileges(mut self, value: Option<Vec<PrivilegeParam>>) -> Self {
+        self.inner.privileges = value;
         self
     }
     /// Returns the built [`RolePrivilegeV5`].
@@ -8817,14 +11739,29 @@ impl SearchArtifactsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SearchArtifactsResponse::status`.
+    pub fn set_status(mut self, value: Option<SearchArtifactsResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SearchArtifactsResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `SearchArtifactsResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `SearchArtifactsResponse::result`.
     pub fn result(mut self, value: impl Into<SearchArtifactsResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `SearchArtifactsResponse::result`.
+    pub fn set_result(mut self, value: Option<SearchArtifactsResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`SearchArtifactsResponse`].
@@ -8856,6 +11793,10 @@ impl SearchArtifactsResult {
     pub fn builder() -> SearchArtifactsResultBuilder {
         SearchArtifactsResultBuilder::default()
     }
+    /// The items of [`artifacts`](Self::artifacts), empty when absent.
+    pub fn artifacts(&self) -> &[ArtifactSearchResult] {
+        self.artifacts.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`SearchArtifactsResult`].
 #[derive(Clone, Debug, Default)]
@@ -8865,8 +11806,21 @@ pub struct SearchArtifactsResultBuilder {
 }
 impl SearchArtifactsResultBuilder {
     /// Sets `SearchArtifactsResult::artifacts`.
-    pub fn artifacts(mut self, value: impl Into<Vec<ArtifactSearchResult>>) -> Self {
-        self.inner.artifacts = Some(value.into());
+    pub fn artifacts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ArtifactSearchResult>>,
+    ) -> Self {
+        self.inner.artifacts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SearchArtifactsResult::artifacts`.
+    pub fn push_artifacts(mut self, value: impl Into<ArtifactSearchResult>) -> Self {
+        self.inner.artifacts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SearchArtifactsResult::artifacts`.
+    pub fn set_artifacts(mut self, value: Option<Vec<ArtifactSearchResult>>) -> Self {
+        self.inner.artifacts = value;
         self
     }
     /// Returns the built [`SearchArtifactsResult`].
@@ -8898,6 +11852,10 @@ impl SearchByChecksumResponse {
     pub fn builder() -> SearchByChecksumResponseBuilder {
         SearchByChecksumResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[ArtifactSearchResult] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`SearchByChecksumResponse`].
 #[derive(Clone, Debug, Default)]
@@ -8911,14 +11869,37 @@ impl SearchByChecksumResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SearchByChecksumResponse::status`.
+    pub fn set_status(mut self, value: Option<SearchByChecksumResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SearchByChecksumResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `SearchByChecksumResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `SearchByChecksumResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<ArtifactSearchResult>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ArtifactSearchResult>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SearchByChecksumResponse::result`.
+    pub fn push_result(mut self, value: impl Into<ArtifactSearchResult>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SearchByChecksumResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<ArtifactSearchResult>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`SearchByChecksumResponse`].
@@ -8984,6 +11965,10 @@ impl SecGuardTaskCount {
     pub fn builder() -> SecGuardTaskCountBuilder {
         SecGuardTaskCountBuilder::default()
     }
+    /// The items of [`list`](Self::list), empty when absent.
+    pub fn list(&self) -> &[SecGuardTaskDetail] {
+        self.list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`SecGuardTaskCount`].
 #[derive(Clone, Debug, Default)]
@@ -8997,9 +11982,19 @@ impl SecGuardTaskCountBuilder {
         self.inner.task = Some(value);
         self
     }
+    /// Sets or clears `SecGuardTaskCount::task`.
+    pub fn set_task(mut self, value: Option<i64>) -> Self {
+        self.inner.task = value;
+        self
+    }
     /// Sets `SecGuardTaskCount::artifact`.
     pub fn artifact(mut self, value: i64) -> Self {
         self.inner.artifact = Some(value);
+        self
+    }
+    /// Sets or clears `SecGuardTaskCount::artifact`.
+    pub fn set_artifact(mut self, value: Option<i64>) -> Self {
+        self.inner.artifact = value;
         self
     }
     /// Sets `SecGuardTaskCount::opensource`.
@@ -9007,9 +12002,19 @@ impl SecGuardTaskCountBuilder {
         self.inner.opensource = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskCount::opensource`.
+    pub fn set_opensource(mut self, value: Option<OpensourceCount>) -> Self {
+        self.inner.opensource = value;
+        self
+    }
     /// Sets `SecGuardTaskCount::virus`.
     pub fn virus(mut self, value: i64) -> Self {
         self.inner.virus = Some(value);
+        self
+    }
+    /// Sets or clears `SecGuardTaskCount::virus`.
+    pub fn set_virus(mut self, value: Option<i64>) -> Self {
+        self.inner.virus = value;
         self
     }
     /// Sets `SecGuardTaskCount::malware`.
@@ -9017,14 +12022,37 @@ impl SecGuardTaskCountBuilder {
         self.inner.malware = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskCount::malware`.
+    pub fn set_malware(mut self, value: Option<MalwareCount>) -> Self {
+        self.inner.malware = value;
+        self
+    }
     /// Sets `SecGuardTaskCount::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `SecGuardTaskCount::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `SecGuardTaskCount::list`.
-    pub fn list(mut self, value: impl Into<Vec<SecGuardTaskDetail>>) -> Self {
-        self.inner.list = Some(value.into());
+    pub fn list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SecGuardTaskDetail>>,
+    ) -> Self {
+        self.inner.list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SecGuardTaskCount::list`.
+    pub fn push_list(mut self, value: impl Into<SecGuardTaskDetail>) -> Self {
+        self.inner.list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskCount::list`.
+    pub fn set_list(mut self, value: Option<Vec<SecGuardTaskDetail>>) -> Self {
+        self.inner.list = value;
         self
     }
     /// Returns the built [`SecGuardTaskCount`].
@@ -9124,9 +12152,19 @@ impl SecGuardTaskDetailBuilder {
         self.inner.task_id = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::task_name`.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskDetail::task_name`.
+    pub fn set_task_name(mut self, value: Option<String>) -> Self {
+        self.inner.task_name = value;
         self
     }
     /// Sets `SecGuardTaskDetail::scan_path`.
@@ -9134,9 +12172,19 @@ impl SecGuardTaskDetailBuilder {
         self.inner.scan_path = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::scan_path`.
+    pub fn set_scan_path(mut self, value: Option<String>) -> Self {
+        self.inner.scan_path = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::file_name`.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskDetail::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
         self
     }
     /// Sets `SecGuardTaskDetail::display_name`.
@@ -9144,9 +12192,19 @@ impl SecGuardTaskDetailBuilder {
         self.inner.display_name = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::path`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskDetail::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
         self
     }
     /// Sets `SecGuardTaskDetail::created_time`.
@@ -9154,9 +12212,19 @@ impl SecGuardTaskDetailBuilder {
         self.inner.created_time = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::opensource`.
     pub fn opensource(mut self, value: impl Into<OpensourceCount>) -> Self {
         self.inner.opensource = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskDetail::opensource`.
+    pub fn set_opensource(mut self, value: Option<OpensourceCount>) -> Self {
+        self.inner.opensource = value;
         self
     }
     /// Sets `SecGuardTaskDetail::virus`.
@@ -9164,14 +12232,29 @@ impl SecGuardTaskDetailBuilder {
         self.inner.virus = Some(value);
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::virus`.
+    pub fn set_virus(mut self, value: Option<i64>) -> Self {
+        self.inner.virus = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::malware`.
     pub fn malware(mut self, value: impl Into<MalwareCount>) -> Self {
         self.inner.malware = Some(value.into());
         self
     }
+    /// Sets or clears `SecGuardTaskDetail::malware`.
+    pub fn set_malware(mut self, value: Option<MalwareCount>) -> Self {
+        self.inner.malware = value;
+        self
+    }
     /// Sets `SecGuardTaskDetail::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecGuardTaskDetail::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`SecGuardTaskDetail`].
@@ -9216,14 +12299,29 @@ impl ShowAuditResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowAuditResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowAuditResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowAuditResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowAuditResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowAuditResponse::result`.
     pub fn result(mut self, value: impl Into<AuditResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowAuditResponse::result`.
+    pub fn set_result(mut self, value: Option<AuditResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowAuditResponse`].
@@ -9284,14 +12382,29 @@ impl ShowAutoDeleteJobSettingsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowAutoDeleteJobSettingsResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowAutoDeleteJobSettingsResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowAutoDeleteJobSettingsResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowAutoDeleteJobSettingsResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowAutoDeleteJobSettingsResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowAutoDeleteJobSettingsResponse`].
@@ -9339,14 +12452,32 @@ impl ShowDomainReleaseRepoStorageResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowDomainReleaseRepoStorageResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowDomainReleaseRepoStorageResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowDomainReleaseRepoStorageResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowDomainReleaseRepoStorageResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowDomainReleaseRepoStorageResponse::result`.
     pub fn result(mut self, value: impl Into<ReleaseStorageVov5>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowDomainReleaseRepoStorageResponse::result`.
+    pub fn set_result(mut self, value: Option<ReleaseStorageVov5>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowDomainReleaseRepoStorageResponse`].
@@ -9405,14 +12536,32 @@ impl ShowFileDetailByFullNameResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileDetailByFullNameResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowFileDetailByFullNameResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowFileDetailByFullNameResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileDetailByFullNameResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowFileDetailByFullNameResponse::result`.
     pub fn result(mut self, value: impl Into<RepoFileDov5>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileDetailByFullNameResponse::result`.
+    pub fn set_result(mut self, value: Option<RepoFileDov5>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowFileDetailByFullNameResponse`].
@@ -9468,14 +12617,29 @@ impl ShowFileDetailResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileDetailResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowFileDetailResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowFileDetailResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileDetailResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowFileDetailResponse::result`.
     pub fn result(mut self, value: impl Into<RepoFileDov5>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileDetailResponse::result`.
+    pub fn set_result(mut self, value: Option<RepoFileDov5>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowFileDetailResponse`].
@@ -9531,14 +12695,29 @@ impl ShowFileTreeResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowFileTreeResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowFileTreeResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowFileTreeResponse::result`.
     pub fn result(mut self, value: impl Into<ShowFileTreeResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileTreeResponse::result`.
+    pub fn set_result(mut self, value: Option<ShowFileTreeResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowFileTreeResponse`].
@@ -9601,6 +12780,10 @@ impl ShowFileTreeResult {
     pub fn builder() -> ShowFileTreeResultBuilder {
         ShowFileTreeResultBuilder::default()
     }
+    /// The items of [`children`](Self::children), empty when absent.
+    pub fn children(&self) -> &[ShowFileTreeResultChildren] {
+        self.children.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowFileTreeResult`].
 #[derive(Clone, Debug, Default)]
@@ -9614,9 +12797,19 @@ impl ShowFileTreeResultBuilder {
         self.inner.upload_access = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResult::upload_access`.
+    pub fn set_upload_access(mut self, value: Option<String>) -> Self {
+        self.inner.upload_access = value;
+        self
+    }
     /// Sets `ShowFileTreeResult::total`.
     pub fn total(mut self, value: impl Into<String>) -> Self {
         self.inner.total = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileTreeResult::total`.
+    pub fn set_total(mut self, value: Option<String>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Sets `ShowFileTreeResult::uri`.
@@ -9624,17 +12817,43 @@ impl ShowFileTreeResultBuilder {
         self.inner.uri = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResult::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
+        self
+    }
     /// Sets `ShowFileTreeResult::created`.
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResult::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
+        self
+    }
     /// Sets `ShowFileTreeResult::children`.
     pub fn children(
         mut self,
-        value: impl Into<Vec<ShowFileTreeResultChildren>>,
+        value: impl IntoIterator<Item = impl Into<ShowFileTreeResultChildren>>,
     ) -> Self {
-        self.inner.children = Some(value.into());
+        self.inner.children = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowFileTreeResult::children`.
+    pub fn push_children(
+        mut self,
+        value: impl Into<ShowFileTreeResultChildren>,
+    ) -> Self {
+        self.inner.children.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileTreeResult::children`.
+    pub fn set_children(
+        mut self,
+        value: Option<Vec<ShowFileTreeResultChildren>>,
+    ) -> Self {
+        self.inner.children = value;
         self
     }
     /// Returns the built [`ShowFileTreeResult`].
@@ -9714,9 +12933,19 @@ impl ShowFileTreeResultChildrenBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResultChildren::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowFileTreeResultChildren::uri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileTreeResultChildren::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::path`.
@@ -9724,9 +12953,19 @@ impl ShowFileTreeResultChildrenBuilder {
         self.inner.path = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResultChildren::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
+        self
+    }
     /// Sets `ShowFileTreeResultChildren::modified`.
     pub fn modified(mut self, value: impl Into<String>) -> Self {
         self.inner.modified = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowFileTreeResultChildren::modified`.
+    pub fn set_modified(mut self, value: Option<String>) -> Self {
+        self.inner.modified = value;
         self
     }
     /// Sets `ShowFileTreeResultChildren::folder`.
@@ -9734,14 +12973,29 @@ impl ShowFileTreeResultChildrenBuilder {
         self.inner.folder = Some(value);
         self
     }
+    /// Sets or clears `ShowFileTreeResultChildren::folder`.
+    pub fn set_folder(mut self, value: Option<bool>) -> Self {
+        self.inner.folder = value;
+        self
+    }
     /// Sets `ShowFileTreeResultChildren::modified_by`.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_by = Some(value.into());
         self
     }
+    /// Sets or clears `ShowFileTreeResultChildren::modified_by`.
+    pub fn set_modified_by(mut self, value: Option<String>) -> Self {
+        self.inner.modified_by = value;
+        self
+    }
     /// Sets `ShowFileTreeResultChildren::has_child`.
     pub fn has_child(mut self, value: bool) -> Self {
         self.inner.has_child = Some(value);
+        self
+    }
+    /// Sets or clears `ShowFileTreeResultChildren::has_child`.
+    pub fn set_has_child(mut self, value: Option<bool>) -> Self {
+        self.inner.has_child = value;
         self
     }
     /// Returns the built [`ShowFileTreeResultChildren`].
@@ -9789,14 +13043,32 @@ impl ShowLatestVersionFilesCountResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowLatestVersionFilesCountResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowLatestVersionFilesCountResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowLatestVersionFilesCountResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowLatestVersionFilesCountResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowLatestVersionFilesCountResponse::result`.
     pub fn result(mut self, value: impl Into<LatestVersionFilesCount>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowLatestVersionFilesCountResponse::result`.
+    pub fn set_result(mut self, value: Option<LatestVersionFilesCount>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowLatestVersionFilesCountResponse`].
@@ -9839,6 +13111,10 @@ impl ShowMavenInfoResponse {
     pub fn builder() -> ShowMavenInfoResponseBuilder {
         ShowMavenInfoResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[RepositoryBuildVo] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowMavenInfoResponse`].
 #[derive(Clone, Debug, Default)]
@@ -9852,14 +13128,37 @@ impl ShowMavenInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMavenInfoResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowMavenInfoResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowMavenInfoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMavenInfoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowMavenInfoResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<RepositoryBuildVo>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RepositoryBuildVo>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowMavenInfoResponse::result`.
+    pub fn push_result(mut self, value: impl Into<RepositoryBuildVo>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowMavenInfoResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<RepositoryBuildVo>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowMavenInfoResponse`].
@@ -9918,14 +13217,32 @@ impl ShowMultiRolesUserPermissionsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMultiRolesUserPermissionsResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowMultiRolesUserPermissionsResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowMultiRolesUserPermissionsResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMultiRolesUserPermissionsResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowMultiRolesUserPermissionsResponse::result`.
     pub fn result(mut self, value: impl Into<ProjectRolePermissionDo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMultiRolesUserPermissionsResponse::result`.
+    pub fn set_result(mut self, value: Option<ProjectRolePermissionDo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowMultiRolesUserPermissionsResponse`].
@@ -9988,14 +13305,32 @@ impl ShowOpenSourceEnabledResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOpenSourceEnabledResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowOpenSourceEnabledResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowOpenSourceEnabledResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOpenSourceEnabledResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowOpenSourceEnabledResponse::result`.
     pub fn result(mut self, value: bool) -> Self {
         self.inner.result = Some(value);
+        self
+    }
+    /// Sets or clears `ShowOpenSourceEnabledResponse::result`.
+    pub fn set_result(mut self, value: Option<bool>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowOpenSourceEnabledResponse`].
@@ -10056,14 +13391,29 @@ impl ShowPackageDataDetailResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowPackageDataDetailResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowPackageDataDetailResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowPackageDataDetailResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowPackageDataDetailResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowPackageDataDetailResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowPackageDataDetailResponse`].
@@ -10113,14 +13463,29 @@ impl ShowPackageInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowPackageInfoResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowPackageInfoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowPackageInfoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowPackageInfoResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowPackageInfoResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowPackageInfoResponse`].
@@ -10152,6 +13517,10 @@ impl ShowProjectListResponse {
     pub fn builder() -> ShowProjectListResponseBuilder {
         ShowProjectListResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[ShowProjectListResult] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowProjectListResponse`].
 #[derive(Clone, Debug, Default)]
@@ -10165,14 +13534,37 @@ impl ShowProjectListResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowProjectListResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowProjectListResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowProjectListResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<ShowProjectListResult>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowProjectListResult>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowProjectListResponse::result`.
+    pub fn push_result(mut self, value: impl Into<ShowProjectListResult>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<ShowProjectListResult>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowProjectListResponse`].
@@ -10472,9 +13864,19 @@ impl ShowProjectListResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ShowProjectListResult::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ShowProjectListResult::description`.
@@ -10482,9 +13884,19 @@ impl ShowProjectListResultBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `ShowProjectListResult::created_time`.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.inner.created_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::created_time`.
+    pub fn set_created_time(mut self, value: Option<String>) -> Self {
+        self.inner.created_time = value;
         self
     }
     /// Sets `ShowProjectListResult::created_user_id`.
@@ -10492,9 +13904,19 @@ impl ShowProjectListResultBuilder {
         self.inner.created_user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::created_user_id`.
+    pub fn set_created_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_id = value;
+        self
+    }
     /// Sets `ShowProjectListResult::created_user_name`.
     pub fn created_user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.created_user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::created_user_name`.
+    pub fn set_created_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.created_user_name = value;
         self
     }
     /// Sets `ShowProjectListResult::modified_time`.
@@ -10502,9 +13924,19 @@ impl ShowProjectListResultBuilder {
         self.inner.modified_time = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::modified_time`.
+    pub fn set_modified_time(mut self, value: Option<String>) -> Self {
+        self.inner.modified_time = value;
+        self
+    }
     /// Sets `ShowProjectListResult::modified_user_id`.
     pub fn modified_user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.modified_user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::modified_user_id`.
+    pub fn set_modified_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_id = value;
         self
     }
     /// Sets `ShowProjectListResult::modified_user_name`.
@@ -10512,9 +13944,19 @@ impl ShowProjectListResultBuilder {
         self.inner.modified_user_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::modified_user_name`.
+    pub fn set_modified_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.modified_user_name = value;
+        self
+    }
     /// Sets `ShowProjectListResult::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `ShowProjectListResult::repo_type`.
@@ -10522,9 +13964,19 @@ impl ShowProjectListResultBuilder {
         self.inner.repo_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::repo_type`.
+    pub fn set_repo_type(mut self, value: Option<String>) -> Self {
+        self.inner.repo_type = value;
+        self
+    }
     /// Sets `ShowProjectListResult::includes_pattern`.
     pub fn includes_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.includes_pattern = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
         self
     }
     /// Sets `ShowProjectListResult::excludes_pattern`.
@@ -10532,9 +13984,19 @@ impl ShowProjectListResultBuilder {
         self.inner.excludes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::excludes_pattern`.
+    pub fn set_excludes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.excludes_pattern = value;
+        self
+    }
     /// Sets `ShowProjectListResult::url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
         self
     }
     /// Sets `ShowProjectListResult::storage_summary_info`.
@@ -10542,9 +14004,19 @@ impl ShowProjectListResultBuilder {
         self.inner.storage_summary_info = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::storage_summary_info`.
+    pub fn set_storage_summary_info(mut self, value: Option<String>) -> Self {
+        self.inner.storage_summary_info = value;
+        self
+    }
     /// Sets `ShowProjectListResult::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `ShowProjectListResult::share_right`.
@@ -10552,9 +14024,19 @@ impl ShowProjectListResultBuilder {
         self.inner.share_right = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::share_right`.
+    pub fn set_share_right(mut self, value: Option<String>) -> Self {
+        self.inner.share_right = value;
+        self
+    }
     /// Sets `ShowProjectListResult::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
         self
     }
     /// Sets `ShowProjectListResult::repository_name`.
@@ -10562,9 +14044,19 @@ impl ShowProjectListResultBuilder {
         self.inner.repository_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::repository_name`.
+    pub fn set_repository_name(mut self, value: Option<String>) -> Self {
+        self.inner.repository_name = value;
+        self
+    }
     /// Sets `ShowProjectListResult::display_name`.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.inner.display_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::display_name`.
+    pub fn set_display_name(mut self, value: Option<String>) -> Self {
+        self.inner.display_name = value;
         self
     }
     /// Sets `ShowProjectListResult::policy`.
@@ -10572,9 +14064,19 @@ impl ShowProjectListResultBuilder {
         self.inner.policy = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
+        self
+    }
     /// Sets `ShowProjectListResult::tab_id`.
     pub fn tab_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tab_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::tab_id`.
+    pub fn set_tab_id(mut self, value: Option<String>) -> Self {
+        self.inner.tab_id = value;
         self
     }
     /// Sets `ShowProjectListResult::status`.
@@ -10582,9 +14084,19 @@ impl ShowProjectListResultBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowProjectListResult::domain_id`.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::domain_id`.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.inner.domain_id = value;
         self
     }
     /// Sets `ShowProjectListResult::region`.
@@ -10592,9 +14104,19 @@ impl ShowProjectListResultBuilder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectListResult::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `ShowProjectListResult::uri`.
     pub fn uri(mut self, value: impl Into<String>) -> Self {
         self.inner.uri = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
         self
     }
     /// Sets `ShowProjectListResult::disable`.
@@ -10602,9 +14124,19 @@ impl ShowProjectListResultBuilder {
         self.inner.disable = Some(value);
         self
     }
+    /// Sets or clears `ShowProjectListResult::disable`.
+    pub fn set_disable(mut self, value: Option<bool>) -> Self {
+        self.inner.disable = value;
+        self
+    }
     /// Sets `ShowProjectListResult::package_type`.
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.inner.package_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectListResult::package_type`.
+    pub fn set_package_type(mut self, value: Option<String>) -> Self {
+        self.inner.package_type = value;
         self
     }
     /// Returns the built [`ShowProjectListResult`].
@@ -10652,14 +14184,32 @@ impl ShowProjectRelatedRepositoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectRelatedRepositoryResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowProjectRelatedRepositoryResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowProjectRelatedRepositoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectRelatedRepositoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowProjectRelatedRepositoryResponse::result`.
     pub fn result(mut self, value: impl Into<PrivilegeProjectInfoV5>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectRelatedRepositoryResponse::result`.
+    pub fn set_result(mut self, value: Option<PrivilegeProjectInfoV5>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowProjectRelatedRepositoryResponse`].
@@ -10702,6 +14252,11 @@ impl ShowProjectReleaseFilesResponseBuilder {
     /// Sets `ShowProjectReleaseFilesResponse::result`.
     pub fn result(mut self, value: impl Into<StandardResponseResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectReleaseFilesResponse::result`.
+    pub fn set_result(mut self, value: Option<StandardResponseResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowProjectReleaseFilesResponse`].
@@ -10749,14 +14304,32 @@ impl ShowProjectStorageInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectStorageInfoResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowProjectStorageInfoResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowProjectStorageInfoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectStorageInfoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowProjectStorageInfoResponse::result`.
     pub fn result(mut self, value: impl Into<StorageInfoDov5>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectStorageInfoResponse::result`.
+    pub fn set_result(mut self, value: Option<StorageInfoDov5>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowProjectStorageInfoResponse`].
@@ -10815,14 +14388,32 @@ impl ShowProjectVersionsCountResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectVersionsCountResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowProjectVersionsCountResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowProjectVersionsCountResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowProjectVersionsCountResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowProjectVersionsCountResponse::result`.
     pub fn result(mut self, value: impl Into<ResultCount>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowProjectVersionsCountResponse::result`.
+    pub fn set_result(mut self, value: Option<ResultCount>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowProjectVersionsCountResponse`].
@@ -10867,6 +14458,11 @@ impl ShowReleaseProjectFilesResponseBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `ShowReleaseProjectFilesResponse::result`.
+    pub fn set_result(mut self, value: Option<StandardResponseResult>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Returns the built [`ShowReleaseProjectFilesResponse`].
     pub fn build(self) -> ShowReleaseProjectFilesResponse {
         self.inner
@@ -10909,14 +14505,29 @@ impl ShowRepoUserInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepoUserInfoResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowRepoUserInfoResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowRepoUserInfoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepoUserInfoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowRepoUserInfoResponse::result`.
     pub fn result(mut self, value: impl Into<RepositoryUserDo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowRepoUserInfoResponse::result`.
+    pub fn set_result(mut self, value: Option<RepositoryUserDo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowRepoUserInfoResponse`].
@@ -10972,14 +14583,32 @@ impl ShowRepositoryInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryInfoResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowRepositoryInfoResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowRepositoryInfoResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryInfoResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowRepositoryInfoResponse::result`.
     pub fn result(mut self, value: impl Into<RepositoryDo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowRepositoryInfoResponse::result`.
+    pub fn set_result(mut self, value: Option<RepositoryDo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowRepositoryInfoResponse`].
@@ -11035,14 +14664,29 @@ impl ShowRepositoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowRepositoryResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowRepositoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowRepositoryResponse::result`.
     pub fn result(mut self, value: impl Into<RepositoryBasicDo>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowRepositoryResponse::result`.
+    pub fn set_result(mut self, value: Option<RepositoryBasicDo>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowRepositoryResponse`].
@@ -11101,14 +14745,32 @@ impl ShowRepositoryRolesPrivilegeResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowRepositoryRolesPrivilegeResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowRepositoryRolesPrivilegeResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowRepositoryRolesPrivilegeResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowRepositoryRolesPrivilegeResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowRepositoryRolesPrivilegeResponse`].
@@ -11164,14 +14826,29 @@ impl ShowStorageResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowStorageResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowStorageResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowStorageResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowStorageResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowStorageResponse::result`.
     pub fn result(mut self, value: impl Into<StorageMap>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowStorageResponse::result`.
+    pub fn set_result(mut self, value: Option<StorageMap>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowStorageResponse`].
@@ -11233,14 +14910,29 @@ impl ShowUserPrivilegesResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowUserPrivilegesResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowUserPrivilegesResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowUserPrivilegesResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowUserPrivilegesResponse::result`.
     pub fn result(mut self, value: impl Into<PrivilegesResponseResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowUserPrivilegesResponse::result`.
+    pub fn set_result(mut self, value: Option<PrivilegesResponseResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowUserPrivilegesResponse`].
@@ -11289,14 +14981,29 @@ impl ShowUserTicketResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowUserTicketResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowUserTicketResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowUserTicketResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowUserTicketResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowUserTicketResponse::result`.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowUserTicketResponse::result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowUserTicketResponse`].
@@ -11339,6 +15046,10 @@ impl ShowVersionListResponse {
     pub fn builder() -> ShowVersionListResponseBuilder {
         ShowVersionListResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[VersionListViewV5] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowVersionListResponse`].
 #[derive(Clone, Debug, Default)]
@@ -11352,14 +15063,37 @@ impl ShowVersionListResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowVersionListResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowVersionListResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowVersionListResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowVersionListResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `ShowVersionListResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<VersionListViewV5>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VersionListViewV5>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowVersionListResponse::result`.
+    pub fn push_result(mut self, value: impl Into<VersionListViewV5>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowVersionListResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<VersionListViewV5>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`ShowVersionListResponse`].
@@ -11429,9 +15163,19 @@ impl StandarErrorResponseV5Builder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `StandarErrorResponseV5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `StandarErrorResponseV5::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StandarErrorResponseV5::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
         self
     }
     /// Sets `StandarErrorResponseV5::error_code`.
@@ -11439,9 +15183,19 @@ impl StandarErrorResponseV5Builder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `StandarErrorResponseV5::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `StandarErrorResponseV5::error_msg`.
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `StandarErrorResponseV5::error_msg`.
+    pub fn set_error_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_msg = value;
         self
     }
     /// Returns the built [`StandarErrorResponseV5`].
@@ -11476,6 +15230,10 @@ impl StandardResponseResult {
     pub fn builder() -> StandardResponseResultBuilder {
         StandardResponseResultBuilder::default()
     }
+    /// The items of [`data`](Self::data), empty when absent.
+    pub fn data(&self) -> &[ReleaseFileVersionDo] {
+        self.data.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`StandardResponseResult`].
 #[derive(Clone, Debug, Default)]
@@ -11485,8 +15243,21 @@ pub struct StandardResponseResultBuilder {
 }
 impl StandardResponseResultBuilder {
     /// Sets `StandardResponseResult::data`.
-    pub fn data(mut self, value: impl Into<Vec<ReleaseFileVersionDo>>) -> Self {
-        self.inner.data = Some(value.into());
+    pub fn data(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ReleaseFileVersionDo>>,
+    ) -> Self {
+        self.inner.data = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `StandardResponseResult::data`.
+    pub fn push_data(mut self, value: impl Into<ReleaseFileVersionDo>) -> Self {
+        self.inner.data.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `StandardResponseResult::data`.
+    pub fn set_data(mut self, value: Option<Vec<ReleaseFileVersionDo>>) -> Self {
+        self.inner.data = value;
         self
     }
     /// Sets `StandardResponseResult::total_records`.
@@ -11494,9 +15265,19 @@ impl StandardResponseResultBuilder {
         self.inner.total_records = Some(value);
         self
     }
+    /// Sets or clears `StandardResponseResult::total_records`.
+    pub fn set_total_records(mut self, value: Option<i64>) -> Self {
+        self.inner.total_records = value;
+        self
+    }
     /// Sets `StandardResponseResult::total_pages`.
     pub fn total_pages(mut self, value: i64) -> Self {
         self.inner.total_pages = Some(value);
+        self
+    }
+    /// Sets or clears `StandardResponseResult::total_pages`.
+    pub fn set_total_pages(mut self, value: Option<i64>) -> Self {
+        self.inner.total_pages = value;
         self
     }
     /// Returns the built [`StandardResponseResult`].
@@ -11548,14 +15329,29 @@ impl StorageInfoDov5Builder {
         self.inner.used_space_length = Some(value);
         self
     }
+    /// Sets or clears `StorageInfoDov5::used_space_length`.
+    pub fn set_used_space_length(mut self, value: Option<i64>) -> Self {
+        self.inner.used_space_length = value;
+        self
+    }
     /// Sets `StorageInfoDov5::used_space`.
     pub fn used_space(mut self, value: impl Into<String>) -> Self {
         self.inner.used_space = Some(value.into());
         self
     }
+    /// Sets or clears `StorageInfoDov5::used_space`.
+    pub fn set_used_space(mut self, value: Option<String>) -> Self {
+        self.inner.used_space = value;
+        self
+    }
     /// Sets `StorageInfoDov5::files_count`.
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
+        self
+    }
+    /// Sets or clears `StorageInfoDov5::files_count`.
+    pub fn set_files_count(mut self, value: Option<i64>) -> Self {
+        self.inner.files_count = value;
         self
     }
     /// Returns the built [`StorageInfoDov5`].
@@ -11606,9 +15402,19 @@ impl StorageMapBuilder {
         self.inner.total_storage = Some(value.into());
         self
     }
+    /// Sets or clears `StorageMap::total_storage`.
+    pub fn set_total_storage(mut self, value: Option<String>) -> Self {
+        self.inner.total_storage = value;
+        self
+    }
     /// Sets `StorageMap::total_count`.
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `StorageMap::total_count`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.inner.total_count = value;
         self
     }
     /// Returns the built [`StorageMap`].
@@ -11699,9 +15505,19 @@ impl StorageStatisticDoBuilder {
         self.inner.files_count = Some(value);
         self
     }
+    /// Sets or clears `StorageStatisticDo::files_count`.
+    pub fn set_files_count(mut self, value: Option<i64>) -> Self {
+        self.inner.files_count = value;
+        self
+    }
     /// Sets `StorageStatisticDo::used_space_length`.
     pub fn used_space_length(mut self, value: i64) -> Self {
         self.inner.used_space_length = Some(value);
+        self
+    }
+    /// Sets or clears `StorageStatisticDo::used_space_length`.
+    pub fn set_used_space_length(mut self, value: Option<i64>) -> Self {
+        self.inner.used_space_length = value;
         self
     }
     /// Sets `StorageStatisticDo::used_space`.
@@ -11709,9 +15525,19 @@ impl StorageStatisticDoBuilder {
         self.inner.used_space = Some(value.into());
         self
     }
+    /// Sets or clears `StorageStatisticDo::used_space`.
+    pub fn set_used_space(mut self, value: Option<String>) -> Self {
+        self.inner.used_space = value;
+        self
+    }
     /// Sets `StorageStatisticDo::summary_date`.
     pub fn summary_date(mut self, value: impl Into<String>) -> Self {
         self.inner.summary_date = Some(value.into());
+        self
+    }
+    /// Sets or clears `StorageStatisticDo::summary_date`.
+    pub fn set_summary_date(mut self, value: Option<String>) -> Self {
+        self.inner.summary_date = value;
         self
     }
     /// Sets `StorageStatisticDo::folders_count`.
@@ -11719,9 +15545,19 @@ impl StorageStatisticDoBuilder {
         self.inner.folders_count = Some(value);
         self
     }
+    /// Sets or clears `StorageStatisticDo::folders_count`.
+    pub fn set_folders_count(mut self, value: Option<i64>) -> Self {
+        self.inner.folders_count = value;
+        self
+    }
     /// Sets `StorageStatisticDo::items_count`.
     pub fn items_count(mut self, value: i64) -> Self {
         self.inner.items_count = Some(value);
+        self
+    }
+    /// Sets or clears `StorageStatisticDo::items_count`.
+    pub fn set_items_count(mut self, value: Option<i64>) -> Self {
+        self.inner.items_count = value;
         self
     }
     /// Returns the built [`StorageStatisticDo`].
@@ -11806,9 +15642,19 @@ impl TrashArtifactModelForDeleteBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `TrashArtifactModelForDelete::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `TrashArtifactModelForDelete::format`. **Required.**
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `TrashArtifactModelForDelete::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `TrashArtifactModelForDelete::uri`. **Required.**
@@ -11816,14 +15662,29 @@ impl TrashArtifactModelForDeleteBuilder {
         self.inner.uri = Some(value.into());
         self
     }
+    /// Sets or clears `TrashArtifactModelForDelete::uri`.
+    pub fn set_uri(mut self, value: Option<String>) -> Self {
+        self.inner.uri = value;
+        self
+    }
     /// Sets `TrashArtifactModelForDelete::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `TrashArtifactModelForDelete::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `TrashArtifactModelForDelete::include_pattern`.
     pub fn include_pattern(mut self, value: impl Into<String>) -> Self {
         self.inner.include_pattern = Some(value.into());
+        self
+    }
+    /// Sets or clears `TrashArtifactModelForDelete::include_pattern`.
+    pub fn set_include_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.include_pattern = value;
         self
     }
     /// Returns the built [`TrashArtifactModelForDelete`].
@@ -11866,6 +15727,10 @@ impl TrashcanResultData {
     pub fn builder() -> TrashcanResultDataBuilder {
         TrashcanResultDataBuilder::default()
     }
+    /// The items of [`failed_messages`](Self::failed_messages), empty when absent.
+    pub fn failed_messages(&self) -> &[String] {
+        self.failed_messages.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`TrashcanResultData`].
 #[derive(Clone, Debug, Default)]
@@ -11879,14 +15744,37 @@ impl TrashcanResultDataBuilder {
         self.inner.success_num = Some(value);
         self
     }
+    /// Sets or clears `TrashcanResultData::success_num`.
+    pub fn set_success_num(mut self, value: Option<i64>) -> Self {
+        self.inner.success_num = value;
+        self
+    }
     /// Sets `TrashcanResultData::failed_num`.
     pub fn failed_num(mut self, value: i64) -> Self {
         self.inner.failed_num = Some(value);
         self
     }
+    /// Sets or clears `TrashcanResultData::failed_num`.
+    pub fn set_failed_num(mut self, value: Option<i64>) -> Self {
+        self.inner.failed_num = value;
+        self
+    }
     /// Sets `TrashcanResultData::failed_messages`.
-    pub fn failed_messages(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.failed_messages = Some(value.into());
+    pub fn failed_messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.failed_messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `TrashcanResultData::failed_messages`.
+    pub fn push_failed_messages(mut self, value: impl Into<String>) -> Self {
+        self.inner.failed_messages.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TrashcanResultData::failed_messages`.
+    pub fn set_failed_messages(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.failed_messages = value;
         self
     }
     /// Returns the built [`TrashcanResultData`].
@@ -11936,14 +15824,29 @@ impl UpdateArtifactoryResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateArtifactoryResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `UpdateArtifactoryResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateArtifactoryResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `UpdateArtifactoryResponse::result`.
     pub fn result(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateArtifactoryResponse::result`.
+    pub fn set_result(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`UpdateArtifactoryResponse`].
@@ -12052,9 +15955,19 @@ impl UpdateNotMavenRepoDoBuilder {
         self.inner.repo_name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::repo_name`.
+    pub fn set_repo_name(mut self, value: Option<String>) -> Self {
+        self.inner.repo_name = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::format`.
     pub fn format(mut self, value: impl Into<String>) -> Self {
         self.inner.format = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNotMavenRepoDo::format`.
+    pub fn set_format(mut self, value: Option<String>) -> Self {
+        self.inner.format = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::description`.
@@ -12062,9 +15975,27 @@ impl UpdateNotMavenRepoDoBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::repository_ids`.
-    pub fn repository_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repository_ids = Some(value.into());
+    pub fn repository_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repository_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateNotMavenRepoDo::repository_ids`.
+    pub fn push_repository_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.repository_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNotMavenRepoDo::repository_ids`.
+    pub fn set_repository_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repository_ids = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::includes_pattern`.
@@ -12072,9 +16003,19 @@ impl UpdateNotMavenRepoDoBuilder {
         self.inner.includes_pattern = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::includes_pattern`.
+    pub fn set_includes_pattern(mut self, value: Option<String>) -> Self {
+        self.inner.includes_pattern = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::deployment_policy`.
     pub fn deployment_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.deployment_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNotMavenRepoDo::deployment_policy`.
+    pub fn set_deployment_policy(mut self, value: Option<String>) -> Self {
+        self.inner.deployment_policy = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::auto_clean_snapshot`.
@@ -12082,9 +16023,19 @@ impl UpdateNotMavenRepoDoBuilder {
         self.inner.auto_clean_snapshot = Some(value);
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::auto_clean_snapshot`.
+    pub fn set_auto_clean_snapshot(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_clean_snapshot = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::snapshot_alive_days`.
     pub fn snapshot_alive_days(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_alive_days = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNotMavenRepoDo::snapshot_alive_days`.
+    pub fn set_snapshot_alive_days(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_alive_days = value;
         self
     }
     /// Sets `UpdateNotMavenRepoDo::max_unique_snapshots`.
@@ -12092,14 +16043,29 @@ impl UpdateNotMavenRepoDoBuilder {
         self.inner.max_unique_snapshots = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::max_unique_snapshots`.
+    pub fn set_max_unique_snapshots(mut self, value: Option<String>) -> Self {
+        self.inner.max_unique_snapshots = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::allow_anonymous`.
     pub fn allow_anonymous(mut self, value: bool) -> Self {
         self.inner.allow_anonymous = Some(value);
         self
     }
+    /// Sets or clears `UpdateNotMavenRepoDo::allow_anonymous`.
+    pub fn set_allow_anonymous(mut self, value: Option<bool>) -> Self {
+        self.inner.allow_anonymous = value;
+        self
+    }
     /// Sets `UpdateNotMavenRepoDo::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNotMavenRepoDo::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Returns the built [`UpdateNotMavenRepoDo`].
@@ -12131,6 +16097,10 @@ impl UpdateRepoRolesPrivilegeResponse {
     pub fn builder() -> UpdateRepoRolesPrivilegeResponseBuilder {
         UpdateRepoRolesPrivilegeResponseBuilder::default()
     }
+    /// The items of [`result`](Self::result), empty when absent.
+    pub fn result(&self) -> &[Privilege] {
+        self.result.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for UpdateRepoRolesPrivilegeResponse {
@@ -12156,14 +16126,40 @@ impl UpdateRepoRolesPrivilegeResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateRepoRolesPrivilegeResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<UpdateRepoRolesPrivilegeResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `UpdateRepoRolesPrivilegeResponse::trace_id`.
     pub fn trace_id(mut self, value: impl Into<String>) -> Self {
         self.inner.trace_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateRepoRolesPrivilegeResponse::trace_id`.
+    pub fn set_trace_id(mut self, value: Option<String>) -> Self {
+        self.inner.trace_id = value;
+        self
+    }
     /// Sets `UpdateRepoRolesPrivilegeResponse::result`.
-    pub fn result(mut self, value: impl Into<Vec<Privilege>>) -> Self {
-        self.inner.result = Some(value.into());
+    pub fn result(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Privilege>>,
+    ) -> Self {
+        self.inner.result = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateRepoRolesPrivilegeResponse::result`.
+    pub fn push_result(mut self, value: impl Into<Privilege>) -> Self {
+        self.inner.result.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateRepoRolesPrivilegeResponse::result`.
+    pub fn set_result(mut self, value: Option<Vec<Privilege>>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`UpdateRepoRolesPrivilegeResponse`].
@@ -12226,14 +16222,29 @@ impl VersionListViewV5Builder {
         self.inner.category = Some(value.into());
         self
     }
+    /// Sets or clears `VersionListViewV5::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
+        self
+    }
     /// Sets `VersionListViewV5::build_version`.
     pub fn build_version(mut self, value: impl Into<String>) -> Self {
         self.inner.build_version = Some(value.into());
         self
     }
+    /// Sets or clears `VersionListViewV5::build_version`.
+    pub fn set_build_version(mut self, value: Option<String>) -> Self {
+        self.inner.build_version = value;
+        self
+    }
     /// Sets `VersionListViewV5::files_count`.
     pub fn files_count(mut self, value: i64) -> Self {
         self.inner.files_count = Some(value);
+        self
+    }
+    /// Sets or clears `VersionListViewV5::files_count`.
+    pub fn set_files_count(mut self, value: Option<i64>) -> Self {
+        self.inner.files_count = value;
         self
     }
     /// Returns the built [`VersionListViewV5`].
@@ -12299,9 +16310,19 @@ impl VersionViewVoV5Builder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VersionViewVoV5::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VersionViewVoV5::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VersionViewVoV5::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `VersionViewVoV5::file_id`.
@@ -12309,14 +16330,29 @@ impl VersionViewVoV5Builder {
         self.inner.file_id = Some(value.into());
         self
     }
+    /// Sets or clears `VersionViewVoV5::file_id`.
+    pub fn set_file_id(mut self, value: Option<String>) -> Self {
+        self.inner.file_id = value;
+        self
+    }
     /// Sets `VersionViewVoV5::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `VersionViewVoV5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `VersionViewVoV5::path`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.inner.path = Some(value.into());
+        self
+    }
+    /// Sets or clears `VersionViewVoV5::path`.
+    pub fn set_path(mut self, value: Option<String>) -> Self {
+        self.inner.path = value;
         self
     }
     /// Returns the built [`VersionViewVoV5`].

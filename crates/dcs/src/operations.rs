@@ -255,12 +255,15 @@ impl huaweicloud_sdk_core::pagination::Paged for BatchShowNodesInformation {
     ) -> Vec<models::InstanceNodesInfoResp> {
         output.instances.unwrap_or_default()
     }
+    fn total(output: &models::BatchShowNodesInformationResponse) -> Option<i64> {
+        output.count
+    }
 }
 impl BatchShowNodesInformation {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`count`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -2941,12 +2944,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListBigkeyScanTasks {
     ) -> Vec<models::RecordsResponse> {
         output.records.unwrap_or_default()
     }
+    fn total(output: &models::ListBigkeyScanTasksResponse) -> Option<i64> {
+        output.count
+    }
 }
 impl ListBigkeyScanTasks {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`count`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3221,12 +3227,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListClients {
     fn into_items(output: models::ListClientsResponse) -> Vec<models::ClientInfo> {
         output.clients.unwrap_or_default()
     }
+    fn total(output: &models::ListClientsResponse) -> Option<i64> {
+        output.count
+    }
 }
 impl ListClients {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`count`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -3963,12 +3972,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListHotKeyScanTasks {
     ) -> Vec<models::RecordsResponse> {
         output.records.unwrap_or_default()
     }
+    fn total(output: &models::ListHotKeyScanTasksResponse) -> Option<i64> {
+        output.count
+    }
 }
 impl ListHotKeyScanTasks {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`count`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<
@@ -4200,12 +4212,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     ) -> Vec<models::InstanceListInfo> {
         output.instances.unwrap_or_default()
     }
+    fn total(output: &models::ListInstancesResponse) -> Option<i64> {
+        output.instance_num
+    }
 }
 impl ListInstances {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`instance_num`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<

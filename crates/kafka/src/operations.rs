@@ -3027,12 +3027,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListInstances {
     ) -> Vec<models::ShowInstanceResp> {
         output.instances.unwrap_or_default()
     }
+    fn total(output: &models::ListInstancesResponse) -> Option<i64> {
+        output.instance_num
+    }
 }
 impl ListInstances {
     /// Sends this request page after page: a stream of responses. Starts at the `offset` set on
     /// this builder (else 0) and advances it by the number of items received; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`instance_num`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<

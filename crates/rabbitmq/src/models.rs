@@ -64,9 +64,19 @@ impl AlterAutoVolumeExpandConfigBuilder {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
+    /// Sets or clears `AlterAutoVolumeExpandConfig::auto_volume_expand_enable`.
+    pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_volume_expand_enable = value;
+        self
+    }
     /// Sets `AlterAutoVolumeExpandConfig::expand_threshold`.
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `AlterAutoVolumeExpandConfig::expand_threshold`.
+    pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_threshold = value;
         self
     }
     /// Sets `AlterAutoVolumeExpandConfig::max_volume_size`.
@@ -74,9 +84,19 @@ impl AlterAutoVolumeExpandConfigBuilder {
         self.inner.max_volume_size = Some(value);
         self
     }
+    /// Sets or clears `AlterAutoVolumeExpandConfig::max_volume_size`.
+    pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
+        self.inner.max_volume_size = value;
+        self
+    }
     /// Sets `AlterAutoVolumeExpandConfig::expand_increment`.
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
+        self
+    }
+    /// Sets or clears `AlterAutoVolumeExpandConfig::expand_increment`.
+    pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_increment = value;
         self
     }
     /// Returns the built [`AlterAutoVolumeExpandConfig`].
@@ -116,6 +136,10 @@ impl AmqpUser {
     pub fn builder() -> AmqpUserBuilder {
         AmqpUserBuilder::default()
     }
+    /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    pub fn vhosts(&self) -> &[AmqpUserPerm] {
+        self.vhosts.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for AmqpUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,14 +166,37 @@ impl AmqpUserBuilder {
         self.inner.access_key = Some(value.into());
         self
     }
+    /// Sets or clears `AmqpUser::access_key`.
+    pub fn set_access_key(mut self, value: Option<String>) -> Self {
+        self.inner.access_key = value;
+        self
+    }
     /// Sets `AmqpUser::secret_key`.
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
+    /// Sets or clears `AmqpUser::secret_key`.
+    pub fn set_secret_key(mut self, value: Option<String>) -> Self {
+        self.inner.secret_key = value;
+        self
+    }
     /// Sets `AmqpUser::vhosts`.
-    pub fn vhosts(mut self, value: impl Into<Vec<AmqpUserPerm>>) -> Self {
-        self.inner.vhosts = Some(value.into());
+    pub fn vhosts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
+    ) -> Self {
+        self.inner.vhosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `AmqpUser::vhosts`.
+    pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
+        self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `AmqpUser::vhosts`.
+    pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
+        self.inner.vhosts = value;
         self
     }
     /// Returns the built [`AmqpUser`].
@@ -212,9 +259,19 @@ impl AmqpUserPermBuilder {
         self.inner.vhost = Some(value.into());
         self
     }
+    /// Sets or clears `AmqpUserPerm::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
+        self
+    }
     /// Sets `AmqpUserPerm::conf`.
     pub fn conf(mut self, value: impl Into<String>) -> Self {
         self.inner.conf = Some(value.into());
+        self
+    }
+    /// Sets or clears `AmqpUserPerm::conf`.
+    pub fn set_conf(mut self, value: Option<String>) -> Self {
+        self.inner.conf = value;
         self
     }
     /// Sets `AmqpUserPerm::write`.
@@ -222,9 +279,19 @@ impl AmqpUserPermBuilder {
         self.inner.write = Some(value.into());
         self
     }
+    /// Sets or clears `AmqpUserPerm::write`.
+    pub fn set_write(mut self, value: Option<String>) -> Self {
+        self.inner.write = value;
+        self
+    }
     /// Sets `AmqpUserPerm::read`.
     pub fn read(mut self, value: impl Into<String>) -> Self {
         self.inner.read = Some(value.into());
+        self
+    }
+    /// Sets or clears `AmqpUserPerm::read`.
+    pub fn set_read(mut self, value: Option<String>) -> Self {
+        self.inner.read = value;
         self
     }
     /// Returns the built [`AmqpUserPerm`].
@@ -262,9 +329,27 @@ impl BatchCreateOrDeleteTagReqBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchCreateOrDeleteTagReq::action`.
+    pub fn set_action(mut self, value: Option<BatchCreateOrDeleteTagReqAction>) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchCreateOrDeleteTagReq::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchCreateOrDeleteTagReq::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchCreateOrDeleteTagReq::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchCreateOrDeleteTagReq`].
@@ -316,8 +401,18 @@ pub struct BatchDeleteBodyBuilder {
 }
 impl BatchDeleteBodyBuilder {
     /// Sets `BatchDeleteBody::name`. **Required.**
-    pub fn name(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.name = Some(value.into());
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.name = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteBody::name`.
+    pub fn push_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.name.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteBody::name`.
+    pub fn set_name(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`BatchDeleteBody`].
@@ -373,8 +468,21 @@ pub struct BatchRestartOrDeleteInstanceReqBuilder {
 }
 impl BatchRestartOrDeleteInstanceReqBuilder {
     /// Sets `BatchRestartOrDeleteInstanceReq::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchRestartOrDeleteInstanceReq::instances`.
+    pub fn push_instances(mut self, value: impl Into<String>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartOrDeleteInstanceReq::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Sets `BatchRestartOrDeleteInstanceReq::action`. **Required.**
@@ -385,6 +493,14 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestartOrDeleteInstanceReq::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<BatchRestartOrDeleteInstanceReqAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchRestartOrDeleteInstanceReq::all_failure`.
     pub fn all_failure(
         mut self,
@@ -393,9 +509,22 @@ impl BatchRestartOrDeleteInstanceReqBuilder {
         self.inner.all_failure = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestartOrDeleteInstanceReq::all_failure`.
+    pub fn set_all_failure(
+        mut self,
+        value: Option<BatchRestartOrDeleteInstanceReqAllFailure>,
+    ) -> Self {
+        self.inner.all_failure = value;
+        self
+    }
     /// Sets `BatchRestartOrDeleteInstanceReq::force_delete`.
     pub fn force_delete(mut self, value: bool) -> Self {
         self.inner.force_delete = Some(value);
+        self
+    }
+    /// Sets or clears `BatchRestartOrDeleteInstanceReq::force_delete`.
+    pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.force_delete = value;
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceReq`].
@@ -459,9 +588,19 @@ impl BatchRestartOrDeleteInstanceRespResultsBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `BatchRestartOrDeleteInstanceRespResults::instance`.
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.inner.instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartOrDeleteInstanceRespResults::instance`.
+    pub fn set_instance(mut self, value: Option<String>) -> Self {
+        self.inner.instance = value;
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstanceRespResults`].
@@ -482,6 +621,10 @@ impl BatchRestartOrDeleteInstancesResponse {
     pub fn builder() -> BatchRestartOrDeleteInstancesResponseBuilder {
         BatchRestartOrDeleteInstancesResponseBuilder::default()
     }
+    /// The items of [`results`](Self::results), empty when absent.
+    pub fn results(&self) -> &[BatchRestartOrDeleteInstanceRespResults] {
+        self.results.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchRestartOrDeleteInstancesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -493,9 +636,27 @@ impl BatchRestartOrDeleteInstancesResponseBuilder {
     /// Sets `BatchRestartOrDeleteInstancesResponse::results`.
     pub fn results(
         mut self,
-        value: impl Into<Vec<BatchRestartOrDeleteInstanceRespResults>>,
+        value: impl IntoIterator<
+            Item = impl Into<BatchRestartOrDeleteInstanceRespResults>,
+        >,
     ) -> Self {
-        self.inner.results = Some(value.into());
+        self.inner.results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchRestartOrDeleteInstancesResponse::results`.
+    pub fn push_results(
+        mut self,
+        value: impl Into<BatchRestartOrDeleteInstanceRespResults>,
+    ) -> Self {
+        self.inner.results.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartOrDeleteInstancesResponse::results`.
+    pub fn set_results(
+        mut self,
+        value: Option<Vec<BatchRestartOrDeleteInstanceRespResults>>,
+    ) -> Self {
+        self.inner.results = value;
         self
     }
     /// Returns the built [`BatchRestartOrDeleteInstancesResponse`].
@@ -525,8 +686,21 @@ pub struct BatchResumeInstanceReqBuilder {
 }
 impl BatchResumeInstanceReqBuilder {
     /// Sets `BatchResumeInstanceReq::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchResumeInstanceReq::instances`.
+    pub fn push_instances(mut self, value: impl Into<String>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchResumeInstanceReq::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Returns the built [`BatchResumeInstanceReq`].
@@ -594,9 +768,19 @@ impl BindingsDetailsBuilder {
         self.inner.source = Some(value.into());
         self
     }
+    /// Sets or clears `BindingsDetails::source`.
+    pub fn set_source(mut self, value: Option<String>) -> Self {
+        self.inner.source = value;
+        self
+    }
     /// Sets `BindingsDetails::destination_type`.
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `BindingsDetails::destination_type`.
+    pub fn set_destination_type(mut self, value: Option<String>) -> Self {
+        self.inner.destination_type = value;
         self
     }
     /// Sets `BindingsDetails::destination`.
@@ -604,14 +788,29 @@ impl BindingsDetailsBuilder {
         self.inner.destination = Some(value.into());
         self
     }
+    /// Sets or clears `BindingsDetails::destination`.
+    pub fn set_destination(mut self, value: Option<String>) -> Self {
+        self.inner.destination = value;
+        self
+    }
     /// Sets `BindingsDetails::routing_key`.
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
         self
     }
+    /// Sets or clears `BindingsDetails::routing_key`.
+    pub fn set_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.routing_key = value;
+        self
+    }
     /// Sets `BindingsDetails::properties_key`.
     pub fn properties_key(mut self, value: impl Into<String>) -> Self {
         self.inner.properties_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `BindingsDetails::properties_key`.
+    pub fn set_properties_key(mut self, value: Option<String>) -> Self {
+        self.inner.properties_key = value;
         self
     }
     /// Returns the built [`BindingsDetails`].
@@ -674,9 +873,19 @@ impl BssParamBuilder {
         self.inner.is_auto_renew = Some(value);
         self
     }
+    /// Sets or clears `BssParam::is_auto_renew`.
+    pub fn set_is_auto_renew(mut self, value: Option<bool>) -> Self {
+        self.inner.is_auto_renew = value;
+        self
+    }
     /// Sets `BssParam::charging_mode`.
     pub fn charging_mode(mut self, value: impl Into<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParam::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<BssParamChargingMode>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `BssParam::is_auto_pay`.
@@ -684,14 +893,29 @@ impl BssParamBuilder {
         self.inner.is_auto_pay = Some(value);
         self
     }
+    /// Sets or clears `BssParam::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
+        self.inner.is_auto_pay = value;
+        self
+    }
     /// Sets `BssParam::period_type`.
     pub fn period_type(mut self, value: impl Into<BssParamPeriodType>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
+    /// Sets or clears `BssParam::period_type`.
+    pub fn set_period_type(mut self, value: Option<BssParamPeriodType>) -> Self {
+        self.inner.period_type = value;
+        self
+    }
     /// Sets `BssParam::period_num`.
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
+        self
+    }
+    /// Sets or clears `BssParam::period_num`.
+    pub fn set_period_num(mut self, value: Option<i64>) -> Self {
+        self.inner.period_num = value;
         self
     }
     /// Returns the built [`BssParam`].
@@ -789,9 +1013,19 @@ impl ChannelDetailsBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ChannelDetails::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ChannelDetails::number`.
     pub fn number(mut self, value: i64) -> Self {
         self.inner.number = Some(value);
+        self
+    }
+    /// Sets or clears `ChannelDetails::number`.
+    pub fn set_number(mut self, value: Option<i64>) -> Self {
+        self.inner.number = value;
         self
     }
     /// Sets `ChannelDetails::user`.
@@ -799,9 +1033,19 @@ impl ChannelDetailsBuilder {
         self.inner.user = Some(value.into());
         self
     }
+    /// Sets or clears `ChannelDetails::user`.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.inner.user = value;
+        self
+    }
     /// Sets `ChannelDetails::connection_name`.
     pub fn connection_name(mut self, value: impl Into<String>) -> Self {
         self.inner.connection_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChannelDetails::connection_name`.
+    pub fn set_connection_name(mut self, value: Option<String>) -> Self {
+        self.inner.connection_name = value;
         self
     }
     /// Sets `ChannelDetails::peer_host`.
@@ -809,9 +1053,19 @@ impl ChannelDetailsBuilder {
         self.inner.peer_host = Some(value.into());
         self
     }
+    /// Sets or clears `ChannelDetails::peer_host`.
+    pub fn set_peer_host(mut self, value: Option<String>) -> Self {
+        self.inner.peer_host = value;
+        self
+    }
     /// Sets `ChannelDetails::peer_port`.
     pub fn peer_port(mut self, value: i64) -> Self {
         self.inner.peer_port = Some(value);
+        self
+    }
+    /// Sets or clears `ChannelDetails::peer_port`.
+    pub fn set_peer_port(mut self, value: Option<i64>) -> Self {
+        self.inner.peer_port = value;
         self
     }
     /// Returns the built [`ChannelDetails`].
@@ -866,9 +1120,19 @@ impl ConsumerDetailsBuilder {
         self.inner.consumer_tag = Some(value.into());
         self
     }
+    /// Sets or clears `ConsumerDetails::consumer_tag`.
+    pub fn set_consumer_tag(mut self, value: Option<String>) -> Self {
+        self.inner.consumer_tag = value;
+        self
+    }
     /// Sets `ConsumerDetails::channel_details`.
     pub fn channel_details(mut self, value: impl Into<ChannelDetails>) -> Self {
         self.inner.channel_details = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConsumerDetails::channel_details`.
+    pub fn set_channel_details(mut self, value: Option<ChannelDetails>) -> Self {
+        self.inner.channel_details = value;
         self
     }
     /// Sets `ConsumerDetails::ack_required`.
@@ -876,9 +1140,19 @@ impl ConsumerDetailsBuilder {
         self.inner.ack_required = Some(value);
         self
     }
+    /// Sets or clears `ConsumerDetails::ack_required`.
+    pub fn set_ack_required(mut self, value: Option<bool>) -> Self {
+        self.inner.ack_required = value;
+        self
+    }
     /// Sets `ConsumerDetails::prefetch_count`.
     pub fn prefetch_count(mut self, value: i64) -> Self {
         self.inner.prefetch_count = Some(value);
+        self
+    }
+    /// Sets or clears `ConsumerDetails::prefetch_count`.
+    pub fn set_prefetch_count(mut self, value: Option<i64>) -> Self {
+        self.inner.prefetch_count = value;
         self
     }
     /// Returns the built [`ConsumerDetails`].
@@ -948,14 +1222,29 @@ impl CreateBindingBodyBuilder {
         self.inner.destination = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBindingBody::destination`.
+    pub fn set_destination(mut self, value: Option<String>) -> Self {
+        self.inner.destination = value;
+        self
+    }
     /// Sets `CreateBindingBody::routing_key`. **Required.**
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBindingBody::routing_key`.
+    pub fn set_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.routing_key = value;
+        self
+    }
     /// Sets `CreateBindingBody::destination_type`. **Required.**
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBindingBody::destination_type`.
+    pub fn set_destination_type(mut self, value: Option<String>) -> Self {
+        self.inner.destination_type = value;
         self
     }
     /// Returns the built [`CreateBindingBody`].
@@ -1016,9 +1305,19 @@ impl CreateBindingResponseBuilder {
         self.inner.source = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBindingResponse::source`.
+    pub fn set_source(mut self, value: Option<String>) -> Self {
+        self.inner.source = value;
+        self
+    }
     /// Sets `CreateBindingResponse::destination_type`.
     pub fn destination_type(mut self, value: impl Into<String>) -> Self {
         self.inner.destination_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBindingResponse::destination_type`.
+    pub fn set_destination_type(mut self, value: Option<String>) -> Self {
+        self.inner.destination_type = value;
         self
     }
     /// Sets `CreateBindingResponse::destination`.
@@ -1026,9 +1325,19 @@ impl CreateBindingResponseBuilder {
         self.inner.destination = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBindingResponse::destination`.
+    pub fn set_destination(mut self, value: Option<String>) -> Self {
+        self.inner.destination = value;
+        self
+    }
     /// Sets `CreateBindingResponse::routing_key`.
     pub fn routing_key(mut self, value: impl Into<String>) -> Self {
         self.inner.routing_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBindingResponse::routing_key`.
+    pub fn set_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.routing_key = value;
         self
     }
     /// Returns the built [`CreateBindingResponse`].
@@ -1119,9 +1428,19 @@ impl CreateExchangeBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateExchangeBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateExchangeBody::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateExchangeBody::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `CreateExchangeBody::durable`.
@@ -1129,9 +1448,19 @@ impl CreateExchangeBodyBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `CreateExchangeBody::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `CreateExchangeBody::auto_delete`. **Required.**
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `CreateExchangeBody::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateExchangeBody::internal`.
@@ -1139,9 +1468,19 @@ impl CreateExchangeBodyBuilder {
         self.inner.internal = Some(value);
         self
     }
+    /// Sets or clears `CreateExchangeBody::internal`.
+    pub fn set_internal(mut self, value: Option<bool>) -> Self {
+        self.inner.internal = value;
+        self
+    }
     /// Sets `CreateExchangeBody::arguments`.
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateExchangeBody::arguments`.
+    pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.arguments = value;
         self
     }
     /// Returns the built [`CreateExchangeBody`].
@@ -1226,9 +1565,19 @@ impl CreateExchangeResponseBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `CreateExchangeResponse::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `CreateExchangeResponse::default`.
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
+        self
+    }
+    /// Sets or clears `CreateExchangeResponse::default`.
+    pub fn set_default(mut self, value: Option<bool>) -> Self {
+        self.inner.default = value;
         self
     }
     /// Sets `CreateExchangeResponse::internal`.
@@ -1236,9 +1585,19 @@ impl CreateExchangeResponseBuilder {
         self.inner.internal = Some(value);
         self
     }
+    /// Sets or clears `CreateExchangeResponse::internal`.
+    pub fn set_internal(mut self, value: Option<bool>) -> Self {
+        self.inner.internal = value;
+        self
+    }
     /// Sets `CreateExchangeResponse::arguments`.
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateExchangeResponse::arguments`.
+    pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.arguments = value;
         self
     }
     /// Sets `CreateExchangeResponse::name`.
@@ -1246,9 +1605,19 @@ impl CreateExchangeResponseBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateExchangeResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateExchangeResponse::auto_delete`.
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `CreateExchangeResponse::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateExchangeResponse::r#type`.
@@ -1256,9 +1625,19 @@ impl CreateExchangeResponseBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateExchangeResponse::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `CreateExchangeResponse::vhost`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateExchangeResponse::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
         self
     }
     /// Returns the built [`CreateExchangeResponse`].
@@ -1546,9 +1925,19 @@ impl CreateInstanceReqBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateInstanceReq::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateInstanceReq::engine`. **Required.**
@@ -1556,9 +1945,19 @@ impl CreateInstanceReqBuilder {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::engine`.
+    pub fn set_engine(mut self, value: Option<CreateInstanceReqEngine>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `CreateInstanceReq::engine_version`. **Required.**
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
         self
     }
     /// Sets `CreateInstanceReq::enable_acl`.
@@ -1566,9 +1965,19 @@ impl CreateInstanceReqBuilder {
         self.inner.enable_acl = Some(value);
         self
     }
+    /// Sets or clears `CreateInstanceReq::enable_acl`.
+    pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_acl = value;
+        self
+    }
     /// Sets `CreateInstanceReq::storage_space`. **Required.**
     pub fn storage_space(mut self, value: i64) -> Self {
         self.inner.storage_space = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::storage_space`.
+    pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.storage_space = value;
         self
     }
     /// Sets `CreateInstanceReq::access_user`.
@@ -1576,9 +1985,19 @@ impl CreateInstanceReqBuilder {
         self.inner.access_user = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
+        self
+    }
     /// Sets `CreateInstanceReq::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
         self
     }
     /// Sets `CreateInstanceReq::vpc_id`. **Required.**
@@ -1586,9 +2005,19 @@ impl CreateInstanceReqBuilder {
         self.inner.vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
+        self
+    }
     /// Sets `CreateInstanceReq::security_group_id`. **Required.**
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
         self
     }
     /// Sets `CreateInstanceReq::subnet_id`. **Required.**
@@ -1596,9 +2025,27 @@ impl CreateInstanceReqBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `CreateInstanceReq::available_zones`. **Required.**
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateInstanceReq::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `CreateInstanceReq::product_id`. **Required.**
@@ -1606,9 +2053,19 @@ impl CreateInstanceReqBuilder {
         self.inner.product_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
+        self
+    }
     /// Sets `CreateInstanceReq::broker_num`.
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::broker_num`.
+    pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
+        self.inner.broker_num = value;
         self
     }
     /// Sets `CreateInstanceReq::maintain_begin`.
@@ -1616,9 +2073,19 @@ impl CreateInstanceReqBuilder {
         self.inner.maintain_begin = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
+        self
+    }
     /// Sets `CreateInstanceReq::maintain_end`.
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
         self
     }
     /// Sets `CreateInstanceReq::enable_publicip`.
@@ -1626,14 +2093,29 @@ impl CreateInstanceReqBuilder {
         self.inner.enable_publicip = Some(value);
         self
     }
+    /// Sets or clears `CreateInstanceReq::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
+        self
+    }
     /// Sets `CreateInstanceReq::publicip_id`.
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
+        self
+    }
     /// Sets `CreateInstanceReq::ssl_enable`.
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::ssl_enable`.
+    pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ssl_enable = value;
         self
     }
     /// Sets `CreateInstanceReq::storage_spec_code`. **Required.**
@@ -1644,9 +2126,22 @@ impl CreateInstanceReqBuilder {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::storage_spec_code`.
+    pub fn set_storage_spec_code(
+        mut self,
+        value: Option<CreateInstanceReqStorageSpecCode>,
+    ) -> Self {
+        self.inner.storage_spec_code = value;
+        self
+    }
     /// Sets `CreateInstanceReq::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateInstanceReq::disk_encrypted_enable`.
@@ -1654,9 +2149,19 @@ impl CreateInstanceReqBuilder {
         self.inner.disk_encrypted_enable = Some(value);
         self
     }
+    /// Sets or clears `CreateInstanceReq::disk_encrypted_enable`.
+    pub fn set_disk_encrypted_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.disk_encrypted_enable = value;
+        self
+    }
     /// Sets `CreateInstanceReq::disk_encrypted_key`.
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::disk_encrypted_key`.
+    pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
+        self.inner.disk_encrypted_key = value;
         self
     }
     /// Sets `CreateInstanceReq::arch_type`.
@@ -1664,14 +2169,37 @@ impl CreateInstanceReqBuilder {
         self.inner.arch_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceReq::arch_type`.
+    pub fn set_arch_type(mut self, value: Option<String>) -> Self {
+        self.inner.arch_type = value;
+        self
+    }
     /// Sets `CreateInstanceReq::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateInstanceReq::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `CreateInstanceReq::bss_param`.
     pub fn bss_param(mut self, value: impl Into<BssParam>) -> Self {
         self.inner.bss_param = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceReq::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParam>) -> Self {
+        self.inner.bss_param = value;
         self
     }
     /// Returns the built [`CreateInstanceReq`].
@@ -1734,6 +2262,11 @@ impl CreatePostPaidInstanceByEngineResponseBuilder {
     /// Sets `CreatePostPaidInstanceByEngineResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreatePostPaidInstanceByEngineResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Returns the built [`CreatePostPaidInstanceByEngineResponse`].
@@ -1832,9 +2365,19 @@ impl CreateQueueBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateQueueBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateQueueBody::auto_delete`. **Required.**
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `CreateQueueBody::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateQueueBody::durable`.
@@ -1842,9 +2385,19 @@ impl CreateQueueBodyBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `CreateQueueBody::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `CreateQueueBody::dead_letter_exchange`.
     pub fn dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_exchange = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateQueueBody::dead_letter_exchange`.
+    pub fn set_dead_letter_exchange(mut self, value: Option<String>) -> Self {
+        self.inner.dead_letter_exchange = value;
         self
     }
     /// Sets `CreateQueueBody::dead_letter_routing_key`.
@@ -1852,14 +2405,29 @@ impl CreateQueueBodyBuilder {
         self.inner.dead_letter_routing_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateQueueBody::dead_letter_routing_key`.
+    pub fn set_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.dead_letter_routing_key = value;
+        self
+    }
     /// Sets `CreateQueueBody::message_ttl`.
     pub fn message_ttl(mut self, value: i64) -> Self {
         self.inner.message_ttl = Some(value);
         self
     }
+    /// Sets or clears `CreateQueueBody::message_ttl`.
+    pub fn set_message_ttl(mut self, value: Option<i64>) -> Self {
+        self.inner.message_ttl = value;
+        self
+    }
     /// Sets `CreateQueueBody::lazy_mode`.
     pub fn lazy_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.lazy_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateQueueBody::lazy_mode`.
+    pub fn set_lazy_mode(mut self, value: Option<String>) -> Self {
+        self.inner.lazy_mode = value;
         self
     }
     /// Returns the built [`CreateQueueBody`].
@@ -1945,9 +2513,19 @@ impl CreateQueueResponseBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateQueueResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateQueueResponse::auto_delete`.
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `CreateQueueResponse::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `CreateQueueResponse::durable`.
@@ -1955,9 +2533,19 @@ impl CreateQueueResponseBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `CreateQueueResponse::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `CreateQueueResponse::dead_letter_exchange`.
     pub fn dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.dead_letter_exchange = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateQueueResponse::dead_letter_exchange`.
+    pub fn set_dead_letter_exchange(mut self, value: Option<String>) -> Self {
+        self.inner.dead_letter_exchange = value;
         self
     }
     /// Sets `CreateQueueResponse::dead_letter_routing_key`.
@@ -1965,14 +2553,29 @@ impl CreateQueueResponseBuilder {
         self.inner.dead_letter_routing_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateQueueResponse::dead_letter_routing_key`.
+    pub fn set_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.dead_letter_routing_key = value;
+        self
+    }
     /// Sets `CreateQueueResponse::message_ttl`.
     pub fn message_ttl(mut self, value: i64) -> Self {
         self.inner.message_ttl = Some(value);
         self
     }
+    /// Sets or clears `CreateQueueResponse::message_ttl`.
+    pub fn set_message_ttl(mut self, value: Option<i64>) -> Self {
+        self.inner.message_ttl = value;
+        self
+    }
     /// Sets `CreateQueueResponse::lazy_mode`.
     pub fn lazy_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.lazy_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateQueueResponse::lazy_mode`.
+    pub fn set_lazy_mode(mut self, value: Option<String>) -> Self {
+        self.inner.lazy_mode = value;
         self
     }
     /// Returns the built [`CreateQueueResponse`].
@@ -2012,6 +2615,10 @@ impl CreateUserResponse {
     pub fn builder() -> CreateUserResponseBuilder {
         CreateUserResponseBuilder::default()
     }
+    /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    pub fn vhosts(&self) -> &[AmqpUserPerm] {
+        self.vhosts.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for CreateUserResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2038,14 +2645,37 @@ impl CreateUserResponseBuilder {
         self.inner.access_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateUserResponse::access_key`.
+    pub fn set_access_key(mut self, value: Option<String>) -> Self {
+        self.inner.access_key = value;
+        self
+    }
     /// Sets `CreateUserResponse::secret_key`.
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateUserResponse::secret_key`.
+    pub fn set_secret_key(mut self, value: Option<String>) -> Self {
+        self.inner.secret_key = value;
+        self
+    }
     /// Sets `CreateUserResponse::vhosts`.
-    pub fn vhosts(mut self, value: impl Into<Vec<AmqpUserPerm>>) -> Self {
-        self.inner.vhosts = Some(value.into());
+    pub fn vhosts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
+    ) -> Self {
+        self.inner.vhosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateUserResponse::vhosts`.
+    pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
+        self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateUserResponse::vhosts`.
+    pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
+        self.inner.vhosts = value;
         self
     }
     /// Returns the built [`CreateUserResponse`].
@@ -2091,6 +2721,11 @@ impl CreateVhostBodyBuilder {
     /// Sets `CreateVhostBody::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVhostBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`CreateVhostBody`].
@@ -2175,9 +2810,19 @@ impl ExchangeDetailsBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `ExchangeDetails::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `ExchangeDetails::default`.
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
+        self
+    }
+    /// Sets or clears `ExchangeDetails::default`.
+    pub fn set_default(mut self, value: Option<bool>) -> Self {
+        self.inner.default = value;
         self
     }
     /// Sets `ExchangeDetails::internal`.
@@ -2185,9 +2830,19 @@ impl ExchangeDetailsBuilder {
         self.inner.internal = Some(value);
         self
     }
+    /// Sets or clears `ExchangeDetails::internal`.
+    pub fn set_internal(mut self, value: Option<bool>) -> Self {
+        self.inner.internal = value;
+        self
+    }
     /// Sets `ExchangeDetails::arguments`.
     pub fn arguments(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.arguments = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExchangeDetails::arguments`.
+    pub fn set_arguments(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.arguments = value;
         self
     }
     /// Sets `ExchangeDetails::name`.
@@ -2195,9 +2850,19 @@ impl ExchangeDetailsBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ExchangeDetails::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ExchangeDetails::auto_delete`.
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `ExchangeDetails::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `ExchangeDetails::r#type`.
@@ -2205,9 +2870,19 @@ impl ExchangeDetailsBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ExchangeDetails::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ExchangeDetails::vhost`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExchangeDetails::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
         self
     }
     /// Returns the built [`ExchangeDetails`].
@@ -2311,9 +2986,19 @@ impl InstanceRecycleInfoBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRecycleInfo::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `InstanceRecycleInfo::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRecycleInfo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `InstanceRecycleInfo::name`.
@@ -2321,9 +3006,19 @@ impl InstanceRecycleInfoBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRecycleInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `InstanceRecycleInfo::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRecycleInfo::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `InstanceRecycleInfo::in_recycle_time`.
@@ -2331,9 +3026,19 @@ impl InstanceRecycleInfoBuilder {
         self.inner.in_recycle_time = Some(value);
         self
     }
+    /// Sets or clears `InstanceRecycleInfo::in_recycle_time`.
+    pub fn set_in_recycle_time(mut self, value: Option<i64>) -> Self {
+        self.inner.in_recycle_time = value;
+        self
+    }
     /// Sets `InstanceRecycleInfo::save_time`.
     pub fn save_time(mut self, value: i64) -> Self {
         self.inner.save_time = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceRecycleInfo::save_time`.
+    pub fn set_save_time(mut self, value: Option<i64>) -> Self {
+        self.inner.save_time = value;
         self
     }
     /// Sets `InstanceRecycleInfo::auto_delete_time`.
@@ -2341,9 +3046,19 @@ impl InstanceRecycleInfoBuilder {
         self.inner.auto_delete_time = Some(value);
         self
     }
+    /// Sets or clears `InstanceRecycleInfo::auto_delete_time`.
+    pub fn set_auto_delete_time(mut self, value: Option<i64>) -> Self {
+        self.inner.auto_delete_time = value;
+        self
+    }
     /// Sets `InstanceRecycleInfo::cost_per_hour`.
     pub fn cost_per_hour(mut self, value: f64) -> Self {
         self.inner.cost_per_hour = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceRecycleInfo::cost_per_hour`.
+    pub fn set_cost_per_hour(mut self, value: Option<f64>) -> Self {
+        self.inner.cost_per_hour = value;
         self
     }
     /// Sets `InstanceRecycleInfo::error_message`.
@@ -2351,9 +3066,19 @@ impl InstanceRecycleInfoBuilder {
         self.inner.error_message = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRecycleInfo::error_message`.
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.inner.error_message = value;
+        self
+    }
     /// Sets `InstanceRecycleInfo::product_id`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRecycleInfo::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
         self
     }
     /// Returns the built [`InstanceRecycleInfo`].
@@ -2406,14 +3131,29 @@ impl InstanceResumeResultBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceResumeResult::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `InstanceResumeResult::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceResumeResult::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `InstanceResumeResult::error_msg`.
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceResumeResult::error_msg`.
+    pub fn set_error_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_msg = value;
         self
     }
     /// Returns the built [`InstanceResumeResult`].
@@ -2510,9 +3250,19 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
         self.inner.sold_out = Some(value);
         self
     }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::sold_out`.
+    pub fn set_sold_out(mut self, value: Option<bool>) -> Self {
+        self.inner.sold_out = value;
+        self
+    }
     /// Sets `ListAvailableZonesRespAvailableZones::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::code`.
@@ -2520,9 +3270,19 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
         self.inner.code = Some(value.into());
         self
     }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.inner.code = value;
+        self
+    }
     /// Sets `ListAvailableZonesRespAvailableZones::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::port`.
@@ -2530,9 +3290,19 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
         self.inner.port = Some(value.into());
         self
     }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `ListAvailableZonesRespAvailableZones::resource_availability`.
     pub fn resource_availability(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_availability = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::resource_availability`.
+    pub fn set_resource_availability(mut self, value: Option<String>) -> Self {
+        self.inner.resource_availability = value;
         self
     }
     /// Sets `ListAvailableZonesRespAvailableZones::default_az`.
@@ -2540,14 +3310,29 @@ impl ListAvailableZonesRespAvailableZonesBuilder {
         self.inner.default_az = Some(value);
         self
     }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::default_az`.
+    pub fn set_default_az(mut self, value: Option<bool>) -> Self {
+        self.inner.default_az = value;
+        self
+    }
     /// Sets `ListAvailableZonesRespAvailableZones::remain_time`.
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::remain_time`.
+    pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
+        self.inner.remain_time = value;
+        self
+    }
     /// Sets `ListAvailableZonesRespAvailableZones::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
+        self
+    }
+    /// Sets or clears `ListAvailableZonesRespAvailableZones::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
         self
     }
     /// Returns the built [`ListAvailableZonesRespAvailableZones`].
@@ -2575,6 +3360,10 @@ impl ListAvailableZonesResponse {
     pub fn builder() -> ListAvailableZonesResponseBuilder {
         ListAvailableZonesResponseBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[ListAvailableZonesRespAvailableZones] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAvailableZonesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2588,12 +3377,33 @@ impl ListAvailableZonesResponseBuilder {
         self.inner.region_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAvailableZonesResponse::region_id`.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.inner.region_id = value;
+        self
+    }
     /// Sets `ListAvailableZonesResponse::available_zones`.
     pub fn available_zones(
         mut self,
-        value: impl Into<Vec<ListAvailableZonesRespAvailableZones>>,
+        value: impl IntoIterator<Item = impl Into<ListAvailableZonesRespAvailableZones>>,
     ) -> Self {
-        self.inner.available_zones = Some(value.into());
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAvailableZonesResponse::available_zones`.
+    pub fn push_available_zones(
+        mut self,
+        value: impl Into<ListAvailableZonesRespAvailableZones>,
+    ) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAvailableZonesResponse::available_zones`.
+    pub fn set_available_zones(
+        mut self,
+        value: Option<Vec<ListAvailableZonesRespAvailableZones>>,
+    ) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Returns the built [`ListAvailableZonesResponse`].
@@ -2680,9 +3490,19 @@ impl ListBackgroundTasksRespTasksBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTasksRespTasks::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListBackgroundTasksRespTasks::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTasksRespTasks::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::user_name`.
@@ -2690,9 +3510,19 @@ impl ListBackgroundTasksRespTasksBuilder {
         self.inner.user_name = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTasksRespTasks::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
+        self
+    }
     /// Sets `ListBackgroundTasksRespTasks::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTasksRespTasks::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::params`.
@@ -2700,9 +3530,19 @@ impl ListBackgroundTasksRespTasksBuilder {
         self.inner.params = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTasksRespTasks::params`.
+    pub fn set_params(mut self, value: Option<String>) -> Self {
+        self.inner.params = value;
+        self
+    }
     /// Sets `ListBackgroundTasksRespTasks::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTasksRespTasks::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ListBackgroundTasksRespTasks::created_at`.
@@ -2710,9 +3550,19 @@ impl ListBackgroundTasksRespTasksBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTasksRespTasks::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `ListBackgroundTasksRespTasks::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTasksRespTasks::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`ListBackgroundTasksRespTasks`].
@@ -2740,6 +3590,10 @@ impl ListBackgroundTasksResponse {
     pub fn builder() -> ListBackgroundTasksResponseBuilder {
         ListBackgroundTasksResponseBuilder::default()
     }
+    /// The items of [`tasks`](Self::tasks), empty when absent.
+    pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBackgroundTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2753,9 +3607,30 @@ impl ListBackgroundTasksResponseBuilder {
         self.inner.task_count = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTasksResponse::task_count`.
+    pub fn set_task_count(mut self, value: Option<String>) -> Self {
+        self.inner.task_count = value;
+        self
+    }
     /// Sets `ListBackgroundTasksResponse::tasks`.
-    pub fn tasks(mut self, value: impl Into<Vec<ListBackgroundTasksRespTasks>>) -> Self {
-        self.inner.tasks = Some(value.into());
+    pub fn tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
+    ) -> Self {
+        self.inner.tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListBackgroundTasksResponse::tasks`.
+    pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
+        self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTasksResponse::tasks`.
+    pub fn set_tasks(
+        mut self,
+        value: Option<Vec<ListBackgroundTasksRespTasks>>,
+    ) -> Self {
+        self.inner.tasks = value;
         self
     }
     /// Returns the built [`ListBackgroundTasksResponse`].
@@ -2790,6 +3665,10 @@ impl ListBindingsResponse {
     pub fn builder() -> ListBindingsResponseBuilder {
         ListBindingsResponseBuilder::default()
     }
+    /// The items of [`items`](Self::items), empty when absent.
+    pub fn items(&self) -> &[BindingsDetails] {
+        self.items.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBindingsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2803,14 +3682,37 @@ impl ListBindingsResponseBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `ListBindingsResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `ListBindingsResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListBindingsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListBindingsResponse::items`.
-    pub fn items(mut self, value: impl Into<Vec<BindingsDetails>>) -> Self {
-        self.inner.items = Some(value.into());
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BindingsDetails>>,
+    ) -> Self {
+        self.inner.items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListBindingsResponse::items`.
+    pub fn push_items(mut self, value: impl Into<BindingsDetails>) -> Self {
+        self.inner.items.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListBindingsResponse::items`.
+    pub fn set_items(mut self, value: Option<Vec<BindingsDetails>>) -> Self {
+        self.inner.items = value;
         self
     }
     /// Returns the built [`ListBindingsResponse`].
@@ -2865,14 +3767,29 @@ impl ListConfigFeaturesBuilder {
         self.inner.feature_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListConfigFeatures::feature_id`.
+    pub fn set_feature_id(mut self, value: Option<String>) -> Self {
+        self.inner.feature_id = value;
+        self
+    }
     /// Sets `ListConfigFeatures::status`.
     pub fn status(mut self, value: i64) -> Self {
         self.inner.status = Some(value);
         self
     }
+    /// Sets or clears `ListConfigFeatures::status`.
+    pub fn set_status(mut self, value: Option<i64>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListConfigFeatures::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigFeatures::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Returns the built [`ListConfigFeatures`].
@@ -2903,6 +3820,10 @@ impl ListConfigFeaturesResponse {
     pub fn builder() -> ListConfigFeaturesResponseBuilder {
         ListConfigFeaturesResponseBuilder::default()
     }
+    /// The items of [`features`](Self::features), empty when absent.
+    pub fn features(&self) -> &[ListConfigFeatures] {
+        self.features.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListConfigFeaturesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2912,13 +3833,31 @@ pub struct ListConfigFeaturesResponseBuilder {
 }
 impl ListConfigFeaturesResponseBuilder {
     /// Sets `ListConfigFeaturesResponse::features`.
-    pub fn features(mut self, value: impl Into<Vec<ListConfigFeatures>>) -> Self {
-        self.inner.features = Some(value.into());
+    pub fn features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListConfigFeatures>>,
+    ) -> Self {
+        self.inner.features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListConfigFeaturesResponse::features`.
+    pub fn push_features(mut self, value: impl Into<ListConfigFeatures>) -> Self {
+        self.inner.features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigFeaturesResponse::features`.
+    pub fn set_features(mut self, value: Option<Vec<ListConfigFeatures>>) -> Self {
+        self.inner.features = value;
         self
     }
     /// Sets `ListConfigFeaturesResponse::total_record`.
     pub fn total_record(mut self, value: i64) -> Self {
         self.inner.total_record = Some(value);
+        self
+    }
+    /// Sets or clears `ListConfigFeaturesResponse::total_record`.
+    pub fn set_total_record(mut self, value: Option<i64>) -> Self {
+        self.inner.total_record = value;
         self
     }
     /// Returns the built [`ListConfigFeaturesResponse`].
@@ -2959,6 +3898,14 @@ impl ListEngineIosEntity {
     pub fn builder() -> ListEngineIosEntityBuilder {
         ListEngineIosEntityBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListEngineIosEntity`].
 #[derive(Clone, Debug, Default)]
@@ -2972,19 +3919,55 @@ impl ListEngineIosEntityBuilder {
         self.inner.io_spec = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineIosEntity::io_spec`.
+    pub fn set_io_spec(mut self, value: Option<String>) -> Self {
+        self.inner.io_spec = value;
+        self
+    }
     /// Sets `ListEngineIosEntity::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineIosEntity::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ListEngineIosEntity::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineIosEntity::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineIosEntity::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ListEngineIosEntity::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineIosEntity::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineIosEntity::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Returns the built [`ListEngineIosEntity`].
@@ -3047,6 +4030,22 @@ impl ListEngineProductsEntity {
     pub fn builder() -> ListEngineProductsEntityBuilder {
         ListEngineProductsEntityBuilder::default()
     }
+    /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    pub fn arch_types(&self) -> &[String] {
+        self.arch_types.as_deref().unwrap_or_default()
+    }
+    /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    pub fn charging_mode(&self) -> &[String] {
+        self.charging_mode.as_deref().unwrap_or_default()
+    }
+    /// The items of [`ios`](Self::ios), empty when absent.
+    pub fn ios(&self) -> &[ListEngineIosEntity] {
+        self.ios.as_deref().unwrap_or_default()
+    }
+    /// The items of [`support_features`](Self::support_features), empty when absent.
+    pub fn support_features(&self) -> &[serde_json::Value] {
+        self.support_features.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListEngineProductsEntity`].
 #[derive(Clone, Debug, Default)]
@@ -3060,9 +4059,19 @@ impl ListEngineProductsEntityBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineProductsEntity::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ListEngineProductsEntity::product_id`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ecs_flavor_id`.
@@ -3070,34 +4079,104 @@ impl ListEngineProductsEntityBuilder {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineProductsEntity::ecs_flavor_id`.
+    pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_flavor_id = value;
+        self
+    }
     /// Sets `ListEngineProductsEntity::billing_code`.
     pub fn billing_code(mut self, value: impl Into<String>) -> Self {
         self.inner.billing_code = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineProductsEntity::billing_code`.
+    pub fn set_billing_code(mut self, value: Option<String>) -> Self {
+        self.inner.billing_code = value;
+        self
+    }
     /// Sets `ListEngineProductsEntity::arch_types`.
-    pub fn arch_types(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.arch_types = Some(value.into());
+    pub fn arch_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.arch_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsEntity::arch_types`.
+    pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::arch_types`.
+    pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.arch_types = value;
         self
     }
     /// Sets `ListEngineProductsEntity::charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.charging_mode = Some(value.into());
+    pub fn charging_mode(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.charging_mode = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsEntity::charging_mode`.
+    pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `ListEngineProductsEntity::ios`.
-    pub fn ios(mut self, value: impl Into<Vec<ListEngineIosEntity>>) -> Self {
-        self.inner.ios = Some(value.into());
+    pub fn ios(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListEngineIosEntity>>,
+    ) -> Self {
+        self.inner.ios = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsEntity::ios`.
+    pub fn push_ios(mut self, value: impl Into<ListEngineIosEntity>) -> Self {
+        self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::ios`.
+    pub fn set_ios(mut self, value: Option<Vec<ListEngineIosEntity>>) -> Self {
+        self.inner.ios = value;
         self
     }
     /// Sets `ListEngineProductsEntity::support_features`.
-    pub fn support_features(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
-        self.inner.support_features = Some(value.into());
+    pub fn support_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+    ) -> Self {
+        self.inner.support_features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsEntity::support_features`.
+    pub fn push_support_features(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.inner.support_features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::support_features`.
+    pub fn set_support_features(
+        mut self,
+        value: Option<Vec<serde_json::Value>>,
+    ) -> Self {
+        self.inner.support_features = value;
         self
     }
     /// Sets `ListEngineProductsEntity::properties`.
     pub fn properties(mut self, value: impl Into<ListEnginePropertiesEntity>) -> Self {
         self.inner.properties = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsEntity::properties`.
+    pub fn set_properties(mut self, value: Option<ListEnginePropertiesEntity>) -> Self {
+        self.inner.properties = value;
         self
     }
     /// Returns the built [`ListEngineProductsEntity`].
@@ -3150,6 +4229,14 @@ impl ListEngineProductsResponse {
     pub fn builder() -> ListEngineProductsResponseBuilder {
         ListEngineProductsResponseBuilder::default()
     }
+    /// The items of [`versions`](Self::versions), empty when absent.
+    pub fn versions(&self) -> &[String] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+    /// The items of [`products`](Self::products), empty when absent.
+    pub fn products(&self) -> &[ListEngineProductsEntity] {
+        self.products.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListEngineProductsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3163,9 +4250,19 @@ impl ListEngineProductsResponseBuilder {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `ListEngineProductsResponse::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `ListEngineProductsResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
+        self
+    }
+    /// Sets or clears `ListEngineProductsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Sets `ListEngineProductsResponse::next_offset`.
@@ -3173,19 +4270,55 @@ impl ListEngineProductsResponseBuilder {
         self.inner.next_offset = Some(value);
         self
     }
+    /// Sets or clears `ListEngineProductsResponse::next_offset`.
+    pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.next_offset = value;
+        self
+    }
     /// Sets `ListEngineProductsResponse::previous_offset`.
     pub fn previous_offset(mut self, value: i64) -> Self {
         self.inner.previous_offset = Some(value);
         self
     }
+    /// Sets or clears `ListEngineProductsResponse::previous_offset`.
+    pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.previous_offset = value;
+        self
+    }
     /// Sets `ListEngineProductsResponse::versions`.
-    pub fn versions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.versions = Some(value.into());
+    pub fn versions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsResponse::versions`.
+    pub fn push_versions(mut self, value: impl Into<String>) -> Self {
+        self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsResponse::versions`.
+    pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.versions = value;
         self
     }
     /// Sets `ListEngineProductsResponse::products`.
-    pub fn products(mut self, value: impl Into<Vec<ListEngineProductsEntity>>) -> Self {
-        self.inner.products = Some(value.into());
+    pub fn products(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListEngineProductsEntity>>,
+    ) -> Self {
+        self.inner.products = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListEngineProductsResponse::products`.
+    pub fn push_products(mut self, value: impl Into<ListEngineProductsEntity>) -> Self {
+        self.inner.products.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListEngineProductsResponse::products`.
+    pub fn set_products(mut self, value: Option<Vec<ListEngineProductsEntity>>) -> Self {
+        self.inner.products = value;
         self
     }
     /// Returns the built [`ListEngineProductsResponse`].
@@ -3300,9 +4433,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.step_length = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::step_length`.
+    pub fn set_step_length(mut self, value: Option<String>) -> Self {
+        self.inner.step_length = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::max_queue_per_broker`.
     pub fn max_queue_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_queue_per_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::max_queue_per_broker`.
+    pub fn set_max_queue_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_queue_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_connection_per_broker`.
@@ -3310,9 +4453,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.max_connection_per_broker = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::max_connection_per_broker`.
+    pub fn set_max_connection_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_connection_per_broker = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::max_broker`.
     pub fn max_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::max_broker`.
+    pub fn set_max_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::max_storage_per_node`.
@@ -3320,9 +4473,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.max_storage_per_node = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::max_storage_per_node`.
+    pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
+        self.inner.max_storage_per_node = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::max_consumer_per_broker`.
     pub fn max_consumer_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_consumer_per_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::max_consumer_per_broker`.
+    pub fn set_max_consumer_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_consumer_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_broker`.
@@ -3330,9 +4493,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.min_broker = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::min_broker`.
+    pub fn set_min_broker(mut self, value: Option<String>) -> Self {
+        self.inner.min_broker = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
     pub fn max_bandwidth_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_bandwidth_per_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::max_bandwidth_per_broker`.
+    pub fn set_max_bandwidth_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_bandwidth_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::min_storage_per_node`.
@@ -3340,9 +4513,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.min_storage_per_node = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::min_storage_per_node`.
+    pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
+        self.inner.min_storage_per_node = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::max_tps_per_broker`.
     pub fn max_tps_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_tps_per_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::max_tps_per_broker`.
+    pub fn set_max_tps_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_tps_per_broker = value;
         self
     }
     /// Sets `ListEnginePropertiesEntity::engine_versions`.
@@ -3350,9 +4533,19 @@ impl ListEnginePropertiesEntityBuilder {
         self.inner.engine_versions = Some(value.into());
         self
     }
+    /// Sets or clears `ListEnginePropertiesEntity::engine_versions`.
+    pub fn set_engine_versions(mut self, value: Option<String>) -> Self {
+        self.inner.engine_versions = value;
+        self
+    }
     /// Sets `ListEnginePropertiesEntity::product_alias`.
     pub fn product_alias(mut self, value: impl Into<String>) -> Self {
         self.inner.product_alias = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEnginePropertiesEntity::product_alias`.
+    pub fn set_product_alias(mut self, value: Option<String>) -> Self {
+        self.inner.product_alias = value;
         self
     }
     /// Returns the built [`ListEnginePropertiesEntity`].
@@ -3387,6 +4580,10 @@ impl ListExchangesResponse {
     pub fn builder() -> ListExchangesResponseBuilder {
         ListExchangesResponseBuilder::default()
     }
+    /// The items of [`items`](Self::items), empty when absent.
+    pub fn items(&self) -> &[ExchangeDetails] {
+        self.items.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListExchangesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3400,14 +4597,37 @@ impl ListExchangesResponseBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `ListExchangesResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `ListExchangesResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListExchangesResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListExchangesResponse::items`.
-    pub fn items(mut self, value: impl Into<Vec<ExchangeDetails>>) -> Self {
-        self.inner.items = Some(value.into());
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ExchangeDetails>>,
+    ) -> Self {
+        self.inner.items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListExchangesResponse::items`.
+    pub fn push_items(mut self, value: impl Into<ExchangeDetails>) -> Self {
+        self.inner.items.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListExchangesResponse::items`.
+    pub fn set_items(mut self, value: Option<Vec<ExchangeDetails>>) -> Self {
+        self.inner.items = value;
         self
     }
     /// Returns the built [`ListExchangesResponse`].
@@ -3466,6 +4686,10 @@ impl ListInstancesDetailsResponse {
     pub fn builder() -> ListInstancesDetailsResponseBuilder {
         ListInstancesDetailsResponseBuilder::default()
     }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[ShowInstanceResp] {
+        self.instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListInstancesDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3475,13 +4699,31 @@ pub struct ListInstancesDetailsResponseBuilder {
 }
 impl ListInstancesDetailsResponseBuilder {
     /// Sets `ListInstancesDetailsResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<ShowInstanceResp>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowInstanceResp>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListInstancesDetailsResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<ShowInstanceResp>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListInstancesDetailsResponse::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<ShowInstanceResp>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Sets `ListInstancesDetailsResponse::instance_num`.
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
+        self
+    }
+    /// Sets or clears `ListInstancesDetailsResponse::instance_num`.
+    pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
+        self.inner.instance_num = value;
         self
     }
     /// Returns the built [`ListInstancesDetailsResponse`].
@@ -3546,6 +4788,10 @@ impl ListPluginsResponse {
     pub fn builder() -> ListPluginsResponseBuilder {
         ListPluginsResponseBuilder::default()
     }
+    /// The items of [`plugins`](Self::plugins), empty when absent.
+    pub fn plugins(&self) -> &[PluginEntity] {
+        self.plugins.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListPluginsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3559,9 +4805,27 @@ impl ListPluginsResponseBuilder {
         self.inner.plugins_modifying = Some(value);
         self
     }
+    /// Sets or clears `ListPluginsResponse::plugins_modifying`.
+    pub fn set_plugins_modifying(mut self, value: Option<bool>) -> Self {
+        self.inner.plugins_modifying = value;
+        self
+    }
     /// Sets `ListPluginsResponse::plugins`.
-    pub fn plugins(mut self, value: impl Into<Vec<PluginEntity>>) -> Self {
-        self.inner.plugins = Some(value.into());
+    pub fn plugins(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PluginEntity>>,
+    ) -> Self {
+        self.inner.plugins = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListPluginsResponse::plugins`.
+    pub fn push_plugins(mut self, value: impl Into<PluginEntity>) -> Self {
+        self.inner.plugins.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListPluginsResponse::plugins`.
+    pub fn set_plugins(mut self, value: Option<Vec<PluginEntity>>) -> Self {
+        self.inner.plugins = value;
         self
     }
     /// Returns the built [`ListPluginsResponse`].
@@ -3632,6 +4896,18 @@ impl ListProductsRespDetail {
     pub fn builder() -> ListProductsRespDetailBuilder {
         ListProductsRespDetailBuilder::default()
     }
+    /// The items of [`io`](Self::io), empty when absent.
+    pub fn io(&self) -> &[ListProductsRespIo] {
+        self.io.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespDetail`].
 #[derive(Clone, Debug, Default)]
@@ -3645,9 +4921,19 @@ impl ListProductsRespDetailBuilder {
         self.inner.storage = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail::storage`.
+    pub fn set_storage(mut self, value: Option<String>) -> Self {
+        self.inner.storage = value;
+        self
+    }
     /// Sets `ListProductsRespDetail::product_id`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
         self
     }
     /// Sets `ListProductsRespDetail::spec_code`.
@@ -3655,19 +4941,63 @@ impl ListProductsRespDetailBuilder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `ListProductsRespDetail::io`.
-    pub fn io(mut self, value: impl Into<Vec<ListProductsRespIo>>) -> Self {
-        self.inner.io = Some(value.into());
+    pub fn io(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespIo>>,
+    ) -> Self {
+        self.inner.io = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail::io`.
+    pub fn push_io(mut self, value: impl Into<ListProductsRespIo>) -> Self {
+        self.inner.io.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail::io`.
+    pub fn set_io(mut self, value: Option<Vec<ListProductsRespIo>>) -> Self {
+        self.inner.io = value;
         self
     }
     /// Sets `ListProductsRespDetail::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail::ecs_flavor_id`.
@@ -3675,9 +5005,19 @@ impl ListProductsRespDetailBuilder {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail::ecs_flavor_id`.
+    pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_flavor_id = value;
+        self
+    }
     /// Sets `ListProductsRespDetail::arch_type`.
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail::arch_type`.
+    pub fn set_arch_type(mut self, value: Option<String>) -> Self {
+        self.inner.arch_type = value;
         self
     }
     /// Returns the built [`ListProductsRespDetail`].
@@ -3739,6 +5079,18 @@ impl ListProductsRespDetail1 {
     pub fn builder() -> ListProductsRespDetail1Builder {
         ListProductsRespDetail1Builder::default()
     }
+    /// The items of [`io`](Self::io), empty when absent.
+    pub fn io(&self) -> &[ListProductsRespIo1] {
+        self.io.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespDetail1`].
 #[derive(Clone, Debug, Default)]
@@ -3752,9 +5104,19 @@ impl ListProductsRespDetail1Builder {
         self.inner.storage = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail1::storage`.
+    pub fn set_storage(mut self, value: Option<String>) -> Self {
+        self.inner.storage = value;
+        self
+    }
     /// Sets `ListProductsRespDetail1::product_id`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail1::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
         self
     }
     /// Sets `ListProductsRespDetail1::spec_code`.
@@ -3762,19 +5124,63 @@ impl ListProductsRespDetail1Builder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail1::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `ListProductsRespDetail1::io`.
-    pub fn io(mut self, value: impl Into<Vec<ListProductsRespIo1>>) -> Self {
-        self.inner.io = Some(value.into());
+    pub fn io(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespIo1>>,
+    ) -> Self {
+        self.inner.io = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail1::io`.
+    pub fn push_io(mut self, value: impl Into<ListProductsRespIo1>) -> Self {
+        self.inner.io.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail1::io`.
+    pub fn set_io(mut self, value: Option<Vec<ListProductsRespIo1>>) -> Self {
+        self.inner.io = value;
         self
     }
     /// Sets `ListProductsRespDetail1::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail1::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail1::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail1::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespDetail1::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail1::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespDetail1::ecs_flavor_id`.
@@ -3782,9 +5188,19 @@ impl ListProductsRespDetail1Builder {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespDetail1::ecs_flavor_id`.
+    pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_flavor_id = value;
+        self
+    }
     /// Sets `ListProductsRespDetail1::arch_type`.
     pub fn arch_type(mut self, value: impl Into<String>) -> Self {
         self.inner.arch_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespDetail1::arch_type`.
+    pub fn set_arch_type(mut self, value: Option<String>) -> Self {
+        self.inner.arch_type = value;
         self
     }
     /// Returns the built [`ListProductsRespDetail1`].
@@ -3819,6 +5235,10 @@ impl ListProductsRespHourly {
     pub fn builder() -> ListProductsRespHourlyBuilder {
         ListProductsRespHourlyBuilder::default()
     }
+    /// The items of [`values`](Self::values), empty when absent.
+    pub fn values(&self) -> &[ListProductsRespValues] {
+        self.values.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespHourly`].
 #[derive(Clone, Debug, Default)]
@@ -3832,14 +5252,37 @@ impl ListProductsRespHourlyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespHourly::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ListProductsRespHourly::version`.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespHourly::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `ListProductsRespHourly::values`.
-    pub fn values(mut self, value: impl Into<Vec<ListProductsRespValues>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespValues>>,
+    ) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespHourly::values`.
+    pub fn push_values(mut self, value: impl Into<ListProductsRespValues>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespHourly::values`.
+    pub fn set_values(mut self, value: Option<Vec<ListProductsRespValues>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`ListProductsRespHourly`].
@@ -3885,6 +5328,14 @@ impl ListProductsRespIo {
     pub fn builder() -> ListProductsRespIoBuilder {
         ListProductsRespIoBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespIo`].
 #[derive(Clone, Debug, Default)]
@@ -3898,24 +5349,65 @@ impl ListProductsRespIoBuilder {
         self.inner.io_type = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespIo::io_type`.
+    pub fn set_io_type(mut self, value: Option<String>) -> Self {
+        self.inner.io_type = value;
+        self
+    }
     /// Sets `ListProductsRespIo::storage_spec_code`.
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespIo::storage_spec_code`.
+    pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.storage_spec_code = value;
+        self
+    }
     /// Sets `ListProductsRespIo::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespIo::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespIo::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespIo::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespIo::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Returns the built [`ListProductsRespIo`].
@@ -3961,6 +5453,14 @@ impl ListProductsRespIo1 {
     pub fn builder() -> ListProductsRespIo1Builder {
         ListProductsRespIo1Builder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespIo1`].
 #[derive(Clone, Debug, Default)]
@@ -3974,24 +5474,65 @@ impl ListProductsRespIo1Builder {
         self.inner.io_type = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespIo1::io_type`.
+    pub fn set_io_type(mut self, value: Option<String>) -> Self {
+        self.inner.io_type = value;
+        self
+    }
     /// Sets `ListProductsRespIo1::storage_spec_code`.
     pub fn storage_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespIo1::storage_spec_code`.
+    pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.storage_spec_code = value;
+        self
+    }
     /// Sets `ListProductsRespIo1::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespIo1::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo1::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ListProductsRespIo1::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespIo1::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo1::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespIo1::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespIo1::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Returns the built [`ListProductsRespIo1`].
@@ -4026,6 +5567,10 @@ impl ListProductsRespMonthly {
     pub fn builder() -> ListProductsRespMonthlyBuilder {
         ListProductsRespMonthlyBuilder::default()
     }
+    /// The items of [`values`](Self::values), empty when absent.
+    pub fn values(&self) -> &[ListProductsRespValues1] {
+        self.values.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespMonthly`].
 #[derive(Clone, Debug, Default)]
@@ -4039,14 +5584,37 @@ impl ListProductsRespMonthlyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespMonthly::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ListProductsRespMonthly::version`.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespMonthly::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `ListProductsRespMonthly::values`.
-    pub fn values(mut self, value: impl Into<Vec<ListProductsRespValues1>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespValues1>>,
+    ) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespMonthly::values`.
+    pub fn push_values(mut self, value: impl Into<ListProductsRespValues1>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespMonthly::values`.
+    pub fn set_values(mut self, value: Option<Vec<ListProductsRespValues1>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`ListProductsRespMonthly`].
@@ -4080,6 +5648,18 @@ impl ListProductsRespValues {
     pub fn builder() -> ListProductsRespValuesBuilder {
         ListProductsRespValuesBuilder::default()
     }
+    /// The items of [`detail`](Self::detail), empty when absent.
+    pub fn detail(&self) -> &[ListProductsRespDetail] {
+        self.detail.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespValues`].
 #[derive(Clone, Debug, Default)]
@@ -4089,8 +5669,21 @@ pub struct ListProductsRespValuesBuilder {
 }
 impl ListProductsRespValuesBuilder {
     /// Sets `ListProductsRespValues::detail`.
-    pub fn detail(mut self, value: impl Into<Vec<ListProductsRespDetail>>) -> Self {
-        self.inner.detail = Some(value.into());
+    pub fn detail(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespDetail>>,
+    ) -> Self {
+        self.inner.detail = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues::detail`.
+    pub fn push_detail(mut self, value: impl Into<ListProductsRespDetail>) -> Self {
+        self.inner.detail.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues::detail`.
+    pub fn set_detail(mut self, value: Option<Vec<ListProductsRespDetail>>) -> Self {
+        self.inner.detail = value;
         self
     }
     /// Sets `ListProductsRespValues::name`.
@@ -4098,14 +5691,45 @@ impl ListProductsRespValuesBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespValues::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ListProductsRespValues::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespValues::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Returns the built [`ListProductsRespValues`].
@@ -4139,6 +5763,18 @@ impl ListProductsRespValues1 {
     pub fn builder() -> ListProductsRespValues1Builder {
         ListProductsRespValues1Builder::default()
     }
+    /// The items of [`detail`](Self::detail), empty when absent.
+    pub fn detail(&self) -> &[ListProductsRespDetail1] {
+        self.detail.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsRespValues1`].
 #[derive(Clone, Debug, Default)]
@@ -4148,8 +5784,21 @@ pub struct ListProductsRespValues1Builder {
 }
 impl ListProductsRespValues1Builder {
     /// Sets `ListProductsRespValues1::detail`.
-    pub fn detail(mut self, value: impl Into<Vec<ListProductsRespDetail1>>) -> Self {
-        self.inner.detail = Some(value.into());
+    pub fn detail(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespDetail1>>,
+    ) -> Self {
+        self.inner.detail = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues1::detail`.
+    pub fn push_detail(mut self, value: impl Into<ListProductsRespDetail1>) -> Self {
+        self.inner.detail.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues1::detail`.
+    pub fn set_detail(mut self, value: Option<Vec<ListProductsRespDetail1>>) -> Self {
+        self.inner.detail = value;
         self
     }
     /// Sets `ListProductsRespValues1::name`.
@@ -4157,14 +5806,45 @@ impl ListProductsRespValues1Builder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ListProductsRespValues1::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ListProductsRespValues1::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues1::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues1::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `ListProductsRespValues1::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsRespValues1::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsRespValues1::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Returns the built [`ListProductsRespValues1`].
@@ -4193,6 +5873,14 @@ impl ListProductsResponse {
     pub fn builder() -> ListProductsResponseBuilder {
         ListProductsResponseBuilder::default()
     }
+    /// The items of [`hourly`](Self::hourly), empty when absent.
+    pub fn hourly(&self) -> &[ListProductsRespHourly] {
+        self.hourly.as_deref().unwrap_or_default()
+    }
+    /// The items of [`monthly`](Self::monthly), empty when absent.
+    pub fn monthly(&self) -> &[ListProductsRespMonthly] {
+        self.monthly.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListProductsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4202,13 +5890,39 @@ pub struct ListProductsResponseBuilder {
 }
 impl ListProductsResponseBuilder {
     /// Sets `ListProductsResponse::hourly`.
-    pub fn hourly(mut self, value: impl Into<Vec<ListProductsRespHourly>>) -> Self {
-        self.inner.hourly = Some(value.into());
+    pub fn hourly(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespHourly>>,
+    ) -> Self {
+        self.inner.hourly = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsResponse::hourly`.
+    pub fn push_hourly(mut self, value: impl Into<ListProductsRespHourly>) -> Self {
+        self.inner.hourly.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsResponse::hourly`.
+    pub fn set_hourly(mut self, value: Option<Vec<ListProductsRespHourly>>) -> Self {
+        self.inner.hourly = value;
         self
     }
     /// Sets `ListProductsResponse::monthly`.
-    pub fn monthly(mut self, value: impl Into<Vec<ListProductsRespMonthly>>) -> Self {
-        self.inner.monthly = Some(value.into());
+    pub fn monthly(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListProductsRespMonthly>>,
+    ) -> Self {
+        self.inner.monthly = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListProductsResponse::monthly`.
+    pub fn push_monthly(mut self, value: impl Into<ListProductsRespMonthly>) -> Self {
+        self.inner.monthly.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListProductsResponse::monthly`.
+    pub fn set_monthly(mut self, value: Option<Vec<ListProductsRespMonthly>>) -> Self {
+        self.inner.monthly = value;
         self
     }
     /// Returns the built [`ListProductsResponse`].
@@ -4243,6 +5957,10 @@ impl ListQueuesResponse {
     pub fn builder() -> ListQueuesResponseBuilder {
         ListQueuesResponseBuilder::default()
     }
+    /// The items of [`items`](Self::items), empty when absent.
+    pub fn items(&self) -> &[QueueDetails] {
+        self.items.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListQueuesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4256,14 +5974,37 @@ impl ListQueuesResponseBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `ListQueuesResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `ListQueuesResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListQueuesResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListQueuesResponse::items`.
-    pub fn items(mut self, value: impl Into<Vec<QueueDetails>>) -> Self {
-        self.inner.items = Some(value.into());
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<QueueDetails>>,
+    ) -> Self {
+        self.inner.items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListQueuesResponse::items`.
+    pub fn push_items(mut self, value: impl Into<QueueDetails>) -> Self {
+        self.inner.items.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListQueuesResponse::items`.
+    pub fn set_items(mut self, value: Option<Vec<QueueDetails>>) -> Self {
+        self.inner.items = value;
         self
     }
     /// Returns the built [`ListQueuesResponse`].
@@ -4291,6 +6032,10 @@ impl ListScheduledTasksResponse {
     pub fn builder() -> ListScheduledTasksResponseBuilder {
         ListScheduledTasksResponseBuilder::default()
     }
+    /// The items of [`jobs`](Self::jobs), empty when absent.
+    pub fn jobs(&self) -> &[ScheduledTaskEntity] {
+        self.jobs.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListScheduledTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4304,9 +6049,27 @@ impl ListScheduledTasksResponseBuilder {
         self.inner.job_count = Some(value);
         self
     }
+    /// Sets or clears `ListScheduledTasksResponse::job_count`.
+    pub fn set_job_count(mut self, value: Option<i64>) -> Self {
+        self.inner.job_count = value;
+        self
+    }
     /// Sets `ListScheduledTasksResponse::jobs`.
-    pub fn jobs(mut self, value: impl Into<Vec<ScheduledTaskEntity>>) -> Self {
-        self.inner.jobs = Some(value.into());
+    pub fn jobs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ScheduledTaskEntity>>,
+    ) -> Self {
+        self.inner.jobs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListScheduledTasksResponse::jobs`.
+    pub fn push_jobs(mut self, value: impl Into<ScheduledTaskEntity>) -> Self {
+        self.inner.jobs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListScheduledTasksResponse::jobs`.
+    pub fn set_jobs(mut self, value: Option<Vec<ScheduledTaskEntity>>) -> Self {
+        self.inner.jobs = value;
         self
     }
     /// Returns the built [`ListScheduledTasksResponse`].
@@ -4334,6 +6097,10 @@ impl ListUserResponse {
     pub fn builder() -> ListUserResponseBuilder {
         ListUserResponseBuilder::default()
     }
+    /// The items of [`users`](Self::users), empty when absent.
+    pub fn users(&self) -> &[AmqpUser] {
+        self.users.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListUserResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4343,13 +6110,31 @@ pub struct ListUserResponseBuilder {
 }
 impl ListUserResponseBuilder {
     /// Sets `ListUserResponse::users`.
-    pub fn users(mut self, value: impl Into<Vec<AmqpUser>>) -> Self {
-        self.inner.users = Some(value.into());
+    pub fn users(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AmqpUser>>,
+    ) -> Self {
+        self.inner.users = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListUserResponse::users`.
+    pub fn push_users(mut self, value: impl Into<AmqpUser>) -> Self {
+        self.inner.users.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListUserResponse::users`.
+    pub fn set_users(mut self, value: Option<Vec<AmqpUser>>) -> Self {
+        self.inner.users = value;
         self
     }
     /// Sets `ListUserResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
+        self
+    }
+    /// Sets or clears `ListUserResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Returns the built [`ListUserResponse`].
@@ -4384,6 +6169,10 @@ impl ListVhostsResponse {
     pub fn builder() -> ListVhostsResponseBuilder {
         ListVhostsResponseBuilder::default()
     }
+    /// The items of [`items`](Self::items), empty when absent.
+    pub fn items(&self) -> &[ShowVhostDetailResp] {
+        self.items.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListVhostsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4397,14 +6186,37 @@ impl ListVhostsResponseBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `ListVhostsResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `ListVhostsResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListVhostsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListVhostsResponse::items`.
-    pub fn items(mut self, value: impl Into<Vec<ShowVhostDetailResp>>) -> Self {
-        self.inner.items = Some(value.into());
+    pub fn items(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowVhostDetailResp>>,
+    ) -> Self {
+        self.inner.items = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVhostsResponse::items`.
+    pub fn push_items(mut self, value: impl Into<ShowVhostDetailResp>) -> Self {
+        self.inner.items.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVhostsResponse::items`.
+    pub fn set_items(mut self, value: Option<Vec<ShowVhostDetailResp>>) -> Self {
+        self.inner.items = value;
         self
     }
     /// Returns the built [`ListVhostsResponse`].
@@ -4463,9 +6275,19 @@ impl MaintainWindowsEntityBuilder {
         self.inner.default = Some(value);
         self
     }
+    /// Sets or clears `MaintainWindowsEntity::default`.
+    pub fn set_default(mut self, value: Option<bool>) -> Self {
+        self.inner.default = value;
+        self
+    }
     /// Sets `MaintainWindowsEntity::end`.
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets or clears `MaintainWindowsEntity::end`.
+    pub fn set_end(mut self, value: Option<String>) -> Self {
+        self.inner.end = value;
         self
     }
     /// Sets `MaintainWindowsEntity::begin`.
@@ -4473,9 +6295,19 @@ impl MaintainWindowsEntityBuilder {
         self.inner.begin = Some(value.into());
         self
     }
+    /// Sets or clears `MaintainWindowsEntity::begin`.
+    pub fn set_begin(mut self, value: Option<String>) -> Self {
+        self.inner.begin = value;
+        self
+    }
     /// Sets `MaintainWindowsEntity::seq`.
     pub fn seq(mut self, value: i64) -> Self {
         self.inner.seq = Some(value);
+        self
+    }
+    /// Sets or clears `MaintainWindowsEntity::seq`.
+    pub fn set_seq(mut self, value: Option<i64>) -> Self {
+        self.inner.seq = value;
         self
     }
     /// Returns the built [`MaintainWindowsEntity`].
@@ -4522,9 +6354,19 @@ impl ModifyRecyclePolicyReqBuilder {
         self.inner.retention_days = Some(value);
         self
     }
+    /// Sets or clears `ModifyRecyclePolicyReq::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
+        self
+    }
     /// Sets `ModifyRecyclePolicyReq::default_use_recycle`.
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
+        self
+    }
+    /// Sets or clears `ModifyRecyclePolicyReq::default_use_recycle`.
+    pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
+        self.inner.default_use_recycle = value;
         self
     }
     /// Returns the built [`ModifyRecyclePolicyReq`].
@@ -4560,6 +6402,10 @@ impl ModifyRecyclePolicyResponse {
     pub fn builder() -> ModifyRecyclePolicyResponseBuilder {
         ModifyRecyclePolicyResponseBuilder::default()
     }
+    /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
+        self.recycle_instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ModifyRecyclePolicyResponse`].
 #[derive(Clone, Debug, Default)]
@@ -4573,17 +6419,43 @@ impl ModifyRecyclePolicyResponseBuilder {
         self.inner.retention_days = Some(value);
         self
     }
+    /// Sets or clears `ModifyRecyclePolicyResponse::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
+        self
+    }
     /// Sets `ModifyRecyclePolicyResponse::default_use_recycle`.
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
+    /// Sets or clears `ModifyRecyclePolicyResponse::default_use_recycle`.
+    pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
+        self.inner.default_use_recycle = value;
+        self
+    }
     /// Sets `ModifyRecyclePolicyResponse::recycle_instances`.
     pub fn recycle_instances(
         mut self,
-        value: impl Into<Vec<InstanceRecycleInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
     ) -> Self {
-        self.inner.recycle_instances = Some(value.into());
+        self.inner.recycle_instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ModifyRecyclePolicyResponse::recycle_instances`.
+    pub fn push_recycle_instances(
+        mut self,
+        value: impl Into<InstanceRecycleInfo>,
+    ) -> Self {
+        self.inner.recycle_instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ModifyRecyclePolicyResponse::recycle_instances`.
+    pub fn set_recycle_instances(
+        mut self,
+        value: Option<Vec<InstanceRecycleInfo>>,
+    ) -> Self {
+        self.inner.recycle_instances = value;
         self
     }
     /// Returns the built [`ModifyRecyclePolicyResponse`].
@@ -4642,9 +6514,19 @@ impl PluginEntityBuilder {
         self.inner.running = Some(value);
         self
     }
+    /// Sets or clears `PluginEntity::running`.
+    pub fn set_running(mut self, value: Option<bool>) -> Self {
+        self.inner.running = value;
+        self
+    }
     /// Sets `PluginEntity::enable`.
     pub fn enable(mut self, value: bool) -> Self {
         self.inner.enable = Some(value);
+        self
+    }
+    /// Sets or clears `PluginEntity::enable`.
+    pub fn set_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.enable = value;
         self
     }
     /// Sets `PluginEntity::name`.
@@ -4652,9 +6534,19 @@ impl PluginEntityBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `PluginEntity::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `PluginEntity::version`.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
+        self
+    }
+    /// Sets or clears `PluginEntity::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Returns the built [`PluginEntity`].
@@ -4728,9 +6620,19 @@ impl QueueArgumentsBuilder {
         self.inner.x_message_ttl = Some(value);
         self
     }
+    /// Sets or clears `QueueArguments::x_message_ttl`.
+    pub fn set_x_message_ttl(mut self, value: Option<i64>) -> Self {
+        self.inner.x_message_ttl = value;
+        self
+    }
     /// Sets `QueueArguments::x_dead_letter_exchange`.
     pub fn x_dead_letter_exchange(mut self, value: impl Into<String>) -> Self {
         self.inner.x_dead_letter_exchange = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueueArguments::x_dead_letter_exchange`.
+    pub fn set_x_dead_letter_exchange(mut self, value: Option<String>) -> Self {
+        self.inner.x_dead_letter_exchange = value;
         self
     }
     /// Sets `QueueArguments::x_dead_letter_routing_key`.
@@ -4738,9 +6640,19 @@ impl QueueArgumentsBuilder {
         self.inner.x_dead_letter_routing_key = Some(value.into());
         self
     }
+    /// Sets or clears `QueueArguments::x_dead_letter_routing_key`.
+    pub fn set_x_dead_letter_routing_key(mut self, value: Option<String>) -> Self {
+        self.inner.x_dead_letter_routing_key = value;
+        self
+    }
     /// Sets `QueueArguments::x_queue_mode`.
     pub fn x_queue_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.x_queue_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueueArguments::x_queue_mode`.
+    pub fn set_x_queue_mode(mut self, value: Option<String>) -> Self {
+        self.inner.x_queue_mode = value;
         self
     }
     /// Returns the built [`QueueArguments`].
@@ -4823,9 +6735,19 @@ impl QueueDetailsBuilder {
         self.inner.vhost = Some(value.into());
         self
     }
+    /// Sets or clears `QueueDetails::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
+        self
+    }
     /// Sets `QueueDetails::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueueDetails::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `QueueDetails::durable`.
@@ -4833,9 +6755,19 @@ impl QueueDetailsBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `QueueDetails::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `QueueDetails::auto_delete`.
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `QueueDetails::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `QueueDetails::messages`.
@@ -4843,9 +6775,19 @@ impl QueueDetailsBuilder {
         self.inner.messages = Some(value);
         self
     }
+    /// Sets or clears `QueueDetails::messages`.
+    pub fn set_messages(mut self, value: Option<i64>) -> Self {
+        self.inner.messages = value;
+        self
+    }
     /// Sets `QueueDetails::consumers`.
     pub fn consumers(mut self, value: i64) -> Self {
         self.inner.consumers = Some(value);
+        self
+    }
+    /// Sets or clears `QueueDetails::consumers`.
+    pub fn set_consumers(mut self, value: Option<i64>) -> Self {
+        self.inner.consumers = value;
         self
     }
     /// Sets `QueueDetails::policy`.
@@ -4853,9 +6795,19 @@ impl QueueDetailsBuilder {
         self.inner.policy = Some(value.into());
         self
     }
+    /// Sets or clears `QueueDetails::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
+        self
+    }
     /// Sets `QueueDetails::arguments`.
     pub fn arguments(mut self, value: impl Into<QueueArguments>) -> Self {
         self.inner.arguments = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueueDetails::arguments`.
+    pub fn set_arguments(mut self, value: Option<QueueArguments>) -> Self {
+        self.inner.arguments = value;
         self
     }
     /// Returns the built [`QueueDetails`].
@@ -4908,14 +6860,29 @@ impl QuotaResourceEntityBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaResourceEntity::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `QuotaResourceEntity::quota`.
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
         self
     }
+    /// Sets or clears `QuotaResourceEntity::quota`.
+    pub fn set_quota(mut self, value: Option<i64>) -> Self {
+        self.inner.quota = value;
+        self
+    }
     /// Sets `QuotaResourceEntity::used`.
     pub fn used(mut self, value: i64) -> Self {
         self.inner.used = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaResourceEntity::used`.
+    pub fn set_used(mut self, value: Option<i64>) -> Self {
+        self.inner.used = value;
         self
     }
     /// Returns the built [`QuotaResourceEntity`].
@@ -4936,6 +6903,10 @@ impl QuotasRespQuotas {
     pub fn builder() -> QuotasRespQuotasBuilder {
         QuotasRespQuotasBuilder::default()
     }
+    /// The items of [`resources`](Self::resources), empty when absent.
+    pub fn resources(&self) -> &[QuotaResourceEntity] {
+        self.resources.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`QuotasRespQuotas`].
 #[derive(Clone, Debug, Default)]
@@ -4945,8 +6916,21 @@ pub struct QuotasRespQuotasBuilder {
 }
 impl QuotasRespQuotasBuilder {
     /// Sets `QuotasRespQuotas::resources`.
-    pub fn resources(mut self, value: impl Into<Vec<QuotaResourceEntity>>) -> Self {
-        self.inner.resources = Some(value.into());
+    pub fn resources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<QuotaResourceEntity>>,
+    ) -> Self {
+        self.inner.resources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `QuotasRespQuotas::resources`.
+    pub fn push_resources(mut self, value: impl Into<QuotaResourceEntity>) -> Self {
+        self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `QuotasRespQuotas::resources`.
+    pub fn set_resources(mut self, value: Option<Vec<QuotaResourceEntity>>) -> Self {
+        self.inner.resources = value;
         self
     }
     /// Returns the built [`QuotasRespQuotas`].
@@ -5022,6 +7006,30 @@ impl RabbitMqExtendProductInfoEntity {
     pub fn builder() -> RabbitMqExtendProductInfoEntityBuilder {
         RabbitMqExtendProductInfoEntityBuilder::default()
     }
+    /// The items of [`arch_types`](Self::arch_types), empty when absent.
+    pub fn arch_types(&self) -> &[String] {
+        self.arch_types.as_deref().unwrap_or_default()
+    }
+    /// The items of [`charging_mode`](Self::charging_mode), empty when absent.
+    pub fn charging_mode(&self) -> &[String] {
+        self.charging_mode.as_deref().unwrap_or_default()
+    }
+    /// The items of [`ios`](Self::ios), empty when absent.
+    pub fn ios(&self) -> &[RabbitMqExtendProductIosEntity] {
+        self.ios.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`support_features`](Self::support_features), empty when absent.
+    pub fn support_features(&self) -> &[RabbitMqProductSupportFeaturesEntity] {
+        self.support_features.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RabbitMqExtendProductInfoEntity`].
 #[derive(Clone, Debug, Default)]
@@ -5035,9 +7043,19 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductInfoEntity::product_id`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.inner.product_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::billing_code`.
@@ -5045,24 +7063,76 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self.inner.billing_code = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::billing_code`.
+    pub fn set_billing_code(mut self, value: Option<String>) -> Self {
+        self.inner.billing_code = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductInfoEntity::ecs_flavor_id`.
     pub fn ecs_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_flavor_id = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::ecs_flavor_id`.
+    pub fn set_ecs_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_flavor_id = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductInfoEntity::arch_types`.
-    pub fn arch_types(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.arch_types = Some(value.into());
+    pub fn arch_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.arch_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::arch_types`.
+    pub fn push_arch_types(mut self, value: impl Into<String>) -> Self {
+        self.inner.arch_types.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::arch_types`.
+    pub fn set_arch_types(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.arch_types = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.charging_mode = Some(value.into());
+    pub fn charging_mode(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.charging_mode = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::charging_mode`.
+    pub fn push_charging_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.charging_mode.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::ios`.
-    pub fn ios(mut self, value: impl Into<Vec<RabbitMqExtendProductIosEntity>>) -> Self {
-        self.inner.ios = Some(value.into());
+    pub fn ios(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RabbitMqExtendProductIosEntity>>,
+    ) -> Self {
+        self.inner.ios = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::ios`.
+    pub fn push_ios(mut self, value: impl Into<RabbitMqExtendProductIosEntity>) -> Self {
+        self.inner.ios.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::ios`.
+    pub fn set_ios(
+        mut self,
+        value: Option<Vec<RabbitMqExtendProductIosEntity>>,
+    ) -> Self {
+        self.inner.ios = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::properties`.
@@ -5073,27 +7143,82 @@ impl RabbitMqExtendProductInfoEntityBuilder {
         self.inner.properties = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::properties`.
+    pub fn set_properties(
+        mut self,
+        value: Option<RabbitMqExtendProductPropertiesEntity>,
+    ) -> Self {
+        self.inner.properties = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductInfoEntity::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::support_features`.
     pub fn support_features(
         mut self,
-        value: impl Into<Vec<RabbitMqProductSupportFeaturesEntity>>,
+        value: impl IntoIterator<Item = impl Into<RabbitMqProductSupportFeaturesEntity>>,
     ) -> Self {
-        self.inner.support_features = Some(value.into());
+        self.inner.support_features = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductInfoEntity::support_features`.
+    pub fn push_support_features(
+        mut self,
+        value: impl Into<RabbitMqProductSupportFeaturesEntity>,
+    ) -> Self {
+        self.inner.support_features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::support_features`.
+    pub fn set_support_features(
+        mut self,
+        value: Option<Vec<RabbitMqProductSupportFeaturesEntity>>,
+    ) -> Self {
+        self.inner.support_features = value;
         self
     }
     /// Sets `RabbitMqExtendProductInfoEntity::qingtian_incompatible`.
     pub fn qingtian_incompatible(mut self, value: bool) -> Self {
         self.inner.qingtian_incompatible = Some(value);
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductInfoEntity::qingtian_incompatible`.
+    pub fn set_qingtian_incompatible(mut self, value: Option<bool>) -> Self {
+        self.inner.qingtian_incompatible = value;
         self
     }
     /// Returns the built [`RabbitMqExtendProductInfoEntity`].
@@ -5134,6 +7259,14 @@ impl RabbitMqExtendProductIosEntity {
     pub fn builder() -> RabbitMqExtendProductIosEntityBuilder {
         RabbitMqExtendProductIosEntityBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`unavailable_zones`](Self::unavailable_zones), empty when absent.
+    pub fn unavailable_zones(&self) -> &[String] {
+        self.unavailable_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RabbitMqExtendProductIosEntity`].
 #[derive(Clone, Debug, Default)]
@@ -5147,9 +7280,27 @@ impl RabbitMqExtendProductIosEntityBuilder {
         self.inner.io_spec = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductIosEntity::io_spec`.
+    pub fn set_io_spec(mut self, value: Option<String>) -> Self {
+        self.inner.io_spec = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductIosEntity::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductIosEntity::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductIosEntity::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `RabbitMqExtendProductIosEntity::r#type`.
@@ -5157,9 +7308,27 @@ impl RabbitMqExtendProductIosEntityBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductIosEntity::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductIosEntity::unavailable_zones`.
-    pub fn unavailable_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.unavailable_zones = Some(value.into());
+    pub fn unavailable_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.unavailable_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RabbitMqExtendProductIosEntity::unavailable_zones`.
+    pub fn push_unavailable_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.unavailable_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductIosEntity::unavailable_zones`.
+    pub fn set_unavailable_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.unavailable_zones = value;
         self
     }
     /// Returns the built [`RabbitMqExtendProductIosEntity`].
@@ -5246,9 +7415,19 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
         self.inner.max_broker = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_broker`.
+    pub fn set_max_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_broker = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_storage_per_node`.
     pub fn max_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.max_storage_per_node = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_storage_per_node`.
+    pub fn set_max_storage_per_node(mut self, value: Option<String>) -> Self {
+        self.inner.max_storage_per_node = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::min_broker`.
@@ -5256,9 +7435,19 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
         self.inner.min_broker = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::min_broker`.
+    pub fn set_min_broker(mut self, value: Option<String>) -> Self {
+        self.inner.min_broker = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductPropertiesEntity::min_storage_per_node`.
     pub fn min_storage_per_node(mut self, value: impl Into<String>) -> Self {
         self.inner.min_storage_per_node = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::min_storage_per_node`.
+    pub fn set_min_storage_per_node(mut self, value: Option<String>) -> Self {
+        self.inner.min_storage_per_node = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_connection_per_broker`.
@@ -5266,9 +7455,19 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
         self.inner.max_connection_per_broker = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_connection_per_broker`.
+    pub fn set_max_connection_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_connection_per_broker = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductPropertiesEntity::step_length`.
     pub fn step_length(mut self, value: impl Into<String>) -> Self {
         self.inner.step_length = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::step_length`.
+    pub fn set_step_length(mut self, value: Option<String>) -> Self {
+        self.inner.step_length = value;
         self
     }
     /// Sets `RabbitMqExtendProductPropertiesEntity::product_alias`.
@@ -5276,9 +7475,19 @@ impl RabbitMqExtendProductPropertiesEntityBuilder {
         self.inner.product_alias = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::product_alias`.
+    pub fn set_product_alias(mut self, value: Option<String>) -> Self {
+        self.inner.product_alias = value;
+        self
+    }
     /// Sets `RabbitMqExtendProductPropertiesEntity::max_queue_per_broker`.
     pub fn max_queue_per_broker(mut self, value: impl Into<String>) -> Self {
         self.inner.max_queue_per_broker = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqExtendProductPropertiesEntity::max_queue_per_broker`.
+    pub fn set_max_queue_per_broker(mut self, value: Option<String>) -> Self {
+        self.inner.max_queue_per_broker = value;
         self
     }
     /// Returns the built [`RabbitMqExtendProductPropertiesEntity`].
@@ -5319,12 +7528,25 @@ impl RabbitMqProductSupportFeaturesEntityBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `RabbitMqProductSupportFeaturesEntity::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `RabbitMqProductSupportFeaturesEntity::properties`.
     pub fn properties(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.properties = Some(value.into());
+        self
+    }
+    /// Sets or clears `RabbitMqProductSupportFeaturesEntity::properties`.
+    pub fn set_properties(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.properties = value;
         self
     }
     /// Returns the built [`RabbitMqProductSupportFeaturesEntity`].
@@ -5382,6 +7604,11 @@ impl ResetPasswordReqBuilder {
     /// Sets `ResetPasswordReq::new_password`. **Required.**
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetPasswordReq::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
         self
     }
     /// Returns the built [`ResetPasswordReq`].
@@ -5464,9 +7691,19 @@ impl ResizeEngineInstanceReqBuilder {
         self.inner.oper_type = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeEngineInstanceReq::oper_type`.
+    pub fn set_oper_type(mut self, value: Option<String>) -> Self {
+        self.inner.oper_type = value;
+        self
+    }
     /// Sets `ResizeEngineInstanceReq::new_storage_space`.
     pub fn new_storage_space(mut self, value: i64) -> Self {
         self.inner.new_storage_space = Some(value);
+        self
+    }
+    /// Sets or clears `ResizeEngineInstanceReq::new_storage_space`.
+    pub fn set_new_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.new_storage_space = value;
         self
     }
     /// Sets `ResizeEngineInstanceReq::new_product_id`.
@@ -5474,14 +7711,29 @@ impl ResizeEngineInstanceReqBuilder {
         self.inner.new_product_id = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeEngineInstanceReq::new_product_id`.
+    pub fn set_new_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.new_product_id = value;
+        self
+    }
     /// Sets `ResizeEngineInstanceReq::new_broker_num`.
     pub fn new_broker_num(mut self, value: i64) -> Self {
         self.inner.new_broker_num = Some(value);
         self
     }
+    /// Sets or clears `ResizeEngineInstanceReq::new_broker_num`.
+    pub fn set_new_broker_num(mut self, value: Option<i64>) -> Self {
+        self.inner.new_broker_num = value;
+        self
+    }
     /// Sets `ResizeEngineInstanceReq::new_spec_code`.
     pub fn new_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.new_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizeEngineInstanceReq::new_spec_code`.
+    pub fn set_new_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.new_spec_code = value;
         self
     }
     /// Returns the built [`ResizeEngineInstanceReq`].
@@ -5519,6 +7771,11 @@ impl ResizeEngineInstanceResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeEngineInstanceResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`ResizeEngineInstanceResponse`].
     pub fn build(self) -> ResizeEngineInstanceResponse {
         self.inner
@@ -5537,6 +7794,10 @@ impl RestoreRecycleInstanceResponse {
     pub fn builder() -> RestoreRecycleInstanceResponseBuilder {
         RestoreRecycleInstanceResponseBuilder::default()
     }
+    /// The items of [`results`](Self::results), empty when absent.
+    pub fn results(&self) -> &[InstanceResumeResult] {
+        self.results.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RestoreRecycleInstanceResponse`].
 #[derive(Clone, Debug, Default)]
@@ -5546,8 +7807,21 @@ pub struct RestoreRecycleInstanceResponseBuilder {
 }
 impl RestoreRecycleInstanceResponseBuilder {
     /// Sets `RestoreRecycleInstanceResponse::results`.
-    pub fn results(mut self, value: impl Into<Vec<InstanceResumeResult>>) -> Self {
-        self.inner.results = Some(value.into());
+    pub fn results(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceResumeResult>>,
+    ) -> Self {
+        self.inner.results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RestoreRecycleInstanceResponse::results`.
+    pub fn push_results(mut self, value: impl Into<InstanceResumeResult>) -> Self {
+        self.inner.results.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RestoreRecycleInstanceResponse::results`.
+    pub fn set_results(mut self, value: Option<Vec<InstanceResumeResult>>) -> Self {
+        self.inner.results = value;
         self
     }
     /// Returns the built [`RestoreRecycleInstanceResponse`].
@@ -5641,9 +7915,19 @@ impl ScheduledTaskEntityBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledTaskEntity::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ScheduledTaskEntity::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScheduledTaskEntity::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ScheduledTaskEntity::user_name`.
@@ -5651,9 +7935,19 @@ impl ScheduledTaskEntityBuilder {
         self.inner.user_name = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledTaskEntity::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
+        self
+    }
     /// Sets `ScheduledTaskEntity::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScheduledTaskEntity::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `ScheduledTaskEntity::params`.
@@ -5661,9 +7955,19 @@ impl ScheduledTaskEntityBuilder {
         self.inner.params = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledTaskEntity::params`.
+    pub fn set_params(mut self, value: Option<String>) -> Self {
+        self.inner.params = value;
+        self
+    }
     /// Sets `ScheduledTaskEntity::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScheduledTaskEntity::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ScheduledTaskEntity::created_at`.
@@ -5671,14 +7975,29 @@ impl ScheduledTaskEntityBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledTaskEntity::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `ScheduledTaskEntity::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledTaskEntity::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `ScheduledTaskEntity::schedule_at`.
     pub fn schedule_at(mut self, value: impl Into<String>) -> Self {
         self.inner.schedule_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScheduledTaskEntity::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<String>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Returns the built [`ScheduledTaskEntity`].
@@ -5706,6 +8025,10 @@ impl ShowBackgroundTaskResponse {
     pub fn builder() -> ShowBackgroundTaskResponseBuilder {
         ShowBackgroundTaskResponseBuilder::default()
     }
+    /// The items of [`tasks`](Self::tasks), empty when absent.
+    pub fn tasks(&self) -> &[ListBackgroundTasksRespTasks] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowBackgroundTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -5719,9 +8042,30 @@ impl ShowBackgroundTaskResponseBuilder {
         self.inner.task_count = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBackgroundTaskResponse::task_count`.
+    pub fn set_task_count(mut self, value: Option<String>) -> Self {
+        self.inner.task_count = value;
+        self
+    }
     /// Sets `ShowBackgroundTaskResponse::tasks`.
-    pub fn tasks(mut self, value: impl Into<Vec<ListBackgroundTasksRespTasks>>) -> Self {
-        self.inner.tasks = Some(value.into());
+    pub fn tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListBackgroundTasksRespTasks>>,
+    ) -> Self {
+        self.inner.tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowBackgroundTaskResponse::tasks`.
+    pub fn push_tasks(mut self, value: impl Into<ListBackgroundTasksRespTasks>) -> Self {
+        self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowBackgroundTaskResponse::tasks`.
+    pub fn set_tasks(
+        mut self,
+        value: Option<Vec<ListBackgroundTasksRespTasks>>,
+    ) -> Self {
+        self.inner.tasks = value;
         self
     }
     /// Returns the built [`ShowBackgroundTaskResponse`].
@@ -5760,6 +8104,34 @@ impl ShowCesHierarchyResponse {
     pub fn builder() -> ShowCesHierarchyResponseBuilder {
         ShowCesHierarchyResponseBuilder::default()
     }
+    /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    pub fn dimensions(&self) -> &[ShowCeshierarchyRespDimensions] {
+        self.dimensions.as_deref().unwrap_or_default()
+    }
+    /// The items of [`instance_ids`](Self::instance_ids), empty when absent.
+    pub fn instance_ids(&self) -> &[ShowCeshierarchyRespInstanceIds] {
+        self.instance_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`nodes`](Self::nodes), empty when absent.
+    pub fn nodes(&self) -> &[ShowCeshierarchyRespNodes] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
+    /// The items of [`queues`](Self::queues), empty when absent.
+    pub fn queues(&self) -> &[ShowCeshierarchyRespQueues] {
+        self.queues.as_deref().unwrap_or_default()
+    }
+    /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    pub fn vhosts(&self) -> &[ShowCeshierarchyRespVhosts] {
+        self.vhosts.as_deref().unwrap_or_default()
+    }
+    /// The items of [`exchanges`](Self::exchanges), empty when absent.
+    pub fn exchanges(&self) -> &[ShowCeshierarchyRespExchanges] {
+        self.exchanges.as_deref().unwrap_or_default()
+    }
+    /// The items of [`groups`](Self::groups), empty when absent.
+    pub fn groups(&self) -> &[ShowCeshierarchyRespGroups] {
+        self.groups.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowCesHierarchyResponse`].
 #[derive(Clone, Debug, Default)]
@@ -5771,45 +8143,145 @@ impl ShowCesHierarchyResponseBuilder {
     /// Sets `ShowCesHierarchyResponse::dimensions`.
     pub fn dimensions(
         mut self,
-        value: impl Into<Vec<ShowCeshierarchyRespDimensions>>,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespDimensions>>,
     ) -> Self {
-        self.inner.dimensions = Some(value.into());
+        self.inner.dimensions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::dimensions`.
+    pub fn push_dimensions(
+        mut self,
+        value: impl Into<ShowCeshierarchyRespDimensions>,
+    ) -> Self {
+        self.inner.dimensions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::dimensions`.
+    pub fn set_dimensions(
+        mut self,
+        value: Option<Vec<ShowCeshierarchyRespDimensions>>,
+    ) -> Self {
+        self.inner.dimensions = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::instance_ids`.
     pub fn instance_ids(
         mut self,
-        value: impl Into<Vec<ShowCeshierarchyRespInstanceIds>>,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespInstanceIds>>,
     ) -> Self {
-        self.inner.instance_ids = Some(value.into());
+        self.inner.instance_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::instance_ids`.
+    pub fn push_instance_ids(
+        mut self,
+        value: impl Into<ShowCeshierarchyRespInstanceIds>,
+    ) -> Self {
+        self.inner.instance_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::instance_ids`.
+    pub fn set_instance_ids(
+        mut self,
+        value: Option<Vec<ShowCeshierarchyRespInstanceIds>>,
+    ) -> Self {
+        self.inner.instance_ids = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::nodes`.
-    pub fn nodes(mut self, value: impl Into<Vec<ShowCeshierarchyRespNodes>>) -> Self {
-        self.inner.nodes = Some(value.into());
+    pub fn nodes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespNodes>>,
+    ) -> Self {
+        self.inner.nodes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::nodes`.
+    pub fn push_nodes(mut self, value: impl Into<ShowCeshierarchyRespNodes>) -> Self {
+        self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::nodes`.
+    pub fn set_nodes(mut self, value: Option<Vec<ShowCeshierarchyRespNodes>>) -> Self {
+        self.inner.nodes = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::queues`.
-    pub fn queues(mut self, value: impl Into<Vec<ShowCeshierarchyRespQueues>>) -> Self {
-        self.inner.queues = Some(value.into());
+    pub fn queues(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespQueues>>,
+    ) -> Self {
+        self.inner.queues = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::queues`.
+    pub fn push_queues(mut self, value: impl Into<ShowCeshierarchyRespQueues>) -> Self {
+        self.inner.queues.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::queues`.
+    pub fn set_queues(mut self, value: Option<Vec<ShowCeshierarchyRespQueues>>) -> Self {
+        self.inner.queues = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::vhosts`.
-    pub fn vhosts(mut self, value: impl Into<Vec<ShowCeshierarchyRespVhosts>>) -> Self {
-        self.inner.vhosts = Some(value.into());
+    pub fn vhosts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespVhosts>>,
+    ) -> Self {
+        self.inner.vhosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::vhosts`.
+    pub fn push_vhosts(mut self, value: impl Into<ShowCeshierarchyRespVhosts>) -> Self {
+        self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::vhosts`.
+    pub fn set_vhosts(mut self, value: Option<Vec<ShowCeshierarchyRespVhosts>>) -> Self {
+        self.inner.vhosts = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::exchanges`.
     pub fn exchanges(
         mut self,
-        value: impl Into<Vec<ShowCeshierarchyRespExchanges>>,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespExchanges>>,
     ) -> Self {
-        self.inner.exchanges = Some(value.into());
+        self.inner.exchanges = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::exchanges`.
+    pub fn push_exchanges(
+        mut self,
+        value: impl Into<ShowCeshierarchyRespExchanges>,
+    ) -> Self {
+        self.inner.exchanges.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::exchanges`.
+    pub fn set_exchanges(
+        mut self,
+        value: Option<Vec<ShowCeshierarchyRespExchanges>>,
+    ) -> Self {
+        self.inner.exchanges = value;
         self
     }
     /// Sets `ShowCesHierarchyResponse::groups`.
-    pub fn groups(mut self, value: impl Into<Vec<ShowCeshierarchyRespGroups>>) -> Self {
-        self.inner.groups = Some(value.into());
+    pub fn groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ShowCeshierarchyRespGroups>>,
+    ) -> Self {
+        self.inner.groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCesHierarchyResponse::groups`.
+    pub fn push_groups(mut self, value: impl Into<ShowCeshierarchyRespGroups>) -> Self {
+        self.inner.groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCesHierarchyResponse::groups`.
+    pub fn set_groups(mut self, value: Option<Vec<ShowCeshierarchyRespGroups>>) -> Self {
+        self.inner.groups = value;
         self
     }
     /// Returns the built [`ShowCesHierarchyResponse`].
@@ -5843,6 +8315,18 @@ impl ShowCeshierarchyRespDimensions {
     pub fn builder() -> ShowCeshierarchyRespDimensionsBuilder {
         ShowCeshierarchyRespDimensionsBuilder::default()
     }
+    /// The items of [`metrics`](Self::metrics), empty when absent.
+    pub fn metrics(&self) -> &[String] {
+        self.metrics.as_deref().unwrap_or_default()
+    }
+    /// The items of [`key_name`](Self::key_name), empty when absent.
+    pub fn key_name(&self) -> &[String] {
+        self.key_name.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dim_router`](Self::dim_router), empty when absent.
+    pub fn dim_router(&self) -> &[String] {
+        self.dim_router.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowCeshierarchyRespDimensions`].
 #[derive(Clone, Debug, Default)]
@@ -5856,19 +8340,63 @@ impl ShowCeshierarchyRespDimensionsBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowCeshierarchyRespDimensions::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowCeshierarchyRespDimensions::metrics`.
-    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.metrics = Some(value.into());
+    pub fn metrics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.metrics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCeshierarchyRespDimensions::metrics`.
+    pub fn push_metrics(mut self, value: impl Into<String>) -> Self {
+        self.inner.metrics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespDimensions::metrics`.
+    pub fn set_metrics(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.metrics = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::key_name`.
-    pub fn key_name(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.key_name = Some(value.into());
+    pub fn key_name(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.key_name = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCeshierarchyRespDimensions::key_name`.
+    pub fn push_key_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.key_name.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespDimensions::key_name`.
+    pub fn set_key_name(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.key_name = value;
         self
     }
     /// Sets `ShowCeshierarchyRespDimensions::dim_router`.
-    pub fn dim_router(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.dim_router = Some(value.into());
+    pub fn dim_router(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.dim_router = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowCeshierarchyRespDimensions::dim_router`.
+    pub fn push_dim_router(mut self, value: impl Into<String>) -> Self {
+        self.inner.dim_router.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespDimensions::dim_router`.
+    pub fn set_dim_router(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.dim_router = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespDimensions`].
@@ -5913,9 +8441,19 @@ impl ShowCeshierarchyRespExchangesBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowCeshierarchyRespExchanges::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowCeshierarchyRespExchanges::vhost`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespExchanges::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespExchanges`].
@@ -5953,6 +8491,11 @@ impl ShowCeshierarchyRespGroupsBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowCeshierarchyRespGroups::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Returns the built [`ShowCeshierarchyRespGroups`].
     pub fn build(self) -> ShowCeshierarchyRespGroups {
         self.inner
@@ -5986,6 +8529,11 @@ impl ShowCeshierarchyRespInstanceIdsBuilder {
     /// Sets `ShowCeshierarchyRespInstanceIds::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespInstanceIds::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespInstanceIds`].
@@ -6030,9 +8578,19 @@ impl ShowCeshierarchyRespNodesBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowCeshierarchyRespNodes::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowCeshierarchyRespNodes::available_zone`.
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespNodes::available_zone`.
+    pub fn set_available_zone(mut self, value: Option<String>) -> Self {
+        self.inner.available_zone = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespNodes`].
@@ -6077,9 +8635,19 @@ impl ShowCeshierarchyRespQueuesBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowCeshierarchyRespQueues::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowCeshierarchyRespQueues::vhost`.
     pub fn vhost(mut self, value: impl Into<String>) -> Self {
         self.inner.vhost = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespQueues::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespQueues`].
@@ -6115,6 +8683,11 @@ impl ShowCeshierarchyRespVhostsBuilder {
     /// Sets `ShowCeshierarchyRespVhosts::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowCeshierarchyRespVhosts::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`ShowCeshierarchyRespVhosts`].
@@ -6167,6 +8740,14 @@ impl ShowEngineInstanceExtendProductInfoResponse {
     pub fn builder() -> ShowEngineInstanceExtendProductInfoResponseBuilder {
         ShowEngineInstanceExtendProductInfoResponseBuilder::default()
     }
+    /// The items of [`versions`](Self::versions), empty when absent.
+    pub fn versions(&self) -> &[String] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+    /// The items of [`products`](Self::products), empty when absent.
+    pub fn products(&self) -> &[RabbitMqExtendProductInfoEntity] {
+        self.products.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowEngineInstanceExtendProductInfoResponse`].
 #[derive(Clone, Debug, Default)]
@@ -6180,9 +8761,19 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::next_offset`.
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
+        self
+    }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::next_offset`.
+    pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.next_offset = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::previous_offset`.
@@ -6190,22 +8781,61 @@ impl ShowEngineInstanceExtendProductInfoResponseBuilder {
         self.inner.previous_offset = Some(value);
         self
     }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::previous_offset`.
+    pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.previous_offset = value;
+        self
+    }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::versions`.
-    pub fn versions(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.versions = Some(value.into());
+    pub fn versions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowEngineInstanceExtendProductInfoResponse::versions`.
+    pub fn push_versions(mut self, value: impl Into<String>) -> Self {
+        self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::versions`.
+    pub fn set_versions(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.versions = value;
         self
     }
     /// Sets `ShowEngineInstanceExtendProductInfoResponse::products`.
     pub fn products(
         mut self,
-        value: impl Into<Vec<RabbitMqExtendProductInfoEntity>>,
+        value: impl IntoIterator<Item = impl Into<RabbitMqExtendProductInfoEntity>>,
     ) -> Self {
-        self.inner.products = Some(value.into());
+        self.inner.products = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowEngineInstanceExtendProductInfoResponse::products`.
+    pub fn push_products(
+        mut self,
+        value: impl Into<RabbitMqExtendProductInfoEntity>,
+    ) -> Self {
+        self.inner.products.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowEngineInstanceExtendProductInfoResponse::products`.
+    pub fn set_products(
+        mut self,
+        value: Option<Vec<RabbitMqExtendProductInfoEntity>>,
+    ) -> Self {
+        self.inner.products = value;
         self
     }
     /// Returns the built [`ShowEngineInstanceExtendProductInfoResponse`].
@@ -6602,6 +9232,22 @@ impl ShowInstanceResp {
     pub fn builder() -> ShowInstanceRespBuilder {
         ShowInstanceRespBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    pub fn available_zone_names(&self) -> &[String] {
+        self.available_zone_names.as_deref().unwrap_or_default()
+    }
+    /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    pub fn ipv6_connect_addresses(&self) -> &[String] {
+        self.ipv6_connect_addresses.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[TagEntity] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowInstanceResp`].
 #[derive(Clone, Debug, Default)]
@@ -6615,9 +9261,19 @@ impl ShowInstanceRespBuilder {
         self.inner.access_user = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
+        self
+    }
     /// Sets `ShowInstanceResp::broker_num`.
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::broker_num`.
+    pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
+        self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResp::name`.
@@ -6625,9 +9281,19 @@ impl ShowInstanceRespBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResp::engine_version`.
@@ -6635,9 +9301,19 @@ impl ShowInstanceRespBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `ShowInstanceResp::specification`.
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::specification`.
+    pub fn set_specification(mut self, value: Option<String>) -> Self {
+        self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_space`.
@@ -6645,9 +9321,19 @@ impl ShowInstanceRespBuilder {
         self.inner.storage_space = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::storage_space`.
+    pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.storage_space = value;
+        self
+    }
     /// Sets `ShowInstanceResp::used_storage_space`.
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::used_storage_space`.
+    pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResp::dns_enable`.
@@ -6655,9 +9341,19 @@ impl ShowInstanceRespBuilder {
         self.inner.dns_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::dns_enable`.
+    pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.dns_enable = value;
+        self
+    }
     /// Sets `ShowInstanceResp::connect_address`.
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::connect_address`.
+    pub fn set_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::connect_domain_name`.
@@ -6665,9 +9361,19 @@ impl ShowInstanceRespBuilder {
         self.inner.connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::connect_domain_name`.
+    pub fn set_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::public_connect_address`.
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::public_connect_address`.
+    pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResp::public_connect_domain_name`.
@@ -6675,9 +9381,19 @@ impl ShowInstanceRespBuilder {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::public_connect_domain_name`.
+    pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.public_connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::port`.
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResp::status`.
@@ -6685,9 +9401,19 @@ impl ShowInstanceRespBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowInstanceResp::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResp::instance_id`.
@@ -6695,9 +9421,19 @@ impl ShowInstanceRespBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::resource_spec_code`.
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResp::charging_mode`.
@@ -6705,9 +9441,19 @@ impl ShowInstanceRespBuilder {
         self.inner.charging_mode = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `ShowInstanceResp::vpc_id`.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResp::vpc_name`.
@@ -6715,9 +9461,19 @@ impl ShowInstanceRespBuilder {
         self.inner.vpc_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::vpc_name`.
+    pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResp::user_id`.
@@ -6725,9 +9481,19 @@ impl ShowInstanceRespBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResp::order_id`.
@@ -6735,9 +9501,19 @@ impl ShowInstanceRespBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::maintain_begin`.
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResp::maintain_end`.
@@ -6745,9 +9521,19 @@ impl ShowInstanceRespBuilder {
         self.inner.maintain_end = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
+        self
+    }
     /// Sets `ShowInstanceResp::enable_publicip`.
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResp::publicip_address`.
@@ -6755,9 +9541,19 @@ impl ShowInstanceRespBuilder {
         self.inner.publicip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::publicip_address`.
+    pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_address = value;
+        self
+    }
     /// Sets `ShowInstanceResp::publicip_id`.
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResp::management_connect_address`.
@@ -6765,9 +9561,19 @@ impl ShowInstanceRespBuilder {
         self.inner.management_connect_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::management_connect_address`.
+    pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.management_connect_address = value;
+        self
+    }
     /// Sets `ShowInstanceResp::management_connect_domain_name`.
     pub fn management_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_domain_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::management_connect_domain_name`.
+    pub fn set_management_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.management_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResp::public_management_connect_address`.
@@ -6778,6 +9584,14 @@ impl ShowInstanceRespBuilder {
         self.inner.public_management_connect_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::public_management_connect_address`.
+    pub fn set_public_management_connect_address(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.public_management_connect_address = value;
+        self
+    }
     /// Sets `ShowInstanceResp::public_management_connect_domain_name`.
     pub fn public_management_connect_domain_name(
         mut self,
@@ -6786,9 +9600,22 @@ impl ShowInstanceRespBuilder {
         self.inner.public_management_connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::public_management_connect_domain_name`.
+    pub fn set_public_management_connect_domain_name(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.public_management_connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::ssl_enable`.
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::ssl_enable`.
+    pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResp::enterprise_project_id`.
@@ -6796,9 +9623,19 @@ impl ShowInstanceRespBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::is_logical_volume`.
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::is_logical_volume`.
+    pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
+        self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResp::extend_times`.
@@ -6806,9 +9643,19 @@ impl ShowInstanceRespBuilder {
         self.inner.extend_times = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::extend_times`.
+    pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
+        self.inner.extend_times = value;
+        self
+    }
     /// Sets `ShowInstanceResp::r#type`.
     pub fn r#type(mut self, value: impl Into<ShowInstanceRespType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::r#type`.
+    pub fn set_type(mut self, value: Option<ShowInstanceRespType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResp::product_id`.
@@ -6816,9 +9663,19 @@ impl ShowInstanceRespBuilder {
         self.inner.product_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::security_group_id`.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResp::security_group_name`.
@@ -6826,19 +9683,57 @@ impl ShowInstanceRespBuilder {
         self.inner.security_group_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::security_group_name`.
+    pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_name = value;
+        self
+    }
     /// Sets `ShowInstanceResp::subnet_id`.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `ShowInstanceResp::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResp::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResp::available_zone_names`.
-    pub fn available_zone_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zone_names = Some(value.into());
+    pub fn available_zone_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zone_names = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowInstanceResp::available_zone_names`.
+    pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::available_zone_names`.
+    pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResp::total_storage_space`.
@@ -6846,9 +9741,19 @@ impl ShowInstanceRespBuilder {
         self.inner.total_storage_space = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::total_storage_space`.
+    pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.total_storage_space = value;
+        self
+    }
     /// Sets `ShowInstanceResp::storage_resource_id`.
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::storage_resource_id`.
+    pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
+        self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResp::storage_spec_code`.
@@ -6856,19 +9761,60 @@ impl ShowInstanceRespBuilder {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::storage_spec_code`.
+    pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.storage_spec_code = value;
+        self
+    }
     /// Sets `ShowInstanceResp::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
+        self
+    }
     /// Sets `ShowInstanceResp::ipv6_connect_addresses`.
-    pub fn ipv6_connect_addresses(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ipv6_connect_addresses = Some(value.into());
+    pub fn ipv6_connect_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.ipv6_connect_addresses = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowInstanceResp::ipv6_connect_addresses`.
+    pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
+        self.inner
+            .ipv6_connect_addresses
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::ipv6_connect_addresses`.
+    pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResp::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResp::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResp::service_type`.
@@ -6876,9 +9822,19 @@ impl ShowInstanceRespBuilder {
         self.inner.service_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResp::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
+        self
+    }
     /// Sets `ShowInstanceResp::storage_type`.
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::storage_type`.
+    pub fn set_storage_type(mut self, value: Option<String>) -> Self {
+        self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResp::disk_encrypted`.
@@ -6886,9 +9842,19 @@ impl ShowInstanceRespBuilder {
         self.inner.disk_encrypted = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResp::disk_encrypted`.
+    pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.disk_encrypted = value;
+        self
+    }
     /// Sets `ShowInstanceResp::disk_encrypted_key`.
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResp::disk_encrypted_key`.
+    pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
+        self.inner.disk_encrypted_key = value;
         self
     }
     /// Returns the built [`ShowInstanceResp`].
@@ -7296,6 +10262,22 @@ impl ShowInstanceResponse {
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zone_names`](Self::available_zone_names), empty when absent.
+    pub fn available_zone_names(&self) -> &[String] {
+        self.available_zone_names.as_deref().unwrap_or_default()
+    }
+    /// The items of [`ipv6_connect_addresses`](Self::ipv6_connect_addresses), empty when absent.
+    pub fn ipv6_connect_addresses(&self) -> &[String] {
+        self.ipv6_connect_addresses.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[TagEntity] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowInstanceResponse`].
 #[derive(Clone, Debug, Default)]
@@ -7309,9 +10291,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.access_user = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::broker_num`.
     pub fn broker_num(mut self, value: i64) -> Self {
         self.inner.broker_num = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::broker_num`.
+    pub fn set_broker_num(mut self, value: Option<i64>) -> Self {
+        self.inner.broker_num = value;
         self
     }
     /// Sets `ShowInstanceResponse::name`.
@@ -7319,9 +10311,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine_version`.
@@ -7329,9 +10331,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::specification`.
     pub fn specification(mut self, value: impl Into<String>) -> Self {
         self.inner.specification = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::specification`.
+    pub fn set_specification(mut self, value: Option<String>) -> Self {
+        self.inner.specification = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_space`.
@@ -7339,9 +10351,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.storage_space = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::storage_space`.
+    pub fn set_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.storage_space = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::used_storage_space`.
     pub fn used_storage_space(mut self, value: i64) -> Self {
         self.inner.used_storage_space = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::used_storage_space`.
+    pub fn set_used_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.used_storage_space = value;
         self
     }
     /// Sets `ShowInstanceResponse::dns_enable`.
@@ -7349,9 +10371,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.dns_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::dns_enable`.
+    pub fn set_dns_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.dns_enable = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::connect_address`.
     pub fn connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.connect_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::connect_address`.
+    pub fn set_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::connect_domain_name`.
@@ -7359,9 +10391,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::connect_domain_name`.
+    pub fn set_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::public_connect_address`.
     pub fn public_connect_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_connect_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::public_connect_address`.
+    pub fn set_public_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.public_connect_address = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_connect_domain_name`.
@@ -7369,9 +10411,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.public_connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::public_connect_domain_name`.
+    pub fn set_public_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.public_connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::port`.
     pub fn port(mut self, value: i64) -> Self {
         self.inner.port = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `ShowInstanceResponse::status`.
@@ -7379,9 +10431,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_id`.
@@ -7389,9 +10451,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::resource_spec_code`.
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::charging_mode`.
@@ -7399,9 +10471,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.charging_mode = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::vpc_id`.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_name`.
@@ -7409,9 +10491,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.vpc_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::vpc_name`.
+    pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::user_id`.
@@ -7419,9 +10511,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::order_id`.
@@ -7429,9 +10531,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::maintain_begin`.
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_end`.
@@ -7439,9 +10551,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.maintain_end = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::enable_publicip`.
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_address`.
@@ -7449,9 +10571,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.publicip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::publicip_address`.
+    pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_address = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::publicip_id`.
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::management_connect_address`.
@@ -7459,9 +10591,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.management_connect_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::management_connect_address`.
+    pub fn set_management_connect_address(mut self, value: Option<String>) -> Self {
+        self.inner.management_connect_address = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::management_connect_domain_name`.
     pub fn management_connect_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.management_connect_domain_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::management_connect_domain_name`.
+    pub fn set_management_connect_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.management_connect_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::public_management_connect_address`.
@@ -7472,6 +10614,14 @@ impl ShowInstanceResponseBuilder {
         self.inner.public_management_connect_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::public_management_connect_address`.
+    pub fn set_public_management_connect_address(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.public_management_connect_address = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::public_management_connect_domain_name`.
     pub fn public_management_connect_domain_name(
         mut self,
@@ -7480,9 +10630,22 @@ impl ShowInstanceResponseBuilder {
         self.inner.public_management_connect_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::public_management_connect_domain_name`.
+    pub fn set_public_management_connect_domain_name(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.public_management_connect_domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::ssl_enable`.
     pub fn ssl_enable(mut self, value: bool) -> Self {
         self.inner.ssl_enable = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::ssl_enable`.
+    pub fn set_ssl_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ssl_enable = value;
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_id`.
@@ -7490,9 +10653,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::is_logical_volume`.
     pub fn is_logical_volume(mut self, value: bool) -> Self {
         self.inner.is_logical_volume = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::is_logical_volume`.
+    pub fn set_is_logical_volume(mut self, value: Option<bool>) -> Self {
+        self.inner.is_logical_volume = value;
         self
     }
     /// Sets `ShowInstanceResponse::extend_times`.
@@ -7500,9 +10673,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.extend_times = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::extend_times`.
+    pub fn set_extend_times(mut self, value: Option<i64>) -> Self {
+        self.inner.extend_times = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::r#type`.
     pub fn r#type(mut self, value: impl Into<ShowInstanceResponseType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::r#type`.
+    pub fn set_type(mut self, value: Option<ShowInstanceResponseType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `ShowInstanceResponse::product_id`.
@@ -7510,9 +10693,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.product_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::product_id`.
+    pub fn set_product_id(mut self, value: Option<String>) -> Self {
+        self.inner.product_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::security_group_id`.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_name`.
@@ -7520,19 +10713,57 @@ impl ShowInstanceResponseBuilder {
         self.inner.security_group_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::security_group_name`.
+    pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::subnet_id`.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zone_names`.
-    pub fn available_zone_names(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zone_names = Some(value.into());
+    pub fn available_zone_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zone_names = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::available_zone_names`.
+    pub fn push_available_zone_names(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zone_names.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::available_zone_names`.
+    pub fn set_available_zone_names(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zone_names = value;
         self
     }
     /// Sets `ShowInstanceResponse::total_storage_space`.
@@ -7540,9 +10771,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.total_storage_space = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::total_storage_space`.
+    pub fn set_total_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.total_storage_space = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::storage_resource_id`.
     pub fn storage_resource_id(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_resource_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::storage_resource_id`.
+    pub fn set_storage_resource_id(mut self, value: Option<String>) -> Self {
+        self.inner.storage_resource_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::storage_spec_code`.
@@ -7550,19 +10791,60 @@ impl ShowInstanceResponseBuilder {
         self.inner.storage_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::storage_spec_code`.
+    pub fn set_storage_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.storage_spec_code = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::ipv6_connect_addresses`.
-    pub fn ipv6_connect_addresses(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ipv6_connect_addresses = Some(value.into());
+    pub fn ipv6_connect_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.ipv6_connect_addresses = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::ipv6_connect_addresses`.
+    pub fn push_ipv6_connect_addresses(mut self, value: impl Into<String>) -> Self {
+        self.inner
+            .ipv6_connect_addresses
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::ipv6_connect_addresses`.
+    pub fn set_ipv6_connect_addresses(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ipv6_connect_addresses = value;
         self
     }
     /// Sets `ShowInstanceResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_type`.
@@ -7570,9 +10852,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.service_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::storage_type`.
     pub fn storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.storage_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::storage_type`.
+    pub fn set_storage_type(mut self, value: Option<String>) -> Self {
+        self.inner.storage_type = value;
         self
     }
     /// Sets `ShowInstanceResponse::disk_encrypted`.
@@ -7580,9 +10872,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.disk_encrypted = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::disk_encrypted`.
+    pub fn set_disk_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.disk_encrypted = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::disk_encrypted_key`.
     pub fn disk_encrypted_key(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_encrypted_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::disk_encrypted_key`.
+    pub fn set_disk_encrypted_key(mut self, value: Option<String>) -> Self {
+        self.inner.disk_encrypted_key = value;
         self
     }
     /// Returns the built [`ShowInstanceResponse`].
@@ -7614,6 +10916,10 @@ impl ShowMaintainWindowsResponse {
     pub fn builder() -> ShowMaintainWindowsResponseBuilder {
         ShowMaintainWindowsResponseBuilder::default()
     }
+    /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
+    pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
+        self.maintain_windows.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowMaintainWindowsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -7625,9 +10931,25 @@ impl ShowMaintainWindowsResponseBuilder {
     /// Sets `ShowMaintainWindowsResponse::maintain_windows`.
     pub fn maintain_windows(
         mut self,
-        value: impl Into<Vec<MaintainWindowsEntity>>,
+        value: impl IntoIterator<Item = impl Into<MaintainWindowsEntity>>,
     ) -> Self {
-        self.inner.maintain_windows = Some(value.into());
+        self.inner.maintain_windows = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowMaintainWindowsResponse::maintain_windows`.
+    pub fn push_maintain_windows(
+        mut self,
+        value: impl Into<MaintainWindowsEntity>,
+    ) -> Self {
+        self.inner.maintain_windows.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowMaintainWindowsResponse::maintain_windows`.
+    pub fn set_maintain_windows(
+        mut self,
+        value: Option<Vec<MaintainWindowsEntity>>,
+    ) -> Self {
+        self.inner.maintain_windows = value;
         self
     }
     /// Returns the built [`ShowMaintainWindowsResponse`].
@@ -7703,6 +11025,14 @@ impl ShowQueueDetailsResponse {
     pub fn builder() -> ShowQueueDetailsResponseBuilder {
         ShowQueueDetailsResponseBuilder::default()
     }
+    /// The items of [`consumer_details`](Self::consumer_details), empty when absent.
+    pub fn consumer_details(&self) -> &[ConsumerDetails] {
+        self.consumer_details.as_deref().unwrap_or_default()
+    }
+    /// The items of [`queue_bindings`](Self::queue_bindings), empty when absent.
+    pub fn queue_bindings(&self) -> &[BindingsDetails] {
+        self.queue_bindings.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowQueueDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -7716,9 +11046,19 @@ impl ShowQueueDetailsResponseBuilder {
         self.inner.vhost = Some(value.into());
         self
     }
+    /// Sets or clears `ShowQueueDetailsResponse::vhost`.
+    pub fn set_vhost(mut self, value: Option<String>) -> Self {
+        self.inner.vhost = value;
+        self
+    }
     /// Sets `ShowQueueDetailsResponse::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowQueueDetailsResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::durable`.
@@ -7726,9 +11066,19 @@ impl ShowQueueDetailsResponseBuilder {
         self.inner.durable = Some(value);
         self
     }
+    /// Sets or clears `ShowQueueDetailsResponse::durable`.
+    pub fn set_durable(mut self, value: Option<bool>) -> Self {
+        self.inner.durable = value;
+        self
+    }
     /// Sets `ShowQueueDetailsResponse::auto_delete`.
     pub fn auto_delete(mut self, value: bool) -> Self {
         self.inner.auto_delete = Some(value);
+        self
+    }
+    /// Sets or clears `ShowQueueDetailsResponse::auto_delete`.
+    pub fn set_auto_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_delete = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::messages`.
@@ -7736,9 +11086,19 @@ impl ShowQueueDetailsResponseBuilder {
         self.inner.messages = Some(value);
         self
     }
+    /// Sets or clears `ShowQueueDetailsResponse::messages`.
+    pub fn set_messages(mut self, value: Option<i64>) -> Self {
+        self.inner.messages = value;
+        self
+    }
     /// Sets `ShowQueueDetailsResponse::consumers`.
     pub fn consumers(mut self, value: i64) -> Self {
         self.inner.consumers = Some(value);
+        self
+    }
+    /// Sets or clears `ShowQueueDetailsResponse::consumers`.
+    pub fn set_consumers(mut self, value: Option<i64>) -> Self {
+        self.inner.consumers = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::policy`.
@@ -7746,19 +11106,55 @@ impl ShowQueueDetailsResponseBuilder {
         self.inner.policy = Some(value.into());
         self
     }
+    /// Sets or clears `ShowQueueDetailsResponse::policy`.
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
+        self.inner.policy = value;
+        self
+    }
     /// Sets `ShowQueueDetailsResponse::arguments`.
     pub fn arguments(mut self, value: impl Into<QueueArguments>) -> Self {
         self.inner.arguments = Some(value.into());
         self
     }
+    /// Sets or clears `ShowQueueDetailsResponse::arguments`.
+    pub fn set_arguments(mut self, value: Option<QueueArguments>) -> Self {
+        self.inner.arguments = value;
+        self
+    }
     /// Sets `ShowQueueDetailsResponse::consumer_details`.
-    pub fn consumer_details(mut self, value: impl Into<Vec<ConsumerDetails>>) -> Self {
-        self.inner.consumer_details = Some(value.into());
+    pub fn consumer_details(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConsumerDetails>>,
+    ) -> Self {
+        self.inner.consumer_details = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowQueueDetailsResponse::consumer_details`.
+    pub fn push_consumer_details(mut self, value: impl Into<ConsumerDetails>) -> Self {
+        self.inner.consumer_details.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowQueueDetailsResponse::consumer_details`.
+    pub fn set_consumer_details(mut self, value: Option<Vec<ConsumerDetails>>) -> Self {
+        self.inner.consumer_details = value;
         self
     }
     /// Sets `ShowQueueDetailsResponse::queue_bindings`.
-    pub fn queue_bindings(mut self, value: impl Into<Vec<BindingsDetails>>) -> Self {
-        self.inner.queue_bindings = Some(value.into());
+    pub fn queue_bindings(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BindingsDetails>>,
+    ) -> Self {
+        self.inner.queue_bindings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowQueueDetailsResponse::queue_bindings`.
+    pub fn push_queue_bindings(mut self, value: impl Into<BindingsDetails>) -> Self {
+        self.inner.queue_bindings.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowQueueDetailsResponse::queue_bindings`.
+    pub fn set_queue_bindings(mut self, value: Option<Vec<BindingsDetails>>) -> Self {
+        self.inner.queue_bindings = value;
         self
     }
     /// Returns the built [`ShowQueueDetailsResponse`].
@@ -7790,6 +11186,11 @@ impl ShowQuotasResponseBuilder {
     /// Sets `ShowQuotasResponse::quotas`.
     pub fn quotas(mut self, value: impl Into<QuotasRespQuotas>) -> Self {
         self.inner.quotas = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowQuotasResponse::quotas`.
+    pub fn set_quotas(mut self, value: Option<QuotasRespQuotas>) -> Self {
+        self.inner.quotas = value;
         self
     }
     /// Returns the built [`ShowQuotasResponse`].
@@ -7836,9 +11237,19 @@ impl ShowRabbitMqProductCoresResponseBuilder {
         self.inner.core_num = Some(value);
         self
     }
+    /// Sets or clears `ShowRabbitMqProductCoresResponse::core_num`.
+    pub fn set_core_num(mut self, value: Option<i64>) -> Self {
+        self.inner.core_num = value;
+        self
+    }
     /// Sets `ShowRabbitMqProductCoresResponse::total_extend_storage_space`.
     pub fn total_extend_storage_space(mut self, value: i64) -> Self {
         self.inner.total_extend_storage_space = Some(value);
+        self
+    }
+    /// Sets or clears `ShowRabbitMqProductCoresResponse::total_extend_storage_space`.
+    pub fn set_total_extend_storage_space(mut self, value: Option<i64>) -> Self {
+        self.inner.total_extend_storage_space = value;
         self
     }
     /// Returns the built [`ShowRabbitMqProductCoresResponse`].
@@ -7880,6 +11291,10 @@ impl ShowRabbitMqProjectTagsResponse {
     pub fn builder() -> ShowRabbitMqProjectTagsResponseBuilder {
         ShowRabbitMqProjectTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[TagMultyValueEntity] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowRabbitMqProjectTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -7893,9 +11308,19 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ShowRabbitMqProjectTagsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ShowRabbitMqProjectTagsResponse::next_offset`.
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
+        self
+    }
+    /// Sets or clears `ShowRabbitMqProjectTagsResponse::next_offset`.
+    pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.next_offset = value;
         self
     }
     /// Sets `ShowRabbitMqProjectTagsResponse::previous_offset`.
@@ -7903,9 +11328,27 @@ impl ShowRabbitMqProjectTagsResponseBuilder {
         self.inner.previous_offset = Some(value);
         self
     }
+    /// Sets or clears `ShowRabbitMqProjectTagsResponse::previous_offset`.
+    pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.previous_offset = value;
+        self
+    }
     /// Sets `ShowRabbitMqProjectTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagMultyValueEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagMultyValueEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowRabbitMqProjectTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagMultyValueEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowRabbitMqProjectTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagMultyValueEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ShowRabbitMqProjectTagsResponse`].
@@ -7947,6 +11390,10 @@ impl ShowRabbitMqTagsResponse {
     pub fn builder() -> ShowRabbitMqTagsResponseBuilder {
         ShowRabbitMqTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[TagEntity] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowRabbitMqTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -7960,9 +11407,19 @@ impl ShowRabbitMqTagsResponseBuilder {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ShowRabbitMqTagsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ShowRabbitMqTagsResponse::next_offset`.
     pub fn next_offset(mut self, value: i64) -> Self {
         self.inner.next_offset = Some(value);
+        self
+    }
+    /// Sets or clears `ShowRabbitMqTagsResponse::next_offset`.
+    pub fn set_next_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.next_offset = value;
         self
     }
     /// Sets `ShowRabbitMqTagsResponse::previous_offset`.
@@ -7970,9 +11427,27 @@ impl ShowRabbitMqTagsResponseBuilder {
         self.inner.previous_offset = Some(value);
         self
     }
+    /// Sets or clears `ShowRabbitMqTagsResponse::previous_offset`.
+    pub fn set_previous_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.previous_offset = value;
+        self
+    }
     /// Sets `ShowRabbitMqTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TagEntity>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagEntity>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowRabbitMqTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagEntity>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowRabbitMqTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagEntity>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ShowRabbitMqTagsResponse`].
@@ -8007,6 +11482,10 @@ impl ShowRecycleInstancesResponse {
     pub fn builder() -> ShowRecycleInstancesResponseBuilder {
         ShowRecycleInstancesResponseBuilder::default()
     }
+    /// The items of [`recycle_instances`](Self::recycle_instances), empty when absent.
+    pub fn recycle_instances(&self) -> &[InstanceRecycleInfo] {
+        self.recycle_instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowRecycleInstancesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -8020,17 +11499,43 @@ impl ShowRecycleInstancesResponseBuilder {
         self.inner.retention_days = Some(value);
         self
     }
+    /// Sets or clears `ShowRecycleInstancesResponse::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
+        self
+    }
     /// Sets `ShowRecycleInstancesResponse::default_use_recycle`.
     pub fn default_use_recycle(mut self, value: bool) -> Self {
         self.inner.default_use_recycle = Some(value);
         self
     }
+    /// Sets or clears `ShowRecycleInstancesResponse::default_use_recycle`.
+    pub fn set_default_use_recycle(mut self, value: Option<bool>) -> Self {
+        self.inner.default_use_recycle = value;
+        self
+    }
     /// Sets `ShowRecycleInstancesResponse::recycle_instances`.
     pub fn recycle_instances(
         mut self,
-        value: impl Into<Vec<InstanceRecycleInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceRecycleInfo>>,
     ) -> Self {
-        self.inner.recycle_instances = Some(value.into());
+        self.inner.recycle_instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowRecycleInstancesResponse::recycle_instances`.
+    pub fn push_recycle_instances(
+        mut self,
+        value: impl Into<InstanceRecycleInfo>,
+    ) -> Self {
+        self.inner.recycle_instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowRecycleInstancesResponse::recycle_instances`.
+    pub fn set_recycle_instances(
+        mut self,
+        value: Option<Vec<InstanceRecycleInfo>>,
+    ) -> Self {
+        self.inner.recycle_instances = value;
         self
     }
     /// Returns the built [`ShowRecycleInstancesResponse`].
@@ -8075,9 +11580,19 @@ impl ShowVhostDetailRespBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowVhostDetailResp::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowVhostDetailResp::tracing`.
     pub fn tracing(mut self, value: bool) -> Self {
         self.inner.tracing = Some(value);
+        self
+    }
+    /// Sets or clears `ShowVhostDetailResp::tracing`.
+    pub fn set_tracing(mut self, value: Option<bool>) -> Self {
+        self.inner.tracing = value;
         self
     }
     /// Returns the built [`ShowVhostDetailResp`].
@@ -8137,9 +11652,19 @@ impl ShowVolumeExpandConfigResponseBuilder {
         self.inner.auto_volume_expand_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowVolumeExpandConfigResponse::auto_volume_expand_enable`.
+    pub fn set_auto_volume_expand_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_volume_expand_enable = value;
+        self
+    }
     /// Sets `ShowVolumeExpandConfigResponse::expand_threshold`.
     pub fn expand_threshold(mut self, value: i64) -> Self {
         self.inner.expand_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `ShowVolumeExpandConfigResponse::expand_threshold`.
+    pub fn set_expand_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_threshold = value;
         self
     }
     /// Sets `ShowVolumeExpandConfigResponse::max_volume_size`.
@@ -8147,9 +11672,19 @@ impl ShowVolumeExpandConfigResponseBuilder {
         self.inner.max_volume_size = Some(value);
         self
     }
+    /// Sets or clears `ShowVolumeExpandConfigResponse::max_volume_size`.
+    pub fn set_max_volume_size(mut self, value: Option<i64>) -> Self {
+        self.inner.max_volume_size = value;
+        self
+    }
     /// Sets `ShowVolumeExpandConfigResponse::expand_increment`.
     pub fn expand_increment(mut self, value: i64) -> Self {
         self.inner.expand_increment = Some(value);
+        self
+    }
+    /// Sets or clears `ShowVolumeExpandConfigResponse::expand_increment`.
+    pub fn set_expand_increment(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_increment = value;
         self
     }
     /// Returns the built [`ShowVolumeExpandConfigResponse`].
@@ -8197,9 +11732,19 @@ impl TagEntityBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `TagEntity::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `TagEntity::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `TagEntity::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`TagEntity`].
@@ -8227,6 +11772,10 @@ impl TagMultyValueEntity {
     pub fn builder() -> TagMultyValueEntityBuilder {
         TagMultyValueEntityBuilder::default()
     }
+    /// The items of [`values`](Self::values), empty when absent.
+    pub fn values(&self) -> &[String] {
+        self.values.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`TagMultyValueEntity`].
 #[derive(Clone, Debug, Default)]
@@ -8240,9 +11789,24 @@ impl TagMultyValueEntityBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `TagMultyValueEntity::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `TagMultyValueEntity::values`.
-    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `TagMultyValueEntity::values`.
+    pub fn push_values(mut self, value: impl Into<String>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TagMultyValueEntity::values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`TagMultyValueEntity`].
@@ -8343,9 +11907,19 @@ impl UpdateInstanceReqBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceReq::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateInstanceReq::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateInstanceReq::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `UpdateInstanceReq::maintain_begin`.
@@ -8353,9 +11927,19 @@ impl UpdateInstanceReqBuilder {
         self.inner.maintain_begin = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceReq::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
+        self
+    }
     /// Sets `UpdateInstanceReq::maintain_end`.
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateInstanceReq::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
         self
     }
     /// Sets `UpdateInstanceReq::security_group_id`.
@@ -8363,9 +11947,19 @@ impl UpdateInstanceReqBuilder {
         self.inner.security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceReq::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
+        self
+    }
     /// Sets `UpdateInstanceReq::enable_publicip`.
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceReq::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
         self
     }
     /// Sets `UpdateInstanceReq::publicip_id`.
@@ -8373,14 +11967,29 @@ impl UpdateInstanceReqBuilder {
         self.inner.publicip_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceReq::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
+        self
+    }
     /// Sets `UpdateInstanceReq::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceReq::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `UpdateInstanceReq::enable_acl`.
     pub fn enable_acl(mut self, value: bool) -> Self {
         self.inner.enable_acl = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceReq::enable_acl`.
+    pub fn set_enable_acl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_acl = value;
         self
     }
     /// Returns the built [`UpdateInstanceReq`].
@@ -8425,9 +12034,19 @@ impl UpdatePluginsReqBuilder {
         self.inner.enable = Some(value);
         self
     }
+    /// Sets or clears `UpdatePluginsReq::enable`.
+    pub fn set_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.enable = value;
+        self
+    }
     /// Sets `UpdatePluginsReq::plugins`.
     pub fn plugins(mut self, value: impl Into<String>) -> Self {
         self.inner.plugins = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdatePluginsReq::plugins`.
+    pub fn set_plugins(mut self, value: Option<String>) -> Self {
+        self.inner.plugins = value;
         self
     }
     /// Returns the built [`UpdatePluginsReq`].
@@ -8463,6 +12082,11 @@ impl UpdatePluginsResponseBuilder {
     /// Sets `UpdatePluginsResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdatePluginsResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`UpdatePluginsResponse`].
@@ -8502,6 +12126,10 @@ impl UpdateUserResponse {
     pub fn builder() -> UpdateUserResponseBuilder {
         UpdateUserResponseBuilder::default()
     }
+    /// The items of [`vhosts`](Self::vhosts), empty when absent.
+    pub fn vhosts(&self) -> &[AmqpUserPerm] {
+        self.vhosts.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for UpdateUserResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -8528,14 +12156,37 @@ impl UpdateUserResponseBuilder {
         self.inner.access_key = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateUserResponse::access_key`.
+    pub fn set_access_key(mut self, value: Option<String>) -> Self {
+        self.inner.access_key = value;
+        self
+    }
     /// Sets `UpdateUserResponse::secret_key`.
     pub fn secret_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_key = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateUserResponse::secret_key`.
+    pub fn set_secret_key(mut self, value: Option<String>) -> Self {
+        self.inner.secret_key = value;
+        self
+    }
     /// Sets `UpdateUserResponse::vhosts`.
-    pub fn vhosts(mut self, value: impl Into<Vec<AmqpUserPerm>>) -> Self {
-        self.inner.vhosts = Some(value.into());
+    pub fn vhosts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AmqpUserPerm>>,
+    ) -> Self {
+        self.inner.vhosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateUserResponse::vhosts`.
+    pub fn push_vhosts(mut self, value: impl Into<AmqpUserPerm>) -> Self {
+        self.inner.vhosts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateUserResponse::vhosts`.
+    pub fn set_vhosts(mut self, value: Option<Vec<AmqpUserPerm>>) -> Self {
+        self.inner.vhosts = value;
         self
     }
     /// Returns the built [`UpdateUserResponse`].

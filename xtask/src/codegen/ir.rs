@@ -85,13 +85,32 @@ impl Service {
     /// Models a request can carry: the request bodies' models and every model their fields
     /// name, at any depth.
     pub fn request_models(&self) -> std::collections::BTreeSet<&str> {
+        self.reachable(
+            self.operations
+                .iter()
+                .filter_map(|op| op.body.as_ref()?.ty.model())
+                .collect(),
+        )
+    }
+
+    /// Models a success response can carry, at any depth.
+    pub fn response_models(&self) -> std::collections::BTreeSet<&str> {
+        self.reachable(
+            self.operations
+                .iter()
+                .filter_map(|op| match &op.response {
+                    ResponseKind::Json(t) => t.model(),
+                    ResponseKind::Headers(m) => Some(m.as_str()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// `todo` and every model their fields name, at any depth.
+    fn reachable<'a>(&'a self, mut todo: Vec<&'a str>) -> std::collections::BTreeSet<&'a str> {
         let by_name: std::collections::BTreeMap<&str, &Model> =
             self.models.iter().map(|m| (m.name.as_str(), m)).collect();
-        let mut todo: Vec<&str> = self
-            .operations
-            .iter()
-            .filter_map(|op| op.body.as_ref()?.ty.model())
-            .collect();
         let mut found = std::collections::BTreeSet::new();
         while let Some(name) = todo.pop() {
             if !found.insert(name) {

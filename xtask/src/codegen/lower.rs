@@ -430,10 +430,18 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            if let Some(other) = seen_setters.insert(setter.clone(), wire.clone()) {
+            let list = self
+                .raw_at(&format!("{here}/type"))
+                .is_some_and(|t| t == "array");
+            let clash = std::iter::once(setter.clone())
+                .chain(naming::extra_builder_methods(&field_name, list))
+                .find_map(|m| Some((seen_setters.insert(m.clone(), wire.clone())?, m)));
+            if let Some((other, method)) = clash {
                 self.err(
                     &here,
-                    format!("fields `{other}` and `{wire}` both map to the setter `{setter}`"),
+                    format!(
+                        "fields `{other}` and `{wire}` both map to the builder method `{method}`"
+                    ),
                 );
                 continue;
             }

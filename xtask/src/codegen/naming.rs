@@ -163,6 +163,16 @@ pub fn setter_name(snake_name: &str) -> String {
     }
 }
 
+/// The model builder methods of the field `field_name` (a `field_name` result) besides its
+/// setter: `set_<field>` (takes an `Option`), and for a list `push_<field>` (appends one).
+pub fn extra_builder_methods(field_name: &str, list: bool) -> Vec<String> {
+    let mut names = vec![format!("set_{field_name}")];
+    if list {
+        names.push(format!("push_{field_name}"));
+    }
+    names
+}
+
 /// An identifier token: raw when `name` is a keyword.
 pub fn ident(name: &str) -> Ident {
     if KEYWORDS.contains(&name) && !NOT_RAW.contains(&name) {

@@ -1328,12 +1328,17 @@ impl<'a> Linter<'a> {
                         format!("properties `{other}` and `{wire}` both map to the field `{rust}::{field}`"),
                         fix.clone(),
                     );
-                } else if let Some(other) = setters.insert(setter.clone(), wire.clone()) {
+                } else if let Some((other, method)) = {
+                    let list = prop.get("type").and_then(Value::as_str) == Some("array");
+                    std::iter::once(setter.clone())
+                        .chain(naming::extra_builder_methods(&field, list))
+                        .find_map(|m| Some((setters.insert(m.clone(), wire.clone())?, m)))
+                } {
                     self.error(
                         Rule::RustNames,
                         &at,
                         format!(
-                            "properties `{other}` and `{wire}` both map to the setter `{setter}`"
+                            "properties `{other}` and `{wire}` both map to the builder method `{method}`"
                         ),
                         fix.clone(),
                     );

@@ -57,9 +57,19 @@ impl AclAccountModifyPasswordBodyBuilder {
         self.inner.old_password = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountModifyPasswordBody::old_password`.
+    pub fn set_old_password(mut self, value: Option<String>) -> Self {
+        self.inner.old_password = value;
+        self
+    }
     /// Sets `AclAccountModifyPasswordBody::new_password`.
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountModifyPasswordBody::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
         self
     }
     /// Returns the built [`AclAccountModifyPasswordBody`].
@@ -133,9 +143,19 @@ impl AclAccountResetPasswordBodyBuilder {
         self.inner.old_password = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountResetPasswordBody::old_password`.
+    pub fn set_old_password(mut self, value: Option<String>) -> Self {
+        self.inner.old_password = value;
+        self
+    }
     /// Sets `AclAccountResetPasswordBody::new_password`. **Required.**
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountResetPasswordBody::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
         self
     }
     /// Returns the built [`AclAccountResetPasswordBody`].
@@ -212,9 +232,19 @@ impl AclAccountRespBuilder {
         self.inner.account_id = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountResp::account_id`.
+    pub fn set_account_id(mut self, value: Option<String>) -> Self {
+        self.inner.account_id = value;
+        self
+    }
     /// Sets `AclAccountResp::account_name`.
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.inner.account_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountResp::account_name`.
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.inner.account_name = value;
         self
     }
     /// Sets `AclAccountResp::account_type`.
@@ -222,9 +252,19 @@ impl AclAccountRespBuilder {
         self.inner.account_type = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountResp::account_type`.
+    pub fn set_account_type(mut self, value: Option<AclAccountRespAccountType>) -> Self {
+        self.inner.account_type = value;
+        self
+    }
     /// Sets `AclAccountResp::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountResp::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `AclAccountResp::status`.
@@ -232,9 +272,19 @@ impl AclAccountRespBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountResp::status`.
+    pub fn set_status(mut self, value: Option<AclAccountRespStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `AclAccountResp::account_role`.
     pub fn account_role(mut self, value: impl Into<AclAccountRespAccountRole>) -> Self {
         self.inner.account_role = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountResp::account_role`.
+    pub fn set_account_role(mut self, value: Option<AclAccountRespAccountRole>) -> Self {
+        self.inner.account_role = value;
         self
     }
     /// Sets `AclAccountResp::description`.
@@ -242,9 +292,19 @@ impl AclAccountRespBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountResp::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `AclAccountResp::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `AclAccountResp::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Returns the built [`AclAccountResp`].
@@ -328,6 +388,14 @@ impl AclAccountRoleModifyBodyBuilder {
         self.inner.account_role = Some(value.into());
         self
     }
+    /// Sets or clears `AclAccountRoleModifyBody::account_role`.
+    pub fn set_account_role(
+        mut self,
+        value: Option<AclAccountRoleModifyBodyAccountRole>,
+    ) -> Self {
+        self.inner.account_role = value;
+        self
+    }
     /// Returns the built [`AclAccountRoleModifyBody`].
     pub fn build(self) -> AclAccountRoleModifyBody {
         self.inner
@@ -392,14 +460,29 @@ impl AttrsObjectBuilder {
         self.inner.capacity = Some(value.into());
         self
     }
+    /// Sets or clears `AttrsObject::capacity`.
+    pub fn set_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.capacity = value;
+        self
+    }
     /// Sets `AttrsObject::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `AttrsObject::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `AttrsObject::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `AttrsObject::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`AttrsObject`].
@@ -455,9 +538,27 @@ impl AutoscanConfigRequestBuilder {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `AutoscanConfigRequest::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `AutoscanConfigRequest::schedule_at`. **Required.**
-    pub fn schedule_at(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.schedule_at = Some(value.into());
+    pub fn schedule_at(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.schedule_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `AutoscanConfigRequest::schedule_at`.
+    pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
+        self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `AutoscanConfigRequest::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Returns the built [`AutoscanConfigRequest`].
@@ -520,9 +621,19 @@ impl AvailableZonesBuilder {
         self.inner.code = Some(value.into());
         self
     }
+    /// Sets or clears `AvailableZones::code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.inner.code = value;
+        self
+    }
     /// Sets `AvailableZones::port`.
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
+        self
+    }
+    /// Sets or clears `AvailableZones::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `AvailableZones::name`.
@@ -530,9 +641,19 @@ impl AvailableZonesBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `AvailableZones::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `AvailableZones::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `AvailableZones::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `AvailableZones::resource_availability`.
@@ -541,6 +662,14 @@ impl AvailableZonesBuilder {
         value: impl Into<AvailableZonesResourceAvailability>,
     ) -> Self {
         self.inner.resource_availability = Some(value.into());
+        self
+    }
+    /// Sets or clears `AvailableZones::resource_availability`.
+    pub fn set_resource_availability(
+        mut self,
+        value: Option<AvailableZonesResourceAvailability>,
+    ) -> Self {
+        self.inner.resource_availability = value;
         self
     }
     /// Returns the built [`AvailableZones`].

@@ -35,6 +35,10 @@ impl BackupFilesBody {
     pub fn builder() -> BackupFilesBodyBuilder {
         BackupFilesBodyBuilder::default()
     }
+    /// The items of [`files`](Self::files), empty when absent.
+    pub fn files(&self) -> &[Files] {
+        self.files.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupFilesBody {
     fn missing_fields(
@@ -56,19 +60,44 @@ impl BackupFilesBodyBuilder {
         self.inner.file_source = Some(value.into());
         self
     }
+    /// Sets or clears `BackupFilesBody::file_source`.
+    pub fn set_file_source(mut self, value: Option<BackupFilesBodyFileSource>) -> Self {
+        self.inner.file_source = value;
+        self
+    }
     /// Sets `BackupFilesBody::bucket_name`.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
+    /// Sets or clears `BackupFilesBody::bucket_name`.
+    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
+        self.inner.bucket_name = value;
+        self
+    }
     /// Sets `BackupFilesBody::files`. **Required.**
-    pub fn files(mut self, value: impl Into<Vec<Files>>) -> Self {
-        self.inner.files = Some(value.into());
+    pub fn files(mut self, value: impl IntoIterator<Item = impl Into<Files>>) -> Self {
+        self.inner.files = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BackupFilesBody::files`.
+    pub fn push_files(mut self, value: impl Into<Files>) -> Self {
+        self.inner.files.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BackupFilesBody::files`.
+    pub fn set_files(mut self, value: Option<Vec<Files>>) -> Self {
+        self.inner.files = value;
         self
     }
     /// Sets `BackupFilesBody::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupFilesBody::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Returns the built [`BackupFilesBody`].
@@ -121,12 +150,25 @@ impl BackupInstanceBodyBuilder {
         self.inner.remark = Some(value.into());
         self
     }
+    /// Sets or clears `BackupInstanceBody::remark`.
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
+        self.inner.remark = value;
+        self
+    }
     /// Sets `BackupInstanceBody::backup_format`.
     pub fn backup_format(
         mut self,
         value: impl Into<BackupInstanceBodyBackupFormat>,
     ) -> Self {
         self.inner.backup_format = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupInstanceBody::backup_format`.
+    pub fn set_backup_format(
+        mut self,
+        value: Option<BackupInstanceBodyBackupFormat>,
+    ) -> Self {
+        self.inner.backup_format = value;
         self
     }
     /// Returns the built [`BackupInstanceBody`].
@@ -187,6 +229,10 @@ impl BackupPlan {
     pub fn builder() -> BackupPlanBuilder {
         BackupPlanBuilder::default()
     }
+    /// The items of [`backup_at`](Self::backup_at), empty when absent.
+    pub fn backup_at(&self) -> &[i64] {
+        self.backup_at.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for BackupPlan {
     fn missing_fields(
@@ -210,9 +256,24 @@ impl BackupPlanBuilder {
         self.inner.timezone_offset = Some(value.into());
         self
     }
+    /// Sets or clears `BackupPlan::timezone_offset`.
+    pub fn set_timezone_offset(mut self, value: Option<String>) -> Self {
+        self.inner.timezone_offset = value;
+        self
+    }
     /// Sets `BackupPlan::backup_at`. **Required.**
-    pub fn backup_at(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.inner.backup_at = Some(value.into());
+    pub fn backup_at(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.inner.backup_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BackupPlan::backup_at`.
+    pub fn push_backup_at(mut self, value: impl Into<i64>) -> Self {
+        self.inner.backup_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BackupPlan::backup_at`.
+    pub fn set_backup_at(mut self, value: Option<Vec<i64>>) -> Self {
+        self.inner.backup_at = value;
         self
     }
     /// Sets `BackupPlan::period_type`. **Required.**
@@ -220,9 +281,19 @@ impl BackupPlanBuilder {
         self.inner.period_type = Some(value.into());
         self
     }
+    /// Sets or clears `BackupPlan::period_type`.
+    pub fn set_period_type(mut self, value: Option<String>) -> Self {
+        self.inner.period_type = value;
+        self
+    }
     /// Sets `BackupPlan::begin_at`. **Required.**
     pub fn begin_at(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupPlan::begin_at`.
+    pub fn set_begin_at(mut self, value: Option<String>) -> Self {
+        self.inner.begin_at = value;
         self
     }
     /// Returns the built [`BackupPlan`].
@@ -283,14 +354,29 @@ impl BackupPolicyBuilder {
         self.inner.backup_type = Some(value.into());
         self
     }
+    /// Sets or clears `BackupPolicy::backup_type`.
+    pub fn set_backup_type(mut self, value: Option<String>) -> Self {
+        self.inner.backup_type = value;
+        self
+    }
     /// Sets `BackupPolicy::save_days`.
     pub fn save_days(mut self, value: i64) -> Self {
         self.inner.save_days = Some(value);
         self
     }
+    /// Sets or clears `BackupPolicy::save_days`.
+    pub fn set_save_days(mut self, value: Option<i64>) -> Self {
+        self.inner.save_days = value;
+        self
+    }
     /// Sets `BackupPolicy::periodical_backup_plan`.
     pub fn periodical_backup_plan(mut self, value: impl Into<BackupPlan>) -> Self {
         self.inner.periodical_backup_plan = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupPolicy::periodical_backup_plan`.
+    pub fn set_periodical_backup_plan(mut self, value: Option<BackupPlan>) -> Self {
+        self.inner.periodical_backup_plan = value;
         self
     }
     /// Returns the built [`BackupPolicy`].
@@ -421,9 +507,19 @@ impl BackupRecordResponseBuilder {
         self.inner.backup_id = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
+        self
+    }
     /// Sets `BackupRecordResponse::period`.
     pub fn period(mut self, value: impl Into<String>) -> Self {
         self.inner.period = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::period`.
+    pub fn set_period(mut self, value: Option<String>) -> Self {
+        self.inner.period = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_name`.
@@ -431,14 +527,29 @@ impl BackupRecordResponseBuilder {
         self.inner.backup_name = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::backup_name`.
+    pub fn set_backup_name(mut self, value: Option<String>) -> Self {
+        self.inner.backup_name = value;
+        self
+    }
     /// Sets `BackupRecordResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `BackupRecordResponse::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_type`.
@@ -449,9 +560,22 @@ impl BackupRecordResponseBuilder {
         self.inner.backup_type = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::backup_type`.
+    pub fn set_backup_type(
+        mut self,
+        value: Option<BackupRecordResponseBackupType>,
+    ) -> Self {
+        self.inner.backup_type = value;
+        self
+    }
     /// Sets `BackupRecordResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `BackupRecordResponse::updated_at`.
@@ -459,9 +583,19 @@ impl BackupRecordResponseBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `BackupRecordResponse::progress`.
     pub fn progress(mut self, value: impl Into<String>) -> Self {
         self.inner.progress = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::progress`.
+    pub fn set_progress(mut self, value: Option<String>) -> Self {
+        self.inner.progress = value;
         self
     }
     /// Sets `BackupRecordResponse::error_code`.
@@ -469,9 +603,19 @@ impl BackupRecordResponseBuilder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `BackupRecordResponse::remark`.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::remark`.
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
+        self.inner.remark = value;
         self
     }
     /// Sets `BackupRecordResponse::status`.
@@ -479,9 +623,19 @@ impl BackupRecordResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::status`.
+    pub fn set_status(mut self, value: Option<BackupRecordResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BackupRecordResponse::is_support_restore`.
     pub fn is_support_restore(mut self, value: impl Into<String>) -> Self {
         self.inner.is_support_restore = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::is_support_restore`.
+    pub fn set_is_support_restore(mut self, value: Option<String>) -> Self {
+        self.inner.is_support_restore = value;
         self
     }
     /// Sets `BackupRecordResponse::backup_format`.
@@ -492,9 +646,22 @@ impl BackupRecordResponseBuilder {
         self.inner.backup_format = Some(value.into());
         self
     }
+    /// Sets or clears `BackupRecordResponse::backup_format`.
+    pub fn set_backup_format(
+        mut self,
+        value: Option<BackupRecordResponseBackupFormat>,
+    ) -> Self {
+        self.inner.backup_format = value;
+        self
+    }
     /// Sets `BackupRecordResponse::execution_at`.
     pub fn execution_at(mut self, value: impl Into<String>) -> Self {
         self.inner.execution_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `BackupRecordResponse::execution_at`.
+    pub fn set_execution_at(mut self, value: Option<String>) -> Self {
+        self.inner.execution_at = value;
         self
     }
     /// Returns the built [`BackupRecordResponse`].
@@ -581,9 +748,19 @@ impl BandWidthBuilder {
         self.inner.input = Some(value.into());
         self
     }
+    /// Sets or clears `BandWidth::input`.
+    pub fn set_input(mut self, value: Option<String>) -> Self {
+        self.inner.input = value;
+        self
+    }
     /// Sets `BandWidth::output`.
     pub fn output(mut self, value: impl Into<String>) -> Self {
         self.inner.output = Some(value.into());
+        self
+    }
+    /// Sets or clears `BandWidth::output`.
+    pub fn set_output(mut self, value: Option<String>) -> Self {
+        self.inner.output = value;
         self
     }
     /// Returns the built [`BandWidth`].
@@ -698,9 +875,19 @@ impl BandwidthInfoBuilder {
         self.inner.begin_time = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<i64>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `BandwidthInfo::end_time`.
     pub fn end_time(mut self, value: i64) -> Self {
         self.inner.end_time = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::end_time`.
+    pub fn set_end_time(mut self, value: Option<i64>) -> Self {
+        self.inner.end_time = value;
         self
     }
     /// Sets `BandwidthInfo::current_time`.
@@ -708,9 +895,19 @@ impl BandwidthInfoBuilder {
         self.inner.current_time = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::current_time`.
+    pub fn set_current_time(mut self, value: Option<i64>) -> Self {
+        self.inner.current_time = value;
+        self
+    }
     /// Sets `BandwidthInfo::bandwidth`.
     pub fn bandwidth(mut self, value: i64) -> Self {
         self.inner.bandwidth = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth = value;
         self
     }
     /// Sets `BandwidthInfo::next_expand_time`.
@@ -718,9 +915,19 @@ impl BandwidthInfoBuilder {
         self.inner.next_expand_time = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::next_expand_time`.
+    pub fn set_next_expand_time(mut self, value: Option<i64>) -> Self {
+        self.inner.next_expand_time = value;
+        self
+    }
     /// Sets `BandwidthInfo::expand_count`.
     pub fn expand_count(mut self, value: i64) -> Self {
         self.inner.expand_count = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::expand_count`.
+    pub fn set_expand_count(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_count = value;
         self
     }
     /// Sets `BandwidthInfo::expand_effect_time`.
@@ -728,9 +935,19 @@ impl BandwidthInfoBuilder {
         self.inner.expand_effect_time = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::expand_effect_time`.
+    pub fn set_expand_effect_time(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_effect_time = value;
+        self
+    }
     /// Sets `BandwidthInfo::expand_interval_time`.
     pub fn expand_interval_time(mut self, value: i64) -> Self {
         self.inner.expand_interval_time = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::expand_interval_time`.
+    pub fn set_expand_interval_time(mut self, value: Option<i64>) -> Self {
+        self.inner.expand_interval_time = value;
         self
     }
     /// Sets `BandwidthInfo::max_expand_count`.
@@ -738,9 +955,19 @@ impl BandwidthInfoBuilder {
         self.inner.max_expand_count = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::max_expand_count`.
+    pub fn set_max_expand_count(mut self, value: Option<i64>) -> Self {
+        self.inner.max_expand_count = value;
+        self
+    }
     /// Sets `BandwidthInfo::task_running`.
     pub fn task_running(mut self, value: bool) -> Self {
         self.inner.task_running = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::task_running`.
+    pub fn set_task_running(mut self, value: Option<bool>) -> Self {
+        self.inner.task_running = value;
         self
     }
     /// Sets `BandwidthInfo::assured_bandwidth`.
@@ -748,9 +975,19 @@ impl BandwidthInfoBuilder {
         self.inner.assured_bandwidth = Some(value);
         self
     }
+    /// Sets or clears `BandwidthInfo::assured_bandwidth`.
+    pub fn set_assured_bandwidth(mut self, value: Option<i64>) -> Self {
+        self.inner.assured_bandwidth = value;
+        self
+    }
     /// Sets `BandwidthInfo::max_bandwidth_for_node`.
     pub fn max_bandwidth_for_node(mut self, value: i64) -> Self {
         self.inner.max_bandwidth_for_node = Some(value);
+        self
+    }
+    /// Sets or clears `BandwidthInfo::max_bandwidth_for_node`.
+    pub fn set_max_bandwidth_for_node(mut self, value: Option<i64>) -> Self {
+        self.inner.max_bandwidth_for_node = value;
         self
     }
     /// Returns the built [`BandwidthInfo`].
@@ -781,8 +1018,21 @@ pub struct BatchDeleteBodyBuilder {
 }
 impl BatchDeleteBodyBuilder {
     /// Sets `BatchDeleteBody::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteBody::instances`.
+    pub fn push_instances(mut self, value: impl Into<String>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteBody::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Returns the built [`BatchDeleteBody`].
@@ -803,6 +1053,10 @@ impl BatchDeleteInstancesResponse {
     pub fn builder() -> BatchDeleteInstancesResponseBuilder {
         BatchDeleteInstancesResponseBuilder::default()
     }
+    /// The items of [`results`](Self::results), empty when absent.
+    pub fn results(&self) -> &[BatchOpsResult] {
+        self.results.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchDeleteInstancesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -812,8 +1066,21 @@ pub struct BatchDeleteInstancesResponseBuilder {
 }
 impl BatchDeleteInstancesResponseBuilder {
     /// Sets `BatchDeleteInstancesResponse::results`.
-    pub fn results(mut self, value: impl Into<Vec<BatchOpsResult>>) -> Self {
-        self.inner.results = Some(value.into());
+    pub fn results(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchOpsResult>>,
+    ) -> Self {
+        self.inner.results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteInstancesResponse::results`.
+    pub fn push_results(mut self, value: impl Into<BatchOpsResult>) -> Self {
+        self.inner.results.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteInstancesResponse::results`.
+    pub fn set_results(mut self, value: Option<Vec<BatchOpsResult>>) -> Self {
+        self.inner.results = value;
         self
     }
     /// Returns the built [`BatchDeleteInstancesResponse`].
@@ -858,9 +1125,19 @@ impl BatchOpsResultBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `BatchOpsResult::result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `BatchOpsResult::instance`.
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.inner.instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchOpsResult::instance`.
+    pub fn set_instance(mut self, value: Option<String>) -> Self {
+        self.inner.instance = value;
         self
     }
     /// Returns the built [`BatchOpsResult`].
@@ -918,9 +1195,22 @@ impl BatchRestartMigrationTaskResultBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestartMigrationTaskResult::result`.
+    pub fn set_result(
+        mut self,
+        value: Option<BatchRestartMigrationTaskResultResult>,
+    ) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `BatchRestartMigrationTaskResult::task_id`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartMigrationTaskResult::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
         self
     }
     /// Sets `BatchRestartMigrationTaskResult::error_msg`.
@@ -928,9 +1218,19 @@ impl BatchRestartMigrationTaskResultBuilder {
         self.inner.error_msg = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRestartMigrationTaskResult::error_msg`.
+    pub fn set_error_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_msg = value;
+        self
+    }
     /// Sets `BatchRestartMigrationTaskResult::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartMigrationTaskResult::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Returns the built [`BatchRestartMigrationTaskResult`].
@@ -982,8 +1282,21 @@ pub struct BatchRestartOnlineMigrationTasksBodyBuilder {
 }
 impl BatchRestartOnlineMigrationTasksBodyBuilder {
     /// Sets `BatchRestartOnlineMigrationTasksBody::migration_tasks`. **Required.**
-    pub fn migration_tasks(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.migration_tasks = Some(value.into());
+    pub fn migration_tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.migration_tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchRestartOnlineMigrationTasksBody::migration_tasks`.
+    pub fn push_migration_tasks(mut self, value: impl Into<String>) -> Self {
+        self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartOnlineMigrationTasksBody::migration_tasks`.
+    pub fn set_migration_tasks(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.migration_tasks = value;
         self
     }
     /// Returns the built [`BatchRestartOnlineMigrationTasksBody`].
@@ -1004,6 +1317,10 @@ impl BatchRestartOnlineMigrationTasksResponse {
     pub fn builder() -> BatchRestartOnlineMigrationTasksResponseBuilder {
         BatchRestartOnlineMigrationTasksResponseBuilder::default()
     }
+    /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    pub fn migration_tasks(&self) -> &[BatchRestartMigrationTaskResult] {
+        self.migration_tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchRestartOnlineMigrationTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1015,9 +1332,25 @@ impl BatchRestartOnlineMigrationTasksResponseBuilder {
     /// Sets `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
     pub fn migration_tasks(
         mut self,
-        value: impl Into<Vec<BatchRestartMigrationTaskResult>>,
+        value: impl IntoIterator<Item = impl Into<BatchRestartMigrationTaskResult>>,
     ) -> Self {
-        self.inner.migration_tasks = Some(value.into());
+        self.inner.migration_tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
+    pub fn push_migration_tasks(
+        mut self,
+        value: impl Into<BatchRestartMigrationTaskResult>,
+    ) -> Self {
+        self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchRestartOnlineMigrationTasksResponse::migration_tasks`.
+    pub fn set_migration_tasks(
+        mut self,
+        value: Option<Vec<BatchRestartMigrationTaskResult>>,
+    ) -> Self {
+        self.inner.migration_tasks = value;
         self
     }
     /// Returns the built [`BatchRestartOnlineMigrationTasksResponse`].
@@ -1045,6 +1378,10 @@ impl BatchShowNodesInformationResponse {
     pub fn builder() -> BatchShowNodesInformationResponseBuilder {
         BatchShowNodesInformationResponseBuilder::default()
     }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[InstanceNodesInfoResp] {
+        self.instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchShowNodesInformationResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1058,9 +1395,27 @@ impl BatchShowNodesInformationResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `BatchShowNodesInformationResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `BatchShowNodesInformationResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<InstanceNodesInfoResp>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceNodesInfoResp>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchShowNodesInformationResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<InstanceNodesInfoResp>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchShowNodesInformationResponse::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<InstanceNodesInfoResp>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Returns the built [`BatchShowNodesInformationResponse`].
@@ -1100,8 +1455,21 @@ pub struct BatchStopMigrationTasksBodyBuilder {
 }
 impl BatchStopMigrationTasksBodyBuilder {
     /// Sets `BatchStopMigrationTasksBody::migration_tasks`. **Required.**
-    pub fn migration_tasks(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.migration_tasks = Some(value.into());
+    pub fn migration_tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.migration_tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchStopMigrationTasksBody::migration_tasks`.
+    pub fn push_migration_tasks(mut self, value: impl Into<String>) -> Self {
+        self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopMigrationTasksBody::migration_tasks`.
+    pub fn set_migration_tasks(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.migration_tasks = value;
         self
     }
     /// Returns the built [`BatchStopMigrationTasksBody`].
@@ -1122,6 +1490,10 @@ impl BatchStopMigrationTasksResponse {
     pub fn builder() -> BatchStopMigrationTasksResponseBuilder {
         BatchStopMigrationTasksResponseBuilder::default()
     }
+    /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    pub fn migration_tasks(&self) -> &[StopMigrationTaskResult] {
+        self.migration_tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchStopMigrationTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1133,9 +1505,25 @@ impl BatchStopMigrationTasksResponseBuilder {
     /// Sets `BatchStopMigrationTasksResponse::migration_tasks`.
     pub fn migration_tasks(
         mut self,
-        value: impl Into<Vec<StopMigrationTaskResult>>,
+        value: impl IntoIterator<Item = impl Into<StopMigrationTaskResult>>,
     ) -> Self {
-        self.inner.migration_tasks = Some(value.into());
+        self.inner.migration_tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchStopMigrationTasksResponse::migration_tasks`.
+    pub fn push_migration_tasks(
+        mut self,
+        value: impl Into<StopMigrationTaskResult>,
+    ) -> Self {
+        self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopMigrationTasksResponse::migration_tasks`.
+    pub fn set_migration_tasks(
+        mut self,
+        value: Option<Vec<StopMigrationTaskResult>>,
+    ) -> Self {
+        self.inner.migration_tasks = value;
         self
     }
     /// Returns the built [`BatchStopMigrationTasksResponse`].
@@ -1205,9 +1593,19 @@ impl BigkeysBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `BigkeysBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `BigkeysBody::r#type`.
     pub fn r#type(mut self, value: impl Into<BigkeysBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `BigkeysBody::r#type`.
+    pub fn set_type(mut self, value: Option<BigkeysBodyType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `BigkeysBody::shard`.
@@ -1215,9 +1613,19 @@ impl BigkeysBodyBuilder {
         self.inner.shard = Some(value.into());
         self
     }
+    /// Sets or clears `BigkeysBody::shard`.
+    pub fn set_shard(mut self, value: Option<String>) -> Self {
+        self.inner.shard = value;
+        self
+    }
     /// Sets `BigkeysBody::db`.
     pub fn db(mut self, value: i64) -> Self {
         self.inner.db = Some(value);
+        self
+    }
+    /// Sets or clears `BigkeysBody::db`.
+    pub fn set_db(mut self, value: Option<i64>) -> Self {
+        self.inner.db = value;
         self
     }
     /// Sets `BigkeysBody::size`.
@@ -1225,9 +1633,19 @@ impl BigkeysBodyBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `BigkeysBody::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `BigkeysBody::unit`.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
+        self
+    }
+    /// Sets or clears `BigkeysBody::unit`.
+    pub fn set_unit(mut self, value: Option<String>) -> Self {
+        self.inner.unit = value;
         self
     }
     /// Returns the built [`BigkeysBody`].
@@ -1312,9 +1730,19 @@ impl BssParamBuilder {
         self.inner.is_auto_renew = Some(value.into());
         self
     }
+    /// Sets or clears `BssParam::is_auto_renew`.
+    pub fn set_is_auto_renew(mut self, value: Option<BssParamIsAutoRenew>) -> Self {
+        self.inner.is_auto_renew = value;
+        self
+    }
     /// Sets `BssParam::charging_mode`. **Required.**
     pub fn charging_mode(mut self, value: impl Into<BssParamChargingMode>) -> Self {
         self.inner.charging_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParam::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<BssParamChargingMode>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `BssParam::is_auto_pay`.
@@ -1322,14 +1750,29 @@ impl BssParamBuilder {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
+    /// Sets or clears `BssParam::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<BssParamIsAutoPay>) -> Self {
+        self.inner.is_auto_pay = value;
+        self
+    }
     /// Sets `BssParam::period_type`.
     pub fn period_type(mut self, value: impl Into<BssParamPeriodType>) -> Self {
         self.inner.period_type = Some(value.into());
         self
     }
+    /// Sets or clears `BssParam::period_type`.
+    pub fn set_period_type(mut self, value: Option<BssParamPeriodType>) -> Self {
+        self.inner.period_type = value;
+        self
+    }
     /// Sets `BssParam::period_num`.
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
+        self
+    }
+    /// Sets or clears `BssParam::period_num`.
+    pub fn set_period_num(mut self, value: Option<i64>) -> Self {
+        self.inner.period_num = value;
         self
     }
     /// Returns the built [`BssParam`].
@@ -1375,6 +1818,11 @@ impl BssParamEntityBuilder {
     /// Sets `BssParamEntity::is_auto_pay`.
     pub fn is_auto_pay(mut self, value: impl Into<BssParamEntityIsAutoPay>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParamEntity::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<BssParamEntityIsAutoPay>) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`BssParamEntity`].

@@ -31,13 +31,31 @@ pub struct ChangeInstanceStatusBodyBuilder {
 }
 impl ChangeInstanceStatusBodyBuilder {
     /// Sets `ChangeInstanceStatusBody::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ChangeInstanceStatusBody::instances`.
+    pub fn push_instances(mut self, value: impl Into<String>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ChangeInstanceStatusBody::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Sets `ChangeInstanceStatusBody::action`.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeInstanceStatusBody::action`.
+    pub fn set_action(mut self, value: Option<String>) -> Self {
+        self.inner.action = value;
         self
     }
     /// Returns the built [`ChangeInstanceStatusBody`].
@@ -76,6 +94,11 @@ impl ChangeMasterStandbyAsyncResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeMasterStandbyAsyncResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`ChangeMasterStandbyAsyncResponse`].
     pub fn build(self) -> ChangeMasterStandbyAsyncResponse {
         self.inner
@@ -110,13 +133,31 @@ pub struct ChangeNodesStartStopStatusBodyBuilder {
 }
 impl ChangeNodesStartStopStatusBodyBuilder {
     /// Sets `ChangeNodesStartStopStatusBody::node_ids`.
-    pub fn node_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.node_ids = Some(value.into());
+    pub fn node_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.node_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ChangeNodesStartStopStatusBody::node_ids`.
+    pub fn push_node_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ChangeNodesStartStopStatusBody::node_ids`.
+    pub fn set_node_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.node_ids = value;
         self
     }
     /// Sets `ChangeNodesStartStopStatusBody::action`.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.inner.action = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeNodesStartStopStatusBody::action`.
+    pub fn set_action(mut self, value: Option<String>) -> Self {
+        self.inner.action = value;
         self
     }
     /// Returns the built [`ChangeNodesStartStopStatusBody`].
@@ -292,9 +333,19 @@ impl ClientInfoBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ClientInfo::addr`.
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientInfo::addr`.
+    pub fn set_addr(mut self, value: Option<String>) -> Self {
+        self.inner.addr = value;
         self
     }
     /// Sets `ClientInfo::fd`.
@@ -302,9 +353,19 @@ impl ClientInfoBuilder {
         self.inner.fd = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::fd`.
+    pub fn set_fd(mut self, value: Option<String>) -> Self {
+        self.inner.fd = value;
+        self
+    }
     /// Sets `ClientInfo::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ClientInfo::cmd`.
@@ -312,9 +373,19 @@ impl ClientInfoBuilder {
         self.inner.cmd = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::cmd`.
+    pub fn set_cmd(mut self, value: Option<String>) -> Self {
+        self.inner.cmd = value;
+        self
+    }
     /// Sets `ClientInfo::age`.
     pub fn age(mut self, value: i64) -> Self {
         self.inner.age = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo::age`.
+    pub fn set_age(mut self, value: Option<i64>) -> Self {
+        self.inner.age = value;
         self
     }
     /// Sets `ClientInfo::idle`.
@@ -322,9 +393,19 @@ impl ClientInfoBuilder {
         self.inner.idle = Some(value);
         self
     }
+    /// Sets or clears `ClientInfo::idle`.
+    pub fn set_idle(mut self, value: Option<i64>) -> Self {
+        self.inner.idle = value;
+        self
+    }
     /// Sets `ClientInfo::db`.
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientInfo::db`.
+    pub fn set_db(mut self, value: Option<String>) -> Self {
+        self.inner.db = value;
         self
     }
     /// Sets `ClientInfo::flags`.
@@ -332,9 +413,19 @@ impl ClientInfoBuilder {
         self.inner.flags = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::flags`.
+    pub fn set_flags(mut self, value: Option<String>) -> Self {
+        self.inner.flags = value;
+        self
+    }
     /// Sets `ClientInfo::sub`.
     pub fn sub_value(mut self, value: i64) -> Self {
         self.inner.sub = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo::sub`.
+    pub fn set_sub(mut self, value: Option<i64>) -> Self {
+        self.inner.sub = value;
         self
     }
     /// Sets `ClientInfo::psub`.
@@ -342,9 +433,19 @@ impl ClientInfoBuilder {
         self.inner.psub = Some(value);
         self
     }
+    /// Sets or clears `ClientInfo::psub`.
+    pub fn set_psub(mut self, value: Option<i64>) -> Self {
+        self.inner.psub = value;
+        self
+    }
     /// Sets `ClientInfo::multi`.
     pub fn multi(mut self, value: i64) -> Self {
         self.inner.multi = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo::multi`.
+    pub fn set_multi(mut self, value: Option<i64>) -> Self {
+        self.inner.multi = value;
         self
     }
     /// Sets `ClientInfo::qbuf`.
@@ -352,9 +453,19 @@ impl ClientInfoBuilder {
         self.inner.qbuf = Some(value);
         self
     }
+    /// Sets or clears `ClientInfo::qbuf`.
+    pub fn set_qbuf(mut self, value: Option<i64>) -> Self {
+        self.inner.qbuf = value;
+        self
+    }
     /// Sets `ClientInfo::qbuf_free`.
     pub fn qbuf_free(mut self, value: i64) -> Self {
         self.inner.qbuf_free = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo::qbuf_free`.
+    pub fn set_qbuf_free(mut self, value: Option<i64>) -> Self {
+        self.inner.qbuf_free = value;
         self
     }
     /// Sets `ClientInfo::obl`.
@@ -362,9 +473,19 @@ impl ClientInfoBuilder {
         self.inner.obl = Some(value);
         self
     }
+    /// Sets or clears `ClientInfo::obl`.
+    pub fn set_obl(mut self, value: Option<i64>) -> Self {
+        self.inner.obl = value;
+        self
+    }
     /// Sets `ClientInfo::oll`.
     pub fn oll(mut self, value: i64) -> Self {
         self.inner.oll = Some(value);
+        self
+    }
+    /// Sets or clears `ClientInfo::oll`.
+    pub fn set_oll(mut self, value: Option<i64>) -> Self {
+        self.inner.oll = value;
         self
     }
     /// Sets `ClientInfo::omem`.
@@ -372,9 +493,19 @@ impl ClientInfoBuilder {
         self.inner.omem = Some(value);
         self
     }
+    /// Sets or clears `ClientInfo::omem`.
+    pub fn set_omem(mut self, value: Option<i64>) -> Self {
+        self.inner.omem = value;
+        self
+    }
     /// Sets `ClientInfo::events`.
     pub fn events(mut self, value: impl Into<ClientInfoEvents>) -> Self {
         self.inner.events = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientInfo::events`.
+    pub fn set_events(mut self, value: Option<ClientInfoEvents>) -> Self {
+        self.inner.events = value;
         self
     }
     /// Sets `ClientInfo::network`.
@@ -382,14 +513,29 @@ impl ClientInfoBuilder {
         self.inner.network = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::network`.
+    pub fn set_network(mut self, value: Option<String>) -> Self {
+        self.inner.network = value;
+        self
+    }
     /// Sets `ClientInfo::peer`.
     pub fn peer(mut self, value: impl Into<String>) -> Self {
         self.inner.peer = Some(value.into());
         self
     }
+    /// Sets or clears `ClientInfo::peer`.
+    pub fn set_peer(mut self, value: Option<String>) -> Self {
+        self.inner.peer = value;
+        self
+    }
     /// Sets `ClientInfo::user`.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.inner.user = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClientInfo::user`.
+    pub fn set_user(mut self, value: Option<String>) -> Self {
+        self.inner.user = value;
         self
     }
     /// Returns the built [`ClientInfo`].
@@ -460,9 +606,19 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ClusterRedisNodeMonitoredObject::dcs_instance_id`.
+    pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_instance_id = value;
+        self
+    }
     /// Sets `ClusterRedisNodeMonitoredObject::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClusterRedisNodeMonitoredObject::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ClusterRedisNodeMonitoredObject::dcs_cluster_redis_node`.
@@ -470,9 +626,19 @@ impl ClusterRedisNodeMonitoredObjectBuilder {
         self.inner.dcs_cluster_redis_node = Some(value.into());
         self
     }
+    /// Sets or clears `ClusterRedisNodeMonitoredObject::dcs_cluster_redis_node`.
+    pub fn set_dcs_cluster_redis_node(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_cluster_redis_node = value;
+        self
+    }
     /// Sets `ClusterRedisNodeMonitoredObject::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ClusterRedisNodeMonitoredObject::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`ClusterRedisNodeMonitoredObject`].
@@ -560,9 +726,19 @@ impl CommandTimeTakenBuilder {
         self.inner.calls_sum = Some(value);
         self
     }
+    /// Sets or clears `CommandTimeTaken::calls_sum`.
+    pub fn set_calls_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.calls_sum = value;
+        self
+    }
     /// Sets `CommandTimeTaken::usec_sum`. **Required.**
     pub fn usec_sum(mut self, value: f64) -> Self {
         self.inner.usec_sum = Some(value);
+        self
+    }
+    /// Sets or clears `CommandTimeTaken::usec_sum`.
+    pub fn set_usec_sum(mut self, value: Option<f64>) -> Self {
+        self.inner.usec_sum = value;
         self
     }
     /// Sets `CommandTimeTaken::command_name`. **Required.**
@@ -570,14 +746,29 @@ impl CommandTimeTakenBuilder {
         self.inner.command_name = Some(value.into());
         self
     }
+    /// Sets or clears `CommandTimeTaken::command_name`.
+    pub fn set_command_name(mut self, value: Option<String>) -> Self {
+        self.inner.command_name = value;
+        self
+    }
     /// Sets `CommandTimeTaken::per_usec`. **Required.**
     pub fn per_usec(mut self, value: impl Into<String>) -> Self {
         self.inner.per_usec = Some(value.into());
         self
     }
+    /// Sets or clears `CommandTimeTaken::per_usec`.
+    pub fn set_per_usec(mut self, value: Option<String>) -> Self {
+        self.inner.per_usec = value;
+        self
+    }
     /// Sets `CommandTimeTaken::average_usec`. **Required.**
     pub fn average_usec(mut self, value: f64) -> Self {
         self.inner.average_usec = Some(value);
+        self
+    }
+    /// Sets or clears `CommandTimeTaken::average_usec`.
+    pub fn set_average_usec(mut self, value: Option<f64>) -> Self {
+        self.inner.average_usec = value;
         self
     }
     /// Returns the built [`CommandTimeTaken`].
@@ -623,6 +814,10 @@ impl CommandTimeTakenList {
     pub fn builder() -> CommandTimeTakenListBuilder {
         CommandTimeTakenListBuilder::default()
     }
+    /// The items of [`command_list`](Self::command_list), empty when absent.
+    pub fn command_list(&self) -> &[CommandTimeTaken] {
+        self.command_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for CommandTimeTakenList {
     fn missing_fields(
@@ -647,9 +842,19 @@ impl CommandTimeTakenListBuilder {
         self.inner.total_num = Some(value);
         self
     }
+    /// Sets or clears `CommandTimeTakenList::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
+        self
+    }
     /// Sets `CommandTimeTakenList::total_usec_sum`. **Required.**
     pub fn total_usec_sum(mut self, value: f64) -> Self {
         self.inner.total_usec_sum = Some(value);
+        self
+    }
+    /// Sets or clears `CommandTimeTakenList::total_usec_sum`.
+    pub fn set_total_usec_sum(mut self, value: Option<f64>) -> Self {
+        self.inner.total_usec_sum = value;
         self
     }
     /// Sets `CommandTimeTakenList::result`. **Required.**
@@ -657,9 +862,27 @@ impl CommandTimeTakenListBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `CommandTimeTakenList::result`.
+    pub fn set_result(mut self, value: Option<CommandTimeTakenListResult>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `CommandTimeTakenList::command_list`. **Required.**
-    pub fn command_list(mut self, value: impl Into<Vec<CommandTimeTaken>>) -> Self {
-        self.inner.command_list = Some(value.into());
+    pub fn command_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CommandTimeTaken>>,
+    ) -> Self {
+        self.inner.command_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CommandTimeTakenList::command_list`.
+    pub fn push_command_list(mut self, value: impl Into<CommandTimeTaken>) -> Self {
+        self.inner.command_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CommandTimeTakenList::command_list`.
+    pub fn set_command_list(mut self, value: Option<Vec<CommandTimeTaken>>) -> Self {
+        self.inner.command_list = value;
         self
     }
     /// Returns the built [`CommandTimeTakenList`].
@@ -721,12 +944,25 @@ impl ConclusionItemBuilder {
         self.inner.id = Some(value);
         self
     }
+    /// Sets or clears `ConclusionItem::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ConclusionItem::params`.
     pub fn params(
         mut self,
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.params = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConclusionItem::params`.
+    pub fn set_params(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.params = value;
         self
     }
     /// Returns the built [`ConclusionItem`].
@@ -795,14 +1031,29 @@ impl ConfigMigrationInstanceBodyBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigMigrationInstanceBody::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ConfigMigrationInstanceBody::addrs`.
     pub fn addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.addrs = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigMigrationInstanceBody::addrs`.
+    pub fn set_addrs(mut self, value: Option<String>) -> Self {
+        self.inner.addrs = value;
+        self
+    }
     /// Sets `ConfigMigrationInstanceBody::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConfigMigrationInstanceBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
         self
     }
     /// Returns the built [`ConfigMigrationInstanceBody`].
@@ -897,9 +1148,19 @@ impl ConfigTemplatesListInfoBuilder {
         self.inner.template_id = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::template_id`.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.template_id = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::cache_mode`.
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConfigTemplatesListInfo::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::description`.
@@ -907,9 +1168,19 @@ impl ConfigTemplatesListInfoBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConfigTemplatesListInfo::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::engine_version`.
@@ -917,9 +1188,19 @@ impl ConfigTemplatesListInfoBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConfigTemplatesListInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ConfigTemplatesListInfo::product_type`.
@@ -930,6 +1211,14 @@ impl ConfigTemplatesListInfoBuilder {
         self.inner.product_type = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::product_type`.
+    pub fn set_product_type(
+        mut self,
+        value: Option<ConfigTemplatesListInfoProductType>,
+    ) -> Self {
+        self.inner.product_type = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::storage_type`.
     pub fn storage_type(
         mut self,
@@ -938,14 +1227,32 @@ impl ConfigTemplatesListInfoBuilder {
         self.inner.storage_type = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::storage_type`.
+    pub fn set_storage_type(
+        mut self,
+        value: Option<ConfigTemplatesListInfoStorageType>,
+    ) -> Self {
+        self.inner.storage_type = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ConfigTemplatesListInfo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ConfigTemplatesListInfo::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ConfigTemplatesListInfo::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Returns the built [`ConfigTemplatesListInfo`].
@@ -1003,6 +1310,11 @@ impl CopyInstanceResponseBuilder {
     /// Sets `CopyInstanceResponse::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CopyInstanceResponse::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Returns the built [`CopyInstanceResponse`].
@@ -1090,6 +1402,11 @@ impl CreateAclAccountRequestBodyBuilder {
         self.inner.account_name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAclAccountRequestBody::account_name`.
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.inner.account_name = value;
+        self
+    }
     /// Sets `CreateAclAccountRequestBody::account_role`. **Required.**
     pub fn account_role(
         mut self,
@@ -1098,14 +1415,32 @@ impl CreateAclAccountRequestBodyBuilder {
         self.inner.account_role = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAclAccountRequestBody::account_role`.
+    pub fn set_account_role(
+        mut self,
+        value: Option<CreateAclAccountRequestBodyAccountRole>,
+    ) -> Self {
+        self.inner.account_role = value;
+        self
+    }
     /// Sets `CreateAclAccountRequestBody::account_password`. **Required.**
     pub fn account_password(mut self, value: impl Into<String>) -> Self {
         self.inner.account_password = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAclAccountRequestBody::account_password`.
+    pub fn set_account_password(mut self, value: Option<String>) -> Self {
+        self.inner.account_password = value;
+        self
+    }
     /// Sets `CreateAclAccountRequestBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAclAccountRequestBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Returns the built [`CreateAclAccountRequestBody`].
@@ -1191,9 +1526,19 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateAutoExpireScanTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::status`.
@@ -1204,6 +1549,14 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<CreateAutoExpireScanTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateAutoExpireScanTaskResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -1212,9 +1565,22 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<CreateAutoExpireScanTaskResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `CreateAutoExpireScanTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `CreateAutoExpireScanTaskResponse::started_at`.
@@ -1222,9 +1588,19 @@ impl CreateAutoExpireScanTaskResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `CreateAutoExpireScanTaskResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAutoExpireScanTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Returns the built [`CreateAutoExpireScanTaskResponse`].
@@ -1320,6 +1696,10 @@ impl CreateBigkeyScanTaskResponse {
     pub fn builder() -> CreateBigkeyScanTaskResponseBuilder {
         CreateBigkeyScanTaskResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[BigkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreateBigkeyScanTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1333,9 +1713,19 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateBigkeyScanTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::status`.
@@ -1346,6 +1736,14 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<CreateBigkeyScanTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateBigkeyScanTaskResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -1354,9 +1752,22 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<CreateBigkeyScanTaskResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `CreateBigkeyScanTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::started_at`.
@@ -1364,9 +1775,19 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `CreateBigkeyScanTaskResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `CreateBigkeyScanTaskResponse::num`.
@@ -1374,9 +1795,27 @@ impl CreateBigkeyScanTaskResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `CreateBigkeyScanTaskResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<BigkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateBigkeyScanTaskResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateBigkeyScanTaskResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`CreateBigkeyScanTaskResponse`].
@@ -1508,9 +1947,19 @@ impl CreateCustomTemplateBodyBuilder {
         self.inner.template_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateCustomTemplateBody::template_id`.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.template_id = value;
+        self
+    }
     /// Sets `CreateCustomTemplateBody::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateCustomTemplateBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::r#type`. **Required.**
@@ -1518,9 +1967,19 @@ impl CreateCustomTemplateBodyBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateCustomTemplateBody::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `CreateCustomTemplateBody::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateCustomTemplateBody::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::cache_mode`.
@@ -1528,14 +1987,29 @@ impl CreateCustomTemplateBodyBuilder {
         self.inner.cache_mode = Some(value.into());
         self
     }
+    /// Sets or clears `CreateCustomTemplateBody::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
+        self
+    }
     /// Sets `CreateCustomTemplateBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `CreateCustomTemplateBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `CreateCustomTemplateBody::engine_version`.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateCustomTemplateBody::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
         self
     }
     /// Sets `CreateCustomTemplateBody::params`. **Required.**
@@ -1544,6 +2018,14 @@ impl CreateCustomTemplateBodyBuilder {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.params = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateCustomTemplateBody::params`.
+    pub fn set_params(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.params = value;
         self
     }
     /// Returns the built [`CreateCustomTemplateBody`].
@@ -1579,6 +2061,11 @@ impl CreateCustomTemplateResponseBuilder {
     /// Sets `CreateCustomTemplateResponse::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateCustomTemplateResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`CreateCustomTemplateResponse`].
@@ -1640,14 +2127,37 @@ impl CreateDiagnosisTaskBodyBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDiagnosisTaskBody::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `CreateDiagnosisTaskBody::end_time`. **Required.**
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
         self
     }
+    /// Sets or clears `CreateDiagnosisTaskBody::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
+        self
+    }
     /// Sets `CreateDiagnosisTaskBody::node_ip_list`.
-    pub fn node_ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.node_ip_list = Some(value.into());
+    pub fn node_ip_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.node_ip_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateDiagnosisTaskBody::node_ip_list`.
+    pub fn push_node_ip_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_ip_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateDiagnosisTaskBody::node_ip_list`.
+    pub fn set_node_ip_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.node_ip_list = value;
         self
     }
     /// Returns the built [`CreateDiagnosisTaskBody`].
@@ -1683,6 +2193,11 @@ impl CreateDiagnosisTaskResponseBuilder {
     /// Sets `CreateDiagnosisTaskResponse::report_id`.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.inner.report_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateDiagnosisTaskResponse::report_id`.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.inner.report_id = value;
         self
     }
     /// Returns the built [`CreateDiagnosisTaskResponse`].
@@ -1752,6 +2267,10 @@ impl CreateHotkeyScanTaskResponse {
     pub fn builder() -> CreateHotkeyScanTaskResponseBuilder {
         CreateHotkeyScanTaskResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[HotkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreateHotkeyScanTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1765,9 +2284,19 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateHotkeyScanTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::status`.
@@ -1778,6 +2307,14 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<CreateHotkeyScanTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CreateHotkeyScanTaskResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -1786,9 +2323,22 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<CreateHotkeyScanTaskResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `CreateHotkeyScanTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::started_at`.
@@ -1796,9 +2346,19 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `CreateHotkeyScanTaskResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `CreateHotkeyScanTaskResponse::num`.
@@ -1806,9 +2366,27 @@ impl CreateHotkeyScanTaskResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `CreateHotkeyScanTaskResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<HotkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateHotkeyScanTaskResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateHotkeyScanTaskResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`CreateHotkeyScanTaskResponse`].
@@ -2142,9 +2720,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateInstanceBody::engine`. **Required.**
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `CreateInstanceBody::engine_version`.
@@ -2152,9 +2740,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `CreateInstanceBody::capacity`. **Required.**
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::capacity`.
+    pub fn set_capacity(mut self, value: Option<f64>) -> Self {
+        self.inner.capacity = value;
         self
     }
     /// Sets `CreateInstanceBody::spec_code`. **Required.**
@@ -2162,9 +2760,27 @@ impl CreateInstanceBodyBuilder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `CreateInstanceBody::az_codes`. **Required.**
-    pub fn az_codes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.az_codes = Some(value.into());
+    pub fn az_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.az_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateInstanceBody::az_codes`.
+    pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
+        self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::az_codes`.
+    pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.az_codes = value;
         self
     }
     /// Sets `CreateInstanceBody::vpc_id`. **Required.**
@@ -2172,9 +2788,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
+        self
+    }
     /// Sets `CreateInstanceBody::subnet_id`. **Required.**
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
         self
     }
     /// Sets `CreateInstanceBody::security_group_id`.
@@ -2182,9 +2808,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
+        self
+    }
     /// Sets `CreateInstanceBody::publicip_id`.
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
         self
     }
     /// Sets `CreateInstanceBody::enterprise_project_id`.
@@ -2192,9 +2828,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `CreateInstanceBody::enterprise_project_name`.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::enterprise_project_name`.
+    pub fn set_enterprise_project_name(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_name = value;
         self
     }
     /// Sets `CreateInstanceBody::description`.
@@ -2202,9 +2848,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `CreateInstanceBody::enable_ssl`.
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::enable_ssl`.
+    pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_ssl = value;
         self
     }
     /// Sets `CreateInstanceBody::private_ip`.
@@ -2212,9 +2868,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.private_ip = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::private_ip`.
+    pub fn set_private_ip(mut self, value: Option<String>) -> Self {
+        self.inner.private_ip = value;
+        self
+    }
     /// Sets `CreateInstanceBody::instance_num`.
     pub fn instance_num(mut self, value: i64) -> Self {
         self.inner.instance_num = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::instance_num`.
+    pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
+        self.inner.instance_num = value;
         self
     }
     /// Sets `CreateInstanceBody::maintain_begin`.
@@ -2222,9 +2888,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.maintain_begin = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
+        self
+    }
     /// Sets `CreateInstanceBody::maintain_end`.
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
         self
     }
     /// Sets `CreateInstanceBody::password`.
@@ -2232,9 +2908,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `CreateInstanceBody::no_password_access`.
     pub fn no_password_access(mut self, value: bool) -> Self {
         self.inner.no_password_access = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::no_password_access`.
+    pub fn set_no_password_access(mut self, value: Option<bool>) -> Self {
+        self.inner.no_password_access = value;
         self
     }
     /// Sets `CreateInstanceBody::bss_param`.
@@ -2242,14 +2928,37 @@ impl CreateInstanceBodyBuilder {
         self.inner.bss_param = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParam>) -> Self {
+        self.inner.bss_param = value;
+        self
+    }
     /// Sets `CreateInstanceBody::instance_backup_policy`.
     pub fn instance_backup_policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::instance_backup_policy`.
+    pub fn set_instance_backup_policy(mut self, value: Option<BackupPolicy>) -> Self {
+        self.inner.instance_backup_policy = value;
+        self
+    }
     /// Sets `CreateInstanceBody::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateInstanceBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `CreateInstanceBody::access_user`.
@@ -2257,9 +2966,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.access_user = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
+        self
+    }
     /// Sets `CreateInstanceBody::enable_publicip`.
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
         self
     }
     /// Sets `CreateInstanceBody::port`.
@@ -2267,9 +2986,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.port = Some(value);
         self
     }
+    /// Sets or clears `CreateInstanceBody::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `CreateInstanceBody::rename_commands`.
     pub fn rename_commands(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.rename_commands = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::rename_commands`.
+    pub fn set_rename_commands(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.rename_commands = value;
         self
     }
     /// Sets `CreateInstanceBody::template_id`.
@@ -2277,9 +3006,19 @@ impl CreateInstanceBodyBuilder {
         self.inner.template_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceBody::template_id`.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.template_id = value;
+        self
+    }
     /// Sets `CreateInstanceBody::spec_param`.
     pub fn spec_param(mut self, value: impl Into<SpecParam>) -> Self {
         self.inner.spec_param = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceBody::spec_param`.
+    pub fn set_spec_param(mut self, value: Option<SpecParam>) -> Self {
+        self.inner.spec_param = value;
         self
     }
     /// Returns the built [`CreateInstanceBody`].
@@ -2307,6 +3046,10 @@ impl CreateInstanceResponse {
     pub fn builder() -> CreateInstanceResponseBuilder {
         CreateInstanceResponseBuilder::default()
     }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[Instances] {
+        self.instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreateInstanceResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2320,9 +3063,27 @@ impl CreateInstanceResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateInstanceResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `CreateInstanceResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<Instances>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Instances>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateInstanceResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<Instances>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateInstanceResponse::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<Instances>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Returns the built [`CreateInstanceResponse`].
@@ -2408,9 +3169,19 @@ impl CreateMigrationTaskBodyBuilder {
         self.inner.task_name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskBody::task_name`.
+    pub fn set_task_name(mut self, value: Option<String>) -> Self {
+        self.inner.task_name = value;
+        self
+    }
     /// Sets `CreateMigrationTaskBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMigrationTaskBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::migration_type`. **Required.**
@@ -2421,6 +3192,14 @@ impl CreateMigrationTaskBodyBuilder {
         self.inner.migration_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskBody::migration_type`.
+    pub fn set_migration_type(
+        mut self,
+        value: Option<CreateMigrationTaskBodyMigrationType>,
+    ) -> Self {
+        self.inner.migration_type = value;
+        self
+    }
     /// Sets `CreateMigrationTaskBody::migration_method`. **Required.**
     pub fn migration_method(
         mut self,
@@ -2429,9 +3208,22 @@ impl CreateMigrationTaskBodyBuilder {
         self.inner.migration_method = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskBody::migration_method`.
+    pub fn set_migration_method(
+        mut self,
+        value: Option<CreateMigrationTaskBodyMigrationMethod>,
+    ) -> Self {
+        self.inner.migration_method = value;
+        self
+    }
     /// Sets `CreateMigrationTaskBody::backup_files`.
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMigrationTaskBody::backup_files`.
+    pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
+        self.inner.backup_files = value;
         self
     }
     /// Sets `CreateMigrationTaskBody::network_type`.
@@ -2442,14 +3234,32 @@ impl CreateMigrationTaskBodyBuilder {
         self.inner.network_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskBody::network_type`.
+    pub fn set_network_type(
+        mut self,
+        value: Option<CreateMigrationTaskBodyNetworkType>,
+    ) -> Self {
+        self.inner.network_type = value;
+        self
+    }
     /// Sets `CreateMigrationTaskBody::source_instance`.
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskBody::source_instance`.
+    pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
+        self.inner.source_instance = value;
+        self
+    }
     /// Sets `CreateMigrationTaskBody::target_instance`. **Required.**
     pub fn target_instance(mut self, value: impl Into<TargetInstanceBody>) -> Self {
         self.inner.target_instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMigrationTaskBody::target_instance`.
+    pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
+        self.inner.target_instance = value;
         self
     }
     /// Returns the built [`CreateMigrationTaskBody`].
@@ -2532,9 +3342,19 @@ impl CreateMigrationTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateMigrationTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateMigrationTaskResponse::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMigrationTaskResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `CreateMigrationTaskResponse::status`.
@@ -2543,6 +3363,14 @@ impl CreateMigrationTaskResponseBuilder {
         value: impl Into<CreateMigrationTaskResponseStatus>,
     ) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateMigrationTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<CreateMigrationTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`CreateMigrationTaskResponse`].
@@ -2615,9 +3443,19 @@ impl CreateOfflineKeyAnalysisRequestBodyBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateOfflineKeyAnalysisRequestBody::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `CreateOfflineKeyAnalysisRequestBody::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateOfflineKeyAnalysisRequestBody::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Returns the built [`CreateOfflineKeyAnalysisRequestBody`].
@@ -2653,6 +3491,11 @@ impl CreateOfflineKeyAnalysisResponseBuilder {
     /// Sets `CreateOfflineKeyAnalysisResponse::task_id`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateOfflineKeyAnalysisResponse::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
         self
     }
     /// Returns the built [`CreateOfflineKeyAnalysisResponse`].
@@ -2740,9 +3583,19 @@ impl CreateOnlineMigrationTaskBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateOnlineMigrationTaskBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateOnlineMigrationTaskBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateOnlineMigrationTaskBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateOnlineMigrationTaskBody::vpc_id`. **Required.**
@@ -2750,14 +3603,29 @@ impl CreateOnlineMigrationTaskBodyBuilder {
         self.inner.vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateOnlineMigrationTaskBody::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
+        self
+    }
     /// Sets `CreateOnlineMigrationTaskBody::subnet_id`. **Required.**
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateOnlineMigrationTaskBody::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `CreateOnlineMigrationTaskBody::security_group_id`. **Required.**
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateOnlineMigrationTaskBody::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
         self
     }
     /// Returns the built [`CreateOnlineMigrationTaskBody`].
@@ -2793,6 +3661,11 @@ impl CreateOnlineMigrationTaskResponseBuilder {
     /// Sets `CreateOnlineMigrationTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateOnlineMigrationTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Returns the built [`CreateOnlineMigrationTaskResponse`].
@@ -2845,9 +3718,27 @@ impl CreateOrDeleteInstanceTagsBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `CreateOrDeleteInstanceTags::action`.
+    pub fn set_action(mut self, value: Option<String>) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `CreateOrDeleteInstanceTags::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateOrDeleteInstanceTags::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateOrDeleteInstanceTags::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`CreateOrDeleteInstanceTags`].
@@ -2899,14 +3790,29 @@ impl CreateRedislogDownloadLinkResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateRedislogDownloadLinkResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateRedislogDownloadLinkResponse::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateRedislogDownloadLinkResponse::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
+        self
+    }
     /// Sets `CreateRedislogDownloadLinkResponse::link`.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateRedislogDownloadLinkResponse::link`.
+    pub fn set_link(mut self, value: Option<String>) -> Self {
+        self.inner.link = value;
         self
     }
     /// Returns the built [`CreateRedislogDownloadLinkResponse`].
@@ -2993,9 +3899,19 @@ impl CreateResizeOrderRequestBodyBuilder {
         self.inner.auto_open_security_group_rule = Some(value);
         self
     }
+    /// Sets or clears `CreateResizeOrderRequestBody::auto_open_security_group_rule`.
+    pub fn set_auto_open_security_group_rule(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_open_security_group_rule = value;
+        self
+    }
     /// Sets `CreateResizeOrderRequestBody::execute_immediately`.
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
+        self
+    }
+    /// Sets or clears `CreateResizeOrderRequestBody::execute_immediately`.
+    pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
+        self.inner.execute_immediately = value;
         self
     }
     /// Sets `CreateResizeOrderRequestBody::new_capacity`.
@@ -3003,14 +3919,29 @@ impl CreateResizeOrderRequestBodyBuilder {
         self.inner.new_capacity = Some(value);
         self
     }
+    /// Sets or clears `CreateResizeOrderRequestBody::new_capacity`.
+    pub fn set_new_capacity(mut self, value: Option<f64>) -> Self {
+        self.inner.new_capacity = value;
+        self
+    }
     /// Sets `CreateResizeOrderRequestBody::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `CreateResizeOrderRequestBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `CreateResizeOrderRequestBody::spec_code`.
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateResizeOrderRequestBody::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
         self
     }
     /// Returns the built [`CreateResizeOrderRequestBody`].
@@ -3046,6 +3977,11 @@ impl CreateResizeOrderResponseBuilder {
     /// Sets `CreateResizeOrderResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateResizeOrderResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
         self
     }
     /// Returns the built [`CreateResizeOrderResponse`].

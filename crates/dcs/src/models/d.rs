@@ -31,6 +31,11 @@ impl DeleteBackgroundTaskResponseBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteBackgroundTaskResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Returns the built [`DeleteBackgroundTaskResponse`].
     pub fn build(self) -> DeleteBackgroundTaskResponse {
         self.inner
@@ -98,6 +103,10 @@ impl DeleteBigkeyScanTaskResponse {
     pub fn builder() -> DeleteBigkeyScanTaskResponseBuilder {
         DeleteBigkeyScanTaskResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[BigkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DeleteBigkeyScanTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -111,9 +120,19 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `DeleteBigkeyScanTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::status`.
@@ -124,6 +143,14 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<DeleteBigkeyScanTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DeleteBigkeyScanTaskResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -132,9 +159,22 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<DeleteBigkeyScanTaskResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `DeleteBigkeyScanTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::started_at`.
@@ -142,9 +182,19 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `DeleteBigkeyScanTaskResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `DeleteBigkeyScanTaskResponse::num`.
@@ -152,9 +202,27 @@ impl DeleteBigkeyScanTaskResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `DeleteBigkeyScanTaskResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<BigkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteBigkeyScanTaskResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteBigkeyScanTaskResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`DeleteBigkeyScanTaskResponse`].
@@ -218,6 +286,11 @@ impl DeleteCenterTaskRequestBodyBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteCenterTaskRequestBody::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Returns the built [`DeleteCenterTaskRequestBody`].
     pub fn build(self) -> DeleteCenterTaskRequestBody {
         self.inner
@@ -250,6 +323,14 @@ impl DeleteConfigTemplateResponseBuilder {
         value: impl Into<DeleteConfigTemplateResponseResult>,
     ) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteConfigTemplateResponse::result`.
+    pub fn set_result(
+        mut self,
+        value: Option<DeleteConfigTemplateResponseResult>,
+    ) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`DeleteConfigTemplateResponse`].
@@ -288,8 +369,21 @@ pub struct DeleteDiagnosisReportRequestBuilder {
 }
 impl DeleteDiagnosisReportRequestBuilder {
     /// Sets `DeleteDiagnosisReportRequest::report_id_list`.
-    pub fn report_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.report_id_list = Some(value.into());
+    pub fn report_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.report_id_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteDiagnosisReportRequest::report_id_list`.
+    pub fn push_report_id_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.report_id_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteDiagnosisReportRequest::report_id_list`.
+    pub fn set_report_id_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.report_id_list = value;
         self
     }
     /// Returns the built [`DeleteDiagnosisReportRequest`].
@@ -310,6 +404,10 @@ impl DeleteDiagnosisTaskResponse {
     pub fn builder() -> DeleteDiagnosisTaskResponseBuilder {
         DeleteDiagnosisTaskResponseBuilder::default()
     }
+    /// The items of [`results`](Self::results), empty when absent.
+    pub fn results(&self) -> &[Item] {
+        self.results.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DeleteDiagnosisTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -319,8 +417,18 @@ pub struct DeleteDiagnosisTaskResponseBuilder {
 }
 impl DeleteDiagnosisTaskResponseBuilder {
     /// Sets `DeleteDiagnosisTaskResponse::results`.
-    pub fn results(mut self, value: impl Into<Vec<Item>>) -> Self {
-        self.inner.results = Some(value.into());
+    pub fn results(mut self, value: impl IntoIterator<Item = impl Into<Item>>) -> Self {
+        self.inner.results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteDiagnosisTaskResponse::results`.
+    pub fn push_results(mut self, value: impl Into<Item>) -> Self {
+        self.inner.results.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteDiagnosisTaskResponse::results`.
+    pub fn set_results(mut self, value: Option<Vec<Item>>) -> Self {
+        self.inner.results = value;
         self
     }
     /// Returns the built [`DeleteDiagnosisTaskResponse`].
@@ -390,6 +498,10 @@ impl DeleteHotkeyScanTaskResponse {
     pub fn builder() -> DeleteHotkeyScanTaskResponseBuilder {
         DeleteHotkeyScanTaskResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[HotkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DeleteHotkeyScanTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -403,9 +515,19 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `DeleteHotkeyScanTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::status`.
@@ -416,6 +538,14 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<DeleteHotkeyScanTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `DeleteHotkeyScanTaskResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -424,9 +554,22 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<DeleteHotkeyScanTaskResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `DeleteHotkeyScanTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::started_at`.
@@ -434,9 +577,19 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `DeleteHotkeyScanTaskResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `DeleteHotkeyScanTaskResponse::num`.
@@ -444,9 +597,27 @@ impl DeleteHotkeyScanTaskResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `DeleteHotkeyScanTaskResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<HotkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteHotkeyScanTaskResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteHotkeyScanTaskResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`DeleteHotkeyScanTaskResponse`].
@@ -511,6 +682,11 @@ impl DeleteIpFromDomainNameResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteIpFromDomainNameResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`DeleteIpFromDomainNameResponse`].
     pub fn build(self) -> DeleteIpFromDomainNameResponse {
         self.inner
@@ -548,8 +724,21 @@ pub struct DeleteMigrateTaskRequestBuilder {
 }
 impl DeleteMigrateTaskRequestBuilder {
     /// Sets `DeleteMigrateTaskRequest::task_id_list`. **Required.**
-    pub fn task_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.task_id_list = Some(value.into());
+    pub fn task_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.task_id_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteMigrateTaskRequest::task_id_list`.
+    pub fn push_task_id_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteMigrateTaskRequest::task_id_list`.
+    pub fn set_task_id_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.task_id_list = value;
         self
     }
     /// Returns the built [`DeleteMigrateTaskRequest`].
@@ -570,6 +759,10 @@ impl DeleteMigrationTaskResponse {
     pub fn builder() -> DeleteMigrationTaskResponseBuilder {
         DeleteMigrationTaskResponseBuilder::default()
     }
+    /// The items of [`task_id_list`](Self::task_id_list), empty when absent.
+    pub fn task_id_list(&self) -> &[String] {
+        self.task_id_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DeleteMigrationTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -579,8 +772,21 @@ pub struct DeleteMigrationTaskResponseBuilder {
 }
 impl DeleteMigrationTaskResponseBuilder {
     /// Sets `DeleteMigrationTaskResponse::task_id_list`.
-    pub fn task_id_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.task_id_list = Some(value.into());
+    pub fn task_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.task_id_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteMigrationTaskResponse::task_id_list`.
+    pub fn push_task_id_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.task_id_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteMigrationTaskResponse::task_id_list`.
+    pub fn set_task_id_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.task_id_list = value;
         self
     }
     /// Returns the built [`DeleteMigrationTaskResponse`].
@@ -618,6 +824,11 @@ impl DeleteOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.task_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteOfflineKeyAnalysisTaskResponse::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
+        self
+    }
     /// Returns the built [`DeleteOfflineKeyAnalysisTaskResponse`].
     pub fn build(self) -> DeleteOfflineKeyAnalysisTaskResponse {
         self.inner
@@ -652,6 +863,11 @@ impl DeletePublicIpResponseBuilder {
     /// Sets `DeletePublicIpResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeletePublicIpResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`DeletePublicIpResponse`].
@@ -847,6 +1063,10 @@ impl DetailsBody {
     pub fn builder() -> DetailsBodyBuilder {
         DetailsBodyBuilder::default()
     }
+    /// The items of [`rename_commands`](Self::rename_commands), empty when absent.
+    pub fn rename_commands(&self) -> &[String] {
+        self.rename_commands.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DetailsBody`].
 #[derive(Clone, Debug, Default)]
@@ -860,9 +1080,19 @@ impl DetailsBodyBuilder {
         self.inner.old_capacity = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::old_capacity`.
+    pub fn set_old_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.old_capacity = value;
+        self
+    }
     /// Sets `DetailsBody::new_capacity`.
     pub fn new_capacity(mut self, value: impl Into<String>) -> Self {
         self.inner.new_capacity = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::new_capacity`.
+    pub fn set_new_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.new_capacity = value;
         self
     }
     /// Sets `DetailsBody::enable_public_ip`.
@@ -870,9 +1100,19 @@ impl DetailsBodyBuilder {
         self.inner.enable_public_ip = Some(value);
         self
     }
+    /// Sets or clears `DetailsBody::enable_public_ip`.
+    pub fn set_enable_public_ip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_public_ip = value;
+        self
+    }
     /// Sets `DetailsBody::public_ip_id`.
     pub fn public_ip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::public_ip_id`.
+    pub fn set_public_ip_id(mut self, value: Option<String>) -> Self {
+        self.inner.public_ip_id = value;
         self
     }
     /// Sets `DetailsBody::public_ip_address`.
@@ -880,9 +1120,19 @@ impl DetailsBodyBuilder {
         self.inner.public_ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::public_ip_address`.
+    pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.public_ip_address = value;
+        self
+    }
     /// Sets `DetailsBody::enable_ssl`.
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
+        self
+    }
+    /// Sets or clears `DetailsBody::enable_ssl`.
+    pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_ssl = value;
         self
     }
     /// Sets `DetailsBody::old_cache_mode`.
@@ -890,9 +1140,19 @@ impl DetailsBodyBuilder {
         self.inner.old_cache_mode = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::old_cache_mode`.
+    pub fn set_old_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.old_cache_mode = value;
+        self
+    }
     /// Sets `DetailsBody::new_cache_mode`.
     pub fn new_cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.new_cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::new_cache_mode`.
+    pub fn set_new_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.new_cache_mode = value;
         self
     }
     /// Sets `DetailsBody::old_resource_spec_code`.
@@ -900,9 +1160,19 @@ impl DetailsBodyBuilder {
         self.inner.old_resource_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::old_resource_spec_code`.
+    pub fn set_old_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.old_resource_spec_code = value;
+        self
+    }
     /// Sets `DetailsBody::new_resource_spec_code`.
     pub fn new_resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.new_resource_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::new_resource_spec_code`.
+    pub fn set_new_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.new_resource_spec_code = value;
         self
     }
     /// Sets `DetailsBody::old_replica_num`.
@@ -910,9 +1180,19 @@ impl DetailsBodyBuilder {
         self.inner.old_replica_num = Some(value);
         self
     }
+    /// Sets or clears `DetailsBody::old_replica_num`.
+    pub fn set_old_replica_num(mut self, value: Option<i64>) -> Self {
+        self.inner.old_replica_num = value;
+        self
+    }
     /// Sets `DetailsBody::new_replica_num`.
     pub fn new_replica_num(mut self, value: i64) -> Self {
         self.inner.new_replica_num = Some(value);
+        self
+    }
+    /// Sets or clears `DetailsBody::new_replica_num`.
+    pub fn set_new_replica_num(mut self, value: Option<i64>) -> Self {
+        self.inner.new_replica_num = value;
         self
     }
     /// Sets `DetailsBody::old_cache_type`.
@@ -920,9 +1200,19 @@ impl DetailsBodyBuilder {
         self.inner.old_cache_type = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::old_cache_type`.
+    pub fn set_old_cache_type(mut self, value: Option<String>) -> Self {
+        self.inner.old_cache_type = value;
+        self
+    }
     /// Sets `DetailsBody::new_cache_type`.
     pub fn new_cache_type(mut self, value: impl Into<String>) -> Self {
         self.inner.new_cache_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::new_cache_type`.
+    pub fn set_new_cache_type(mut self, value: Option<String>) -> Self {
+        self.inner.new_cache_type = value;
         self
     }
     /// Sets `DetailsBody::replica_ip`.
@@ -930,9 +1220,19 @@ impl DetailsBodyBuilder {
         self.inner.replica_ip = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::replica_ip`.
+    pub fn set_replica_ip(mut self, value: Option<String>) -> Self {
+        self.inner.replica_ip = value;
+        self
+    }
     /// Sets `DetailsBody::replica_az`.
     pub fn replica_az(mut self, value: impl Into<String>) -> Self {
         self.inner.replica_az = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::replica_az`.
+    pub fn set_replica_az(mut self, value: Option<String>) -> Self {
+        self.inner.replica_az = value;
         self
     }
     /// Sets `DetailsBody::group_name`.
@@ -940,9 +1240,19 @@ impl DetailsBodyBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `DetailsBody::old_port`.
     pub fn old_port(mut self, value: i64) -> Self {
         self.inner.old_port = Some(value);
+        self
+    }
+    /// Sets or clears `DetailsBody::old_port`.
+    pub fn set_old_port(mut self, value: Option<i64>) -> Self {
+        self.inner.old_port = value;
         self
     }
     /// Sets `DetailsBody::new_port`.
@@ -950,9 +1260,19 @@ impl DetailsBodyBuilder {
         self.inner.new_port = Some(value);
         self
     }
+    /// Sets or clears `DetailsBody::new_port`.
+    pub fn set_new_port(mut self, value: Option<i64>) -> Self {
+        self.inner.new_port = value;
+        self
+    }
     /// Sets `DetailsBody::is_only_adjust_charging`.
     pub fn is_only_adjust_charging(mut self, value: bool) -> Self {
         self.inner.is_only_adjust_charging = Some(value);
+        self
+    }
+    /// Sets or clears `DetailsBody::is_only_adjust_charging`.
+    pub fn set_is_only_adjust_charging(mut self, value: Option<bool>) -> Self {
+        self.inner.is_only_adjust_charging = value;
         self
     }
     /// Sets `DetailsBody::account_name`.
@@ -960,9 +1280,19 @@ impl DetailsBodyBuilder {
         self.inner.account_name = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::account_name`.
+    pub fn set_account_name(mut self, value: Option<String>) -> Self {
+        self.inner.account_name = value;
+        self
+    }
     /// Sets `DetailsBody::source_ip`.
     pub fn source_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.source_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::source_ip`.
+    pub fn set_source_ip(mut self, value: Option<String>) -> Self {
+        self.inner.source_ip = value;
         self
     }
     /// Sets `DetailsBody::target_ip`.
@@ -970,19 +1300,47 @@ impl DetailsBodyBuilder {
         self.inner.target_ip = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::target_ip`.
+    pub fn set_target_ip(mut self, value: Option<String>) -> Self {
+        self.inner.target_ip = value;
+        self
+    }
     /// Sets `DetailsBody::node_name`.
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.inner.node_name = Some(value.into());
         self
     }
+    /// Sets or clears `DetailsBody::node_name`.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.inner.node_name = value;
+        self
+    }
     /// Sets `DetailsBody::rename_commands`.
-    pub fn rename_commands(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.rename_commands = Some(value.into());
+    pub fn rename_commands(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.rename_commands = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DetailsBody::rename_commands`.
+    pub fn push_rename_commands(mut self, value: impl Into<String>) -> Self {
+        self.inner.rename_commands.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DetailsBody::rename_commands`.
+    pub fn set_rename_commands(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.rename_commands = value;
         self
     }
     /// Sets `DetailsBody::updated_config_length`.
     pub fn updated_config_length(mut self, value: i64) -> Self {
         self.inner.updated_config_length = Some(value);
+        self
+    }
+    /// Sets or clears `DetailsBody::updated_config_length`.
+    pub fn set_updated_config_length(mut self, value: Option<i64>) -> Self {
+        self.inner.updated_config_length = value;
         self
     }
     /// Returns the built [`DetailsBody`].
@@ -1028,6 +1386,10 @@ impl DiagnosisDimension {
     pub fn builder() -> DiagnosisDimensionBuilder {
         DiagnosisDimensionBuilder::default()
     }
+    /// The items of [`diagnosis_item_list`](Self::diagnosis_item_list), empty when absent.
+    pub fn diagnosis_item_list(&self) -> &[DiagnosisItem] {
+        self.diagnosis_item_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisDimension {
     fn missing_fields(
@@ -1052,9 +1414,19 @@ impl DiagnosisDimensionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisDimension::name`.
+    pub fn set_name(mut self, value: Option<DiagnosisDimensionName>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `DiagnosisDimension::abnormal_num`. **Required.**
     pub fn abnormal_num(mut self, value: i64) -> Self {
         self.inner.abnormal_num = Some(value);
+        self
+    }
+    /// Sets or clears `DiagnosisDimension::abnormal_num`.
+    pub fn set_abnormal_num(mut self, value: Option<i64>) -> Self {
+        self.inner.abnormal_num = value;
         self
     }
     /// Sets `DiagnosisDimension::failed_num`. **Required.**
@@ -1062,9 +1434,29 @@ impl DiagnosisDimensionBuilder {
         self.inner.failed_num = Some(value);
         self
     }
+    /// Sets or clears `DiagnosisDimension::failed_num`.
+    pub fn set_failed_num(mut self, value: Option<i64>) -> Self {
+        self.inner.failed_num = value;
+        self
+    }
     /// Sets `DiagnosisDimension::diagnosis_item_list`. **Required.**
-    pub fn diagnosis_item_list(mut self, value: impl Into<Vec<DiagnosisItem>>) -> Self {
-        self.inner.diagnosis_item_list = Some(value.into());
+    pub fn diagnosis_item_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DiagnosisItem>>,
+    ) -> Self {
+        self.inner.diagnosis_item_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `DiagnosisDimension::diagnosis_item_list`.
+    pub fn push_diagnosis_item_list(mut self, value: impl Into<DiagnosisItem>) -> Self {
+        self.inner.diagnosis_item_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisDimension::diagnosis_item_list`.
+    pub fn set_diagnosis_item_list(mut self, value: Option<Vec<DiagnosisItem>>) -> Self {
+        self.inner.diagnosis_item_list = value;
         self
     }
     /// Returns the built [`DiagnosisDimension`].
@@ -1116,6 +1508,18 @@ impl DiagnosisItem {
     pub fn builder() -> DiagnosisItemBuilder {
         DiagnosisItemBuilder::default()
     }
+    /// The items of [`cause_ids`](Self::cause_ids), empty when absent.
+    pub fn cause_ids(&self) -> &[ConclusionItem] {
+        self.cause_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`impact_ids`](Self::impact_ids), empty when absent.
+    pub fn impact_ids(&self) -> &[ConclusionItem] {
+        self.impact_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`advice_ids`](Self::advice_ids), empty when absent.
+    pub fn advice_ids(&self) -> &[ConclusionItem] {
+        self.advice_ids.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisItem {
     fn missing_fields(
@@ -1141,24 +1545,73 @@ impl DiagnosisItemBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisItem::name`.
+    pub fn set_name(mut self, value: Option<DiagnosisItemName>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `DiagnosisItem::cause_ids`.
-    pub fn cause_ids(mut self, value: impl Into<Vec<ConclusionItem>>) -> Self {
-        self.inner.cause_ids = Some(value.into());
+    pub fn cause_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
+    ) -> Self {
+        self.inner.cause_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DiagnosisItem::cause_ids`.
+    pub fn push_cause_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
+        self.inner.cause_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisItem::cause_ids`.
+    pub fn set_cause_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
+        self.inner.cause_ids = value;
         self
     }
     /// Sets `DiagnosisItem::impact_ids`.
-    pub fn impact_ids(mut self, value: impl Into<Vec<ConclusionItem>>) -> Self {
-        self.inner.impact_ids = Some(value.into());
+    pub fn impact_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
+    ) -> Self {
+        self.inner.impact_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DiagnosisItem::impact_ids`.
+    pub fn push_impact_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
+        self.inner.impact_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisItem::impact_ids`.
+    pub fn set_impact_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
+        self.inner.impact_ids = value;
         self
     }
     /// Sets `DiagnosisItem::advice_ids`.
-    pub fn advice_ids(mut self, value: impl Into<Vec<ConclusionItem>>) -> Self {
-        self.inner.advice_ids = Some(value.into());
+    pub fn advice_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConclusionItem>>,
+    ) -> Self {
+        self.inner.advice_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DiagnosisItem::advice_ids`.
+    pub fn push_advice_ids(mut self, value: impl Into<ConclusionItem>) -> Self {
+        self.inner.advice_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisItem::advice_ids`.
+    pub fn set_advice_ids(mut self, value: Option<Vec<ConclusionItem>>) -> Self {
+        self.inner.advice_ids = value;
         self
     }
     /// Sets `DiagnosisItem::result`. **Required.**
     pub fn result(mut self, value: impl Into<DiagnosisItemResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisItem::result`.
+    pub fn set_result(mut self, value: Option<DiagnosisItemResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`DiagnosisItem`].
@@ -1276,6 +1729,10 @@ impl DiagnosisNodeReport {
     pub fn builder() -> DiagnosisNodeReportBuilder {
         DiagnosisNodeReportBuilder::default()
     }
+    /// The items of [`diagnosis_dimension_list`](Self::diagnosis_dimension_list), empty when absent.
+    pub fn diagnosis_dimension_list(&self) -> &[DiagnosisDimension] {
+        self.diagnosis_dimension_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for DiagnosisNodeReport {
     fn missing_fields(
@@ -1304,9 +1761,19 @@ impl DiagnosisNodeReportBuilder {
         self.inner.node_ip = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisNodeReport::node_ip`.
+    pub fn set_node_ip(mut self, value: Option<String>) -> Self {
+        self.inner.node_ip = value;
+        self
+    }
     /// Sets `DiagnosisNodeReport::az_code`. **Required.**
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisNodeReport::az_code`.
+    pub fn set_az_code(mut self, value: Option<String>) -> Self {
+        self.inner.az_code = value;
         self
     }
     /// Sets `DiagnosisNodeReport::group_name`. **Required.**
@@ -1314,9 +1781,19 @@ impl DiagnosisNodeReportBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisNodeReport::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `DiagnosisNodeReport::abnormal_sum`. **Required.**
     pub fn abnormal_sum(mut self, value: i64) -> Self {
         self.inner.abnormal_sum = Some(value);
+        self
+    }
+    /// Sets or clears `DiagnosisNodeReport::abnormal_sum`.
+    pub fn set_abnormal_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.abnormal_sum = value;
         self
     }
     /// Sets `DiagnosisNodeReport::failed_sum`. **Required.**
@@ -1324,17 +1801,48 @@ impl DiagnosisNodeReportBuilder {
         self.inner.failed_sum = Some(value);
         self
     }
+    /// Sets or clears `DiagnosisNodeReport::failed_sum`.
+    pub fn set_failed_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.failed_sum = value;
+        self
+    }
     /// Sets `DiagnosisNodeReport::role`. **Required.**
     pub fn role(mut self, value: impl Into<DiagnosisNodeReportRole>) -> Self {
         self.inner.role = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisNodeReport::role`.
+    pub fn set_role(mut self, value: Option<DiagnosisNodeReportRole>) -> Self {
+        self.inner.role = value;
+        self
+    }
     /// Sets `DiagnosisNodeReport::diagnosis_dimension_list`. **Required.**
     pub fn diagnosis_dimension_list(
         mut self,
-        value: impl Into<Vec<DiagnosisDimension>>,
+        value: impl IntoIterator<Item = impl Into<DiagnosisDimension>>,
     ) -> Self {
-        self.inner.diagnosis_dimension_list = Some(value.into());
+        self.inner.diagnosis_dimension_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `DiagnosisNodeReport::diagnosis_dimension_list`.
+    pub fn push_diagnosis_dimension_list(
+        mut self,
+        value: impl Into<DiagnosisDimension>,
+    ) -> Self {
+        self.inner
+            .diagnosis_dimension_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisNodeReport::diagnosis_dimension_list`.
+    pub fn set_diagnosis_dimension_list(
+        mut self,
+        value: Option<Vec<DiagnosisDimension>>,
+    ) -> Self {
+        self.inner.diagnosis_dimension_list = value;
         self
     }
     /// Sets `DiagnosisNodeReport::command_time_taken_list`. **Required.**
@@ -1343,6 +1851,14 @@ impl DiagnosisNodeReportBuilder {
         value: impl Into<CommandTimeTakenList>,
     ) -> Self {
         self.inner.command_time_taken_list = Some(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisNodeReport::command_time_taken_list`.
+    pub fn set_command_time_taken_list(
+        mut self,
+        value: Option<CommandTimeTakenList>,
+    ) -> Self {
+        self.inner.command_time_taken_list = value;
         self
     }
     /// Returns the built [`DiagnosisNodeReport`].
@@ -1467,9 +1983,19 @@ impl DiagnosisReportInfoBuilder {
         self.inner.report_id = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisReportInfo::report_id`.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.inner.report_id = value;
+        self
+    }
     /// Sets `DiagnosisReportInfo::status`. **Required.**
     pub fn status(mut self, value: impl Into<DiagnosisReportInfoStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisReportInfo::status`.
+    pub fn set_status(mut self, value: Option<DiagnosisReportInfoStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `DiagnosisReportInfo::begin_time`. **Required.**
@@ -1477,9 +2003,19 @@ impl DiagnosisReportInfoBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisReportInfo::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `DiagnosisReportInfo::end_time`. **Required.**
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `DiagnosisReportInfo::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
         self
     }
     /// Sets `DiagnosisReportInfo::created_at`. **Required.**
@@ -1487,9 +2023,19 @@ impl DiagnosisReportInfoBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `DiagnosisReportInfo::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `DiagnosisReportInfo::node_num`. **Required.**
     pub fn node_num(mut self, value: i64) -> Self {
         self.inner.node_num = Some(value);
+        self
+    }
+    /// Sets or clears `DiagnosisReportInfo::node_num`.
+    pub fn set_node_num(mut self, value: Option<i64>) -> Self {
+        self.inner.node_num = value;
         self
     }
     /// Sets `DiagnosisReportInfo::abnormal_item_sum`. **Required.**
@@ -1497,9 +2043,19 @@ impl DiagnosisReportInfoBuilder {
         self.inner.abnormal_item_sum = Some(value);
         self
     }
+    /// Sets or clears `DiagnosisReportInfo::abnormal_item_sum`.
+    pub fn set_abnormal_item_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.abnormal_item_sum = value;
+        self
+    }
     /// Sets `DiagnosisReportInfo::failed_item_sum`. **Required.**
     pub fn failed_item_sum(mut self, value: i64) -> Self {
         self.inner.failed_item_sum = Some(value);
+        self
+    }
+    /// Sets or clears `DiagnosisReportInfo::failed_item_sum`.
+    pub fn set_failed_item_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.failed_item_sum = value;
         self
     }
     /// Returns the built [`DiagnosisReportInfo`].
@@ -1557,9 +2113,19 @@ impl DimChildBuilder {
         self.inner.dim_name = Some(value.into());
         self
     }
+    /// Sets or clears `DimChild::dim_name`.
+    pub fn set_dim_name(mut self, value: Option<String>) -> Self {
+        self.inner.dim_name = value;
+        self
+    }
     /// Sets `DimChild::dim_route`.
     pub fn dim_route(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_route = Some(value.into());
+        self
+    }
+    /// Sets or clears `DimChild::dim_route`.
+    pub fn set_dim_route(mut self, value: Option<String>) -> Self {
+        self.inner.dim_route = value;
         self
     }
     /// Returns the built [`DimChild`].
@@ -1604,9 +2170,19 @@ impl DimsInfoBuilder {
         self.inner.dim_k = Some(value.into());
         self
     }
+    /// Sets or clears `DimsInfo::dim_k`.
+    pub fn set_dim_k(mut self, value: Option<String>) -> Self {
+        self.inner.dim_k = value;
+        self
+    }
     /// Sets `DimsInfo::dim_v`.
     pub fn dim_v(mut self, value: impl Into<String>) -> Self {
         self.inner.dim_v = Some(value.into());
+        self
+    }
+    /// Sets or clears `DimsInfo::dim_v`.
+    pub fn set_dim_v(mut self, value: Option<String>) -> Self {
+        self.inner.dim_v = value;
         self
     }
     /// Returns the built [`DimsInfo`].
@@ -1651,9 +2227,19 @@ impl DomainNameEntityBuilder {
         self.inner.domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `DomainNameEntity::domain_name`.
+    pub fn set_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.domain_name = value;
+        self
+    }
     /// Sets `DomainNameEntity::is_readonly`.
     pub fn is_readonly(mut self, value: bool) -> Self {
         self.inner.is_readonly = Some(value);
+        self
+    }
+    /// Sets or clears `DomainNameEntity::is_readonly`.
+    pub fn set_is_readonly(mut self, value: Option<bool>) -> Self {
+        self.inner.is_readonly = value;
         self
     }
     /// Returns the built [`DomainNameEntity`].
@@ -1697,6 +2283,10 @@ impl DomainNameInfo {
     pub fn builder() -> DomainNameInfoBuilder {
         DomainNameInfoBuilder::default()
     }
+    /// The items of [`history_domain_names`](Self::history_domain_names), empty when absent.
+    pub fn history_domain_names(&self) -> &[DomainNameEntity] {
+        self.history_domain_names.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`DomainNameInfo`].
 #[derive(Clone, Debug, Default)]
@@ -1710,9 +2300,19 @@ impl DomainNameInfoBuilder {
         self.inner.support_public_resolve = Some(value);
         self
     }
+    /// Sets or clears `DomainNameInfo::support_public_resolve`.
+    pub fn set_support_public_resolve(mut self, value: Option<bool>) -> Self {
+        self.inner.support_public_resolve = value;
+        self
+    }
     /// Sets `DomainNameInfo::is_latest_rules`.
     pub fn is_latest_rules(mut self, value: bool) -> Self {
         self.inner.is_latest_rules = Some(value);
+        self
+    }
+    /// Sets or clears `DomainNameInfo::is_latest_rules`.
+    pub fn set_is_latest_rules(mut self, value: Option<bool>) -> Self {
+        self.inner.is_latest_rules = value;
         self
     }
     /// Sets `DomainNameInfo::zone_name`.
@@ -1720,12 +2320,35 @@ impl DomainNameInfoBuilder {
         self.inner.zone_name = Some(value.into());
         self
     }
+    /// Sets or clears `DomainNameInfo::zone_name`.
+    pub fn set_zone_name(mut self, value: Option<String>) -> Self {
+        self.inner.zone_name = value;
+        self
+    }
     /// Sets `DomainNameInfo::history_domain_names`.
     pub fn history_domain_names(
         mut self,
-        value: impl Into<Vec<DomainNameEntity>>,
+        value: impl IntoIterator<Item = impl Into<DomainNameEntity>>,
     ) -> Self {
-        self.inner.history_domain_names = Some(value.into());
+        self.inner.history_domain_names = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `DomainNameInfo::history_domain_names`.
+    pub fn push_history_domain_names(
+        mut self,
+        value: impl Into<DomainNameEntity>,
+    ) -> Self {
+        self.inner.history_domain_names.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DomainNameInfo::history_domain_names`.
+    pub fn set_history_domain_names(
+        mut self,
+        value: Option<Vec<DomainNameEntity>>,
+    ) -> Self {
+        self.inner.history_domain_names = value;
         self
     }
     /// Returns the built [`DomainNameInfo`].
@@ -1771,6 +2394,11 @@ impl DownloadBackupFilesReqBuilder {
     /// Sets `DownloadBackupFilesReq::expiration`. **Required.**
     pub fn expiration(mut self, value: i64) -> Self {
         self.inner.expiration = Some(value);
+        self
+    }
+    /// Sets or clears `DownloadBackupFilesReq::expiration`.
+    pub fn set_expiration(mut self, value: Option<i64>) -> Self {
+        self.inner.expiration = value;
         self
     }
     /// Returns the built [`DownloadBackupFilesReq`].
@@ -1822,14 +2450,29 @@ impl DownloadSslCertResponseBuilder {
         self.inner.file_name = Some(value.into());
         self
     }
+    /// Sets or clears `DownloadSslCertResponse::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
+        self
+    }
     /// Sets `DownloadSslCertResponse::link`.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
         self
     }
+    /// Sets or clears `DownloadSslCertResponse::link`.
+    pub fn set_link(mut self, value: Option<String>) -> Self {
+        self.inner.link = value;
+        self
+    }
     /// Sets `DownloadSslCertResponse::bucket_name`.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `DownloadSslCertResponse::bucket_name`.
+    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
+        self.inner.bucket_name = value;
         self
     }
     /// Returns the built [`DownloadSslCertResponse`].

@@ -49,14 +49,29 @@ impl ErrorResponseBuilder {
         self.inner.error_msg = Some(value.into());
         self
     }
+    /// Sets or clears `ErrorResponse::error_msg`.
+    pub fn set_error_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_msg = value;
+        self
+    }
     /// Sets `ErrorResponse::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `ErrorResponse::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `ErrorResponse::error_ext_msg`.
     pub fn error_ext_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.error_ext_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `ErrorResponse::error_ext_msg`.
+    pub fn set_error_ext_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_ext_msg = value;
         self
     }
     /// Returns the built [`ErrorResponse`].
@@ -95,6 +110,11 @@ impl ExecuteClusterSwitchoverResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ExecuteClusterSwitchoverResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`ExecuteClusterSwitchoverResponse`].
     pub fn build(self) -> ExecuteClusterSwitchoverResponse {
         self.inner
@@ -128,6 +148,11 @@ impl ExecuteCommandMobilizationResponseBuilder {
     /// Sets `ExecuteCommandMobilizationResponse::response`.
     pub fn response(mut self, value: impl Into<String>) -> Self {
         self.inner.response = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExecuteCommandMobilizationResponse::response`.
+    pub fn set_response(mut self, value: Option<String>) -> Self {
+        self.inner.response = value;
         self
     }
     /// Returns the built [`ExecuteCommandMobilizationResponse`].
@@ -179,14 +204,29 @@ impl ExecuteCommandRequestBodyBuilder {
         self.inner.client_id = Some(value.into());
         self
     }
+    /// Sets or clears `ExecuteCommandRequestBody::client_id`.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.inner.client_id = value;
+        self
+    }
     /// Sets `ExecuteCommandRequestBody::command`.
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.inner.command = Some(value.into());
         self
     }
+    /// Sets or clears `ExecuteCommandRequestBody::command`.
+    pub fn set_command(mut self, value: Option<String>) -> Self {
+        self.inner.command = value;
+        self
+    }
     /// Sets `ExecuteCommandRequestBody::database`.
     pub fn database(mut self, value: i64) -> Self {
         self.inner.database = Some(value);
+        self
+    }
+    /// Sets or clears `ExecuteCommandRequestBody::database`.
+    pub fn set_database(mut self, value: Option<i64>) -> Self {
+        self.inner.database = value;
         self
     }
     /// Returns the built [`ExecuteCommandRequestBody`].
@@ -252,9 +292,19 @@ impl ExportExcelJobResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ExportExcelJobResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ExportExcelJobResponse::file_name`.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportExcelJobResponse::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
         self
     }
     /// Sets `ExportExcelJobResponse::link`.
@@ -262,14 +312,29 @@ impl ExportExcelJobResponseBuilder {
         self.inner.link = Some(value.into());
         self
     }
+    /// Sets or clears `ExportExcelJobResponse::link`.
+    pub fn set_link(mut self, value: Option<String>) -> Self {
+        self.inner.link = value;
+        self
+    }
     /// Sets `ExportExcelJobResponse::err_code`.
     pub fn err_code(mut self, value: impl Into<String>) -> Self {
         self.inner.err_code = Some(value.into());
         self
     }
+    /// Sets or clears `ExportExcelJobResponse::err_code`.
+    pub fn set_err_code(mut self, value: Option<String>) -> Self {
+        self.inner.err_code = value;
+        self
+    }
     /// Sets `ExportExcelJobResponse::err_msg`.
     pub fn err_msg(mut self, value: impl Into<String>) -> Self {
         self.inner.err_msg = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportExcelJobResponse::err_msg`.
+    pub fn set_err_msg(mut self, value: Option<String>) -> Self {
+        self.inner.err_msg = value;
         self
     }
     /// Returns the built [`ExportExcelJobResponse`].
@@ -411,8 +476,23 @@ pub struct ExportInstancesTaskBodyBuilder {
 }
 impl ExportInstancesTaskBodyBuilder {
     /// Sets `ExportInstancesTaskBody::included_instances`.
-    pub fn included_instances(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.included_instances = Some(value.into());
+    pub fn included_instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.included_instances = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ExportInstancesTaskBody::included_instances`.
+    pub fn push_included_instances(mut self, value: impl Into<String>) -> Self {
+        self.inner.included_instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::included_instances`.
+    pub fn set_included_instances(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.included_instances = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::region`. **Required.**
@@ -420,9 +500,19 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.region = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::region`.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.inner.region = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::capacity`.
@@ -430,9 +520,19 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.capacity = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::capacity`.
+    pub fn set_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.capacity = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::ip`.
@@ -440,14 +540,29 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.ip = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::available_zone`.
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::available_zone`.
+    pub fn set_available_zone(mut self, value: Option<String>) -> Self {
+        self.inner.available_zone = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::product_type`.
@@ -458,9 +573,22 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.product_type = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::product_type`.
+    pub fn set_product_type(
+        mut self,
+        value: Option<ExportInstancesTaskBodyProductType>,
+    ) -> Self {
+        self.inner.product_type = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::cache_mode`.
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::engine`.
@@ -468,9 +596,19 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::engine_version`.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::cpu_type`.
@@ -478,9 +616,19 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.cpu_type = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::cpu_type`.
+    pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
+        self.inner.cpu_type = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `ExportInstancesTaskBody::charging_mode`.
@@ -488,9 +636,19 @@ impl ExportInstancesTaskBodyBuilder {
         self.inner.charging_mode = Some(value.into());
         self
     }
+    /// Sets or clears `ExportInstancesTaskBody::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<String>) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `ExportInstancesTaskBody::tags`.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.inner.tags = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskBody::tags`.
+    pub fn set_tags(mut self, value: Option<String>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ExportInstancesTaskBody`].
@@ -537,6 +695,11 @@ impl ExportInstancesTaskResponseBuilder {
     /// Sets `ExportInstancesTaskResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExportInstancesTaskResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ExportInstancesTaskResponse`].

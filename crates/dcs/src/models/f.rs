@@ -52,9 +52,19 @@ impl FeaturesBuilder {
         self.inner.support_acl = Some(value);
         self
     }
+    /// Sets or clears `Features::support_acl`.
+    pub fn set_support_acl(mut self, value: Option<bool>) -> Self {
+        self.inner.support_acl = value;
+        self
+    }
     /// Sets `Features::support_transparent_client_ip`.
     pub fn support_transparent_client_ip(mut self, value: bool) -> Self {
         self.inner.support_transparent_client_ip = Some(value);
+        self
+    }
+    /// Sets or clears `Features::support_transparent_client_ip`.
+    pub fn set_support_transparent_client_ip(mut self, value: Option<bool>) -> Self {
+        self.inner.support_transparent_client_ip = value;
         self
     }
     /// Sets `Features::support_ssl`.
@@ -62,9 +72,19 @@ impl FeaturesBuilder {
         self.inner.support_ssl = Some(value);
         self
     }
+    /// Sets or clears `Features::support_ssl`.
+    pub fn set_support_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.support_ssl = value;
+        self
+    }
     /// Sets `Features::support_audit_log`.
     pub fn support_audit_log(mut self, value: bool) -> Self {
         self.inner.support_audit_log = Some(value);
+        self
+    }
+    /// Sets or clears `Features::support_audit_log`.
+    pub fn set_support_audit_log(mut self, value: Option<bool>) -> Self {
+        self.inner.support_audit_log = value;
         self
     }
     /// Returns the built [`Features`].
@@ -126,14 +146,29 @@ impl FilesBuilder {
         self.inner.file_name = Some(value.into());
         self
     }
+    /// Sets or clears `Files::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
+        self
+    }
     /// Sets `Files::size`.
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.inner.size = Some(value.into());
         self
     }
+    /// Sets or clears `Files::size`.
+    pub fn set_size(mut self, value: Option<String>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `Files::update_at`.
     pub fn update_at(mut self, value: impl Into<String>) -> Self {
         self.inner.update_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `Files::update_at`.
+    pub fn set_update_at(mut self, value: Option<String>) -> Self {
+        self.inner.update_at = value;
         self
     }
     /// Returns the built [`Files`].
@@ -171,6 +206,14 @@ impl FlavorAzObject {
     pub fn builder() -> FlavorAzObjectBuilder {
         FlavorAzObjectBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    pub fn az_codes(&self) -> &[String] {
+        self.az_codes.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`FlavorAzObject`].
 #[derive(Clone, Debug, Default)]
@@ -184,19 +227,55 @@ impl FlavorAzObjectBuilder {
         self.inner.capacity = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorAzObject::capacity`.
+    pub fn set_capacity(mut self, value: Option<String>) -> Self {
+        self.inner.capacity = value;
+        self
+    }
     /// Sets `FlavorAzObject::unit`.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorAzObject::unit`.
+    pub fn set_unit(mut self, value: Option<String>) -> Self {
+        self.inner.unit = value;
+        self
+    }
     /// Sets `FlavorAzObject::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorAzObject::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorAzObject::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `FlavorAzObject::az_codes`.
-    pub fn az_codes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.az_codes = Some(value.into());
+    pub fn az_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.az_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorAzObject::az_codes`.
+    pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
+        self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorAzObject::az_codes`.
+    pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.az_codes = value;
         self
     }
     /// Returns the built [`FlavorAzObject`].
@@ -320,6 +399,22 @@ impl FlavorsItems {
     pub fn builder() -> FlavorsItemsBuilder {
         FlavorsItemsBuilder::default()
     }
+    /// The items of [`capacity`](Self::capacity), empty when absent.
+    pub fn capacity(&self) -> &[String] {
+        self.capacity.as_deref().unwrap_or_default()
+    }
+    /// The items of [`billing_mode`](Self::billing_mode), empty when absent.
+    pub fn billing_mode(&self) -> &[String] {
+        self.billing_mode.as_deref().unwrap_or_default()
+    }
+    /// The items of [`attrs`](Self::attrs), empty when absent.
+    pub fn attrs(&self) -> &[AttrsObject] {
+        self.attrs.as_deref().unwrap_or_default()
+    }
+    /// The items of [`flavors_available_zones`](Self::flavors_available_zones), empty when absent.
+    pub fn flavors_available_zones(&self) -> &[FlavorAzObject] {
+        self.flavors_available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`FlavorsItems`].
 #[derive(Clone, Debug, Default)]
@@ -333,9 +428,19 @@ impl FlavorsItemsBuilder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorsItems::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `FlavorsItems::cloud_service_type_code`.
     pub fn cloud_service_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_service_type_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::cloud_service_type_code`.
+    pub fn set_cloud_service_type_code(mut self, value: Option<String>) -> Self {
+        self.inner.cloud_service_type_code = value;
         self
     }
     /// Sets `FlavorsItems::cloud_resource_type_code`.
@@ -343,9 +448,19 @@ impl FlavorsItemsBuilder {
         self.inner.cloud_resource_type_code = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorsItems::cloud_resource_type_code`.
+    pub fn set_cloud_resource_type_code(mut self, value: Option<String>) -> Self {
+        self.inner.cloud_resource_type_code = value;
+        self
+    }
     /// Sets `FlavorsItems::cache_mode`.
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
         self
     }
     /// Sets `FlavorsItems::engine`.
@@ -353,9 +468,19 @@ impl FlavorsItemsBuilder {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorsItems::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `FlavorsItems::engine_version`.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
         self
     }
     /// Sets `FlavorsItems::product_type`.
@@ -363,9 +488,19 @@ impl FlavorsItemsBuilder {
         self.inner.product_type = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorsItems::product_type`.
+    pub fn set_product_type(mut self, value: Option<String>) -> Self {
+        self.inner.product_type = value;
+        self
+    }
     /// Sets `FlavorsItems::cpu_type`.
     pub fn cpu_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cpu_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::cpu_type`.
+    pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
+        self.inner.cpu_type = value;
         self
     }
     /// Sets `FlavorsItems::storage_type`.
@@ -373,14 +508,45 @@ impl FlavorsItemsBuilder {
         self.inner.storage_type = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorsItems::storage_type`.
+    pub fn set_storage_type(mut self, value: Option<String>) -> Self {
+        self.inner.storage_type = value;
+        self
+    }
     /// Sets `FlavorsItems::capacity`.
-    pub fn capacity(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.capacity = Some(value.into());
+    pub fn capacity(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.capacity = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorsItems::capacity`.
+    pub fn push_capacity(mut self, value: impl Into<String>) -> Self {
+        self.inner.capacity.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::capacity`.
+    pub fn set_capacity(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.capacity = value;
         self
     }
     /// Sets `FlavorsItems::billing_mode`.
-    pub fn billing_mode(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.billing_mode = Some(value.into());
+    pub fn billing_mode(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.billing_mode = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorsItems::billing_mode`.
+    pub fn push_billing_mode(mut self, value: impl Into<String>) -> Self {
+        self.inner.billing_mode.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::billing_mode`.
+    pub fn set_billing_mode(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.billing_mode = value;
         self
     }
     /// Sets `FlavorsItems::tenant_ip_count`.
@@ -388,9 +554,19 @@ impl FlavorsItemsBuilder {
         self.inner.tenant_ip_count = Some(value);
         self
     }
+    /// Sets or clears `FlavorsItems::tenant_ip_count`.
+    pub fn set_tenant_ip_count(mut self, value: Option<i64>) -> Self {
+        self.inner.tenant_ip_count = value;
+        self
+    }
     /// Sets `FlavorsItems::pricing_type`.
     pub fn pricing_type(mut self, value: impl Into<String>) -> Self {
         self.inner.pricing_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::pricing_type`.
+    pub fn set_pricing_type(mut self, value: Option<String>) -> Self {
+        self.inner.pricing_type = value;
         self
     }
     /// Sets `FlavorsItems::is_dec`.
@@ -398,22 +574,66 @@ impl FlavorsItemsBuilder {
         self.inner.is_dec = Some(value);
         self
     }
+    /// Sets or clears `FlavorsItems::is_dec`.
+    pub fn set_is_dec(mut self, value: Option<bool>) -> Self {
+        self.inner.is_dec = value;
+        self
+    }
     /// Sets `FlavorsItems::attrs`.
-    pub fn attrs(mut self, value: impl Into<Vec<AttrsObject>>) -> Self {
-        self.inner.attrs = Some(value.into());
+    pub fn attrs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AttrsObject>>,
+    ) -> Self {
+        self.inner.attrs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorsItems::attrs`.
+    pub fn push_attrs(mut self, value: impl Into<AttrsObject>) -> Self {
+        self.inner.attrs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::attrs`.
+    pub fn set_attrs(mut self, value: Option<Vec<AttrsObject>>) -> Self {
+        self.inner.attrs = value;
         self
     }
     /// Sets `FlavorsItems::flavors_available_zones`.
     pub fn flavors_available_zones(
         mut self,
-        value: impl Into<Vec<FlavorAzObject>>,
+        value: impl IntoIterator<Item = impl Into<FlavorAzObject>>,
     ) -> Self {
-        self.inner.flavors_available_zones = Some(value.into());
+        self.inner.flavors_available_zones = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `FlavorsItems::flavors_available_zones`.
+    pub fn push_flavors_available_zones(
+        mut self,
+        value: impl Into<FlavorAzObject>,
+    ) -> Self {
+        self.inner
+            .flavors_available_zones
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorsItems::flavors_available_zones`.
+    pub fn set_flavors_available_zones(
+        mut self,
+        value: Option<Vec<FlavorAzObject>>,
+    ) -> Self {
+        self.inner.flavors_available_zones = value;
         self
     }
     /// Sets `FlavorsItems::replica_count`.
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
+        self
+    }
+    /// Sets or clears `FlavorsItems::replica_count`.
+    pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
+        self.inner.replica_count = value;
         self
     }
     /// Returns the built [`FlavorsItems`].

@@ -47,9 +47,27 @@ impl HangUpClientsRequestBodyBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `HangUpClientsRequestBody::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `HangUpClientsRequestBody::client_addrs`. **Required.**
-    pub fn client_addrs(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.client_addrs = Some(value.into());
+    pub fn client_addrs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.client_addrs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `HangUpClientsRequestBody::client_addrs`.
+    pub fn push_client_addrs(mut self, value: impl Into<String>) -> Self {
+        self.inner.client_addrs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `HangUpClientsRequestBody::client_addrs`.
+    pub fn set_client_addrs(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.client_addrs = value;
         self
     }
     /// Returns the built [`HangUpClientsRequestBody`].
@@ -96,9 +114,19 @@ impl HangUpKillAllClientsRequestBodyBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `HangUpKillAllClientsRequestBody::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `HangUpKillAllClientsRequestBody::kill_all_nodes`.
     pub fn kill_all_nodes(mut self, value: bool) -> Self {
         self.inner.kill_all_nodes = Some(value);
+        self
+    }
+    /// Sets or clears `HangUpKillAllClientsRequestBody::kill_all_nodes`.
+    pub fn set_kill_all_nodes(mut self, value: Option<bool>) -> Self {
+        self.inner.kill_all_nodes = value;
         self
     }
     /// Returns the built [`HangUpKillAllClientsRequestBody`].
@@ -157,9 +185,19 @@ impl HistoryInfoBuilder {
         self.inner.history_id = Some(value.into());
         self
     }
+    /// Sets or clears `HistoryInfo::history_id`.
+    pub fn set_history_id(mut self, value: Option<String>) -> Self {
+        self.inner.history_id = value;
+        self
+    }
     /// Sets `HistoryInfo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `HistoryInfo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `HistoryInfo::created_at`.
@@ -167,9 +205,19 @@ impl HistoryInfoBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `HistoryInfo::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `HistoryInfo::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `HistoryInfo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`HistoryInfo`].
@@ -248,9 +296,19 @@ impl HotkeysBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `HotkeysBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `HotkeysBody::r#type`.
     pub fn r#type(mut self, value: impl Into<HotkeysBodyType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `HotkeysBody::r#type`.
+    pub fn set_type(mut self, value: Option<HotkeysBodyType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `HotkeysBody::shard`.
@@ -258,9 +316,19 @@ impl HotkeysBodyBuilder {
         self.inner.shard = Some(value.into());
         self
     }
+    /// Sets or clears `HotkeysBody::shard`.
+    pub fn set_shard(mut self, value: Option<String>) -> Self {
+        self.inner.shard = value;
+        self
+    }
     /// Sets `HotkeysBody::db`.
     pub fn db(mut self, value: i64) -> Self {
         self.inner.db = Some(value);
+        self
+    }
+    /// Sets or clears `HotkeysBody::db`.
+    pub fn set_db(mut self, value: Option<i64>) -> Self {
+        self.inner.db = value;
         self
     }
     /// Sets `HotkeysBody::size`.
@@ -268,14 +336,29 @@ impl HotkeysBodyBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `HotkeysBody::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `HotkeysBody::unit`.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.inner.unit = Some(value.into());
         self
     }
+    /// Sets or clears `HotkeysBody::unit`.
+    pub fn set_unit(mut self, value: Option<String>) -> Self {
+        self.inner.unit = value;
+        self
+    }
     /// Sets `HotkeysBody::freq`.
     pub fn freq(mut self, value: i64) -> Self {
         self.inner.freq = Some(value);
+        self
+    }
+    /// Sets or clears `HotkeysBody::freq`.
+    pub fn set_freq(mut self, value: Option<i64>) -> Self {
+        self.inner.freq = value;
         self
     }
     /// Returns the built [`HotkeysBody`].

@@ -63,9 +63,19 @@ impl InstanceBackupPolicyBuilder {
         self.inner.backup_policy_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceBackupPolicy::backup_policy_id`.
+    pub fn set_backup_policy_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_policy_id = value;
+        self
+    }
     /// Sets `InstanceBackupPolicy::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceBackupPolicy::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `InstanceBackupPolicy::updated_at`.
@@ -73,14 +83,29 @@ impl InstanceBackupPolicyBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceBackupPolicy::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `InstanceBackupPolicy::policy`.
     pub fn policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.policy = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceBackupPolicy::policy`.
+    pub fn set_policy(mut self, value: Option<BackupPolicy>) -> Self {
+        self.inner.policy = value;
+        self
+    }
     /// Sets `InstanceBackupPolicy::tenant_id`.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceBackupPolicy::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
         self
     }
     /// Returns the built [`InstanceBackupPolicy`].
@@ -115,6 +140,10 @@ impl InstanceGroupListInfo {
     pub fn builder() -> InstanceGroupListInfoBuilder {
         InstanceGroupListInfoBuilder::default()
     }
+    /// The items of [`replication_list`](Self::replication_list), empty when absent.
+    pub fn replication_list(&self) -> &[InstanceReplicationListInfo] {
+        self.replication_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`InstanceGroupListInfo`].
 #[derive(Clone, Debug, Default)]
@@ -128,17 +157,43 @@ impl InstanceGroupListInfoBuilder {
         self.inner.group_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceGroupListInfo::group_id`.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.group_id = value;
+        self
+    }
     /// Sets `InstanceGroupListInfo::group_name`.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceGroupListInfo::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `InstanceGroupListInfo::replication_list`.
     pub fn replication_list(
         mut self,
-        value: impl Into<Vec<InstanceReplicationListInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceReplicationListInfo>>,
     ) -> Self {
-        self.inner.replication_list = Some(value.into());
+        self.inner.replication_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InstanceGroupListInfo::replication_list`.
+    pub fn push_replication_list(
+        mut self,
+        value: impl Into<InstanceReplicationListInfo>,
+    ) -> Self {
+        self.inner.replication_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InstanceGroupListInfo::replication_list`.
+    pub fn set_replication_list(
+        mut self,
+        value: Option<Vec<InstanceReplicationListInfo>>,
+    ) -> Self {
+        self.inner.replication_list = value;
         self
     }
     /// Returns the built [`InstanceGroupListInfo`].
@@ -438,6 +493,14 @@ impl InstanceListInfo {
     pub fn builder() -> InstanceListInfoBuilder {
         InstanceListInfoBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ResourceTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    pub fn az_codes(&self) -> &[String] {
+        self.az_codes.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for InstanceListInfo {
     fn missing_fields(
@@ -459,9 +522,19 @@ impl InstanceListInfoBuilder {
         self.inner.publicip_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
+        self
+    }
     /// Sets `InstanceListInfo::vpc_name`.
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::vpc_name`.
+    pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_name = value;
         self
     }
     /// Sets `InstanceListInfo::charging_mode`.
@@ -469,9 +542,19 @@ impl InstanceListInfoBuilder {
         self.inner.charging_mode = Some(value);
         self
     }
+    /// Sets or clears `InstanceListInfo::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `InstanceListInfo::vpc_id`.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.inner.vpc_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
         self
     }
     /// Sets `InstanceListInfo::subnet_id`.
@@ -479,9 +562,19 @@ impl InstanceListInfoBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `InstanceListInfo::security_group_id`.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
         self
     }
     /// Sets `InstanceListInfo::created_at`.
@@ -489,9 +582,19 @@ impl InstanceListInfoBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `InstanceListInfo::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `InstanceListInfo::enable_ssl`.
@@ -499,9 +602,19 @@ impl InstanceListInfoBuilder {
         self.inner.enable_ssl = Some(value);
         self
     }
+    /// Sets or clears `InstanceListInfo::enable_ssl`.
+    pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_ssl = value;
+        self
+    }
     /// Sets `InstanceListInfo::max_memory`.
     pub fn max_memory(mut self, value: i64) -> Self {
         self.inner.max_memory = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceListInfo::max_memory`.
+    pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.max_memory = value;
         self
     }
     /// Sets `InstanceListInfo::used_memory`.
@@ -509,9 +622,19 @@ impl InstanceListInfoBuilder {
         self.inner.used_memory = Some(value);
         self
     }
+    /// Sets or clears `InstanceListInfo::used_memory`.
+    pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.used_memory = value;
+        self
+    }
     /// Sets `InstanceListInfo::publicip_address`.
     pub fn publicip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::publicip_address`.
+    pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_address = value;
         self
     }
     /// Sets `InstanceListInfo::capacity`.
@@ -519,9 +642,19 @@ impl InstanceListInfoBuilder {
         self.inner.capacity = Some(value);
         self
     }
+    /// Sets or clears `InstanceListInfo::capacity`.
+    pub fn set_capacity(mut self, value: Option<i64>) -> Self {
+        self.inner.capacity = value;
+        self
+    }
     /// Sets `InstanceListInfo::capacity_minor`.
     pub fn capacity_minor(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity_minor = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::capacity_minor`.
+    pub fn set_capacity_minor(mut self, value: Option<String>) -> Self {
+        self.inner.capacity_minor = value;
         self
     }
     /// Sets `InstanceListInfo::order_id`.
@@ -529,9 +662,19 @@ impl InstanceListInfoBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `InstanceListInfo::maintain_begin`.
     pub fn maintain_begin(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_begin = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
         self
     }
     /// Sets `InstanceListInfo::maintain_end`.
@@ -539,9 +682,19 @@ impl InstanceListInfoBuilder {
         self.inner.maintain_end = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
+        self
+    }
     /// Sets `InstanceListInfo::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `InstanceListInfo::engine_version`.
@@ -549,9 +702,19 @@ impl InstanceListInfoBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `InstanceListInfo::service_upgrade`.
     pub fn service_upgrade(mut self, value: bool) -> Self {
         self.inner.service_upgrade = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceListInfo::service_upgrade`.
+    pub fn set_service_upgrade(mut self, value: Option<bool>) -> Self {
+        self.inner.service_upgrade = value;
         self
     }
     /// Sets `InstanceListInfo::no_password_access`.
@@ -559,9 +722,19 @@ impl InstanceListInfoBuilder {
         self.inner.no_password_access = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::no_password_access`.
+    pub fn set_no_password_access(mut self, value: Option<String>) -> Self {
+        self.inner.no_password_access = value;
+        self
+    }
     /// Sets `InstanceListInfo::service_task_id`.
     pub fn service_task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.service_task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::service_task_id`.
+    pub fn set_service_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.service_task_id = value;
         self
     }
     /// Sets `InstanceListInfo::ip`.
@@ -569,9 +742,19 @@ impl InstanceListInfoBuilder {
         self.inner.ip = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
+        self
+    }
     /// Sets `InstanceListInfo::access_user`.
     pub fn access_user(mut self, value: impl Into<String>) -> Self {
         self.inner.access_user = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
         self
     }
     /// Sets `InstanceListInfo::instance_id`.
@@ -579,9 +762,19 @@ impl InstanceListInfoBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `InstanceListInfo::enable_publicip`.
     pub fn enable_publicip(mut self, value: bool) -> Self {
         self.inner.enable_publicip = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceListInfo::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
         self
     }
     /// Sets `InstanceListInfo::port`.
@@ -589,9 +782,19 @@ impl InstanceListInfoBuilder {
         self.inner.port = Some(value);
         self
     }
+    /// Sets or clears `InstanceListInfo::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `InstanceListInfo::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `InstanceListInfo::user_name`.
@@ -599,9 +802,19 @@ impl InstanceListInfoBuilder {
         self.inner.user_name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
+        self
+    }
     /// Sets `InstanceListInfo::domain_name`.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::domain_name`.
+    pub fn set_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.domain_name = value;
         self
     }
     /// Sets `InstanceListInfo::readonly_domain_name`.
@@ -609,9 +822,19 @@ impl InstanceListInfoBuilder {
         self.inner.readonly_domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::readonly_domain_name`.
+    pub fn set_readonly_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.readonly_domain_name = value;
+        self
+    }
     /// Sets `InstanceListInfo::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `InstanceListInfo::spec_code`.
@@ -619,14 +842,37 @@ impl InstanceListInfoBuilder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `InstanceListInfo::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `InstanceListInfo::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InstanceListInfo::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `InstanceListInfo::enterprise_project_id`.
@@ -634,9 +880,19 @@ impl InstanceListInfoBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `InstanceListInfo::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `InstanceListInfo::cpu_type`.
@@ -644,9 +900,27 @@ impl InstanceListInfoBuilder {
         self.inner.cpu_type = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::cpu_type`.
+    pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
+        self.inner.cpu_type = value;
+        self
+    }
     /// Sets `InstanceListInfo::az_codes`.
-    pub fn az_codes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.az_codes = Some(value.into());
+    pub fn az_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.az_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InstanceListInfo::az_codes`.
+    pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
+        self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::az_codes`.
+    pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.az_codes = value;
         self
     }
     /// Sets `InstanceListInfo::features`.
@@ -654,9 +928,19 @@ impl InstanceListInfoBuilder {
         self.inner.features = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceListInfo::features`.
+    pub fn set_features(mut self, value: Option<Features>) -> Self {
+        self.inner.features = value;
+        self
+    }
     /// Sets `InstanceListInfo::sub_status`.
     pub fn sub_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceListInfo::sub_status`.
+    pub fn set_sub_status(mut self, value: Option<String>) -> Self {
+        self.inner.sub_status = value;
         self
     }
     /// Returns the built [`InstanceListInfo`].
@@ -692,6 +976,10 @@ impl InstanceNodesInfoResp {
     pub fn builder() -> InstanceNodesInfoRespBuilder {
         InstanceNodesInfoRespBuilder::default()
     }
+    /// The items of [`nodes`](Self::nodes), empty when absent.
+    pub fn nodes(&self) -> &[NodesInfoResp] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`InstanceNodesInfoResp`].
 #[derive(Clone, Debug, Default)]
@@ -705,14 +993,37 @@ impl InstanceNodesInfoRespBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceNodesInfoResp::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `InstanceNodesInfoResp::node_count`.
     pub fn node_count(mut self, value: i64) -> Self {
         self.inner.node_count = Some(value);
         self
     }
+    /// Sets or clears `InstanceNodesInfoResp::node_count`.
+    pub fn set_node_count(mut self, value: Option<i64>) -> Self {
+        self.inner.node_count = value;
+        self
+    }
     /// Sets `InstanceNodesInfoResp::nodes`.
-    pub fn nodes(mut self, value: impl Into<Vec<NodesInfoResp>>) -> Self {
-        self.inner.nodes = Some(value.into());
+    pub fn nodes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NodesInfoResp>>,
+    ) -> Self {
+        self.inner.nodes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InstanceNodesInfoResp::nodes`.
+    pub fn push_nodes(mut self, value: impl Into<NodesInfoResp>) -> Self {
+        self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InstanceNodesInfoResp::nodes`.
+    pub fn set_nodes(mut self, value: Option<Vec<NodesInfoResp>>) -> Self {
+        self.inner.nodes = value;
         self
     }
     /// Returns the built [`InstanceNodesInfoResp`].
@@ -757,9 +1068,19 @@ impl InstanceReplicationDimensionsInfoBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceReplicationDimensionsInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `InstanceReplicationDimensionsInfo::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceReplicationDimensionsInfo::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`InstanceReplicationDimensionsInfo`].
@@ -827,6 +1148,10 @@ impl InstanceReplicationListInfo {
     pub fn builder() -> InstanceReplicationListInfoBuilder {
         InstanceReplicationListInfoBuilder::default()
     }
+    /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    pub fn dimensions(&self) -> &[InstanceReplicationDimensionsInfo] {
+        self.dimensions.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`InstanceReplicationListInfo`].
 #[derive(Clone, Debug, Default)]
@@ -840,9 +1165,19 @@ impl InstanceReplicationListInfoBuilder {
         self.inner.replication_role = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceReplicationListInfo::replication_role`.
+    pub fn set_replication_role(mut self, value: Option<String>) -> Self {
+        self.inner.replication_role = value;
+        self
+    }
     /// Sets `InstanceReplicationListInfo::replication_ip`.
     pub fn replication_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceReplicationListInfo::replication_ip`.
+    pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
+        self.inner.replication_ip = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::is_replication`.
@@ -850,14 +1185,29 @@ impl InstanceReplicationListInfoBuilder {
         self.inner.is_replication = Some(value);
         self
     }
+    /// Sets or clears `InstanceReplicationListInfo::is_replication`.
+    pub fn set_is_replication(mut self, value: Option<bool>) -> Self {
+        self.inner.is_replication = value;
+        self
+    }
     /// Sets `InstanceReplicationListInfo::replication_id`.
     pub fn replication_id(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceReplicationListInfo::replication_id`.
+    pub fn set_replication_id(mut self, value: Option<String>) -> Self {
+        self.inner.replication_id = value;
+        self
+    }
     /// Sets `InstanceReplicationListInfo::node_id`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceReplicationListInfo::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
         self
     }
     /// Sets `InstanceReplicationListInfo::status`.
@@ -868,17 +1218,46 @@ impl InstanceReplicationListInfoBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceReplicationListInfo::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<InstanceReplicationListInfoStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `InstanceReplicationListInfo::az_code`.
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceReplicationListInfo::az_code`.
+    pub fn set_az_code(mut self, value: Option<String>) -> Self {
+        self.inner.az_code = value;
+        self
+    }
     /// Sets `InstanceReplicationListInfo::dimensions`.
     pub fn dimensions(
         mut self,
-        value: impl Into<Vec<InstanceReplicationDimensionsInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceReplicationDimensionsInfo>>,
     ) -> Self {
-        self.inner.dimensions = Some(value.into());
+        self.inner.dimensions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InstanceReplicationListInfo::dimensions`.
+    pub fn push_dimensions(
+        mut self,
+        value: impl Into<InstanceReplicationDimensionsInfo>,
+    ) -> Self {
+        self.inner.dimensions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InstanceReplicationListInfo::dimensions`.
+    pub fn set_dimensions(
+        mut self,
+        value: Option<Vec<InstanceReplicationDimensionsInfo>>,
+    ) -> Self {
+        self.inner.dimensions = value;
         self
     }
     /// Returns the built [`InstanceReplicationListInfo`].
@@ -997,9 +1376,19 @@ impl InstanceRestoreInfoBuilder {
         self.inner.backup_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::restore_id`.
     pub fn restore_id(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRestoreInfo::restore_id`.
+    pub fn set_restore_id(mut self, value: Option<String>) -> Self {
+        self.inner.restore_id = value;
         self
     }
     /// Sets `InstanceRestoreInfo::backup_name`.
@@ -1007,9 +1396,19 @@ impl InstanceRestoreInfoBuilder {
         self.inner.backup_name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::backup_name`.
+    pub fn set_backup_name(mut self, value: Option<String>) -> Self {
+        self.inner.backup_name = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRestoreInfo::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `InstanceRestoreInfo::restore_remark`.
@@ -1017,9 +1416,19 @@ impl InstanceRestoreInfoBuilder {
         self.inner.restore_remark = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::restore_remark`.
+    pub fn set_restore_remark(mut self, value: Option<String>) -> Self {
+        self.inner.restore_remark = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRestoreInfo::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `InstanceRestoreInfo::progress`.
@@ -1027,9 +1436,19 @@ impl InstanceRestoreInfoBuilder {
         self.inner.progress = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::progress`.
+    pub fn set_progress(mut self, value: Option<String>) -> Self {
+        self.inner.progress = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRestoreInfo::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Sets `InstanceRestoreInfo::restore_name`.
@@ -1037,14 +1456,29 @@ impl InstanceRestoreInfoBuilder {
         self.inner.restore_name = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::restore_name`.
+    pub fn set_restore_name(mut self, value: Option<String>) -> Self {
+        self.inner.restore_name = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::backup_remark`.
     pub fn backup_remark(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_remark = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceRestoreInfo::backup_remark`.
+    pub fn set_backup_remark(mut self, value: Option<String>) -> Self {
+        self.inner.backup_remark = value;
+        self
+    }
     /// Sets `InstanceRestoreInfo::status`.
     pub fn status(mut self, value: impl Into<InstanceRestoreInfoStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceRestoreInfo::status`.
+    pub fn set_status(mut self, value: Option<InstanceRestoreInfoStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`InstanceRestoreInfo`].
@@ -1153,9 +1587,19 @@ impl InstanceStatisticBuilder {
         self.inner.input_kbps = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceStatistic::input_kbps`.
+    pub fn set_input_kbps(mut self, value: Option<String>) -> Self {
+        self.inner.input_kbps = value;
+        self
+    }
     /// Sets `InstanceStatistic::output_kbps`.
     pub fn output_kbps(mut self, value: impl Into<String>) -> Self {
         self.inner.output_kbps = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceStatistic::output_kbps`.
+    pub fn set_output_kbps(mut self, value: Option<String>) -> Self {
+        self.inner.output_kbps = value;
         self
     }
     /// Sets `InstanceStatistic::instance_id`.
@@ -1163,9 +1607,19 @@ impl InstanceStatisticBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstanceStatistic::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `InstanceStatistic::keys`.
     pub fn keys(mut self, value: i64) -> Self {
         self.inner.keys = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceStatistic::keys`.
+    pub fn set_keys(mut self, value: Option<i64>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Sets `InstanceStatistic::used_memory`.
@@ -1173,9 +1627,19 @@ impl InstanceStatisticBuilder {
         self.inner.used_memory = Some(value);
         self
     }
+    /// Sets or clears `InstanceStatistic::used_memory`.
+    pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.used_memory = value;
+        self
+    }
     /// Sets `InstanceStatistic::max_memory`.
     pub fn max_memory(mut self, value: i64) -> Self {
         self.inner.max_memory = Some(value);
+        self
+    }
+    /// Sets or clears `InstanceStatistic::max_memory`.
+    pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.max_memory = value;
         self
     }
     /// Sets `InstanceStatistic::cmd_get_count`.
@@ -1183,14 +1647,29 @@ impl InstanceStatisticBuilder {
         self.inner.cmd_get_count = Some(value);
         self
     }
+    /// Sets or clears `InstanceStatistic::cmd_get_count`.
+    pub fn set_cmd_get_count(mut self, value: Option<i64>) -> Self {
+        self.inner.cmd_get_count = value;
+        self
+    }
     /// Sets `InstanceStatistic::cmd_set_count`.
     pub fn cmd_set_count(mut self, value: i64) -> Self {
         self.inner.cmd_set_count = Some(value);
         self
     }
+    /// Sets or clears `InstanceStatistic::cmd_set_count`.
+    pub fn set_cmd_set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.cmd_set_count = value;
+        self
+    }
     /// Sets `InstanceStatistic::used_cpu`.
     pub fn used_cpu(mut self, value: impl Into<String>) -> Self {
         self.inner.used_cpu = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstanceStatistic::used_cpu`.
+    pub fn set_used_cpu(mut self, value: Option<String>) -> Self {
+        self.inner.used_cpu = value;
         self
     }
     /// Returns the built [`InstanceStatistic`].
@@ -1235,9 +1714,19 @@ impl InstancesBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `Instances::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `Instances::instance_name`.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Instances::instance_name`.
+    pub fn set_instance_name(mut self, value: Option<String>) -> Self {
+        self.inner.instance_name = value;
         self
     }
     /// Returns the built [`Instances`].
@@ -1289,14 +1778,29 @@ impl InstancesMonitoredObjectBuilder {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `InstancesMonitoredObject::dcs_instance_id`.
+    pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_instance_id = value;
+        self
+    }
     /// Sets `InstancesMonitoredObject::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `InstancesMonitoredObject::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `InstancesMonitoredObject::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `InstancesMonitoredObject::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`InstancesMonitoredObject`].
@@ -1346,13 +1850,31 @@ pub struct IpExchangeRequestBuilder {
 }
 impl IpExchangeRequestBuilder {
     /// Sets `IpExchangeRequest::exchanged_ip`. **Required.**
-    pub fn exchanged_ip(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.exchanged_ip = Some(value.into());
+    pub fn exchanged_ip(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.exchanged_ip = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `IpExchangeRequest::exchanged_ip`.
+    pub fn push_exchanged_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.exchanged_ip.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `IpExchangeRequest::exchanged_ip`.
+    pub fn set_exchanged_ip(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.exchanged_ip = value;
         self
     }
     /// Sets `IpExchangeRequest::is_exchange_domain`. **Required.**
     pub fn is_exchange_domain(mut self, value: bool) -> Self {
         self.inner.is_exchange_domain = Some(value);
+        self
+    }
+    /// Sets or clears `IpExchangeRequest::is_exchange_domain`.
+    pub fn set_is_exchange_domain(mut self, value: Option<bool>) -> Self {
+        self.inner.is_exchange_domain = value;
         self
     }
     /// Returns the built [`IpExchangeRequest`].
@@ -1397,9 +1919,19 @@ impl ItemBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `Item::result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `Item::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Item::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`Item`].

@@ -52,9 +52,19 @@ impl KeySpaceBuilder {
         self.inner.db_idx = Some(value.into());
         self
     }
+    /// Sets or clears `KeySpace::db_idx`.
+    pub fn set_db_idx(mut self, value: Option<String>) -> Self {
+        self.inner.db_idx = value;
+        self
+    }
     /// Sets `KeySpace::keys`.
     pub fn keys(mut self, value: impl Into<String>) -> Self {
         self.inner.keys = Some(value.into());
+        self
+    }
+    /// Sets or clears `KeySpace::keys`.
+    pub fn set_keys(mut self, value: Option<String>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Sets `KeySpace::expires`.
@@ -62,9 +72,19 @@ impl KeySpaceBuilder {
         self.inner.expires = Some(value.into());
         self
     }
+    /// Sets or clears `KeySpace::expires`.
+    pub fn set_expires(mut self, value: Option<String>) -> Self {
+        self.inner.expires = value;
+        self
+    }
     /// Sets `KeySpace::avg_ttl`.
     pub fn avg_ttl(mut self, value: impl Into<String>) -> Self {
         self.inner.avg_ttl = Some(value.into());
+        self
+    }
+    /// Sets or clears `KeySpace::avg_ttl`.
+    pub fn set_avg_ttl(mut self, value: Option<String>) -> Self {
+        self.inner.avg_ttl = value;
         self
     }
     /// Returns the built [`KeySpace`].
@@ -105,9 +125,19 @@ impl KeyTypeByteBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `KeyTypeByte::r#type`.
+    pub fn set_type(mut self, value: Option<KeyTypeByteType>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `KeyTypeByte::bytes`.
     pub fn bytes(mut self, value: i64) -> Self {
         self.inner.bytes = Some(value);
+        self
+    }
+    /// Sets or clears `KeyTypeByte::bytes`.
+    pub fn set_bytes(mut self, value: Option<i64>) -> Self {
+        self.inner.bytes = value;
         self
     }
     /// Returns the built [`KeyTypeByte`].
@@ -165,9 +195,19 @@ impl KeyTypeNumBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `KeyTypeNum::r#type`.
+    pub fn set_type(mut self, value: Option<KeyTypeNumType>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `KeyTypeNum::num`.
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
+        self
+    }
+    /// Sets or clears `KeyTypeNum::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
         self
     }
     /// Returns the built [`KeyTypeNum`].

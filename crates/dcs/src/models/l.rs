@@ -48,9 +48,19 @@ impl LargestKeyBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `LargestKey::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `LargestKey::r#type`.
     pub fn r#type(mut self, value: impl Into<LargestKeyType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `LargestKey::r#type`.
+    pub fn set_type(mut self, value: Option<LargestKeyType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `LargestKey::bytes`.
@@ -58,9 +68,19 @@ impl LargestKeyBuilder {
         self.inner.bytes = Some(value);
         self
     }
+    /// Sets or clears `LargestKey::bytes`.
+    pub fn set_bytes(mut self, value: Option<i64>) -> Self {
+        self.inner.bytes = value;
+        self
+    }
     /// Sets `LargestKey::num_of_elem`.
     pub fn num_of_elem(mut self, value: i64) -> Self {
         self.inner.num_of_elem = Some(value);
+        self
+    }
+    /// Sets or clears `LargestKey::num_of_elem`.
+    pub fn set_num_of_elem(mut self, value: Option<i64>) -> Self {
+        self.inner.num_of_elem = value;
         self
     }
     /// Returns the built [`LargestKey`].
@@ -115,9 +135,19 @@ impl LargestKeyPrefixBuilder {
         self.inner.key_prefix = Some(value.into());
         self
     }
+    /// Sets or clears `LargestKeyPrefix::key_prefix`.
+    pub fn set_key_prefix(mut self, value: Option<String>) -> Self {
+        self.inner.key_prefix = value;
+        self
+    }
     /// Sets `LargestKeyPrefix::r#type`.
     pub fn r#type(mut self, value: impl Into<LargestKeyPrefixType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `LargestKeyPrefix::r#type`.
+    pub fn set_type(mut self, value: Option<LargestKeyPrefixType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `LargestKeyPrefix::bytes`.
@@ -125,9 +155,19 @@ impl LargestKeyPrefixBuilder {
         self.inner.bytes = Some(value);
         self
     }
+    /// Sets or clears `LargestKeyPrefix::bytes`.
+    pub fn set_bytes(mut self, value: Option<i64>) -> Self {
+        self.inner.bytes = value;
+        self
+    }
     /// Sets `LargestKeyPrefix::num`.
     pub fn num(mut self, value: i64) -> Self {
         self.inner.num = Some(value);
+        self
+    }
+    /// Sets or clears `LargestKeyPrefix::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
         self
     }
     /// Returns the built [`LargestKeyPrefix`].
@@ -206,9 +246,19 @@ impl LinksItemBuilder {
         self.inner.file_name = Some(value.into());
         self
     }
+    /// Sets or clears `LinksItem::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
+        self
+    }
     /// Sets `LinksItem::link`.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.inner.link = Some(value.into());
+        self
+    }
+    /// Sets or clears `LinksItem::link`.
+    pub fn set_link(mut self, value: Option<String>) -> Self {
+        self.inner.link = value;
         self
     }
     /// Returns the built [`LinksItem`].
@@ -229,6 +279,10 @@ impl ListAclAccountsResponse {
     pub fn builder() -> ListAclAccountsResponseBuilder {
         ListAclAccountsResponseBuilder::default()
     }
+    /// The items of [`accounts`](Self::accounts), empty when absent.
+    pub fn accounts(&self) -> &[AclAccountResp] {
+        self.accounts.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAclAccountsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -238,8 +292,21 @@ pub struct ListAclAccountsResponseBuilder {
 }
 impl ListAclAccountsResponseBuilder {
     /// Sets `ListAclAccountsResponse::accounts`.
-    pub fn accounts(mut self, value: impl Into<Vec<AclAccountResp>>) -> Self {
-        self.inner.accounts = Some(value.into());
+    pub fn accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AclAccountResp>>,
+    ) -> Self {
+        self.inner.accounts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAclAccountsResponse::accounts`.
+    pub fn push_accounts(mut self, value: impl Into<AclAccountResp>) -> Self {
+        self.inner.accounts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAclAccountsResponse::accounts`.
+    pub fn set_accounts(mut self, value: Option<Vec<AclAccountResp>>) -> Self {
+        self.inner.accounts = value;
         self
     }
     /// Returns the built [`ListAclAccountsResponse`].
@@ -267,6 +334,10 @@ impl ListAvailableZonesResponse {
     pub fn builder() -> ListAvailableZonesResponseBuilder {
         ListAvailableZonesResponseBuilder::default()
     }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[AvailableZones] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAvailableZonesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -280,9 +351,27 @@ impl ListAvailableZonesResponseBuilder {
         self.inner.region_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListAvailableZonesResponse::region_id`.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.inner.region_id = value;
+        self
+    }
     /// Sets `ListAvailableZonesResponse::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<AvailableZones>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AvailableZones>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAvailableZonesResponse::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<AvailableZones>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAvailableZonesResponse::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<AvailableZones>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Returns the built [`ListAvailableZonesResponse`].
@@ -310,6 +399,10 @@ impl ListBackgroundTaskResponse {
     pub fn builder() -> ListBackgroundTaskResponseBuilder {
         ListBackgroundTaskResponseBuilder::default()
     }
+    /// The items of [`tasks`](Self::tasks), empty when absent.
+    pub fn tasks(&self) -> &[SingleBackgroundTask] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBackgroundTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -323,9 +416,27 @@ impl ListBackgroundTaskResponseBuilder {
         self.inner.task_count = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackgroundTaskResponse::task_count`.
+    pub fn set_task_count(mut self, value: Option<String>) -> Self {
+        self.inner.task_count = value;
+        self
+    }
     /// Sets `ListBackgroundTaskResponse::tasks`.
-    pub fn tasks(mut self, value: impl Into<Vec<SingleBackgroundTask>>) -> Self {
-        self.inner.tasks = Some(value.into());
+    pub fn tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SingleBackgroundTask>>,
+    ) -> Self {
+        self.inner.tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListBackgroundTaskResponse::tasks`.
+    pub fn push_tasks(mut self, value: impl Into<SingleBackgroundTask>) -> Self {
+        self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListBackgroundTaskResponse::tasks`.
+    pub fn set_tasks(mut self, value: Option<Vec<SingleBackgroundTask>>) -> Self {
+        self.inner.tasks = value;
         self
     }
     /// Returns the built [`ListBackgroundTaskResponse`].
@@ -360,6 +471,10 @@ impl ListBackupFileLinksResponse {
     pub fn builder() -> ListBackupFileLinksResponseBuilder {
         ListBackupFileLinksResponseBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[LinksItem] {
+        self.links.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBackupFileLinksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -373,14 +488,37 @@ impl ListBackupFileLinksResponseBuilder {
         self.inner.file_path = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackupFileLinksResponse::file_path`.
+    pub fn set_file_path(mut self, value: Option<String>) -> Self {
+        self.inner.file_path = value;
+        self
+    }
     /// Sets `ListBackupFileLinksResponse::bucket_name`.
     pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
         self.inner.bucket_name = Some(value.into());
         self
     }
+    /// Sets or clears `ListBackupFileLinksResponse::bucket_name`.
+    pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
+        self.inner.bucket_name = value;
+        self
+    }
     /// Sets `ListBackupFileLinksResponse::links`.
-    pub fn links(mut self, value: impl Into<Vec<LinksItem>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<LinksItem>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListBackupFileLinksResponse::links`.
+    pub fn push_links(mut self, value: impl Into<LinksItem>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListBackupFileLinksResponse::links`.
+    pub fn set_links(mut self, value: Option<Vec<LinksItem>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Returns the built [`ListBackupFileLinksResponse`].
@@ -408,6 +546,10 @@ impl ListBackupRecordsResponse {
     pub fn builder() -> ListBackupRecordsResponseBuilder {
         ListBackupRecordsResponseBuilder::default()
     }
+    /// The items of [`backup_record_response`](Self::backup_record_response), empty when absent.
+    pub fn backup_record_response(&self) -> &[BackupRecordResponse] {
+        self.backup_record_response.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBackupRecordsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -421,12 +563,38 @@ impl ListBackupRecordsResponseBuilder {
         self.inner.total_num = Some(value);
         self
     }
+    /// Sets or clears `ListBackupRecordsResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
+        self
+    }
     /// Sets `ListBackupRecordsResponse::backup_record_response`.
     pub fn backup_record_response(
         mut self,
-        value: impl Into<Vec<BackupRecordResponse>>,
+        value: impl IntoIterator<Item = impl Into<BackupRecordResponse>>,
     ) -> Self {
-        self.inner.backup_record_response = Some(value.into());
+        self.inner.backup_record_response = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListBackupRecordsResponse::backup_record_response`.
+    pub fn push_backup_record_response(
+        mut self,
+        value: impl Into<BackupRecordResponse>,
+    ) -> Self {
+        self.inner
+            .backup_record_response
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListBackupRecordsResponse::backup_record_response`.
+    pub fn set_backup_record_response(
+        mut self,
+        value: Option<Vec<BackupRecordResponse>>,
+    ) -> Self {
+        self.inner.backup_record_response = value;
         self
     }
     /// Returns the built [`ListBackupRecordsResponse`].
@@ -462,6 +630,10 @@ impl ListBigkeyScanTasksResponse {
     pub fn builder() -> ListBigkeyScanTasksResponseBuilder {
         ListBigkeyScanTasksResponseBuilder::default()
     }
+    /// The items of [`records`](Self::records), empty when absent.
+    pub fn records(&self) -> &[RecordsResponse] {
+        self.records.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListBigkeyScanTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -475,14 +647,37 @@ impl ListBigkeyScanTasksResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListBigkeyScanTasksResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ListBigkeyScanTasksResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListBigkeyScanTasksResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListBigkeyScanTasksResponse::records`.
-    pub fn records(mut self, value: impl Into<Vec<RecordsResponse>>) -> Self {
-        self.inner.records = Some(value.into());
+    pub fn records(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RecordsResponse>>,
+    ) -> Self {
+        self.inner.records = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListBigkeyScanTasksResponse::records`.
+    pub fn push_records(mut self, value: impl Into<RecordsResponse>) -> Self {
+        self.inner.records.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListBigkeyScanTasksResponse::records`.
+    pub fn set_records(mut self, value: Option<Vec<RecordsResponse>>) -> Self {
+        self.inner.records = value;
         self
     }
     /// Returns the built [`ListBigkeyScanTasksResponse`].
@@ -525,6 +720,10 @@ impl ListCenterTaskResponse {
     pub fn builder() -> ListCenterTaskResponseBuilder {
         ListCenterTaskResponseBuilder::default()
     }
+    /// The items of [`tasks`](Self::tasks), empty when absent.
+    pub fn tasks(&self) -> &[ListCenterTasksResp] {
+        self.tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListCenterTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -538,9 +737,27 @@ impl ListCenterTaskResponseBuilder {
         self.inner.task_count = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTaskResponse::task_count`.
+    pub fn set_task_count(mut self, value: Option<String>) -> Self {
+        self.inner.task_count = value;
+        self
+    }
     /// Sets `ListCenterTaskResponse::tasks`.
-    pub fn tasks(mut self, value: impl Into<Vec<ListCenterTasksResp>>) -> Self {
-        self.inner.tasks = Some(value.into());
+    pub fn tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListCenterTasksResp>>,
+    ) -> Self {
+        self.inner.tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListCenterTaskResponse::tasks`.
+    pub fn push_tasks(mut self, value: impl Into<ListCenterTasksResp>) -> Self {
+        self.inner.tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTaskResponse::tasks`.
+    pub fn set_tasks(mut self, value: Option<Vec<ListCenterTasksResp>>) -> Self {
+        self.inner.tasks = value;
         self
     }
     /// Returns the built [`ListCenterTaskResponse`].
@@ -655,9 +872,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTasksResp::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ListCenterTasksResp::details`.
@@ -665,9 +892,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.details = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTasksResp::details`.
+    pub fn set_details(mut self, value: Option<DetailsBody>) -> Self {
+        self.inner.details = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `ListCenterTasksResp::user_id`.
@@ -675,9 +912,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTasksResp::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::params`.
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::params`.
+    pub fn set_params(mut self, value: Option<String>) -> Self {
+        self.inner.params = value;
         self
     }
     /// Sets `ListCenterTasksResp::status`.
@@ -685,9 +932,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTasksResp::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ListCenterTasksResp::updated_at`.
@@ -695,9 +952,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `ListCenterTasksResp::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Sets `ListCenterTasksResp::enable_show`.
@@ -705,9 +972,19 @@ impl ListCenterTasksRespBuilder {
         self.inner.enable_show = Some(value);
         self
     }
+    /// Sets or clears `ListCenterTasksResp::enable_show`.
+    pub fn set_enable_show(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_show = value;
+        self
+    }
     /// Sets `ListCenterTasksResp::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCenterTasksResp::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ListCenterTasksResp`].
@@ -753,6 +1030,10 @@ impl ListClientsResponse {
     pub fn builder() -> ListClientsResponseBuilder {
         ListClientsResponseBuilder::default()
     }
+    /// The items of [`clients`](Self::clients), empty when absent.
+    pub fn clients(&self) -> &[ClientInfo] {
+        self.clients.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListClientsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -766,14 +1047,37 @@ impl ListClientsResponseBuilder {
         self.inner.time = Some(value.into());
         self
     }
+    /// Sets or clears `ListClientsResponse::time`.
+    pub fn set_time(mut self, value: Option<String>) -> Self {
+        self.inner.time = value;
+        self
+    }
     /// Sets `ListClientsResponse::clients`.
-    pub fn clients(mut self, value: impl Into<Vec<ClientInfo>>) -> Self {
-        self.inner.clients = Some(value.into());
+    pub fn clients(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ClientInfo>>,
+    ) -> Self {
+        self.inner.clients = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListClientsResponse::clients`.
+    pub fn push_clients(mut self, value: impl Into<ClientInfo>) -> Self {
+        self.inner.clients.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListClientsResponse::clients`.
+    pub fn set_clients(mut self, value: Option<Vec<ClientInfo>>) -> Self {
+        self.inner.clients = value;
         self
     }
     /// Sets `ListClientsResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `ListClientsResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Returns the built [`ListClientsResponse`].
@@ -801,6 +1105,10 @@ impl ListConfigHistoriesResponse {
     pub fn builder() -> ListConfigHistoriesResponseBuilder {
         ListConfigHistoriesResponseBuilder::default()
     }
+    /// The items of [`histories`](Self::histories), empty when absent.
+    pub fn histories(&self) -> &[HistoryInfo] {
+        self.histories.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListConfigHistoriesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -814,9 +1122,27 @@ impl ListConfigHistoriesResponseBuilder {
         self.inner.history_num = Some(value);
         self
     }
+    /// Sets or clears `ListConfigHistoriesResponse::history_num`.
+    pub fn set_history_num(mut self, value: Option<i64>) -> Self {
+        self.inner.history_num = value;
+        self
+    }
     /// Sets `ListConfigHistoriesResponse::histories`.
-    pub fn histories(mut self, value: impl Into<Vec<HistoryInfo>>) -> Self {
-        self.inner.histories = Some(value.into());
+    pub fn histories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<HistoryInfo>>,
+    ) -> Self {
+        self.inner.histories = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListConfigHistoriesResponse::histories`.
+    pub fn push_histories(mut self, value: impl Into<HistoryInfo>) -> Self {
+        self.inner.histories.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigHistoriesResponse::histories`.
+    pub fn set_histories(mut self, value: Option<Vec<HistoryInfo>>) -> Self {
+        self.inner.histories = value;
         self
     }
     /// Returns the built [`ListConfigHistoriesResponse`].
@@ -844,6 +1170,10 @@ impl ListConfigTemplatesResponse {
     pub fn builder() -> ListConfigTemplatesResponseBuilder {
         ListConfigTemplatesResponseBuilder::default()
     }
+    /// The items of [`templates`](Self::templates), empty when absent.
+    pub fn templates(&self) -> &[ConfigTemplatesListInfo] {
+        self.templates.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListConfigTemplatesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -857,9 +1187,27 @@ impl ListConfigTemplatesResponseBuilder {
         self.inner.template_num = Some(value);
         self
     }
+    /// Sets or clears `ListConfigTemplatesResponse::template_num`.
+    pub fn set_template_num(mut self, value: Option<i64>) -> Self {
+        self.inner.template_num = value;
+        self
+    }
     /// Sets `ListConfigTemplatesResponse::templates`.
-    pub fn templates(mut self, value: impl Into<Vec<ConfigTemplatesListInfo>>) -> Self {
-        self.inner.templates = Some(value.into());
+    pub fn templates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ConfigTemplatesListInfo>>,
+    ) -> Self {
+        self.inner.templates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListConfigTemplatesResponse::templates`.
+    pub fn push_templates(mut self, value: impl Into<ConfigTemplatesListInfo>) -> Self {
+        self.inner.templates.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigTemplatesResponse::templates`.
+    pub fn set_templates(mut self, value: Option<Vec<ConfigTemplatesListInfo>>) -> Self {
+        self.inner.templates = value;
         self
     }
     /// Returns the built [`ListConfigTemplatesResponse`].
@@ -916,6 +1264,10 @@ impl ListConfigurationsResponse {
     pub fn builder() -> ListConfigurationsResponseBuilder {
         ListConfigurationsResponseBuilder::default()
     }
+    /// The items of [`redis_config`](Self::redis_config), empty when absent.
+    pub fn redis_config(&self) -> &[QueryRedisConfig] {
+        self.redis_config.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListConfigurationsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -929,14 +1281,37 @@ impl ListConfigurationsResponseBuilder {
         self.inner.config_time = Some(value.into());
         self
     }
+    /// Sets or clears `ListConfigurationsResponse::config_time`.
+    pub fn set_config_time(mut self, value: Option<String>) -> Self {
+        self.inner.config_time = value;
+        self
+    }
     /// Sets `ListConfigurationsResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListConfigurationsResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ListConfigurationsResponse::redis_config`.
-    pub fn redis_config(mut self, value: impl Into<Vec<QueryRedisConfig>>) -> Self {
-        self.inner.redis_config = Some(value.into());
+    pub fn redis_config(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<QueryRedisConfig>>,
+    ) -> Self {
+        self.inner.redis_config = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListConfigurationsResponse::redis_config`.
+    pub fn push_redis_config(mut self, value: impl Into<QueryRedisConfig>) -> Self {
+        self.inner.redis_config.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigurationsResponse::redis_config`.
+    pub fn set_redis_config(mut self, value: Option<Vec<QueryRedisConfig>>) -> Self {
+        self.inner.redis_config = value;
         self
     }
     /// Sets `ListConfigurationsResponse::config_status`.
@@ -947,9 +1322,22 @@ impl ListConfigurationsResponseBuilder {
         self.inner.config_status = Some(value.into());
         self
     }
+    /// Sets or clears `ListConfigurationsResponse::config_status`.
+    pub fn set_config_status(
+        mut self,
+        value: Option<ListConfigurationsResponseConfigStatus>,
+    ) -> Self {
+        self.inner.config_status = value;
+        self
+    }
     /// Sets `ListConfigurationsResponse::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListConfigurationsResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`ListConfigurationsResponse`].
@@ -990,6 +1378,10 @@ impl ListDiagnosisTasksResponse {
     pub fn builder() -> ListDiagnosisTasksResponseBuilder {
         ListDiagnosisTasksResponseBuilder::default()
     }
+    /// The items of [`diagnosis_report_list`](Self::diagnosis_report_list), empty when absent.
+    pub fn diagnosis_report_list(&self) -> &[DiagnosisReportInfo] {
+        self.diagnosis_report_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListDiagnosisTasksResponse {
     fn missing_fields(
@@ -1009,14 +1401,37 @@ impl ListDiagnosisTasksResponseBuilder {
     /// Sets `ListDiagnosisTasksResponse::diagnosis_report_list`.
     pub fn diagnosis_report_list(
         mut self,
-        value: impl Into<Vec<DiagnosisReportInfo>>,
+        value: impl IntoIterator<Item = impl Into<DiagnosisReportInfo>>,
     ) -> Self {
-        self.inner.diagnosis_report_list = Some(value.into());
+        self.inner.diagnosis_report_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListDiagnosisTasksResponse::diagnosis_report_list`.
+    pub fn push_diagnosis_report_list(
+        mut self,
+        value: impl Into<DiagnosisReportInfo>,
+    ) -> Self {
+        self.inner.diagnosis_report_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListDiagnosisTasksResponse::diagnosis_report_list`.
+    pub fn set_diagnosis_report_list(
+        mut self,
+        value: Option<Vec<DiagnosisReportInfo>>,
+    ) -> Self {
+        self.inner.diagnosis_report_list = value;
         self
     }
     /// Sets `ListDiagnosisTasksResponse::total_num`.
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
+        self
+    }
+    /// Sets or clears `ListDiagnosisTasksResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
         self
     }
     /// Returns the built [`ListDiagnosisTasksResponse`].
@@ -1048,6 +1463,10 @@ impl ListFlavorsResponse {
     pub fn builder() -> ListFlavorsResponseBuilder {
         ListFlavorsResponseBuilder::default()
     }
+    /// The items of [`flavors`](Self::flavors), empty when absent.
+    pub fn flavors(&self) -> &[FlavorsItems] {
+        self.flavors.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListFlavorsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1057,8 +1476,21 @@ pub struct ListFlavorsResponseBuilder {
 }
 impl ListFlavorsResponseBuilder {
     /// Sets `ListFlavorsResponse::flavors`.
-    pub fn flavors(mut self, value: impl Into<Vec<FlavorsItems>>) -> Self {
-        self.inner.flavors = Some(value.into());
+    pub fn flavors(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FlavorsItems>>,
+    ) -> Self {
+        self.inner.flavors = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListFlavorsResponse::flavors`.
+    pub fn push_flavors(mut self, value: impl Into<FlavorsItems>) -> Self {
+        self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorsResponse::flavors`.
+    pub fn set_flavors(mut self, value: Option<Vec<FlavorsItems>>) -> Self {
+        self.inner.flavors = value;
         self
     }
     /// Returns the built [`ListFlavorsResponse`].
@@ -1086,6 +1518,10 @@ impl ListGroupReplicationInfoResponse {
     pub fn builder() -> ListGroupReplicationInfoResponseBuilder {
         ListGroupReplicationInfoResponseBuilder::default()
     }
+    /// The items of [`group_list`](Self::group_list), empty when absent.
+    pub fn group_list(&self) -> &[InstanceGroupListInfo] {
+        self.group_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListGroupReplicationInfoResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1095,13 +1531,31 @@ pub struct ListGroupReplicationInfoResponseBuilder {
 }
 impl ListGroupReplicationInfoResponseBuilder {
     /// Sets `ListGroupReplicationInfoResponse::group_list`.
-    pub fn group_list(mut self, value: impl Into<Vec<InstanceGroupListInfo>>) -> Self {
-        self.inner.group_list = Some(value.into());
+    pub fn group_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceGroupListInfo>>,
+    ) -> Self {
+        self.inner.group_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListGroupReplicationInfoResponse::group_list`.
+    pub fn push_group_list(mut self, value: impl Into<InstanceGroupListInfo>) -> Self {
+        self.inner.group_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListGroupReplicationInfoResponse::group_list`.
+    pub fn set_group_list(mut self, value: Option<Vec<InstanceGroupListInfo>>) -> Self {
+        self.inner.group_list = value;
         self
     }
     /// Sets `ListGroupReplicationInfoResponse::group_count`.
     pub fn group_count(mut self, value: i64) -> Self {
         self.inner.group_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListGroupReplicationInfoResponse::group_count`.
+    pub fn set_group_count(mut self, value: Option<i64>) -> Self {
+        self.inner.group_count = value;
         self
     }
     /// Returns the built [`ListGroupReplicationInfoResponse`].
@@ -1137,6 +1591,10 @@ impl ListHotKeyScanTasksResponse {
     pub fn builder() -> ListHotKeyScanTasksResponseBuilder {
         ListHotKeyScanTasksResponseBuilder::default()
     }
+    /// The items of [`records`](Self::records), empty when absent.
+    pub fn records(&self) -> &[RecordsResponse] {
+        self.records.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListHotKeyScanTasksResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1150,14 +1608,37 @@ impl ListHotKeyScanTasksResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListHotKeyScanTasksResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ListHotKeyScanTasksResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListHotKeyScanTasksResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListHotKeyScanTasksResponse::records`.
-    pub fn records(mut self, value: impl Into<Vec<RecordsResponse>>) -> Self {
-        self.inner.records = Some(value.into());
+    pub fn records(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RecordsResponse>>,
+    ) -> Self {
+        self.inner.records = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListHotKeyScanTasksResponse::records`.
+    pub fn push_records(mut self, value: impl Into<RecordsResponse>) -> Self {
+        self.inner.records.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListHotKeyScanTasksResponse::records`.
+    pub fn set_records(mut self, value: Option<Vec<RecordsResponse>>) -> Self {
+        self.inner.records = value;
         self
     }
     /// Returns the built [`ListHotKeyScanTasksResponse`].
@@ -1210,6 +1691,10 @@ impl ListInstanceOperationsResponse {
     pub fn builder() -> ListInstanceOperationsResponseBuilder {
         ListInstanceOperationsResponseBuilder::default()
     }
+    /// The items of [`operations`](Self::operations), empty when absent.
+    pub fn operations(&self) -> &[Operations] {
+        self.operations.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListInstanceOperationsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1223,9 +1708,27 @@ impl ListInstanceOperationsResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListInstanceOperationsResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ListInstanceOperationsResponse::operations`.
-    pub fn operations(mut self, value: impl Into<Vec<Operations>>) -> Self {
-        self.inner.operations = Some(value.into());
+    pub fn operations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Operations>>,
+    ) -> Self {
+        self.inner.operations = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListInstanceOperationsResponse::operations`.
+    pub fn push_operations(mut self, value: impl Into<Operations>) -> Self {
+        self.inner.operations.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListInstanceOperationsResponse::operations`.
+    pub fn set_operations(mut self, value: Option<Vec<Operations>>) -> Self {
+        self.inner.operations = value;
         self
     }
     /// Returns the built [`ListInstanceOperationsResponse`].
@@ -1253,6 +1756,10 @@ impl ListInstancesResponse {
     pub fn builder() -> ListInstancesResponseBuilder {
         ListInstancesResponseBuilder::default()
     }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[InstanceListInfo] {
+        self.instances.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ListInstancesResponse {
     fn missing_fields(
@@ -1274,9 +1781,27 @@ impl ListInstancesResponseBuilder {
         self.inner.instance_num = Some(value);
         self
     }
+    /// Sets or clears `ListInstancesResponse::instance_num`.
+    pub fn set_instance_num(mut self, value: Option<i64>) -> Self {
+        self.inner.instance_num = value;
+        self
+    }
     /// Sets `ListInstancesResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<InstanceListInfo>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceListInfo>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListInstancesResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<InstanceListInfo>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListInstancesResponse::instances`.
+    pub fn set_instances(mut self, value: Option<Vec<InstanceListInfo>>) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Returns the built [`ListInstancesResponse`].
@@ -1297,6 +1822,10 @@ impl ListMaintenanceWindowsResponse {
     pub fn builder() -> ListMaintenanceWindowsResponseBuilder {
         ListMaintenanceWindowsResponseBuilder::default()
     }
+    /// The items of [`maintain_windows`](Self::maintain_windows), empty when absent.
+    pub fn maintain_windows(&self) -> &[MaintainWindowsEntity] {
+        self.maintain_windows.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMaintenanceWindowsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1308,9 +1837,25 @@ impl ListMaintenanceWindowsResponseBuilder {
     /// Sets `ListMaintenanceWindowsResponse::maintain_windows`.
     pub fn maintain_windows(
         mut self,
-        value: impl Into<Vec<MaintainWindowsEntity>>,
+        value: impl IntoIterator<Item = impl Into<MaintainWindowsEntity>>,
     ) -> Self {
-        self.inner.maintain_windows = Some(value.into());
+        self.inner.maintain_windows = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMaintenanceWindowsResponse::maintain_windows`.
+    pub fn push_maintain_windows(
+        mut self,
+        value: impl Into<MaintainWindowsEntity>,
+    ) -> Self {
+        self.inner.maintain_windows.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMaintenanceWindowsResponse::maintain_windows`.
+    pub fn set_maintain_windows(
+        mut self,
+        value: Option<Vec<MaintainWindowsEntity>>,
+    ) -> Self {
+        self.inner.maintain_windows = value;
         self
     }
     /// Returns the built [`ListMaintenanceWindowsResponse`].
@@ -1338,6 +1883,10 @@ impl ListMigrationTaskLogsResponse {
     pub fn builder() -> ListMigrationTaskLogsResponseBuilder {
         ListMigrationTaskLogsResponseBuilder::default()
     }
+    /// The items of [`migration_logs`](Self::migration_logs), empty when absent.
+    pub fn migration_logs(&self) -> &[MigrationLog] {
+        self.migration_logs.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMigrationTaskLogsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1351,9 +1900,27 @@ impl ListMigrationTaskLogsResponseBuilder {
         self.inner.log_num = Some(value);
         self
     }
+    /// Sets or clears `ListMigrationTaskLogsResponse::log_num`.
+    pub fn set_log_num(mut self, value: Option<i64>) -> Self {
+        self.inner.log_num = value;
+        self
+    }
     /// Sets `ListMigrationTaskLogsResponse::migration_logs`.
-    pub fn migration_logs(mut self, value: impl Into<Vec<MigrationLog>>) -> Self {
-        self.inner.migration_logs = Some(value.into());
+    pub fn migration_logs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<MigrationLog>>,
+    ) -> Self {
+        self.inner.migration_logs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMigrationTaskLogsResponse::migration_logs`.
+    pub fn push_migration_logs(mut self, value: impl Into<MigrationLog>) -> Self {
+        self.inner.migration_logs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMigrationTaskLogsResponse::migration_logs`.
+    pub fn set_migration_logs(mut self, value: Option<Vec<MigrationLog>>) -> Self {
+        self.inner.migration_logs = value;
         self
     }
     /// Returns the built [`ListMigrationTaskLogsResponse`].
@@ -1381,6 +1948,10 @@ impl ListMigrationTaskResponse {
     pub fn builder() -> ListMigrationTaskResponseBuilder {
         ListMigrationTaskResponseBuilder::default()
     }
+    /// The items of [`migration_tasks`](Self::migration_tasks), empty when absent.
+    pub fn migration_tasks(&self) -> &[MigrationTaskList] {
+        self.migration_tasks.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMigrationTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1394,9 +1965,27 @@ impl ListMigrationTaskResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListMigrationTaskResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListMigrationTaskResponse::migration_tasks`.
-    pub fn migration_tasks(mut self, value: impl Into<Vec<MigrationTaskList>>) -> Self {
-        self.inner.migration_tasks = Some(value.into());
+    pub fn migration_tasks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<MigrationTaskList>>,
+    ) -> Self {
+        self.inner.migration_tasks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMigrationTaskResponse::migration_tasks`.
+    pub fn push_migration_tasks(mut self, value: impl Into<MigrationTaskList>) -> Self {
+        self.inner.migration_tasks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMigrationTaskResponse::migration_tasks`.
+    pub fn set_migration_tasks(mut self, value: Option<Vec<MigrationTaskList>>) -> Self {
+        self.inner.migration_tasks = value;
         self
     }
     /// Returns the built [`ListMigrationTaskResponse`].
@@ -1445,6 +2034,30 @@ impl ListMonitoredObjectsOfInstanceResponse {
     pub fn builder() -> ListMonitoredObjectsOfInstanceResponseBuilder {
         ListMonitoredObjectsOfInstanceResponseBuilder::default()
     }
+    /// The items of [`router`](Self::router), empty when absent.
+    pub fn router(&self) -> &[String] {
+        self.router.as_deref().unwrap_or_default()
+    }
+    /// The items of [`children`](Self::children), empty when absent.
+    pub fn children(&self) -> &[DimChild] {
+        self.children.as_deref().unwrap_or_default()
+    }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[InstancesMonitoredObject] {
+        self.instances.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dcs_cluster_redis_node`](Self::dcs_cluster_redis_node), empty when absent.
+    pub fn dcs_cluster_redis_node(&self) -> &[ClusterRedisNodeMonitoredObject] {
+        self.dcs_cluster_redis_node.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dcs_cluster_proxy_node`](Self::dcs_cluster_proxy_node), empty when absent.
+    pub fn dcs_cluster_proxy_node(&self) -> &[ProxyNodeMonitoredObject] {
+        self.dcs_cluster_proxy_node.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dcs_cluster_proxy2_node`](Self::dcs_cluster_proxy2_node), empty when absent.
+    pub fn dcs_cluster_proxy2_node(&self) -> &[Proxy2NodeMonitoredObject] {
+        self.dcs_cluster_proxy2_node.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMonitoredObjectsOfInstanceResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1454,47 +2067,154 @@ pub struct ListMonitoredObjectsOfInstanceResponseBuilder {
 }
 impl ListMonitoredObjectsOfInstanceResponseBuilder {
     /// Sets `ListMonitoredObjectsOfInstanceResponse::router`.
-    pub fn router(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.router = Some(value.into());
+    pub fn router(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.router = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::router`.
+    pub fn push_router(mut self, value: impl Into<String>) -> Self {
+        self.inner.router.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::router`.
+    pub fn set_router(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.router = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::children`.
-    pub fn children(mut self, value: impl Into<Vec<DimChild>>) -> Self {
-        self.inner.children = Some(value.into());
+    pub fn children(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DimChild>>,
+    ) -> Self {
+        self.inner.children = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::children`.
+    pub fn push_children(mut self, value: impl Into<DimChild>) -> Self {
+        self.inner.children.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::children`.
+    pub fn set_children(mut self, value: Option<Vec<DimChild>>) -> Self {
+        self.inner.children = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<InstancesMonitoredObject>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstancesMonitoredObject>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<InstancesMonitoredObject>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::instances`.
+    pub fn set_instances(
+        mut self,
+        value: Option<Vec<InstancesMonitoredObject>>,
+    ) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
     pub fn dcs_cluster_redis_node(
         mut self,
-        value: impl Into<Vec<ClusterRedisNodeMonitoredObject>>,
+        value: impl IntoIterator<Item = impl Into<ClusterRedisNodeMonitoredObject>>,
     ) -> Self {
-        self.inner.dcs_cluster_redis_node = Some(value.into());
+        self.inner.dcs_cluster_redis_node = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
+    pub fn push_dcs_cluster_redis_node(
+        mut self,
+        value: impl Into<ClusterRedisNodeMonitoredObject>,
+    ) -> Self {
+        self.inner
+            .dcs_cluster_redis_node
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_redis_node`.
+    pub fn set_dcs_cluster_redis_node(
+        mut self,
+        value: Option<Vec<ClusterRedisNodeMonitoredObject>>,
+    ) -> Self {
+        self.inner.dcs_cluster_redis_node = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
     pub fn dcs_cluster_proxy_node(
         mut self,
-        value: impl Into<Vec<ProxyNodeMonitoredObject>>,
+        value: impl IntoIterator<Item = impl Into<ProxyNodeMonitoredObject>>,
     ) -> Self {
-        self.inner.dcs_cluster_proxy_node = Some(value.into());
+        self.inner.dcs_cluster_proxy_node = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
+    pub fn push_dcs_cluster_proxy_node(
+        mut self,
+        value: impl Into<ProxyNodeMonitoredObject>,
+    ) -> Self {
+        self.inner
+            .dcs_cluster_proxy_node
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy_node`.
+    pub fn set_dcs_cluster_proxy_node(
+        mut self,
+        value: Option<Vec<ProxyNodeMonitoredObject>>,
+    ) -> Self {
+        self.inner.dcs_cluster_proxy_node = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
     pub fn dcs_cluster_proxy2_node(
         mut self,
-        value: impl Into<Vec<Proxy2NodeMonitoredObject>>,
+        value: impl IntoIterator<Item = impl Into<Proxy2NodeMonitoredObject>>,
     ) -> Self {
-        self.inner.dcs_cluster_proxy2_node = Some(value.into());
+        self.inner.dcs_cluster_proxy2_node = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
+    pub fn push_dcs_cluster_proxy2_node(
+        mut self,
+        value: impl Into<Proxy2NodeMonitoredObject>,
+    ) -> Self {
+        self.inner
+            .dcs_cluster_proxy2_node
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::dcs_cluster_proxy2_node`.
+    pub fn set_dcs_cluster_proxy2_node(
+        mut self,
+        value: Option<Vec<Proxy2NodeMonitoredObject>>,
+    ) -> Self {
+        self.inner.dcs_cluster_proxy2_node = value;
         self
     }
     /// Sets `ListMonitoredObjectsOfInstanceResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsOfInstanceResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Returns the built [`ListMonitoredObjectsOfInstanceResponse`].
@@ -1531,6 +2251,18 @@ impl ListMonitoredObjectsResponse {
     pub fn builder() -> ListMonitoredObjectsResponseBuilder {
         ListMonitoredObjectsResponseBuilder::default()
     }
+    /// The items of [`router`](Self::router), empty when absent.
+    pub fn router(&self) -> &[String] {
+        self.router.as_deref().unwrap_or_default()
+    }
+    /// The items of [`children`](Self::children), empty when absent.
+    pub fn children(&self) -> &[DimChild] {
+        self.children.as_deref().unwrap_or_default()
+    }
+    /// The items of [`instances`](Self::instances), empty when absent.
+    pub fn instances(&self) -> &[InstancesMonitoredObject] {
+        self.instances.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListMonitoredObjectsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1540,23 +2272,67 @@ pub struct ListMonitoredObjectsResponseBuilder {
 }
 impl ListMonitoredObjectsResponseBuilder {
     /// Sets `ListMonitoredObjectsResponse::router`.
-    pub fn router(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.router = Some(value.into());
+    pub fn router(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.router = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsResponse::router`.
+    pub fn push_router(mut self, value: impl Into<String>) -> Self {
+        self.inner.router.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsResponse::router`.
+    pub fn set_router(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.router = value;
         self
     }
     /// Sets `ListMonitoredObjectsResponse::children`.
-    pub fn children(mut self, value: impl Into<Vec<DimChild>>) -> Self {
-        self.inner.children = Some(value.into());
+    pub fn children(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DimChild>>,
+    ) -> Self {
+        self.inner.children = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsResponse::children`.
+    pub fn push_children(mut self, value: impl Into<DimChild>) -> Self {
+        self.inner.children.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsResponse::children`.
+    pub fn set_children(mut self, value: Option<Vec<DimChild>>) -> Self {
+        self.inner.children = value;
         self
     }
     /// Sets `ListMonitoredObjectsResponse::instances`.
-    pub fn instances(mut self, value: impl Into<Vec<InstancesMonitoredObject>>) -> Self {
-        self.inner.instances = Some(value.into());
+    pub fn instances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstancesMonitoredObject>>,
+    ) -> Self {
+        self.inner.instances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListMonitoredObjectsResponse::instances`.
+    pub fn push_instances(mut self, value: impl Into<InstancesMonitoredObject>) -> Self {
+        self.inner.instances.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsResponse::instances`.
+    pub fn set_instances(
+        mut self,
+        value: Option<Vec<InstancesMonitoredObject>>,
+    ) -> Self {
+        self.inner.instances = value;
         self
     }
     /// Sets `ListMonitoredObjectsResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
+        self
+    }
+    /// Sets or clears `ListMonitoredObjectsResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
         self
     }
     /// Returns the built [`ListMonitoredObjectsResponse`].
@@ -1684,9 +2460,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.redis = Some(value.into());
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::redis`.
+    pub fn set_redis(mut self, value: Option<StatusStatistic>) -> Self {
+        self.inner.redis = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::memcached`.
     pub fn memcached(mut self, value: impl Into<StatusStatistic>) -> Self {
         self.inner.memcached = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::memcached`.
+    pub fn set_memcached(mut self, value: Option<StatusStatistic>) -> Self {
+        self.inner.memcached = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::paying_count`.
@@ -1694,9 +2480,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.paying_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::paying_count`.
+    pub fn set_paying_count(mut self, value: Option<i64>) -> Self {
+        self.inner.paying_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::freezing_count`.
     pub fn freezing_count(mut self, value: i64) -> Self {
         self.inner.freezing_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::freezing_count`.
+    pub fn set_freezing_count(mut self, value: Option<i64>) -> Self {
+        self.inner.freezing_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::migrating_count`.
@@ -1704,9 +2500,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.migrating_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::migrating_count`.
+    pub fn set_migrating_count(mut self, value: Option<i64>) -> Self {
+        self.inner.migrating_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::flushing_count`.
     pub fn flushing_count(mut self, value: i64) -> Self {
         self.inner.flushing_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::flushing_count`.
+    pub fn set_flushing_count(mut self, value: Option<i64>) -> Self {
+        self.inner.flushing_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::upgrading_count`.
@@ -1714,9 +2520,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.upgrading_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::upgrading_count`.
+    pub fn set_upgrading_count(mut self, value: Option<i64>) -> Self {
+        self.inner.upgrading_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::restoring_count`.
     pub fn restoring_count(mut self, value: i64) -> Self {
         self.inner.restoring_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::restoring_count`.
+    pub fn set_restoring_count(mut self, value: Option<i64>) -> Self {
+        self.inner.restoring_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::extending_count`.
@@ -1724,9 +2540,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.extending_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::extending_count`.
+    pub fn set_extending_count(mut self, value: Option<i64>) -> Self {
+        self.inner.extending_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::creating_count`.
     pub fn creating_count(mut self, value: i64) -> Self {
         self.inner.creating_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::creating_count`.
+    pub fn set_creating_count(mut self, value: Option<i64>) -> Self {
+        self.inner.creating_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::running_count`.
@@ -1734,9 +2560,19 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.running_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::running_count`.
+    pub fn set_running_count(mut self, value: Option<i64>) -> Self {
+        self.inner.running_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::error_count`.
     pub fn error_count(mut self, value: i64) -> Self {
         self.inner.error_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::error_count`.
+    pub fn set_error_count(mut self, value: Option<i64>) -> Self {
+        self.inner.error_count = value;
         self
     }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::frozen_count`.
@@ -1744,14 +2580,29 @@ impl ListNumberOfInstancesInDifferentStatusResponseBuilder {
         self.inner.frozen_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::frozen_count`.
+    pub fn set_frozen_count(mut self, value: Option<i64>) -> Self {
+        self.inner.frozen_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::createfailed_count`.
     pub fn createfailed_count(mut self, value: i64) -> Self {
         self.inner.createfailed_count = Some(value);
         self
     }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::createfailed_count`.
+    pub fn set_createfailed_count(mut self, value: Option<i64>) -> Self {
+        self.inner.createfailed_count = value;
+        self
+    }
     /// Sets `ListNumberOfInstancesInDifferentStatusResponse::restarting_count`.
     pub fn restarting_count(mut self, value: i64) -> Self {
         self.inner.restarting_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListNumberOfInstancesInDifferentStatusResponse::restarting_count`.
+    pub fn set_restarting_count(mut self, value: Option<i64>) -> Self {
+        self.inner.restarting_count = value;
         self
     }
     /// Returns the built [`ListNumberOfInstancesInDifferentStatusResponse`].
@@ -1786,6 +2637,10 @@ impl ListOfflineKeyAnalysisTaskResponse {
     pub fn builder() -> ListOfflineKeyAnalysisTaskResponseBuilder {
         ListOfflineKeyAnalysisTaskResponseBuilder::default()
     }
+    /// The items of [`records`](Self::records), empty when absent.
+    pub fn records(&self) -> &[OfflineKeyAnalysisRecord] {
+        self.records.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListOfflineKeyAnalysisTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1799,14 +2654,37 @@ impl ListOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ListOfflineKeyAnalysisTaskResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ListOfflineKeyAnalysisTaskResponse::records`.
-    pub fn records(mut self, value: impl Into<Vec<OfflineKeyAnalysisRecord>>) -> Self {
-        self.inner.records = Some(value.into());
+    pub fn records(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<OfflineKeyAnalysisRecord>>,
+    ) -> Self {
+        self.inner.records = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListOfflineKeyAnalysisTaskResponse::records`.
+    pub fn push_records(mut self, value: impl Into<OfflineKeyAnalysisRecord>) -> Self {
+        self.inner.records.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListOfflineKeyAnalysisTaskResponse::records`.
+    pub fn set_records(mut self, value: Option<Vec<OfflineKeyAnalysisRecord>>) -> Self {
+        self.inner.records = value;
         self
     }
     /// Returns the built [`ListOfflineKeyAnalysisTaskResponse`].
@@ -1849,6 +2727,10 @@ impl ListRedislogResponse {
     pub fn builder() -> ListRedislogResponseBuilder {
         ListRedislogResponseBuilder::default()
     }
+    /// The items of [`file_list`](Self::file_list), empty when absent.
+    pub fn file_list(&self) -> &[RunlogItem] {
+        self.file_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListRedislogResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1862,9 +2744,27 @@ impl ListRedislogResponseBuilder {
         self.inner.total_num = Some(value);
         self
     }
+    /// Sets or clears `ListRedislogResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
+        self
+    }
     /// Sets `ListRedislogResponse::file_list`.
-    pub fn file_list(mut self, value: impl Into<Vec<RunlogItem>>) -> Self {
-        self.inner.file_list = Some(value.into());
+    pub fn file_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RunlogItem>>,
+    ) -> Self {
+        self.inner.file_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListRedislogResponse::file_list`.
+    pub fn push_file_list(mut self, value: impl Into<RunlogItem>) -> Self {
+        self.inner.file_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListRedislogResponse::file_list`.
+    pub fn set_file_list(mut self, value: Option<Vec<RunlogItem>>) -> Self {
+        self.inner.file_list = value;
         self
     }
     /// Returns the built [`ListRedislogResponse`].
@@ -1892,6 +2792,10 @@ impl ListRestoreRecordsResponse {
     pub fn builder() -> ListRestoreRecordsResponseBuilder {
         ListRestoreRecordsResponseBuilder::default()
     }
+    /// The items of [`restore_record_response`](Self::restore_record_response), empty when absent.
+    pub fn restore_record_response(&self) -> &[InstanceRestoreInfo] {
+        self.restore_record_response.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListRestoreRecordsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1903,14 +2807,40 @@ impl ListRestoreRecordsResponseBuilder {
     /// Sets `ListRestoreRecordsResponse::restore_record_response`.
     pub fn restore_record_response(
         mut self,
-        value: impl Into<Vec<InstanceRestoreInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceRestoreInfo>>,
     ) -> Self {
-        self.inner.restore_record_response = Some(value.into());
+        self.inner.restore_record_response = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListRestoreRecordsResponse::restore_record_response`.
+    pub fn push_restore_record_response(
+        mut self,
+        value: impl Into<InstanceRestoreInfo>,
+    ) -> Self {
+        self.inner
+            .restore_record_response
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListRestoreRecordsResponse::restore_record_response`.
+    pub fn set_restore_record_response(
+        mut self,
+        value: Option<Vec<InstanceRestoreInfo>>,
+    ) -> Self {
+        self.inner.restore_record_response = value;
         self
     }
     /// Sets `ListRestoreRecordsResponse::total_num`.
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
+        self
+    }
+    /// Sets or clears `ListRestoreRecordsResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
         self
     }
     /// Returns the built [`ListRestoreRecordsResponse`].
@@ -1945,6 +2875,10 @@ impl ListSlowlogResponse {
     pub fn builder() -> ListSlowlogResponseBuilder {
         ListSlowlogResponseBuilder::default()
     }
+    /// The items of [`slowlogs`](Self::slowlogs), empty when absent.
+    pub fn slowlogs(&self) -> &[SlowlogItem] {
+        self.slowlogs.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSlowlogResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1958,14 +2892,37 @@ impl ListSlowlogResponseBuilder {
         self.inner.total_num = Some(value);
         self
     }
+    /// Sets or clears `ListSlowlogResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
+        self
+    }
     /// Sets `ListSlowlogResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListSlowlogResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListSlowlogResponse::slowlogs`.
-    pub fn slowlogs(mut self, value: impl Into<Vec<SlowlogItem>>) -> Self {
-        self.inner.slowlogs = Some(value.into());
+    pub fn slowlogs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SlowlogItem>>,
+    ) -> Self {
+        self.inner.slowlogs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSlowlogResponse::slowlogs`.
+    pub fn push_slowlogs(mut self, value: impl Into<SlowlogItem>) -> Self {
+        self.inner.slowlogs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSlowlogResponse::slowlogs`.
+    pub fn set_slowlogs(mut self, value: Option<Vec<SlowlogItem>>) -> Self {
+        self.inner.slowlogs = value;
         self
     }
     /// Returns the built [`ListSlowlogResponse`].
@@ -2008,6 +2965,10 @@ impl ListStatisticsOfRunningInstancesResponse {
     pub fn builder() -> ListStatisticsOfRunningInstancesResponseBuilder {
         ListStatisticsOfRunningInstancesResponseBuilder::default()
     }
+    /// The items of [`statistics`](Self::statistics), empty when absent.
+    pub fn statistics(&self) -> &[InstanceStatistic] {
+        self.statistics.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListStatisticsOfRunningInstancesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2017,8 +2978,21 @@ pub struct ListStatisticsOfRunningInstancesResponseBuilder {
 }
 impl ListStatisticsOfRunningInstancesResponseBuilder {
     /// Sets `ListStatisticsOfRunningInstancesResponse::statistics`.
-    pub fn statistics(mut self, value: impl Into<Vec<InstanceStatistic>>) -> Self {
-        self.inner.statistics = Some(value.into());
+    pub fn statistics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InstanceStatistic>>,
+    ) -> Self {
+        self.inner.statistics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListStatisticsOfRunningInstancesResponse::statistics`.
+    pub fn push_statistics(mut self, value: impl Into<InstanceStatistic>) -> Self {
+        self.inner.statistics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListStatisticsOfRunningInstancesResponse::statistics`.
+    pub fn set_statistics(mut self, value: Option<Vec<InstanceStatistic>>) -> Self {
+        self.inner.statistics = value;
         self
     }
     /// Returns the built [`ListStatisticsOfRunningInstancesResponse`].
@@ -2039,6 +3013,10 @@ impl ListTagsOfTenantResponse {
     pub fn builder() -> ListTagsOfTenantResponseBuilder {
         ListTagsOfTenantResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListTagsOfTenantResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2048,8 +3026,18 @@ pub struct ListTagsOfTenantResponseBuilder {
 }
 impl ListTagsOfTenantResponseBuilder {
     /// Sets `ListTagsOfTenantResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListTagsOfTenantResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListTagsOfTenantResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListTagsOfTenantResponse`].
@@ -2098,6 +3086,11 @@ impl LoginWebCliBodyBuilder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `LoginWebCliBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Returns the built [`LoginWebCliBody`].
     pub fn build(self) -> LoginWebCliBody {
         self.inner
@@ -2141,9 +3134,19 @@ impl LoginWebCliResponseBuilder {
         self.inner.client_id = Some(value.into());
         self
     }
+    /// Sets or clears `LoginWebCliResponse::client_id`.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.inner.client_id = value;
+        self
+    }
     /// Sets `LoginWebCliResponse::databases`.
     pub fn databases(mut self, value: i64) -> Self {
         self.inner.databases = Some(value);
+        self
+    }
+    /// Sets or clears `LoginWebCliResponse::databases`.
+    pub fn set_databases(mut self, value: Option<i64>) -> Self {
+        self.inner.databases = value;
         self
     }
     /// Returns the built [`LoginWebCliResponse`].
@@ -2179,6 +3182,11 @@ impl LogoutWebCliBodyBuilder {
     /// Sets `LogoutWebCliBody::client_id`.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.inner.client_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `LogoutWebCliBody::client_id`.
+    pub fn set_client_id(mut self, value: Option<String>) -> Self {
+        self.inner.client_id = value;
         self
     }
     /// Returns the built [`LogoutWebCliBody`].

@@ -52,9 +52,19 @@ impl MaintainWindowsEntityBuilder {
         self.inner.seq = Some(value);
         self
     }
+    /// Sets or clears `MaintainWindowsEntity::seq`.
+    pub fn set_seq(mut self, value: Option<i64>) -> Self {
+        self.inner.seq = value;
+        self
+    }
     /// Sets `MaintainWindowsEntity::default`.
     pub fn default_value(mut self, value: bool) -> Self {
         self.inner.default = Some(value);
+        self
+    }
+    /// Sets or clears `MaintainWindowsEntity::default`.
+    pub fn set_default(mut self, value: Option<bool>) -> Self {
+        self.inner.default = value;
         self
     }
     /// Sets `MaintainWindowsEntity::begin`.
@@ -62,9 +72,19 @@ impl MaintainWindowsEntityBuilder {
         self.inner.begin = Some(value.into());
         self
     }
+    /// Sets or clears `MaintainWindowsEntity::begin`.
+    pub fn set_begin(mut self, value: Option<String>) -> Self {
+        self.inner.begin = value;
+        self
+    }
     /// Sets `MaintainWindowsEntity::end`.
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.inner.end = Some(value.into());
+        self
+    }
+    /// Sets or clears `MaintainWindowsEntity::end`.
+    pub fn set_end(mut self, value: Option<String>) -> Self {
+        self.inner.end = value;
         self
     }
     /// Returns the built [`MaintainWindowsEntity`].
@@ -101,13 +121,33 @@ pub struct MigrateAzRequestBodyBuilder {
 }
 impl MigrateAzRequestBodyBuilder {
     /// Sets `MigrateAzRequestBody::new_available_zones`.
-    pub fn new_available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.new_available_zones = Some(value.into());
+    pub fn new_available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.new_available_zones = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `MigrateAzRequestBody::new_available_zones`.
+    pub fn push_new_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.new_available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `MigrateAzRequestBody::new_available_zones`.
+    pub fn set_new_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.new_available_zones = value;
         self
     }
     /// Sets `MigrateAzRequestBody::execute_immediately`.
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
+        self
+    }
+    /// Sets or clears `MigrateAzRequestBody::execute_immediately`.
+    pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
+        self.inner.execute_immediately = value;
         self
     }
     /// Returns the built [`MigrateAzRequestBody`].
@@ -152,6 +192,10 @@ impl MigrationLog {
     pub fn builder() -> MigrationLogBuilder {
         MigrationLogBuilder::default()
     }
+    /// The items of [`keyword`](Self::keyword), empty when absent.
+    pub fn keyword(&self) -> &[String] {
+        self.keyword.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`MigrationLog`].
 #[derive(Clone, Debug, Default)]
@@ -165,9 +209,19 @@ impl MigrationLogBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationLog::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `MigrationLog::log_level`.
     pub fn log_level(mut self, value: impl Into<MigrationLogLogLevel>) -> Self {
         self.inner.log_level = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationLog::log_level`.
+    pub fn set_log_level(mut self, value: Option<MigrationLogLogLevel>) -> Self {
+        self.inner.log_level = value;
         self
     }
     /// Sets `MigrationLog::message`.
@@ -175,14 +229,37 @@ impl MigrationLogBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationLog::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Sets `MigrationLog::log_code`.
     pub fn log_code(mut self, value: impl Into<String>) -> Self {
         self.inner.log_code = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationLog::log_code`.
+    pub fn set_log_code(mut self, value: Option<String>) -> Self {
+        self.inner.log_code = value;
+        self
+    }
     /// Sets `MigrationLog::keyword`.
-    pub fn keyword(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.keyword = Some(value.into());
+    pub fn keyword(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.keyword = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `MigrationLog::keyword`.
+    pub fn push_keyword(mut self, value: impl Into<String>) -> Self {
+        self.inner.keyword.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `MigrationLog::keyword`.
+    pub fn set_keyword(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.keyword = value;
         self
     }
     /// Returns the built [`MigrationLog`].
@@ -376,6 +453,10 @@ impl MigrationTaskList {
     pub fn builder() -> MigrationTaskListBuilder {
         MigrationTaskListBuilder::default()
     }
+    /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    pub fn supported_features(&self) -> &[String] {
+        self.supported_features.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`MigrationTaskList`].
 #[derive(Clone, Debug, Default)]
@@ -389,14 +470,29 @@ impl MigrationTaskListBuilder {
         self.inner.task_id = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
+        self
+    }
     /// Sets `MigrationTaskList::task_name`.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::task_name`.
+    pub fn set_task_name(mut self, value: Option<String>) -> Self {
+        self.inner.task_name = value;
+        self
+    }
     /// Sets `MigrationTaskList::status`.
     pub fn status(mut self, value: impl Into<MigrationTaskListStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::status`.
+    pub fn set_status(mut self, value: Option<MigrationTaskListStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `MigrationTaskList::migration_type`.
@@ -407,6 +503,14 @@ impl MigrationTaskListBuilder {
         self.inner.migration_type = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::migration_type`.
+    pub fn set_migration_type(
+        mut self,
+        value: Option<MigrationTaskListMigrationType>,
+    ) -> Self {
+        self.inner.migration_type = value;
+        self
+    }
     /// Sets `MigrationTaskList::migration_method`.
     pub fn migration_method(
         mut self,
@@ -415,9 +519,22 @@ impl MigrationTaskListBuilder {
         self.inner.migration_method = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::migration_method`.
+    pub fn set_migration_method(
+        mut self,
+        value: Option<MigrationTaskListMigrationMethod>,
+    ) -> Self {
+        self.inner.migration_method = value;
+        self
+    }
     /// Sets `MigrationTaskList::ecs_tenant_private_ip`.
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::ecs_tenant_private_ip`.
+    pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_tenant_private_ip = value;
         self
     }
     /// Sets `MigrationTaskList::data_source`.
@@ -425,9 +542,19 @@ impl MigrationTaskListBuilder {
         self.inner.data_source = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::data_source`.
+    pub fn set_data_source(mut self, value: Option<String>) -> Self {
+        self.inner.data_source = value;
+        self
+    }
     /// Sets `MigrationTaskList::source_instance_name`.
     pub fn source_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.source_instance_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::source_instance_name`.
+    pub fn set_source_instance_name(mut self, value: Option<String>) -> Self {
+        self.inner.source_instance_name = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_id`.
@@ -435,9 +562,19 @@ impl MigrationTaskListBuilder {
         self.inner.source_instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::source_instance_id`.
+    pub fn set_source_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.source_instance_id = value;
+        self
+    }
     /// Sets `MigrationTaskList::target_instance_addrs`.
     pub fn target_instance_addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_addrs = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::target_instance_addrs`.
+    pub fn set_target_instance_addrs(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_addrs = value;
         self
     }
     /// Sets `MigrationTaskList::target_instance_name`.
@@ -445,9 +582,19 @@ impl MigrationTaskListBuilder {
         self.inner.target_instance_name = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::target_instance_name`.
+    pub fn set_target_instance_name(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_name = value;
+        self
+    }
     /// Sets `MigrationTaskList::target_instance_id`.
     pub fn target_instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::target_instance_id`.
+    pub fn set_target_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_id = value;
         self
     }
     /// Sets `MigrationTaskList::created_at`.
@@ -455,9 +602,19 @@ impl MigrationTaskListBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `MigrationTaskList::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_status`.
@@ -465,9 +622,19 @@ impl MigrationTaskListBuilder {
         self.inner.source_instance_status = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::source_instance_status`.
+    pub fn set_source_instance_status(mut self, value: Option<String>) -> Self {
+        self.inner.source_instance_status = value;
+        self
+    }
     /// Sets `MigrationTaskList::target_instance_status`.
     pub fn target_instance_status(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::target_instance_status`.
+    pub fn set_target_instance_status(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_status = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_subnet_id`.
@@ -475,9 +642,19 @@ impl MigrationTaskListBuilder {
         self.inner.source_instance_subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::source_instance_subnet_id`.
+    pub fn set_source_instance_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.source_instance_subnet_id = value;
+        self
+    }
     /// Sets `MigrationTaskList::target_instance_subnet_id`.
     pub fn target_instance_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::target_instance_subnet_id`.
+    pub fn set_target_instance_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_subnet_id = value;
         self
     }
     /// Sets `MigrationTaskList::source_instance_spec_code`.
@@ -485,9 +662,19 @@ impl MigrationTaskListBuilder {
         self.inner.source_instance_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::source_instance_spec_code`.
+    pub fn set_source_instance_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.source_instance_spec_code = value;
+        self
+    }
     /// Sets `MigrationTaskList::target_instance_spec_code`.
     pub fn target_instance_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.target_instance_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::target_instance_spec_code`.
+    pub fn set_target_instance_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.target_instance_spec_code = value;
         self
     }
     /// Sets `MigrationTaskList::error_message`.
@@ -495,9 +682,19 @@ impl MigrationTaskListBuilder {
         self.inner.error_message = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::error_message`.
+    pub fn set_error_message(mut self, value: Option<String>) -> Self {
+        self.inner.error_message = value;
+        self
+    }
     /// Sets `MigrationTaskList::released_at`.
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::released_at`.
+    pub fn set_released_at(mut self, value: Option<String>) -> Self {
+        self.inner.released_at = value;
         self
     }
     /// Sets `MigrationTaskList::version`.
@@ -505,14 +702,39 @@ impl MigrationTaskListBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `MigrationTaskList::resume_mode`.
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
+    /// Sets or clears `MigrationTaskList::resume_mode`.
+    pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
+        self.inner.resume_mode = value;
+        self
+    }
     /// Sets `MigrationTaskList::supported_features`.
-    pub fn supported_features(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.supported_features = Some(value.into());
+    pub fn supported_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.supported_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `MigrationTaskList::supported_features`.
+    pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
+        self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `MigrationTaskList::supported_features`.
+    pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.supported_features = value;
         self
     }
     /// Returns the built [`MigrationTaskList`].
@@ -589,6 +811,11 @@ impl MigrationUpdateRequestEntityBuilder {
     /// Sets `MigrationUpdateRequestEntity::resume_mode`.
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrationUpdateRequestEntity::resume_mode`.
+    pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
+        self.inner.resume_mode = value;
         self
     }
     /// Returns the built [`MigrationUpdateRequestEntity`].
@@ -682,9 +909,19 @@ impl ModifyInstanceBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyInstanceBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ModifyInstanceBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyInstanceBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `ModifyInstanceBody::port`.
@@ -692,9 +929,19 @@ impl ModifyInstanceBodyBuilder {
         self.inner.port = Some(value);
         self
     }
+    /// Sets or clears `ModifyInstanceBody::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `ModifyInstanceBody::rename_commands`.
     pub fn rename_commands(mut self, value: impl Into<RenameCommandResp>) -> Self {
         self.inner.rename_commands = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyInstanceBody::rename_commands`.
+    pub fn set_rename_commands(mut self, value: Option<RenameCommandResp>) -> Self {
+        self.inner.rename_commands = value;
         self
     }
     /// Sets `ModifyInstanceBody::maintain_begin`.
@@ -702,9 +949,19 @@ impl ModifyInstanceBodyBuilder {
         self.inner.maintain_begin = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyInstanceBody::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
+        self
+    }
     /// Sets `ModifyInstanceBody::maintain_end`.
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyInstanceBody::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
         self
     }
     /// Sets `ModifyInstanceBody::security_group_id`.
@@ -712,9 +969,19 @@ impl ModifyInstanceBodyBuilder {
         self.inner.security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyInstanceBody::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
+        self
+    }
     /// Sets `ModifyInstanceBody::instance_backup_policy`.
     pub fn instance_backup_policy(mut self, value: impl Into<BackupPolicy>) -> Self {
         self.inner.instance_backup_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyInstanceBody::instance_backup_policy`.
+    pub fn set_instance_backup_policy(mut self, value: Option<BackupPolicy>) -> Self {
+        self.inner.instance_backup_policy = value;
         self
     }
     /// Returns the built [`ModifyInstanceBody`].
@@ -784,9 +1051,19 @@ impl ModifyInstancePasswordBodyBuilder {
         self.inner.old_password = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyInstancePasswordBody::old_password`.
+    pub fn set_old_password(mut self, value: Option<String>) -> Self {
+        self.inner.old_password = value;
+        self
+    }
     /// Sets `ModifyInstancePasswordBody::new_password`. **Required.**
     pub fn new_password(mut self, value: impl Into<String>) -> Self {
         self.inner.new_password = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyInstancePasswordBody::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
         self
     }
     /// Returns the built [`ModifyInstancePasswordBody`].
@@ -848,14 +1125,37 @@ impl ModifyIpWhitelistBodyBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyIpWhitelistBody::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ModifyIpWhitelistBody::enable_whitelist`. **Required.**
     pub fn enable_whitelist(mut self, value: bool) -> Self {
         self.inner.enable_whitelist = Some(value);
         self
     }
+    /// Sets or clears `ModifyIpWhitelistBody::enable_whitelist`.
+    pub fn set_enable_whitelist(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_whitelist = value;
+        self
+    }
     /// Sets `ModifyIpWhitelistBody::whitelist`. **Required.**
-    pub fn whitelist(mut self, value: impl Into<Vec<Whitelist>>) -> Self {
-        self.inner.whitelist = Some(value.into());
+    pub fn whitelist(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Whitelist>>,
+    ) -> Self {
+        self.inner.whitelist = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ModifyIpWhitelistBody::whitelist`.
+    pub fn push_whitelist(mut self, value: impl Into<Whitelist>) -> Self {
+        self.inner.whitelist.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ModifyIpWhitelistBody::whitelist`.
+    pub fn set_whitelist(mut self, value: Option<Vec<Whitelist>>) -> Self {
+        self.inner.whitelist = value;
         self
     }
     /// Returns the built [`ModifyIpWhitelistBody`].
@@ -893,8 +1193,21 @@ pub struct ModifyRedisConfigBodyBuilder {
 }
 impl ModifyRedisConfigBodyBuilder {
     /// Sets `ModifyRedisConfigBody::redis_config`.
-    pub fn redis_config(mut self, value: impl Into<Vec<RedisConfig>>) -> Self {
-        self.inner.redis_config = Some(value.into());
+    pub fn redis_config(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RedisConfig>>,
+    ) -> Self {
+        self.inner.redis_config = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ModifyRedisConfigBody::redis_config`.
+    pub fn push_redis_config(mut self, value: impl Into<RedisConfig>) -> Self {
+        self.inner.redis_config.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ModifyRedisConfigBody::redis_config`.
+    pub fn set_redis_config(mut self, value: Option<Vec<RedisConfig>>) -> Self {
+        self.inner.redis_config = value;
         self
     }
     /// Returns the built [`ModifyRedisConfigBody`].

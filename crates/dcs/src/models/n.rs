@@ -112,6 +112,10 @@ impl NodesInfoResp {
     pub fn builder() -> NodesInfoRespBuilder {
         NodesInfoRespBuilder::default()
     }
+    /// The items of [`dimensions`](Self::dimensions), empty when absent.
+    pub fn dimensions(&self) -> &[InstanceReplicationDimensionsInfo] {
+        self.dimensions.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`NodesInfoResp`].
 #[derive(Clone, Debug, Default)]
@@ -125,9 +129,19 @@ impl NodesInfoRespBuilder {
         self.inner.logical_node_id = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::logical_node_id`.
+    pub fn set_logical_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.logical_node_id = value;
+        self
+    }
     /// Sets `NodesInfoResp::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `NodesInfoResp::status`.
@@ -135,9 +149,19 @@ impl NodesInfoRespBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::status`.
+    pub fn set_status(mut self, value: Option<NodesInfoRespStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `NodesInfoResp::az_code`.
     pub fn az_code(mut self, value: impl Into<String>) -> Self {
         self.inner.az_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::az_code`.
+    pub fn set_az_code(mut self, value: Option<String>) -> Self {
+        self.inner.az_code = value;
         self
     }
     /// Sets `NodesInfoResp::node_role`.
@@ -145,9 +169,19 @@ impl NodesInfoRespBuilder {
         self.inner.node_role = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::node_role`.
+    pub fn set_node_role(mut self, value: Option<NodesInfoRespNodeRole>) -> Self {
+        self.inner.node_role = value;
+        self
+    }
     /// Sets `NodesInfoResp::node_type`.
     pub fn node_type(mut self, value: impl Into<NodesInfoRespNodeType>) -> Self {
         self.inner.node_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::node_type`.
+    pub fn set_node_type(mut self, value: Option<NodesInfoRespNodeType>) -> Self {
+        self.inner.node_type = value;
         self
     }
     /// Sets `NodesInfoResp::node_ip`.
@@ -155,9 +189,19 @@ impl NodesInfoRespBuilder {
         self.inner.node_ip = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::node_ip`.
+    pub fn set_node_ip(mut self, value: Option<String>) -> Self {
+        self.inner.node_ip = value;
+        self
+    }
     /// Sets `NodesInfoResp::node_port`.
     pub fn node_port(mut self, value: impl Into<String>) -> Self {
         self.inner.node_port = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::node_port`.
+    pub fn set_node_port(mut self, value: Option<String>) -> Self {
+        self.inner.node_port = value;
         self
     }
     /// Sets `NodesInfoResp::node_id`.
@@ -165,9 +209,19 @@ impl NodesInfoRespBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `NodesInfoResp::priority_weight`.
     pub fn priority_weight(mut self, value: i64) -> Self {
         self.inner.priority_weight = Some(value);
+        self
+    }
+    /// Sets or clears `NodesInfoResp::priority_weight`.
+    pub fn set_priority_weight(mut self, value: Option<i64>) -> Self {
+        self.inner.priority_weight = value;
         self
     }
     /// Sets `NodesInfoResp::is_access`.
@@ -175,9 +229,19 @@ impl NodesInfoRespBuilder {
         self.inner.is_access = Some(value);
         self
     }
+    /// Sets or clears `NodesInfoResp::is_access`.
+    pub fn set_is_access(mut self, value: Option<bool>) -> Self {
+        self.inner.is_access = value;
+        self
+    }
     /// Sets `NodesInfoResp::group_id`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::group_id`.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.group_id = value;
         self
     }
     /// Sets `NodesInfoResp::group_name`.
@@ -185,9 +249,19 @@ impl NodesInfoRespBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `NodesInfoResp::is_remove_ip`.
     pub fn is_remove_ip(mut self, value: bool) -> Self {
         self.inner.is_remove_ip = Some(value);
+        self
+    }
+    /// Sets or clears `NodesInfoResp::is_remove_ip`.
+    pub fn set_is_remove_ip(mut self, value: Option<bool>) -> Self {
+        self.inner.is_remove_ip = value;
         self
     }
     /// Sets `NodesInfoResp::replication_id`.
@@ -195,12 +269,33 @@ impl NodesInfoRespBuilder {
         self.inner.replication_id = Some(value.into());
         self
     }
+    /// Sets or clears `NodesInfoResp::replication_id`.
+    pub fn set_replication_id(mut self, value: Option<String>) -> Self {
+        self.inner.replication_id = value;
+        self
+    }
     /// Sets `NodesInfoResp::dimensions`.
     pub fn dimensions(
         mut self,
-        value: impl Into<Vec<InstanceReplicationDimensionsInfo>>,
+        value: impl IntoIterator<Item = impl Into<InstanceReplicationDimensionsInfo>>,
     ) -> Self {
-        self.inner.dimensions = Some(value.into());
+        self.inner.dimensions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NodesInfoResp::dimensions`.
+    pub fn push_dimensions(
+        mut self,
+        value: impl Into<InstanceReplicationDimensionsInfo>,
+    ) -> Self {
+        self.inner.dimensions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NodesInfoResp::dimensions`.
+    pub fn set_dimensions(
+        mut self,
+        value: Option<Vec<InstanceReplicationDimensionsInfo>>,
+    ) -> Self {
+        self.inner.dimensions = value;
         self
     }
     /// Returns the built [`NodesInfoResp`].

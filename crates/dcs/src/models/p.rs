@@ -42,6 +42,11 @@ impl PriorityBodyBuilder {
         self.inner.slave_priority_weight = Some(value);
         self
     }
+    /// Sets or clears `PriorityBody::slave_priority_weight`.
+    pub fn set_slave_priority_weight(mut self, value: Option<i64>) -> Self {
+        self.inner.slave_priority_weight = value;
+        self
+    }
     /// Returns the built [`PriorityBody`].
     pub fn build(self) -> PriorityBody {
         self.inner
@@ -99,9 +104,19 @@ impl Proxy2NodeMonitoredObjectBuilder {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `Proxy2NodeMonitoredObject::dcs_instance_id`.
+    pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_instance_id = value;
+        self
+    }
     /// Sets `Proxy2NodeMonitoredObject::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Proxy2NodeMonitoredObject::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `Proxy2NodeMonitoredObject::dcs_cluster_proxy2_node`.
@@ -109,9 +124,19 @@ impl Proxy2NodeMonitoredObjectBuilder {
         self.inner.dcs_cluster_proxy2_node = Some(value.into());
         self
     }
+    /// Sets or clears `Proxy2NodeMonitoredObject::dcs_cluster_proxy2_node`.
+    pub fn set_dcs_cluster_proxy2_node(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_cluster_proxy2_node = value;
+        self
+    }
     /// Sets `Proxy2NodeMonitoredObject::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `Proxy2NodeMonitoredObject::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`Proxy2NodeMonitoredObject`].
@@ -171,9 +196,19 @@ impl ProxyNodeMonitoredObjectBuilder {
         self.inner.dcs_instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ProxyNodeMonitoredObject::dcs_instance_id`.
+    pub fn set_dcs_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_instance_id = value;
+        self
+    }
     /// Sets `ProxyNodeMonitoredObject::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProxyNodeMonitoredObject::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ProxyNodeMonitoredObject::dcs_cluster_proxy_node`.
@@ -181,9 +216,19 @@ impl ProxyNodeMonitoredObjectBuilder {
         self.inner.dcs_cluster_proxy_node = Some(value.into());
         self
     }
+    /// Sets or clears `ProxyNodeMonitoredObject::dcs_cluster_proxy_node`.
+    pub fn set_dcs_cluster_proxy_node(mut self, value: Option<String>) -> Self {
+        self.inner.dcs_cluster_proxy_node = value;
+        self
+    }
     /// Sets `ProxyNodeMonitoredObject::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ProxyNodeMonitoredObject::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`ProxyNodeMonitoredObject`].

@@ -73,9 +73,19 @@ impl QueryRedisConfigBuilder {
         self.inner.param_value = Some(value.into());
         self
     }
+    /// Sets or clears `QueryRedisConfig::param_value`.
+    pub fn set_param_value(mut self, value: Option<String>) -> Self {
+        self.inner.param_value = value;
+        self
+    }
     /// Sets `QueryRedisConfig::value_type`.
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.inner.value_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueryRedisConfig::value_type`.
+    pub fn set_value_type(mut self, value: Option<String>) -> Self {
+        self.inner.value_type = value;
         self
     }
     /// Sets `QueryRedisConfig::value_range`.
@@ -83,9 +93,19 @@ impl QueryRedisConfigBuilder {
         self.inner.value_range = Some(value.into());
         self
     }
+    /// Sets or clears `QueryRedisConfig::value_range`.
+    pub fn set_value_range(mut self, value: Option<String>) -> Self {
+        self.inner.value_range = value;
+        self
+    }
     /// Sets `QueryRedisConfig::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueryRedisConfig::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `QueryRedisConfig::default_value`.
@@ -93,14 +113,29 @@ impl QueryRedisConfigBuilder {
         self.inner.default_value = Some(value.into());
         self
     }
+    /// Sets or clears `QueryRedisConfig::default_value`.
+    pub fn set_default_value(mut self, value: Option<String>) -> Self {
+        self.inner.default_value = value;
+        self
+    }
     /// Sets `QueryRedisConfig::param_name`.
     pub fn param_name(mut self, value: impl Into<String>) -> Self {
         self.inner.param_name = Some(value.into());
         self
     }
+    /// Sets or clears `QueryRedisConfig::param_name`.
+    pub fn set_param_name(mut self, value: Option<String>) -> Self {
+        self.inner.param_name = value;
+        self
+    }
     /// Sets `QueryRedisConfig::param_id`.
     pub fn param_id(mut self, value: impl Into<String>) -> Self {
         self.inner.param_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `QueryRedisConfig::param_id`.
+    pub fn set_param_id(mut self, value: Option<String>) -> Self {
+        self.inner.param_id = value;
         self
     }
     /// Returns the built [`QueryRedisConfig`].
@@ -121,6 +156,10 @@ impl QueryTenantQuotaRespQuotas {
     pub fn builder() -> QueryTenantQuotaRespQuotasBuilder {
         QueryTenantQuotaRespQuotasBuilder::default()
     }
+    /// The items of [`resources`](Self::resources), empty when absent.
+    pub fn resources(&self) -> &[Resources] {
+        self.resources.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`QueryTenantQuotaRespQuotas`].
 #[derive(Clone, Debug, Default)]
@@ -130,8 +169,21 @@ pub struct QueryTenantQuotaRespQuotasBuilder {
 }
 impl QueryTenantQuotaRespQuotasBuilder {
     /// Sets `QueryTenantQuotaRespQuotas::resources`.
-    pub fn resources(mut self, value: impl Into<Vec<Resources>>) -> Self {
-        self.inner.resources = Some(value.into());
+    pub fn resources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Resources>>,
+    ) -> Self {
+        self.inner.resources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `QueryTenantQuotaRespQuotas::resources`.
+    pub fn push_resources(mut self, value: impl Into<Resources>) -> Self {
+        self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `QueryTenantQuotaRespQuotas::resources`.
+    pub fn set_resources(mut self, value: Option<Vec<Resources>>) -> Self {
+        self.inner.resources = value;
         self
     }
     /// Returns the built [`QueryTenantQuotaRespQuotas`].

@@ -58,9 +58,19 @@ impl RecordsResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `RecordsResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `RecordsResponse::status`.
     pub fn status(mut self, value: impl Into<RecordsResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordsResponse::status`.
+    pub fn set_status(mut self, value: Option<RecordsResponseStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `RecordsResponse::scan_type`.
@@ -68,9 +78,19 @@ impl RecordsResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `RecordsResponse::scan_type`.
+    pub fn set_scan_type(mut self, value: Option<RecordsResponseScanType>) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `RecordsResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordsResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `RecordsResponse::started_at`.
@@ -78,9 +98,19 @@ impl RecordsResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `RecordsResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `RecordsResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecordsResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Returns the built [`RecordsResponse`].
@@ -174,14 +204,29 @@ impl RedisConfigBuilder {
         self.inner.param_value = Some(value.into());
         self
     }
+    /// Sets or clears `RedisConfig::param_value`.
+    pub fn set_param_value(mut self, value: Option<String>) -> Self {
+        self.inner.param_value = value;
+        self
+    }
     /// Sets `RedisConfig::param_name`. **Required.**
     pub fn param_name(mut self, value: impl Into<String>) -> Self {
         self.inner.param_name = Some(value.into());
         self
     }
+    /// Sets or clears `RedisConfig::param_name`.
+    pub fn set_param_name(mut self, value: Option<String>) -> Self {
+        self.inner.param_name = value;
+        self
+    }
     /// Sets `RedisConfig::param_id`. **Required.**
     pub fn param_id(mut self, value: impl Into<String>) -> Self {
         self.inner.param_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RedisConfig::param_id`.
+    pub fn set_param_id(mut self, value: Option<String>) -> Self {
+        self.inner.param_id = value;
         self
     }
     /// Returns the built [`RedisConfig`].
@@ -275,9 +320,19 @@ impl RenameCommandRespBuilder {
         self.inner.command = Some(value.into());
         self
     }
+    /// Sets or clears `RenameCommandResp::command`.
+    pub fn set_command(mut self, value: Option<String>) -> Self {
+        self.inner.command = value;
+        self
+    }
     /// Sets `RenameCommandResp::flushall`.
     pub fn flushall(mut self, value: impl Into<String>) -> Self {
         self.inner.flushall = Some(value.into());
+        self
+    }
+    /// Sets or clears `RenameCommandResp::flushall`.
+    pub fn set_flushall(mut self, value: Option<String>) -> Self {
+        self.inner.flushall = value;
         self
     }
     /// Sets `RenameCommandResp::flushdb`.
@@ -285,9 +340,19 @@ impl RenameCommandRespBuilder {
         self.inner.flushdb = Some(value.into());
         self
     }
+    /// Sets or clears `RenameCommandResp::flushdb`.
+    pub fn set_flushdb(mut self, value: Option<String>) -> Self {
+        self.inner.flushdb = value;
+        self
+    }
     /// Sets `RenameCommandResp::hgetall`.
     pub fn hgetall(mut self, value: impl Into<String>) -> Self {
         self.inner.hgetall = Some(value.into());
+        self
+    }
+    /// Sets or clears `RenameCommandResp::hgetall`.
+    pub fn set_hgetall(mut self, value: Option<String>) -> Self {
+        self.inner.hgetall = value;
         self
     }
     /// Sets `RenameCommandResp::keys`.
@@ -295,9 +360,19 @@ impl RenameCommandRespBuilder {
         self.inner.keys = Some(value.into());
         self
     }
+    /// Sets or clears `RenameCommandResp::keys`.
+    pub fn set_keys(mut self, value: Option<String>) -> Self {
+        self.inner.keys = value;
+        self
+    }
     /// Sets `RenameCommandResp::hscan`.
     pub fn hscan(mut self, value: impl Into<String>) -> Self {
         self.inner.hscan = Some(value.into());
+        self
+    }
+    /// Sets or clears `RenameCommandResp::hscan`.
+    pub fn set_hscan(mut self, value: Option<String>) -> Self {
+        self.inner.hscan = value;
         self
     }
     /// Sets `RenameCommandResp::scan`.
@@ -305,14 +380,29 @@ impl RenameCommandRespBuilder {
         self.inner.scan = Some(value.into());
         self
     }
+    /// Sets or clears `RenameCommandResp::scan`.
+    pub fn set_scan(mut self, value: Option<String>) -> Self {
+        self.inner.scan = value;
+        self
+    }
     /// Sets `RenameCommandResp::sscan`.
     pub fn sscan(mut self, value: impl Into<String>) -> Self {
         self.inner.sscan = Some(value.into());
         self
     }
+    /// Sets or clears `RenameCommandResp::sscan`.
+    pub fn set_sscan(mut self, value: Option<String>) -> Self {
+        self.inner.sscan = value;
+        self
+    }
     /// Sets `RenameCommandResp::zscan`.
     pub fn zscan(mut self, value: impl Into<String>) -> Self {
         self.inner.zscan = Some(value.into());
+        self
+    }
+    /// Sets or clears `RenameCommandResp::zscan`.
+    pub fn set_zscan(mut self, value: Option<String>) -> Self {
+        self.inner.zscan = value;
         self
     }
     /// Returns the built [`RenameCommandResp`].
@@ -386,9 +476,19 @@ impl ReplicationInfoBuilder {
         self.inner.replication_id = Some(value.into());
         self
     }
+    /// Sets or clears `ReplicationInfo::replication_id`.
+    pub fn set_replication_id(mut self, value: Option<String>) -> Self {
+        self.inner.replication_id = value;
+        self
+    }
     /// Sets `ReplicationInfo::node_id`.
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.inner.node_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReplicationInfo::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
         self
     }
     /// Sets `ReplicationInfo::replication_ip`.
@@ -396,9 +496,19 @@ impl ReplicationInfoBuilder {
         self.inner.replication_ip = Some(value.into());
         self
     }
+    /// Sets or clears `ReplicationInfo::replication_ip`.
+    pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
+        self.inner.replication_ip = value;
+        self
+    }
     /// Sets `ReplicationInfo::group_id`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReplicationInfo::group_id`.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.group_id = value;
         self
     }
     /// Sets `ReplicationInfo::group_name`.
@@ -406,9 +516,19 @@ impl ReplicationInfoBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `ReplicationInfo::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `ReplicationInfo::available_zone`.
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReplicationInfo::available_zone`.
+    pub fn set_available_zone(mut self, value: Option<String>) -> Self {
+        self.inner.available_zone = value;
         self
     }
     /// Returns the built [`ReplicationInfo`].
@@ -487,9 +607,19 @@ impl ResetAclAccountPassWordResponseBuilder {
         self.inner.code = Some(value.into());
         self
     }
+    /// Sets or clears `ResetAclAccountPassWordResponse::code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.inner.code = value;
+        self
+    }
     /// Sets `ResetAclAccountPassWordResponse::message`.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetAclAccountPassWordResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
         self
     }
     /// Sets `ResetAclAccountPassWordResponse::lock_time`.
@@ -497,14 +627,29 @@ impl ResetAclAccountPassWordResponseBuilder {
         self.inner.lock_time = Some(value.into());
         self
     }
+    /// Sets or clears `ResetAclAccountPassWordResponse::lock_time`.
+    pub fn set_lock_time(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time = value;
+        self
+    }
     /// Sets `ResetAclAccountPassWordResponse::lock_time_left`.
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
         self
     }
+    /// Sets or clears `ResetAclAccountPassWordResponse::lock_time_left`.
+    pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time_left = value;
+        self
+    }
     /// Sets `ResetAclAccountPassWordResponse::retry_times_left`.
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetAclAccountPassWordResponse::retry_times_left`.
+    pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
+        self.inner.retry_times_left = value;
         self
     }
     /// Returns the built [`ResetAclAccountPassWordResponse`].
@@ -564,9 +709,19 @@ impl ResetInstancePasswordBodyBuilder {
         self.inner.new_password = Some(value.into());
         self
     }
+    /// Sets or clears `ResetInstancePasswordBody::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
+        self
+    }
     /// Sets `ResetInstancePasswordBody::no_password_access`.
     pub fn no_password_access(mut self, value: bool) -> Self {
         self.inner.no_password_access = Some(value);
+        self
+    }
+    /// Sets or clears `ResetInstancePasswordBody::no_password_access`.
+    pub fn set_no_password_access(mut self, value: Option<bool>) -> Self {
+        self.inner.no_password_access = value;
         self
     }
     /// Returns the built [`ResetInstancePasswordBody`].
@@ -642,9 +797,19 @@ impl ResetPasswordResponseBuilder {
         self.inner.retry_times_left = Some(value.into());
         self
     }
+    /// Sets or clears `ResetPasswordResponse::retry_times_left`.
+    pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
+        self.inner.retry_times_left = value;
+        self
+    }
     /// Sets `ResetPasswordResponse::lock_time`.
     pub fn lock_time(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetPasswordResponse::lock_time`.
+    pub fn set_lock_time(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time = value;
         self
     }
     /// Sets `ResetPasswordResponse::lock_time_left`.
@@ -652,9 +817,19 @@ impl ResetPasswordResponseBuilder {
         self.inner.lock_time_left = Some(value.into());
         self
     }
+    /// Sets or clears `ResetPasswordResponse::lock_time_left`.
+    pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time_left = value;
+        self
+    }
     /// Sets `ResetPasswordResponse::code`.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetPasswordResponse::code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.inner.code = value;
         self
     }
     /// Sets `ResetPasswordResponse::message`.
@@ -662,9 +837,19 @@ impl ResetPasswordResponseBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `ResetPasswordResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Sets `ResetPasswordResponse::ext_message`.
     pub fn ext_message(mut self, value: impl Into<String>) -> Self {
         self.inner.ext_message = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetPasswordResponse::ext_message`.
+    pub fn set_ext_message(mut self, value: Option<String>) -> Self {
+        self.inner.ext_message = value;
         self
     }
     /// Returns the built [`ResetPasswordResponse`].
@@ -754,9 +939,19 @@ impl ResizeInstanceBodyBuilder {
         self.inner.spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeInstanceBody::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
+        self
+    }
     /// Sets `ResizeInstanceBody::new_capacity`. **Required.**
     pub fn new_capacity(mut self, value: i64) -> Self {
         self.inner.new_capacity = Some(value);
+        self
+    }
+    /// Sets or clears `ResizeInstanceBody::new_capacity`.
+    pub fn set_new_capacity(mut self, value: Option<i64>) -> Self {
+        self.inner.new_capacity = value;
         self
     }
     /// Sets `ResizeInstanceBody::bss_param`.
@@ -764,9 +959,27 @@ impl ResizeInstanceBodyBuilder {
         self.inner.bss_param = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeInstanceBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParamEntity>) -> Self {
+        self.inner.bss_param = value;
+        self
+    }
     /// Sets `ResizeInstanceBody::reserved_ip`.
-    pub fn reserved_ip(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.reserved_ip = Some(value.into());
+    pub fn reserved_ip(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.reserved_ip = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ResizeInstanceBody::reserved_ip`.
+    pub fn push_reserved_ip(mut self, value: impl Into<String>) -> Self {
+        self.inner.reserved_ip.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ResizeInstanceBody::reserved_ip`.
+    pub fn set_reserved_ip(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.reserved_ip = value;
         self
     }
     /// Sets `ResizeInstanceBody::change_type`.
@@ -777,19 +990,58 @@ impl ResizeInstanceBodyBuilder {
         self.inner.change_type = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeInstanceBody::change_type`.
+    pub fn set_change_type(
+        mut self,
+        value: Option<ResizeInstanceBodyChangeType>,
+    ) -> Self {
+        self.inner.change_type = value;
+        self
+    }
     /// Sets `ResizeInstanceBody::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ResizeInstanceBody::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ResizeInstanceBody::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ResizeInstanceBody::node_list`.
-    pub fn node_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.node_list = Some(value.into());
+    pub fn node_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.node_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ResizeInstanceBody::node_list`.
+    pub fn push_node_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.node_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ResizeInstanceBody::node_list`.
+    pub fn set_node_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.node_list = value;
         self
     }
     /// Sets `ResizeInstanceBody::execute_immediately`.
     pub fn execute_immediately(mut self, value: bool) -> Self {
         self.inner.execute_immediately = Some(value);
+        self
+    }
+    /// Sets or clears `ResizeInstanceBody::execute_immediately`.
+    pub fn set_execute_immediately(mut self, value: Option<bool>) -> Self {
+        self.inner.execute_immediately = value;
         self
     }
     /// Returns the built [`ResizeInstanceBody`].
@@ -863,9 +1115,19 @@ impl ResourceTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ResourceTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ResourceTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResourceTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ResourceTag`].
@@ -938,9 +1200,19 @@ impl ResourcesBuilder {
         self.inner.unit = Some(value.into());
         self
     }
+    /// Sets or clears `Resources::unit`.
+    pub fn set_unit(mut self, value: Option<String>) -> Self {
+        self.inner.unit = value;
+        self
+    }
     /// Sets `Resources::min`.
     pub fn min(mut self, value: i64) -> Self {
         self.inner.min = Some(value);
+        self
+    }
+    /// Sets or clears `Resources::min`.
+    pub fn set_min(mut self, value: Option<i64>) -> Self {
+        self.inner.min = value;
         self
     }
     /// Sets `Resources::max`.
@@ -948,9 +1220,19 @@ impl ResourcesBuilder {
         self.inner.max = Some(value);
         self
     }
+    /// Sets or clears `Resources::max`.
+    pub fn set_max(mut self, value: Option<i64>) -> Self {
+        self.inner.max = value;
+        self
+    }
     /// Sets `Resources::quota`.
     pub fn quota(mut self, value: i64) -> Self {
         self.inner.quota = Some(value);
+        self
+    }
+    /// Sets or clears `Resources::quota`.
+    pub fn set_quota(mut self, value: Option<i64>) -> Self {
+        self.inner.quota = value;
         self
     }
     /// Sets `Resources::used`.
@@ -958,9 +1240,19 @@ impl ResourcesBuilder {
         self.inner.used = Some(value);
         self
     }
+    /// Sets or clears `Resources::used`.
+    pub fn set_used(mut self, value: Option<i64>) -> Self {
+        self.inner.used = value;
+        self
+    }
     /// Sets `Resources::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `Resources::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`Resources`].
@@ -981,6 +1273,10 @@ impl RestartOrFlushInstancesResponse {
     pub fn builder() -> RestartOrFlushInstancesResponseBuilder {
         RestartOrFlushInstancesResponseBuilder::default()
     }
+    /// The items of [`results`](Self::results), empty when absent.
+    pub fn results(&self) -> &[BatchOpsResult] {
+        self.results.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`RestartOrFlushInstancesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -990,8 +1286,21 @@ pub struct RestartOrFlushInstancesResponseBuilder {
 }
 impl RestartOrFlushInstancesResponseBuilder {
     /// Sets `RestartOrFlushInstancesResponse::results`.
-    pub fn results(mut self, value: impl Into<Vec<BatchOpsResult>>) -> Self {
-        self.inner.results = Some(value.into());
+    pub fn results(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchOpsResult>>,
+    ) -> Self {
+        self.inner.results = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RestartOrFlushInstancesResponse::results`.
+    pub fn push_results(mut self, value: impl Into<BatchOpsResult>) -> Self {
+        self.inner.results.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RestartOrFlushInstancesResponse::results`.
+    pub fn set_results(mut self, value: Option<Vec<BatchOpsResult>>) -> Self {
+        self.inner.results = value;
         self
     }
     /// Returns the built [`RestartOrFlushInstancesResponse`].
@@ -1046,9 +1355,19 @@ impl RestoreInstanceBodyBuilder {
         self.inner.backup_id = Some(value.into());
         self
     }
+    /// Sets or clears `RestoreInstanceBody::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
+        self
+    }
     /// Sets `RestoreInstanceBody::remark`.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.inner.remark = Some(value.into());
+        self
+    }
+    /// Sets or clears `RestoreInstanceBody::remark`.
+    pub fn set_remark(mut self, value: Option<String>) -> Self {
+        self.inner.remark = value;
         self
     }
     /// Returns the built [`RestoreInstanceBody`].
@@ -1084,6 +1403,11 @@ impl RestoreInstanceResponseBuilder {
     /// Sets `RestoreInstanceResponse::restore_id`.
     pub fn restore_id(mut self, value: impl Into<String>) -> Self {
         self.inner.restore_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RestoreInstanceResponse::restore_id`.
+    pub fn set_restore_id(mut self, value: Option<String>) -> Self {
+        self.inner.restore_id = value;
         self
     }
     /// Returns the built [`RestoreInstanceResponse`].
@@ -1163,9 +1487,19 @@ impl RunlogItemBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `RunlogItem::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `RunlogItem::file_name`.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.inner.file_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RunlogItem::file_name`.
+    pub fn set_file_name(mut self, value: Option<String>) -> Self {
+        self.inner.file_name = value;
         self
     }
     /// Sets `RunlogItem::group_name`.
@@ -1173,9 +1507,19 @@ impl RunlogItemBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `RunlogItem::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `RunlogItem::replication_ip`.
     pub fn replication_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `RunlogItem::replication_ip`.
+    pub fn set_replication_ip(mut self, value: Option<String>) -> Self {
+        self.inner.replication_ip = value;
         self
     }
     /// Sets `RunlogItem::status`.
@@ -1183,14 +1527,29 @@ impl RunlogItemBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RunlogItem::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RunlogItem::time`.
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.inner.time = Some(value.into());
         self
     }
+    /// Sets or clears `RunlogItem::time`.
+    pub fn set_time(mut self, value: Option<String>) -> Self {
+        self.inner.time = value;
+        self
+    }
     /// Sets `RunlogItem::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RunlogItem::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Returns the built [`RunlogItem`].

@@ -49,9 +49,19 @@ impl ScanClientsRequestBodyBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `ScanClientsRequestBody::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `ScanClientsRequestBody::clean_cache`.
     pub fn clean_cache(mut self, value: bool) -> Self {
         self.inner.clean_cache = Some(value);
+        self
+    }
+    /// Sets or clears `ScanClientsRequestBody::clean_cache`.
+    pub fn set_clean_cache(mut self, value: Option<bool>) -> Self {
+        self.inner.clean_cache = value;
         self
     }
     /// Returns the built [`ScanClientsRequestBody`].
@@ -132,9 +142,19 @@ impl ScanExpireKeyResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ScanExpireKeyResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ScanExpireKeyResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScanExpireKeyResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::status`.
@@ -142,9 +162,19 @@ impl ScanExpireKeyResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ScanExpireKeyResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ScanExpireKeyResponse::scan_type`.
     pub fn scan_type(mut self, value: impl Into<String>) -> Self {
         self.inner.scan_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScanExpireKeyResponse::scan_type`.
+    pub fn set_scan_type(mut self, value: Option<String>) -> Self {
+        self.inner.scan_type = value;
         self
     }
     /// Sets `ScanExpireKeyResponse::created_at`.
@@ -152,14 +182,29 @@ impl ScanExpireKeyResponseBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `ScanExpireKeyResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `ScanExpireKeyResponse::started_at`.
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `ScanExpireKeyResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `ScanExpireKeyResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScanExpireKeyResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Returns the built [`ScanExpireKeyResponse`].
@@ -236,6 +281,14 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self.inner.migration_method = Some(value.into());
         self
     }
+    /// Sets or clears `SetOnlineMigrationTaskBody::migration_method`.
+    pub fn set_migration_method(
+        mut self,
+        value: Option<SetOnlineMigrationTaskBodyMigrationMethod>,
+    ) -> Self {
+        self.inner.migration_method = value;
+        self
+    }
     /// Sets `SetOnlineMigrationTaskBody::resume_mode`. **Required.**
     pub fn resume_mode(
         mut self,
@@ -244,9 +297,22 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self.inner.resume_mode = Some(value.into());
         self
     }
+    /// Sets or clears `SetOnlineMigrationTaskBody::resume_mode`.
+    pub fn set_resume_mode(
+        mut self,
+        value: Option<SetOnlineMigrationTaskBodyResumeMode>,
+    ) -> Self {
+        self.inner.resume_mode = value;
+        self
+    }
     /// Sets `SetOnlineMigrationTaskBody::bandwidth_limit_mb`.
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
+        self
+    }
+    /// Sets or clears `SetOnlineMigrationTaskBody::bandwidth_limit_mb`.
+    pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
+        self.inner.bandwidth_limit_mb = value;
         self
     }
     /// Sets `SetOnlineMigrationTaskBody::source_instance`. **Required.**
@@ -257,12 +323,28 @@ impl SetOnlineMigrationTaskBodyBuilder {
         self.inner.source_instance = Some(value.into());
         self
     }
+    /// Sets or clears `SetOnlineMigrationTaskBody::source_instance`.
+    pub fn set_source_instance(
+        mut self,
+        value: Option<ConfigMigrationInstanceBody>,
+    ) -> Self {
+        self.inner.source_instance = value;
+        self
+    }
     /// Sets `SetOnlineMigrationTaskBody::target_instance`. **Required.**
     pub fn target_instance(
         mut self,
         value: impl Into<ConfigMigrationInstanceBody>,
     ) -> Self {
         self.inner.target_instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `SetOnlineMigrationTaskBody::target_instance`.
+    pub fn set_target_instance(
+        mut self,
+        value: Option<ConfigMigrationInstanceBody>,
+    ) -> Self {
+        self.inner.target_instance = value;
         self
     }
     /// Returns the built [`SetOnlineMigrationTaskBody`].
@@ -336,9 +418,19 @@ impl SetOnlineMigrationTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SetOnlineMigrationTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SetOnlineMigrationTaskResponse::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SetOnlineMigrationTaskResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `SetOnlineMigrationTaskResponse::status`.
@@ -347,6 +439,14 @@ impl SetOnlineMigrationTaskResponseBuilder {
         value: impl Into<SetOnlineMigrationTaskResponseStatus>,
     ) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SetOnlineMigrationTaskResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<SetOnlineMigrationTaskResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`SetOnlineMigrationTaskResponse`].
@@ -396,6 +496,10 @@ impl ShowBackgroundTaskProgressResponse {
     pub fn builder() -> ShowBackgroundTaskProgressResponseBuilder {
         ShowBackgroundTaskProgressResponseBuilder::default()
     }
+    /// The items of [`step_details`](Self::step_details), empty when absent.
+    pub fn step_details(&self) -> &[StepDetail] {
+        self.step_details.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowBackgroundTaskProgressResponse`].
 #[derive(Clone, Debug, Default)]
@@ -409,14 +513,37 @@ impl ShowBackgroundTaskProgressResponseBuilder {
         self.inner.progress = Some(value);
         self
     }
+    /// Sets or clears `ShowBackgroundTaskProgressResponse::progress`.
+    pub fn set_progress(mut self, value: Option<i64>) -> Self {
+        self.inner.progress = value;
+        self
+    }
     /// Sets `ShowBackgroundTaskProgressResponse::remain_time`.
     pub fn remain_time(mut self, value: i64) -> Self {
         self.inner.remain_time = Some(value);
         self
     }
+    /// Sets or clears `ShowBackgroundTaskProgressResponse::remain_time`.
+    pub fn set_remain_time(mut self, value: Option<i64>) -> Self {
+        self.inner.remain_time = value;
+        self
+    }
     /// Sets `ShowBackgroundTaskProgressResponse::step_details`.
-    pub fn step_details(mut self, value: impl Into<Vec<StepDetail>>) -> Self {
-        self.inner.step_details = Some(value.into());
+    pub fn step_details(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<StepDetail>>,
+    ) -> Self {
+        self.inner.step_details = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowBackgroundTaskProgressResponse::step_details`.
+    pub fn push_step_details(mut self, value: impl Into<StepDetail>) -> Self {
+        self.inner.step_details.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowBackgroundTaskProgressResponse::step_details`.
+    pub fn set_step_details(mut self, value: Option<Vec<StepDetail>>) -> Self {
+        self.inner.step_details = value;
         self
     }
     /// Returns the built [`ShowBackgroundTaskProgressResponse`].
@@ -458,6 +585,10 @@ impl ShowBandwidthsResponse {
     pub fn builder() -> ShowBandwidthsResponseBuilder {
         ShowBandwidthsResponseBuilder::default()
     }
+    /// The items of [`group_bandwidths`](Self::group_bandwidths), empty when absent.
+    pub fn group_bandwidths(&self) -> &[GroupBandwidthInfo] {
+        self.group_bandwidths.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowBandwidthsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -471,9 +602,19 @@ impl ShowBandwidthsResponseBuilder {
         self.inner.bandwidth = Some(value);
         self
     }
+    /// Sets or clears `ShowBandwidthsResponse::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth = value;
+        self
+    }
     /// Sets `ShowBandwidthsResponse::max_bandwidth`.
     pub fn max_bandwidth(mut self, value: i64) -> Self {
         self.inner.max_bandwidth = Some(value);
+        self
+    }
+    /// Sets or clears `ShowBandwidthsResponse::max_bandwidth`.
+    pub fn set_max_bandwidth(mut self, value: Option<i64>) -> Self {
+        self.inner.max_bandwidth = value;
         self
     }
     /// Sets `ShowBandwidthsResponse::allow_modify`.
@@ -481,12 +622,33 @@ impl ShowBandwidthsResponseBuilder {
         self.inner.allow_modify = Some(value);
         self
     }
+    /// Sets or clears `ShowBandwidthsResponse::allow_modify`.
+    pub fn set_allow_modify(mut self, value: Option<bool>) -> Self {
+        self.inner.allow_modify = value;
+        self
+    }
     /// Sets `ShowBandwidthsResponse::group_bandwidths`.
     pub fn group_bandwidths(
         mut self,
-        value: impl Into<Vec<GroupBandwidthInfo>>,
+        value: impl IntoIterator<Item = impl Into<GroupBandwidthInfo>>,
     ) -> Self {
-        self.inner.group_bandwidths = Some(value.into());
+        self.inner.group_bandwidths = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowBandwidthsResponse::group_bandwidths`.
+    pub fn push_group_bandwidths(
+        mut self,
+        value: impl Into<GroupBandwidthInfo>,
+    ) -> Self {
+        self.inner.group_bandwidths.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowBandwidthsResponse::group_bandwidths`.
+    pub fn set_group_bandwidths(
+        mut self,
+        value: Option<Vec<GroupBandwidthInfo>>,
+    ) -> Self {
+        self.inner.group_bandwidths = value;
         self
     }
     /// Returns the built [`ShowBandwidthsResponse`].
@@ -530,6 +692,10 @@ impl ShowBigkeyAutoscanConfigResponse {
     pub fn builder() -> ShowBigkeyAutoscanConfigResponseBuilder {
         ShowBigkeyAutoscanConfigResponseBuilder::default()
     }
+    /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    pub fn schedule_at(&self) -> &[String] {
+        self.schedule_at.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowBigkeyAutoscanConfigResponse`].
 #[derive(Clone, Debug, Default)]
@@ -543,19 +709,47 @@ impl ShowBigkeyAutoscanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBigkeyAutoscanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowBigkeyAutoscanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `ShowBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `ShowBigkeyAutoscanConfigResponse::schedule_at`.
-    pub fn schedule_at(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.schedule_at = Some(value.into());
+    pub fn schedule_at(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.schedule_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowBigkeyAutoscanConfigResponse::schedule_at`.
+    pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
+        self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyAutoscanConfigResponse::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Sets `ShowBigkeyAutoscanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyAutoscanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`ShowBigkeyAutoscanConfigResponse`].
@@ -625,6 +819,10 @@ impl ShowBigkeyScanTaskDetailsResponse {
     pub fn builder() -> ShowBigkeyScanTaskDetailsResponseBuilder {
         ShowBigkeyScanTaskDetailsResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[BigkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowBigkeyScanTaskDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -638,9 +836,19 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::status`.
@@ -651,6 +859,14 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowBigkeyScanTaskDetailsResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -659,9 +875,22 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<ShowBigkeyScanTaskDetailsResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::started_at`.
@@ -669,9 +898,19 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::num`.
@@ -679,9 +918,27 @@ impl ShowBigkeyScanTaskDetailsResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `ShowBigkeyScanTaskDetailsResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<BigkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BigkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowBigkeyScanTaskDetailsResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<BigkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowBigkeyScanTaskDetailsResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<BigkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`ShowBigkeyScanTaskDetailsResponse`].
@@ -802,9 +1059,19 @@ impl ShowConfigTemplateResponseBuilder {
         self.inner.template_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::template_id`.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.template_id = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::cache_mode`.
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowConfigTemplateResponse::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::description`.
@@ -812,9 +1079,19 @@ impl ShowConfigTemplateResponseBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::engine`.
     pub fn engine(mut self, value: impl Into<String>) -> Self {
         self.inner.engine = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowConfigTemplateResponse::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::engine_version`.
@@ -822,9 +1099,19 @@ impl ShowConfigTemplateResponseBuilder {
         self.inner.engine_version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowConfigTemplateResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ShowConfigTemplateResponse::product_type`.
@@ -835,6 +1122,14 @@ impl ShowConfigTemplateResponseBuilder {
         self.inner.product_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::product_type`.
+    pub fn set_product_type(
+        mut self,
+        value: Option<ShowConfigTemplateResponseProductType>,
+    ) -> Self {
+        self.inner.product_type = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::storage_type`.
     pub fn storage_type(
         mut self,
@@ -843,14 +1138,32 @@ impl ShowConfigTemplateResponseBuilder {
         self.inner.storage_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::storage_type`.
+    pub fn set_storage_type(
+        mut self,
+        value: Option<ShowConfigTemplateResponseStorageType>,
+    ) -> Self {
+        self.inner.storage_type = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowConfigTemplateResponse::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ShowConfigTemplateResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowConfigTemplateResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Returns the built [`ShowConfigTemplateResponse`].
@@ -918,6 +1231,10 @@ impl ShowDiagnosisTaskDetailsResponse {
     pub fn builder() -> ShowDiagnosisTaskDetailsResponseBuilder {
         ShowDiagnosisTaskDetailsResponseBuilder::default()
     }
+    /// The items of [`diagnosis_node_report_list`](Self::diagnosis_node_report_list), empty when absent.
+    pub fn diagnosis_node_report_list(&self) -> &[DiagnosisNodeReport] {
+        self.diagnosis_node_report_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields
 for ShowDiagnosisTaskDetailsResponse {
@@ -943,17 +1260,48 @@ impl ShowDiagnosisTaskDetailsResponseBuilder {
         self.inner.abnormal_item_sum = Some(value);
         self
     }
+    /// Sets or clears `ShowDiagnosisTaskDetailsResponse::abnormal_item_sum`.
+    pub fn set_abnormal_item_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.abnormal_item_sum = value;
+        self
+    }
     /// Sets `ShowDiagnosisTaskDetailsResponse::failed_item_sum`.
     pub fn failed_item_sum(mut self, value: i64) -> Self {
         self.inner.failed_item_sum = Some(value);
         self
     }
+    /// Sets or clears `ShowDiagnosisTaskDetailsResponse::failed_item_sum`.
+    pub fn set_failed_item_sum(mut self, value: Option<i64>) -> Self {
+        self.inner.failed_item_sum = value;
+        self
+    }
     /// Sets `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
     pub fn diagnosis_node_report_list(
         mut self,
-        value: impl Into<Vec<DiagnosisNodeReport>>,
+        value: impl IntoIterator<Item = impl Into<DiagnosisNodeReport>>,
     ) -> Self {
-        self.inner.diagnosis_node_report_list = Some(value.into());
+        self.inner.diagnosis_node_report_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
+    pub fn push_diagnosis_node_report_list(
+        mut self,
+        value: impl Into<DiagnosisNodeReport>,
+    ) -> Self {
+        self.inner
+            .diagnosis_node_report_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ShowDiagnosisTaskDetailsResponse::diagnosis_node_report_list`.
+    pub fn set_diagnosis_node_report_list(
+        mut self,
+        value: Option<Vec<DiagnosisNodeReport>>,
+    ) -> Self {
+        self.inner.diagnosis_node_report_list = value;
         self
     }
     /// Returns the built [`ShowDiagnosisTaskDetailsResponse`].
@@ -1034,9 +1382,19 @@ impl ShowExpireAutoScanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowExpireAutoScanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
+        self
+    }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::first_scan_at`.
@@ -1044,9 +1402,19 @@ impl ShowExpireAutoScanConfigResponseBuilder {
         self.inner.first_scan_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::first_scan_at`.
+    pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
+        self.inner.first_scan_at = value;
+        self
+    }
     /// Sets `ShowExpireAutoScanConfigResponse::interval`.
     pub fn interval(mut self, value: i64) -> Self {
         self.inner.interval = Some(value);
+        self
+    }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::interval`.
+    pub fn set_interval(mut self, value: Option<i64>) -> Self {
+        self.inner.interval = value;
         self
     }
     /// Sets `ShowExpireAutoScanConfigResponse::timeout`.
@@ -1054,14 +1422,29 @@ impl ShowExpireAutoScanConfigResponseBuilder {
         self.inner.timeout = Some(value);
         self
     }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::timeout`.
+    pub fn set_timeout(mut self, value: Option<i64>) -> Self {
+        self.inner.timeout = value;
+        self
+    }
     /// Sets `ShowExpireAutoScanConfigResponse::scan_keys_count`.
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
         self
     }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::scan_keys_count`.
+    pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
+        self.inner.scan_keys_count = value;
+        self
+    }
     /// Sets `ShowExpireAutoScanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowExpireAutoScanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`ShowExpireAutoScanConfigResponse`].
@@ -1104,6 +1487,10 @@ impl ShowExpireKeyScanInfoResponse {
     pub fn builder() -> ShowExpireKeyScanInfoResponseBuilder {
         ShowExpireKeyScanInfoResponseBuilder::default()
     }
+    /// The items of [`records`](Self::records), empty when absent.
+    pub fn records(&self) -> &[SimpleKeyScanRecord] {
+        self.records.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowExpireKeyScanInfoResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1113,8 +1500,21 @@ pub struct ShowExpireKeyScanInfoResponseBuilder {
 }
 impl ShowExpireKeyScanInfoResponseBuilder {
     /// Sets `ShowExpireKeyScanInfoResponse::records`.
-    pub fn records(mut self, value: impl Into<Vec<SimpleKeyScanRecord>>) -> Self {
-        self.inner.records = Some(value.into());
+    pub fn records(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SimpleKeyScanRecord>>,
+    ) -> Self {
+        self.inner.records = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowExpireKeyScanInfoResponse::records`.
+    pub fn push_records(mut self, value: impl Into<SimpleKeyScanRecord>) -> Self {
+        self.inner.records.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowExpireKeyScanInfoResponse::records`.
+    pub fn set_records(mut self, value: Option<Vec<SimpleKeyScanRecord>>) -> Self {
+        self.inner.records = value;
         self
     }
     /// Sets `ShowExpireKeyScanInfoResponse::instance_id`.
@@ -1122,14 +1522,29 @@ impl ShowExpireKeyScanInfoResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowExpireKeyScanInfoResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowExpireKeyScanInfoResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ShowExpireKeyScanInfoResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ShowExpireKeyScanInfoResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `ShowExpireKeyScanInfoResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Returns the built [`ShowExpireKeyScanInfoResponse`].
@@ -1188,6 +1603,10 @@ impl ShowHotkeyAutoscanConfigResponse {
     pub fn builder() -> ShowHotkeyAutoscanConfigResponseBuilder {
         ShowHotkeyAutoscanConfigResponseBuilder::default()
     }
+    /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    pub fn schedule_at(&self) -> &[String] {
+        self.schedule_at.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowHotkeyAutoscanConfigResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1201,19 +1620,47 @@ impl ShowHotkeyAutoscanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowHotkeyAutoscanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowHotkeyAutoscanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `ShowHotkeyAutoscanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `ShowHotkeyAutoscanConfigResponse::schedule_at`.
-    pub fn schedule_at(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.schedule_at = Some(value.into());
+    pub fn schedule_at(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.schedule_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowHotkeyAutoscanConfigResponse::schedule_at`.
+    pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
+        self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyAutoscanConfigResponse::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Sets `ShowHotkeyAutoscanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyAutoscanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`ShowHotkeyAutoscanConfigResponse`].
@@ -1283,6 +1730,10 @@ impl ShowHotkeyTaskDetailsResponse {
     pub fn builder() -> ShowHotkeyTaskDetailsResponseBuilder {
         ShowHotkeyTaskDetailsResponseBuilder::default()
     }
+    /// The items of [`keys`](Self::keys), empty when absent.
+    pub fn keys(&self) -> &[HotkeysBody] {
+        self.keys.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowHotkeyTaskDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1296,9 +1747,19 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ShowHotkeyTaskDetailsResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::status`.
@@ -1309,6 +1770,14 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::status`.
+    pub fn set_status(
+        mut self,
+        value: Option<ShowHotkeyTaskDetailsResponseStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowHotkeyTaskDetailsResponse::scan_type`.
     pub fn scan_type(
         mut self,
@@ -1317,9 +1786,22 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self.inner.scan_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::scan_type`.
+    pub fn set_scan_type(
+        mut self,
+        value: Option<ShowHotkeyTaskDetailsResponseScanType>,
+    ) -> Self {
+        self.inner.scan_type = value;
+        self
+    }
     /// Sets `ShowHotkeyTaskDetailsResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::started_at`.
@@ -1327,9 +1809,19 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `ShowHotkeyTaskDetailsResponse::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Sets `ShowHotkeyTaskDetailsResponse::num`.
@@ -1337,9 +1829,27 @@ impl ShowHotkeyTaskDetailsResponseBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `ShowHotkeyTaskDetailsResponse::keys`.
-    pub fn keys(mut self, value: impl Into<Vec<HotkeysBody>>) -> Self {
-        self.inner.keys = Some(value.into());
+    pub fn keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<HotkeysBody>>,
+    ) -> Self {
+        self.inner.keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowHotkeyTaskDetailsResponse::keys`.
+    pub fn push_keys(mut self, value: impl Into<HotkeysBody>) -> Self {
+        self.inner.keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowHotkeyTaskDetailsResponse::keys`.
+    pub fn set_keys(mut self, value: Option<Vec<HotkeysBody>>) -> Self {
+        self.inner.keys = value;
         self
     }
     /// Returns the built [`ShowHotkeyTaskDetailsResponse`].
@@ -1462,9 +1972,19 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.window_size = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::window_size`.
+    pub fn set_window_size(mut self, value: Option<i64>) -> Self {
+        self.inner.window_size = value;
+        self
+    }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`. **Required.**
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`.
+    pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`. **Required.**
@@ -1472,9 +1992,19 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`.
+    pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_out_cooldown = value;
+        self
+    }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
@@ -1482,9 +2012,19 @@ impl ShowInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_lower_threshold = value;
+        self
+    }
     /// Sets `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_in_cooldown = value;
         self
     }
     /// Returns the built [`ShowInstanceBandwidthAutoScalingPolicyResponse`].
@@ -1905,6 +2445,18 @@ impl ShowInstanceResponse {
     pub fn builder() -> ShowInstanceResponseBuilder {
         ShowInstanceResponseBuilder::default()
     }
+    /// The items of [`az_codes`](Self::az_codes), empty when absent.
+    pub fn az_codes(&self) -> &[String] {
+        self.az_codes.as_deref().unwrap_or_default()
+    }
+    /// The items of [`available_zones`](Self::available_zones), empty when absent.
+    pub fn available_zones(&self) -> &[String] {
+        self.available_zones.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ResourceTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowInstanceResponse {
     fn missing_fields(
@@ -1927,9 +2479,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.vpc_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::vpc_name`.
+    pub fn set_vpc_name(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::charging_mode`.
     pub fn charging_mode(mut self, value: i64) -> Self {
         self.inner.charging_mode = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `ShowInstanceResponse::vpc_id`.
@@ -1937,9 +2499,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::created_at`.
@@ -1947,9 +2519,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `ShowInstanceResponse::security_group_id`.
@@ -1957,9 +2539,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::security_group_id`.
+    pub fn set_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::security_group_name`.
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.inner.security_group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::security_group_name`.
+    pub fn set_security_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.security_group_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::max_memory`.
@@ -1967,9 +2559,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.max_memory = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::max_memory`.
+    pub fn set_max_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.max_memory = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::used_memory`.
     pub fn used_memory(mut self, value: i64) -> Self {
         self.inner.used_memory = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::used_memory`.
+    pub fn set_used_memory(mut self, value: Option<i64>) -> Self {
+        self.inner.used_memory = value;
         self
     }
     /// Sets `ShowInstanceResponse::capacity`.
@@ -1977,9 +2579,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.capacity = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::capacity`.
+    pub fn set_capacity(mut self, value: Option<i64>) -> Self {
+        self.inner.capacity = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::capacity_minor`.
     pub fn capacity_minor(mut self, value: impl Into<String>) -> Self {
         self.inner.capacity_minor = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::capacity_minor`.
+    pub fn set_capacity_minor(mut self, value: Option<String>) -> Self {
+        self.inner.capacity_minor = value;
         self
     }
     /// Sets `ShowInstanceResponse::maintain_begin`.
@@ -1987,9 +2599,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.maintain_begin = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::maintain_begin`.
+    pub fn set_maintain_begin(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_begin = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::maintain_end`.
     pub fn maintain_end(mut self, value: impl Into<String>) -> Self {
         self.inner.maintain_end = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::maintain_end`.
+    pub fn set_maintain_end(mut self, value: Option<String>) -> Self {
+        self.inner.maintain_end = value;
         self
     }
     /// Sets `ShowInstanceResponse::engine`.
@@ -1997,14 +2619,29 @@ impl ShowInstanceResponseBuilder {
         self.inner.engine = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::engine`.
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
+        self.inner.engine = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::no_password_access`.
     pub fn no_password_access(mut self, value: impl Into<String>) -> Self {
         self.inner.no_password_access = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::no_password_access`.
+    pub fn set_no_password_access(mut self, value: Option<String>) -> Self {
+        self.inner.no_password_access = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::ip`.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
         self
     }
     /// Sets `ShowInstanceResponse::instance_backup_policy`.
@@ -2015,14 +2652,48 @@ impl ShowInstanceResponseBuilder {
         self.inner.instance_backup_policy = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::instance_backup_policy`.
+    pub fn set_instance_backup_policy(
+        mut self,
+        value: Option<InstanceBackupPolicy>,
+    ) -> Self {
+        self.inner.instance_backup_policy = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::az_codes`.
-    pub fn az_codes(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.az_codes = Some(value.into());
+    pub fn az_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.az_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::az_codes`.
+    pub fn push_az_codes(mut self, value: impl Into<String>) -> Self {
+        self.inner.az_codes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::az_codes`.
+    pub fn set_az_codes(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.az_codes = value;
         self
     }
     /// Sets `ShowInstanceResponse::available_zones`.
-    pub fn available_zones(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.available_zones = Some(value.into());
+    pub fn available_zones(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.available_zones = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::available_zones`.
+    pub fn push_available_zones(mut self, value: impl Into<String>) -> Self {
+        self.inner.available_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::available_zones`.
+    pub fn set_available_zones(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.available_zones = value;
         self
     }
     /// Sets `ShowInstanceResponse::access_user`.
@@ -2030,9 +2701,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.access_user = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::access_user`.
+    pub fn set_access_user(mut self, value: Option<String>) -> Self {
+        self.inner.access_user = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::port`.
@@ -2040,9 +2721,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.port = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::port`.
+    pub fn set_port(mut self, value: Option<i64>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::name`.
@@ -2050,9 +2741,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::spec_code`.
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_id`.
@@ -2060,9 +2761,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::subnet_name`.
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::subnet_name`.
+    pub fn set_subnet_name(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::subnet_cidr`.
@@ -2070,9 +2781,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.subnet_cidr = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::subnet_cidr`.
+    pub fn set_subnet_cidr(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_cidr = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::engine_version`.
     pub fn engine_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::engine_version`.
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_version = value;
         self
     }
     /// Sets `ShowInstanceResponse::order_id`.
@@ -2080,9 +2801,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ShowInstanceResponse::domain_name`.
@@ -2090,9 +2821,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.domain_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::domain_name`.
+    pub fn set_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.domain_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::readonly_domain_name`.
     pub fn readonly_domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.readonly_domain_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::readonly_domain_name`.
+    pub fn set_readonly_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.readonly_domain_name = value;
         self
     }
     /// Sets `ShowInstanceResponse::enable_publicip`.
@@ -2100,9 +2841,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.enable_publicip = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::enable_publicip`.
+    pub fn set_enable_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_publicip = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::publicip_id`.
     pub fn publicip_id(mut self, value: impl Into<String>) -> Self {
         self.inner.publicip_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::publicip_address`.
@@ -2110,9 +2861,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.publicip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::publicip_address`.
+    pub fn set_publicip_address(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_address = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::enable_ssl`.
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::enable_ssl`.
+    pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_ssl = value;
         self
     }
     /// Sets `ShowInstanceResponse::service_upgrade`.
@@ -2120,9 +2881,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.service_upgrade = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::service_upgrade`.
+    pub fn set_service_upgrade(mut self, value: Option<bool>) -> Self {
+        self.inner.service_upgrade = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::service_task_id`.
     pub fn service_task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.service_task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::service_task_id`.
+    pub fn set_service_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.service_task_id = value;
         self
     }
     /// Sets `ShowInstanceResponse::enterprise_project_id`.
@@ -2130,9 +2901,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::backend_addrs`.
     pub fn backend_addrs(mut self, value: impl Into<String>) -> Self {
         self.inner.backend_addrs = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::backend_addrs`.
+    pub fn set_backend_addrs(mut self, value: Option<String>) -> Self {
+        self.inner.backend_addrs = value;
         self
     }
     /// Sets `ShowInstanceResponse::features`.
@@ -2140,9 +2921,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.features = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::features`.
+    pub fn set_features(mut self, value: Option<Features>) -> Self {
+        self.inner.features = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::domain_name_info`.
     pub fn domain_name_info(mut self, value: impl Into<DomainNameInfo>) -> Self {
         self.inner.domain_name_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::domain_name_info`.
+    pub fn set_domain_name_info(mut self, value: Option<DomainNameInfo>) -> Self {
+        self.inner.domain_name_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::transparent_client_ip_enable`.
@@ -2150,14 +2941,37 @@ impl ShowInstanceResponseBuilder {
         self.inner.transparent_client_ip_enable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::transparent_client_ip_enable`.
+    pub fn set_transparent_client_ip_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.transparent_client_ip_enable = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::sub_status`.
     pub fn sub_status(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::sub_status`.
+    pub fn set_sub_status(mut self, value: Option<String>) -> Self {
+        self.inner.sub_status = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ShowInstanceResponse::cpu_type`.
@@ -2165,14 +2979,29 @@ impl ShowInstanceResponseBuilder {
         self.inner.cpu_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::cpu_type`.
+    pub fn set_cpu_type(mut self, value: Option<String>) -> Self {
+        self.inner.cpu_type = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::enterprise_project_name`.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::enterprise_project_name`.
+    pub fn set_enterprise_project_name(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_name = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::update_at`.
     pub fn update_at(mut self, value: impl Into<String>) -> Self {
         self.inner.update_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::update_at`.
+    pub fn set_update_at(mut self, value: Option<String>) -> Self {
+        self.inner.update_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::product_type`.
@@ -2183,6 +3012,14 @@ impl ShowInstanceResponseBuilder {
         self.inner.product_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::product_type`.
+    pub fn set_product_type(
+        mut self,
+        value: Option<ShowInstanceResponseProductType>,
+    ) -> Self {
+        self.inner.product_type = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::storage_type`.
     pub fn storage_type(
         mut self,
@@ -2191,9 +3028,22 @@ impl ShowInstanceResponseBuilder {
         self.inner.storage_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::storage_type`.
+    pub fn set_storage_type(
+        mut self,
+        value: Option<ShowInstanceResponseStorageType>,
+    ) -> Self {
+        self.inner.storage_type = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::launched_at`.
     pub fn launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.launched_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::launched_at`.
+    pub fn set_launched_at(mut self, value: Option<String>) -> Self {
+        self.inner.launched_at = value;
         self
     }
     /// Sets `ShowInstanceResponse::cache_mode`.
@@ -2204,9 +3054,22 @@ impl ShowInstanceResponseBuilder {
         self.inner.cache_mode = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::cache_mode`.
+    pub fn set_cache_mode(
+        mut self,
+        value: Option<ShowInstanceResponseCacheMode>,
+    ) -> Self {
+        self.inner.cache_mode = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::support_slow_log_flag`.
     pub fn support_slow_log_flag(mut self, value: impl Into<String>) -> Self {
         self.inner.support_slow_log_flag = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::support_slow_log_flag`.
+    pub fn set_support_slow_log_flag(mut self, value: Option<String>) -> Self {
+        self.inner.support_slow_log_flag = value;
         self
     }
     /// Sets `ShowInstanceResponse::db_number`.
@@ -2214,9 +3077,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.db_number = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::db_number`.
+    pub fn set_db_number(mut self, value: Option<i64>) -> Self {
+        self.inner.db_number = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::replica_count`.
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::replica_count`.
+    pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
+        self.inner.replica_count = value;
         self
     }
     /// Sets `ShowInstanceResponse::sharding_count`.
@@ -2224,9 +3097,19 @@ impl ShowInstanceResponseBuilder {
         self.inner.sharding_count = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceResponse::sharding_count`.
+    pub fn set_sharding_count(mut self, value: Option<i64>) -> Self {
+        self.inner.sharding_count = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::bandwidth_info`.
     pub fn bandwidth_info(mut self, value: impl Into<BandwidthInfo>) -> Self {
         self.inner.bandwidth_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::bandwidth_info`.
+    pub fn set_bandwidth_info(mut self, value: Option<BandwidthInfo>) -> Self {
+        self.inner.bandwidth_info = value;
         self
     }
     /// Sets `ShowInstanceResponse::cloud_service_type_code`.
@@ -2234,14 +3117,29 @@ impl ShowInstanceResponseBuilder {
         self.inner.cloud_service_type_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::cloud_service_type_code`.
+    pub fn set_cloud_service_type_code(mut self, value: Option<String>) -> Self {
+        self.inner.cloud_service_type_code = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::cloud_resource_type_code`.
     pub fn cloud_resource_type_code(mut self, value: impl Into<String>) -> Self {
         self.inner.cloud_resource_type_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceResponse::cloud_resource_type_code`.
+    pub fn set_cloud_resource_type_code(mut self, value: Option<String>) -> Self {
+        self.inner.cloud_resource_type_code = value;
+        self
+    }
     /// Sets `ShowInstanceResponse::inquery_spec_code`.
     pub fn inquery_spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.inquery_spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceResponse::inquery_spec_code`.
+    pub fn set_inquery_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.inquery_spec_code = value;
         self
     }
     /// Returns the built [`ShowInstanceResponse`].
@@ -2352,9 +3250,19 @@ impl ShowInstanceSslDetailResponseBuilder {
         self.inner.enabled = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceSslDetailResponse::enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.enabled = value;
+        self
+    }
     /// Sets `ShowInstanceSslDetailResponse::ip`.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceSslDetailResponse::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::port`.
@@ -2362,9 +3270,19 @@ impl ShowInstanceSslDetailResponseBuilder {
         self.inner.port = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceSslDetailResponse::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `ShowInstanceSslDetailResponse::domain_name`.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.inner.domain_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceSslDetailResponse::domain_name`.
+    pub fn set_domain_name(mut self, value: Option<String>) -> Self {
+        self.inner.domain_name = value;
         self
     }
     /// Sets `ShowInstanceSslDetailResponse::ssl_expired_at`.
@@ -2372,9 +3290,19 @@ impl ShowInstanceSslDetailResponseBuilder {
         self.inner.ssl_expired_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceSslDetailResponse::ssl_expired_at`.
+    pub fn set_ssl_expired_at(mut self, value: Option<String>) -> Self {
+        self.inner.ssl_expired_at = value;
+        self
+    }
     /// Sets `ShowInstanceSslDetailResponse::ssl_validated`.
     pub fn ssl_validated(mut self, value: bool) -> Self {
         self.inner.ssl_validated = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceSslDetailResponse::ssl_validated`.
+    pub fn set_ssl_validated(mut self, value: Option<bool>) -> Self {
+        self.inner.ssl_validated = value;
         self
     }
     /// Returns the built [`ShowInstanceSslDetailResponse`].
@@ -2413,6 +3341,34 @@ impl ShowInstanceTopologyResponse {
     pub fn builder() -> ShowInstanceTopologyResponseBuilder {
         ShowInstanceTopologyResponseBuilder::default()
     }
+    /// The items of [`redis_server`](Self::redis_server), empty when absent.
+    pub fn redis_server(&self) -> &[TopologyInfo] {
+        self.redis_server.as_deref().unwrap_or_default()
+    }
+    /// The items of [`cluster_lvs`](Self::cluster_lvs), empty when absent.
+    pub fn cluster_lvs(&self) -> &[TopologyInfo] {
+        self.cluster_lvs.as_deref().unwrap_or_default()
+    }
+    /// The items of [`cluster_admin`](Self::cluster_admin), empty when absent.
+    pub fn cluster_admin(&self) -> &[TopologyInfo] {
+        self.cluster_admin.as_deref().unwrap_or_default()
+    }
+    /// The items of [`cluster_proxy`](Self::cluster_proxy), empty when absent.
+    pub fn cluster_proxy(&self) -> &[TopologyInfo] {
+        self.cluster_proxy.as_deref().unwrap_or_default()
+    }
+    /// The items of [`master`](Self::master), empty when absent.
+    pub fn master(&self) -> &[TopologyInfo] {
+        self.master.as_deref().unwrap_or_default()
+    }
+    /// The items of [`vpcendpoint`](Self::vpcendpoint), empty when absent.
+    pub fn vpcendpoint(&self) -> &[TopologyInfo] {
+        self.vpcendpoint.as_deref().unwrap_or_default()
+    }
+    /// The items of [`elb`](Self::elb), empty when absent.
+    pub fn elb(&self) -> &[TopologyInfo] {
+        self.elb.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowInstanceTopologyResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2422,38 +3378,129 @@ pub struct ShowInstanceTopologyResponseBuilder {
 }
 impl ShowInstanceTopologyResponseBuilder {
     /// Sets `ShowInstanceTopologyResponse::redis_server`.
-    pub fn redis_server(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.redis_server = Some(value.into());
+    pub fn redis_server(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.redis_server = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::redis_server`.
+    pub fn push_redis_server(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.redis_server.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::redis_server`.
+    pub fn set_redis_server(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.redis_server = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_lvs`.
-    pub fn cluster_lvs(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.cluster_lvs = Some(value.into());
+    pub fn cluster_lvs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.cluster_lvs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::cluster_lvs`.
+    pub fn push_cluster_lvs(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.cluster_lvs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::cluster_lvs`.
+    pub fn set_cluster_lvs(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.cluster_lvs = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_admin`.
-    pub fn cluster_admin(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.cluster_admin = Some(value.into());
+    pub fn cluster_admin(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.cluster_admin = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::cluster_admin`.
+    pub fn push_cluster_admin(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.cluster_admin.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::cluster_admin`.
+    pub fn set_cluster_admin(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.cluster_admin = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::cluster_proxy`.
-    pub fn cluster_proxy(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.cluster_proxy = Some(value.into());
+    pub fn cluster_proxy(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.cluster_proxy = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::cluster_proxy`.
+    pub fn push_cluster_proxy(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.cluster_proxy.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::cluster_proxy`.
+    pub fn set_cluster_proxy(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.cluster_proxy = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::master`.
-    pub fn master(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.master = Some(value.into());
+    pub fn master(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.master = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::master`.
+    pub fn push_master(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.master.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::master`.
+    pub fn set_master(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.master = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::vpcendpoint`.
-    pub fn vpcendpoint(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.vpcendpoint = Some(value.into());
+    pub fn vpcendpoint(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.vpcendpoint = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::vpcendpoint`.
+    pub fn push_vpcendpoint(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.vpcendpoint.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::vpcendpoint`.
+    pub fn set_vpcendpoint(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.vpcendpoint = value;
         self
     }
     /// Sets `ShowInstanceTopologyResponse::elb`.
-    pub fn elb(mut self, value: impl Into<Vec<TopologyInfo>>) -> Self {
-        self.inner.elb = Some(value.into());
+    pub fn elb(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopologyInfo>>,
+    ) -> Self {
+        self.inner.elb = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowInstanceTopologyResponse::elb`.
+    pub fn push_elb(mut self, value: impl Into<TopologyInfo>) -> Self {
+        self.inner.elb.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceTopologyResponse::elb`.
+    pub fn set_elb(mut self, value: Option<Vec<TopologyInfo>>) -> Self {
+        self.inner.elb = value;
         self
     }
     /// Returns the built [`ShowInstanceTopologyResponse`].
@@ -2526,9 +3573,19 @@ impl ShowInstanceVersionResponseBuilder {
         self.inner.engine_minor_version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceVersionResponse::engine_minor_version`.
+    pub fn set_engine_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_minor_version = value;
+        self
+    }
     /// Sets `ShowInstanceVersionResponse::latest_engine_minor_version`.
     pub fn latest_engine_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.latest_engine_minor_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceVersionResponse::latest_engine_minor_version`.
+    pub fn set_latest_engine_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.latest_engine_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::proxy_minor_version`.
@@ -2536,9 +3593,19 @@ impl ShowInstanceVersionResponseBuilder {
         self.inner.proxy_minor_version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowInstanceVersionResponse::proxy_minor_version`.
+    pub fn set_proxy_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.proxy_minor_version = value;
+        self
+    }
     /// Sets `ShowInstanceVersionResponse::latest_proxy_minor_version`.
     pub fn latest_proxy_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.latest_proxy_minor_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowInstanceVersionResponse::latest_proxy_minor_version`.
+    pub fn set_latest_proxy_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.latest_proxy_minor_version = value;
         self
     }
     /// Sets `ShowInstanceVersionResponse::engine_minor_version_upgradable`.
@@ -2546,9 +3613,19 @@ impl ShowInstanceVersionResponseBuilder {
         self.inner.engine_minor_version_upgradable = Some(value);
         self
     }
+    /// Sets or clears `ShowInstanceVersionResponse::engine_minor_version_upgradable`.
+    pub fn set_engine_minor_version_upgradable(mut self, value: Option<bool>) -> Self {
+        self.inner.engine_minor_version_upgradable = value;
+        self
+    }
     /// Sets `ShowInstanceVersionResponse::proxy_minor_version_upgradable`.
     pub fn proxy_minor_version_upgradable(mut self, value: bool) -> Self {
         self.inner.proxy_minor_version_upgradable = Some(value);
+        self
+    }
+    /// Sets or clears `ShowInstanceVersionResponse::proxy_minor_version_upgradable`.
+    pub fn set_proxy_minor_version_upgradable(mut self, value: Option<bool>) -> Self {
+        self.inner.proxy_minor_version_upgradable = value;
         self
     }
     /// Returns the built [`ShowInstanceVersionResponse`].
@@ -2584,6 +3661,10 @@ impl ShowIpWhitelistResponse {
     pub fn builder() -> ShowIpWhitelistResponseBuilder {
         ShowIpWhitelistResponseBuilder::default()
     }
+    /// The items of [`whitelist`](Self::whitelist), empty when absent.
+    pub fn whitelist(&self) -> &[Whitelist] {
+        self.whitelist.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowIpWhitelistResponse {
     fn missing_fields(
@@ -2605,14 +3686,37 @@ impl ShowIpWhitelistResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowIpWhitelistResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowIpWhitelistResponse::enable_whitelist`.
     pub fn enable_whitelist(mut self, value: bool) -> Self {
         self.inner.enable_whitelist = Some(value);
         self
     }
+    /// Sets or clears `ShowIpWhitelistResponse::enable_whitelist`.
+    pub fn set_enable_whitelist(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_whitelist = value;
+        self
+    }
     /// Sets `ShowIpWhitelistResponse::whitelist`.
-    pub fn whitelist(mut self, value: impl Into<Vec<Whitelist>>) -> Self {
-        self.inner.whitelist = Some(value.into());
+    pub fn whitelist(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Whitelist>>,
+    ) -> Self {
+        self.inner.whitelist = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowIpWhitelistResponse::whitelist`.
+    pub fn push_whitelist(mut self, value: impl Into<Whitelist>) -> Self {
+        self.inner.whitelist.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowIpWhitelistResponse::whitelist`.
+    pub fn set_whitelist(mut self, value: Option<Vec<Whitelist>>) -> Self {
+        self.inner.whitelist = value;
         self
     }
     /// Returns the built [`ShowIpWhitelistResponse`].
@@ -2679,9 +3783,19 @@ impl ShowJobInfoResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobInfoResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `ShowJobInfoResponse::job_type`.
     pub fn job_type(mut self, value: impl Into<ShowJobInfoResponseJobType>) -> Self {
         self.inner.job_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobInfoResponse::job_type`.
+    pub fn set_job_type(mut self, value: Option<ShowJobInfoResponseJobType>) -> Self {
+        self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobInfoResponse::status`.
@@ -2689,9 +3803,19 @@ impl ShowJobInfoResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobInfoResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowJobInfoResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowJobInfoResponse::begin_time`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobInfoResponse::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
         self
     }
     /// Sets `ShowJobInfoResponse::end_time`.
@@ -2699,9 +3823,19 @@ impl ShowJobInfoResponseBuilder {
         self.inner.end_time = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobInfoResponse::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
+        self
+    }
     /// Sets `ShowJobInfoResponse::fail_reason`.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobInfoResponse::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Returns the built [`ShowJobInfoResponse`].
@@ -2874,6 +4008,10 @@ impl ShowMigrationTaskResponse {
     pub fn builder() -> ShowMigrationTaskResponseBuilder {
         ShowMigrationTaskResponseBuilder::default()
     }
+    /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    pub fn supported_features(&self) -> &[String] {
+        self.supported_features.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowMigrationTaskResponse {
     fn missing_fields(
@@ -2897,9 +4035,19 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.task_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::task_name`.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::task_name`.
+    pub fn set_task_name(mut self, value: Option<String>) -> Self {
+        self.inner.task_name = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::description`.
@@ -2907,9 +4055,19 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::status`.
     pub fn status(mut self, value: impl Into<ShowMigrationTaskResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowMigrationTaskResponseStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::migration_type`.
@@ -2920,6 +4078,14 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.migration_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::migration_type`.
+    pub fn set_migration_type(
+        mut self,
+        value: Option<ShowMigrationTaskResponseMigrationType>,
+    ) -> Self {
+        self.inner.migration_type = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::migration_method`.
     pub fn migration_method(
         mut self,
@@ -2928,14 +4094,32 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.migration_method = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::migration_method`.
+    pub fn set_migration_method(
+        mut self,
+        value: Option<ShowMigrationTaskResponseMigrationMethod>,
+    ) -> Self {
+        self.inner.migration_method = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::ecs_tenant_private_ip`.
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::ecs_tenant_private_ip`.
+    pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_tenant_private_ip = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::backup_files`.
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::backup_files`.
+    pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
+        self.inner.backup_files = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::network_type`.
@@ -2946,9 +4130,22 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.network_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::network_type`.
+    pub fn set_network_type(
+        mut self,
+        value: Option<ShowMigrationTaskResponseNetworkType>,
+    ) -> Self {
+        self.inner.network_type = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::source_instance`.
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::source_instance`.
+    pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
+        self.inner.source_instance = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::target_instance`.
@@ -2956,9 +4153,19 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.target_instance = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::target_instance`.
+    pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
+        self.inner.target_instance = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::updated_at`.
@@ -2966,9 +4173,19 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::released_at`.
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::released_at`.
+    pub fn set_released_at(mut self, value: Option<String>) -> Self {
+        self.inner.released_at = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::version`.
@@ -2976,14 +4193,39 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::resume_mode`.
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::resume_mode`.
+    pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
+        self.inner.resume_mode = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::supported_features`.
-    pub fn supported_features(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.supported_features = Some(value.into());
+    pub fn supported_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.supported_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowMigrationTaskResponse::supported_features`.
+    pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
+        self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::supported_features`.
+    pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.supported_features = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::tenant_vpc_id`.
@@ -2991,9 +4233,19 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.tenant_vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::tenant_vpc_id`.
+    pub fn set_tenant_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_vpc_id = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::tenant_subnet_id`.
     pub fn tenant_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::tenant_subnet_id`.
+    pub fn set_tenant_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_subnet_id = value;
         self
     }
     /// Sets `ShowMigrationTaskResponse::tenant_security_group_id`.
@@ -3001,14 +4253,29 @@ impl ShowMigrationTaskResponseBuilder {
         self.inner.tenant_security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::tenant_security_group_id`.
+    pub fn set_tenant_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_security_group_id = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::bandwidth_limit_mb`.
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskResponse::bandwidth_limit_mb`.
+    pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
+        self.inner.bandwidth_limit_mb = value;
+        self
+    }
     /// Sets `ShowMigrationTaskResponse::task_status`.
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskResponse::task_status`.
+    pub fn set_task_status(mut self, value: Option<String>) -> Self {
+        self.inner.task_status = value;
         self
     }
     /// Returns the built [`ShowMigrationTaskResponse`].
@@ -3140,9 +4407,19 @@ impl ShowMigrationTaskStatsResponseBuilder {
         self.inner.full_migration_progress = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::full_migration_progress`.
+    pub fn set_full_migration_progress(mut self, value: Option<String>) -> Self {
+        self.inner.full_migration_progress = value;
+        self
+    }
     /// Sets `ShowMigrationTaskStatsResponse::offset`.
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.inner.offset = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::offset`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.inner.offset = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::source_dbsize`.
@@ -3150,9 +4427,19 @@ impl ShowMigrationTaskStatsResponseBuilder {
         self.inner.source_dbsize = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::source_dbsize`.
+    pub fn set_source_dbsize(mut self, value: Option<String>) -> Self {
+        self.inner.source_dbsize = value;
+        self
+    }
     /// Sets `ShowMigrationTaskStatsResponse::target_dbsize`.
     pub fn target_dbsize(mut self, value: impl Into<String>) -> Self {
         self.inner.target_dbsize = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::target_dbsize`.
+    pub fn set_target_dbsize(mut self, value: Option<String>) -> Self {
+        self.inner.target_dbsize = value;
         self
     }
     /// Sets `ShowMigrationTaskStatsResponse::target_input_kbps`.
@@ -3160,14 +4447,29 @@ impl ShowMigrationTaskStatsResponseBuilder {
         self.inner.target_input_kbps = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::target_input_kbps`.
+    pub fn set_target_input_kbps(mut self, value: Option<String>) -> Self {
+        self.inner.target_input_kbps = value;
+        self
+    }
     /// Sets `ShowMigrationTaskStatsResponse::target_ops`.
     pub fn target_ops(mut self, value: impl Into<String>) -> Self {
         self.inner.target_ops = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::target_ops`.
+    pub fn set_target_ops(mut self, value: Option<String>) -> Self {
+        self.inner.target_ops = value;
+        self
+    }
     /// Sets `ShowMigrationTaskStatsResponse::is_migrating`.
     pub fn is_migrating(mut self, value: bool) -> Self {
         self.inner.is_migrating = Some(value);
+        self
+    }
+    /// Sets or clears `ShowMigrationTaskStatsResponse::is_migrating`.
+    pub fn set_is_migrating(mut self, value: Option<bool>) -> Self {
+        self.inner.is_migrating = value;
         self
     }
     /// Returns the built [`ShowMigrationTaskStatsResponse`].
@@ -3203,6 +4505,10 @@ impl ShowNodesInformationResponse {
     pub fn builder() -> ShowNodesInformationResponseBuilder {
         ShowNodesInformationResponseBuilder::default()
     }
+    /// The items of [`nodes`](Self::nodes), empty when absent.
+    pub fn nodes(&self) -> &[NodesInfoResp] {
+        self.nodes.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowNodesInformationResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3216,14 +4522,37 @@ impl ShowNodesInformationResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowNodesInformationResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `ShowNodesInformationResponse::total`.
     pub fn total(mut self, value: i64) -> Self {
         self.inner.total = Some(value);
         self
     }
+    /// Sets or clears `ShowNodesInformationResponse::total`.
+    pub fn set_total(mut self, value: Option<i64>) -> Self {
+        self.inner.total = value;
+        self
+    }
     /// Sets `ShowNodesInformationResponse::nodes`.
-    pub fn nodes(mut self, value: impl Into<Vec<NodesInfoResp>>) -> Self {
-        self.inner.nodes = Some(value.into());
+    pub fn nodes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NodesInfoResp>>,
+    ) -> Self {
+        self.inner.nodes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowNodesInformationResponse::nodes`.
+    pub fn push_nodes(mut self, value: impl Into<NodesInfoResp>) -> Self {
+        self.inner.nodes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowNodesInformationResponse::nodes`.
+    pub fn set_nodes(mut self, value: Option<Vec<NodesInfoResp>>) -> Self {
+        self.inner.nodes = value;
         self
     }
     /// Returns the built [`ShowNodesInformationResponse`].
@@ -3342,6 +4671,22 @@ impl ShowOfflineKeyAnalysisTaskResponse {
     pub fn builder() -> ShowOfflineKeyAnalysisTaskResponseBuilder {
         ShowOfflineKeyAnalysisTaskResponseBuilder::default()
     }
+    /// The items of [`largest_key_prefixes`](Self::largest_key_prefixes), empty when absent.
+    pub fn largest_key_prefixes(&self) -> &[LargestKeyPrefix] {
+        self.largest_key_prefixes.as_deref().unwrap_or_default()
+    }
+    /// The items of [`largest_keys`](Self::largest_keys), empty when absent.
+    pub fn largest_keys(&self) -> &[LargestKey] {
+        self.largest_keys.as_deref().unwrap_or_default()
+    }
+    /// The items of [`type_bytes`](Self::type_bytes), empty when absent.
+    pub fn type_bytes(&self) -> &[KeyTypeByte] {
+        self.type_bytes.as_deref().unwrap_or_default()
+    }
+    /// The items of [`type_num`](Self::type_num), empty when absent.
+    pub fn type_num(&self) -> &[KeyTypeNum] {
+        self.type_num.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowOfflineKeyAnalysisTaskResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3355,9 +4700,19 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_id`.
@@ -3365,9 +4720,19 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::group_name`.
@@ -3375,9 +4740,19 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_ip`.
     pub fn node_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.node_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_ip`.
+    pub fn set_node_ip(mut self, value: Option<String>) -> Self {
+        self.inner.node_ip = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_ipv6`.
@@ -3385,9 +4760,19 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.node_ipv6 = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_ipv6`.
+    pub fn set_node_ipv6(mut self, value: Option<String>) -> Self {
+        self.inner.node_ipv6 = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::node_type`.
     pub fn node_type(mut self, value: impl Into<String>) -> Self {
         self.inner.node_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::node_type`.
+    pub fn set_node_type(mut self, value: Option<String>) -> Self {
+        self.inner.node_type = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::analysis_type`.
@@ -3398,9 +4783,22 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.analysis_type = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::analysis_type`.
+    pub fn set_analysis_type(
+        mut self,
+        value: Option<ShowOfflineKeyAnalysisTaskResponseAnalysisType>,
+    ) -> Self {
+        self.inner.analysis_type = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::started_at`.
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.inner.started_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::finished_at`.
@@ -3408,17 +4806,53 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.finished_at = Some(value.into());
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
     pub fn largest_key_prefixes(
         mut self,
-        value: impl Into<Vec<LargestKeyPrefix>>,
+        value: impl IntoIterator<Item = impl Into<LargestKeyPrefix>>,
     ) -> Self {
-        self.inner.largest_key_prefixes = Some(value.into());
+        self.inner.largest_key_prefixes = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
+    pub fn push_largest_key_prefixes(
+        mut self,
+        value: impl Into<LargestKeyPrefix>,
+    ) -> Self {
+        self.inner.largest_key_prefixes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::largest_key_prefixes`.
+    pub fn set_largest_key_prefixes(
+        mut self,
+        value: Option<Vec<LargestKeyPrefix>>,
+    ) -> Self {
+        self.inner.largest_key_prefixes = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
-    pub fn largest_keys(mut self, value: impl Into<Vec<LargestKey>>) -> Self {
-        self.inner.largest_keys = Some(value.into());
+    pub fn largest_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<LargestKey>>,
+    ) -> Self {
+        self.inner.largest_keys = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
+    pub fn push_largest_keys(mut self, value: impl Into<LargestKey>) -> Self {
+        self.inner.largest_keys.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::largest_keys`.
+    pub fn set_largest_keys(mut self, value: Option<Vec<LargestKey>>) -> Self {
+        self.inner.largest_keys = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::total_bytes`.
@@ -3426,19 +4860,55 @@ impl ShowOfflineKeyAnalysisTaskResponseBuilder {
         self.inner.total_bytes = Some(value);
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::total_bytes`.
+    pub fn set_total_bytes(mut self, value: Option<i64>) -> Self {
+        self.inner.total_bytes = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::total_num`.
     pub fn total_num(mut self, value: i64) -> Self {
         self.inner.total_num = Some(value);
         self
     }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::total_num`.
+    pub fn set_total_num(mut self, value: Option<i64>) -> Self {
+        self.inner.total_num = value;
+        self
+    }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
-    pub fn type_bytes(mut self, value: impl Into<Vec<KeyTypeByte>>) -> Self {
-        self.inner.type_bytes = Some(value.into());
+    pub fn type_bytes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<KeyTypeByte>>,
+    ) -> Self {
+        self.inner.type_bytes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
+    pub fn push_type_bytes(mut self, value: impl Into<KeyTypeByte>) -> Self {
+        self.inner.type_bytes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::type_bytes`.
+    pub fn set_type_bytes(mut self, value: Option<Vec<KeyTypeByte>>) -> Self {
+        self.inner.type_bytes = value;
         self
     }
     /// Sets `ShowOfflineKeyAnalysisTaskResponse::type_num`.
-    pub fn type_num(mut self, value: impl Into<Vec<KeyTypeNum>>) -> Self {
-        self.inner.type_num = Some(value.into());
+    pub fn type_num(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<KeyTypeNum>>,
+    ) -> Self {
+        self.inner.type_num = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowOfflineKeyAnalysisTaskResponse::type_num`.
+    pub fn push_type_num(mut self, value: impl Into<KeyTypeNum>) -> Self {
+        self.inner.type_num.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowOfflineKeyAnalysisTaskResponse::type_num`.
+    pub fn set_type_num(mut self, value: Option<Vec<KeyTypeNum>>) -> Self {
+        self.inner.type_num = value;
         self
     }
     /// Returns the built [`ShowOfflineKeyAnalysisTaskResponse`].
@@ -3484,6 +4954,11 @@ impl ShowQuotaOfTenantResponseBuilder {
         self.inner.quotas = Some(value.into());
         self
     }
+    /// Sets or clears `ShowQuotaOfTenantResponse::quotas`.
+    pub fn set_quotas(mut self, value: Option<QueryTenantQuotaRespQuotas>) -> Self {
+        self.inner.quotas = value;
+        self
+    }
     /// Returns the built [`ShowQuotaOfTenantResponse`].
     pub fn build(self) -> ShowQuotaOfTenantResponse {
         self.inner
@@ -3502,6 +4977,10 @@ impl ShowTagsResponse {
     pub fn builder() -> ShowTagsResponseBuilder {
         ShowTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ResourceTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowTagsResponse {
     fn missing_fields(
@@ -3519,8 +4998,21 @@ pub struct ShowTagsResponseBuilder {
 }
 impl ShowTagsResponseBuilder {
     /// Sets `ShowTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ShowTagsResponse`].
@@ -3603,9 +5095,19 @@ impl SimpleKeyScanRecordBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SimpleKeyScanRecord::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SimpleKeyScanRecord::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SimpleKeyScanRecord::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::status`.
@@ -3613,9 +5115,19 @@ impl SimpleKeyScanRecordBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SimpleKeyScanRecord::status`.
+    pub fn set_status(mut self, value: Option<SimpleKeyScanRecordStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SimpleKeyScanRecord::scan_type`.
     pub fn scan_type(mut self, value: impl Into<String>) -> Self {
         self.inner.scan_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `SimpleKeyScanRecord::scan_type`.
+    pub fn set_scan_type(mut self, value: Option<String>) -> Self {
+        self.inner.scan_type = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::num`.
@@ -3623,9 +5135,19 @@ impl SimpleKeyScanRecordBuilder {
         self.inner.num = Some(value);
         self
     }
+    /// Sets or clears `SimpleKeyScanRecord::num`.
+    pub fn set_num(mut self, value: Option<i64>) -> Self {
+        self.inner.num = value;
+        self
+    }
     /// Sets `SimpleKeyScanRecord::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SimpleKeyScanRecord::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `SimpleKeyScanRecord::started_at`.
@@ -3633,9 +5155,19 @@ impl SimpleKeyScanRecordBuilder {
         self.inner.started_at = Some(value.into());
         self
     }
+    /// Sets or clears `SimpleKeyScanRecord::started_at`.
+    pub fn set_started_at(mut self, value: Option<String>) -> Self {
+        self.inner.started_at = value;
+        self
+    }
     /// Sets `SimpleKeyScanRecord::finished_at`.
     pub fn finished_at(mut self, value: impl Into<String>) -> Self {
         self.inner.finished_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SimpleKeyScanRecord::finished_at`.
+    pub fn set_finished_at(mut self, value: Option<String>) -> Self {
+        self.inner.finished_at = value;
         self
     }
     /// Returns the built [`SimpleKeyScanRecord`].
@@ -3751,9 +5283,19 @@ impl SingleBackgroundTaskBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SingleBackgroundTask::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SingleBackgroundTask::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SingleBackgroundTask::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `SingleBackgroundTask::details`.
@@ -3761,9 +5303,19 @@ impl SingleBackgroundTaskBuilder {
         self.inner.details = Some(value.into());
         self
     }
+    /// Sets or clears `SingleBackgroundTask::details`.
+    pub fn set_details(mut self, value: Option<DetailsBody>) -> Self {
+        self.inner.details = value;
+        self
+    }
     /// Sets `SingleBackgroundTask::user_name`.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.inner.user_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SingleBackgroundTask::user_name`.
+    pub fn set_user_name(mut self, value: Option<String>) -> Self {
+        self.inner.user_name = value;
         self
     }
     /// Sets `SingleBackgroundTask::user_id`.
@@ -3771,9 +5323,19 @@ impl SingleBackgroundTaskBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `SingleBackgroundTask::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `SingleBackgroundTask::params`.
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.inner.params = Some(value.into());
+        self
+    }
+    /// Sets or clears `SingleBackgroundTask::params`.
+    pub fn set_params(mut self, value: Option<String>) -> Self {
+        self.inner.params = value;
         self
     }
     /// Sets `SingleBackgroundTask::status`.
@@ -3781,9 +5343,19 @@ impl SingleBackgroundTaskBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SingleBackgroundTask::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SingleBackgroundTask::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SingleBackgroundTask::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `SingleBackgroundTask::updated_at`.
@@ -3791,9 +5363,19 @@ impl SingleBackgroundTaskBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `SingleBackgroundTask::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `SingleBackgroundTask::enable_show`.
     pub fn enable_show(mut self, value: bool) -> Self {
         self.inner.enable_show = Some(value);
+        self
+    }
+    /// Sets or clears `SingleBackgroundTask::enable_show`.
+    pub fn set_enable_show(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_show = value;
         self
     }
     /// Returns the built [`SingleBackgroundTask`].
@@ -3887,9 +5469,19 @@ impl SlowlogItemBuilder {
         self.inner.id = Some(value);
         self
     }
+    /// Sets or clears `SlowlogItem::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SlowlogItem::command`.
     pub fn command(mut self, value: impl Into<String>) -> Self {
         self.inner.command = Some(value.into());
+        self
+    }
+    /// Sets or clears `SlowlogItem::command`.
+    pub fn set_command(mut self, value: Option<String>) -> Self {
+        self.inner.command = value;
         self
     }
     /// Sets `SlowlogItem::start_time`.
@@ -3897,9 +5489,19 @@ impl SlowlogItemBuilder {
         self.inner.start_time = Some(value.into());
         self
     }
+    /// Sets or clears `SlowlogItem::start_time`.
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+        self.inner.start_time = value;
+        self
+    }
     /// Sets `SlowlogItem::duration`.
     pub fn duration(mut self, value: impl Into<String>) -> Self {
         self.inner.duration = Some(value.into());
+        self
+    }
+    /// Sets or clears `SlowlogItem::duration`.
+    pub fn set_duration(mut self, value: Option<String>) -> Self {
+        self.inner.duration = value;
         self
     }
     /// Sets `SlowlogItem::shard_name`.
@@ -3907,9 +5509,19 @@ impl SlowlogItemBuilder {
         self.inner.shard_name = Some(value.into());
         self
     }
+    /// Sets or clears `SlowlogItem::shard_name`.
+    pub fn set_shard_name(mut self, value: Option<String>) -> Self {
+        self.inner.shard_name = value;
+        self
+    }
     /// Sets `SlowlogItem::database_id`.
     pub fn database_id(mut self, value: i64) -> Self {
         self.inner.database_id = Some(value);
+        self
+    }
+    /// Sets or clears `SlowlogItem::database_id`.
+    pub fn set_database_id(mut self, value: Option<i64>) -> Self {
+        self.inner.database_id = value;
         self
     }
     /// Sets `SlowlogItem::username`.
@@ -3917,14 +5529,29 @@ impl SlowlogItemBuilder {
         self.inner.username = Some(value.into());
         self
     }
+    /// Sets or clears `SlowlogItem::username`.
+    pub fn set_username(mut self, value: Option<String>) -> Self {
+        self.inner.username = value;
+        self
+    }
     /// Sets `SlowlogItem::node_role`.
     pub fn node_role(mut self, value: impl Into<String>) -> Self {
         self.inner.node_role = Some(value.into());
         self
     }
+    /// Sets or clears `SlowlogItem::node_role`.
+    pub fn set_node_role(mut self, value: Option<String>) -> Self {
+        self.inner.node_role = value;
+        self
+    }
     /// Sets `SlowlogItem::client_ip`.
     pub fn client_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.client_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `SlowlogItem::client_ip`.
+    pub fn set_client_ip(mut self, value: Option<String>) -> Self {
+        self.inner.client_ip = value;
         self
     }
     /// Returns the built [`SlowlogItem`].
@@ -4049,9 +5676,19 @@ impl SourceInstanceBodyBuilder {
         self.inner.addrs = Some(value.into());
         self
     }
+    /// Sets or clears `SourceInstanceBody::addrs`.
+    pub fn set_addrs(mut self, value: Option<String>) -> Self {
+        self.inner.addrs = value;
+        self
+    }
     /// Sets `SourceInstanceBody::password`.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.inner.password = Some(value.into());
+        self
+    }
+    /// Sets or clears `SourceInstanceBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
         self
     }
     /// Sets `SourceInstanceBody::task_status`.
@@ -4059,9 +5696,19 @@ impl SourceInstanceBodyBuilder {
         self.inner.task_status = Some(value.into());
         self
     }
+    /// Sets or clears `SourceInstanceBody::task_status`.
+    pub fn set_task_status(mut self, value: Option<String>) -> Self {
+        self.inner.task_status = value;
+        self
+    }
     /// Sets `SourceInstanceBody::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SourceInstanceBody::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `SourceInstanceBody::ip`.
@@ -4069,9 +5716,19 @@ impl SourceInstanceBodyBuilder {
         self.inner.ip = Some(value.into());
         self
     }
+    /// Sets or clears `SourceInstanceBody::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
+        self
+    }
     /// Sets `SourceInstanceBody::port`.
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
+        self
+    }
+    /// Sets or clears `SourceInstanceBody::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `SourceInstanceBody::name`.
@@ -4079,14 +5736,29 @@ impl SourceInstanceBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `SourceInstanceBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `SourceInstanceBody::proxy_multi_db`.
     pub fn proxy_multi_db(mut self, value: bool) -> Self {
         self.inner.proxy_multi_db = Some(value);
         self
     }
+    /// Sets or clears `SourceInstanceBody::proxy_multi_db`.
+    pub fn set_proxy_multi_db(mut self, value: Option<bool>) -> Self {
+        self.inner.proxy_multi_db = value;
+        self
+    }
     /// Sets `SourceInstanceBody::db`.
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
+        self
+    }
+    /// Sets or clears `SourceInstanceBody::db`.
+    pub fn set_db(mut self, value: Option<String>) -> Self {
+        self.inner.db = value;
         self
     }
     /// Returns the built [`SourceInstanceBody`].
@@ -4139,14 +5811,29 @@ impl SpecParamBuilder {
         self.inner.sharding_count = Some(value);
         self
     }
+    /// Sets or clears `SpecParam::sharding_count`.
+    pub fn set_sharding_count(mut self, value: Option<i64>) -> Self {
+        self.inner.sharding_count = value;
+        self
+    }
     /// Sets `SpecParam::replica_count`.
     pub fn replica_count(mut self, value: i64) -> Self {
         self.inner.replica_count = Some(value);
         self
     }
+    /// Sets or clears `SpecParam::replica_count`.
+    pub fn set_replica_count(mut self, value: Option<i64>) -> Self {
+        self.inner.replica_count = value;
+        self
+    }
     /// Sets `SpecParam::cache_mode`.
     pub fn cache_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.cache_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `SpecParam::cache_mode`.
+    pub fn set_cache_mode(mut self, value: Option<String>) -> Self {
+        self.inner.cache_mode = value;
         self
     }
     /// Returns the built [`SpecParam`].
@@ -4191,9 +5878,19 @@ impl StartInstanceResizeCheckJobRequestBodyBuilder {
         self.inner.new_capacity = Some(value);
         self
     }
+    /// Sets or clears `StartInstanceResizeCheckJobRequestBody::new_capacity`.
+    pub fn set_new_capacity(mut self, value: Option<i64>) -> Self {
+        self.inner.new_capacity = value;
+        self
+    }
     /// Sets `StartInstanceResizeCheckJobRequestBody::spec_code`.
     pub fn spec_code(mut self, value: impl Into<String>) -> Self {
         self.inner.spec_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `StartInstanceResizeCheckJobRequestBody::spec_code`.
+    pub fn set_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.spec_code = value;
         self
     }
     /// Returns the built [`StartInstanceResizeCheckJobRequestBody`].
@@ -4230,6 +5927,11 @@ impl StartInstanceResizeCheckJobResponseBuilder {
     /// Sets `StartInstanceResizeCheckJobResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StartInstanceResizeCheckJobResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`StartInstanceResizeCheckJobResponse`].
@@ -4351,9 +6053,19 @@ impl StatusStatisticBuilder {
         self.inner.paying_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::paying_count`.
+    pub fn set_paying_count(mut self, value: Option<i64>) -> Self {
+        self.inner.paying_count = value;
+        self
+    }
     /// Sets `StatusStatistic::freezing_count`.
     pub fn freezing_count(mut self, value: i64) -> Self {
         self.inner.freezing_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::freezing_count`.
+    pub fn set_freezing_count(mut self, value: Option<i64>) -> Self {
+        self.inner.freezing_count = value;
         self
     }
     /// Sets `StatusStatistic::migrating_count`.
@@ -4361,9 +6073,19 @@ impl StatusStatisticBuilder {
         self.inner.migrating_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::migrating_count`.
+    pub fn set_migrating_count(mut self, value: Option<i64>) -> Self {
+        self.inner.migrating_count = value;
+        self
+    }
     /// Sets `StatusStatistic::flushing_count`.
     pub fn flushing_count(mut self, value: i64) -> Self {
         self.inner.flushing_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::flushing_count`.
+    pub fn set_flushing_count(mut self, value: Option<i64>) -> Self {
+        self.inner.flushing_count = value;
         self
     }
     /// Sets `StatusStatistic::upgrading_count`.
@@ -4371,9 +6093,19 @@ impl StatusStatisticBuilder {
         self.inner.upgrading_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::upgrading_count`.
+    pub fn set_upgrading_count(mut self, value: Option<i64>) -> Self {
+        self.inner.upgrading_count = value;
+        self
+    }
     /// Sets `StatusStatistic::restoring_count`.
     pub fn restoring_count(mut self, value: i64) -> Self {
         self.inner.restoring_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::restoring_count`.
+    pub fn set_restoring_count(mut self, value: Option<i64>) -> Self {
+        self.inner.restoring_count = value;
         self
     }
     /// Sets `StatusStatistic::extending_count`.
@@ -4381,9 +6113,19 @@ impl StatusStatisticBuilder {
         self.inner.extending_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::extending_count`.
+    pub fn set_extending_count(mut self, value: Option<i64>) -> Self {
+        self.inner.extending_count = value;
+        self
+    }
     /// Sets `StatusStatistic::creating_count`.
     pub fn creating_count(mut self, value: i64) -> Self {
         self.inner.creating_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::creating_count`.
+    pub fn set_creating_count(mut self, value: Option<i64>) -> Self {
+        self.inner.creating_count = value;
         self
     }
     /// Sets `StatusStatistic::running_count`.
@@ -4391,9 +6133,19 @@ impl StatusStatisticBuilder {
         self.inner.running_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::running_count`.
+    pub fn set_running_count(mut self, value: Option<i64>) -> Self {
+        self.inner.running_count = value;
+        self
+    }
     /// Sets `StatusStatistic::error_count`.
     pub fn error_count(mut self, value: i64) -> Self {
         self.inner.error_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::error_count`.
+    pub fn set_error_count(mut self, value: Option<i64>) -> Self {
+        self.inner.error_count = value;
         self
     }
     /// Sets `StatusStatistic::frozen_count`.
@@ -4401,14 +6153,29 @@ impl StatusStatisticBuilder {
         self.inner.frozen_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::frozen_count`.
+    pub fn set_frozen_count(mut self, value: Option<i64>) -> Self {
+        self.inner.frozen_count = value;
+        self
+    }
     /// Sets `StatusStatistic::createfailed_count`.
     pub fn createfailed_count(mut self, value: i64) -> Self {
         self.inner.createfailed_count = Some(value);
         self
     }
+    /// Sets or clears `StatusStatistic::createfailed_count`.
+    pub fn set_createfailed_count(mut self, value: Option<i64>) -> Self {
+        self.inner.createfailed_count = value;
+        self
+    }
     /// Sets `StatusStatistic::restarting_count`.
     pub fn restarting_count(mut self, value: i64) -> Self {
         self.inner.restarting_count = Some(value);
+        self
+    }
+    /// Sets or clears `StatusStatistic::restarting_count`.
+    pub fn set_restarting_count(mut self, value: Option<i64>) -> Self {
+        self.inner.restarting_count = value;
         self
     }
     /// Returns the built [`StatusStatistic`].
@@ -4467,6 +6234,10 @@ impl StepDetail {
     pub fn builder() -> StepDetailBuilder {
         StepDetailBuilder::default()
     }
+    /// The items of [`sub_step_details`](Self::sub_step_details), empty when absent.
+    pub fn sub_step_details(&self) -> &[SubStepDetail] {
+        self.sub_step_details.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`StepDetail`].
 #[derive(Clone, Debug, Default)]
@@ -4480,9 +6251,19 @@ impl StepDetailBuilder {
         self.inner.step_id = Some(value.into());
         self
     }
+    /// Sets or clears `StepDetail::step_id`.
+    pub fn set_step_id(mut self, value: Option<String>) -> Self {
+        self.inner.step_id = value;
+        self
+    }
     /// Sets `StepDetail::step_name`.
     pub fn step_name(mut self, value: impl Into<String>) -> Self {
         self.inner.step_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `StepDetail::step_name`.
+    pub fn set_step_name(mut self, value: Option<String>) -> Self {
+        self.inner.step_name = value;
         self
     }
     /// Sets `StepDetail::step_status`.
@@ -4490,9 +6271,19 @@ impl StepDetailBuilder {
         self.inner.step_status = Some(value.into());
         self
     }
+    /// Sets or clears `StepDetail::step_status`.
+    pub fn set_step_status(mut self, value: Option<StepDetailStepStatus>) -> Self {
+        self.inner.step_status = value;
+        self
+    }
     /// Sets `StepDetail::begin_time`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `StepDetail::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
         self
     }
     /// Sets `StepDetail::end_time`.
@@ -4500,14 +6291,37 @@ impl StepDetailBuilder {
         self.inner.end_time = Some(value.into());
         self
     }
+    /// Sets or clears `StepDetail::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
+        self
+    }
     /// Sets `StepDetail::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `StepDetail::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `StepDetail::sub_step_details`.
-    pub fn sub_step_details(mut self, value: impl Into<Vec<SubStepDetail>>) -> Self {
-        self.inner.sub_step_details = Some(value.into());
+    pub fn sub_step_details(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SubStepDetail>>,
+    ) -> Self {
+        self.inner.sub_step_details = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `StepDetail::sub_step_details`.
+    pub fn push_sub_step_details(mut self, value: impl Into<SubStepDetail>) -> Self {
+        self.inner.sub_step_details.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `StepDetail::sub_step_details`.
+    pub fn set_sub_step_details(mut self, value: Option<Vec<SubStepDetail>>) -> Self {
+        self.inner.sub_step_details = value;
         self
     }
     /// Returns the built [`StepDetail`].
@@ -4668,6 +6482,10 @@ impl StopMigrationTaskResponse {
     pub fn builder() -> StopMigrationTaskResponseBuilder {
         StopMigrationTaskResponseBuilder::default()
     }
+    /// The items of [`supported_features`](Self::supported_features), empty when absent.
+    pub fn supported_features(&self) -> &[String] {
+        self.supported_features.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for StopMigrationTaskResponse {
     fn missing_fields(
@@ -4691,9 +6509,19 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.task_id = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::task_name`.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.inner.task_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::task_name`.
+    pub fn set_task_name(mut self, value: Option<String>) -> Self {
+        self.inner.task_name = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::description`.
@@ -4701,9 +6529,19 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::status`.
     pub fn status(mut self, value: impl Into<StopMigrationTaskResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::status`.
+    pub fn set_status(mut self, value: Option<StopMigrationTaskResponseStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::migration_type`.
@@ -4714,6 +6552,14 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.migration_type = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::migration_type`.
+    pub fn set_migration_type(
+        mut self,
+        value: Option<StopMigrationTaskResponseMigrationType>,
+    ) -> Self {
+        self.inner.migration_type = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::migration_method`.
     pub fn migration_method(
         mut self,
@@ -4722,14 +6568,32 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.migration_method = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::migration_method`.
+    pub fn set_migration_method(
+        mut self,
+        value: Option<StopMigrationTaskResponseMigrationMethod>,
+    ) -> Self {
+        self.inner.migration_method = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::ecs_tenant_private_ip`.
     pub fn ecs_tenant_private_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_tenant_private_ip = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::ecs_tenant_private_ip`.
+    pub fn set_ecs_tenant_private_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_tenant_private_ip = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::backup_files`.
     pub fn backup_files(mut self, value: impl Into<BackupFilesBody>) -> Self {
         self.inner.backup_files = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::backup_files`.
+    pub fn set_backup_files(mut self, value: Option<BackupFilesBody>) -> Self {
+        self.inner.backup_files = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::network_type`.
@@ -4740,9 +6604,22 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.network_type = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::network_type`.
+    pub fn set_network_type(
+        mut self,
+        value: Option<StopMigrationTaskResponseNetworkType>,
+    ) -> Self {
+        self.inner.network_type = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::source_instance`.
     pub fn source_instance(mut self, value: impl Into<SourceInstanceBody>) -> Self {
         self.inner.source_instance = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::source_instance`.
+    pub fn set_source_instance(mut self, value: Option<SourceInstanceBody>) -> Self {
+        self.inner.source_instance = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::target_instance`.
@@ -4750,9 +6627,19 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.target_instance = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::target_instance`.
+    pub fn set_target_instance(mut self, value: Option<TargetInstanceBody>) -> Self {
+        self.inner.target_instance = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::updated_at`.
@@ -4760,9 +6647,19 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::released_at`.
     pub fn released_at(mut self, value: impl Into<String>) -> Self {
         self.inner.released_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::released_at`.
+    pub fn set_released_at(mut self, value: Option<String>) -> Self {
+        self.inner.released_at = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::version`.
@@ -4770,14 +6667,39 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::resume_mode`.
     pub fn resume_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.resume_mode = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::resume_mode`.
+    pub fn set_resume_mode(mut self, value: Option<String>) -> Self {
+        self.inner.resume_mode = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::supported_features`.
-    pub fn supported_features(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.supported_features = Some(value.into());
+    pub fn supported_features(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.supported_features = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `StopMigrationTaskResponse::supported_features`.
+    pub fn push_supported_features(mut self, value: impl Into<String>) -> Self {
+        self.inner.supported_features.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::supported_features`.
+    pub fn set_supported_features(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.supported_features = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::tenant_vpc_id`.
@@ -4785,9 +6707,19 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.tenant_vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::tenant_vpc_id`.
+    pub fn set_tenant_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_vpc_id = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::tenant_subnet_id`.
     pub fn tenant_subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::tenant_subnet_id`.
+    pub fn set_tenant_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_subnet_id = value;
         self
     }
     /// Sets `StopMigrationTaskResponse::tenant_security_group_id`.
@@ -4795,14 +6727,29 @@ impl StopMigrationTaskResponseBuilder {
         self.inner.tenant_security_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::tenant_security_group_id`.
+    pub fn set_tenant_security_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_security_group_id = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::bandwidth_limit_mb`.
     pub fn bandwidth_limit_mb(mut self, value: impl Into<String>) -> Self {
         self.inner.bandwidth_limit_mb = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResponse::bandwidth_limit_mb`.
+    pub fn set_bandwidth_limit_mb(mut self, value: Option<String>) -> Self {
+        self.inner.bandwidth_limit_mb = value;
+        self
+    }
     /// Sets `StopMigrationTaskResponse::task_status`.
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResponse::task_status`.
+    pub fn set_task_status(mut self, value: Option<String>) -> Self {
+        self.inner.task_status = value;
         self
     }
     /// Returns the built [`StopMigrationTaskResponse`].
@@ -4909,9 +6856,19 @@ impl StopMigrationTaskResultBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResult::result`.
+    pub fn set_result(mut self, value: Option<StopMigrationTaskResultResult>) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `StopMigrationTaskResult::task_id`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResult::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
         self
     }
     /// Sets `StopMigrationTaskResult::error_msg`.
@@ -4919,9 +6876,19 @@ impl StopMigrationTaskResultBuilder {
         self.inner.error_msg = Some(value.into());
         self
     }
+    /// Sets or clears `StopMigrationTaskResult::error_msg`.
+    pub fn set_error_msg(mut self, value: Option<String>) -> Self {
+        self.inner.error_msg = value;
+        self
+    }
     /// Sets `StopMigrationTaskResult::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `StopMigrationTaskResult::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Returns the built [`StopMigrationTaskResult`].
@@ -5012,9 +6979,19 @@ impl SubStepDetailBuilder {
         self.inner.sub_step_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubStepDetail::sub_step_id`.
+    pub fn set_sub_step_id(mut self, value: Option<String>) -> Self {
+        self.inner.sub_step_id = value;
+        self
+    }
     /// Sets `SubStepDetail::sub_step_name`.
     pub fn sub_step_name(mut self, value: impl Into<String>) -> Self {
         self.inner.sub_step_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubStepDetail::sub_step_name`.
+    pub fn set_sub_step_name(mut self, value: Option<String>) -> Self {
+        self.inner.sub_step_name = value;
         self
     }
     /// Sets `SubStepDetail::sub_step_status`.
@@ -5022,9 +6999,19 @@ impl SubStepDetailBuilder {
         self.inner.sub_step_status = Some(value.into());
         self
     }
+    /// Sets or clears `SubStepDetail::sub_step_status`.
+    pub fn set_sub_step_status(mut self, value: Option<String>) -> Self {
+        self.inner.sub_step_status = value;
+        self
+    }
     /// Sets `SubStepDetail::begin_time`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.inner.begin_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubStepDetail::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
         self
     }
     /// Sets `SubStepDetail::end_time`.
@@ -5032,14 +7019,29 @@ impl SubStepDetailBuilder {
         self.inner.end_time = Some(value.into());
         self
     }
+    /// Sets or clears `SubStepDetail::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
+        self
+    }
     /// Sets `SubStepDetail::detail`.
     pub fn detail(mut self, value: impl Into<String>) -> Self {
         self.inner.detail = Some(value.into());
         self
     }
+    /// Sets or clears `SubStepDetail::detail`.
+    pub fn set_detail(mut self, value: Option<String>) -> Self {
+        self.inner.detail = value;
+        self
+    }
     /// Sets `SubStepDetail::error_code`.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.inner.error_code = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubStepDetail::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
         self
     }
     /// Returns the built [`SubStepDetail`].

@@ -21,6 +21,10 @@ impl Tag {
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
+    /// The items of [`values`](Self::values), empty when absent.
+    pub fn values(&self) -> &[String] {
+        self.values.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`Tag`].
 #[derive(Clone, Debug, Default)]
@@ -34,9 +38,24 @@ impl TagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `Tag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `Tag::values`.
-    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Tag::values`.
+    pub fn push_values(mut self, value: impl Into<String>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Tag::values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`Tag`].
@@ -161,9 +180,19 @@ impl TargetInstanceBodyBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `TargetInstanceBody::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `TargetInstanceBody::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TargetInstanceBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `TargetInstanceBody::password`.
@@ -171,9 +200,19 @@ impl TargetInstanceBodyBuilder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `TargetInstanceBody::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Sets `TargetInstanceBody::task_status`.
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.inner.task_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `TargetInstanceBody::task_status`.
+    pub fn set_task_status(mut self, value: Option<String>) -> Self {
+        self.inner.task_status = value;
         self
     }
     /// Sets `TargetInstanceBody::ip`.
@@ -181,9 +220,19 @@ impl TargetInstanceBodyBuilder {
         self.inner.ip = Some(value.into());
         self
     }
+    /// Sets or clears `TargetInstanceBody::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
+        self
+    }
     /// Sets `TargetInstanceBody::port`.
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
+        self
+    }
+    /// Sets or clears `TargetInstanceBody::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `TargetInstanceBody::addrs`.
@@ -191,14 +240,29 @@ impl TargetInstanceBodyBuilder {
         self.inner.addrs = Some(value.into());
         self
     }
+    /// Sets or clears `TargetInstanceBody::addrs`.
+    pub fn set_addrs(mut self, value: Option<String>) -> Self {
+        self.inner.addrs = value;
+        self
+    }
     /// Sets `TargetInstanceBody::proxy_multi_db`.
     pub fn proxy_multi_db(mut self, value: bool) -> Self {
         self.inner.proxy_multi_db = Some(value);
         self
     }
+    /// Sets or clears `TargetInstanceBody::proxy_multi_db`.
+    pub fn set_proxy_multi_db(mut self, value: Option<bool>) -> Self {
+        self.inner.proxy_multi_db = value;
+        self
+    }
     /// Sets `TargetInstanceBody::db`.
     pub fn db(mut self, value: impl Into<String>) -> Self {
         self.inner.db = Some(value.into());
+        self
+    }
+    /// Sets or clears `TargetInstanceBody::db`.
+    pub fn set_db(mut self, value: Option<String>) -> Self {
+        self.inner.db = value;
         self
     }
     /// Returns the built [`TargetInstanceBody`].
@@ -326,9 +390,19 @@ impl TopologyInfoBuilder {
         self.inner.node_id = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::node_id`.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.inner.node_id = value;
+        self
+    }
     /// Sets `TopologyInfo::node_name`.
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.inner.node_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::node_name`.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.inner.node_name = value;
         self
     }
     /// Sets `TopologyInfo::ip`.
@@ -336,9 +410,19 @@ impl TopologyInfoBuilder {
         self.inner.ip = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::ip`.
+    pub fn set_ip(mut self, value: Option<String>) -> Self {
+        self.inner.ip = value;
+        self
+    }
     /// Sets `TopologyInfo::port`.
     pub fn port(mut self, value: impl Into<String>) -> Self {
         self.inner.port = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
         self
     }
     /// Sets `TopologyInfo::node_type`.
@@ -346,9 +430,19 @@ impl TopologyInfoBuilder {
         self.inner.node_type = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::node_type`.
+    pub fn set_node_type(mut self, value: Option<TopologyInfoNodeType>) -> Self {
+        self.inner.node_type = value;
+        self
+    }
     /// Sets `TopologyInfo::max_memory`.
     pub fn max_memory(mut self, value: impl Into<String>) -> Self {
         self.inner.max_memory = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::max_memory`.
+    pub fn set_max_memory(mut self, value: Option<String>) -> Self {
+        self.inner.max_memory = value;
         self
     }
     /// Sets `TopologyInfo::used_memory`.
@@ -356,9 +450,19 @@ impl TopologyInfoBuilder {
         self.inner.used_memory = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::used_memory`.
+    pub fn set_used_memory(mut self, value: Option<String>) -> Self {
+        self.inner.used_memory = value;
+        self
+    }
     /// Sets `TopologyInfo::qps`.
     pub fn qps(mut self, value: impl Into<String>) -> Self {
         self.inner.qps = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::qps`.
+    pub fn set_qps(mut self, value: Option<String>) -> Self {
+        self.inner.qps = value;
         self
     }
     /// Sets `TopologyInfo::bandwidth`.
@@ -366,9 +470,19 @@ impl TopologyInfoBuilder {
         self.inner.bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<BandWidth>) -> Self {
+        self.inner.bandwidth = value;
+        self
+    }
     /// Sets `TopologyInfo::db_num`.
     pub fn db_num(mut self, value: impl Into<String>) -> Self {
         self.inner.db_num = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::db_num`.
+    pub fn set_db_num(mut self, value: Option<String>) -> Self {
+        self.inner.db_num = value;
         self
     }
     /// Sets `TopologyInfo::dbs`.
@@ -376,9 +490,19 @@ impl TopologyInfoBuilder {
         self.inner.dbs = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::dbs`.
+    pub fn set_dbs(mut self, value: Option<KeySpace>) -> Self {
+        self.inner.dbs = value;
+        self
+    }
     /// Sets `TopologyInfo::relation_ip`.
     pub fn relation_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.relation_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::relation_ip`.
+    pub fn set_relation_ip(mut self, value: Option<String>) -> Self {
+        self.inner.relation_ip = value;
         self
     }
     /// Sets `TopologyInfo::relation_port`.
@@ -386,9 +510,19 @@ impl TopologyInfoBuilder {
         self.inner.relation_port = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::relation_port`.
+    pub fn set_relation_port(mut self, value: Option<String>) -> Self {
+        self.inner.relation_port = value;
+        self
+    }
     /// Sets `TopologyInfo::group_id`.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::group_id`.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.group_id = value;
         self
     }
     /// Sets `TopologyInfo::status`.
@@ -396,9 +530,19 @@ impl TopologyInfoBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `TopologyInfo::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `TopologyInfo::dims`.
     pub fn dims(mut self, value: impl Into<DimsInfo>) -> Self {
         self.inner.dims = Some(value.into());
+        self
+    }
+    /// Sets or clears `TopologyInfo::dims`.
+    pub fn set_dims(mut self, value: Option<DimsInfo>) -> Self {
+        self.inner.dims = value;
         self
     }
     /// Returns the built [`TopologyInfo`].

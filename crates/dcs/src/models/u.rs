@@ -59,6 +59,11 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self.inner.lock_time = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateAclAccountPassWordResponse::lock_time`.
+    pub fn set_lock_time(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time = value;
+        self
+    }
     /// Sets `UpdateAclAccountPassWordResponse::result`.
     pub fn result(
         mut self,
@@ -67,9 +72,22 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self.inner.result = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateAclAccountPassWordResponse::result`.
+    pub fn set_result(
+        mut self,
+        value: Option<UpdateAclAccountPassWordResponseResult>,
+    ) -> Self {
+        self.inner.result = value;
+        self
+    }
     /// Sets `UpdateAclAccountPassWordResponse::lock_time_left`.
     pub fn lock_time_left(mut self, value: impl Into<String>) -> Self {
         self.inner.lock_time_left = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateAclAccountPassWordResponse::lock_time_left`.
+    pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time_left = value;
         self
     }
     /// Sets `UpdateAclAccountPassWordResponse::retry_times_left`.
@@ -77,9 +95,19 @@ impl UpdateAclAccountPassWordResponseBuilder {
         self.inner.retry_times_left = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateAclAccountPassWordResponse::retry_times_left`.
+    pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
+        self.inner.retry_times_left = value;
+        self
+    }
     /// Sets `UpdateAclAccountPassWordResponse::message`.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateAclAccountPassWordResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
         self
     }
     /// Returns the built [`UpdateAclAccountPassWordResponse`].
@@ -133,6 +161,11 @@ impl UpdateAclAccountRemarkRequestBodyBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateAclAccountRemarkRequestBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Returns the built [`UpdateAclAccountRemarkRequestBody`].
     pub fn build(self) -> UpdateAclAccountRemarkRequestBody {
         self.inner
@@ -177,9 +210,19 @@ impl UpdateAclAccountResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateAclAccountResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `UpdateAclAccountResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateAclAccountResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`UpdateAclAccountResponse`].
@@ -245,9 +288,19 @@ impl UpdateAutoScanConfigRequestBodyBuilder {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `UpdateAutoScanConfigRequestBody::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `UpdateAutoScanConfigRequestBody::first_scan_at`.
     pub fn first_scan_at(mut self, value: impl Into<String>) -> Self {
         self.inner.first_scan_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateAutoScanConfigRequestBody::first_scan_at`.
+    pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
+        self.inner.first_scan_at = value;
         self
     }
     /// Sets `UpdateAutoScanConfigRequestBody::interval`.
@@ -255,14 +308,29 @@ impl UpdateAutoScanConfigRequestBodyBuilder {
         self.inner.interval = Some(value);
         self
     }
+    /// Sets or clears `UpdateAutoScanConfigRequestBody::interval`.
+    pub fn set_interval(mut self, value: Option<i64>) -> Self {
+        self.inner.interval = value;
+        self
+    }
     /// Sets `UpdateAutoScanConfigRequestBody::timeout`.
     pub fn timeout(mut self, value: i64) -> Self {
         self.inner.timeout = Some(value);
         self
     }
+    /// Sets or clears `UpdateAutoScanConfigRequestBody::timeout`.
+    pub fn set_timeout(mut self, value: Option<i64>) -> Self {
+        self.inner.timeout = value;
+        self
+    }
     /// Sets `UpdateAutoScanConfigRequestBody::scan_keys_count`.
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateAutoScanConfigRequestBody::scan_keys_count`.
+    pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
+        self.inner.scan_keys_count = value;
         self
     }
     /// Returns the built [`UpdateAutoScanConfigRequestBody`].
@@ -302,9 +370,25 @@ impl UpdateBandwidthInfoRequestBuilder {
     /// Sets `UpdateBandwidthInfoRequest::group_bandwidths`.
     pub fn group_bandwidths(
         mut self,
-        value: impl Into<Vec<UpdateGroupBandwidthInfoRequest>>,
+        value: impl IntoIterator<Item = impl Into<UpdateGroupBandwidthInfoRequest>>,
     ) -> Self {
-        self.inner.group_bandwidths = Some(value.into());
+        self.inner.group_bandwidths = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateBandwidthInfoRequest::group_bandwidths`.
+    pub fn push_group_bandwidths(
+        mut self,
+        value: impl Into<UpdateGroupBandwidthInfoRequest>,
+    ) -> Self {
+        self.inner.group_bandwidths.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateBandwidthInfoRequest::group_bandwidths`.
+    pub fn set_group_bandwidths(
+        mut self,
+        value: Option<Vec<UpdateGroupBandwidthInfoRequest>>,
+    ) -> Self {
+        self.inner.group_bandwidths = value;
         self
     }
     /// Returns the built [`UpdateBandwidthInfoRequest`].
@@ -348,6 +432,10 @@ impl UpdateBigkeyAutoscanConfigResponse {
     pub fn builder() -> UpdateBigkeyAutoscanConfigResponseBuilder {
         UpdateBigkeyAutoscanConfigResponseBuilder::default()
     }
+    /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    pub fn schedule_at(&self) -> &[String] {
+        self.schedule_at.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`UpdateBigkeyAutoscanConfigResponse`].
 #[derive(Clone, Debug, Default)]
@@ -361,19 +449,47 @@ impl UpdateBigkeyAutoscanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
-    pub fn schedule_at(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.schedule_at = Some(value.into());
+    pub fn schedule_at(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.schedule_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
+    pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
+        self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Sets `UpdateBigkeyAutoscanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateBigkeyAutoscanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`UpdateBigkeyAutoscanConfigResponse`].
@@ -412,6 +528,11 @@ impl UpdateClientIpTransparentTransmissionRequestBodyBuilder {
         self.inner.transparent_client_ip_enable = Some(value);
         self
     }
+    /// Sets or clears `UpdateClientIpTransparentTransmissionRequestBody::transparent_client_ip_enable`.
+    pub fn set_transparent_client_ip_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.transparent_client_ip_enable = value;
+        self
+    }
     /// Returns the built [`UpdateClientIpTransparentTransmissionRequestBody`].
     pub fn build(self) -> UpdateClientIpTransparentTransmissionRequestBody {
         self.inner
@@ -448,6 +569,11 @@ impl UpdateClientIpTransparentTransmissionResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateClientIpTransparentTransmissionResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`UpdateClientIpTransparentTransmissionResponse`].
     pub fn build(self) -> UpdateClientIpTransparentTransmissionResponse {
         self.inner
@@ -480,6 +606,14 @@ impl UpdateConfigTemplateResponseBuilder {
         value: impl Into<UpdateConfigTemplateResponseResult>,
     ) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateConfigTemplateResponse::result`.
+    pub fn set_result(
+        mut self,
+        value: Option<UpdateConfigTemplateResponseResult>,
+    ) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`UpdateConfigTemplateResponse`].
@@ -536,9 +670,19 @@ impl UpdateCustomTemplateBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateCustomTemplateBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateCustomTemplateBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateCustomTemplateBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `UpdateCustomTemplateBody::params`.
@@ -547,6 +691,14 @@ impl UpdateCustomTemplateBodyBuilder {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.params = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateCustomTemplateBody::params`.
+    pub fn set_params(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.params = value;
         self
     }
     /// Returns the built [`UpdateCustomTemplateBody`].
@@ -627,9 +779,19 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `UpdateExpireAutoScanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::first_scan_at`.
@@ -637,9 +799,19 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
         self.inner.first_scan_at = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::first_scan_at`.
+    pub fn set_first_scan_at(mut self, value: Option<String>) -> Self {
+        self.inner.first_scan_at = value;
+        self
+    }
     /// Sets `UpdateExpireAutoScanConfigResponse::interval`.
     pub fn interval(mut self, value: i64) -> Self {
         self.inner.interval = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::interval`.
+    pub fn set_interval(mut self, value: Option<i64>) -> Self {
+        self.inner.interval = value;
         self
     }
     /// Sets `UpdateExpireAutoScanConfigResponse::timeout`.
@@ -647,14 +819,29 @@ impl UpdateExpireAutoScanConfigResponseBuilder {
         self.inner.timeout = Some(value);
         self
     }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::timeout`.
+    pub fn set_timeout(mut self, value: Option<i64>) -> Self {
+        self.inner.timeout = value;
+        self
+    }
     /// Sets `UpdateExpireAutoScanConfigResponse::scan_keys_count`.
     pub fn scan_keys_count(mut self, value: i64) -> Self {
         self.inner.scan_keys_count = Some(value);
         self
     }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::scan_keys_count`.
+    pub fn set_scan_keys_count(mut self, value: Option<i64>) -> Self {
+        self.inner.scan_keys_count = value;
+        self
+    }
     /// Sets `UpdateExpireAutoScanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateExpireAutoScanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`UpdateExpireAutoScanConfigResponse`].
@@ -713,9 +900,19 @@ impl UpdateGroupBandwidthInfoRequestBuilder {
         self.inner.group_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateGroupBandwidthInfoRequest::group_id`.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.group_id = value;
+        self
+    }
     /// Sets `UpdateGroupBandwidthInfoRequest::target_bandwidth`. **Required.**
     pub fn target_bandwidth(mut self, value: i64) -> Self {
         self.inner.target_bandwidth = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateGroupBandwidthInfoRequest::target_bandwidth`.
+    pub fn set_target_bandwidth(mut self, value: Option<i64>) -> Self {
+        self.inner.target_bandwidth = value;
         self
     }
     /// Returns the built [`UpdateGroupBandwidthInfoRequest`].
@@ -759,6 +956,10 @@ impl UpdateHotkeyAutoScanConfigResponse {
     pub fn builder() -> UpdateHotkeyAutoScanConfigResponseBuilder {
         UpdateHotkeyAutoScanConfigResponseBuilder::default()
     }
+    /// The items of [`schedule_at`](Self::schedule_at), empty when absent.
+    pub fn schedule_at(&self) -> &[String] {
+        self.schedule_at.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`UpdateHotkeyAutoScanConfigResponse`].
 #[derive(Clone, Debug, Default)]
@@ -772,19 +973,47 @@ impl UpdateHotkeyAutoScanConfigResponseBuilder {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::enable_auto_scan`.
     pub fn enable_auto_scan(mut self, value: bool) -> Self {
         self.inner.enable_auto_scan = Some(value);
         self
     }
+    /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::enable_auto_scan`.
+    pub fn set_enable_auto_scan(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_auto_scan = value;
+        self
+    }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
-    pub fn schedule_at(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.schedule_at = Some(value.into());
+    pub fn schedule_at(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.schedule_at = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
+    pub fn push_schedule_at(mut self, value: impl Into<String>) -> Self {
+        self.inner.schedule_at.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::schedule_at`.
+    pub fn set_schedule_at(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.schedule_at = value;
         self
     }
     /// Sets `UpdateHotkeyAutoScanConfigResponse::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateHotkeyAutoScanConfigResponse::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`UpdateHotkeyAutoScanConfigResponse`].
@@ -881,9 +1110,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
         self.inner.window_size = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::window_size`.
+    pub fn set_window_size(mut self, value: Option<i64>) -> Self {
+        self.inner.window_size = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_upper_threshold`. **Required.**
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_upper_threshold`.
+    pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_out_cooldown`. **Required.**
@@ -891,9 +1130,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_out_cooldown`.
+    pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_out_cooldown = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_enabled`.
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_enabled`.
+    pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_lower_threshold`.
@@ -901,9 +1150,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyRequestBodyBuilder {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::bandwidth_usage_lower_threshold`.
+    pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_lower_threshold = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_cooldown`.
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyRequestBody::scale_in_cooldown`.
+    pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_in_cooldown = value;
         self
     }
     /// Returns the built [`UpdateInstanceBandwidthAutoScalingPolicyRequestBody`].
@@ -1000,9 +1259,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.window_size = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::window_size`.
+    pub fn set_window_size(mut self, value: Option<i64>) -> Self {
+        self.inner.window_size = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`. **Required.**
     pub fn bandwidth_usage_upper_threshold(mut self, value: i64) -> Self {
         self.inner.bandwidth_usage_upper_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_upper_threshold`.
+    pub fn set_bandwidth_usage_upper_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_upper_threshold = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`. **Required.**
@@ -1010,9 +1279,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.scale_out_cooldown = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_out_cooldown`.
+    pub fn set_scale_out_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_out_cooldown = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
     pub fn scale_in_enabled(mut self, value: bool) -> Self {
         self.inner.scale_in_enabled = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_enabled`.
+    pub fn set_scale_in_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.scale_in_enabled = value;
         self
     }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
@@ -1020,9 +1299,19 @@ impl UpdateInstanceBandwidthAutoScalingPolicyResponseBuilder {
         self.inner.bandwidth_usage_lower_threshold = Some(value);
         self
     }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::bandwidth_usage_lower_threshold`.
+    pub fn set_bandwidth_usage_lower_threshold(mut self, value: Option<i64>) -> Self {
+        self.inner.bandwidth_usage_lower_threshold = value;
+        self
+    }
     /// Sets `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
     pub fn scale_in_cooldown(mut self, value: i64) -> Self {
         self.inner.scale_in_cooldown = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateInstanceBandwidthAutoScalingPolicyResponse::scale_in_cooldown`.
+    pub fn set_scale_in_cooldown(mut self, value: Option<i64>) -> Self {
+        self.inner.scale_in_cooldown = value;
         self
     }
     /// Returns the built [`UpdateInstanceBandwidthAutoScalingPolicyResponse`].
@@ -1061,6 +1350,11 @@ impl UpdateInstanceConfigResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateInstanceConfigResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`UpdateInstanceConfigResponse`].
     pub fn build(self) -> UpdateInstanceConfigResponse {
         self.inner
@@ -1095,6 +1389,11 @@ impl UpdateIpWhitelistAsyncResponseBuilder {
     /// Sets `UpdateIpWhitelistAsyncResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateIpWhitelistAsyncResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`UpdateIpWhitelistAsyncResponse`].
@@ -1160,9 +1459,19 @@ impl UpdatePasswordResponseBuilder {
         self.inner.lock_time = Some(value.into());
         self
     }
+    /// Sets or clears `UpdatePasswordResponse::lock_time`.
+    pub fn set_lock_time(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time = value;
+        self
+    }
     /// Sets `UpdatePasswordResponse::result`.
     pub fn result(mut self, value: impl Into<UpdatePasswordResponseResult>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdatePasswordResponse::result`.
+    pub fn set_result(mut self, value: Option<UpdatePasswordResponseResult>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Sets `UpdatePasswordResponse::lock_time_left`.
@@ -1170,14 +1479,29 @@ impl UpdatePasswordResponseBuilder {
         self.inner.lock_time_left = Some(value.into());
         self
     }
+    /// Sets or clears `UpdatePasswordResponse::lock_time_left`.
+    pub fn set_lock_time_left(mut self, value: Option<String>) -> Self {
+        self.inner.lock_time_left = value;
+        self
+    }
     /// Sets `UpdatePasswordResponse::retry_times_left`.
     pub fn retry_times_left(mut self, value: impl Into<String>) -> Self {
         self.inner.retry_times_left = Some(value.into());
         self
     }
+    /// Sets or clears `UpdatePasswordResponse::retry_times_left`.
+    pub fn set_retry_times_left(mut self, value: Option<String>) -> Self {
+        self.inner.retry_times_left = value;
+        self
+    }
     /// Sets `UpdatePasswordResponse::message`.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.inner.message = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdatePasswordResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
         self
     }
     /// Returns the built [`UpdatePasswordResponse`].
@@ -1246,14 +1570,29 @@ impl UpdatePublicIpRequestBodyBuilder {
         self.inner.publicip_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdatePublicIpRequestBody::publicip_id`.
+    pub fn set_publicip_id(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_id = value;
+        self
+    }
     /// Sets `UpdatePublicIpRequestBody::enable_ssl`.
     pub fn enable_ssl(mut self, value: bool) -> Self {
         self.inner.enable_ssl = Some(value);
         self
     }
+    /// Sets or clears `UpdatePublicIpRequestBody::enable_ssl`.
+    pub fn set_enable_ssl(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_ssl = value;
+        self
+    }
     /// Sets `UpdatePublicIpRequestBody::elb_id`.
     pub fn elb_id(mut self, value: impl Into<String>) -> Self {
         self.inner.elb_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdatePublicIpRequestBody::elb_id`.
+    pub fn set_elb_id(mut self, value: Option<String>) -> Self {
+        self.inner.elb_id = value;
         self
     }
     /// Returns the built [`UpdatePublicIpRequestBody`].
@@ -1292,6 +1631,11 @@ impl UpdatePublicIpResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdatePublicIpResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`UpdatePublicIpResponse`].
     pub fn build(self) -> UpdatePublicIpResponse {
         self.inner
@@ -1325,6 +1669,11 @@ impl UpdateSslSwitchRequestBodyBuilder {
     /// Sets `UpdateSslSwitchRequestBody::enabled`.
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateSslSwitchRequestBody::enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.enabled = value;
         self
     }
     /// Returns the built [`UpdateSslSwitchRequestBody`].
@@ -1378,14 +1727,29 @@ impl UpdateSslSwitchResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSslSwitchResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `UpdateSslSwitchResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSslSwitchResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
+        self
+    }
     /// Sets `UpdateSslSwitchResponse::result`.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.inner.result = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSslSwitchResponse::result`.
+    pub fn set_result(mut self, value: Option<String>) -> Self {
+        self.inner.result = value;
         self
     }
     /// Returns the built [`UpdateSslSwitchResponse`].
@@ -1422,6 +1786,11 @@ impl UpgradeInstanceMinorVersionResponseBuilder {
     /// Sets `UpgradeInstanceMinorVersionResponse::task_id`.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.inner.task_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpgradeInstanceMinorVersionResponse::task_id`.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.inner.task_id = value;
         self
     }
     /// Returns the built [`UpgradeInstanceMinorVersionResponse`].
@@ -1466,9 +1835,19 @@ impl UpgradeMinorVersionRequestBodyBuilder {
         self.inner.proxy_minor_version = Some(value.into());
         self
     }
+    /// Sets or clears `UpgradeMinorVersionRequestBody::proxy_minor_version`.
+    pub fn set_proxy_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.proxy_minor_version = value;
+        self
+    }
     /// Sets `UpgradeMinorVersionRequestBody::engine_minor_version`.
     pub fn engine_minor_version(mut self, value: impl Into<String>) -> Self {
         self.inner.engine_minor_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpgradeMinorVersionRequestBody::engine_minor_version`.
+    pub fn set_engine_minor_version(mut self, value: Option<String>) -> Self {
+        self.inner.engine_minor_version = value;
         self
     }
     /// Returns the built [`UpgradeMinorVersionRequestBody`].

@@ -28,6 +28,10 @@ impl ValidateDeletableReplicaResponse {
     pub fn builder() -> ValidateDeletableReplicaResponseBuilder {
         ValidateDeletableReplicaResponseBuilder::default()
     }
+    /// The items of [`replication_list`](Self::replication_list), empty when absent.
+    pub fn replication_list(&self) -> &[ReplicationInfo] {
+        self.replication_list.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ValidateDeletableReplicaResponse`].
 #[derive(Clone, Debug, Default)]
@@ -41,14 +45,37 @@ impl ValidateDeletableReplicaResponseBuilder {
         self.inner.check_result = Some(value);
         self
     }
+    /// Sets or clears `ValidateDeletableReplicaResponse::check_result`.
+    pub fn set_check_result(mut self, value: Option<bool>) -> Self {
+        self.inner.check_result = value;
+        self
+    }
     /// Sets `ValidateDeletableReplicaResponse::available_zone`.
     pub fn available_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.available_zone = Some(value.into());
         self
     }
+    /// Sets or clears `ValidateDeletableReplicaResponse::available_zone`.
+    pub fn set_available_zone(mut self, value: Option<String>) -> Self {
+        self.inner.available_zone = value;
+        self
+    }
     /// Sets `ValidateDeletableReplicaResponse::replication_list`.
-    pub fn replication_list(mut self, value: impl Into<Vec<ReplicationInfo>>) -> Self {
-        self.inner.replication_list = Some(value.into());
+    pub fn replication_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ReplicationInfo>>,
+    ) -> Self {
+        self.inner.replication_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ValidateDeletableReplicaResponse::replication_list`.
+    pub fn push_replication_list(mut self, value: impl Into<ReplicationInfo>) -> Self {
+        self.inner.replication_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ValidateDeletableReplicaResponse::replication_list`.
+    pub fn set_replication_list(mut self, value: Option<Vec<ReplicationInfo>>) -> Self {
+        self.inner.replication_list = value;
         self
     }
     /// Returns the built [`ValidateDeletableReplicaResponse`].

@@ -26,6 +26,10 @@ impl Whitelist {
     pub fn builder() -> WhitelistBuilder {
         WhitelistBuilder::default()
     }
+    /// The items of [`ip_list`](Self::ip_list), empty when absent.
+    pub fn ip_list(&self) -> &[String] {
+        self.ip_list.as_deref().unwrap_or_default()
+    }
 }
 impl huaweicloud_sdk_core::__codegen::RequiredFields for Whitelist {
     fn missing_fields(
@@ -48,9 +52,27 @@ impl WhitelistBuilder {
         self.inner.group_name = Some(value.into());
         self
     }
+    /// Sets or clears `Whitelist::group_name`.
+    pub fn set_group_name(mut self, value: Option<String>) -> Self {
+        self.inner.group_name = value;
+        self
+    }
     /// Sets `Whitelist::ip_list`. **Required.**
-    pub fn ip_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ip_list = Some(value.into());
+    pub fn ip_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.ip_list = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Whitelist::ip_list`.
+    pub fn push_ip_list(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_list.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Whitelist::ip_list`.
+    pub fn set_ip_list(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ip_list = value;
         self
     }
     /// Returns the built [`Whitelist`].

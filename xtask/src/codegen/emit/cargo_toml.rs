@@ -57,7 +57,7 @@ edition = "2024"
 rust-version = "1.85"
 license = "Apache-2.0"
 description = {description:?}
-repository = "https://github.com/example/huaweicloud-sdk-rust"
+repository = "https://github.com/huaweicloud-sdk-rust/huaweicloud-sdk-rust"
 keywords = ["huaweicloud", "sdk", "cloud", {dir:?}]
 categories = ["api-bindings"]
 

@@ -563,6 +563,9 @@ pub fn literal(t: &TypeRef, v: &Value, service: &Service) -> Option<String> {
                 .any(|m| &m.name == name && matches!(m.kind, ModelKind::Enum(_)));
             is_enum.then(|| format!("{s:?}"))
         }
+        // An empty list gives list setters (`impl IntoIterator<Item = impl Into<T>>`) no item
+        // type to infer: leave it out of the example.
+        (TypeRef::Vec(_), Value::Array(items)) if items.is_empty() => None,
         (TypeRef::Vec(inner), Value::Array(items)) => {
             let parts: Option<Vec<String>> =
                 items.iter().map(|i| literal(inner, i, service)).collect();

@@ -14,11 +14,18 @@ use crate::codegen::naming;
 pub fn items(s: &Service) -> Vec<(String, TokenStream)> {
     let checked = s.models_with_required_fields();
     let named = named_by_required_fields(s, &checked);
+    let outputs = s.response_models();
     s.models
         .iter()
         .map(|m| {
             let tokens = match &m.kind {
-                ModelKind::Struct(fields) => structure(m, fields, &checked, &named),
+                ModelKind::Struct(fields) => structure(
+                    m,
+                    fields,
+                    &checked,
+                    &named,
+                    outputs.contains(m.name.as_str()),
+                ),
                 ModelKind::Enum(variants) => enumeration(m, variants),
             };
             (m.name.clone(), tokens)
@@ -151,6 +158,7 @@ fn structure(
     fields: &[Field],
     checked: &BTreeSet<&str>,
     named: &BTreeSet<&str>,
+    output: bool,
 ) -> TokenStream {
     let name = format_ident!("{}", m.name);
     let builder = format_ident!("{}Builder", m.name);
@@ -249,7 +257,39 @@ fn structure(
             TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
                 (ty.clone(), quote!(value))
             }
+            // Any iterable of anything convertible: `vec!["cn-north-4a"]`, an array, a map.
+            TypeRef::Vec(item) => {
+                let item = type_tokens(item, &models);
+                (
+                    quote!(impl IntoIterator<Item = impl Into<#item>>),
+                    quote!(value.into_iter().map(Into::into).collect()),
+                )
+            }
             _ => (quote!(impl Into<#ty>), quote!(value.into())),
+        };
+        let set = format_ident!("set_{}", f.rust_name);
+        let set_doc = format!(
+            " Sets or clears `{1}::{0}`.",
+            naming::ident_text(&f.rust_name),
+            m.name
+        );
+        let push = if let TypeRef::Vec(item) = &f.ty {
+            let push = format_ident!("push_{}", f.rust_name);
+            let item = type_tokens(item, &models);
+            let push_doc = format!(
+                " Appends one item to `{1}::{0}`.",
+                naming::ident_text(&f.rust_name),
+                m.name
+            );
+            Some(quote! {
+                #[doc = #push_doc]
+                pub fn #push(mut self, value: impl Into<#item>) -> Self {
+                    self.inner.#id.get_or_insert_with(Vec::new).push(value.into());
+                    self
+                }
+            })
+        } else {
+            None
         };
         quote! {
             #[doc = #d]
@@ -257,8 +297,36 @@ fn structure(
                 self.inner.#id = Some(#value);
                 self
             }
+            #push
+            #[doc = #set_doc]
+            pub fn #set(mut self, value: Option<#ty>) -> Self {
+                self.inner.#id = value;
+                self
+            }
         }
     });
+    // Output lists read as slices, empty when absent (the `Option` fields stay, so JSON round
+    // trips are unchanged); `builder` is taken by the constructor.
+    let accessors = fields
+        .iter()
+        .filter(|f| output && f.rust_name != "builder")
+        .filter_map(|f| {
+            let TypeRef::Vec(item) = &f.ty else {
+                return None;
+            };
+            let id = naming::ident(&f.rust_name);
+            let item = type_tokens(item, &models);
+            let d = format!(
+                " The items of [`{0}`](Self::{0}), empty when absent.",
+                naming::ident_text(&f.rust_name)
+            );
+            Some(quote! {
+                #[doc = #d]
+                pub fn #id(&self) -> &[#item] {
+                    self.#id.as_deref().unwrap_or_default()
+                }
+            })
+        });
     let builder_doc = format!(" Builder for [`{}`].", m.name);
     let start_doc = format!(
         " Starts a [`{}Builder`]: construction that keeps compiling when the API gains fields.",
@@ -278,6 +346,7 @@ fn structure(
             pub fn builder() -> #builder {
                 #builder::default()
             }
+            #(#accessors)*
         }
 
         #debug

@@ -60,6 +60,14 @@ fn setter_arg(ty: &TypeRef, models: &TokenStream) -> (TokenStream, TokenStream) 
     let t = type_tokens(ty, models);
     match ty {
         TypeRef::String | TypeRef::Named(_) => (quote!(impl Into<#t>), quote!(value.into())),
+        // Any iterable of anything convertible, as model list setters take.
+        TypeRef::Vec(item) => {
+            let item = type_tokens(item, models);
+            (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(value.into_iter().map(Into::into).collect()),
+            )
+        }
         _ => (t, quote!(value)),
     }
 }
