@@ -3831,12 +3831,15 @@ impl huaweicloud_sdk_core::pagination::Paged for ListServersDetails {
     ) -> Vec<models::ServerDetail> {
         output.servers.unwrap_or_default()
     }
+    fn total(output: &models::ListServersDetailsResponse) -> Option<i64> {
+        output.count
+    }
 }
 impl ListServersDetails {
     /// Sends this request page after page: a stream of responses. Starts at the page `offset` set
     /// on this builder (else 1) and asks for the next page number each time; every other parameter
-    /// is kept. Ends after an empty page, a page shorter than `limit`, or after the first error (a
-    /// page the service repeats is an error too).
+    /// is kept. Ends after an empty page, a page shorter than `limit`, the reported total
+    /// (`count`), or after the first error (a page the service repeats is an error too).
     pub fn by_page(
         self,
     ) -> huaweicloud_sdk_core::pagination::PageStream<

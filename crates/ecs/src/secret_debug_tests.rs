@@ -135,6 +135,25 @@ fn nova_keypair_debug_redacts_secrets() {
     assert!(! pretty.contains("S3cret-NovaKeypair-private_key"), "secret in {pretty}");
 }
 #[test]
+fn nova_server_debug_redacts_secrets() {
+    let builder = super::models::NovaServer::builder()
+        .os_ext_srv_attr_user_data("S3cret-NovaServer-OS-EXT-SRV-ATTR:user_data");
+    let model = builder.clone().build();
+    assert_eq!(
+        format!("{:?}", model),
+        "NovaServer { name: None, id: None, status: None, created: None, updated: None, flavor: None, image: None, tenant_id: None, key_name: None, user_id: None, metadata: None, host_id: None, addresses: None, security_groups: None, links: None, os_dcf_disk_config: None, os_ext_az_availability_zone: None, os_ext_srv_attr_host: None, os_ext_srv_attr_hypervisor_hostname: None, os_ext_srv_attr_instance_name: None, os_ext_sts_power_state: None, os_ext_sts_task_state: None, os_ext_sts_vm_state: None, os_srv_usg_launched_at: None, os_srv_usg_terminated_at: None, os_extended_volumes_volumes_attached: None, fault: None, description: None, host_status: None, os_ext_srv_attr_hostname: None, os_ext_srv_attr_reservation_id: None, os_ext_srv_attr_launch_index: None, os_ext_srv_attr_kernel_id: None, os_ext_srv_attr_ramdisk_id: None, os_ext_srv_attr_root_device_name: None, os_ext_srv_attr_user_data: ** redacted **, tags: None, locked: None, access_i_pv4: None, access_i_pv6: None, config_drive: None, progress: None, os_scheduler_hints: None }"
+    );
+    assert_eq!(
+        format!("{:?}", builder),
+        "NovaServerBuilder { inner: NovaServer { name: None, id: None, status: None, created: None, updated: None, flavor: None, image: None, tenant_id: None, key_name: None, user_id: None, metadata: None, host_id: None, addresses: None, security_groups: None, links: None, os_dcf_disk_config: None, os_ext_az_availability_zone: None, os_ext_srv_attr_host: None, os_ext_srv_attr_hypervisor_hostname: None, os_ext_srv_attr_instance_name: None, os_ext_sts_power_state: None, os_ext_sts_task_state: None, os_ext_sts_vm_state: None, os_srv_usg_launched_at: None, os_srv_usg_terminated_at: None, os_extended_volumes_volumes_attached: None, fault: None, description: None, host_status: None, os_ext_srv_attr_hostname: None, os_ext_srv_attr_reservation_id: None, os_ext_srv_attr_launch_index: None, os_ext_srv_attr_kernel_id: None, os_ext_srv_attr_ramdisk_id: None, os_ext_srv_attr_root_device_name: None, os_ext_srv_attr_user_data: ** redacted **, tags: None, locked: None, access_i_pv4: None, access_i_pv6: None, config_drive: None, progress: None, os_scheduler_hints: None } }"
+    );
+    let pretty = format!("{:#?}", model);
+    assert!(
+        ! pretty.contains("S3cret-NovaServer-OS-EXT-SRV-ATTR:user_data"),
+        "secret in {pretty}"
+    );
+}
+#[test]
 fn post_paid_server_debug_redacts_secrets() {
     let builder = super::models::PostPaidServer::builder()
         .admin_pass("S3cret-PostPaidServer-adminPass")
@@ -247,6 +266,25 @@ fn reset_server_password_option_debug_redacts_secrets() {
     );
 }
 #[test]
+fn server_detail_debug_redacts_secrets() {
+    let builder = super::models::ServerDetail::builder()
+        .os_ext_srv_attr_user_data("S3cret-ServerDetail-OS-EXT-SRV-ATTR:user_data");
+    let model = builder.clone().build();
+    assert_eq!(
+        format!("{:?}", model),
+        "ServerDetail { capacity_reservation_id: None, capacity_reservation_specification: None, spod_id: None, enclave_options: None, status: None, updated: None, auto_terminate_time: None, host_id: None, os_ext_srv_attr_host: None, addresses: None, key_name: None, image: None, os_ext_sts_task_state: None, os_ext_sts_vm_state: None, os_ext_srv_attr_instance_name: None, os_ext_srv_attr_hypervisor_hostname: None, flavor: None, id: None, security_groups: None, os_ext_az_availability_zone: None, user_id: None, name: None, created: None, tenant_id: None, os_dcf_disk_config: None, access_i_pv4: None, access_i_pv6: None, fault: None, progress: None, os_ext_sts_power_state: None, config_drive: None, metadata: None, os_srv_usg_launched_at: None, os_srv_usg_terminated_at: None, os_extended_volumes_volumes_attached: None, description: None, host_status: None, os_ext_srv_attr_hostname: None, os_ext_srv_attr_reservation_id: None, os_ext_srv_attr_launch_index: None, os_ext_srv_attr_kernel_id: None, os_ext_srv_attr_ramdisk_id: None, os_ext_srv_attr_root_device_name: None, os_ext_srv_attr_user_data: ** redacted **, locked: None, tags: None, os_scheduler_hints: None, enterprise_project_id: None, sys_tags: None, cpu_options: None, security_options: None, hypervisor: None, network_interfaces: None }"
+    );
+    assert_eq!(
+        format!("{:?}", builder),
+        "ServerDetailBuilder { inner: ServerDetail { capacity_reservation_id: None, capacity_reservation_specification: None, spod_id: None, enclave_options: None, status: None, updated: None, auto_terminate_time: None, host_id: None, os_ext_srv_attr_host: None, addresses: None, key_name: None, image: None, os_ext_sts_task_state: None, os_ext_sts_vm_state: None, os_ext_srv_attr_instance_name: None, os_ext_srv_attr_hypervisor_hostname: None, flavor: None, id: None, security_groups: None, os_ext_az_availability_zone: None, user_id: None, name: None, created: None, tenant_id: None, os_dcf_disk_config: None, access_i_pv4: None, access_i_pv6: None, fault: None, progress: None, os_ext_sts_power_state: None, config_drive: None, metadata: None, os_srv_usg_launched_at: None, os_srv_usg_terminated_at: None, os_extended_volumes_volumes_attached: None, description: None, host_status: None, os_ext_srv_attr_hostname: None, os_ext_srv_attr_reservation_id: None, os_ext_srv_attr_launch_index: None, os_ext_srv_attr_kernel_id: None, os_ext_srv_attr_ramdisk_id: None, os_ext_srv_attr_root_device_name: None, os_ext_srv_attr_user_data: ** redacted **, locked: None, tags: None, os_scheduler_hints: None, enterprise_project_id: None, sys_tags: None, cpu_options: None, security_options: None, hypervisor: None, network_interfaces: None } }"
+    );
+    let pretty = format!("{:#?}", model);
+    assert!(
+        ! pretty.contains("S3cret-ServerDetail-OS-EXT-SRV-ATTR:user_data"),
+        "secret in {pretty}"
+    );
+}
+#[test]
 fn show_server_password_response_debug_redacts_secrets() {
     let builder = super::models::ShowServerPasswordResponse::builder()
         .password("S3cret-ShowServerPasswordResponse-password");
@@ -302,5 +340,26 @@ fn update_server_option_debug_redacts_secrets() {
     let pretty = format!("{:#?}", model);
     assert!(
         ! pretty.contains("S3cret-UpdateServerOption-user_data"), "secret in {pretty}"
+    );
+}
+#[test]
+fn update_server_result_debug_redacts_secrets() {
+    let builder = super::models::UpdateServerResult::builder()
+        .os_ext_srv_attr_user_data(
+            "S3cret-UpdateServerResult-OS-EXT-SRV-ATTR:user_data",
+        );
+    let model = builder.clone().build();
+    assert_eq!(
+        format!("{:?}", model),
+        "UpdateServerResult { tenant_id: None, image: None, access_i_pv4: None, access_i_pv6: None, metadata: None, addresses: None, created: None, host_id: None, flavor: None, os_dcf_disk_config: None, user_id: None, name: None, progress: None, links: None, id: None, updated: None, locked: None, description: None, tags: None, status: None, os_ext_srv_attr_user_data: ** redacted **, os_ext_srv_attr_hostname: None }"
+    );
+    assert_eq!(
+        format!("{:?}", builder),
+        "UpdateServerResultBuilder { inner: UpdateServerResult { tenant_id: None, image: None, access_i_pv4: None, access_i_pv6: None, metadata: None, addresses: None, created: None, host_id: None, flavor: None, os_dcf_disk_config: None, user_id: None, name: None, progress: None, links: None, id: None, updated: None, locked: None, description: None, tags: None, status: None, os_ext_srv_attr_user_data: ** redacted **, os_ext_srv_attr_hostname: None } }"
+    );
+    let pretty = format!("{:#?}", model);
+    assert!(
+        ! pretty.contains("S3cret-UpdateServerResult-OS-EXT-SRV-ATTR:user_data"),
+        "secret in {pretty}"
     );
 }

@@ -2460,7 +2460,7 @@ impl NovaSecurityGroupCommonRuleBuilder {
     }
 }
 /// The `NovaServer` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServer {
     /// The `name` field.
@@ -2754,7 +2754,7 @@ pub struct NovaServer {
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// The `OS-EXT-SRV-ATTR:user_data` field.
     ///
-    /// JSON name: `OS-EXT-SRV-ATTR:user_data`.
+    /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
         rename = "OS-EXT-SRV-ATTR:user_data",
         default,
@@ -2826,6 +2826,87 @@ impl NovaServer {
     /// Starts a [`NovaServerBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> NovaServerBuilder {
         NovaServerBuilder::default()
+    }
+}
+impl std::fmt::Debug for NovaServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        huaweicloud_sdk_core::__codegen::debug_redacted(
+            f,
+            "NovaServer",
+            &[
+                ("name", &self.name, false),
+                ("id", &self.id, false),
+                ("status", &self.status, false),
+                ("created", &self.created, false),
+                ("updated", &self.updated, false),
+                ("flavor", &self.flavor, false),
+                ("image", &self.image, false),
+                ("tenant_id", &self.tenant_id, false),
+                ("key_name", &self.key_name, false),
+                ("user_id", &self.user_id, false),
+                ("metadata", &self.metadata, false),
+                ("host_id", &self.host_id, false),
+                ("addresses", &self.addresses, false),
+                ("security_groups", &self.security_groups, false),
+                ("links", &self.links, false),
+                ("os_dcf_disk_config", &self.os_dcf_disk_config, false),
+                (
+                    "os_ext_az_availability_zone",
+                    &self.os_ext_az_availability_zone,
+                    false,
+                ),
+                ("os_ext_srv_attr_host", &self.os_ext_srv_attr_host, false),
+                (
+                    "os_ext_srv_attr_hypervisor_hostname",
+                    &self.os_ext_srv_attr_hypervisor_hostname,
+                    false,
+                ),
+                (
+                    "os_ext_srv_attr_instance_name",
+                    &self.os_ext_srv_attr_instance_name,
+                    false,
+                ),
+                ("os_ext_sts_power_state", &self.os_ext_sts_power_state, false),
+                ("os_ext_sts_task_state", &self.os_ext_sts_task_state, false),
+                ("os_ext_sts_vm_state", &self.os_ext_sts_vm_state, false),
+                ("os_srv_usg_launched_at", &self.os_srv_usg_launched_at, false),
+                ("os_srv_usg_terminated_at", &self.os_srv_usg_terminated_at, false),
+                (
+                    "os_extended_volumes_volumes_attached",
+                    &self.os_extended_volumes_volumes_attached,
+                    false,
+                ),
+                ("fault", &self.fault, false),
+                ("description", &self.description, false),
+                ("host_status", &self.host_status, false),
+                ("os_ext_srv_attr_hostname", &self.os_ext_srv_attr_hostname, false),
+                (
+                    "os_ext_srv_attr_reservation_id",
+                    &self.os_ext_srv_attr_reservation_id,
+                    false,
+                ),
+                (
+                    "os_ext_srv_attr_launch_index",
+                    &self.os_ext_srv_attr_launch_index,
+                    false,
+                ),
+                ("os_ext_srv_attr_kernel_id", &self.os_ext_srv_attr_kernel_id, false),
+                ("os_ext_srv_attr_ramdisk_id", &self.os_ext_srv_attr_ramdisk_id, false),
+                (
+                    "os_ext_srv_attr_root_device_name",
+                    &self.os_ext_srv_attr_root_device_name,
+                    false,
+                ),
+                ("os_ext_srv_attr_user_data", &self.os_ext_srv_attr_user_data, true),
+                ("tags", &self.tags, false),
+                ("locked", &self.locked, false),
+                ("access_i_pv4", &self.access_i_pv4, false),
+                ("access_i_pv6", &self.access_i_pv6, false),
+                ("config_drive", &self.config_drive, false),
+                ("progress", &self.progress, false),
+                ("os_scheduler_hints", &self.os_scheduler_hints, false),
+            ],
+        )
     }
 }
 /// Builder for [`NovaServer`].

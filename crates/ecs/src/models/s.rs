@@ -538,7 +538,7 @@ impl ServerBlockDeviceBuilder {
     }
 }
 /// The `ServerDetail` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerDetail {
     /// The `capacity_reservation_id` field.
@@ -904,7 +904,7 @@ pub struct ServerDetail {
     pub os_ext_srv_attr_root_device_name: Option<String>,
     /// The `OS-EXT-SRV-ATTR:user_data` field.
     ///
-    /// JSON name: `OS-EXT-SRV-ATTR:user_data`.
+    /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
         rename = "OS-EXT-SRV-ATTR:user_data",
         default,
@@ -960,6 +960,101 @@ impl ServerDetail {
     /// Starts a [`ServerDetailBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> ServerDetailBuilder {
         ServerDetailBuilder::default()
+    }
+}
+impl std::fmt::Debug for ServerDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        huaweicloud_sdk_core::__codegen::debug_redacted(
+            f,
+            "ServerDetail",
+            &[
+                ("capacity_reservation_id", &self.capacity_reservation_id, false),
+                (
+                    "capacity_reservation_specification",
+                    &self.capacity_reservation_specification,
+                    false,
+                ),
+                ("spod_id", &self.spod_id, false),
+                ("enclave_options", &self.enclave_options, false),
+                ("status", &self.status, false),
+                ("updated", &self.updated, false),
+                ("auto_terminate_time", &self.auto_terminate_time, false),
+                ("host_id", &self.host_id, false),
+                ("os_ext_srv_attr_host", &self.os_ext_srv_attr_host, false),
+                ("addresses", &self.addresses, false),
+                ("key_name", &self.key_name, false),
+                ("image", &self.image, false),
+                ("os_ext_sts_task_state", &self.os_ext_sts_task_state, false),
+                ("os_ext_sts_vm_state", &self.os_ext_sts_vm_state, false),
+                (
+                    "os_ext_srv_attr_instance_name",
+                    &self.os_ext_srv_attr_instance_name,
+                    false,
+                ),
+                (
+                    "os_ext_srv_attr_hypervisor_hostname",
+                    &self.os_ext_srv_attr_hypervisor_hostname,
+                    false,
+                ),
+                ("flavor", &self.flavor, false),
+                ("id", &self.id, false),
+                ("security_groups", &self.security_groups, false),
+                (
+                    "os_ext_az_availability_zone",
+                    &self.os_ext_az_availability_zone,
+                    false,
+                ),
+                ("user_id", &self.user_id, false),
+                ("name", &self.name, false),
+                ("created", &self.created, false),
+                ("tenant_id", &self.tenant_id, false),
+                ("os_dcf_disk_config", &self.os_dcf_disk_config, false),
+                ("access_i_pv4", &self.access_i_pv4, false),
+                ("access_i_pv6", &self.access_i_pv6, false),
+                ("fault", &self.fault, false),
+                ("progress", &self.progress, false),
+                ("os_ext_sts_power_state", &self.os_ext_sts_power_state, false),
+                ("config_drive", &self.config_drive, false),
+                ("metadata", &self.metadata, false),
+                ("os_srv_usg_launched_at", &self.os_srv_usg_launched_at, false),
+                ("os_srv_usg_terminated_at", &self.os_srv_usg_terminated_at, false),
+                (
+                    "os_extended_volumes_volumes_attached",
+                    &self.os_extended_volumes_volumes_attached,
+                    false,
+                ),
+                ("description", &self.description, false),
+                ("host_status", &self.host_status, false),
+                ("os_ext_srv_attr_hostname", &self.os_ext_srv_attr_hostname, false),
+                (
+                    "os_ext_srv_attr_reservation_id",
+                    &self.os_ext_srv_attr_reservation_id,
+                    false,
+                ),
+                (
+                    "os_ext_srv_attr_launch_index",
+                    &self.os_ext_srv_attr_launch_index,
+                    false,
+                ),
+                ("os_ext_srv_attr_kernel_id", &self.os_ext_srv_attr_kernel_id, false),
+                ("os_ext_srv_attr_ramdisk_id", &self.os_ext_srv_attr_ramdisk_id, false),
+                (
+                    "os_ext_srv_attr_root_device_name",
+                    &self.os_ext_srv_attr_root_device_name,
+                    false,
+                ),
+                ("os_ext_srv_attr_user_data", &self.os_ext_srv_attr_user_data, true),
+                ("locked", &self.locked, false),
+                ("tags", &self.tags, false),
+                ("os_scheduler_hints", &self.os_scheduler_hints, false),
+                ("enterprise_project_id", &self.enterprise_project_id, false),
+                ("sys_tags", &self.sys_tags, false),
+                ("cpu_options", &self.cpu_options, false),
+                ("security_options", &self.security_options, false),
+                ("hypervisor", &self.hypervisor, false),
+                ("network_interfaces", &self.network_interfaces, false),
+            ],
+        )
     }
 }
 /// Builder for [`ServerDetail`].

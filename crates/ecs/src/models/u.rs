@@ -767,7 +767,7 @@ impl UpdateServerResponseBuilder {
     }
 }
 /// The `UpdateServerResult` model.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServerResult {
     /// The `tenant_id` field.
@@ -932,7 +932,7 @@ pub struct UpdateServerResult {
     pub status: Option<String>,
     /// The `OS-EXT-SRV-ATTR:user_data` field.
     ///
-    /// JSON name: `OS-EXT-SRV-ATTR:user_data`.
+    /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
         rename = "OS-EXT-SRV-ATTR:user_data",
         default,
@@ -955,6 +955,38 @@ impl UpdateServerResult {
     /// Starts a [`UpdateServerResultBuilder`]: construction that keeps compiling when the API gains fields.
     pub fn builder() -> UpdateServerResultBuilder {
         UpdateServerResultBuilder::default()
+    }
+}
+impl std::fmt::Debug for UpdateServerResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        huaweicloud_sdk_core::__codegen::debug_redacted(
+            f,
+            "UpdateServerResult",
+            &[
+                ("tenant_id", &self.tenant_id, false),
+                ("image", &self.image, false),
+                ("access_i_pv4", &self.access_i_pv4, false),
+                ("access_i_pv6", &self.access_i_pv6, false),
+                ("metadata", &self.metadata, false),
+                ("addresses", &self.addresses, false),
+                ("created", &self.created, false),
+                ("host_id", &self.host_id, false),
+                ("flavor", &self.flavor, false),
+                ("os_dcf_disk_config", &self.os_dcf_disk_config, false),
+                ("user_id", &self.user_id, false),
+                ("name", &self.name, false),
+                ("progress", &self.progress, false),
+                ("links", &self.links, false),
+                ("id", &self.id, false),
+                ("updated", &self.updated, false),
+                ("locked", &self.locked, false),
+                ("description", &self.description, false),
+                ("tags", &self.tags, false),
+                ("status", &self.status, false),
+                ("os_ext_srv_attr_user_data", &self.os_ext_srv_attr_user_data, true),
+                ("os_ext_srv_attr_hostname", &self.os_ext_srv_attr_hostname, false),
+            ],
+        )
     }
 }
 /// Builder for [`UpdateServerResult`].
