@@ -71,21 +71,21 @@ impl AddServerGroupMemberRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsicAcceleratorInfo {
-    /// The `name` field.
+    /// Name of the ASIC device.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `count` field.
+    /// Number of ASIC devices.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `memory_mb` field.
+    /// Memory of the ASIC device, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -228,7 +228,7 @@ impl AssociateServerVirtualIpRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AssociateServerVirtualIpResponse {
-    /// The `port_id` field.
+    /// ID of the server's network interface the virtual IP was bound to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -263,7 +263,7 @@ impl AssociateServerVirtualIpResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Association {
-    /// The `public_ip_address` field.
+    /// ID of the elastic IP bound to the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -484,35 +484,35 @@ impl AttachServerVolumeResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttachableQuantityForNic {
-    /// The `free_efi_nic` field.
+    /// Number of further vRoCE (EFI) network interfaces the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_efi_nic: Option<i64>,
-    /// The `free_scsi` field.
+    /// Number of further SCSI disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_scsi: Option<i64>,
-    /// The `free_blk` field.
+    /// Number of further virtio-blk disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_blk: Option<i64>,
-    /// The `free_disk` field.
+    /// Total number of further disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_disk: Option<i64>,
-    /// The `free_nic` field.
+    /// Number of further network interfaces the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",

@@ -36,14 +36,14 @@ impl BatchAddServerGroupMemberReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchAddServerGroupMemberResponse {
-    /// The `status` field.
+    /// Overall result of the batch request.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `servers` field.
+    /// Result for each server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
@@ -516,14 +516,14 @@ impl BatchDeleteServerGroupMemberReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteServerGroupMemberResponse {
-    /// The `status` field.
+    /// Overall result of the batch request.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `servers` field.
+    /// Result for each server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<BatchOperateResultResponse>>,
 }
@@ -755,7 +755,7 @@ impl BatchDetachVolumesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchOperateResultResponse {
-    /// The `status` field.
+    /// Result for this server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -770,7 +770,7 @@ pub struct BatchOperateResultResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_id: Option<String>,
-    /// The `fail_reason` field.
+    /// Why the job or item failed; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1015,7 +1015,7 @@ impl BatchResetServersPasswordRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchResetServersPasswordResponse {
-    /// The `response` field.
+    /// Servers the request was accepted for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Vec<ServerId>>,
 }
@@ -1156,7 +1156,8 @@ impl BatchResizeServersReqBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchResizeServersResponse {
-    /// The `order_id` field.
+    /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
+    /// with it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1486,7 +1487,7 @@ impl BatchUpdateServersNameRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchUpdateServersNameResponse {
-    /// The `response` field.
+    /// Servers the request was accepted for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Vec<ServerId>>,
 }
@@ -1517,21 +1518,21 @@ impl BatchUpdateServersNameResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockDeviceAttachableQuantity {
-    /// The `free_scsi` field.
+    /// Number of further SCSI disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_scsi: Option<i64>,
-    /// The `free_blk` field.
+    /// Number of further virtio-blk disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_blk: Option<i64>,
-    /// The `free_disk` field.
+    /// Total number of further disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",

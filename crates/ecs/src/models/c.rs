@@ -5,14 +5,14 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CapacityReservationSpecification {
-    /// The `id` field.
+    /// ID of the target capacity reservation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `preference` field.
+    /// Private pool capacity option the server launched with.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -227,7 +227,8 @@ impl ChangeServerChargeModeRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChangeServerChargeModeResponse {
-    /// The `order_id` field.
+    /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
+    /// with it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -336,28 +337,28 @@ impl ChangeServerNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChangeServerNetworkInterfaceResponse {
-    /// The `id` field.
+    /// ID of the network interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the interface's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `ip_address` field.
+    /// IPv4 address of the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// The `ipv6_address` field.
+    /// IPv6 address of the interface; absent when the interface has no IPv6.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1186,7 +1187,7 @@ impl ChangeVpcSecurityGroupsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudServer {
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -1195,7 +1196,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -1204,7 +1205,10 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `status` field.
+    /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
+    /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
+    /// `SHELVED_OFFLOADED`, `SOFT_DELETED`, `SUSPENDED` or `VERIFY_RESIZE` (the ECS documentation
+    /// explains each state).
     ///
     /// **Required.**
     #[serde(
@@ -1213,7 +1217,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
     #[serde(
@@ -1222,7 +1226,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -1231,10 +1235,10 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `market_info` field.
+    /// Billing details of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market_info: Option<MarketModel>,
-    /// The `availability_zone` field.
+    /// Availability zone of the server.
     ///
     /// **Required.**
     #[serde(
@@ -1243,7 +1247,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone: Option<String>,
-    /// The `vm_state` field.
+    /// Hypervisor state of the server.
     ///
     /// **Required.**
     #[serde(
@@ -1252,7 +1256,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub vm_state: Option<String>,
-    /// The `task_state` field.
+    /// Task the server is currently performing; empty when idle.
     ///
     /// **Required.**
     #[serde(
@@ -1261,14 +1265,14 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub task_state: Option<String>,
-    /// The `power_state` field.
+    /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub power_state: Option<i64>,
-    /// The `created` field.
+    /// Time the server was created, such as `2020-05-22T07:48:53Z`.
     ///
     /// **Required.**
     #[serde(
@@ -1277,7 +1281,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `in_recycle_bin` field.
+    /// Whether the server is in the recycle bin.
     ///
     /// **Required.**
     #[serde(
@@ -1286,7 +1290,8 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub in_recycle_bin: Option<bool>,
-    /// The `spod_id` field.
+    /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
+    /// rack.
     ///
     /// **Required.**
     #[serde(
@@ -1295,7 +1300,7 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub spod_id: Option<String>,
-    /// The `updated` field.
+    /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
     #[serde(
@@ -1304,42 +1309,42 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<String>,
-    /// The `launched_at` field.
+    /// Time the server was started, such as `2020-05-22T07:48:53.000000`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub launched_at: Option<String>,
-    /// The `description` field.
+    /// Description of the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `key_name` field.
+    /// Name of the SSH key pair the server uses.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key_name: Option<String>,
-    /// The `locked` field.
+    /// Whether the server is locked (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<bool>,
-    /// The `root_device_name` field.
+    /// Device name of the system disk, such as `/dev/vda`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub root_device_name: Option<String>,
-    /// The `tenancy` field.
+    /// Where the server runs: `shared` (the shared pool) or `dedicated` (a dedicated host).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1361,30 +1366,31 @@ pub struct CloudServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `metadata` field.
+    /// Metadata of the server: keys set by the system (such as `charging_mode`,
+    /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `tags` field.
+    /// Tags of the server, as `key=value` strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// The `addresses` field.
+    /// Network addresses of the server, grouped by network (VPC) ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
-    /// The `security_groups` field.
+    /// Security groups of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<SecurityGroup>>,
-    /// The `volumes_attached` field.
+    /// Disks attached to the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes_attached: Option<Vec<VolumeAttach>>,
-    /// The `image` field.
+    /// Image the server was created from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
-    /// The `flavor` field.
+    /// Flavor of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<FlavorQuasar>,
-    /// The `fault` field.
+    /// Why the server is in the `ERROR` state, when it is.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1661,7 +1667,7 @@ impl CreateLaunchTemplateRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateResponse {
-    /// The `launch_template_id` field.
+    /// ID of the new launch template.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1760,7 +1766,8 @@ pub struct CreatePostPaidServersResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `serverIds` field.
+    /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
+    /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
     #[serde(rename = "serverIds", default, skip_serializing_if = "Option::is_none")]
@@ -1892,7 +1899,7 @@ impl CreateServerGroupRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateServerGroupResponse {
-    /// The `server_group` field.
+    /// The new server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_group: Option<CreateServerGroupResult>,
 }
@@ -1923,7 +1930,7 @@ impl CreateServerGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateServerGroupResult {
-    /// The `id` field.
+    /// ID (a UUID) of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -1932,17 +1939,17 @@ pub struct CreateServerGroupResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `members` field.
+    /// IDs of the servers in the group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
-    /// The `metadata` field.
+    /// Metadata of the server group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `name` field.
+    /// Name of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -1951,7 +1958,8 @@ pub struct CreateServerGroupResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `policies` field.
+    /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
+    /// `soft-affinity`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2109,14 +2117,16 @@ pub struct CreateServersResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `order_id` field.
+    /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
+    /// with it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub order_id: Option<String>,
-    /// The `serverIds` field.
+    /// IDs of the servers being created. `show_server` may answer 404 for a while (still being
+    /// created) or for good (creation failed).
     ///
     /// JSON name: `serverIds`.
     #[serde(rename = "serverIds", default, skip_serializing_if = "Option::is_none")]

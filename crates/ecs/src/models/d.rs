@@ -359,7 +359,7 @@ impl DisassociateServerVirtualIpRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DisassociateServerVirtualIpResponse {
-    /// The `port_id` field.
+    /// ID of the server's network interface the virtual IP was unbound from.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -42,7 +42,7 @@ impl EnclaveOptionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventResponse {
-    /// The `id` field.
+    /// ID of the scheduled event.
     ///
     /// **Required.**
     #[serde(
@@ -51,80 +51,80 @@ pub struct EventResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `type` field.
+    /// Type of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `state` field.
+    /// State of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub state: Option<String>,
-    /// The `publish_time` field.
+    /// Time the event was published.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub publish_time: Option<String>,
-    /// The `start_time` field.
+    /// Time the event started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub start_time: Option<String>,
-    /// The `finish_time` field.
+    /// Time the event finished.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub finish_time: Option<String>,
-    /// The `not_before` field.
+    /// Planned start time of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub not_before: Option<String>,
-    /// The `not_after` field.
+    /// Planned end time of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub not_after: Option<String>,
-    /// The `not_before_deadline` field.
+    /// Latest time the event may be scheduled to start.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub not_before_deadline: Option<String>,
-    /// The `description` field.
+    /// Description of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `instance_id` field.
+    /// ID of the server the event concerns.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `execute_options` field.
+    /// How the event is carried out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execute_options: Option<EventResponseExecuteOptions>,
-    /// The `source` field.
+    /// Where the event comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EventResponseSource>,
 }
@@ -218,42 +218,42 @@ impl EventResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventResponseExecuteOptions {
-    /// The `device` field.
+    /// Device name of the local disk concerned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub device: Option<String>,
-    /// The `wwn` field.
+    /// Unique attachment identifier (WWN) of the local disk concerned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub wwn: Option<String>,
-    /// The `serial_number` field.
+    /// Serial number of the local disk concerned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub serial_number: Option<String>,
-    /// The `resize_target_flavor_id` field.
+    /// ID of the flavor the server is resized to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resize_target_flavor_id: Option<String>,
-    /// The `migrate_policy` field.
+    /// Migration policy of the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub migrate_policy: Option<String>,
-    /// The `executor` field.
+    /// Who carries the event out.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -313,14 +313,14 @@ impl EventResponseExecuteOptionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventResponseSource {
-    /// The `type` field.
+    /// Kind of source of the event.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `host_scheduled_event_id` field.
+    /// ID of the host's scheduled event behind this one.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

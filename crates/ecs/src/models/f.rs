@@ -5,28 +5,28 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Fault {
-    /// The `code` field.
+    /// Error code of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<i64>,
-    /// The `created` field.
+    /// Time the fault occurred.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `message` field.
+    /// Description of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
-    /// The `details` field.
+    /// Details of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -76,14 +76,14 @@ impl FaultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FixedIp {
-    /// The `subnet_id` field.
+    /// ID of the subnet of that address.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `ip_address` field.
+    /// Private IP address of the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -123,7 +123,7 @@ impl FixedIpBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Flavor {
-    /// The `id` field.
+    /// ID of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -132,7 +132,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -141,7 +141,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `vcpus` field.
+    /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -150,7 +150,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub vcpus: Option<String>,
-    /// The `ram` field.
+    /// Memory of the flavor, in MB.
     ///
     /// **Required.**
     #[serde(
@@ -159,7 +159,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub ram: Option<i64>,
-    /// The `disk` field.
+    /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
     #[serde(
@@ -168,7 +168,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub disk: Option<String>,
-    /// The `swap` field.
+    /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
     #[serde(
@@ -177,7 +177,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub swap: Option<String>,
-    /// The `OS-FLV-EXT-DATA:ephemeral` field.
+    /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
     #[serde(
@@ -187,7 +187,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
-    /// The `OS-FLV-DISABLED:disabled` field.
+    /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
     #[serde(
@@ -197,7 +197,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flv_disabled_disabled: Option<bool>,
-    /// The `rxtx_factor` field.
+    /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
     #[serde(
@@ -206,7 +206,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_factor: Option<f64>,
-    /// The `rxtx_quota` field.
+    /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
     #[serde(
@@ -215,7 +215,7 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_quota: Option<String>,
-    /// The `rxtx_cap` field.
+    /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
     #[serde(
@@ -224,7 +224,8 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_cap: Option<String>,
-    /// The `os-flavor-access:is_public` field.
+    /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
+    /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
     #[serde(
@@ -234,17 +235,17 @@ pub struct Flavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flavor_access_is_public: Option<bool>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<FlavorLink>>,
-    /// The `os_extra_specs` field.
+    /// Extra specifications of the flavor.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_extra_specs: Option<FlavorExtraSpec>,
-    /// The `attachableQuantity` field.
+    /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
     #[serde(
@@ -354,7 +355,11 @@ impl FlavorBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorExtraSpec {
-    /// The `ecs:performancetype` field.
+    /// Category of the flavor, such as `normal` (general), `entry` (general entry-level),
+    /// `computingv3` (general computing-plus), `kunpeng_computing`, `kunpeng_highmem`, `highmem`
+    /// (memory-optimized), `saphana` (large memory), `diskintensive`, `highio` (ultra-high I/O),
+    /// `ultracpu`, `gpu`, `fpga` or `ascend` (AI-accelerated). Older flavors use the key
+    /// `hws:performancetype`.
     ///
     /// JSON name: `ecs:performancetype`.
     #[serde(
@@ -364,7 +369,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_performancetype: Option<String>,
-    /// The `hw:numa_nodes` field.
+    /// Number of physical CPUs (NUMA nodes) of the host.
     ///
     /// JSON name: `hw:numa_nodes`.
     #[serde(
@@ -374,21 +379,22 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub hw_numa_nodes: Option<String>,
-    /// The `resource_type` field.
+    /// Resource type, which tells apart the kinds of physical host.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_type: Option<String>,
-    /// The `hpet_support` field.
+    /// Whether the high-precision event timer (HPET) is on: `true` or `false`; returned for some
+    /// flavors only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub hpet_support: Option<String>,
-    /// The `instance_vnic:type` field.
+    /// Network interface type; always `enhanced` (enhanced networking).
     ///
     /// JSON name: `instance_vnic:type`.
     #[serde(
@@ -398,7 +404,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_vnic_type: Option<String>,
-    /// The `instance_vnic:instance_bandwidth` field.
+    /// Maximum bandwidth, in Mbit/s, at most 10000.
     ///
     /// JSON name: `instance_vnic:instance_bandwidth`.
     #[serde(
@@ -408,7 +414,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_vnic_instance_bandwidth: Option<String>,
-    /// The `instance_vnic:max_count` field.
+    /// Maximum number of network interfaces, at most 4.
     ///
     /// JSON name: `instance_vnic:max_count`.
     #[serde(
@@ -418,7 +424,9 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_vnic_max_count: Option<String>,
-    /// The `quota:local_disk` field.
+    /// Local disks as `{type}:{count}:{size}:{safeFormat}`: type `hdd`, the number of disks, the
+    /// usable size of each in GB (1675) and whether they are formatted securely. Disk-intensive
+    /// flavors only.
     ///
     /// JSON name: `quota:local_disk`.
     #[serde(
@@ -428,7 +436,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_local_disk: Option<String>,
-    /// The `quota:nvme_ssd` field.
+    /// NVMe SSDs as `{type}:{spec}:{size}:{safeFormat}`: card capacity (1.6T or 3.2T), `large` or
+    /// `small`, size and whether they are formatted securely.
     ///
     /// JSON name: `quota:nvme_ssd`.
     #[serde(
@@ -438,7 +447,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_nvme_ssd: Option<String>,
-    /// The `extra_spec:io:persistent_grant` field.
+    /// `true` when the server accesses storage with persistent grants (disk-intensive D1 flavors).
     ///
     /// JSON name: `extra_spec:io:persistent_grant`.
     #[serde(
@@ -448,7 +457,9 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub extra_spec_io_persistent_grant: Option<String>,
-    /// The `ecs:generation` field.
+    /// Generation of the flavor family, such as `s3` (general computing), `m3` (memory-optimized),
+    /// `h3` (high-performance computing), `d3` (disk-intensive), `g2` (GPU-accelerated), `c3`
+    /// (general computing-plus), `e3` (large memory) or `i3` (ultra-high I/O).
     ///
     /// JSON name: `ecs:generation`.
     #[serde(
@@ -458,7 +469,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_generation: Option<String>,
-    /// The `ecs:virtualization_env_types` field.
+    /// Virtualization of the flavor: `FusionCompute` (XEN) or `CloudCompute` (KVM).
     ///
     /// JSON name: `ecs:virtualization_env_types`.
     #[serde(
@@ -468,7 +479,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_virtualization_env_types: Option<String>,
-    /// The `pci_passthrough:enable_gpu` field.
+    /// `true` when GPUs are passed through.
     ///
     /// JSON name: `pci_passthrough:enable_gpu`.
     #[serde(
@@ -478,7 +489,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub pci_passthrough_enable_gpu: Option<String>,
-    /// The `pci_passthrough:gpu_specs` field.
+    /// GPU technology of G1 and G2 flavors: virtualized (such as `m60_1q:virt:1`) or passthrough
+    /// (such as `m60:direct_graphics:1`).
     ///
     /// JSON name: `pci_passthrough:gpu_specs`.
     #[serde(
@@ -488,7 +500,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub pci_passthrough_gpu_specs: Option<String>,
-    /// The `pci_passthrough:alias` field.
+    /// Model and number of passthrough GPUs, such as `nvidia-p100:1` (one NVIDIA P100).
     ///
     /// JSON name: `pci_passthrough:alias`.
     #[serde(
@@ -498,7 +510,9 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub pci_passthrough_alias: Option<String>,
-    /// The `cond:operation:status` field.
+    /// Sales state of the flavor in the region, used for zones not listed in `cond:operation:az`:
+    /// `normal` (on sale, the default), `abandon` (withdrawn, hidden), `sellout` (sold out), `obt`
+    /// (open beta) or `promotion` (recommended, on sale).
     ///
     /// JSON name: `cond:operation:status`.
     #[serde(
@@ -508,7 +522,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_operation_status: Option<String>,
-    /// The `cond:operation:az` field.
+    /// Sales state per availability zone, as `az0(normal), az1(sellout), ...` with the states of
+    /// `cond:operation:status`; a zone not listed uses `cond:operation:status`.
     ///
     /// JSON name: `cond:operation:az`.
     #[serde(
@@ -518,7 +533,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_operation_az: Option<String>,
-    /// The `quota:max_rate` field.
+    /// Maximum bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:max_rate`.
     #[serde(
@@ -528,7 +543,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_max_rate: Option<String>,
-    /// The `quota:min_rate` field.
+    /// Assured (baseline) bandwidth, in Mbit/s.
     ///
     /// JSON name: `quota:min_rate`.
     #[serde(
@@ -538,7 +553,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_min_rate: Option<String>,
-    /// The `quota:max_pps` field.
+    /// Maximum internal packets per second.
     ///
     /// JSON name: `quota:max_pps`.
     #[serde(
@@ -548,7 +563,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_max_pps: Option<String>,
-    /// The `cond:operation:charge` field.
+    /// Billing modes the flavor is sold with: `period` (yearly/monthly) and `demand` (pay-per-use);
+    /// both when absent.
     ///
     /// JSON name: `cond:operation:charge`.
     #[serde(
@@ -558,7 +574,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_operation_charge: Option<String>,
-    /// The `cond:operation:charge:stop` field.
+    /// Whether a stopped server of the flavor is still billed: `charge` or `free` (the default).
     ///
     /// JSON name: `cond:operation:charge:stop`.
     #[serde(
@@ -568,7 +584,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_operation_charge_stop: Option<String>,
-    /// The `cond:spot:operation:az` field.
+    /// Spot sales state per availability zone, in the form of `cond:operation:az`.
     ///
     /// JSON name: `cond:spot:operation:az`.
     #[serde(
@@ -578,7 +594,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_spot_operation_az: Option<String>,
-    /// The `cond:operation:roles` field.
+    /// User roles (`op_gate` tags) allowed to see the flavor; everyone when absent.
     ///
     /// JSON name: `cond:operation:roles`.
     #[serde(
@@ -588,7 +604,9 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_operation_roles: Option<String>,
-    /// The `cond:spot:operation:status` field.
+    /// Sales state of the flavor for spot servers: `normal` (on sale), `abandon` (withdrawn, the
+    /// default), `sellout` (sold out) or `promotion` (recommended); `obt`, `private` and `test` are
+    /// not supported yet.
     ///
     /// JSON name: `cond:spot:operation:status`.
     #[serde(
@@ -598,7 +616,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_spot_operation_status: Option<String>,
-    /// The `cond:network` field.
+    /// Network features the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:network`.
     #[serde(
@@ -608,7 +626,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_network: Option<String>,
-    /// The `cond:storage` field.
+    /// Storage features the flavor supports, such as `scsi`, `localdisk` and `ib`; when absent, the
+    /// console settings apply.
     ///
     /// JSON name: `cond:storage`.
     #[serde(
@@ -618,7 +637,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_storage: Option<String>,
-    /// The `cond:storage:type` field.
+    /// Disk types the flavor supports; when absent, the console settings apply.
     ///
     /// JSON name: `cond:storage:type`.
     #[serde(
@@ -628,7 +647,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_storage_type: Option<String>,
-    /// The `cond:compute:live_resizable` field.
+    /// `true` when servers of the flavor can be resized while running; `false` or absent when not.
     ///
     /// JSON name: `cond:compute:live_resizable`.
     #[serde(
@@ -638,7 +657,8 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_compute_live_resizable: Option<String>,
-    /// The `cond:compute` field.
+    /// Compute features: `autorecovery` when the flavor supports automatic recovery; absent when it
+    /// does not.
     ///
     /// JSON name: `cond:compute`.
     #[serde(
@@ -648,7 +668,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub cond_compute: Option<String>,
-    /// The `info:gpu:name` field.
+    /// Model name of the flavor's GPU.
     ///
     /// JSON name: `info:gpu:name`.
     #[serde(
@@ -658,7 +678,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub info_gpu_name: Option<String>,
-    /// The `info:cpu:name` field.
+    /// Model name of the flavor's CPU.
     ///
     /// JSON name: `info:cpu:name`.
     #[serde(
@@ -668,7 +688,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub info_cpu_name: Option<String>,
-    /// The `quota:gpu` field.
+    /// GPU quota of the flavor.
     ///
     /// JSON name: `quota:gpu`.
     #[serde(
@@ -678,7 +698,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_gpu: Option<String>,
-    /// The `quota:vif_max_num` field.
+    /// Maximum number of elastic network interfaces.
     ///
     /// JSON name: `quota:vif_max_num`.
     #[serde(
@@ -688,7 +708,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_vif_max_num: Option<String>,
-    /// The `quota:sub_network_interface_max_num` field.
+    /// Maximum number of supplementary network interfaces.
     ///
     /// JSON name: `quota:sub_network_interface_max_num`.
     #[serde(
@@ -698,7 +718,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota_sub_network_interface_max_num: Option<String>,
-    /// The `ecs:instance_architecture` field.
+    /// CPU architecture; only returned for Kunpeng flavors, as `arm64`.
     ///
     /// JSON name: `ecs:instance_architecture`.
     #[serde(
@@ -708,7 +728,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_instance_architecture: Option<String>,
-    /// The `network_interface:traffic_mirroring_supported` field.
+    /// Whether the flavor supports traffic mirroring.
     ///
     /// JSON name: `network_interface:traffic_mirroring_supported`.
     #[serde(
@@ -718,7 +738,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_interface_traffic_mirroring_supported: Option<String>,
-    /// The `security:enclave_supported` field.
+    /// Whether the flavor supports QingTian Enclave.
     ///
     /// JSON name: `security:enclave_supported`.
     #[serde(
@@ -728,7 +748,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_enclave_supported: Option<String>,
-    /// The `info:gpus` field.
+    /// GPUs of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:gpus`.
     #[serde(
@@ -738,7 +758,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub info_gpus: Option<String>,
-    /// The `info:asic_accelerators` field.
+    /// ASIC accelerators of the flavor: name, memory in MB, count and alias prefix.
     ///
     /// JSON name: `info:asic_accelerators`.
     #[serde(
@@ -748,7 +768,7 @@ pub struct FlavorExtraSpec {
         skip_serializing_if = "Option::is_none"
     )]
     pub info_asic_accelerators: Option<String>,
-    /// The `info:features` field.
+    /// Features of the flavor.
     ///
     /// JSON name: `info:features`.
     #[serde(
@@ -992,7 +1012,7 @@ impl FlavorExtraSpecBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorLink {
-    /// The `href` field.
+    /// URL the link points to.
     ///
     /// **Required.**
     #[serde(
@@ -1001,7 +1021,8 @@ pub struct FlavorLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub href: Option<String>,
-    /// The `rel` field.
+    /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
+    /// `alternate`.
     ///
     /// **Required.**
     #[serde(
@@ -1010,7 +1031,7 @@ pub struct FlavorLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub rel: Option<String>,
-    /// The `type` field.
+    /// Type of the link; unused, always null.
     ///
     /// **Required.**
     #[serde(
@@ -1057,45 +1078,45 @@ impl FlavorLinkBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorQuasar {
-    /// The `id` field.
+    /// ID of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `vcpus` field.
+    /// Number of vCPUs of the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vcpus: Option<i64>,
-    /// The `ram` field.
+    /// Memory of the flavor, in MB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub ram: Option<i64>,
-    /// The `disk` field.
+    /// System disk size the flavor requires, in GB; 0 means no limit.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk: Option<i64>,
-    /// The `gpus` field.
+    /// GPUs of the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpus: Option<Vec<GpuInfo>>,
-    /// The `asic_accelerators` field.
+    /// ASIC accelerators of the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asic_accelerators: Option<Vec<AsicAcceleratorInfo>>,
 }
@@ -1159,14 +1180,14 @@ impl FlavorQuasarBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlavorSpotOptions {
-    /// The `longest_spot_duration_hours` field.
+    /// Longest predefined spot duration, in hours.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub longest_spot_duration_hours: Option<i64>,
-    /// The `largest_spot_duration_count` field.
+    /// Largest number of predefined spot durations that can be bought.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",

@@ -5,14 +5,14 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Hypervisor {
-    /// The `hypervisor_type` field.
+    /// Kind of hypervisor the server runs on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub hypervisor_type: Option<String>,
-    /// The `csd_hypervisor` field.
+    /// CSD information of the hypervisor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Image {
-    /// The `id` field.
+    /// ID of the image.
     ///
     /// **Required.**
     #[serde(
@@ -42,7 +42,7 @@ impl ImageBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InterfaceAttachableQuantity {
-    /// The `free_nic` field.
+    /// Number of further network interfaces the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -216,73 +216,73 @@ impl InterfaceAttachmentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InterfaceExt {
-    /// The `preserve_on_delete` field.
+    /// Whether the interface is kept when the server is deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub preserve_on_delete: Option<bool>,
-    /// The `port_state` field.
+    /// State of the interface's port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_state: Option<String>,
-    /// The `fixed_ips` field.
+    /// Private IP addresses of the interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
-    /// The `net_id` field.
+    /// ID of the network of the interface's port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub net_id: Option<String>,
-    /// The `port_id` field.
+    /// ID of the interface's port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_id: Option<String>,
-    /// The `mac_addr` field.
+    /// MAC address of the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub mac_addr: Option<String>,
-    /// The `delete_on_termination` field.
+    /// Whether the interface is deleted when it is detached.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_on_termination: Option<bool>,
-    /// The `driver_mode` field.
+    /// Driver of the interface in the guest OS: `virtio` or `hinic`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub driver_mode: Option<String>,
-    /// The `min_rate` field.
+    /// Minimum bandwidth of the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_rate: Option<i64>,
-    /// The `multiqueue_num` field.
+    /// Number of queues of the interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub multiqueue_num: Option<i64>,
-    /// The `pci_address` field.
+    /// PCI BDF number of the interface in a Linux guest.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

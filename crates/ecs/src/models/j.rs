@@ -13,17 +13,17 @@ pub struct JobEntities {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_id: Option<String>,
-    /// The `nic_id` field.
+    /// ID of the network interface, for jobs that work on interfaces.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub nic_id: Option<String>,
-    /// The `sub_jobs` field.
+    /// Progress of each sub-job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_jobs: Option<Vec<SubJob>>,
-    /// The `sub_jobs_total` field.
+    /// Number of sub-jobs.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",

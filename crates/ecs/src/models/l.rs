@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LaunchTemplate {
-    /// The `id` field.
+    /// ID of the launch template.
     ///
     /// **Required.**
     #[serde(
@@ -14,7 +14,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the launch template.
     ///
     /// **Required.**
     #[serde(
@@ -23,7 +23,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `description` field.
+    /// Description of the launch template.
     ///
     /// **Required.**
     #[serde(
@@ -32,7 +32,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created.
     ///
     /// **Required.**
     #[serde(
@@ -41,7 +41,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated.
     ///
     /// **Required.**
     #[serde(
@@ -50,7 +50,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `default_version` field.
+    /// Number of the template's default version.
     ///
     /// **Required.**
     #[serde(
@@ -59,7 +59,7 @@ pub struct LaunchTemplate {
         skip_serializing_if = "Option::is_none"
     )]
     pub default_version: Option<i64>,
-    /// The `latest_version` field.
+    /// Number of the template's newest version.
     ///
     /// **Required.**
     #[serde(
@@ -195,7 +195,7 @@ impl LaunchTemplateOptionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
-    /// The `href` field.
+    /// URL the link points to.
     ///
     /// **Required.**
     #[serde(
@@ -204,7 +204,8 @@ pub struct Link {
         skip_serializing_if = "Option::is_none"
     )]
     pub href: Option<String>,
-    /// The `rel` field.
+    /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
+    /// `alternate`.
     ///
     /// **Required.**
     #[serde(
@@ -246,13 +247,13 @@ impl LinkBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCloudServersResponse {
-    /// The `servers` field.
+    /// Servers on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<CloudServer>>,
-    /// The `servers_links` field.
+    /// Link to the next page of servers, when the list is paged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_links: Option<Vec<PageLink>>,
-    /// The `request_id` field.
+    /// ID the service gave this request, for support cases.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -297,7 +298,7 @@ impl ListCloudServersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEventsResponsePageInfo {
-    /// The `next_marker` field.
+    /// Marker to ask for the next page of events with; absent on the last page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -343,14 +344,14 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResponse {
-    /// The `count` field.
+    /// Number of sales policies.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `sell_policies` field.
+    /// Sales policies on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sell_policies: Option<Vec<ListFlavorSellPoliciesResult>>,
 }
@@ -389,7 +390,7 @@ impl ListFlavorSellPoliciesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorSellPoliciesResult {
-    /// The `id` field.
+    /// Index of the policy.
     ///
     /// **Required.**
     #[serde(
@@ -398,7 +399,7 @@ pub struct ListFlavorSellPoliciesResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `flavor_id` field.
+    /// ID of the flavor the policy is for.
     ///
     /// **Required.**
     #[serde(
@@ -407,7 +408,7 @@ pub struct ListFlavorSellPoliciesResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub flavor_id: Option<String>,
-    /// The `sell_status` field.
+    /// Sales state: `available` or `sellout` (sold out).
     ///
     /// **Required.**
     #[serde(
@@ -416,7 +417,7 @@ pub struct ListFlavorSellPoliciesResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub sell_status: Option<String>,
-    /// The `availability_zone_id` field.
+    /// Availability zone the policy applies to.
     ///
     /// **Required.**
     #[serde(
@@ -425,7 +426,8 @@ pub struct ListFlavorSellPoliciesResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_id: Option<String>,
-    /// The `sell_mode` field.
+    /// Billing mode: `postPaid` (pay-per-use), `prePaid` (yearly/monthly), `spot` or `ri` (reserved
+    /// instance).
     ///
     /// **Required.**
     #[serde(
@@ -434,7 +436,7 @@ pub struct ListFlavorSellPoliciesResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub sell_mode: Option<String>,
-    /// The `spot_options` field.
+    /// Spot duration options of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_options: Option<FlavorSpotOptions>,
 }
@@ -516,7 +518,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
-    /// The `flavors` field.
+    /// Flavors on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<Flavor>>,
 }
@@ -547,10 +549,10 @@ impl ListFlavorsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLaunchTemplateVersionsResponse {
-    /// The `launch_template_versions` field.
+    /// Template versions on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_template_versions: Option<Vec<TemplateVersion>>,
-    /// The `page_info` field.
+    /// Paging details, with the marker of the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.
@@ -640,7 +642,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecycleBinServersResponse {
-    /// The `servers` field.
+    /// Servers in the recycle bin on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerDetail>>,
 }
@@ -671,7 +673,7 @@ impl ListRecycleBinServersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResponse {
-    /// The `flavors` field.
+    /// Flavors the server can change to, on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavors: Option<Vec<ListResizeFlavorsResult>>,
 }
@@ -702,7 +704,7 @@ impl ListResizeFlavorsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResizeFlavorsResult {
-    /// The `id` field.
+    /// ID of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -711,7 +713,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -720,7 +722,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `vcpus` field.
+    /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -729,7 +731,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub vcpus: Option<String>,
-    /// The `ram` field.
+    /// Memory of the flavor, in MB.
     ///
     /// **Required.**
     #[serde(
@@ -738,7 +740,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub ram: Option<i64>,
-    /// The `disk` field.
+    /// System disk size the flavor requires; unused, always 0.
     ///
     /// **Required.**
     #[serde(
@@ -747,7 +749,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub disk: Option<String>,
-    /// The `swap` field.
+    /// Swap partition size the flavor requires; unused, always empty.
     ///
     /// **Required.**
     #[serde(
@@ -756,7 +758,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub swap: Option<String>,
-    /// The `OS-FLV-EXT-DATA:ephemeral` field.
+    /// Size of the ephemeral disk; unused, always 0.
     ///
     /// **Required.** JSON name: `OS-FLV-EXT-DATA:ephemeral`.
     #[serde(
@@ -766,7 +768,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flv_ext_data_ephemeral: Option<i64>,
-    /// The `OS-FLV-DISABLED:disabled` field.
+    /// Whether the flavor is disabled; unused, always `false`.
     ///
     /// **Required.** JSON name: `OS-FLV-DISABLED:disabled`.
     #[serde(
@@ -776,7 +778,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flv_disabled_disabled: Option<bool>,
-    /// The `rxtx_factor` field.
+    /// Ratio of the server's network bandwidth to the hardware bandwidth; unused, always 1.0.
     ///
     /// **Required.**
     #[serde(
@@ -785,7 +787,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_factor: Option<f64>,
-    /// The `rxtx_quota` field.
+    /// Soft limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
     #[serde(
@@ -794,7 +796,7 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_quota: Option<String>,
-    /// The `rxtx_cap` field.
+    /// Hard limit of the server's network bandwidth; unused, always null.
     ///
     /// **Required.**
     #[serde(
@@ -803,7 +805,8 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub rxtx_cap: Option<String>,
-    /// The `os-flavor-access:is_public` field.
+    /// Whether the flavor is offered to every tenant (`true`, the default) or to specific tenants
+    /// only.
     ///
     /// **Required.** JSON name: `os-flavor-access:is_public`.
     #[serde(
@@ -813,17 +816,17 @@ pub struct ListResizeFlavorsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_flavor_access_is_public: Option<bool>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<FlavorLink>>,
-    /// The `extra_specs` field.
+    /// Extra specifications of the flavor as key-value pairs.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_specs: Option<FlavorExtraSpec>,
-    /// The `instance_quota` field.
+    /// Reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_quota: Option<serde_json::Value>,
 }
@@ -954,10 +957,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListScheduledEventsResponse {
-    /// The `events` field.
+    /// Scheduled events on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventResponse>>,
-    /// The `page_info` field.
+    /// Paging details, with the marker of the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<ListEventsResponsePageInfo>,
 }
@@ -993,7 +996,7 @@ impl ListScheduledEventsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerAzInfo {
-    /// The `availability_zone_id` field.
+    /// ID of the availability zone, such as `cn-north-4a`.
     ///
     /// **Required.**
     #[serde(
@@ -1002,38 +1005,38 @@ pub struct ListServerAzInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone_id: Option<String>,
-    /// The `type` field.
+    /// Type of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `mode` field.
+    /// Mode of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub mode: Option<String>,
-    /// The `public_border_group` field.
+    /// Public border group of the zone, which selects the elastic IP pools it can use.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub public_border_group: Option<String>,
-    /// The `alias` field.
+    /// Alias of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub alias: Option<String>,
-    /// The `az_group_ids` field.
+    /// AZ groups the zone belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub az_group_ids: Option<Vec<String>>,
-    /// The `category` field.
+    /// Subtype of the zone's type.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1098,7 +1101,7 @@ impl ListServerAzInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerAzInfoResponse {
-    /// The `availability_zones` field.
+    /// Availability zones with their details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zones: Option<Vec<ListServerAzInfo>>,
 }
@@ -1132,7 +1135,7 @@ impl ListServerAzInfoResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerBlockDevicesResponse {
-    /// The `attachableQuantity` field.
+    /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
     #[serde(
@@ -1141,7 +1144,7 @@ pub struct ListServerBlockDevicesResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub attachable_quantity: Option<BlockDeviceAttachableQuantity>,
-    /// The `volumeAttachments` field.
+    /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
     #[serde(
@@ -1189,7 +1192,7 @@ impl ListServerBlockDevicesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerGroupsPageInfoResult {
-    /// The `next_marker` field.
+    /// Marker to ask for the next page of server groups with; absent on the last page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1224,10 +1227,10 @@ impl ListServerGroupsPageInfoResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
-    /// The `server_groups` field.
+    /// Server groups on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_groups: Option<Vec<ListServerGroupsResult>>,
-    /// The `page_info` field.
+    /// Paging details, with the marker of the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<ListServerGroupsPageInfoResult>,
 }
@@ -1269,7 +1272,7 @@ impl ListServerGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerGroupsResult {
-    /// The `id` field.
+    /// ID (a UUID) of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -1278,17 +1281,17 @@ pub struct ListServerGroupsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `members` field.
+    /// IDs of the servers in the group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
-    /// The `metadata` field.
+    /// Metadata of the server group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `name` field.
+    /// Name of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -1297,7 +1300,8 @@ pub struct ListServerGroupsResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `policies` field.
+    /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
+    /// `soft-affinity`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1353,7 +1357,7 @@ impl ListServerGroupsResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerInterfacesResponse {
-    /// The `attachableQuantity` field.
+    /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
     #[serde(
@@ -1362,7 +1366,7 @@ pub struct ListServerInterfacesResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub attachable_quantity: Option<InterfaceAttachableQuantity>,
-    /// The `interfaceAttachments` field.
+    /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
     #[serde(
@@ -1410,7 +1414,7 @@ impl ListServerInterfacesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerTagsResponse {
-    /// The `tags` field.
+    /// Tags used in the project, with their values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ProjectTag>>,
 }
@@ -1441,7 +1445,7 @@ impl ListServerTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServerVolumeAttachmentsResponse {
-    /// The `volumeAttachments` field.
+    /// Disks attached to the server.
     ///
     /// JSON name: `volumeAttachments`.
     #[serde(
@@ -1569,10 +1573,10 @@ impl ListServersByTagRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServersByTagResponse {
-    /// The `resources` field.
+    /// Servers that match, with their tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ServerResource>>,
-    /// The `total_count` field.
+    /// Total number of servers that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1612,14 +1616,14 @@ impl ListServersByTagResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListServersDetailsResponse {
-    /// The `count` field.
+    /// Total number of servers that match the filters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `servers` field.
+    /// Servers on this page; how much detail each has depends on the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<ServerDetail>>,
 }
@@ -1655,10 +1659,10 @@ impl ListServersDetailsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
-    /// The `launch_templates` field.
+    /// Launch templates on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_templates: Option<Vec<LaunchTemplate>>,
-    /// The `page_info` field.
+    /// Paging details, with the marker of the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<ResponsePageInfoV3>,
     /// The `X-Request-Id` field.

@@ -5,10 +5,10 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MarketModel {
-    /// The `charge_mode` field.
+    /// Billing mode of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<MarketModelChargeMode>,
-    /// The `prepaid_info` field.
+    /// Subscription details of a yearly/monthly server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepaid_info: Option<MarketModelPrepaidInfo>,
 }
@@ -41,7 +41,7 @@ impl MarketModelBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `MarketModelChargeMode` model.
+    /// Billing mode of the server.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum MarketModelChargeMode {
@@ -57,7 +57,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MarketModelPrepaidInfo {
-    /// The `expired_time` field.
+    /// Time the yearly/monthly subscription expires.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NetworkAddresses {
-    /// The `addr` field.
+    /// IP address.
     ///
     /// **Required.**
     #[serde(
@@ -14,7 +14,7 @@ pub struct NetworkAddresses {
         skip_serializing_if = "Option::is_none"
     )]
     pub addr: Option<String>,
-    /// Allowed values: 4, 6.
+    /// IP version of the address: 4 (IPv4) or 6 (IPv6). Allowed values: 4, 6.
     ///
     /// **Required.**
     #[serde(
@@ -23,7 +23,7 @@ pub struct NetworkAddresses {
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
-    /// The `OS-EXT-IPS:port_id` field.
+    /// ID of the port (network interface) that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:port_id`.
     #[serde(
@@ -33,7 +33,7 @@ pub struct NetworkAddresses {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_port_id: Option<String>,
-    /// The `OS-EXT-IPS-MAC:mac_addr` field.
+    /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
     #[serde(
@@ -43,7 +43,8 @@ pub struct NetworkAddresses {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
-    /// The `OS-EXT-IPS:type` field.
+    /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
+    /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
     #[serde(
@@ -53,7 +54,7 @@ pub struct NetworkAddresses {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_type: Option<String>,
-    /// The `primary` field.
+    /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -113,34 +114,34 @@ impl NetworkAddressesBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
-    /// The `port_id` field.
+    /// ID of the interface's port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_id: Option<String>,
-    /// The `primary` field.
+    /// Whether this is the primary interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub primary: Option<bool>,
-    /// The `ip_addresses` field.
+    /// IPv4 addresses of the interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addresses: Option<Vec<String>>,
-    /// The `ipv6_addresses` field.
+    /// IPv6 addresses of the interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_addresses: Option<Vec<String>>,
-    /// The `subnet_id` field.
+    /// ID of the interface's subnet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `association` field.
+    /// Elastic IP bound to the interface.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub association: Option<Association>,
 }
@@ -407,7 +408,7 @@ impl NovaAttachInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaAttachInterfaceResponse {
-    /// The `interfaceAttachment` field.
+    /// The attached network interface.
     ///
     /// JSON name: `interfaceAttachment`.
     #[serde(
@@ -447,12 +448,12 @@ impl NovaAttachInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaAvailabilityZone {
-    /// The `hosts` field.
+    /// Hosts of the zone; always null.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<String>>,
-    /// The `zoneName` field.
+    /// Name of the availability zone.
     ///
     /// **Required.** JSON name: `zoneName`.
     #[serde(
@@ -462,7 +463,7 @@ pub struct NovaAvailabilityZone {
         skip_serializing_if = "Option::is_none"
     )]
     pub zone_name: Option<String>,
-    /// The `zoneState` field.
+    /// State of the availability zone.
     ///
     /// **Required.** JSON name: `zoneState`.
     #[serde(rename = "zoneState", default, skip_serializing_if = "Option::is_none")]
@@ -505,7 +506,7 @@ impl NovaAvailabilityZoneBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaAvailabilityZoneState {
-    /// The `available` field.
+    /// Whether the availability zone can be used.
     ///
     /// **Required.**
     #[serde(
@@ -656,7 +657,7 @@ impl NovaCreateKeypairRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaCreateKeypairResponse {
-    /// The `keypair` field.
+    /// The new key pair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypair: Option<NovaKeypair>,
 }
@@ -1042,7 +1043,7 @@ impl NovaCreateServersRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaCreateServersResponse {
-    /// The `server` field.
+    /// The server being created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<NovaCreateServersResult>,
 }
@@ -1073,7 +1074,7 @@ impl NovaCreateServersResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaCreateServersResult {
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -1082,17 +1083,18 @@ pub struct NovaCreateServersResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<NovaLink>>,
-    /// The `security_groups` field.
+    /// Security groups of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
-    /// The `OS-DCF:diskConfig` field.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
     #[serde(
@@ -1101,14 +1103,15 @@ pub struct NovaCreateServersResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_dcf_disk_config: Option<NovaCreateServersResultOsDcfDiskConfig>,
-    /// The `reservation_id` field.
+    /// Reservation ID of the batch, to filter the created servers with; returned when several
+    /// servers are created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub reservation_id: Option<String>,
-    /// The `adminPass` field.
+    /// Password of the Windows server's Administrator account.
     ///
     /// **Required.** Secret: redacted in `Debug` output. JSON name: `adminPass`.
     #[serde(
@@ -1190,7 +1193,8 @@ impl NovaCreateServersResultBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaCreateServersResultOsDcfDiskConfig` model.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaCreateServersResultOsDcfDiskConfig {
@@ -1345,7 +1349,7 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaKeypair {
-    /// The `fingerprint` field.
+    /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
     #[serde(
@@ -1354,7 +1358,7 @@ pub struct NovaKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub fingerprint: Option<String>,
-    /// The `name` field.
+    /// Name of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -1363,7 +1367,7 @@ pub struct NovaKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `public_key` field.
+    /// Public key of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -1372,7 +1376,8 @@ pub struct NovaKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub public_key: Option<String>,
-    /// The `private_key` field.
+    /// Private key of a newly created key pair; absent when a public key was imported. It is only
+    /// returned once, so keep it safe.
     ///
     /// **Required.** Secret: redacted in `Debug` output.
     #[serde(
@@ -1381,7 +1386,7 @@ pub struct NovaKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub private_key: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -1390,7 +1395,7 @@ pub struct NovaKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `type` field.
+    /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1466,7 +1471,7 @@ impl NovaKeypairBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaKeypairDetail {
-    /// The `public_key` field.
+    /// Public key of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -1475,7 +1480,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub public_key: Option<String>,
-    /// The `name` field.
+    /// Name of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -1484,7 +1489,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `fingerprint` field.
+    /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
     #[serde(
@@ -1493,7 +1498,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub fingerprint: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created.
     ///
     /// **Required.**
     #[serde(
@@ -1502,7 +1507,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `deleted` field.
+    /// Whether the key pair has been deleted.
     ///
     /// **Required.**
     #[serde(
@@ -1511,7 +1516,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub deleted: Option<bool>,
-    /// The `deleted_at` field.
+    /// Time the key pair was deleted.
     ///
     /// **Required.**
     #[serde(
@@ -1520,7 +1525,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub deleted_at: Option<String>,
-    /// The `id` field.
+    /// ID of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -1529,7 +1534,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<i64>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated.
     ///
     /// **Required.**
     #[serde(
@@ -1538,7 +1543,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -1547,7 +1552,7 @@ pub struct NovaKeypairDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `type` field.
+    /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1627,7 +1632,7 @@ impl NovaKeypairDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaLink {
-    /// The `href` field.
+    /// URL the link points to.
     ///
     /// **Required.**
     #[serde(
@@ -1636,7 +1641,8 @@ pub struct NovaLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub href: Option<String>,
-    /// The `rel` field.
+    /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
+    /// `alternate`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1671,7 +1677,8 @@ impl NovaLinkBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaLinkRel` model.
+    /// Relation of the link: `self` (a versioned link), `bookmark` (a permanent link) or
+    /// `alternate`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaLinkRel {
@@ -1689,7 +1696,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListAvailabilityZonesResponse {
-    /// The `availabilityZoneInfo` field.
+    /// Availability zones with their state.
     ///
     /// JSON name: `availabilityZoneInfo`.
     #[serde(
@@ -1729,7 +1736,7 @@ impl NovaListAvailabilityZonesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListKeypairsResponse {
-    /// The `keypairs` field.
+    /// Key pairs of the caller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypairs: Option<Vec<NovaListKeypairsResult>>,
 }
@@ -1760,7 +1767,7 @@ impl NovaListKeypairsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListKeypairsResult {
-    /// The `keypair` field.
+    /// A key pair.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1793,7 +1800,7 @@ impl NovaListKeypairsResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListServerSecurityGroupsResponse {
-    /// The `security_groups` field.
+    /// Security groups of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<NovaSecurityGroup>>,
 }
@@ -1824,10 +1831,10 @@ impl NovaListServerSecurityGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListServersDetailsResponse {
-    /// The `servers` field.
+    /// Servers on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<NovaServer>>,
-    /// The `servers_links` field.
+    /// Link to the next page of servers, when the list is paged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_links: Option<Vec<PageLink>>,
 }
@@ -1927,10 +1934,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListServersResponse {
-    /// The `servers` field.
+    /// Servers on this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<NovaSimpleServer>>,
-    /// The `servers_links` field.
+    /// Link to the next page of servers, when the list is paged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers_links: Option<Vec<PageLink>>,
 }
@@ -2030,7 +2037,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaListVersionsResponse {
-    /// The `versions` field.
+    /// API versions the service offers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<NovaVersion>>,
 }
@@ -2061,7 +2068,7 @@ impl NovaListVersionsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaNetwork {
-    /// The `addr` field.
+    /// IP address.
     ///
     /// **Required.**
     #[serde(
@@ -2070,7 +2077,7 @@ pub struct NovaNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub addr: Option<String>,
-    /// The `version` field.
+    /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
     #[serde(
@@ -2079,7 +2086,7 @@ pub struct NovaNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
-    /// The `OS-EXT-IPS-MAC:mac_addr` field.
+    /// MAC address of the interface that holds this address.
     ///
     /// **Required.** JSON name: `OS-EXT-IPS-MAC:mac_addr`.
     #[serde(
@@ -2089,7 +2096,8 @@ pub struct NovaNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
-    /// The `OS-EXT-IPS:type` field.
+    /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
+    /// public IP address).
     ///
     /// **Required.** JSON name: `OS-EXT-IPS:type`.
     #[serde(
@@ -2179,7 +2187,7 @@ impl NovaRemoveSecurityGroupOptionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSecurityGroup {
-    /// The `description` field.
+    /// Description of the security group, up to 255 characters.
     ///
     /// **Required.**
     #[serde(
@@ -2188,7 +2196,7 @@ pub struct NovaSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `id` field.
+    /// ID (a UUID) of the security group.
     ///
     /// **Required.**
     #[serde(
@@ -2197,7 +2205,7 @@ pub struct NovaSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the security group, up to 255 characters.
     ///
     /// **Required.**
     #[serde(
@@ -2206,7 +2214,7 @@ pub struct NovaSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
     #[serde(
@@ -2215,7 +2223,7 @@ pub struct NovaSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `rules` field.
+    /// Rules of the security group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2268,14 +2276,14 @@ impl NovaSecurityGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonGroup {
-    /// The `name` field.
+    /// Name of the remote security group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2315,7 +2323,7 @@ impl NovaSecurityGroupCommonGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonIpRange {
-    /// The `cidr` field.
+    /// Remote IP range, in CIDR notation.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2350,7 +2358,7 @@ impl NovaSecurityGroupCommonIpRangeBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSecurityGroupCommonRule {
-    /// The `from_port` field.
+    /// First port, 1 to 65535 and not above `to_port`; for ICMP, the ICMP type (0 to 255).
     ///
     /// **Required.**
     #[serde(
@@ -2359,12 +2367,12 @@ pub struct NovaSecurityGroupCommonRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub from_port: Option<i64>,
-    /// The `group` field.
+    /// Remote security group of the rule.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<NovaSecurityGroupCommonGroup>,
-    /// The `id` field.
+    /// ID (a UUID) of the rule.
     ///
     /// **Required.**
     #[serde(
@@ -2373,7 +2381,7 @@ pub struct NovaSecurityGroupCommonRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `ip_protocol` field.
+    /// Protocol: `icmp`, `tcp`, `udp` or an IP protocol number.
     ///
     /// **Required.**
     #[serde(
@@ -2382,12 +2390,12 @@ pub struct NovaSecurityGroupCommonRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_protocol: Option<String>,
-    /// The `ip_range` field.
+    /// Remote IP range of the rule.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_range: Option<NovaSecurityGroupCommonIpRange>,
-    /// The `parent_group_id` field.
+    /// ID (a UUID) of the security group the rule belongs to.
     ///
     /// **Required.**
     #[serde(
@@ -2396,7 +2404,8 @@ pub struct NovaSecurityGroupCommonRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_group_id: Option<String>,
-    /// The `to_port` field.
+    /// Last port, 1 to 65535 and not below `from_port`; for ICMP, the ICMP code (0 to 255), with -1
+    /// for both meaning any ICMP message.
     ///
     /// **Required.**
     #[serde(
@@ -2463,7 +2472,7 @@ impl NovaSecurityGroupCommonRuleBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServer {
-    /// The `name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -2472,7 +2481,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -2481,12 +2490,15 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `status` field.
+    /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
+    /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
+    /// `SHELVED_OFFLOADED`, `SOFT_DELETED`, `SUSPENDED` or `VERIFY_RESIZE` (the ECS documentation
+    /// explains each state).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NovaServerStatus>,
-    /// The `created` field.
+    /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
     #[serde(
@@ -2495,7 +2507,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `updated` field.
+    /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
     #[serde(
@@ -2504,17 +2516,17 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<String>,
-    /// The `flavor` field.
+    /// Flavor of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<NovaServerFlavor>,
-    /// The `image` field.
+    /// Image the server was created from.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<NovaServerImage>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
     #[serde(
@@ -2523,7 +2535,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `key_name` field.
+    /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
     #[serde(
@@ -2532,7 +2544,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub key_name: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -2541,12 +2553,12 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `metadata` field.
+    /// Metadata of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `hostId` field.
+    /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
     #[serde(
@@ -2556,22 +2568,23 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub host_id: Option<String>,
-    /// The `addresses` field.
+    /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
-    /// The `security_groups` field.
+    /// Security groups of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<NovaServerSecurityGroup>>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<NovaLink>>,
-    /// The `OS-DCF:diskConfig` field.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// **Required.** JSON name: `OS-DCF:diskConfig`.
     #[serde(
@@ -2580,7 +2593,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_dcf_disk_config: Option<NovaServerOsDcfDiskConfig>,
-    /// The `OS-EXT-AZ:availability_zone` field.
+    /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
     #[serde(
@@ -2590,7 +2603,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_az_availability_zone: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:host` field.
+    /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
     #[serde(
@@ -2600,7 +2613,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_host: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:hypervisor_hostname` field.
+    /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
     #[serde(
@@ -2610,7 +2623,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:instance_name` field.
+    /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
     #[serde(
@@ -2620,7 +2633,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
-    /// The `OS-EXT-STS:power_state` field.
+    /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
     #[serde(
@@ -2630,7 +2643,8 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_power_state: Option<i64>,
-    /// The `OS-EXT-STS:task_state` field.
+    /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
+    /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
     #[serde(
@@ -2639,7 +2653,9 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_task_state: Option<NovaServerOsExtStsTaskState>,
-    /// The `OS-EXT-STS:vm_state` field.
+    /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
+    /// `SUSPENDED`, `RESCUED`, `ERROR`, `DELETED`, `SOFT_DELETED`, `SHELVED` or
+    /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
     #[serde(
@@ -2648,7 +2664,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_vm_state: Option<NovaServerOsExtStsVmState>,
-    /// The `OS-SRV-USG:launched_at` field.
+    /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
     #[serde(
@@ -2658,7 +2674,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_srv_usg_launched_at: Option<String>,
-    /// The `OS-SRV-USG:terminated_at` field.
+    /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
     #[serde(
@@ -2668,7 +2684,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_srv_usg_terminated_at: Option<String>,
-    /// The `os-extended-volumes:volumes_attached` field.
+    /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
     #[serde(
@@ -2677,22 +2693,23 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<NovaServerVolume>>,
-    /// The `fault` field.
+    /// Why the server is in the `ERROR` state, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<NovaServerFault>,
-    /// The `description` field.
+    /// Description of the server; microversion 2.19 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `host_status` field.
+    /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
+    /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_status: Option<NovaServerHostStatus>,
-    /// The `OS-EXT-SRV-ATTR:hostname` field.
+    /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:hostname`.
     #[serde(
@@ -2702,7 +2719,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:reservation_id` field.
+    /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
     #[serde(
@@ -2712,7 +2729,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:launch_index` field.
+    /// Launch order of the server among those created in one batch.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:launch_index`.
     #[serde(
@@ -2722,7 +2739,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
-    /// The `OS-EXT-SRV-ATTR:kernel_id` field.
+    /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
     #[serde(
@@ -2732,7 +2749,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:ramdisk_id` field.
+    /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
     #[serde(
@@ -2742,7 +2759,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:root_device_name` field.
+    /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
     #[serde(
@@ -2752,7 +2769,8 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:user_data` field.
+    /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
+    /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
@@ -2762,19 +2780,19 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
-    /// The `tags` field.
+    /// Tags of the server, as `key=value` strings.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// The `locked` field.
+    /// Whether the server is locked; microversion 2.9 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<bool>,
-    /// The `accessIPv4` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
     #[serde(
@@ -2784,7 +2802,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv4: Option<String>,
-    /// The `accessIPv6` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
     #[serde(
@@ -2794,7 +2812,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv6: Option<String>,
-    /// The `config_drive` field.
+    /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
     #[serde(
@@ -2803,7 +2821,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub config_drive: Option<String>,
-    /// The `progress` field.
+    /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
     #[serde(
@@ -2812,7 +2830,7 @@ pub struct NovaServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<i64>,
-    /// The `os:scheduler_hints` field.
+    /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
     #[serde(
@@ -3325,28 +3343,28 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerFault {
-    /// The `code` field.
+    /// Error code of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<i64>,
-    /// The `created` field.
+    /// Time the fault occurred.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `message` field.
+    /// Description of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
-    /// The `details` field.
+    /// Details of the fault.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3396,59 +3414,59 @@ impl NovaServerFaultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerFlavor {
-    /// The `id` field.
+    /// ID of the flavor; not returned from microversion 2.47 on.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<NovaLink>>,
-    /// The `vcpus` field.
+    /// Number of vCPUs of the flavor; microversion 2.47 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vcpus: Option<i64>,
-    /// The `ram` field.
+    /// Memory of the flavor, in MB; microversion 2.47 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub ram: Option<i64>,
-    /// The `disk` field.
+    /// System disk size the flavor requires, in GB, 0 for no limit; microversion 2.47 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub disk: Option<i64>,
-    /// The `ephemeral` field.
+    /// Unused (microversion 2.47 or later).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub ephemeral: Option<i64>,
-    /// The `swap` field.
+    /// Unused; microversion 2.47 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub swap: Option<i64>,
-    /// The `original_name` field.
+    /// Name of the flavor (microversion 2.47 or later).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub original_name: Option<String>,
-    /// The `extra_specs` field.
+    /// Extra specifications of the flavor as key-value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -3519,7 +3537,8 @@ impl NovaServerFlavorBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaServerHostStatus` model.
+    /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
+    /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaServerHostStatus {
@@ -3537,7 +3556,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerImage {
-    /// The `id` field.
+    /// ID of the image.
     ///
     /// **Required.**
     #[serde(
@@ -3546,7 +3565,7 @@ pub struct NovaServerImage {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3584,12 +3603,12 @@ impl NovaServerImageBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerInterfaceDetail {
-    /// The `fixed_ips` field.
+    /// Private IP addresses of the interface.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<NovaServerInterfaceFixedIp>>,
-    /// The `mac_addr` field.
+    /// MAC address of the interface.
     ///
     /// **Required.**
     #[serde(
@@ -3598,7 +3617,7 @@ pub struct NovaServerInterfaceDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub mac_addr: Option<String>,
-    /// The `net_id` field.
+    /// ID of the network of the interface's port.
     ///
     /// **Required.**
     #[serde(
@@ -3607,7 +3626,7 @@ pub struct NovaServerInterfaceDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub net_id: Option<String>,
-    /// The `port_id` field.
+    /// ID of the interface's port.
     ///
     /// **Required.**
     #[serde(
@@ -3616,7 +3635,7 @@ pub struct NovaServerInterfaceDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_id: Option<String>,
-    /// The `port_state` field.
+    /// State of the interface's port.
     ///
     /// **Required.**
     #[serde(
@@ -3676,7 +3695,7 @@ impl NovaServerInterfaceDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerInterfaceFixedIp {
-    /// The `ip_address` field.
+    /// Private IP address of the interface.
     ///
     /// **Required.**
     #[serde(
@@ -3685,7 +3704,7 @@ pub struct NovaServerInterfaceFixedIp {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// The `subnet_id` field.
+    /// ID of the subnet of that address.
     ///
     /// **Required.**
     #[serde(
@@ -3784,7 +3803,8 @@ impl NovaServerNetworkBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaServerOsDcfDiskConfig` model.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaServerOsDcfDiskConfig {
@@ -3795,7 +3815,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaServerOsExtStsTaskState` model.
+    /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
+    /// `DELETE`; empty when idle.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaServerOsExtStsTaskState {
@@ -3830,7 +3851,9 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaServerOsExtStsVmState` model.
+    /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
+    /// `SUSPENDED`, `RESCUED`, `ERROR`, `DELETED`, `SOFT_DELETED`, `SHELVED` or
+    /// `SHELVED_OFFLOADED`.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaServerOsExtStsVmState {
@@ -3864,7 +3887,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerSchedulerHints {
-    /// The `tenancy` field.
+    /// Where the server was created: `shared` or `dedicated`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<Vec<NovaServerSchedulerHintsTenancy>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
@@ -3950,7 +3973,10 @@ impl NovaServerSecurityGroupBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaServerStatus` model.
+    /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
+    /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
+    /// `SHELVED_OFFLOADED`, `SOFT_DELETED`, `SUSPENDED` or `VERIFY_RESIZE` (the ECS documentation
+    /// explains each state).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaServerStatus {
@@ -3988,7 +4014,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaServerVolume {
-    /// The `id` field.
+    /// ID of the disk.
     ///
     /// **Required.**
     #[serde(
@@ -3997,7 +4023,7 @@ pub struct NovaServerVolume {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `delete_on_termination` field.
+    /// Whether the disk is deleted with the server (`false` by default); microversion 2.3 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -4037,7 +4063,7 @@ impl NovaServerVolumeBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaShowFlavorExtraSpecsResponse {
-    /// The `extra_specs` field.
+    /// Extra specifications of the flavor as key-value pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_specs: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -4071,7 +4097,7 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaShowKeypairResponse {
-    /// The `keypair` field.
+    /// The key pair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keypair: Option<NovaKeypairDetail>,
 }
@@ -4102,7 +4128,7 @@ impl NovaShowKeypairResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaShowServerInterfaceResponse {
-    /// The `interfaceAttachment` field.
+    /// The network interface.
     ///
     /// JSON name: `interfaceAttachment`.
     #[serde(
@@ -4142,7 +4168,7 @@ impl NovaShowServerInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaShowServerResponse {
-    /// The `server` field.
+    /// Details of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<NovaServer>,
 }
@@ -4173,7 +4199,7 @@ impl NovaShowServerResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaShowVersionResponse {
-    /// The `version` field.
+    /// The API version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<NovaVersionDetail>,
 }
@@ -4204,7 +4230,7 @@ impl NovaShowVersionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSimpleKeypair {
-    /// The `fingerprint` field.
+    /// Fingerprint of the key pair's public key.
     ///
     /// **Required.**
     #[serde(
@@ -4213,7 +4239,7 @@ pub struct NovaSimpleKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub fingerprint: Option<String>,
-    /// The `name` field.
+    /// Name of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -4222,7 +4248,7 @@ pub struct NovaSimpleKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `public_key` field.
+    /// Public key of the key pair.
     ///
     /// **Required.**
     #[serde(
@@ -4231,7 +4257,7 @@ pub struct NovaSimpleKeypair {
         skip_serializing_if = "Option::is_none"
     )]
     pub public_key: Option<String>,
-    /// The `type` field.
+    /// Type of the key: `ssh` (the default) or `x509`; microversion 2.2 or later.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4281,7 +4307,7 @@ impl NovaSimpleKeypairBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaSimpleServer {
-    /// The `name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -4290,7 +4316,7 @@ pub struct NovaSimpleServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -4299,7 +4325,7 @@ pub struct NovaSimpleServer {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4342,7 +4368,7 @@ impl NovaSimpleServerBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaVersion {
-    /// The `id` field.
+    /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
     #[serde(
@@ -4351,12 +4377,12 @@ pub struct NovaVersion {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<NovaLink>>,
-    /// The `min_version` field.
+    /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
     #[serde(
@@ -4365,12 +4391,13 @@ pub struct NovaVersion {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_version: Option<String>,
-    /// The `status` field.
+    /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
+    /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NovaVersionStatus>,
-    /// The `version` field.
+    /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
     #[serde(
@@ -4379,7 +4406,8 @@ pub struct NovaVersion {
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `updated` field.
+    /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
+    /// 2.1.
     ///
     /// **Required.**
     #[serde(
@@ -4441,7 +4469,7 @@ impl NovaVersionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaVersionDetail {
-    /// The `id` field.
+    /// Name of the API version, such as `v2.1`; informational only.
     ///
     /// **Required.**
     #[serde(
@@ -4450,17 +4478,17 @@ pub struct NovaVersionDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<NovaLink>>,
-    /// The `media-types` field.
+    /// Media types the API version accepts.
     ///
     /// **Required.** JSON name: `media-types`.
     #[serde(rename = "media-types", default, skip_serializing_if = "Option::is_none")]
     pub media_types: Option<Vec<NovaVersionMediaType>>,
-    /// The `min_version` field.
+    /// Lowest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
     #[serde(
@@ -4469,12 +4497,14 @@ pub struct NovaVersionDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_version: Option<String>,
-    /// The `status` field.
+    /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
+    /// `DEPRECATED` (to be removed).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NovaVersionDetailStatus>,
-    /// The `updated` field.
+    /// Fixed date of the API version: `2011-01-21T11:33:21Z` for 2.0, `2013-07-23T11:33:21Z` for
+    /// 2.1.
     ///
     /// **Required.**
     #[serde(
@@ -4483,7 +4513,7 @@ pub struct NovaVersionDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<String>,
-    /// The `version` field.
+    /// Highest microversion this API version supports; empty when it has no microversions.
     ///
     /// **Required.**
     #[serde(
@@ -4547,7 +4577,8 @@ impl NovaVersionDetailBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaVersionDetailStatus` model.
+    /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
+    /// `DEPRECATED` (to be removed).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaVersionDetailStatus {
@@ -4563,7 +4594,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NovaVersionMediaType {
-    /// The `base` field.
+    /// Base media type, such as `application/json`.
     ///
     /// **Required.**
     #[serde(
@@ -4572,7 +4603,7 @@ pub struct NovaVersionMediaType {
         skip_serializing_if = "Option::is_none"
     )]
     pub base: Option<String>,
-    /// The `type` field.
+    /// Media type.
     ///
     /// **Required.**
     #[serde(
@@ -4611,7 +4642,8 @@ impl NovaVersionMediaTypeBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `NovaVersionStatus` model.
+    /// State of the API version: `CURRENT` (preferred), `SUPPORTED` (older but supported) or
+    /// `DEPRECATED` (to be removed).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NovaVersionStatus {

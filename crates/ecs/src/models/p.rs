@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PageLink {
-    /// The `href` field.
+    /// URL the link points to.
     ///
     /// **Required.**
     #[serde(
@@ -14,7 +14,7 @@ pub struct PageLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub href: Option<String>,
-    /// The `rel` field.
+    /// Relation of the link, such as `next`.
     ///
     /// **Required.**
     #[serde(
@@ -3778,7 +3778,7 @@ impl ProjectFlavorLimitBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectTag {
-    /// The `key` field.
+    /// Tag key, at most 36 Unicode characters of letters, digits, `-` and `_`.
     ///
     /// **Required.**
     #[serde(
@@ -3787,7 +3787,7 @@ pub struct ProjectTag {
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `values` field.
+    /// Values of the tag key, each at most 43 Unicode characters, possibly empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }

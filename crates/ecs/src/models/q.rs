@@ -5,21 +5,21 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryFlavorCapacityAzInfo {
-    /// The `region_id` field.
+    /// Region of the availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub region_id: Option<String>,
-    /// The `availability_zone` field.
+    /// Availability zone with capacity for the flavor.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone: Option<String>,
-    /// The `prefer` field.
+    /// Whether this zone is recommended.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",

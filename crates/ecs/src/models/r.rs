@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RecycleBinPolicys {
-    /// The `recycle_threshold_day` field.
+    /// Minimum age, in days since creation, a server must have to go to the recycle bin.
     ///
     /// **Required.**
     #[serde(
@@ -14,7 +14,7 @@ pub struct RecycleBinPolicys {
         skip_serializing_if = "Option::is_none"
     )]
     pub recycle_threshold_day: Option<i64>,
-    /// The `retention_hour` field.
+    /// How many hours a server stays in the recycle bin before it is deleted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -1029,7 +1029,8 @@ impl ResizeServerRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeServerResponse {
-    /// The `order_id` field.
+    /// ID of the order the call placed (yearly/monthly servers); the order status can be queried
+    /// with it.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1076,7 +1077,7 @@ impl ResizeServerResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceTag {
-    /// The `key` field.
+    /// Tag key, 1 to 127 Unicode characters of letters, digits, `_` and `-`.
     ///
     /// **Required.**
     #[serde(
@@ -1085,7 +1086,7 @@ pub struct ResourceTag {
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Tag value, at most 255 Unicode characters of letters, digits, `_` and `-`, possibly empty.
     ///
     /// **Required.**
     #[serde(
@@ -1127,14 +1128,14 @@ impl ResourceTagBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResponsePageInfoV3 {
-    /// The `next_marker` field.
+    /// Marker to ask for the next page with; absent or empty on the last page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_marker: Option<String>,
-    /// The `previous_marker` field.
+    /// Marker of the previous page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -77,14 +77,14 @@ impl ScheduledEventUpdateBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    /// The `name` field.
+    /// Name of the security group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `id` field.
+    /// ID of the security group.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -210,7 +210,7 @@ impl SerialConsoleOptionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerAddress {
-    /// The `version` field.
+    /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
     #[serde(
@@ -219,14 +219,14 @@ pub struct ServerAddress {
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<String>,
-    /// The `primary` field.
+    /// Whether the address belongs to the primary interface (`true`) or a secondary one (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub primary: Option<bool>,
-    /// The `addr` field.
+    /// IP address.
     ///
     /// **Required.**
     #[serde(
@@ -235,7 +235,8 @@ pub struct ServerAddress {
         skip_serializing_if = "Option::is_none"
     )]
     pub addr: Option<String>,
-    /// The `OS-EXT-IPS:type` field.
+    /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
+    /// public IP address).
     ///
     /// JSON name: `OS-EXT-IPS:type`.
     #[serde(
@@ -244,7 +245,7 @@ pub struct ServerAddress {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_type: Option<ServerAddressOsExtIpsType>,
-    /// The `OS-EXT-IPS-MAC:mac_addr` field.
+    /// MAC address of the interface that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS-MAC:mac_addr`.
     #[serde(
@@ -254,7 +255,7 @@ pub struct ServerAddress {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_ips_mac_mac_addr: Option<String>,
-    /// The `OS-EXT-IPS:port_id` field.
+    /// ID of the port (network interface) that holds this address.
     ///
     /// JSON name: `OS-EXT-IPS:port_id`.
     #[serde(
@@ -317,7 +318,8 @@ impl ServerAddressBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ServerAddressOsExtIpsType` model.
+    /// How the address was assigned: `fixed` (a private IP address) or `floating` (a floating,
+    /// public IP address).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ServerAddressOsExtIpsType {
@@ -331,7 +333,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerAttachableQuantity {
-    /// The `free_scsi` field.
+    /// Number of further SCSI disks the server can attach.
     ///
     /// **Required.**
     #[serde(
@@ -340,7 +342,7 @@ pub struct ServerAttachableQuantity {
         skip_serializing_if = "Option::is_none"
     )]
     pub free_scsi: Option<i64>,
-    /// The `free_blk` field.
+    /// Number of further virtio-blk disks the server can attach.
     ///
     /// **Required.**
     #[serde(
@@ -349,7 +351,7 @@ pub struct ServerAttachableQuantity {
         skip_serializing_if = "Option::is_none"
     )]
     pub free_blk: Option<i64>,
-    /// The `free_disk` field.
+    /// Total number of further disks the server can attach.
     ///
     /// **Required.**
     #[serde(
@@ -358,7 +360,7 @@ pub struct ServerAttachableQuantity {
         skip_serializing_if = "Option::is_none"
     )]
     pub free_disk: Option<i64>,
-    /// The `free_nic` field.
+    /// Number of further network interfaces the server can attach.
     ///
     /// **Required.**
     #[serde(
@@ -410,7 +412,7 @@ impl ServerAttachableQuantityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerBlockDevice {
-    /// The `bootIndex` field.
+    /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
     #[serde(
@@ -420,7 +422,7 @@ pub struct ServerBlockDevice {
         skip_serializing_if = "Option::is_none"
     )]
     pub boot_index: Option<i64>,
-    /// The `pciAddress` field.
+    /// PCI address of the disk on the server.
     ///
     /// JSON name: `pciAddress`.
     #[serde(
@@ -430,7 +432,7 @@ pub struct ServerBlockDevice {
         skip_serializing_if = "Option::is_none"
     )]
     pub pci_address: Option<String>,
-    /// The `volumeId` field.
+    /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
     #[serde(
@@ -440,14 +442,14 @@ pub struct ServerBlockDevice {
         skip_serializing_if = "Option::is_none"
     )]
     pub volume_id: Option<String>,
-    /// The `device` field.
+    /// Mount point (device name) of the disk on the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub device: Option<String>,
-    /// The `serverId` field.
+    /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
     #[serde(
@@ -457,21 +459,21 @@ pub struct ServerBlockDevice {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_id: Option<String>,
-    /// The `id` field.
+    /// ID of the attachment, the same as the disk ID (a UUID).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `size` field.
+    /// Size of the disk in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub size: Option<i64>,
-    /// The `bus` field.
+    /// Bus type of the disk: `virtio` or `scsi`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -541,17 +543,18 @@ impl ServerBlockDeviceBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerDetail {
-    /// The `capacity_reservation_id` field.
+    /// ID of the capacity reservation the server uses.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub capacity_reservation_id: Option<String>,
-    /// The `capacity_reservation_specification` field.
+    /// Capacity reservation settings of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
-    /// The `spod_id` field.
+    /// ID of the batch in which bare-metal servers of the shared pool were provisioned by whole
+    /// rack.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -561,7 +564,10 @@ pub struct ServerDetail {
     /// Confidential computing (enclave) settings of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enclave_options: Option<EnclaveOptions>,
-    /// The `status` field.
+    /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
+    /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
+    /// `SHELVED_OFFLOADED`, `SOFT_DELETED`, `SUSPENDED` or `VERIFY_RESIZE` (the ECS documentation
+    /// explains each state).
     ///
     /// **Required.**
     #[serde(
@@ -570,7 +576,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `updated` field.
+    /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
     #[serde(
@@ -589,7 +595,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_terminate_time: Option<String>,
-    /// The `hostId` field.
+    /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
     #[serde(
@@ -599,7 +605,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub host_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:host` field.
+    /// Name of the host the server runs on.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:host`.
     #[serde(
@@ -609,12 +615,12 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_host: Option<String>,
-    /// The `addresses` field.
+    /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
-    /// The `key_name` field.
+    /// Name of the SSH key pair the server uses.
     ///
     /// **Required.**
     #[serde(
@@ -623,12 +629,13 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub key_name: Option<String>,
-    /// The `image` field.
+    /// Image the server was created from.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ServerImage>,
-    /// The `OS-EXT-STS:task_state` field.
+    /// Task the server is currently performing, such as `RESIZE`, `REBUILD`, `MIGRATING` or
+    /// `DELETE`; empty when idle.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:task_state`.
     #[serde(
@@ -638,7 +645,9 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_task_state: Option<String>,
-    /// The `OS-EXT-STS:vm_state` field.
+    /// Hypervisor state of the server: `ACTIVE`, `BUILDING`, `STOPPED`, `RESIZED`, `PAUSED`,
+    /// `SUSPENDED`, `RESCUED`, `ERROR`, `DELETED`, `SOFT_DELETED`, `SHELVED` or
+    /// `SHELVED_OFFLOADED`.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:vm_state`.
     #[serde(
@@ -648,7 +657,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_vm_state: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:instance_name` field.
+    /// Instance name (alias) of the server on its hypervisor.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:instance_name`.
     #[serde(
@@ -658,7 +667,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_instance_name: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:hypervisor_hostname` field.
+    /// Name of the hypervisor host of the server.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hypervisor_hostname`.
     #[serde(
@@ -668,12 +677,12 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_hypervisor_hostname: Option<String>,
-    /// The `flavor` field.
+    /// Flavor of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<ServerFlavor>,
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -682,12 +691,12 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `security_groups` field.
+    /// Security groups of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<ServerSecurityGroup>>,
-    /// The `OS-EXT-AZ:availability_zone` field.
+    /// Name of the availability zone the server is in.
     ///
     /// **Required.** JSON name: `OS-EXT-AZ:availability_zone`.
     #[serde(
@@ -697,7 +706,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_az_availability_zone: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -706,7 +715,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -715,7 +724,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `created` field.
+    /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
     #[serde(
@@ -724,7 +733,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
     #[serde(
@@ -733,7 +742,8 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `OS-DCF:diskConfig` field.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
     #[serde(
@@ -743,7 +753,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_dcf_disk_config: Option<String>,
-    /// The `accessIPv4` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
     #[serde(
@@ -753,7 +763,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv4: Option<String>,
-    /// The `accessIPv6` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
     #[serde(
@@ -763,17 +773,17 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv6: Option<String>,
-    /// The `fault` field.
+    /// Why the server is in the `ERROR` state, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<serde_json::Value>,
-    /// The `progress` field.
+    /// Progress of the server's current operation, in percent; reserved.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<i64>,
-    /// The `OS-EXT-STS:power_state` field.
+    /// Power state of the server: `0` pending, `1` running, `2` paused, `3` shut down, `4` crashed.
     ///
     /// **Required.** JSON name: `OS-EXT-STS:power_state`.
     #[serde(
@@ -783,7 +793,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_sts_power_state: Option<i64>,
-    /// The `config_drive` field.
+    /// Config drive setting of the server; reserved.
     ///
     /// **Required.**
     #[serde(
@@ -792,12 +802,13 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub config_drive: Option<String>,
-    /// The `metadata` field.
+    /// Metadata of the server: keys set by the system (such as `charging_mode`,
+    /// `metering.order_id`, `image_name`, `vpc_id`, `os_type`) and by the user.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `OS-SRV-USG:launched_at` field.
+    /// Time the server was started, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:launched_at`.
     #[serde(
@@ -807,7 +818,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_srv_usg_launched_at: Option<String>,
-    /// The `OS-SRV-USG:terminated_at` field.
+    /// Time the server was deleted, such as `2019-05-22T07:48:19.000000`.
     ///
     /// **Required.** JSON name: `OS-SRV-USG:terminated_at`.
     #[serde(
@@ -817,7 +828,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_srv_usg_terminated_at: Option<String>,
-    /// The `os-extended-volumes:volumes_attached` field.
+    /// Disks attached to the server.
     ///
     /// **Required.** JSON name: `os-extended-volumes:volumes_attached`.
     #[serde(
@@ -826,14 +837,15 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_extended_volumes_volumes_attached: Option<Vec<ServerExtendVolumeAttachment>>,
-    /// The `description` field.
+    /// Description of the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `host_status` field.
+    /// State of the nova-compute service of the server's host: `UP` (normal), `UNKNOWN`, `DOWN`
+    /// (failed), `MAINTENANCE`, or empty when the server has no host.
     ///
     /// **Required.**
     #[serde(
@@ -842,7 +854,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub host_status: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:hostname` field.
+    /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
     #[serde(
@@ -852,7 +864,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_hostname: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:reservation_id` field.
+    /// Reservation ID of the batch the server was created in.
     ///
     /// JSON name: `OS-EXT-SRV-ATTR:reservation_id`.
     #[serde(
@@ -862,7 +874,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_reservation_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:launch_index` field.
+    /// Launch order of the server among those created in one batch.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:launch_index`.
     #[serde(
@@ -872,7 +884,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_launch_index: Option<i64>,
-    /// The `OS-EXT-SRV-ATTR:kernel_id` field.
+    /// UUID of the kernel image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:kernel_id`.
     #[serde(
@@ -882,7 +894,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_kernel_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:ramdisk_id` field.
+    /// UUID of the ramdisk image when the image is in AMI format; empty otherwise.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:ramdisk_id`.
     #[serde(
@@ -892,7 +904,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_ramdisk_id: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:root_device_name` field.
+    /// Device name of the server's system disk, such as `/dev/vda`.
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:root_device_name`.
     #[serde(
@@ -902,7 +914,8 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_root_device_name: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:user_data` field.
+    /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
+    /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
@@ -912,7 +925,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
-    /// The `locked` field.
+    /// Whether the server is locked (`true`) or not (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -921,10 +934,10 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<bool>,
-    /// The `tags` field.
+    /// Tags of the server, as `key=value` strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// The `os:scheduler_hints` field.
+    /// Placement hints the server was created with.
     ///
     /// JSON name: `os:scheduler_hints`.
     #[serde(
@@ -940,7 +953,7 @@ pub struct ServerDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `sys_tags` field.
+    /// System tags of the server, such as its enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<ServerSystemTag>>,
     /// CPU settings of the server, such as hyper-threading.
@@ -949,10 +962,10 @@ pub struct ServerDetail {
     /// Security settings of the server, such as secure boot and vTPM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_options: Option<SecurityOptions>,
-    /// The `hypervisor` field.
+    /// Hypervisor of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<Hypervisor>,
-    /// The `network_interfaces` field.
+    /// Network interfaces of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_interfaces: Option<Vec<NetworkInterfaces>>,
 }
@@ -1359,7 +1372,7 @@ impl ServerDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerExtendVolumeAttachment {
-    /// The `id` field.
+    /// ID (a UUID) of the disk.
     ///
     /// **Required.**
     #[serde(
@@ -1368,7 +1381,7 @@ pub struct ServerExtendVolumeAttachment {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `delete_on_termination` field.
+    /// Whether the disk is deleted with the server: `true` or `false`; microversion 2.3 or later.
     ///
     /// **Required.**
     #[serde(
@@ -1377,7 +1390,7 @@ pub struct ServerExtendVolumeAttachment {
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_on_termination: Option<String>,
-    /// The `bootIndex` field.
+    /// Boot order of the disk: `0` is the system (boot) disk, others are data disks.
     ///
     /// JSON name: `bootIndex`.
     #[serde(
@@ -1387,7 +1400,7 @@ pub struct ServerExtendVolumeAttachment {
         skip_serializing_if = "Option::is_none"
     )]
     pub boot_index: Option<String>,
-    /// The `device` field.
+    /// Mount point (device name) of the disk on the server.
     ///
     /// **Required.**
     #[serde(
@@ -1439,7 +1452,7 @@ impl ServerExtendVolumeAttachmentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerFlavor {
-    /// The `id` field.
+    /// ID of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -1448,7 +1461,7 @@ pub struct ServerFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `name` field.
+    /// Name of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -1457,7 +1470,7 @@ pub struct ServerFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `disk` field.
+    /// System disk size the flavor requires, 0 for no limit; not used by ECS.
     ///
     /// **Required.**
     #[serde(
@@ -1466,7 +1479,7 @@ pub struct ServerFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub disk: Option<String>,
-    /// The `vcpus` field.
+    /// Number of vCPUs of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -1475,7 +1488,7 @@ pub struct ServerFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub vcpus: Option<String>,
-    /// The `ram` field.
+    /// Memory of the flavor, in MB.
     ///
     /// **Required.**
     #[serde(
@@ -1484,12 +1497,12 @@ pub struct ServerFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub ram: Option<String>,
-    /// The `gpus` field.
+    /// GPUs of the flavor.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpus: Option<Vec<GpuInfo>>,
-    /// The `asic_accelerators` field.
+    /// ASIC accelerators of the flavor.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1629,7 +1642,7 @@ impl ServerIdBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerImage {
-    /// The `id` field.
+    /// ID of the image.
     ///
     /// **Required.**
     #[serde(
@@ -1713,7 +1726,7 @@ impl ServerInterfaceFixedIpBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerLimits {
-    /// The `maxImageMeta` field.
+    /// Maximum length of image metadata.
     ///
     /// **Required.** JSON name: `maxImageMeta`.
     #[serde(
@@ -1723,7 +1736,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_image_meta: Option<i64>,
-    /// The `maxPersonality` field.
+    /// Maximum number of files that can be injected.
     ///
     /// **Required.** JSON name: `maxPersonality`.
     #[serde(
@@ -1733,7 +1746,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_personality: Option<i64>,
-    /// The `maxPersonalitySize` field.
+    /// Maximum size of an injected file, in bytes.
     ///
     /// **Required.** JSON name: `maxPersonalitySize`.
     #[serde(
@@ -1743,7 +1756,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_personality_size: Option<i64>,
-    /// The `maxSecurityGroupRules` field.
+    /// Maximum number of rules per security group (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroupRules`.
     #[serde(
@@ -1753,7 +1766,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_security_group_rules: Option<i64>,
-    /// The `maxSecurityGroups` field.
+    /// Maximum number of security groups (the VPC quota prevails).
     ///
     /// **Required.** JSON name: `maxSecurityGroups`.
     #[serde(
@@ -1763,7 +1776,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_security_groups: Option<i64>,
-    /// The `maxServerGroupMembers` field.
+    /// Maximum number of servers per server group.
     ///
     /// **Required.** JSON name: `maxServerGroupMembers`.
     #[serde(
@@ -1773,7 +1786,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_server_group_members: Option<i64>,
-    /// The `maxServerGroups` field.
+    /// Maximum number of server groups.
     ///
     /// **Required.** JSON name: `maxServerGroups`.
     #[serde(
@@ -1783,7 +1796,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_server_groups: Option<i64>,
-    /// The `maxServerMeta` field.
+    /// Maximum length of server metadata.
     ///
     /// **Required.** JSON name: `maxServerMeta`.
     #[serde(
@@ -1793,7 +1806,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_server_meta: Option<i64>,
-    /// The `maxTotalCores` field.
+    /// Maximum number of vCPUs.
     ///
     /// **Required.** JSON name: `maxTotalCores`.
     #[serde(
@@ -1803,7 +1816,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_cores: Option<i64>,
-    /// The `maxTotalFloatingIps` field.
+    /// Maximum number of floating IP addresses.
     ///
     /// **Required.** JSON name: `maxTotalFloatingIps`.
     #[serde(
@@ -1813,7 +1826,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_floating_ips: Option<i64>,
-    /// The `maxTotalInstances` field.
+    /// Maximum number of servers.
     ///
     /// **Required.** JSON name: `maxTotalInstances`.
     #[serde(
@@ -1823,7 +1836,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_instances: Option<i64>,
-    /// The `maxTotalKeypairs` field.
+    /// Maximum number of SSH key pairs.
     ///
     /// **Required.** JSON name: `maxTotalKeypairs`.
     #[serde(
@@ -1833,7 +1846,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_keypairs: Option<i64>,
-    /// The `maxTotalRAMSize` field.
+    /// Maximum total memory, in MB.
     ///
     /// **Required.** JSON name: `maxTotalRAMSize`.
     #[serde(
@@ -1843,7 +1856,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_ram_size: Option<i64>,
-    /// The `totalCoresUsed` field.
+    /// Number of vCPUs in use.
     ///
     /// **Required.** JSON name: `totalCoresUsed`.
     #[serde(
@@ -1853,7 +1866,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_cores_used: Option<i64>,
-    /// The `totalFloatingIpsUsed` field.
+    /// Number of floating IP addresses in use.
     ///
     /// **Required.** JSON name: `totalFloatingIpsUsed`.
     #[serde(
@@ -1863,7 +1876,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_floating_ips_used: Option<i64>,
-    /// The `totalInstancesUsed` field.
+    /// Number of servers in use.
     ///
     /// **Required.** JSON name: `totalInstancesUsed`.
     #[serde(
@@ -1873,7 +1886,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_instances_used: Option<i64>,
-    /// The `totalRAMUsed` field.
+    /// Memory in use, in MB.
     ///
     /// **Required.** JSON name: `totalRAMUsed`.
     #[serde(
@@ -1883,7 +1896,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_ram_used: Option<i64>,
-    /// The `totalSecurityGroupsUsed` field.
+    /// Number of security groups in use.
     ///
     /// **Required.** JSON name: `totalSecurityGroupsUsed`.
     #[serde(
@@ -1893,7 +1906,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_security_groups_used: Option<i64>,
-    /// The `totalServerGroupsUsed` field.
+    /// Number of server groups in use.
     ///
     /// **Required.** JSON name: `totalServerGroupsUsed`.
     #[serde(
@@ -1903,7 +1916,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_server_groups_used: Option<i64>,
-    /// The `maxTotalSpotInstances` field.
+    /// Maximum number of spot servers.
     ///
     /// JSON name: `maxTotalSpotInstances`.
     #[serde(
@@ -1913,7 +1926,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_spot_instances: Option<i64>,
-    /// The `maxTotalSpotCores` field.
+    /// Maximum number of vCPUs of spot servers.
     ///
     /// JSON name: `maxTotalSpotCores`.
     #[serde(
@@ -1923,7 +1936,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_spot_cores: Option<i64>,
-    /// The `maxTotalSpotRAMSize` field.
+    /// Maximum total memory of spot servers, in MB.
     ///
     /// JSON name: `maxTotalSpotRAMSize`.
     #[serde(
@@ -1933,7 +1946,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_total_spot_ram_size: Option<i64>,
-    /// The `totalSpotInstancesUsed` field.
+    /// Number of spot servers in use.
     ///
     /// JSON name: `totalSpotInstancesUsed`.
     #[serde(
@@ -1943,7 +1956,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_spot_instances_used: Option<i64>,
-    /// The `totalSpotCoresUsed` field.
+    /// Number of vCPUs of spot servers in use.
     ///
     /// JSON name: `totalSpotCoresUsed`.
     #[serde(
@@ -1953,7 +1966,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_spot_cores_used: Option<i64>,
-    /// The `totalSpotRAMUsed` field.
+    /// Memory of spot servers in use, in MB.
     ///
     /// JSON name: `totalSpotRAMUsed`.
     #[serde(
@@ -1963,7 +1976,7 @@ pub struct ServerLimits {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_spot_ram_used: Option<i64>,
-    /// The `limit_by_flavor` field.
+    /// Number of servers that may be created per flavor; `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit_by_flavor: Option<Vec<ProjectFlavorLimit>>,
 }
@@ -2156,7 +2169,7 @@ impl ServerNicSecurityGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerRemoteConsole {
-    /// The `protocol` field.
+    /// Protocol of the remote console, such as `vnc`.
     ///
     /// **Required.**
     #[serde(
@@ -2165,7 +2178,7 @@ pub struct ServerRemoteConsole {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// The `type` field.
+    /// Kind of remote console, such as `novnc`.
     ///
     /// **Required.**
     #[serde(
@@ -2174,7 +2187,7 @@ pub struct ServerRemoteConsole {
         skip_serializing_if = "Option::is_none"
     )]
     pub r#type: Option<String>,
-    /// The `url` field.
+    /// URL that opens the remote console.
     ///
     /// **Required.**
     #[serde(
@@ -2221,7 +2234,7 @@ impl ServerRemoteConsoleBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerResource {
-    /// The `resource_id` field.
+    /// ID of the server.
     ///
     /// **Required.**
     #[serde(
@@ -2230,7 +2243,7 @@ pub struct ServerResource {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_id: Option<String>,
-    /// The `resource_detail` field.
+    /// Reserved.
     ///
     /// **Required.**
     #[serde(
@@ -2239,12 +2252,12 @@ pub struct ServerResource {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_detail: Option<String>,
-    /// The `tags` field.
+    /// Tags of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `resource_name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -2296,10 +2309,11 @@ impl ServerResourceBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerSchedulerHints {
-    /// The `group` field.
+    /// IDs (UUIDs) of the anti-affinity server groups of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<Vec<String>>,
-    /// The `tenancy` field.
+    /// Where the server was created: `shared` (the shared pool, the default) or `dedicated` (a
+    /// dedicated host).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<Vec<String>>,
     /// ID of the dedicated host the server is placed on; only used when the server runs on
@@ -2344,7 +2358,7 @@ impl ServerSchedulerHintsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerSecurityGroup {
-    /// The `name` field.
+    /// Name or ID of the security group.
     ///
     /// **Required.**
     #[serde(
@@ -2353,7 +2367,7 @@ pub struct ServerSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `id` field.
+    /// ID of the security group.
     ///
     /// **Required.**
     #[serde(
@@ -2395,14 +2409,14 @@ impl ServerSecurityGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerSystemTag {
-    /// The `key` field.
+    /// Key of the system tag.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub key: Option<String>,
-    /// The `value` field.
+    /// Value of the system tag.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2593,21 +2607,21 @@ impl ServerTagsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerVolumeAttachment {
-    /// The `device` field.
+    /// Mount point (device name) of the disk on the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub device: Option<String>,
-    /// The `id` field.
+    /// ID of the attachment, the same as the disk ID (a UUID).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `serverId` field.
+    /// ID (a UUID) of the server.
     ///
     /// JSON name: `serverId`.
     #[serde(
@@ -2617,7 +2631,7 @@ pub struct ServerVolumeAttachment {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_id: Option<String>,
-    /// The `volumeId` field.
+    /// ID (a UUID) of the disk.
     ///
     /// JSON name: `volumeId`.
     #[serde(
@@ -2670,21 +2684,21 @@ impl ServerVolumeAttachmentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowAppendableVolumeQuotaResponse {
-    /// The `free_scsi` field.
+    /// Number of further SCSI disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub free_scsi: Option<i64>,
-    /// The `count` field.
+    /// Number of further disks the yearly/monthly server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
-    /// The `free_blk` field.
+    /// Number of further virtio-blk disks the server can attach.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2729,7 +2743,7 @@ impl ShowAppendableVolumeQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowFlavorCapacityResponse {
-    /// The `resources` field.
+    /// Availability zones with capacity for the flavor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<QueryFlavorCapacityAzInfo>>,
 }
@@ -2763,38 +2777,38 @@ impl ShowFlavorCapacityResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowJobResponse {
-    /// The `begin_time` field.
+    /// Time the job started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `code` field.
+    /// Error code when querying the job itself failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub code: Option<String>,
-    /// The `end_time` field.
+    /// Time the job ended.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `entities` field.
+    /// Resources the job works on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<JobEntities>,
-    /// The `error_code` field.
+    /// Error code of a failed job; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `fail_reason` field.
+    /// Why the job or item failed; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2808,21 +2822,21 @@ pub struct ShowJobResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `job_type` field.
+    /// Kind of the job, such as `createServer`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_type: Option<String>,
-    /// The `message` field.
+    /// Error message when querying the job itself failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<String>,
-    /// The `status` field.
+    /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ShowJobResponseStatus>,
 }
@@ -2895,7 +2909,7 @@ impl ShowJobResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowJobResponseStatus` model.
+    /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowJobResponseStatus {
@@ -2913,10 +2927,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowMetadataOptionsResponse {
-    /// The `http_endpoint` field.
+    /// Whether the metadata service (IMDS) is on (`enabled`) or off (`disabled`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_endpoint: Option<ShowMetadataOptionsResponseHttpEndpoint>,
-    /// The `http_tokens` field.
+    /// Whether metadata requests need a session token (`required`) or not (`optional`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_tokens: Option<ShowMetadataOptionsResponseHttpTokens>,
 }
@@ -2955,7 +2969,7 @@ impl ShowMetadataOptionsResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMetadataOptionsResponseHttpEndpoint` model.
+    /// Whether the metadata service (IMDS) is on (`enabled`) or off (`disabled`).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMetadataOptionsResponseHttpEndpoint {
@@ -2966,7 +2980,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `ShowMetadataOptionsResponseHttpTokens` model.
+    /// Whether metadata requests need a session token (`required`) or not (`optional`).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum ShowMetadataOptionsResponseHttpTokens {
@@ -2980,21 +2994,21 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowRecycleBinResponse {
-    /// The `project_id` field.
+    /// ID of the project the settings belong to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `switch` field.
+    /// Whether the recycle bin is on (`on`) or off (`off`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub switch: Option<String>,
-    /// The `policy` field.
+    /// Recycle bin policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<RecycleBinPolicys>,
 }
@@ -3035,7 +3049,7 @@ impl ShowRecycleBinResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowResetPasswordFlagResponse {
-    /// The `resetpwd_flag` field.
+    /// Whether the server supports one-click password reset: `True` or `False`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3070,7 +3084,7 @@ impl ShowResetPasswordFlagResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsOption {
-    /// The `url` field.
+    /// URL that opens the serial console.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3105,7 +3119,7 @@ impl ShowSerialConsoleActionsOptionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSerialConsoleActionsResponse {
-    /// The `serial_console` field.
+    /// The serial console login details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial_console: Option<ShowSerialConsoleActionsOption>,
 }
@@ -3139,7 +3153,7 @@ impl ShowSerialConsoleActionsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerAttachableNicNumResponse {
-    /// The `attachableQuantity` field.
+    /// How many more devices of this kind the server can attach.
     ///
     /// JSON name: `attachableQuantity`.
     #[serde(
@@ -3148,7 +3162,7 @@ pub struct ShowServerAttachableNicNumResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub attachable_quantity: Option<AttachableQuantityForNic>,
-    /// The `interfaceAttachments` field.
+    /// Network interfaces of the server.
     ///
     /// JSON name: `interfaceAttachments`.
     #[serde(
@@ -3193,7 +3207,7 @@ impl ShowServerAttachableNicNumResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerBlockDeviceResponse {
-    /// The `volumeAttachment` field.
+    /// The disk attached to the server.
     ///
     /// JSON name: `volumeAttachment`.
     #[serde(
@@ -3230,7 +3244,7 @@ impl ShowServerBlockDeviceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerConsoleOutputResponse {
-    /// The `output` field.
+    /// Console log of the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3265,7 +3279,7 @@ impl ShowServerConsoleOutputResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerGroupResponse {
-    /// The `server_group` field.
+    /// Details of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_group: Option<ShowServerGroupResult>,
 }
@@ -3296,7 +3310,7 @@ impl ShowServerGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerGroupResult {
-    /// The `id` field.
+    /// ID (a UUID) of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -3305,17 +3319,17 @@ pub struct ShowServerGroupResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `members` field.
+    /// IDs of the servers in the group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<String>>,
-    /// The `metadata` field.
+    /// Metadata of the server group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `name` field.
+    /// Name of the server group.
     ///
     /// **Required.**
     #[serde(
@@ -3324,7 +3338,8 @@ pub struct ShowServerGroupResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `policies` field.
+    /// Placement policies of the group: `anti-affinity`, `affinity`, `soft-anti-affinity` or
+    /// `soft-affinity`.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3380,7 +3395,7 @@ impl ShowServerGroupResultBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerLimitsResponse {
-    /// The `absolute` field.
+    /// Quotas of the project and their usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absolute: Option<ServerLimits>,
 }
@@ -3411,7 +3426,8 @@ impl ShowServerLimitsResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerPasswordResponse {
-    /// The `password` field.
+    /// Initial password of the Windows server, encrypted with the key pair's public key; decrypt it
+    /// with the private key.
     ///
     /// Secret: redacted in `Debug` output.
     #[serde(
@@ -3493,7 +3509,7 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerRemoteConsoleResponse {
-    /// The `remote_console` field.
+    /// The remote console login details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_console: Option<ServerRemoteConsole>,
 }
@@ -3524,7 +3540,7 @@ impl ShowServerRemoteConsoleResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerResponse {
-    /// The `server` field.
+    /// Details of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerDetail>,
 }
@@ -3555,7 +3571,7 @@ impl ShowServerResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowServerTagsResponse {
-    /// The `tags` field.
+    /// Tags of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ServerTag>>,
 }
@@ -3586,7 +3602,7 @@ impl ShowServerTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SimpleFlavor {
-    /// The `id` field.
+    /// ID of the flavor.
     ///
     /// **Required.**
     #[serde(
@@ -3595,7 +3611,7 @@ pub struct SimpleFlavor {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3633,10 +3649,10 @@ impl SimpleFlavorBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubJob {
-    /// The `status` field.
+    /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SubJobStatus>,
-    /// The `entities` field.
+    /// Resources the job works on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<SubJobEntities>,
     /// ID of the asynchronous job that carries out the request; `show_job` reports its progress.
@@ -3646,35 +3662,35 @@ pub struct SubJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub job_id: Option<String>,
-    /// The `job_type` field.
+    /// Kind of the job, such as `createServer`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub job_type: Option<String>,
-    /// The `begin_time` field.
+    /// Time the job started.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub begin_time: Option<String>,
-    /// The `end_time` field.
+    /// Time the job ended.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub end_time: Option<String>,
-    /// The `error_code` field.
+    /// Error code of a failed job; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_code: Option<String>,
-    /// The `fail_reason` field.
+    /// Why the job or item failed; null when it succeeded.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3752,14 +3768,14 @@ pub struct SubJobEntities {
         skip_serializing_if = "Option::is_none"
     )]
     pub server_id: Option<String>,
-    /// The `nic_id` field.
+    /// ID of the network interface, for jobs that work on interfaces.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub nic_id: Option<String>,
-    /// The `errorcode_message` field.
+    /// Why the sub-job failed.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3801,7 +3817,7 @@ impl SubJobEntitiesBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// The `SubJobStatus` model.
+    /// State of the job: `SUCCESS`, `RUNNING`, `FAIL` or `INIT` (initializing).
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SubJobStatus {

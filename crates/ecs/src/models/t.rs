@@ -891,38 +891,38 @@ impl TemplateTagOptionsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateVersion {
-    /// The `template_data` field.
+    /// Settings of this version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_data: Option<TemplateData>,
-    /// The `version_number` field.
+    /// Number of the template version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub version_number: Option<i64>,
-    /// The `version_id` field.
+    /// ID of the template version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version_id: Option<String>,
-    /// The `version_description` field.
+    /// Free-text description of this template version.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub version_description: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `launch_template_id` field.
+    /// ID of the launch template this version belongs to.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",

@@ -305,7 +305,7 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServerAddress {
-    /// The `version` field.
+    /// IP version of the address: `4` or `6`.
     ///
     /// **Required.**
     #[serde(
@@ -314,7 +314,7 @@ pub struct UpdateServerAddress {
         skip_serializing_if = "Option::is_none"
     )]
     pub version: Option<i64>,
-    /// The `addr` field.
+    /// IP address.
     ///
     /// **Required.**
     #[serde(
@@ -574,7 +574,7 @@ impl UpdateServerMetadataRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServerMetadataResponse {
-    /// The `metadata` field.
+    /// The server's custom metadata after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
@@ -739,7 +739,7 @@ impl UpdateServerRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServerResponse {
-    /// The `server` field.
+    /// The server after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<UpdateServerResult>,
 }
@@ -770,7 +770,7 @@ impl UpdateServerResponseBuilder {
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateServerResult {
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) the resource belongs to; the same as the project ID.
     ///
     /// **Required.**
     #[serde(
@@ -779,7 +779,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `image` field.
+    /// ID of the image the server was created from.
     ///
     /// **Required.**
     #[serde(
@@ -788,7 +788,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub image: Option<String>,
-    /// The `accessIPv4` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv4`.
     #[serde(
@@ -798,7 +798,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv4: Option<String>,
-    /// The `accessIPv6` field.
+    /// Reserved; not used.
     ///
     /// **Required.** JSON name: `accessIPv6`.
     #[serde(
@@ -808,17 +808,17 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_i_pv6: Option<String>,
-    /// The `metadata` field.
+    /// Metadata of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    /// The `addresses` field.
+    /// Network addresses of the server, grouped by network (VPC) ID.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
-    /// The `created` field.
+    /// Time the server was created, in UTC, such as `2019-05-22T03:19:19Z`.
     ///
     /// **Required.**
     #[serde(
@@ -827,7 +827,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created: Option<String>,
-    /// The `hostId` field.
+    /// ID of the host the server runs on.
     ///
     /// **Required.** JSON name: `hostId`.
     #[serde(
@@ -837,12 +837,13 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub host_id: Option<String>,
-    /// The `flavor` field.
+    /// Flavor of the server.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flavor: Option<SimpleFlavor>,
-    /// The `OS-DCF:diskConfig` field.
+    /// Disk partitioning when booting from an image: `AUTO` grows the system disk to the flavor's
+    /// size, `MANUAL` keeps the image's size.
     ///
     /// JSON name: `OS-DCF:diskConfig`.
     #[serde(
@@ -852,7 +853,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_dcf_disk_config: Option<String>,
-    /// The `user_id` field.
+    /// ID of the user who created or owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -861,7 +862,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub user_id: Option<String>,
-    /// The `name` field.
+    /// Name of the server.
     ///
     /// **Required.**
     #[serde(
@@ -870,7 +871,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `progress` field.
+    /// Progress of the server's current operation, in percent; reserved.
     ///
     /// **Required.**
     #[serde(
@@ -879,12 +880,12 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub progress: Option<i64>,
-    /// The `links` field.
+    /// Links to this resource (self and bookmark URLs).
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
-    /// The `id` field.
+    /// ID (a UUID) of the server.
     ///
     /// **Required.**
     #[serde(
@@ -893,7 +894,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `updated` field.
+    /// Time the server was last updated, in UTC, such as `2019-05-22T03:30:52Z`.
     ///
     /// **Required.**
     #[serde(
@@ -902,26 +903,29 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated: Option<String>,
-    /// The `locked` field.
+    /// Whether the server is locked (`true`) or not (`false`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub locked: Option<bool>,
-    /// The `description` field.
+    /// Description of the server.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `tags` field.
+    /// Tags of the server, as `key=value` strings; microversion 2.26 or later.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// The `status` field.
+    /// State of the server: `ACTIVE`, `BUILD`, `DELETED`, `ERROR`, `HARD_REBOOT`, `MIGRATING`,
+    /// `PAUSED`, `REBOOT`, `REBUILD`, `RESIZE`, `REVERT_RESIZE`, `SHUTOFF`, `SHELVED`,
+    /// `SHELVED_OFFLOADED`, `SOFT_DELETED`, `SUSPENDED` or `VERIFY_RESIZE` (the ECS documentation
+    /// explains each state).
     ///
     /// **Required.**
     #[serde(
@@ -930,7 +934,8 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:user_data` field.
+    /// User data (Base64) given when the server was created; may hold credentials, so the SDK does
+    /// not print it.
     ///
     /// Secret: redacted in `Debug` output. JSON name: `OS-EXT-SRV-ATTR:user_data`.
     #[serde(
@@ -940,7 +945,7 @@ pub struct UpdateServerResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub os_ext_srv_attr_user_data: Option<String>,
-    /// The `OS-EXT-SRV-ATTR:hostname` field.
+    /// Host name of the server (microversion 2.3 or later for the Nova API).
     ///
     /// **Required.** JSON name: `OS-EXT-SRV-ATTR:hostname`.
     #[serde(

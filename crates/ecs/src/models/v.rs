@@ -5,7 +5,7 @@ use super::models::*;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VolumeAttach {
-    /// The `id` field.
+    /// ID of the disk.
     ///
     /// **Required.**
     #[serde(
@@ -14,21 +14,21 @@ pub struct VolumeAttach {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `delete_on_termination` field.
+    /// Whether the disk is deleted with the server; `false` by default.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_on_termination: Option<bool>,
-    /// The `device` field.
+    /// Mount point of the disk.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub device: Option<String>,
-    /// The `bootIndex` field.
+    /// Attachment order of the disk; `0` is the boot disk.
     ///
     /// JSON name: `bootIndex`.
     #[serde(
@@ -38,7 +38,7 @@ pub struct VolumeAttach {
         skip_serializing_if = "Option::is_none"
     )]
     pub boot_index: Option<String>,
-    /// The `size` field.
+    /// Size of the disk in GB.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
