@@ -61,6 +61,7 @@ SERVICES = [
         "CodeArtsArtifactClient",
         59,
     ),
+    ("ecs", "v2", "huaweicloudsdkecs", "huaweicloudsdkecs.v2", "EcsClient", 106),
 ]
 
 # Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it

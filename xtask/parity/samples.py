@@ -50,6 +50,7 @@ SERVICES = {
     "dcs": ("huaweicloudsdkdcs.v2", "DcsClient", 137),
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
+    "ecs": ("huaweicloudsdkecs.v2", "EcsClient", 106),
 }
 
 
@@ -313,7 +314,10 @@ class Gen:
             return st.flag
         if t == "datetime":
             self.n += 1
-            return datetime.datetime(2024, 1, 2, 3, 4, self.n % 60)
+            value = datetime.datetime(2024, 1, 2, 3, 4, self.n % 60)
+            # A server sends ISO 8601 text, which the official SDK parses and serialises back
+            # to the same text, and the spec's `format: date-time` string keeps as it is.
+            return value.isoformat() if self.side == "response" else value
         if t == "date":
             self.n += 1
             return datetime.date(2024, 1, 1 + self.n % 28)
