@@ -61,6 +61,7 @@ SERVICES = [
         "CodeArtsArtifactClient",
         59,
     ),
+    ("evs", "v2", "huaweicloudsdkevs", "huaweicloudsdkevs.v2", "EvsClient", 68),
 ]
 
 # Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it

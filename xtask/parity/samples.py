@@ -50,6 +50,7 @@ SERVICES = {
     "dcs": ("huaweicloudsdkdcs.v2", "DcsClient", 137),
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
+    "evs": ("huaweicloudsdkevs.v2", "EvsClient", 68),
 }
 
 
