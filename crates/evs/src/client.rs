@@ -465,6 +465,11 @@ impl Client {
     }
     /// Offer a disk for transfer to another account and obtain the transfer ID and authorization key.
     ///
+    /// Offers an available disk for transfer to another account. The answer carries the transfer ID
+    /// and an authorization key, returned only this once and redacted in debug output: the
+    /// receiving account needs both for `cinder_accept_volume_transfer`. The disk is
+    /// `awaiting-transfer` until the transfer is accepted or deleted, then `available` again.
+    ///
     /// `POST /v2/{project_id}/os-volume-transfer` (operation `CinderCreateVolumeTransfer`)
     ///
     /// Not idempotent: not retried once the request may have reached the service.
@@ -1133,6 +1138,14 @@ impl Client {
     }
     /// Create one or more pay-per-use or yearly/monthly disks.
     ///
+    /// Creates one disk, or up to 100 alike with `count`, empty or from an image, snapshot or
+    /// backup, and optionally attaches it to an ECS server at once. The call returns before the
+    /// disks exist: a pay-per-use request answers with the ID of a job to follow with `show_job`
+    /// (and, when asked through the `create_for_volume_id` metadata key, the new disk IDs); a
+    /// yearly/monthly request answers with an order ID, and the disks appear once the order is
+    /// paid. A repeat creates more disks, so the operation is not retried by default; sending the
+    /// same `X-Client-Token` with the repeat lets the service spot it.
+    ///
     /// `POST /v2.1/{project_id}/cloudvolumes` (operation `CreateVolume`)
     ///
     /// Not idempotent: not retried once the request may have reached the service.
@@ -1335,6 +1348,11 @@ impl Client {
         super::operations::DeleteStandardSnapshot::new(self.inner.clone())
     }
     /// Delete a disk, moving it to the recycle bin when that is enabled.
+    ///
+    /// Deletes a disk that is not attached to a server, through an asynchronous job that `show_job`
+    /// follows. With the recycle bin on (`show_recycle_policy`), a disk older than the policy's
+    /// threshold goes to the recycle bin, from which `revert_volume_in_recycle` restores it until
+    /// it is purged.
     ///
     /// `DELETE /v2/{project_id}/cloudvolumes/{volume_id}` (operation `DeleteVolume`)
     ///
@@ -2799,6 +2817,9 @@ impl Client {
         super::operations::ShowVolumeTags::new(self.inner.clone())
     }
     /// Unsubscribe yearly/monthly data disks, up to 60 per request.
+    ///
+    /// Ends the yearly/monthly subscription of up to 60 disks. System and boot disks cannot be
+    /// unsubscribed here; they go together with their server.
     ///
     /// `POST /v2/{project_id}/cloudvolumes/unsubscribe` (operation `UnsubscribePostpaidVolume`)
     ///
