@@ -9125,7 +9125,8 @@ pub struct VolumeDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Whether the data is encrypted with a KMS key.
+    /// Not filled in by the service at present; `metadata.__system__encrypted` tells whether the
+    /// disk is encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -9633,7 +9634,8 @@ pub struct VolumeDetailForTag {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Whether the data is encrypted with a KMS key.
+    /// Not filled in by the service at present; `metadata.__system__encrypted` tells whether the
+    /// disk is encrypted.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
