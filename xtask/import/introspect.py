@@ -62,6 +62,7 @@ SERVICES = [
         59,
     ),
     ("ecs", "v2", "huaweicloudsdkecs", "huaweicloudsdkecs.v2", "EcsClient", 106),
+    ("evs", "v2", "huaweicloudsdkevs", "huaweicloudsdkevs.v2", "EvsClient", 68),
 ]
 
 # Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it

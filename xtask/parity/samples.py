@@ -51,6 +51,7 @@ SERVICES = {
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
     "ecs": ("huaweicloudsdkecs.v2", "EcsClient", 106),
+    "evs": ("huaweicloudsdkevs.v2", "EvsClient", 68),
 }
 
 
