@@ -1228,7 +1228,7 @@ static CREATE_LAUNCH_TEMPLATE: OperationSpec = OperationSpec {
     path: "/v3/{project_id}/launch-templates",
     content_type: Some("application/json;charset=utf-8"),
     idempotent: false,
-    secrets: &["key_name", "user_data"],
+    secrets: &["user_data"],
 };
 /// Request builder for [`Client::create_launch_template`](super::Client::create_launch_template) (`POST /v3/{project_id}/launch-templates`): set the parameters, then [`send`](Self::send).
 #[derive(Clone, Debug)]

@@ -598,8 +598,6 @@ impl TemplateNetworkInterfaceOptionBuilder {
 #[non_exhaustive]
 pub struct TemplateOsProfile {
     /// Name of the SSH key pair to log in with.
-    ///
-    /// Secret: redacted in `Debug` output.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -643,7 +641,7 @@ impl std::fmt::Debug for TemplateOsProfile {
             f,
             "TemplateOsProfile",
             &[
-                ("key_name", &self.key_name, true),
+                ("key_name", &self.key_name, false),
                 ("user_data", &self.user_data, true),
                 ("iam_agency_name", &self.iam_agency_name, false),
                 ("enable_monitoring_service", &self.enable_monitoring_service, false),
