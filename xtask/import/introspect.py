@@ -61,6 +61,8 @@ SERVICES = [
         "CodeArtsArtifactClient",
         59,
     ),
+    ("vpc", "v2", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v2", "VpcClient", 122),
+    ("vpc", "v3", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v3", "VpcClient", 110),
 ]
 
 # Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it

@@ -50,6 +50,8 @@ SERVICES = {
     "dcs": ("huaweicloudsdkdcs.v2", "DcsClient", 137),
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
+    "vpc.v2": ("huaweicloudsdkvpc.v2", "VpcClient", 122),
+    "vpc.v3": ("huaweicloudsdkvpc.v3", "VpcClient", 110),
 }
 
 
