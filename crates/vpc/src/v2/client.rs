@@ -121,8 +121,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::BatchCreateSecurityGroupTags::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     /// - [`body`](super::operations::BatchCreateSecurityGroupTags::body) (body, optional):
     ///   [`BatchCreateSecurityGroupTagsRequestBody`](super::models::BatchCreateSecurityGroupTagsRequestBody).
     ///
@@ -172,8 +172,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::BatchCreateSubnetTags::subnet_id) (path `subnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On
-    ///   a list call, only resources of this subnet are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As
+    ///   a filter of a list call, only resources of this subnet are returned.
     /// - [`body`](super::operations::BatchCreateSubnetTags::body) (body, optional):
     ///   [`BatchCreateSubnetTagsRequestBody`](super::models::BatchCreateSubnetTagsRequestBody).
     ///
@@ -222,7 +222,7 @@ impl Client {
     ///
     /// - [`vpc_id`](super::operations::BatchCreateVpcTags::vpc_id) (path `vpc_id`, required):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of this VPC are returned.
+    ///   As a filter of a list call, only resources of this VPC are returned.
     /// - [`body`](super::operations::BatchCreateVpcTags::body) (body, optional):
     ///   [`BatchCreateVpcTagsRequestBody`](super::models::BatchCreateVpcTagsRequestBody).
     ///
@@ -272,8 +272,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::BatchDeleteSecurityGroupTags::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     /// - [`body`](super::operations::BatchDeleteSecurityGroupTags::body) (body, optional):
     ///   [`BatchDeleteSecurityGroupTagsRequestBody`](super::models::BatchDeleteSecurityGroupTagsRequestBody).
     ///
@@ -324,8 +324,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::BatchDeleteSubnetTags::subnet_id) (path `subnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On
-    ///   a list call, only resources of this subnet are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As
+    ///   a filter of a list call, only resources of this subnet are returned.
     /// - [`body`](super::operations::BatchDeleteSubnetTags::body) (body, optional):
     ///   [`BatchDeleteSubnetTagsRequestBody`](super::models::BatchDeleteSubnetTagsRequestBody).
     ///
@@ -375,7 +375,7 @@ impl Client {
     ///
     /// - [`vpc_id`](super::operations::BatchDeleteVpcTags::vpc_id) (path `vpc_id`, required):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of this VPC are returned.
+    ///   As a filter of a list call, only resources of this VPC are returned.
     /// - [`body`](super::operations::BatchDeleteVpcTags::body) (body, optional):
     ///   [`BatchDeleteVpcTagsRequestBody`](super::models::BatchDeleteVpcTagsRequestBody).
     ///
@@ -663,8 +663,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::CreateSecurityGroupTag::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     /// - [`body`](super::operations::CreateSecurityGroupTag::body) (body, optional):
     ///   [`CreateSecurityGroupTagRequestBody`](super::models::CreateSecurityGroupTagRequestBody).
     ///
@@ -752,8 +752,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::CreateSubnetTag::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     /// - [`body`](super::operations::CreateSubnetTag::body) (body, optional):
     ///   [`CreateSubnetTagRequestBody`](super::models::CreateSubnetTagRequestBody).
     ///
@@ -879,7 +879,7 @@ impl Client {
     ///
     /// - [`vpc_id`](super::operations::CreateVpcResourceTag::vpc_id) (path `vpc_id`, required):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of this VPC are returned.
+    ///   As a filter of a list call, only resources of this VPC are returned.
     /// - [`body`](super::operations::CreateVpcResourceTag::body) (body, optional):
     ///   [`CreateVpcResourceTagRequestBody`](super::models::CreateVpcResourceTagRequestBody).
     ///
@@ -1123,8 +1123,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::DeleteSecurityGroup::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -1208,8 +1208,8 @@ impl Client {
     ///   Key of the tag to remove; must not be empty. Removing a key that does not exist fails with 404.
     /// - [`security_group_id`](super::operations::DeleteSecurityGroupTag::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -1253,8 +1253,8 @@ impl Client {
     /// - [`vpc_id`](super::operations::DeleteSubnet::vpc_id) (path `vpc_id`, required): `String`.
     ///   ID of the VPC the subnet belongs to.
     /// - [`subnet_id`](super::operations::DeleteSubnet::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     ///
     /// # Responses
     ///
@@ -1294,8 +1294,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::DeleteSubnetTag::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     /// - [`key`](super::operations::DeleteSubnetTag::key) (path `key`, required): `String`. Key of
     ///   the tag to remove; must not be empty. Removing a key that does not exist fails with 404.
     ///
@@ -1337,8 +1337,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::DeleteVpc::vpc_id) (path `vpc_id`, required): `String`. ID
-    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of this VPC are returned.
+    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter
+    ///   of a list call, only resources of this VPC are returned.
     ///
     /// # Responses
     ///
@@ -1457,8 +1457,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::DeleteVpcTag::vpc_id) (path `vpc_id`, required): `String`.
-    ///   ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of this VPC are returned.
+    ///   ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    ///   filter of a list call, only resources of this VPC are returned.
     /// - [`key`](super::operations::DeleteVpcTag::key) (path `key`, required): `String`. Key of the
     ///   tag to remove; must not be empty. Removing a key that does not exist fails with 404.
     ///
@@ -1580,9 +1580,10 @@ impl Client {
     /// # Parameters
     ///
     /// - [`id`](super::operations::ListFlowLogs::id) (query `id`, optional): `String`. ID of the
-    ///   resource; on a list call, only the resource with this ID is returned.
+    ///   resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`name`](super::operations::ListFlowLogs::name) (query `name`, optional): `String`. Name
-    ///   of the resource. On a list call, only resources with exactly this name are returned.
+    ///   of the resource. As a filter of a list call, only resources with exactly this name are
+    ///   returned.
     /// - [`tenant_id`](super::operations::ListFlowLogs::tenant_id) (query `tenant_id`, optional):
     ///   `String`. Only flow logs of this project are returned.
     /// - [`description`](super::operations::ListFlowLogs::description) (query `description`,
@@ -1656,47 +1657,49 @@ impl Client {
     /// # Parameters
     ///
     /// - [`name`](super::operations::ListPorts::name) (query `name`, optional): `String`. Name of
-    ///   the resource. On a list call, only resources with exactly this name are returned.
+    ///   the resource. As a filter of a list call, only resources with exactly this name are
+    ///   returned.
     /// - [`id`](super::operations::ListPorts::id) (query `id`, optional): a list of `String`. Only
     ///   ports with these IDs are returned.
     /// - [`limit`](super::operations::ListPorts::limit) (query `limit`, optional): `i64`. Maximum
     ///   number of items returned per page.
     /// - [`admin_state_up`](super::operations::ListPorts::admin_state_up) (query `admin_state_up`,
     ///   optional): `bool`. Administrative state of the resource: `true` is up. The service accepts
-    ///   only `true`. On a list call, only resources in this state are returned.
+    ///   only `true`. As a filter of a list call, only resources in this state are returned.
     /// - [`network_id`](super::operations::ListPorts::network_id) (query `network_id`, optional):
     ///   `String`. ID of the network. In the native OpenStack API a network corresponds to a subnet
-    ///   of the VPC API and has the same ID. On a list call, only resources of this network are
-    ///   returned.
+    ///   of the VPC API and has the same ID. As a filter of a list call, only resources of this
+    ///   network are returned.
     /// - [`mac_address`](super::operations::ListPorts::mac_address) (query `mac_address`,
-    ///   optional): `String`. MAC address. On a list call, only ports with this MAC address are
-    ///   returned.
+    ///   optional): `String`. MAC address. As a filter of a list call, only ports with this MAC
+    ///   address are returned.
     /// - [`device_id`](super::operations::ListPorts::device_id) (query `device_id`, optional):
-    ///   `String`. ID of the device (for example the ECS) the port belongs to. On a list call, only
-    ///   ports of this device are returned.
+    ///   `String`. ID of the device (for example the ECS) the port belongs to. As a filter of a list
+    ///   call, only ports of this device are returned.
     /// - [`device_owner`](super::operations::ListPorts::device_owner) (query `device_owner`,
     ///   optional): [`ListPortsDeviceOwner`](super::models::ListPortsDeviceOwner). Owner type of the
-    ///   port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On a list call, only
-    ///   ports with this owner are returned.
+    ///   port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As a filter of a
+    ///   list call, only ports with this owner are returned.
     /// - [`status`](super::operations::ListPorts::status) (query `status`, optional):
     ///   [`ListPortsStatus`](super::models::ListPortsStatus). Only ports in this state are returned:
     ///   `ACTIVE`, `BUILD` or `DOWN`.
     /// - [`security_groups`](super::operations::ListPorts::security_groups) (query
     ///   `security_groups`, optional): a list of `String`. IDs of the security groups applied to the
-    ///   port. On a list call, only ports in these security groups are returned.
+    ///   port. As a filter of a list call, only ports in these security groups are returned.
     /// - [`marker`](super::operations::ListPorts::marker) (query `marker`, optional): `String`. ID
     ///   of the last item of the previous page: the page starts after it. Leave unset for the first
     ///   page.
     /// - [`fixed_ips`](super::operations::ListPorts::fixed_ips) (query `fixed_ips`, optional): a
-    ///   list of `String`. IP addresses of the port, each with its subnet ID and address. On a list
-    ///   call, given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
+    ///   list of `String`. IP addresses of the port, each with its subnet ID and address. As a filter
+    ///   of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or
+    ///   subnet.
     /// - [`enterprise_project_id`](super::operations::ListPorts::enterprise_project_id) (query
     ///   `enterprise_project_id`, optional): `String`. Only ports of this enterprise project are
     ///   returned: a UUID, `0` for the default enterprise project, or `all_granted_eps` for every
     ///   enterprise project the user may access.
     /// - [`enable_efi`](super::operations::ListPorts::enable_efi) (query `enable_efi`, optional):
-    ///   `bool`. Whether EFI (enhanced networking) is on for the port. On a list call, only ports
-    ///   with this setting are returned.
+    ///   `bool`. Whether EFI (enhanced networking) is on for the port. As a filter of a list call,
+    ///   only ports with this setting are returned.
     ///
     /// # Responses
     ///
@@ -1946,7 +1949,7 @@ impl Client {
     ///   for the first page.
     /// - [`vpc_id`](super::operations::ListSecurityGroups::vpc_id) (query `vpc_id`, optional):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of this VPC are returned.
+    ///   As a filter of a list call, only resources of this VPC are returned.
     /// - [`enterprise_project_id`](super::operations::ListSecurityGroups::enterprise_project_id)
     ///   (query `enterprise_project_id`, optional): `String`. Only security groups of this enterprise
     ///   project are returned: a UUID, `0` for the default enterprise project, or `all_granted_eps`
@@ -2187,11 +2190,11 @@ impl Client {
     ///   this state are returned: `PENDING_ACCEPTANCE` (waiting for the peer), `REJECTED`, `EXPIRED`,
     ///   `DELETED` or `ACTIVE`.
     /// - [`tenant_id`](super::operations::ListVpcPeerings::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     /// - [`vpc_id`](super::operations::ListVpcPeerings::vpc_id) (query `vpc_id`, optional):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of this VPC are returned.
+    ///   As a filter of a list call, only resources of this VPC are returned.
     ///
     /// # Responses
     ///
@@ -2246,13 +2249,13 @@ impl Client {
     ///   [`ListVpcRoutesType`](super::models::ListVpcRoutesType). Only routes of this type are
     ///   returned; `peering` is the only type.
     /// - [`vpc_id`](super::operations::ListVpcRoutes::vpc_id) (query `vpc_id`, optional): `String`.
-    ///   ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of this VPC are returned.
+    ///   ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    ///   filter of a list call, only resources of this VPC are returned.
     /// - [`destination`](super::operations::ListVpcRoutes::destination) (query `destination`,
     ///   optional): `String`. Only routes to this destination range (CIDR) are returned.
     /// - [`tenant_id`](super::operations::ListVpcRoutes::tenant_id) (query `tenant_id`, optional):
-    ///   `String`. ID of the project (tenant) that owns the resource. On a list call, only resources
-    ///   of this project are returned.
+    ///   `String`. ID of the project (tenant) that owns the resource. As a filter of a list call,
+    ///   only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3026,8 +3029,8 @@ impl Client {
     ///
     /// - [`network_id`](super::operations::NeutronDeleteNetwork::network_id) (path `network_id`,
     ///   required): `String`. ID of the network. In the native OpenStack API a network corresponds to
-    ///   a subnet of the VPC API and has the same ID. On a list call, only resources of this network
-    ///   are returned.
+    ///   a subnet of the VPC API and has the same ID. As a filter of a list call, only resources of
+    ///   this network are returned.
     ///
     /// # Responses
     ///
@@ -3146,8 +3149,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::NeutronDeleteSecurityGroup::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -3230,8 +3233,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::NeutronDeleteSubnet::subnet_id) (path `subnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On
-    ///   a list call, only resources of this subnet are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As
+    ///   a filter of a list call, only resources of this subnet are returned.
     ///
     /// # Responses
     ///
@@ -3275,21 +3278,22 @@ impl Client {
     /// - [`limit`](super::operations::NeutronListFirewallGroups::limit) (query `limit`, optional):
     ///   `i64`. Maximum number of items returned per page.
     /// - [`id`](super::operations::NeutronListFirewallGroups::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only the resource with this ID is returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only the resource with this ID is
+    ///   returned.
     /// - [`name`](super::operations::NeutronListFirewallGroups::name) (query `name`, optional): a
-    ///   list of `String`. Name of the resource. On a list call, only resources with exactly this
-    ///   name are returned.
+    ///   list of `String`. Name of the resource. As a filter of a list call, only resources with
+    ///   exactly this name are returned.
     /// - [`description`](super::operations::NeutronListFirewallGroups::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, at most
     ///   255 characters; the VPC API does not accept `<` or `>` in it.
     /// - [`ingress_firewall_policy_id`](super::operations::NeutronListFirewallGroups::ingress_firewall_policy_id)
     ///   (query `ingress_firewall_policy_id`, optional): `String`. ID of the network ACL policy
-    ///   applied to inbound traffic. On a list call, only ACL groups with this inbound policy are
-    ///   returned.
+    ///   applied to inbound traffic. As a filter of a list call, only ACL groups with this inbound
+    ///   policy are returned.
     /// - [`egress_firewall_policy_id`](super::operations::NeutronListFirewallGroups::egress_firewall_policy_id)
     ///   (query `egress_firewall_policy_id`, optional): `String`. ID of the network ACL policy
-    ///   applied to outbound traffic. On a list call, only ACL groups with this outbound policy are
-    ///   returned.
+    ///   applied to outbound traffic. As a filter of a list call, only ACL groups with this outbound
+    ///   policy are returned.
     ///
     /// # Responses
     ///
@@ -3343,16 +3347,17 @@ impl Client {
     ///   optional): `String`. ID of the last item of the previous page: the page starts after it.
     ///   Leave unset for the first page.
     /// - [`id`](super::operations::NeutronListFirewallPolicies::id) (query `id`, optional): a list
-    ///   of `String`. ID of the resource; on a list call, only the resource with this ID is returned.
+    ///   of `String`. ID of the resource; as a filter of a list call, only the resource with this ID
+    ///   is returned.
     /// - [`name`](super::operations::NeutronListFirewallPolicies::name) (query `name`, optional): a
-    ///   list of `String`. Name of the resource. On a list call, only resources with exactly this
-    ///   name are returned.
+    ///   list of `String`. Name of the resource. As a filter of a list call, only resources with
+    ///   exactly this name are returned.
     /// - [`description`](super::operations::NeutronListFirewallPolicies::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, at most
     ///   255 characters; the VPC API does not accept `<` or `>` in it.
     /// - [`tenant_id`](super::operations::NeutronListFirewallPolicies::tenant_id) (query
-    ///   `tenant_id`, optional): `String`. ID of the project (tenant) that owns the resource. On a
-    ///   list call, only resources of this project are returned.
+    ///   `tenant_id`, optional): `String`. ID of the project (tenant) that owns the resource. As a
+    ///   filter of a list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3406,18 +3411,19 @@ impl Client {
     /// - [`limit`](super::operations::NeutronListFirewallRules::limit) (query `limit`, optional):
     ///   `i64`. Maximum number of items returned per page.
     /// - [`id`](super::operations::NeutronListFirewallRules::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only the resource with this ID is returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only the resource with this ID is
+    ///   returned.
     /// - [`name`](super::operations::NeutronListFirewallRules::name) (query `name`, optional): a
-    ///   list of `String`. Name of the resource. On a list call, only resources with exactly this
-    ///   name are returned.
+    ///   list of `String`. Name of the resource. As a filter of a list call, only resources with
+    ///   exactly this name are returned.
     /// - [`description`](super::operations::NeutronListFirewallRules::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, at most
     ///   255 characters; the VPC API does not accept `<` or `>` in it.
     /// - [`action`](super::operations::NeutronListFirewallRules::action) (query `action`,
     ///   optional): `String`. Operation requested by the call.
     /// - [`tenant_id`](super::operations::NeutronListFirewallRules::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3471,27 +3477,29 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::NeutronListNetworks::id) (query `id`, optional): `String`. ID of
-    ///   the resource; on a list call, only the resource with this ID is returned.
+    ///   the resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`name`](super::operations::NeutronListNetworks::name) (query `name`, optional): `String`.
-    ///   Name of the resource. On a list call, only resources with exactly this name are returned.
+    ///   Name of the resource. As a filter of a list call, only resources with exactly this name are
+    ///   returned.
     /// - [`status`](super::operations::NeutronListNetworks::status) (query `status`, optional):
     ///   `String`. Only networks in this state are returned: `ACTIVE`, `ERROR` or `DOWN`.
     /// - [`shared`](super::operations::NeutronListNetworks::shared) (query `shared`, optional):
-    ///   `bool`. Whether the resource is shared with other tenants. On a list call, only resources
-    ///   with this setting are returned.
+    ///   `bool`. Whether the resource is shared with other tenants. As a filter of a list call, only
+    ///   resources with this setting are returned.
     /// - [`router_external`](super::operations::NeutronListNetworks::router_external) (query
-    ///   `router:external`, optional): `bool`. Whether the network is an external network. On a list
-    ///   call, only networks with this setting are returned.
+    ///   `router:external`, optional): `bool`. Whether the network is an external network. As a
+    ///   filter of a list call, only networks with this setting are returned.
     /// - [`admin_state_up`](super::operations::NeutronListNetworks::admin_state_up) (query
     ///   `admin_state_up`, optional): `bool`. Administrative state of the resource: `true` is up. The
-    ///   service accepts only `true`. On a list call, only resources in this state are returned.
+    ///   service accepts only `true`. As a filter of a list call, only resources in this state are
+    ///   returned.
     /// - [`provider_network_type`](super::operations::NeutronListNetworks::provider_network_type)
     ///   (query `provider:network_type`, optional): `String`. Network type of the OpenStack network:
     ///   `vxlan` or `geneve`. An administrator attribute that ordinary tenants see only for `geneve`.
-    ///   On a list call, only networks of this type are returned.
+    ///   As a filter of a list call, only networks of this type are returned.
     /// - [`tenant_id`](super::operations::NeutronListNetworks::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3542,37 +3550,39 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::NeutronListPorts::id) (query `id`, optional): `String`. ID of
-    ///   the resource; on a list call, only the resource with this ID is returned.
+    ///   the resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`name`](super::operations::NeutronListPorts::name) (query `name`, optional): `String`.
-    ///   Name of the resource. On a list call, only resources with exactly this name are returned.
+    ///   Name of the resource. As a filter of a list call, only resources with exactly this name are
+    ///   returned.
     /// - [`admin_state_up`](super::operations::NeutronListPorts::admin_state_up) (query
     ///   `admin_state_up`, optional): `bool`. Administrative state of the resource: `true` is up. The
-    ///   service accepts only `true`. On a list call, only resources in this state are returned.
+    ///   service accepts only `true`. As a filter of a list call, only resources in this state are
+    ///   returned.
     /// - [`network_id`](super::operations::NeutronListPorts::network_id) (query `network_id`,
     ///   optional): `String`. ID of the network. In the native OpenStack API a network corresponds to
-    ///   a subnet of the VPC API and has the same ID. On a list call, only resources of this network
-    ///   are returned.
+    ///   a subnet of the VPC API and has the same ID. As a filter of a list call, only resources of
+    ///   this network are returned.
     /// - [`mac_address`](super::operations::NeutronListPorts::mac_address) (query `mac_address`,
-    ///   optional): `String`. MAC address. On a list call, only ports with this MAC address are
-    ///   returned.
+    ///   optional): `String`. MAC address. As a filter of a list call, only ports with this MAC
+    ///   address are returned.
     /// - [`device_id`](super::operations::NeutronListPorts::device_id) (query `device_id`,
-    ///   optional): `String`. ID of the device (for example the ECS) the port belongs to. On a list
-    ///   call, only ports of this device are returned.
+    ///   optional): `String`. ID of the device (for example the ECS) the port belongs to. As a filter
+    ///   of a list call, only ports of this device are returned.
     /// - [`device_owner`](super::operations::NeutronListPorts::device_owner) (query `device_owner`,
     ///   optional): `String`. Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT`
-    ///   for a virtual IP. On a list call, only ports with this owner are returned.
+    ///   for a virtual IP. As a filter of a list call, only ports with this owner are returned.
     /// - [`status`](super::operations::NeutronListPorts::status) (query `status`, optional):
     ///   `String`. Only ports in this state are returned: `ACTIVE`, `BUILD` or `DOWN`.
     /// - [`security_groups`](super::operations::NeutronListPorts::security_groups) (query
     ///   `security_groups`, optional): a list of `String`. IDs of the security groups applied to the
-    ///   port. On a list call, only ports in these security groups are returned.
+    ///   port. As a filter of a list call, only ports in these security groups are returned.
     /// - [`fixed_ips`](super::operations::NeutronListPorts::fixed_ips) (query `fixed_ips`,
     ///   optional): a list of `String`. IP addresses of the port, each with its subnet ID and
-    ///   address. On a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by
-    ///   address or subnet.
+    ///   address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
+    ///   ports by address or subnet.
     /// - [`tenant_id`](super::operations::NeutronListPorts::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3622,15 +3632,16 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::NeutronListRouters::id) (query `id`, optional): `String`. ID of
-    ///   the resource; on a list call, only the resource with this ID is returned.
+    ///   the resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`status`](super::operations::NeutronListRouters::status) (query `status`, optional):
     ///   `String`. Only routers in this state are returned: `ACTIVE`, `DOWN` or `ERROR`.
     /// - [`tenant_id`](super::operations::NeutronListRouters::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     /// - [`admin_state_up`](super::operations::NeutronListRouters::admin_state_up) (query
     ///   `admin_state_up`, optional): `bool`. Administrative state of the resource: `true` is up. The
-    ///   service accepts only `true`. On a list call, only resources in this state are returned.
+    ///   service accepts only `true`. As a filter of a list call, only resources in this state are
+    ///   returned.
     ///
     /// # Responses
     ///
@@ -3680,7 +3691,8 @@ impl Client {
     ///   optional): `String`. ID of the last item of the previous page: the page starts after it.
     ///   Leave unset for the first page.
     /// - [`id`](super::operations::NeutronListSecurityGroupRules::id) (query `id`, optional):
-    ///   `String`. ID of the resource; on a list call, only the resource with this ID is returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only the resource with this ID is
+    ///   returned.
     /// - [`direction`](super::operations::NeutronListSecurityGroupRules::direction) (query
     ///   `direction`, optional): `String`. Direction of traffic the rule applies to: `ingress`
     ///   (inbound) or `egress` (outbound).
@@ -3703,8 +3715,8 @@ impl Client {
     ///   `remote_ip_prefix` and `remote_address_group_id`.
     /// - [`security_group_id`](super::operations::NeutronListSecurityGroupRules::security_group_id)
     ///   (query `security_group_id`, optional): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     /// - [`port_range_max`](super::operations::NeutronListSecurityGroupRules::port_range_max)
     ///   (query `port_range_max`, optional): `String`. Highest port of the range, 1 to 65535; for
     ///   ICMP the ICMP code. Must not be below `port_range_min`; unset means all ports.
@@ -3712,8 +3724,8 @@ impl Client {
     ///   (query `port_range_min`, optional): `String`. Lowest port of the range, 1 to 65535; for ICMP
     ///   the ICMP type. Must not exceed `port_range_max`; unset means all ports.
     /// - [`tenant_id`](super::operations::NeutronListSecurityGroupRules::tenant_id) (query
-    ///   `tenant_id`, optional): `String`. ID of the project (tenant) that owns the resource. On a
-    ///   list call, only resources of this project are returned.
+    ///   `tenant_id`, optional): `String`. ID of the project (tenant) that owns the resource. As a
+    ///   filter of a list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3767,16 +3779,16 @@ impl Client {
     ///   optional): `String`. ID of the last item of the previous page: the page starts after it.
     ///   Leave unset for the first page.
     /// - [`id`](super::operations::NeutronListSecurityGroups::id) (query `id`, optional): `String`.
-    ///   ID of the resource; on a list call, only the resource with this ID is returned.
+    ///   ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`name`](super::operations::NeutronListSecurityGroups::name) (query `name`, optional):
-    ///   `String`. Name of the resource. On a list call, only resources with exactly this name are
-    ///   returned.
+    ///   `String`. Name of the resource. As a filter of a list call, only resources with exactly this
+    ///   name are returned.
     /// - [`description`](super::operations::NeutronListSecurityGroups::description) (query
     ///   `description`, optional): `String`. Free-text description of the resource, at most 255
     ///   characters; the VPC API does not accept `<` or `>` in it.
     /// - [`tenant_id`](super::operations::NeutronListSecurityGroups::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -3830,27 +3842,28 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::NeutronListSubnets::id) (query `id`, optional): `String`. ID of
-    ///   the resource; on a list call, only the resource with this ID is returned.
+    ///   the resource; as a filter of a list call, only the resource with this ID is returned.
     /// - [`cidr`](super::operations::NeutronListSubnets::cidr) (query `cidr`, optional): `String`.
-    ///   Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    ///   with this range are returned.
+    ///   Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    ///   resources with this range are returned.
     /// - [`name`](super::operations::NeutronListSubnets::name) (query `name`, optional): `String`.
-    ///   Name of the resource. On a list call, only resources with exactly this name are returned.
+    ///   Name of the resource. As a filter of a list call, only resources with exactly this name are
+    ///   returned.
     /// - [`enable_dhcp`](super::operations::NeutronListSubnets::enable_dhcp) (query `enable_dhcp`,
-    ///   optional): `bool`. Whether DHCP is on for the subnet; the service accepts only `true`. On a
-    ///   list call, only subnets with this setting are returned.
+    ///   optional): `bool`. Whether DHCP is on for the subnet; the service accepts only `true`. As a
+    ///   filter of a list call, only subnets with this setting are returned.
     /// - [`network_id`](super::operations::NeutronListSubnets::network_id) (query `network_id`,
     ///   optional): `String`. ID of the network. In the native OpenStack API a network corresponds to
-    ///   a subnet of the VPC API and has the same ID. On a list call, only resources of this network
-    ///   are returned.
+    ///   a subnet of the VPC API and has the same ID. As a filter of a list call, only resources of
+    ///   this network are returned.
     /// - [`ip_version`](super::operations::NeutronListSubnets::ip_version) (query `ip_version`,
     ///   optional): `i64`. IP version: 4 or 6.
     /// - [`gateway_ip`](super::operations::NeutronListSubnets::gateway_ip) (query `gateway_ip`,
-    ///   optional): `String`. Gateway IP address of the subnet; an address of the subnet's range. On
-    ///   a list call, only subnets with this gateway are returned.
+    ///   optional): `String`. Gateway IP address of the subnet; an address of the subnet's range. As
+    ///   a filter of a list call, only subnets with this gateway are returned.
     /// - [`tenant_id`](super::operations::NeutronListSubnets::tenant_id) (query `tenant_id`,
-    ///   optional): `String`. ID of the project (tenant) that owns the resource. On a list call, only
-    ///   resources of this project are returned.
+    ///   optional): `String`. ID of the project (tenant) that owns the resource. As a filter of a
+    ///   list call, only resources of this project are returned.
     ///
     /// # Responses
     ///
@@ -4120,8 +4133,8 @@ impl Client {
     ///
     /// - [`network_id`](super::operations::NeutronShowNetwork::network_id) (path `network_id`,
     ///   required): `String`. ID of the network. In the native OpenStack API a network corresponds to
-    ///   a subnet of the VPC API and has the same ID. On a list call, only resources of this network
-    ///   are returned.
+    ///   a subnet of the VPC API and has the same ID. As a filter of a list call, only resources of
+    ///   this network are returned.
     ///
     /// # Responses
     ///
@@ -4237,8 +4250,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::NeutronShowSecurityGroup::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -4323,8 +4336,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::NeutronShowSubnet::subnet_id) (path `subnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On
-    ///   a list call, only resources of this subnet are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As
+    ///   a filter of a list call, only resources of this subnet are returned.
     ///
     /// # Responses
     ///
@@ -4502,8 +4515,8 @@ impl Client {
     ///
     /// - [`network_id`](super::operations::NeutronUpdateNetwork::network_id) (path `network_id`,
     ///   required): `String`. ID of the network. In the native OpenStack API a network corresponds to
-    ///   a subnet of the VPC API and has the same ID. On a list call, only resources of this network
-    ///   are returned.
+    ///   a subnet of the VPC API and has the same ID. As a filter of a list call, only resources of
+    ///   this network are returned.
     /// - [`body`](super::operations::NeutronUpdateNetwork::body) (body, optional):
     ///   [`NeutronUpdateNetworkRequestBody`](super::models::NeutronUpdateNetworkRequestBody).
     ///
@@ -4633,8 +4646,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::NeutronUpdateSecurityGroup::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     /// - [`body`](super::operations::NeutronUpdateSecurityGroup::body) (body, optional):
     ///   [`NeutronUpdateSecurityGroupRequestBody`](super::models::NeutronUpdateSecurityGroupRequestBody).
     ///
@@ -4680,8 +4693,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::NeutronUpdateSubnet::subnet_id) (path `subnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On
-    ///   a list call, only resources of this subnet are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As
+    ///   a filter of a list call, only resources of this subnet are returned.
     /// - [`body`](super::operations::NeutronUpdateSubnet::body) (body, optional):
     ///   [`NeutronUpdateSubnetRequestBody`](super::models::NeutronUpdateSubnetRequestBody).
     ///
@@ -4804,8 +4817,8 @@ impl Client {
     ///
     /// - [`network_id`](super::operations::ShowNetworkIpAvailabilities::network_id) (path
     ///   `network_id`, required): `String`. ID of the network. In the native OpenStack API a network
-    ///   corresponds to a subnet of the VPC API and has the same ID. On a list call, only resources
-    ///   of this network are returned.
+    ///   corresponds to a subnet of the VPC API and has the same ID. As a filter of a list call, only
+    ///   resources of this network are returned.
     ///
     /// # Responses
     ///
@@ -5003,8 +5016,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::ShowSecurityGroup::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -5083,8 +5096,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::ShowSecurityGroupTags::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    ///   security group are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    ///   resources of this security group are returned.
     ///
     /// # Responses
     ///
@@ -5123,8 +5136,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::ShowSubnet::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     ///
     /// # Responses
     ///
@@ -5162,8 +5175,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`subnet_id`](super::operations::ShowSubnetTags::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     ///
     /// # Responses
     ///
@@ -5201,8 +5214,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::ShowVpc::vpc_id) (path `vpc_id`, required): `String`. ID of
-    ///   the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list call,
-    ///   only resources of this VPC are returned.
+    ///   the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter of
+    ///   a list call, only resources of this VPC are returned.
     ///
     /// # Responses
     ///
@@ -5318,8 +5331,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::ShowVpcTags::vpc_id) (path `vpc_id`, required): `String`. ID
-    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of this VPC are returned.
+    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter
+    ///   of a list call, only resources of this VPC are returned.
     ///
     /// # Responses
     ///
@@ -5485,8 +5498,8 @@ impl Client {
     /// - [`vpc_id`](super::operations::UpdateSubnet::vpc_id) (path `vpc_id`, required): `String`.
     ///   ID of the VPC the subnet belongs to.
     /// - [`subnet_id`](super::operations::UpdateSubnet::subnet_id) (path `subnet_id`, required):
-    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list
-    ///   call, only resources of this subnet are returned.
+    ///   `String`. ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of
+    ///   a list call, only resources of this subnet are returned.
     /// - [`body`](super::operations::UpdateSubnet::body) (body, optional):
     ///   [`UpdateSubnetRequestBody`](super::models::UpdateSubnetRequestBody).
     ///
@@ -5529,8 +5542,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::UpdateVpc::vpc_id) (path `vpc_id`, required): `String`. ID
-    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of this VPC are returned.
+    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter
+    ///   of a list call, only resources of this VPC are returned.
     /// - [`body`](super::operations::UpdateVpc::body) (body, optional):
     ///   [`UpdateVpcRequestBody`](super::models::UpdateVpcRequestBody).
     ///

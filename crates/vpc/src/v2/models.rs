@@ -3,21 +3,23 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcceptVpcPeeringResponse {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AcceptVpcPeeringResponseStatus>,
     /// The local end of the peering connection: the VPC that requests it.
@@ -26,14 +28,14 @@ pub struct AcceptVpcPeeringResponse {
     /// The peer end of the peering connection: the VPC that accepts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_vpc_info: Option<VpcInfo>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -108,7 +110,8 @@ impl AcceptVpcPeeringResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum AcceptVpcPeeringResponseStatus {
@@ -741,42 +744,43 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BindingVifDetails {
-    /// The `primary_interface` field.
+    /// Whether the port is the primary network interface of its virtual machine.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub primary_interface: Option<bool>,
-    /// The `port_filter` field.
+    /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_filter: Option<bool>,
-    /// The `ovs_hybrid_plug` field.
+    /// Whether the port uses the OVS/bridge hybrid mode.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub ovs_hybrid_plug: Option<bool>,
-    /// The `vlan_id` field.
+    /// VLAN ID of the supplementary network interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vlan_id: Option<i64>,
-    /// The `parent_id` field.
+    /// ID of the parent network interface of a supplementary network interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// The `parent_device_id` field.
+    /// ID of the device that owns the parent network interface of a supplementary network
+    /// interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1075,12 +1079,12 @@ pub struct CreatePortOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// IP addresses of the port, each with its subnet ID and address. On a list call, given as
-    /// `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
+    /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
+    /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1330,7 +1334,7 @@ impl CreatePrivateipRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePrivateipResponse {
-    /// Private IP addresses to reserve, each with its subnet and optionally a fixed address.
+    /// The reserved private IP addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privateips: Option<Vec<Privateip>>,
 }
@@ -1907,8 +1911,8 @@ pub struct CreateSubnetOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2772,21 +2776,21 @@ impl DisassociateRouteTableResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DnsAssignMent {
-    /// The `hostname` field.
+    /// Host name of the port, the same as its `dns_name`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub hostname: Option<String>,
-    /// IP address.
+    /// IP address, IPv4 or IPv6 in its usual text form.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// The `fqdn` field.
+    /// Private fully qualified domain name of the port.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2831,7 +2835,7 @@ impl DnsAssignMentBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExternalGatewayInfo {
-    /// The `enable_snat` field.
+    /// Whether SNAT is on for the router's external gateway; `false` by default.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -2839,7 +2843,8 @@ pub struct ExternalGatewayInfo {
     )]
     pub enable_snat: Option<bool>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
-    /// API and has the same ID. On a list call, only resources of this network are returned.
+    /// API and has the same ID. As a filter of a list call, only resources of this network are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3068,7 +3073,7 @@ impl FixedIpBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlowLogResp {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -3077,7 +3082,8 @@ pub struct FlowLogResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -3086,8 +3092,8 @@ pub struct FlowLogResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -3150,7 +3156,7 @@ pub struct FlowLogResp {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_store_type: Option<FlowLogRespLogStoreType>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -3159,7 +3165,7 @@ pub struct FlowLogResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -3177,7 +3183,8 @@ pub struct FlowLogResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state: Option<bool>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3295,7 +3302,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum FlowLogRespStatus {
@@ -3372,7 +3380,7 @@ impl HostRouteBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListApiVersionResponse {
-    /// The `versions` field.
+    /// Versions of the native OpenStack API the endpoint serves.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<Vec<VersionResult>>,
 }
@@ -3425,7 +3433,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFlowLogsResponse {
-    /// The `flow_logs` field.
+    /// The flow logs of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_logs: Option<Vec<FlowLogResp>>,
 }
@@ -3497,8 +3505,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPortsResponse {
-    /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
-    /// router.
+    /// The ports of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Port>>,
 }
@@ -3542,7 +3549,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPrivateipsResponse {
-    /// Private IP addresses to reserve, each with its subnet and optionally a fixed address.
+    /// The reserved private IP addresses of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privateips: Option<Vec<Privateip>>,
 }
@@ -3573,7 +3580,7 @@ impl ListPrivateipsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResourceResp {
-    /// The `resource_detail` field.
+    /// Details of the resource, reserved for extensions; empty by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_detail: Option<serde_json::Value>,
     /// ID of the resource named by `resource_type`.
@@ -3585,7 +3592,7 @@ pub struct ListResourceResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_id: Option<String>,
-    /// The `resource_name` field.
+    /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
     #[serde(
@@ -3640,7 +3647,7 @@ impl ListResourceRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRouteTablesResponse {
-    /// The `routetables` field.
+    /// The route tables of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routetables: Option<Vec<RouteTableListResp>>,
 }
@@ -3671,7 +3678,8 @@ impl ListRouteTablesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
-    /// The `security_group_rules` field.
+    /// Rules of the security group (or of this page of a list), each with its direction, protocol,
+    /// ports and remote side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
@@ -3829,10 +3837,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources that match the tag filters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -3872,8 +3880,7 @@ impl ListSecurityGroupsByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
-    /// IDs of the security groups applied to the port. On a list call, only ports in these security
-    /// groups are returned.
+    /// The security groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<SecurityGroup>>,
 }
@@ -4028,10 +4035,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSubnetsByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources that match the tag filters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4071,7 +4078,7 @@ impl ListSubnetsByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSubnetsResponse {
-    /// Subnets to associate with and detach from the route table.
+    /// The subnets of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<Subnet>>,
 }
@@ -4150,10 +4157,10 @@ impl ListTagBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVpcPeeringsResponse {
-    /// The `peerings` field.
+    /// The VPC peering connections of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peerings: Option<Vec<VpcPeering>>,
-    /// The `peerings_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peerings_links: Option<Vec<NeutronPageLink>>,
 }
@@ -4206,10 +4213,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVpcRoutesResponse {
-    /// Routes of the resource.
+    /// The VPC peering routes of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<VpcRoute>>,
-    /// The `routes_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes_links: Option<Vec<NeutronPageLink>>,
 }
@@ -4375,10 +4382,10 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVpcsByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources that match the tag filters.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -4418,7 +4425,7 @@ impl ListVpcsByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
-    /// The `vpcs` field.
+    /// The VPCs of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<Vpc>>,
 }
@@ -4584,7 +4591,8 @@ impl ModRouteTableRouteBuilder {
 #[non_exhaustive]
 pub struct NetworkIpAvailability {
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
-    /// API and has the same ID. On a list call, only resources of this network are returned.
+    /// API and has the same ID. As a filter of a list call, only resources of this network are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -4593,7 +4601,7 @@ pub struct NetworkIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// The `network_name` field.
+    /// Name of the network, as set when it was created (may be empty).
     ///
     /// **Required.**
     #[serde(
@@ -4602,8 +4610,8 @@ pub struct NetworkIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_name: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4612,7 +4620,7 @@ pub struct NetworkIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `total_ips` field.
+    /// Number of IP addresses, not counting the ones reserved by the system.
     ///
     /// **Required.**
     #[serde(
@@ -4621,7 +4629,7 @@ pub struct NetworkIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub total_ips: Option<i64>,
-    /// The `used_ips` field.
+    /// Number of IP addresses in use, not counting the ones reserved by the system.
     ///
     /// **Required.**
     #[serde(
@@ -4630,7 +4638,7 @@ pub struct NetworkIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub used_ips: Option<i64>,
-    /// The `subnet_ip_availability` field.
+    /// IPv4 address usage of each subnet of the network.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4691,14 +4699,15 @@ impl NetworkIpAvailabilityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronAddFirewallRuleResponse {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4723,22 +4732,23 @@ pub struct NeutronAddFirewallRuleResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub audited: Option<bool>,
-    /// The `public` field.
+    /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public: Option<bool>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4815,26 +4825,26 @@ pub struct NeutronAddRouterInterfaceResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_id: Option<String>,
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<NeutronAddRouterInterfaceResponseSubnetId>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4889,8 +4899,8 @@ impl NeutronAddRouterInterfaceResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NeutronAddRouterInterfaceResponseSubnetId {
@@ -4916,16 +4926,16 @@ pub struct NeutronCreateFirewallGroupOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// ID of the network ACL policy applied to inbound traffic. On a list call, only ACL groups
-    /// with this inbound policy are returned.
+    /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
+    /// ACL groups with this inbound policy are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ingress_firewall_policy_id: Option<String>,
-    /// ID of the network ACL policy applied to outbound traffic. On a list call, only ACL groups
-    /// with this outbound policy are returned.
+    /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
+    /// ACL groups with this outbound policy are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5439,8 +5449,8 @@ pub struct NeutronCreateNetworkOption {
     )]
     pub shared: Option<bool>,
     /// Network type of the OpenStack network: `vxlan` or `geneve`. An administrator attribute that
-    /// ordinary tenants see only for `geneve`. On a list call, only networks of this type are
-    /// returned.
+    /// ordinary tenants see only for `geneve`. As a filter of a list call, only networks of this
+    /// type are returned.
     ///
     /// JSON name: `provider:network_type`.
     #[serde(
@@ -5586,8 +5596,8 @@ pub struct NeutronCreatePortOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -5602,8 +5612,8 @@ pub struct NeutronCreatePortOption {
     /// IDs of the security groups applied to the port; cannot be changed to an empty list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6305,8 +6315,8 @@ pub struct NeutronCreateSubnetOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// Gateway IP address of the subnet; an address of the subnet's range. On a list call, only
-    /// subnets with this gateway are returned.
+    /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
+    /// call, only subnets with this gateway are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6333,8 +6343,8 @@ pub struct NeutronCreateSubnetOption {
     /// Static routes handed to instances; not supported (ignored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_routes: Option<Vec<HostRoute>>,
-    /// Whether DHCP is on for the subnet; the service accepts only `true`. On a list call, only
-    /// subnets with this setting are returned.
+    /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
+    /// call, only subnets with this setting are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -6497,7 +6507,7 @@ impl NeutronCreateSubnetResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronFirewallGroup {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -6506,7 +6516,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -6525,8 +6536,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6535,8 +6546,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state_up: Option<bool>,
-    /// ID of the network ACL policy applied to outbound traffic. On a list call, only ACL groups
-    /// with this outbound policy are returned.
+    /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
+    /// ACL groups with this outbound policy are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6545,8 +6556,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub egress_firewall_policy_id: Option<String>,
-    /// ID of the network ACL policy applied to inbound traffic. On a list call, only ACL groups
-    /// with this inbound policy are returned.
+    /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
+    /// ACL groups with this inbound policy are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6561,7 +6572,8 @@ pub struct NeutronFirewallGroup {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<String>>,
-    /// The `public` field.
+    /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
+    /// `false`.
     ///
     /// **Required.**
     #[serde(
@@ -6570,7 +6582,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub public: Option<bool>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -6579,8 +6592,8 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6589,7 +6602,7 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -6598,7 +6611,7 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -6607,7 +6620,7 @@ pub struct NeutronFirewallGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -6728,7 +6741,7 @@ pub struct NeutronFirewallPolicy {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_rules: Option<Vec<String>>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -6737,7 +6750,8 @@ pub struct NeutronFirewallPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -6746,7 +6760,8 @@ pub struct NeutronFirewallPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `public` field.
+    /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
+    /// `false`.
     ///
     /// **Required.**
     #[serde(
@@ -6755,8 +6770,8 @@ pub struct NeutronFirewallPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub public: Option<bool>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6765,7 +6780,7 @@ pub struct NeutronFirewallPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -6837,7 +6852,7 @@ impl NeutronFirewallPolicyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronFirewallRule {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -6846,7 +6861,8 @@ pub struct NeutronFirewallRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -6897,7 +6913,8 @@ pub struct NeutronFirewallRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled: Option<bool>,
-    /// The `public` field.
+    /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
+    /// `false`.
     ///
     /// **Required.**
     #[serde(
@@ -6942,8 +6959,8 @@ pub struct NeutronFirewallRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_port: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6952,7 +6969,7 @@ pub struct NeutronFirewallRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -7127,10 +7144,10 @@ impl NeutronInsertFirewallRuleRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListFirewallGroupsResponse {
-    /// The `firewall_groups` field.
+    /// The network ACL groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_groups: Option<Vec<NeutronFirewallGroup>>,
-    /// The `firewall_groups_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_groups_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7172,10 +7189,10 @@ impl NeutronListFirewallGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListFirewallPoliciesResponse {
-    /// The `firewall_policies` field.
+    /// The network ACL policies of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_policies: Option<Vec<NeutronFirewallPolicy>>,
-    /// The `firewall_policies_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_policies_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7217,10 +7234,10 @@ impl NeutronListFirewallPoliciesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListFirewallRulesResponse {
-    /// IDs of the network ACL rules of the policy, in the order they are evaluated.
+    /// The network ACL rules of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_rules: Option<Vec<NeutronFirewallRule>>,
-    /// The `firewall_rules_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall_rules_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7259,10 +7276,10 @@ impl NeutronListFirewallRulesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListNetworksResponse {
-    /// The `networks` field.
+    /// The networks of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<NeutronNetwork>>,
-    /// The `networks_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7298,11 +7315,10 @@ impl NeutronListNetworksResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListPortsResponse {
-    /// IDs of the ports the network ACL group is bound to; they must be ports of a distributed
-    /// router.
+    /// The ports of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<NeutronPort>>,
-    /// The `ports_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7338,10 +7354,10 @@ impl NeutronListPortsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListRoutersResponse {
-    /// The `routers` field.
+    /// The routers of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers: Option<Vec<NeutronRouter>>,
-    /// The `routers_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routers_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7377,10 +7393,11 @@ impl NeutronListRoutersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupRulesResponse {
-    /// The `security_group_rules` field.
+    /// Rules of the security group (or of this page of a list), each with its direction, protocol,
+    /// ports and remote side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
-    /// The `security_group_rules_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7422,11 +7439,10 @@ impl NeutronListSecurityGroupRulesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListSecurityGroupsResponse {
-    /// IDs of the security groups applied to the port. On a list call, only ports in these security
-    /// groups are returned.
+    /// The security groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<NeutronSecurityGroup>>,
-    /// The `security_groups_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7468,10 +7484,10 @@ impl NeutronListSecurityGroupsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronListSubnetsResponse {
-    /// Subnets to associate with and detach from the route table.
+    /// The subnets of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<NeutronSubnet>>,
-    /// The `subnets_links` field.
+    /// Paging links; a `next` link is present while more items follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets_links: Option<Vec<NeutronPageLink>>,
 }
@@ -7507,7 +7523,7 @@ impl NeutronListSubnetsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronNetwork {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -7516,12 +7532,14 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<NeutronNetworkStatus>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -7535,8 +7553,8 @@ pub struct NeutronNetwork {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<String>>,
-    /// Whether the network is an external network. On a list call, only networks with this setting
-    /// are returned.
+    /// Whether the network is an external network. As a filter of a list call, only networks with
+    /// this setting are returned.
     ///
     /// **Required.** JSON name: `router:external`.
     #[serde(
@@ -7546,8 +7564,8 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub router_external: Option<bool>,
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7556,8 +7574,8 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state_up: Option<bool>,
-    /// Whether the resource is shared with other tenants. On a list call, only resources with this
-    /// setting are returned.
+    /// Whether the resource is shared with other tenants. As a filter of a list call, only
+    /// resources with this setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7566,8 +7584,8 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub shared: Option<bool>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7577,8 +7595,8 @@ pub struct NeutronNetwork {
     )]
     pub tenant_id: Option<String>,
     /// Network type of the OpenStack network: `vxlan` or `geneve`. An administrator attribute that
-    /// ordinary tenants see only for `geneve`. On a list call, only networks of this type are
-    /// returned.
+    /// ordinary tenants see only for `geneve`. As a filter of a list call, only networks of this
+    /// type are returned.
     ///
     /// **Required.** JSON name: `provider:network_type`.
     #[serde(
@@ -7588,12 +7606,12 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub provider_network_type: Option<String>,
-    /// The `availability_zone_hints` field.
+    /// Candidate availability zones of the network.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_hints: Option<Vec<String>>,
-    /// The `availability_zones` field.
+    /// Availability zones of the network, among those of the region.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7608,7 +7626,7 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_security_enabled: Option<bool>,
-    /// The `dns_domain` field.
+    /// Default private DNS domain; generated and maintained by the system.
     ///
     /// **Required.**
     #[serde(
@@ -7617,7 +7635,7 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_domain: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -7626,7 +7644,7 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -7635,7 +7653,7 @@ pub struct NeutronNetwork {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -7744,7 +7762,8 @@ impl NeutronNetworkBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NeutronNetworkStatus {
@@ -7762,7 +7781,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronPageLink {
-    /// The `href` field.
+    /// Link to the API resource (such as the next page).
     ///
     /// **Required.**
     #[serde(
@@ -7771,7 +7790,7 @@ pub struct NeutronPageLink {
         skip_serializing_if = "Option::is_none"
     )]
     pub href: Option<String>,
-    /// The `rel` field.
+    /// Relation of the link to the current page or version: `next`, `previous` or `self`.
     ///
     /// **Required.**
     #[serde(
@@ -7813,8 +7832,8 @@ impl NeutronPageLinkBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronPort {
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7842,7 +7861,7 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_profile: Option<serde_json::Value>,
-    /// The `binding:vif_details` field.
+    /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
     #[serde(
@@ -7861,8 +7880,8 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_vnic_type: Option<String>,
-    /// ID of the device (for example the ECS) the port belongs to. On a list call, only ports of
-    /// this device are returned.
+    /// ID of the device (for example the ECS) the port belongs to. As a filter of a list call, only
+    /// ports of this device are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7871,8 +7890,8 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_id: Option<String>,
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7881,12 +7900,14 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_owner: Option<String>,
-    /// The `dns_assignment` field.
+    /// Default private domain names of the primary network interface (host name, IPv4 address and
+    /// FQDN); maintained by the system and cannot be set.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_assignment: Option<Vec<DnsAssignMent>>,
-    /// The `dns_name` field.
+    /// Default private DNS name of the primary network interface; maintained by the system and
+    /// cannot be set. Reaching it needs the subnet to use the DNS servers provided by the system.
     ///
     /// **Required.**
     #[serde(
@@ -7900,13 +7921,13 @@ pub struct NeutronPort {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOpt>>,
-    /// IP addresses of the port, each with its subnet ID and address. On a list call, given as
-    /// `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
+    /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
+    /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -7915,7 +7936,7 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// MAC address. On a list call, only ports with this MAC address are returned.
+    /// MAC address. As a filter of a list call, only ports with this MAC address are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7924,7 +7945,8 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub mac_address: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -7934,7 +7956,8 @@ pub struct NeutronPort {
     )]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
-    /// API and has the same ID. On a list call, only resources of this network are returned.
+    /// API and has the same ID. As a filter of a list call, only resources of this network are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -7953,13 +7976,14 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_security_enabled: Option<bool>,
-    /// IDs of the security groups applied to the port. On a list call, only ports in these security
-    /// groups are returned.
+    /// IDs of the security groups applied to the port. As a filter of a list call, only ports in
+    /// these security groups are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -7968,8 +7992,8 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -7978,7 +8002,7 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -7987,7 +8011,7 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -7996,7 +8020,7 @@ pub struct NeutronPort {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8178,14 +8202,15 @@ impl NeutronRemoveFirewallRuleRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronRemoveFirewallRuleResponse {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8210,22 +8235,23 @@ pub struct NeutronRemoveFirewallRuleResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub audited: Option<bool>,
-    /// The `public` field.
+    /// Whether the network ACL policy or rule is visible to other tenants' policies: `true` or
+    /// `false`.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub public: Option<bool>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8302,26 +8328,26 @@ pub struct NeutronRemoveRouterInterfaceResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_id: Option<String>,
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<NeutronRemoveRouterInterfaceResponseSubnetId>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8376,8 +8402,8 @@ impl NeutronRemoveRouterInterfaceResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum NeutronRemoveRouterInterfaceResponseSubnetId {
@@ -8389,8 +8415,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NeutronRouter {
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8404,7 +8430,7 @@ pub struct NeutronRouter {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_gateway_info: Option<ExternalGatewayInfo>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -8413,7 +8439,8 @@ pub struct NeutronRouter {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -8427,7 +8454,8 @@ pub struct NeutronRouter {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<Route>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -8436,8 +8464,8 @@ pub struct NeutronRouter {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8446,7 +8474,7 @@ pub struct NeutronRouter {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -8455,7 +8483,7 @@ pub struct NeutronRouter {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8464,7 +8492,7 @@ pub struct NeutronRouter {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8559,7 +8587,7 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -8568,7 +8596,8 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -8577,13 +8606,14 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `security_group_rules` field.
+    /// Rules of the security group (or of this page of a list), each with its direction, protocol,
+    /// ports and remote side.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<NeutronSecurityGroupRule>>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8592,7 +8622,7 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -8601,7 +8631,7 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8610,7 +8640,7 @@ pub struct NeutronSecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8709,7 +8739,7 @@ pub struct NeutronSecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub ethertype: Option<String>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -8779,7 +8809,7 @@ pub struct NeutronSecurityGroupRule {
     )]
     pub remote_address_group_id: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
-    /// On a list call, only resources of this security group are returned.
+    /// As a filter of a list call, only resources of this security group are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8788,8 +8818,8 @@ pub struct NeutronSecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8798,7 +8828,7 @@ pub struct NeutronSecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -8807,7 +8837,7 @@ pub struct NeutronSecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -8816,7 +8846,7 @@ pub struct NeutronSecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -9227,8 +9257,8 @@ pub struct NeutronSubnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation_pools: Option<Vec<AllocationPool>>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with this range are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9243,8 +9273,8 @@ pub struct NeutronSubnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
-    /// Whether DHCP is on for the subnet; the service accepts only `true`. On a list call, only
-    /// subnets with this setting are returned.
+    /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
+    /// call, only subnets with this setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9253,8 +9283,8 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_dhcp: Option<bool>,
-    /// Gateway IP address of the subnet; an address of the subnet's range. On a list call, only
-    /// subnets with this gateway are returned.
+    /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
+    /// call, only subnets with this gateway are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9268,7 +9298,7 @@ pub struct NeutronSubnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_routes: Option<Vec<HostRoute>>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -9304,7 +9334,8 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_ra_mode: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -9314,7 +9345,8 @@ pub struct NeutronSubnet {
     )]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
-    /// API and has the same ID. On a list call, only resources of this network are returned.
+    /// API and has the same ID. As a filter of a list call, only resources of this network are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -9323,8 +9355,8 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9333,7 +9365,7 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `project_id` field.
+    /// ID of the project that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -9342,7 +9374,7 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -9351,7 +9383,7 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -9360,7 +9392,7 @@ pub struct NeutronSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `subnetpool_id` field.
+    /// ID of the subnet pool; supported for IPv6 only.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9489,16 +9521,16 @@ pub struct NeutronUpdateFirewallGroupOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// ID of the network ACL policy applied to outbound traffic. On a list call, only ACL groups
-    /// with this outbound policy are returned.
+    /// ID of the network ACL policy applied to outbound traffic. As a filter of a list call, only
+    /// ACL groups with this outbound policy are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub egress_firewall_policy_id: Option<String>,
-    /// ID of the network ACL policy applied to inbound traffic. On a list call, only ACL groups
-    /// with this inbound policy are returned.
+    /// ID of the network ACL policy applied to inbound traffic. As a filter of a list call, only
+    /// ACL groups with this inbound policy are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10540,8 +10572,8 @@ pub struct NeutronUpdateSubnetOption {
     /// private DNS service unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
-    /// Whether DHCP is on for the subnet; the service accepts only `true`. On a list call, only
-    /// subnets with this setting are returned.
+    /// Whether DHCP is on for the subnet; the service accepts only `true`. As a filter of a list
+    /// call, only subnets with this setting are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -10676,7 +10708,7 @@ impl NeutronUpdateSubnetResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Port {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -10685,7 +10717,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -10695,7 +10728,8 @@ pub struct Port {
     )]
     pub name: Option<String>,
     /// ID of the network. In the native OpenStack API a network corresponds to a subnet of the VPC
-    /// API and has the same ID. On a list call, only resources of this network are returned.
+    /// API and has the same ID. As a filter of a list call, only resources of this network are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -10704,8 +10738,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub network_id: Option<String>,
-    /// Administrative state of the resource: `true` is up. The service accepts only `true`. On a
-    /// list call, only resources in this state are returned.
+    /// Administrative state of the resource: `true` is up. The service accepts only `true`. As a
+    /// filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10714,7 +10748,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state_up: Option<bool>,
-    /// MAC address. On a list call, only ports with this MAC address are returned.
+    /// MAC address. As a filter of a list call, only ports with this MAC address are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10723,14 +10757,14 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub mac_address: Option<String>,
-    /// IP addresses of the port, each with its subnet ID and address. On a list call, given as
-    /// `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
+    /// IP addresses of the port, each with its subnet ID and address. As a filter of a list call,
+    /// given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by address or subnet.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_ips: Option<Vec<FixedIp>>,
-    /// ID of the device (for example the ECS) the port belongs to. On a list call, only ports of
-    /// this device are returned.
+    /// ID of the device (for example the ECS) the port belongs to. As a filter of a list call, only
+    /// ports of this device are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10739,14 +10773,14 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_id: Option<String>,
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_owner: Option<PortDeviceOwner>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10755,13 +10789,14 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PortStatus>,
-    /// IDs of the security groups applied to the port. On a list call, only ports in these security
-    /// groups are returned.
+    /// IDs of the security groups applied to the port. As a filter of a list call, only ports in
+    /// these security groups are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10788,12 +10823,14 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_vnic_type: Option<String>,
-    /// The `dns_assignment` field.
+    /// Default private domain names of the primary network interface (host name, IPv4 address and
+    /// FQDN); maintained by the system and cannot be set.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_assignment: Option<Vec<DnsAssignMent>>,
-    /// The `dns_name` field.
+    /// Default private DNS name of the primary network interface; maintained by the system and
+    /// cannot be set. Reaching it needs the subnet to use the DNS servers provided by the system.
     ///
     /// **Required.**
     #[serde(
@@ -10802,7 +10839,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub dns_name: Option<String>,
-    /// The `binding:vif_details` field.
+    /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
     #[serde(
@@ -10823,7 +10860,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_profile: Option<serde_json::Value>,
-    /// The `instance_id` field.
+    /// ID of the cloud service instance the port belongs to, such as an RDS instance; maintained by
+    /// the system.
     ///
     /// **Required.**
     #[serde(
@@ -10832,7 +10870,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `instance_type` field.
+    /// Type of the cloud service instance the port belongs to, such as `RDS`; maintained by the
+    /// system.
     ///
     /// **Required.**
     #[serde(
@@ -10851,7 +10890,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub port_security_enabled: Option<bool>,
-    /// The `zone_id` field.
+    /// Availability zone of the port.
     ///
     /// **Required.**
     #[serde(
@@ -10860,8 +10899,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub zone_id: Option<String>,
-    /// Whether EFI (enhanced networking) is on for the port. On a list call, only ports with this
-    /// setting are returned.
+    /// Whether EFI (enhanced networking) is on for the port. As a filter of a list call, only ports
+    /// with this setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10870,7 +10909,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_efi: Option<bool>,
-    /// The `ipv6_bandwidth_id` field.
+    /// ID of the shared bandwidth the IPv6 port is bound to; present only when it is bound to one.
     ///
     /// **Required.**
     #[serde(
@@ -11022,8 +11061,8 @@ impl PortBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PortDeviceOwner {
@@ -11038,7 +11077,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PortStatus {
@@ -11054,12 +11094,13 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Privateip {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PrivateipStatus>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -11068,8 +11109,8 @@ pub struct Privateip {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11078,8 +11119,8 @@ pub struct Privateip {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11088,13 +11129,13 @@ pub struct Privateip {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_owner: Option<PrivateipDeviceOwner>,
-    /// IP address.
+    /// IP address, IPv4 or IPv6 in its usual text form.
     ///
     /// **Required.**
     #[serde(
@@ -11153,8 +11194,8 @@ impl PrivateipBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. On
-    /// a list call, only ports with this owner are returned.
+    /// Owner type of the port: `""` for an ordinary port or `neutron:VIP_PORT` for a virtual IP. As
+    /// a filter of a list call, only ports with this owner are returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PrivateipDeviceOwner {
@@ -11167,7 +11208,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum PrivateipStatus {
@@ -11181,7 +11223,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Quota {
-    /// The `resources` field.
+    /// Quota and usage of each resource type.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11214,21 +11256,23 @@ impl QuotaBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RejectVpcPeeringResponse {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RejectVpcPeeringResponseStatus>,
     /// The local end of the peering connection: the VPC that requests it.
@@ -11237,14 +11281,14 @@ pub struct RejectVpcPeeringResponse {
     /// The peer end of the peering connection: the VPC that accepts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_vpc_info: Option<VpcInfo>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11319,7 +11363,8 @@ impl RejectVpcPeeringResponseBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum RejectVpcPeeringResponseStatus {
@@ -11344,7 +11389,7 @@ pub struct ResourceResult {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ResourceResultType>,
-    /// The `used` field.
+    /// Number of resources of this type the tenant has created.
     ///
     /// **Required.**
     #[serde(
@@ -11353,7 +11398,7 @@ pub struct ResourceResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub used: Option<i64>,
-    /// The `quota` field.
+    /// Largest number of resources of this type the tenant may have (-1 means no limit).
     ///
     /// **Required.**
     #[serde(
@@ -11362,7 +11407,7 @@ pub struct ResourceResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub quota: Option<i64>,
-    /// The `min` field.
+    /// Smallest value the quota may be changed to.
     ///
     /// **Required.**
     #[serde(
@@ -11554,7 +11599,7 @@ impl RouteBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteTableListResp {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -11563,7 +11608,8 @@ pub struct RouteTableListResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -11572,7 +11618,7 @@ pub struct RouteTableListResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `default` field.
+    /// Whether this is the VPC's default route table (`true`) or a custom one (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -11586,8 +11632,8 @@ pub struct RouteTableListResp {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<SubnetList>>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11596,8 +11642,8 @@ pub struct RouteTableListResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11616,7 +11662,7 @@ pub struct RouteTableListResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -11625,7 +11671,7 @@ pub struct RouteTableListResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -11702,7 +11748,7 @@ impl RouteTableListRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteTableResp {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -11711,7 +11757,8 @@ pub struct RouteTableResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -11720,7 +11767,7 @@ pub struct RouteTableResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `default` field.
+    /// Whether this is the VPC's default route table (`true`) or a custom one (`false`).
     ///
     /// **Required.**
     #[serde(
@@ -11739,8 +11786,8 @@ pub struct RouteTableResp {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnets: Option<Vec<SubnetList>>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11749,8 +11796,8 @@ pub struct RouteTableResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11769,7 +11816,7 @@ pub struct RouteTableResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -11778,7 +11825,7 @@ pub struct RouteTableResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -12071,7 +12118,8 @@ impl RoutetableAssociateReqbodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -12088,7 +12136,7 @@ pub struct SecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -12097,8 +12145,8 @@ pub struct SecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12113,7 +12161,8 @@ pub struct SecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `security_group_rules` field.
+    /// Rules of the security group (or of this page of a list), each with its direction, protocol,
+    /// ports and remote side.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12174,7 +12223,7 @@ impl SecurityGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupRule {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -12194,7 +12243,7 @@ pub struct SecurityGroupRule {
     )]
     pub description: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
-    /// On a list call, only resources of this security group are returned.
+    /// As a filter of a list call, only resources of this security group are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12281,8 +12330,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_address_group_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12405,7 +12454,7 @@ impl ShowFlowLogResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowNetworkIpAvailabilitiesResponse {
-    /// The `network_ip_availability` field.
+    /// IPv4 address usage of the network and its subnets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_ip_availability: Option<NetworkIpAvailability>,
 }
@@ -12470,7 +12519,7 @@ impl ShowPortResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPrivateipResponse {
-    /// The `privateip` field.
+    /// The reserved private IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privateip: Option<Privateip>,
 }
@@ -12501,7 +12550,7 @@ impl ShowPrivateipResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQuotaResponse {
-    /// The `quotas` field.
+    /// Quotas of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Quota>,
 }
@@ -12883,7 +12932,7 @@ impl ShowVpcTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Subnet {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -12892,7 +12941,8 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -12911,8 +12961,8 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with this range are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12921,8 +12971,8 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr: Option<String>,
-    /// Gateway IP address of the subnet; an address of the subnet's range. On a list call, only
-    /// subnets with this gateway are returned.
+    /// Gateway IP address of the subnet; an address of the subnet's range. As a filter of a list
+    /// call, only subnets with this gateway are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12940,7 +12990,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_enable: Option<bool>,
-    /// The `cidr_v6` field.
+    /// IPv6 range of the subnet in CIDR notation; absent for an IPv4-only subnet.
     ///
     /// **Required.**
     #[serde(
@@ -12949,7 +12999,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr_v6: Option<String>,
-    /// The `gateway_ip_v6` field.
+    /// IPv6 gateway of the subnet; absent for an IPv4-only subnet.
     ///
     /// **Required.**
     #[serde(
@@ -13003,8 +13053,8 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub availability_zone: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
     #[serde(
@@ -13013,12 +13063,13 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<SubnetStatus>,
-    /// The `neutron_network_id` field.
+    /// ID of the matching network of the native OpenStack (Neutron) API.
     ///
     /// **Required.**
     #[serde(
@@ -13027,7 +13078,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub neutron_network_id: Option<String>,
-    /// The `neutron_subnet_id` field.
+    /// ID of the matching IPv4 subnet of the native OpenStack (Neutron) API.
     ///
     /// **Required.**
     #[serde(
@@ -13036,7 +13087,8 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub neutron_subnet_id: Option<String>,
-    /// The `neutron_subnet_id_v6` field.
+    /// ID of the matching IPv6 subnet of the native OpenStack (Neutron) API; absent for an
+    /// IPv4-only subnet.
     ///
     /// **Required.**
     #[serde(
@@ -13050,15 +13102,15 @@ pub struct Subnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<ExtraDhcpOption>>,
-    /// The `scope` field.
+    /// Scope of the subnet: `center`, or the ID of an availability zone.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub scope: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -13067,7 +13119,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -13076,7 +13128,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -13095,7 +13147,7 @@ pub struct Subnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_network_address_usage_metrics: Option<bool>,
-    /// The `available_ip_address_count` field.
+    /// Number of IPv4 addresses of the subnet that are still free.
     ///
     /// **Required.**
     #[serde(
@@ -13252,7 +13304,7 @@ impl SubnetBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetIpAvailability {
-    /// The `used_ips` field.
+    /// Number of IP addresses in use, not counting the ones reserved by the system.
     ///
     /// **Required.**
     #[serde(
@@ -13261,8 +13313,8 @@ pub struct SubnetIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub used_ips: Option<i64>,
-    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. On a list call, only
-    /// resources of this subnet are returned.
+    /// ID of the subnet, as returned by `list_subnets` or `create_subnet`. As a filter of a list
+    /// call, only resources of this subnet are returned.
     ///
     /// **Required.**
     #[serde(
@@ -13271,7 +13323,7 @@ pub struct SubnetIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub subnet_id: Option<String>,
-    /// The `subnet_name` field.
+    /// Name of the subnet, as set when it was created (may be empty).
     ///
     /// **Required.**
     #[serde(
@@ -13289,8 +13341,8 @@ pub struct SubnetIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_version: Option<i64>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with this range are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -13299,7 +13351,7 @@ pub struct SubnetIpAvailability {
         skip_serializing_if = "Option::is_none"
     )]
     pub cidr: Option<String>,
-    /// The `total_ips` field.
+    /// Number of IP addresses, not counting the ones reserved by the system.
     ///
     /// **Required.**
     #[serde(
@@ -13361,7 +13413,7 @@ impl SubnetIpAvailabilityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetList {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -13398,7 +13450,7 @@ impl SubnetListBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetResult {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -13407,7 +13459,8 @@ pub struct SubnetResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13442,7 +13495,8 @@ impl SubnetResultBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SubnetResultStatus {
@@ -13455,7 +13509,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum SubnetStatus {
@@ -14301,12 +14356,13 @@ impl UpdateVpcResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VersionResult {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VersionResultStatus>,
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -14315,7 +14371,7 @@ pub struct VersionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// The `links` field.
+    /// Links of the API version.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14355,7 +14411,8 @@ impl VersionResultBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum VersionResultStatus {
@@ -14371,7 +14428,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Vpc {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -14380,7 +14437,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -14389,8 +14447,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with this range are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14414,7 +14472,8 @@ pub struct Vpc {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<Route>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14429,8 +14488,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14439,7 +14498,7 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -14448,7 +14507,7 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -14611,7 +14670,7 @@ impl VpcInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VpcPeering {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -14620,7 +14679,8 @@ pub struct VpcPeering {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Name of the resource. On a list call, only resources with exactly this name are returned.
+    /// Name of the resource. As a filter of a list call, only resources with exactly this name are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -14629,7 +14689,8 @@ pub struct VpcPeering {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14644,7 +14705,7 @@ pub struct VpcPeering {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_vpc_info: Option<VpcInfo>,
-    /// The `created_at` field.
+    /// Time the resource was created, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -14653,7 +14714,7 @@ pub struct VpcPeering {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// The `updated_at` field.
+    /// Time the resource was last updated, in UTC (`yyyy-MM-ddTHH:mm:ss`).
     ///
     /// **Required.**
     #[serde(
@@ -14732,7 +14793,8 @@ impl VpcPeeringBuilder {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum VpcPeeringStatus {
@@ -14752,7 +14814,7 @@ huaweicloud_sdk_core::__codegen::open_enum! {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VpcRoute {
-    /// ID of the resource; on a list call, only the resource with this ID is returned.
+    /// ID of the resource; as a filter of a list call, only the resource with this ID is returned.
     ///
     /// **Required.**
     #[serde(
@@ -14784,8 +14846,8 @@ pub struct VpcRoute {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VpcRouteType>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of this VPC are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of this VPC are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14794,8 +14856,8 @@ pub struct VpcRoute {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// ID of the project (tenant) that owns the resource. On a list call, only resources of this
-    /// project are returned.
+    /// ID of the project (tenant) that owns the resource. As a filter of a list call, only
+    /// resources of this project are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14863,7 +14925,8 @@ huaweicloud_sdk_core::__codegen::open_enum! {
     }
 }
 huaweicloud_sdk_core::__codegen::open_enum! {
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// Open enum: values unknown to this SDK version are kept in `Unknown`.
     pub enum VpcStatus {

@@ -128,8 +128,8 @@ impl BatchCreateSecurityGroupTags {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -186,7 +186,7 @@ impl BatchCreateSubnetTags {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -240,7 +240,8 @@ impl BatchCreateVpcTags {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -294,8 +295,8 @@ impl BatchDeleteSecurityGroupTags {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -352,7 +353,7 @@ impl BatchDeleteSubnetTags {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -406,7 +407,8 @@ impl BatchDeleteVpcTags {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -732,8 +734,8 @@ impl CreateSecurityGroupTag {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -832,7 +834,7 @@ impl CreateSubnetTag {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -976,7 +978,8 @@ impl CreateVpcResourceTag {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1249,8 +1252,8 @@ impl DeleteSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -1346,8 +1349,8 @@ impl DeleteSecurityGroupTag {
         self
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -1399,7 +1402,7 @@ impl DeleteSubnet {
         self
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -1446,7 +1449,7 @@ impl DeleteSubnetTag {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -1497,7 +1500,8 @@ impl DeleteVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1631,7 +1635,8 @@ impl DeleteVpcTag {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -1794,14 +1799,14 @@ impl ListFlowLogs {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2012,8 +2017,8 @@ impl ListPorts {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2029,34 +2034,34 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
-    /// up. The service accepts only `true`. On a list call, only resources in this state are
-    /// returned.
+    /// up. The service accepts only `true`. As a filter of a list call, only resources in this
+    /// state are returned.
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
     }
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `mac_address`. MAC address. On a list call, only ports with this
-    /// MAC address are returned.
+    /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only ports
+    /// with this MAC address are returned.
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.mac_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_id`. ID of the device (for example the ECS) the port
-    /// belongs to. On a list call, only ports of this device are returned.
+    /// belongs to. As a filter of a list call, only ports of this device are returned.
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.device_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_owner`. Owner type of the port: `""` for an ordinary port
-    /// or `neutron:VIP_PORT` for a virtual IP. On a list call, only ports with this owner are
-    /// returned.
+    /// or `neutron:VIP_PORT` for a virtual IP. As a filter of a list call, only ports with this
+    /// owner are returned.
     pub fn device_owner(
         mut self,
         value: impl Into<models::ListPortsDeviceOwner>,
@@ -2071,7 +2076,7 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
-    /// On a list call, only ports in these security groups are returned.
+    /// As a filter of a list call, only ports in these security groups are returned.
     pub fn security_groups(mut self, value: Vec<String>) -> Self {
         self.security_groups = Some(value);
         self
@@ -2083,8 +2088,8 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
-    /// address. On a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by
-    /// address or subnet.
+    /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
+    /// ports by address or subnet.
     pub fn fixed_ips(mut self, value: Vec<String>) -> Self {
         self.fixed_ips = Some(value);
         self
@@ -2097,7 +2102,7 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `enable_efi`. Whether EFI (enhanced networking) is on for the
-    /// port. On a list call, only ports with this setting are returned.
+    /// port. As a filter of a list call, only ports with this setting are returned.
     pub fn enable_efi(mut self, value: bool) -> Self {
         self.enable_efi = Some(value);
         self
@@ -2650,7 +2655,8 @@ impl ListSecurityGroups {
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3049,14 +3055,15 @@ impl ListVpcPeerings {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3198,7 +3205,8 @@ impl ListVpcRoutes {
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -3209,8 +3217,8 @@ impl ListVpcRoutes {
         self.destination = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -4187,8 +4195,8 @@ impl NeutronDeleteNetwork {
         }
     }
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -4320,8 +4328,8 @@ impl NeutronDeleteSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -4409,7 +4417,7 @@ impl NeutronDeleteSubnet {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -4475,14 +4483,14 @@ impl NeutronListFirewallGroups {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
@@ -4494,13 +4502,15 @@ impl NeutronListFirewallGroups {
         self
     }
     /// Optional. Query parameter `ingress_firewall_policy_id`. ID of the network ACL policy applied
-    /// to inbound traffic. On a list call, only ACL groups with this inbound policy are returned.
+    /// to inbound traffic. As a filter of a list call, only ACL groups with this inbound policy are
+    /// returned.
     pub fn ingress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.ingress_firewall_policy_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `egress_firewall_policy_id`. ID of the network ACL policy applied
-    /// to outbound traffic. On a list call, only ACL groups with this outbound policy are returned.
+    /// to outbound traffic. As a filter of a list call, only ACL groups with this outbound policy
+    /// are returned.
     pub fn egress_firewall_policy_id(mut self, value: impl Into<String>) -> Self {
         self.egress_firewall_policy_id = Some(value.into());
         self
@@ -4634,14 +4644,14 @@ impl NeutronListFirewallPolicies {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
@@ -4652,8 +4662,8 @@ impl NeutronListFirewallPolicies {
         self.description = Some(value);
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -4790,14 +4800,14 @@ impl NeutronListFirewallRules {
         self.limit = Some(value);
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
@@ -4813,8 +4823,8 @@ impl NeutronListFirewallRules {
         self.action = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -4956,14 +4966,14 @@ impl NeutronListNetworks {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4974,34 +4984,34 @@ impl NeutronListNetworks {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `shared`. Whether the resource is shared with other tenants. On a
-    /// list call, only resources with this setting are returned.
+    /// Optional. Query parameter `shared`. Whether the resource is shared with other tenants. As a
+    /// filter of a list call, only resources with this setting are returned.
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
     }
-    /// Optional. Query parameter `router:external`. Whether the network is an external network. On
-    /// a list call, only networks with this setting are returned.
+    /// Optional. Query parameter `router:external`. Whether the network is an external network. As
+    /// a filter of a list call, only networks with this setting are returned.
     pub fn router_external(mut self, value: bool) -> Self {
         self.router_external = Some(value);
         self
     }
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
-    /// up. The service accepts only `true`. On a list call, only resources in this state are
-    /// returned.
+    /// up. The service accepts only `true`. As a filter of a list call, only resources in this
+    /// state are returned.
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
     }
     /// Optional. Query parameter `provider:network_type`. Network type of the OpenStack network:
     /// `vxlan` or `geneve`. An administrator attribute that ordinary tenants see only for `geneve`.
-    /// On a list call, only networks of this type are returned.
+    /// As a filter of a list call, only networks of this type are returned.
     pub fn provider_network_type(mut self, value: impl Into<String>) -> Self {
         self.provider_network_type = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5148,47 +5158,47 @@ impl NeutronListPorts {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
-    /// up. The service accepts only `true`. On a list call, only resources in this state are
-    /// returned.
+    /// up. The service accepts only `true`. As a filter of a list call, only resources in this
+    /// state are returned.
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
     }
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `mac_address`. MAC address. On a list call, only ports with this
-    /// MAC address are returned.
+    /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only ports
+    /// with this MAC address are returned.
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.mac_address = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_id`. ID of the device (for example the ECS) the port
-    /// belongs to. On a list call, only ports of this device are returned.
+    /// belongs to. As a filter of a list call, only ports of this device are returned.
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.device_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `device_owner`. Owner type of the port: `""` for an ordinary port
-    /// or `neutron:VIP_PORT` for a virtual IP. On a list call, only ports with this owner are
-    /// returned.
+    /// or `neutron:VIP_PORT` for a virtual IP. As a filter of a list call, only ports with this
+    /// owner are returned.
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.device_owner = Some(value.into());
         self
@@ -5200,20 +5210,20 @@ impl NeutronListPorts {
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
-    /// On a list call, only ports in these security groups are returned.
+    /// As a filter of a list call, only ports in these security groups are returned.
     pub fn security_groups(mut self, value: Vec<String>) -> Self {
         self.security_groups = Some(value);
         self
     }
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
-    /// address. On a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match ports by
-    /// address or subnet.
+    /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
+    /// ports by address or subnet.
     pub fn fixed_ips(mut self, value: Vec<String>) -> Self {
         self.fixed_ips = Some(value);
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5347,8 +5357,8 @@ impl NeutronListRouters {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -5359,15 +5369,15 @@ impl NeutronListRouters {
         self.status = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `admin_state_up`. Administrative state of the resource: `true` is
-    /// up. The service accepts only `true`. On a list call, only resources in this state are
-    /// returned.
+    /// up. The service accepts only `true`. As a filter of a list call, only resources in this
+    /// state are returned.
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -5510,8 +5520,8 @@ impl NeutronListSecurityGroupRules {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
@@ -5555,8 +5565,8 @@ impl NeutronListSecurityGroupRules {
         self
     }
     /// Optional. Query parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -5573,8 +5583,8 @@ impl NeutronListSecurityGroupRules {
         self.port_range_min = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5716,14 +5726,14 @@ impl NeutronListSecurityGroups {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5734,8 +5744,8 @@ impl NeutronListSecurityGroups {
         self.description = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -5876,33 +5886,34 @@ impl NeutronListSubnets {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only the resource with
-    /// this ID is returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
+    /// resource with this ID is returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
-    /// On a list call, only resources with this range are returned.
+    /// As a filter of a list call, only resources with this range are returned.
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.cidr = Some(value.into());
         self
     }
-    /// Optional. Query parameter `name`. Name of the resource. On a list call, only resources with
-    /// exactly this name are returned.
+    /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
+    /// resources with exactly this name are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `enable_dhcp`. Whether DHCP is on for the subnet; the service
-    /// accepts only `true`. On a list call, only subnets with this setting are returned.
+    /// accepts only `true`. As a filter of a list call, only subnets with this setting are
+    /// returned.
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.enable_dhcp = Some(value);
         self
     }
     /// Optional. Query parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -5913,13 +5924,13 @@ impl NeutronListSubnets {
         self
     }
     /// Optional. Query parameter `gateway_ip`. Gateway IP address of the subnet; an address of the
-    /// subnet's range. On a list call, only subnets with this gateway are returned.
+    /// subnet's range. As a filter of a list call, only subnets with this gateway are returned.
     pub fn gateway_ip(mut self, value: impl Into<String>) -> Self {
         self.gateway_ip = Some(value.into());
         self
     }
-    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. On
-    /// a list call, only resources of this project are returned.
+    /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
+    /// a filter of a list call, only resources of this project are returned.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
@@ -6282,8 +6293,8 @@ impl NeutronShowNetwork {
         }
     }
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -6415,8 +6426,8 @@ impl NeutronShowSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -6508,7 +6519,7 @@ impl NeutronShowSubnet {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -6725,8 +6736,8 @@ impl NeutronUpdateNetwork {
         }
     }
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -6888,8 +6899,8 @@ impl NeutronUpdateSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -6945,7 +6956,7 @@ impl NeutronUpdateSubnet {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7085,8 +7096,8 @@ impl ShowNetworkIpAvailabilities {
         }
     }
     /// **Required.** Path parameter `network_id`. ID of the network. In the native OpenStack API a
-    /// network corresponds to a subnet of the VPC API and has the same ID. On a list call, only
-    /// resources of this network are returned.
+    /// network corresponds to a subnet of the VPC API and has the same ID. As a filter of a list
+    /// call, only resources of this network are returned.
     pub fn network_id(mut self, value: impl Into<String>) -> Self {
         self.network_id = Some(value.into());
         self
@@ -7309,8 +7320,8 @@ impl ShowSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7398,8 +7409,8 @@ impl ShowSecurityGroupTags {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only resources of this
-    /// security group are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only
+    /// resources of this security group are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7443,7 +7454,7 @@ impl ShowSubnet {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7487,7 +7498,7 @@ impl ShowSubnetTags {
         }
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7531,7 +7542,8 @@ impl ShowVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -7663,7 +7675,8 @@ impl ShowVpcTags {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -7878,7 +7891,7 @@ impl UpdateSubnet {
         self
     }
     /// **Required.** Path parameter `subnet_id`. ID of the subnet, as returned by `list_subnets` or
-    /// `create_subnet`. On a list call, only resources of this subnet are returned.
+    /// `create_subnet`. As a filter of a list call, only resources of this subnet are returned.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
@@ -7933,7 +7946,8 @@ impl UpdateVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of this VPC are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of this VPC are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self

@@ -212,7 +212,7 @@ impl Client {
     ///
     /// - [`vpc_id`](super::operations::AddVpcExtendCidr::vpc_id) (path `vpc_id`, required):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of these VPCs are returned.
+    ///   As a filter of a list call, only resources of these VPCs are returned.
     /// - [`body`](super::operations::AddVpcExtendCidr::body) (body, optional):
     ///   [`AddVpcExtendCidrRequestBody`](super::models::AddVpcExtendCidrRequestBody).
     ///
@@ -495,8 +495,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::BatchCreateSecurityGroupRules::security_group_id)
     ///   (path `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    ///   security groups are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    ///   these security groups are returned.
     /// - [`body`](super::operations::BatchCreateSecurityGroupRules::body) (body, optional):
     ///   [`BatchCreateSecurityGroupRulesRequestBody`](super::models::BatchCreateSecurityGroupRulesRequestBody).
     ///
@@ -1869,8 +1869,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::DeleteSecurityGroup::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    ///   security groups are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    ///   these security groups are returned.
     ///
     /// # Responses
     ///
@@ -2039,8 +2039,8 @@ impl Client {
     ///
     /// - [`traffic_mirror_filter_id`](super::operations::DeleteTrafficMirrorFilter::traffic_mirror_filter_id)
     ///   (path `traffic_mirror_filter_id`, required): `String`. ID of the traffic mirror filter, as
-    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    ///   only resources using this filter are returned.
+    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    ///   a list call, only resources using this filter are returned.
     ///
     /// # Responses
     ///
@@ -2209,8 +2209,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::DeleteVpc::vpc_id) (path `vpc_id`, required): `String`. ID
-    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of these VPCs are returned.
+    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter
+    ///   of a list call, only resources of these VPCs are returned.
     ///
     /// # Responses
     ///
@@ -2344,20 +2344,22 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::ListAddressGroup::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only resources with these IDs are
+    ///   returned.
     /// - [`name`](super::operations::ListAddressGroup::name) (query `name`, optional): a list of
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`ip_version`](super::operations::ListAddressGroup::ip_version) (query `ip_version`,
     ///   optional): `i64`. Only groups of this IP version are returned; only 4 is supported.
     /// - [`description`](super::operations::ListAddressGroup::description) (query `description`,
     ///   optional): a list of `String`. Free-text description of the resource, 0 to 255 characters
-    ///   without `<` or `>`. On a list call, only resources with these descriptions are returned.
+    ///   without `<` or `>`. As a filter of a list call, only resources with these descriptions are
+    ///   returned.
     /// - [`enterprise_project_id`](super::operations::ListAddressGroup::enterprise_project_id)
     ///   (query `enterprise_project_id`, optional): `String`. ID of the enterprise project, used for
     ///   permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    ///   or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    ///   enterprise project the user may access.
+    ///   or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    ///   selects every enterprise project the user may access.
     ///
     /// # Responses
     ///
@@ -2644,10 +2646,10 @@ impl Client {
     ///   ID of the last item of the previous page: the page starts after it. Leave unset for the
     ///   first page.
     /// - [`id`](super::operations::ListFirewall::id) (query `id`, optional): a list of `String`. ID
-    ///   of the resource; on a list call, only resources with these IDs are returned.
+    ///   of the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`name`](super::operations::ListFirewall::name) (query `name`, optional): a list of
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`status`](super::operations::ListFirewall::status) (query `status`, optional):
     ///   [`ListFirewallStatus`](super::models::ListFirewallStatus). Only network ACLs in this state
     ///   are returned.
@@ -2657,8 +2659,8 @@ impl Client {
     /// - [`enterprise_project_id`](super::operations::ListFirewall::enterprise_project_id) (query
     ///   `enterprise_project_id`, optional): a list of `String`. ID of the enterprise project, used
     ///   for permission management by enterprise project: a UUID with hyphens of at most 36
-    ///   characters, or `0` for the default enterprise project. On a list call, `all_granted_eps`
-    ///   selects every enterprise project the user may access.
+    ///   characters, or `0` for the default enterprise project. As a filter of a list call,
+    ///   `all_granted_eps` selects every enterprise project the user may access.
     ///
     /// # Responses
     ///
@@ -2849,25 +2851,25 @@ impl Client {
     /// # Parameters
     ///
     /// - [`id`](super::operations::ListPorts::id) (query `id`, optional): a list of `String`. ID of
-    ///   the resource; on a list call, only resources with these IDs are returned.
+    ///   the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`name`](super::operations::ListPorts::name) (query `name`, optional): a list of `String`.
     ///   Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    ///   and `.`. On a list call, only resources with these names are returned.
+    ///   and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`admin_state_up`](super::operations::ListPorts::admin_state_up) (query `admin_state_up`,
     ///   optional): `bool`. Whether the resource is administratively enabled (`true`, default) or
-    ///   disabled (`false`). On a list call, only resources in this state are returned.
+    ///   disabled (`false`). As a filter of a list call, only resources in this state are returned.
     /// - [`status`](super::operations::ListPorts::status) (query `status`, optional): `String`.
     ///   Only ports in this state are returned: `ACTIVE` (can carry traffic), `BUILD` (being created
     ///   or configured) or `DOWN` (cannot carry traffic).
     /// - [`virsubnet_id`](super::operations::ListPorts::virsubnet_id) (query `virsubnet_id`,
-    ///   optional): a list of `String`. ID of the subnet, as returned by `list_virsubnets`. On a list
-    ///   call, only resources of these subnets are returned.
+    ///   optional): a list of `String`. ID of the subnet, as returned by `list_virsubnets`. As a
+    ///   filter of a list call, only resources of these subnets are returned.
     /// - [`device_id`](super::operations::ListPorts::device_id) (query `device_id`, optional): a
     ///   list of `String`. Only ports of these devices (a UUID with hyphens, such as an ECS ID) are
     ///   returned.
     /// - [`mac_address`](super::operations::ListPorts::mac_address) (query `mac_address`,
-    ///   optional): a list of `String`. MAC address. On a list call, only resources with these MAC
-    ///   addresses are returned.
+    ///   optional): a list of `String`. MAC address. As a filter of a list call, only resources with
+    ///   these MAC addresses are returned.
     /// - [`device_owner`](super::operations::ListPorts::device_owner) (query `device_owner`,
     ///   optional): a list of `String`. Only ports with these owners are returned: `network:dhcp`
     ///   (DHCP service), `network:router_interface_distributed` (subnet gateway), `compute:<zone>`
@@ -2878,7 +2880,8 @@ impl Client {
     ///   `neutron` (such as virtual IPs).
     /// - [`description`](super::operations::ListPorts::description) (query `description`,
     ///   optional): a list of `String`. Free-text description of the resource, 0 to 255 characters
-    ///   without `<` or `>`. On a list call, only resources with these descriptions are returned.
+    ///   without `<` or `>`. As a filter of a list call, only resources with these descriptions are
+    ///   returned.
     /// - [`binding_host_id`](super::operations::ListPorts::binding_host_id) (query
     ///   `binding:host_id`, optional): a list of `String`. Only ports on these hosts are returned.
     /// - [`private_ips`](super::operations::ListPorts::private_ips) (query `private_ips`,
@@ -2886,11 +2889,11 @@ impl Client {
     ///   `ip_address=<ip>` or `subnet_cidr_id=<subnet id>`.
     /// - [`security_groups`](super::operations::ListPorts::security_groups) (query
     ///   `security_groups`, optional): a list of `String`. IDs of the security groups, such as
-    ///   `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call, only resources in these security
-    ///   groups are returned.
+    ///   `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a list call, only resources in these
+    ///   security groups are returned.
     /// - [`vpc_id`](super::operations::ListPorts::vpc_id) (query `vpc_id`, optional): a list of
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of these VPCs are returned.
+    ///   As a filter of a list call, only resources of these VPCs are returned.
     /// - [`allowed_address_pairs`](super::operations::ListPorts::allowed_address_pairs) (query
     ///   `allowed_address_pairs`, optional): a list of `String`. Only ports with these allowed
     ///   address pairs are returned, written `ip_address=<ip>` or `mac_address=<mac>`.
@@ -3003,41 +3006,43 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::ListSecurityGroupRules::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only resources with these IDs are
+    ///   returned.
     /// - [`security_group_id`](super::operations::ListSecurityGroupRules::security_group_id) (query
     ///   `security_group_id`, optional): a list of `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    ///   security groups are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    ///   these security groups are returned.
     /// - [`protocol`](super::operations::ListSecurityGroupRules::protocol) (query `protocol`,
-    ///   optional): a list of `String`. Protocol. On a list call, only rules with these protocols are
-    ///   returned.
+    ///   optional): a list of `String`. Protocol. As a filter of a list call, only rules with these
+    ///   protocols are returned.
     /// - [`description`](super::operations::ListSecurityGroupRules::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, 0 to
-    ///   255 characters without `<` or `>`. On a list call, only resources with these descriptions
-    ///   are returned.
+    ///   255 characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`remote_group_id`](super::operations::ListSecurityGroupRules::remote_group_id) (query
     ///   `remote_group_id`, optional): a list of `String`. ID of the remote security group whose
     ///   members the rule allows or denies; it must exist in the tenant. Mutually exclusive with
-    ///   `remote_ip_prefix` and `remote_address_group_id`. On a list call, only rules with these
-    ///   remote groups are returned.
+    ///   `remote_ip_prefix` and `remote_address_group_id`. As a filter of a list call, only rules
+    ///   with these remote groups are returned.
     /// - [`direction`](super::operations::ListSecurityGroupRules::direction) (query `direction`,
     ///   optional): `String`. Direction of traffic the rule applies to: `ingress` (inbound) or
-    ///   `egress` (outbound). On a list call, only rules of this direction are returned.
+    ///   `egress` (outbound). As a filter of a list call, only rules of this direction are returned.
     /// - [`action`](super::operations::ListSecurityGroupRules::action) (query `action`, optional):
     ///   `String`. Only rules with this action are returned: `allow` or `deny`.
     /// - [`remote_ip_prefix`](super::operations::ListSecurityGroupRules::remote_ip_prefix) (query
     ///   `remote_ip_prefix`, optional): `String`. Only rules with this remote range (CIDR) are
     ///   returned.
     /// - [`priority`](super::operations::ListSecurityGroupRules::priority) (query `priority`,
-    ///   optional): a list of `i64`. Priority of the rule or session; a lower number wins. On a list
-    ///   call, only items with these priorities are returned.
+    ///   optional): a list of `i64`. Priority of the rule or session; a lower number wins. As a
+    ///   filter of a list call, only items with these priorities are returned.
     /// - [`ethertype`](super::operations::ListSecurityGroupRules::ethertype) (query `ethertype`,
-    ///   optional): a list of `String`. IP version of the traffic: `IPv4` (default) or `IPv6`. On a
-    ///   list call, only rules of these versions are returned.
+    ///   optional): a list of `String`. IP version of the traffic: `IPv4` (default) or `IPv6`. As a
+    ///   filter of a list call, only rules of these versions are returned.
     /// - [`remote_address_group_id`](super::operations::ListSecurityGroupRules::remote_address_group_id)
     ///   (query `remote_address_group_id`, optional): a list of `String`. ID of the remote IP address
     ///   group; it must exist in the tenant. Mutually exclusive with `remote_ip_prefix` and
-    ///   `remote_group_id`. On a list call, only rules with these address groups are returned.
+    ///   `remote_group_id`. As a filter of a list call, only rules with these address groups are
+    ///   returned.
     /// - [`enabled`](super::operations::ListSecurityGroupRules::enabled) (query `enabled`,
     ///   optional): `bool`. Only rules with this setting are returned: `true` or `false` (one value).
     ///
@@ -3092,18 +3097,20 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::ListSecurityGroups::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only resources with these IDs are
+    ///   returned.
     /// - [`name`](super::operations::ListSecurityGroups::name) (query `name`, optional): a list of
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`description`](super::operations::ListSecurityGroups::description) (query `description`,
     ///   optional): a list of `String`. Free-text description of the resource, 0 to 255 characters
-    ///   without `<` or `>`. On a list call, only resources with these descriptions are returned.
+    ///   without `<` or `>`. As a filter of a list call, only resources with these descriptions are
+    ///   returned.
     /// - [`enterprise_project_id`](super::operations::ListSecurityGroups::enterprise_project_id)
     ///   (query `enterprise_project_id`, optional): `String`. ID of the enterprise project, used for
     ///   permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    ///   or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    ///   enterprise project the user may access.
+    ///   or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    ///   selects every enterprise project the user may access.
     ///
     /// # Responses
     ///
@@ -3193,28 +3200,30 @@ impl Client {
     ///   optional): `String`. ID of the last item of the previous page: the page starts after it.
     ///   Leave unset for the first page.
     /// - [`id`](super::operations::ListSubNetworkInterfaces::id) (query `id`, optional): a list of
-    ///   `String`. ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only resources with these IDs are
+    ///   returned.
     /// - [`virsubnet_id`](super::operations::ListSubNetworkInterfaces::virsubnet_id) (query
     ///   `virsubnet_id`, optional): a list of `String`. ID of the subnet, as returned by
-    ///   `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    ///   `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     /// - [`private_ip_address`](super::operations::ListSubNetworkInterfaces::private_ip_address)
     ///   (query `private_ip_address`, optional): a list of `String`. Private IPv4 address of the
-    ///   supplementary network interface; within the subnet's range, chosen at random when unset. On
-    ///   a list call, only interfaces with these addresses are returned.
+    ///   supplementary network interface; within the subnet's range, chosen at random when unset. As
+    ///   a filter of a list call, only interfaces with these addresses are returned.
     /// - [`mac_address`](super::operations::ListSubNetworkInterfaces::mac_address) (query
-    ///   `mac_address`, optional): a list of `String`. MAC address. On a list call, only resources
-    ///   with these MAC addresses are returned.
+    ///   `mac_address`, optional): a list of `String`. MAC address. As a filter of a list call, only
+    ///   resources with these MAC addresses are returned.
     /// - [`vpc_id`](super::operations::ListSubNetworkInterfaces::vpc_id) (query `vpc_id`,
     ///   optional): a list of `String`. ID of the virtual private cloud (VPC), as returned by
-    ///   `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    ///   `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    ///   returned.
     /// - [`description`](super::operations::ListSubNetworkInterfaces::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, 0 to
-    ///   255 characters without `<` or `>`. On a list call, only resources with these descriptions
-    ///   are returned.
+    ///   255 characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`parent_id`](super::operations::ListSubNetworkInterfaces::parent_id) (query `parent_id`,
     ///   optional): a list of `String`. ID of the parent port (network interface) that carries the
-    ///   supplementary network interface; it must exist. On a list call, only interfaces of these
-    ///   parents are returned.
+    ///   supplementary network interface; it must exist. As a filter of a list call, only interfaces
+    ///   of these parents are returned.
     ///
     /// # Responses
     ///
@@ -3316,39 +3325,44 @@ impl Client {
     /// # Parameters
     ///
     /// - [`id`](super::operations::ListTrafficMirrorFilterRules::id) (query `id`, optional):
-    ///   `String`. ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   `String`. ID of the resource; as a filter of a list call, only resources with these IDs are
+    ///   returned.
     /// - [`description`](super::operations::ListTrafficMirrorFilterRules::description) (query
     ///   `description`, optional): `String`. Free-text description of the resource, 0 to 255
-    ///   characters without `<` or `>`. On a list call, only resources with these descriptions are
-    ///   returned.
+    ///   characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`traffic_mirror_filter_id`](super::operations::ListTrafficMirrorFilterRules::traffic_mirror_filter_id)
     ///   (query `traffic_mirror_filter_id`, optional): `String`. ID of the traffic mirror filter, as
-    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    ///   only resources using this filter are returned.
+    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    ///   a list call, only resources using this filter are returned.
     /// - [`direction`](super::operations::ListTrafficMirrorFilterRules::direction) (query
     ///   `direction`, optional): `String`. Direction of traffic the rule applies to: `ingress`
-    ///   (inbound) or `egress` (outbound). On a list call, only rules of this direction are returned.
+    ///   (inbound) or `egress` (outbound). As a filter of a list call, only rules of this direction
+    ///   are returned.
     /// - [`protocol`](super::operations::ListTrafficMirrorFilterRules::protocol) (query `protocol`,
-    ///   optional): `String`. Protocol. On a list call, only rules with these protocols are returned.
+    ///   optional): `String`. Protocol. As a filter of a list call, only rules with these protocols
+    ///   are returned.
     /// - [`source_cidr_block`](super::operations::ListTrafficMirrorFilterRules::source_cidr_block)
     ///   (query `source_cidr_block`, optional): `String`. Source range of the mirrored traffic, in
-    ///   CIDR notation. On a list call, only rules with this source are returned.
+    ///   CIDR notation. As a filter of a list call, only rules with this source are returned.
     /// - [`destination_cidr_block`](super::operations::ListTrafficMirrorFilterRules::destination_cidr_block)
     ///   (query `destination_cidr_block`, optional): `String`. Destination range of the mirrored
-    ///   traffic, in CIDR notation. On a list call, only rules with this destination are returned.
+    ///   traffic, in CIDR notation. As a filter of a list call, only rules with this destination are
+    ///   returned.
     /// - [`source_port_range`](super::operations::ListTrafficMirrorFilterRules::source_port_range)
     ///   (query `source_port_range`, optional): `String`. Source ports of the mirrored traffic, 1 to
-    ///   65535, written like `80-200`. On a list call, only rules with this range are returned.
+    ///   65535, written like `80-200`. As a filter of a list call, only rules with this range are
+    ///   returned.
     /// - [`destination_port_range`](super::operations::ListTrafficMirrorFilterRules::destination_port_range)
     ///   (query `destination_port_range`, optional): `String`. Destination ports of the mirrored
-    ///   traffic, 1 to 65535, written like `80-200`. On a list call, only rules with this range are
-    ///   returned.
+    ///   traffic, 1 to 65535, written like `80-200`. As a filter of a list call, only rules with this
+    ///   range are returned.
     /// - [`action`](super::operations::ListTrafficMirrorFilterRules::action) (query `action`,
-    ///   optional): `String`. What happens to matching traffic. On a list call, only rules with this
-    ///   action are returned.
+    ///   optional): `String`. What happens to matching traffic. As a filter of a list call, only
+    ///   rules with this action are returned.
     /// - [`priority`](super::operations::ListTrafficMirrorFilterRules::priority) (query `priority`,
-    ///   optional): `String`. Priority of the rule or session; a lower number wins. On a list call,
-    ///   only items with these priorities are returned.
+    ///   optional): `String`. Priority of the rule or session; a lower number wins. As a filter of a
+    ///   list call, only items with these priorities are returned.
     /// - [`limit`](super::operations::ListTrafficMirrorFilterRules::limit) (query `limit`,
     ///   optional): `i64`. Maximum number of items returned per page, 0 to 2000.
     /// - [`marker`](super::operations::ListTrafficMirrorFilterRules::marker) (query `marker`,
@@ -3402,14 +3416,14 @@ impl Client {
     /// # Parameters
     ///
     /// - [`id`](super::operations::ListTrafficMirrorFilters::id) (query `id`, optional): `String`.
-    ///   ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`name`](super::operations::ListTrafficMirrorFilters::name) (query `name`, optional):
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`description`](super::operations::ListTrafficMirrorFilters::description) (query
     ///   `description`, optional): `String`. Free-text description of the resource, 0 to 255
-    ///   characters without `<` or `>`. On a list call, only resources with these descriptions are
-    ///   returned.
+    ///   characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`created_at`](super::operations::ListTrafficMirrorFilters::created_at) (query
     ///   `created_at`, optional): `String`. Sort by creation time.
     /// - [`updated_at`](super::operations::ListTrafficMirrorFilters::updated_at) (query
@@ -3467,35 +3481,36 @@ impl Client {
     /// # Parameters
     ///
     /// - [`id`](super::operations::ListTrafficMirrorSessions::id) (query `id`, optional): `String`.
-    ///   ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`name`](super::operations::ListTrafficMirrorSessions::name) (query `name`, optional):
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`description`](super::operations::ListTrafficMirrorSessions::description) (query
     ///   `description`, optional): `String`. Free-text description of the resource, 0 to 255
-    ///   characters without `<` or `>`. On a list call, only resources with these descriptions are
-    ///   returned.
+    ///   characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`traffic_mirror_filter_id`](super::operations::ListTrafficMirrorSessions::traffic_mirror_filter_id)
     ///   (query `traffic_mirror_filter_id`, optional): `String`. ID of the traffic mirror filter, as
-    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    ///   only resources using this filter are returned.
+    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    ///   a list call, only resources using this filter are returned.
     /// - [`traffic_mirror_target_id`](super::operations::ListTrafficMirrorSessions::traffic_mirror_target_id)
     ///   (query `traffic_mirror_target_id`, optional): `String`. ID of the mirror target that
-    ///   receives the copies. On a list call, only sessions with this target are returned.
+    ///   receives the copies. As a filter of a list call, only sessions with this target are
+    ///   returned.
     /// - [`traffic_mirror_target_type`](super::operations::ListTrafficMirrorSessions::traffic_mirror_target_type)
     ///   (query `traffic_mirror_target_type`, optional): `String`. Type of the mirror target: `eni`
-    ///   (an elastic network interface) or `elb` (a private Elastic Load Balancer). On a list call,
-    ///   only sessions with this target type are returned.
+    ///   (an elastic network interface) or `elb` (a private Elastic Load Balancer). As a filter of a
+    ///   list call, only sessions with this target type are returned.
     /// - [`virtual_network_id`](super::operations::ListTrafficMirrorSessions::virtual_network_id)
     ///   (query `virtual_network_id`, optional): `String`. VNI (VXLAN network identifier) that tells
-    ///   the target apart the traffic of different sessions, 0 to 16777215. On a list call, only
-    ///   sessions with this VNI are returned.
+    ///   the target apart the traffic of different sessions, 0 to 16777215. As a filter of a list
+    ///   call, only sessions with this VNI are returned.
     /// - [`packet_length`](super::operations::ListTrafficMirrorSessions::packet_length) (query
     ///   `packet_length`, optional): `String`. Largest mirrored packet length (MTU), 1 to 1460 bytes.
-    ///   On a list call, only sessions with this length are returned.
+    ///   As a filter of a list call, only sessions with this length are returned.
     /// - [`priority`](super::operations::ListTrafficMirrorSessions::priority) (query `priority`,
-    ///   optional): `String`. Priority of the rule or session; a lower number wins. On a list call,
-    ///   only items with these priorities are returned.
+    ///   optional): `String`. Priority of the rule or session; a lower number wins. As a filter of a
+    ///   list call, only items with these priorities are returned.
     /// - [`enabled`](super::operations::ListTrafficMirrorSessions::enabled) (query `enabled`,
     ///   optional): `String`. Only sessions that are on (`true`) or off (`false`) are returned.
     /// - [`r#type`](super::operations::ListTrafficMirrorSessions::type) (query `type`, optional):
@@ -3562,29 +3577,30 @@ impl Client {
     ///   optional): `String`. ID of the last item of the previous page: the page starts after it.
     ///   Leave unset for the first page.
     /// - [`id`](super::operations::ListVirsubnetCidrReservations::id) (query `id`, optional): a
-    ///   list of `String`. ID of the resource; on a list call, only resources with these IDs are
-    ///   returned.
+    ///   list of `String`. ID of the resource; as a filter of a list call, only resources with these
+    ///   IDs are returned.
     /// - [`virsubnet_id`](super::operations::ListVirsubnetCidrReservations::virsubnet_id) (query
     ///   `virsubnet_id`, optional): a list of `String`. ID of the subnet, as returned by
-    ///   `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    ///   `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     /// - [`cidr`](super::operations::ListVirsubnetCidrReservations::cidr) (query `cidr`, optional):
-    ///   a list of `String`. Address range in CIDR notation, such as `192.168.0.0/16`. On a list
-    ///   call, only resources with these ranges are returned.
+    ///   a list of `String`. Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of
+    ///   a list call, only resources with these ranges are returned.
     /// - [`ip_version`](super::operations::ListVirsubnetCidrReservations::ip_version) (query
-    ///   `ip_version`, optional): a list of `i64`. IP version: 4 (IPv4) or 6 (IPv6). On a list call,
-    ///   only resources of this version are returned.
+    ///   `ip_version`, optional): a list of `i64`. IP version: 4 (IPv4) or 6 (IPv6). As a filter of a
+    ///   list call, only resources of this version are returned.
     /// - [`name`](super::operations::ListVirsubnetCidrReservations::name) (query `name`, optional):
     ///   a list of `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese
-    ///   characters, `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   characters, `_`, `-` and `.`. As a filter of a list call, only resources with these names
+    ///   are returned.
     /// - [`description`](super::operations::ListVirsubnetCidrReservations::description) (query
     ///   `description`, optional): a list of `String`. Free-text description of the resource, 0 to
-    ///   255 characters without `<` or `>`. On a list call, only resources with these descriptions
-    ///   are returned.
+    ///   255 characters without `<` or `>`. As a filter of a list call, only resources with these
+    ///   descriptions are returned.
     /// - [`enterprise_project_id`](super::operations::ListVirsubnetCidrReservations::enterprise_project_id)
     ///   (query `enterprise_project_id`, optional): `String`. ID of the enterprise project, used for
     ///   permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    ///   or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    ///   enterprise project the user may access.
+    ///   or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    ///   selects every enterprise project the user may access.
     ///
     /// # Responses
     ///
@@ -3638,13 +3654,13 @@ impl Client {
     ///   `String`. ID of the last item of the previous page: the page starts after it. Leave unset
     ///   for the first page.
     /// - [`id`](super::operations::ListVirsubnets::id) (query `id`, optional): a list of `String`.
-    ///   ID of the resource; on a list call, only resources with these IDs are returned.
+    ///   ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`name`](super::operations::ListVirsubnets::name) (query `name`, optional): a list of
     ///   `String`. Name of the resource: 1 to 64 characters of letters, digits, Chinese characters,
-    ///   `_`, `-` and `.`. On a list call, only resources with these names are returned.
+    ///   `_`, `-` and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`vpc_id`](super::operations::ListVirsubnets::vpc_id) (query `vpc_id`, optional): a list
     ///   of `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or
-    ///   `create_vpc`. On a list call, only resources of these VPCs are returned.
+    ///   `create_vpc`. As a filter of a list call, only resources of these VPCs are returned.
     /// - [`status`](super::operations::ListVirsubnets::status) (query `status`, optional):
     ///   `String`. Only subnets in this state (one value) are returned: `ACTIVE` (attached to the
     ///   VPC), `UNKNOWN` (not attached yet) or `ERROR`.
@@ -3655,7 +3671,8 @@ impl Client {
     ///   list of `String`. Only subnets in these availability zones are returned.
     /// - [`description`](super::operations::ListVirsubnets::description) (query `description`,
     ///   optional): a list of `String`. Free-text description of the resource, 0 to 255 characters
-    ///   without `<` or `>`. On a list call, only resources with these descriptions are returned.
+    ///   without `<` or `>`. As a filter of a list call, only resources with these descriptions are
+    ///   returned.
     ///
     /// # Responses
     ///
@@ -3705,21 +3722,21 @@ impl Client {
     ///   of the last item of the previous page: the page starts after it. Leave unset for the first
     ///   page.
     /// - [`id`](super::operations::ListVpcs::id) (query `id`, optional): a list of `String`. ID of
-    ///   the resource; on a list call, only resources with these IDs are returned.
+    ///   the resource; as a filter of a list call, only resources with these IDs are returned.
     /// - [`enterprise_project_id`](super::operations::ListVpcs::enterprise_project_id) (query
     ///   `enterprise_project_id`, optional): `String`. ID of the enterprise project, used for
     ///   permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    ///   or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    ///   enterprise project the user may access.
+    ///   or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    ///   selects every enterprise project the user may access.
     /// - [`name`](super::operations::ListVpcs::name) (query `name`, optional): a list of `String`.
     ///   Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    ///   and `.`. On a list call, only resources with these names are returned.
+    ///   and `.`. As a filter of a list call, only resources with these names are returned.
     /// - [`description`](super::operations::ListVpcs::description) (query `description`, optional):
     ///   a list of `String`. Free-text description of the resource, 0 to 255 characters without `<`
-    ///   or `>`. On a list call, only resources with these descriptions are returned.
+    ///   or `>`. As a filter of a list call, only resources with these descriptions are returned.
     /// - [`cidr`](super::operations::ListVpcs::cidr) (query `cidr`, optional): a list of `String`.
-    ///   Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    ///   with these ranges are returned.
+    ///   Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    ///   resources with these ranges are returned.
     ///
     /// # Responses
     ///
@@ -3941,7 +3958,7 @@ impl Client {
     ///
     /// - [`vpc_id`](super::operations::RemoveVpcExtendCidr::vpc_id) (path `vpc_id`, required):
     ///   `String`. ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`.
-    ///   On a list call, only resources of these VPCs are returned.
+    ///   As a filter of a list call, only resources of these VPCs are returned.
     /// - [`body`](super::operations::RemoveVpcExtendCidr::body) (body, optional):
     ///   [`RemoveVpcExtendCidrRequestBody`](super::models::RemoveVpcExtendCidrRequestBody).
     ///
@@ -4299,8 +4316,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::ShowSecurityGroup::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    ///   security groups are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    ///   these security groups are returned.
     ///
     /// # Responses
     ///
@@ -4505,8 +4522,8 @@ impl Client {
     ///
     /// - [`traffic_mirror_filter_id`](super::operations::ShowTrafficMirrorFilter::traffic_mirror_filter_id)
     ///   (path `traffic_mirror_filter_id`, required): `String`. ID of the traffic mirror filter, as
-    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    ///   only resources using this filter are returned.
+    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    ///   a list call, only resources using this filter are returned.
     ///
     /// # Responses
     ///
@@ -4635,8 +4652,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`virsubnet_id`](super::operations::ShowVirsubnet::virsubnet_id) (path `virsubnet_id`,
-    ///   required): `String`. ID of the subnet, as returned by `list_virsubnets`. On a list call,
-    ///   only resources of these subnets are returned.
+    ///   required): `String`. ID of the subnet, as returned by `list_virsubnets`. As a filter of a
+    ///   list call, only resources of these subnets are returned.
     ///
     /// # Responses
     ///
@@ -4718,8 +4735,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::ShowVpc::vpc_id) (path `vpc_id`, required): `String`. ID of
-    ///   the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list call,
-    ///   only resources of these VPCs are returned.
+    ///   the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter of
+    ///   a list call, only resources of these VPCs are returned.
     ///
     /// # Responses
     ///
@@ -4930,8 +4947,8 @@ impl Client {
     ///
     /// - [`security_group_id`](super::operations::UpdateSecurityGroup::security_group_id) (path
     ///   `security_group_id`, required): `String`. ID of the security group, as returned by
-    ///   `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    ///   security groups are returned.
+    ///   `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    ///   these security groups are returned.
     /// - [`body`](super::operations::UpdateSecurityGroup::body) (body, optional):
     ///   [`UpdateSecurityGroupRequestBody`](super::models::UpdateSecurityGroupRequestBody).
     ///
@@ -5022,8 +5039,8 @@ impl Client {
     ///
     /// - [`traffic_mirror_filter_id`](super::operations::UpdateTrafficMirrorFilter::traffic_mirror_filter_id)
     ///   (path `traffic_mirror_filter_id`, required): `String`. ID of the traffic mirror filter, as
-    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    ///   only resources using this filter are returned.
+    ///   returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    ///   a list call, only resources using this filter are returned.
     /// - [`body`](super::operations::UpdateTrafficMirrorFilter::body) (body, optional):
     ///   [`UpdateTrafficMirrorFilterRequestBody`](super::models::UpdateTrafficMirrorFilterRequestBody).
     ///
@@ -5212,8 +5229,8 @@ impl Client {
     /// # Parameters
     ///
     /// - [`vpc_id`](super::operations::UpdateVpc::vpc_id) (path `vpc_id`, required): `String`. ID
-    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    ///   call, only resources of these VPCs are returned.
+    ///   of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a filter
+    ///   of a list call, only resources of these VPCs are returned.
     /// - [`body`](super::operations::UpdateVpc::body) (body, optional):
     ///   [`UpdateVpcRequestBody`](super::models::UpdateVpcRequestBody).
     ///

@@ -88,7 +88,7 @@ pub struct AddFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -261,7 +261,7 @@ impl AddSecurityGroupsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddSecurityGroupsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -343,7 +343,7 @@ pub struct AddSourcesToTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -436,7 +436,7 @@ pub struct AddVpcExtendCidrResponse {
     /// Attributes of the virtual private cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<Vpc>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -476,7 +476,7 @@ impl AddVpcExtendCidrResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddressGroup {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -486,7 +486,7 @@ pub struct AddressGroup {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -495,8 +495,8 @@ pub struct AddressGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -519,8 +519,8 @@ pub struct AddressGroup {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_set: Option<Vec<String>>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -547,7 +547,7 @@ pub struct AddressGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -557,8 +557,9 @@ pub struct AddressGroup {
     )]
     pub tenant_id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -572,7 +573,8 @@ pub struct AddressGroup {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -581,7 +583,7 @@ pub struct AddressGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `status_message` field.
+    /// Details of the state of the IP address group.
     ///
     /// **Required.**
     #[serde(
@@ -689,7 +691,7 @@ impl AddressGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddressGroupDependency {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -699,8 +701,9 @@ pub struct AddressGroupDependency {
     )]
     pub id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -709,7 +712,7 @@ pub struct AddressGroupDependency {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_project_id: Option<String>,
-    /// The `dependency` field.
+    /// Resources (network ACLs and security groups) that refer to the IP address group.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -760,7 +763,8 @@ pub struct AllowedAddressPair {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_address: Option<String>,
-    /// MAC address. On a list call, only resources with these MAC addresses are returned.
+    /// MAC address. As a filter of a list call, only resources with these MAC addresses are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -850,7 +854,7 @@ pub struct AssociateSubnetFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -898,8 +902,8 @@ pub struct AttachSubNetworkInterfaceOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call,
-    /// only resources in these security groups are returned.
+    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a
+    /// list call, only resources in these security groups are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
     /// Whether security groups apply to the supplementary network interface.
@@ -995,7 +999,7 @@ impl AttachSubNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1257,16 +1261,16 @@ impl BatchCreateRequestBodyTagsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). On a
-    /// list call, only rules of this direction are returned.
+    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
+    /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
     #[serde(
@@ -1275,8 +1279,8 @@ pub struct BatchCreateSecurityGroupRulesOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// IP version of the traffic: `IPv4` (default) or `IPv6`. On a list call, only rules of these
-    /// versions are returned.
+    /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
+    /// rules of these versions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1309,8 +1313,8 @@ pub struct BatchCreateSecurityGroupRulesOption {
     )]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
-    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. On a
-    /// list call, only rules with these remote groups are returned.
+    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
+    /// filter of a list call, only rules with these remote groups are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1318,8 +1322,8 @@ pub struct BatchCreateSecurityGroupRulesOption {
     )]
     pub remote_group_id: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
-    /// `remote_ip_prefix` and `remote_group_id`. On a list call, only rules with these address
-    /// groups are returned.
+    /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
+    /// address groups are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1488,10 +1492,10 @@ impl BatchCreateSecurityGroupRulesRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesResponse {
-    /// Security group rules to create.
+    /// The security group rules created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1544,7 +1548,7 @@ pub struct BatchCreateSubNetworkInterfaceOption {
     )]
     pub virsubnet_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
-    /// it must exist. On a list call, only interfaces of these parents are returned.
+    /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
     #[serde(
@@ -1556,8 +1560,8 @@ pub struct BatchCreateSubNetworkInterfaceOption {
     /// IDs of the security groups of the interface; the default security group when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -1710,14 +1714,14 @@ impl BatchCreateSubNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// IDs of the supplementary network interfaces to move.
+    /// The supplementary network interfaces created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
@@ -2030,21 +2034,21 @@ impl BatchDeleteSubNetworkInterfaceTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BindingVifDetails {
-    /// The `primary_interface` field.
+    /// Whether the port is the primary network interface of its ECS.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub primary_interface: Option<bool>,
-    /// The `port_filter` field.
+    /// Whether the port offers filtering features such as security groups and MAC/IP anti-spoofing.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
         skip_serializing_if = "Option::is_none"
     )]
     pub port_filter: Option<bool>,
-    /// The `ovs_hybrid_plug` field.
+    /// Whether the port uses the OVS/bridge hybrid mode.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_bool",
@@ -2060,14 +2064,14 @@ pub struct BindingVifDetails {
     )]
     pub vlan_id: Option<i64>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
-    /// it must exist. On a list call, only interfaces of these parents are returned.
+    /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// The `parent_device_id` field.
+    /// ID of the device that owns the parent network interface.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2127,7 +2131,7 @@ impl BindingVifDetailsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloudResource {
-    /// The `resource_type` field.
+    /// Kind of associated resource, such as `routetable` or `virsubnet`.
     ///
     /// **Required.**
     #[serde(
@@ -2136,7 +2140,7 @@ pub struct CloudResource {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_type: Option<String>,
-    /// The `resource_count` field.
+    /// Number of associated resources of this kind.
     ///
     /// **Required.**
     #[serde(
@@ -2188,7 +2192,7 @@ pub struct ClouddcnResource {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_id: Option<String>,
-    /// The `resource_detail` field.
+    /// Details of the CloudDCN subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_detail: Option<serde_json::Value>,
     /// Tags of the resource.
@@ -2196,7 +2200,7 @@ pub struct ClouddcnResource {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The `resource_name` field.
+    /// Name of the CloudDCN subnet.
     ///
     /// **Required.**
     #[serde(
@@ -2248,7 +2252,7 @@ impl ClouddcnResourceBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClouddcnSubnet {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2268,7 +2272,7 @@ pub struct ClouddcnSubnet {
     )]
     pub project_id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2277,8 +2281,8 @@ pub struct ClouddcnSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2287,8 +2291,8 @@ pub struct ClouddcnSubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with these ranges are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with these ranges are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2312,8 +2316,8 @@ pub struct ClouddcnSubnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_nameservers: Option<Vec<String>>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of these VPCs are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2355,8 +2359,9 @@ pub struct ClouddcnSubnet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagEntity>>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -2493,14 +2498,14 @@ impl CountFirewallsByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2580,14 +2585,14 @@ impl CountPortsByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CountPortsByTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2658,14 +2663,14 @@ impl CountSubNetworkInterfacesByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -2706,7 +2711,7 @@ impl CountSubNetworkInterfacesByTagsResponseBuilder {
 #[non_exhaustive]
 pub struct CreateAddressGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2715,8 +2720,8 @@ pub struct CreateAddressGroupOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2743,8 +2748,9 @@ pub struct CreateAddressGroupOption {
     )]
     pub max_capacity: Option<i64>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2860,7 +2866,7 @@ impl CreateAddressGroupRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAddressGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -2904,7 +2910,7 @@ impl CreateAddressGroupResponseBuilder {
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -2913,8 +2919,8 @@ pub struct CreateClouddcnSubnetOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3103,8 +3109,8 @@ pub struct CreateFirewallOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3112,8 +3118,9 @@ pub struct CreateFirewallOption {
     )]
     pub description: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3241,7 +3248,7 @@ pub struct CreateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3348,7 +3355,7 @@ impl CreatePortTagRequestBodyBuilder {
 #[non_exhaustive]
 pub struct CreateSecurityGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -3357,8 +3364,8 @@ pub struct CreateSecurityGroupOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3366,8 +3373,9 @@ pub struct CreateSecurityGroupOption {
     )]
     pub description: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3470,7 +3478,7 @@ impl CreateSecurityGroupRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3522,16 +3530,16 @@ pub struct CreateSecurityGroupRuleOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). On a
-    /// list call, only rules of this direction are returned.
+    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
+    /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
     #[serde(
@@ -3540,8 +3548,8 @@ pub struct CreateSecurityGroupRuleOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// IP version of the traffic: `IPv4` (default) or `IPv6`. On a list call, only rules of these
-    /// versions are returned.
+    /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
+    /// rules of these versions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3574,8 +3582,8 @@ pub struct CreateSecurityGroupRuleOption {
     )]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
-    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. On a
-    /// list call, only rules with these remote groups are returned.
+    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
+    /// filter of a list call, only rules with these remote groups are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3583,8 +3591,8 @@ pub struct CreateSecurityGroupRuleOption {
     )]
     pub remote_group_id: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
-    /// `remote_ip_prefix` and `remote_group_id`. On a list call, only rules with these address
-    /// groups are returned.
+    /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
+    /// address groups are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3745,7 +3753,7 @@ impl CreateSecurityGroupRuleRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3806,7 +3814,7 @@ pub struct CreateSubNetworkInterfaceOption {
     )]
     pub vlan_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
-    /// it must exist. On a list call, only interfaces of these parents are returned.
+    /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
     #[serde(
@@ -3815,8 +3823,8 @@ pub struct CreateSubNetworkInterfaceOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3832,8 +3840,8 @@ pub struct CreateSubNetworkInterfaceOption {
     )]
     pub ipv6_enable: Option<bool>,
     /// Private IPv4 address of the supplementary network interface; within the subnet's range,
-    /// chosen at random when unset. On a list call, only interfaces with these addresses are
-    /// returned.
+    /// chosen at random when unset. As a filter of a list call, only interfaces with these
+    /// addresses are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -3989,7 +3997,7 @@ impl CreateSubNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4066,8 +4074,8 @@ impl CreateSubNetworkInterfaceTagRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4075,7 +4083,7 @@ pub struct CreateTrafficMirrorFilterOption {
     )]
     pub description: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4156,7 +4164,7 @@ pub struct CreateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4199,8 +4207,8 @@ impl CreateTrafficMirrorFilterResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4216,8 +4224,8 @@ pub struct CreateTrafficMirrorFilterRuleOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_filter_id: Option<String>,
-    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). On a
-    /// list call, only rules of this direction are returned.
+    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
+    /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4244,32 +4252,32 @@ pub struct CreateTrafficMirrorFilterRuleOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub ethertype: Option<String>,
-    /// Source range of the mirrored traffic, in CIDR notation. On a list call, only rules with this
-    /// source are returned.
+    /// Source range of the mirrored traffic, in CIDR notation. As a filter of a list call, only
+    /// rules with this source are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_cidr_block: Option<String>,
-    /// Destination range of the mirrored traffic, in CIDR notation. On a list call, only rules with
-    /// this destination are returned.
+    /// Destination range of the mirrored traffic, in CIDR notation. As a filter of a list call,
+    /// only rules with this destination are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_cidr_block: Option<String>,
-    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list call,
-    /// only rules with this range are returned.
+    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of a
+    /// list call, only rules with this range are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_port_range: Option<String>,
-    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list
-    /// call, only rules with this range are returned.
+    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of
+    /// a list call, only rules with this range are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4411,7 +4419,7 @@ pub struct CreateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4455,7 +4463,7 @@ impl CreateTrafficMirrorFilterRuleResponseBuilder {
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4464,8 +4472,8 @@ pub struct CreateTrafficMirrorSessionOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4487,8 +4495,8 @@ pub struct CreateTrafficMirrorSessionOption {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_sources: Option<Vec<String>>,
-    /// ID of the mirror target that receives the copies. On a list call, only sessions with this
-    /// target are returned.
+    /// ID of the mirror target that receives the copies. As a filter of a list call, only sessions
+    /// with this target are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4498,7 +4506,8 @@ pub struct CreateTrafficMirrorSessionOption {
     )]
     pub traffic_mirror_target_id: Option<String>,
     /// Type of the mirror target: `eni` (an elastic network interface) or `elb` (a private Elastic
-    /// Load Balancer). On a list call, only sessions with this target type are returned.
+    /// Load Balancer). As a filter of a list call, only sessions with this target type are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -4662,7 +4671,7 @@ pub struct CreateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4741,15 +4750,15 @@ pub struct CreateVirsubnetCidrReservationOption {
     )]
     pub mask: Option<i64>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4859,7 +4868,7 @@ impl CreateVirsubnetCidrReservationRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4906,7 +4915,7 @@ impl CreateVirsubnetCidrReservationResponseBuilder {
 #[non_exhaustive]
 pub struct CreateVpcOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -4915,8 +4924,8 @@ pub struct CreateVpcOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -4934,8 +4943,9 @@ pub struct CreateVpcOption {
     )]
     pub cidr: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5040,21 +5050,21 @@ impl CreateVpcRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `error_msg` field.
+    /// Error message returned with a partial failure of the call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_msg: Option<String>,
-    /// The `error_code` field.
+    /// Error code returned with a partial failure of the call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5150,7 +5160,7 @@ impl DeleteResourceTagRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Dependency {
-    /// Type of the resource. On a list call, only resources of this type are returned.
+    /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5168,7 +5178,7 @@ pub struct Dependency {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_id: Option<String>,
-    /// The `instance_name` field.
+    /// Name of the resource that refers to the IP address group.
     ///
     /// **Required.**
     #[serde(
@@ -5215,7 +5225,7 @@ impl DependencyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetachSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5311,7 +5321,7 @@ pub struct DisassociateSubnetFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5388,7 +5398,7 @@ impl FirewallAssociationBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FirewallDetail {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5398,7 +5408,7 @@ pub struct FirewallDetail {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5407,8 +5417,8 @@ pub struct FirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5445,8 +5455,8 @@ pub struct FirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). On
-    /// a list call, only resources in this state are returned.
+    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
+    /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5455,7 +5465,8 @@ pub struct FirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state_up: Option<bool>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -5465,8 +5476,9 @@ pub struct FirewallDetail {
     )]
     pub status: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -5480,7 +5492,7 @@ pub struct FirewallDetail {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `associations` field.
+    /// Subnets bound to the network ACL.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5495,7 +5507,7 @@ pub struct FirewallDetail {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress_rules: Option<Vec<FirewallRuleDetail>>,
-    /// Type of the resource. On a list call, only resources of this type are returned.
+    /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5605,8 +5617,8 @@ pub struct FirewallInsertRuleItemOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -5632,8 +5644,8 @@ pub struct FirewallInsertRuleItemOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5920,7 +5932,7 @@ impl FirewallRemoveRuleOptionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FirewallRuleDetail {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5930,7 +5942,7 @@ pub struct FirewallRuleDetail {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5939,8 +5951,8 @@ pub struct FirewallRuleDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5949,7 +5961,8 @@ pub struct FirewallRuleDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// What happens to matching traffic. On a list call, only rules with this action are returned.
+    /// What happens to matching traffic. As a filter of a list call, only rules with this action
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5958,7 +5971,7 @@ pub struct FirewallRuleDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub action: Option<String>,
-    /// Protocol. On a list call, only rules with these protocols are returned.
+    /// Protocol. As a filter of a list call, only rules with these protocols are returned.
     ///
     /// **Required.**
     #[serde(
@@ -5967,8 +5980,8 @@ pub struct FirewallRuleDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6037,8 +6050,8 @@ pub struct FirewallRuleDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_address_group_id: Option<String>,
-    /// Whether the rule or session is in force. On a list call, only items with this setting are
-    /// returned.
+    /// Whether the rule or session is in force. As a filter of a list call, only items with this
+    /// setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6152,8 +6165,8 @@ pub struct FirewallUpdateRuleItemOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6175,8 +6188,8 @@ pub struct FirewallUpdateRuleItemOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6517,17 +6530,18 @@ impl IpExtraSetRespOptionBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAddressGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `address_groups` field.
+    /// The IP address groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_groups: Option<Vec<AddressGroup>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -6568,17 +6582,18 @@ impl ListAddressGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAddressGroupsDependencyResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `address_groups` field.
+    /// The IP address groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_groups: Option<Vec<AddressGroupDependency>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -6622,14 +6637,14 @@ impl ListAddressGroupsDependencyResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsCountFilterTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6669,17 +6684,17 @@ impl ListClouddcnSubnetsCountFilterTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsFilterTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ClouddcnResource>>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_count: Option<i64>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -6724,7 +6739,7 @@ impl ListClouddcnSubnetsFilterTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsResponse {
-    /// The `clouddcn_subnets` field.
+    /// The CloudDCN subnets of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clouddcn_subnets: Option<Vec<ClouddcnSubnet>>,
 }
@@ -6755,14 +6770,14 @@ impl ListClouddcnSubnetsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -6810,7 +6825,7 @@ impl ListClouddcnSubnetsTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFirewallDetail {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6820,7 +6835,7 @@ pub struct ListFirewallDetail {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6829,8 +6844,8 @@ pub struct ListFirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6867,8 +6882,8 @@ pub struct ListFirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). On
-    /// a list call, only resources in this state are returned.
+    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
+    /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6877,7 +6892,8 @@ pub struct ListFirewallDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub admin_state_up: Option<bool>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -6887,8 +6903,9 @@ pub struct ListFirewallDetail {
     )]
     pub status: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -6902,12 +6919,12 @@ pub struct ListFirewallDetail {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `associations` field.
+    /// Subnets bound to the network ACL.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associations: Option<Vec<FirewallAssociation>>,
-    /// Type of the resource. On a list call, only resources of this type are returned.
+    /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
     #[serde(
@@ -6999,13 +7016,14 @@ impl ListFirewallDetailBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFirewallResponse {
-    /// The `firewalls` field.
+    /// The network ACLs of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewalls: Option<Vec<ListFirewallDetail>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7064,14 +7082,14 @@ pub struct ListFirewallTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7156,17 +7174,17 @@ impl ListFirewallsByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_count: Option<i64>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7214,14 +7232,14 @@ pub struct ListPortTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7306,17 +7324,17 @@ impl ListPortsByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPortsByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_count: Option<i64>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7361,17 +7379,18 @@ impl ListPortsByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPortsResponse {
-    /// The `ports` field.
+    /// The ports of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<Port>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -7422,10 +7441,10 @@ pub struct ListResourceResp {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_id: Option<String>,
-    /// The `resource_detail` field.
+    /// Details of the resource, reserved for extensions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_detail: Option<serde_json::Value>,
-    /// The `resource_name` field.
+    /// Name of the resource; an empty string when it has none.
     ///
     /// **Required.**
     #[serde(
@@ -7513,17 +7532,18 @@ impl ListResourcesByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// Security group rules to create.
+    /// The security group rules of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -7567,18 +7587,18 @@ impl ListSecurityGroupRulesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
-    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call,
-    /// only resources in these security groups are returned.
+    /// The security groups of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<SecurityGroup>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -7622,14 +7642,14 @@ pub struct ListSubNetworkInterfaceTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -7705,17 +7725,17 @@ impl ListSubNetworkInterfacesByTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsResponse {
-    /// The `resources` field.
+    /// Resources that match the tag filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<ListResourceResp>>,
-    /// The `total_count` field.
+    /// Number of resources (or tags) that match.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub total_count: Option<i64>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7760,17 +7780,18 @@ impl ListSubNetworkInterfacesByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// IDs of the supplementary network interfaces to move.
+    /// The supplementary network interfaces of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -7862,13 +7883,14 @@ impl ListTagBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFilterRulesResponse {
-    /// The `traffic_mirror_filter_rules` field.
+    /// The traffic mirror filter rules of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7916,13 +7938,14 @@ impl ListTrafficMirrorFilterRulesResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
-    /// The `traffic_mirror_filters` field.
+    /// The traffic mirror filters of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -7970,13 +7993,14 @@ impl ListTrafficMirrorFiltersResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
-    /// The `traffic_mirror_sessions` field.
+    /// The traffic mirror sessions of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8024,17 +8048,18 @@ impl ListTrafficMirrorSessionsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVirsubnetCidrReservationsResponse {
-    /// The `virsubnet_cidr_reservations` field.
+    /// The reserved address ranges of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virsubnet_cidr_reservations: Option<Vec<VirsubnetCidrReservation>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -8078,17 +8103,18 @@ impl ListVirsubnetCidrReservationsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVirsubnetsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `virsubnets` field.
+    /// The subnets of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virsubnets: Option<Vec<Virsubnet>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -8129,17 +8155,18 @@ impl ListVirsubnetsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `vpcs` field.
+    /// The VPCs of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcs: Option<Vec<Vpc>>,
-    /// The `page_info` field.
+    /// Paging state of the list: the markers of this page's first and last items and its item
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_info: Option<PageInfo>,
 }
@@ -8331,14 +8358,14 @@ impl MigrateSubNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// IDs of the supplementary network interfaces to move.
+    /// The supplementary network interfaces moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_network_interfaces: Option<Vec<SubNetworkInterface>>,
 }
@@ -8377,7 +8404,7 @@ impl MigrateSubNetworkInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PageInfo {
-    /// The `previous_marker` field.
+    /// ID of the first item of this page.
     ///
     /// **Required.**
     #[serde(
@@ -8386,7 +8413,7 @@ pub struct PageInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub previous_marker: Option<String>,
-    /// The `current_count` field.
+    /// Number of items on this page.
     ///
     /// **Required.**
     #[serde(
@@ -8395,7 +8422,8 @@ pub struct PageInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub current_count: Option<i64>,
-    /// The `next_marker` field.
+    /// ID of the last item of this page, to pass as `marker` for the next page; absent on the last
+    /// page.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -8440,8 +8468,8 @@ impl PageInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Port {
-    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). On
-    /// a list call, only resources in this state are returned.
+    /// Whether the resource is administratively enabled (`true`, default) or disabled (`false`). As
+    /// a filter of a list call, only resources in this state are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8460,7 +8488,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_host_id: Option<String>,
-    /// The `binding:profile` field.
+    /// Custom settings of the port binding, a JSON object.
     ///
     /// JSON name: `binding:profile`.
     #[serde(
@@ -8469,7 +8497,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_profile: Option<serde_json::Value>,
-    /// The `binding:vif_details` field.
+    /// Details of the virtual interface binding of the port.
     ///
     /// **Required.** JSON name: `binding:vif_details`.
     #[serde(
@@ -8478,7 +8506,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_vif_details: Option<BindingVifDetails>,
-    /// The `binding:vif_type` field.
+    /// Type of the virtual interface bound to the port.
     ///
     /// **Required.** JSON name: `binding:vif_type`.
     #[serde(
@@ -8488,7 +8516,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_vif_type: Option<String>,
-    /// The `binding:vnic_type` field.
+    /// Type of vNIC bound to the port, such as `normal` (software switching).
     ///
     /// **Required.** JSON name: `binding:vnic_type`.
     #[serde(
@@ -8516,8 +8544,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8546,7 +8574,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub device_owner: Option<String>,
-    /// The `ecs_flavor` field.
+    /// Flavor of the ECS the port belongs to.
     ///
     /// **Required.**
     #[serde(
@@ -8555,7 +8583,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub ecs_flavor: Option<String>,
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8582,7 +8610,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_type: Option<String>,
-    /// MAC address. On a list call, only resources with these MAC addresses are returned.
+    /// MAC address. As a filter of a list call, only resources with these MAC addresses are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -8592,7 +8621,7 @@ pub struct Port {
     )]
     pub mac_address: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8601,7 +8630,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// The `port_security_enabled` field.
+    /// Whether port security is on; when off, security groups and DHCP anti-spoofing do not apply.
     ///
     /// **Required.**
     #[serde(
@@ -8626,13 +8655,14 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call,
-    /// only resources in these security groups are returned.
+    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a
+    /// list call, only resources in these security groups are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<String>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -8641,7 +8671,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub status: Option<String>,
-    /// The `tenant_id` field.
+    /// ID of the project (tenant) that owns the resource.
     ///
     /// **Required.**
     #[serde(
@@ -8650,8 +8680,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub tenant_id: Option<String>,
-    /// ID of the subnet, as returned by `list_virsubnets`. On a list call, only resources of these
-    /// subnets are returned.
+    /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
+    /// resources of these subnets are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8660,8 +8690,8 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub virsubnet_id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of these VPCs are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -8670,7 +8700,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// The `vpc_tenant_id` field.
+    /// ID of the tenant that owns the port's VPC.
     ///
     /// **Required.**
     #[serde(
@@ -8679,7 +8709,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_tenant_id: Option<String>,
-    /// The `vtep_ip` field.
+    /// VTEP IP address of the port: the address of its virtual tunnel endpoint.
     ///
     /// **Required.**
     #[serde(
@@ -8688,7 +8718,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub vtep_ip: Option<String>,
-    /// The `enable_efi` field.
+    /// Whether EFI is on for the port, which gives it vRoCE capability.
     ///
     /// **Required.**
     #[serde(
@@ -8715,7 +8745,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub zone_id: Option<String>,
-    /// The `binding:migration_info` field.
+    /// Migration information of the port binding.
     ///
     /// JSON name: `binding:migration_info`.
     #[serde(
@@ -8724,12 +8754,13 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub binding_migration_info: Option<serde_json::Value>,
-    /// The `extra_dhcp_opts` field.
+    /// Extra DHCP options: control information and network settings passed to the client when DHCP
+    /// assigns an address.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_dhcp_opts: Option<Vec<PortExtraDhcpOpt>>,
-    /// The `position_type` field.
+    /// Location type of the port in edge scenarios; `center` by default.
     ///
     /// **Required.**
     #[serde(
@@ -8738,7 +8769,7 @@ pub struct Port {
         skip_serializing_if = "Option::is_none"
     )]
     pub position_type: Option<String>,
-    /// The `instance_info` field.
+    /// Information about the instance the port is bound to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_info: Option<serde_json::Value>,
     /// Tags of the resource.
@@ -8962,7 +8993,7 @@ impl PortBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PortExtraDhcpOpt {
-    /// The `opt_name` field.
+    /// Name of the DHCP option.
     ///
     /// **Required.**
     #[serde(
@@ -8971,7 +9002,7 @@ pub struct PortExtraDhcpOpt {
         skip_serializing_if = "Option::is_none"
     )]
     pub opt_name: Option<String>,
-    /// The `opt_value` field.
+    /// Value of the DHCP option.
     ///
     /// **Required.**
     #[serde(
@@ -9013,7 +9044,7 @@ impl PortExtraDhcpOptBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrivateIpInfo {
-    /// The `subnet_cidr_id` field.
+    /// ID of the subnet the address belongs to.
     ///
     /// **Required.**
     #[serde(
@@ -9148,7 +9179,7 @@ pub struct RemoveFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9268,7 +9299,7 @@ impl RemoveSecurityGroupsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9350,7 +9381,7 @@ pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9443,7 +9474,7 @@ pub struct RemoveVpcExtendCidrResponse {
     /// Attributes of the virtual private cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<Vpc>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -9636,7 +9667,7 @@ impl ResponseTagBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9646,7 +9677,7 @@ pub struct SecurityGroup {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9655,8 +9686,8 @@ pub struct SecurityGroup {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9694,8 +9725,9 @@ pub struct SecurityGroup {
     )]
     pub updated_at: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -9772,7 +9804,7 @@ impl SecurityGroupBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupInfo {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9782,7 +9814,7 @@ pub struct SecurityGroupInfo {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9791,8 +9823,8 @@ pub struct SecurityGroupInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9830,8 +9862,9 @@ pub struct SecurityGroupInfo {
     )]
     pub updated_at: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -9921,7 +9954,7 @@ impl SecurityGroupInfoBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroupRule {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9930,8 +9963,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9941,7 +9974,7 @@ pub struct SecurityGroupRule {
     )]
     pub description: Option<String>,
     /// ID of the security group, as returned by `list_security_groups` or `create_security_group`.
-    /// On a list call, only rules of these security groups are returned.
+    /// As a filter of a list call, only rules of these security groups are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9950,8 +9983,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_id: Option<String>,
-    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). On a
-    /// list call, only rules of this direction are returned.
+    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
+    /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9960,7 +9993,7 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// Protocol. On a list call, only rules with these protocols are returned.
+    /// Protocol. As a filter of a list call, only rules with these protocols are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9969,8 +10002,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// IP version of the traffic: `IPv4` (default) or `IPv6`. On a list call, only rules of these
-    /// versions are returned.
+    /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
+    /// rules of these versions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9989,7 +10022,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub multiport: Option<String>,
-    /// What happens to matching traffic. On a list call, only rules with this action are returned.
+    /// What happens to matching traffic. As a filter of a list call, only rules with this action
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -9998,8 +10032,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub action: Option<String>,
-    /// Priority of the rule or session; a lower number wins. On a list call, only items with these
-    /// priorities are returned.
+    /// Priority of the rule or session; a lower number wins. As a filter of a list call, only items
+    /// with these priorities are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10009,8 +10043,8 @@ pub struct SecurityGroupRule {
     )]
     pub priority: Option<i64>,
     /// ID of the remote security group whose members the rule allows or denies; it must exist in
-    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. On a
-    /// list call, only rules with these remote groups are returned.
+    /// the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_address_group_id`. As a
+    /// filter of a list call, only rules with these remote groups are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10031,8 +10065,8 @@ pub struct SecurityGroupRule {
     )]
     pub remote_ip_prefix: Option<String>,
     /// ID of the remote IP address group; it must exist in the tenant. Mutually exclusive with
-    /// `remote_ip_prefix` and `remote_group_id`. On a list call, only rules with these address
-    /// groups are returned.
+    /// `remote_ip_prefix` and `remote_group_id`. As a filter of a list call, only rules with these
+    /// address groups are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10069,8 +10103,8 @@ pub struct SecurityGroupRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// Whether the rule or session is in force. On a list call, only items with this setting are
-    /// returned.
+    /// Whether the rule or session is in force. As a filter of a list call, only items with this
+    /// setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -10182,7 +10216,7 @@ impl SecurityGroupRuleBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowAddressGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10256,7 +10290,7 @@ impl ShowClouddcnSubnetResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetsTagsResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10310,7 +10344,7 @@ pub struct ShowFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10353,7 +10387,7 @@ pub struct ShowFirewallTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10393,10 +10427,10 @@ impl ShowFirewallTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowPortResponse {
-    /// Security groups to add to or remove from the port.
+    /// Attributes of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<Port>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10439,7 +10473,7 @@ pub struct ShowPortTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10479,10 +10513,10 @@ impl ShowPortTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowQuotaResponse {
-    /// The `quota` field.
+    /// Quotas of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<VpcQuotas>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10522,7 +10556,7 @@ impl ShowQuotaResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSecurityGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10565,7 +10599,7 @@ impl ShowSecurityGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSecurityGroupRuleResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10608,7 +10642,7 @@ impl ShowSecurityGroupRuleResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10657,7 +10691,7 @@ pub struct ShowSubNetworkInterfaceTagsResponse {
     /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10697,14 +10731,14 @@ impl ShowSubNetworkInterfaceTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfacesQuantityResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// IDs of the supplementary network interfaces to move.
+    /// Number of supplementary network interfaces of the project.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -10747,7 +10781,7 @@ pub struct ShowTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10793,7 +10827,7 @@ pub struct ShowTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10839,7 +10873,7 @@ pub struct ShowTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10882,7 +10916,7 @@ impl ShowTrafficMirrorSessionResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVirsubnetCidrReservationResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -10928,14 +10962,14 @@ impl ShowVirsubnetCidrReservationResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVirsubnetResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `virsubnet` field.
+    /// Attributes of the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virsubnet: Option<Virsubnet>,
 }
@@ -10971,7 +11005,7 @@ impl ShowVirsubnetResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ShowVpcResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -11014,7 +11048,7 @@ impl ShowVpcResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubNetworkInterface {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11023,8 +11057,8 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// ID of the subnet, as returned by `list_virsubnets`. On a list call, only resources of these
-    /// subnets are returned.
+    /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
+    /// resources of these subnets are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11034,8 +11068,8 @@ pub struct SubNetworkInterface {
     )]
     pub virsubnet_id: Option<String>,
     /// Private IPv4 address of the supplementary network interface; within the subnet's range,
-    /// chosen at random when unset. On a list call, only interfaces with these addresses are
-    /// returned.
+    /// chosen at random when unset. As a filter of a list call, only interfaces with these
+    /// addresses are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11053,7 +11087,8 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub ipv6_ip_address: Option<String>,
-    /// MAC address. On a list call, only resources with these MAC addresses are returned.
+    /// MAC address. As a filter of a list call, only resources with these MAC addresses are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -11062,7 +11097,7 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub mac_address: Option<String>,
-    /// The `parent_device_id` field.
+    /// ID of the device that owns the parent network interface.
     ///
     /// **Required.**
     #[serde(
@@ -11072,7 +11107,7 @@ pub struct SubNetworkInterface {
     )]
     pub parent_device_id: Option<String>,
     /// ID of the parent port (network interface) that carries the supplementary network interface;
-    /// it must exist. On a list call, only interfaces of these parents are returned.
+    /// it must exist. As a filter of a list call, only interfaces of these parents are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11081,8 +11116,8 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub parent_id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11091,8 +11126,8 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of these VPCs are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11111,8 +11146,8 @@ pub struct SubNetworkInterface {
         skip_serializing_if = "Option::is_none"
     )]
     pub vlan_id: Option<i64>,
-    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call,
-    /// only resources in these security groups are returned.
+    /// IDs of the security groups, such as `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a
+    /// list call, only resources in these security groups are returned.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11155,7 +11190,8 @@ pub struct SubNetworkInterface {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_address_pairs: Option<Vec<AllowedAddressPair>>,
-    /// The `state` field.
+    /// State of the supplementary network interface: `NORMAL` (attached to a network interface) or
+    /// `UNBOUND` (not attached).
     ///
     /// **Required.**
     #[serde(
@@ -11331,7 +11367,7 @@ impl SubNetworkInterfaceBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetCidr {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11340,8 +11376,8 @@ pub struct SubnetCidr {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11350,8 +11386,8 @@ pub struct SubnetCidr {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_version: Option<String>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with these ranges are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with these ranges are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11369,7 +11405,7 @@ pub struct SubnetCidr {
         skip_serializing_if = "Option::is_none"
     )]
     pub gateway_ip: Option<String>,
-    /// The `enable_dhcp` field.
+    /// Whether DHCP is on for the OpenStack Neutron subnet.
     ///
     /// **Required.**
     #[serde(
@@ -11426,7 +11462,7 @@ impl SubnetCidrBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetExtraDhcpOpt {
-    /// The `opt_name` field.
+    /// Name of the DHCP option.
     ///
     /// **Required.**
     #[serde(
@@ -11435,7 +11471,7 @@ pub struct SubnetExtraDhcpOpt {
         skip_serializing_if = "Option::is_none"
     )]
     pub opt_name: Option<String>,
-    /// The `opt_value` field.
+    /// Value of the DHCP option.
     ///
     /// **Required.**
     #[serde(
@@ -11444,8 +11480,8 @@ pub struct SubnetExtraDhcpOpt {
         skip_serializing_if = "Option::is_none"
     )]
     pub opt_value: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11639,7 +11675,7 @@ impl TagEntityBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilter {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11658,8 +11694,8 @@ pub struct TrafficMirrorFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11669,7 +11705,7 @@ pub struct TrafficMirrorFilter {
     )]
     pub description: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11706,7 +11742,7 @@ pub struct TrafficMirrorFilter {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// Type of the resource. On a list call, only resources of this type are returned.
+    /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11789,7 +11825,7 @@ impl TrafficMirrorFilterBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilterRule {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11808,8 +11844,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11819,8 +11855,8 @@ pub struct TrafficMirrorFilterRule {
     )]
     pub description: Option<String>,
     /// ID of the traffic mirror filter, as returned by `list_traffic_mirror_filters` or
-    /// `create_traffic_mirror_filter`. On a list call, only resources using this filter are
-    /// returned.
+    /// `create_traffic_mirror_filter`. As a filter of a list call, only resources using this filter
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11829,8 +11865,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_filter_id: Option<String>,
-    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). On a
-    /// list call, only rules of this direction are returned.
+    /// Direction of traffic the rule applies to: `ingress` (inbound) or `egress` (outbound). As a
+    /// filter of a list call, only rules of this direction are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11839,8 +11875,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub direction: Option<String>,
-    /// Source range of the mirrored traffic, in CIDR notation. On a list call, only rules with this
-    /// source are returned.
+    /// Source range of the mirrored traffic, in CIDR notation. As a filter of a list call, only
+    /// rules with this source are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11849,8 +11885,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_cidr_block: Option<String>,
-    /// Destination range of the mirrored traffic, in CIDR notation. On a list call, only rules with
-    /// this destination are returned.
+    /// Destination range of the mirrored traffic, in CIDR notation. As a filter of a list call,
+    /// only rules with this destination are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11859,8 +11895,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_cidr_block: Option<String>,
-    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list call,
-    /// only rules with this range are returned.
+    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of a
+    /// list call, only rules with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11869,8 +11905,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub source_port_range: Option<String>,
-    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list
-    /// call, only rules with this range are returned.
+    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of
+    /// a list call, only rules with this range are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11879,8 +11915,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_port_range: Option<String>,
-    /// IP version of the traffic: `IPv4` (default) or `IPv6`. On a list call, only rules of these
-    /// versions are returned.
+    /// IP version of the traffic: `IPv4` (default) or `IPv6`. As a filter of a list call, only
+    /// rules of these versions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11889,7 +11925,7 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub ethertype: Option<String>,
-    /// Protocol. On a list call, only rules with these protocols are returned.
+    /// Protocol. As a filter of a list call, only rules with these protocols are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11898,7 +11934,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub protocol: Option<String>,
-    /// What happens to matching traffic. On a list call, only rules with this action are returned.
+    /// What happens to matching traffic. As a filter of a list call, only rules with this action
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -11907,8 +11944,8 @@ pub struct TrafficMirrorFilterRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub action: Option<String>,
-    /// Priority of the rule or session; a lower number wins. On a list call, only items with these
-    /// priorities are returned.
+    /// Priority of the rule or session; a lower number wins. As a filter of a list call, only items
+    /// with these priorities are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12033,7 +12070,7 @@ impl TrafficMirrorFilterRuleBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrafficMirrorSession {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12053,7 +12090,7 @@ pub struct TrafficMirrorSession {
     )]
     pub project_id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12062,8 +12099,8 @@ pub struct TrafficMirrorSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12073,8 +12110,8 @@ pub struct TrafficMirrorSession {
     )]
     pub description: Option<String>,
     /// ID of the traffic mirror filter, as returned by `list_traffic_mirror_filters` or
-    /// `create_traffic_mirror_filter`. On a list call, only resources using this filter are
-    /// returned.
+    /// `create_traffic_mirror_filter`. As a filter of a list call, only resources using this filter
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12089,8 +12126,8 @@ pub struct TrafficMirrorSession {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_sources: Option<Vec<String>>,
-    /// ID of the mirror target that receives the copies. On a list call, only sessions with this
-    /// target are returned.
+    /// ID of the mirror target that receives the copies. As a filter of a list call, only sessions
+    /// with this target are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12100,7 +12137,8 @@ pub struct TrafficMirrorSession {
     )]
     pub traffic_mirror_target_id: Option<String>,
     /// Type of the mirror target: `eni` (an elastic network interface) or `elb` (a private Elastic
-    /// Load Balancer). On a list call, only sessions with this target type are returned.
+    /// Load Balancer). As a filter of a list call, only sessions with this target type are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -12110,7 +12148,8 @@ pub struct TrafficMirrorSession {
     )]
     pub traffic_mirror_target_type: Option<String>,
     /// VNI (VXLAN network identifier) that tells the target apart the traffic of different
-    /// sessions, 0 to 16777215. On a list call, only sessions with this VNI are returned.
+    /// sessions, 0 to 16777215. As a filter of a list call, only sessions with this VNI are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -12119,8 +12158,8 @@ pub struct TrafficMirrorSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_network_id: Option<i64>,
-    /// Largest mirrored packet length (MTU), 1 to 1460 bytes. On a list call, only sessions with
-    /// this length are returned.
+    /// Largest mirrored packet length (MTU), 1 to 1460 bytes. As a filter of a list call, only
+    /// sessions with this length are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12129,8 +12168,8 @@ pub struct TrafficMirrorSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub packet_length: Option<i64>,
-    /// Priority of the rule or session; a lower number wins. On a list call, only items with these
-    /// priorities are returned.
+    /// Priority of the rule or session; a lower number wins. As a filter of a list call, only items
+    /// with these priorities are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12139,8 +12178,8 @@ pub struct TrafficMirrorSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub priority: Option<i64>,
-    /// Whether the rule or session is in force. On a list call, only items with this setting are
-    /// returned.
+    /// Whether the rule or session is in force. As a filter of a list call, only items with this
+    /// setting are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12149,7 +12188,7 @@ pub struct TrafficMirrorSession {
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled: Option<bool>,
-    /// Type of the resource. On a list call, only resources of this type are returned.
+    /// Type of the resource. As a filter of a list call, only resources of this type are returned.
     ///
     /// **Required.**
     #[serde(
@@ -12315,8 +12354,8 @@ pub struct UpdateAddressGroupOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12432,7 +12471,7 @@ impl UpdateAddressGroupRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAddressGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12476,15 +12515,15 @@ impl UpdateAddressGroupResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12599,8 +12638,8 @@ pub struct UpdateFirewallOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12702,7 +12741,7 @@ pub struct UpdateFirewallResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12792,7 +12831,7 @@ pub struct UpdateFirewallRulesResponse {
     /// Attributes of the network ACL, or the rules the call changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<FirewallDetail>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12833,15 +12872,15 @@ impl UpdateFirewallRulesResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12931,7 +12970,7 @@ impl UpdateSecurityGroupRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -12974,8 +13013,8 @@ impl UpdateSecurityGroupResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13081,7 +13120,7 @@ impl UpdateSubNetworkInterfaceRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13127,8 +13166,8 @@ impl UpdateSubNetworkInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13136,7 +13175,7 @@ pub struct UpdateTrafficMirrorFilterOption {
     )]
     pub description: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13215,7 +13254,7 @@ pub struct UpdateTrafficMirrorFilterResponse {
     /// Attributes of the traffic mirror filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13258,8 +13297,8 @@ impl UpdateTrafficMirrorFilterResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleOption {
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13280,32 +13319,32 @@ pub struct UpdateTrafficMirrorFilterRuleOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub ethertype: Option<String>,
-    /// Source range of the mirrored traffic, in CIDR notation. On a list call, only rules with this
-    /// source are returned.
+    /// Source range of the mirrored traffic, in CIDR notation. As a filter of a list call, only
+    /// rules with this source are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_cidr_block: Option<String>,
-    /// Destination range of the mirrored traffic, in CIDR notation. On a list call, only rules with
-    /// this destination are returned.
+    /// Destination range of the mirrored traffic, in CIDR notation. As a filter of a list call,
+    /// only rules with this destination are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_cidr_block: Option<String>,
-    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list call,
-    /// only rules with this range are returned.
+    /// Source ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of a
+    /// list call, only rules with this range are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub source_port_range: Option<String>,
-    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. On a list
-    /// call, only rules with this range are returned.
+    /// Destination ports of the mirrored traffic, 1 to 65535, written like `80-200`. As a filter of
+    /// a list call, only rules with this range are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13433,7 +13472,7 @@ pub struct UpdateTrafficMirrorFilterRuleResponse {
     /// Attributes of the traffic mirror filter rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13477,15 +13516,15 @@ impl UpdateTrafficMirrorFilterRuleResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13499,8 +13538,8 @@ pub struct UpdateTrafficMirrorSessionOption {
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_filter_id: Option<String>,
-    /// ID of the mirror target that receives the copies. On a list call, only sessions with this
-    /// target are returned.
+    /// ID of the mirror target that receives the copies. As a filter of a list call, only sessions
+    /// with this target are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13508,7 +13547,8 @@ pub struct UpdateTrafficMirrorSessionOption {
     )]
     pub traffic_mirror_target_id: Option<String>,
     /// Type of the mirror target: `eni` (an elastic network interface) or `elb` (a private Elastic
-    /// Load Balancer). On a list call, only sessions with this target type are returned.
+    /// Load Balancer). As a filter of a list call, only sessions with this target type are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13516,15 +13556,16 @@ pub struct UpdateTrafficMirrorSessionOption {
     )]
     pub traffic_mirror_target_type: Option<String>,
     /// VNI (VXLAN network identifier) that tells the target apart the traffic of different
-    /// sessions, 0 to 16777215. On a list call, only sessions with this VNI are returned.
+    /// sessions, 0 to 16777215. As a filter of a list call, only sessions with this VNI are
+    /// returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub virtual_network_id: Option<i64>,
-    /// Largest mirrored packet length (MTU), 1 to 1460 bytes. On a list call, only sessions with
-    /// this length are returned.
+    /// Largest mirrored packet length (MTU), 1 to 1460 bytes. As a filter of a list call, only
+    /// sessions with this length are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -13652,7 +13693,7 @@ pub struct UpdateTrafficMirrorSessionResponse {
     /// Attributes of the traffic mirror session, or the sources the call adds or removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13696,15 +13737,15 @@ impl UpdateTrafficMirrorSessionResponseBuilder {
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationOption {
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13794,7 +13835,7 @@ impl UpdateVirsubnetCidrReservationRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13936,21 +13977,21 @@ impl UpdateVpcRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
-    /// The `request_id` field.
+    /// ID of the request, for tracing it with support.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub request_id: Option<String>,
-    /// The `error_msg` field.
+    /// Error message returned with a partial failure of the call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_msg: Option<String>,
-    /// The `error_code` field.
+    /// Error code returned with a partial failure of the call.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_string",
@@ -13995,7 +14036,7 @@ impl UpdateVpcResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Virsubnet {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14005,7 +14046,7 @@ pub struct Virsubnet {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14014,8 +14055,8 @@ pub struct Virsubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14039,8 +14080,8 @@ pub struct Virsubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub zone_id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of these VPCs are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14049,7 +14090,8 @@ pub struct Virsubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -14077,7 +14119,7 @@ pub struct Virsubnet {
         skip_serializing_if = "Option::is_none"
     )]
     pub scope: Option<String>,
-    /// The `subnet_cidrs` field.
+    /// OpenStack Neutron subnets of the subnet.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14087,7 +14129,8 @@ pub struct Virsubnet {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResponseTag>>,
-    /// The `extra_dhcp_opts` field.
+    /// Extra DHCP options: control information and network settings passed to the client when DHCP
+    /// assigns an address.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14203,7 +14246,7 @@ impl VirsubnetBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VirsubnetCidrReservation {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14212,8 +14255,8 @@ pub struct VirsubnetCidrReservation {
         skip_serializing_if = "Option::is_none"
     )]
     pub id: Option<String>,
-    /// ID of the subnet, as returned by `list_virsubnets`. On a list call, only resources of these
-    /// subnets are returned.
+    /// ID of the subnet, as returned by `list_virsubnets`. As a filter of a list call, only
+    /// resources of these subnets are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14222,8 +14265,8 @@ pub struct VirsubnetCidrReservation {
         skip_serializing_if = "Option::is_none"
     )]
     pub virsubnet_id: Option<String>,
-    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. On a list
-    /// call, only resources of these VPCs are returned.
+    /// ID of the virtual private cloud (VPC), as returned by `list_vpcs` or `create_vpc`. As a
+    /// filter of a list call, only resources of these VPCs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14232,8 +14275,8 @@ pub struct VirsubnetCidrReservation {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_id: Option<String>,
-    /// IP version: 4 (IPv4) or 6 (IPv6). On a list call, only resources of this version are
-    /// returned.
+    /// IP version: 4 (IPv4) or 6 (IPv6). As a filter of a list call, only resources of this version
+    /// are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14242,8 +14285,8 @@ pub struct VirsubnetCidrReservation {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_version: Option<i64>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with these ranges are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with these ranges are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14253,7 +14296,7 @@ pub struct VirsubnetCidrReservation {
     )]
     pub cidr: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14262,8 +14305,8 @@ pub struct VirsubnetCidrReservation {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14373,7 +14416,7 @@ impl VirsubnetCidrReservationBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Vpc {
-    /// ID of the resource; on a list call, only resources with these IDs are returned.
+    /// ID of the resource; as a filter of a list call, only resources with these IDs are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14383,7 +14426,7 @@ pub struct Vpc {
     )]
     pub id: Option<String>,
     /// Name of the resource: 1 to 64 characters of letters, digits, Chinese characters, `_`, `-`
-    /// and `.`. On a list call, only resources with these names are returned.
+    /// and `.`. As a filter of a list call, only resources with these names are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14392,8 +14435,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
-    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. On a list
-    /// call, only resources with these descriptions are returned.
+    /// Free-text description of the resource, 0 to 255 characters without `<` or `>`. As a filter
+    /// of a list call, only resources with these descriptions are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14402,8 +14445,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub description: Option<String>,
-    /// Address range in CIDR notation, such as `192.168.0.0/16`. On a list call, only resources
-    /// with these ranges are returned.
+    /// Address range in CIDR notation, such as `192.168.0.0/16`. As a filter of a list call, only
+    /// resources with these ranges are returned.
     ///
     /// **Required.**
     #[serde(
@@ -14417,7 +14460,8 @@ pub struct Vpc {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_cidrs: Option<Vec<String>>,
-    /// State of the resource. On a list call, only resources in this state are returned.
+    /// State of the resource. As a filter of a list call, only resources in this state are
+    /// returned.
     ///
     /// **Required.**
     #[serde(
@@ -14437,8 +14481,9 @@ pub struct Vpc {
     )]
     pub project_id: Option<String>,
     /// ID of the enterprise project, used for permission management by enterprise project: a UUID
-    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. On a list
-    /// call, `all_granted_eps` selects every enterprise project the user may access.
+    /// with hyphens of at most 36 characters, or `0` for the default enterprise project. As a
+    /// filter of a list call, `all_granted_eps` selects every enterprise project the user may
+    /// access.
     ///
     /// **Required.**
     #[serde(
@@ -14465,7 +14510,8 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub updated_at: Option<String>,
-    /// The `cloud_resources` field.
+    /// Kinds and numbers of resources associated with the VPC; only route tables (`routetable`) and
+    /// subnets (`virsubnet`) are reported.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14475,7 +14521,8 @@ pub struct Vpc {
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
-    /// The `block_service_endpoint_states` field.
+    /// Whether resources of the VPC are cut off from service endpoints on the private network: `on`
+    /// blocks them, `off` does not.
     ///
     /// **Required.**
     #[serde(
@@ -14484,7 +14531,7 @@ pub struct Vpc {
         skip_serializing_if = "Option::is_none"
     )]
     pub block_service_endpoint_states: Option<String>,
-    /// The `enable_network_address_usage_metrics` field.
+    /// Whether IPv4 address usage metrics are collected for all subnets of the VPC.
     ///
     /// **Required.**
     #[serde(
@@ -14586,7 +14633,7 @@ impl VpcBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VpcQuotas {
-    /// The `acl_policy_contain_rules` field.
+    /// Quota of rules per direction in one network ACL. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14600,119 +14647,126 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub address_group: Option<i64>,
-    /// The `address_group_contain_ipset` field.
+    /// Quota of address entries in one IP address group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub address_group_contain_ipset: Option<i64>,
-    /// The `clouddcn_firewall_group` field.
+    /// Quota of network ACLs for CloudDCN subnets. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub clouddcn_firewall_group: Option<i64>,
-    /// The `clouddcn_acl_policy_contain_rules` field.
+    /// Quota of rules per direction in one network ACL of CloudDCN subnets. -1 means the quota is
+    /// not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub clouddcn_acl_policy_contain_rules: Option<i64>,
-    /// The `edge_gateway` field.
+    /// Quota of edge gateways. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub edge_gateway: Option<i64>,
-    /// The `eni_contain_secgroup` field.
+    /// Quota of security groups associated with one elastic network interface. -1 means the quota
+    /// is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub eni_contain_secgroup: Option<i64>,
-    /// The `firewall_policy_contain_ipv4_composite_rules` field.
+    /// Quota of IPv4 rules in a network ACL that use an IP address group or non-contiguous ports. -1
+    /// means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub firewall_policy_contain_ipv4_composite_rules: Option<i64>,
-    /// The `firewall_policy_contain_ipv6_composite_rules` field.
+    /// Quota of IPv6 rules in a network ACL that use an IP address group or non-contiguous ports. -1
+    /// means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub firewall_policy_contain_ipv6_composite_rules: Option<i64>,
-    /// The `forward_policy` field.
+    /// Quota of cloud forwarding policies. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub forward_policy: Option<i64>,
-    /// The `forward_policy_contain_ports` field.
+    /// Quota of ports associated with one cloud forwarding policy. -1 means the quota is not
+    /// offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub forward_policy_contain_ports: Option<i64>,
-    /// The `forward_rule` field.
+    /// Quota of cloud forwarding rules. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub forward_rule: Option<i64>,
-    /// The `peering` field.
+    /// Quota of VPC peering connections. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub peering: Option<i64>,
-    /// The `roce_cluster_contain_networks` field.
+    /// Quota of RoCE networks that can be created in one physical network. -1 means the quota is
+    /// not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub roce_cluster_contain_networks: Option<i64>,
-    /// The `rtb_allow_sys_cidr_routes` field.
+    /// Quota of system routes a route table supports. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub rtb_allow_sys_cidr_routes: Option<i64>,
-    /// The `shared_bandwidth` field.
+    /// Quota of shared bandwidths. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub shared_bandwidth: Option<i64>,
-    /// The `shared_bandwidth_contain_publicip` field.
+    /// Quota of EIPs associated with one shared bandwidth. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub shared_bandwidth_contain_publicip: Option<i64>,
-    /// The `secgroup_contain_rules` field.
+    /// Quota of rules in one security group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub secgroup_contain_rules: Option<i64>,
-    /// The `secgroup_referred_by_nic` field.
+    /// Quota of network interfaces associated with one security group. -1 means the quota is not
+    /// offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14726,28 +14780,32 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group: Option<i64>,
-    /// The `security_group_contain_egress_ipv4_composite_rules` field.
+    /// Quota of outbound IPv4 rules in a security group that use an IP address group,
+    /// non-contiguous ports or a remote security group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_contain_egress_ipv4_composite_rules: Option<i64>,
-    /// The `security_group_contain_egress_ipv6_composite_rules` field.
+    /// Quota of outbound IPv6 rules in a security group that use an IP address group,
+    /// non-contiguous ports or a remote security group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_contain_egress_ipv6_composite_rules: Option<i64>,
-    /// The `security_group_contain_ingress_ipv4_composite_rules` field.
+    /// Quota of inbound IPv4 rules in a security group that use an IP address group, non-contiguous
+    /// ports or a remote security group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_contain_ingress_ipv4_composite_rules: Option<i64>,
-    /// The `security_group_contain_ingress_ipv6_composite_rules` field.
+    /// Quota of inbound IPv6 rules in a security group that use an IP address group, non-contiguous
+    /// ports or a remote security group. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14761,7 +14819,7 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub security_group_rule: Option<i64>,
-    /// The `subnet_contain_eni` field.
+    /// Quota of elastic network interfaces in one subnet. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14775,14 +14833,16 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_filter: Option<i64>,
-    /// The `traffic_mirror_filter_referred_by_session` field.
+    /// Quota of traffic mirror sessions that may use one filter. -1 means the quota is not offered
+    /// yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_filter_referred_by_session: Option<i64>,
-    /// The `traffic_mirror_filter_contain_rules_each_direction` field.
+    /// Quota of rules per direction in one traffic mirror filter. -1 means the quota is not offered
+    /// yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14796,56 +14856,60 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_session: Option<i64>,
-    /// The `traffic_mirror_session_contain_sources` field.
+    /// Quota of mirror sources in one traffic mirror session. -1 means the quota is not offered
+    /// yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_session_contain_sources: Option<i64>,
-    /// The `traffic_mirror_source_referred_by_session` field.
+    /// Quota of traffic mirror sessions one mirror source may belong to. -1 means the quota is not
+    /// offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_source_referred_by_session: Option<i64>,
-    /// The `traffic_mirror_target_elb_referred_by_session` field.
+    /// Quota of traffic mirror sessions that may use one private ELB as target. -1 means the quota
+    /// is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_target_elb_referred_by_session: Option<i64>,
-    /// The `traffic_mirror_target_eni_referred_by_session` field.
+    /// Quota of traffic mirror sessions that may use one elastic network interface as target. -1
+    /// means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub traffic_mirror_target_eni_referred_by_session: Option<i64>,
-    /// The `vip` field.
+    /// Quota of virtual IP addresses. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vip: Option<i64>,
-    /// The `virsubnet` field.
+    /// Quota of subnets. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub virsubnet: Option<i64>,
-    /// The `virsubnet_contain_ipv4_cidr_reservations` field.
+    /// Quota of reserved IPv4 ranges in one subnet. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub virsubnet_contain_ipv4_cidr_reservations: Option<i64>,
-    /// The `virsubnet_contain_ipv6_cidr_reservations` field.
+    /// Quota of reserved IPv6 ranges in one subnet. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
@@ -14859,21 +14923,21 @@ pub struct VpcQuotas {
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc: Option<i64>,
-    /// The `vpc_contain_eni` field.
+    /// Quota of elastic network interfaces in one VPC. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_contain_eni: Option<i64>,
-    /// The `vpc_contain_vip` field.
+    /// Quota of virtual IP addresses in one VPC. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",
         skip_serializing_if = "Option::is_none"
     )]
     pub vpc_contain_vip: Option<i64>,
-    /// The `vpc_contain_virsubnet` field.
+    /// Quota of subnets in one VPC. -1 means the quota is not offered yet.
     #[serde(
         default,
         deserialize_with = "huaweicloud_sdk_core::__codegen::lenient::opt_i64",

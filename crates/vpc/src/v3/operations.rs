@@ -255,7 +255,8 @@ impl AddVpcExtendCidr {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -583,8 +584,8 @@ impl BatchCreateSecurityGroupRules {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    /// security groups are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    /// these security groups are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -2117,8 +2118,8 @@ impl DeleteSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    /// security groups are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    /// these security groups are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -2302,8 +2303,8 @@ impl DeleteTrafficMirrorFilter {
         }
     }
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
-    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    /// only resources using this filter are returned.
+    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    /// a list call, only resources using this filter are returned.
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -2493,7 +2494,8 @@ impl DeleteVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -2661,15 +2663,15 @@ impl ListAddressGroup {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
@@ -2681,16 +2683,16 @@ impl ListAddressGroup {
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    /// or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    /// enterprise project the user may access.
+    /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    /// selects every enterprise project the user may access.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -3145,15 +3147,15 @@ impl ListFirewall {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
@@ -3171,8 +3173,8 @@ impl ListFirewall {
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    /// or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    /// enterprise project the user may access.
+    /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    /// selects every enterprise project the user may access.
     pub fn enterprise_project_id(mut self, value: Vec<String>) -> Self {
         self.enterprise_project_id = Some(value);
         self
@@ -3601,22 +3603,22 @@ impl ListPorts {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
     }
     /// Optional. Query parameter `admin_state_up`. Whether the resource is administratively enabled
-    /// (`true`, default) or disabled (`false`). On a list call, only resources in this state are
-    /// returned.
+    /// (`true`, default) or disabled (`false`). As a filter of a list call, only resources in this
+    /// state are returned.
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
@@ -3628,7 +3630,7 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
-    /// `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
         self.virsubnet_id = Some(value);
         self
@@ -3639,8 +3641,8 @@ impl ListPorts {
         self.device_id = Some(value);
         self
     }
-    /// Optional. Query parameter `mac_address`. MAC address. On a list call, only resources with
-    /// these MAC addresses are returned.
+    /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
+    /// resources with these MAC addresses are returned.
     pub fn mac_address(mut self, value: Vec<String>) -> Self {
         self.mac_address = Some(value);
         self
@@ -3660,8 +3662,8 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
@@ -3678,14 +3680,15 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups, such as
-    /// `a0608cbf-d047-4f54-8b28-cd7b59853fff`. On a list call, only resources in these security
-    /// groups are returned.
+    /// `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a list call, only resources in these
+    /// security groups are returned.
     pub fn security_groups(mut self, value: Vec<String>) -> Self {
         self.security_groups = Some(value);
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: Vec<String>) -> Self {
         self.vpc_id = Some(value);
         self
@@ -3930,42 +3933,43 @@ impl ListSecurityGroupRules {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    /// security groups are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    /// these security groups are returned.
     pub fn security_group_id(mut self, value: Vec<String>) -> Self {
         self.security_group_id = Some(value);
         self
     }
-    /// Optional. Query parameter `protocol`. Protocol. On a list call, only rules with these
-    /// protocols are returned.
+    /// Optional. Query parameter `protocol`. Protocol. As a filter of a list call, only rules with
+    /// these protocols are returned.
     pub fn protocol(mut self, value: Vec<String>) -> Self {
         self.protocol = Some(value);
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `remote_group_id`. ID of the remote security group whose members
     /// the rule allows or denies; it must exist in the tenant. Mutually exclusive with
-    /// `remote_ip_prefix` and `remote_address_group_id`. On a list call, only rules with these
-    /// remote groups are returned.
+    /// `remote_ip_prefix` and `remote_address_group_id`. As a filter of a list call, only rules
+    /// with these remote groups are returned.
     pub fn remote_group_id(mut self, value: Vec<String>) -> Self {
         self.remote_group_id = Some(value);
         self
     }
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
-    /// (inbound) or `egress` (outbound). On a list call, only rules of this direction are returned.
+    /// (inbound) or `egress` (outbound). As a filter of a list call, only rules of this direction
+    /// are returned.
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.direction = Some(value.into());
         self
@@ -3983,20 +3987,20 @@ impl ListSecurityGroupRules {
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
-    /// On a list call, only items with these priorities are returned.
+    /// As a filter of a list call, only items with these priorities are returned.
     pub fn priority(mut self, value: Vec<i64>) -> Self {
         self.priority = Some(value);
         self
     }
     /// Optional. Query parameter `ethertype`. IP version of the traffic: `IPv4` (default) or
-    /// `IPv6`. On a list call, only rules of these versions are returned.
+    /// `IPv6`. As a filter of a list call, only rules of these versions are returned.
     pub fn ethertype(mut self, value: Vec<String>) -> Self {
         self.ethertype = Some(value);
         self
     }
     /// Optional. Query parameter `remote_address_group_id`. ID of the remote IP address group; it
     /// must exist in the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_group_id`.
-    /// On a list call, only rules with these address groups are returned.
+    /// As a filter of a list call, only rules with these address groups are returned.
     pub fn remote_address_group_id(mut self, value: Vec<String>) -> Self {
         self.remote_address_group_id = Some(value);
         self
@@ -4141,30 +4145,30 @@ impl ListSecurityGroups {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    /// or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    /// enterprise project the user may access.
+    /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    /// selects every enterprise project the user may access.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -4336,47 +4340,48 @@ impl ListSubNetworkInterfaces {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
-    /// `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
         self.virsubnet_id = Some(value);
         self
     }
     /// Optional. Query parameter `private_ip_address`. Private IPv4 address of the supplementary
-    /// network interface; within the subnet's range, chosen at random when unset. On a list call,
-    /// only interfaces with these addresses are returned.
+    /// network interface; within the subnet's range, chosen at random when unset. As a filter of a
+    /// list call, only interfaces with these addresses are returned.
     pub fn private_ip_address(mut self, value: Vec<String>) -> Self {
         self.private_ip_address = Some(value);
         self
     }
-    /// Optional. Query parameter `mac_address`. MAC address. On a list call, only resources with
-    /// these MAC addresses are returned.
+    /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
+    /// resources with these MAC addresses are returned.
     pub fn mac_address(mut self, value: Vec<String>) -> Self {
         self.mac_address = Some(value);
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: Vec<String>) -> Self {
         self.vpc_id = Some(value);
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `parent_id`. ID of the parent port (network interface) that
-    /// carries the supplementary network interface; it must exist. On a list call, only interfaces
-    /// of these parents are returned.
+    /// carries the supplementary network interface; it must exist. As a filter of a list call, only
+    /// interfaces of these parents are returned.
     pub fn parent_id(mut self, value: Vec<String>) -> Self {
         self.parent_id = Some(value);
         self
@@ -4583,71 +4588,74 @@ impl ListTrafficMirrorFilterRules {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
-    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    /// only resources using this filter are returned.
+    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    /// a list call, only resources using this filter are returned.
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
-    /// (inbound) or `egress` (outbound). On a list call, only rules of this direction are returned.
+    /// (inbound) or `egress` (outbound). As a filter of a list call, only rules of this direction
+    /// are returned.
     pub fn direction(mut self, value: impl Into<String>) -> Self {
         self.direction = Some(value.into());
         self
     }
-    /// Optional. Query parameter `protocol`. Protocol. On a list call, only rules with these
-    /// protocols are returned.
+    /// Optional. Query parameter `protocol`. Protocol. As a filter of a list call, only rules with
+    /// these protocols are returned.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
     /// Optional. Query parameter `source_cidr_block`. Source range of the mirrored traffic, in CIDR
-    /// notation. On a list call, only rules with this source are returned.
+    /// notation. As a filter of a list call, only rules with this source are returned.
     pub fn source_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.source_cidr_block = Some(value.into());
         self
     }
     /// Optional. Query parameter `destination_cidr_block`. Destination range of the mirrored
-    /// traffic, in CIDR notation. On a list call, only rules with this destination are returned.
+    /// traffic, in CIDR notation. As a filter of a list call, only rules with this destination are
+    /// returned.
     pub fn destination_cidr_block(mut self, value: impl Into<String>) -> Self {
         self.destination_cidr_block = Some(value.into());
         self
     }
     /// Optional. Query parameter `source_port_range`. Source ports of the mirrored traffic, 1 to
-    /// 65535, written like `80-200`. On a list call, only rules with this range are returned.
+    /// 65535, written like `80-200`. As a filter of a list call, only rules with this range are
+    /// returned.
     pub fn source_port_range(mut self, value: impl Into<String>) -> Self {
         self.source_port_range = Some(value.into());
         self
     }
     /// Optional. Query parameter `destination_port_range`. Destination ports of the mirrored
-    /// traffic, 1 to 65535, written like `80-200`. On a list call, only rules with this range are
-    /// returned.
+    /// traffic, 1 to 65535, written like `80-200`. As a filter of a list call, only rules with this
+    /// range are returned.
     pub fn destination_port_range(mut self, value: impl Into<String>) -> Self {
         self.destination_port_range = Some(value.into());
         self
     }
-    /// Optional. Query parameter `action`. What happens to matching traffic. On a list call, only
-    /// rules with this action are returned.
+    /// Optional. Query parameter `action`. What happens to matching traffic. As a filter of a list
+    /// call, only rules with this action are returned.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
-    /// On a list call, only items with these priorities are returned.
+    /// As a filter of a list call, only items with these priorities are returned.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
@@ -4792,22 +4800,22 @@ impl ListTrafficMirrorFilters {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -4970,61 +4978,61 @@ impl ListTrafficMirrorSessions {
             options: RequestOptions::default(),
         }
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
-    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    /// only resources using this filter are returned.
+    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    /// a list call, only resources using this filter are returned.
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_mirror_target_id`. ID of the mirror target that receives
-    /// the copies. On a list call, only sessions with this target are returned.
+    /// the copies. As a filter of a list call, only sessions with this target are returned.
     pub fn traffic_mirror_target_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_target_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `traffic_mirror_target_type`. Type of the mirror target: `eni` (an
-    /// elastic network interface) or `elb` (a private Elastic Load Balancer). On a list call, only
-    /// sessions with this target type are returned.
+    /// elastic network interface) or `elb` (a private Elastic Load Balancer). As a filter of a list
+    /// call, only sessions with this target type are returned.
     pub fn traffic_mirror_target_type(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_target_type = Some(value.into());
         self
     }
     /// Optional. Query parameter `virtual_network_id`. VNI (VXLAN network identifier) that tells
-    /// the target apart the traffic of different sessions, 0 to 16777215. On a list call, only
-    /// sessions with this VNI are returned.
+    /// the target apart the traffic of different sessions, 0 to 16777215. As a filter of a list
+    /// call, only sessions with this VNI are returned.
     pub fn virtual_network_id(mut self, value: impl Into<String>) -> Self {
         self.virtual_network_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `packet_length`. Largest mirrored packet length (MTU), 1 to 1460
-    /// bytes. On a list call, only sessions with this length are returned.
+    /// bytes. As a filter of a list call, only sessions with this length are returned.
     pub fn packet_length(mut self, value: impl Into<String>) -> Self {
         self.packet_length = Some(value.into());
         self
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
-    /// On a list call, only items with these priorities are returned.
+    /// As a filter of a list call, only items with these priorities are returned.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
@@ -5206,48 +5214,48 @@ impl ListVirsubnetCidrReservations {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
-    /// `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
         self.virsubnet_id = Some(value);
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
-    /// On a list call, only resources with these ranges are returned.
+    /// As a filter of a list call, only resources with these ranges are returned.
     pub fn cidr(mut self, value: Vec<String>) -> Self {
         self.cidr = Some(value);
         self
     }
-    /// Optional. Query parameter `ip_version`. IP version: 4 (IPv4) or 6 (IPv6). On a list call,
-    /// only resources of this version are returned.
+    /// Optional. Query parameter `ip_version`. IP version: 4 (IPv4) or 6 (IPv6). As a filter of a
+    /// list call, only resources of this version are returned.
     pub fn ip_version(mut self, value: Vec<i64>) -> Self {
         self.ip_version = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    /// or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    /// enterprise project the user may access.
+    /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    /// selects every enterprise project the user may access.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
@@ -5392,21 +5400,22 @@ impl ListVirsubnets {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: Vec<String>) -> Self {
         self.vpc_id = Some(value);
         self
@@ -5429,8 +5438,8 @@ impl ListVirsubnets {
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
@@ -5562,36 +5571,36 @@ impl ListVpcs {
         self.marker = Some(value.into());
         self
     }
-    /// Optional. Query parameter `id`. ID of the resource; on a list call, only resources with
-    /// these IDs are returned.
+    /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
+    /// resources with these IDs are returned.
     pub fn id(mut self, value: Vec<String>) -> Self {
         self.id = Some(value);
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
-    /// or `0` for the default enterprise project. On a list call, `all_granted_eps` selects every
-    /// enterprise project the user may access.
+    /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
+    /// selects every enterprise project the user may access.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
-    /// digits, Chinese characters, `_`, `-` and `.`. On a list call, only resources with these
-    /// names are returned.
+    /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
+    /// with these names are returned.
     pub fn name(mut self, value: Vec<String>) -> Self {
         self.name = Some(value);
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
-    /// characters without `<` or `>`. On a list call, only resources with these descriptions are
-    /// returned.
+    /// characters without `<` or `>`. As a filter of a list call, only resources with these
+    /// descriptions are returned.
     pub fn description(mut self, value: Vec<String>) -> Self {
         self.description = Some(value);
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
-    /// On a list call, only resources with these ranges are returned.
+    /// As a filter of a list call, only resources with these ranges are returned.
     pub fn cidr(mut self, value: Vec<String>) -> Self {
         self.cidr = Some(value);
         self
@@ -5917,7 +5926,8 @@ impl RemoveVpcExtendCidr {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -6314,8 +6324,8 @@ impl ShowSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    /// security groups are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    /// these security groups are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -6532,8 +6542,8 @@ impl ShowTrafficMirrorFilter {
         }
     }
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
-    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    /// only resources using this filter are returned.
+    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    /// a list call, only resources using this filter are returned.
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -6680,7 +6690,7 @@ impl ShowVirsubnet {
         }
     }
     /// **Required.** Path parameter `virsubnet_id`. ID of the subnet, as returned by
-    /// `list_virsubnets`. On a list call, only resources of these subnets are returned.
+    /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
     pub fn virsubnet_id(mut self, value: impl Into<String>) -> Self {
         self.virsubnet_id = Some(value.into());
         self
@@ -6775,7 +6785,8 @@ impl ShowVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
@@ -7037,8 +7048,8 @@ impl UpdateSecurityGroup {
         }
     }
     /// **Required.** Path parameter `security_group_id`. ID of the security group, as returned by
-    /// `list_security_groups` or `create_security_group`. On a list call, only rules of these
-    /// security groups are returned.
+    /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
+    /// these security groups are returned.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
@@ -7148,8 +7159,8 @@ impl UpdateTrafficMirrorFilter {
         }
     }
     /// **Required.** Path parameter `traffic_mirror_filter_id`. ID of the traffic mirror filter, as
-    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. On a list call,
-    /// only resources using this filter are returned.
+    /// returned by `list_traffic_mirror_filters` or `create_traffic_mirror_filter`. As a filter of
+    /// a list call, only resources using this filter are returned.
     pub fn traffic_mirror_filter_id(mut self, value: impl Into<String>) -> Self {
         self.traffic_mirror_filter_id = Some(value.into());
         self
@@ -7393,7 +7404,8 @@ impl UpdateVpc {
         }
     }
     /// **Required.** Path parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
-    /// `list_vpcs` or `create_vpc`. On a list call, only resources of these VPCs are returned.
+    /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
+    /// returned.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
