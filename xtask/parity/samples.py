@@ -231,6 +231,8 @@ def value_kinds(v, ir_t) -> list[str]:
         return ["positive float" if v > 0 else "negative float"]
     if isinstance(v, str):
         return string_kinds(v)
+    if isinstance(v, datetime.date):  # datetime too
+        return string_kinds(wire_text(v))
     what = "list" if isinstance(v, list) else "map" if not isinstance(v, ModelDict) else None
     if what is None:
         return ["object"]
@@ -450,7 +452,7 @@ def served(v):
         return {k: served(x) for k, x in v.items()}
     if isinstance(v, list):
         return [served(x) for x in v]
-    return v
+    return wire_text(v)
 
 
 def decoded(v):
@@ -461,7 +463,13 @@ def decoded(v):
         return {k: decoded(x) for k, x in v.items()}
     if isinstance(v, list):
         return [decoded(x) for x in v]
-    return v
+    return wire_text(v)
+
+
+def wire_text(v):
+    """A date or datetime sample as JSON carries it (and as huaweicloudsdkcore's
+    sanitize_for_serialization writes it): ISO 8601 text; any other scalar unchanged."""
+    return v.isoformat() if isinstance(v, datetime.date) else v
 
 
 class OpSample:
