@@ -1045,7 +1045,8 @@ impl AttachSubNetworkInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateFirewallTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
+    /// value.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1078,7 +1079,8 @@ impl BatchCreateFirewallTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreatePortTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
+    /// value.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1111,12 +1113,12 @@ impl BatchCreatePortTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateRequestBody {
-    /// Tags of the resource.
+    /// Tags to add to the CloudDCN subnet.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<BatchCreateRequestBodyTags>>,
-    /// System tags of the resource.
+    /// System tags to add to the CloudDCN subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<BatchCreateRequestBodySysTags>>,
 }
@@ -1760,7 +1762,8 @@ impl BatchCreateSubNetworkInterfaceResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to add, at most 20; a key given twice is refused, and an existing key gets the new
+    /// value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTag>>,
 }
@@ -1791,7 +1794,7 @@ impl BatchCreateSubNetworkInterfaceTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteFirewallTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to remove, at most 20; a key that is absent is skipped.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1824,7 +1827,7 @@ impl BatchDeleteFirewallTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeletePortTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to remove, at most 20; a key that is absent is skipped.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1857,12 +1860,12 @@ impl BatchDeletePortTagsRequestBodyBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBody {
-    /// Tags of the resource.
+    /// Tags to remove from the CloudDCN subnet.
     ///
     /// **Required.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<BatchDeleteRequestBodyTags>>,
-    /// System tags of the resource.
+    /// System tags to remove from the CloudDCN subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<BatchDeleteRequestBodySysTags>>,
 }
@@ -2003,7 +2006,7 @@ impl BatchDeleteRequestBodyTagsBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchDeleteSubNetworkInterfaceTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to remove, at most 20; a key that is absent is skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<DeleteResourceTagRequestBody>>,
 }
@@ -2462,7 +2465,9 @@ pub struct CountFirewallsByTagsRequestBody {
     /// keys must not repeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
@@ -2549,7 +2554,9 @@ pub struct CountPortsByTagsRequestBody {
     /// keys must not repeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
@@ -2632,7 +2639,9 @@ impl CountPortsByTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
@@ -7138,7 +7147,9 @@ pub struct ListFirewallsByTagsRequestBody {
     /// keys must not repeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
@@ -7288,7 +7299,9 @@ pub struct ListPortsByTagsRequestBody {
     /// keys must not repeat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<Vec<Match>>,
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
@@ -7501,7 +7514,9 @@ impl ListResourceRespBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResourcesByTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ResourceTags>>,
 }
@@ -7694,7 +7709,9 @@ impl ListSubNetworkInterfaceTagsResponseBuilder {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsRequestBody {
-    /// Tags of the resource.
+    /// Tags to match: at most 50 keys, each with at most 10 values (an empty list matches any
+    /// value); keys must not repeat. A resource must carry every key (logical AND) with one of its
+    /// values (logical OR); without tags every resource matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<ListTag>>,
 }
