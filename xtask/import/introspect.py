@@ -61,6 +61,10 @@ SERVICES = [
         "CodeArtsArtifactClient",
         59,
     ),
+    ("ecs", "v2", "huaweicloudsdkecs", "huaweicloudsdkecs.v2", "EcsClient", 106),
+    ("evs", "v2", "huaweicloudsdkevs", "huaweicloudsdkevs.v2", "EvsClient", 68),
+    ("vpc", "v2", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v2", "VpcClient", 122),
+    ("vpc", "v3", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v3", "VpcClient", 110),
 ]
 
 # Query parameters whose docstring is kept (`doc`): the importer reads paging facts from it

@@ -392,6 +392,11 @@ def response_diffs(sample, py_out, rs_out) -> list[str]:
         if not out.get("ok"):
             diffs.append(f"{side} failed: {out.get('error')}")
             continue
+        if side == "python" and out["response"] is None and expected in ("", [], {}):
+            # The official deserialiser skips falsy data: a response whose whole document is
+            # one attribute (a bare string, array or free-form object) decodes as None when
+            # that document is empty. Python only; the Rust side must return the empty value.
+            continue
         d = strict_diff(expected, out["response"])
         if d:
             diffs.append(f"{side} decoded {d[0]}: sample {show(d[1])} vs {show(d[2])}")

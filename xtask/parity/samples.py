@@ -50,6 +50,10 @@ SERVICES = {
     "dcs": ("huaweicloudsdkdcs.v2", "DcsClient", 137),
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
+    "ecs": ("huaweicloudsdkecs.v2", "EcsClient", 106),
+    "evs": ("huaweicloudsdkevs.v2", "EvsClient", 68),
+    "vpc.v2": ("huaweicloudsdkvpc.v2", "VpcClient", 122),
+    "vpc.v3": ("huaweicloudsdkvpc.v3", "VpcClient", 110),
 }
 
 
@@ -229,6 +233,8 @@ def value_kinds(v, ir_t) -> list[str]:
         return ["positive float" if v > 0 else "negative float"]
     if isinstance(v, str):
         return string_kinds(v)
+    if isinstance(v, datetime.date):  # datetime too
+        return string_kinds(wire_text(v))
     what = "list" if isinstance(v, list) else "map" if not isinstance(v, ModelDict) else None
     if what is None:
         return ["object"]
@@ -313,6 +319,7 @@ class Gen:
             return st.flag
         if t == "datetime":
             self.n += 1
+            # Served and expected as ISO 8601 text (wire_text), as a server sends it.
             return datetime.datetime(2024, 1, 2, 3, 4, self.n % 60)
         if t == "date":
             self.n += 1
@@ -448,7 +455,7 @@ def served(v):
         return {k: served(x) for k, x in v.items()}
     if isinstance(v, list):
         return [served(x) for x in v]
-    return v
+    return wire_text(v)
 
 
 def decoded(v):
@@ -459,7 +466,13 @@ def decoded(v):
         return {k: decoded(x) for k, x in v.items()}
     if isinstance(v, list):
         return [decoded(x) for x in v]
-    return v
+    return wire_text(v)
+
+
+def wire_text(v):
+    """A date or datetime sample as JSON carries it (and as huaweicloudsdkcore's
+    sanitize_for_serialization writes it): ISO 8601 text; any other scalar unchanged."""
+    return v.isoformat() if isinstance(v, datetime.date) else v
 
 
 class OpSample:

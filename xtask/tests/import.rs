@@ -400,3 +400,40 @@ fn constructs_golden() {
         assert!(v1.contains(needle), "{needle} missing from\n{v1}");
     }
 }
+
+/// A field the official SDK lists as sensitive but that is not a secret (ECS
+/// `TemplateOsProfile.key_name`, a key-pair name) can be opted out in the overrides: the
+/// opt-out wins over the SDK's flag instead of producing both marks (a lint error).
+#[test]
+fn not_secret_override_wins_over_the_sdk_sensitive_flag() {
+    let src = fixtures().join("constructs");
+    let dir = std::env::temp_dir().join(format!("xtask-import-not-secret-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for rel in [
+        "specs/shapes/overrides.v1.yaml",
+        "specs/shapes/overrides.v2.yaml",
+        "specs/shapes/summaries.v1.yaml",
+        "specs/shapes/summaries.v2.yaml",
+        "specs/facts/shapes.json",
+        "specs/facts/shapes.v1.json",
+    ] {
+        let mut text = std::fs::read_to_string(src.join(rel)).unwrap();
+        if rel == "specs/shapes/overrides.v1.yaml" {
+            text = text.replace(
+                "      region_key:\n        x-huaweicloud-not-secret: true\n",
+                "      region_key:\n        x-huaweicloud-not-secret: true\n      note:\n        x-huaweicloud-not-secret: true\n",
+            );
+            assert!(text.contains("      note:\n"), "fixture changed: {text}");
+        }
+        std::fs::create_dir_all(dir.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(dir.join(rel), text).unwrap();
+    }
+    let files = xtask::import::generate(&dir, &src.join("introspect.json"), false)
+        .unwrap_or_else(|e| panic!("import failed:\n{}", e.join("\n")));
+    let v1 = &files["specs/shapes/v1.yaml"];
+    assert!(
+        v1.contains("        note:\n          type: string\n          x-huaweicloud-not-secret: true\n"),
+        "note should be opted out, not `format: password`:\n{v1}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

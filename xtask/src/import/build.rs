@@ -669,10 +669,16 @@ impl<'a> Builder<'a> {
             let Value::Mapping(mut pm) = schema else {
                 unreachable!()
             };
-            if auto_secret(&f.wire_name, f.sensitive, &pm) {
+            let po = ov.properties.get(&f.wire_name);
+            // A reviewed opt-out wins over the SDK's sensitive list (a key-pair name is not a
+            // secret even where the SDK flags it).
+            let opted_out = po
+                .and_then(|po| po.get("x-huaweicloud-not-secret"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if !opted_out && auto_secret(&f.wire_name, f.sensitive, &pm) {
                 pm.insert(s("format"), s("password"));
             }
-            let po = ov.properties.get(&f.wire_name);
             let described = self.descriptions.property(name, &f.wire_name);
             let text = po
                 .and_then(|po| po.get("description"))

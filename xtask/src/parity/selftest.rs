@@ -300,16 +300,6 @@ pub fn run(root: &Path) -> Result<i32, String> {
 fn mutated_sources(root: &Path) -> Result<(BTreeMap<String, String>, String), String> {
     let mut files = workspace_files(root)?;
     let version = separate_versions(&mut files)?;
-    edit_file(
-        &mut files,
-        DRIVER_MANIFEST,
-        "",
-        &[(
-            "name = \"parity-driver\"",
-            "name = \"parity-driver-selftest\"",
-        )],
-        "",
-    )?;
     apply(&mut files, |t| matches!(t, Target::Spec(_)))?;
     Ok((files, version))
 }
@@ -318,6 +308,18 @@ fn mutated_sources(root: &Path) -> Result<(BTreeMap<String, String>, String), St
 fn mutated_generated(ws: &Path, version: &str) -> Result<BTreeMap<String, String>, String> {
     let mut generated = generate(ws)?;
     suffix_versions(&mut generated, version);
+    // The driver's manifest is generated too: its binary gets a name of its own so that the
+    // mutated driver never replaces the real one in the shared target directory.
+    edit_file(
+        &mut generated,
+        DRIVER_MANIFEST,
+        "",
+        &[(
+            "name = \"parity-driver\"",
+            "name = \"parity-driver-selftest\"",
+        )],
+        "",
+    )?;
     apply(&mut generated, |t| matches!(t, Target::Generated(_)))?;
     Ok(generated)
 }
