@@ -4,13 +4,21 @@
 //!   whole client-side preparation of one call), read back from
 //!   `<target>/criterion/<group>/<name>/new/estimates.json` (median, ns);
 //! - instruction counts under `valgrind --tool=callgrind` (`probe` binary, 1 and 1 + N
-//!   iterations, difference / N) and the signer's top functions;
+//!   iterations, difference / N): the signer and its floor, preparation, and one whole call
+//!   of ours and of the bare-reqwest floor against the loopback server, with the top
+//!   functions of the signer and of our call;
 //! - the official Python SDK on the same request (`xtask/bench/python_bench.py`, venv of
 //!   `cargo xtask import`);
-//! - end-to-end load against a local hyper server (`e2e` binary);
+//! - end-to-end load against a local hyper server (`e2e` binary): ours and the bare-reqwest
+//!   floor in interleaved rounds, ours/bare per caller level;
 //! - without `--smoke`: codegen time, generated lines per operation, per-crate build time
-//!   (`CARGO_TARGET_DIR=target/bench-build`, `cargo clean -p` then `cargo build -p`) and the
-//!   size of the release example binary.
+//!   (`CARGO_TARGET_DIR=target/bench-build`, `cargo clean -p` then `cargo build -p`), the
+//!   AWS SDK for Rust peers' build time per operation (`xtask/bench/aws-compile`, a workspace
+//!   of its own so nothing else builds it; `CARGO_TARGET_DIR=target/bench-aws`) and the size
+//!   of the release example binary.
+//!
+//! The memory soak is run by hand, not here: `e2e soak --minutes 10 --callers 64` prints the
+//! client's RSS each minute.
 //!
 //! Raw results go to `target/bench/results.json`; without `--smoke` they are also rendered to
 //! `BENCHMARKS.md` at the root. `--smoke` builds in the dev profile (reusing the test build),
@@ -142,6 +150,20 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
     results["e2e"]["command"] = json!(format!(
         "cargo run --profile {profile} -p {PACKAGE} --bin e2e -- {}",
         e2e_args.join(" ")
+    ));
+
+    step("client CPU per call against 127.0.0.1 (ours, bare reqwest)");
+    let cpu_args: &[&str] = if opts.smoke {
+        &["cpu", "--rounds", "2", "--calls", "50"]
+    } else {
+        &["cpu", "--rounds", "20", "--calls", "2000"]
+    };
+    let out = output(Command::new(bin_dir.join("e2e")).args(cpu_args), "e2e cpu")?;
+    results["e2e_cpu"] = serde_json::from_str(out.trim())
+        .map_err(|e| format!("e2e cpu printed no JSON ({e}): {out}"))?;
+    results["e2e_cpu"]["command"] = json!(format!(
+        "cargo run --profile {profile} -p {PACKAGE} --bin e2e -- {}",
+        cpu_args.join(" ")
     ));
 
     results["generated"] = generated_lines(root)?;
@@ -700,6 +722,12 @@ pub fn render(r: &Value) -> String {
             met(r.map(|r| r >= 0.93))
         );
     }
+    let cpu = &r["e2e_cpu"];
+    let _ = writeln!(
+        o,
+        "| ours / bare reqwest, client CPU time per call (1 caller, lowest round) | {} | | |",
+        x(f(&cpu["ours_over_bare_min"]))
+    );
     let _ = writeln!(
         o,
         "| ours / bare reqwest, instructions per call (callgrind, 1 caller) | {} | | |",
@@ -851,6 +879,21 @@ pub fn render(r: &Value) -> String {
         "\nClient peak RSS (`VmHWM`, both clients in one process) over the whole run: {}.\n",
         mib(f(&e["client_peak_rss_kib"]).map(|k| k * 1024.0))
     );
+    let _ = writeln!(
+        o,
+        "Client CPU time per call (user + system, one caller on a current-thread runtime, {} \
+         rounds of {} calls per side, alternating): ours {} (median round {}), bare {} (median \
+         round {}); lowest rounds' ratio {}, median rounds' ratio {}. CPU time, unlike \
+         requests/s, hardly depends on what else the machine runs.\n",
+        cpu["rounds"],
+        cpu["calls_per_round"],
+        us(f(&cpu["ours"]["min_ns"])),
+        us(f(&cpu["ours"]["median_ns"])),
+        us(f(&cpu["bare"]["min_ns"])),
+        us(f(&cpu["bare"]["median_ns"])),
+        x(f(&cpu["ours_over_bare_min"])),
+        x(f(&cpu["ours_over_bare_median"])),
+    );
     let ins = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0}"));
     let _ = writeln!(
         o,
@@ -952,6 +995,7 @@ pub fn render(r: &Value) -> String {
         ("instruction counts", &cg["command"]),
         ("Python", &py["command"]),
         ("end to end", &e["command"]),
+        ("client CPU per call", &r["e2e_cpu"]["command"]),
         (
             "codegen time (the built xtask binary, best of 3)",
             &cgt["command"],

@@ -6,6 +6,7 @@
 //! ```text
 //! e2e [--secs 3] [--warmup-ms 200] [--levels 1,16,64] [--rounds 3]   # one JSON document
 //! e2e soak [--minutes 10] [--callers 64]                            # RSS each minute, JSON
+//! e2e cpu [--rounds 20] [--calls 2000]                              # client CPU per call, JSON
 //! e2e serve                                                         # the server (child)
 //! ```
 //!
@@ -15,6 +16,11 @@
 //! `secs / rounds` seconds per side, the side going first alternating, so both see the same
 //! machine load. requests/s = completed calls / measured time; latency percentiles over all
 //! calls completed in the measured windows.
+//!
+//! `cpu` measures what throughput on a busy machine only hints at: the client's own CPU time
+//! per call (user and system, from `/proc/thread-self/schedstat`), one caller on a
+//! current-thread runtime, ours and the floor in alternating rounds; the lowest and the median
+//! round of each side are reported.
 
 use std::time::{Duration, Instant};
 
@@ -27,6 +33,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some(SERVE_ARG) => serve(),
         Some("soak") => soak(&args[1..]),
+        Some("cpu") => cpu(&args[1..]),
         _ => run(&args),
     };
     if let Err(e) = result {
@@ -309,6 +316,76 @@ fn soak(args: &[String]) -> Result<(), BoxError> {
         json!({"callers": callers, "minutes": minutes, "points": points, "client_peak_rss_kib": peak_rss_kib()})
     );
     Ok(())
+}
+
+/// CPU time per call of each side, one caller on this thread, in alternating rounds.
+fn cpu(args: &[String]) -> Result<(), BoxError> {
+    let rounds: usize = arg(args, "--rounds").unwrap_or("20").parse()?;
+    let calls: u32 = arg(args, "--calls").unwrap_or("2000").parse()?;
+    let server = Server::spawn()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let per_call_ns = rt.block_on(async {
+        let sides = [
+            Side::Ours(Ours::new(&server.endpoint())?),
+            Side::Bare(Box::new(Bare::new(&server.endpoint())?)),
+        ];
+        // Warm-up: connections, allocator, caches.
+        for side in &sides {
+            for _ in 0..calls.min(500) {
+                side.call().await?;
+            }
+        }
+        let mut per_call_ns = [Vec::new(), Vec::new()];
+        for round in 0..rounds {
+            let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for i in order {
+                let before = thread_cpu_ns().ok_or("no /proc/thread-self/schedstat")?;
+                for _ in 0..calls {
+                    sides[i].call().await?;
+                }
+                let after = thread_cpu_ns().ok_or("no /proc/thread-self/schedstat")?;
+                per_call_ns[i].push(after.saturating_sub(before) as f64 / f64::from(calls));
+            }
+        }
+        Ok::<_, BoxError>(per_call_ns)
+    })?;
+    drop(server);
+    let summary = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        json!({"min_ns": v.first(), "median_ns": v.get(v.len() / 2)})
+    };
+    let [ours, bare] = per_call_ns;
+    let ours = summary(ours);
+    let bare = summary(bare);
+    let ratio = |key: &str| match (ours[key].as_f64(), bare[key].as_f64()) {
+        (Some(o), Some(b)) if b > 0.0 => Some(o / b),
+        _ => None,
+    };
+    println!(
+        "{}",
+        json!({
+            "rounds": rounds,
+            "calls_per_round": calls,
+            "ours": ours,
+            "bare": bare,
+            "ours_over_bare_min": ratio("min_ns"),
+            "ours_over_bare_median": ratio("median_ns"),
+            "load_average_at_end": load_average(),
+        })
+    );
+    Ok(())
+}
+
+/// CPU time of this thread so far (user and system), in ns.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Current resident set size (`VmRSS`), in KiB.
