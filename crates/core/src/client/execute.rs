@@ -204,7 +204,7 @@ impl Client {
         let mut failures = Vec::new();
         for k in 0..n {
             let idx = (start + k) % n;
-            let prepared = self.prepare_for(input, creds, idx)?;
+            let prepared = self.prepare_for(input, creds, idx, false)?;
             let result = executor::call(
                 &*inner.transport,
                 prepared.request,
