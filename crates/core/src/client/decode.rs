@@ -30,16 +30,23 @@ pub(super) fn decode_json<T: DeserializeOwned>(
                 .map(|s| format!(", request id {s}"))
                 .unwrap_or_default();
             let text = scrub.scrub(&String::from_utf8_lossy(&body));
-            Err(Error::new(
+            let detail = e.to_string();
+            let shown = scrub.scrub(&detail);
+            let err = Error::new(
                 ErrorKind::Decode,
                 format!(
-                    "HTTP {status} response body does not match the expected type {}: {}{rid}",
+                    "HTTP {status} response body does not match the expected type {}: {shown}{rid}",
                     std::any::type_name::<T>(),
-                    scrub.scrub(&e.to_string())
                 ),
             )
-            .with_body(truncate(&text, crate::error::MAX_ERROR_BODY))
-            .with_source(e))
+            .with_body(truncate(&text, crate::error::MAX_ERROR_BODY));
+            // The source repeats the detail unscrubbed (it may quote the body): attached only
+            // when it holds no secret; the message has the scrubbed detail either way.
+            Err(if shown == detail {
+                err.with_source(e)
+            } else {
+                err
+            })
         }
     }
 }
