@@ -85,15 +85,18 @@ pub(crate) async fn exchange(
 /// followed; anything else is a [`ErrorKind::Service`] error with the parsed body and the
 /// server's `Retry-After` (read relative to `now`). When the deadline passes first, the
 /// error is `timed_out()`.
-pub(crate) async fn call(
+///
+/// A plain function returning the future, so the request is held once (inside it) rather
+/// than also as an `async fn` argument.
+pub(crate) fn call(
     transport: &dyn Transport,
     request: HttpRequest,
     (deadline, timed_out): (Deadline, impl FnOnce() -> Error),
     mode: BodyMode,
     secrets: &impl Secrets,
     now: SystemTime,
-) -> Result<HttpResponse> {
-    let fut = async {
+) -> impl Future<Output = Result<HttpResponse>> {
+    let fut = async move {
         let resp = transport
             .send(request)
             .await
@@ -118,7 +121,7 @@ pub(crate) async fn call(
             }
         }
     };
-    deadline.bound(fut, timed_out).await
+    deadline.bound(fut, timed_out)
 }
 
 async fn service_error(resp: HttpResponse, scrub: &Scrubber, now: SystemTime) -> Error {

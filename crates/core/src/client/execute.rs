@@ -172,16 +172,17 @@ impl Client {
         {
             return Ok(creds);
         }
-        let id = crate::credentials::Discovery {
+        let discovery = crate::credentials::Discovery {
             transport: inner.transport.clone(),
             iam: iam.clone(),
             region: region.clone(),
             user_agent: inner.user_agent.clone(),
             clock: inner.clock.clone(),
             timeout,
-        }
-        .project_id(&creds)
-        .await?;
+        };
+        // Boxed: the lookup's state is large and rarely needed, and would otherwise make the
+        // future of every call larger (and every move of it slower).
+        let id = Box::pin(discovery.project_id(&creds)).await?;
         Ok(creds.with_project_id(id))
     }
 
@@ -209,10 +210,10 @@ impl Client {
         let mut failures = Vec::new();
         for k in 0..n {
             let idx = (start + k) % n;
-            let prepared = self.prepare_for(input, creds, idx, false)?;
+            let request = self.prepare_for(input, creds, idx, false)?.request;
             let result = executor::call(
                 &*inner.transport,
-                prepared.request,
+                request,
                 (deadline, || self.attempt_timed_out(input)),
                 mode,
                 scrub,

@@ -216,7 +216,7 @@ fn fill_path(
                 }
             },
         };
-        if value == "." || value == ".." || value.bytes().any(|b| b == b'/' || b == b'{') {
+        if value.contains('/') || value == "." || value == ".." || value.contains('{') {
             return Err(Error::invalid_request(format!(
                 "{} {}: path parameter `{name}` must not contain '/' or '{{' or be '.' or '..'",
                 op.service, op.name
