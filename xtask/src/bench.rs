@@ -4,13 +4,21 @@
 //!   whole client-side preparation of one call), read back from
 //!   `<target>/criterion/<group>/<name>/new/estimates.json` (median, ns);
 //! - instruction counts under `valgrind --tool=callgrind` (`probe` binary, 1 and 1 + N
-//!   iterations, difference / N) and the signer's top functions;
+//!   iterations, difference / N): the signer and its floor, preparation, and one whole call
+//!   of ours and of the bare-reqwest floor against the loopback server, with the top
+//!   functions of the signer and of our call;
 //! - the official Python SDK on the same request (`xtask/bench/python_bench.py`, venv of
 //!   `cargo xtask import`);
-//! - end-to-end load against a local hyper server (`e2e` binary);
+//! - end-to-end load against a local hyper server (`e2e` binary): ours and the bare-reqwest
+//!   floor in interleaved rounds, ours/bare per caller level;
 //! - without `--smoke`: codegen time, generated lines per operation, per-crate build time
-//!   (`CARGO_TARGET_DIR=target/bench-build`, `cargo clean -p` then `cargo build -p`) and the
-//!   size of the release example binary.
+//!   (`CARGO_TARGET_DIR=target/bench-build`, `cargo clean -p` then `cargo build -p`), the
+//!   AWS SDK for Rust peers' build time per operation (`xtask/bench/aws-compile`, a workspace
+//!   of its own so nothing else builds it; `CARGO_TARGET_DIR=target/bench-aws`) and the size
+//!   of the release example binary.
+//!
+//! The memory soak is run by hand, not here: `e2e soak --minutes 10 --callers 64` prints the
+//! client's RSS each minute.
 //!
 //! Raw results go to `target/bench/results.json`; without `--smoke` they are also rendered to
 //! `BENCHMARKS.md` at the root. `--smoke` builds in the dev profile (reusing the test build),
@@ -25,6 +33,16 @@ use serde_json::{Value, json};
 
 const PACKAGE: &str = "huaweicloud-sdk-benches";
 const SERVICES: [&str; 4] = ["codeartsartifact", "dcs", "kafka", "rabbitmq"];
+/// Each service's peer in the AWS SDK for Rust, for compile cost per operation.
+const AWS_PEERS: [(&str, &str); 4] = [
+    ("codeartsartifact", "aws-sdk-codeartifact"),
+    ("dcs", "aws-sdk-elasticache"),
+    ("kafka", "aws-sdk-kafka"),
+    ("rabbitmq", "aws-sdk-mq"),
+];
+/// The manifest (a workspace of its own) that pulls in the AWS crates.
+const AWS_MANIFEST: &str = "xtask/bench/aws-compile/Cargo.toml";
+const AWS_TARGET_DIR: &str = "target/bench-aws";
 
 /// Options of `cargo xtask bench`.
 #[derive(Debug, Default, Clone)]
@@ -134,12 +152,28 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
         e2e_args.join(" ")
     ));
 
+    step("client CPU per call against 127.0.0.1 (ours, bare reqwest)");
+    let cpu_args: &[&str] = if opts.smoke {
+        &["cpu", "--rounds", "2", "--calls", "50"]
+    } else {
+        &["cpu", "--rounds", "20", "--calls", "2000"]
+    };
+    let out = output(Command::new(bin_dir.join("e2e")).args(cpu_args), "e2e cpu")?;
+    results["e2e_cpu"] = serde_json::from_str(out.trim())
+        .map_err(|e| format!("e2e cpu printed no JSON ({e}): {out}"))?;
+    results["e2e_cpu"]["command"] = json!(format!(
+        "cargo run --profile {profile} -p {PACKAGE} --bin e2e -- {}",
+        cpu_args.join(" ")
+    ));
+
     results["generated"] = generated_lines(root)?;
     if !opts.smoke {
         step("codegen time");
         results["codegen"] = codegen_time(root)?;
         step("per-crate build time (CARGO_TARGET_DIR=target/bench-build)");
         results["build"] = build_times(root)?;
+        step("AWS SDK for Rust peers' build time (CARGO_TARGET_DIR=target/bench-aws)");
+        results["aws_build"] = aws_build_times(root)?;
         step("release size of the dcs_reset_password example");
         results["release_size"] = release_size(root)?;
     }
@@ -254,11 +288,11 @@ fn callgrind(probe: &Path, n: u64) -> Result<Value, String> {
     let mut out = json!({
         "iterations": n,
         "command": format!(
-            "valgrind --tool=callgrind <target>/<profile>/probe <sign|floor|prepare> <1 | {}>, difference / {n}",
+            "valgrind --tool=callgrind <target>/<profile>/probe <sign|floor|prepare|call|bare> <1 | {}>, difference / {n}",
             n + 1
         ),
     });
-    for what in ["sign", "floor", "prepare"] {
+    for what in ["sign", "floor", "prepare", "call", "bare"] {
         let mut totals = [0u64; 2];
         for (i, iters) in [1, n + 1].into_iter().enumerate() {
             let file = dir.join(format!("{what}.{iters}.out"));
@@ -284,24 +318,101 @@ fn callgrind(probe: &Path, n: u64) -> Result<Value, String> {
                 .ok_or_else(|| format!("{}: no summary line", file.display()))?;
         }
         out[what] = json!(totals[1].saturating_sub(totals[0]) as f64 / n as f64);
-        if what == "sign" {
-            let file = dir.join(format!("sign.{}.out", n + 1));
-            out["sign_top_self"] = top_functions(&file, n + 1);
+        if matches!(what, "sign" | "call") {
+            let profile = |iters: u64| dir.join(format!("{what}.{iters}.out"));
+            let rows = if what == "call" { 15 } else { 10 };
+            out[format!("{what}_top_self")] = top_functions(&profile(1), &profile(n + 1), n, rows);
         }
     }
+    let profile = |what: &str, iters: u64| dir.join(format!("{what}.{iters}.out"));
+    out["call_extra_top_self"] = top_extra_functions(
+        [&profile("call", 1), &profile("call", n + 1)],
+        [&profile("bare", 1), &profile("bare", n + 1)],
+        n,
+        15,
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(out)
 }
 
-/// The top functions by self cost (instructions per iteration) of a callgrind profile.
-fn top_functions(file: &Path, iterations: u64) -> Value {
-    let Some(text) = sh(
-        "callgrind_annotate",
-        &["--inclusive=no", &file.display().to_string()],
+/// The top `max_rows` functions by self cost per iteration: the profile of 1 + `n`
+/// iterations less the profile of one, divided by `n`, so set-up is not counted.
+fn top_functions(one: &Path, more: &Path, n: u64, max_rows: usize) -> Value {
+    match per_iteration(one, more, n) {
+        Some(costs) => top_rows(costs.into_iter().collect(), max_rows),
+        None => Value::Null,
+    }
+}
+
+/// Where ours costs more than the floor: per-iteration self costs of ours less those of the
+/// floor, function by function (each from its 1 and 1 + `n` profiles).
+fn top_extra_functions(ours: [&Path; 2], floor: [&Path; 2], n: u64, max_rows: usize) -> Value {
+    let (Some(ours), Some(floor)) = (
+        per_iteration(ours[0], ours[1], n),
+        per_iteration(floor[0], floor[1], n),
     ) else {
         return Value::Null;
     };
-    let mut rows = Vec::new();
+    let rows = ours
+        .into_iter()
+        .map(|(func, v)| {
+            let extra = v - floor.get(&func).copied().unwrap_or(0.0);
+            (func, extra)
+        })
+        .filter(|(_, extra)| *extra > 0.0)
+        .collect();
+    top_rows(rows, max_rows)
+}
+
+/// Self cost per iteration of every function: (profile of 1 + `n`) less (profile of 1), / n.
+fn per_iteration(
+    one: &Path,
+    more: &Path,
+    n: u64,
+) -> Option<std::collections::BTreeMap<String, f64>> {
+    let one = self_costs(one)?;
+    Some(
+        self_costs(more)?
+            .into_iter()
+            .map(|(func, count)| {
+                let base = one.get(&func).copied().unwrap_or(0);
+                (func, count.saturating_sub(base) as f64 / n as f64)
+            })
+            .collect(),
+    )
+}
+
+/// The `max_rows` largest of `rows`, each with its share of the sum of all.
+fn top_rows(mut rows: Vec<(String, f64)>, max_rows: usize) -> Value {
+    let total: f64 = rows.iter().map(|(_, v)| v).sum();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.truncate(max_rows);
+    Value::Array(
+        rows.into_iter()
+            .map(|(func, per)| {
+                json!({
+                    "function": func,
+                    "share": format!("{:.2}%", if total > 0.0 { per * 100.0 / total } else { 0.0 }),
+                    "per_iteration": per,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Self cost (instructions) of every function of a callgrind profile, by name.
+fn self_costs(file: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
+    let text = sh(
+        "callgrind_annotate",
+        &[
+            "--inclusive=no",
+            "--threshold=100",
+            // The function table only, no annotated sources (whose call lines look alike).
+            "--auto=no",
+            &file.display().to_string(),
+        ],
+    )?;
+    let mut out = std::collections::BTreeMap::new();
     for line in text.lines() {
         let line = line.trim();
         let Some((count, rest)) = line.split_once(' ') else {
@@ -314,10 +425,10 @@ fn top_functions(file: &Path, iterations: u64) -> Value {
             continue;
         }
         // "(64.21%)  ???:sha2::sha256::compress256 [/path/probe]"
-        let (share, func) = match rest.trim().split_once(')') {
-            Some((s, f)) => (s.trim_start_matches('(').trim().to_owned(), f.trim()),
-            None => continue,
+        let Some((_, func)) = rest.trim().split_once(')') else {
+            continue;
         };
+        let func = func.trim();
         let func = func.rsplit_once(" [").map_or(func, |(f, _)| f);
         // "???:name" (no debug info) or "./path/file.c:name".
         let func = match func.strip_prefix("???:") {
@@ -327,16 +438,9 @@ fn top_functions(file: &Path, iterations: u64) -> Value {
                 _ => func,
             },
         };
-        rows.push(json!({
-            "function": func,
-            "share": share,
-            "per_iteration": count as f64 / iterations as f64,
-        }));
-        if rows.len() == 10 {
-            break;
-        }
+        *out.entry(func.to_owned()).or_insert(0) += count;
     }
-    Value::Array(rows)
+    Some(out)
 }
 
 fn generated_lines(root: &Path) -> Result<Value, String> {
@@ -346,24 +450,19 @@ fn generated_lines(root: &Path) -> Result<Value, String> {
         let mut total = 0usize;
         let mut ops_lines = 0usize;
         let mut operations = 0usize;
-        let mut entries: Vec<_> = std::fs::read_dir(&src)
-            .map_err(|e| format!("{}: {e}", src.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-            .collect();
-        entries.sort();
-        for p in entries {
+        for p in rust_files(&src)? {
             let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
             let lines = text.lines().count();
             total += lines;
-            if p.file_name().is_some_and(|n| n == "operations.rs") {
-                ops_lines = lines;
-                operations = text
-                    .lines()
-                    .filter(|l| {
-                        l.starts_with("static ") && l.ends_with(": OperationSpec = OperationSpec {")
-                    })
-                    .count();
+            let specs = text
+                .lines()
+                .filter(|l| {
+                    l.starts_with("static ") && l.ends_with(": OperationSpec = OperationSpec {")
+                })
+                .count();
+            operations += specs;
+            if specs > 0 {
+                ops_lines += lines;
             }
         }
         let per = |n: usize| {
@@ -385,6 +484,35 @@ fn generated_lines(root: &Path) -> Result<Value, String> {
         );
     }
     Ok(Value::Object(out))
+}
+
+/// The `.rs` files under `dir`, recursively (generated crates split big files into
+/// directories, e.g. `models/a.rs`), sorted.
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))? {
+            let p = entry.map_err(|e| format!("{}: {e}", d.display()))?.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Lines of all `.rs` files under `dir`.
+fn rust_lines(dir: &Path) -> Result<usize, String> {
+    let mut total = 0;
+    for p in rust_files(dir)? {
+        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        total += text.lines().count();
+    }
+    Ok(total)
 }
 
 fn codegen_time(root: &Path) -> Result<Value, String> {
@@ -439,6 +567,95 @@ fn build_times(root: &Path) -> Result<Value, String> {
         "crate_s": out,
         "warm_up_build_s": warm_s,
     }))
+}
+
+/// Clean dev-profile build time of each AWS peer crate, its dependencies prebuilt, and its
+/// operation count (directories under its `src/operation/`).
+fn aws_build_times(root: &Path) -> Result<Value, String> {
+    let manifest = root.join(AWS_MANIFEST);
+    let manifest = manifest.to_str().ok_or("non-UTF-8 path")?;
+    let env = [("CARGO_TARGET_DIR", AWS_TARGET_DIR)];
+    let t = Instant::now();
+    cargo(root, &["build", "--manifest-path", manifest], &env)?;
+    let warm_s = t.elapsed().as_secs_f64();
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let meta = output(
+        Command::new(cargo_bin).args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--manifest-path",
+            manifest,
+        ]),
+        "cargo metadata (aws-compile)",
+    )?;
+    let meta: Value = serde_json::from_str(&meta).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut out = serde_json::Map::new();
+    for (_, krate) in AWS_PEERS {
+        let pkg = meta["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == krate)
+            .ok_or_else(|| format!("{krate} is not in {AWS_MANIFEST}"))?;
+        let crate_src = Path::new(pkg["manifest_path"].as_str().unwrap_or_default())
+            .with_file_name("src");
+        let lines = rust_lines(&crate_src)?;
+        let src = crate_src.join("operation");
+        let operations = std::fs::read_dir(&src)
+            .map_err(|e| format!("{}: {e}", src.display()))?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .count();
+        cargo(
+            root,
+            &["clean", "--manifest-path", manifest, "-p", krate],
+            &env,
+        )?;
+        let t = Instant::now();
+        cargo(
+            root,
+            &["build", "--manifest-path", manifest, "-p", krate],
+            &env,
+        )?;
+        out.insert(
+            krate.to_owned(),
+            json!({
+                "version": pkg["version"],
+                "operations": operations,
+                "lines": lines,
+                "build_s": t.elapsed().as_secs_f64(),
+            }),
+        );
+    }
+    Ok(json!({
+        "command": format!(
+            "CARGO_TARGET_DIR={AWS_TARGET_DIR} cargo clean -p <crate> --manifest-path {AWS_MANIFEST} && cargo build -p <crate> --manifest-path {AWS_MANIFEST}"
+        ),
+        "crates": out,
+        "warm_up_build_s": warm_s,
+    }))
+}
+
+/// Build milliseconds per operation of each service and of its AWS peer: (service, ours, aws).
+fn per_operation_build_ms(
+    r: &Value,
+) -> Vec<(&'static str, &'static str, Option<f64>, Option<f64>)> {
+    AWS_PEERS
+        .iter()
+        .map(|&(svc, krate)| {
+            let ops = f(&r["generated"][svc]["operations"]);
+            let ours = f(&r["build"]["crate_s"][format!("huaweicloud-sdk-{svc}")]);
+            let aws = &r["aws_build"]["crates"][krate];
+            let per = |s: Option<f64>, n: Option<f64>| ratio(s.map(|s| s * 1e3), n);
+            (
+                svc,
+                krate,
+                per(ours, ops),
+                per(f(&aws["build_s"]), f(&aws["operations"])),
+            )
+        })
+        .collect()
 }
 
 fn release_size(root: &Path) -> Result<Value, String> {
@@ -521,6 +738,22 @@ fn mib(b: Option<f64>) -> String {
     b.map_or("n/a".into(), |b| format!("{:.2} MiB", b / 1024.0 / 1024.0))
 }
 
+/// A table of `top_functions` rows.
+fn top_table(o: &mut String, top: &[Value]) {
+    let _ = writeln!(o, "| function | instructions / call | share |");
+    let _ = writeln!(o, "|---|---|---|");
+    for t in top {
+        let _ = writeln!(
+            o,
+            "| `{}` | {:.0} | {} |",
+            t["function"].as_str().unwrap_or("?").replace('|', "\\|"),
+            f(&t["per_iteration"]).unwrap_or(0.0),
+            t["share"].as_str().unwrap_or("?")
+        );
+    }
+    let _ = writeln!(o);
+}
+
 /// Renders the results as Markdown (ratios first).
 pub fn render(r: &Value) -> String {
     let c = &r["criterion"];
@@ -537,6 +770,8 @@ pub fn render(r: &Value) -> String {
     );
     let cg = &r["callgrind"];
     let (cg_sign, cg_floor, cg_prep) = (f(&cg["sign"]), f(&cg["floor"]), f(&cg["prepare"]));
+    let (cg_call, cg_bare) = (f(&cg["call"]), f(&cg["bare"]));
+    let e = &r["e2e"];
     let m = &r["machine"];
     let s = |v: &Value| v.as_str().unwrap_or("?").to_owned();
 
@@ -571,19 +806,50 @@ pub fn render(r: &Value) -> String {
     let _ = writeln!(o, "## Ratios and goals\n");
     let _ = writeln!(o, "| comparison | ratio | goal | |");
     let _ = writeln!(o, "|---|---|---|---|");
+    for l in e["levels"].as_array().into_iter().flatten() {
+        let r = f(&l["ours_over_bare"]);
+        let _ = writeln!(
+            o,
+            "| ours / bare reqwest, requests/s at {} callers (end to end) | {} | ≥ 0.93 | {} |",
+            l["concurrency"],
+            r.map_or("n/a".into(), |r| format!("{r:.2}")),
+            met(r.map(|r| r >= 0.93))
+        );
+    }
+    let cpu = &r["e2e_cpu"];
+    let _ = writeln!(
+        o,
+        "| ours / bare reqwest, client CPU time per call (1 caller, lowest round) | {} | | |",
+        x(f(&cpu["ours_over_bare_min"]))
+    );
+    let _ = writeln!(
+        o,
+        "| ours / bare reqwest, instructions per call (callgrind, 1 caller) | {} | | |",
+        x(ratio(cg_call, cg_bare))
+    );
+    for (svc, krate, ours, aws) in per_operation_build_ms(r) {
+        if aws.is_some() {
+            let _ = writeln!(
+                o,
+                "| `{krate}` / `huaweicloud-sdk-{svc}`, build time per operation | {} | ≥ 5× | {} |",
+                x(ratio(aws, ours)),
+                met(ratio(aws, ours).map(|r| r >= 5.0))
+            );
+        }
+    }
     let sf = ratio(sign, floor);
     let _ = writeln!(
         o,
-        "| our signer / floor, time | {} | ≤ 1.5× | {} |",
+        "| our signer / floor, time | {} | ≤ 1.3× | {} |",
         x(sf),
-        met(sf.map(|r| r <= 1.5))
+        met(sf.map(|r| r <= 1.3))
     );
     let sfi = ratio(cg_sign, cg_floor);
     let _ = writeln!(
         o,
-        "| our signer / floor, instructions (callgrind) | {} | (≤ 1.5×) | {} |",
+        "| our signer / floor, instructions (callgrind) | {} | (≤ 1.3×) | {} |",
         x(sfi),
-        met(sfi.map(|r| r <= 1.5))
+        met(sfi.map(|r| r <= 1.3))
     );
     let _ = writeln!(
         o,
@@ -641,18 +907,7 @@ pub fn render(r: &Value) -> String {
              ratios understate the time ratio on a CPU with SHA-NI, where hashing is cheap and \
              the rest dominates.\n"
         );
-        let _ = writeln!(o, "| function | instructions / call | share |");
-        let _ = writeln!(o, "|---|---|---|");
-        for t in top {
-            let _ = writeln!(
-                o,
-                "| `{}` | {:.0} | {} |",
-                s(&t["function"]).replace('|', "\\|"),
-                f(&t["per_iteration"]).unwrap_or(0.0),
-                s(&t["share"])
-            );
-        }
-        let _ = writeln!(o);
+        top_table(&mut o, top);
     }
 
     let _ = writeln!(o, "## Client-side preparation of one call\n");
@@ -676,39 +931,90 @@ pub fn render(r: &Value) -> String {
         us(py_call)
     );
 
-    let e = &r["e2e"];
     let _ = writeln!(o, "## End to end against 127.0.0.1\n");
     let _ = writeln!(
         o,
-        "The generated DCS client (`reset_acl_account_pass_word().send()`, signing, reqwest, \
-         HTTP/1.1 keep-alive) with 2 tokio workers, against {} — sharing the machine's cores. \
-         Closed loop, {} s per level after {} ms of warm-up. Reported, not gated.\n",
+        "The generated DCS client (`reset_acl_account_pass_word().send()`: building, signing, \
+         reqwest, HTTP/1.1 keep-alive, decoding) against the floor of the same HTTP stack: {}. \
+         Client: 2 tokio workers; server: {} — sharing the machine's cores. Closed loop; per \
+         level a warm-up of each side, then {} rounds alternating which side goes first, {} s \
+         per side in all. Load average at the end: {}. Reported, not gated.\n",
+        s(&e["floor"]),
         s(&e["server"]),
+        e["rounds"],
         f(&e["secs_per_level"]).unwrap_or(0.0),
-        f(&e["warmup_ms"]).unwrap_or(0.0),
+        s(&e["load_average_at_end"]),
     );
     let _ = writeln!(
         o,
-        "| concurrent callers | requests/s | p50 | p99 | errors | client peak RSS after |"
+        "| concurrent callers | ours requests/s | bare requests/s | ours / bare | ours p50 | ours p99 | bare p50 | bare p99 | errors (ours, bare) | client peak RSS after |"
     );
-    let _ = writeln!(o, "|---|---|---|---|---|---|");
+    let _ = writeln!(o, "|---|---|---|---|---|---|---|---|---|---|");
     for l in e["levels"].as_array().into_iter().flatten() {
+        let (ours, bare) = (&l["ours"], &l["bare"]);
+        let lat = |v: &Value| us(f(v).map(|v| v * 1e3));
         let _ = writeln!(
             o,
-            "| {} | {:.0} | {} | {} | {} | {} |",
+            "| {} | {:.0} | {:.0} | {} | {} | {} | {} | {} | {}, {} | {} |",
             l["concurrency"],
-            f(&l["rps"]).unwrap_or(0.0),
-            us(f(&l["p50_us"]).map(|v| v * 1e3)),
-            us(f(&l["p99_us"]).map(|v| v * 1e3)),
-            l["errors"],
+            f(&ours["rps"]).unwrap_or(0.0),
+            f(&bare["rps"]).unwrap_or(0.0),
+            f(&l["ours_over_bare"]).map_or("n/a".into(), |r| format!("{r:.2}")),
+            lat(&ours["p50_us"]),
+            lat(&ours["p99_us"]),
+            lat(&bare["p50_us"]),
+            lat(&bare["p99_us"]),
+            ours["errors"],
+            bare["errors"],
             mib(f(&l["client_peak_rss_kib_after"]).map(|k| k * 1024.0)),
         );
     }
     let _ = writeln!(
         o,
-        "\nClient peak RSS (`VmHWM`) over the whole run: {}.\n",
+        "\nClient peak RSS (`VmHWM`, both clients in one process) over the whole run: {}.\n",
         mib(f(&e["client_peak_rss_kib"]).map(|k| k * 1024.0))
     );
+    let _ = writeln!(
+        o,
+        "Client CPU time per call (user + system, one caller on a current-thread runtime, {} \
+         rounds of {} calls per side, alternating): ours {} (median round {}), bare {} (median \
+         round {}); lowest rounds' ratio {}, median rounds' ratio {}. CPU time, unlike \
+         requests/s, hardly depends on what else the machine runs.\n",
+        cpu["rounds"],
+        cpu["calls_per_round"],
+        us(f(&cpu["ours"]["min_ns"])),
+        us(f(&cpu["ours"]["median_ns"])),
+        us(f(&cpu["bare"]["min_ns"])),
+        us(f(&cpu["bare"]["median_ns"])),
+        x(f(&cpu["ours_over_bare_min"])),
+        x(f(&cpu["ours_over_bare_median"])),
+    );
+    let ins = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0}"));
+    let _ = writeln!(
+        o,
+        "Instructions per call (callgrind, one caller, current-thread runtime, the server in an \
+         untraced child process): ours {}, bare {}, difference {}.\n",
+        ins(cg_call),
+        ins(cg_bare),
+        ins(cg_call.zip(cg_bare).map(|(a, b)| a - b)),
+    );
+    if let Some(top) = cg["call_extra_top_self"].as_array() {
+        let _ = writeln!(
+            o,
+            "Where our call's instructions exceed the floor's (callgrind, self cost per call, \
+             ours less bare, function by function; share of the whole excess). Under valgrind \
+             sha2 runs without SHA-NI, so hashing weighs far more here than on the CPU:\n"
+        );
+        top_table(&mut o, top);
+    }
+    if let Some(top) = cg["call_top_self"].as_array() {
+        let _ = writeln!(
+            o,
+            "Where our call's instructions go (callgrind, self cost per call; share of the \
+             whole call):\n"
+        );
+        top_table(&mut o, top);
+    }
 
     let _ = writeln!(o, "## Compile and generation cost\n");
     let g = &r["generated"];
@@ -735,6 +1041,36 @@ pub fn render(r: &Value) -> String {
             f(&v["operations_rs_lines_per_operation"]).unwrap_or(0.0),
             secs(&b[format!("huaweicloud-sdk-{svc}")]),
         );
+    }
+    if r["aws_build"].is_object() {
+        let _ = writeln!(
+            o,
+            "\nAgainst the AWS SDK for Rust (the peers built from `{AWS_MANIFEST}`, a workspace of \
+             its own, `default-features = false`; clean `cargo build -p` in the dev profile with \
+             dependencies prebuilt, like ours):\n"
+        );
+        let _ = writeln!(
+            o,
+            "| ours | ops | lines/op | ms/op | aws | ops | lines/op | ms/op | aws/ours |"
+        );
+        let _ = writeln!(o, "|---|---|---|---|---|---|---|---|---|");
+        let whole = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0}"));
+        for (svc, krate, ours, aws) in per_operation_build_ms(r) {
+            let g = &g[svc];
+            let a = &r["aws_build"]["crates"][krate];
+            let _ = writeln!(
+                o,
+                "| {svc} | {} | {} | {} | {krate} {} | {} | {} | {} | {} |",
+                g["operations"],
+                whole(f(&g["lines_per_operation"])),
+                whole(ours),
+                s(&a["version"]),
+                a["operations"],
+                whole(ratio(f(&a["lines"]), f(&a["operations"]))),
+                whole(aws),
+                x(ratio(aws, ours)),
+            );
+        }
     }
     let cgt = &r["codegen"];
     let rs = &r["release_size"];
@@ -767,6 +1103,7 @@ pub fn render(r: &Value) -> String {
         ("instruction counts", &cg["command"]),
         ("Python", &py["command"]),
         ("end to end", &e["command"]),
+        ("client CPU per call", &r["e2e_cpu"]["command"]),
         (
             "codegen time (the built xtask binary, best of 3)",
             &cgt["command"],
@@ -776,6 +1113,10 @@ pub fn render(r: &Value) -> String {
             &r["build"]["command"],
         ),
         ("release size", &rs["command"]),
+        (
+            "AWS peers' build time (dev profile, dependencies already built)",
+            &r["aws_build"]["command"],
+        ),
     ];
     for (what, cmd) in cmds {
         if let Some(cmd) = cmd.as_str() {
@@ -784,7 +1125,7 @@ pub fn render(r: &Value) -> String {
     }
     let _ = writeln!(
         o,
-        "- generated lines: lines of `crates/<service>/src/*.rs`, operations = `static … : OperationSpec` items in `operations.rs`"
+        "- generated lines: lines of every `.rs` file under `crates/<service>/src/`, operations = `static … : OperationSpec` items; an AWS peer's lines: every `.rs` file under its `src/`, operations = directories under `src/operation/`"
     );
     let _ = writeln!(
         o,
@@ -792,4 +1133,81 @@ pub fn render(r: &Value) -> String {
         f(&r["duration_s"]).unwrap_or(0.0)
     );
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results as `run` collects them, with made-up figures that make each ratio easy to
+    /// check.
+    fn results() -> Value {
+        json!({
+            "smoke": false,
+            "profile": "release",
+            "machine": {},
+            "criterion": {"sign_ours_ns": 1200.0, "sign_floor_ns": 1000.0, "prepare_ours_ns": 4000.0},
+            "callgrind": {"sign": 55000.0, "floor": 50000.0, "prepare": 60000.0, "call": 150000.0, "bare": 75000.0},
+            "e2e": {
+                "secs_per_level": 3.0,
+                "rounds": 3,
+                "levels": [
+                    {"concurrency": 1, "ours": {"rps": 950.0}, "bare": {"rps": 1000.0}, "ours_over_bare": 0.95},
+                    {"concurrency": 16, "ours": {"rps": 800.0}, "bare": {"rps": 1000.0}, "ours_over_bare": 0.8},
+                ],
+            },
+            "e2e_cpu": {"ours": {"min_ns": 21000.0}, "bare": {"min_ns": 15000.0}, "ours_over_bare_min": 1.4},
+            "generated": {
+                "codeartsartifact": {"operations": 59},
+                "dcs": {"operations": 100, "lines_per_operation": 250.0},
+                "kafka": {"operations": 123},
+                "rabbitmq": {"operations": 52},
+            },
+            "build": {"crate_s": {"huaweicloud-sdk-dcs": 20.0}},
+            "aws_build": {"crates": {"aws-sdk-elasticache": {"version": "1.0.0", "operations": 50, "lines": 90000, "build_s": 20.0}}},
+        })
+    }
+
+    #[test]
+    fn ratios_come_first_with_their_goals() {
+        let md = render(&results());
+        let ratios = &md[md.find("## Ratios and goals").unwrap()..md.find("## Signing").unwrap()];
+        for row in [
+            "| ours / bare reqwest, requests/s at 1 callers (end to end) | 0.95 | ≥ 0.93 | met |",
+            "| ours / bare reqwest, requests/s at 16 callers (end to end) | 0.80 | ≥ 0.93 | **not met** |",
+            "| ours / bare reqwest, client CPU time per call (1 caller, lowest round) | 1.40× | | |",
+            "| ours / bare reqwest, instructions per call (callgrind, 1 caller) | 2.00× | | |",
+            "| our signer / floor, time | 1.20× | ≤ 1.3× | met |",
+            // DCS: 20 s / 100 operations = 200 ms; ElastiCache: 20 s / 50 = 400 ms.
+            "| `aws-sdk-elasticache` / `huaweicloud-sdk-dcs`, build time per operation | 2.00× | ≥ 5× | **not met** |",
+        ] {
+            assert!(ratios.contains(row), "missing {row:?} in:\n{ratios}");
+        }
+        // A peer without figures gets no ratio row.
+        assert!(!ratios.contains("aws-sdk-kafka"), "{ratios}");
+    }
+
+    #[test]
+    fn rust_files_descend_into_directories() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let files = rust_files(&src).unwrap();
+        assert!(files.contains(&src.join("bench.rs")), "{files:?}");
+        assert!(
+            files.iter().any(|p| p.parent() != Some(src.as_path())),
+            "no file below a subdirectory of {}: {files:?}",
+            src.display()
+        );
+    }
+
+    #[test]
+    fn the_aws_table_shows_milliseconds_per_operation() {
+        let md = render(&results());
+        assert!(
+            md.contains("| dcs | 100 | 250 | 200 | aws-sdk-elasticache 1.0.0 | 50 | 1800 | 400 | 2.00× |"),
+            "{md}"
+        );
+        let mut smoke = results();
+        smoke["aws_build"] = Value::Null;
+        assert!(!render(&smoke).contains("Against the AWS SDK for Rust"));
+    }
 }

@@ -6,6 +6,8 @@
 //! Every fixture checks once, at construction, that it produces the official signature, so a
 //! benchmark can never time something cheaper than the real work.
 
+pub mod loopback;
+
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 

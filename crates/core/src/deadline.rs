@@ -4,6 +4,9 @@
 use std::future::Future;
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
 use tokio::time::Instant;
 
 use crate::error::{Error, Result};
@@ -47,16 +50,21 @@ impl Deadline {
 
     /// Runs `fut` to completion or until the deadline, whichever is first; on the deadline
     /// the error is `on_timeout()`.
-    pub(crate) async fn bound<T>(
+    ///
+    /// A plain function returning the combined future (not an `async fn`, whose state would
+    /// hold `fut` twice: as the argument and inside the timeout), so the futures of a call
+    /// stay small.
+    pub(crate) fn bound<T>(
         self,
         fut: impl Future<Output = Result<T>>,
         on_timeout: impl FnOnce() -> Error,
-    ) -> Result<T> {
+    ) -> impl Future<Output = Result<T>> {
         match self.0 {
-            Some(at) => tokio::time::timeout_at(at, fut)
-                .await
-                .unwrap_or_else(|_| Err(on_timeout())),
-            None => fut.await,
+            Some(at) => Either::Left(
+                tokio::time::timeout_at(at, fut)
+                    .map(move |r| r.unwrap_or_else(|_| Err(on_timeout()))),
+            ),
+            None => Either::Right(fut),
         }
     }
 }

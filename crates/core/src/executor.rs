@@ -18,6 +18,19 @@ use crate::transport::{
     BodyStream, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
 
+/// Where the secrets to scrub from what a response echoes come from: a [`Scrubber`] known
+/// at once, or one built only when first needed (a service call's, which looks for the
+/// request's own secrets only then).
+pub(crate) trait Secrets: Sync {
+    fn scrubber(&self) -> &Scrubber;
+}
+
+impl Secrets for Scrubber {
+    fn scrubber(&self) -> &Scrubber {
+        self
+    }
+}
+
 /// How much of an error body is read: a huge error page (a proxy's HTML) is cut rather than
 /// failing the call, since its status decides retries and must reach the caller.
 const ERROR_BODY_READ_LIMIT: usize = MAX_ERROR_BODY * 16;
@@ -72,23 +85,26 @@ pub(crate) async fn exchange(
 /// followed; anything else is a [`ErrorKind::Service`] error with the parsed body and the
 /// server's `Retry-After` (read relative to `now`). When the deadline passes first, the
 /// error is `timed_out()`.
-pub(crate) async fn call(
+///
+/// A plain function returning the future, so the request is held once (inside it) rather
+/// than also as an `async fn` argument.
+pub(crate) fn call(
     transport: &dyn Transport,
     request: HttpRequest,
     (deadline, timed_out): (Deadline, impl FnOnce() -> Error),
     mode: BodyMode,
-    scrub: &Scrubber,
+    secrets: &impl Secrets,
     now: SystemTime,
-) -> Result<HttpResponse> {
-    let fut = async {
+) -> impl Future<Output = Result<HttpResponse>> {
+    let fut = async move {
         let resp = transport
             .send(request)
             .await
-            .map_err(|e| transport_error(e, scrub))?;
+            .map_err(|e| transport_error(e, secrets.scrubber()))?;
         match resp.status {
             200..=299 => {}
-            300..=399 => return Err(redirect_error(resp, scrub).await),
-            _ => return Err(service_error(resp, scrub, now).await),
+            300..=399 => return Err(redirect_error(resp, secrets.scrubber()).await),
+            _ => return Err(service_error(resp, secrets.scrubber(), now).await),
         }
         match mode {
             BodyMode::Streamed => Ok(HttpResponse {
@@ -100,12 +116,12 @@ pub(crate) async fn call(
                 let (status, headers, body) = resp
                     .collect(limit)
                     .await
-                    .map_err(|e| transport_error(e, scrub))?;
+                    .map_err(|e| transport_error(e, secrets.scrubber()))?;
                 Ok(HttpResponse::from_bytes(status, headers, body))
             }
         }
     };
-    deadline.bound(fut, timed_out).await
+    deadline.bound(fut, timed_out)
 }
 
 async fn service_error(resp: HttpResponse, scrub: &Scrubber, now: SystemTime) -> Error {

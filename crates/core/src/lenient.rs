@@ -16,7 +16,9 @@
 //! number is expected, `"abc"` for an integer, an integer out of range) is still an error: the
 //! caller gets a decode error with the raw body rather than a silently wrong value.
 
-use serde::de::{Deserializer, Error as _};
+use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 fn describe(v: &Value) -> String {
@@ -29,16 +31,67 @@ fn describe(v: &Value) -> String {
 }
 
 /// `Option<String>` from a string, number or boolean.
+///
+/// The most common field of all, so it is read straight from the deserializer rather than
+/// through a `Value` (same results: numbers and booleans as their JSON text).
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize_value(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok(Some(v.to_string())),
-        Some(v) => Err(D::Error::custom(format!(
+    d.deserialize_option(OptString)
+}
+
+struct OptString;
+
+impl<'de> Visitor<'de> for OptString {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(json_text(Value::from(v)))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(json_text(Value::from(v)))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(json_text(Value::from(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Err(A::Error::custom(format!(
             "expected a string, found {}",
             describe(&v)
-        ))),
+        )))
     }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Err(A::Error::custom(format!(
+            "expected a string, found {}",
+            describe(&v)
+        )))
+    }
+}
+
+/// A scalar's JSON text; `None` for `null` (a float that JSON cannot hold).
+fn json_text(v: Value) -> Option<String> {
+    (!v.is_null()).then(|| v.to_string())
 }
 
 /// `Option<i64>` from an integer, an integral float or a numeric string.
@@ -160,6 +213,14 @@ mod tests {
             }
         );
         assert_eq!(m(r#"{"b": "1"}"#).unwrap().b, Some(true));
+        assert_eq!(m(r#"{"s": -7}"#).unwrap().s.as_deref(), Some("-7"));
+        assert_eq!(m(r#"{"s": 2.50}"#).unwrap().s.as_deref(), Some("2.5"));
+        assert_eq!(
+            m(r#"{"s": "a\u00e9"}"#).unwrap().s.as_deref(),
+            Some("a\u{e9}")
+        );
+        let e = m(r#"{"s": [1, 2]}"#).unwrap_err().to_string();
+        assert!(e.starts_with("expected a string, found [1,2]"), "{e}");
         let v = m(r#"{"s": true, "i": 42, "f": 2, "b": 0}"#).unwrap();
         assert_eq!(
             (v.s.as_deref(), v.i, v.f, v.b),
@@ -180,6 +241,7 @@ mod tests {
             r#"{"b": "yes"}"#,
             r#"{"b": 2}"#,
             r#"{"s": [1]}"#,
+            r#"{"s": {"a": 1}}"#,
             r#"{"f": "x"}"#,
         ] {
             let e = m(bad).unwrap_err().to_string();

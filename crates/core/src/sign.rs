@@ -37,6 +37,35 @@ pub fn percent_encode(s: &str) -> impl fmt::Display + '_ {
     utf8_percent_encode(s, STRICT)
 }
 
+/// Appends `s` strictly percent-encoded ([`percent_encode`]); a string of unreserved
+/// characters only, the usual id or name, is copied as it is.
+pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
+    if s.bytes().all(is_unreserved) {
+        out.push_str(s);
+    } else {
+        use fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", percent_encode(s));
+    }
+}
+
+/// RFC 3986 unreserved: `A-Z a-z 0-9 - _ . ~`, the bytes [`STRICT`] leaves alone.
+fn is_unreserved(b: u8) -> bool {
+    UNRESERVED[usize::from(b)]
+}
+
+/// [`is_unreserved`] as a table: paths are checked byte by byte on every request.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// An AK/SK pair ready to sign. The HMAC state keyed with the SK is computed once here, so each
 /// signature costs one HMAC finalisation instead of a key schedule plus one.
 #[derive(Clone)]
@@ -140,9 +169,23 @@ impl SigningOutput {
         headers.extend(
             self.headers_to_add
                 .iter()
-                .filter(|(k, _)| *k != "Host")
+                .filter(|(k, _)| Self::is_sent(k))
                 .map(|(k, v)| ((*k).to_owned(), v.clone())),
         );
+    }
+
+    /// [`Self::apply_to`], moving the values instead of copying them.
+    pub(crate) fn apply_into(self, headers: &mut Vec<(String, String)>) {
+        headers.extend(
+            self.headers_to_add
+                .into_iter()
+                .filter(|(k, _)| Self::is_sent(k))
+                .map(|(k, v)| (k.to_owned(), v)),
+        );
+    }
+
+    fn is_sent(name: &str) -> bool {
+        name != "Host"
     }
 
     /// The `Authorization` header value (the last of [`Self::headers_to_add`]).
@@ -165,12 +208,35 @@ pub fn format_sdk_date(time: SystemTime) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    // `{y:04}{m:02}{d:02}T{hh:02}{mm:02}{ss:02}Z`, written digit by digit (no formatter on the
+    // hot path). Years past 9999 keep all their digits, as `{y:04}` would.
+    if !(0..=9999).contains(&y) {
+        return format!(
+            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+            rem / 3600,
+            (rem % 3600) / 60,
+            rem % 60
+        );
+    }
+    let mut out = String::with_capacity(16);
+    // In range, so the casts are exact.
+    push_digits(&mut out, y as u64, 4);
+    push_digits(&mut out, u64::from(m), 2);
+    push_digits(&mut out, u64::from(d), 2);
+    out.push('T');
+    push_digits(&mut out, rem / 3600, 2);
+    push_digits(&mut out, (rem % 3600) / 60, 2);
+    push_digits(&mut out, rem % 60, 2);
+    out.push('Z');
+    out
+}
+
+/// Appends the last `width` decimal digits of `n`, zero-padded.
+fn push_digits(out: &mut String, n: u64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10u64.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -200,11 +266,14 @@ fn find_header<'h>(headers: &'h [(String, String)], lower_name: &str) -> Option<
         .map(|(_, v)| v.as_str())
 }
 
+/// Headers sorted on the stack; more spill to the heap.
+const INLINE_HEADERS: usize = 16;
+
 /// Signs `req` with `key`. `date` is the `X-Sdk-Date` value to use when the request has none.
 ///
-/// Hot path: header names are lower-cased while written (no per-header allocation), hex goes
-/// through stack buffers, and a path made only of unreserved characters skips the
-/// decode/re-encode round trip.
+/// Hot path: header names are lower-cased in place once written (no per-header allocation),
+/// the signed headers are sorted on the stack, hex goes through stack buffers, and a path
+/// made only of unreserved characters skips the decode/re-encode round trip.
 pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningOutput {
     let mut added: Vec<(&'static str, String)> = Vec::with_capacity(4);
 
@@ -230,14 +299,26 @@ pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningO
 
     // Signed headers: every name without `_`, compared lower-case, in stable sorted order
     // (duplicates kept, as the official SDK does; each line shows the last value of its name).
-    let mut signed: Vec<(&str, &str)> = Vec::with_capacity(req.headers.len() + added.len());
-    signed.extend(
-        req.headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .chain(added.iter().map(|(k, v)| (*k, v.as_str())))
-            .filter(|(k, _)| !k.contains('_')),
-    );
+    // On the stack for the usual handful of headers.
+    let candidates = req
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(added.iter().map(|(k, v)| (*k, v.as_str())))
+        .filter(|(k, _)| !k.as_bytes().contains(&b'_'));
+    let mut inline = [("", ""); INLINE_HEADERS];
+    let mut spilled = Vec::new();
+    let signed: &mut [(&str, &str)] = if req.headers.len() + added.len() <= INLINE_HEADERS {
+        let mut n = 0;
+        for (slot, header) in inline.iter_mut().zip(candidates) {
+            *slot = header;
+            n += 1;
+        }
+        &mut inline[..n]
+    } else {
+        spilled.extend(candidates);
+        &mut spilled
+    };
     signed.sort_by(|a, b| cmp_ignore_ascii_case(a.0, b.0));
 
     let mut payload_hex = [0u8; 64];
@@ -284,7 +365,7 @@ pub fn sign(req: &SignableRequest<'_>, key: &SigningKey, date: &str) -> SigningO
         while end < signed.len() && signed[end].0.eq_ignore_ascii_case(name) {
             end += 1;
         }
-        let value = signed[end - 1].1.trim();
+        let value = trim(signed[end - 1].1);
         for _ in i..end {
             push_lower(&mut canonical_request, name);
             canonical_request.push(':');
@@ -353,38 +434,41 @@ fn hex_into<'b>(bytes: &[u8], buf: &'b mut [u8; 64]) -> &'b str {
 }
 
 fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// `s` without surrounding whitespace (`str::trim`), checking the common case of none first.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 fn push_lower(out: &mut String, s: &str) {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        out.reserve(s.len());
-        out.extend(s.chars().map(|c| c.to_ascii_lowercase()));
-    } else {
-        out.push_str(s);
-    }
+    let start = out.len();
+    out.push_str(s);
+    out[start..].make_ascii_lowercase();
 }
 
 fn push_upper(out: &mut String, s: &str) {
-    if s.bytes().any(|b| b.is_ascii_lowercase()) {
-        out.extend(s.chars().map(|c| c.to_ascii_uppercase()));
-    } else {
-        out.push_str(s);
-    }
+    let start = out.len();
+    out.push_str(s);
+    out[start..].make_ascii_uppercase();
 }
 
 /// Canonical URI: the path is percent-decoded, split on `/`, each segment strictly encoded, and
 /// a trailing `/` appended when missing. An empty path canonicalises to `/`.
 fn push_canonical_uri(out: &mut String, path: &str) {
-    use fmt::Write;
     // Fast path: nothing to decode or encode.
-    if !path.is_empty()
-        && path.bytes().all(|b| {
-            b == b'/' || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-        })
-    {
+    if !path.is_empty() && path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
         out.push_str(path);
         if !path.ends_with('/') {
             out.push('/');
@@ -398,8 +482,7 @@ fn push_canonical_uri(out: &mut String, path: &str) {
             out.push('/');
         }
         first = false;
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{}", percent_encode(segment));
+        push_percent_encoded(out, segment);
     }
     if !out.ends_with('/') {
         out.push('/');
@@ -409,7 +492,6 @@ fn push_canonical_uri(out: &mut String, path: &str) {
 /// Canonical query string: pairs sorted by raw key then raw value (byte order, which is code
 /// point order, as Python sorts), then each part strictly encoded and joined with `&`.
 pub fn canonical_query_string(query: &[(String, String)]) -> String {
-    use fmt::Write;
     if query.is_empty() {
         return String::new();
     }
@@ -420,7 +502,9 @@ pub fn canonical_query_string(query: &[(String, String)]) -> String {
         if i > 0 {
             out.push('&');
         }
-        let _ = write!(out, "{}={}", percent_encode(k), percent_encode(v));
+        push_percent_encoded(&mut out, k);
+        out.push('=');
+        push_percent_encoded(&mut out, v);
     }
     out
 }
@@ -437,6 +521,10 @@ mod tests {
         assert_eq!(format_sdk_date(SystemTime::UNIX_EPOCH), "19700101T000000Z");
         let leap = SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
         assert_eq!(format_sdk_date(leap), "20000229T000000Z");
+        let last = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799); // 9999-12-31
+        assert_eq!(format_sdk_date(last), "99991231T235959Z");
+        let past = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+        assert_eq!(format_sdk_date(past), "100000101T000000Z");
     }
 
     #[test]

@@ -118,21 +118,37 @@ impl HttpResponse {
         }
     }
 
-    /// Reads the whole body, failing when it exceeds `limit` bytes.
+    /// Reads the whole body, failing when it exceeds `limit` bytes. A body that arrives in
+    /// one chunk (the usual small JSON answer) is returned as it is, without a copy.
     pub async fn collect(
         mut self,
         limit: usize,
     ) -> Result<(u16, http::HeaderMap, Bytes), TransportError> {
-        let mut buf = Vec::new();
-        while let Some(chunk) = self.body.next().await {
+        let too_large = || {
+            TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("response body exceeds the limit of {limit} bytes"),
+            )
+        };
+        let first = match self.body.next().await {
+            None => Bytes::new(),
+            Some(chunk) => chunk?,
+        };
+        if first.len() > limit {
+            return Err(too_large());
+        }
+        let Some(second) = self.body.next().await else {
+            return Ok((self.status, self.headers, first));
+        };
+        let mut buf = first.to_vec();
+        let mut next = Some(second);
+        while let Some(chunk) = next {
             let chunk = chunk?;
             if buf.len() + chunk.len() > limit {
-                return Err(TransportError::new(
-                    TransportErrorKind::BodyTooLarge,
-                    format!("response body exceeds the limit of {limit} bytes"),
-                ));
+                return Err(too_large());
             }
             buf.extend_from_slice(&chunk);
+            next = self.body.next().await;
         }
         Ok((self.status, self.headers, Bytes::from(buf)))
     }
@@ -365,6 +381,7 @@ pub struct ReqwestTransport {
     roots_only: bool,
     /// Removes the proxy password from error texts.
     scrub: crate::error::Scrubber,
+    origin: OriginCache,
 }
 
 impl fmt::Debug for ReqwestTransport {
@@ -459,6 +476,7 @@ impl ReqwestTransport {
             extra_roots,
             roots_only: options.root_certificates_only,
             scrub,
+            origin: OriginCache::default(),
         })
     }
 }
@@ -480,30 +498,15 @@ impl Transport for ReqwestTransport {
         &self,
         request: HttpRequest,
     ) -> BoxFuture<'static, Result<HttpResponse, TransportError>> {
-        let mut builder = self.client.request(request.method.clone(), &request.url);
-        for (k, v) in &request.headers {
-            // Header values go out as their UTF-8 bytes, as the Python SDK's latin-1 transcoding does.
-            let value = match http::HeaderValue::from_bytes(v.as_bytes()) {
-                Ok(v) => v,
-                Err(_) => {
-                    let msg =
-                        format!("header {k} has a value that cannot be sent (control characters)");
-                    return Box::pin(async move {
-                        Err(TransportError::new(TransportErrorKind::Request, msg))
-                    });
-                }
-            };
-            let name = match http::HeaderName::from_bytes(k.as_bytes()) {
-                Ok(n) => n,
-                Err(_) => {
-                    let msg = format!("'{k}' is not a valid header name");
-                    return Box::pin(async move {
-                        Err(TransportError::new(TransportErrorKind::Request, msg))
-                    });
-                }
-            };
-            builder = builder.header(name, value);
-        }
+        let scrub = self.scrub.clone();
+        let failed = move |e: reqwest::Error| {
+            let msg = scrub.scrub(&format!("request failed: {}", without_url(&e)));
+            TransportError::new(classify(&e), msg).with_source(e)
+        };
+        let mut headers = match header_map(&request.headers) {
+            Ok(h) => h,
+            Err(e) => return Box::pin(async move { Err(e) }),
+        };
         // hyper leaves an empty body without Content-Length; like Python's `requests`, send
         // `Content-Length: 0` for every method but GET and HEAD (RFC 9110 8.6; some gateways
         // answer 411 without it). Not signed, as in the official SDK.
@@ -511,17 +514,29 @@ impl Transport for ReqwestTransport {
             && request.method != http::Method::GET
             && request.method != http::Method::HEAD
         {
-            builder = builder.header(http::header::CONTENT_LENGTH, 0);
+            headers.append(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from_static("0"),
+            );
         }
-        let fut = builder.body(request.body).send();
-        let scrub = self.scrub.clone();
+        let builder = match self.origin.parse(&request.url) {
+            Some(url) => self.client.request(request.method, url),
+            None => self.client.request(request.method, &request.url),
+        };
+        let mut req = match builder.build() {
+            Ok(r) => r,
+            Err(e) => {
+                let e = failed(e);
+                return Box::pin(async move { Err(e) });
+            }
+        };
+        *req.headers_mut() = headers;
+        *req.body_mut() = Some(request.body.into());
+        let fut = self.client.execute(req);
         Box::pin(async move {
-            let resp = fut.await.map_err(|e| {
-                let msg = scrub.scrub(&format!("request failed: {}", without_url(&e)));
-                TransportError::new(classify(&e), msg).with_source(e)
-            })?;
+            let mut resp = fut.await.map_err(failed)?;
             let status = resp.status().as_u16();
-            let headers = resp.headers().clone();
+            let headers = std::mem::take(resp.headers_mut());
             let body = resp.bytes_stream().map(|r| {
                 r.map_err(|e| {
                     TransportError::new(
@@ -537,6 +552,149 @@ impl Transport for ReqwestTransport {
                 body: Box::pin(body),
             })
         })
+    }
+}
+
+/// The parsed `scheme://authority` of the last URL sent, so that a request's URL costs the
+/// parsing of its path and query only: the authority (with IDNA processing of the host)
+/// costs as much again, and is the same request after request.
+#[derive(Clone, Default)]
+struct OriginCache(Arc<std::sync::Mutex<Option<(String, reqwest::Url)>>>);
+
+impl OriginCache {
+    /// `url` parsed, exactly as `Url::parse` would, when it is `http(s)://authority` followed
+    /// by a path and query made only of characters both read literally; `None` for anything
+    /// else, which the caller parses in full.
+    fn parse(&self, url: &str) -> Option<reqwest::Url> {
+        let authority_at = if url.starts_with("https://") {
+            8
+        } else if url.starts_with("http://") {
+            7
+        } else {
+            return None;
+        };
+        let rest_at = authority_at + url[authority_at..].find('/')?;
+        let (origin, rest) = url.split_at(rest_at);
+        let plain_authority = origin[authority_at..].bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'~' | b':' | b'[' | b']' | b'@' | b'%'
+                )
+        });
+        if !plain_authority || !rest.bytes().all(is_literal_in_url) {
+            return None;
+        }
+        let (path, query) = match rest.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (rest, None),
+        };
+        let mut parsed = {
+            let mut cached = self.0.lock().ok()?;
+            match &*cached {
+                Some((key, base)) if key == origin => base.clone(),
+                _ => {
+                    let base = reqwest::Url::parse(origin).ok()?;
+                    *cached = Some((origin.to_owned(), base.clone()));
+                    base
+                }
+            }
+        };
+        parsed.set_path(path);
+        parsed.set_query(query);
+        Some(parsed)
+    }
+}
+
+/// Bytes a URL path or query holds as they are (no escaping, no special meaning besides the
+/// one `/`, `?` and `%` have in both a full parse and the setters): RFC 3986 unreserved and
+/// sub-delims, `:`, `@`, `/`, `%` and `?`.
+fn is_literal_in_url(b: u8) -> bool {
+    LITERAL_IN_URL[usize::from(b)]
+}
+
+/// [`is_literal_in_url`] as a table: every request's URL is checked byte by byte.
+const LITERAL_IN_URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'_'
+                    | b'.'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'%'
+                    | b'?'
+            );
+        b += 1;
+    }
+    table
+};
+
+/// The request's headers as an `http::HeaderMap`, in order. Values go out as their UTF-8
+/// bytes, as the Python SDK's latin-1 transcoding does; they are copied once into one shared
+/// buffer that every value points into (not one allocation per value).
+fn header_map(headers: &[(String, String)]) -> Result<http::HeaderMap, TransportError> {
+    let mut values = bytes::BytesMut::with_capacity(headers.iter().map(|(_, v)| v.len()).sum());
+    for (_, v) in headers {
+        values.extend_from_slice(v.as_bytes());
+    }
+    let values = values.freeze();
+    let mut map = http::HeaderMap::with_capacity(headers.len());
+    let mut at = 0;
+    for (k, v) in headers {
+        let value =
+            http::HeaderValue::from_maybe_shared(values.slice(at..at + v.len())).map_err(|_| {
+                TransportError::new(
+                    TransportErrorKind::Request,
+                    format!("header {k} has a value that cannot be sent (control characters)"),
+                )
+            })?;
+        at += v.len();
+        let name = header_name(k).ok_or_else(|| {
+            TransportError::new(
+                TransportErrorKind::Request,
+                format!("'{k}' is not a valid header name"),
+            )
+        })?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+/// The SDK's own header names, so they need no allocation per request; `http` knows the
+/// standard ones.
+const SDK_HEADER_NAMES: [&str; 5] = [
+    "x-sdk-date",
+    "x-project-id",
+    "x-security-token",
+    "x-sdk-content-sha256",
+    "x-domain-id",
+];
+
+fn header_name(name: &str) -> Option<http::HeaderName> {
+    match SDK_HEADER_NAMES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(name))
+    {
+        Some(known) => Some(http::HeaderName::from_static(known)),
+        None => http::HeaderName::from_bytes(name.as_bytes()).ok(),
     }
 }
 
@@ -560,5 +718,78 @@ fn without_url(e: &reqwest::Error) -> String {
         }
     } else {
         msg
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_origin_parses_like_a_full_parse() {
+        let cache = OriginCache::default();
+        for url in [
+            "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances/i-1/accounts/a/password/reset",
+            "https://dcs.cn-north-4.myhuaweicloud.com/v2/p/instances?limit=10&offset=0&name=a%20b",
+            "https://dcs.cn-north-4.myhuaweicloud.com/",
+            "http://127.0.0.1:8080/v1/./x/../y/%2e%2E/z?a=1?b",
+            "https://Example.COM:443/A/B/?",
+            "https://user:pw@example.com/x",
+            "https://xn--nxasmq6b.example/%7e/~/;p=1/a:b@c",
+            "http://[::1]:9/x",
+            "http://example.com/x'y(z)*+,!$",
+        ] {
+            let full = reqwest::Url::parse(url).unwrap();
+            // Twice: parsed the first time, from the cache the second.
+            for _ in 0..2 {
+                let fast = cache.parse(url).expect(url);
+                assert_eq!(fast.as_str(), full.as_str(), "{url}");
+                assert_eq!(fast, full, "{url}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_origin_matches_a_full_parse_on_literal_paths(
+            rest in "/[A-Za-z0-9._~!$&'()*+,;=:@/%?-]{0,48}",
+            origin in "https?://(h\\.example|127\\.0\\.0\\.1|[A-Z]{1,8})(:[0-9]{1,4})?",
+        ) {
+            let url = format!("{origin}{rest}");
+            let cache = OriginCache::default();
+            let full = reqwest::Url::parse(&url);
+            for _ in 0..2 {
+                match (&full, cache.parse(&url)) {
+                    (Ok(full), Some(fast)) => proptest::prop_assert_eq!(fast.as_str(), full.as_str()),
+                    // A URL the cache cannot take is parsed in full by the caller.
+                    (_, None) => {}
+                    (Err(e), Some(fast)) => proptest::prop_assert!(false, "{url}: {e}, yet {fast}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unusual_urls_are_left_to_a_full_parse() {
+        let cache = OriginCache::default();
+        for url in [
+            "https://example.com/a#frag",
+            "https://example.com/a b",
+            "https://example.com/a\\b",
+            "https://example.com/a\tb",
+            "https://example.com/\u{e9}",
+            "https://example.com",
+            "https://example.com?q=1",
+            "example.com/a",
+            "https://example.com/a|b",
+            "https://example.com/a\"b",
+            "https://example.com\\a/b",
+            " https://example.com/a",
+            "HTTPS://example.com/a",
+            "ftp://example.com/a",
+            "https://exa mple.com/a",
+        ] {
+            assert!(cache.parse(url).is_none(), "{url}");
+        }
     }
 }

@@ -655,3 +655,81 @@ fn credentials_new_trims_and_builders_keep_values() {
     assert_eq!(c.project_id(), Some("p"));
     assert_eq!(c.access_key(), "AK1");
 }
+
+// ---------------------------------------------------------------------------------------------
+// ProvideCredentials::credentials_now
+
+/// A provider whose synchronous and asynchronous answers differ (so a test can tell which one
+/// the client took), counting the asynchronous ones.
+#[derive(Debug)]
+struct TwoPathProvider {
+    now: Option<Credentials>,
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+impl TwoPathProvider {
+    fn new(now: Option<Credentials>) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self {
+            now,
+            asked: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    fn asked(&self) -> usize {
+        self.asked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl ProvideCredentials for TwoPathProvider {
+    fn provide_credentials(&self) -> huaweicloud_sdk_core::credentials::CredentialsFuture<'_> {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async { Credentials::new("AKFROMFUTURE", SK) })
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        self.now.clone()
+    }
+}
+
+fn client_with(provider: std::sync::Arc<TwoPathProvider>) -> huaweicloud_sdk_core::Client {
+    huaweicloud_sdk_core::Client::builder(&support::TEST_SERVICE)
+        .endpoint("https://127.0.0.1:9")
+        .credentials_provider(provider)
+        .build_core()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn client_takes_credentials_in_hand_without_asking_the_future() {
+    let provider = TwoPathProvider::new(Some(Credentials::new("AKINHAND", SK).unwrap()));
+    let client = client_with(provider.clone());
+    for _ in 0..2 {
+        let c = client.credentials().await.expect("credentials");
+        assert_eq!(c.access_key(), "AKINHAND");
+    }
+    assert_eq!(provider.asked(), 0);
+}
+
+#[tokio::test]
+async fn client_asks_the_future_when_no_credentials_are_in_hand() {
+    let provider = TwoPathProvider::new(None);
+    let client = client_with(provider.clone());
+    let c = client.credentials().await.expect("credentials");
+    assert_eq!(c.access_key(), "AKFROMFUTURE");
+    assert_eq!(provider.asked(), 1);
+}
+
+#[test]
+fn static_credentials_are_in_hand_and_loading_providers_are_not() {
+    let static_creds = Credentials::new(AK, SK).unwrap().with_project_id("proj-1");
+    let now = static_creds.credentials_now().expect("static credentials are in hand");
+    assert_eq!(now.access_key(), AK);
+    assert_eq!(now.project_id(), Some("proj-1"));
+    // Providers that read env or files each time keep the default: ask the future.
+    let env_provider = EnvProvider::with_env(env(&[
+        ("HUAWEICLOUD_SDK_AK", AK),
+        ("HUAWEICLOUD_SDK_SK", SK),
+    ]));
+    assert!(env_provider.credentials_now().is_none());
+    assert!(DefaultChain::with_env(env(&[])).credentials_now().is_none());
+}

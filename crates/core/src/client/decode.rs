@@ -3,15 +3,16 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, ErrorKind, Result, Scrubber, truncate};
-use crate::executor::request_id;
+use super::execute::CallScrubber;
+use crate::error::{Error, ErrorKind, Result, truncate};
+use crate::executor::{Secrets, request_id};
 use crate::response::Response;
 
 pub(super) fn decode_json<T: DeserializeOwned>(
     status: u16,
     headers: http::HeaderMap,
     body: Bytes,
-    scrub: &Scrubber,
+    secrets: &CallScrubber<'_>,
 ) -> Result<Response<T>> {
     // The server did the work: an empty body decodes like `null` (so `()` and `Option`
     // accept it), and else like `{}` (so all-optional models do; a model with a required
@@ -24,6 +25,7 @@ pub(super) fn decode_json<T: DeserializeOwned>(
     match decoded {
         Ok(v) => Ok(Response::new(status, headers, v)),
         Err(e) => {
+            let scrub = secrets.scrubber();
             let rid = request_id(&headers, scrub)
                 .map(|s| format!(", request id {s}"))
                 .unwrap_or_default();
@@ -50,7 +52,14 @@ pub(super) fn decode_json<T: DeserializeOwned>(
 }
 
 /// Decodes `bytes`; an error names the field where it happened (`instances[0].capacity`).
+/// Paths are tracked only to explain a failure: the bytes are decoded without first, and
+/// again with tracking only when that fails (decoding is deterministic, so the error is the
+/// same).
 fn deserialize_with_path<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    if let Ok(v) = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+        return Ok(v);
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let v = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();

@@ -7,6 +7,8 @@
 //! passes); `operation_timeout` bounds the whole call, every attempt and backoff included,
 //! and the streamed body too.
 
+use std::sync::OnceLock;
+
 use bytes::Bytes;
 use tracing::Instrument;
 
@@ -14,34 +16,35 @@ use super::Client;
 use crate::codegen::OperationInput;
 use crate::credentials::Credentials;
 use crate::deadline::Deadline;
-use crate::error::{Error, ErrorKind, Result, Scrubber};
-use crate::executor::{self, BodyMode};
+use crate::error::Scrubber;
+use crate::error::{Error, ErrorKind, Result};
+use crate::executor::{self, BodyMode, Secrets};
 use crate::retry::retry_loop;
 use crate::transport::HttpResponse;
 
 impl Client {
-    pub(super) async fn send_buffered(
+    pub(super) async fn send_buffered<'i>(
         &self,
-        input: OperationInput,
-    ) -> Result<(u16, http::HeaderMap, Bytes, Scrubber)> {
+        input: &'i OperationInput,
+    ) -> Result<(u16, http::HeaderMap, Bytes, CallScrubber<'i>)> {
         let idempotent = input.op.idempotent;
         let (resp, scrub) = self.execute(input, false).await?;
         // The body was read inside the attempt (so its errors could be retried).
         let (status, headers, body) = resp
             .collect(usize::MAX)
             .await
-            .map_err(|e| executor::transport_error(e, &scrub).for_operation(idempotent))?;
+            .map_err(|e| executor::transport_error(e, scrub.scrubber()).for_operation(idempotent))?;
         Ok((status, headers, body, scrub))
     }
 
     /// Runs the call under its retry policy and deadlines. For buffered calls the body is
     /// read inside each attempt, so a broken body counts as a failed attempt; streamed
     /// bodies are handed over as they come, still under the deadlines.
-    pub(super) async fn execute(
+    pub(super) async fn execute<'i>(
         &self,
-        input: OperationInput,
+        input: &'i OperationInput,
         stream: bool,
-    ) -> Result<(HttpResponse, Scrubber)> {
+    ) -> Result<(HttpResponse, CallScrubber<'i>)> {
         // Every missing required input in one error, before credentials or any I/O.
         input.ensure_complete()?;
         let inner = &*self.inner;
@@ -62,10 +65,6 @@ impl Client {
             request_id = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        // The request's own secrets (password fields, secret headers), found once.
-        let request_secrets = input.secret_values();
-        let input = &input;
-        let request_secrets = &request_secrets;
         let attempts = retry_loop(
             policy,
             op.idempotent,
@@ -74,7 +73,9 @@ impl Client {
             |attempt| async move {
                 let creds = self.credentials().await?;
                 let creds = self.with_project_id(input, creds, attempt_timeout).await?;
-                let scrub = creds.scrubber().with_more(request_secrets);
+                // The request's own secrets (password fields, secret headers) are looked for
+                // only if an error or a trace needs them.
+                let scrub = CallScrubber::new(creds.scrubber(), input);
                 let deadline = Deadline::after(attempt_timeout).earliest(op_deadline);
                 let attempt_span = tracing::debug_span!(
                     "attempt",
@@ -86,14 +87,18 @@ impl Client {
                     .attempt_with_failover(input, &creds, deadline, stream, &scrub)
                     .instrument(attempt_span.clone())
                     .await;
+                let operation_span = tracing::Span::current();
+                if attempt_span.is_disabled() && operation_span.is_disabled() {
+                    return result.map(|resp| (resp, scrub));
+                }
                 let (status, rid) = match &result {
                     Ok(resp) => (
                         Some(resp.status),
-                        executor::request_id(&resp.headers, &scrub),
+                        executor::request_id(&resp.headers, scrub.scrubber()),
                     ),
                     Err(e) => (e.status(), e.request_id().map(str::to_owned)),
                 };
-                for span in [&attempt_span, &tracing::Span::current()] {
+                for span in [&attempt_span, &operation_span] {
                     if let Some(s) = status {
                         span.record("status", s);
                     }
@@ -171,16 +176,17 @@ impl Client {
         {
             return Ok(creds);
         }
-        let id = crate::credentials::Discovery {
+        let discovery = crate::credentials::Discovery {
             transport: inner.transport.clone(),
             iam: iam.clone(),
             region: region.clone(),
             user_agent: inner.user_agent.clone(),
             clock: inner.clock.clone(),
             timeout,
-        }
-        .project_id(&creds)
-        .await?;
+        };
+        // Boxed: the lookup's state is large and rarely needed, and would otherwise make the
+        // future of every call larger (and every move of it slower).
+        let id = Box::pin(discovery.project_id(&creds)).await?;
         Ok(creds.with_project_id(id))
     }
 
@@ -194,7 +200,7 @@ impl Client {
         creds: &Credentials,
         deadline: Deadline,
         stream: bool,
-        scrub: &Scrubber,
+        scrub: &CallScrubber<'_>,
     ) -> Result<HttpResponse> {
         use std::sync::atomic::Ordering;
         let inner = &*self.inner;
@@ -208,10 +214,10 @@ impl Client {
         let mut failures = Vec::new();
         for k in 0..n {
             let idx = (start + k) % n;
-            let prepared = self.prepare_for(input, creds, idx)?;
+            let request = self.prepare_for(input, creds, idx, false)?.request;
             let result = executor::call(
                 &*inner.transport,
-                prepared.request,
+                request,
                 (deadline, || self.attempt_timed_out(input)),
                 mode,
                 scrub,
@@ -238,5 +244,31 @@ impl Client {
                 failures.join("; ")
             ),
         ))
+    }
+}
+
+/// The scrubber of one service call: the credentials' secrets, plus the request's own
+/// ([`OperationInput::secret_values`], which parses a JSON body) found only when an error or
+/// a trace needs them, so a successful call never looks for them.
+pub(super) struct CallScrubber<'a> {
+    credentials: Scrubber,
+    input: &'a OperationInput,
+    full: OnceLock<Scrubber>,
+}
+
+impl<'a> CallScrubber<'a> {
+    fn new(credentials: &Scrubber, input: &'a OperationInput) -> Self {
+        Self {
+            credentials: credentials.clone(),
+            input,
+            full: OnceLock::new(),
+        }
+    }
+}
+
+impl Secrets for CallScrubber<'_> {
+    fn scrubber(&self) -> &Scrubber {
+        self.full
+            .get_or_init(|| self.credentials.with_more(&self.input.secret_values()))
     }
 }

@@ -99,7 +99,11 @@ impl Client {
 
     /// Asks the credentials provider for the credentials of the next request.
     pub async fn credentials(&self) -> Result<Credentials> {
-        self.inner.credentials.provide_credentials().await
+        let provider = &self.inner.credentials;
+        match provider.credentials_now() {
+            Some(creds) => Ok(creds),
+            None => provider.provide_credentials().await,
+        }
     }
 
     /// Builds the signed request for `input` against the first endpoint, with no I/O.
@@ -110,28 +114,28 @@ impl Client {
         input: OperationInput,
     ) -> Result<Response<T>> {
         let idempotent = input.op.idempotent;
-        let (status, headers, body, scrub) = self.send_buffered(input).await?;
+        let (status, headers, body, scrub) = self.send_buffered(&input).await?;
         decode::decode_json(status, headers, body, &scrub).map_err(|e| e.for_operation(idempotent))
     }
 
     /// Sends `input` and ignores the body (operations documented without one, e.g. 204).
     #[doc(hidden)]
     pub async fn send_empty(&self, input: OperationInput) -> Result<Response<()>> {
-        let (status, headers, _body, _) = self.send_buffered(input).await?;
+        let (status, headers, _body, _) = self.send_buffered(&input).await?;
         Ok(Response::new(status, headers, ()))
     }
 
     /// Sends `input` and returns the raw body bytes.
     #[doc(hidden)]
     pub async fn send_bytes(&self, input: OperationInput) -> Result<Response<Bytes>> {
-        let (status, headers, body, _) = self.send_buffered(input).await?;
+        let (status, headers, body, _) = self.send_buffered(&input).await?;
         Ok(Response::new(status, headers, body))
     }
 
     /// Sends `input` and returns the body as a stream (binary downloads; not size-capped).
     #[doc(hidden)]
     pub async fn send_stream(&self, input: OperationInput) -> Result<Response<ByteStream>> {
-        let (resp, _scrub) = self.execute(input, true).await?;
+        let (resp, _scrub) = self.execute(&input, true).await?;
         let status = resp.status;
         let headers = resp.headers;
         Ok(Response::new(status, headers, ByteStream::new(resp.body)))

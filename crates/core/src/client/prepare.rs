@@ -13,7 +13,8 @@ use crate::transport::HttpRequest;
 #[derive(Clone)]
 pub struct PreparedRequest {
     pub request: HttpRequest,
-    /// `None` when the caller supplied its own `Authorization`.
+    /// `None` when the caller supplied its own `Authorization` (and inside the client's own
+    /// attempts, which do not keep it).
     pub signing: Option<sign::SigningOutput>,
 }
 
@@ -43,14 +44,18 @@ impl Client {
         credentials: &Credentials,
     ) -> Result<PreparedRequest> {
         input.ensure_complete()?;
-        self.prepare_for(input, credentials, 0)
+        self.prepare_for(input, credentials, 0, true)
     }
 
+    /// The signed request for `input` against endpoint number `endpoint`. Without
+    /// `keep_signing`, what went into the signature is not kept (`signing` is `None`): the
+    /// request's own headers are all an attempt needs.
     pub(super) fn prepare_for(
         &self,
         input: &OperationInput,
         creds: &Credentials,
         endpoint: usize,
+        keep_signing: bool,
     ) -> Result<PreparedRequest> {
         let inner = &*self.inner;
         let op = input.op;
@@ -67,7 +72,11 @@ impl Client {
             project_id,
             creds.domain_id(),
         )?;
-        let full_path = format!("{}{}", endpoint.base_path, path);
+        let full_path = if endpoint.base_path.is_empty() {
+            std::borrow::Cow::Borrowed(path.as_str())
+        } else {
+            std::borrow::Cow::Owned(format!("{}{}", endpoint.base_path, path))
+        };
 
         let mut headers: Vec<(String, String)> = Vec::with_capacity(8 + input.headers.len());
         let content_type = match &input.raw {
@@ -123,7 +132,7 @@ impl Client {
             (None, sign::canonical_query_string(&input.query))
         } else {
             let date = sign::format_sdk_date(inner.clock.now());
-            let out = sign::sign(
+            let mut out = sign::sign(
                 &SignableRequest {
                     method: op.method.as_str(),
                     path: &full_path,
@@ -135,9 +144,15 @@ impl Client {
                 creds.signing_key(),
                 &date,
             );
-            out.apply_to(&mut headers);
-            let q = out.canonical_query.clone();
-            (Some(out), q)
+            let q = std::mem::take(&mut out.canonical_query);
+            if keep_signing {
+                out.apply_to(&mut headers);
+                out.canonical_query.clone_from(&q);
+                (Some(out), q)
+            } else {
+                out.apply_into(&mut headers);
+                (None, q)
+            }
         };
         let mut url = String::with_capacity(endpoint.prefix.len() + path.len() + query.len() + 1);
         url.push_str(&endpoint.prefix);
@@ -208,8 +223,7 @@ fn fill_path(
                 op.service, op.name
             )));
         }
-        use std::fmt::Write;
-        let _ = write!(out, "{}", sign::percent_encode(value));
+        sign::push_percent_encoded(&mut out, value);
         rest = &after[close + 1..];
     }
     out.push_str(rest);

@@ -33,6 +33,13 @@ pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials>
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns the credentials to sign the next attempt with.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// The credentials to sign the next attempt with when they are in hand without any
+    /// work or waiting (static credentials), so the client skips the boxed future of
+    /// [`Self::provide_credentials`]; `None`, the default, means ask that instead.
+    fn credentials_now(&self) -> Option<Credentials> {
+        None
+    }
 }
 
 /// An AK/SK pair with optional security token, project id and domain id. Cheap to clone.
@@ -191,6 +198,10 @@ impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         let c = self.clone();
         Box::pin(async move { Ok(c) })
+    }
+
+    fn credentials_now(&self) -> Option<Credentials> {
+        Some(self.clone())
     }
 }
 
