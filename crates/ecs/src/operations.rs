@@ -115,6 +115,7 @@ impl AddServerGroupMember {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -170,6 +171,7 @@ impl AssociateServerVirtualIp {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -224,6 +226,7 @@ impl AttachServerVolume {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -334,6 +337,7 @@ impl BatchAddServerNics {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -389,6 +393,7 @@ impl BatchAttachSharableVolumes {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -443,6 +448,7 @@ impl BatchCreateServerTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -499,6 +505,7 @@ impl BatchDeleteServerGroupMember {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -553,6 +560,7 @@ impl BatchDeleteServerNics {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -607,6 +615,7 @@ impl BatchDeleteServerTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -660,6 +669,7 @@ impl BatchDetachVolumes {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -705,6 +715,7 @@ impl BatchRebootServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -752,6 +763,7 @@ impl BatchResetServersPassword {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -797,6 +809,7 @@ impl BatchResizeServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -842,6 +855,7 @@ impl BatchStartServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -887,6 +901,7 @@ impl BatchStopServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -932,6 +947,7 @@ impl BatchUpdateServersName {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -977,6 +993,7 @@ impl ChangeServerChargeMode {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1104,6 +1121,7 @@ impl ChangeServerOsWithCloudInit {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1163,6 +1181,7 @@ impl ChangeServerOsWithoutCloudInit {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1217,6 +1236,7 @@ impl ChangeVpc {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1262,6 +1282,7 @@ impl CreateLaunchTemplate {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         let response = self.client.send_json(input).await?;
         huaweicloud_sdk_core::__codegen::map_output(
@@ -1327,6 +1348,7 @@ impl CreatePostPaidServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1386,6 +1408,7 @@ impl CreateServerGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1441,6 +1464,7 @@ impl CreateServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1650,6 +1674,7 @@ impl DeleteServerGroupMember {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -1791,6 +1816,7 @@ impl DeleteServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1913,6 +1939,7 @@ impl DisassociateServerVirtualIp {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2167,8 +2194,11 @@ impl ListCloudServers {
     /// `tenancy`, `dedicated_host_id`, `enterprise_project_id`, `tags`, `metadata`, `addresses`,
     /// `security_groups`, `volumes_attached`, `image`, `power_state`, `cpu_options` and
     /// `market_info`.
-    pub fn expect_fields(mut self, value: Vec<String>) -> Self {
-        self.expect_fields = Some(value);
+    pub fn expect_fields(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expect_fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of servers per page: 10 by default, at
@@ -2676,8 +2706,8 @@ impl ListLaunchTemplateVersions {
         self
     }
     /// Optional. Query parameter `version`. Version numbers to list.
-    pub fn version(mut self, value: Vec<i64>) -> Self {
-        self.version = Some(value);
+    pub fn version(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.version = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -2865,13 +2895,16 @@ impl ListRecycleBinServers {
         self
     }
     /// Optional. Query parameter `tags`. Tags (`key.value` or key) the servers must have.
-    pub fn tags(mut self, value: Vec<String>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `tags_key`. Tag keys the servers must have.
-    pub fn tags_key(mut self, value: Vec<String>) -> Self {
-        self.tags_key = Some(value);
+    pub fn tags_key(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_key = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -3173,18 +3206,21 @@ impl ListScheduledEvents {
         self
     }
     /// Optional. Query parameter `instance_id`. IDs of the servers whose events are listed.
-    pub fn instance_id(mut self, value: Vec<String>) -> Self {
-        self.instance_id = Some(value);
+    pub fn instance_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.instance_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `type`. Event types to list.
-    pub fn r#type(mut self, value: Vec<String>) -> Self {
-        self.r#type = Some(value);
+    pub fn r#type(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.r#type = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `state`. Event states to list.
-    pub fn state(mut self, value: Vec<String>) -> Self {
-        self.state = Some(value);
+    pub fn state(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.state = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `publish_since`. Only events published at or after this time.
@@ -3641,6 +3677,7 @@ impl ListServersByTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3897,13 +3934,16 @@ impl ListTemplates {
         self
     }
     /// Optional. Query parameter `launch_template_id`. IDs of the launch templates to list.
-    pub fn launch_template_id(mut self, value: Vec<String>) -> Self {
-        self.launch_template_id = Some(value);
+    pub fn launch_template_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.launch_template_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Names of the launch templates to list.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -4040,6 +4080,7 @@ impl MigrateServer {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4094,6 +4135,7 @@ impl NovaAssociateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -4148,6 +4190,7 @@ impl NovaAttachInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4203,6 +4246,7 @@ impl NovaCreateKeypair {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4258,6 +4302,7 @@ impl NovaCreateServers {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4402,6 +4447,7 @@ impl NovaDisassociateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -5322,6 +5368,7 @@ impl RegisterServerMonitor {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -5381,6 +5428,7 @@ impl ReinstallServerWithCloudInit {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5440,6 +5488,7 @@ impl ReinstallServerWithoutCloudInit {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5494,6 +5543,7 @@ impl ResetServerPassword {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -5548,6 +5598,7 @@ impl ResizePostPaidServer {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5602,6 +5653,7 @@ impl ResizeServer {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6342,6 +6394,7 @@ impl ShowServerRemoteConsole {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6488,6 +6541,7 @@ impl UpdateRecycleBin {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -6533,6 +6587,7 @@ impl UpdateRecycleBinPolicy {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -6587,6 +6642,7 @@ impl UpdateScheduledEvent {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         let response = self.client.send_empty(input).await?;
         huaweicloud_sdk_core::__codegen::map_output(
@@ -6704,6 +6760,7 @@ impl UpdateServer {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6761,6 +6818,7 @@ impl UpdateServerAutoTerminateTime {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -6824,6 +6882,7 @@ impl UpdateServerBlockDevice {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -6887,6 +6946,7 @@ impl UpdateServerInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -6941,6 +7001,7 @@ impl UpdateServerMetadata {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }

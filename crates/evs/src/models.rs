@@ -73,6 +73,20 @@ impl Attachment {
         AttachmentBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Attachment {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("attached_at", self.attached_at.as_ref())
+            .required("attachment_id", self.attachment_id.as_ref())
+            .required("device", self.device.as_ref())
+            .required("host_name", self.host_name.as_ref())
+            .required("id", self.id.as_ref())
+            .required("server_id", self.server_id.as_ref())
+            .required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`Attachment`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -85,9 +99,19 @@ impl AttachmentBuilder {
         self.inner.attached_at = Some(value.into());
         self
     }
+    /// Sets or clears `Attachment::attached_at`.
+    pub fn set_attached_at(mut self, value: Option<String>) -> Self {
+        self.inner.attached_at = value;
+        self
+    }
     /// Sets `Attachment::attachment_id`. **Required.**
     pub fn attachment_id(mut self, value: impl Into<String>) -> Self {
         self.inner.attachment_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Attachment::attachment_id`.
+    pub fn set_attachment_id(mut self, value: Option<String>) -> Self {
+        self.inner.attachment_id = value;
         self
     }
     /// Sets `Attachment::device`. **Required.**
@@ -95,9 +119,19 @@ impl AttachmentBuilder {
         self.inner.device = Some(value.into());
         self
     }
+    /// Sets or clears `Attachment::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
+        self
+    }
     /// Sets `Attachment::host_name`. **Required.**
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.inner.host_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Attachment::host_name`.
+    pub fn set_host_name(mut self, value: Option<String>) -> Self {
+        self.inner.host_name = value;
         self
     }
     /// Sets `Attachment::id`. **Required.**
@@ -105,14 +139,29 @@ impl AttachmentBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `Attachment::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `Attachment::server_id`. **Required.**
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `Attachment::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `Attachment::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Attachment::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`Attachment`].
@@ -146,6 +195,15 @@ impl AzInfo {
         AzInfoBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AzInfo {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("zoneName", self.zone_name.as_ref())
+            .required("zoneState", self.zone_state.as_ref());
+    }
+}
 /// Builder for [`AzInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -158,9 +216,19 @@ impl AzInfoBuilder {
         self.inner.zone_name = Some(value.into());
         self
     }
+    /// Sets or clears `AzInfo::zone_name`.
+    pub fn set_zone_name(mut self, value: Option<String>) -> Self {
+        self.inner.zone_name = value;
+        self
+    }
     /// Sets `AzInfo::zone_state`. **Required.**
     pub fn zone_state(mut self, value: impl Into<ZoneState>) -> Self {
         self.inner.zone_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `AzInfo::zone_state`.
+    pub fn set_zone_state(mut self, value: Option<ZoneState>) -> Self {
+        self.inner.zone_state = value;
         self
     }
     /// Returns the built [`AzInfo`].
@@ -190,8 +258,21 @@ pub struct BatchCreateResourceTagsRequestBodyBuilder {
 }
 impl BatchCreateResourceTagsRequestBodyBuilder {
     /// Sets `BatchCreateResourceTagsRequestBody::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<CreateResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CreateResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchCreateResourceTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<CreateResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchCreateResourceTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<CreateResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchCreateResourceTagsRequestBody`].
@@ -220,6 +301,15 @@ impl BatchCreateVolumeTagsRequestBody {
         BatchCreateVolumeTagsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchCreateVolumeTagsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`BatchCreateVolumeTagsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -235,9 +325,27 @@ impl BatchCreateVolumeTagsRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchCreateVolumeTagsRequestBody::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<BatchCreateVolumeTagsRequestBodyAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchCreateVolumeTagsRequestBody::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchCreateVolumeTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchCreateVolumeTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchCreateVolumeTagsRequestBody`].
@@ -276,8 +384,21 @@ pub struct BatchDeleteResourceTagsRequestBodyBuilder {
 }
 impl BatchDeleteResourceTagsRequestBodyBuilder {
     /// Sets `BatchDeleteResourceTagsRequestBody::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<DeleteResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DeleteResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteResourceTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<DeleteResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteResourceTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<DeleteResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchDeleteResourceTagsRequestBody`].
@@ -306,6 +427,15 @@ impl BatchDeleteVolumeTagsRequestBody {
         BatchDeleteVolumeTagsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteVolumeTagsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteVolumeTagsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -321,9 +451,30 @@ impl BatchDeleteVolumeTagsRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteVolumeTagsRequestBody::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<BatchDeleteVolumeTagsRequestBodyAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchDeleteVolumeTagsRequestBody::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<DeleteTagsOption>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<DeleteTagsOption>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteVolumeTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<DeleteTagsOption>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteVolumeTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<DeleteTagsOption>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchDeleteVolumeTagsRequestBody`].
@@ -359,6 +510,14 @@ impl BatchResizeVolumeRequestBody {
         BatchResizeVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumes", self.volumes.as_ref());
+    }
+}
 /// Builder for [`BatchResizeVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -369,9 +528,25 @@ impl BatchResizeVolumeRequestBodyBuilder {
     /// Sets `BatchResizeVolumeRequestBody::volumes`. **Required.**
     pub fn volumes(
         mut self,
-        value: impl Into<Vec<VolumesForBatchResizeVolume>>,
+        value: impl IntoIterator<Item = impl Into<VolumesForBatchResizeVolume>>,
     ) -> Self {
-        self.inner.volumes = Some(value.into());
+        self.inner.volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchResizeVolumeRequestBody::volumes`.
+    pub fn push_volumes(
+        mut self,
+        value: impl Into<VolumesForBatchResizeVolume>,
+    ) -> Self {
+        self.inner.volumes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeVolumeRequestBody::volumes`.
+    pub fn set_volumes(
+        mut self,
+        value: Option<Vec<VolumesForBatchResizeVolume>>,
+    ) -> Self {
+        self.inner.volumes = value;
         self
     }
     /// Sets `BatchResizeVolumeRequestBody::bss_param`.
@@ -380,6 +555,14 @@ impl BatchResizeVolumeRequestBodyBuilder {
         value: impl Into<PrepaidParamForBatchResizeVolume>,
     ) -> Self {
         self.inner.bss_param = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeVolumeRequestBody::bss_param`.
+    pub fn set_bss_param(
+        mut self,
+        value: Option<PrepaidParamForBatchResizeVolume>,
+    ) -> Self {
+        self.inner.bss_param = value;
         self
     }
     /// Returns the built [`BatchResizeVolumeRequestBody`].
@@ -425,9 +608,19 @@ impl BatchResizeVolumesResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResizeVolumesResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `BatchResizeVolumesResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeVolumesResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
         self
     }
     /// Returns the built [`BatchResizeVolumesResponse`].
@@ -464,6 +657,11 @@ impl BssParam2Builder {
     /// Sets `BssParam2::is_auto_pay`.
     pub fn is_auto_pay(mut self, value: bool) -> Self {
         self.inner.is_auto_pay = Some(value);
+        self
+    }
+    /// Sets or clears `BssParam2::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<bool>) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`BssParam2`].
@@ -532,12 +730,28 @@ impl BssParamForCreateVolumeBuilder {
         self.inner.charging_mode = Some(value.into());
         self
     }
+    /// Sets or clears `BssParamForCreateVolume::charging_mode`.
+    pub fn set_charging_mode(
+        mut self,
+        value: Option<BssParamForCreateVolumeChargingMode>,
+    ) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `BssParamForCreateVolume::is_auto_pay`.
     pub fn is_auto_pay(
         mut self,
         value: impl Into<BssParamForCreateVolumeIsAutoPay>,
     ) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParamForCreateVolume::is_auto_pay`.
+    pub fn set_is_auto_pay(
+        mut self,
+        value: Option<BssParamForCreateVolumeIsAutoPay>,
+    ) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Sets `BssParamForCreateVolume::is_auto_renew`.
@@ -548,9 +762,22 @@ impl BssParamForCreateVolumeBuilder {
         self.inner.is_auto_renew = Some(value.into());
         self
     }
+    /// Sets or clears `BssParamForCreateVolume::is_auto_renew`.
+    pub fn set_is_auto_renew(
+        mut self,
+        value: Option<BssParamForCreateVolumeIsAutoRenew>,
+    ) -> Self {
+        self.inner.is_auto_renew = value;
+        self
+    }
     /// Sets `BssParamForCreateVolume::period_num`.
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
+        self
+    }
+    /// Sets or clears `BssParamForCreateVolume::period_num`.
+    pub fn set_period_num(mut self, value: Option<i64>) -> Self {
+        self.inner.period_num = value;
         self
     }
     /// Sets `BssParamForCreateVolume::period_type`.
@@ -559,6 +786,14 @@ impl BssParamForCreateVolumeBuilder {
         value: impl Into<BssParamForCreateVolumePeriodType>,
     ) -> Self {
         self.inner.period_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParamForCreateVolume::period_type`.
+    pub fn set_period_type(
+        mut self,
+        value: Option<BssParamForCreateVolumePeriodType>,
+    ) -> Self {
+        self.inner.period_type = value;
         self
     }
     /// Returns the built [`BssParamForCreateVolume`].
@@ -646,6 +881,14 @@ impl BssParamForResizeVolumeBuilder {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
+    /// Sets or clears `BssParamForResizeVolume::is_auto_pay`.
+    pub fn set_is_auto_pay(
+        mut self,
+        value: Option<BssParamForResizeVolumeIsAutoPay>,
+    ) -> Self {
+        self.inner.is_auto_pay = value;
+        self
+    }
     /// Returns the built [`BssParamForResizeVolume`].
     pub fn build(self) -> BssParamForResizeVolume {
         self.inner
@@ -693,6 +936,14 @@ impl BssParamForRetypeVolumeBuilder {
         value: impl Into<BssParamForRetypeVolumeIsAutoPay>,
     ) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `BssParamForRetypeVolume::is_auto_pay`.
+    pub fn set_is_auto_pay(
+        mut self,
+        value: Option<BssParamForRetypeVolumeIsAutoPay>,
+    ) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`BssParamForRetypeVolume`].
@@ -746,8 +997,21 @@ pub struct ChangeVolumeChargeModeRequestBodyBuilder {
 }
 impl ChangeVolumeChargeModeRequestBodyBuilder {
     /// Sets `ChangeVolumeChargeModeRequestBody::volume_ids`.
-    pub fn volume_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.volume_ids = Some(value.into());
+    pub fn volume_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.volume_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ChangeVolumeChargeModeRequestBody::volume_ids`.
+    pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVolumeChargeModeRequestBody::volume_ids`.
+    pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.volume_ids = value;
         self
     }
     /// Sets `ChangeVolumeChargeModeRequestBody::server_id`.
@@ -755,9 +1019,19 @@ impl ChangeVolumeChargeModeRequestBodyBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeVolumeChargeModeRequestBody::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `ChangeVolumeChargeModeRequestBody::bss_param`.
     pub fn bss_param(mut self, value: impl Into<BssParam2>) -> Self {
         self.inner.bss_param = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVolumeChargeModeRequestBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParam2>) -> Self {
+        self.inner.bss_param = value;
         self
     }
     /// Returns the built [`ChangeVolumeChargeModeRequestBody`].
@@ -795,6 +1069,15 @@ impl std::fmt::Debug for CinderAcceptVolumeTransferOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderAcceptVolumeTransferOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("auth_key", self.auth_key.as_ref());
+    }
+}
 /// Builder for [`CinderAcceptVolumeTransferOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -805,6 +1088,11 @@ impl CinderAcceptVolumeTransferOptionBuilder {
     /// Sets `CinderAcceptVolumeTransferOption::auth_key`. **Required.**
     pub fn auth_key(mut self, value: impl Into<String>) -> Self {
         self.inner.auth_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderAcceptVolumeTransferOption::auth_key`.
+    pub fn set_auth_key(mut self, value: Option<String>) -> Self {
+        self.inner.auth_key = value;
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferOption`].
@@ -828,6 +1116,15 @@ impl CinderAcceptVolumeTransferRequestBody {
         CinderAcceptVolumeTransferRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderAcceptVolumeTransferRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("accept", self.accept.as_ref());
+    }
+}
 /// Builder for [`CinderAcceptVolumeTransferRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -838,6 +1135,14 @@ impl CinderAcceptVolumeTransferRequestBodyBuilder {
     /// Sets `CinderAcceptVolumeTransferRequestBody::accept`. **Required.**
     pub fn accept(mut self, value: impl Into<CinderAcceptVolumeTransferOption>) -> Self {
         self.inner.accept = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderAcceptVolumeTransferRequestBody::accept`.
+    pub fn set_accept(
+        mut self,
+        value: Option<CinderAcceptVolumeTransferOption>,
+    ) -> Self {
+        self.inner.accept = value;
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferRequestBody`].
@@ -859,6 +1164,15 @@ impl CinderAcceptVolumeTransferResponse {
         CinderAcceptVolumeTransferResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderAcceptVolumeTransferResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("transfer", self.transfer.as_ref());
+    }
+}
 /// Builder for [`CinderAcceptVolumeTransferResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -869,6 +1183,11 @@ impl CinderAcceptVolumeTransferResponseBuilder {
     /// Sets `CinderAcceptVolumeTransferResponse::transfer`.
     pub fn transfer(mut self, value: impl Into<VolumeTransferSummary>) -> Self {
         self.inner.transfer = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderAcceptVolumeTransferResponse::transfer`.
+    pub fn set_transfer(mut self, value: Option<VolumeTransferSummary>) -> Self {
+        self.inner.transfer = value;
         self
     }
     /// Returns the built [`CinderAcceptVolumeTransferResponse`].
@@ -892,6 +1211,15 @@ impl CinderCreateVolumeTransferRequestBody {
         CinderCreateVolumeTransferRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderCreateVolumeTransferRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("transfer", self.transfer.as_ref());
+    }
+}
 /// Builder for [`CinderCreateVolumeTransferRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -902,6 +1230,11 @@ impl CinderCreateVolumeTransferRequestBodyBuilder {
     /// Sets `CinderCreateVolumeTransferRequestBody::transfer`. **Required.**
     pub fn transfer(mut self, value: impl Into<CreateVolumeTransferOption>) -> Self {
         self.inner.transfer = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderCreateVolumeTransferRequestBody::transfer`.
+    pub fn set_transfer(mut self, value: Option<CreateVolumeTransferOption>) -> Self {
+        self.inner.transfer = value;
         self
     }
     /// Returns the built [`CinderCreateVolumeTransferRequestBody`].
@@ -923,6 +1256,15 @@ impl CinderCreateVolumeTransferResponse {
         CinderCreateVolumeTransferResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderCreateVolumeTransferResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("transfer", self.transfer.as_ref());
+    }
+}
 /// Builder for [`CinderCreateVolumeTransferResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -933,6 +1275,11 @@ impl CinderCreateVolumeTransferResponseBuilder {
     /// Sets `CinderCreateVolumeTransferResponse::transfer`.
     pub fn transfer(mut self, value: impl Into<CreateVolumeTransferDetail>) -> Self {
         self.inner.transfer = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderCreateVolumeTransferResponse::transfer`.
+    pub fn set_transfer(mut self, value: Option<CreateVolumeTransferDetail>) -> Self {
+        self.inner.transfer = value;
         self
     }
     /// Returns the built [`CinderCreateVolumeTransferResponse`].
@@ -959,6 +1306,19 @@ impl CinderListAvailabilityZonesResponse {
     pub fn builder() -> CinderListAvailabilityZonesResponseBuilder {
         CinderListAvailabilityZonesResponseBuilder::default()
     }
+    /// The items of [`availability_zone_info`](Self::availability_zone_info), empty when absent.
+    pub fn availability_zone_info(&self) -> &[AzInfo] {
+        self.availability_zone_info.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderListAvailabilityZonesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("availabilityZoneInfo", self.availability_zone_info.as_ref());
+    }
 }
 /// Builder for [`CinderListAvailabilityZonesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -968,8 +1328,26 @@ pub struct CinderListAvailabilityZonesResponseBuilder {
 }
 impl CinderListAvailabilityZonesResponseBuilder {
     /// Sets `CinderListAvailabilityZonesResponse::availability_zone_info`.
-    pub fn availability_zone_info(mut self, value: impl Into<Vec<AzInfo>>) -> Self {
-        self.inner.availability_zone_info = Some(value.into());
+    pub fn availability_zone_info(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AzInfo>>,
+    ) -> Self {
+        self.inner.availability_zone_info = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `CinderListAvailabilityZonesResponse::availability_zone_info`.
+    pub fn push_availability_zone_info(mut self, value: impl Into<AzInfo>) -> Self {
+        self.inner
+            .availability_zone_info
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `CinderListAvailabilityZonesResponse::availability_zone_info`.
+    pub fn set_availability_zone_info(mut self, value: Option<Vec<AzInfo>>) -> Self {
+        self.inner.availability_zone_info = value;
         self
     }
     /// Returns the built [`CinderListAvailabilityZonesResponse`].
@@ -991,6 +1369,14 @@ impl CinderListQuotasResponse {
         CinderListQuotasResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListQuotasResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("quota_set", self.quota_set.as_ref());
+    }
+}
 /// Builder for [`CinderListQuotasResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1001,6 +1387,11 @@ impl CinderListQuotasResponseBuilder {
     /// Sets `CinderListQuotasResponse::quota_set`.
     pub fn quota_set(mut self, value: impl Into<QuotaList>) -> Self {
         self.inner.quota_set = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderListQuotasResponse::quota_set`.
+    pub fn set_quota_set(mut self, value: Option<QuotaList>) -> Self {
+        self.inner.quota_set = value;
         self
     }
     /// Returns the built [`CinderListQuotasResponse`].
@@ -1030,6 +1421,19 @@ impl CinderListVolumeTransfersResponse {
     pub fn builder() -> CinderListVolumeTransfersResponseBuilder {
         CinderListVolumeTransfersResponseBuilder::default()
     }
+    /// The items of [`transfers`](Self::transfers), empty when absent.
+    pub fn transfers(&self) -> &[VolumeTransferSummary] {
+        self.transfers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderListVolumeTransfersResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("transfers", self.transfers.as_ref());
+    }
 }
 /// Builder for [`CinderListVolumeTransfersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1039,8 +1443,21 @@ pub struct CinderListVolumeTransfersResponseBuilder {
 }
 impl CinderListVolumeTransfersResponseBuilder {
     /// Sets `CinderListVolumeTransfersResponse::transfers`.
-    pub fn transfers(mut self, value: impl Into<Vec<VolumeTransferSummary>>) -> Self {
-        self.inner.transfers = Some(value.into());
+    pub fn transfers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VolumeTransferSummary>>,
+    ) -> Self {
+        self.inner.transfers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CinderListVolumeTransfersResponse::transfers`.
+    pub fn push_transfers(mut self, value: impl Into<VolumeTransferSummary>) -> Self {
+        self.inner.transfers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CinderListVolumeTransfersResponse::transfers`.
+    pub fn set_transfers(mut self, value: Option<Vec<VolumeTransferSummary>>) -> Self {
+        self.inner.transfers = value;
         self
     }
     /// Returns the built [`CinderListVolumeTransfersResponse`].
@@ -1061,6 +1478,18 @@ impl CinderListVolumeTypesResponse {
     pub fn builder() -> CinderListVolumeTypesResponseBuilder {
         CinderListVolumeTypesResponseBuilder::default()
     }
+    /// The items of [`volume_types`](Self::volume_types), empty when absent.
+    pub fn volume_types(&self) -> &[VolumeType] {
+        self.volume_types.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CinderListVolumeTypesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("volume_types", self.volume_types.as_ref());
+    }
 }
 /// Builder for [`CinderListVolumeTypesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1070,8 +1499,21 @@ pub struct CinderListVolumeTypesResponseBuilder {
 }
 impl CinderListVolumeTypesResponseBuilder {
     /// Sets `CinderListVolumeTypesResponse::volume_types`.
-    pub fn volume_types(mut self, value: impl Into<Vec<VolumeType>>) -> Self {
-        self.inner.volume_types = Some(value.into());
+    pub fn volume_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VolumeType>>,
+    ) -> Self {
+        self.inner.volume_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CinderListVolumeTypesResponse::volume_types`.
+    pub fn push_volume_types(mut self, value: impl Into<VolumeType>) -> Self {
+        self.inner.volume_types.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CinderListVolumeTypesResponse::volume_types`.
+    pub fn set_volume_types(mut self, value: Option<Vec<VolumeType>>) -> Self {
+        self.inner.volume_types = value;
         self
     }
     /// Returns the built [`CinderListVolumeTypesResponse`].
@@ -1093,6 +1535,15 @@ impl CinderShowVolumeTransferResponse {
         CinderShowVolumeTransferResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CinderShowVolumeTransferResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("transfer", self.transfer.as_ref());
+    }
+}
 /// Builder for [`CinderShowVolumeTransferResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1103,6 +1554,11 @@ impl CinderShowVolumeTransferResponseBuilder {
     /// Sets `CinderShowVolumeTransferResponse::transfer`.
     pub fn transfer(mut self, value: impl Into<VolumeTransfer>) -> Self {
         self.inner.transfer = Some(value.into());
+        self
+    }
+    /// Sets or clears `CinderShowVolumeTransferResponse::transfer`.
+    pub fn set_transfer(mut self, value: Option<VolumeTransfer>) -> Self {
+        self.inner.transfer = value;
         self
     }
     /// Returns the built [`CinderShowVolumeTransferResponse`].
@@ -1155,14 +1611,29 @@ impl CinderUpdateSnapshotOptionV5Builder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CinderUpdateSnapshotOptionV5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CinderUpdateSnapshotOptionV5::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `CinderUpdateSnapshotOptionV5::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `CinderUpdateSnapshotOptionV5::instant_access`.
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
+        self
+    }
+    /// Sets or clears `CinderUpdateSnapshotOptionV5::instant_access`.
+    pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
+        self.inner.instant_access = value;
         self
     }
     /// Returns the built [`CinderUpdateSnapshotOptionV5`].
@@ -1200,6 +1671,11 @@ impl CountAutoSnapshotPoliciesResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `CountAutoSnapshotPoliciesResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Returns the built [`CountAutoSnapshotPoliciesResponse`].
     pub fn build(self) -> CountAutoSnapshotPoliciesResponse {
         self.inner
@@ -1233,6 +1709,11 @@ impl CountSnapshotChainsResponseBuilder {
     /// Sets `CountSnapshotChainsResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `CountSnapshotChainsResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Returns the built [`CountSnapshotChainsResponse`].
@@ -1270,6 +1751,11 @@ impl CountSnapshotsGroupResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `CountSnapshotsGroupResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Returns the built [`CountSnapshotsGroupResponse`].
     pub fn build(self) -> CountSnapshotsGroupResponse {
         self.inner
@@ -1305,6 +1791,11 @@ impl CountSnapshotsResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `CountSnapshotsResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Returns the built [`CountSnapshotsResponse`].
     pub fn build(self) -> CountSnapshotsResponse {
         self.inner
@@ -1334,6 +1825,11 @@ impl CreateAutoSnapshotPolicyResponseBuilder {
     /// Sets `CreateAutoSnapshotPolicyResponse::snapshot_policy`.
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateAutoSnapshotPolicyResponse::snapshot_policy`.
+    pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
+        self.inner.snapshot_policy = value;
         self
     }
     /// Returns the built [`CreateAutoSnapshotPolicyResponse`].
@@ -1379,9 +1875,19 @@ impl CreateResourceTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateResourceTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `CreateResourceTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateResourceTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`CreateResourceTag`].
@@ -1413,6 +1919,11 @@ impl CreateSnapshotGroupRequestBodyBuilder {
     /// Sets `CreateSnapshotGroupRequestBody::snapshot_group`.
     pub fn snapshot_group(mut self, value: impl Into<SnapshotGroup>) -> Self {
         self.inner.snapshot_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotGroupRequestBody::snapshot_group`.
+    pub fn set_snapshot_group(mut self, value: Option<SnapshotGroup>) -> Self {
+        self.inner.snapshot_group = value;
         self
     }
     /// Returns the built [`CreateSnapshotGroupRequestBody`].
@@ -1457,9 +1968,19 @@ impl CreateSnapshotGroupResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotGroupResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `CreateSnapshotGroupResponse::snapshot_group_id`.
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotGroupResponse::snapshot_group_id`.
+    pub fn set_snapshot_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_group_id = value;
         self
     }
     /// Returns the built [`CreateSnapshotGroupResponse`].
@@ -1513,6 +2034,14 @@ impl CreateSnapshotOption {
         CreateSnapshotOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`CreateSnapshotOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1525,9 +2054,19 @@ impl CreateSnapshotOptionBuilder {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotOption::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `CreateSnapshotOption::force`.
     pub fn force(mut self, value: bool) -> Self {
         self.inner.force = Some(value);
+        self
+    }
+    /// Sets or clears `CreateSnapshotOption::force`.
+    pub fn set_force(mut self, value: Option<bool>) -> Self {
+        self.inner.force = value;
         self
     }
     /// Sets `CreateSnapshotOption::metadata`.
@@ -1538,14 +2077,32 @@ impl CreateSnapshotOptionBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotOption::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `CreateSnapshotOption::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `CreateSnapshotOption::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`CreateSnapshotOption`].
@@ -1616,9 +2173,27 @@ impl CreateSnapshotPolicyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotPolicy::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateSnapshotPolicy::repeat_weekdays`.
-    pub fn repeat_weekdays(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repeat_weekdays = Some(value.into());
+    pub fn repeat_weekdays(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repeat_weekdays = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateSnapshotPolicy::repeat_weekdays`.
+    pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
+        self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotPolicy::repeat_weekdays`.
+    pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::repeat_interval_days`.
@@ -1626,14 +2201,37 @@ impl CreateSnapshotPolicyBuilder {
         self.inner.repeat_interval_days = Some(value);
         self
     }
+    /// Sets or clears `CreateSnapshotPolicy::repeat_interval_days`.
+    pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
+        self.inner.repeat_interval_days = value;
+        self
+    }
     /// Sets `CreateSnapshotPolicy::time_points`.
-    pub fn time_points(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.time_points = Some(value.into());
+    pub fn time_points(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.time_points = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateSnapshotPolicy::time_points`.
+    pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
+        self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotPolicy::time_points`.
+    pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.time_points = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::retention_days`.
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
+        self
+    }
+    /// Sets or clears `CreateSnapshotPolicy::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
         self
     }
     /// Sets `CreateSnapshotPolicy::tags`.
@@ -1644,9 +2242,22 @@ impl CreateSnapshotPolicyBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotPolicy::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `CreateSnapshotPolicy::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotPolicy::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Returns the built [`CreateSnapshotPolicy`].
@@ -1680,6 +2291,11 @@ impl CreateSnapshotPolicyRequestBodyBuilder {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
+    /// Sets or clears `CreateSnapshotPolicyRequestBody::snapshot_policy`.
+    pub fn set_snapshot_policy(mut self, value: Option<CreateSnapshotPolicy>) -> Self {
+        self.inner.snapshot_policy = value;
+        self
+    }
     /// Returns the built [`CreateSnapshotPolicyRequestBody`].
     pub fn build(self) -> CreateSnapshotPolicyRequestBody {
         self.inner
@@ -1701,6 +2317,14 @@ impl CreateSnapshotRequestBody {
         CreateSnapshotRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateSnapshotRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("snapshot", self.snapshot.as_ref());
+    }
+}
 /// Builder for [`CreateSnapshotRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1711,6 +2335,11 @@ impl CreateSnapshotRequestBodyBuilder {
     /// Sets `CreateSnapshotRequestBody::snapshot`. **Required.**
     pub fn snapshot(mut self, value: impl Into<CreateSnapshotOption>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotRequestBody::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<CreateSnapshotOption>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`CreateSnapshotRequestBody`].
@@ -1742,6 +2371,11 @@ impl CreateSnapshotResponseBuilder {
     /// Sets `CreateSnapshotResponse::snapshot`.
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateSnapshotResponse::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`CreateSnapshotResponse`].
@@ -1828,14 +2462,29 @@ impl CreateStandardSnapshotBuilder {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateStandardSnapshot::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `CreateStandardSnapshot::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateStandardSnapshot::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateStandardSnapshot::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateStandardSnapshot::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateStandardSnapshot::tags`.
@@ -1846,9 +2495,22 @@ impl CreateStandardSnapshotBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `CreateStandardSnapshot::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `CreateStandardSnapshot::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateStandardSnapshot::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CreateStandardSnapshot::instant_access`.
@@ -1856,14 +2518,29 @@ impl CreateStandardSnapshotBuilder {
         self.inner.instant_access = Some(value);
         self
     }
+    /// Sets or clears `CreateStandardSnapshot::instant_access`.
+    pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
+        self.inner.instant_access = value;
+        self
+    }
     /// Sets `CreateStandardSnapshot::incremental`.
     pub fn incremental(mut self, value: bool) -> Self {
         self.inner.incremental = Some(value);
         self
     }
+    /// Sets or clears `CreateStandardSnapshot::incremental`.
+    pub fn set_incremental(mut self, value: Option<bool>) -> Self {
+        self.inner.incremental = value;
+        self
+    }
     /// Sets `CreateStandardSnapshot::retention_days`.
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
+        self
+    }
+    /// Sets or clears `CreateStandardSnapshot::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
         self
     }
     /// Returns the built [`CreateStandardSnapshot`].
@@ -1895,6 +2572,11 @@ impl CreateStandardSnapshotRequestBodyBuilder {
     /// Sets `CreateStandardSnapshotRequestBody::snapshot`.
     pub fn snapshot(mut self, value: impl Into<CreateStandardSnapshot>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateStandardSnapshotRequestBody::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<CreateStandardSnapshot>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`CreateStandardSnapshotRequestBody`].
@@ -1939,9 +2621,19 @@ impl CreateStandardSnapshotResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateStandardSnapshotResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `CreateStandardSnapshotResponse::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateStandardSnapshotResponse::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Returns the built [`CreateStandardSnapshotResponse`].
@@ -2077,6 +2769,16 @@ impl CreateVolumeOption {
         CreateVolumeOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("availability_zone", self.availability_zone.as_ref())
+            .required("size", self.size.as_ref())
+            .required("volume_type", self.volume_type.as_ref());
+    }
+}
 /// Builder for [`CreateVolumeOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2089,9 +2791,19 @@ impl CreateVolumeOptionBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `CreateVolumeOption::backup_id`.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.backup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::backup_id`.
+    pub fn set_backup_id(mut self, value: Option<String>) -> Self {
+        self.inner.backup_id = value;
         self
     }
     /// Sets `CreateVolumeOption::count`.
@@ -2099,9 +2811,19 @@ impl CreateVolumeOptionBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `CreateVolumeOption::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `CreateVolumeOption::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CreateVolumeOption::enterprise_project_id`.
@@ -2109,9 +2831,19 @@ impl CreateVolumeOptionBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `CreateVolumeOption::image_ref`.
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::image_ref`.
+    pub fn set_image_ref(mut self, value: Option<String>) -> Self {
+        self.inner.image_ref = value;
         self
     }
     /// Sets `CreateVolumeOption::metadata`.
@@ -2122,9 +2854,22 @@ impl CreateVolumeOptionBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `CreateVolumeOption::multiattach`.
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
         self
     }
     /// Sets `CreateVolumeOption::name`.
@@ -2132,14 +2877,29 @@ impl CreateVolumeOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateVolumeOption::size`. **Required.**
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `CreateVolumeOption::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `CreateVolumeOption::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Sets `CreateVolumeOption::volume_type`. **Required.**
@@ -2150,6 +2910,14 @@ impl CreateVolumeOptionBuilder {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::volume_type`.
+    pub fn set_volume_type(
+        mut self,
+        value: Option<CreateVolumeOptionVolumeType>,
+    ) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `CreateVolumeOption::tags`.
     pub fn tags(
         mut self,
@@ -2158,14 +2926,32 @@ impl CreateVolumeOptionBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeOption::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `CreateVolumeOption::iops`.
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `CreateVolumeOption::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `CreateVolumeOption::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `CreateVolumeOption::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Returns the built [`CreateVolumeOption`].
@@ -2235,6 +3021,14 @@ impl CreateVolumeRequestBody {
         CreateVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume", self.volume.as_ref());
+    }
+}
 /// Builder for [`CreateVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2247,14 +3041,29 @@ impl CreateVolumeRequestBodyBuilder {
         self.inner.bss_param = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeRequestBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParamForCreateVolume>) -> Self {
+        self.inner.bss_param = value;
+        self
+    }
     /// Sets `CreateVolumeRequestBody::volume`. **Required.**
     pub fn volume(mut self, value: impl Into<CreateVolumeOption>) -> Self {
         self.inner.volume = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeRequestBody::volume`.
+    pub fn set_volume(mut self, value: Option<CreateVolumeOption>) -> Self {
+        self.inner.volume = value;
+        self
+    }
     /// Sets `CreateVolumeRequestBody::server_id`.
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeRequestBody::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
         self
     }
     /// Sets `CreateVolumeRequestBody::os_sch_hnt_scheduler_hints`.
@@ -2263,6 +3072,14 @@ impl CreateVolumeRequestBodyBuilder {
         value: impl Into<CreateVolumeSchedulerHints>,
     ) -> Self {
         self.inner.os_sch_hnt_scheduler_hints = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeRequestBody::os_sch_hnt_scheduler_hints`.
+    pub fn set_os_sch_hnt_scheduler_hints(
+        mut self,
+        value: Option<CreateVolumeSchedulerHints>,
+    ) -> Self {
+        self.inner.os_sch_hnt_scheduler_hints = value;
         self
     }
     /// Returns the built [`CreateVolumeRequestBody`].
@@ -2300,6 +3117,10 @@ impl CreateVolumeResponse {
     pub fn builder() -> CreateVolumeResponseBuilder {
         CreateVolumeResponseBuilder::default()
     }
+    /// The items of [`volume_ids`](Self::volume_ids), empty when absent.
+    pub fn volume_ids(&self) -> &[String] {
+        self.volume_ids.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreateVolumeResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2313,14 +3134,37 @@ impl CreateVolumeResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `CreateVolumeResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `CreateVolumeResponse::volume_ids`.
-    pub fn volume_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.volume_ids = Some(value.into());
+    pub fn volume_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.volume_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateVolumeResponse::volume_ids`.
+    pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeResponse::volume_ids`.
+    pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.volume_ids = value;
         self
     }
     /// Returns the built [`CreateVolumeResponse`].
@@ -2356,6 +3200,11 @@ impl CreateVolumeSchedulerHintsBuilder {
     /// Sets `CreateVolumeSchedulerHints::dedicated_storage_id`.
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeSchedulerHints::dedicated_storage_id`.
+    pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_id = value;
         self
     }
     /// Returns the built [`CreateVolumeSchedulerHints`].
@@ -2424,6 +3273,10 @@ impl CreateVolumeTransferDetail {
     pub fn builder() -> CreateVolumeTransferDetailBuilder {
         CreateVolumeTransferDetailBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for CreateVolumeTransferDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2441,6 +3294,19 @@ impl std::fmt::Debug for CreateVolumeTransferDetail {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("auth_key", self.auth_key.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("name", self.name.as_ref())
+            .required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`CreateVolumeTransferDetail`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2453,9 +3319,19 @@ impl CreateVolumeTransferDetailBuilder {
         self.inner.auth_key = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeTransferDetail::auth_key`.
+    pub fn set_auth_key(mut self, value: Option<String>) -> Self {
+        self.inner.auth_key = value;
+        self
+    }
     /// Sets `CreateVolumeTransferDetail::created_at`. **Required.**
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeTransferDetail::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::id`. **Required.**
@@ -2463,9 +3339,24 @@ impl CreateVolumeTransferDetailBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeTransferDetail::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateVolumeTransferDetail::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateVolumeTransferDetail::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeTransferDetail::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `CreateVolumeTransferDetail::name`. **Required.**
@@ -2473,9 +3364,19 @@ impl CreateVolumeTransferDetailBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeTransferDetail::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateVolumeTransferDetail::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeTransferDetail::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`CreateVolumeTransferDetail`].
@@ -2513,6 +3414,15 @@ impl CreateVolumeTransferOption {
         CreateVolumeTransferOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateVolumeTransferOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`CreateVolumeTransferOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2525,9 +3435,19 @@ impl CreateVolumeTransferOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateVolumeTransferOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateVolumeTransferOption::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateVolumeTransferOption::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`CreateVolumeTransferOption`].
@@ -2572,9 +3492,19 @@ impl DeleteResourceTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteResourceTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `DeleteResourceTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteResourceTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`DeleteResourceTag`].
@@ -2612,6 +3542,11 @@ impl DeleteSnapshotGroupResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteSnapshotGroupResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`DeleteSnapshotGroupResponse`].
     pub fn build(self) -> DeleteSnapshotGroupResponse {
         self.inner
@@ -2647,6 +3582,11 @@ impl DeleteStandardSnapshotResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteStandardSnapshotResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`DeleteStandardSnapshotResponse`].
     pub fn build(self) -> DeleteStandardSnapshotResponse {
         self.inner
@@ -2672,6 +3612,14 @@ impl DeleteTagsOption {
         DeleteTagsOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteTagsOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref());
+    }
+}
 /// Builder for [`DeleteTagsOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2682,6 +3630,11 @@ impl DeleteTagsOptionBuilder {
     /// Sets `DeleteTagsOption::key`. **Required.**
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.inner.key = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteTagsOption::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
         self
     }
     /// Returns the built [`DeleteTagsOption`].
@@ -2717,6 +3670,11 @@ impl DeleteVolumeResponseBuilder {
     /// Sets `DeleteVolumeResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`DeleteVolumeResponse`].
@@ -2795,6 +3753,14 @@ impl GetSnapshotPolicy {
     pub fn builder() -> GetSnapshotPolicyBuilder {
         GetSnapshotPolicyBuilder::default()
     }
+    /// The items of [`repeat_weekdays`](Self::repeat_weekdays), empty when absent.
+    pub fn repeat_weekdays(&self) -> &[String] {
+        self.repeat_weekdays.as_deref().unwrap_or_default()
+    }
+    /// The items of [`time_points`](Self::time_points), empty when absent.
+    pub fn time_points(&self) -> &[String] {
+        self.time_points.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`GetSnapshotPolicy`].
 #[derive(Clone, Debug, Default)]
@@ -2808,14 +3774,37 @@ impl GetSnapshotPolicyBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::repeat_weekdays`.
-    pub fn repeat_weekdays(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repeat_weekdays = Some(value.into());
+    pub fn repeat_weekdays(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repeat_weekdays = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `GetSnapshotPolicy::repeat_weekdays`.
+    pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
+        self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `GetSnapshotPolicy::repeat_weekdays`.
+    pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `GetSnapshotPolicy::repeat_interval_days`.
@@ -2823,9 +3812,27 @@ impl GetSnapshotPolicyBuilder {
         self.inner.repeat_interval_days = Some(value);
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::repeat_interval_days`.
+    pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
+        self.inner.repeat_interval_days = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::time_points`.
-    pub fn time_points(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.time_points = Some(value.into());
+    pub fn time_points(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.time_points = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `GetSnapshotPolicy::time_points`.
+    pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
+        self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `GetSnapshotPolicy::time_points`.
+    pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.time_points = value;
         self
     }
     /// Sets `GetSnapshotPolicy::retention_days`.
@@ -2833,14 +3840,29 @@ impl GetSnapshotPolicyBuilder {
         self.inner.retention_days = Some(value);
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `GetSnapshotPolicy::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `GetSnapshotPolicy::tags`.
@@ -2851,9 +3873,22 @@ impl GetSnapshotPolicyBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `GetSnapshotPolicy::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `GetSnapshotPolicy::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GetSnapshotPolicy::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Returns the built [`GetSnapshotPolicy`].
@@ -2899,6 +3934,16 @@ impl Iops {
         IopsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Iops {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("frozened", self.frozened.as_ref())
+            .required("id", self.id.as_ref())
+            .required("total_val", self.total_val.as_ref());
+    }
+}
 /// Builder for [`Iops`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2911,14 +3956,29 @@ impl IopsBuilder {
         self.inner.frozened = Some(value);
         self
     }
+    /// Sets or clears `Iops::frozened`.
+    pub fn set_frozened(mut self, value: Option<bool>) -> Self {
+        self.inner.frozened = value;
+        self
+    }
     /// Sets `Iops::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `Iops::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `Iops::total_val`. **Required.**
     pub fn total_val(mut self, value: i64) -> Self {
         self.inner.total_val = Some(value);
+        self
+    }
+    /// Sets or clears `Iops::total_val`.
+    pub fn set_total_val(mut self, value: Option<i64>) -> Self {
+        self.inner.total_val = value;
         self
     }
     /// Returns the built [`Iops`].
@@ -2968,6 +4028,18 @@ impl JobEntities {
     pub fn builder() -> JobEntitiesBuilder {
         JobEntitiesBuilder::default()
     }
+    /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
+    pub fn sub_jobs(&self) -> &[SubJob] {
+        self.sub_jobs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for JobEntities {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("sub_jobs", self.sub_jobs.as_ref());
+    }
 }
 /// Builder for [`JobEntities`].
 #[derive(Clone, Debug, Default)]
@@ -2981,9 +4053,19 @@ impl JobEntitiesBuilder {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `JobEntities::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `JobEntities::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `JobEntities::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `JobEntities::volume_id`.
@@ -2991,14 +4073,37 @@ impl JobEntitiesBuilder {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `JobEntities::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `JobEntities::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `JobEntities::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `JobEntities::sub_jobs`.
-    pub fn sub_jobs(mut self, value: impl Into<Vec<SubJob>>) -> Self {
-        self.inner.sub_jobs = Some(value.into());
+    pub fn sub_jobs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SubJob>>,
+    ) -> Self {
+        self.inner.sub_jobs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `JobEntities::sub_jobs`.
+    pub fn push_sub_jobs(mut self, value: impl Into<SubJob>) -> Self {
+        self.inner.sub_jobs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `JobEntities::sub_jobs`.
+    pub fn set_sub_jobs(mut self, value: Option<Vec<SubJob>>) -> Self {
+        self.inner.sub_jobs = value;
         self
     }
     /// Returns the built [`JobEntities`].
@@ -3031,6 +4136,7 @@ impl Link {
         LinkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {}
 /// Builder for [`Link`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3043,9 +4149,19 @@ impl LinkBuilder {
         self.inner.href = Some(value.into());
         self
     }
+    /// Sets or clears `Link::href`.
+    pub fn set_href(mut self, value: Option<String>) -> Self {
+        self.inner.href = value;
+        self
+    }
     /// Sets `Link::rel`.
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
+        self
+    }
+    /// Sets or clears `Link::rel`.
+    pub fn set_rel(mut self, value: Option<String>) -> Self {
+        self.inner.rel = value;
         self
     }
     /// Returns the built [`Link`].
@@ -3066,6 +4182,10 @@ impl ListAutoSnapshotPolicyResponse {
     pub fn builder() -> ListAutoSnapshotPolicyResponseBuilder {
         ListAutoSnapshotPolicyResponseBuilder::default()
     }
+    /// The items of [`snapshot_policies`](Self::snapshot_policies), empty when absent.
+    pub fn snapshot_policies(&self) -> &[GetSnapshotPolicy] {
+        self.snapshot_policies.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListAutoSnapshotPolicyResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3077,9 +4197,25 @@ impl ListAutoSnapshotPolicyResponseBuilder {
     /// Sets `ListAutoSnapshotPolicyResponse::snapshot_policies`.
     pub fn snapshot_policies(
         mut self,
-        value: impl Into<Vec<GetSnapshotPolicy>>,
+        value: impl IntoIterator<Item = impl Into<GetSnapshotPolicy>>,
     ) -> Self {
-        self.inner.snapshot_policies = Some(value.into());
+        self.inner.snapshot_policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListAutoSnapshotPolicyResponse::snapshot_policies`.
+    pub fn push_snapshot_policies(
+        mut self,
+        value: impl Into<GetSnapshotPolicy>,
+    ) -> Self {
+        self.inner.snapshot_policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListAutoSnapshotPolicyResponse::snapshot_policies`.
+    pub fn set_snapshot_policies(
+        mut self,
+        value: Option<Vec<GetSnapshotPolicy>>,
+    ) -> Self {
+        self.inner.snapshot_policies = value;
         self
     }
     /// Returns the built [`ListAutoSnapshotPolicyResponse`].
@@ -3107,6 +4243,10 @@ impl ListResourceTagsResponseBodyTags {
     pub fn builder() -> ListResourceTagsResponseBodyTagsBuilder {
         ListResourceTagsResponseBodyTagsBuilder::default()
     }
+    /// The items of [`value`](Self::value), empty when absent.
+    pub fn value(&self) -> &[String] {
+        self.value.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListResourceTagsResponseBodyTags`].
 #[derive(Clone, Debug, Default)]
@@ -3120,9 +4260,24 @@ impl ListResourceTagsResponseBodyTagsBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ListResourceTagsResponseBodyTags::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ListResourceTagsResponseBodyTags::value`.
-    pub fn value(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.value = Some(value.into());
+    pub fn value(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.value = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListResourceTagsResponseBodyTags::value`.
+    pub fn push_value(mut self, value: impl Into<String>) -> Self {
+        self.inner.value.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListResourceTagsResponseBodyTags::value`.
+    pub fn set_value(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ListResourceTagsResponseBodyTags`].
@@ -3143,6 +4298,10 @@ impl ListSnapshotChainsResponse {
     pub fn builder() -> ListSnapshotChainsResponseBuilder {
         ListSnapshotChainsResponseBuilder::default()
     }
+    /// The items of [`snapshot_chains`](Self::snapshot_chains), empty when absent.
+    pub fn snapshot_chains(&self) -> &[ListSnapshotChainsResponseBodySnapshotChains] {
+        self.snapshot_chains.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSnapshotChainsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3154,9 +4313,27 @@ impl ListSnapshotChainsResponseBuilder {
     /// Sets `ListSnapshotChainsResponse::snapshot_chains`.
     pub fn snapshot_chains(
         mut self,
-        value: impl Into<Vec<ListSnapshotChainsResponseBodySnapshotChains>>,
+        value: impl IntoIterator<
+            Item = impl Into<ListSnapshotChainsResponseBodySnapshotChains>,
+        >,
     ) -> Self {
-        self.inner.snapshot_chains = Some(value.into());
+        self.inner.snapshot_chains = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotChainsResponse::snapshot_chains`.
+    pub fn push_snapshot_chains(
+        mut self,
+        value: impl Into<ListSnapshotChainsResponseBodySnapshotChains>,
+    ) -> Self {
+        self.inner.snapshot_chains.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotChainsResponse::snapshot_chains`.
+    pub fn set_snapshot_chains(
+        mut self,
+        value: Option<Vec<ListSnapshotChainsResponseBodySnapshotChains>>,
+    ) -> Self {
+        self.inner.snapshot_chains = value;
         self
     }
     /// Returns the built [`ListSnapshotChainsResponse`].
@@ -3250,9 +4427,19 @@ impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::availability_zone`.
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::snapshot_count`.
@@ -3260,9 +4447,19 @@ impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         self.inner.snapshot_count = Some(value);
         self
     }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::snapshot_count`.
+    pub fn set_snapshot_count(mut self, value: Option<i64>) -> Self {
+        self.inner.snapshot_count = value;
+        self
+    }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::capacity`.
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
+        self
+    }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::capacity`.
+    pub fn set_capacity(mut self, value: Option<f64>) -> Self {
+        self.inner.capacity = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::project_id`.
@@ -3270,9 +4467,19 @@ impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::category`.
@@ -3280,14 +4487,29 @@ impl ListSnapshotChainsResponseBodySnapshotChainsBuilder {
         self.inner.category = Some(value.into());
         self
     }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
+        self
+    }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `ListSnapshotChainsResponseBodySnapshotChains::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotChainsResponseBodySnapshotChains::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`ListSnapshotChainsResponseBodySnapshotChains`].
@@ -3308,6 +4530,10 @@ impl ListSnapshotGroupResponse {
     pub fn builder() -> ListSnapshotGroupResponseBuilder {
         ListSnapshotGroupResponseBuilder::default()
     }
+    /// The items of [`snapshot_groups`](Self::snapshot_groups), empty when absent.
+    pub fn snapshot_groups(&self) -> &[SnapshotGroupDetail] {
+        self.snapshot_groups.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSnapshotGroupResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3319,9 +4545,25 @@ impl ListSnapshotGroupResponseBuilder {
     /// Sets `ListSnapshotGroupResponse::snapshot_groups`.
     pub fn snapshot_groups(
         mut self,
-        value: impl Into<Vec<SnapshotGroupDetail>>,
+        value: impl IntoIterator<Item = impl Into<SnapshotGroupDetail>>,
     ) -> Self {
-        self.inner.snapshot_groups = Some(value.into());
+        self.inner.snapshot_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotGroupResponse::snapshot_groups`.
+    pub fn push_snapshot_groups(
+        mut self,
+        value: impl Into<SnapshotGroupDetail>,
+    ) -> Self {
+        self.inner.snapshot_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotGroupResponse::snapshot_groups`.
+    pub fn set_snapshot_groups(
+        mut self,
+        value: Option<Vec<SnapshotGroupDetail>>,
+    ) -> Self {
+        self.inner.snapshot_groups = value;
         self
     }
     /// Returns the built [`ListSnapshotGroupResponse`].
@@ -3342,6 +4584,10 @@ impl ListSnapshotGroupTagsResponse {
     pub fn builder() -> ListSnapshotGroupTagsResponseBuilder {
         ListSnapshotGroupTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ListResourceTagsResponseBodyTags] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSnapshotGroupTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3353,9 +4599,25 @@ impl ListSnapshotGroupTagsResponseBuilder {
     /// Sets `ListSnapshotGroupTagsResponse::tags`.
     pub fn tags(
         mut self,
-        value: impl Into<Vec<ListResourceTagsResponseBodyTags>>,
+        value: impl IntoIterator<Item = impl Into<ListResourceTagsResponseBodyTags>>,
     ) -> Self {
-        self.inner.tags = Some(value.into());
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotGroupTagsResponse::tags`.
+    pub fn push_tags(
+        mut self,
+        value: impl Into<ListResourceTagsResponseBodyTags>,
+    ) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotGroupTagsResponse::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<Vec<ListResourceTagsResponseBodyTags>>,
+    ) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListSnapshotGroupTagsResponse`].
@@ -3376,6 +4638,10 @@ impl ListSnapshotTagsResponse {
     pub fn builder() -> ListSnapshotTagsResponseBuilder {
         ListSnapshotTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ListResourceTagsResponseBodyTags] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSnapshotTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3387,9 +4653,25 @@ impl ListSnapshotTagsResponseBuilder {
     /// Sets `ListSnapshotTagsResponse::tags`.
     pub fn tags(
         mut self,
-        value: impl Into<Vec<ListResourceTagsResponseBodyTags>>,
+        value: impl IntoIterator<Item = impl Into<ListResourceTagsResponseBodyTags>>,
     ) -> Self {
-        self.inner.tags = Some(value.into());
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotTagsResponse::tags`.
+    pub fn push_tags(
+        mut self,
+        value: impl Into<ListResourceTagsResponseBodyTags>,
+    ) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotTagsResponse::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<Vec<ListResourceTagsResponseBodyTags>>,
+    ) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListSnapshotTagsResponse`].
@@ -3410,6 +4692,10 @@ impl ListSnapshotsDetailsResponse {
     pub fn builder() -> ListSnapshotsDetailsResponseBuilder {
         ListSnapshotsDetailsResponseBuilder::default()
     }
+    /// The items of [`snapshots`](Self::snapshots), empty when absent.
+    pub fn snapshots(&self) -> &[SnapshotDetailV5] {
+        self.snapshots.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListSnapshotsDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3419,8 +4705,21 @@ pub struct ListSnapshotsDetailsResponseBuilder {
 }
 impl ListSnapshotsDetailsResponseBuilder {
     /// Sets `ListSnapshotsDetailsResponse::snapshots`.
-    pub fn snapshots(mut self, value: impl Into<Vec<SnapshotDetailV5>>) -> Self {
-        self.inner.snapshots = Some(value.into());
+    pub fn snapshots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SnapshotDetailV5>>,
+    ) -> Self {
+        self.inner.snapshots = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotsDetailsResponse::snapshots`.
+    pub fn push_snapshots(mut self, value: impl Into<SnapshotDetailV5>) -> Self {
+        self.inner.snapshots.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotsDetailsResponse::snapshots`.
+    pub fn set_snapshots(mut self, value: Option<Vec<SnapshotDetailV5>>) -> Self {
+        self.inner.snapshots = value;
         self
     }
     /// Returns the built [`ListSnapshotsDetailsResponse`].
@@ -3451,6 +4750,22 @@ impl ListSnapshotsResponse {
     pub fn builder() -> ListSnapshotsResponseBuilder {
         ListSnapshotsResponseBuilder::default()
     }
+    /// The items of [`snapshots`](Self::snapshots), empty when absent.
+    pub fn snapshots(&self) -> &[SnapshotList] {
+        self.snapshots.as_deref().unwrap_or_default()
+    }
+    /// The items of [`snapshots_links`](Self::snapshots_links), empty when absent.
+    pub fn snapshots_links(&self) -> &[Link] {
+        self.snapshots_links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListSnapshotsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("snapshots", self.snapshots.as_ref());
+    }
 }
 /// Builder for [`ListSnapshotsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3464,14 +4779,45 @@ impl ListSnapshotsResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListSnapshotsResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListSnapshotsResponse::snapshots`.
-    pub fn snapshots(mut self, value: impl Into<Vec<SnapshotList>>) -> Self {
-        self.inner.snapshots = Some(value.into());
+    pub fn snapshots(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SnapshotList>>,
+    ) -> Self {
+        self.inner.snapshots = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotsResponse::snapshots`.
+    pub fn push_snapshots(mut self, value: impl Into<SnapshotList>) -> Self {
+        self.inner.snapshots.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotsResponse::snapshots`.
+    pub fn set_snapshots(mut self, value: Option<Vec<SnapshotList>>) -> Self {
+        self.inner.snapshots = value;
         self
     }
     /// Sets `ListSnapshotsResponse::snapshots_links`.
-    pub fn snapshots_links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.snapshots_links = Some(value.into());
+    pub fn snapshots_links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Link>>,
+    ) -> Self {
+        self.inner.snapshots_links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListSnapshotsResponse::snapshots_links`.
+    pub fn push_snapshots_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.snapshots_links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListSnapshotsResponse::snapshots_links`.
+    pub fn set_snapshots_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.snapshots_links = value;
         self
     }
     /// Returns the built [`ListSnapshotsResponse`].
@@ -3492,6 +4838,18 @@ impl ListVersionsResponse {
     pub fn builder() -> ListVersionsResponseBuilder {
         ListVersionsResponseBuilder::default()
     }
+    /// The items of [`versions`](Self::versions), empty when absent.
+    pub fn versions(&self) -> &[Versions] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVersionsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("versions", self.versions.as_ref());
+    }
 }
 /// Builder for [`ListVersionsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3501,8 +4859,21 @@ pub struct ListVersionsResponseBuilder {
 }
 impl ListVersionsResponseBuilder {
     /// Sets `ListVersionsResponse::versions`.
-    pub fn versions(mut self, value: impl Into<Vec<Versions>>) -> Self {
-        self.inner.versions = Some(value.into());
+    pub fn versions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Versions>>,
+    ) -> Self {
+        self.inner.versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVersionsResponse::versions`.
+    pub fn push_versions(mut self, value: impl Into<Versions>) -> Self {
+        self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVersionsResponse::versions`.
+    pub fn set_versions(mut self, value: Option<Vec<Versions>>) -> Self {
+        self.inner.versions = value;
         self
     }
     /// Returns the built [`ListVersionsResponse`].
@@ -3537,6 +4908,14 @@ impl ListVolumeTagsResponseBuilder {
         value: impl Into<std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Self {
         self.inner.tags = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumeTagsResponse::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    ) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListVolumeTagsResponse`].
@@ -3583,6 +4962,16 @@ impl ListVolumesByTagsRequestBody {
         ListVolumesByTagsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref())
+            .optional("matches", self.matches.as_ref())
+            .required("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`ListVolumesByTagsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3598,14 +4987,37 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `ListVolumesByTagsRequestBody::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<ListVolumesByTagsRequestBodyAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `ListVolumesByTagsRequestBody::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `ListVolumesByTagsRequestBody::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `ListVolumesByTagsRequestBody::matches`.
-    pub fn matches(mut self, value: impl Into<Vec<Match>>) -> Self {
-        self.inner.matches = Some(value.into());
+    pub fn matches(mut self, value: impl IntoIterator<Item = impl Into<Match>>) -> Self {
+        self.inner.matches = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesByTagsRequestBody::matches`.
+    pub fn push_matches(mut self, value: impl Into<Match>) -> Self {
+        self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesByTagsRequestBody::matches`.
+    pub fn set_matches(mut self, value: Option<Vec<Match>>) -> Self {
+        self.inner.matches = value;
         self
     }
     /// Sets `ListVolumesByTagsRequestBody::offset`.
@@ -3613,9 +5025,27 @@ impl ListVolumesByTagsRequestBodyBuilder {
         self.inner.offset = Some(value);
         self
     }
+    /// Sets or clears `ListVolumesByTagsRequestBody::offset`.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.inner.offset = value;
+        self
+    }
     /// Sets `ListVolumesByTagsRequestBody::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<TagsForListVolumes>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TagsForListVolumes>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesByTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<TagsForListVolumes>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesByTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TagsForListVolumes>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListVolumesByTagsRequestBody`].
@@ -3652,6 +5082,18 @@ impl ListVolumesByTagsResponse {
     pub fn builder() -> ListVolumesByTagsResponseBuilder {
         ListVolumesByTagsResponseBuilder::default()
     }
+    /// The items of [`resources`](Self::resources), empty when absent.
+    pub fn resources(&self) -> &[Resource] {
+        self.resources.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesByTagsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("resources", self.resources.as_ref());
+    }
 }
 /// Builder for [`ListVolumesByTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3665,9 +5107,27 @@ impl ListVolumesByTagsResponseBuilder {
         self.inner.total_count = Some(value);
         self
     }
+    /// Sets or clears `ListVolumesByTagsResponse::total_count`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.inner.total_count = value;
+        self
+    }
     /// Sets `ListVolumesByTagsResponse::resources`.
-    pub fn resources(mut self, value: impl Into<Vec<Resource>>) -> Self {
-        self.inner.resources = Some(value.into());
+    pub fn resources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Resource>>,
+    ) -> Self {
+        self.inner.resources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesByTagsResponse::resources`.
+    pub fn push_resources(mut self, value: impl Into<Resource>) -> Self {
+        self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesByTagsResponse::resources`.
+    pub fn set_resources(mut self, value: Option<Vec<Resource>>) -> Self {
+        self.inner.resources = value;
         self
     }
     /// Returns the built [`ListVolumesByTagsResponse`].
@@ -3695,6 +5155,18 @@ impl ListVolumesInRecycleResponse {
     pub fn builder() -> ListVolumesInRecycleResponseBuilder {
         ListVolumesInRecycleResponseBuilder::default()
     }
+    /// The items of [`volumes`](Self::volumes), empty when absent.
+    pub fn volumes(&self) -> &[RecycleBinVolume] {
+        self.volumes.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesInRecycleResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("volumes", self.volumes.as_ref());
+    }
 }
 /// Builder for [`ListVolumesInRecycleResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3708,9 +5180,27 @@ impl ListVolumesInRecycleResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListVolumesInRecycleResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListVolumesInRecycleResponse::volumes`.
-    pub fn volumes(mut self, value: impl Into<Vec<RecycleBinVolume>>) -> Self {
-        self.inner.volumes = Some(value.into());
+    pub fn volumes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<RecycleBinVolume>>,
+    ) -> Self {
+        self.inner.volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesInRecycleResponse::volumes`.
+    pub fn push_volumes(mut self, value: impl Into<RecycleBinVolume>) -> Self {
+        self.inner.volumes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesInRecycleResponse::volumes`.
+    pub fn set_volumes(mut self, value: Option<Vec<RecycleBinVolume>>) -> Self {
+        self.inner.volumes = value;
         self
     }
     /// Returns the built [`ListVolumesInRecycleResponse`].
@@ -3757,6 +5247,22 @@ impl ListVolumesResponse {
     pub fn builder() -> ListVolumesResponseBuilder {
         ListVolumesResponseBuilder::default()
     }
+    /// The items of [`volumes_links`](Self::volumes_links), empty when absent.
+    pub fn volumes_links(&self) -> &[Link] {
+        self.volumes_links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`volumes`](Self::volumes), empty when absent.
+    pub fn volumes(&self) -> &[VolumeDetail] {
+        self.volumes.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListVolumesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("volumes", self.volumes.as_ref());
+    }
 }
 /// Builder for [`ListVolumesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3770,14 +5276,45 @@ impl ListVolumesResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListVolumesResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListVolumesResponse::volumes_links`.
-    pub fn volumes_links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.volumes_links = Some(value.into());
+    pub fn volumes_links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Link>>,
+    ) -> Self {
+        self.inner.volumes_links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesResponse::volumes_links`.
+    pub fn push_volumes_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.volumes_links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesResponse::volumes_links`.
+    pub fn set_volumes_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.volumes_links = value;
         self
     }
     /// Sets `ListVolumesResponse::volumes`.
-    pub fn volumes(mut self, value: impl Into<Vec<VolumeDetail>>) -> Self {
-        self.inner.volumes = Some(value.into());
+    pub fn volumes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VolumeDetail>>,
+    ) -> Self {
+        self.inner.volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListVolumesResponse::volumes`.
+    pub fn push_volumes(mut self, value: impl Into<VolumeDetail>) -> Self {
+        self.inner.volumes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListVolumesResponse::volumes`.
+    pub fn set_volumes(mut self, value: Option<Vec<VolumeDetail>>) -> Self {
+        self.inner.volumes = value;
         self
     }
     /// Returns the built [`ListVolumesResponse`].
@@ -3810,6 +5347,14 @@ impl Match {
         MatchBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Match {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`Match`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3822,9 +5367,19 @@ impl MatchBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `Match::key`.
+    pub fn set_key(mut self, value: Option<MatchKey>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `Match::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Match::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`Match`].
@@ -3872,6 +5427,14 @@ impl MediaTypes {
         MediaTypesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for MediaTypes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("base", self.base.as_ref()).required("type", self.r#type.as_ref());
+    }
+}
 /// Builder for [`MediaTypes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3884,9 +5447,19 @@ impl MediaTypesBuilder {
         self.inner.base = Some(value.into());
         self
     }
+    /// Sets or clears `MediaTypes::base`.
+    pub fn set_base(mut self, value: Option<String>) -> Self {
+        self.inner.base = value;
+        self
+    }
     /// Sets `MediaTypes::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `MediaTypes::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`MediaTypes`].
@@ -3940,14 +5513,29 @@ impl ModifyRecycleBinPolicyRequestBodyBuilder {
         self.inner.switch = Some(value);
         self
     }
+    /// Sets or clears `ModifyRecycleBinPolicyRequestBody::switch`.
+    pub fn set_switch(mut self, value: Option<bool>) -> Self {
+        self.inner.switch = value;
+        self
+    }
     /// Sets `ModifyRecycleBinPolicyRequestBody::threshold_time`.
     pub fn threshold_time(mut self, value: i64) -> Self {
         self.inner.threshold_time = Some(value);
         self
     }
+    /// Sets or clears `ModifyRecycleBinPolicyRequestBody::threshold_time`.
+    pub fn set_threshold_time(mut self, value: Option<i64>) -> Self {
+        self.inner.threshold_time = value;
+        self
+    }
     /// Sets `ModifyRecycleBinPolicyRequestBody::keep_time`.
     pub fn keep_time(mut self, value: i64) -> Self {
         self.inner.keep_time = Some(value);
+        self
+    }
+    /// Sets or clears `ModifyRecycleBinPolicyRequestBody::keep_time`.
+    pub fn set_keep_time(mut self, value: Option<i64>) -> Self {
+        self.inner.keep_time = value;
         self
     }
     /// Returns the built [`ModifyRecycleBinPolicyRequestBody`].
@@ -3983,6 +5571,14 @@ impl ModifyVolumeQoSOption {
         ModifyVolumeQoSOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("iops", self.iops.as_ref());
+    }
+}
 /// Builder for [`ModifyVolumeQoSOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3995,9 +5591,19 @@ impl ModifyVolumeQoSOptionBuilder {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `ModifyVolumeQoSOption::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `ModifyVolumeQoSOption::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `ModifyVolumeQoSOption::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Returns the built [`ModifyVolumeQoSOption`].
@@ -4021,6 +5627,14 @@ impl ModifyVolumeQoSRequestBody {
         ModifyVolumeQoSRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ModifyVolumeQoSRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("qos_modify", self.qos_modify.as_ref());
+    }
+}
 /// Builder for [`ModifyVolumeQoSRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4031,6 +5645,11 @@ impl ModifyVolumeQoSRequestBodyBuilder {
     /// Sets `ModifyVolumeQoSRequestBody::qos_modify`. **Required.**
     pub fn qos_modify(mut self, value: impl Into<ModifyVolumeQoSOption>) -> Self {
         self.inner.qos_modify = Some(value.into());
+        self
+    }
+    /// Sets or clears `ModifyVolumeQoSRequestBody::qos_modify`.
+    pub fn set_qos_modify(mut self, value: Option<ModifyVolumeQoSOption>) -> Self {
+        self.inner.qos_modify = value;
         self
     }
     /// Returns the built [`ModifyVolumeQoSRequestBody`].
@@ -4068,6 +5687,11 @@ impl ModifyVolumeQoSResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ModifyVolumeQoSResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`ModifyVolumeQoSResponse`].
     pub fn build(self) -> ModifyVolumeQoSResponse {
         self.inner
@@ -4094,6 +5718,14 @@ impl OsExtend {
         OsExtendBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for OsExtend {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_size", self.new_size.as_ref());
+    }
+}
 /// Builder for [`OsExtend`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4104,6 +5736,11 @@ impl OsExtendBuilder {
     /// Sets `OsExtend::new_size`. **Required.**
     pub fn new_size(mut self, value: i64) -> Self {
         self.inner.new_size = Some(value);
+        self
+    }
+    /// Sets or clears `OsExtend::new_size`.
+    pub fn set_new_size(mut self, value: Option<i64>) -> Self {
+        self.inner.new_size = value;
         self
     }
     /// Returns the built [`OsExtend`].
@@ -4139,6 +5776,14 @@ impl PrepaidParamForBatchResizeVolumeBuilder {
         value: impl Into<PrepaidParamForBatchResizeVolumeIsAutoPay>,
     ) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrepaidParamForBatchResizeVolume::is_auto_pay`.
+    pub fn set_is_auto_pay(
+        mut self,
+        value: Option<PrepaidParamForBatchResizeVolumeIsAutoPay>,
+    ) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`PrepaidParamForBatchResizeVolume`].
@@ -4196,6 +5841,16 @@ impl QuotaDetailBackupGigabytes {
         QuotaDetailBackupGigabytesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackupGigabytes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailBackupGigabytes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4208,14 +5863,29 @@ impl QuotaDetailBackupGigabytesBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailBackupGigabytes::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailBackupGigabytes::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailBackupGigabytes::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailBackupGigabytes::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailBackupGigabytes::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailBackupGigabytes`].
@@ -4261,6 +5931,16 @@ impl QuotaDetailBackups {
         QuotaDetailBackupsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailBackups {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailBackups`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4273,14 +5953,29 @@ impl QuotaDetailBackupsBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailBackups::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailBackups::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailBackups::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailBackups::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailBackups::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailBackups`].
@@ -4326,6 +6021,16 @@ impl QuotaDetailGigabytes {
         QuotaDetailGigabytesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailGigabytes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailGigabytes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4338,14 +6043,29 @@ impl QuotaDetailGigabytesBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytes::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytes::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytes::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytes::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailGigabytes::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailGigabytes`].
@@ -4397,14 +6117,29 @@ impl QuotaDetailGigabytesSasBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSas::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSas::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSas::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSas::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailGigabytesSas::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSas`].
@@ -4456,14 +6191,29 @@ impl QuotaDetailGigabytesSataBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSata::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSata::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSata::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSata::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailGigabytesSata::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSata`].
@@ -4515,14 +6265,29 @@ impl QuotaDetailGigabytesSsdBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSsd::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSsd::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailGigabytesSsd::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailGigabytesSsd::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailGigabytesSsd::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailGigabytesSsd`].
@@ -4568,6 +6333,16 @@ impl QuotaDetailPerVolumeGigabytes {
         QuotaDetailPerVolumeGigabytesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailPerVolumeGigabytes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailPerVolumeGigabytes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4580,14 +6355,29 @@ impl QuotaDetailPerVolumeGigabytesBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailPerVolumeGigabytes::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailPerVolumeGigabytes::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailPerVolumeGigabytes::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailPerVolumeGigabytes::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailPerVolumeGigabytes::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailPerVolumeGigabytes`].
@@ -4633,6 +6423,16 @@ impl QuotaDetailSnapshots {
         QuotaDetailSnapshotsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailSnapshots {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailSnapshots`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4645,14 +6445,29 @@ impl QuotaDetailSnapshotsBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshots::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshots::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshots::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshots::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailSnapshots::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailSnapshots`].
@@ -4704,14 +6519,29 @@ impl QuotaDetailSnapshotsSasBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSas::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSas::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSas::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSas::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailSnapshotsSas::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSas`].
@@ -4763,14 +6593,29 @@ impl QuotaDetailSnapshotsSataBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSata::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSata::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSata::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSata::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailSnapshotsSata::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSata`].
@@ -4822,14 +6667,29 @@ impl QuotaDetailSnapshotsSsdBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSsd::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSsd::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailSnapshotsSsd::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailSnapshotsSsd::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailSnapshotsSsd::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailSnapshotsSsd`].
@@ -4875,6 +6735,16 @@ impl QuotaDetailVolumes {
         QuotaDetailVolumesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaDetailVolumes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("in_use", self.in_use.as_ref())
+            .required("limit", self.limit.as_ref())
+            .required("reserved", self.reserved.as_ref());
+    }
+}
 /// Builder for [`QuotaDetailVolumes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4887,14 +6757,29 @@ impl QuotaDetailVolumesBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumes::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailVolumes::limit`. **Required.**
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumes::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailVolumes::reserved`. **Required.**
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailVolumes::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailVolumes`].
@@ -4946,14 +6831,29 @@ impl QuotaDetailVolumesSasBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSas::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSas::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSas::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSas::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailVolumesSas::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailVolumesSas`].
@@ -5005,14 +6905,29 @@ impl QuotaDetailVolumesSataBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSata::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSata::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSata::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSata::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailVolumesSata::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailVolumesSata`].
@@ -5064,14 +6979,29 @@ impl QuotaDetailVolumesSsdBuilder {
         self.inner.in_use = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSsd::in_use`.
+    pub fn set_in_use(mut self, value: Option<i64>) -> Self {
+        self.inner.in_use = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSsd::limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.inner.limit = Some(value);
         self
     }
+    /// Sets or clears `QuotaDetailVolumesSsd::limit`.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.inner.limit = value;
+        self
+    }
     /// Sets `QuotaDetailVolumesSsd::reserved`.
     pub fn reserved(mut self, value: i64) -> Self {
         self.inner.reserved = Some(value);
+        self
+    }
+    /// Sets or clears `QuotaDetailVolumesSsd::reserved`.
+    pub fn set_reserved(mut self, value: Option<i64>) -> Self {
+        self.inner.reserved = value;
         self
     }
     /// Returns the built [`QuotaDetailVolumesSsd`].
@@ -5172,6 +7102,20 @@ impl QuotaList {
         QuotaListBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for QuotaList {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("backup_gigabytes", self.backup_gigabytes.as_ref())
+            .required("backups", self.backups.as_ref())
+            .required("gigabytes", self.gigabytes.as_ref())
+            .required("id", self.id.as_ref())
+            .required("snapshots", self.snapshots.as_ref())
+            .required("volumes", self.volumes.as_ref())
+            .optional("per_volume_gigabytes", self.per_volume_gigabytes.as_ref());
+    }
+}
 /// Builder for [`QuotaList`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5187,9 +7131,22 @@ impl QuotaListBuilder {
         self.inner.backup_gigabytes = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::backup_gigabytes`.
+    pub fn set_backup_gigabytes(
+        mut self,
+        value: Option<QuotaDetailBackupGigabytes>,
+    ) -> Self {
+        self.inner.backup_gigabytes = value;
+        self
+    }
     /// Sets `QuotaList::backups`. **Required.**
     pub fn backups(mut self, value: impl Into<QuotaDetailBackups>) -> Self {
         self.inner.backups = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::backups`.
+    pub fn set_backups(mut self, value: Option<QuotaDetailBackups>) -> Self {
+        self.inner.backups = value;
         self
     }
     /// Sets `QuotaList::gigabytes`. **Required.**
@@ -5197,9 +7154,19 @@ impl QuotaListBuilder {
         self.inner.gigabytes = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::gigabytes`.
+    pub fn set_gigabytes(mut self, value: Option<QuotaDetailGigabytes>) -> Self {
+        self.inner.gigabytes = value;
+        self
+    }
     /// Sets `QuotaList::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `QuotaList::snapshots`. **Required.**
@@ -5207,9 +7174,19 @@ impl QuotaListBuilder {
         self.inner.snapshots = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::snapshots`.
+    pub fn set_snapshots(mut self, value: Option<QuotaDetailSnapshots>) -> Self {
+        self.inner.snapshots = value;
+        self
+    }
     /// Sets `QuotaList::volumes`. **Required.**
     pub fn volumes(mut self, value: impl Into<QuotaDetailVolumes>) -> Self {
         self.inner.volumes = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::volumes`.
+    pub fn set_volumes(mut self, value: Option<QuotaDetailVolumes>) -> Self {
+        self.inner.volumes = value;
         self
     }
     /// Sets `QuotaList::gigabytes_sata`.
@@ -5217,9 +7194,25 @@ impl QuotaListBuilder {
         self.inner.gigabytes_sata = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::gigabytes_sata`.
+    pub fn set_gigabytes_sata(
+        mut self,
+        value: Option<QuotaDetailGigabytesSata>,
+    ) -> Self {
+        self.inner.gigabytes_sata = value;
+        self
+    }
     /// Sets `QuotaList::snapshots_sata`.
     pub fn snapshots_sata(mut self, value: impl Into<QuotaDetailSnapshotsSata>) -> Self {
         self.inner.snapshots_sata = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::snapshots_sata`.
+    pub fn set_snapshots_sata(
+        mut self,
+        value: Option<QuotaDetailSnapshotsSata>,
+    ) -> Self {
+        self.inner.snapshots_sata = value;
         self
     }
     /// Sets `QuotaList::volumes_sata`.
@@ -5227,9 +7220,19 @@ impl QuotaListBuilder {
         self.inner.volumes_sata = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::volumes_sata`.
+    pub fn set_volumes_sata(mut self, value: Option<QuotaDetailVolumesSata>) -> Self {
+        self.inner.volumes_sata = value;
+        self
+    }
     /// Sets `QuotaList::gigabytes_sas`.
     pub fn gigabytes_sas(mut self, value: impl Into<QuotaDetailGigabytesSas>) -> Self {
         self.inner.gigabytes_sas = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::gigabytes_sas`.
+    pub fn set_gigabytes_sas(mut self, value: Option<QuotaDetailGigabytesSas>) -> Self {
+        self.inner.gigabytes_sas = value;
         self
     }
     /// Sets `QuotaList::snapshots_sas`.
@@ -5237,9 +7240,19 @@ impl QuotaListBuilder {
         self.inner.snapshots_sas = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::snapshots_sas`.
+    pub fn set_snapshots_sas(mut self, value: Option<QuotaDetailSnapshotsSas>) -> Self {
+        self.inner.snapshots_sas = value;
+        self
+    }
     /// Sets `QuotaList::volumes_sas`.
     pub fn volumes_sas(mut self, value: impl Into<QuotaDetailVolumesSas>) -> Self {
         self.inner.volumes_sas = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::volumes_sas`.
+    pub fn set_volumes_sas(mut self, value: Option<QuotaDetailVolumesSas>) -> Self {
+        self.inner.volumes_sas = value;
         self
     }
     /// Sets `QuotaList::gigabytes_ssd`.
@@ -5247,14 +7260,29 @@ impl QuotaListBuilder {
         self.inner.gigabytes_ssd = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::gigabytes_ssd`.
+    pub fn set_gigabytes_ssd(mut self, value: Option<QuotaDetailGigabytesSsd>) -> Self {
+        self.inner.gigabytes_ssd = value;
+        self
+    }
     /// Sets `QuotaList::snapshots_ssd`.
     pub fn snapshots_ssd(mut self, value: impl Into<QuotaDetailSnapshotsSsd>) -> Self {
         self.inner.snapshots_ssd = Some(value.into());
         self
     }
+    /// Sets or clears `QuotaList::snapshots_ssd`.
+    pub fn set_snapshots_ssd(mut self, value: Option<QuotaDetailSnapshotsSsd>) -> Self {
+        self.inner.snapshots_ssd = value;
+        self
+    }
     /// Sets `QuotaList::volumes_ssd`.
     pub fn volumes_ssd(mut self, value: impl Into<QuotaDetailVolumesSsd>) -> Self {
         self.inner.volumes_ssd = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::volumes_ssd`.
+    pub fn set_volumes_ssd(mut self, value: Option<QuotaDetailVolumesSsd>) -> Self {
+        self.inner.volumes_ssd = value;
         self
     }
     /// Sets `QuotaList::per_volume_gigabytes`.
@@ -5263,6 +7291,14 @@ impl QuotaListBuilder {
         value: impl Into<QuotaDetailPerVolumeGigabytes>,
     ) -> Self {
         self.inner.per_volume_gigabytes = Some(value.into());
+        self
+    }
+    /// Sets or clears `QuotaList::per_volume_gigabytes`.
+    pub fn set_per_volume_gigabytes(
+        mut self,
+        value: Option<QuotaDetailPerVolumeGigabytes>,
+    ) -> Self {
+        self.inner.per_volume_gigabytes = value;
         self
     }
     /// Returns the built [`QuotaList`].
@@ -5433,6 +7469,18 @@ impl RecycleBinVolume {
     pub fn builder() -> RecycleBinVolumeBuilder {
         RecycleBinVolumeBuilder::default()
     }
+    /// The items of [`attachments`](Self::attachments), empty when absent.
+    pub fn attachments(&self) -> &[Attachment] {
+        self.attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("attachments", self.attachments.as_ref());
+    }
 }
 /// Builder for [`RecycleBinVolume`].
 #[derive(Clone, Debug, Default)]
@@ -5446,9 +7494,19 @@ impl RecycleBinVolumeBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `RecycleBinVolume::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `RecycleBinVolume::description`.
@@ -5456,14 +7514,37 @@ impl RecycleBinVolumeBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `RecycleBinVolume::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `RecycleBinVolume::attachments`.
-    pub fn attachments(mut self, value: impl Into<Vec<Attachment>>) -> Self {
-        self.inner.attachments = Some(value.into());
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Attachment>>,
+    ) -> Self {
+        self.inner.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `RecycleBinVolume::attachments`.
+    pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
+        self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::attachments`.
+    pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
+        self.inner.attachments = value;
         self
     }
     /// Sets `RecycleBinVolume::multiattach`.
@@ -5471,9 +7552,19 @@ impl RecycleBinVolumeBuilder {
         self.inner.multiattach = Some(value);
         self
     }
+    /// Sets or clears `RecycleBinVolume::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
+        self
+    }
     /// Sets `RecycleBinVolume::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `RecycleBinVolume::metadata`.
@@ -5484,9 +7575,22 @@ impl RecycleBinVolumeBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `RecycleBinVolume::bootable`.
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::bootable`.
+    pub fn set_bootable(mut self, value: Option<String>) -> Self {
+        self.inner.bootable = value;
         self
     }
     /// Sets `RecycleBinVolume::tags`.
@@ -5497,9 +7601,22 @@ impl RecycleBinVolumeBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `RecycleBinVolume::availability_zone`.
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
         self
     }
     /// Sets `RecycleBinVolume::created_at`.
@@ -5507,9 +7624,19 @@ impl RecycleBinVolumeBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `RecycleBinVolume::service_type`.
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
         self
     }
     /// Sets `RecycleBinVolume::updated_at`.
@@ -5517,9 +7644,19 @@ impl RecycleBinVolumeBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `RecycleBinVolume::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Sets `RecycleBinVolume::enterprise_project_id`.
@@ -5527,9 +7664,19 @@ impl RecycleBinVolumeBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `RecycleBinVolume::plan_delete_at`.
     pub fn plan_delete_at(mut self, value: impl Into<String>) -> Self {
         self.inner.plan_delete_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::plan_delete_at`.
+    pub fn set_plan_delete_at(mut self, value: Option<String>) -> Self {
+        self.inner.plan_delete_at = value;
         self
     }
     /// Sets `RecycleBinVolume::pre_deleted_at`.
@@ -5537,14 +7684,29 @@ impl RecycleBinVolumeBuilder {
         self.inner.pre_deleted_at = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::pre_deleted_at`.
+    pub fn set_pre_deleted_at(mut self, value: Option<String>) -> Self {
+        self.inner.pre_deleted_at = value;
+        self
+    }
     /// Sets `RecycleBinVolume::dedicated_storage_id`.
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::dedicated_storage_id`.
+    pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_id = value;
+        self
+    }
     /// Sets `RecycleBinVolume::dedicated_storage_name`.
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::dedicated_storage_name`.
+    pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `RecycleBinVolume::volume_image_metadata`.
@@ -5555,9 +7717,22 @@ impl RecycleBinVolumeBuilder {
         self.inner.volume_image_metadata = Some(value.into());
         self
     }
+    /// Sets or clears `RecycleBinVolume::volume_image_metadata`.
+    pub fn set_volume_image_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.inner.volume_image_metadata = value;
+        self
+    }
     /// Sets `RecycleBinVolume::wwn`.
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
+        self
+    }
+    /// Sets or clears `RecycleBinVolume::wwn`.
+    pub fn set_wwn(mut self, value: Option<String>) -> Self {
+        self.inner.wwn = value;
         self
     }
     /// Returns the built [`RecycleBinVolume`].
@@ -5586,6 +7761,14 @@ impl ResizeVolumeRequestBody {
         ResizeVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-extend", self.os_extend.as_ref());
+    }
+}
 /// Builder for [`ResizeVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5598,9 +7781,19 @@ impl ResizeVolumeRequestBodyBuilder {
         self.inner.bss_param = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeVolumeRequestBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParamForResizeVolume>) -> Self {
+        self.inner.bss_param = value;
+        self
+    }
     /// Sets `ResizeVolumeRequestBody::os_extend`. **Required.**
     pub fn os_extend(mut self, value: impl Into<OsExtend>) -> Self {
         self.inner.os_extend = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizeVolumeRequestBody::os_extend`.
+    pub fn set_os_extend(mut self, value: Option<OsExtend>) -> Self {
+        self.inner.os_extend = value;
         self
     }
     /// Returns the built [`ResizeVolumeRequestBody`].
@@ -5646,9 +7839,19 @@ impl ResizeVolumeResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `ResizeVolumeResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizeVolumeResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
         self
     }
     /// Returns the built [`ResizeVolumeResponse`].
@@ -5692,6 +7895,20 @@ impl Resource {
     pub fn builder() -> ResourceBuilder {
         ResourceBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[std::collections::BTreeMap<String, String>] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Resource {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("resource_id", self.resource_id.as_ref())
+            .required("resource_detail", self.resource_detail.as_ref())
+            .required("tags", self.tags.as_ref());
+    }
 }
 /// Builder for [`Resource`].
 #[derive(Clone, Debug, Default)]
@@ -5705,9 +7922,19 @@ impl ResourceBuilder {
         self.inner.resource_id = Some(value.into());
         self
     }
+    /// Sets or clears `Resource::resource_id`.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.inner.resource_id = value;
+        self
+    }
     /// Sets `Resource::resource_name`.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Resource::resource_name`.
+    pub fn set_resource_name(mut self, value: Option<String>) -> Self {
+        self.inner.resource_name = value;
         self
     }
     /// Sets `Resource::resource_detail`. **Required.**
@@ -5715,12 +7942,35 @@ impl ResourceBuilder {
         self.inner.resource_detail = Some(value.into());
         self
     }
+    /// Sets or clears `Resource::resource_detail`.
+    pub fn set_resource_detail(mut self, value: Option<VolumeDetailForTag>) -> Self {
+        self.inner.resource_detail = value;
+        self
+    }
     /// Sets `Resource::tags`. **Required.**
     pub fn tags(
         mut self,
-        value: impl Into<Vec<std::collections::BTreeMap<String, String>>>,
+        value: impl IntoIterator<
+            Item = impl Into<std::collections::BTreeMap<String, String>>,
+        >,
     ) -> Self {
-        self.inner.tags = Some(value.into());
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Resource::tags`.
+    pub fn push_tags(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Resource::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<Vec<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`Resource`].
@@ -5763,6 +8013,14 @@ impl RetypeVolume {
         RetypeVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_type", self.new_type.as_ref());
+    }
+}
 /// Builder for [`RetypeVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5775,14 +8033,29 @@ impl RetypeVolumeBuilder {
         self.inner.new_type = Some(value.into());
         self
     }
+    /// Sets or clears `RetypeVolume::new_type`.
+    pub fn set_new_type(mut self, value: Option<String>) -> Self {
+        self.inner.new_type = value;
+        self
+    }
     /// Sets `RetypeVolume::iops`.
     pub fn iops(mut self, value: i64) -> Self {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `RetypeVolume::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `RetypeVolume::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `RetypeVolume::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Returns the built [`RetypeVolume`].
@@ -5811,6 +8084,14 @@ impl RetypeVolumeRequestBody {
         RetypeVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RetypeVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-retype", self.os_retype.as_ref());
+    }
+}
 /// Builder for [`RetypeVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5823,9 +8104,19 @@ impl RetypeVolumeRequestBodyBuilder {
         self.inner.bss_param = Some(value.into());
         self
     }
+    /// Sets or clears `RetypeVolumeRequestBody::bss_param`.
+    pub fn set_bss_param(mut self, value: Option<BssParamForRetypeVolume>) -> Self {
+        self.inner.bss_param = value;
+        self
+    }
     /// Sets `RetypeVolumeRequestBody::os_retype`. **Required.**
     pub fn os_retype(mut self, value: impl Into<RetypeVolume>) -> Self {
         self.inner.os_retype = Some(value.into());
+        self
+    }
+    /// Sets or clears `RetypeVolumeRequestBody::os_retype`.
+    pub fn set_os_retype(mut self, value: Option<RetypeVolume>) -> Self {
+        self.inner.os_retype = value;
         self
     }
     /// Returns the built [`RetypeVolumeRequestBody`].
@@ -5871,9 +8162,19 @@ impl RetypeVolumeResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `RetypeVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `RetypeVolumeResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RetypeVolumeResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
         self
     }
     /// Returns the built [`RetypeVolumeResponse`].
@@ -5901,6 +8202,14 @@ impl RollbackInfo {
         RollbackInfoBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackInfo {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`RollbackInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5911,6 +8220,11 @@ impl RollbackInfoBuilder {
     /// Sets `RollbackInfo::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RollbackInfo::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`RollbackInfo`].
@@ -5945,6 +8259,14 @@ impl RollbackSnapshotOption {
         RollbackSnapshotOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume_id", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`RollbackSnapshotOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5957,9 +8279,19 @@ impl RollbackSnapshotOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `RollbackSnapshotOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `RollbackSnapshotOption::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RollbackSnapshotOption::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`RollbackSnapshotOption`].
@@ -5983,6 +8315,14 @@ impl RollbackSnapshotRequestBody {
         RollbackSnapshotRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("rollback", self.rollback.as_ref());
+    }
+}
 /// Builder for [`RollbackSnapshotRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -5993,6 +8333,11 @@ impl RollbackSnapshotRequestBodyBuilder {
     /// Sets `RollbackSnapshotRequestBody::rollback`. **Required.**
     pub fn rollback(mut self, value: impl Into<RollbackSnapshotOption>) -> Self {
         self.inner.rollback = Some(value.into());
+        self
+    }
+    /// Sets or clears `RollbackSnapshotRequestBody::rollback`.
+    pub fn set_rollback(mut self, value: Option<RollbackSnapshotOption>) -> Self {
+        self.inner.rollback = value;
         self
     }
     /// Returns the built [`RollbackSnapshotRequestBody`].
@@ -6037,9 +8382,19 @@ impl RollbackSnapshotRequestBodyNewBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `RollbackSnapshotRequestBodyNew::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `RollbackSnapshotRequestBodyNew::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RollbackSnapshotRequestBodyNew::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`RollbackSnapshotRequestBodyNew`].
@@ -6073,6 +8428,14 @@ impl RollbackSnapshotRequestBodyV5Builder {
         self.inner.rollback = Some(value.into());
         self
     }
+    /// Sets or clears `RollbackSnapshotRequestBodyV5::rollback`.
+    pub fn set_rollback(
+        mut self,
+        value: Option<RollbackSnapshotRequestBodyNew>,
+    ) -> Self {
+        self.inner.rollback = value;
+        self
+    }
     /// Returns the built [`RollbackSnapshotRequestBodyV5`].
     pub fn build(self) -> RollbackSnapshotRequestBodyV5 {
         self.inner
@@ -6092,6 +8455,14 @@ impl RollbackSnapshotResponse {
         RollbackSnapshotResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RollbackSnapshotResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("rollback", self.rollback.as_ref());
+    }
+}
 /// Builder for [`RollbackSnapshotResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -6102,6 +8473,11 @@ impl RollbackSnapshotResponseBuilder {
     /// Sets `RollbackSnapshotResponse::rollback`.
     pub fn rollback(mut self, value: impl Into<RollbackInfo>) -> Self {
         self.inner.rollback = Some(value.into());
+        self
+    }
+    /// Sets or clears `RollbackSnapshotResponse::rollback`.
+    pub fn set_rollback(mut self, value: Option<RollbackInfo>) -> Self {
+        self.inner.rollback = value;
         self
     }
     /// Returns the built [`RollbackSnapshotResponse`].
@@ -6139,6 +8515,11 @@ impl RollbackStandardSnapshotResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `RollbackStandardSnapshotResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`RollbackStandardSnapshotResponse`].
     pub fn build(self) -> RollbackStandardSnapshotResponse {
         self.inner
@@ -6168,6 +8549,11 @@ impl ShowAutoSnapshotPolicyResponseBuilder {
     /// Sets `ShowAutoSnapshotPolicyResponse::snapshot_policy`.
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowAutoSnapshotPolicyResponse::snapshot_policy`.
+    pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
+        self.inner.snapshot_policy = value;
         self
     }
     /// Returns the built [`ShowAutoSnapshotPolicyResponse`].
@@ -6236,6 +8622,14 @@ impl ShowJobResponse {
         ShowJobResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowJobResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("entities", self.entities.as_ref());
+    }
+}
 /// Builder for [`ShowJobResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -6248,9 +8642,19 @@ impl ShowJobResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowJobResponseStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `ShowJobResponse::entities`.
     pub fn entities(mut self, value: impl Into<JobEntities>) -> Self {
         self.inner.entities = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::entities`.
+    pub fn set_entities(mut self, value: Option<JobEntities>) -> Self {
+        self.inner.entities = value;
         self
     }
     /// Sets `ShowJobResponse::job_id`.
@@ -6258,9 +8662,19 @@ impl ShowJobResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `ShowJobResponse::job_type`.
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::job_type`.
+    pub fn set_job_type(mut self, value: Option<String>) -> Self {
+        self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobResponse::begin_time`.
@@ -6268,9 +8682,19 @@ impl ShowJobResponseBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `ShowJobResponse::end_time`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
         self
     }
     /// Sets `ShowJobResponse::error_code`.
@@ -6278,9 +8702,19 @@ impl ShowJobResponseBuilder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `ShowJobResponse::fail_reason`.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Returns the built [`ShowJobResponse`].
@@ -6349,14 +8783,29 @@ impl ShowRecyclePolicyResponseBuilder {
         self.inner.switch = Some(value);
         self
     }
+    /// Sets or clears `ShowRecyclePolicyResponse::switch`.
+    pub fn set_switch(mut self, value: Option<bool>) -> Self {
+        self.inner.switch = value;
+        self
+    }
     /// Sets `ShowRecyclePolicyResponse::threshold_time`.
     pub fn threshold_time(mut self, value: i64) -> Self {
         self.inner.threshold_time = Some(value);
         self
     }
+    /// Sets or clears `ShowRecyclePolicyResponse::threshold_time`.
+    pub fn set_threshold_time(mut self, value: Option<i64>) -> Self {
+        self.inner.threshold_time = value;
+        self
+    }
     /// Sets `ShowRecyclePolicyResponse::keep_time`.
     pub fn keep_time(mut self, value: i64) -> Self {
         self.inner.keep_time = Some(value);
+        self
+    }
+    /// Sets or clears `ShowRecyclePolicyResponse::keep_time`.
+    pub fn set_keep_time(mut self, value: Option<i64>) -> Self {
+        self.inner.keep_time = value;
         self
     }
     /// Returns the built [`ShowRecyclePolicyResponse`].
@@ -6390,6 +8839,11 @@ impl ShowSnapshotGroupResponseBuilder {
         self.inner.snapshot_group = Some(value.into());
         self
     }
+    /// Sets or clears `ShowSnapshotGroupResponse::snapshot_group`.
+    pub fn set_snapshot_group(mut self, value: Option<SnapshotGroupDetail>) -> Self {
+        self.inner.snapshot_group = value;
+        self
+    }
     /// Returns the built [`ShowSnapshotGroupResponse`].
     pub fn build(self) -> ShowSnapshotGroupResponse {
         self.inner
@@ -6419,6 +8873,11 @@ impl ShowSnapshotResponseBuilder {
     /// Sets `ShowSnapshotResponse::snapshot`.
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowSnapshotResponse::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`ShowSnapshotResponse`].
@@ -6452,6 +8911,11 @@ impl ShowStandardSnapshotResponseBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `ShowStandardSnapshotResponse::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<SnapshotDetailV5>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Returns the built [`ShowStandardSnapshotResponse`].
     pub fn build(self) -> ShowStandardSnapshotResponse {
         self.inner
@@ -6470,6 +8934,18 @@ impl ShowVersionResponse {
     pub fn builder() -> ShowVersionResponseBuilder {
         ShowVersionResponseBuilder::default()
     }
+    /// The items of [`versions`](Self::versions), empty when absent.
+    pub fn versions(&self) -> &[Versions] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVersionResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("versions", self.versions.as_ref());
+    }
 }
 /// Builder for [`ShowVersionResponse`].
 #[derive(Clone, Debug, Default)]
@@ -6479,8 +8955,21 @@ pub struct ShowVersionResponseBuilder {
 }
 impl ShowVersionResponseBuilder {
     /// Sets `ShowVersionResponse::versions`.
-    pub fn versions(mut self, value: impl Into<Vec<Versions>>) -> Self {
-        self.inner.versions = Some(value.into());
+    pub fn versions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Versions>>,
+    ) -> Self {
+        self.inner.versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowVersionResponse::versions`.
+    pub fn push_versions(mut self, value: impl Into<Versions>) -> Self {
+        self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowVersionResponse::versions`.
+    pub fn set_versions(mut self, value: Option<Vec<Versions>>) -> Self {
+        self.inner.versions = value;
         self
     }
     /// Returns the built [`ShowVersionResponse`].
@@ -6502,6 +8991,14 @@ impl ShowVolumeInRecycleResponse {
         ShowVolumeInRecycleResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeInRecycleResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("volume", self.volume.as_ref());
+    }
+}
 /// Builder for [`ShowVolumeInRecycleResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -6512,6 +9009,11 @@ impl ShowVolumeInRecycleResponseBuilder {
     /// Sets `ShowVolumeInRecycleResponse::volume`.
     pub fn volume(mut self, value: impl Into<RecycleBinVolume>) -> Self {
         self.inner.volume = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowVolumeInRecycleResponse::volume`.
+    pub fn set_volume(mut self, value: Option<RecycleBinVolume>) -> Self {
+        self.inner.volume = value;
         self
     }
     /// Returns the built [`ShowVolumeInRecycleResponse`].
@@ -6533,6 +9035,14 @@ impl ShowVolumeResponse {
         ShowVolumeResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("volume", self.volume.as_ref());
+    }
+}
 /// Builder for [`ShowVolumeResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -6543,6 +9053,11 @@ impl ShowVolumeResponseBuilder {
     /// Sets `ShowVolumeResponse::volume`.
     pub fn volume(mut self, value: impl Into<VolumeDetail>) -> Self {
         self.inner.volume = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowVolumeResponse::volume`.
+    pub fn set_volume(mut self, value: Option<VolumeDetail>) -> Self {
+        self.inner.volume = value;
         self
     }
     /// Returns the built [`ShowVolumeResponse`].
@@ -6563,6 +9078,18 @@ impl ShowVolumeTagsResponse {
     pub fn builder() -> ShowVolumeTagsResponseBuilder {
         ShowVolumeTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowVolumeTagsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("tags", self.tags.as_ref());
+    }
 }
 /// Builder for [`ShowVolumeTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -6572,8 +9099,18 @@ pub struct ShowVolumeTagsResponseBuilder {
 }
 impl ShowVolumeTagsResponseBuilder {
     /// Sets `ShowVolumeTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowVolumeTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<Tag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowVolumeTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<Tag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ShowVolumeTagsResponse`].
@@ -6667,9 +9204,19 @@ impl SnapshotChainsBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotChains::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SnapshotChains::availability_zone`.
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotChains::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
         self
     }
     /// Sets `SnapshotChains::snapshot_count`.
@@ -6677,9 +9224,19 @@ impl SnapshotChainsBuilder {
         self.inner.snapshot_count = Some(value);
         self
     }
+    /// Sets or clears `SnapshotChains::snapshot_count`.
+    pub fn set_snapshot_count(mut self, value: Option<i64>) -> Self {
+        self.inner.snapshot_count = value;
+        self
+    }
     /// Sets `SnapshotChains::capacity`.
     pub fn capacity(mut self, value: f64) -> Self {
         self.inner.capacity = Some(value);
+        self
+    }
+    /// Sets or clears `SnapshotChains::capacity`.
+    pub fn set_capacity(mut self, value: Option<f64>) -> Self {
+        self.inner.capacity = value;
         self
     }
     /// Sets `SnapshotChains::project_id`.
@@ -6687,9 +9244,19 @@ impl SnapshotChainsBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotChains::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `SnapshotChains::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotChains::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotChains::category`.
@@ -6697,14 +9264,29 @@ impl SnapshotChainsBuilder {
         self.inner.category = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotChains::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
+        self
+    }
     /// Sets `SnapshotChains::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotChains::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `SnapshotChains::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotChains::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Returns the built [`SnapshotChains`].
@@ -6887,6 +9469,10 @@ impl SnapshotDetailV5 {
     pub fn builder() -> SnapshotDetailV5Builder {
         SnapshotDetailV5Builder::default()
     }
+    /// The items of [`snapshot_chains`](Self::snapshot_chains), empty when absent.
+    pub fn snapshot_chains(&self) -> &[SnapshotChains] {
+        self.snapshot_chains.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`SnapshotDetailV5`].
 #[derive(Clone, Debug, Default)]
@@ -6900,9 +9486,19 @@ impl SnapshotDetailV5Builder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `SnapshotDetailV5::description`.
@@ -6910,9 +9506,19 @@ impl SnapshotDetailV5Builder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::created_at`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::updated_at`.
@@ -6920,9 +9526,19 @@ impl SnapshotDetailV5Builder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::size`.
@@ -6930,9 +9546,19 @@ impl SnapshotDetailV5Builder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `SnapshotDetailV5::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `SnapshotDetailV5::project_id`.
@@ -6940,9 +9566,19 @@ impl SnapshotDetailV5Builder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::encrypted`.
@@ -6950,9 +9586,19 @@ impl SnapshotDetailV5Builder {
         self.inner.encrypted = Some(value);
         self
     }
+    /// Sets or clears `SnapshotDetailV5::encrypted`.
+    pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.encrypted = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::cmk_id`.
     pub fn cmk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cmk_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::cmk_id`.
+    pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
+        self.inner.cmk_id = value;
         self
     }
     /// Sets `SnapshotDetailV5::category`.
@@ -6960,9 +9606,19 @@ impl SnapshotDetailV5Builder {
         self.inner.category = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::category`.
+    pub fn set_category(mut self, value: Option<String>) -> Self {
+        self.inner.category = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::availability_zone`.
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
         self
     }
     /// Sets `SnapshotDetailV5::tags`.
@@ -6973,9 +9629,22 @@ impl SnapshotDetailV5Builder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::instant_access`.
     pub fn instant_access(mut self, value: bool) -> Self {
         self.inner.instant_access = Some(value);
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::instant_access`.
+    pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
+        self.inner.instant_access = value;
         self
     }
     /// Sets `SnapshotDetailV5::retention_at`.
@@ -6983,9 +9652,19 @@ impl SnapshotDetailV5Builder {
         self.inner.retention_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::retention_at`.
+    pub fn set_retention_at(mut self, value: Option<String>) -> Self {
+        self.inner.retention_at = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::instant_access_retention_at`.
     pub fn instant_access_retention_at(mut self, value: impl Into<String>) -> Self {
         self.inner.instant_access_retention_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::instant_access_retention_at`.
+    pub fn set_instant_access_retention_at(mut self, value: Option<String>) -> Self {
+        self.inner.instant_access_retention_at = value;
         self
     }
     /// Sets `SnapshotDetailV5::incremental`.
@@ -6993,9 +9672,19 @@ impl SnapshotDetailV5Builder {
         self.inner.incremental = Some(value);
         self
     }
+    /// Sets or clears `SnapshotDetailV5::incremental`.
+    pub fn set_incremental(mut self, value: Option<bool>) -> Self {
+        self.inner.incremental = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::snapshot_type`.
     pub fn snapshot_type(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::snapshot_type`.
+    pub fn set_snapshot_type(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_type = value;
         self
     }
     /// Sets `SnapshotDetailV5::progress`.
@@ -7003,19 +9692,47 @@ impl SnapshotDetailV5Builder {
         self.inner.progress = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::progress`.
+    pub fn set_progress(mut self, value: Option<String>) -> Self {
+        self.inner.progress = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::encrypt_algorithm`.
     pub fn encrypt_algorithm(mut self, value: impl Into<String>) -> Self {
         self.inner.encrypt_algorithm = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetailV5::encrypt_algorithm`.
+    pub fn set_encrypt_algorithm(mut self, value: Option<String>) -> Self {
+        self.inner.encrypt_algorithm = value;
+        self
+    }
     /// Sets `SnapshotDetailV5::snapshot_chains`.
-    pub fn snapshot_chains(mut self, value: impl Into<Vec<SnapshotChains>>) -> Self {
-        self.inner.snapshot_chains = Some(value.into());
+    pub fn snapshot_chains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SnapshotChains>>,
+    ) -> Self {
+        self.inner.snapshot_chains = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SnapshotDetailV5::snapshot_chains`.
+    pub fn push_snapshot_chains(mut self, value: impl Into<SnapshotChains>) -> Self {
+        self.inner.snapshot_chains.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::snapshot_chains`.
+    pub fn set_snapshot_chains(mut self, value: Option<Vec<SnapshotChains>>) -> Self {
+        self.inner.snapshot_chains = value;
         self
     }
     /// Sets `SnapshotDetailV5::snapshot_group_id`.
     pub fn snapshot_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetailV5::snapshot_group_id`.
+    pub fn set_snapshot_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_group_id = value;
         self
     }
     /// Returns the built [`SnapshotDetailV5`].
@@ -7126,9 +9843,19 @@ impl SnapshotDetailsBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SnapshotDetails::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetails::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `SnapshotDetails::name`.
@@ -7136,9 +9863,19 @@ impl SnapshotDetailsBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `SnapshotDetails::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetails::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `SnapshotDetails::created_at`.
@@ -7146,9 +9883,19 @@ impl SnapshotDetailsBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `SnapshotDetails::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetails::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotDetails::metadata`.
@@ -7156,14 +9903,29 @@ impl SnapshotDetailsBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::metadata`.
+    pub fn set_metadata(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `SnapshotDetails::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `SnapshotDetails::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `SnapshotDetails::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `SnapshotDetails::os_extended_snapshot_attributes_project_id`.
@@ -7174,12 +9936,28 @@ impl SnapshotDetailsBuilder {
         self.inner.os_extended_snapshot_attributes_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotDetails::os_extended_snapshot_attributes_project_id`.
+    pub fn set_os_extended_snapshot_attributes_project_id(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_extended_snapshot_attributes_project_id = value;
+        self
+    }
     /// Sets `SnapshotDetails::os_extended_snapshot_attributes_progress`.
     pub fn os_extended_snapshot_attributes_progress(
         mut self,
         value: impl Into<String>,
     ) -> Self {
         self.inner.os_extended_snapshot_attributes_progress = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotDetails::os_extended_snapshot_attributes_progress`.
+    pub fn set_os_extended_snapshot_attributes_progress(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_extended_snapshot_attributes_progress = value;
         self
     }
     /// Returns the built [`SnapshotDetails`].
@@ -7262,9 +10040,27 @@ impl SnapshotGroupBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroup::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `SnapshotGroup::volume_ids`.
-    pub fn volume_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.volume_ids = Some(value.into());
+    pub fn volume_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.volume_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SnapshotGroup::volume_ids`.
+    pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroup::volume_ids`.
+    pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.volume_ids = value;
         self
     }
     /// Sets `SnapshotGroup::instant_access`.
@@ -7272,14 +10068,29 @@ impl SnapshotGroupBuilder {
         self.inner.instant_access = Some(value);
         self
     }
+    /// Sets or clears `SnapshotGroup::instant_access`.
+    pub fn set_instant_access(mut self, value: Option<bool>) -> Self {
+        self.inner.instant_access = value;
+        self
+    }
     /// Sets `SnapshotGroup::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `SnapshotGroup::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroup::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `SnapshotGroup::tags`.
@@ -7290,14 +10101,32 @@ impl SnapshotGroupBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroup::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `SnapshotGroup::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroup::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `SnapshotGroup::incremental`.
     pub fn incremental(mut self, value: bool) -> Self {
         self.inner.incremental = Some(value);
+        self
+    }
+    /// Sets or clears `SnapshotGroup::incremental`.
+    pub fn set_incremental(mut self, value: Option<bool>) -> Self {
+        self.inner.incremental = value;
         self
     }
     /// Returns the built [`SnapshotGroup`].
@@ -7395,9 +10224,19 @@ impl SnapshotGroupDetailBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroupDetail::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SnapshotGroupDetail::project_id`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroupDetail::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
         self
     }
     /// Sets `SnapshotGroupDetail::created_at`.
@@ -7405,9 +10244,19 @@ impl SnapshotGroupDetailBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroupDetail::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `SnapshotGroupDetail::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroupDetail::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `SnapshotGroupDetail::updated_at`.
@@ -7415,9 +10264,19 @@ impl SnapshotGroupDetailBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroupDetail::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `SnapshotGroupDetail::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroupDetail::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `SnapshotGroupDetail::description`.
@@ -7425,9 +10284,19 @@ impl SnapshotGroupDetailBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroupDetail::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `SnapshotGroupDetail::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroupDetail::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `SnapshotGroupDetail::tags`.
@@ -7438,9 +10307,22 @@ impl SnapshotGroupDetailBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotGroupDetail::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `SnapshotGroupDetail::server_id`.
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotGroupDetail::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
         self
     }
     /// Returns the built [`SnapshotGroupDetail`].
@@ -7572,6 +10454,27 @@ impl SnapshotList {
         SnapshotListBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SnapshotList {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("status", self.status.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required("volume_id", self.volume_id.as_ref())
+            .required("size", self.size.as_ref())
+            .required(
+                "os-extended-snapshot-attributes:project_id",
+                self.os_extended_snapshot_attributes_project_id.as_ref(),
+            )
+            .required(
+                "os-extended-snapshot-attributes:progress",
+                self.os_extended_snapshot_attributes_progress.as_ref(),
+            )
+            .required("service_type", self.service_type.as_ref());
+    }
+}
 /// Builder for [`SnapshotList`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7584,9 +10487,19 @@ impl SnapshotListBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SnapshotList::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotList::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `SnapshotList::name`.
@@ -7594,9 +10507,19 @@ impl SnapshotListBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `SnapshotList::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotList::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `SnapshotList::created_at`. **Required.**
@@ -7604,9 +10527,19 @@ impl SnapshotListBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `SnapshotList::updated_at`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotList::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `SnapshotList::metadata`.
@@ -7617,14 +10550,32 @@ impl SnapshotListBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `SnapshotList::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `SnapshotList::size`. **Required.**
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `SnapshotList::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `SnapshotList::os_extended_snapshot_attributes_project_id`. **Required.**
@@ -7635,6 +10586,14 @@ impl SnapshotListBuilder {
         self.inner.os_extended_snapshot_attributes_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::os_extended_snapshot_attributes_project_id`.
+    pub fn set_os_extended_snapshot_attributes_project_id(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_extended_snapshot_attributes_project_id = value;
+        self
+    }
     /// Sets `SnapshotList::os_extended_snapshot_attributes_progress`. **Required.**
     pub fn os_extended_snapshot_attributes_progress(
         mut self,
@@ -7643,9 +10602,22 @@ impl SnapshotListBuilder {
         self.inner.os_extended_snapshot_attributes_progress = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::os_extended_snapshot_attributes_progress`.
+    pub fn set_os_extended_snapshot_attributes_progress(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_extended_snapshot_attributes_progress = value;
+        self
+    }
     /// Sets `SnapshotList::dedicated_storage_id`.
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotList::dedicated_storage_id`.
+    pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_id = value;
         self
     }
     /// Sets `SnapshotList::dedicated_storage_name`.
@@ -7653,9 +10625,19 @@ impl SnapshotListBuilder {
         self.inner.dedicated_storage_name = Some(value.into());
         self
     }
+    /// Sets or clears `SnapshotList::dedicated_storage_name`.
+    pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_name = value;
+        self
+    }
     /// Sets `SnapshotList::service_type`. **Required.**
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `SnapshotList::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
         self
     }
     /// Returns the built [`SnapshotList`].
@@ -7740,6 +10722,21 @@ impl SubJob {
         SubJobBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SubJob {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("status", self.status.as_ref())
+            .required("entities", self.entities.as_ref())
+            .required("job_id", self.job_id.as_ref())
+            .required("job_type", self.job_type.as_ref())
+            .required("begin_time", self.begin_time.as_ref())
+            .required("end_time", self.end_time.as_ref())
+            .required("error_code", self.error_code.as_ref())
+            .required("fail_reason", self.fail_reason.as_ref());
+    }
+}
 /// Builder for [`SubJob`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7752,9 +10749,19 @@ impl SubJobBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::status`.
+    pub fn set_status(mut self, value: Option<SubJobStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SubJob::entities`. **Required.**
     pub fn entities(mut self, value: impl Into<SubJobEntities>) -> Self {
         self.inner.entities = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::entities`.
+    pub fn set_entities(mut self, value: Option<SubJobEntities>) -> Self {
+        self.inner.entities = value;
         self
     }
     /// Sets `SubJob::job_id`. **Required.**
@@ -7762,9 +10769,19 @@ impl SubJobBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `SubJob::job_type`. **Required.**
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::job_type`.
+    pub fn set_job_type(mut self, value: Option<String>) -> Self {
+        self.inner.job_type = value;
         self
     }
     /// Sets `SubJob::begin_time`. **Required.**
@@ -7772,9 +10789,19 @@ impl SubJobBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `SubJob::end_time`. **Required.**
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
         self
     }
     /// Sets `SubJob::error_code`. **Required.**
@@ -7782,9 +10809,19 @@ impl SubJobBuilder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `SubJob::fail_reason`. **Required.**
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Returns the built [`SubJob`].
@@ -7831,6 +10868,7 @@ impl SubJobEntities {
         SubJobEntitiesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SubJobEntities {}
 /// Builder for [`SubJobEntities`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7843,9 +10881,19 @@ impl SubJobEntitiesBuilder {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `SubJobEntities::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `SubJobEntities::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `SubJobEntities::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `SubJobEntities::volume_id`.
@@ -7853,9 +10901,19 @@ impl SubJobEntitiesBuilder {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubJobEntities::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `SubJobEntities::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJobEntities::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`SubJobEntities`].
@@ -7908,6 +10966,14 @@ impl Tag {
         TagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Tag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`Tag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7920,9 +10986,19 @@ impl TagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `Tag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `Tag::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `Tag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`Tag`].
@@ -7956,6 +11032,14 @@ impl TagsForListVolumes {
         TagsForListVolumesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for TagsForListVolumes {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
 /// Builder for [`TagsForListVolumes`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -7968,9 +11052,24 @@ impl TagsForListVolumesBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `TagsForListVolumes::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `TagsForListVolumes::values`. **Required.**
-    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `TagsForListVolumes::values`.
+    pub fn push_values(mut self, value: impl Into<String>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TagsForListVolumes::values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`TagsForListVolumes`].
@@ -8016,6 +11115,16 @@ impl Throughput {
         ThroughputBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Throughput {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("frozened", self.frozened.as_ref())
+            .required("id", self.id.as_ref())
+            .required("total_val", self.total_val.as_ref());
+    }
+}
 /// Builder for [`Throughput`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8028,14 +11137,29 @@ impl ThroughputBuilder {
         self.inner.frozened = Some(value);
         self
     }
+    /// Sets or clears `Throughput::frozened`.
+    pub fn set_frozened(mut self, value: Option<bool>) -> Self {
+        self.inner.frozened = value;
+        self
+    }
     /// Sets `Throughput::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `Throughput::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `Throughput::total_val`. **Required.**
     pub fn total_val(mut self, value: i64) -> Self {
         self.inner.total_val = Some(value);
+        self
+    }
+    /// Sets or clears `Throughput::total_val`.
+    pub fn set_total_val(mut self, value: Option<i64>) -> Self {
+        self.inner.total_val = value;
         self
     }
     /// Returns the built [`Throughput`].
@@ -8060,6 +11184,14 @@ impl UnsubscribeVolumeRequestBody {
         UnsubscribeVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UnsubscribeVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume_ids", self.volume_ids.as_ref());
+    }
+}
 /// Builder for [`UnsubscribeVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8068,8 +11200,21 @@ pub struct UnsubscribeVolumeRequestBodyBuilder {
 }
 impl UnsubscribeVolumeRequestBodyBuilder {
     /// Sets `UnsubscribeVolumeRequestBody::volume_ids`. **Required.**
-    pub fn volume_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.volume_ids = Some(value.into());
+    pub fn volume_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.volume_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UnsubscribeVolumeRequestBody::volume_ids`.
+    pub fn push_volume_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.volume_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UnsubscribeVolumeRequestBody::volume_ids`.
+    pub fn set_volume_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.volume_ids = value;
         self
     }
     /// Returns the built [`UnsubscribeVolumeRequestBody`].
@@ -8101,6 +11246,11 @@ impl UpdateAutoSnapshotPolicyResponseBuilder {
     /// Sets `UpdateAutoSnapshotPolicyResponse::snapshot_policy`.
     pub fn snapshot_policy(mut self, value: impl Into<GetSnapshotPolicy>) -> Self {
         self.inner.snapshot_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateAutoSnapshotPolicyResponse::snapshot_policy`.
+    pub fn set_snapshot_policy(mut self, value: Option<GetSnapshotPolicy>) -> Self {
+        self.inner.snapshot_policy = value;
         self
     }
     /// Returns the built [`UpdateAutoSnapshotPolicyResponse`].
@@ -8137,6 +11287,14 @@ impl UpdateSnapshotGroupRequestBodyBuilder {
         self.inner.snapshot_group = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotGroupRequestBody::snapshot_group`.
+    pub fn set_snapshot_group(
+        mut self,
+        value: Option<UpdateSnapshotGroupResponseBody>,
+    ) -> Self {
+        self.inner.snapshot_group = value;
+        self
+    }
     /// Returns the built [`UpdateSnapshotGroupRequestBody`].
     pub fn build(self) -> UpdateSnapshotGroupRequestBody {
         self.inner
@@ -8166,6 +11324,11 @@ impl UpdateSnapshotGroupResponseBuilder {
     /// Sets `UpdateSnapshotGroupResponse::snapshot_group`.
     pub fn snapshot_group(mut self, value: impl Into<SnapshotGroupDetail>) -> Self {
         self.inner.snapshot_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotGroupResponse::snapshot_group`.
+    pub fn set_snapshot_group(mut self, value: Option<SnapshotGroupDetail>) -> Self {
+        self.inner.snapshot_group = value;
         self
     }
     /// Returns the built [`UpdateSnapshotGroupResponse`].
@@ -8210,9 +11373,19 @@ impl UpdateSnapshotGroupResponseBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotGroupResponseBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateSnapshotGroupResponseBody::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotGroupResponseBody::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Returns the built [`UpdateSnapshotGroupResponseBody`].
@@ -8245,6 +11418,7 @@ impl UpdateSnapshotOption {
         UpdateSnapshotOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotOption {}
 /// Builder for [`UpdateSnapshotOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8257,9 +11431,19 @@ impl UpdateSnapshotOptionBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `UpdateSnapshotOption::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`UpdateSnapshotOption`].
@@ -8320,9 +11504,27 @@ impl UpdateSnapshotPolicyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotPolicy::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateSnapshotPolicy::repeat_weekdays`.
-    pub fn repeat_weekdays(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.repeat_weekdays = Some(value.into());
+    pub fn repeat_weekdays(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.repeat_weekdays = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateSnapshotPolicy::repeat_weekdays`.
+    pub fn push_repeat_weekdays(mut self, value: impl Into<String>) -> Self {
+        self.inner.repeat_weekdays.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotPolicy::repeat_weekdays`.
+    pub fn set_repeat_weekdays(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.repeat_weekdays = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::repeat_interval_days`.
@@ -8330,14 +11532,37 @@ impl UpdateSnapshotPolicyBuilder {
         self.inner.repeat_interval_days = Some(value);
         self
     }
+    /// Sets or clears `UpdateSnapshotPolicy::repeat_interval_days`.
+    pub fn set_repeat_interval_days(mut self, value: Option<i64>) -> Self {
+        self.inner.repeat_interval_days = value;
+        self
+    }
     /// Sets `UpdateSnapshotPolicy::time_points`.
-    pub fn time_points(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.time_points = Some(value.into());
+    pub fn time_points(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.time_points = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateSnapshotPolicy::time_points`.
+    pub fn push_time_points(mut self, value: impl Into<String>) -> Self {
+        self.inner.time_points.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotPolicy::time_points`.
+    pub fn set_time_points(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.time_points = value;
         self
     }
     /// Sets `UpdateSnapshotPolicy::retention_days`.
     pub fn retention_days(mut self, value: i64) -> Self {
         self.inner.retention_days = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateSnapshotPolicy::retention_days`.
+    pub fn set_retention_days(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_days = value;
         self
     }
     /// Returns the built [`UpdateSnapshotPolicy`].
@@ -8371,6 +11596,11 @@ impl UpdateSnapshotPolicyRequestBodyBuilder {
         self.inner.snapshot_policy = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotPolicyRequestBody::snapshot_policy`.
+    pub fn set_snapshot_policy(mut self, value: Option<UpdateSnapshotPolicy>) -> Self {
+        self.inner.snapshot_policy = value;
+        self
+    }
     /// Returns the built [`UpdateSnapshotPolicyRequestBody`].
     pub fn build(self) -> UpdateSnapshotPolicyRequestBody {
         self.inner
@@ -8392,6 +11622,14 @@ impl UpdateSnapshotRequestBody {
         UpdateSnapshotRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateSnapshotRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("snapshot", self.snapshot.as_ref());
+    }
+}
 /// Builder for [`UpdateSnapshotRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8402,6 +11640,11 @@ impl UpdateSnapshotRequestBodyBuilder {
     /// Sets `UpdateSnapshotRequestBody::snapshot`. **Required.**
     pub fn snapshot(mut self, value: impl Into<UpdateSnapshotOption>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotRequestBody::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<UpdateSnapshotOption>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`UpdateSnapshotRequestBody`].
@@ -8435,6 +11678,11 @@ impl UpdateSnapshotRequestBodyV5Builder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateSnapshotRequestBodyV5::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<CinderUpdateSnapshotOptionV5>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Returns the built [`UpdateSnapshotRequestBodyV5`].
     pub fn build(self) -> UpdateSnapshotRequestBodyV5 {
         self.inner
@@ -8464,6 +11712,11 @@ impl UpdateSnapshotResponseBuilder {
     /// Sets `UpdateSnapshotResponse::snapshot`.
     pub fn snapshot(mut self, value: impl Into<SnapshotDetails>) -> Self {
         self.inner.snapshot = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSnapshotResponse::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<SnapshotDetails>) -> Self {
+        self.inner.snapshot = value;
         self
     }
     /// Returns the built [`UpdateSnapshotResponse`].
@@ -8497,6 +11750,11 @@ impl UpdateStandardSnapshotResponseBuilder {
         self.inner.snapshot = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateStandardSnapshotResponse::snapshot`.
+    pub fn set_snapshot(mut self, value: Option<SnapshotDetailV5>) -> Self {
+        self.inner.snapshot = value;
+        self
+    }
     /// Returns the built [`UpdateStandardSnapshotResponse`].
     pub fn build(self) -> UpdateStandardSnapshotResponse {
         self.inner
@@ -8528,6 +11786,7 @@ impl UpdateVolumeOption {
         UpdateVolumeOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeOption {}
 /// Builder for [`UpdateVolumeOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8540,9 +11799,19 @@ impl UpdateVolumeOptionBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `UpdateVolumeOption::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`UpdateVolumeOption`].
@@ -8566,6 +11835,14 @@ impl UpdateVolumeRequestBody {
         UpdateVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volume", self.volume.as_ref());
+    }
+}
 /// Builder for [`UpdateVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -8576,6 +11853,11 @@ impl UpdateVolumeRequestBodyBuilder {
     /// Sets `UpdateVolumeRequestBody::volume`. **Required.**
     pub fn volume(mut self, value: impl Into<UpdateVolumeOption>) -> Self {
         self.inner.volume = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeRequestBody::volume`.
+    pub fn set_volume(mut self, value: Option<UpdateVolumeOption>) -> Self {
+        self.inner.volume = value;
         self
     }
     /// Returns the built [`UpdateVolumeRequestBody`].
@@ -8734,6 +12016,22 @@ impl UpdateVolumeResponse {
     pub fn builder() -> UpdateVolumeResponseBuilder {
         UpdateVolumeResponseBuilder::default()
     }
+    /// The items of [`attachments`](Self::attachments), empty when absent.
+    pub fn attachments(&self) -> &[Attachment] {
+        self.attachments.as_deref().unwrap_or_default()
+    }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateVolumeResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("attachments", self.attachments.as_ref());
+    }
 }
 /// Builder for [`UpdateVolumeResponse`].
 #[derive(Clone, Debug, Default)]
@@ -8743,8 +12041,21 @@ pub struct UpdateVolumeResponseBuilder {
 }
 impl UpdateVolumeResponseBuilder {
     /// Sets `UpdateVolumeResponse::attachments`.
-    pub fn attachments(mut self, value: impl Into<Vec<Attachment>>) -> Self {
-        self.inner.attachments = Some(value.into());
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Attachment>>,
+    ) -> Self {
+        self.inner.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateVolumeResponse::attachments`.
+    pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
+        self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::attachments`.
+    pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
+        self.inner.attachments = value;
         self
     }
     /// Sets `UpdateVolumeResponse::availability_zone`.
@@ -8752,9 +12063,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::bootable`.
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::bootable`.
+    pub fn set_bootable(mut self, value: Option<String>) -> Self {
+        self.inner.bootable = value;
         self
     }
     /// Sets `UpdateVolumeResponse::created_at`.
@@ -8762,14 +12083,34 @@ impl UpdateVolumeResponseBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::links`.
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateVolumeResponse::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `UpdateVolumeResponse::metadata`.
@@ -8777,9 +12118,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::metadata`.
+    pub fn set_metadata(mut self, value: Option<VolumeMetadata>) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::multiattach`.
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
         self
     }
     /// Sets `UpdateVolumeResponse::name`.
@@ -8787,9 +12138,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::os_vol_host_attr_host`.
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::os_vol_host_attr_host`.
+    pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `UpdateVolumeResponse::os_vol_tenant_attr_tenant_id`.
@@ -8797,9 +12158,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::os_vol_tenant_attr_tenant_id`.
+    pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_tenant_attr_tenant_id = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::shareable`.
     pub fn shareable(mut self, value: impl Into<String>) -> Self {
         self.inner.shareable = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::shareable`.
+    pub fn set_shareable(mut self, value: Option<String>) -> Self {
+        self.inner.shareable = value;
         self
     }
     /// Sets `UpdateVolumeResponse::size`.
@@ -8807,9 +12178,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Sets `UpdateVolumeResponse::source_volid`.
@@ -8817,9 +12198,19 @@ impl UpdateVolumeResponseBuilder {
         self.inner.source_volid = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::source_volid`.
+    pub fn set_source_volid(mut self, value: Option<String>) -> Self {
+        self.inner.source_volid = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::status`.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `UpdateVolumeResponse::volume_image_metadata`.
@@ -8827,14 +12218,32 @@ impl UpdateVolumeResponseBuilder {
         self.inner.volume_image_metadata = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::volume_image_metadata`.
+    pub fn set_volume_image_metadata(
+        mut self,
+        value: Option<serde_json::Value>,
+    ) -> Self {
+        self.inner.volume_image_metadata = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateVolumeResponse::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `UpdateVolumeResponse::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `UpdateVolumeResponse::os_volume_replication_extended_status`.
@@ -8843,6 +12252,14 @@ impl UpdateVolumeResponseBuilder {
         value: impl Into<String>,
     ) -> Self {
         self.inner.os_volume_replication_extended_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateVolumeResponse::os_volume_replication_extended_status`.
+    pub fn set_os_volume_replication_extended_status(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_volume_replication_extended_status = value;
         self
     }
     /// Returns the built [`UpdateVolumeResponse`].
@@ -8913,6 +12330,27 @@ impl Versions {
     pub fn builder() -> VersionsBuilder {
         VersionsBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`media_types`](Self::media_types), empty when absent.
+    pub fn media_types(&self) -> &[MediaTypes] {
+        self.media_types.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Versions {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("media-types", self.media_types.as_ref())
+            .required("status", self.status.as_ref())
+            .required("updated", self.updated.as_ref())
+            .required("version", self.version.as_ref());
+    }
 }
 /// Builder for [`Versions`].
 #[derive(Clone, Debug, Default)]
@@ -8926,14 +12364,42 @@ impl VersionsBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `Versions::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `Versions::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Versions::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Versions::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `Versions::media_types`. **Required.**
-    pub fn media_types(mut self, value: impl Into<Vec<MediaTypes>>) -> Self {
-        self.inner.media_types = Some(value.into());
+    pub fn media_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<MediaTypes>>,
+    ) -> Self {
+        self.inner.media_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Versions::media_types`.
+    pub fn push_media_types(mut self, value: impl Into<MediaTypes>) -> Self {
+        self.inner.media_types.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Versions::media_types`.
+    pub fn set_media_types(mut self, value: Option<Vec<MediaTypes>>) -> Self {
+        self.inner.media_types = value;
         self
     }
     /// Sets `Versions::min_version`.
@@ -8941,9 +12407,19 @@ impl VersionsBuilder {
         self.inner.min_version = Some(value.into());
         self
     }
+    /// Sets or clears `Versions::min_version`.
+    pub fn set_min_version(mut self, value: Option<String>) -> Self {
+        self.inner.min_version = value;
+        self
+    }
     /// Sets `Versions::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `Versions::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `Versions::updated`. **Required.**
@@ -8951,9 +12427,19 @@ impl VersionsBuilder {
         self.inner.updated = Some(value.into());
         self
     }
+    /// Sets or clears `Versions::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
+        self
+    }
     /// Sets `Versions::version`. **Required.**
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
+        self
+    }
+    /// Sets or clears `Versions::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Returns the built [`Versions`].
@@ -9266,6 +12752,59 @@ impl VolumeDetail {
     pub fn builder() -> VolumeDetailBuilder {
         VolumeDetailBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`attachments`](Self::attachments), empty when absent.
+    pub fn attachments(&self) -> &[Attachment] {
+        self.attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("name", self.name.as_ref())
+            .required("status", self.status.as_ref())
+            .required("attachments", self.attachments.as_ref())
+            .required("availability_zone", self.availability_zone.as_ref())
+            .required("os-vol-host-attr:host", self.os_vol_host_attr_host.as_ref())
+            .required("snapshot_id", self.snapshot_id.as_ref())
+            .required("description", self.description.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required(
+                "os-vol-tenant-attr:tenant_id",
+                self.os_vol_tenant_attr_tenant_id.as_ref(),
+            )
+            .required("volume_type", self.volume_type.as_ref())
+            .required("size", self.size.as_ref())
+            .required("bootable", self.bootable.as_ref())
+            .required("updated_at", self.updated_at.as_ref())
+            .required("replication_status", self.replication_status.as_ref())
+            .required(
+                "os-volume-replication:extended_status",
+                self.os_volume_replication_extended_status.as_ref(),
+            )
+            .required(
+                "os-vol-mig-status-attr:migstat",
+                self.os_vol_mig_status_attr_migstat.as_ref(),
+            )
+            .required(
+                "os-vol-mig-status-attr:name_id",
+                self.os_vol_mig_status_attr_name_id.as_ref(),
+            )
+            .required("shareable", self.shareable.as_ref())
+            .required("user_id", self.user_id.as_ref())
+            .required("service_type", self.service_type.as_ref())
+            .required("multiattach", self.multiattach.as_ref())
+            .required("tags", self.tags.as_ref())
+            .optional("iops", self.iops.as_ref())
+            .optional("throughput", self.throughput.as_ref());
+    }
 }
 /// Builder for [`VolumeDetail`].
 #[derive(Clone, Debug, Default)]
@@ -9279,9 +12818,24 @@ impl VolumeDetailBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeDetail::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeDetail::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `VolumeDetail::name`. **Required.**
@@ -9289,14 +12843,37 @@ impl VolumeDetailBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `VolumeDetail::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `VolumeDetail::attachments`. **Required.**
-    pub fn attachments(mut self, value: impl Into<Vec<Attachment>>) -> Self {
-        self.inner.attachments = Some(value.into());
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Attachment>>,
+    ) -> Self {
+        self.inner.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeDetail::attachments`.
+    pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
+        self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::attachments`.
+    pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
+        self.inner.attachments = value;
         self
     }
     /// Sets `VolumeDetail::availability_zone`. **Required.**
@@ -9304,9 +12881,19 @@ impl VolumeDetailBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `VolumeDetail::os_vol_host_attr_host`. **Required.**
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::os_vol_host_attr_host`.
+    pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `VolumeDetail::source_volid`.
@@ -9314,9 +12901,19 @@ impl VolumeDetailBuilder {
         self.inner.source_volid = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::source_volid`.
+    pub fn set_source_volid(mut self, value: Option<String>) -> Self {
+        self.inner.source_volid = value;
+        self
+    }
     /// Sets `VolumeDetail::snapshot_id`. **Required.**
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Sets `VolumeDetail::description`. **Required.**
@@ -9324,14 +12921,29 @@ impl VolumeDetailBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `VolumeDetail::created_at`. **Required.**
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `VolumeDetail::os_vol_tenant_attr_tenant_id`. **Required.**
     pub fn os_vol_tenant_attr_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::os_vol_tenant_attr_tenant_id`.
+    pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_tenant_attr_tenant_id = value;
         self
     }
     /// Sets `VolumeDetail::volume_image_metadata`.
@@ -9342,9 +12954,22 @@ impl VolumeDetailBuilder {
         self.inner.volume_image_metadata = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::volume_image_metadata`.
+    pub fn set_volume_image_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.inner.volume_image_metadata = value;
+        self
+    }
     /// Sets `VolumeDetail::volume_type`. **Required.**
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Sets `VolumeDetail::size`. **Required.**
@@ -9352,14 +12977,29 @@ impl VolumeDetailBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetail::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `VolumeDetail::consistencygroup_id`.
     pub fn consistencygroup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.consistencygroup_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::consistencygroup_id`.
+    pub fn set_consistencygroup_id(mut self, value: Option<String>) -> Self {
+        self.inner.consistencygroup_id = value;
+        self
+    }
     /// Sets `VolumeDetail::bootable`. **Required.**
     pub fn bootable(mut self, value: impl Into<String>) -> Self {
         self.inner.bootable = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::bootable`.
+    pub fn set_bootable(mut self, value: Option<String>) -> Self {
+        self.inner.bootable = value;
         self
     }
     /// Sets `VolumeDetail::metadata`.
@@ -9370,9 +13010,22 @@ impl VolumeDetailBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `VolumeDetail::updated_at`. **Required.**
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `VolumeDetail::encrypted`.
@@ -9380,9 +13033,19 @@ impl VolumeDetailBuilder {
         self.inner.encrypted = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetail::encrypted`.
+    pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.encrypted = value;
+        self
+    }
     /// Sets `VolumeDetail::replication_status`. **Required.**
     pub fn replication_status(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::replication_status`.
+    pub fn set_replication_status(mut self, value: Option<String>) -> Self {
+        self.inner.replication_status = value;
         self
     }
     /// Sets `VolumeDetail::os_volume_replication_extended_status`. **Required.**
@@ -9393,9 +13056,22 @@ impl VolumeDetailBuilder {
         self.inner.os_volume_replication_extended_status = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::os_volume_replication_extended_status`.
+    pub fn set_os_volume_replication_extended_status(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_volume_replication_extended_status = value;
+        self
+    }
     /// Sets `VolumeDetail::os_vol_mig_status_attr_migstat`. **Required.**
     pub fn os_vol_mig_status_attr_migstat(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::os_vol_mig_status_attr_migstat`.
+    pub fn set_os_vol_mig_status_attr_migstat(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_mig_status_attr_migstat = value;
         self
     }
     /// Sets `VolumeDetail::os_vol_mig_status_attr_name_id`. **Required.**
@@ -9403,9 +13079,19 @@ impl VolumeDetailBuilder {
         self.inner.os_vol_mig_status_attr_name_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::os_vol_mig_status_attr_name_id`.
+    pub fn set_os_vol_mig_status_attr_name_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_mig_status_attr_name_id = value;
+        self
+    }
     /// Sets `VolumeDetail::shareable`. **Required.**
     pub fn shareable(mut self, value: impl Into<String>) -> Self {
         self.inner.shareable = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::shareable`.
+    pub fn set_shareable(mut self, value: Option<String>) -> Self {
+        self.inner.shareable = value;
         self
     }
     /// Sets `VolumeDetail::user_id`. **Required.**
@@ -9413,9 +13099,19 @@ impl VolumeDetailBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `VolumeDetail::service_type`. **Required.**
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
         self
     }
     /// Sets `VolumeDetail::multiattach`. **Required.**
@@ -9423,14 +13119,29 @@ impl VolumeDetailBuilder {
         self.inner.multiattach = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetail::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
+        self
+    }
     /// Sets `VolumeDetail::dedicated_storage_id`.
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::dedicated_storage_id`.
+    pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_id = value;
+        self
+    }
     /// Sets `VolumeDetail::dedicated_storage_name`.
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::dedicated_storage_name`.
+    pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `VolumeDetail::tags`. **Required.**
@@ -9441,9 +13152,22 @@ impl VolumeDetailBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `VolumeDetail::wwn`.
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::wwn`.
+    pub fn set_wwn(mut self, value: Option<String>) -> Self {
+        self.inner.wwn = value;
         self
     }
     /// Sets `VolumeDetail::enterprise_project_id`.
@@ -9451,9 +13175,19 @@ impl VolumeDetailBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `VolumeDetail::serial_number`.
     pub fn serial_number(mut self, value: impl Into<String>) -> Self {
         self.inner.serial_number = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::serial_number`.
+    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
+        self.inner.serial_number = value;
         self
     }
     /// Sets `VolumeDetail::iops`.
@@ -9461,9 +13195,19 @@ impl VolumeDetailBuilder {
         self.inner.iops = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetail::iops`.
+    pub fn set_iops(mut self, value: Option<Iops>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `VolumeDetail::throughput`.
     pub fn throughput(mut self, value: impl Into<Throughput>) -> Self {
         self.inner.throughput = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetail::throughput`.
+    pub fn set_throughput(mut self, value: Option<Throughput>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Returns the built [`VolumeDetail`].
@@ -9761,6 +13505,58 @@ impl VolumeDetailForTag {
     pub fn builder() -> VolumeDetailForTagBuilder {
         VolumeDetailForTagBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`attachments`](Self::attachments), empty when absent.
+    pub fn attachments(&self) -> &[Attachment] {
+        self.attachments.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeDetailForTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("name", self.name.as_ref())
+            .required("status", self.status.as_ref())
+            .required("attachments", self.attachments.as_ref())
+            .required("availability_zone", self.availability_zone.as_ref())
+            .required("os-vol-host-attr:host", self.os_vol_host_attr_host.as_ref())
+            .required("snapshot_id", self.snapshot_id.as_ref())
+            .required("description", self.description.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required(
+                "os-vol-tenant-attr:tenant_id",
+                self.os_vol_tenant_attr_tenant_id.as_ref(),
+            )
+            .required("volume_type", self.volume_type.as_ref())
+            .required("size", self.size.as_ref())
+            .required("bootable", self.bootable.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("updated_at", self.updated_at.as_ref())
+            .required("replication_status", self.replication_status.as_ref())
+            .required(
+                "os-volume-replication:extended_status",
+                self.os_volume_replication_extended_status.as_ref(),
+            )
+            .required(
+                "os-vol-mig-status-attr:migstat",
+                self.os_vol_mig_status_attr_migstat.as_ref(),
+            )
+            .required(
+                "os-vol-mig-status-attr:name_id",
+                self.os_vol_mig_status_attr_name_id.as_ref(),
+            )
+            .required("shareable", self.shareable.as_ref())
+            .required("user_id", self.user_id.as_ref())
+            .required("service_type", self.service_type.as_ref())
+            .required("multiattach", self.multiattach.as_ref())
+            .required("tags", self.tags.as_ref());
+    }
 }
 /// Builder for [`VolumeDetailForTag`].
 #[derive(Clone, Debug, Default)]
@@ -9774,9 +13570,24 @@ impl VolumeDetailForTagBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeDetailForTag::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `VolumeDetailForTag::name`. **Required.**
@@ -9784,14 +13595,37 @@ impl VolumeDetailForTagBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::attachments`. **Required.**
-    pub fn attachments(mut self, value: impl Into<Vec<Attachment>>) -> Self {
-        self.inner.attachments = Some(value.into());
+    pub fn attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Attachment>>,
+    ) -> Self {
+        self.inner.attachments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeDetailForTag::attachments`.
+    pub fn push_attachments(mut self, value: impl Into<Attachment>) -> Self {
+        self.inner.attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::attachments`.
+    pub fn set_attachments(mut self, value: Option<Vec<Attachment>>) -> Self {
+        self.inner.attachments = value;
         self
     }
     /// Sets `VolumeDetailForTag::availability_zone`. **Required.**
@@ -9799,9 +13633,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::os_vol_host_attr_host`. **Required.**
     pub fn os_vol_host_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_host_attr_host = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::os_vol_host_attr_host`.
+    pub fn set_os_vol_host_attr_host(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_host_attr_host = value;
         self
     }
     /// Sets `VolumeDetailForTag::source_volid`.
@@ -9809,9 +13653,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.source_volid = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::source_volid`.
+    pub fn set_source_volid(mut self, value: Option<String>) -> Self {
+        self.inner.source_volid = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::snapshot_id`. **Required.**
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::description`. **Required.**
@@ -9819,14 +13673,29 @@ impl VolumeDetailForTagBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::created_at`. **Required.**
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::os_vol_tenant_attr_tenant_id`. **Required.**
     pub fn os_vol_tenant_attr_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_tenant_attr_tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::os_vol_tenant_attr_tenant_id`.
+    pub fn set_os_vol_tenant_attr_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_tenant_attr_tenant_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::volume_image_metadata`.
@@ -9837,9 +13706,22 @@ impl VolumeDetailForTagBuilder {
         self.inner.volume_image_metadata = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::volume_image_metadata`.
+    pub fn set_volume_image_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.inner.volume_image_metadata = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::volume_type`. **Required.**
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Sets `VolumeDetailForTag::size`. **Required.**
@@ -9847,9 +13729,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetailForTag::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::consistencygroup_id`.
     pub fn consistencygroup_id(mut self, value: impl Into<String>) -> Self {
         self.inner.consistencygroup_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::consistencygroup_id`.
+    pub fn set_consistencygroup_id(mut self, value: Option<String>) -> Self {
+        self.inner.consistencygroup_id = value;
         self
     }
     /// Sets `VolumeDetailForTag::bootable`. **Required.**
@@ -9857,9 +13749,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.bootable = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::bootable`.
+    pub fn set_bootable(mut self, value: Option<String>) -> Self {
+        self.inner.bootable = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::metadata`. **Required.**
     pub fn metadata(mut self, value: impl Into<VolumeMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::metadata`.
+    pub fn set_metadata(mut self, value: Option<VolumeMetadata>) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Sets `VolumeDetailForTag::updated_at`. **Required.**
@@ -9867,14 +13769,29 @@ impl VolumeDetailForTagBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::encrypted`.
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetailForTag::encrypted`.
+    pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.encrypted = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::replication_status`. **Required.**
     pub fn replication_status(mut self, value: impl Into<String>) -> Self {
         self.inner.replication_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::replication_status`.
+    pub fn set_replication_status(mut self, value: Option<String>) -> Self {
+        self.inner.replication_status = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_volume_replication_extended_status`. **Required.**
@@ -9885,9 +13802,22 @@ impl VolumeDetailForTagBuilder {
         self.inner.os_volume_replication_extended_status = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::os_volume_replication_extended_status`.
+    pub fn set_os_volume_replication_extended_status(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_volume_replication_extended_status = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::os_vol_mig_status_attr_migstat`. **Required.**
     pub fn os_vol_mig_status_attr_migstat(mut self, value: impl Into<String>) -> Self {
         self.inner.os_vol_mig_status_attr_migstat = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::os_vol_mig_status_attr_migstat`.
+    pub fn set_os_vol_mig_status_attr_migstat(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_mig_status_attr_migstat = value;
         self
     }
     /// Sets `VolumeDetailForTag::os_vol_mig_status_attr_name_id`. **Required.**
@@ -9895,9 +13825,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.os_vol_mig_status_attr_name_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::os_vol_mig_status_attr_name_id`.
+    pub fn set_os_vol_mig_status_attr_name_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_vol_mig_status_attr_name_id = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::shareable`. **Required.**
     pub fn shareable(mut self, value: bool) -> Self {
         self.inner.shareable = Some(value);
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::shareable`.
+    pub fn set_shareable(mut self, value: Option<bool>) -> Self {
+        self.inner.shareable = value;
         self
     }
     /// Sets `VolumeDetailForTag::user_id`. **Required.**
@@ -9905,9 +13845,19 @@ impl VolumeDetailForTagBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::service_type`. **Required.**
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.inner.service_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::service_type`.
+    pub fn set_service_type(mut self, value: Option<String>) -> Self {
+        self.inner.service_type = value;
         self
     }
     /// Sets `VolumeDetailForTag::multiattach`. **Required.**
@@ -9915,14 +13865,29 @@ impl VolumeDetailForTagBuilder {
         self.inner.multiattach = Some(value);
         self
     }
+    /// Sets or clears `VolumeDetailForTag::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::dedicated_storage_id`.
     pub fn dedicated_storage_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::dedicated_storage_id`.
+    pub fn set_dedicated_storage_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_id = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::dedicated_storage_name`.
     pub fn dedicated_storage_name(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_storage_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::dedicated_storage_name`.
+    pub fn set_dedicated_storage_name(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_storage_name = value;
         self
     }
     /// Sets `VolumeDetailForTag::tags`. **Required.**
@@ -9933,14 +13898,32 @@ impl VolumeDetailForTagBuilder {
         self.inner.tags = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::tags`.
+    pub fn set_tags(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.tags = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::wwn`.
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeDetailForTag::wwn`.
+    pub fn set_wwn(mut self, value: Option<String>) -> Self {
+        self.inner.wwn = value;
+        self
+    }
     /// Sets `VolumeDetailForTag::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeDetailForTag::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Returns the built [`VolumeDetailForTag`].
@@ -10002,6 +13985,7 @@ impl VolumeMetadata {
         VolumeMetadataBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeMetadata {}
 /// Builder for [`VolumeMetadata`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -10014,9 +13998,19 @@ impl VolumeMetadataBuilder {
         self.inner.system_cmkid = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
+        self
+    }
     /// Sets `VolumeMetadata::system_encrypted`.
     pub fn system_encrypted(mut self, value: impl Into<String>) -> Self {
         self.inner.system_encrypted = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
         self
     }
     /// Sets `VolumeMetadata::hw_passthrough`.
@@ -10024,9 +14018,19 @@ impl VolumeMetadataBuilder {
         self.inner.hw_passthrough = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeMetadata::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<String>) -> Self {
+        self.inner.hw_passthrough = value;
+        self
+    }
     /// Sets `VolumeMetadata::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeMetadata::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
         self
     }
     /// Returns the built [`VolumeMetadata`].
@@ -10085,6 +14089,22 @@ impl VolumeTransfer {
     pub fn builder() -> VolumeTransferBuilder {
         VolumeTransferBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransfer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("created_at", self.created_at.as_ref())
+            .required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("name", self.name.as_ref())
+            .required("volume_id", self.volume_id.as_ref());
+    }
 }
 /// Builder for [`VolumeTransfer`].
 #[derive(Clone, Debug, Default)]
@@ -10098,14 +14118,34 @@ impl VolumeTransferBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTransfer::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `VolumeTransfer::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTransfer::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeTransfer::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeTransfer::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTransfer::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `VolumeTransfer::name`. **Required.**
@@ -10113,9 +14153,19 @@ impl VolumeTransferBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTransfer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `VolumeTransfer::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTransfer::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`VolumeTransfer`].
@@ -10165,6 +14215,21 @@ impl VolumeTransferSummary {
     pub fn builder() -> VolumeTransferSummaryBuilder {
         VolumeTransferSummaryBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeTransferSummary {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("name", self.name.as_ref())
+            .required("volume_id", self.volume_id.as_ref());
+    }
 }
 /// Builder for [`VolumeTransferSummary`].
 #[derive(Clone, Debug, Default)]
@@ -10178,9 +14243,24 @@ impl VolumeTransferSummaryBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTransferSummary::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeTransferSummary::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeTransferSummary::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTransferSummary::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `VolumeTransferSummary::name`. **Required.**
@@ -10188,9 +14268,19 @@ impl VolumeTransferSummaryBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTransferSummary::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `VolumeTransferSummary::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTransferSummary::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`VolumeTransferSummary`].
@@ -10252,6 +14342,14 @@ impl VolumeType {
         VolumeTypeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeType {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref()).required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`VolumeType`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -10264,9 +14362,19 @@ impl VolumeTypeBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeType::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeType::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeType::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `VolumeType::extra_specs`.
@@ -10274,9 +14382,19 @@ impl VolumeTypeBuilder {
         self.inner.extra_specs = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeType::extra_specs`.
+    pub fn set_extra_specs(mut self, value: Option<VolumeTypeExtraSpecs>) -> Self {
+        self.inner.extra_specs = value;
+        self
+    }
     /// Sets `VolumeType::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeType::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `VolumeType::qos_specs_id`.
@@ -10284,9 +14402,19 @@ impl VolumeTypeBuilder {
         self.inner.qos_specs_id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeType::qos_specs_id`.
+    pub fn set_qos_specs_id(mut self, value: Option<String>) -> Self {
+        self.inner.qos_specs_id = value;
+        self
+    }
     /// Sets `VolumeType::is_public`.
     pub fn is_public(mut self, value: bool) -> Self {
         self.inner.is_public = Some(value);
+        self
+    }
+    /// Sets or clears `VolumeType::is_public`.
+    pub fn set_is_public(mut self, value: Option<bool>) -> Self {
+        self.inner.is_public = value;
         self
     }
     /// Returns the built [`VolumeType`].
@@ -10364,9 +14492,19 @@ impl VolumeTypeExtraSpecsBuilder {
         self.inner.reskey_availability_zones = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTypeExtraSpecs::reskey_availability_zones`.
+    pub fn set_reskey_availability_zones(mut self, value: Option<String>) -> Self {
+        self.inner.reskey_availability_zones = value;
+        self
+    }
     /// Sets `VolumeTypeExtraSpecs::availability_zone`.
     pub fn availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTypeExtraSpecs::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
         self
     }
     /// Sets `VolumeTypeExtraSpecs::os_vendor_extended_sold_out_availability_zones`.
@@ -10377,14 +14515,32 @@ impl VolumeTypeExtraSpecsBuilder {
         self.inner.os_vendor_extended_sold_out_availability_zones = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTypeExtraSpecs::os_vendor_extended_sold_out_availability_zones`.
+    pub fn set_os_vendor_extended_sold_out_availability_zones(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_vendor_extended_sold_out_availability_zones = value;
+        self
+    }
     /// Sets `VolumeTypeExtraSpecs::volume_backend_name`.
     pub fn volume_backend_name(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_backend_name = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeTypeExtraSpecs::volume_backend_name`.
+    pub fn set_volume_backend_name(mut self, value: Option<String>) -> Self {
+        self.inner.volume_backend_name = value;
+        self
+    }
     /// Sets `VolumeTypeExtraSpecs::hw_availability_zone`.
     pub fn hw_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_availability_zone = Some(value.into());
+        self
+    }
+    /// Sets or clears `VolumeTypeExtraSpecs::hw_availability_zone`.
+    pub fn set_hw_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.hw_availability_zone = value;
         self
     }
     /// Returns the built [`VolumeTypeExtraSpecs`].
@@ -10422,6 +14578,14 @@ impl VolumesForBatchResizeVolume {
         VolumesForBatchResizeVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumesForBatchResizeVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref()).required("new_size", self.new_size.as_ref());
+    }
+}
 /// Builder for [`VolumesForBatchResizeVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -10434,9 +14598,19 @@ impl VolumesForBatchResizeVolumeBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumesForBatchResizeVolume::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumesForBatchResizeVolume::new_size`. **Required.**
     pub fn new_size(mut self, value: i64) -> Self {
         self.inner.new_size = Some(value);
+        self
+    }
+    /// Sets or clears `VolumesForBatchResizeVolume::new_size`.
+    pub fn set_new_size(mut self, value: Option<i64>) -> Self {
+        self.inner.new_size = value;
         self
     }
     /// Returns the built [`VolumesForBatchResizeVolume`].
@@ -10462,6 +14636,7 @@ impl ZoneState {
         ZoneStateBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ZoneState {}
 /// Builder for [`ZoneState`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -10472,6 +14647,11 @@ impl ZoneStateBuilder {
     /// Sets `ZoneState::available`.
     pub fn available(mut self, value: bool) -> Self {
         self.inner.available = Some(value);
+        self
+    }
+    /// Sets or clears `ZoneState::available`.
+    pub fn set_available(mut self, value: Option<bool>) -> Self {
+        self.inner.available = value;
         self
     }
     /// Returns the built [`ZoneState`].

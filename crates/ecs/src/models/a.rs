@@ -29,6 +29,11 @@ impl AcceptScheduledEventResponseBuilder {
         self.inner.x_request_id = Some(value.into());
         self
     }
+    /// Sets or clears `AcceptScheduledEventResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
+        self
+    }
     /// Returns the built [`AcceptScheduledEventResponse`].
     pub fn build(self) -> AcceptScheduledEventResponse {
         self.inner
@@ -50,6 +55,15 @@ impl AddServerGroupMemberRequestBody {
         AddServerGroupMemberRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for AddServerGroupMemberRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("add_member", self.add_member.as_ref());
+    }
+}
 /// Builder for [`AddServerGroupMemberRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -60,6 +74,11 @@ impl AddServerGroupMemberRequestBodyBuilder {
     /// Sets `AddServerGroupMemberRequestBody::add_member`. **Required.**
     pub fn add_member(mut self, value: impl Into<ServerGroupMember>) -> Self {
         self.inner.add_member = Some(value.into());
+        self
+    }
+    /// Sets or clears `AddServerGroupMemberRequestBody::add_member`.
+    pub fn set_add_member(mut self, value: Option<ServerGroupMember>) -> Self {
+        self.inner.add_member = value;
         self
     }
     /// Returns the built [`AddServerGroupMemberRequestBody`].
@@ -99,6 +118,7 @@ impl AsicAcceleratorInfo {
         AsicAcceleratorInfoBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AsicAcceleratorInfo {}
 /// Builder for [`AsicAcceleratorInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -111,14 +131,29 @@ impl AsicAcceleratorInfoBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `AsicAcceleratorInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `AsicAcceleratorInfo::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `AsicAcceleratorInfo::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `AsicAcceleratorInfo::memory_mb`.
     pub fn memory_mb(mut self, value: i64) -> Self {
         self.inner.memory_mb = Some(value);
+        self
+    }
+    /// Sets or clears `AsicAcceleratorInfo::memory_mb`.
+    pub fn set_memory_mb(mut self, value: Option<i64>) -> Self {
+        self.inner.memory_mb = value;
         self
     }
     /// Returns the built [`AsicAcceleratorInfo`].
@@ -164,6 +199,15 @@ impl AssociateServerVirtualIpOption {
         AssociateServerVirtualIpOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AssociateServerVirtualIpOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("subnet_id", self.subnet_id.as_ref())
+            .required("ip_address", self.ip_address.as_ref());
+    }
+}
 /// Builder for [`AssociateServerVirtualIpOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -176,14 +220,29 @@ impl AssociateServerVirtualIpOptionBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `AssociateServerVirtualIpOption::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `AssociateServerVirtualIpOption::ip_address`. **Required.**
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `AssociateServerVirtualIpOption::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `AssociateServerVirtualIpOption::reverse_binding`.
     pub fn reverse_binding(mut self, value: bool) -> Self {
         self.inner.reverse_binding = Some(value);
+        self
+    }
+    /// Sets or clears `AssociateServerVirtualIpOption::reverse_binding`.
+    pub fn set_reverse_binding(mut self, value: Option<bool>) -> Self {
+        self.inner.reverse_binding = value;
         self
     }
     /// Returns the built [`AssociateServerVirtualIpOption`].
@@ -207,6 +266,15 @@ impl AssociateServerVirtualIpRequestBody {
         AssociateServerVirtualIpRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for AssociateServerVirtualIpRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("nic", self.nic.as_ref());
+    }
+}
 /// Builder for [`AssociateServerVirtualIpRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -217,6 +285,11 @@ impl AssociateServerVirtualIpRequestBodyBuilder {
     /// Sets `AssociateServerVirtualIpRequestBody::nic`. **Required.**
     pub fn nic(mut self, value: impl Into<AssociateServerVirtualIpOption>) -> Self {
         self.inner.nic = Some(value.into());
+        self
+    }
+    /// Sets or clears `AssociateServerVirtualIpRequestBody::nic`.
+    pub fn set_nic(mut self, value: Option<AssociateServerVirtualIpOption>) -> Self {
+        self.inner.nic = value;
         self
     }
     /// Returns the built [`AssociateServerVirtualIpRequestBody`].
@@ -254,6 +327,11 @@ impl AssociateServerVirtualIpResponseBuilder {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `AssociateServerVirtualIpResponse::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Returns the built [`AssociateServerVirtualIpResponse`].
     pub fn build(self) -> AssociateServerVirtualIpResponse {
         self.inner
@@ -287,6 +365,11 @@ impl AssociationBuilder {
     /// Sets `Association::public_ip_address`.
     pub fn public_ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.public_ip_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `Association::public_ip_address`.
+    pub fn set_public_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.public_ip_address = value;
         self
     }
     /// Returns the built [`Association`].
@@ -354,6 +437,14 @@ impl AttachServerVolumeOption {
         AttachServerVolumeOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumeId", self.volume_id.as_ref());
+    }
+}
 /// Builder for [`AttachServerVolumeOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -366,9 +457,19 @@ impl AttachServerVolumeOptionBuilder {
         self.inner.device = Some(value.into());
         self
     }
+    /// Sets or clears `AttachServerVolumeOption::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
+        self
+    }
     /// Sets `AttachServerVolumeOption::volume_id`. **Required.**
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `AttachServerVolumeOption::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Sets `AttachServerVolumeOption::volume_type`.
@@ -376,14 +477,29 @@ impl AttachServerVolumeOptionBuilder {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `AttachServerVolumeOption::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `AttachServerVolumeOption::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `AttachServerVolumeOption::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `AttachServerVolumeOption::hw_passthrough`.
     pub fn hw_passthrough(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_passthrough = Some(value.into());
+        self
+    }
+    /// Sets or clears `AttachServerVolumeOption::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<String>) -> Self {
+        self.inner.hw_passthrough = value;
         self
     }
     /// Returns the built [`AttachServerVolumeOption`].
@@ -420,6 +536,14 @@ impl AttachServerVolumeRequestBody {
         AttachServerVolumeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for AttachServerVolumeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumeAttachment", self.volume_attachment.as_ref());
+    }
+}
 /// Builder for [`AttachServerVolumeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -435,9 +559,22 @@ impl AttachServerVolumeRequestBodyBuilder {
         self.inner.volume_attachment = Some(value.into());
         self
     }
+    /// Sets or clears `AttachServerVolumeRequestBody::volume_attachment`.
+    pub fn set_volume_attachment(
+        mut self,
+        value: Option<AttachServerVolumeOption>,
+    ) -> Self {
+        self.inner.volume_attachment = value;
+        self
+    }
     /// Sets `AttachServerVolumeRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
+        self
+    }
+    /// Sets or clears `AttachServerVolumeRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
         self
     }
     /// Returns the built [`AttachServerVolumeRequestBody`].
@@ -473,6 +610,11 @@ impl AttachServerVolumeResponseBuilder {
     /// Sets `AttachServerVolumeResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `AttachServerVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`AttachServerVolumeResponse`].
@@ -538,9 +680,19 @@ impl AttachableQuantityForNicBuilder {
         self.inner.free_efi_nic = Some(value);
         self
     }
+    /// Sets or clears `AttachableQuantityForNic::free_efi_nic`.
+    pub fn set_free_efi_nic(mut self, value: Option<i64>) -> Self {
+        self.inner.free_efi_nic = value;
+        self
+    }
     /// Sets `AttachableQuantityForNic::free_scsi`.
     pub fn free_scsi(mut self, value: i64) -> Self {
         self.inner.free_scsi = Some(value);
+        self
+    }
+    /// Sets or clears `AttachableQuantityForNic::free_scsi`.
+    pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
+        self.inner.free_scsi = value;
         self
     }
     /// Sets `AttachableQuantityForNic::free_blk`.
@@ -548,14 +700,29 @@ impl AttachableQuantityForNicBuilder {
         self.inner.free_blk = Some(value);
         self
     }
+    /// Sets or clears `AttachableQuantityForNic::free_blk`.
+    pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_blk = value;
+        self
+    }
     /// Sets `AttachableQuantityForNic::free_disk`.
     pub fn free_disk(mut self, value: i64) -> Self {
         self.inner.free_disk = Some(value);
         self
     }
+    /// Sets or clears `AttachableQuantityForNic::free_disk`.
+    pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_disk = value;
+        self
+    }
     /// Sets `AttachableQuantityForNic::free_nic`.
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
+        self
+    }
+    /// Sets or clears `AttachableQuantityForNic::free_nic`.
+    pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
+        self.inner.free_nic = value;
         self
     }
     /// Returns the built [`AttachableQuantityForNic`].

@@ -23,8 +23,21 @@ pub struct BatchAddServerGroupMemberReqBuilder {
 }
 impl BatchAddServerGroupMemberReqBuilder {
     /// Sets `BatchAddServerGroupMemberReq::server_ids`.
-    pub fn server_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.server_ids = Some(value.into());
+    pub fn server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchAddServerGroupMemberReq::server_ids`.
+    pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchAddServerGroupMemberReq::server_ids`.
+    pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.server_ids = value;
         self
     }
     /// Returns the built [`BatchAddServerGroupMemberReq`].
@@ -52,6 +65,10 @@ impl BatchAddServerGroupMemberResponse {
     pub fn builder() -> BatchAddServerGroupMemberResponseBuilder {
         BatchAddServerGroupMemberResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[BatchOperateResultResponse] {
+        self.servers.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchAddServerGroupMemberResponse`].
 #[derive(Clone, Debug, Default)]
@@ -65,9 +82,30 @@ impl BatchAddServerGroupMemberResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerGroupMemberResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BatchAddServerGroupMemberResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<BatchOperateResultResponse>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchOperateResultResponse>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchAddServerGroupMemberResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<BatchOperateResultResponse>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchAddServerGroupMemberResponse::servers`.
+    pub fn set_servers(
+        mut self,
+        value: Option<Vec<BatchOperateResultResponse>>,
+    ) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`BatchAddServerGroupMemberResponse`].
@@ -131,6 +169,14 @@ impl BatchAddServerNicOption {
         BatchAddServerNicOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
 /// Builder for [`BatchAddServerNicOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -143,17 +189,43 @@ impl BatchAddServerNicOptionBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerNicOption::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `BatchAddServerNicOption::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerNicOption::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Sets `BatchAddServerNicOption::security_groups`.
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<ServerNicSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<ServerNicSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchAddServerNicOption::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<ServerNicSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchAddServerNicOption::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<ServerNicSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `BatchAddServerNicOption::ip_address`.
@@ -161,9 +233,19 @@ impl BatchAddServerNicOptionBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerNicOption::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `BatchAddServerNicOption::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
+        self
+    }
+    /// Sets or clears `BatchAddServerNicOption::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
         self
     }
     /// Sets `BatchAddServerNicOption::ipv6_bandwidth`.
@@ -171,9 +253,19 @@ impl BatchAddServerNicOptionBuilder {
         self.inner.ipv6_bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerNicOption::ipv6_bandwidth`.
+    pub fn set_ipv6_bandwidth(mut self, value: Option<Ipv6Bandwidth>) -> Self {
+        self.inner.ipv6_bandwidth = value;
+        self
+    }
     /// Sets `BatchAddServerNicOption::efi_enable`.
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
+        self
+    }
+    /// Sets or clears `BatchAddServerNicOption::efi_enable`.
+    pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.efi_enable = value;
         self
     }
     /// Returns the built [`BatchAddServerNicOption`].
@@ -197,6 +289,14 @@ impl BatchAddServerNicsRequestBody {
         BatchAddServerNicsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerNicsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("nics", self.nics.as_ref());
+    }
+}
 /// Builder for [`BatchAddServerNicsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -205,8 +305,21 @@ pub struct BatchAddServerNicsRequestBodyBuilder {
 }
 impl BatchAddServerNicsRequestBodyBuilder {
     /// Sets `BatchAddServerNicsRequestBody::nics`. **Required.**
-    pub fn nics(mut self, value: impl Into<Vec<BatchAddServerNicOption>>) -> Self {
-        self.inner.nics = Some(value.into());
+    pub fn nics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchAddServerNicOption>>,
+    ) -> Self {
+        self.inner.nics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchAddServerNicsRequestBody::nics`.
+    pub fn push_nics(mut self, value: impl Into<BatchAddServerNicOption>) -> Self {
+        self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchAddServerNicsRequestBody::nics`.
+    pub fn set_nics(mut self, value: Option<Vec<BatchAddServerNicOption>>) -> Self {
+        self.inner.nics = value;
         self
     }
     /// Returns the built [`BatchAddServerNicsRequestBody`].
@@ -244,6 +357,11 @@ impl BatchAddServerNicsResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerNicsResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`BatchAddServerNicsResponse`].
     pub fn build(self) -> BatchAddServerNicsResponse {
         self.inner
@@ -278,6 +396,14 @@ impl BatchAddServerTag {
         BatchAddServerTagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchAddServerTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref());
+    }
+}
 /// Builder for [`BatchAddServerTag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -290,9 +416,19 @@ impl BatchAddServerTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAddServerTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `BatchAddServerTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchAddServerTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`BatchAddServerTag`].
@@ -331,6 +467,15 @@ impl BatchAttachSharableVolumesOption {
         BatchAttachSharableVolumesOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchAttachSharableVolumesOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server_id", self.server_id.as_ref());
+    }
+}
 /// Builder for [`BatchAttachSharableVolumesOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -343,9 +488,19 @@ impl BatchAttachSharableVolumesOptionBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAttachSharableVolumesOption::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `BatchAttachSharableVolumesOption::device`.
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchAttachSharableVolumesOption::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
         self
     }
     /// Returns the built [`BatchAttachSharableVolumesOption`].
@@ -369,6 +524,15 @@ impl BatchAttachSharableVolumesRequestBody {
         BatchAttachSharableVolumesRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchAttachSharableVolumesRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("serverinfo", self.serverinfo.as_ref());
+    }
+}
 /// Builder for [`BatchAttachSharableVolumesRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -379,9 +543,25 @@ impl BatchAttachSharableVolumesRequestBodyBuilder {
     /// Sets `BatchAttachSharableVolumesRequestBody::serverinfo`. **Required.**
     pub fn serverinfo(
         mut self,
-        value: impl Into<Vec<BatchAttachSharableVolumesOption>>,
+        value: impl IntoIterator<Item = impl Into<BatchAttachSharableVolumesOption>>,
     ) -> Self {
-        self.inner.serverinfo = Some(value.into());
+        self.inner.serverinfo = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchAttachSharableVolumesRequestBody::serverinfo`.
+    pub fn push_serverinfo(
+        mut self,
+        value: impl Into<BatchAttachSharableVolumesOption>,
+    ) -> Self {
+        self.inner.serverinfo.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchAttachSharableVolumesRequestBody::serverinfo`.
+    pub fn set_serverinfo(
+        mut self,
+        value: Option<Vec<BatchAttachSharableVolumesOption>>,
+    ) -> Self {
+        self.inner.serverinfo = value;
         self
     }
     /// Returns the built [`BatchAttachSharableVolumesRequestBody`].
@@ -419,6 +599,11 @@ impl BatchAttachSharableVolumesResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchAttachSharableVolumesResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`BatchAttachSharableVolumesResponse`].
     pub fn build(self) -> BatchAttachSharableVolumesResponse {
         self.inner
@@ -445,6 +630,15 @@ impl BatchCreateServerTagsRequestBody {
         BatchCreateServerTagsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchCreateServerTagsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`BatchCreateServerTagsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -460,9 +654,30 @@ impl BatchCreateServerTagsRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchCreateServerTagsRequestBody::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<BatchCreateServerTagsRequestBodyAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchCreateServerTagsRequestBody::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<BatchAddServerTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchAddServerTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchCreateServerTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<BatchAddServerTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchCreateServerTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<BatchAddServerTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchCreateServerTagsRequestBody`].
@@ -495,6 +710,15 @@ impl BatchDeleteServerGroupMemberReq {
         BatchDeleteServerGroupMemberReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteServerGroupMemberReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server_ids", self.server_ids.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteServerGroupMemberReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -503,8 +727,21 @@ pub struct BatchDeleteServerGroupMemberReqBuilder {
 }
 impl BatchDeleteServerGroupMemberReqBuilder {
     /// Sets `BatchDeleteServerGroupMemberReq::server_ids`. **Required.**
-    pub fn server_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.server_ids = Some(value.into());
+    pub fn server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteServerGroupMemberReq::server_ids`.
+    pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteServerGroupMemberReq::server_ids`.
+    pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.server_ids = value;
         self
     }
     /// Returns the built [`BatchDeleteServerGroupMemberReq`].
@@ -532,6 +769,10 @@ impl BatchDeleteServerGroupMemberResponse {
     pub fn builder() -> BatchDeleteServerGroupMemberResponseBuilder {
         BatchDeleteServerGroupMemberResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[BatchOperateResultResponse] {
+        self.servers.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`BatchDeleteServerGroupMemberResponse`].
 #[derive(Clone, Debug, Default)]
@@ -545,9 +786,30 @@ impl BatchDeleteServerGroupMemberResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteServerGroupMemberResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BatchDeleteServerGroupMemberResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<BatchOperateResultResponse>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchOperateResultResponse>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteServerGroupMemberResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<BatchOperateResultResponse>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteServerGroupMemberResponse::servers`.
+    pub fn set_servers(
+        mut self,
+        value: Option<Vec<BatchOperateResultResponse>>,
+    ) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`BatchDeleteServerGroupMemberResponse`].
@@ -575,6 +837,14 @@ impl BatchDeleteServerNicOption {
         BatchDeleteServerNicOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchDeleteServerNicOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteServerNicOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -585,6 +855,11 @@ impl BatchDeleteServerNicOptionBuilder {
     /// Sets `BatchDeleteServerNicOption::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteServerNicOption::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`BatchDeleteServerNicOption`].
@@ -609,6 +884,15 @@ impl BatchDeleteServerNicsRequestBody {
         BatchDeleteServerNicsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteServerNicsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("nics", self.nics.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteServerNicsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -617,8 +901,21 @@ pub struct BatchDeleteServerNicsRequestBodyBuilder {
 }
 impl BatchDeleteServerNicsRequestBodyBuilder {
     /// Sets `BatchDeleteServerNicsRequestBody::nics`. **Required.**
-    pub fn nics(mut self, value: impl Into<Vec<BatchDeleteServerNicOption>>) -> Self {
-        self.inner.nics = Some(value.into());
+    pub fn nics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<BatchDeleteServerNicOption>>,
+    ) -> Self {
+        self.inner.nics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteServerNicsRequestBody::nics`.
+    pub fn push_nics(mut self, value: impl Into<BatchDeleteServerNicOption>) -> Self {
+        self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteServerNicsRequestBody::nics`.
+    pub fn set_nics(mut self, value: Option<Vec<BatchDeleteServerNicOption>>) -> Self {
+        self.inner.nics = value;
         self
     }
     /// Returns the built [`BatchDeleteServerNicsRequestBody`].
@@ -656,6 +953,11 @@ impl BatchDeleteServerNicsResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteServerNicsResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`BatchDeleteServerNicsResponse`].
     pub fn build(self) -> BatchDeleteServerNicsResponse {
         self.inner
@@ -682,6 +984,15 @@ impl BatchDeleteServerTagsRequestBody {
         BatchDeleteServerTagsRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchDeleteServerTagsRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref()).required("tags", self.tags.as_ref());
+    }
+}
 /// Builder for [`BatchDeleteServerTagsRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -697,9 +1008,30 @@ impl BatchDeleteServerTagsRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `BatchDeleteServerTagsRequestBody::action`.
+    pub fn set_action(
+        mut self,
+        value: Option<BatchDeleteServerTagsRequestBodyAction>,
+    ) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `BatchDeleteServerTagsRequestBody::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<ServerTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchDeleteServerTagsRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<ServerTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchDeleteServerTagsRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ServerTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`BatchDeleteServerTagsRequestBody`].
@@ -744,6 +1076,11 @@ impl BatchDetachVolumesResponseBuilder {
     /// Sets `BatchDetachVolumesResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchDetachVolumesResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`BatchDetachVolumesResponse`].
@@ -796,14 +1133,29 @@ impl BatchOperateResultResponseBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `BatchOperateResultResponse::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `BatchOperateResultResponse::server_id`.
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchOperateResultResponse::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `BatchOperateResultResponse::fail_reason`.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchOperateResultResponse::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Returns the built [`BatchOperateResultResponse`].
@@ -827,6 +1179,14 @@ impl BatchRebootServersRequestBody {
         BatchRebootServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("reboot", self.reboot.as_ref());
+    }
+}
 /// Builder for [`BatchRebootServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -837,6 +1197,11 @@ impl BatchRebootServersRequestBodyBuilder {
     /// Sets `BatchRebootServersRequestBody::reboot`. **Required.**
     pub fn reboot(mut self, value: impl Into<BatchRebootSeversOption>) -> Self {
         self.inner.reboot = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRebootServersRequestBody::reboot`.
+    pub fn set_reboot(mut self, value: Option<BatchRebootSeversOption>) -> Self {
+        self.inner.reboot = value;
         self
     }
     /// Returns the built [`BatchRebootServersRequestBody`].
@@ -874,6 +1239,11 @@ impl BatchRebootServersResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchRebootServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`BatchRebootServersResponse`].
     pub fn build(self) -> BatchRebootServersResponse {
         self.inner
@@ -900,6 +1270,15 @@ impl BatchRebootSeversOption {
         BatchRebootSeversOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchRebootSeversOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("servers", self.servers.as_ref())
+            .required("type", self.r#type.as_ref());
+    }
+}
 /// Builder for [`BatchRebootSeversOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -908,13 +1287,31 @@ pub struct BatchRebootSeversOptionBuilder {
 }
 impl BatchRebootSeversOptionBuilder {
     /// Sets `BatchRebootSeversOption::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchRebootSeversOption::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchRebootSeversOption::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `BatchRebootSeversOption::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<BatchRebootSeversOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchRebootSeversOption::r#type`.
+    pub fn set_type(mut self, value: Option<BatchRebootSeversOptionType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`BatchRebootSeversOption`].
@@ -984,6 +1381,16 @@ impl std::fmt::Debug for BatchResetServersPasswordRequestBody {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchResetServersPasswordRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_password", self.new_password.as_ref())
+            .required("servers", self.servers.as_ref());
+    }
+}
 /// Builder for [`BatchResetServersPasswordRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -996,14 +1403,37 @@ impl BatchResetServersPasswordRequestBodyBuilder {
         self.inner.new_password = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResetServersPasswordRequestBody::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
+        self
+    }
     /// Sets `BatchResetServersPasswordRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
+    /// Sets or clears `BatchResetServersPasswordRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
+        self
+    }
     /// Sets `BatchResetServersPasswordRequestBody::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchResetServersPasswordRequestBody::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchResetServersPasswordRequestBody::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`BatchResetServersPasswordRequestBody`].
@@ -1024,6 +1454,19 @@ impl BatchResetServersPasswordResponse {
     pub fn builder() -> BatchResetServersPasswordResponseBuilder {
         BatchResetServersPasswordResponseBuilder::default()
     }
+    /// The items of [`response`](Self::response), empty when absent.
+    pub fn response(&self) -> &[ServerId] {
+        self.response.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchResetServersPasswordResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("response", self.response.as_ref());
+    }
 }
 /// Builder for [`BatchResetServersPasswordResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1033,8 +1476,21 @@ pub struct BatchResetServersPasswordResponseBuilder {
 }
 impl BatchResetServersPasswordResponseBuilder {
     /// Sets `BatchResetServersPasswordResponse::response`.
-    pub fn response(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.response = Some(value.into());
+    pub fn response(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.response = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchResetServersPasswordResponse::response`.
+    pub fn push_response(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.response.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchResetServersPasswordResponse::response`.
+    pub fn set_response(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.response = value;
         self
     }
     /// Returns the built [`BatchResetServersPasswordResponse`].
@@ -1082,6 +1538,16 @@ impl BatchResizeServersOption {
         BatchResizeServersOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("flavorRef", self.flavor_ref.as_ref())
+            .required("servers", self.servers.as_ref())
+            .optional("promotion", self.promotion.as_ref());
+    }
+}
 /// Builder for [`BatchResizeServersOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1094,9 +1560,27 @@ impl BatchResizeServersOptionBuilder {
         self.inner.flavor_ref = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResizeServersOption::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
+        self
+    }
     /// Sets `BatchResizeServersOption::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchResizeServersOption::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeServersOption::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `BatchResizeServersOption::cpu_options`.
@@ -1104,14 +1588,29 @@ impl BatchResizeServersOptionBuilder {
         self.inner.cpu_options = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResizeServersOption::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
+        self
+    }
     /// Sets `BatchResizeServersOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResizeServersOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
+        self
+    }
     /// Sets `BatchResizeServersOption::promotion`.
     pub fn promotion(mut self, value: impl Into<Promotion>) -> Self {
         self.inner.promotion = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeServersOption::promotion`.
+    pub fn set_promotion(mut self, value: Option<Promotion>) -> Self {
+        self.inner.promotion = value;
         self
     }
     /// Returns the built [`BatchResizeServersOption`].
@@ -1135,6 +1634,14 @@ impl BatchResizeServersReq {
         BatchResizeServersReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchResizeServersReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("resize", self.resize.as_ref());
+    }
+}
 /// Builder for [`BatchResizeServersReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1145,6 +1652,11 @@ impl BatchResizeServersReqBuilder {
     /// Sets `BatchResizeServersReq::resize`. **Required.**
     pub fn resize(mut self, value: impl Into<BatchResizeServersOption>) -> Self {
         self.inner.resize = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeServersReq::resize`.
+    pub fn set_resize(mut self, value: Option<BatchResizeServersOption>) -> Self {
+        self.inner.resize = value;
         self
     }
     /// Returns the built [`BatchResizeServersReq`].
@@ -1190,9 +1702,19 @@ impl BatchResizeServersResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchResizeServersResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `BatchResizeServersResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchResizeServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`BatchResizeServersResponse`].
@@ -1216,6 +1738,14 @@ impl BatchStartServersOption {
         BatchStartServersOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("servers", self.servers.as_ref());
+    }
+}
 /// Builder for [`BatchStartServersOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1224,8 +1754,21 @@ pub struct BatchStartServersOptionBuilder {
 }
 impl BatchStartServersOptionBuilder {
     /// Sets `BatchStartServersOption::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchStartServersOption::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchStartServersOption::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`BatchStartServersOption`].
@@ -1249,6 +1792,14 @@ impl BatchStartServersRequestBody {
         BatchStartServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStartServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-start", self.os_start.as_ref());
+    }
+}
 /// Builder for [`BatchStartServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1259,6 +1810,11 @@ impl BatchStartServersRequestBodyBuilder {
     /// Sets `BatchStartServersRequestBody::os_start`. **Required.**
     pub fn os_start(mut self, value: impl Into<BatchStartServersOption>) -> Self {
         self.inner.os_start = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchStartServersRequestBody::os_start`.
+    pub fn set_os_start(mut self, value: Option<BatchStartServersOption>) -> Self {
+        self.inner.os_start = value;
         self
     }
     /// Returns the built [`BatchStartServersRequestBody`].
@@ -1296,6 +1852,11 @@ impl BatchStartServersResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `BatchStartServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`BatchStartServersResponse`].
     pub fn build(self) -> BatchStartServersResponse {
         self.inner
@@ -1320,6 +1881,14 @@ impl BatchStopServersOption {
         BatchStopServersOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("servers", self.servers.as_ref());
+    }
+}
 /// Builder for [`BatchStopServersOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1328,13 +1897,31 @@ pub struct BatchStopServersOptionBuilder {
 }
 impl BatchStopServersOptionBuilder {
     /// Sets `BatchStopServersOption::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchStopServersOption::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopServersOption::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `BatchStopServersOption::r#type`.
     pub fn r#type(mut self, value: impl Into<BatchStopServersOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopServersOption::r#type`.
+    pub fn set_type(mut self, value: Option<BatchStopServersOptionType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`BatchStopServersOption`].
@@ -1369,6 +1956,14 @@ impl BatchStopServersRequestBody {
         BatchStopServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchStopServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-stop", self.os_stop.as_ref());
+    }
+}
 /// Builder for [`BatchStopServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1379,6 +1974,11 @@ impl BatchStopServersRequestBodyBuilder {
     /// Sets `BatchStopServersRequestBody::os_stop`. **Required.**
     pub fn os_stop(mut self, value: impl Into<BatchStopServersOption>) -> Self {
         self.inner.os_stop = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopServersRequestBody::os_stop`.
+    pub fn set_os_stop(mut self, value: Option<BatchStopServersOption>) -> Self {
+        self.inner.os_stop = value;
         self
     }
     /// Returns the built [`BatchStopServersRequestBody`].
@@ -1414,6 +2014,11 @@ impl BatchStopServersResponseBuilder {
     /// Sets `BatchStopServersResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `BatchStopServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`BatchStopServersResponse`].
@@ -1456,6 +2061,16 @@ impl BatchUpdateServersNameRequestBody {
         BatchUpdateServersNameRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for BatchUpdateServersNameRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("servers", self.servers.as_ref());
+    }
+}
 /// Builder for [`BatchUpdateServersNameRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1468,14 +2083,37 @@ impl BatchUpdateServersNameRequestBodyBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `BatchUpdateServersNameRequestBody::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `BatchUpdateServersNameRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
         self
     }
+    /// Sets or clears `BatchUpdateServersNameRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
+        self
+    }
     /// Sets `BatchUpdateServersNameRequestBody::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchUpdateServersNameRequestBody::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchUpdateServersNameRequestBody::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`BatchUpdateServersNameRequestBody`].
@@ -1496,6 +2134,18 @@ impl BatchUpdateServersNameResponse {
     pub fn builder() -> BatchUpdateServersNameResponseBuilder {
         BatchUpdateServersNameResponseBuilder::default()
     }
+    /// The items of [`response`](Self::response), empty when absent.
+    pub fn response(&self) -> &[ServerId] {
+        self.response.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for BatchUpdateServersNameResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("response", self.response.as_ref());
+    }
 }
 /// Builder for [`BatchUpdateServersNameResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1505,8 +2155,21 @@ pub struct BatchUpdateServersNameResponseBuilder {
 }
 impl BatchUpdateServersNameResponseBuilder {
     /// Sets `BatchUpdateServersNameResponse::response`.
-    pub fn response(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.response = Some(value.into());
+    pub fn response(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.response = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `BatchUpdateServersNameResponse::response`.
+    pub fn push_response(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.response.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `BatchUpdateServersNameResponse::response`.
+    pub fn set_response(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.response = value;
         self
     }
     /// Returns the built [`BatchUpdateServersNameResponse`].
@@ -1558,14 +2221,29 @@ impl BlockDeviceAttachableQuantityBuilder {
         self.inner.free_scsi = Some(value);
         self
     }
+    /// Sets or clears `BlockDeviceAttachableQuantity::free_scsi`.
+    pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
+        self.inner.free_scsi = value;
+        self
+    }
     /// Sets `BlockDeviceAttachableQuantity::free_blk`.
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
         self
     }
+    /// Sets or clears `BlockDeviceAttachableQuantity::free_blk`.
+    pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_blk = value;
+        self
+    }
     /// Sets `BlockDeviceAttachableQuantity::free_disk`.
     pub fn free_disk(mut self, value: i64) -> Self {
         self.inner.free_disk = Some(value);
+        self
+    }
+    /// Sets or clears `BlockDeviceAttachableQuantity::free_disk`.
+    pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_disk = value;
         self
     }
     /// Returns the built [`BlockDeviceAttachableQuantity`].

@@ -38,9 +38,19 @@ impl CapacityReservationSpecificationBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CapacityReservationSpecification::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CapacityReservationSpecification::preference`.
     pub fn preference(mut self, value: impl Into<String>) -> Self {
         self.inner.preference = Some(value.into());
+        self
+    }
+    /// Sets or clears `CapacityReservationSpecification::preference`.
+    pub fn set_preference(mut self, value: Option<String>) -> Self {
+        self.inner.preference = value;
         self
     }
     /// Returns the built [`CapacityReservationSpecification`].
@@ -109,6 +119,16 @@ impl ChangeServerChargeModePrepaidOption {
         ChangeServerChargeModePrepaidOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerChargeModePrepaidOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("period_type", self.period_type.as_ref())
+            .required("period_num", self.period_num.as_ref());
+    }
+}
 /// Builder for [`ChangeServerChargeModePrepaidOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -121,9 +141,19 @@ impl ChangeServerChargeModePrepaidOptionBuilder {
         self.inner.include_data_disks = Some(value);
         self
     }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::include_data_disks`.
+    pub fn set_include_data_disks(mut self, value: Option<bool>) -> Self {
+        self.inner.include_data_disks = value;
+        self
+    }
     /// Sets `ChangeServerChargeModePrepaidOption::include_publicips`.
     pub fn include_publicips(mut self, value: bool) -> Self {
         self.inner.include_publicips = Some(value);
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::include_publicips`.
+    pub fn set_include_publicips(mut self, value: Option<bool>) -> Self {
+        self.inner.include_publicips = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::period_type`. **Required.**
@@ -131,9 +161,19 @@ impl ChangeServerChargeModePrepaidOptionBuilder {
         self.inner.period_type = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::period_type`.
+    pub fn set_period_type(mut self, value: Option<String>) -> Self {
+        self.inner.period_type = value;
+        self
+    }
     /// Sets `ChangeServerChargeModePrepaidOption::period_num`. **Required.**
     pub fn period_num(mut self, value: impl Into<String>) -> Self {
         self.inner.period_num = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::period_num`.
+    pub fn set_period_num(mut self, value: Option<String>) -> Self {
+        self.inner.period_num = value;
         self
     }
     /// Sets `ChangeServerChargeModePrepaidOption::auto_pay`.
@@ -141,9 +181,19 @@ impl ChangeServerChargeModePrepaidOptionBuilder {
         self.inner.auto_pay = Some(value);
         self
     }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::auto_pay`.
+    pub fn set_auto_pay(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_pay = value;
+        self
+    }
     /// Sets `ChangeServerChargeModePrepaidOption::auto_renew`.
     pub fn auto_renew(mut self, value: bool) -> Self {
         self.inner.auto_renew = Some(value);
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModePrepaidOption::auto_renew`.
+    pub fn set_auto_renew(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_renew = value;
         self
     }
     /// Returns the built [`ChangeServerChargeModePrepaidOption`].
@@ -188,6 +238,17 @@ impl ChangeServerChargeModeRequestBody {
         ChangeServerChargeModeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerChargeModeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server_ids", self.server_ids.as_ref())
+            .required("charge_mode", self.charge_mode.as_ref())
+            .optional("prepaid_options", self.prepaid_options.as_ref());
+    }
+}
 /// Builder for [`ChangeServerChargeModeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -196,13 +257,31 @@ pub struct ChangeServerChargeModeRequestBodyBuilder {
 }
 impl ChangeServerChargeModeRequestBodyBuilder {
     /// Sets `ChangeServerChargeModeRequestBody::server_ids`. **Required.**
-    pub fn server_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.server_ids = Some(value.into());
+    pub fn server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ChangeServerChargeModeRequestBody::server_ids`.
+    pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModeRequestBody::server_ids`.
+    pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.server_ids = value;
         self
     }
     /// Sets `ChangeServerChargeModeRequestBody::charge_mode`. **Required.**
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charge_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModeRequestBody::charge_mode`.
+    pub fn set_charge_mode(mut self, value: Option<String>) -> Self {
+        self.inner.charge_mode = value;
         self
     }
     /// Sets `ChangeServerChargeModeRequestBody::prepaid_options`.
@@ -213,9 +292,22 @@ impl ChangeServerChargeModeRequestBodyBuilder {
         self.inner.prepaid_options = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerChargeModeRequestBody::prepaid_options`.
+    pub fn set_prepaid_options(
+        mut self,
+        value: Option<ChangeServerChargeModePrepaidOption>,
+    ) -> Self {
+        self.inner.prepaid_options = value;
+        self
+    }
     /// Sets `ChangeServerChargeModeRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModeRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
         self
     }
     /// Returns the built [`ChangeServerChargeModeRequestBody`].
@@ -261,9 +353,19 @@ impl ChangeServerChargeModeResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerChargeModeResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `ChangeServerChargeModeResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerChargeModeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ChangeServerChargeModeResponse`].
@@ -318,14 +420,29 @@ impl ChangeServerNetworkInterfaceRequestBodyBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `ChangeServerNetworkInterfaceRequestBody::ip_address`.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `ChangeServerNetworkInterfaceRequestBody::ipv6_address`.
     pub fn ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerNetworkInterfaceRequestBody::ipv6_address`.
+    pub fn set_ipv6_address(mut self, value: Option<String>) -> Self {
+        self.inner.ipv6_address = value;
         self
     }
     /// Returns the built [`ChangeServerNetworkInterfaceRequestBody`].
@@ -384,9 +501,19 @@ impl ChangeServerNetworkInterfaceResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerNetworkInterfaceResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ChangeServerNetworkInterfaceResponse::subnet_id`.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerNetworkInterfaceResponse::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
         self
     }
     /// Sets `ChangeServerNetworkInterfaceResponse::ip_address`.
@@ -394,9 +521,19 @@ impl ChangeServerNetworkInterfaceResponseBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerNetworkInterfaceResponse::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `ChangeServerNetworkInterfaceResponse::ipv6_address`.
     pub fn ipv6_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ipv6_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerNetworkInterfaceResponse::ipv6_address`.
+    pub fn set_ipv6_address(mut self, value: Option<String>) -> Self {
+        self.inner.ipv6_address = value;
         self
     }
     /// Returns the built [`ChangeServerNetworkInterfaceResponse`].
@@ -492,6 +629,15 @@ impl std::fmt::Debug for ChangeServerOsWithCloudInitOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerOsWithCloudInitOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("imageid", self.imageid.as_ref());
+    }
+}
 /// Builder for [`ChangeServerOsWithCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -504,9 +650,19 @@ impl ChangeServerOsWithCloudInitOptionBuilder {
         self.inner.adminpass = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::adminpass`.
+    pub fn set_adminpass(mut self, value: Option<String>) -> Self {
+        self.inner.adminpass = value;
+        self
+    }
     /// Sets `ChangeServerOsWithCloudInitOption::keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::keyname`.
+    pub fn set_keyname(mut self, value: Option<String>) -> Self {
+        self.inner.keyname = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::userid`.
@@ -514,9 +670,19 @@ impl ChangeServerOsWithCloudInitOptionBuilder {
         self.inner.userid = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::userid`.
+    pub fn set_userid(mut self, value: Option<String>) -> Self {
+        self.inner.userid = value;
+        self
+    }
     /// Sets `ChangeServerOsWithCloudInitOption::imageid`. **Required.**
     pub fn imageid(mut self, value: impl Into<String>) -> Self {
         self.inner.imageid = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::imageid`.
+    pub fn set_imageid(mut self, value: Option<String>) -> Self {
+        self.inner.imageid = value;
         self
     }
     /// Sets `ChangeServerOsWithCloudInitOption::metadata`.
@@ -524,14 +690,29 @@ impl ChangeServerOsWithCloudInitOptionBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::metadata`.
+    pub fn set_metadata(mut self, value: Option<ChangeSeversOsMetadata>) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ChangeServerOsWithCloudInitOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
+        self
+    }
     /// Sets `ChangeServerOsWithCloudInitOption::is_auto_pay`.
     pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithCloudInitOption::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitOption`].
@@ -555,6 +736,15 @@ impl ChangeServerOsWithCloudInitRequestBody {
         ChangeServerOsWithCloudInitRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerOsWithCloudInitRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-change", self.os_change.as_ref());
+    }
+}
 /// Builder for [`ChangeServerOsWithCloudInitRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -568,6 +758,14 @@ impl ChangeServerOsWithCloudInitRequestBodyBuilder {
         value: impl Into<ChangeServerOsWithCloudInitOption>,
     ) -> Self {
         self.inner.os_change = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithCloudInitRequestBody::os_change`.
+    pub fn set_os_change(
+        mut self,
+        value: Option<ChangeServerOsWithCloudInitOption>,
+    ) -> Self {
+        self.inner.os_change = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitRequestBody`].
@@ -603,6 +801,11 @@ impl ChangeServerOsWithCloudInitResponseBuilder {
     /// Sets `ChangeServerOsWithCloudInitResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithCloudInitResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithCloudInitResponse`].
@@ -698,6 +901,15 @@ impl std::fmt::Debug for ChangeServerOsWithoutCloudInitOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerOsWithoutCloudInitOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("imageid", self.imageid.as_ref());
+    }
+}
 /// Builder for [`ChangeServerOsWithoutCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -710,9 +922,19 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self.inner.adminpass = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::adminpass`.
+    pub fn set_adminpass(mut self, value: Option<String>) -> Self {
+        self.inner.adminpass = value;
+        self
+    }
     /// Sets `ChangeServerOsWithoutCloudInitOption::keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::keyname`.
+    pub fn set_keyname(mut self, value: Option<String>) -> Self {
+        self.inner.keyname = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::userid`.
@@ -720,14 +942,29 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self.inner.userid = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::userid`.
+    pub fn set_userid(mut self, value: Option<String>) -> Self {
+        self.inner.userid = value;
+        self
+    }
     /// Sets `ChangeServerOsWithoutCloudInitOption::imageid`. **Required.**
     pub fn imageid(mut self, value: impl Into<String>) -> Self {
         self.inner.imageid = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::imageid`.
+    pub fn set_imageid(mut self, value: Option<String>) -> Self {
+        self.inner.imageid = value;
+        self
+    }
     /// Sets `ChangeServerOsWithoutCloudInitOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
         self
     }
     /// Sets `ChangeServerOsWithoutCloudInitOption::metadata`.
@@ -738,9 +975,22 @@ impl ChangeServerOsWithoutCloudInitOptionBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<ChangeSeversOsMetadataWithoutCloudInitOption>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ChangeServerOsWithoutCloudInitOption::is_auto_pay`.
     pub fn is_auto_pay(mut self, value: impl Into<String>) -> Self {
         self.inner.is_auto_pay = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitOption::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
+        self.inner.is_auto_pay = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitOption`].
@@ -764,6 +1014,15 @@ impl ChangeServerOsWithoutCloudInitRequestBody {
         ChangeServerOsWithoutCloudInitRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ChangeServerOsWithoutCloudInitRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-change", self.os_change.as_ref());
+    }
+}
 /// Builder for [`ChangeServerOsWithoutCloudInitRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -777,6 +1036,14 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
         value: impl Into<ChangeServerOsWithoutCloudInitOption>,
     ) -> Self {
         self.inner.os_change = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitRequestBody::os_change`.
+    pub fn set_os_change(
+        mut self,
+        value: Option<ChangeServerOsWithoutCloudInitOption>,
+    ) -> Self {
+        self.inner.os_change = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitRequestBody`].
@@ -812,6 +1079,11 @@ impl ChangeServerOsWithoutCloudInitResponseBuilder {
     /// Sets `ChangeServerOsWithoutCloudInitResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeServerOsWithoutCloudInitResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ChangeServerOsWithoutCloudInitResponse`].
@@ -900,9 +1172,19 @@ impl ChangeSeversOsMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeSeversOsMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `ChangeSeversOsMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeSeversOsMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Sets `ChangeSeversOsMetadata::user_data`.
@@ -910,9 +1192,19 @@ impl ChangeSeversOsMetadataBuilder {
         self.inner.user_data = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeSeversOsMetadata::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
+        self
+    }
     /// Sets `ChangeSeversOsMetadata::byol`.
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeSeversOsMetadata::byol`.
+    pub fn set_byol(mut self, value: Option<String>) -> Self {
+        self.inner.byol = value;
         self
     }
     /// Returns the built [`ChangeSeversOsMetadata`].
@@ -977,14 +1269,29 @@ impl ChangeSeversOsMetadataWithoutCloudInitOptionBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `ChangeSeversOsMetadataWithoutCloudInitOption::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
+        self
+    }
     /// Sets `ChangeSeversOsMetadataWithoutCloudInitOption::byol`.
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeSeversOsMetadataWithoutCloudInitOption::byol`.
+    pub fn set_byol(mut self, value: Option<String>) -> Self {
+        self.inner.byol = value;
         self
     }
     /// Returns the built [`ChangeSeversOsMetadataWithoutCloudInitOption`].
@@ -1029,6 +1336,14 @@ impl ChangeVpcNicBody {
         ChangeVpcNicBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcNicBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("security_groups", self.security_groups.as_ref());
+    }
+}
 /// Builder for [`ChangeVpcNicBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1041,22 +1356,53 @@ impl ChangeVpcNicBodyBuilder {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeVpcNicBody::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Sets `ChangeVpcNicBody::subnet_id`.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeVpcNicBody::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `ChangeVpcNicBody::security_groups`.
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<ChangeVpcSecurityGroups>>,
+        value: impl IntoIterator<Item = impl Into<ChangeVpcSecurityGroups>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ChangeVpcNicBody::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<ChangeVpcSecurityGroups>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVpcNicBody::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<ChangeVpcSecurityGroups>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `ChangeVpcNicBody::ip_address`.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVpcNicBody::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
         self
     }
     /// Returns the built [`ChangeVpcNicBody`].
@@ -1089,6 +1435,14 @@ impl ChangeVpcRequestBody {
         ChangeVpcRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("vpc_id", self.vpc_id.as_ref()).required("nic", self.nic.as_ref());
+    }
+}
 /// Builder for [`ChangeVpcRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1101,9 +1455,19 @@ impl ChangeVpcRequestBodyBuilder {
         self.inner.vpc_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeVpcRequestBody::vpc_id`.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.inner.vpc_id = value;
+        self
+    }
     /// Sets `ChangeVpcRequestBody::nic`. **Required.**
     pub fn nic(mut self, value: impl Into<ChangeVpcNicBody>) -> Self {
         self.inner.nic = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVpcRequestBody::nic`.
+    pub fn set_nic(mut self, value: Option<ChangeVpcNicBody>) -> Self {
+        self.inner.nic = value;
         self
     }
     /// Returns the built [`ChangeVpcRequestBody`].
@@ -1141,6 +1505,11 @@ impl ChangeVpcResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ChangeVpcResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`ChangeVpcResponse`].
     pub fn build(self) -> ChangeVpcResponse {
         self.inner
@@ -1166,6 +1535,14 @@ impl ChangeVpcSecurityGroups {
         ChangeVpcSecurityGroupsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ChangeVpcSecurityGroups {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`ChangeVpcSecurityGroups`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1176,6 +1553,11 @@ impl ChangeVpcSecurityGroupsBuilder {
     /// Sets `ChangeVpcSecurityGroups::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ChangeVpcSecurityGroups::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`ChangeVpcSecurityGroups`].
@@ -1404,6 +1786,42 @@ impl CloudServer {
     pub fn builder() -> CloudServerBuilder {
         CloudServerBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    pub fn security_groups(&self) -> &[SecurityGroup] {
+        self.security_groups.as_deref().unwrap_or_default()
+    }
+    /// The items of [`volumes_attached`](Self::volumes_attached), empty when absent.
+    pub fn volumes_attached(&self) -> &[VolumeAttach] {
+        self.volumes_attached.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CloudServer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("status", self.status.as_ref())
+            .required("tenant_id", self.tenant_id.as_ref())
+            .required("user_id", self.user_id.as_ref())
+            .required("availability_zone", self.availability_zone.as_ref())
+            .required("vm_state", self.vm_state.as_ref())
+            .required("task_state", self.task_state.as_ref())
+            .required("created", self.created.as_ref())
+            .required("in_recycle_bin", self.in_recycle_bin.as_ref())
+            .required("spod_id", self.spod_id.as_ref())
+            .required("updated", self.updated.as_ref())
+            .optional("addresses", self.addresses.as_ref())
+            .optional("volumes_attached", self.volumes_attached.as_ref())
+            .optional("image", self.image.as_ref())
+            .required("flavor", self.flavor.as_ref())
+            .required("fault", self.fault.as_ref());
+    }
 }
 /// Builder for [`CloudServer`].
 #[derive(Clone, Debug, Default)]
@@ -1417,9 +1835,19 @@ impl CloudServerBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CloudServer::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `CloudServer::status`. **Required.**
@@ -1427,9 +1855,19 @@ impl CloudServerBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `CloudServer::tenant_id`. **Required.**
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
         self
     }
     /// Sets `CloudServer::user_id`. **Required.**
@@ -1437,9 +1875,19 @@ impl CloudServerBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `CloudServer::market_info`.
     pub fn market_info(mut self, value: impl Into<MarketModel>) -> Self {
         self.inner.market_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::market_info`.
+    pub fn set_market_info(mut self, value: Option<MarketModel>) -> Self {
+        self.inner.market_info = value;
         self
     }
     /// Sets `CloudServer::availability_zone`. **Required.**
@@ -1447,9 +1895,19 @@ impl CloudServerBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `CloudServer::vm_state`. **Required.**
     pub fn vm_state(mut self, value: impl Into<String>) -> Self {
         self.inner.vm_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::vm_state`.
+    pub fn set_vm_state(mut self, value: Option<String>) -> Self {
+        self.inner.vm_state = value;
         self
     }
     /// Sets `CloudServer::task_state`. **Required.**
@@ -1457,9 +1915,19 @@ impl CloudServerBuilder {
         self.inner.task_state = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::task_state`.
+    pub fn set_task_state(mut self, value: Option<String>) -> Self {
+        self.inner.task_state = value;
+        self
+    }
     /// Sets `CloudServer::power_state`.
     pub fn power_state(mut self, value: i64) -> Self {
         self.inner.power_state = Some(value);
+        self
+    }
+    /// Sets or clears `CloudServer::power_state`.
+    pub fn set_power_state(mut self, value: Option<i64>) -> Self {
+        self.inner.power_state = value;
         self
     }
     /// Sets `CloudServer::created`. **Required.**
@@ -1467,9 +1935,19 @@ impl CloudServerBuilder {
         self.inner.created = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
+        self
+    }
     /// Sets `CloudServer::in_recycle_bin`. **Required.**
     pub fn in_recycle_bin(mut self, value: bool) -> Self {
         self.inner.in_recycle_bin = Some(value);
+        self
+    }
+    /// Sets or clears `CloudServer::in_recycle_bin`.
+    pub fn set_in_recycle_bin(mut self, value: Option<bool>) -> Self {
+        self.inner.in_recycle_bin = value;
         self
     }
     /// Sets `CloudServer::spod_id`. **Required.**
@@ -1477,9 +1955,19 @@ impl CloudServerBuilder {
         self.inner.spod_id = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::spod_id`.
+    pub fn set_spod_id(mut self, value: Option<String>) -> Self {
+        self.inner.spod_id = value;
+        self
+    }
     /// Sets `CloudServer::updated`. **Required.**
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
         self
     }
     /// Sets `CloudServer::launched_at`.
@@ -1487,9 +1975,19 @@ impl CloudServerBuilder {
         self.inner.launched_at = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::launched_at`.
+    pub fn set_launched_at(mut self, value: Option<String>) -> Self {
+        self.inner.launched_at = value;
+        self
+    }
     /// Sets `CloudServer::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `CloudServer::key_name`.
@@ -1497,9 +1995,19 @@ impl CloudServerBuilder {
         self.inner.key_name = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
+        self
+    }
     /// Sets `CloudServer::locked`.
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
+        self
+    }
+    /// Sets or clears `CloudServer::locked`.
+    pub fn set_locked(mut self, value: Option<bool>) -> Self {
+        self.inner.locked = value;
         self
     }
     /// Sets `CloudServer::root_device_name`.
@@ -1507,9 +2015,19 @@ impl CloudServerBuilder {
         self.inner.root_device_name = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::root_device_name`.
+    pub fn set_root_device_name(mut self, value: Option<String>) -> Self {
+        self.inner.root_device_name = value;
+        self
+    }
     /// Sets `CloudServer::tenancy`.
     pub fn tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::tenancy`.
+    pub fn set_tenancy(mut self, value: Option<String>) -> Self {
+        self.inner.tenancy = value;
         self
     }
     /// Sets `CloudServer::dedicated_host_id`.
@@ -1517,9 +2035,19 @@ impl CloudServerBuilder {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
+        self
+    }
     /// Sets `CloudServer::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `CloudServer::metadata`.
@@ -1530,9 +2058,27 @@ impl CloudServerBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `CloudServer::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CloudServer::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `CloudServer::addresses`.
@@ -1543,14 +2089,48 @@ impl CloudServerBuilder {
         self.inner.addresses = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::addresses`.
+    pub fn set_addresses(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, Vec<NetworkAddresses>>>,
+    ) -> Self {
+        self.inner.addresses = value;
+        self
+    }
     /// Sets `CloudServer::security_groups`.
-    pub fn security_groups(mut self, value: impl Into<Vec<SecurityGroup>>) -> Self {
-        self.inner.security_groups = Some(value.into());
+    pub fn security_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CloudServer::security_groups`.
+    pub fn push_security_groups(mut self, value: impl Into<SecurityGroup>) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::security_groups`.
+    pub fn set_security_groups(mut self, value: Option<Vec<SecurityGroup>>) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `CloudServer::volumes_attached`.
-    pub fn volumes_attached(mut self, value: impl Into<Vec<VolumeAttach>>) -> Self {
-        self.inner.volumes_attached = Some(value.into());
+    pub fn volumes_attached(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<VolumeAttach>>,
+    ) -> Self {
+        self.inner.volumes_attached = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CloudServer::volumes_attached`.
+    pub fn push_volumes_attached(mut self, value: impl Into<VolumeAttach>) -> Self {
+        self.inner.volumes_attached.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::volumes_attached`.
+    pub fn set_volumes_attached(mut self, value: Option<Vec<VolumeAttach>>) -> Self {
+        self.inner.volumes_attached = value;
         self
     }
     /// Sets `CloudServer::image`.
@@ -1558,9 +2138,19 @@ impl CloudServerBuilder {
         self.inner.image = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::image`.
+    pub fn set_image(mut self, value: Option<Image>) -> Self {
+        self.inner.image = value;
+        self
+    }
     /// Sets `CloudServer::flavor`. **Required.**
     pub fn flavor(mut self, value: impl Into<FlavorQuasar>) -> Self {
         self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::flavor`.
+    pub fn set_flavor(mut self, value: Option<FlavorQuasar>) -> Self {
+        self.inner.flavor = value;
         self
     }
     /// Sets `CloudServer::fault`. **Required.**
@@ -1568,9 +2158,19 @@ impl CloudServerBuilder {
         self.inner.fault = Some(value.into());
         self
     }
+    /// Sets or clears `CloudServer::fault`.
+    pub fn set_fault(mut self, value: Option<Fault>) -> Self {
+        self.inner.fault = value;
+        self
+    }
     /// Sets `CloudServer::cpu_options`.
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `CloudServer::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
         self
     }
     /// Returns the built [`CloudServer`].
@@ -1613,6 +2213,11 @@ impl CpuOptionsBuilder {
         self.inner.hw_cpu_threads = Some(value);
         self
     }
+    /// Sets or clears `CpuOptions::hw_cpu_threads`.
+    pub fn set_hw_cpu_threads(mut self, value: Option<i64>) -> Self {
+        self.inner.hw_cpu_threads = value;
+        self
+    }
     /// Returns the built [`CpuOptions`].
     pub fn build(self) -> CpuOptions {
         self.inner
@@ -1641,6 +2246,15 @@ impl CreateLaunchTemplateRequestBody {
         CreateLaunchTemplateRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CreateLaunchTemplateRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("launch_template", self.launch_template.as_ref());
+    }
+}
 /// Builder for [`CreateLaunchTemplateRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1653,9 +2267,19 @@ impl CreateLaunchTemplateRequestBodyBuilder {
         self.inner.launch_template = Some(value.into());
         self
     }
+    /// Sets or clears `CreateLaunchTemplateRequestBody::launch_template`.
+    pub fn set_launch_template(mut self, value: Option<LaunchTemplateOption>) -> Self {
+        self.inner.launch_template = value;
+        self
+    }
     /// Sets `CreateLaunchTemplateRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
+        self
+    }
+    /// Sets or clears `CreateLaunchTemplateRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
         self
     }
     /// Returns the built [`CreateLaunchTemplateRequestBody`].
@@ -1698,9 +2322,19 @@ impl CreateLaunchTemplateResponseBuilder {
         self.inner.launch_template_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateLaunchTemplateResponse::launch_template_id`.
+    pub fn set_launch_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.launch_template_id = value;
+        self
+    }
     /// Sets `CreateLaunchTemplateResponse::x_request_id`.
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateLaunchTemplateResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
         self
     }
     /// Returns the built [`CreateLaunchTemplateResponse`].
@@ -1733,6 +2367,15 @@ impl CreatePostPaidServersRequestBody {
         CreatePostPaidServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for CreatePostPaidServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server", self.server.as_ref());
+    }
+}
 /// Builder for [`CreatePostPaidServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1745,9 +2388,19 @@ impl CreatePostPaidServersRequestBodyBuilder {
         self.inner.dry_run = Some(value);
         self
     }
+    /// Sets or clears `CreatePostPaidServersRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
+        self
+    }
     /// Sets `CreatePostPaidServersRequestBody::server`. **Required.**
     pub fn server(mut self, value: impl Into<PostPaidServer>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreatePostPaidServersRequestBody::server`.
+    pub fn set_server(mut self, value: Option<PostPaidServer>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`CreatePostPaidServersRequestBody`].
@@ -1778,6 +2431,10 @@ impl CreatePostPaidServersResponse {
     pub fn builder() -> CreatePostPaidServersResponseBuilder {
         CreatePostPaidServersResponseBuilder::default()
     }
+    /// The items of [`server_ids`](Self::server_ids), empty when absent.
+    pub fn server_ids(&self) -> &[String] {
+        self.server_ids.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreatePostPaidServersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1791,9 +2448,27 @@ impl CreatePostPaidServersResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreatePostPaidServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `CreatePostPaidServersResponse::server_ids`.
-    pub fn server_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.server_ids = Some(value.into());
+    pub fn server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreatePostPaidServersResponse::server_ids`.
+    pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreatePostPaidServersResponse::server_ids`.
+    pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.server_ids = value;
         self
     }
     /// Returns the built [`CreatePostPaidServersResponse`].
@@ -1828,6 +2503,15 @@ impl CreateServerGroupOption {
         CreateServerGroupOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("policies", self.policies.as_ref());
+    }
+}
 /// Builder for [`CreateServerGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1840,12 +2524,33 @@ impl CreateServerGroupOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServerGroupOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateServerGroupOption::policies`. **Required.**
     pub fn policies(
         mut self,
-        value: impl Into<Vec<CreateServerGroupOptionPolicies>>,
+        value: impl IntoIterator<Item = impl Into<CreateServerGroupOptionPolicies>>,
     ) -> Self {
-        self.inner.policies = Some(value.into());
+        self.inner.policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateServerGroupOption::policies`.
+    pub fn push_policies(
+        mut self,
+        value: impl Into<CreateServerGroupOptionPolicies>,
+    ) -> Self {
+        self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerGroupOption::policies`.
+    pub fn set_policies(
+        mut self,
+        value: Option<Vec<CreateServerGroupOptionPolicies>>,
+    ) -> Self {
+        self.inner.policies = value;
         self
     }
     /// Returns the built [`CreateServerGroupOption`].
@@ -1878,6 +2583,14 @@ impl CreateServerGroupRequestBody {
         CreateServerGroupRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server_group", self.server_group.as_ref());
+    }
+}
 /// Builder for [`CreateServerGroupRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1888,6 +2601,11 @@ impl CreateServerGroupRequestBodyBuilder {
     /// Sets `CreateServerGroupRequestBody::server_group`. **Required.**
     pub fn server_group(mut self, value: impl Into<CreateServerGroupOption>) -> Self {
         self.inner.server_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerGroupRequestBody::server_group`.
+    pub fn set_server_group(mut self, value: Option<CreateServerGroupOption>) -> Self {
+        self.inner.server_group = value;
         self
     }
     /// Returns the built [`CreateServerGroupRequestBody`].
@@ -1909,6 +2627,14 @@ impl CreateServerGroupResponse {
         CreateServerGroupResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server_group", self.server_group.as_ref());
+    }
+}
 /// Builder for [`CreateServerGroupResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1919,6 +2645,11 @@ impl CreateServerGroupResponseBuilder {
     /// Sets `CreateServerGroupResponse::server_group`.
     pub fn server_group(mut self, value: impl Into<CreateServerGroupResult>) -> Self {
         self.inner.server_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerGroupResponse::server_group`.
+    pub fn set_server_group(mut self, value: Option<CreateServerGroupResult>) -> Self {
+        self.inner.server_group = value;
         self
     }
     /// Returns the built [`CreateServerGroupResponse`].
@@ -1970,6 +2701,26 @@ impl CreateServerGroupResult {
     pub fn builder() -> CreateServerGroupResultBuilder {
         CreateServerGroupResultBuilder::default()
     }
+    /// The items of [`members`](Self::members), empty when absent.
+    pub fn members(&self) -> &[String] {
+        self.members.as_deref().unwrap_or_default()
+    }
+    /// The items of [`policies`](Self::policies), empty when absent.
+    pub fn policies(&self) -> &[String] {
+        self.policies.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServerGroupResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("members", self.members.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("name", self.name.as_ref())
+            .required("policies", self.policies.as_ref());
+    }
 }
 /// Builder for [`CreateServerGroupResult`].
 #[derive(Clone, Debug, Default)]
@@ -1983,9 +2734,27 @@ impl CreateServerGroupResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServerGroupResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `CreateServerGroupResult::members`. **Required.**
-    pub fn members(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.members = Some(value.into());
+    pub fn members(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.members = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateServerGroupResult::members`.
+    pub fn push_members(mut self, value: impl Into<String>) -> Self {
+        self.inner.members.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerGroupResult::members`.
+    pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.members = value;
         self
     }
     /// Sets `CreateServerGroupResult::metadata`. **Required.**
@@ -1996,14 +2765,40 @@ impl CreateServerGroupResultBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServerGroupResult::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `CreateServerGroupResult::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServerGroupResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `CreateServerGroupResult::policies`. **Required.**
-    pub fn policies(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.policies = Some(value.into());
+    pub fn policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateServerGroupResult::policies`.
+    pub fn push_policies(mut self, value: impl Into<String>) -> Self {
+        self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerGroupResult::policies`.
+    pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.policies = value;
         self
     }
     /// Returns the built [`CreateServerGroupResult`].
@@ -2049,9 +2844,19 @@ impl CreateServerNicAllowedAddressPairsBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServerNicAllowedAddressPairs::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `CreateServerNicAllowedAddressPairs::mac_address`.
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.inner.mac_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateServerNicAllowedAddressPairs::mac_address`.
+    pub fn set_mac_address(mut self, value: Option<String>) -> Self {
+        self.inner.mac_address = value;
         self
     }
     /// Returns the built [`CreateServerNicAllowedAddressPairs`].
@@ -2084,6 +2889,14 @@ impl CreateServersRequestBody {
         CreateServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for CreateServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server", self.server.as_ref());
+    }
+}
 /// Builder for [`CreateServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2096,9 +2909,19 @@ impl CreateServersRequestBodyBuilder {
         self.inner.dry_run = Some(value);
         self
     }
+    /// Sets or clears `CreateServersRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
+        self
+    }
     /// Sets `CreateServersRequestBody::server`. **Required.**
     pub fn server(mut self, value: impl Into<PrePaidServer>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `CreateServersRequestBody::server`.
+    pub fn set_server(mut self, value: Option<PrePaidServer>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`CreateServersRequestBody`].
@@ -2137,6 +2960,10 @@ impl CreateServersResponse {
     pub fn builder() -> CreateServersResponseBuilder {
         CreateServersResponseBuilder::default()
     }
+    /// The items of [`server_ids`](Self::server_ids), empty when absent.
+    pub fn server_ids(&self) -> &[String] {
+        self.server_ids.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`CreateServersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2150,14 +2977,37 @@ impl CreateServersResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `CreateServersResponse::order_id`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `CreateServersResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `CreateServersResponse::server_ids`.
-    pub fn server_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.server_ids = Some(value.into());
+    pub fn server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `CreateServersResponse::server_ids`.
+    pub fn push_server_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.server_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `CreateServersResponse::server_ids`.
+    pub fn set_server_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.server_ids = value;
         self
     }
     /// Returns the built [`CreateServersResponse`].

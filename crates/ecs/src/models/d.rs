@@ -29,6 +29,11 @@ impl DeleteLaunchTemplatesResponseBuilder {
         self.inner.x_request_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteLaunchTemplatesResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
+        self
+    }
     /// Returns the built [`DeleteLaunchTemplatesResponse`].
     pub fn build(self) -> DeleteLaunchTemplatesResponse {
         self.inner
@@ -64,6 +69,11 @@ impl DeleteRecycleBinServerResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `DeleteRecycleBinServerResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`DeleteRecycleBinServerResponse`].
     pub fn build(self) -> DeleteRecycleBinServerResponse {
         self.inner
@@ -85,6 +95,15 @@ impl DeleteServerGroupMemberRequestBody {
         DeleteServerGroupMemberRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for DeleteServerGroupMemberRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("remove_member", self.remove_member.as_ref());
+    }
+}
 /// Builder for [`DeleteServerGroupMemberRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -95,6 +114,11 @@ impl DeleteServerGroupMemberRequestBodyBuilder {
     /// Sets `DeleteServerGroupMemberRequestBody::remove_member`. **Required.**
     pub fn remove_member(mut self, value: impl Into<ServerGroupMember>) -> Self {
         self.inner.remove_member = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteServerGroupMemberRequestBody::remove_member`.
+    pub fn set_remove_member(mut self, value: Option<ServerGroupMember>) -> Self {
+        self.inner.remove_member = value;
         self
     }
     /// Returns the built [`DeleteServerGroupMemberRequestBody`].
@@ -134,6 +158,14 @@ impl DeleteServersRequestBody {
         DeleteServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for DeleteServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("servers", self.servers.as_ref());
+    }
+}
 /// Builder for [`DeleteServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -146,14 +178,37 @@ impl DeleteServersRequestBodyBuilder {
         self.inner.delete_publicip = Some(value);
         self
     }
+    /// Sets or clears `DeleteServersRequestBody::delete_publicip`.
+    pub fn set_delete_publicip(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_publicip = value;
+        self
+    }
     /// Sets `DeleteServersRequestBody::delete_volume`.
     pub fn delete_volume(mut self, value: bool) -> Self {
         self.inner.delete_volume = Some(value);
         self
     }
+    /// Sets or clears `DeleteServersRequestBody::delete_volume`.
+    pub fn set_delete_volume(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_volume = value;
+        self
+    }
     /// Sets `DeleteServersRequestBody::servers`. **Required.**
-    pub fn servers(mut self, value: impl Into<Vec<ServerId>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerId>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `DeleteServersRequestBody::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerId>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `DeleteServersRequestBody::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerId>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`DeleteServersRequestBody`].
@@ -189,6 +244,11 @@ impl DeleteServersResponseBuilder {
     /// Sets `DeleteServersResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DeleteServersResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`DeleteServersResponse`].
@@ -237,6 +297,11 @@ impl DetachServerVolumeResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `DetachServerVolumeResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Returns the built [`DetachServerVolumeResponse`].
     pub fn build(self) -> DetachServerVolumeResponse {
         self.inner
@@ -271,6 +336,16 @@ impl DisassociateServerVirtualIpOption {
         DisassociateServerVirtualIpOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for DisassociateServerVirtualIpOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("subnet_id", self.subnet_id.as_ref())
+            .required("ip_address", self.ip_address.as_ref());
+    }
+}
 /// Builder for [`DisassociateServerVirtualIpOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -286,6 +361,14 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `DisassociateServerVirtualIpOption::subnet_id`.
+    pub fn set_subnet_id(
+        mut self,
+        value: Option<DisassociateServerVirtualIpOptionSubnetId>,
+    ) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `DisassociateServerVirtualIpOption::ip_address`. **Required.**
     pub fn ip_address(
         mut self,
@@ -294,9 +377,22 @@ impl DisassociateServerVirtualIpOptionBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `DisassociateServerVirtualIpOption::ip_address`.
+    pub fn set_ip_address(
+        mut self,
+        value: Option<DisassociateServerVirtualIpOptionIpAddress>,
+    ) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `DisassociateServerVirtualIpOption::reverse_binding`.
     pub fn reverse_binding(mut self, value: bool) -> Self {
         self.inner.reverse_binding = Some(value);
+        self
+    }
+    /// Sets or clears `DisassociateServerVirtualIpOption::reverse_binding`.
+    pub fn set_reverse_binding(mut self, value: Option<bool>) -> Self {
+        self.inner.reverse_binding = value;
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpOption`].
@@ -338,6 +434,15 @@ impl DisassociateServerVirtualIpRequestBody {
         DisassociateServerVirtualIpRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for DisassociateServerVirtualIpRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("nic", self.nic.as_ref());
+    }
+}
 /// Builder for [`DisassociateServerVirtualIpRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -348,6 +453,11 @@ impl DisassociateServerVirtualIpRequestBodyBuilder {
     /// Sets `DisassociateServerVirtualIpRequestBody::nic`. **Required.**
     pub fn nic(mut self, value: impl Into<DisassociateServerVirtualIpOption>) -> Self {
         self.inner.nic = Some(value.into());
+        self
+    }
+    /// Sets or clears `DisassociateServerVirtualIpRequestBody::nic`.
+    pub fn set_nic(mut self, value: Option<DisassociateServerVirtualIpOption>) -> Self {
+        self.inner.nic = value;
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpRequestBody`].
@@ -383,6 +493,11 @@ impl DisassociateServerVirtualIpResponseBuilder {
     /// Sets `DisassociateServerVirtualIpResponse::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `DisassociateServerVirtualIpResponse::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
         self
     }
     /// Returns the built [`DisassociateServerVirtualIpResponse`].

@@ -21,6 +21,14 @@ impl EnclaveOptions {
         EnclaveOptionsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for EnclaveOptions {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("enabled", self.enabled.as_ref());
+    }
+}
 /// Builder for [`EnclaveOptions`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -31,6 +39,11 @@ impl EnclaveOptionsBuilder {
     /// Sets `EnclaveOptions::enabled`. **Required.**
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
+        self
+    }
+    /// Sets or clears `EnclaveOptions::enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.enabled = value;
         self
     }
     /// Returns the built [`EnclaveOptions`].
@@ -134,6 +147,14 @@ impl EventResponse {
         EventResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for EventResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`EventResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -146,9 +167,19 @@ impl EventResponseBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `EventResponse::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `EventResponse::state`.
@@ -156,9 +187,19 @@ impl EventResponseBuilder {
         self.inner.state = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::state`.
+    pub fn set_state(mut self, value: Option<String>) -> Self {
+        self.inner.state = value;
+        self
+    }
     /// Sets `EventResponse::publish_time`.
     pub fn publish_time(mut self, value: impl Into<String>) -> Self {
         self.inner.publish_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::publish_time`.
+    pub fn set_publish_time(mut self, value: Option<String>) -> Self {
+        self.inner.publish_time = value;
         self
     }
     /// Sets `EventResponse::start_time`.
@@ -166,9 +207,19 @@ impl EventResponseBuilder {
         self.inner.start_time = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::start_time`.
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+        self.inner.start_time = value;
+        self
+    }
     /// Sets `EventResponse::finish_time`.
     pub fn finish_time(mut self, value: impl Into<String>) -> Self {
         self.inner.finish_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::finish_time`.
+    pub fn set_finish_time(mut self, value: Option<String>) -> Self {
+        self.inner.finish_time = value;
         self
     }
     /// Sets `EventResponse::not_before`.
@@ -176,9 +227,19 @@ impl EventResponseBuilder {
         self.inner.not_before = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::not_before`.
+    pub fn set_not_before(mut self, value: Option<String>) -> Self {
+        self.inner.not_before = value;
+        self
+    }
     /// Sets `EventResponse::not_after`.
     pub fn not_after(mut self, value: impl Into<String>) -> Self {
         self.inner.not_after = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::not_after`.
+    pub fn set_not_after(mut self, value: Option<String>) -> Self {
+        self.inner.not_after = value;
         self
     }
     /// Sets `EventResponse::not_before_deadline`.
@@ -186,14 +247,29 @@ impl EventResponseBuilder {
         self.inner.not_before_deadline = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::not_before_deadline`.
+    pub fn set_not_before_deadline(mut self, value: Option<String>) -> Self {
+        self.inner.not_before_deadline = value;
+        self
+    }
     /// Sets `EventResponse::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `EventResponse::instance_id`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::instance_id`.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.inner.instance_id = value;
         self
     }
     /// Sets `EventResponse::execute_options`.
@@ -204,9 +280,22 @@ impl EventResponseBuilder {
         self.inner.execute_options = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponse::execute_options`.
+    pub fn set_execute_options(
+        mut self,
+        value: Option<EventResponseExecuteOptions>,
+    ) -> Self {
+        self.inner.execute_options = value;
+        self
+    }
     /// Sets `EventResponse::source`.
     pub fn source(mut self, value: impl Into<EventResponseSource>) -> Self {
         self.inner.source = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponse::source`.
+    pub fn set_source(mut self, value: Option<EventResponseSource>) -> Self {
+        self.inner.source = value;
         self
     }
     /// Returns the built [`EventResponse`].
@@ -279,9 +368,19 @@ impl EventResponseExecuteOptionsBuilder {
         self.inner.device = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponseExecuteOptions::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
+        self
+    }
     /// Sets `EventResponseExecuteOptions::wwn`.
     pub fn wwn(mut self, value: impl Into<String>) -> Self {
         self.inner.wwn = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponseExecuteOptions::wwn`.
+    pub fn set_wwn(mut self, value: Option<String>) -> Self {
+        self.inner.wwn = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::serial_number`.
@@ -289,9 +388,19 @@ impl EventResponseExecuteOptionsBuilder {
         self.inner.serial_number = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponseExecuteOptions::serial_number`.
+    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
+        self.inner.serial_number = value;
+        self
+    }
     /// Sets `EventResponseExecuteOptions::resize_target_flavor_id`.
     pub fn resize_target_flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.resize_target_flavor_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponseExecuteOptions::resize_target_flavor_id`.
+    pub fn set_resize_target_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.resize_target_flavor_id = value;
         self
     }
     /// Sets `EventResponseExecuteOptions::migrate_policy`.
@@ -299,9 +408,19 @@ impl EventResponseExecuteOptionsBuilder {
         self.inner.migrate_policy = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponseExecuteOptions::migrate_policy`.
+    pub fn set_migrate_policy(mut self, value: Option<String>) -> Self {
+        self.inner.migrate_policy = value;
+        self
+    }
     /// Sets `EventResponseExecuteOptions::executor`.
     pub fn executor(mut self, value: impl Into<String>) -> Self {
         self.inner.executor = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponseExecuteOptions::executor`.
+    pub fn set_executor(mut self, value: Option<String>) -> Self {
+        self.inner.executor = value;
         self
     }
     /// Returns the built [`EventResponseExecuteOptions`].
@@ -346,9 +465,19 @@ impl EventResponseSourceBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `EventResponseSource::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `EventResponseSource::host_scheduled_event_id`.
     pub fn host_scheduled_event_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_scheduled_event_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `EventResponseSource::host_scheduled_event_id`.
+    pub fn set_host_scheduled_event_id(mut self, value: Option<String>) -> Self {
+        self.inner.host_scheduled_event_id = value;
         self
     }
     /// Returns the built [`EventResponseSource`].
@@ -384,6 +513,11 @@ impl ExecuteServerRedeployResponseBuilder {
     /// Sets `ExecuteServerRedeployResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ExecuteServerRedeployResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ExecuteServerRedeployResponse`].

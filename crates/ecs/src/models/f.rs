@@ -40,6 +40,7 @@ impl Fault {
         FaultBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Fault {}
 /// Builder for [`Fault`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -52,9 +53,19 @@ impl FaultBuilder {
         self.inner.code = Some(value);
         self
     }
+    /// Sets or clears `Fault::code`.
+    pub fn set_code(mut self, value: Option<i64>) -> Self {
+        self.inner.code = value;
+        self
+    }
     /// Sets `Fault::created`.
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
+        self
+    }
+    /// Sets or clears `Fault::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
         self
     }
     /// Sets `Fault::message`.
@@ -62,9 +73,19 @@ impl FaultBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `Fault::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Sets `Fault::details`.
     pub fn details(mut self, value: impl Into<String>) -> Self {
         self.inner.details = Some(value.into());
+        self
+    }
+    /// Sets or clears `Fault::details`.
+    pub fn set_details(mut self, value: Option<String>) -> Self {
+        self.inner.details = value;
         self
     }
     /// Returns the built [`Fault`].
@@ -109,9 +130,19 @@ impl FixedIpBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `FixedIp::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `FixedIp::ip_address`.
     pub fn ip_address(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `FixedIp::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
         self
     }
     /// Returns the built [`FixedIp`].
@@ -260,6 +291,38 @@ impl Flavor {
     pub fn builder() -> FlavorBuilder {
         FlavorBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[FlavorLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Flavor {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("vcpus", self.vcpus.as_ref())
+            .required("ram", self.ram.as_ref())
+            .required("disk", self.disk.as_ref())
+            .required("swap", self.swap.as_ref())
+            .required(
+                "OS-FLV-EXT-DATA:ephemeral",
+                self.os_flv_ext_data_ephemeral.as_ref(),
+            )
+            .required("OS-FLV-DISABLED:disabled", self.os_flv_disabled_disabled.as_ref())
+            .required("rxtx_factor", self.rxtx_factor.as_ref())
+            .required("rxtx_quota", self.rxtx_quota.as_ref())
+            .required("rxtx_cap", self.rxtx_cap.as_ref())
+            .required(
+                "os-flavor-access:is_public",
+                self.os_flavor_access_is_public.as_ref(),
+            )
+            .required("links", self.links.as_ref())
+            .required("os_extra_specs", self.os_extra_specs.as_ref())
+            .optional("attachableQuantity", self.attachable_quantity.as_ref());
+    }
 }
 /// Builder for [`Flavor`].
 #[derive(Clone, Debug, Default)]
@@ -273,9 +336,19 @@ impl FlavorBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `Flavor::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `Flavor::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `Flavor::vcpus`. **Required.**
@@ -283,9 +356,19 @@ impl FlavorBuilder {
         self.inner.vcpus = Some(value.into());
         self
     }
+    /// Sets or clears `Flavor::vcpus`.
+    pub fn set_vcpus(mut self, value: Option<String>) -> Self {
+        self.inner.vcpus = value;
+        self
+    }
     /// Sets `Flavor::ram`. **Required.**
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
+        self
+    }
+    /// Sets or clears `Flavor::ram`.
+    pub fn set_ram(mut self, value: Option<i64>) -> Self {
+        self.inner.ram = value;
         self
     }
     /// Sets `Flavor::disk`. **Required.**
@@ -293,9 +376,19 @@ impl FlavorBuilder {
         self.inner.disk = Some(value.into());
         self
     }
+    /// Sets or clears `Flavor::disk`.
+    pub fn set_disk(mut self, value: Option<String>) -> Self {
+        self.inner.disk = value;
+        self
+    }
     /// Sets `Flavor::swap`. **Required.**
     pub fn swap(mut self, value: impl Into<String>) -> Self {
         self.inner.swap = Some(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::swap`.
+    pub fn set_swap(mut self, value: Option<String>) -> Self {
+        self.inner.swap = value;
         self
     }
     /// Sets `Flavor::os_flv_ext_data_ephemeral`. **Required.**
@@ -303,9 +396,19 @@ impl FlavorBuilder {
         self.inner.os_flv_ext_data_ephemeral = Some(value);
         self
     }
+    /// Sets or clears `Flavor::os_flv_ext_data_ephemeral`.
+    pub fn set_os_flv_ext_data_ephemeral(mut self, value: Option<i64>) -> Self {
+        self.inner.os_flv_ext_data_ephemeral = value;
+        self
+    }
     /// Sets `Flavor::os_flv_disabled_disabled`. **Required.**
     pub fn os_flv_disabled_disabled(mut self, value: bool) -> Self {
         self.inner.os_flv_disabled_disabled = Some(value);
+        self
+    }
+    /// Sets or clears `Flavor::os_flv_disabled_disabled`.
+    pub fn set_os_flv_disabled_disabled(mut self, value: Option<bool>) -> Self {
+        self.inner.os_flv_disabled_disabled = value;
         self
     }
     /// Sets `Flavor::rxtx_factor`. **Required.**
@@ -313,9 +416,19 @@ impl FlavorBuilder {
         self.inner.rxtx_factor = Some(value);
         self
     }
+    /// Sets or clears `Flavor::rxtx_factor`.
+    pub fn set_rxtx_factor(mut self, value: Option<f64>) -> Self {
+        self.inner.rxtx_factor = value;
+        self
+    }
     /// Sets `Flavor::rxtx_quota`. **Required.**
     pub fn rxtx_quota(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_quota = Some(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::rxtx_quota`.
+    pub fn set_rxtx_quota(mut self, value: Option<String>) -> Self {
+        self.inner.rxtx_quota = value;
         self
     }
     /// Sets `Flavor::rxtx_cap`. **Required.**
@@ -323,19 +436,47 @@ impl FlavorBuilder {
         self.inner.rxtx_cap = Some(value.into());
         self
     }
+    /// Sets or clears `Flavor::rxtx_cap`.
+    pub fn set_rxtx_cap(mut self, value: Option<String>) -> Self {
+        self.inner.rxtx_cap = value;
+        self
+    }
     /// Sets `Flavor::os_flavor_access_is_public`. **Required.**
     pub fn os_flavor_access_is_public(mut self, value: bool) -> Self {
         self.inner.os_flavor_access_is_public = Some(value);
         self
     }
+    /// Sets or clears `Flavor::os_flavor_access_is_public`.
+    pub fn set_os_flavor_access_is_public(mut self, value: Option<bool>) -> Self {
+        self.inner.os_flavor_access_is_public = value;
+        self
+    }
     /// Sets `Flavor::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<FlavorLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FlavorLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `Flavor::links`.
+    pub fn push_links(mut self, value: impl Into<FlavorLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::links`.
+    pub fn set_links(mut self, value: Option<Vec<FlavorLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `Flavor::os_extra_specs`. **Required.**
     pub fn os_extra_specs(mut self, value: impl Into<FlavorExtraSpec>) -> Self {
         self.inner.os_extra_specs = Some(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::os_extra_specs`.
+    pub fn set_os_extra_specs(mut self, value: Option<FlavorExtraSpec>) -> Self {
+        self.inner.os_extra_specs = value;
         self
     }
     /// Sets `Flavor::attachable_quantity`.
@@ -344,6 +485,14 @@ impl FlavorBuilder {
         value: impl Into<ServerAttachableQuantity>,
     ) -> Self {
         self.inner.attachable_quantity = Some(value.into());
+        self
+    }
+    /// Sets or clears `Flavor::attachable_quantity`.
+    pub fn set_attachable_quantity(
+        mut self,
+        value: Option<ServerAttachableQuantity>,
+    ) -> Self {
+        self.inner.attachable_quantity = value;
         self
     }
     /// Returns the built [`Flavor`].
@@ -785,6 +934,7 @@ impl FlavorExtraSpec {
         FlavorExtraSpecBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorExtraSpec {}
 /// Builder for [`FlavorExtraSpec`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -797,9 +947,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.ecs_performancetype = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::ecs_performancetype`.
+    pub fn set_ecs_performancetype(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_performancetype = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::hw_numa_nodes`.
     pub fn hw_numa_nodes(mut self, value: impl Into<String>) -> Self {
         self.inner.hw_numa_nodes = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::hw_numa_nodes`.
+    pub fn set_hw_numa_nodes(mut self, value: Option<String>) -> Self {
+        self.inner.hw_numa_nodes = value;
         self
     }
     /// Sets `FlavorExtraSpec::resource_type`.
@@ -807,9 +967,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.resource_type = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::resource_type`.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.inner.resource_type = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::hpet_support`.
     pub fn hpet_support(mut self, value: impl Into<String>) -> Self {
         self.inner.hpet_support = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::hpet_support`.
+    pub fn set_hpet_support(mut self, value: Option<String>) -> Self {
+        self.inner.hpet_support = value;
         self
     }
     /// Sets `FlavorExtraSpec::instance_vnic_type`.
@@ -817,9 +987,22 @@ impl FlavorExtraSpecBuilder {
         self.inner.instance_vnic_type = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::instance_vnic_type`.
+    pub fn set_instance_vnic_type(mut self, value: Option<String>) -> Self {
+        self.inner.instance_vnic_type = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::instance_vnic_instance_bandwidth`.
     pub fn instance_vnic_instance_bandwidth(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_vnic_instance_bandwidth = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::instance_vnic_instance_bandwidth`.
+    pub fn set_instance_vnic_instance_bandwidth(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.instance_vnic_instance_bandwidth = value;
         self
     }
     /// Sets `FlavorExtraSpec::instance_vnic_max_count`.
@@ -827,9 +1010,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.instance_vnic_max_count = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::instance_vnic_max_count`.
+    pub fn set_instance_vnic_max_count(mut self, value: Option<String>) -> Self {
+        self.inner.instance_vnic_max_count = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::quota_local_disk`.
     pub fn quota_local_disk(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_local_disk = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::quota_local_disk`.
+    pub fn set_quota_local_disk(mut self, value: Option<String>) -> Self {
+        self.inner.quota_local_disk = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_nvme_ssd`.
@@ -837,9 +1030,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.quota_nvme_ssd = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::quota_nvme_ssd`.
+    pub fn set_quota_nvme_ssd(mut self, value: Option<String>) -> Self {
+        self.inner.quota_nvme_ssd = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::extra_spec_io_persistent_grant`.
     pub fn extra_spec_io_persistent_grant(mut self, value: impl Into<String>) -> Self {
         self.inner.extra_spec_io_persistent_grant = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::extra_spec_io_persistent_grant`.
+    pub fn set_extra_spec_io_persistent_grant(mut self, value: Option<String>) -> Self {
+        self.inner.extra_spec_io_persistent_grant = value;
         self
     }
     /// Sets `FlavorExtraSpec::ecs_generation`.
@@ -847,9 +1050,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.ecs_generation = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::ecs_generation`.
+    pub fn set_ecs_generation(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_generation = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::ecs_virtualization_env_types`.
     pub fn ecs_virtualization_env_types(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_virtualization_env_types = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::ecs_virtualization_env_types`.
+    pub fn set_ecs_virtualization_env_types(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_virtualization_env_types = value;
         self
     }
     /// Sets `FlavorExtraSpec::pci_passthrough_enable_gpu`.
@@ -857,9 +1070,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.pci_passthrough_enable_gpu = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::pci_passthrough_enable_gpu`.
+    pub fn set_pci_passthrough_enable_gpu(mut self, value: Option<String>) -> Self {
+        self.inner.pci_passthrough_enable_gpu = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::pci_passthrough_gpu_specs`.
     pub fn pci_passthrough_gpu_specs(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_passthrough_gpu_specs = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::pci_passthrough_gpu_specs`.
+    pub fn set_pci_passthrough_gpu_specs(mut self, value: Option<String>) -> Self {
+        self.inner.pci_passthrough_gpu_specs = value;
         self
     }
     /// Sets `FlavorExtraSpec::pci_passthrough_alias`.
@@ -867,9 +1090,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.pci_passthrough_alias = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::pci_passthrough_alias`.
+    pub fn set_pci_passthrough_alias(mut self, value: Option<String>) -> Self {
+        self.inner.pci_passthrough_alias = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_operation_status`.
     pub fn cond_operation_status(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_operation_status`.
+    pub fn set_cond_operation_status(mut self, value: Option<String>) -> Self {
+        self.inner.cond_operation_status = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_az`.
@@ -877,9 +1110,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_operation_az = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_operation_az`.
+    pub fn set_cond_operation_az(mut self, value: Option<String>) -> Self {
+        self.inner.cond_operation_az = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::quota_max_rate`.
     pub fn quota_max_rate(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_max_rate = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::quota_max_rate`.
+    pub fn set_quota_max_rate(mut self, value: Option<String>) -> Self {
+        self.inner.quota_max_rate = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_min_rate`.
@@ -887,9 +1130,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.quota_min_rate = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::quota_min_rate`.
+    pub fn set_quota_min_rate(mut self, value: Option<String>) -> Self {
+        self.inner.quota_min_rate = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::quota_max_pps`.
     pub fn quota_max_pps(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_max_pps = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::quota_max_pps`.
+    pub fn set_quota_max_pps(mut self, value: Option<String>) -> Self {
+        self.inner.quota_max_pps = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_operation_charge`.
@@ -897,9 +1150,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_operation_charge = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_operation_charge`.
+    pub fn set_cond_operation_charge(mut self, value: Option<String>) -> Self {
+        self.inner.cond_operation_charge = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_operation_charge_stop`.
     pub fn cond_operation_charge_stop(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_charge_stop = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_operation_charge_stop`.
+    pub fn set_cond_operation_charge_stop(mut self, value: Option<String>) -> Self {
+        self.inner.cond_operation_charge_stop = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_spot_operation_az`.
@@ -907,9 +1170,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_spot_operation_az = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_spot_operation_az`.
+    pub fn set_cond_spot_operation_az(mut self, value: Option<String>) -> Self {
+        self.inner.cond_spot_operation_az = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_operation_roles`.
     pub fn cond_operation_roles(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_operation_roles = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_operation_roles`.
+    pub fn set_cond_operation_roles(mut self, value: Option<String>) -> Self {
+        self.inner.cond_operation_roles = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_spot_operation_status`.
@@ -917,9 +1190,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_spot_operation_status = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_spot_operation_status`.
+    pub fn set_cond_spot_operation_status(mut self, value: Option<String>) -> Self {
+        self.inner.cond_spot_operation_status = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_network`.
     pub fn cond_network(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_network = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_network`.
+    pub fn set_cond_network(mut self, value: Option<String>) -> Self {
+        self.inner.cond_network = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_storage`.
@@ -927,9 +1210,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_storage = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_storage`.
+    pub fn set_cond_storage(mut self, value: Option<String>) -> Self {
+        self.inner.cond_storage = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_storage_type`.
     pub fn cond_storage_type(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_storage_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_storage_type`.
+    pub fn set_cond_storage_type(mut self, value: Option<String>) -> Self {
+        self.inner.cond_storage_type = value;
         self
     }
     /// Sets `FlavorExtraSpec::cond_compute_live_resizable`.
@@ -937,9 +1230,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.cond_compute_live_resizable = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::cond_compute_live_resizable`.
+    pub fn set_cond_compute_live_resizable(mut self, value: Option<String>) -> Self {
+        self.inner.cond_compute_live_resizable = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::cond_compute`.
     pub fn cond_compute(mut self, value: impl Into<String>) -> Self {
         self.inner.cond_compute = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::cond_compute`.
+    pub fn set_cond_compute(mut self, value: Option<String>) -> Self {
+        self.inner.cond_compute = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_gpu_name`.
@@ -947,9 +1250,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.info_gpu_name = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::info_gpu_name`.
+    pub fn set_info_gpu_name(mut self, value: Option<String>) -> Self {
+        self.inner.info_gpu_name = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::info_cpu_name`.
     pub fn info_cpu_name(mut self, value: impl Into<String>) -> Self {
         self.inner.info_cpu_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::info_cpu_name`.
+    pub fn set_info_cpu_name(mut self, value: Option<String>) -> Self {
+        self.inner.info_cpu_name = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_gpu`.
@@ -957,9 +1270,19 @@ impl FlavorExtraSpecBuilder {
         self.inner.quota_gpu = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::quota_gpu`.
+    pub fn set_quota_gpu(mut self, value: Option<String>) -> Self {
+        self.inner.quota_gpu = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::quota_vif_max_num`.
     pub fn quota_vif_max_num(mut self, value: impl Into<String>) -> Self {
         self.inner.quota_vif_max_num = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::quota_vif_max_num`.
+    pub fn set_quota_vif_max_num(mut self, value: Option<String>) -> Self {
+        self.inner.quota_vif_max_num = value;
         self
     }
     /// Sets `FlavorExtraSpec::quota_sub_network_interface_max_num`.
@@ -970,9 +1293,22 @@ impl FlavorExtraSpecBuilder {
         self.inner.quota_sub_network_interface_max_num = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::quota_sub_network_interface_max_num`.
+    pub fn set_quota_sub_network_interface_max_num(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.quota_sub_network_interface_max_num = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::ecs_instance_architecture`.
     pub fn ecs_instance_architecture(mut self, value: impl Into<String>) -> Self {
         self.inner.ecs_instance_architecture = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::ecs_instance_architecture`.
+    pub fn set_ecs_instance_architecture(mut self, value: Option<String>) -> Self {
+        self.inner.ecs_instance_architecture = value;
         self
     }
     /// Sets `FlavorExtraSpec::network_interface_traffic_mirroring_supported`.
@@ -983,9 +1319,22 @@ impl FlavorExtraSpecBuilder {
         self.inner.network_interface_traffic_mirroring_supported = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::network_interface_traffic_mirroring_supported`.
+    pub fn set_network_interface_traffic_mirroring_supported(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.network_interface_traffic_mirroring_supported = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::security_enclave_supported`.
     pub fn security_enclave_supported(mut self, value: impl Into<String>) -> Self {
         self.inner.security_enclave_supported = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::security_enclave_supported`.
+    pub fn set_security_enclave_supported(mut self, value: Option<String>) -> Self {
+        self.inner.security_enclave_supported = value;
         self
     }
     /// Sets `FlavorExtraSpec::info_gpus`.
@@ -993,14 +1342,29 @@ impl FlavorExtraSpecBuilder {
         self.inner.info_gpus = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::info_gpus`.
+    pub fn set_info_gpus(mut self, value: Option<String>) -> Self {
+        self.inner.info_gpus = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::info_asic_accelerators`.
     pub fn info_asic_accelerators(mut self, value: impl Into<String>) -> Self {
         self.inner.info_asic_accelerators = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorExtraSpec::info_asic_accelerators`.
+    pub fn set_info_asic_accelerators(mut self, value: Option<String>) -> Self {
+        self.inner.info_asic_accelerators = value;
+        self
+    }
     /// Sets `FlavorExtraSpec::info_features`.
     pub fn info_features(mut self, value: impl Into<String>) -> Self {
         self.inner.info_features = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorExtraSpec::info_features`.
+    pub fn set_info_features(mut self, value: Option<String>) -> Self {
+        self.inner.info_features = value;
         self
     }
     /// Returns the built [`FlavorExtraSpec`].
@@ -1047,6 +1411,16 @@ impl FlavorLink {
         FlavorLinkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorLink {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("href", self.href.as_ref())
+            .required("rel", self.rel.as_ref())
+            .required("type", self.r#type.as_ref());
+    }
+}
 /// Builder for [`FlavorLink`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1059,14 +1433,29 @@ impl FlavorLinkBuilder {
         self.inner.href = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorLink::href`.
+    pub fn set_href(mut self, value: Option<String>) -> Self {
+        self.inner.href = value;
+        self
+    }
     /// Sets `FlavorLink::rel`. **Required.**
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorLink::rel`.
+    pub fn set_rel(mut self, value: Option<String>) -> Self {
+        self.inner.rel = value;
+        self
+    }
     /// Sets `FlavorLink::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorLink::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`FlavorLink`].
@@ -1125,7 +1514,16 @@ impl FlavorQuasar {
     pub fn builder() -> FlavorQuasarBuilder {
         FlavorQuasarBuilder::default()
     }
+    /// The items of [`gpus`](Self::gpus), empty when absent.
+    pub fn gpus(&self) -> &[GpuInfo] {
+        self.gpus.as_deref().unwrap_or_default()
+    }
+    /// The items of [`asic_accelerators`](Self::asic_accelerators), empty when absent.
+    pub fn asic_accelerators(&self) -> &[AsicAcceleratorInfo] {
+        self.asic_accelerators.as_deref().unwrap_or_default()
+    }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for FlavorQuasar {}
 /// Builder for [`FlavorQuasar`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1138,9 +1536,19 @@ impl FlavorQuasarBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `FlavorQuasar::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `FlavorQuasar::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorQuasar::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `FlavorQuasar::vcpus`.
@@ -1148,9 +1556,19 @@ impl FlavorQuasarBuilder {
         self.inner.vcpus = Some(value);
         self
     }
+    /// Sets or clears `FlavorQuasar::vcpus`.
+    pub fn set_vcpus(mut self, value: Option<i64>) -> Self {
+        self.inner.vcpus = value;
+        self
+    }
     /// Sets `FlavorQuasar::ram`.
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
+        self
+    }
+    /// Sets or clears `FlavorQuasar::ram`.
+    pub fn set_ram(mut self, value: Option<i64>) -> Self {
+        self.inner.ram = value;
         self
     }
     /// Sets `FlavorQuasar::disk`.
@@ -1158,17 +1576,48 @@ impl FlavorQuasarBuilder {
         self.inner.disk = Some(value);
         self
     }
+    /// Sets or clears `FlavorQuasar::disk`.
+    pub fn set_disk(mut self, value: Option<i64>) -> Self {
+        self.inner.disk = value;
+        self
+    }
     /// Sets `FlavorQuasar::gpus`.
-    pub fn gpus(mut self, value: impl Into<Vec<GpuInfo>>) -> Self {
-        self.inner.gpus = Some(value.into());
+    pub fn gpus(mut self, value: impl IntoIterator<Item = impl Into<GpuInfo>>) -> Self {
+        self.inner.gpus = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorQuasar::gpus`.
+    pub fn push_gpus(mut self, value: impl Into<GpuInfo>) -> Self {
+        self.inner.gpus.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorQuasar::gpus`.
+    pub fn set_gpus(mut self, value: Option<Vec<GpuInfo>>) -> Self {
+        self.inner.gpus = value;
         self
     }
     /// Sets `FlavorQuasar::asic_accelerators`.
     pub fn asic_accelerators(
         mut self,
-        value: impl Into<Vec<AsicAcceleratorInfo>>,
+        value: impl IntoIterator<Item = impl Into<AsicAcceleratorInfo>>,
     ) -> Self {
-        self.inner.asic_accelerators = Some(value.into());
+        self.inner.asic_accelerators = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `FlavorQuasar::asic_accelerators`.
+    pub fn push_asic_accelerators(
+        mut self,
+        value: impl Into<AsicAcceleratorInfo>,
+    ) -> Self {
+        self.inner.asic_accelerators.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `FlavorQuasar::asic_accelerators`.
+    pub fn set_asic_accelerators(
+        mut self,
+        value: Option<Vec<AsicAcceleratorInfo>>,
+    ) -> Self {
+        self.inner.asic_accelerators = value;
         self
     }
     /// Returns the built [`FlavorQuasar`].
@@ -1220,14 +1669,29 @@ impl FlavorSpotOptionsBuilder {
         self.inner.longest_spot_duration_hours = Some(value);
         self
     }
+    /// Sets or clears `FlavorSpotOptions::longest_spot_duration_hours`.
+    pub fn set_longest_spot_duration_hours(mut self, value: Option<i64>) -> Self {
+        self.inner.longest_spot_duration_hours = value;
+        self
+    }
     /// Sets `FlavorSpotOptions::largest_spot_duration_count`.
     pub fn largest_spot_duration_count(mut self, value: i64) -> Self {
         self.inner.largest_spot_duration_count = Some(value);
         self
     }
+    /// Sets or clears `FlavorSpotOptions::largest_spot_duration_count`.
+    pub fn set_largest_spot_duration_count(mut self, value: Option<i64>) -> Self {
+        self.inner.largest_spot_duration_count = value;
+        self
+    }
     /// Sets `FlavorSpotOptions::interruption_policy`.
     pub fn interruption_policy(mut self, value: impl Into<String>) -> Self {
         self.inner.interruption_policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `FlavorSpotOptions::interruption_policy`.
+    pub fn set_interruption_policy(mut self, value: Option<String>) -> Self {
+        self.inner.interruption_policy = value;
         self
     }
     /// Returns the built [`FlavorSpotOptions`].

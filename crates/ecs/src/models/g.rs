@@ -22,6 +22,15 @@ impl GetServerRemoteConsoleOption {
         GetServerRemoteConsoleOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for GetServerRemoteConsoleOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("protocol", self.protocol.as_ref())
+            .required("type", self.r#type.as_ref());
+    }
+}
 /// Builder for [`GetServerRemoteConsoleOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -37,9 +46,22 @@ impl GetServerRemoteConsoleOptionBuilder {
         self.inner.protocol = Some(value.into());
         self
     }
+    /// Sets or clears `GetServerRemoteConsoleOption::protocol`.
+    pub fn set_protocol(
+        mut self,
+        value: Option<GetServerRemoteConsoleOptionProtocol>,
+    ) -> Self {
+        self.inner.protocol = value;
+        self
+    }
     /// Sets `GetServerRemoteConsoleOption::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<GetServerRemoteConsoleOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `GetServerRemoteConsoleOption::r#type`.
+    pub fn set_type(mut self, value: Option<GetServerRemoteConsoleOptionType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`GetServerRemoteConsoleOption`].
@@ -97,6 +119,7 @@ impl GpuInfo {
         GpuInfoBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for GpuInfo {}
 /// Builder for [`GpuInfo`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -109,14 +132,29 @@ impl GpuInfoBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `GpuInfo::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `GpuInfo::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `GpuInfo::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `GpuInfo::memory_mb`.
     pub fn memory_mb(mut self, value: i64) -> Self {
         self.inner.memory_mb = Some(value);
+        self
+    }
+    /// Sets or clears `GpuInfo::memory_mb`.
+    pub fn set_memory_mb(mut self, value: Option<i64>) -> Self {
+        self.inner.memory_mb = value;
         self
     }
     /// Returns the built [`GpuInfo`].

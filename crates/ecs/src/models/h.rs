@@ -38,9 +38,19 @@ impl HypervisorBuilder {
         self.inner.hypervisor_type = Some(value.into());
         self
     }
+    /// Sets or clears `Hypervisor::hypervisor_type`.
+    pub fn set_hypervisor_type(mut self, value: Option<String>) -> Self {
+        self.inner.hypervisor_type = value;
+        self
+    }
     /// Sets `Hypervisor::csd_hypervisor`.
     pub fn csd_hypervisor(mut self, value: impl Into<String>) -> Self {
         self.inner.csd_hypervisor = Some(value.into());
+        self
+    }
+    /// Sets or clears `Hypervisor::csd_hypervisor`.
+    pub fn set_csd_hypervisor(mut self, value: Option<String>) -> Self {
+        self.inner.csd_hypervisor = value;
         self
     }
     /// Returns the built [`Hypervisor`].

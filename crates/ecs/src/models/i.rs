@@ -21,6 +21,14 @@ impl Image {
         ImageBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Image {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`Image`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -31,6 +39,11 @@ impl ImageBuilder {
     /// Sets `Image::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`Image`].
@@ -66,6 +79,11 @@ impl InterfaceAttachableQuantityBuilder {
     /// Sets `InterfaceAttachableQuantity::free_nic`.
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
+        self
+    }
+    /// Sets or clears `InterfaceAttachableQuantity::free_nic`.
+    pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
+        self.inner.free_nic = value;
         self
     }
     /// Returns the built [`InterfaceAttachableQuantity`].
@@ -149,7 +167,12 @@ impl InterfaceAttachment {
     pub fn builder() -> InterfaceAttachmentBuilder {
         InterfaceAttachmentBuilder::default()
     }
+    /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    pub fn fixed_ips(&self) -> &[ServerInterfaceFixedIp] {
+        self.fixed_ips.as_deref().unwrap_or_default()
+    }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for InterfaceAttachment {}
 /// Builder for [`InterfaceAttachment`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -158,8 +181,21 @@ pub struct InterfaceAttachmentBuilder {
 }
 impl InterfaceAttachmentBuilder {
     /// Sets `InterfaceAttachment::fixed_ips`.
-    pub fn fixed_ips(mut self, value: impl Into<Vec<ServerInterfaceFixedIp>>) -> Self {
-        self.inner.fixed_ips = Some(value.into());
+    pub fn fixed_ips(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerInterfaceFixedIp>>,
+    ) -> Self {
+        self.inner.fixed_ips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InterfaceAttachment::fixed_ips`.
+    pub fn push_fixed_ips(mut self, value: impl Into<ServerInterfaceFixedIp>) -> Self {
+        self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceAttachment::fixed_ips`.
+    pub fn set_fixed_ips(mut self, value: Option<Vec<ServerInterfaceFixedIp>>) -> Self {
+        self.inner.fixed_ips = value;
         self
     }
     /// Sets `InterfaceAttachment::mac_addr`.
@@ -167,9 +203,19 @@ impl InterfaceAttachmentBuilder {
         self.inner.mac_addr = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceAttachment::mac_addr`.
+    pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.mac_addr = value;
+        self
+    }
     /// Sets `InterfaceAttachment::net_id`.
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceAttachment::net_id`.
+    pub fn set_net_id(mut self, value: Option<String>) -> Self {
+        self.inner.net_id = value;
         self
     }
     /// Sets `InterfaceAttachment::port_id`.
@@ -177,9 +223,19 @@ impl InterfaceAttachmentBuilder {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceAttachment::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Sets `InterfaceAttachment::port_state`.
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceAttachment::port_state`.
+    pub fn set_port_state(mut self, value: Option<String>) -> Self {
+        self.inner.port_state = value;
         self
     }
     /// Sets `InterfaceAttachment::delete_on_termination`.
@@ -187,9 +243,19 @@ impl InterfaceAttachmentBuilder {
         self.inner.delete_on_termination = Some(value);
         self
     }
+    /// Sets or clears `InterfaceAttachment::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
+        self
+    }
     /// Sets `InterfaceAttachment::driver_mode`.
     pub fn driver_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.driver_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceAttachment::driver_mode`.
+    pub fn set_driver_mode(mut self, value: Option<String>) -> Self {
+        self.inner.driver_mode = value;
         self
     }
     /// Sets `InterfaceAttachment::min_rate`.
@@ -197,14 +263,29 @@ impl InterfaceAttachmentBuilder {
         self.inner.min_rate = Some(value);
         self
     }
+    /// Sets or clears `InterfaceAttachment::min_rate`.
+    pub fn set_min_rate(mut self, value: Option<i64>) -> Self {
+        self.inner.min_rate = value;
+        self
+    }
     /// Sets `InterfaceAttachment::multiqueue_num`.
     pub fn multiqueue_num(mut self, value: i64) -> Self {
         self.inner.multiqueue_num = Some(value);
         self
     }
+    /// Sets or clears `InterfaceAttachment::multiqueue_num`.
+    pub fn set_multiqueue_num(mut self, value: Option<i64>) -> Self {
+        self.inner.multiqueue_num = value;
+        self
+    }
     /// Sets `InterfaceAttachment::pci_address`.
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceAttachment::pci_address`.
+    pub fn set_pci_address(mut self, value: Option<String>) -> Self {
+        self.inner.pci_address = value;
         self
     }
     /// Returns the built [`InterfaceAttachment`].
@@ -295,6 +376,10 @@ impl InterfaceExt {
     pub fn builder() -> InterfaceExtBuilder {
         InterfaceExtBuilder::default()
     }
+    /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    pub fn fixed_ips(&self) -> &[FixedIp] {
+        self.fixed_ips.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`InterfaceExt`].
 #[derive(Clone, Debug, Default)]
@@ -308,14 +393,37 @@ impl InterfaceExtBuilder {
         self.inner.preserve_on_delete = Some(value);
         self
     }
+    /// Sets or clears `InterfaceExt::preserve_on_delete`.
+    pub fn set_preserve_on_delete(mut self, value: Option<bool>) -> Self {
+        self.inner.preserve_on_delete = value;
+        self
+    }
     /// Sets `InterfaceExt::port_state`.
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceExt::port_state`.
+    pub fn set_port_state(mut self, value: Option<String>) -> Self {
+        self.inner.port_state = value;
+        self
+    }
     /// Sets `InterfaceExt::fixed_ips`.
-    pub fn fixed_ips(mut self, value: impl Into<Vec<FixedIp>>) -> Self {
-        self.inner.fixed_ips = Some(value.into());
+    pub fn fixed_ips(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FixedIp>>,
+    ) -> Self {
+        self.inner.fixed_ips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `InterfaceExt::fixed_ips`.
+    pub fn push_fixed_ips(mut self, value: impl Into<FixedIp>) -> Self {
+        self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceExt::fixed_ips`.
+    pub fn set_fixed_ips(mut self, value: Option<Vec<FixedIp>>) -> Self {
+        self.inner.fixed_ips = value;
         self
     }
     /// Sets `InterfaceExt::net_id`.
@@ -323,9 +431,19 @@ impl InterfaceExtBuilder {
         self.inner.net_id = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceExt::net_id`.
+    pub fn set_net_id(mut self, value: Option<String>) -> Self {
+        self.inner.net_id = value;
+        self
+    }
     /// Sets `InterfaceExt::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceExt::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
         self
     }
     /// Sets `InterfaceExt::mac_addr`.
@@ -333,9 +451,19 @@ impl InterfaceExtBuilder {
         self.inner.mac_addr = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceExt::mac_addr`.
+    pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.mac_addr = value;
+        self
+    }
     /// Sets `InterfaceExt::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `InterfaceExt::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Sets `InterfaceExt::driver_mode`.
@@ -343,9 +471,19 @@ impl InterfaceExtBuilder {
         self.inner.driver_mode = Some(value.into());
         self
     }
+    /// Sets or clears `InterfaceExt::driver_mode`.
+    pub fn set_driver_mode(mut self, value: Option<String>) -> Self {
+        self.inner.driver_mode = value;
+        self
+    }
     /// Sets `InterfaceExt::min_rate`.
     pub fn min_rate(mut self, value: i64) -> Self {
         self.inner.min_rate = Some(value);
+        self
+    }
+    /// Sets or clears `InterfaceExt::min_rate`.
+    pub fn set_min_rate(mut self, value: Option<i64>) -> Self {
+        self.inner.min_rate = value;
         self
     }
     /// Sets `InterfaceExt::multiqueue_num`.
@@ -353,9 +491,19 @@ impl InterfaceExtBuilder {
         self.inner.multiqueue_num = Some(value);
         self
     }
+    /// Sets or clears `InterfaceExt::multiqueue_num`.
+    pub fn set_multiqueue_num(mut self, value: Option<i64>) -> Self {
+        self.inner.multiqueue_num = value;
+        self
+    }
     /// Sets `InterfaceExt::pci_address`.
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `InterfaceExt::pci_address`.
+    pub fn set_pci_address(mut self, value: Option<String>) -> Self {
+        self.inner.pci_address = value;
         self
     }
     /// Returns the built [`InterfaceExt`].
@@ -391,6 +539,11 @@ impl Ipv6BandwidthBuilder {
     /// Sets `Ipv6Bandwidth::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Ipv6Bandwidth::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`Ipv6Bandwidth`].

@@ -36,6 +36,10 @@ impl JobEntities {
     pub fn builder() -> JobEntitiesBuilder {
         JobEntitiesBuilder::default()
     }
+    /// The items of [`sub_jobs`](Self::sub_jobs), empty when absent.
+    pub fn sub_jobs(&self) -> &[SubJob] {
+        self.sub_jobs.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`JobEntities`].
 #[derive(Clone, Debug, Default)]
@@ -49,19 +53,47 @@ impl JobEntitiesBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `JobEntities::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `JobEntities::nic_id`.
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.nic_id = Some(value.into());
         self
     }
+    /// Sets or clears `JobEntities::nic_id`.
+    pub fn set_nic_id(mut self, value: Option<String>) -> Self {
+        self.inner.nic_id = value;
+        self
+    }
     /// Sets `JobEntities::sub_jobs`.
-    pub fn sub_jobs(mut self, value: impl Into<Vec<SubJob>>) -> Self {
-        self.inner.sub_jobs = Some(value.into());
+    pub fn sub_jobs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SubJob>>,
+    ) -> Self {
+        self.inner.sub_jobs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `JobEntities::sub_jobs`.
+    pub fn push_sub_jobs(mut self, value: impl Into<SubJob>) -> Self {
+        self.inner.sub_jobs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `JobEntities::sub_jobs`.
+    pub fn set_sub_jobs(mut self, value: Option<Vec<SubJob>>) -> Self {
+        self.inner.sub_jobs = value;
         self
     }
     /// Sets `JobEntities::sub_jobs_total`.
     pub fn sub_jobs_total(mut self, value: i64) -> Self {
         self.inner.sub_jobs_total = Some(value);
+        self
+    }
+    /// Sets or clears `JobEntities::sub_jobs_total`.
+    pub fn set_sub_jobs_total(mut self, value: Option<i64>) -> Self {
+        self.inner.sub_jobs_total = value;
         self
     }
     /// Returns the built [`JobEntities`].

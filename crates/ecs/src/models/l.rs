@@ -75,6 +75,20 @@ impl LaunchTemplate {
         LaunchTemplateBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplate {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("description", self.description.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required("updated_at", self.updated_at.as_ref())
+            .required("default_version", self.default_version.as_ref())
+            .required("latest_version", self.latest_version.as_ref());
+    }
+}
 /// Builder for [`LaunchTemplate`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -87,9 +101,19 @@ impl LaunchTemplateBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `LaunchTemplate::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `LaunchTemplate::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `LaunchTemplate::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `LaunchTemplate::description`. **Required.**
@@ -97,9 +121,19 @@ impl LaunchTemplateBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `LaunchTemplate::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `LaunchTemplate::created_at`. **Required.**
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `LaunchTemplate::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `LaunchTemplate::updated_at`. **Required.**
@@ -107,14 +141,29 @@ impl LaunchTemplateBuilder {
         self.inner.updated_at = Some(value.into());
         self
     }
+    /// Sets or clears `LaunchTemplate::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
+        self
+    }
     /// Sets `LaunchTemplate::default_version`. **Required.**
     pub fn default_version(mut self, value: i64) -> Self {
         self.inner.default_version = Some(value);
         self
     }
+    /// Sets or clears `LaunchTemplate::default_version`.
+    pub fn set_default_version(mut self, value: Option<i64>) -> Self {
+        self.inner.default_version = value;
+        self
+    }
     /// Sets `LaunchTemplate::latest_version`. **Required.**
     pub fn latest_version(mut self, value: i64) -> Self {
         self.inner.latest_version = Some(value);
+        self
+    }
+    /// Sets or clears `LaunchTemplate::latest_version`.
+    pub fn set_latest_version(mut self, value: Option<i64>) -> Self {
+        self.inner.latest_version = value;
         self
     }
     /// Returns the built [`LaunchTemplate`].
@@ -159,6 +208,14 @@ impl LaunchTemplateOption {
         LaunchTemplateOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for LaunchTemplateOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`LaunchTemplateOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -171,9 +228,19 @@ impl LaunchTemplateOptionBuilder {
         self.inner.template_data = Some(value.into());
         self
     }
+    /// Sets or clears `LaunchTemplateOption::template_data`.
+    pub fn set_template_data(mut self, value: Option<TemplateData>) -> Self {
+        self.inner.template_data = value;
+        self
+    }
     /// Sets `LaunchTemplateOption::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `LaunchTemplateOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `LaunchTemplateOption::description`.
@@ -181,9 +248,19 @@ impl LaunchTemplateOptionBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `LaunchTemplateOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `LaunchTemplateOption::version_description`.
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.inner.version_description = Some(value.into());
+        self
+    }
+    /// Sets or clears `LaunchTemplateOption::version_description`.
+    pub fn set_version_description(mut self, value: Option<String>) -> Self {
+        self.inner.version_description = value;
         self
     }
     /// Returns the built [`LaunchTemplateOption`].
@@ -221,6 +298,14 @@ impl Link {
         LinkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Link {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
 /// Builder for [`Link`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -233,9 +318,19 @@ impl LinkBuilder {
         self.inner.href = Some(value.into());
         self
     }
+    /// Sets or clears `Link::href`.
+    pub fn set_href(mut self, value: Option<String>) -> Self {
+        self.inner.href = value;
+        self
+    }
     /// Sets `Link::rel`. **Required.**
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
+        self
+    }
+    /// Sets or clears `Link::rel`.
+    pub fn set_rel(mut self, value: Option<String>) -> Self {
+        self.inner.rel = value;
         self
     }
     /// Returns the built [`Link`].
@@ -266,6 +361,23 @@ impl ListCloudServersResponse {
     pub fn builder() -> ListCloudServersResponseBuilder {
         ListCloudServersResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[CloudServer] {
+        self.servers.as_deref().unwrap_or_default()
+    }
+    /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    pub fn servers_links(&self) -> &[PageLink] {
+        self.servers_links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListCloudServersResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("servers", self.servers.as_ref())
+            .optional("servers_links", self.servers_links.as_ref());
+    }
 }
 /// Builder for [`ListCloudServersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -275,18 +387,49 @@ pub struct ListCloudServersResponseBuilder {
 }
 impl ListCloudServersResponseBuilder {
     /// Sets `ListCloudServersResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<CloudServer>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CloudServer>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListCloudServersResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<CloudServer>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListCloudServersResponse::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<CloudServer>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `ListCloudServersResponse::servers_links`.
-    pub fn servers_links(mut self, value: impl Into<Vec<PageLink>>) -> Self {
-        self.inner.servers_links = Some(value.into());
+    pub fn servers_links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PageLink>>,
+    ) -> Self {
+        self.inner.servers_links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListCloudServersResponse::servers_links`.
+    pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
+        self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListCloudServersResponse::servers_links`.
+    pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
+        self.inner.servers_links = value;
         self
     }
     /// Sets `ListCloudServersResponse::request_id`.
     pub fn request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListCloudServersResponse::request_id`.
+    pub fn set_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.request_id = value;
         self
     }
     /// Returns the built [`ListCloudServersResponse`].
@@ -322,6 +465,11 @@ impl ListEventsResponsePageInfoBuilder {
     /// Sets `ListEventsResponsePageInfo::next_marker`.
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.next_marker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListEventsResponsePageInfo::next_marker`.
+    pub fn set_next_marker(mut self, value: Option<String>) -> Self {
+        self.inner.next_marker = value;
         self
     }
     /// Returns the built [`ListEventsResponsePageInfo`].
@@ -360,6 +508,18 @@ impl ListFlavorSellPoliciesResponse {
     pub fn builder() -> ListFlavorSellPoliciesResponseBuilder {
         ListFlavorSellPoliciesResponseBuilder::default()
     }
+    /// The items of [`sell_policies`](Self::sell_policies), empty when absent.
+    pub fn sell_policies(&self) -> &[ListFlavorSellPoliciesResult] {
+        self.sell_policies.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("sell_policies", self.sell_policies.as_ref());
+    }
 }
 /// Builder for [`ListFlavorSellPoliciesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -373,12 +533,33 @@ impl ListFlavorSellPoliciesResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListFlavorSellPoliciesResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListFlavorSellPoliciesResponse::sell_policies`.
     pub fn sell_policies(
         mut self,
-        value: impl Into<Vec<ListFlavorSellPoliciesResult>>,
+        value: impl IntoIterator<Item = impl Into<ListFlavorSellPoliciesResult>>,
     ) -> Self {
-        self.inner.sell_policies = Some(value.into());
+        self.inner.sell_policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListFlavorSellPoliciesResponse::sell_policies`.
+    pub fn push_sell_policies(
+        mut self,
+        value: impl Into<ListFlavorSellPoliciesResult>,
+    ) -> Self {
+        self.inner.sell_policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorSellPoliciesResponse::sell_policies`.
+    pub fn set_sell_policies(
+        mut self,
+        value: Option<Vec<ListFlavorSellPoliciesResult>>,
+    ) -> Self {
+        self.inner.sell_policies = value;
         self
     }
     /// Returns the built [`ListFlavorSellPoliciesResponse`].
@@ -446,6 +627,18 @@ impl ListFlavorSellPoliciesResult {
         ListFlavorSellPoliciesResultBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorSellPoliciesResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("flavor_id", self.flavor_id.as_ref())
+            .required("sell_status", self.sell_status.as_ref())
+            .required("availability_zone_id", self.availability_zone_id.as_ref())
+            .required("sell_mode", self.sell_mode.as_ref());
+    }
+}
 /// Builder for [`ListFlavorSellPoliciesResult`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -458,9 +651,19 @@ impl ListFlavorSellPoliciesResultBuilder {
         self.inner.id = Some(value);
         self
     }
+    /// Sets or clears `ListFlavorSellPoliciesResult::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListFlavorSellPoliciesResult::flavor_id`. **Required.**
     pub fn flavor_id(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorSellPoliciesResult::flavor_id`.
+    pub fn set_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_id = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::sell_status`. **Required.**
@@ -468,9 +671,19 @@ impl ListFlavorSellPoliciesResultBuilder {
         self.inner.sell_status = Some(value.into());
         self
     }
+    /// Sets or clears `ListFlavorSellPoliciesResult::sell_status`.
+    pub fn set_sell_status(mut self, value: Option<String>) -> Self {
+        self.inner.sell_status = value;
+        self
+    }
     /// Sets `ListFlavorSellPoliciesResult::availability_zone_id`. **Required.**
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorSellPoliciesResult::availability_zone_id`.
+    pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone_id = value;
         self
     }
     /// Sets `ListFlavorSellPoliciesResult::sell_mode`. **Required.**
@@ -478,9 +691,19 @@ impl ListFlavorSellPoliciesResultBuilder {
         self.inner.sell_mode = Some(value.into());
         self
     }
+    /// Sets or clears `ListFlavorSellPoliciesResult::sell_mode`.
+    pub fn set_sell_mode(mut self, value: Option<String>) -> Self {
+        self.inner.sell_mode = value;
+        self
+    }
     /// Sets `ListFlavorSellPoliciesResult::spot_options`.
     pub fn spot_options(mut self, value: impl Into<FlavorSpotOptions>) -> Self {
         self.inner.spot_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorSellPoliciesResult::spot_options`.
+    pub fn set_spot_options(mut self, value: Option<FlavorSpotOptions>) -> Self {
+        self.inner.spot_options = value;
         self
     }
     /// Returns the built [`ListFlavorSellPoliciesResult`].
@@ -527,6 +750,18 @@ impl ListFlavorsResponse {
     pub fn builder() -> ListFlavorsResponseBuilder {
         ListFlavorsResponseBuilder::default()
     }
+    /// The items of [`flavors`](Self::flavors), empty when absent.
+    pub fn flavors(&self) -> &[Flavor] {
+        self.flavors.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListFlavorsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("flavors", self.flavors.as_ref());
+    }
 }
 /// Builder for [`ListFlavorsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -536,8 +771,21 @@ pub struct ListFlavorsResponseBuilder {
 }
 impl ListFlavorsResponseBuilder {
     /// Sets `ListFlavorsResponse::flavors`.
-    pub fn flavors(mut self, value: impl Into<Vec<Flavor>>) -> Self {
-        self.inner.flavors = Some(value.into());
+    pub fn flavors(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Flavor>>,
+    ) -> Self {
+        self.inner.flavors = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListFlavorsResponse::flavors`.
+    pub fn push_flavors(mut self, value: impl Into<Flavor>) -> Self {
+        self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListFlavorsResponse::flavors`.
+    pub fn set_flavors(mut self, value: Option<Vec<Flavor>>) -> Self {
+        self.inner.flavors = value;
         self
     }
     /// Returns the built [`ListFlavorsResponse`].
@@ -566,6 +814,10 @@ impl ListLaunchTemplateVersionsResponse {
     pub fn builder() -> ListLaunchTemplateVersionsResponseBuilder {
         ListLaunchTemplateVersionsResponseBuilder::default()
     }
+    /// The items of [`launch_template_versions`](Self::launch_template_versions), empty when absent.
+    pub fn launch_template_versions(&self) -> &[TemplateVersion] {
+        self.launch_template_versions.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListLaunchTemplateVersionsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -577,9 +829,30 @@ impl ListLaunchTemplateVersionsResponseBuilder {
     /// Sets `ListLaunchTemplateVersionsResponse::launch_template_versions`.
     pub fn launch_template_versions(
         mut self,
-        value: impl Into<Vec<TemplateVersion>>,
+        value: impl IntoIterator<Item = impl Into<TemplateVersion>>,
     ) -> Self {
-        self.inner.launch_template_versions = Some(value.into());
+        self.inner.launch_template_versions = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListLaunchTemplateVersionsResponse::launch_template_versions`.
+    pub fn push_launch_template_versions(
+        mut self,
+        value: impl Into<TemplateVersion>,
+    ) -> Self {
+        self.inner
+            .launch_template_versions
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ListLaunchTemplateVersionsResponse::launch_template_versions`.
+    pub fn set_launch_template_versions(
+        mut self,
+        value: Option<Vec<TemplateVersion>>,
+    ) -> Self {
+        self.inner.launch_template_versions = value;
         self
     }
     /// Sets `ListLaunchTemplateVersionsResponse::page_info`.
@@ -587,9 +860,19 @@ impl ListLaunchTemplateVersionsResponseBuilder {
         self.inner.page_info = Some(value.into());
         self
     }
+    /// Sets or clears `ListLaunchTemplateVersionsResponse::page_info`.
+    pub fn set_page_info(mut self, value: Option<ResponsePageInfoV3>) -> Self {
+        self.inner.page_info = value;
+        self
+    }
     /// Sets `ListLaunchTemplateVersionsResponse::x_request_id`.
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListLaunchTemplateVersionsResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
         self
     }
     /// Returns the built [`ListLaunchTemplateVersionsResponse`].
@@ -651,6 +934,18 @@ impl ListRecycleBinServersResponse {
     pub fn builder() -> ListRecycleBinServersResponseBuilder {
         ListRecycleBinServersResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[ServerDetail] {
+        self.servers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListRecycleBinServersResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("servers", self.servers.as_ref());
+    }
 }
 /// Builder for [`ListRecycleBinServersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -660,8 +955,21 @@ pub struct ListRecycleBinServersResponseBuilder {
 }
 impl ListRecycleBinServersResponseBuilder {
     /// Sets `ListRecycleBinServersResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<ServerDetail>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerDetail>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListRecycleBinServersResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerDetail>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListRecycleBinServersResponse::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerDetail>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`ListRecycleBinServersResponse`].
@@ -682,6 +990,18 @@ impl ListResizeFlavorsResponse {
     pub fn builder() -> ListResizeFlavorsResponseBuilder {
         ListResizeFlavorsResponseBuilder::default()
     }
+    /// The items of [`flavors`](Self::flavors), empty when absent.
+    pub fn flavors(&self) -> &[ListResizeFlavorsResult] {
+        self.flavors.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("flavors", self.flavors.as_ref());
+    }
 }
 /// Builder for [`ListResizeFlavorsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -691,8 +1011,21 @@ pub struct ListResizeFlavorsResponseBuilder {
 }
 impl ListResizeFlavorsResponseBuilder {
     /// Sets `ListResizeFlavorsResponse::flavors`.
-    pub fn flavors(mut self, value: impl Into<Vec<ListResizeFlavorsResult>>) -> Self {
-        self.inner.flavors = Some(value.into());
+    pub fn flavors(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ListResizeFlavorsResult>>,
+    ) -> Self {
+        self.inner.flavors = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListResizeFlavorsResponse::flavors`.
+    pub fn push_flavors(mut self, value: impl Into<ListResizeFlavorsResult>) -> Self {
+        self.inner.flavors.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResponse::flavors`.
+    pub fn set_flavors(mut self, value: Option<Vec<ListResizeFlavorsResult>>) -> Self {
+        self.inner.flavors = value;
         self
     }
     /// Returns the built [`ListResizeFlavorsResponse`].
@@ -835,6 +1168,37 @@ impl ListResizeFlavorsResult {
     pub fn builder() -> ListResizeFlavorsResultBuilder {
         ListResizeFlavorsResultBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[FlavorLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListResizeFlavorsResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("vcpus", self.vcpus.as_ref())
+            .required("ram", self.ram.as_ref())
+            .required("disk", self.disk.as_ref())
+            .required("swap", self.swap.as_ref())
+            .required(
+                "OS-FLV-EXT-DATA:ephemeral",
+                self.os_flv_ext_data_ephemeral.as_ref(),
+            )
+            .required("OS-FLV-DISABLED:disabled", self.os_flv_disabled_disabled.as_ref())
+            .required("rxtx_factor", self.rxtx_factor.as_ref())
+            .required("rxtx_quota", self.rxtx_quota.as_ref())
+            .required("rxtx_cap", self.rxtx_cap.as_ref())
+            .required(
+                "os-flavor-access:is_public",
+                self.os_flavor_access_is_public.as_ref(),
+            )
+            .required("links", self.links.as_ref())
+            .required("extra_specs", self.extra_specs.as_ref());
+    }
 }
 /// Builder for [`ListResizeFlavorsResult`].
 #[derive(Clone, Debug, Default)]
@@ -848,9 +1212,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::vcpus`. **Required.**
@@ -858,9 +1232,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.vcpus = Some(value.into());
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::vcpus`.
+    pub fn set_vcpus(mut self, value: Option<String>) -> Self {
+        self.inner.vcpus = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::ram`. **Required.**
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::ram`.
+    pub fn set_ram(mut self, value: Option<i64>) -> Self {
+        self.inner.ram = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::disk`. **Required.**
@@ -868,9 +1252,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.disk = Some(value.into());
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::disk`.
+    pub fn set_disk(mut self, value: Option<String>) -> Self {
+        self.inner.disk = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::swap`. **Required.**
     pub fn swap(mut self, value: impl Into<String>) -> Self {
         self.inner.swap = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::swap`.
+    pub fn set_swap(mut self, value: Option<String>) -> Self {
+        self.inner.swap = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::os_flv_ext_data_ephemeral`. **Required.**
@@ -878,9 +1272,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.os_flv_ext_data_ephemeral = Some(value);
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::os_flv_ext_data_ephemeral`.
+    pub fn set_os_flv_ext_data_ephemeral(mut self, value: Option<i64>) -> Self {
+        self.inner.os_flv_ext_data_ephemeral = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::os_flv_disabled_disabled`. **Required.**
     pub fn os_flv_disabled_disabled(mut self, value: bool) -> Self {
         self.inner.os_flv_disabled_disabled = Some(value);
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::os_flv_disabled_disabled`.
+    pub fn set_os_flv_disabled_disabled(mut self, value: Option<bool>) -> Self {
+        self.inner.os_flv_disabled_disabled = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::rxtx_factor`. **Required.**
@@ -888,9 +1292,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.rxtx_factor = Some(value);
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::rxtx_factor`.
+    pub fn set_rxtx_factor(mut self, value: Option<f64>) -> Self {
+        self.inner.rxtx_factor = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::rxtx_quota`. **Required.**
     pub fn rxtx_quota(mut self, value: impl Into<String>) -> Self {
         self.inner.rxtx_quota = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::rxtx_quota`.
+    pub fn set_rxtx_quota(mut self, value: Option<String>) -> Self {
+        self.inner.rxtx_quota = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::rxtx_cap`. **Required.**
@@ -898,14 +1312,37 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.rxtx_cap = Some(value.into());
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::rxtx_cap`.
+    pub fn set_rxtx_cap(mut self, value: Option<String>) -> Self {
+        self.inner.rxtx_cap = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::os_flavor_access_is_public`. **Required.**
     pub fn os_flavor_access_is_public(mut self, value: bool) -> Self {
         self.inner.os_flavor_access_is_public = Some(value);
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::os_flavor_access_is_public`.
+    pub fn set_os_flavor_access_is_public(mut self, value: Option<bool>) -> Self {
+        self.inner.os_flavor_access_is_public = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<FlavorLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<FlavorLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListResizeFlavorsResult::links`.
+    pub fn push_links(mut self, value: impl Into<FlavorLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::links`.
+    pub fn set_links(mut self, value: Option<Vec<FlavorLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `ListResizeFlavorsResult::extra_specs`. **Required.**
@@ -913,9 +1350,19 @@ impl ListResizeFlavorsResultBuilder {
         self.inner.extra_specs = Some(value.into());
         self
     }
+    /// Sets or clears `ListResizeFlavorsResult::extra_specs`.
+    pub fn set_extra_specs(mut self, value: Option<FlavorExtraSpec>) -> Self {
+        self.inner.extra_specs = value;
+        self
+    }
     /// Sets `ListResizeFlavorsResult::instance_quota`.
     pub fn instance_quota(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.inner.instance_quota = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListResizeFlavorsResult::instance_quota`.
+    pub fn set_instance_quota(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.instance_quota = value;
         self
     }
     /// Returns the built [`ListResizeFlavorsResult`].
@@ -969,6 +1416,18 @@ impl ListScheduledEventsResponse {
     pub fn builder() -> ListScheduledEventsResponseBuilder {
         ListScheduledEventsResponseBuilder::default()
     }
+    /// The items of [`events`](Self::events), empty when absent.
+    pub fn events(&self) -> &[EventResponse] {
+        self.events.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListScheduledEventsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("events", self.events.as_ref());
+    }
 }
 /// Builder for [`ListScheduledEventsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -978,13 +1437,31 @@ pub struct ListScheduledEventsResponseBuilder {
 }
 impl ListScheduledEventsResponseBuilder {
     /// Sets `ListScheduledEventsResponse::events`.
-    pub fn events(mut self, value: impl Into<Vec<EventResponse>>) -> Self {
-        self.inner.events = Some(value.into());
+    pub fn events(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<EventResponse>>,
+    ) -> Self {
+        self.inner.events = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListScheduledEventsResponse::events`.
+    pub fn push_events(mut self, value: impl Into<EventResponse>) -> Self {
+        self.inner.events.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListScheduledEventsResponse::events`.
+    pub fn set_events(mut self, value: Option<Vec<EventResponse>>) -> Self {
+        self.inner.events = value;
         self
     }
     /// Sets `ListScheduledEventsResponse::page_info`.
     pub fn page_info(mut self, value: impl Into<ListEventsResponsePageInfo>) -> Self {
         self.inner.page_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListScheduledEventsResponse::page_info`.
+    pub fn set_page_info(mut self, value: Option<ListEventsResponsePageInfo>) -> Self {
+        self.inner.page_info = value;
         self
     }
     /// Returns the built [`ListScheduledEventsResponse`].
@@ -1049,6 +1526,18 @@ impl ListServerAzInfo {
     pub fn builder() -> ListServerAzInfoBuilder {
         ListServerAzInfoBuilder::default()
     }
+    /// The items of [`az_group_ids`](Self::az_group_ids), empty when absent.
+    pub fn az_group_ids(&self) -> &[String] {
+        self.az_group_ids.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfo {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("availability_zone_id", self.availability_zone_id.as_ref());
+    }
 }
 /// Builder for [`ListServerAzInfo`].
 #[derive(Clone, Debug, Default)]
@@ -1062,9 +1551,19 @@ impl ListServerAzInfoBuilder {
         self.inner.availability_zone_id = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerAzInfo::availability_zone_id`.
+    pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone_id = value;
+        self
+    }
     /// Sets `ListServerAzInfo::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListServerAzInfo::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `ListServerAzInfo::mode`.
@@ -1072,9 +1571,19 @@ impl ListServerAzInfoBuilder {
         self.inner.mode = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerAzInfo::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
+        self
+    }
     /// Sets `ListServerAzInfo::public_border_group`.
     pub fn public_border_group(mut self, value: impl Into<String>) -> Self {
         self.inner.public_border_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListServerAzInfo::public_border_group`.
+    pub fn set_public_border_group(mut self, value: Option<String>) -> Self {
+        self.inner.public_border_group = value;
         self
     }
     /// Sets `ListServerAzInfo::alias`.
@@ -1082,14 +1591,37 @@ impl ListServerAzInfoBuilder {
         self.inner.alias = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerAzInfo::alias`.
+    pub fn set_alias(mut self, value: Option<String>) -> Self {
+        self.inner.alias = value;
+        self
+    }
     /// Sets `ListServerAzInfo::az_group_ids`.
-    pub fn az_group_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.az_group_ids = Some(value.into());
+    pub fn az_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.az_group_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServerAzInfo::az_group_ids`.
+    pub fn push_az_group_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.az_group_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerAzInfo::az_group_ids`.
+    pub fn set_az_group_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.az_group_ids = value;
         self
     }
     /// Sets `ListServerAzInfo::category`.
     pub fn category(mut self, value: i64) -> Self {
         self.inner.category = Some(value);
+        self
+    }
+    /// Sets or clears `ListServerAzInfo::category`.
+    pub fn set_category(mut self, value: Option<i64>) -> Self {
+        self.inner.category = value;
         self
     }
     /// Returns the built [`ListServerAzInfo`].
@@ -1110,6 +1642,18 @@ impl ListServerAzInfoResponse {
     pub fn builder() -> ListServerAzInfoResponseBuilder {
         ListServerAzInfoResponseBuilder::default()
     }
+    /// The items of [`availability_zones`](Self::availability_zones), empty when absent.
+    pub fn availability_zones(&self) -> &[ListServerAzInfo] {
+        self.availability_zones.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerAzInfoResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("availability_zones", self.availability_zones.as_ref());
+    }
 }
 /// Builder for [`ListServerAzInfoResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1121,9 +1665,27 @@ impl ListServerAzInfoResponseBuilder {
     /// Sets `ListServerAzInfoResponse::availability_zones`.
     pub fn availability_zones(
         mut self,
-        value: impl Into<Vec<ListServerAzInfo>>,
+        value: impl IntoIterator<Item = impl Into<ListServerAzInfo>>,
     ) -> Self {
-        self.inner.availability_zones = Some(value.into());
+        self.inner.availability_zones = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListServerAzInfoResponse::availability_zones`.
+    pub fn push_availability_zones(
+        mut self,
+        value: impl Into<ListServerAzInfo>,
+    ) -> Self {
+        self.inner.availability_zones.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerAzInfoResponse::availability_zones`.
+    pub fn set_availability_zones(
+        mut self,
+        value: Option<Vec<ListServerAzInfo>>,
+    ) -> Self {
+        self.inner.availability_zones = value;
         self
     }
     /// Returns the built [`ListServerAzInfoResponse`].
@@ -1159,6 +1721,10 @@ impl ListServerBlockDevicesResponse {
     pub fn builder() -> ListServerBlockDevicesResponseBuilder {
         ListServerBlockDevicesResponseBuilder::default()
     }
+    /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
+    pub fn volume_attachments(&self) -> &[ServerBlockDevice] {
+        self.volume_attachments.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListServerBlockDevicesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1175,12 +1741,38 @@ impl ListServerBlockDevicesResponseBuilder {
         self.inner.attachable_quantity = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerBlockDevicesResponse::attachable_quantity`.
+    pub fn set_attachable_quantity(
+        mut self,
+        value: Option<BlockDeviceAttachableQuantity>,
+    ) -> Self {
+        self.inner.attachable_quantity = value;
+        self
+    }
     /// Sets `ListServerBlockDevicesResponse::volume_attachments`.
     pub fn volume_attachments(
         mut self,
-        value: impl Into<Vec<ServerBlockDevice>>,
+        value: impl IntoIterator<Item = impl Into<ServerBlockDevice>>,
     ) -> Self {
-        self.inner.volume_attachments = Some(value.into());
+        self.inner.volume_attachments = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListServerBlockDevicesResponse::volume_attachments`.
+    pub fn push_volume_attachments(
+        mut self,
+        value: impl Into<ServerBlockDevice>,
+    ) -> Self {
+        self.inner.volume_attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerBlockDevicesResponse::volume_attachments`.
+    pub fn set_volume_attachments(
+        mut self,
+        value: Option<Vec<ServerBlockDevice>>,
+    ) -> Self {
+        self.inner.volume_attachments = value;
         self
     }
     /// Returns the built [`ListServerBlockDevicesResponse`].
@@ -1218,6 +1810,11 @@ impl ListServerGroupsPageInfoResultBuilder {
         self.inner.next_marker = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerGroupsPageInfoResult::next_marker`.
+    pub fn set_next_marker(mut self, value: Option<String>) -> Self {
+        self.inner.next_marker = value;
+        self
+    }
     /// Returns the built [`ListServerGroupsPageInfoResult`].
     pub fn build(self) -> ListServerGroupsPageInfoResult {
         self.inner
@@ -1239,6 +1836,18 @@ impl ListServerGroupsResponse {
     pub fn builder() -> ListServerGroupsResponseBuilder {
         ListServerGroupsResponseBuilder::default()
     }
+    /// The items of [`server_groups`](Self::server_groups), empty when absent.
+    pub fn server_groups(&self) -> &[ListServerGroupsResult] {
+        self.server_groups.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server_groups", self.server_groups.as_ref());
+    }
 }
 /// Builder for [`ListServerGroupsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1250,9 +1859,25 @@ impl ListServerGroupsResponseBuilder {
     /// Sets `ListServerGroupsResponse::server_groups`.
     pub fn server_groups(
         mut self,
-        value: impl Into<Vec<ListServerGroupsResult>>,
+        value: impl IntoIterator<Item = impl Into<ListServerGroupsResult>>,
     ) -> Self {
-        self.inner.server_groups = Some(value.into());
+        self.inner.server_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServerGroupsResponse::server_groups`.
+    pub fn push_server_groups(
+        mut self,
+        value: impl Into<ListServerGroupsResult>,
+    ) -> Self {
+        self.inner.server_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerGroupsResponse::server_groups`.
+    pub fn set_server_groups(
+        mut self,
+        value: Option<Vec<ListServerGroupsResult>>,
+    ) -> Self {
+        self.inner.server_groups = value;
         self
     }
     /// Sets `ListServerGroupsResponse::page_info`.
@@ -1261,6 +1886,14 @@ impl ListServerGroupsResponseBuilder {
         value: impl Into<ListServerGroupsPageInfoResult>,
     ) -> Self {
         self.inner.page_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListServerGroupsResponse::page_info`.
+    pub fn set_page_info(
+        mut self,
+        value: Option<ListServerGroupsPageInfoResult>,
+    ) -> Self {
+        self.inner.page_info = value;
         self
     }
     /// Returns the built [`ListServerGroupsResponse`].
@@ -1312,6 +1945,26 @@ impl ListServerGroupsResult {
     pub fn builder() -> ListServerGroupsResultBuilder {
         ListServerGroupsResultBuilder::default()
     }
+    /// The items of [`members`](Self::members), empty when absent.
+    pub fn members(&self) -> &[String] {
+        self.members.as_deref().unwrap_or_default()
+    }
+    /// The items of [`policies`](Self::policies), empty when absent.
+    pub fn policies(&self) -> &[String] {
+        self.policies.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerGroupsResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("members", self.members.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("name", self.name.as_ref())
+            .required("policies", self.policies.as_ref());
+    }
 }
 /// Builder for [`ListServerGroupsResult`].
 #[derive(Clone, Debug, Default)]
@@ -1325,9 +1978,27 @@ impl ListServerGroupsResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerGroupsResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ListServerGroupsResult::members`. **Required.**
-    pub fn members(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.members = Some(value.into());
+    pub fn members(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.members = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServerGroupsResult::members`.
+    pub fn push_members(mut self, value: impl Into<String>) -> Self {
+        self.inner.members.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerGroupsResult::members`.
+    pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.members = value;
         self
     }
     /// Sets `ListServerGroupsResult::metadata`. **Required.**
@@ -1338,14 +2009,40 @@ impl ListServerGroupsResultBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerGroupsResult::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ListServerGroupsResult::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerGroupsResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ListServerGroupsResult::policies`. **Required.**
-    pub fn policies(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.policies = Some(value.into());
+    pub fn policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServerGroupsResult::policies`.
+    pub fn push_policies(mut self, value: impl Into<String>) -> Self {
+        self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerGroupsResult::policies`.
+    pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.policies = value;
         self
     }
     /// Returns the built [`ListServerGroupsResult`].
@@ -1381,6 +2078,10 @@ impl ListServerInterfacesResponse {
     pub fn builder() -> ListServerInterfacesResponseBuilder {
         ListServerInterfacesResponseBuilder::default()
     }
+    /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
+    pub fn interface_attachments(&self) -> &[InterfaceAttachment] {
+        self.interface_attachments.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListServerInterfacesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1397,12 +2098,38 @@ impl ListServerInterfacesResponseBuilder {
         self.inner.attachable_quantity = Some(value.into());
         self
     }
+    /// Sets or clears `ListServerInterfacesResponse::attachable_quantity`.
+    pub fn set_attachable_quantity(
+        mut self,
+        value: Option<InterfaceAttachableQuantity>,
+    ) -> Self {
+        self.inner.attachable_quantity = value;
+        self
+    }
     /// Sets `ListServerInterfacesResponse::interface_attachments`.
     pub fn interface_attachments(
         mut self,
-        value: impl Into<Vec<InterfaceAttachment>>,
+        value: impl IntoIterator<Item = impl Into<InterfaceAttachment>>,
     ) -> Self {
-        self.inner.interface_attachments = Some(value.into());
+        self.inner.interface_attachments = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListServerInterfacesResponse::interface_attachments`.
+    pub fn push_interface_attachments(
+        mut self,
+        value: impl Into<InterfaceAttachment>,
+    ) -> Self {
+        self.inner.interface_attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerInterfacesResponse::interface_attachments`.
+    pub fn set_interface_attachments(
+        mut self,
+        value: Option<Vec<InterfaceAttachment>>,
+    ) -> Self {
+        self.inner.interface_attachments = value;
         self
     }
     /// Returns the built [`ListServerInterfacesResponse`].
@@ -1423,6 +2150,18 @@ impl ListServerTagsResponse {
     pub fn builder() -> ListServerTagsResponseBuilder {
         ListServerTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ProjectTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServerTagsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("tags", self.tags.as_ref());
+    }
 }
 /// Builder for [`ListServerTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1432,8 +2171,21 @@ pub struct ListServerTagsResponseBuilder {
 }
 impl ListServerTagsResponseBuilder {
     /// Sets `ListServerTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ProjectTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ProjectTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServerTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<ProjectTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ProjectTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ListServerTagsResponse`].
@@ -1460,6 +2212,10 @@ impl ListServerVolumeAttachmentsResponse {
     pub fn builder() -> ListServerVolumeAttachmentsResponseBuilder {
         ListServerVolumeAttachmentsResponseBuilder::default()
     }
+    /// The items of [`volume_attachments`](Self::volume_attachments), empty when absent.
+    pub fn volume_attachments(&self) -> &[ServerVolumeAttachment] {
+        self.volume_attachments.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ListServerVolumeAttachmentsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1471,9 +2227,27 @@ impl ListServerVolumeAttachmentsResponseBuilder {
     /// Sets `ListServerVolumeAttachmentsResponse::volume_attachments`.
     pub fn volume_attachments(
         mut self,
-        value: impl Into<Vec<ServerVolumeAttachment>>,
+        value: impl IntoIterator<Item = impl Into<ServerVolumeAttachment>>,
     ) -> Self {
-        self.inner.volume_attachments = Some(value.into());
+        self.inner.volume_attachments = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ListServerVolumeAttachmentsResponse::volume_attachments`.
+    pub fn push_volume_attachments(
+        mut self,
+        value: impl Into<ServerVolumeAttachment>,
+    ) -> Self {
+        self.inner.volume_attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServerVolumeAttachmentsResponse::volume_attachments`.
+    pub fn set_volume_attachments(
+        mut self,
+        value: Option<Vec<ServerVolumeAttachment>>,
+    ) -> Self {
+        self.inner.volume_attachments = value;
         self
     }
     /// Returns the built [`ListServerVolumeAttachmentsResponse`].
@@ -1527,6 +2301,17 @@ impl ListServersByTagRequestBody {
         ListServersByTagRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("action", self.action.as_ref())
+            .optional("tags", self.tags.as_ref())
+            .optional("not_tags", self.not_tags.as_ref())
+            .optional("matches", self.matches.as_ref());
+    }
+}
 /// Builder for [`ListServersByTagRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1539,9 +2324,19 @@ impl ListServersByTagRequestBodyBuilder {
         self.inner.action = Some(value.into());
         self
     }
+    /// Sets or clears `ListServersByTagRequestBody::action`.
+    pub fn set_action(mut self, value: Option<String>) -> Self {
+        self.inner.action = value;
+        self
+    }
     /// Sets `ListServersByTagRequestBody::limit`.
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.inner.limit = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListServersByTagRequestBody::limit`.
+    pub fn set_limit(mut self, value: Option<String>) -> Self {
+        self.inner.limit = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::offset`.
@@ -1549,19 +2344,63 @@ impl ListServersByTagRequestBodyBuilder {
         self.inner.offset = Some(value.into());
         self
     }
+    /// Sets or clears `ListServersByTagRequestBody::offset`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.inner.offset = value;
+        self
+    }
     /// Sets `ListServersByTagRequestBody::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ServerTags>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerTags>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServersByTagRequestBody::tags`.
+    pub fn push_tags(mut self, value: impl Into<ServerTags>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServersByTagRequestBody::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ServerTags>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::not_tags`.
-    pub fn not_tags(mut self, value: impl Into<Vec<ServerTags>>) -> Self {
-        self.inner.not_tags = Some(value.into());
+    pub fn not_tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerTags>>,
+    ) -> Self {
+        self.inner.not_tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServersByTagRequestBody::not_tags`.
+    pub fn push_not_tags(mut self, value: impl Into<ServerTags>) -> Self {
+        self.inner.not_tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServersByTagRequestBody::not_tags`.
+    pub fn set_not_tags(mut self, value: Option<Vec<ServerTags>>) -> Self {
+        self.inner.not_tags = value;
         self
     }
     /// Sets `ListServersByTagRequestBody::matches`.
-    pub fn matches(mut self, value: impl Into<Vec<ServerTagMatch>>) -> Self {
-        self.inner.matches = Some(value.into());
+    pub fn matches(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerTagMatch>>,
+    ) -> Self {
+        self.inner.matches = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServersByTagRequestBody::matches`.
+    pub fn push_matches(mut self, value: impl Into<ServerTagMatch>) -> Self {
+        self.inner.matches.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServersByTagRequestBody::matches`.
+    pub fn set_matches(mut self, value: Option<Vec<ServerTagMatch>>) -> Self {
+        self.inner.matches = value;
         self
     }
     /// Returns the built [`ListServersByTagRequestBody`].
@@ -1589,6 +2428,18 @@ impl ListServersByTagResponse {
     pub fn builder() -> ListServersByTagResponseBuilder {
         ListServersByTagResponseBuilder::default()
     }
+    /// The items of [`resources`](Self::resources), empty when absent.
+    pub fn resources(&self) -> &[ServerResource] {
+        self.resources.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersByTagResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("resources", self.resources.as_ref());
+    }
 }
 /// Builder for [`ListServersByTagResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1598,13 +2449,31 @@ pub struct ListServersByTagResponseBuilder {
 }
 impl ListServersByTagResponseBuilder {
     /// Sets `ListServersByTagResponse::resources`.
-    pub fn resources(mut self, value: impl Into<Vec<ServerResource>>) -> Self {
-        self.inner.resources = Some(value.into());
+    pub fn resources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerResource>>,
+    ) -> Self {
+        self.inner.resources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServersByTagResponse::resources`.
+    pub fn push_resources(mut self, value: impl Into<ServerResource>) -> Self {
+        self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServersByTagResponse::resources`.
+    pub fn set_resources(mut self, value: Option<Vec<ServerResource>>) -> Self {
+        self.inner.resources = value;
         self
     }
     /// Sets `ListServersByTagResponse::total_count`.
     pub fn total_count(mut self, value: i64) -> Self {
         self.inner.total_count = Some(value);
+        self
+    }
+    /// Sets or clears `ListServersByTagResponse::total_count`.
+    pub fn set_total_count(mut self, value: Option<i64>) -> Self {
+        self.inner.total_count = value;
         self
     }
     /// Returns the built [`ListServersByTagResponse`].
@@ -1632,6 +2501,18 @@ impl ListServersDetailsResponse {
     pub fn builder() -> ListServersDetailsResponseBuilder {
         ListServersDetailsResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[ServerDetail] {
+        self.servers.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListServersDetailsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("servers", self.servers.as_ref());
+    }
 }
 /// Builder for [`ListServersDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1645,9 +2526,27 @@ impl ListServersDetailsResponseBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ListServersDetailsResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ListServersDetailsResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<ServerDetail>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerDetail>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListServersDetailsResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<ServerDetail>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListServersDetailsResponse::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<ServerDetail>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Returns the built [`ListServersDetailsResponse`].
@@ -1676,6 +2575,18 @@ impl ListTemplatesResponse {
     pub fn builder() -> ListTemplatesResponseBuilder {
         ListTemplatesResponseBuilder::default()
     }
+    /// The items of [`launch_templates`](Self::launch_templates), empty when absent.
+    pub fn launch_templates(&self) -> &[LaunchTemplate] {
+        self.launch_templates.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ListTemplatesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("launch_templates", self.launch_templates.as_ref());
+    }
 }
 /// Builder for [`ListTemplatesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1685,8 +2596,21 @@ pub struct ListTemplatesResponseBuilder {
 }
 impl ListTemplatesResponseBuilder {
     /// Sets `ListTemplatesResponse::launch_templates`.
-    pub fn launch_templates(mut self, value: impl Into<Vec<LaunchTemplate>>) -> Self {
-        self.inner.launch_templates = Some(value.into());
+    pub fn launch_templates(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<LaunchTemplate>>,
+    ) -> Self {
+        self.inner.launch_templates = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ListTemplatesResponse::launch_templates`.
+    pub fn push_launch_templates(mut self, value: impl Into<LaunchTemplate>) -> Self {
+        self.inner.launch_templates.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ListTemplatesResponse::launch_templates`.
+    pub fn set_launch_templates(mut self, value: Option<Vec<LaunchTemplate>>) -> Self {
+        self.inner.launch_templates = value;
         self
     }
     /// Sets `ListTemplatesResponse::page_info`.
@@ -1694,9 +2618,19 @@ impl ListTemplatesResponseBuilder {
         self.inner.page_info = Some(value.into());
         self
     }
+    /// Sets or clears `ListTemplatesResponse::page_info`.
+    pub fn set_page_info(mut self, value: Option<ResponsePageInfoV3>) -> Self {
+        self.inner.page_info = value;
+        self
+    }
     /// Sets `ListTemplatesResponse::x_request_id`.
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ListTemplatesResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
         self
     }
     /// Returns the built [`ListTemplatesResponse`].

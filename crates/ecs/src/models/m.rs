@@ -30,9 +30,19 @@ impl MarketModelBuilder {
         self.inner.charge_mode = Some(value.into());
         self
     }
+    /// Sets or clears `MarketModel::charge_mode`.
+    pub fn set_charge_mode(mut self, value: Option<MarketModelChargeMode>) -> Self {
+        self.inner.charge_mode = value;
+        self
+    }
     /// Sets `MarketModel::prepaid_info`.
     pub fn prepaid_info(mut self, value: impl Into<MarketModelPrepaidInfo>) -> Self {
         self.inner.prepaid_info = Some(value.into());
+        self
+    }
+    /// Sets or clears `MarketModel::prepaid_info`.
+    pub fn set_prepaid_info(mut self, value: Option<MarketModelPrepaidInfo>) -> Self {
+        self.inner.prepaid_info = value;
         self
     }
     /// Returns the built [`MarketModel`].
@@ -83,6 +93,11 @@ impl MarketModelPrepaidInfoBuilder {
         self.inner.expired_time = Some(value.into());
         self
     }
+    /// Sets or clears `MarketModelPrepaidInfo::expired_time`.
+    pub fn set_expired_time(mut self, value: Option<String>) -> Self {
+        self.inner.expired_time = value;
+        self
+    }
     /// Returns the built [`MarketModelPrepaidInfo`].
     pub fn build(self) -> MarketModelPrepaidInfo {
         self.inner
@@ -107,6 +122,7 @@ impl MigrateServerOption {
         MigrateServerOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerOption {}
 /// Builder for [`MigrateServerOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -117,6 +133,11 @@ impl MigrateServerOptionBuilder {
     /// Sets `MigrateServerOption::dedicated_host_id`.
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrateServerOption::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Returns the built [`MigrateServerOption`].
@@ -140,6 +161,14 @@ impl MigrateServerRequestBody {
         MigrateServerRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for MigrateServerRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("migrate", self.migrate.as_ref());
+    }
+}
 /// Builder for [`MigrateServerRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -150,6 +179,11 @@ impl MigrateServerRequestBodyBuilder {
     /// Sets `MigrateServerRequestBody::migrate`. **Required.**
     pub fn migrate(mut self, value: impl Into<MigrateServerOption>) -> Self {
         self.inner.migrate = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrateServerRequestBody::migrate`.
+    pub fn set_migrate(mut self, value: Option<MigrateServerOption>) -> Self {
+        self.inner.migrate = value;
         self
     }
     /// Returns the built [`MigrateServerRequestBody`].
@@ -185,6 +219,11 @@ impl MigrateServerResponseBuilder {
     /// Sets `MigrateServerResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `MigrateServerResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`MigrateServerResponse`].

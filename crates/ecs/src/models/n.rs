@@ -68,6 +68,18 @@ impl NetworkAddresses {
         NetworkAddressesBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NetworkAddresses {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("addr", self.addr.as_ref())
+            .required("version", self.version.as_ref())
+            .required("OS-EXT-IPS:port_id", self.os_ext_ips_port_id.as_ref())
+            .required("OS-EXT-IPS-MAC:mac_addr", self.os_ext_ips_mac_mac_addr.as_ref())
+            .required("OS-EXT-IPS:type", self.os_ext_ips_type.as_ref());
+    }
+}
 /// Builder for [`NetworkAddresses`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -80,9 +92,19 @@ impl NetworkAddressesBuilder {
         self.inner.addr = Some(value.into());
         self
     }
+    /// Sets or clears `NetworkAddresses::addr`.
+    pub fn set_addr(mut self, value: Option<String>) -> Self {
+        self.inner.addr = value;
+        self
+    }
     /// Sets `NetworkAddresses::version`. **Required.**
     pub fn version(mut self, value: i64) -> Self {
         self.inner.version = Some(value);
+        self
+    }
+    /// Sets or clears `NetworkAddresses::version`.
+    pub fn set_version(mut self, value: Option<i64>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Sets `NetworkAddresses::os_ext_ips_port_id`. **Required.**
@@ -90,9 +112,19 @@ impl NetworkAddressesBuilder {
         self.inner.os_ext_ips_port_id = Some(value.into());
         self
     }
+    /// Sets or clears `NetworkAddresses::os_ext_ips_port_id`.
+    pub fn set_os_ext_ips_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_port_id = value;
+        self
+    }
     /// Sets `NetworkAddresses::os_ext_ips_mac_mac_addr`. **Required.**
     pub fn os_ext_ips_mac_mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetworkAddresses::os_ext_ips_mac_mac_addr`.
+    pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_mac_mac_addr = value;
         self
     }
     /// Sets `NetworkAddresses::os_ext_ips_type`. **Required.**
@@ -100,9 +132,19 @@ impl NetworkAddressesBuilder {
         self.inner.os_ext_ips_type = Some(value.into());
         self
     }
+    /// Sets or clears `NetworkAddresses::os_ext_ips_type`.
+    pub fn set_os_ext_ips_type(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_type = value;
+        self
+    }
     /// Sets `NetworkAddresses::primary`.
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
+        self
+    }
+    /// Sets or clears `NetworkAddresses::primary`.
+    pub fn set_primary(mut self, value: Option<bool>) -> Self {
+        self.inner.primary = value;
         self
     }
     /// Returns the built [`NetworkAddresses`].
@@ -150,6 +192,14 @@ impl NetworkInterfaces {
     pub fn builder() -> NetworkInterfacesBuilder {
         NetworkInterfacesBuilder::default()
     }
+    /// The items of [`ip_addresses`](Self::ip_addresses), empty when absent.
+    pub fn ip_addresses(&self) -> &[String] {
+        self.ip_addresses.as_deref().unwrap_or_default()
+    }
+    /// The items of [`ipv6_addresses`](Self::ipv6_addresses), empty when absent.
+    pub fn ipv6_addresses(&self) -> &[String] {
+        self.ipv6_addresses.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`NetworkInterfaces`].
 #[derive(Clone, Debug, Default)]
@@ -163,19 +213,55 @@ impl NetworkInterfacesBuilder {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `NetworkInterfaces::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Sets `NetworkInterfaces::primary`.
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
         self
     }
+    /// Sets or clears `NetworkInterfaces::primary`.
+    pub fn set_primary(mut self, value: Option<bool>) -> Self {
+        self.inner.primary = value;
+        self
+    }
     /// Sets `NetworkInterfaces::ip_addresses`.
-    pub fn ip_addresses(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ip_addresses = Some(value.into());
+    pub fn ip_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.ip_addresses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NetworkInterfaces::ip_addresses`.
+    pub fn push_ip_addresses(mut self, value: impl Into<String>) -> Self {
+        self.inner.ip_addresses.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NetworkInterfaces::ip_addresses`.
+    pub fn set_ip_addresses(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ip_addresses = value;
         self
     }
     /// Sets `NetworkInterfaces::ipv6_addresses`.
-    pub fn ipv6_addresses(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.ipv6_addresses = Some(value.into());
+    pub fn ipv6_addresses(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.ipv6_addresses = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NetworkInterfaces::ipv6_addresses`.
+    pub fn push_ipv6_addresses(mut self, value: impl Into<String>) -> Self {
+        self.inner.ipv6_addresses.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NetworkInterfaces::ipv6_addresses`.
+    pub fn set_ipv6_addresses(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.ipv6_addresses = value;
         self
     }
     /// Sets `NetworkInterfaces::subnet_id`.
@@ -183,9 +269,19 @@ impl NetworkInterfacesBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `NetworkInterfaces::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `NetworkInterfaces::association`.
     pub fn association(mut self, value: impl Into<Association>) -> Self {
         self.inner.association = Some(value.into());
+        self
+    }
+    /// Sets or clears `NetworkInterfaces::association`.
+    pub fn set_association(mut self, value: Option<Association>) -> Self {
+        self.inner.association = value;
         self
     }
     /// Returns the built [`NetworkInterfaces`].
@@ -213,6 +309,14 @@ impl NovaAddSecurityGroupOption {
         NovaAddSecurityGroupOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAddSecurityGroupOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`NovaAddSecurityGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -223,6 +327,11 @@ impl NovaAddSecurityGroupOptionBuilder {
     /// Sets `NovaAddSecurityGroupOption::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAddSecurityGroupOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`NovaAddSecurityGroupOption`].
@@ -250,6 +359,15 @@ impl NovaAssociateSecurityGroupRequestBody {
         NovaAssociateSecurityGroupRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for NovaAssociateSecurityGroupRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("addSecurityGroup", self.add_security_group.as_ref());
+    }
+}
 /// Builder for [`NovaAssociateSecurityGroupRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -263,6 +381,14 @@ impl NovaAssociateSecurityGroupRequestBodyBuilder {
         value: impl Into<NovaAddSecurityGroupOption>,
     ) -> Self {
         self.inner.add_security_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAssociateSecurityGroupRequestBody::add_security_group`.
+    pub fn set_add_security_group(
+        mut self,
+        value: Option<NovaAddSecurityGroupOption>,
+    ) -> Self {
+        self.inner.add_security_group = value;
         self
     }
     /// Returns the built [`NovaAssociateSecurityGroupRequestBody`].
@@ -300,6 +426,11 @@ impl NovaAttachInterfaceFixedIpBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `NovaAttachInterfaceFixedIp::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Returns the built [`NovaAttachInterfaceFixedIp`].
     pub fn build(self) -> NovaAttachInterfaceFixedIp {
         self.inner
@@ -334,6 +465,7 @@ impl NovaAttachInterfaceOption {
         NovaAttachInterfaceOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceOption {}
 /// Builder for [`NovaAttachInterfaceOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -344,9 +476,25 @@ impl NovaAttachInterfaceOptionBuilder {
     /// Sets `NovaAttachInterfaceOption::fixed_ips`.
     pub fn fixed_ips(
         mut self,
-        value: impl Into<Vec<NovaAttachInterfaceFixedIp>>,
+        value: impl IntoIterator<Item = impl Into<NovaAttachInterfaceFixedIp>>,
     ) -> Self {
-        self.inner.fixed_ips = Some(value.into());
+        self.inner.fixed_ips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaAttachInterfaceOption::fixed_ips`.
+    pub fn push_fixed_ips(
+        mut self,
+        value: impl Into<NovaAttachInterfaceFixedIp>,
+    ) -> Self {
+        self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaAttachInterfaceOption::fixed_ips`.
+    pub fn set_fixed_ips(
+        mut self,
+        value: Option<Vec<NovaAttachInterfaceFixedIp>>,
+    ) -> Self {
+        self.inner.fixed_ips = value;
         self
     }
     /// Sets `NovaAttachInterfaceOption::net_id`.
@@ -354,9 +502,19 @@ impl NovaAttachInterfaceOptionBuilder {
         self.inner.net_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaAttachInterfaceOption::net_id`.
+    pub fn set_net_id(mut self, value: Option<String>) -> Self {
+        self.inner.net_id = value;
+        self
+    }
     /// Sets `NovaAttachInterfaceOption::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAttachInterfaceOption::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
         self
     }
     /// Returns the built [`NovaAttachInterfaceOption`].
@@ -384,6 +542,14 @@ impl NovaAttachInterfaceRequestBody {
         NovaAttachInterfaceRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
 /// Builder for [`NovaAttachInterfaceRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -397,6 +563,14 @@ impl NovaAttachInterfaceRequestBodyBuilder {
         value: impl Into<NovaAttachInterfaceOption>,
     ) -> Self {
         self.inner.interface_attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAttachInterfaceRequestBody::interface_attachment`.
+    pub fn set_interface_attachment(
+        mut self,
+        value: Option<NovaAttachInterfaceOption>,
+    ) -> Self {
+        self.inner.interface_attachment = value;
         self
     }
     /// Returns the built [`NovaAttachInterfaceRequestBody`].
@@ -424,6 +598,14 @@ impl NovaAttachInterfaceResponse {
         NovaAttachInterfaceResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAttachInterfaceResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
 /// Builder for [`NovaAttachInterfaceResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -437,6 +619,14 @@ impl NovaAttachInterfaceResponseBuilder {
         value: impl Into<NovaServerInterfaceDetail>,
     ) -> Self {
         self.inner.interface_attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAttachInterfaceResponse::interface_attachment`.
+    pub fn set_interface_attachment(
+        mut self,
+        value: Option<NovaServerInterfaceDetail>,
+    ) -> Self {
+        self.inner.interface_attachment = value;
         self
     }
     /// Returns the built [`NovaAttachInterfaceResponse`].
@@ -474,6 +664,20 @@ impl NovaAvailabilityZone {
     pub fn builder() -> NovaAvailabilityZoneBuilder {
         NovaAvailabilityZoneBuilder::default()
     }
+    /// The items of [`hosts`](Self::hosts), empty when absent.
+    pub fn hosts(&self) -> &[String] {
+        self.hosts.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZone {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("hosts", self.hosts.as_ref())
+            .required("zoneName", self.zone_name.as_ref())
+            .required("zoneState", self.zone_state.as_ref());
+    }
 }
 /// Builder for [`NovaAvailabilityZone`].
 #[derive(Clone, Debug, Default)]
@@ -483,8 +687,18 @@ pub struct NovaAvailabilityZoneBuilder {
 }
 impl NovaAvailabilityZoneBuilder {
     /// Sets `NovaAvailabilityZone::hosts`. **Required.**
-    pub fn hosts(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.hosts = Some(value.into());
+    pub fn hosts(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.hosts = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaAvailabilityZone::hosts`.
+    pub fn push_hosts(mut self, value: impl Into<String>) -> Self {
+        self.inner.hosts.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaAvailabilityZone::hosts`.
+    pub fn set_hosts(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.hosts = value;
         self
     }
     /// Sets `NovaAvailabilityZone::zone_name`. **Required.**
@@ -492,9 +706,19 @@ impl NovaAvailabilityZoneBuilder {
         self.inner.zone_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaAvailabilityZone::zone_name`.
+    pub fn set_zone_name(mut self, value: Option<String>) -> Self {
+        self.inner.zone_name = value;
+        self
+    }
     /// Sets `NovaAvailabilityZone::zone_state`. **Required.**
     pub fn zone_state(mut self, value: impl Into<NovaAvailabilityZoneState>) -> Self {
         self.inner.zone_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaAvailabilityZone::zone_state`.
+    pub fn set_zone_state(mut self, value: Option<NovaAvailabilityZoneState>) -> Self {
+        self.inner.zone_state = value;
         self
     }
     /// Returns the built [`NovaAvailabilityZone`].
@@ -522,6 +746,14 @@ impl NovaAvailabilityZoneState {
         NovaAvailabilityZoneStateBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaAvailabilityZoneState {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("available", self.available.as_ref());
+    }
+}
 /// Builder for [`NovaAvailabilityZoneState`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -532,6 +764,11 @@ impl NovaAvailabilityZoneStateBuilder {
     /// Sets `NovaAvailabilityZoneState::available`. **Required.**
     pub fn available(mut self, value: bool) -> Self {
         self.inner.available = Some(value);
+        self
+    }
+    /// Sets or clears `NovaAvailabilityZoneState::available`.
+    pub fn set_available(mut self, value: Option<bool>) -> Self {
+        self.inner.available = value;
         self
     }
     /// Returns the built [`NovaAvailabilityZoneState`].
@@ -577,6 +814,14 @@ impl NovaCreateKeypairOption {
         NovaCreateKeypairOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`NovaCreateKeypairOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -589,9 +834,19 @@ impl NovaCreateKeypairOptionBuilder {
         self.inner.public_key = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateKeypairOption::public_key`.
+    pub fn set_public_key(mut self, value: Option<String>) -> Self {
+        self.inner.public_key = value;
+        self
+    }
     /// Sets `NovaCreateKeypairOption::r#type`.
     pub fn r#type(mut self, value: impl Into<NovaCreateKeypairOptionType>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateKeypairOption::r#type`.
+    pub fn set_type(mut self, value: Option<NovaCreateKeypairOptionType>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Sets `NovaCreateKeypairOption::name`. **Required.**
@@ -599,9 +854,19 @@ impl NovaCreateKeypairOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateKeypairOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `NovaCreateKeypairOption::user_id`.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateKeypairOption::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Returns the built [`NovaCreateKeypairOption`].
@@ -636,6 +901,14 @@ impl NovaCreateKeypairRequestBody {
         NovaCreateKeypairRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("keypair", self.keypair.as_ref());
+    }
+}
 /// Builder for [`NovaCreateKeypairRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -646,6 +919,11 @@ impl NovaCreateKeypairRequestBodyBuilder {
     /// Sets `NovaCreateKeypairRequestBody::keypair`. **Required.**
     pub fn keypair(mut self, value: impl Into<NovaCreateKeypairOption>) -> Self {
         self.inner.keypair = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateKeypairRequestBody::keypair`.
+    pub fn set_keypair(mut self, value: Option<NovaCreateKeypairOption>) -> Self {
+        self.inner.keypair = value;
         self
     }
     /// Returns the built [`NovaCreateKeypairRequestBody`].
@@ -667,6 +945,14 @@ impl NovaCreateKeypairResponse {
         NovaCreateKeypairResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateKeypairResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("keypair", self.keypair.as_ref());
+    }
+}
 /// Builder for [`NovaCreateKeypairResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -677,6 +963,11 @@ impl NovaCreateKeypairResponseBuilder {
     /// Sets `NovaCreateKeypairResponse::keypair`.
     pub fn keypair(mut self, value: impl Into<NovaKeypair>) -> Self {
         self.inner.keypair = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateKeypairResponse::keypair`.
+    pub fn set_keypair(mut self, value: Option<NovaKeypair>) -> Self {
+        self.inner.keypair = value;
         self
     }
     /// Returns the built [`NovaCreateKeypairResponse`].
@@ -863,6 +1154,17 @@ impl std::fmt::Debug for NovaCreateServersOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("flavorRef", self.flavor_ref.as_ref())
+            .required("name", self.name.as_ref())
+            .optional("block_device_mapping_v2", self.block_device_mapping_v2.as_ref())
+            .required("networks", self.networks.as_ref());
+    }
+}
 /// Builder for [`NovaCreateServersOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -875,9 +1177,19 @@ impl NovaCreateServersOptionBuilder {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::auto_terminate_time`.
+    pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
+        self.inner.auto_terminate_time = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::image_ref`.
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::image_ref`.
+    pub fn set_image_ref(mut self, value: Option<String>) -> Self {
+        self.inner.image_ref = value;
         self
     }
     /// Sets `NovaCreateServersOption::flavor_ref`. **Required.**
@@ -885,9 +1197,19 @@ impl NovaCreateServersOptionBuilder {
         self.inner.flavor_ref = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `NovaCreateServersOption::metadata`.
@@ -898,17 +1220,51 @@ impl NovaCreateServersOptionBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::admin_pass`.
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::admin_pass`.
+    pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
+        self.inner.admin_pass = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::block_device_mapping_v2`.
     pub fn block_device_mapping_v2(
         mut self,
-        value: impl Into<Vec<NovaServerBlockDeviceMapping>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerBlockDeviceMapping>>,
     ) -> Self {
-        self.inner.block_device_mapping_v2 = Some(value.into());
+        self.inner.block_device_mapping_v2 = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `NovaCreateServersOption::block_device_mapping_v2`.
+    pub fn push_block_device_mapping_v2(
+        mut self,
+        value: impl Into<NovaServerBlockDeviceMapping>,
+    ) -> Self {
+        self.inner
+            .block_device_mapping_v2
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::block_device_mapping_v2`.
+    pub fn set_block_device_mapping_v2(
+        mut self,
+        value: Option<Vec<NovaServerBlockDeviceMapping>>,
+    ) -> Self {
+        self.inner.block_device_mapping_v2 = value;
         self
     }
     /// Sets `NovaCreateServersOption::config_drive`.
@@ -916,17 +1272,51 @@ impl NovaCreateServersOptionBuilder {
         self.inner.config_drive = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::config_drive`.
+    pub fn set_config_drive(mut self, value: Option<String>) -> Self {
+        self.inner.config_drive = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::security_groups`.
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<NovaServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersOption::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<NovaServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<NovaServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `NovaCreateServersOption::networks`. **Required.**
-    pub fn networks(mut self, value: impl Into<Vec<NovaServerNetwork>>) -> Self {
-        self.inner.networks = Some(value.into());
+    pub fn networks(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaServerNetwork>>,
+    ) -> Self {
+        self.inner.networks = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersOption::networks`.
+    pub fn push_networks(mut self, value: impl Into<NovaServerNetwork>) -> Self {
+        self.inner.networks.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::networks`.
+    pub fn set_networks(mut self, value: Option<Vec<NovaServerNetwork>>) -> Self {
+        self.inner.networks = value;
         self
     }
     /// Sets `NovaCreateServersOption::key_name`.
@@ -934,9 +1324,19 @@ impl NovaCreateServersOptionBuilder {
         self.inner.key_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::user_data`.
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
         self
     }
     /// Sets `NovaCreateServersOption::availability_zone`.
@@ -944,9 +1344,19 @@ impl NovaCreateServersOptionBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::return_reservation_id`.
     pub fn return_reservation_id(mut self, value: bool) -> Self {
         self.inner.return_reservation_id = Some(value);
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::return_reservation_id`.
+    pub fn set_return_reservation_id(mut self, value: Option<bool>) -> Self {
+        self.inner.return_reservation_id = value;
         self
     }
     /// Sets `NovaCreateServersOption::min_count`.
@@ -954,9 +1364,19 @@ impl NovaCreateServersOptionBuilder {
         self.inner.min_count = Some(value);
         self
     }
+    /// Sets or clears `NovaCreateServersOption::min_count`.
+    pub fn set_min_count(mut self, value: Option<i64>) -> Self {
+        self.inner.min_count = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::max_count`.
     pub fn max_count(mut self, value: i64) -> Self {
         self.inner.max_count = Some(value);
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::max_count`.
+    pub fn set_max_count(mut self, value: Option<i64>) -> Self {
+        self.inner.max_count = value;
         self
     }
     /// Sets `NovaCreateServersOption::os_dcf_disk_config`.
@@ -967,9 +1387,22 @@ impl NovaCreateServersOptionBuilder {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersOption::os_dcf_disk_config`.
+    pub fn set_os_dcf_disk_config(
+        mut self,
+        value: Option<NovaCreateServersOptionOsDcfDiskConfig>,
+    ) -> Self {
+        self.inner.os_dcf_disk_config = value;
+        self
+    }
     /// Sets `NovaCreateServersOption::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Returns the built [`NovaCreateServersOption`].
@@ -1014,6 +1447,14 @@ impl NovaCreateServersRequestBody {
         NovaCreateServersRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server", self.server.as_ref());
+    }
+}
 /// Builder for [`NovaCreateServersRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1026,12 +1467,25 @@ impl NovaCreateServersRequestBodyBuilder {
         self.inner.server = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersRequestBody::server`.
+    pub fn set_server(mut self, value: Option<NovaCreateServersOption>) -> Self {
+        self.inner.server = value;
+        self
+    }
     /// Sets `NovaCreateServersRequestBody::os_scheduler_hints`.
     pub fn os_scheduler_hints(
         mut self,
         value: impl Into<NovaCreateServersSchedulerHint>,
     ) -> Self {
         self.inner.os_scheduler_hints = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersRequestBody::os_scheduler_hints`.
+    pub fn set_os_scheduler_hints(
+        mut self,
+        value: Option<NovaCreateServersSchedulerHint>,
+    ) -> Self {
+        self.inner.os_scheduler_hints = value;
         self
     }
     /// Returns the built [`NovaCreateServersRequestBody`].
@@ -1053,6 +1507,14 @@ impl NovaCreateServersResponse {
         NovaCreateServersResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server", self.server.as_ref());
+    }
+}
 /// Builder for [`NovaCreateServersResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1063,6 +1525,11 @@ impl NovaCreateServersResponseBuilder {
     /// Sets `NovaCreateServersResponse::server`.
     pub fn server(mut self, value: impl Into<NovaCreateServersResult>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersResponse::server`.
+    pub fn set_server(mut self, value: Option<NovaCreateServersResult>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`NovaCreateServersResponse`].
@@ -1127,6 +1594,14 @@ impl NovaCreateServersResult {
     pub fn builder() -> NovaCreateServersResultBuilder {
         NovaCreateServersResultBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    pub fn security_groups(&self) -> &[NovaServerSecurityGroup] {
+        self.security_groups.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for NovaCreateServersResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1144,6 +1619,18 @@ impl std::fmt::Debug for NovaCreateServersResult {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaCreateServersResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("security_groups", self.security_groups.as_ref())
+            .required("OS-DCF:diskConfig", self.os_dcf_disk_config.as_ref())
+            .required("adminPass", self.admin_pass.as_ref());
+    }
+}
 /// Builder for [`NovaCreateServersResult`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1156,17 +1643,51 @@ impl NovaCreateServersResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaCreateServersResult::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersResult::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersResult::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `NovaCreateServersResult::security_groups`. **Required.**
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<NovaServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersResult::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<NovaServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersResult::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<NovaServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `NovaCreateServersResult::os_dcf_disk_config`. **Required.**
@@ -1177,14 +1698,32 @@ impl NovaCreateServersResultBuilder {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersResult::os_dcf_disk_config`.
+    pub fn set_os_dcf_disk_config(
+        mut self,
+        value: Option<NovaCreateServersResultOsDcfDiskConfig>,
+    ) -> Self {
+        self.inner.os_dcf_disk_config = value;
+        self
+    }
     /// Sets `NovaCreateServersResult::reservation_id`.
     pub fn reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.reservation_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersResult::reservation_id`.
+    pub fn set_reservation_id(mut self, value: Option<String>) -> Self {
+        self.inner.reservation_id = value;
+        self
+    }
     /// Sets `NovaCreateServersResult::admin_pass`. **Required.**
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersResult::admin_pass`.
+    pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
+        self.inner.admin_pass = value;
         self
     }
     /// Returns the built [`NovaCreateServersResult`].
@@ -1270,14 +1809,45 @@ impl NovaCreateServersSchedulerHintBuilder {
         self.inner.group = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersSchedulerHint::group`.
+    pub fn set_group(mut self, value: Option<String>) -> Self {
+        self.inner.group = value;
+        self
+    }
     /// Sets `NovaCreateServersSchedulerHint::different_host`.
-    pub fn different_host(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.different_host = Some(value.into());
+    pub fn different_host(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.different_host = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersSchedulerHint::different_host`.
+    pub fn push_different_host(mut self, value: impl Into<String>) -> Self {
+        self.inner.different_host.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersSchedulerHint::different_host`.
+    pub fn set_different_host(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.different_host = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::same_host`.
-    pub fn same_host(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.same_host = Some(value.into());
+    pub fn same_host(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.same_host = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaCreateServersSchedulerHint::same_host`.
+    pub fn push_same_host(mut self, value: impl Into<String>) -> Self {
+        self.inner.same_host.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersSchedulerHint::same_host`.
+    pub fn set_same_host(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.same_host = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::cidr`.
@@ -1285,9 +1855,19 @@ impl NovaCreateServersSchedulerHintBuilder {
         self.inner.cidr = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersSchedulerHint::cidr`.
+    pub fn set_cidr(mut self, value: Option<String>) -> Self {
+        self.inner.cidr = value;
+        self
+    }
     /// Sets `NovaCreateServersSchedulerHint::build_near_host_ip`.
     pub fn build_near_host_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.build_near_host_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersSchedulerHint::build_near_host_ip`.
+    pub fn set_build_near_host_ip(mut self, value: Option<String>) -> Self {
+        self.inner.build_near_host_ip = value;
         self
     }
     /// Sets `NovaCreateServersSchedulerHint::tenancy`.
@@ -1295,9 +1875,19 @@ impl NovaCreateServersSchedulerHintBuilder {
         self.inner.tenancy = Some(value.into());
         self
     }
+    /// Sets or clears `NovaCreateServersSchedulerHint::tenancy`.
+    pub fn set_tenancy(mut self, value: Option<String>) -> Self {
+        self.inner.tenancy = value;
+        self
+    }
     /// Sets `NovaCreateServersSchedulerHint::dedicated_host_id`.
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaCreateServersSchedulerHint::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Returns the built [`NovaCreateServersSchedulerHint`].
@@ -1325,6 +1915,15 @@ impl NovaDisassociateSecurityGroupRequestBody {
         NovaDisassociateSecurityGroupRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for NovaDisassociateSecurityGroupRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("removeSecurityGroup", self.remove_security_group.as_ref());
+    }
+}
 /// Builder for [`NovaDisassociateSecurityGroupRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1338,6 +1937,14 @@ impl NovaDisassociateSecurityGroupRequestBodyBuilder {
         value: impl Into<NovaRemoveSecurityGroupOption>,
     ) -> Self {
         self.inner.remove_security_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaDisassociateSecurityGroupRequestBody::remove_security_group`.
+    pub fn set_remove_security_group(
+        mut self,
+        value: Option<NovaRemoveSecurityGroupOption>,
+    ) -> Self {
+        self.inner.remove_security_group = value;
         self
     }
     /// Returns the built [`NovaDisassociateSecurityGroupRequestBody`].
@@ -1425,6 +2032,18 @@ impl std::fmt::Debug for NovaKeypair {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypair {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("fingerprint", self.fingerprint.as_ref())
+            .required("name", self.name.as_ref())
+            .required("public_key", self.public_key.as_ref())
+            .required("private_key", self.private_key.as_ref())
+            .required("user_id", self.user_id.as_ref());
+    }
+}
 /// Builder for [`NovaKeypair`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1437,9 +2056,19 @@ impl NovaKeypairBuilder {
         self.inner.fingerprint = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypair::fingerprint`.
+    pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
+        self.inner.fingerprint = value;
+        self
+    }
     /// Sets `NovaKeypair::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypair::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `NovaKeypair::public_key`. **Required.**
@@ -1447,9 +2076,19 @@ impl NovaKeypairBuilder {
         self.inner.public_key = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypair::public_key`.
+    pub fn set_public_key(mut self, value: Option<String>) -> Self {
+        self.inner.public_key = value;
+        self
+    }
     /// Sets `NovaKeypair::private_key`. **Required.**
     pub fn private_key(mut self, value: impl Into<String>) -> Self {
         self.inner.private_key = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypair::private_key`.
+    pub fn set_private_key(mut self, value: Option<String>) -> Self {
+        self.inner.private_key = value;
         self
     }
     /// Sets `NovaKeypair::user_id`. **Required.**
@@ -1457,9 +2096,19 @@ impl NovaKeypairBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypair::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `NovaKeypair::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypair::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`NovaKeypair`].
@@ -1566,6 +2215,22 @@ impl NovaKeypairDetail {
         NovaKeypairDetailBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaKeypairDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("public_key", self.public_key.as_ref())
+            .required("name", self.name.as_ref())
+            .required("fingerprint", self.fingerprint.as_ref())
+            .required("created_at", self.created_at.as_ref())
+            .required("deleted", self.deleted.as_ref())
+            .required("deleted_at", self.deleted_at.as_ref())
+            .required("id", self.id.as_ref())
+            .required("updated_at", self.updated_at.as_ref())
+            .required("user_id", self.user_id.as_ref());
+    }
+}
 /// Builder for [`NovaKeypairDetail`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1578,9 +2243,19 @@ impl NovaKeypairDetailBuilder {
         self.inner.public_key = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypairDetail::public_key`.
+    pub fn set_public_key(mut self, value: Option<String>) -> Self {
+        self.inner.public_key = value;
+        self
+    }
     /// Sets `NovaKeypairDetail::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypairDetail::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `NovaKeypairDetail::fingerprint`. **Required.**
@@ -1588,9 +2263,19 @@ impl NovaKeypairDetailBuilder {
         self.inner.fingerprint = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypairDetail::fingerprint`.
+    pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
+        self.inner.fingerprint = value;
+        self
+    }
     /// Sets `NovaKeypairDetail::created_at`. **Required.**
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.inner.created_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypairDetail::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::deleted`. **Required.**
@@ -1598,9 +2283,19 @@ impl NovaKeypairDetailBuilder {
         self.inner.deleted = Some(value);
         self
     }
+    /// Sets or clears `NovaKeypairDetail::deleted`.
+    pub fn set_deleted(mut self, value: Option<bool>) -> Self {
+        self.inner.deleted = value;
+        self
+    }
     /// Sets `NovaKeypairDetail::deleted_at`. **Required.**
     pub fn deleted_at(mut self, value: impl Into<String>) -> Self {
         self.inner.deleted_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypairDetail::deleted_at`.
+    pub fn set_deleted_at(mut self, value: Option<String>) -> Self {
+        self.inner.deleted_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::id`. **Required.**
@@ -1608,9 +2303,19 @@ impl NovaKeypairDetailBuilder {
         self.inner.id = Some(value);
         self
     }
+    /// Sets or clears `NovaKeypairDetail::id`.
+    pub fn set_id(mut self, value: Option<i64>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaKeypairDetail::updated_at`. **Required.**
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.inner.updated_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypairDetail::updated_at`.
+    pub fn set_updated_at(mut self, value: Option<String>) -> Self {
+        self.inner.updated_at = value;
         self
     }
     /// Sets `NovaKeypairDetail::user_id`. **Required.**
@@ -1618,9 +2323,19 @@ impl NovaKeypairDetailBuilder {
         self.inner.user_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaKeypairDetail::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
+        self
+    }
     /// Sets `NovaKeypairDetail::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaKeypairDetail::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`NovaKeypairDetail`].
@@ -1654,6 +2369,14 @@ impl NovaLink {
         NovaLinkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaLink {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
 /// Builder for [`NovaLink`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1666,9 +2389,19 @@ impl NovaLinkBuilder {
         self.inner.href = Some(value.into());
         self
     }
+    /// Sets or clears `NovaLink::href`.
+    pub fn set_href(mut self, value: Option<String>) -> Self {
+        self.inner.href = value;
+        self
+    }
     /// Sets `NovaLink::rel`. **Required.**
     pub fn rel(mut self, value: impl Into<NovaLinkRel>) -> Self {
         self.inner.rel = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaLink::rel`.
+    pub fn set_rel(mut self, value: Option<NovaLinkRel>) -> Self {
+        self.inner.rel = value;
         self
     }
     /// Returns the built [`NovaLink`].
@@ -1711,6 +2444,19 @@ impl NovaListAvailabilityZonesResponse {
     pub fn builder() -> NovaListAvailabilityZonesResponseBuilder {
         NovaListAvailabilityZonesResponseBuilder::default()
     }
+    /// The items of [`availability_zone_info`](Self::availability_zone_info), empty when absent.
+    pub fn availability_zone_info(&self) -> &[NovaAvailabilityZone] {
+        self.availability_zone_info.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for NovaListAvailabilityZonesResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("availabilityZoneInfo", self.availability_zone_info.as_ref());
+    }
 }
 /// Builder for [`NovaListAvailabilityZonesResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1722,9 +2468,30 @@ impl NovaListAvailabilityZonesResponseBuilder {
     /// Sets `NovaListAvailabilityZonesResponse::availability_zone_info`.
     pub fn availability_zone_info(
         mut self,
-        value: impl Into<Vec<NovaAvailabilityZone>>,
+        value: impl IntoIterator<Item = impl Into<NovaAvailabilityZone>>,
     ) -> Self {
-        self.inner.availability_zone_info = Some(value.into());
+        self.inner.availability_zone_info = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `NovaListAvailabilityZonesResponse::availability_zone_info`.
+    pub fn push_availability_zone_info(
+        mut self,
+        value: impl Into<NovaAvailabilityZone>,
+    ) -> Self {
+        self.inner
+            .availability_zone_info
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListAvailabilityZonesResponse::availability_zone_info`.
+    pub fn set_availability_zone_info(
+        mut self,
+        value: Option<Vec<NovaAvailabilityZone>>,
+    ) -> Self {
+        self.inner.availability_zone_info = value;
         self
     }
     /// Returns the built [`NovaListAvailabilityZonesResponse`].
@@ -1745,6 +2512,18 @@ impl NovaListKeypairsResponse {
     pub fn builder() -> NovaListKeypairsResponseBuilder {
         NovaListKeypairsResponseBuilder::default()
     }
+    /// The items of [`keypairs`](Self::keypairs), empty when absent.
+    pub fn keypairs(&self) -> &[NovaListKeypairsResult] {
+        self.keypairs.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("keypairs", self.keypairs.as_ref());
+    }
 }
 /// Builder for [`NovaListKeypairsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1754,8 +2533,21 @@ pub struct NovaListKeypairsResponseBuilder {
 }
 impl NovaListKeypairsResponseBuilder {
     /// Sets `NovaListKeypairsResponse::keypairs`.
-    pub fn keypairs(mut self, value: impl Into<Vec<NovaListKeypairsResult>>) -> Self {
-        self.inner.keypairs = Some(value.into());
+    pub fn keypairs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaListKeypairsResult>>,
+    ) -> Self {
+        self.inner.keypairs = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListKeypairsResponse::keypairs`.
+    pub fn push_keypairs(mut self, value: impl Into<NovaListKeypairsResult>) -> Self {
+        self.inner.keypairs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListKeypairsResponse::keypairs`.
+    pub fn set_keypairs(mut self, value: Option<Vec<NovaListKeypairsResult>>) -> Self {
+        self.inner.keypairs = value;
         self
     }
     /// Returns the built [`NovaListKeypairsResponse`].
@@ -1779,6 +2571,14 @@ impl NovaListKeypairsResult {
         NovaListKeypairsResultBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListKeypairsResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("keypair", self.keypair.as_ref());
+    }
+}
 /// Builder for [`NovaListKeypairsResult`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1789,6 +2589,11 @@ impl NovaListKeypairsResultBuilder {
     /// Sets `NovaListKeypairsResult::keypair`. **Required.**
     pub fn keypair(mut self, value: impl Into<NovaSimpleKeypair>) -> Self {
         self.inner.keypair = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaListKeypairsResult::keypair`.
+    pub fn set_keypair(mut self, value: Option<NovaSimpleKeypair>) -> Self {
+        self.inner.keypair = value;
         self
     }
     /// Returns the built [`NovaListKeypairsResult`].
@@ -1809,6 +2614,19 @@ impl NovaListServerSecurityGroupsResponse {
     pub fn builder() -> NovaListServerSecurityGroupsResponseBuilder {
         NovaListServerSecurityGroupsResponseBuilder::default()
     }
+    /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    pub fn security_groups(&self) -> &[NovaSecurityGroup] {
+        self.security_groups.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for NovaListServerSecurityGroupsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("security_groups", self.security_groups.as_ref());
+    }
 }
 /// Builder for [`NovaListServerSecurityGroupsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1818,8 +2636,21 @@ pub struct NovaListServerSecurityGroupsResponseBuilder {
 }
 impl NovaListServerSecurityGroupsResponseBuilder {
     /// Sets `NovaListServerSecurityGroupsResponse::security_groups`.
-    pub fn security_groups(mut self, value: impl Into<Vec<NovaSecurityGroup>>) -> Self {
-        self.inner.security_groups = Some(value.into());
+    pub fn security_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListServerSecurityGroupsResponse::security_groups`.
+    pub fn push_security_groups(mut self, value: impl Into<NovaSecurityGroup>) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListServerSecurityGroupsResponse::security_groups`.
+    pub fn set_security_groups(mut self, value: Option<Vec<NovaSecurityGroup>>) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Returns the built [`NovaListServerSecurityGroupsResponse`].
@@ -1843,6 +2674,23 @@ impl NovaListServersDetailsResponse {
     pub fn builder() -> NovaListServersDetailsResponseBuilder {
         NovaListServersDetailsResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[NovaServer] {
+        self.servers.as_deref().unwrap_or_default()
+    }
+    /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    pub fn servers_links(&self) -> &[PageLink] {
+        self.servers_links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersDetailsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("servers", self.servers.as_ref())
+            .optional("servers_links", self.servers_links.as_ref());
+    }
 }
 /// Builder for [`NovaListServersDetailsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1852,13 +2700,39 @@ pub struct NovaListServersDetailsResponseBuilder {
 }
 impl NovaListServersDetailsResponseBuilder {
     /// Sets `NovaListServersDetailsResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<NovaServer>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaServer>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListServersDetailsResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<NovaServer>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListServersDetailsResponse::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<NovaServer>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `NovaListServersDetailsResponse::servers_links`.
-    pub fn servers_links(mut self, value: impl Into<Vec<PageLink>>) -> Self {
-        self.inner.servers_links = Some(value.into());
+    pub fn servers_links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PageLink>>,
+    ) -> Self {
+        self.inner.servers_links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListServersDetailsResponse::servers_links`.
+    pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
+        self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListServersDetailsResponse::servers_links`.
+    pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
+        self.inner.servers_links = value;
         self
     }
     /// Returns the built [`NovaListServersDetailsResponse`].
@@ -1946,6 +2820,23 @@ impl NovaListServersResponse {
     pub fn builder() -> NovaListServersResponseBuilder {
         NovaListServersResponseBuilder::default()
     }
+    /// The items of [`servers`](Self::servers), empty when absent.
+    pub fn servers(&self) -> &[NovaSimpleServer] {
+        self.servers.as_deref().unwrap_or_default()
+    }
+    /// The items of [`servers_links`](Self::servers_links), empty when absent.
+    pub fn servers_links(&self) -> &[PageLink] {
+        self.servers_links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListServersResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("servers", self.servers.as_ref())
+            .optional("servers_links", self.servers_links.as_ref());
+    }
 }
 /// Builder for [`NovaListServersResponse`].
 #[derive(Clone, Debug, Default)]
@@ -1955,13 +2846,39 @@ pub struct NovaListServersResponseBuilder {
 }
 impl NovaListServersResponseBuilder {
     /// Sets `NovaListServersResponse::servers`.
-    pub fn servers(mut self, value: impl Into<Vec<NovaSimpleServer>>) -> Self {
-        self.inner.servers = Some(value.into());
+    pub fn servers(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaSimpleServer>>,
+    ) -> Self {
+        self.inner.servers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListServersResponse::servers`.
+    pub fn push_servers(mut self, value: impl Into<NovaSimpleServer>) -> Self {
+        self.inner.servers.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListServersResponse::servers`.
+    pub fn set_servers(mut self, value: Option<Vec<NovaSimpleServer>>) -> Self {
+        self.inner.servers = value;
         self
     }
     /// Sets `NovaListServersResponse::servers_links`.
-    pub fn servers_links(mut self, value: impl Into<Vec<PageLink>>) -> Self {
-        self.inner.servers_links = Some(value.into());
+    pub fn servers_links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PageLink>>,
+    ) -> Self {
+        self.inner.servers_links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListServersResponse::servers_links`.
+    pub fn push_servers_links(mut self, value: impl Into<PageLink>) -> Self {
+        self.inner.servers_links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListServersResponse::servers_links`.
+    pub fn set_servers_links(mut self, value: Option<Vec<PageLink>>) -> Self {
+        self.inner.servers_links = value;
         self
     }
     /// Returns the built [`NovaListServersResponse`].
@@ -2046,6 +2963,18 @@ impl NovaListVersionsResponse {
     pub fn builder() -> NovaListVersionsResponseBuilder {
         NovaListVersionsResponseBuilder::default()
     }
+    /// The items of [`versions`](Self::versions), empty when absent.
+    pub fn versions(&self) -> &[NovaVersion] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaListVersionsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("versions", self.versions.as_ref());
+    }
 }
 /// Builder for [`NovaListVersionsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2055,8 +2984,21 @@ pub struct NovaListVersionsResponseBuilder {
 }
 impl NovaListVersionsResponseBuilder {
     /// Sets `NovaListVersionsResponse::versions`.
-    pub fn versions(mut self, value: impl Into<Vec<NovaVersion>>) -> Self {
-        self.inner.versions = Some(value.into());
+    pub fn versions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaVersion>>,
+    ) -> Self {
+        self.inner.versions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaListVersionsResponse::versions`.
+    pub fn push_versions(mut self, value: impl Into<NovaVersion>) -> Self {
+        self.inner.versions.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaListVersionsResponse::versions`.
+    pub fn set_versions(mut self, value: Option<Vec<NovaVersion>>) -> Self {
+        self.inner.versions = value;
         self
     }
     /// Returns the built [`NovaListVersionsResponse`].
@@ -2114,6 +3056,17 @@ impl NovaNetwork {
         NovaNetworkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaNetwork {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("addr", self.addr.as_ref())
+            .required("version", self.version.as_ref())
+            .required("OS-EXT-IPS-MAC:mac_addr", self.os_ext_ips_mac_mac_addr.as_ref())
+            .required("OS-EXT-IPS:type", self.os_ext_ips_type.as_ref());
+    }
+}
 /// Builder for [`NovaNetwork`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2126,9 +3079,19 @@ impl NovaNetworkBuilder {
         self.inner.addr = Some(value.into());
         self
     }
+    /// Sets or clears `NovaNetwork::addr`.
+    pub fn set_addr(mut self, value: Option<String>) -> Self {
+        self.inner.addr = value;
+        self
+    }
     /// Sets `NovaNetwork::version`. **Required.**
     pub fn version(mut self, value: i64) -> Self {
         self.inner.version = Some(value);
+        self
+    }
+    /// Sets or clears `NovaNetwork::version`.
+    pub fn set_version(mut self, value: Option<i64>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Sets `NovaNetwork::os_ext_ips_mac_mac_addr`. **Required.**
@@ -2136,9 +3099,19 @@ impl NovaNetworkBuilder {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
         self
     }
+    /// Sets or clears `NovaNetwork::os_ext_ips_mac_mac_addr`.
+    pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_mac_mac_addr = value;
+        self
+    }
     /// Sets `NovaNetwork::os_ext_ips_type`. **Required.**
     pub fn os_ext_ips_type(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaNetwork::os_ext_ips_type`.
+    pub fn set_os_ext_ips_type(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_type = value;
         self
     }
     /// Returns the built [`NovaNetwork`].
@@ -2166,6 +3139,14 @@ impl NovaRemoveSecurityGroupOption {
         NovaRemoveSecurityGroupOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaRemoveSecurityGroupOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref());
+    }
+}
 /// Builder for [`NovaRemoveSecurityGroupOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2176,6 +3157,11 @@ impl NovaRemoveSecurityGroupOptionBuilder {
     /// Sets `NovaRemoveSecurityGroupOption::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaRemoveSecurityGroupOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`NovaRemoveSecurityGroupOption`].
@@ -2234,6 +3220,22 @@ impl NovaSecurityGroup {
     pub fn builder() -> NovaSecurityGroupBuilder {
         NovaSecurityGroupBuilder::default()
     }
+    /// The items of [`rules`](Self::rules), empty when absent.
+    pub fn rules(&self) -> &[NovaSecurityGroupCommonRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroup {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("description", self.description.as_ref())
+            .required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("tenant_id", self.tenant_id.as_ref())
+            .required("rules", self.rules.as_ref());
+    }
 }
 /// Builder for [`NovaSecurityGroup`].
 #[derive(Clone, Debug, Default)]
@@ -2247,9 +3249,19 @@ impl NovaSecurityGroupBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroup::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `NovaSecurityGroup::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `NovaSecurityGroup::name`. **Required.**
@@ -2257,14 +3269,37 @@ impl NovaSecurityGroupBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `NovaSecurityGroup::tenant_id`. **Required.**
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroup::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
+        self
+    }
     /// Sets `NovaSecurityGroup::rules`. **Required.**
-    pub fn rules(mut self, value: impl Into<Vec<NovaSecurityGroupCommonRule>>) -> Self {
-        self.inner.rules = Some(value.into());
+    pub fn rules(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaSecurityGroupCommonRule>>,
+    ) -> Self {
+        self.inner.rules = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaSecurityGroup::rules`.
+    pub fn push_rules(mut self, value: impl Into<NovaSecurityGroupCommonRule>) -> Self {
+        self.inner.rules.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroup::rules`.
+    pub fn set_rules(mut self, value: Option<Vec<NovaSecurityGroupCommonRule>>) -> Self {
+        self.inner.rules = value;
         self
     }
     /// Returns the built [`NovaSecurityGroup`].
@@ -2297,6 +3332,7 @@ impl NovaSecurityGroupCommonGroup {
         NovaSecurityGroupCommonGroupBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonGroup {}
 /// Builder for [`NovaSecurityGroupCommonGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2309,9 +3345,19 @@ impl NovaSecurityGroupCommonGroupBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroupCommonGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `NovaSecurityGroupCommonGroup::tenant_id`.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroupCommonGroup::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonGroup`].
@@ -2337,6 +3383,7 @@ impl NovaSecurityGroupCommonIpRange {
         NovaSecurityGroupCommonIpRangeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonIpRange {}
 /// Builder for [`NovaSecurityGroupCommonIpRange`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2347,6 +3394,11 @@ impl NovaSecurityGroupCommonIpRangeBuilder {
     /// Sets `NovaSecurityGroupCommonIpRange::cidr`.
     pub fn cidr(mut self, value: impl Into<String>) -> Self {
         self.inner.cidr = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroupCommonIpRange::cidr`.
+    pub fn set_cidr(mut self, value: Option<String>) -> Self {
+        self.inner.cidr = value;
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonIpRange`].
@@ -2421,6 +3473,20 @@ impl NovaSecurityGroupCommonRule {
         NovaSecurityGroupCommonRuleBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSecurityGroupCommonRule {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("from_port", self.from_port.as_ref())
+            .required("group", self.group.as_ref())
+            .required("id", self.id.as_ref())
+            .required("ip_protocol", self.ip_protocol.as_ref())
+            .required("ip_range", self.ip_range.as_ref())
+            .required("parent_group_id", self.parent_group_id.as_ref())
+            .required("to_port", self.to_port.as_ref());
+    }
+}
 /// Builder for [`NovaSecurityGroupCommonRule`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2433,9 +3499,19 @@ impl NovaSecurityGroupCommonRuleBuilder {
         self.inner.from_port = Some(value);
         self
     }
+    /// Sets or clears `NovaSecurityGroupCommonRule::from_port`.
+    pub fn set_from_port(mut self, value: Option<i64>) -> Self {
+        self.inner.from_port = value;
+        self
+    }
     /// Sets `NovaSecurityGroupCommonRule::group`. **Required.**
     pub fn group(mut self, value: impl Into<NovaSecurityGroupCommonGroup>) -> Self {
         self.inner.group = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroupCommonRule::group`.
+    pub fn set_group(mut self, value: Option<NovaSecurityGroupCommonGroup>) -> Self {
+        self.inner.group = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::id`. **Required.**
@@ -2443,9 +3519,19 @@ impl NovaSecurityGroupCommonRuleBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroupCommonRule::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaSecurityGroupCommonRule::ip_protocol`. **Required.**
     pub fn ip_protocol(mut self, value: impl Into<String>) -> Self {
         self.inner.ip_protocol = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSecurityGroupCommonRule::ip_protocol`.
+    pub fn set_ip_protocol(mut self, value: Option<String>) -> Self {
+        self.inner.ip_protocol = value;
         self
     }
     /// Sets `NovaSecurityGroupCommonRule::ip_range`. **Required.**
@@ -2453,14 +3539,32 @@ impl NovaSecurityGroupCommonRuleBuilder {
         self.inner.ip_range = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroupCommonRule::ip_range`.
+    pub fn set_ip_range(
+        mut self,
+        value: Option<NovaSecurityGroupCommonIpRange>,
+    ) -> Self {
+        self.inner.ip_range = value;
+        self
+    }
     /// Sets `NovaSecurityGroupCommonRule::parent_group_id`. **Required.**
     pub fn parent_group_id(mut self, value: impl Into<String>) -> Self {
         self.inner.parent_group_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSecurityGroupCommonRule::parent_group_id`.
+    pub fn set_parent_group_id(mut self, value: Option<String>) -> Self {
+        self.inner.parent_group_id = value;
+        self
+    }
     /// Sets `NovaSecurityGroupCommonRule::to_port`. **Required.**
     pub fn to_port(mut self, value: i64) -> Self {
         self.inner.to_port = Some(value);
+        self
+    }
+    /// Sets or clears `NovaSecurityGroupCommonRule::to_port`.
+    pub fn set_to_port(mut self, value: Option<i64>) -> Self {
+        self.inner.to_port = value;
         self
     }
     /// Returns the built [`NovaSecurityGroupCommonRule`].
@@ -2845,6 +3949,22 @@ impl NovaServer {
     pub fn builder() -> NovaServerBuilder {
         NovaServerBuilder::default()
     }
+    /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    pub fn security_groups(&self) -> &[NovaServerSecurityGroup] {
+        self.security_groups.as_deref().unwrap_or_default()
+    }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`os_extended_volumes_volumes_attached`](Self::os_extended_volumes_volumes_attached), empty when absent.
+    pub fn os_extended_volumes_volumes_attached(&self) -> &[NovaServerVolume] {
+        self.os_extended_volumes_volumes_attached.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for NovaServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2927,6 +4047,57 @@ impl std::fmt::Debug for NovaServer {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("id", self.id.as_ref())
+            .required("status", self.status.as_ref())
+            .required("created", self.created.as_ref())
+            .required("updated", self.updated.as_ref())
+            .required("flavor", self.flavor.as_ref())
+            .required("image", self.image.as_ref())
+            .required("tenant_id", self.tenant_id.as_ref())
+            .required("key_name", self.key_name.as_ref())
+            .required("user_id", self.user_id.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("hostId", self.host_id.as_ref())
+            .required("addresses", self.addresses.as_ref())
+            .required("security_groups", self.security_groups.as_ref())
+            .required("links", self.links.as_ref())
+            .required("OS-DCF:diskConfig", self.os_dcf_disk_config.as_ref())
+            .required(
+                "OS-EXT-AZ:availability_zone",
+                self.os_ext_az_availability_zone.as_ref(),
+            )
+            .required("OS-EXT-SRV-ATTR:host", self.os_ext_srv_attr_host.as_ref())
+            .required(
+                "OS-EXT-SRV-ATTR:hypervisor_hostname",
+                self.os_ext_srv_attr_hypervisor_hostname.as_ref(),
+            )
+            .required(
+                "OS-EXT-SRV-ATTR:instance_name",
+                self.os_ext_srv_attr_instance_name.as_ref(),
+            )
+            .required("OS-EXT-STS:power_state", self.os_ext_sts_power_state.as_ref())
+            .required("OS-EXT-STS:task_state", self.os_ext_sts_task_state.as_ref())
+            .required("OS-EXT-STS:vm_state", self.os_ext_sts_vm_state.as_ref())
+            .required("OS-SRV-USG:launched_at", self.os_srv_usg_launched_at.as_ref())
+            .required("OS-SRV-USG:terminated_at", self.os_srv_usg_terminated_at.as_ref())
+            .required(
+                "os-extended-volumes:volumes_attached",
+                self.os_extended_volumes_volumes_attached.as_ref(),
+            )
+            .required("host_status", self.host_status.as_ref())
+            .required("tags", self.tags.as_ref())
+            .required("accessIPv4", self.access_i_pv4.as_ref())
+            .required("accessIPv6", self.access_i_pv6.as_ref())
+            .required("config_drive", self.config_drive.as_ref())
+            .required("progress", self.progress.as_ref());
+    }
+}
 /// Builder for [`NovaServer`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2939,9 +4110,19 @@ impl NovaServerBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `NovaServer::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `NovaServer::status`. **Required.**
@@ -2949,9 +4130,19 @@ impl NovaServerBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::status`.
+    pub fn set_status(mut self, value: Option<NovaServerStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `NovaServer::created`. **Required.**
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
         self
     }
     /// Sets `NovaServer::updated`. **Required.**
@@ -2959,9 +4150,19 @@ impl NovaServerBuilder {
         self.inner.updated = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
+        self
+    }
     /// Sets `NovaServer::flavor`. **Required.**
     pub fn flavor(mut self, value: impl Into<NovaServerFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::flavor`.
+    pub fn set_flavor(mut self, value: Option<NovaServerFlavor>) -> Self {
+        self.inner.flavor = value;
         self
     }
     /// Sets `NovaServer::image`. **Required.**
@@ -2969,9 +4170,19 @@ impl NovaServerBuilder {
         self.inner.image = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::image`.
+    pub fn set_image(mut self, value: Option<NovaServerImage>) -> Self {
+        self.inner.image = value;
+        self
+    }
     /// Sets `NovaServer::tenant_id`. **Required.**
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.inner.tenant_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
         self
     }
     /// Sets `NovaServer::key_name`. **Required.**
@@ -2979,9 +4190,19 @@ impl NovaServerBuilder {
         self.inner.key_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
+        self
+    }
     /// Sets `NovaServer::user_id`. **Required.**
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `NovaServer::metadata`. **Required.**
@@ -2992,9 +4213,22 @@ impl NovaServerBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `NovaServer::host_id`. **Required.**
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.host_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::host_id`.
+    pub fn set_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.host_id = value;
         self
     }
     /// Sets `NovaServer::addresses`. **Required.**
@@ -3005,17 +4239,54 @@ impl NovaServerBuilder {
         self.inner.addresses = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::addresses`.
+    pub fn set_addresses(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, Vec<NovaNetwork>>>,
+    ) -> Self {
+        self.inner.addresses = value;
+        self
+    }
     /// Sets `NovaServer::security_groups`. **Required.**
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<NovaServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServer::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<NovaServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<NovaServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `NovaServer::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServer::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `NovaServer::os_dcf_disk_config`. **Required.**
@@ -3026,14 +4297,32 @@ impl NovaServerBuilder {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_dcf_disk_config`.
+    pub fn set_os_dcf_disk_config(
+        mut self,
+        value: Option<NovaServerOsDcfDiskConfig>,
+    ) -> Self {
+        self.inner.os_dcf_disk_config = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_az_availability_zone`. **Required.**
     pub fn os_ext_az_availability_zone(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_az_availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_az_availability_zone`.
+    pub fn set_os_ext_az_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_az_availability_zone = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_host`. **Required.**
     pub fn os_ext_srv_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_host = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_host`.
+    pub fn set_os_ext_srv_attr_host(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_host = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_hypervisor_hostname`. **Required.**
@@ -3044,14 +4333,32 @@ impl NovaServerBuilder {
         self.inner.os_ext_srv_attr_hypervisor_hostname = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_hypervisor_hostname`.
+    pub fn set_os_ext_srv_attr_hypervisor_hostname(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_ext_srv_attr_hypervisor_hostname = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_instance_name`. **Required.**
     pub fn os_ext_srv_attr_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_instance_name`.
+    pub fn set_os_ext_srv_attr_instance_name(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_instance_name = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_sts_power_state`. **Required.**
     pub fn os_ext_sts_power_state(mut self, value: i64) -> Self {
         self.inner.os_ext_sts_power_state = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServer::os_ext_sts_power_state`.
+    pub fn set_os_ext_sts_power_state(mut self, value: Option<i64>) -> Self {
+        self.inner.os_ext_sts_power_state = value;
         self
     }
     /// Sets `NovaServer::os_ext_sts_task_state`. **Required.**
@@ -3062,6 +4369,14 @@ impl NovaServerBuilder {
         self.inner.os_ext_sts_task_state = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_sts_task_state`.
+    pub fn set_os_ext_sts_task_state(
+        mut self,
+        value: Option<NovaServerOsExtStsTaskState>,
+    ) -> Self {
+        self.inner.os_ext_sts_task_state = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_sts_vm_state`. **Required.**
     pub fn os_ext_sts_vm_state(
         mut self,
@@ -3070,9 +4385,22 @@ impl NovaServerBuilder {
         self.inner.os_ext_sts_vm_state = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_sts_vm_state`.
+    pub fn set_os_ext_sts_vm_state(
+        mut self,
+        value: Option<NovaServerOsExtStsVmState>,
+    ) -> Self {
+        self.inner.os_ext_sts_vm_state = value;
+        self
+    }
     /// Sets `NovaServer::os_srv_usg_launched_at`. **Required.**
     pub fn os_srv_usg_launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_launched_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_srv_usg_launched_at`.
+    pub fn set_os_srv_usg_launched_at(mut self, value: Option<String>) -> Self {
+        self.inner.os_srv_usg_launched_at = value;
         self
     }
     /// Sets `NovaServer::os_srv_usg_terminated_at`. **Required.**
@@ -3080,12 +4408,38 @@ impl NovaServerBuilder {
         self.inner.os_srv_usg_terminated_at = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_srv_usg_terminated_at`.
+    pub fn set_os_srv_usg_terminated_at(mut self, value: Option<String>) -> Self {
+        self.inner.os_srv_usg_terminated_at = value;
+        self
+    }
     /// Sets `NovaServer::os_extended_volumes_volumes_attached`. **Required.**
     pub fn os_extended_volumes_volumes_attached(
         mut self,
-        value: impl Into<Vec<NovaServerVolume>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerVolume>>,
     ) -> Self {
-        self.inner.os_extended_volumes_volumes_attached = Some(value.into());
+        self.inner.os_extended_volumes_volumes_attached = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `NovaServer::os_extended_volumes_volumes_attached`.
+    pub fn push_os_extended_volumes_volumes_attached(
+        mut self,
+        value: impl Into<NovaServerVolume>,
+    ) -> Self {
+        self.inner
+            .os_extended_volumes_volumes_attached
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_extended_volumes_volumes_attached`.
+    pub fn set_os_extended_volumes_volumes_attached(
+        mut self,
+        value: Option<Vec<NovaServerVolume>>,
+    ) -> Self {
+        self.inner.os_extended_volumes_volumes_attached = value;
         self
     }
     /// Sets `NovaServer::fault`.
@@ -3093,9 +4447,19 @@ impl NovaServerBuilder {
         self.inner.fault = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::fault`.
+    pub fn set_fault(mut self, value: Option<NovaServerFault>) -> Self {
+        self.inner.fault = value;
+        self
+    }
     /// Sets `NovaServer::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `NovaServer::host_status`. **Required.**
@@ -3103,9 +4467,19 @@ impl NovaServerBuilder {
         self.inner.host_status = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::host_status`.
+    pub fn set_host_status(mut self, value: Option<NovaServerHostStatus>) -> Self {
+        self.inner.host_status = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_hostname`.
     pub fn os_ext_srv_attr_hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_hostname`.
+    pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_hostname = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_reservation_id`.
@@ -3113,9 +4487,19 @@ impl NovaServerBuilder {
         self.inner.os_ext_srv_attr_reservation_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_reservation_id`.
+    pub fn set_os_ext_srv_attr_reservation_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_reservation_id = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_launch_index`.
     pub fn os_ext_srv_attr_launch_index(mut self, value: i64) -> Self {
         self.inner.os_ext_srv_attr_launch_index = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_launch_index`.
+    pub fn set_os_ext_srv_attr_launch_index(mut self, value: Option<i64>) -> Self {
+        self.inner.os_ext_srv_attr_launch_index = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_kernel_id`.
@@ -3123,9 +4507,19 @@ impl NovaServerBuilder {
         self.inner.os_ext_srv_attr_kernel_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_kernel_id`.
+    pub fn set_os_ext_srv_attr_kernel_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_kernel_id = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_ramdisk_id`.
     pub fn os_ext_srv_attr_ramdisk_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_ramdisk_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_ramdisk_id`.
+    pub fn set_os_ext_srv_attr_ramdisk_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_ramdisk_id = value;
         self
     }
     /// Sets `NovaServer::os_ext_srv_attr_root_device_name`.
@@ -3133,14 +4527,37 @@ impl NovaServerBuilder {
         self.inner.os_ext_srv_attr_root_device_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_root_device_name`.
+    pub fn set_os_ext_srv_attr_root_device_name(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_ext_srv_attr_root_device_name = value;
+        self
+    }
     /// Sets `NovaServer::os_ext_srv_attr_user_data`.
     pub fn os_ext_srv_attr_user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::os_ext_srv_attr_user_data`.
+    pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_user_data = value;
+        self
+    }
     /// Sets `NovaServer::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServer::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `NovaServer::locked`.
@@ -3148,9 +4565,19 @@ impl NovaServerBuilder {
         self.inner.locked = Some(value);
         self
     }
+    /// Sets or clears `NovaServer::locked`.
+    pub fn set_locked(mut self, value: Option<bool>) -> Self {
+        self.inner.locked = value;
+        self
+    }
     /// Sets `NovaServer::access_i_pv4`. **Required.**
     pub fn access_i_pv4(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv4 = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::access_i_pv4`.
+    pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv4 = value;
         self
     }
     /// Sets `NovaServer::access_i_pv6`. **Required.**
@@ -3158,14 +4585,29 @@ impl NovaServerBuilder {
         self.inner.access_i_pv6 = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::access_i_pv6`.
+    pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv6 = value;
+        self
+    }
     /// Sets `NovaServer::config_drive`. **Required.**
     pub fn config_drive(mut self, value: impl Into<String>) -> Self {
         self.inner.config_drive = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServer::config_drive`.
+    pub fn set_config_drive(mut self, value: Option<String>) -> Self {
+        self.inner.config_drive = value;
+        self
+    }
     /// Sets `NovaServer::progress`. **Required.**
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServer::progress`.
+    pub fn set_progress(mut self, value: Option<i64>) -> Self {
+        self.inner.progress = value;
         self
     }
     /// Sets `NovaServer::os_scheduler_hints`.
@@ -3174,6 +4616,14 @@ impl NovaServerBuilder {
         value: impl Into<NovaServerSchedulerHints>,
     ) -> Self {
         self.inner.os_scheduler_hints = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServer::os_scheduler_hints`.
+    pub fn set_os_scheduler_hints(
+        mut self,
+        value: Option<NovaServerSchedulerHints>,
+    ) -> Self {
+        self.inner.os_scheduler_hints = value;
         self
     }
     /// Returns the built [`NovaServer`].
@@ -3252,6 +4702,14 @@ impl NovaServerBlockDeviceMapping {
         NovaServerBlockDeviceMappingBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerBlockDeviceMapping {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("source_type", self.source_type.as_ref());
+    }
+}
 /// Builder for [`NovaServerBlockDeviceMapping`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3267,6 +4725,14 @@ impl NovaServerBlockDeviceMappingBuilder {
         self.inner.source_type = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerBlockDeviceMapping::source_type`.
+    pub fn set_source_type(
+        mut self,
+        value: Option<NovaServerBlockDeviceMappingSourceType>,
+    ) -> Self {
+        self.inner.source_type = value;
+        self
+    }
     /// Sets `NovaServerBlockDeviceMapping::destination_type`.
     pub fn destination_type(
         mut self,
@@ -3275,9 +4741,22 @@ impl NovaServerBlockDeviceMappingBuilder {
         self.inner.destination_type = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerBlockDeviceMapping::destination_type`.
+    pub fn set_destination_type(
+        mut self,
+        value: Option<NovaServerBlockDeviceMappingDestinationType>,
+    ) -> Self {
+        self.inner.destination_type = value;
+        self
+    }
     /// Sets `NovaServerBlockDeviceMapping::guest_format`.
     pub fn guest_format(mut self, value: impl Into<String>) -> Self {
         self.inner.guest_format = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerBlockDeviceMapping::guest_format`.
+    pub fn set_guest_format(mut self, value: Option<String>) -> Self {
+        self.inner.guest_format = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::device_name`.
@@ -3285,9 +4764,19 @@ impl NovaServerBlockDeviceMappingBuilder {
         self.inner.device_name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerBlockDeviceMapping::device_name`.
+    pub fn set_device_name(mut self, value: Option<String>) -> Self {
+        self.inner.device_name = value;
+        self
+    }
     /// Sets `NovaServerBlockDeviceMapping::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServerBlockDeviceMapping::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::boot_index`.
@@ -3295,9 +4784,19 @@ impl NovaServerBlockDeviceMappingBuilder {
         self.inner.boot_index = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerBlockDeviceMapping::boot_index`.
+    pub fn set_boot_index(mut self, value: Option<String>) -> Self {
+        self.inner.boot_index = value;
+        self
+    }
     /// Sets `NovaServerBlockDeviceMapping::uuid`.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.uuid = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerBlockDeviceMapping::uuid`.
+    pub fn set_uuid(mut self, value: Option<String>) -> Self {
+        self.inner.uuid = value;
         self
     }
     /// Sets `NovaServerBlockDeviceMapping::volume_size`.
@@ -3305,9 +4804,19 @@ impl NovaServerBlockDeviceMappingBuilder {
         self.inner.volume_size = Some(value);
         self
     }
+    /// Sets or clears `NovaServerBlockDeviceMapping::volume_size`.
+    pub fn set_volume_size(mut self, value: Option<i64>) -> Self {
+        self.inner.volume_size = value;
+        self
+    }
     /// Sets `NovaServerBlockDeviceMapping::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerBlockDeviceMapping::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
         self
     }
     /// Returns the built [`NovaServerBlockDeviceMapping`].
@@ -3390,9 +4899,19 @@ impl NovaServerFaultBuilder {
         self.inner.code = Some(value);
         self
     }
+    /// Sets or clears `NovaServerFault::code`.
+    pub fn set_code(mut self, value: Option<i64>) -> Self {
+        self.inner.code = value;
+        self
+    }
     /// Sets `NovaServerFault::created`.
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerFault::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
         self
     }
     /// Sets `NovaServerFault::message`.
@@ -3400,9 +4919,19 @@ impl NovaServerFaultBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerFault::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Sets `NovaServerFault::details`.
     pub fn details(mut self, value: impl Into<String>) -> Self {
         self.inner.details = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerFault::details`.
+    pub fn set_details(mut self, value: Option<String>) -> Self {
+        self.inner.details = value;
         self
     }
     /// Returns the built [`NovaServerFault`].
@@ -3475,6 +5004,18 @@ impl NovaServerFlavor {
     pub fn builder() -> NovaServerFlavorBuilder {
         NovaServerFlavorBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerFlavor {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("links", self.links.as_ref());
+    }
 }
 /// Builder for [`NovaServerFlavor`].
 #[derive(Clone, Debug, Default)]
@@ -3488,9 +5029,27 @@ impl NovaServerFlavorBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerFlavor::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaServerFlavor::links`.
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServerFlavor::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerFlavor::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `NovaServerFlavor::vcpus`.
@@ -3498,9 +5057,19 @@ impl NovaServerFlavorBuilder {
         self.inner.vcpus = Some(value);
         self
     }
+    /// Sets or clears `NovaServerFlavor::vcpus`.
+    pub fn set_vcpus(mut self, value: Option<i64>) -> Self {
+        self.inner.vcpus = value;
+        self
+    }
     /// Sets `NovaServerFlavor::ram`.
     pub fn ram(mut self, value: i64) -> Self {
         self.inner.ram = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServerFlavor::ram`.
+    pub fn set_ram(mut self, value: Option<i64>) -> Self {
+        self.inner.ram = value;
         self
     }
     /// Sets `NovaServerFlavor::disk`.
@@ -3508,9 +5077,19 @@ impl NovaServerFlavorBuilder {
         self.inner.disk = Some(value);
         self
     }
+    /// Sets or clears `NovaServerFlavor::disk`.
+    pub fn set_disk(mut self, value: Option<i64>) -> Self {
+        self.inner.disk = value;
+        self
+    }
     /// Sets `NovaServerFlavor::ephemeral`.
     pub fn ephemeral(mut self, value: i64) -> Self {
         self.inner.ephemeral = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServerFlavor::ephemeral`.
+    pub fn set_ephemeral(mut self, value: Option<i64>) -> Self {
+        self.inner.ephemeral = value;
         self
     }
     /// Sets `NovaServerFlavor::swap`.
@@ -3518,9 +5097,19 @@ impl NovaServerFlavorBuilder {
         self.inner.swap = Some(value);
         self
     }
+    /// Sets or clears `NovaServerFlavor::swap`.
+    pub fn set_swap(mut self, value: Option<i64>) -> Self {
+        self.inner.swap = value;
+        self
+    }
     /// Sets `NovaServerFlavor::original_name`.
     pub fn original_name(mut self, value: impl Into<String>) -> Self {
         self.inner.original_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerFlavor::original_name`.
+    pub fn set_original_name(mut self, value: Option<String>) -> Self {
+        self.inner.original_name = value;
         self
     }
     /// Sets `NovaServerFlavor::extra_specs`.
@@ -3529,6 +5118,14 @@ impl NovaServerFlavorBuilder {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.extra_specs = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerFlavor::extra_specs`.
+    pub fn set_extra_specs(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.extra_specs = value;
         self
     }
     /// Returns the built [`NovaServerFlavor`].
@@ -3576,6 +5173,18 @@ impl NovaServerImage {
     pub fn builder() -> NovaServerImageBuilder {
         NovaServerImageBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerImage {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref()).required("links", self.links.as_ref());
+    }
 }
 /// Builder for [`NovaServerImage`].
 #[derive(Clone, Debug, Default)]
@@ -3589,9 +5198,27 @@ impl NovaServerImageBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerImage::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaServerImage::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServerImage::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerImage::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Returns the built [`NovaServerImage`].
@@ -3650,6 +5277,22 @@ impl NovaServerInterfaceDetail {
     pub fn builder() -> NovaServerInterfaceDetailBuilder {
         NovaServerInterfaceDetailBuilder::default()
     }
+    /// The items of [`fixed_ips`](Self::fixed_ips), empty when absent.
+    pub fn fixed_ips(&self) -> &[NovaServerInterfaceFixedIp] {
+        self.fixed_ips.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("fixed_ips", self.fixed_ips.as_ref())
+            .required("mac_addr", self.mac_addr.as_ref())
+            .required("net_id", self.net_id.as_ref())
+            .required("port_id", self.port_id.as_ref())
+            .required("port_state", self.port_state.as_ref());
+    }
 }
 /// Builder for [`NovaServerInterfaceDetail`].
 #[derive(Clone, Debug, Default)]
@@ -3661,9 +5304,25 @@ impl NovaServerInterfaceDetailBuilder {
     /// Sets `NovaServerInterfaceDetail::fixed_ips`. **Required.**
     pub fn fixed_ips(
         mut self,
-        value: impl Into<Vec<NovaServerInterfaceFixedIp>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerInterfaceFixedIp>>,
     ) -> Self {
-        self.inner.fixed_ips = Some(value.into());
+        self.inner.fixed_ips = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServerInterfaceDetail::fixed_ips`.
+    pub fn push_fixed_ips(
+        mut self,
+        value: impl Into<NovaServerInterfaceFixedIp>,
+    ) -> Self {
+        self.inner.fixed_ips.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerInterfaceDetail::fixed_ips`.
+    pub fn set_fixed_ips(
+        mut self,
+        value: Option<Vec<NovaServerInterfaceFixedIp>>,
+    ) -> Self {
+        self.inner.fixed_ips = value;
         self
     }
     /// Sets `NovaServerInterfaceDetail::mac_addr`. **Required.**
@@ -3671,9 +5330,19 @@ impl NovaServerInterfaceDetailBuilder {
         self.inner.mac_addr = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerInterfaceDetail::mac_addr`.
+    pub fn set_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.mac_addr = value;
+        self
+    }
     /// Sets `NovaServerInterfaceDetail::net_id`. **Required.**
     pub fn net_id(mut self, value: impl Into<String>) -> Self {
         self.inner.net_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerInterfaceDetail::net_id`.
+    pub fn set_net_id(mut self, value: Option<String>) -> Self {
+        self.inner.net_id = value;
         self
     }
     /// Sets `NovaServerInterfaceDetail::port_id`. **Required.**
@@ -3681,9 +5350,19 @@ impl NovaServerInterfaceDetailBuilder {
         self.inner.port_id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerInterfaceDetail::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
+        self
+    }
     /// Sets `NovaServerInterfaceDetail::port_state`. **Required.**
     pub fn port_state(mut self, value: impl Into<String>) -> Self {
         self.inner.port_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerInterfaceDetail::port_state`.
+    pub fn set_port_state(mut self, value: Option<String>) -> Self {
+        self.inner.port_state = value;
         self
     }
     /// Returns the built [`NovaServerInterfaceDetail`].
@@ -3720,6 +5399,15 @@ impl NovaServerInterfaceFixedIp {
         NovaServerInterfaceFixedIpBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerInterfaceFixedIp {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("ip_address", self.ip_address.as_ref())
+            .required("subnet_id", self.subnet_id.as_ref());
+    }
+}
 /// Builder for [`NovaServerInterfaceFixedIp`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3732,9 +5420,19 @@ impl NovaServerInterfaceFixedIpBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerInterfaceFixedIp::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `NovaServerInterfaceFixedIp::subnet_id`. **Required.**
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerInterfaceFixedIp::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
         self
     }
     /// Returns the built [`NovaServerInterfaceFixedIp`].
@@ -3775,6 +5473,7 @@ impl NovaServerNetwork {
         NovaServerNetworkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerNetwork {}
 /// Builder for [`NovaServerNetwork`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3787,14 +5486,29 @@ impl NovaServerNetworkBuilder {
         self.inner.port = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerNetwork::port`.
+    pub fn set_port(mut self, value: Option<String>) -> Self {
+        self.inner.port = value;
+        self
+    }
     /// Sets `NovaServerNetwork::uuid`.
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.uuid = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerNetwork::uuid`.
+    pub fn set_uuid(mut self, value: Option<String>) -> Self {
+        self.inner.uuid = value;
+        self
+    }
     /// Sets `NovaServerNetwork::fixed_ip`.
     pub fn fixed_ip(mut self, value: impl Into<String>) -> Self {
         self.inner.fixed_ip = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerNetwork::fixed_ip`.
+    pub fn set_fixed_ip(mut self, value: Option<String>) -> Self {
+        self.inner.fixed_ip = value;
         self
     }
     /// Returns the built [`NovaServerNetwork`].
@@ -3900,6 +5614,14 @@ impl NovaServerSchedulerHints {
     pub fn builder() -> NovaServerSchedulerHintsBuilder {
         NovaServerSchedulerHintsBuilder::default()
     }
+    /// The items of [`tenancy`](Self::tenancy), empty when absent.
+    pub fn tenancy(&self) -> &[NovaServerSchedulerHintsTenancy] {
+        self.tenancy.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
+    pub fn dedicated_host_id(&self) -> &[String] {
+        self.dedicated_host_id.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`NovaServerSchedulerHints`].
 #[derive(Clone, Debug, Default)]
@@ -3911,14 +5633,43 @@ impl NovaServerSchedulerHintsBuilder {
     /// Sets `NovaServerSchedulerHints::tenancy`.
     pub fn tenancy(
         mut self,
-        value: impl Into<Vec<NovaServerSchedulerHintsTenancy>>,
+        value: impl IntoIterator<Item = impl Into<NovaServerSchedulerHintsTenancy>>,
     ) -> Self {
-        self.inner.tenancy = Some(value.into());
+        self.inner.tenancy = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServerSchedulerHints::tenancy`.
+    pub fn push_tenancy(
+        mut self,
+        value: impl Into<NovaServerSchedulerHintsTenancy>,
+    ) -> Self {
+        self.inner.tenancy.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerSchedulerHints::tenancy`.
+    pub fn set_tenancy(
+        mut self,
+        value: Option<Vec<NovaServerSchedulerHintsTenancy>>,
+    ) -> Self {
+        self.inner.tenancy = value;
         self
     }
     /// Sets `NovaServerSchedulerHints::dedicated_host_id`.
-    pub fn dedicated_host_id(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.dedicated_host_id = Some(value.into());
+    pub fn dedicated_host_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.dedicated_host_id = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaServerSchedulerHints::dedicated_host_id`.
+    pub fn push_dedicated_host_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.dedicated_host_id.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerSchedulerHints::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Returns the built [`NovaServerSchedulerHints`].
@@ -3955,6 +5706,7 @@ impl NovaServerSecurityGroup {
         NovaServerSecurityGroupBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerSecurityGroup {}
 /// Builder for [`NovaServerSecurityGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3965,6 +5717,11 @@ impl NovaServerSecurityGroupBuilder {
     /// Sets `NovaServerSecurityGroup::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaServerSecurityGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Returns the built [`NovaServerSecurityGroup`].
@@ -4037,6 +5794,14 @@ impl NovaServerVolume {
         NovaServerVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaServerVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`NovaServerVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4049,9 +5814,19 @@ impl NovaServerVolumeBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaServerVolume::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaServerVolume::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `NovaServerVolume::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`NovaServerVolume`].
@@ -4088,6 +5863,14 @@ impl NovaShowFlavorExtraSpecsResponseBuilder {
         self.inner.extra_specs = Some(value.into());
         self
     }
+    /// Sets or clears `NovaShowFlavorExtraSpecsResponse::extra_specs`.
+    pub fn set_extra_specs(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.extra_specs = value;
+        self
+    }
     /// Returns the built [`NovaShowFlavorExtraSpecsResponse`].
     pub fn build(self) -> NovaShowFlavorExtraSpecsResponse {
         self.inner
@@ -4107,6 +5890,14 @@ impl NovaShowKeypairResponse {
         NovaShowKeypairResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowKeypairResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("keypair", self.keypair.as_ref());
+    }
+}
 /// Builder for [`NovaShowKeypairResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4117,6 +5908,11 @@ impl NovaShowKeypairResponseBuilder {
     /// Sets `NovaShowKeypairResponse::keypair`.
     pub fn keypair(mut self, value: impl Into<NovaKeypairDetail>) -> Self {
         self.inner.keypair = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaShowKeypairResponse::keypair`.
+    pub fn set_keypair(mut self, value: Option<NovaKeypairDetail>) -> Self {
+        self.inner.keypair = value;
         self
     }
     /// Returns the built [`NovaShowKeypairResponse`].
@@ -4144,6 +5940,15 @@ impl NovaShowServerInterfaceResponse {
         NovaShowServerInterfaceResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for NovaShowServerInterfaceResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("interfaceAttachment", self.interface_attachment.as_ref());
+    }
+}
 /// Builder for [`NovaShowServerInterfaceResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4157,6 +5962,14 @@ impl NovaShowServerInterfaceResponseBuilder {
         value: impl Into<NovaServerInterfaceDetail>,
     ) -> Self {
         self.inner.interface_attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaShowServerInterfaceResponse::interface_attachment`.
+    pub fn set_interface_attachment(
+        mut self,
+        value: Option<NovaServerInterfaceDetail>,
+    ) -> Self {
+        self.inner.interface_attachment = value;
         self
     }
     /// Returns the built [`NovaShowServerInterfaceResponse`].
@@ -4178,6 +5991,14 @@ impl NovaShowServerResponse {
         NovaShowServerResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowServerResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server", self.server.as_ref());
+    }
+}
 /// Builder for [`NovaShowServerResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4188,6 +6009,11 @@ impl NovaShowServerResponseBuilder {
     /// Sets `NovaShowServerResponse::server`.
     pub fn server(mut self, value: impl Into<NovaServer>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaShowServerResponse::server`.
+    pub fn set_server(mut self, value: Option<NovaServer>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`NovaShowServerResponse`].
@@ -4209,6 +6035,14 @@ impl NovaShowVersionResponse {
         NovaShowVersionResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaShowVersionResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("version", self.version.as_ref());
+    }
+}
 /// Builder for [`NovaShowVersionResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4219,6 +6053,11 @@ impl NovaShowVersionResponseBuilder {
     /// Sets `NovaShowVersionResponse::version`.
     pub fn version(mut self, value: impl Into<NovaVersionDetail>) -> Self {
         self.inner.version = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaShowVersionResponse::version`.
+    pub fn set_version(mut self, value: Option<NovaVersionDetail>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Returns the built [`NovaShowVersionResponse`].
@@ -4271,6 +6110,16 @@ impl NovaSimpleKeypair {
         NovaSimpleKeypairBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleKeypair {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("fingerprint", self.fingerprint.as_ref())
+            .required("name", self.name.as_ref())
+            .required("public_key", self.public_key.as_ref());
+    }
+}
 /// Builder for [`NovaSimpleKeypair`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4283,9 +6132,19 @@ impl NovaSimpleKeypairBuilder {
         self.inner.fingerprint = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSimpleKeypair::fingerprint`.
+    pub fn set_fingerprint(mut self, value: Option<String>) -> Self {
+        self.inner.fingerprint = value;
+        self
+    }
     /// Sets `NovaSimpleKeypair::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSimpleKeypair::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `NovaSimpleKeypair::public_key`. **Required.**
@@ -4293,9 +6152,19 @@ impl NovaSimpleKeypairBuilder {
         self.inner.public_key = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSimpleKeypair::public_key`.
+    pub fn set_public_key(mut self, value: Option<String>) -> Self {
+        self.inner.public_key = value;
+        self
+    }
     /// Sets `NovaSimpleKeypair::r#type`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaSimpleKeypair::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`NovaSimpleKeypair`].
@@ -4336,6 +6205,20 @@ impl NovaSimpleServer {
     pub fn builder() -> NovaSimpleServerBuilder {
         NovaSimpleServerBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaSimpleServer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref())
+            .required("id", self.id.as_ref())
+            .required("links", self.links.as_ref());
+    }
 }
 /// Builder for [`NovaSimpleServer`].
 #[derive(Clone, Debug, Default)]
@@ -4349,14 +6232,37 @@ impl NovaSimpleServerBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSimpleServer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `NovaSimpleServer::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaSimpleServer::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaSimpleServer::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaSimpleServer::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaSimpleServer::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Returns the built [`NovaSimpleServer`].
@@ -4422,6 +6328,23 @@ impl NovaVersion {
     pub fn builder() -> NovaVersionBuilder {
         NovaVersionBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersion {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("min_version", self.min_version.as_ref())
+            .required("status", self.status.as_ref())
+            .required("version", self.version.as_ref())
+            .required("updated", self.updated.as_ref());
+    }
 }
 /// Builder for [`NovaVersion`].
 #[derive(Clone, Debug, Default)]
@@ -4435,9 +6358,27 @@ impl NovaVersionBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersion::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaVersion::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaVersion::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersion::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `NovaVersion::min_version`. **Required.**
@@ -4445,9 +6386,19 @@ impl NovaVersionBuilder {
         self.inner.min_version = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersion::min_version`.
+    pub fn set_min_version(mut self, value: Option<String>) -> Self {
+        self.inner.min_version = value;
+        self
+    }
     /// Sets `NovaVersion::status`. **Required.**
     pub fn status(mut self, value: impl Into<NovaVersionStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersion::status`.
+    pub fn set_status(mut self, value: Option<NovaVersionStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `NovaVersion::version`. **Required.**
@@ -4455,9 +6406,19 @@ impl NovaVersionBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersion::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `NovaVersion::updated`. **Required.**
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersion::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
         self
     }
     /// Returns the built [`NovaVersion`].
@@ -4528,6 +6489,28 @@ impl NovaVersionDetail {
     pub fn builder() -> NovaVersionDetailBuilder {
         NovaVersionDetailBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[NovaLink] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`media_types`](Self::media_types), empty when absent.
+    pub fn media_types(&self) -> &[NovaVersionMediaType] {
+        self.media_types.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("links", self.links.as_ref())
+            .required("media-types", self.media_types.as_ref())
+            .required("min_version", self.min_version.as_ref())
+            .required("status", self.status.as_ref())
+            .required("updated", self.updated.as_ref())
+            .required("version", self.version.as_ref());
+    }
 }
 /// Builder for [`NovaVersionDetail`].
 #[derive(Clone, Debug, Default)]
@@ -4541,14 +6524,45 @@ impl NovaVersionDetailBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersionDetail::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `NovaVersionDetail::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<NovaLink>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaLink>>,
+    ) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaVersionDetail::links`.
+    pub fn push_links(mut self, value: impl Into<NovaLink>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersionDetail::links`.
+    pub fn set_links(mut self, value: Option<Vec<NovaLink>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `NovaVersionDetail::media_types`. **Required.**
-    pub fn media_types(mut self, value: impl Into<Vec<NovaVersionMediaType>>) -> Self {
-        self.inner.media_types = Some(value.into());
+    pub fn media_types(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<NovaVersionMediaType>>,
+    ) -> Self {
+        self.inner.media_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `NovaVersionDetail::media_types`.
+    pub fn push_media_types(mut self, value: impl Into<NovaVersionMediaType>) -> Self {
+        self.inner.media_types.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersionDetail::media_types`.
+    pub fn set_media_types(mut self, value: Option<Vec<NovaVersionMediaType>>) -> Self {
+        self.inner.media_types = value;
         self
     }
     /// Sets `NovaVersionDetail::min_version`. **Required.**
@@ -4556,9 +6570,19 @@ impl NovaVersionDetailBuilder {
         self.inner.min_version = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersionDetail::min_version`.
+    pub fn set_min_version(mut self, value: Option<String>) -> Self {
+        self.inner.min_version = value;
+        self
+    }
     /// Sets `NovaVersionDetail::status`. **Required.**
     pub fn status(mut self, value: impl Into<NovaVersionDetailStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersionDetail::status`.
+    pub fn set_status(mut self, value: Option<NovaVersionDetailStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `NovaVersionDetail::updated`. **Required.**
@@ -4566,9 +6590,19 @@ impl NovaVersionDetailBuilder {
         self.inner.updated = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersionDetail::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
+        self
+    }
     /// Sets `NovaVersionDetail::version`. **Required.**
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.inner.version = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersionDetail::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
         self
     }
     /// Returns the built [`NovaVersionDetail`].
@@ -4619,6 +6653,14 @@ impl NovaVersionMediaType {
         NovaVersionMediaTypeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for NovaVersionMediaType {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("base", self.base.as_ref()).required("type", self.r#type.as_ref());
+    }
+}
 /// Builder for [`NovaVersionMediaType`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -4631,9 +6673,19 @@ impl NovaVersionMediaTypeBuilder {
         self.inner.base = Some(value.into());
         self
     }
+    /// Sets or clears `NovaVersionMediaType::base`.
+    pub fn set_base(mut self, value: Option<String>) -> Self {
+        self.inner.base = value;
+        self
+    }
     /// Sets `NovaVersionMediaType::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
+        self
+    }
+    /// Sets or clears `NovaVersionMediaType::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
         self
     }
     /// Returns the built [`NovaVersionMediaType`].

@@ -30,6 +30,14 @@ impl PageLink {
         PageLinkBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PageLink {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("href", self.href.as_ref()).required("rel", self.rel.as_ref());
+    }
+}
 /// Builder for [`PageLink`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -42,9 +50,19 @@ impl PageLinkBuilder {
         self.inner.href = Some(value.into());
         self
     }
+    /// Sets or clears `PageLink::href`.
+    pub fn set_href(mut self, value: Option<String>) -> Self {
+        self.inner.href = value;
+        self
+    }
     /// Sets `PageLink::rel`. **Required.**
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.inner.rel = Some(value.into());
+        self
+    }
+    /// Sets or clears `PageLink::rel`.
+    pub fn set_rel(mut self, value: Option<String>) -> Self {
+        self.inner.rel = value;
         self
     }
     /// Returns the built [`PageLink`].
@@ -287,6 +305,24 @@ impl std::fmt::Debug for PostPaidServer {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("data_volumes", self.data_volumes.as_ref())
+            .required("flavorRef", self.flavor_ref.as_ref())
+            .required("imageRef", self.image_ref.as_ref())
+            .required("name", self.name.as_ref())
+            .required("nics", self.nics.as_ref())
+            .optional("publicip", self.publicip.as_ref())
+            .required("root_volume", self.root_volume.as_ref())
+            .optional("server_tags", self.server_tags.as_ref())
+            .required("vpcid", self.vpcid.as_ref())
+            .optional("security_options", self.security_options.as_ref())
+            .optional("enclave_options", self.enclave_options.as_ref());
+    }
+}
 /// Builder for [`PostPaidServer`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -299,9 +335,19 @@ impl PostPaidServerBuilder {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::auto_terminate_time`.
+    pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
+        self.inner.auto_terminate_time = value;
+        self
+    }
     /// Sets `PostPaidServer::admin_pass`.
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::admin_pass`.
+    pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
+        self.inner.admin_pass = value;
         self
     }
     /// Sets `PostPaidServer::availability_zone`.
@@ -309,9 +355,19 @@ impl PostPaidServerBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `PostPaidServer::batch_create_in_multi_az`.
     pub fn batch_create_in_multi_az(mut self, value: bool) -> Self {
         self.inner.batch_create_in_multi_az = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServer::batch_create_in_multi_az`.
+    pub fn set_batch_create_in_multi_az(mut self, value: Option<bool>) -> Self {
+        self.inner.batch_create_in_multi_az = value;
         self
     }
     /// Sets `PostPaidServer::count`.
@@ -319,12 +375,33 @@ impl PostPaidServerBuilder {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServer::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `PostPaidServer::data_volumes`.
     pub fn data_volumes(
         mut self,
-        value: impl Into<Vec<PostPaidServerDataVolume>>,
+        value: impl IntoIterator<Item = impl Into<PostPaidServerDataVolume>>,
     ) -> Self {
-        self.inner.data_volumes = Some(value.into());
+        self.inner.data_volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PostPaidServer::data_volumes`.
+    pub fn push_data_volumes(
+        mut self,
+        value: impl Into<PostPaidServerDataVolume>,
+    ) -> Self {
+        self.inner.data_volumes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::data_volumes`.
+    pub fn set_data_volumes(
+        mut self,
+        value: Option<Vec<PostPaidServerDataVolume>>,
+    ) -> Self {
+        self.inner.data_volumes = value;
         self
     }
     /// Sets `PostPaidServer::extendparam`.
@@ -332,9 +409,19 @@ impl PostPaidServerBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::extendparam`.
+    pub fn set_extendparam(mut self, value: Option<PostPaidServerExtendParam>) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `PostPaidServer::flavor_ref`. **Required.**
     pub fn flavor_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.flavor_ref = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
         self
     }
     /// Sets `PostPaidServer::image_ref`. **Required.**
@@ -342,14 +429,29 @@ impl PostPaidServerBuilder {
         self.inner.image_ref = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::image_ref`.
+    pub fn set_image_ref(mut self, value: Option<String>) -> Self {
+        self.inner.image_ref = value;
+        self
+    }
     /// Sets `PostPaidServer::is_auto_rename`.
     pub fn is_auto_rename(mut self, value: bool) -> Self {
         self.inner.is_auto_rename = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServer::is_auto_rename`.
+    pub fn set_is_auto_rename(mut self, value: Option<bool>) -> Self {
+        self.inner.is_auto_rename = value;
+        self
+    }
     /// Sets `PostPaidServer::key_name`.
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
         self
     }
     /// Sets `PostPaidServer::metadata`.
@@ -360,14 +462,40 @@ impl PostPaidServerBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `PostPaidServer::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `PostPaidServer::nics`. **Required.**
-    pub fn nics(mut self, value: impl Into<Vec<PostPaidServerNic>>) -> Self {
-        self.inner.nics = Some(value.into());
+    pub fn nics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PostPaidServerNic>>,
+    ) -> Self {
+        self.inner.nics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PostPaidServer::nics`.
+    pub fn push_nics(mut self, value: impl Into<PostPaidServerNic>) -> Self {
+        self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::nics`.
+    pub fn set_nics(mut self, value: Option<Vec<PostPaidServerNic>>) -> Self {
+        self.inner.nics = value;
         self
     }
     /// Sets `PostPaidServer::os_scheduler_hints`.
@@ -378,9 +506,22 @@ impl PostPaidServerBuilder {
         self.inner.os_scheduler_hints = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::os_scheduler_hints`.
+    pub fn set_os_scheduler_hints(
+        mut self,
+        value: Option<PostPaidServerSchedulerHints>,
+    ) -> Self {
+        self.inner.os_scheduler_hints = value;
+        self
+    }
     /// Sets `PostPaidServer::publicip`.
     pub fn publicip(mut self, value: impl Into<PostPaidServerPublicip>) -> Self {
         self.inner.publicip = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::publicip`.
+    pub fn set_publicip(mut self, value: Option<PostPaidServerPublicip>) -> Self {
+        self.inner.publicip = value;
         self
     }
     /// Sets `PostPaidServer::root_volume`. **Required.**
@@ -388,22 +529,66 @@ impl PostPaidServerBuilder {
         self.inner.root_volume = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::root_volume`.
+    pub fn set_root_volume(mut self, value: Option<PostPaidServerRootVolume>) -> Self {
+        self.inner.root_volume = value;
+        self
+    }
     /// Sets `PostPaidServer::security_groups`.
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<PostPaidServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<PostPaidServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PostPaidServer::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<PostPaidServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<PostPaidServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `PostPaidServer::server_tags`.
-    pub fn server_tags(mut self, value: impl Into<Vec<PostPaidServerTag>>) -> Self {
-        self.inner.server_tags = Some(value.into());
+    pub fn server_tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PostPaidServerTag>>,
+    ) -> Self {
+        self.inner.server_tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PostPaidServer::server_tags`.
+    pub fn push_server_tags(mut self, value: impl Into<PostPaidServerTag>) -> Self {
+        self.inner.server_tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::server_tags`.
+    pub fn set_server_tags(mut self, value: Option<Vec<PostPaidServerTag>>) -> Self {
+        self.inner.server_tags = value;
         self
     }
     /// Sets `PostPaidServer::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PostPaidServer::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `PostPaidServer::user_data`.
@@ -411,9 +596,19 @@ impl PostPaidServerBuilder {
         self.inner.user_data = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
+        self
+    }
     /// Sets `PostPaidServer::vpcid`. **Required.**
     pub fn vpcid(mut self, value: impl Into<String>) -> Self {
         self.inner.vpcid = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::vpcid`.
+    pub fn set_vpcid(mut self, value: Option<String>) -> Self {
+        self.inner.vpcid = value;
         self
     }
     /// Sets `PostPaidServer::description`.
@@ -421,14 +616,29 @@ impl PostPaidServerBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `PostPaidServer::cpu_options`.
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
+        self
+    }
     /// Sets `PostPaidServer::security_options`.
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::security_options`.
+    pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
+        self.inner.security_options = value;
         self
     }
     /// Sets `PostPaidServer::serial_console_options`.
@@ -439,6 +649,14 @@ impl PostPaidServerBuilder {
         self.inner.serial_console_options = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::serial_console_options`.
+    pub fn set_serial_console_options(
+        mut self,
+        value: Option<SerialConsoleOptions>,
+    ) -> Self {
+        self.inner.serial_console_options = value;
+        self
+    }
     /// Sets `PostPaidServer::metadata_options`.
     pub fn metadata_options(
         mut self,
@@ -447,9 +665,22 @@ impl PostPaidServerBuilder {
         self.inner.metadata_options = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServer::metadata_options`.
+    pub fn set_metadata_options(
+        mut self,
+        value: Option<UpdateServerMetadataOptionsRequestBody>,
+    ) -> Self {
+        self.inner.metadata_options = value;
+        self
+    }
     /// Sets `PostPaidServer::enclave_options`.
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptions>) -> Self {
         self.inner.enclave_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServer::enclave_options`.
+    pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
+        self.inner.enclave_options = value;
         self
     }
     /// Returns the built [`PostPaidServer`].
@@ -560,6 +791,15 @@ impl PostPaidServerDataVolume {
         PostPaidServerDataVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerDataVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumetype", self.volumetype.as_ref())
+            .required("size", self.size.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerDataVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -575,9 +815,22 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.volumetype = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::volumetype`.
+    pub fn set_volumetype(
+        mut self,
+        value: Option<PostPaidServerDataVolumeVolumetype>,
+    ) -> Self {
+        self.inner.volumetype = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::size`. **Required.**
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolume::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::iops`.
@@ -585,9 +838,19 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolume::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::shareable`.
@@ -595,14 +858,29 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.shareable = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::shareable`.
+    pub fn set_shareable(mut self, value: Option<bool>) -> Self {
+        self.inner.shareable = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::multiattach`.
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::hw_passthrough`.
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolume::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
+        self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::extendparam`.
@@ -613,6 +891,14 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PostPaidServerDataVolumeExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::cluster_type`.
     pub fn cluster_type(
         mut self,
@@ -621,9 +907,22 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.cluster_type = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::cluster_type`.
+    pub fn set_cluster_type(
+        mut self,
+        value: Option<PostPaidServerDataVolumeClusterType>,
+    ) -> Self {
+        self.inner.cluster_type = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::cluster_id`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolume::cluster_id`.
+    pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
+        self.inner.cluster_id = value;
         self
     }
     /// Sets `PostPaidServerDataVolume::metadata`.
@@ -634,14 +933,32 @@ impl PostPaidServerDataVolumeBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<PostPaidServerDataVolumeMetadata>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::data_image_id`.
     pub fn data_image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.data_image_id = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolume::data_image_id`.
+    pub fn set_data_image_id(mut self, value: Option<String>) -> Self {
+        self.inner.data_image_id = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolume::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolume::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`PostPaidServerDataVolume`].
@@ -713,14 +1030,29 @@ impl PostPaidServerDataVolumeExtendParamBuilder {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolumeExtendParam::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolumeExtendParam::resource_type`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolumeExtendParam::resource_type`.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.inner.resource_type = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolumeExtendParam::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolumeExtendParam::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Returns the built [`PostPaidServerDataVolumeExtendParam`].
@@ -773,9 +1105,19 @@ impl PostPaidServerDataVolumeMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerDataVolumeMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `PostPaidServerDataVolumeMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerDataVolumeMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Returns the built [`PostPaidServerDataVolumeMetadata`].
@@ -840,6 +1182,15 @@ impl PostPaidServerEip {
         PostPaidServerEipBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEip {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("iptype", self.iptype.as_ref())
+            .required("bandwidth", self.bandwidth.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerEip`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -852,9 +1203,19 @@ impl PostPaidServerEipBuilder {
         self.inner.iptype = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerEip::iptype`.
+    pub fn set_iptype(mut self, value: Option<String>) -> Self {
+        self.inner.iptype = value;
+        self
+    }
     /// Sets `PostPaidServerEip::bandwidth`. **Required.**
     pub fn bandwidth(mut self, value: impl Into<PostPaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerEip::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<PostPaidServerEipBandwidth>) -> Self {
+        self.inner.bandwidth = value;
         self
     }
     /// Sets `PostPaidServerEip::extendparam`.
@@ -863,6 +1224,14 @@ impl PostPaidServerEipBuilder {
         value: impl Into<PostPaidServerEipExtendParam>,
     ) -> Self {
         self.inner.extendparam = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerEip::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PostPaidServerEipExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
         self
     }
     /// Returns the built [`PostPaidServerEip`].
@@ -911,6 +1280,14 @@ impl PostPaidServerEipBandwidth {
         PostPaidServerEipBandwidthBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerEipBandwidth {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("sharetype", self.sharetype.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerEipBandwidth`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -923,6 +1300,11 @@ impl PostPaidServerEipBandwidthBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerEipBandwidth::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `PostPaidServerEipBandwidth::sharetype`. **Required.**
     pub fn sharetype(
         mut self,
@@ -931,14 +1313,32 @@ impl PostPaidServerEipBandwidthBuilder {
         self.inner.sharetype = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerEipBandwidth::sharetype`.
+    pub fn set_sharetype(
+        mut self,
+        value: Option<PostPaidServerEipBandwidthSharetype>,
+    ) -> Self {
+        self.inner.sharetype = value;
+        self
+    }
     /// Sets `PostPaidServerEipBandwidth::chargemode`.
     pub fn chargemode(mut self, value: impl Into<String>) -> Self {
         self.inner.chargemode = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerEipBandwidth::chargemode`.
+    pub fn set_chargemode(mut self, value: Option<String>) -> Self {
+        self.inner.chargemode = value;
+        self
+    }
     /// Sets `PostPaidServerEipBandwidth::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerEipBandwidth::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`PostPaidServerEipBandwidth`].
@@ -987,6 +1387,14 @@ impl PostPaidServerEipExtendParamBuilder {
         value: impl Into<PostPaidServerEipExtendParamChargingMode>,
     ) -> Self {
         self.inner.charging_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerEipExtendParam::charging_mode`.
+    pub fn set_charging_mode(
+        mut self,
+        value: Option<PostPaidServerEipExtendParamChargingMode>,
+    ) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Returns the built [`PostPaidServerEipExtendParam`].
@@ -1128,9 +1536,19 @@ impl PostPaidServerExtendParamBuilder {
         self.inner.charging_mode = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<i64>) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::region_id`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerExtendParam::region_id`.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.inner.region_id = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::support_auto_recovery`.
@@ -1138,9 +1556,19 @@ impl PostPaidServerExtendParamBuilder {
         self.inner.support_auto_recovery = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::support_auto_recovery`.
+    pub fn set_support_auto_recovery(mut self, value: Option<bool>) -> Self {
+        self.inner.support_auto_recovery = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerExtendParam::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::market_type`.
@@ -1148,9 +1576,19 @@ impl PostPaidServerExtendParamBuilder {
         self.inner.market_type = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::market_type`.
+    pub fn set_market_type(mut self, value: Option<String>) -> Self {
+        self.inner.market_type = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::spot_price`.
     pub fn spot_price(mut self, value: impl Into<String>) -> Self {
         self.inner.spot_price = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerExtendParam::spot_price`.
+    pub fn set_spot_price(mut self, value: Option<String>) -> Self {
+        self.inner.spot_price = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::disk_prior`.
@@ -1158,9 +1596,19 @@ impl PostPaidServerExtendParamBuilder {
         self.inner.disk_prior = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::disk_prior`.
+    pub fn set_disk_prior(mut self, value: Option<String>) -> Self {
+        self.inner.disk_prior = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::spot_duration_hours`.
     pub fn spot_duration_hours(mut self, value: i64) -> Self {
         self.inner.spot_duration_hours = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerExtendParam::spot_duration_hours`.
+    pub fn set_spot_duration_hours(mut self, value: Option<i64>) -> Self {
+        self.inner.spot_duration_hours = value;
         self
     }
     /// Sets `PostPaidServerExtendParam::interruption_policy`.
@@ -1171,14 +1619,32 @@ impl PostPaidServerExtendParamBuilder {
         self.inner.interruption_policy = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::interruption_policy`.
+    pub fn set_interruption_policy(
+        mut self,
+        value: Option<PostPaidServerExtendParamInterruptionPolicy>,
+    ) -> Self {
+        self.inner.interruption_policy = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::spot_duration_count`.
     pub fn spot_duration_count(mut self, value: i64) -> Self {
         self.inner.spot_duration_count = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerExtendParam::spot_duration_count`.
+    pub fn set_spot_duration_count(mut self, value: Option<i64>) -> Self {
+        self.inner.spot_duration_count = value;
+        self
+    }
     /// Sets `PostPaidServerExtendParam::cb_csbs_backup`.
     pub fn cb_csbs_backup(mut self, value: impl Into<String>) -> Self {
         self.inner.cb_csbs_backup = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerExtendParam::cb_csbs_backup`.
+    pub fn set_cb_csbs_backup(mut self, value: Option<String>) -> Self {
+        self.inner.cb_csbs_backup = value;
         self
     }
     /// Returns the built [`PostPaidServerExtendParam`].
@@ -1223,6 +1689,11 @@ impl PostPaidServerIpv6BandwidthBuilder {
     /// Sets `PostPaidServerIpv6Bandwidth::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerIpv6Bandwidth::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`PostPaidServerIpv6Bandwidth`].
@@ -1289,6 +1760,7 @@ impl PostPaidServerNic {
         PostPaidServerNicBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerNic {}
 /// Builder for [`PostPaidServerNic`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1301,9 +1773,19 @@ impl PostPaidServerNicBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerNic::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `PostPaidServerNic::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerNic::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
         self
     }
     /// Sets `PostPaidServerNic::ip_address`.
@@ -1311,9 +1793,19 @@ impl PostPaidServerNicBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerNic::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `PostPaidServerNic::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerNic::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
         self
     }
     /// Sets `PostPaidServerNic::ipv6_bandwidth`.
@@ -1324,17 +1816,48 @@ impl PostPaidServerNicBuilder {
         self.inner.ipv6_bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerNic::ipv6_bandwidth`.
+    pub fn set_ipv6_bandwidth(
+        mut self,
+        value: Option<PostPaidServerIpv6Bandwidth>,
+    ) -> Self {
+        self.inner.ipv6_bandwidth = value;
+        self
+    }
     /// Sets `PostPaidServerNic::allowed_address_pairs`.
     pub fn allowed_address_pairs(
         mut self,
-        value: impl Into<Vec<CreateServerNicAllowedAddressPairs>>,
+        value: impl IntoIterator<Item = impl Into<CreateServerNicAllowedAddressPairs>>,
     ) -> Self {
-        self.inner.allowed_address_pairs = Some(value.into());
+        self.inner.allowed_address_pairs = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `PostPaidServerNic::allowed_address_pairs`.
+    pub fn push_allowed_address_pairs(
+        mut self,
+        value: impl Into<CreateServerNicAllowedAddressPairs>,
+    ) -> Self {
+        self.inner.allowed_address_pairs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerNic::allowed_address_pairs`.
+    pub fn set_allowed_address_pairs(
+        mut self,
+        value: Option<Vec<CreateServerNicAllowedAddressPairs>>,
+    ) -> Self {
+        self.inner.allowed_address_pairs = value;
         self
     }
     /// Sets `PostPaidServerNic::efi_enable`.
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerNic::efi_enable`.
+    pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.efi_enable = value;
         self
     }
     /// Returns the built [`PostPaidServerNic`].
@@ -1370,6 +1893,14 @@ impl PostPaidServerPublicip {
         PostPaidServerPublicipBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerPublicip {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("eip", self.eip.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerPublicip`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1382,14 +1913,29 @@ impl PostPaidServerPublicipBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerPublicip::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `PostPaidServerPublicip::eip`.
     pub fn eip(mut self, value: impl Into<PostPaidServerEip>) -> Self {
         self.inner.eip = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerPublicip::eip`.
+    pub fn set_eip(mut self, value: Option<PostPaidServerEip>) -> Self {
+        self.inner.eip = value;
+        self
+    }
     /// Sets `PostPaidServerPublicip::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerPublicip::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`PostPaidServerPublicip`].
@@ -1467,6 +2013,14 @@ impl PostPaidServerRootVolume {
         PostPaidServerRootVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerRootVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumetype", self.volumetype.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerRootVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1482,9 +2036,22 @@ impl PostPaidServerRootVolumeBuilder {
         self.inner.volumetype = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolume::volumetype`.
+    pub fn set_volumetype(
+        mut self,
+        value: Option<PostPaidServerRootVolumeVolumetype>,
+    ) -> Self {
+        self.inner.volumetype = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolume::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolume::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::iops`.
@@ -1492,14 +2059,29 @@ impl PostPaidServerRootVolumeBuilder {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerRootVolume::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolume::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
         self
     }
+    /// Sets or clears `PostPaidServerRootVolume::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolume::hw_passthrough`.
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolume::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
+        self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::cluster_type`.
@@ -1510,9 +2092,22 @@ impl PostPaidServerRootVolumeBuilder {
         self.inner.cluster_type = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolume::cluster_type`.
+    pub fn set_cluster_type(
+        mut self,
+        value: Option<PostPaidServerRootVolumeClusterType>,
+    ) -> Self {
+        self.inner.cluster_type = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolume::cluster_id`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolume::cluster_id`.
+    pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
+        self.inner.cluster_id = value;
         self
     }
     /// Sets `PostPaidServerRootVolume::extendparam`.
@@ -1523,12 +2118,28 @@ impl PostPaidServerRootVolumeBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolume::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PostPaidServerRootVolumeExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolume::metadata`.
     pub fn metadata(
         mut self,
         value: impl Into<PostPaidServerRootVolumeMetadata>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolume::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<PostPaidServerRootVolumeMetadata>,
+    ) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Returns the built [`PostPaidServerRootVolume`].
@@ -1600,14 +2211,29 @@ impl PostPaidServerRootVolumeExtendParamBuilder {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolumeExtendParam::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolumeExtendParam::resource_type`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolumeExtendParam::resource_type`.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.inner.resource_type = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolumeExtendParam::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolumeExtendParam::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Returns the built [`PostPaidServerRootVolumeExtendParam`].
@@ -1660,9 +2286,19 @@ impl PostPaidServerRootVolumeMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerRootVolumeMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `PostPaidServerRootVolumeMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerRootVolumeMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Returns the built [`PostPaidServerRootVolumeMetadata`].
@@ -1742,14 +2378,29 @@ impl PostPaidServerSchedulerHintsBuilder {
         self.inner.group = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerSchedulerHints::group`.
+    pub fn set_group(mut self, value: Option<String>) -> Self {
+        self.inner.group = value;
+        self
+    }
     /// Sets `PostPaidServerSchedulerHints::dedicated_host_id`.
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerSchedulerHints::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
+        self
+    }
     /// Sets `PostPaidServerSchedulerHints::tenancy`.
     pub fn tenancy(mut self, value: impl Into<String>) -> Self {
         self.inner.tenancy = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerSchedulerHints::tenancy`.
+    pub fn set_tenancy(mut self, value: Option<String>) -> Self {
+        self.inner.tenancy = value;
         self
     }
     /// Returns the built [`PostPaidServerSchedulerHints`].
@@ -1785,6 +2436,11 @@ impl PostPaidServerSecurityGroupBuilder {
     /// Sets `PostPaidServerSecurityGroup::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerSecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`PostPaidServerSecurityGroup`].
@@ -1823,6 +2479,14 @@ impl PostPaidServerTag {
         PostPaidServerTagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PostPaidServerTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`PostPaidServerTag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1835,9 +2499,19 @@ impl PostPaidServerTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `PostPaidServerTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `PostPaidServerTag::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `PostPaidServerTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`PostPaidServerTag`].
@@ -2080,6 +2754,24 @@ impl std::fmt::Debug for PrePaidServer {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServer {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("imageRef", self.image_ref.as_ref())
+            .required("flavorRef", self.flavor_ref.as_ref())
+            .required("name", self.name.as_ref())
+            .required("vpcid", self.vpcid.as_ref())
+            .required("nics", self.nics.as_ref())
+            .optional("publicip", self.publicip.as_ref())
+            .required("root_volume", self.root_volume.as_ref())
+            .optional("data_volumes", self.data_volumes.as_ref())
+            .optional("server_tags", self.server_tags.as_ref())
+            .optional("security_options", self.security_options.as_ref())
+            .optional("enclave_options", self.enclave_options.as_ref());
+    }
+}
 /// Builder for [`PrePaidServer`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2092,9 +2784,19 @@ impl PrePaidServerBuilder {
         self.inner.auto_terminate_time = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::auto_terminate_time`.
+    pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
+        self.inner.auto_terminate_time = value;
+        self
+    }
     /// Sets `PrePaidServer::image_ref`. **Required.**
     pub fn image_ref(mut self, value: impl Into<String>) -> Self {
         self.inner.image_ref = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::image_ref`.
+    pub fn set_image_ref(mut self, value: Option<String>) -> Self {
+        self.inner.image_ref = value;
         self
     }
     /// Sets `PrePaidServer::flavor_ref`. **Required.**
@@ -2102,9 +2804,19 @@ impl PrePaidServerBuilder {
         self.inner.flavor_ref = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
+        self
+    }
     /// Sets `PrePaidServer::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `PrePaidServer::user_data`.
@@ -2112,9 +2824,19 @@ impl PrePaidServerBuilder {
         self.inner.user_data = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
+        self
+    }
     /// Sets `PrePaidServer::admin_pass`.
     pub fn admin_pass(mut self, value: impl Into<String>) -> Self {
         self.inner.admin_pass = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::admin_pass`.
+    pub fn set_admin_pass(mut self, value: Option<String>) -> Self {
+        self.inner.admin_pass = value;
         self
     }
     /// Sets `PrePaidServer::key_name`.
@@ -2122,14 +2844,37 @@ impl PrePaidServerBuilder {
         self.inner.key_name = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
+        self
+    }
     /// Sets `PrePaidServer::vpcid`. **Required.**
     pub fn vpcid(mut self, value: impl Into<String>) -> Self {
         self.inner.vpcid = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::vpcid`.
+    pub fn set_vpcid(mut self, value: Option<String>) -> Self {
+        self.inner.vpcid = value;
+        self
+    }
     /// Sets `PrePaidServer::nics`. **Required.**
-    pub fn nics(mut self, value: impl Into<Vec<PrePaidServerNic>>) -> Self {
-        self.inner.nics = Some(value.into());
+    pub fn nics(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PrePaidServerNic>>,
+    ) -> Self {
+        self.inner.nics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrePaidServer::nics`.
+    pub fn push_nics(mut self, value: impl Into<PrePaidServerNic>) -> Self {
+        self.inner.nics.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::nics`.
+    pub fn set_nics(mut self, value: Option<Vec<PrePaidServerNic>>) -> Self {
+        self.inner.nics = value;
         self
     }
     /// Sets `PrePaidServer::publicip`.
@@ -2137,9 +2882,19 @@ impl PrePaidServerBuilder {
         self.inner.publicip = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::publicip`.
+    pub fn set_publicip(mut self, value: Option<PrePaidServerPublicip>) -> Self {
+        self.inner.publicip = value;
+        self
+    }
     /// Sets `PrePaidServer::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServer::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
         self
     }
     /// Sets `PrePaidServer::is_auto_rename`.
@@ -2147,25 +2902,67 @@ impl PrePaidServerBuilder {
         self.inner.is_auto_rename = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServer::is_auto_rename`.
+    pub fn set_is_auto_rename(mut self, value: Option<bool>) -> Self {
+        self.inner.is_auto_rename = value;
+        self
+    }
     /// Sets `PrePaidServer::root_volume`. **Required.**
     pub fn root_volume(mut self, value: impl Into<PrePaidServerRootVolume>) -> Self {
         self.inner.root_volume = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::root_volume`.
+    pub fn set_root_volume(mut self, value: Option<PrePaidServerRootVolume>) -> Self {
+        self.inner.root_volume = value;
+        self
+    }
     /// Sets `PrePaidServer::data_volumes`.
     pub fn data_volumes(
         mut self,
-        value: impl Into<Vec<PrePaidServerDataVolume>>,
+        value: impl IntoIterator<Item = impl Into<PrePaidServerDataVolume>>,
     ) -> Self {
-        self.inner.data_volumes = Some(value.into());
+        self.inner.data_volumes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrePaidServer::data_volumes`.
+    pub fn push_data_volumes(
+        mut self,
+        value: impl Into<PrePaidServerDataVolume>,
+    ) -> Self {
+        self.inner.data_volumes.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::data_volumes`.
+    pub fn set_data_volumes(
+        mut self,
+        value: Option<Vec<PrePaidServerDataVolume>>,
+    ) -> Self {
+        self.inner.data_volumes = value;
         self
     }
     /// Sets `PrePaidServer::security_groups`.
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<PrePaidServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<PrePaidServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrePaidServer::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<PrePaidServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<PrePaidServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `PrePaidServer::availability_zone`.
@@ -2173,14 +2970,29 @@ impl PrePaidServerBuilder {
         self.inner.availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::availability_zone`.
+    pub fn set_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone = value;
+        self
+    }
     /// Sets `PrePaidServer::batch_create_in_multi_az`.
     pub fn batch_create_in_multi_az(mut self, value: bool) -> Self {
         self.inner.batch_create_in_multi_az = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServer::batch_create_in_multi_az`.
+    pub fn set_batch_create_in_multi_az(mut self, value: Option<bool>) -> Self {
+        self.inner.batch_create_in_multi_az = value;
+        self
+    }
     /// Sets `PrePaidServer::extendparam`.
     pub fn extendparam(mut self, value: impl Into<PrePaidServerExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::extendparam`.
+    pub fn set_extendparam(mut self, value: Option<PrePaidServerExtendParam>) -> Self {
+        self.inner.extendparam = value;
         self
     }
     /// Sets `PrePaidServer::metadata`.
@@ -2191,6 +3003,14 @@ impl PrePaidServerBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `PrePaidServer::os_scheduler_hints`.
     pub fn os_scheduler_hints(
         mut self,
@@ -2199,14 +3019,45 @@ impl PrePaidServerBuilder {
         self.inner.os_scheduler_hints = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::os_scheduler_hints`.
+    pub fn set_os_scheduler_hints(
+        mut self,
+        value: Option<PrePaidServerSchedulerHints>,
+    ) -> Self {
+        self.inner.os_scheduler_hints = value;
+        self
+    }
     /// Sets `PrePaidServer::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrePaidServer::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `PrePaidServer::server_tags`.
-    pub fn server_tags(mut self, value: impl Into<Vec<PrePaidServerTag>>) -> Self {
-        self.inner.server_tags = Some(value.into());
+    pub fn server_tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PrePaidServerTag>>,
+    ) -> Self {
+        self.inner.server_tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `PrePaidServer::server_tags`.
+    pub fn push_server_tags(mut self, value: impl Into<PrePaidServerTag>) -> Self {
+        self.inner.server_tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::server_tags`.
+    pub fn set_server_tags(mut self, value: Option<Vec<PrePaidServerTag>>) -> Self {
+        self.inner.server_tags = value;
         self
     }
     /// Sets `PrePaidServer::description`.
@@ -2214,14 +3065,29 @@ impl PrePaidServerBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `PrePaidServer::cpu_options`.
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
+        self
+    }
     /// Sets `PrePaidServer::security_options`.
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::security_options`.
+    pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
+        self.inner.security_options = value;
         self
     }
     /// Sets `PrePaidServer::serial_console_options`.
@@ -2232,6 +3098,14 @@ impl PrePaidServerBuilder {
         self.inner.serial_console_options = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::serial_console_options`.
+    pub fn set_serial_console_options(
+        mut self,
+        value: Option<SerialConsoleOptions>,
+    ) -> Self {
+        self.inner.serial_console_options = value;
+        self
+    }
     /// Sets `PrePaidServer::metadata_options`.
     pub fn metadata_options(
         mut self,
@@ -2240,9 +3114,22 @@ impl PrePaidServerBuilder {
         self.inner.metadata_options = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServer::metadata_options`.
+    pub fn set_metadata_options(
+        mut self,
+        value: Option<UpdateServerMetadataOptionsRequestBody>,
+    ) -> Self {
+        self.inner.metadata_options = value;
+        self
+    }
     /// Sets `PrePaidServer::enclave_options`.
     pub fn enclave_options(mut self, value: impl Into<EnclaveOptions>) -> Self {
         self.inner.enclave_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServer::enclave_options`.
+    pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
+        self.inner.enclave_options = value;
         self
     }
     /// Returns the built [`PrePaidServer`].
@@ -2353,6 +3240,15 @@ impl PrePaidServerDataVolume {
         PrePaidServerDataVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerDataVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumetype", self.volumetype.as_ref())
+            .required("size", self.size.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerDataVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2368,9 +3264,22 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.volumetype = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::volumetype`.
+    pub fn set_volumetype(
+        mut self,
+        value: Option<PrePaidServerDataVolumeVolumetype>,
+    ) -> Self {
+        self.inner.volumetype = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::size`. **Required.**
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolume::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::iops`.
@@ -2378,9 +3287,19 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolume::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::shareable`.
@@ -2388,14 +3307,29 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.shareable = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::shareable`.
+    pub fn set_shareable(mut self, value: Option<bool>) -> Self {
+        self.inner.shareable = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::multiattach`.
     pub fn multiattach(mut self, value: bool) -> Self {
         self.inner.multiattach = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::multiattach`.
+    pub fn set_multiattach(mut self, value: Option<bool>) -> Self {
+        self.inner.multiattach = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::hw_passthrough`.
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolume::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
+        self.inner.hw_passthrough = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::extendparam`.
@@ -2406,6 +3340,14 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PrePaidServerDataVolumeExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::cluster_type`.
     pub fn cluster_type(
         mut self,
@@ -2414,9 +3356,22 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.cluster_type = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::cluster_type`.
+    pub fn set_cluster_type(
+        mut self,
+        value: Option<PrePaidServerDataVolumeClusterType>,
+    ) -> Self {
+        self.inner.cluster_type = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::cluster_id`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolume::cluster_id`.
+    pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
+        self.inner.cluster_id = value;
         self
     }
     /// Sets `PrePaidServerDataVolume::metadata`.
@@ -2427,14 +3382,32 @@ impl PrePaidServerDataVolumeBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<PrePaidServerDataVolumeMetadata>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::data_image_id`.
     pub fn data_image_id(mut self, value: impl Into<String>) -> Self {
         self.inner.data_image_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolume::data_image_id`.
+    pub fn set_data_image_id(mut self, value: Option<String>) -> Self {
+        self.inner.data_image_id = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolume::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolume::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`PrePaidServerDataVolume`].
@@ -2506,14 +3479,29 @@ impl PrePaidServerDataVolumeExtendParamBuilder {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolumeExtendParam::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolumeExtendParam::resource_type`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolumeExtendParam::resource_type`.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.inner.resource_type = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolumeExtendParam::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolumeExtendParam::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Returns the built [`PrePaidServerDataVolumeExtendParam`].
@@ -2566,9 +3554,19 @@ impl PrePaidServerDataVolumeMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerDataVolumeMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `PrePaidServerDataVolumeMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerDataVolumeMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Returns the built [`PrePaidServerDataVolumeMetadata`].
@@ -2633,6 +3631,15 @@ impl PrePaidServerEip {
         PrePaidServerEipBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEip {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("iptype", self.iptype.as_ref())
+            .required("bandwidth", self.bandwidth.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerEip`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2645,14 +3652,32 @@ impl PrePaidServerEipBuilder {
         self.inner.iptype = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerEip::iptype`.
+    pub fn set_iptype(mut self, value: Option<String>) -> Self {
+        self.inner.iptype = value;
+        self
+    }
     /// Sets `PrePaidServerEip::bandwidth`. **Required.**
     pub fn bandwidth(mut self, value: impl Into<PrePaidServerEipBandwidth>) -> Self {
         self.inner.bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerEip::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<PrePaidServerEipBandwidth>) -> Self {
+        self.inner.bandwidth = value;
+        self
+    }
     /// Sets `PrePaidServerEip::extendparam`.
     pub fn extendparam(mut self, value: impl Into<PrePaidServerEipExtendParam>) -> Self {
         self.inner.extendparam = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerEip::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PrePaidServerEipExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
         self
     }
     /// Returns the built [`PrePaidServerEip`].
@@ -2701,6 +3726,14 @@ impl PrePaidServerEipBandwidth {
         PrePaidServerEipBandwidthBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerEipBandwidth {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("sharetype", self.sharetype.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerEipBandwidth`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2713,6 +3746,11 @@ impl PrePaidServerEipBandwidthBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerEipBandwidth::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `PrePaidServerEipBandwidth::sharetype`. **Required.**
     pub fn sharetype(
         mut self,
@@ -2721,14 +3759,32 @@ impl PrePaidServerEipBandwidthBuilder {
         self.inner.sharetype = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerEipBandwidth::sharetype`.
+    pub fn set_sharetype(
+        mut self,
+        value: Option<PrePaidServerEipBandwidthSharetype>,
+    ) -> Self {
+        self.inner.sharetype = value;
+        self
+    }
     /// Sets `PrePaidServerEipBandwidth::chargemode`.
     pub fn chargemode(mut self, value: impl Into<String>) -> Self {
         self.inner.chargemode = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerEipBandwidth::chargemode`.
+    pub fn set_chargemode(mut self, value: Option<String>) -> Self {
+        self.inner.chargemode = value;
+        self
+    }
     /// Sets `PrePaidServerEipBandwidth::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerEipBandwidth::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`PrePaidServerEipBandwidth`].
@@ -2777,6 +3833,14 @@ impl PrePaidServerEipExtendParamBuilder {
         value: impl Into<PrePaidServerEipExtendParamChargingMode>,
     ) -> Self {
         self.inner.charging_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerEipExtendParam::charging_mode`.
+    pub fn set_charging_mode(
+        mut self,
+        value: Option<PrePaidServerEipExtendParamChargingMode>,
+    ) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Returns the built [`PrePaidServerEipExtendParam`].
@@ -2947,9 +4011,22 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.charging_mode = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::charging_mode`.
+    pub fn set_charging_mode(
+        mut self,
+        value: Option<PrePaidServerExtendParamChargingMode>,
+    ) -> Self {
+        self.inner.charging_mode = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::region_id`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.inner.region_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::region_id`.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.inner.region_id = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::period_type`.
@@ -2960,9 +4037,22 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.period_type = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::period_type`.
+    pub fn set_period_type(
+        mut self,
+        value: Option<PrePaidServerExtendParamPeriodType>,
+    ) -> Self {
+        self.inner.period_type = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::period_num`.
     pub fn period_num(mut self, value: i64) -> Self {
         self.inner.period_num = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::period_num`.
+    pub fn set_period_num(mut self, value: Option<i64>) -> Self {
+        self.inner.period_num = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::is_auto_renew`.
@@ -2973,6 +4063,14 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.is_auto_renew = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::is_auto_renew`.
+    pub fn set_is_auto_renew(
+        mut self,
+        value: Option<PrePaidServerExtendParamIsAutoRenew>,
+    ) -> Self {
+        self.inner.is_auto_renew = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::is_auto_pay`.
     pub fn is_auto_pay(
         mut self,
@@ -2981,9 +4079,22 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::is_auto_pay`.
+    pub fn set_is_auto_pay(
+        mut self,
+        value: Option<PrePaidServerExtendParamIsAutoPay>,
+    ) -> Self {
+        self.inner.is_auto_pay = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::support_auto_recovery`.
@@ -2991,9 +4102,19 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.support_auto_recovery = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::support_auto_recovery`.
+    pub fn set_support_auto_recovery(mut self, value: Option<bool>) -> Self {
+        self.inner.support_auto_recovery = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::market_type`.
     pub fn market_type(mut self, value: impl Into<String>) -> Self {
         self.inner.market_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::market_type`.
+    pub fn set_market_type(mut self, value: Option<String>) -> Self {
+        self.inner.market_type = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::spot_price`.
@@ -3001,14 +4122,29 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.spot_price = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::spot_price`.
+    pub fn set_spot_price(mut self, value: Option<String>) -> Self {
+        self.inner.spot_price = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::disk_prior`.
     pub fn disk_prior(mut self, value: impl Into<String>) -> Self {
         self.inner.disk_prior = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::disk_prior`.
+    pub fn set_disk_prior(mut self, value: Option<String>) -> Self {
+        self.inner.disk_prior = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::spot_duration_hours`.
     pub fn spot_duration_hours(mut self, value: i64) -> Self {
         self.inner.spot_duration_hours = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::spot_duration_hours`.
+    pub fn set_spot_duration_hours(mut self, value: Option<i64>) -> Self {
+        self.inner.spot_duration_hours = value;
         self
     }
     /// Sets `PrePaidServerExtendParam::interruption_policy`.
@@ -3019,14 +4155,32 @@ impl PrePaidServerExtendParamBuilder {
         self.inner.interruption_policy = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::interruption_policy`.
+    pub fn set_interruption_policy(
+        mut self,
+        value: Option<PrePaidServerExtendParamInterruptionPolicy>,
+    ) -> Self {
+        self.inner.interruption_policy = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::cb_csbs_backup`.
     pub fn cb_csbs_backup(mut self, value: impl Into<String>) -> Self {
         self.inner.cb_csbs_backup = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerExtendParam::cb_csbs_backup`.
+    pub fn set_cb_csbs_backup(mut self, value: Option<String>) -> Self {
+        self.inner.cb_csbs_backup = value;
+        self
+    }
     /// Sets `PrePaidServerExtendParam::spot_duration_count`.
     pub fn spot_duration_count(mut self, value: i64) -> Self {
         self.inner.spot_duration_count = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerExtendParam::spot_duration_count`.
+    pub fn set_spot_duration_count(mut self, value: Option<i64>) -> Self {
+        self.inner.spot_duration_count = value;
         self
     }
     /// Returns the built [`PrePaidServerExtendParam`].
@@ -3122,6 +4276,11 @@ impl PrePaidServerIpv6BandwidthBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerIpv6Bandwidth::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Returns the built [`PrePaidServerIpv6Bandwidth`].
     pub fn build(self) -> PrePaidServerIpv6Bandwidth {
         self.inner
@@ -3186,6 +4345,7 @@ impl PrePaidServerNic {
         PrePaidServerNicBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerNic {}
 /// Builder for [`PrePaidServerNic`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3198,9 +4358,19 @@ impl PrePaidServerNicBuilder {
         self.inner.subnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerNic::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
+        self
+    }
     /// Sets `PrePaidServerNic::port_id`.
     pub fn port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerNic::port_id`.
+    pub fn set_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.port_id = value;
         self
     }
     /// Sets `PrePaidServerNic::ip_address`.
@@ -3208,9 +4378,19 @@ impl PrePaidServerNicBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerNic::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `PrePaidServerNic::ipv6_enable`.
     pub fn ipv6_enable(mut self, value: bool) -> Self {
         self.inner.ipv6_enable = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerNic::ipv6_enable`.
+    pub fn set_ipv6_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.ipv6_enable = value;
         self
     }
     /// Sets `PrePaidServerNic::ipv6_bandwidth`.
@@ -3221,17 +4401,48 @@ impl PrePaidServerNicBuilder {
         self.inner.ipv6_bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerNic::ipv6_bandwidth`.
+    pub fn set_ipv6_bandwidth(
+        mut self,
+        value: Option<PrePaidServerIpv6Bandwidth>,
+    ) -> Self {
+        self.inner.ipv6_bandwidth = value;
+        self
+    }
     /// Sets `PrePaidServerNic::allowed_address_pairs`.
     pub fn allowed_address_pairs(
         mut self,
-        value: impl Into<Vec<CreateServerNicAllowedAddressPairs>>,
+        value: impl IntoIterator<Item = impl Into<CreateServerNicAllowedAddressPairs>>,
     ) -> Self {
-        self.inner.allowed_address_pairs = Some(value.into());
+        self.inner.allowed_address_pairs = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `PrePaidServerNic::allowed_address_pairs`.
+    pub fn push_allowed_address_pairs(
+        mut self,
+        value: impl Into<CreateServerNicAllowedAddressPairs>,
+    ) -> Self {
+        self.inner.allowed_address_pairs.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerNic::allowed_address_pairs`.
+    pub fn set_allowed_address_pairs(
+        mut self,
+        value: Option<Vec<CreateServerNicAllowedAddressPairs>>,
+    ) -> Self {
+        self.inner.allowed_address_pairs = value;
         self
     }
     /// Sets `PrePaidServerNic::efi_enable`.
     pub fn efi_enable(mut self, value: bool) -> Self {
         self.inner.efi_enable = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerNic::efi_enable`.
+    pub fn set_efi_enable(mut self, value: Option<bool>) -> Self {
+        self.inner.efi_enable = value;
         self
     }
     /// Returns the built [`PrePaidServerNic`].
@@ -3267,6 +4478,14 @@ impl PrePaidServerPublicip {
         PrePaidServerPublicipBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerPublicip {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("eip", self.eip.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerPublicip`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3279,14 +4498,29 @@ impl PrePaidServerPublicipBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerPublicip::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `PrePaidServerPublicip::eip`.
     pub fn eip(mut self, value: impl Into<PrePaidServerEip>) -> Self {
         self.inner.eip = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerPublicip::eip`.
+    pub fn set_eip(mut self, value: Option<PrePaidServerEip>) -> Self {
+        self.inner.eip = value;
+        self
+    }
     /// Sets `PrePaidServerPublicip::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerPublicip::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`PrePaidServerPublicip`].
@@ -3364,6 +4598,14 @@ impl PrePaidServerRootVolume {
         PrePaidServerRootVolumeBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerRootVolume {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("volumetype", self.volumetype.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerRootVolume`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3379,9 +4621,22 @@ impl PrePaidServerRootVolumeBuilder {
         self.inner.volumetype = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolume::volumetype`.
+    pub fn set_volumetype(
+        mut self,
+        value: Option<PrePaidServerRootVolumeVolumetype>,
+    ) -> Self {
+        self.inner.volumetype = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolume::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolume::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::iops`.
@@ -3389,9 +4644,19 @@ impl PrePaidServerRootVolumeBuilder {
         self.inner.iops = Some(value);
         self
     }
+    /// Sets or clears `PrePaidServerRootVolume::iops`.
+    pub fn set_iops(mut self, value: Option<i64>) -> Self {
+        self.inner.iops = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolume::throughput`.
     pub fn throughput(mut self, value: i64) -> Self {
         self.inner.throughput = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolume::throughput`.
+    pub fn set_throughput(mut self, value: Option<i64>) -> Self {
+        self.inner.throughput = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::extendparam`.
@@ -3402,12 +4667,28 @@ impl PrePaidServerRootVolumeBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolume::extendparam`.
+    pub fn set_extendparam(
+        mut self,
+        value: Option<PrePaidServerRootVolumeExtendParam>,
+    ) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolume::metadata`.
     pub fn metadata(
         mut self,
         value: impl Into<PrePaidServerRootVolumeMetadata>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolume::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<PrePaidServerRootVolumeMetadata>,
+    ) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Sets `PrePaidServerRootVolume::cluster_type`.
@@ -3418,14 +4699,32 @@ impl PrePaidServerRootVolumeBuilder {
         self.inner.cluster_type = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolume::cluster_type`.
+    pub fn set_cluster_type(
+        mut self,
+        value: Option<PrePaidServerRootVolumeClusterType>,
+    ) -> Self {
+        self.inner.cluster_type = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolume::cluster_id`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.inner.cluster_id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolume::cluster_id`.
+    pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
+        self.inner.cluster_id = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolume::hw_passthrough`.
     pub fn hw_passthrough(mut self, value: bool) -> Self {
         self.inner.hw_passthrough = Some(value);
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolume::hw_passthrough`.
+    pub fn set_hw_passthrough(mut self, value: Option<bool>) -> Self {
+        self.inner.hw_passthrough = value;
         self
     }
     /// Returns the built [`PrePaidServerRootVolume`].
@@ -3497,14 +4796,29 @@ impl PrePaidServerRootVolumeExtendParamBuilder {
         self.inner.resource_spec_code = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolumeExtendParam::resource_spec_code`.
+    pub fn set_resource_spec_code(mut self, value: Option<String>) -> Self {
+        self.inner.resource_spec_code = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolumeExtendParam::resource_type`.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_type = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolumeExtendParam::resource_type`.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.inner.resource_type = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolumeExtendParam::snapshot_id`.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.inner.snapshot_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolumeExtendParam::snapshot_id`.
+    pub fn set_snapshot_id(mut self, value: Option<String>) -> Self {
+        self.inner.snapshot_id = value;
         self
     }
     /// Returns the built [`PrePaidServerRootVolumeExtendParam`].
@@ -3557,9 +4871,19 @@ impl PrePaidServerRootVolumeMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerRootVolumeMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `PrePaidServerRootVolumeMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerRootVolumeMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Returns the built [`PrePaidServerRootVolumeMetadata`].
@@ -3635,6 +4959,11 @@ impl PrePaidServerSchedulerHintsBuilder {
         self.inner.group = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerSchedulerHints::group`.
+    pub fn set_group(mut self, value: Option<String>) -> Self {
+        self.inner.group = value;
+        self
+    }
     /// Sets `PrePaidServerSchedulerHints::tenancy`.
     pub fn tenancy(
         mut self,
@@ -3643,9 +4972,22 @@ impl PrePaidServerSchedulerHintsBuilder {
         self.inner.tenancy = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerSchedulerHints::tenancy`.
+    pub fn set_tenancy(
+        mut self,
+        value: Option<PrePaidServerSchedulerHintsTenancy>,
+    ) -> Self {
+        self.inner.tenancy = value;
+        self
+    }
     /// Sets `PrePaidServerSchedulerHints::dedicated_host_id`.
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerSchedulerHints::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Returns the built [`PrePaidServerSchedulerHints`].
@@ -3694,6 +5036,11 @@ impl PrePaidServerSecurityGroupBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerSecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Returns the built [`PrePaidServerSecurityGroup`].
     pub fn build(self) -> PrePaidServerSecurityGroup {
         self.inner
@@ -3730,6 +5077,14 @@ impl PrePaidServerTag {
         PrePaidServerTagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for PrePaidServerTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`PrePaidServerTag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3742,9 +5097,19 @@ impl PrePaidServerTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `PrePaidServerTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `PrePaidServerTag::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `PrePaidServerTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`PrePaidServerTag`].
@@ -3796,6 +5161,18 @@ impl ProjectTag {
     pub fn builder() -> ProjectTagBuilder {
         ProjectTagBuilder::default()
     }
+    /// The items of [`values`](Self::values), empty when absent.
+    pub fn values(&self) -> &[String] {
+        self.values.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ProjectTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref());
+    }
 }
 /// Builder for [`ProjectTag`].
 #[derive(Clone, Debug, Default)]
@@ -3809,9 +5186,24 @@ impl ProjectTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ProjectTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ProjectTag::values`.
-    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ProjectTag::values`.
+    pub fn push_values(mut self, value: impl Into<String>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ProjectTag::values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`ProjectTag`].
@@ -3848,6 +5240,14 @@ impl Promotion {
         PromotionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for Promotion {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("type", self.r#type.as_ref()).required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`Promotion`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3860,9 +5260,19 @@ impl PromotionBuilder {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `Promotion::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `Promotion::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `Promotion::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`Promotion`].

@@ -28,6 +28,14 @@ impl RecycleBinPolicys {
         RecycleBinPolicysBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for RecycleBinPolicys {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("recycle_threshold_day", self.recycle_threshold_day.as_ref());
+    }
+}
 /// Builder for [`RecycleBinPolicys`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -40,9 +48,19 @@ impl RecycleBinPolicysBuilder {
         self.inner.recycle_threshold_day = Some(value);
         self
     }
+    /// Sets or clears `RecycleBinPolicys::recycle_threshold_day`.
+    pub fn set_recycle_threshold_day(mut self, value: Option<i64>) -> Self {
+        self.inner.recycle_threshold_day = value;
+        self
+    }
     /// Sets `RecycleBinPolicys::retention_hour`.
     pub fn retention_hour(mut self, value: i64) -> Self {
         self.inner.retention_hour = Some(value);
+        self
+    }
+    /// Sets or clears `RecycleBinPolicys::retention_hour`.
+    pub fn set_retention_hour(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_hour = value;
         self
     }
     /// Returns the built [`RecycleBinPolicys`].
@@ -67,6 +85,15 @@ impl RegisterServerMonitorRequestBody {
         RegisterServerMonitorRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for RegisterServerMonitorRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("monitorMetrics", self.monitor_metrics.as_ref());
+    }
+}
 /// Builder for [`RegisterServerMonitorRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -80,6 +107,14 @@ impl RegisterServerMonitorRequestBodyBuilder {
         value: impl Into<RegisterServerMonitorRequestBodyMonitorMetrics>,
     ) -> Self {
         self.inner.monitor_metrics = Some(value.into());
+        self
+    }
+    /// Sets or clears `RegisterServerMonitorRequestBody::monitor_metrics`.
+    pub fn set_monitor_metrics(
+        mut self,
+        value: Option<RegisterServerMonitorRequestBodyMonitorMetrics>,
+    ) -> Self {
+        self.inner.monitor_metrics = value;
         self
     }
     /// Returns the built [`RegisterServerMonitorRequestBody`].
@@ -162,6 +197,8 @@ impl std::fmt::Debug for ReinstallServerWithCloudInitOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ReinstallServerWithCloudInitOption {}
 /// Builder for [`ReinstallServerWithCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -174,9 +211,19 @@ impl ReinstallServerWithCloudInitOptionBuilder {
         self.inner.adminpass = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallServerWithCloudInitOption::adminpass`.
+    pub fn set_adminpass(mut self, value: Option<String>) -> Self {
+        self.inner.adminpass = value;
+        self
+    }
     /// Sets `ReinstallServerWithCloudInitOption::keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithCloudInitOption::keyname`.
+    pub fn set_keyname(mut self, value: Option<String>) -> Self {
+        self.inner.keyname = value;
         self
     }
     /// Sets `ReinstallServerWithCloudInitOption::userid`.
@@ -184,14 +231,29 @@ impl ReinstallServerWithCloudInitOptionBuilder {
         self.inner.userid = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallServerWithCloudInitOption::userid`.
+    pub fn set_userid(mut self, value: Option<String>) -> Self {
+        self.inner.userid = value;
+        self
+    }
     /// Sets `ReinstallServerWithCloudInitOption::metadata`.
     pub fn metadata(mut self, value: impl Into<ReinstallSeverMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallServerWithCloudInitOption::metadata`.
+    pub fn set_metadata(mut self, value: Option<ReinstallSeverMetadata>) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ReinstallServerWithCloudInitOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithCloudInitOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitOption`].
@@ -215,6 +277,15 @@ impl ReinstallServerWithCloudInitRequestBody {
         ReinstallServerWithCloudInitRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ReinstallServerWithCloudInitRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-reinstall", self.os_reinstall.as_ref());
+    }
+}
 /// Builder for [`ReinstallServerWithCloudInitRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -228,6 +299,14 @@ impl ReinstallServerWithCloudInitRequestBodyBuilder {
         value: impl Into<ReinstallServerWithCloudInitOption>,
     ) -> Self {
         self.inner.os_reinstall = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithCloudInitRequestBody::os_reinstall`.
+    pub fn set_os_reinstall(
+        mut self,
+        value: Option<ReinstallServerWithCloudInitOption>,
+    ) -> Self {
+        self.inner.os_reinstall = value;
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitRequestBody`].
@@ -263,6 +342,11 @@ impl ReinstallServerWithCloudInitResponseBuilder {
     /// Sets `ReinstallServerWithCloudInitResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithCloudInitResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ReinstallServerWithCloudInitResponse`].
@@ -335,6 +419,8 @@ impl std::fmt::Debug for ReinstallServerWithoutCloudInitOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ReinstallServerWithoutCloudInitOption {}
 /// Builder for [`ReinstallServerWithoutCloudInitOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -347,9 +433,19 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
         self.inner.adminpass = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallServerWithoutCloudInitOption::adminpass`.
+    pub fn set_adminpass(mut self, value: Option<String>) -> Self {
+        self.inner.adminpass = value;
+        self
+    }
     /// Sets `ReinstallServerWithoutCloudInitOption::keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
         self.inner.keyname = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithoutCloudInitOption::keyname`.
+    pub fn set_keyname(mut self, value: Option<String>) -> Self {
+        self.inner.keyname = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::userid`.
@@ -357,9 +453,19 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
         self.inner.userid = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallServerWithoutCloudInitOption::userid`.
+    pub fn set_userid(mut self, value: Option<String>) -> Self {
+        self.inner.userid = value;
+        self
+    }
     /// Sets `ReinstallServerWithoutCloudInitOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithoutCloudInitOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
         self
     }
     /// Sets `ReinstallServerWithoutCloudInitOption::metadata`.
@@ -368,6 +474,14 @@ impl ReinstallServerWithoutCloudInitOptionBuilder {
         value: impl Into<ReinstallSeverMetadataWithoutCloudInitOption>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithoutCloudInitOption::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<ReinstallSeverMetadataWithoutCloudInitOption>,
+    ) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitOption`].
@@ -391,6 +505,15 @@ impl ReinstallServerWithoutCloudInitRequestBody {
         ReinstallServerWithoutCloudInitRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ReinstallServerWithoutCloudInitRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("os-reinstall", self.os_reinstall.as_ref());
+    }
+}
 /// Builder for [`ReinstallServerWithoutCloudInitRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -404,6 +527,14 @@ impl ReinstallServerWithoutCloudInitRequestBodyBuilder {
         value: impl Into<ReinstallServerWithoutCloudInitOption>,
     ) -> Self {
         self.inner.os_reinstall = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithoutCloudInitRequestBody::os_reinstall`.
+    pub fn set_os_reinstall(
+        mut self,
+        value: Option<ReinstallServerWithoutCloudInitOption>,
+    ) -> Self {
+        self.inner.os_reinstall = value;
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitRequestBody`].
@@ -439,6 +570,11 @@ impl ReinstallServerWithoutCloudInitResponseBuilder {
     /// Sets `ReinstallServerWithoutCloudInitResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallServerWithoutCloudInitResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ReinstallServerWithoutCloudInitResponse`].
@@ -527,9 +663,19 @@ impl ReinstallSeverMetadataBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallSeverMetadata::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `ReinstallSeverMetadata::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallSeverMetadata::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
         self
     }
     /// Sets `ReinstallSeverMetadata::user_data`.
@@ -537,9 +683,19 @@ impl ReinstallSeverMetadataBuilder {
         self.inner.user_data = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallSeverMetadata::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
+        self
+    }
     /// Sets `ReinstallSeverMetadata::byol`.
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallSeverMetadata::byol`.
+    pub fn set_byol(mut self, value: Option<String>) -> Self {
+        self.inner.byol = value;
         self
     }
     /// Returns the built [`ReinstallSeverMetadata`].
@@ -604,14 +760,29 @@ impl ReinstallSeverMetadataWithoutCloudInitOptionBuilder {
         self.inner.system_encrypted = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::system_encrypted`.
+    pub fn set_system_encrypted(mut self, value: Option<String>) -> Self {
+        self.inner.system_encrypted = value;
+        self
+    }
     /// Sets `ReinstallSeverMetadataWithoutCloudInitOption::system_cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
         self.inner.system_cmkid = Some(value.into());
         self
     }
+    /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::system_cmkid`.
+    pub fn set_system_cmkid(mut self, value: Option<String>) -> Self {
+        self.inner.system_cmkid = value;
+        self
+    }
     /// Sets `ReinstallSeverMetadataWithoutCloudInitOption::byol`.
     pub fn byol(mut self, value: impl Into<String>) -> Self {
         self.inner.byol = Some(value.into());
+        self
+    }
+    /// Sets or clears `ReinstallSeverMetadataWithoutCloudInitOption::byol`.
+    pub fn set_byol(mut self, value: Option<String>) -> Self {
+        self.inner.byol = value;
         self
     }
     /// Returns the built [`ReinstallSeverMetadataWithoutCloudInitOption`].
@@ -661,6 +832,14 @@ impl std::fmt::Debug for ResetServerPasswordOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("new_password", self.new_password.as_ref());
+    }
+}
 /// Builder for [`ResetServerPasswordOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -673,9 +852,19 @@ impl ResetServerPasswordOptionBuilder {
         self.inner.new_password = Some(value.into());
         self
     }
+    /// Sets or clears `ResetServerPasswordOption::new_password`.
+    pub fn set_new_password(mut self, value: Option<String>) -> Self {
+        self.inner.new_password = value;
+        self
+    }
     /// Sets `ResetServerPasswordOption::is_check_password`.
     pub fn is_check_password(mut self, value: bool) -> Self {
         self.inner.is_check_password = Some(value);
+        self
+    }
+    /// Sets or clears `ResetServerPasswordOption::is_check_password`.
+    pub fn set_is_check_password(mut self, value: Option<bool>) -> Self {
+        self.inner.is_check_password = value;
         self
     }
     /// Returns the built [`ResetServerPasswordOption`].
@@ -699,6 +888,14 @@ impl ResetServerPasswordRequestBody {
         ResetServerPasswordRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResetServerPasswordRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("reset-password", self.reset_password.as_ref());
+    }
+}
 /// Builder for [`ResetServerPasswordRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -712,6 +909,14 @@ impl ResetServerPasswordRequestBodyBuilder {
         value: impl Into<ResetServerPasswordOption>,
     ) -> Self {
         self.inner.reset_password = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResetServerPasswordRequestBody::reset_password`.
+    pub fn set_reset_password(
+        mut self,
+        value: Option<ResetServerPasswordOption>,
+    ) -> Self {
+        self.inner.reset_password = value;
         self
     }
     /// Returns the built [`ResetServerPasswordRequestBody`].
@@ -751,6 +956,14 @@ impl ResizePostPaidServerOption {
         ResizePostPaidServerOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePostPaidServerOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("flavorRef", self.flavor_ref.as_ref());
+    }
+}
 /// Builder for [`ResizePostPaidServerOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -763,14 +976,29 @@ impl ResizePostPaidServerOptionBuilder {
         self.inner.flavor_ref = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePostPaidServerOption::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
+        self
+    }
     /// Sets `ResizePostPaidServerOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePostPaidServerOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
+        self
+    }
     /// Sets `ResizePostPaidServerOption::cpu_options`.
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizePostPaidServerOption::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
         self
     }
     /// Returns the built [`ResizePostPaidServerOption`].
@@ -803,6 +1031,15 @@ impl ResizePostPaidServerRequestBody {
         ResizePostPaidServerRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ResizePostPaidServerRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("resize", self.resize.as_ref());
+    }
+}
 /// Builder for [`ResizePostPaidServerRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -815,9 +1052,19 @@ impl ResizePostPaidServerRequestBodyBuilder {
         self.inner.resize = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePostPaidServerRequestBody::resize`.
+    pub fn set_resize(mut self, value: Option<ResizePostPaidServerOption>) -> Self {
+        self.inner.resize = value;
+        self
+    }
     /// Sets `ResizePostPaidServerRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
+        self
+    }
+    /// Sets or clears `ResizePostPaidServerRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
         self
     }
     /// Returns the built [`ResizePostPaidServerRequestBody`].
@@ -853,6 +1100,11 @@ impl ResizePostPaidServerResponseBuilder {
     /// Sets `ResizePostPaidServerResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizePostPaidServerResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ResizePostPaidServerResponse`].
@@ -902,6 +1154,14 @@ impl ResizePrePaidServerOption {
         ResizePrePaidServerOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizePrePaidServerOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("flavorRef", self.flavor_ref.as_ref());
+    }
+}
 /// Builder for [`ResizePrePaidServerOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -914,9 +1174,19 @@ impl ResizePrePaidServerOptionBuilder {
         self.inner.flavor_ref = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePrePaidServerOption::flavor_ref`.
+    pub fn set_flavor_ref(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_ref = value;
+        self
+    }
     /// Sets `ResizePrePaidServerOption::dedicated_host_id`.
     pub fn dedicated_host_id(mut self, value: impl Into<String>) -> Self {
         self.inner.dedicated_host_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizePrePaidServerOption::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Sets `ResizePrePaidServerOption::extendparam`.
@@ -924,14 +1194,29 @@ impl ResizePrePaidServerOptionBuilder {
         self.inner.extendparam = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePrePaidServerOption::extendparam`.
+    pub fn set_extendparam(mut self, value: Option<ResizeServerExtendParam>) -> Self {
+        self.inner.extendparam = value;
+        self
+    }
     /// Sets `ResizePrePaidServerOption::mode`.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.inner.mode = Some(value.into());
         self
     }
+    /// Sets or clears `ResizePrePaidServerOption::mode`.
+    pub fn set_mode(mut self, value: Option<String>) -> Self {
+        self.inner.mode = value;
+        self
+    }
     /// Sets `ResizePrePaidServerOption::cpu_options`.
     pub fn cpu_options(mut self, value: impl Into<CpuOptions>) -> Self {
         self.inner.cpu_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizePrePaidServerOption::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
         self
     }
     /// Returns the built [`ResizePrePaidServerOption`].
@@ -973,6 +1258,11 @@ impl ResizeServerExtendParamBuilder {
         self.inner.is_auto_pay = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeServerExtendParam::is_auto_pay`.
+    pub fn set_is_auto_pay(mut self, value: Option<String>) -> Self {
+        self.inner.is_auto_pay = value;
+        self
+    }
     /// Returns the built [`ResizeServerExtendParam`].
     pub fn build(self) -> ResizeServerExtendParam {
         self.inner
@@ -1003,6 +1293,14 @@ impl ResizeServerRequestBody {
         ResizeServerRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResizeServerRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("resize", self.resize.as_ref());
+    }
+}
 /// Builder for [`ResizeServerRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1015,9 +1313,19 @@ impl ResizeServerRequestBodyBuilder {
         self.inner.resize = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeServerRequestBody::resize`.
+    pub fn set_resize(mut self, value: Option<ResizePrePaidServerOption>) -> Self {
+        self.inner.resize = value;
+        self
+    }
     /// Sets `ResizeServerRequestBody::dry_run`.
     pub fn dry_run(mut self, value: bool) -> Self {
         self.inner.dry_run = Some(value);
+        self
+    }
+    /// Sets or clears `ResizeServerRequestBody::dry_run`.
+    pub fn set_dry_run(mut self, value: Option<bool>) -> Self {
+        self.inner.dry_run = value;
         self
     }
     /// Returns the built [`ResizeServerRequestBody`].
@@ -1063,9 +1371,19 @@ impl ResizeServerResponseBuilder {
         self.inner.order_id = Some(value.into());
         self
     }
+    /// Sets or clears `ResizeServerResponse::order_id`.
+    pub fn set_order_id(mut self, value: Option<String>) -> Self {
+        self.inner.order_id = value;
+        self
+    }
     /// Sets `ResizeServerResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResizeServerResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`ResizeServerResponse`].
@@ -1102,6 +1420,14 @@ impl ResourceTag {
         ResourceTagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ResourceTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`ResourceTag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1114,9 +1440,19 @@ impl ResourceTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ResourceTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ResourceTag::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResourceTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ResourceTag`].
@@ -1161,9 +1497,19 @@ impl ResponsePageInfoV3Builder {
         self.inner.next_marker = Some(value.into());
         self
     }
+    /// Sets or clears `ResponsePageInfoV3::next_marker`.
+    pub fn set_next_marker(mut self, value: Option<String>) -> Self {
+        self.inner.next_marker = value;
+        self
+    }
     /// Sets `ResponsePageInfoV3::previous_marker`.
     pub fn previous_marker(mut self, value: impl Into<String>) -> Self {
         self.inner.previous_marker = Some(value.into());
+        self
+    }
+    /// Sets or clears `ResponsePageInfoV3::previous_marker`.
+    pub fn set_previous_marker(mut self, value: Option<String>) -> Self {
+        self.inner.previous_marker = value;
         self
     }
     /// Returns the built [`ResponsePageInfoV3`].
@@ -1199,6 +1545,11 @@ impl RevertRecycleBinServerResponseBuilder {
     /// Sets `RevertRecycleBinServerResponse::job_id`.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.inner.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `RevertRecycleBinServerResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
         self
     }
     /// Returns the built [`RevertRecycleBinServerResponse`].

@@ -31,6 +31,11 @@ impl ScheduledEventAcceptBodyBuilder {
         self.inner.not_before = Some(value.into());
         self
     }
+    /// Sets or clears `ScheduledEventAcceptBody::not_before`.
+    pub fn set_not_before(mut self, value: Option<String>) -> Self {
+        self.inner.not_before = value;
+        self
+    }
     /// Returns the built [`ScheduledEventAcceptBody`].
     pub fn build(self) -> ScheduledEventAcceptBody {
         self.inner
@@ -56,6 +61,14 @@ impl ScheduledEventUpdateBody {
         ScheduledEventUpdateBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ScheduledEventUpdateBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("not_before", self.not_before.as_ref());
+    }
+}
 /// Builder for [`ScheduledEventUpdateBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -66,6 +79,11 @@ impl ScheduledEventUpdateBodyBuilder {
     /// Sets `ScheduledEventUpdateBody::not_before`. **Required.**
     pub fn not_before(mut self, value: impl Into<String>) -> Self {
         self.inner.not_before = Some(value.into());
+        self
+    }
+    /// Sets or clears `ScheduledEventUpdateBody::not_before`.
+    pub fn set_not_before(mut self, value: Option<String>) -> Self {
+        self.inner.not_before = value;
         self
     }
     /// Returns the built [`ScheduledEventUpdateBody`].
@@ -110,9 +128,19 @@ impl SecurityGroupBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `SecurityGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `SecurityGroup::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `SecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`SecurityGroup`].
@@ -149,6 +177,15 @@ impl SecurityOptions {
         SecurityOptionsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SecurityOptions {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("secure_boot_enabled", self.secure_boot_enabled.as_ref())
+            .required("tpm_enabled", self.tpm_enabled.as_ref());
+    }
+}
 /// Builder for [`SecurityOptions`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -161,9 +198,19 @@ impl SecurityOptionsBuilder {
         self.inner.secure_boot_enabled = Some(value);
         self
     }
+    /// Sets or clears `SecurityOptions::secure_boot_enabled`.
+    pub fn set_secure_boot_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.secure_boot_enabled = value;
+        self
+    }
     /// Sets `SecurityOptions::tpm_enabled`. **Required.**
     pub fn tpm_enabled(mut self, value: bool) -> Self {
         self.inner.tpm_enabled = Some(value);
+        self
+    }
+    /// Sets or clears `SecurityOptions::tpm_enabled`.
+    pub fn set_tpm_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.tpm_enabled = value;
         self
     }
     /// Returns the built [`SecurityOptions`].
@@ -199,6 +246,11 @@ impl SerialConsoleOptionsBuilder {
     /// Sets `SerialConsoleOptions::enabled`.
     pub fn enabled(mut self, value: bool) -> Self {
         self.inner.enabled = Some(value);
+        self
+    }
+    /// Sets or clears `SerialConsoleOptions::enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.enabled = value;
         self
     }
     /// Returns the built [`SerialConsoleOptions`].
@@ -272,6 +324,15 @@ impl ServerAddress {
         ServerAddressBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAddress {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("version", self.version.as_ref())
+            .required("addr", self.addr.as_ref());
+    }
+}
 /// Builder for [`ServerAddress`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -284,14 +345,29 @@ impl ServerAddressBuilder {
         self.inner.version = Some(value.into());
         self
     }
+    /// Sets or clears `ServerAddress::version`.
+    pub fn set_version(mut self, value: Option<String>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `ServerAddress::primary`.
     pub fn primary(mut self, value: bool) -> Self {
         self.inner.primary = Some(value);
         self
     }
+    /// Sets or clears `ServerAddress::primary`.
+    pub fn set_primary(mut self, value: Option<bool>) -> Self {
+        self.inner.primary = value;
+        self
+    }
     /// Sets `ServerAddress::addr`. **Required.**
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerAddress::addr`.
+    pub fn set_addr(mut self, value: Option<String>) -> Self {
+        self.inner.addr = value;
         self
     }
     /// Sets `ServerAddress::os_ext_ips_type`.
@@ -302,14 +378,32 @@ impl ServerAddressBuilder {
         self.inner.os_ext_ips_type = Some(value.into());
         self
     }
+    /// Sets or clears `ServerAddress::os_ext_ips_type`.
+    pub fn set_os_ext_ips_type(
+        mut self,
+        value: Option<ServerAddressOsExtIpsType>,
+    ) -> Self {
+        self.inner.os_ext_ips_type = value;
+        self
+    }
     /// Sets `ServerAddress::os_ext_ips_mac_mac_addr`.
     pub fn os_ext_ips_mac_mac_addr(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_mac_mac_addr = Some(value.into());
         self
     }
+    /// Sets or clears `ServerAddress::os_ext_ips_mac_mac_addr`.
+    pub fn set_os_ext_ips_mac_mac_addr(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_mac_mac_addr = value;
+        self
+    }
     /// Sets `ServerAddress::os_ext_ips_port_id`.
     pub fn os_ext_ips_port_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_ips_port_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerAddress::os_ext_ips_port_id`.
+    pub fn set_os_ext_ips_port_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_ips_port_id = value;
         self
     }
     /// Returns the built [`ServerAddress`].
@@ -376,6 +470,17 @@ impl ServerAttachableQuantity {
         ServerAttachableQuantityBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerAttachableQuantity {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("free_scsi", self.free_scsi.as_ref())
+            .required("free_blk", self.free_blk.as_ref())
+            .required("free_disk", self.free_disk.as_ref())
+            .required("free_nic", self.free_nic.as_ref());
+    }
+}
 /// Builder for [`ServerAttachableQuantity`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -388,9 +493,19 @@ impl ServerAttachableQuantityBuilder {
         self.inner.free_scsi = Some(value);
         self
     }
+    /// Sets or clears `ServerAttachableQuantity::free_scsi`.
+    pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
+        self.inner.free_scsi = value;
+        self
+    }
     /// Sets `ServerAttachableQuantity::free_blk`. **Required.**
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
+        self
+    }
+    /// Sets or clears `ServerAttachableQuantity::free_blk`.
+    pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_blk = value;
         self
     }
     /// Sets `ServerAttachableQuantity::free_disk`. **Required.**
@@ -398,9 +513,19 @@ impl ServerAttachableQuantityBuilder {
         self.inner.free_disk = Some(value);
         self
     }
+    /// Sets or clears `ServerAttachableQuantity::free_disk`.
+    pub fn set_free_disk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_disk = value;
+        self
+    }
     /// Sets `ServerAttachableQuantity::free_nic`. **Required.**
     pub fn free_nic(mut self, value: i64) -> Self {
         self.inner.free_nic = Some(value);
+        self
+    }
+    /// Sets or clears `ServerAttachableQuantity::free_nic`.
+    pub fn set_free_nic(mut self, value: Option<i64>) -> Self {
+        self.inner.free_nic = value;
         self
     }
     /// Returns the built [`ServerAttachableQuantity`].
@@ -499,9 +624,19 @@ impl ServerBlockDeviceBuilder {
         self.inner.boot_index = Some(value);
         self
     }
+    /// Sets or clears `ServerBlockDevice::boot_index`.
+    pub fn set_boot_index(mut self, value: Option<i64>) -> Self {
+        self.inner.boot_index = value;
+        self
+    }
     /// Sets `ServerBlockDevice::pci_address`.
     pub fn pci_address(mut self, value: impl Into<String>) -> Self {
         self.inner.pci_address = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerBlockDevice::pci_address`.
+    pub fn set_pci_address(mut self, value: Option<String>) -> Self {
+        self.inner.pci_address = value;
         self
     }
     /// Sets `ServerBlockDevice::volume_id`.
@@ -509,9 +644,19 @@ impl ServerBlockDeviceBuilder {
         self.inner.volume_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerBlockDevice::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
+        self
+    }
     /// Sets `ServerBlockDevice::device`.
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerBlockDevice::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
         self
     }
     /// Sets `ServerBlockDevice::server_id`.
@@ -519,9 +664,19 @@ impl ServerBlockDeviceBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerBlockDevice::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `ServerBlockDevice::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerBlockDevice::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `ServerBlockDevice::size`.
@@ -529,9 +684,19 @@ impl ServerBlockDeviceBuilder {
         self.inner.size = Some(value);
         self
     }
+    /// Sets or clears `ServerBlockDevice::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
     /// Sets `ServerBlockDevice::bus`.
     pub fn bus(mut self, value: impl Into<String>) -> Self {
         self.inner.bus = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerBlockDevice::bus`.
+    pub fn set_bus(mut self, value: Option<String>) -> Self {
+        self.inner.bus = value;
         self
     }
     /// Returns the built [`ServerBlockDevice`].
@@ -974,6 +1139,28 @@ impl ServerDetail {
     pub fn builder() -> ServerDetailBuilder {
         ServerDetailBuilder::default()
     }
+    /// The items of [`security_groups`](Self::security_groups), empty when absent.
+    pub fn security_groups(&self) -> &[ServerSecurityGroup] {
+        self.security_groups.as_deref().unwrap_or_default()
+    }
+    /// The items of [`os_extended_volumes_volumes_attached`](Self::os_extended_volumes_volumes_attached), empty when absent.
+    pub fn os_extended_volumes_volumes_attached(
+        &self,
+    ) -> &[ServerExtendVolumeAttachment] {
+        self.os_extended_volumes_volumes_attached.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The items of [`sys_tags`](Self::sys_tags), empty when absent.
+    pub fn sys_tags(&self) -> &[ServerSystemTag] {
+        self.sys_tags.as_deref().unwrap_or_default()
+    }
+    /// The items of [`network_interfaces`](Self::network_interfaces), empty when absent.
+    pub fn network_interfaces(&self) -> &[NetworkInterfaces] {
+        self.network_interfaces.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for ServerDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1070,6 +1257,74 @@ impl std::fmt::Debug for ServerDetail {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerDetail {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("enclave_options", self.enclave_options.as_ref())
+            .required("status", self.status.as_ref())
+            .required("updated", self.updated.as_ref())
+            .required("auto_terminate_time", self.auto_terminate_time.as_ref())
+            .required("hostId", self.host_id.as_ref())
+            .required("OS-EXT-SRV-ATTR:host", self.os_ext_srv_attr_host.as_ref())
+            .required("addresses", self.addresses.as_ref())
+            .required("key_name", self.key_name.as_ref())
+            .required("image", self.image.as_ref())
+            .required("OS-EXT-STS:task_state", self.os_ext_sts_task_state.as_ref())
+            .required("OS-EXT-STS:vm_state", self.os_ext_sts_vm_state.as_ref())
+            .required(
+                "OS-EXT-SRV-ATTR:instance_name",
+                self.os_ext_srv_attr_instance_name.as_ref(),
+            )
+            .required(
+                "OS-EXT-SRV-ATTR:hypervisor_hostname",
+                self.os_ext_srv_attr_hypervisor_hostname.as_ref(),
+            )
+            .required("flavor", self.flavor.as_ref())
+            .required("id", self.id.as_ref())
+            .required("security_groups", self.security_groups.as_ref())
+            .required(
+                "OS-EXT-AZ:availability_zone",
+                self.os_ext_az_availability_zone.as_ref(),
+            )
+            .required("user_id", self.user_id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("created", self.created.as_ref())
+            .required("tenant_id", self.tenant_id.as_ref())
+            .required("accessIPv4", self.access_i_pv4.as_ref())
+            .required("accessIPv6", self.access_i_pv6.as_ref())
+            .required("OS-EXT-STS:power_state", self.os_ext_sts_power_state.as_ref())
+            .required("config_drive", self.config_drive.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("OS-SRV-USG:launched_at", self.os_srv_usg_launched_at.as_ref())
+            .required("OS-SRV-USG:terminated_at", self.os_srv_usg_terminated_at.as_ref())
+            .required(
+                "os-extended-volumes:volumes_attached",
+                self.os_extended_volumes_volumes_attached.as_ref(),
+            )
+            .required("host_status", self.host_status.as_ref())
+            .required("OS-EXT-SRV-ATTR:hostname", self.os_ext_srv_attr_hostname.as_ref())
+            .required(
+                "OS-EXT-SRV-ATTR:launch_index",
+                self.os_ext_srv_attr_launch_index.as_ref(),
+            )
+            .required(
+                "OS-EXT-SRV-ATTR:kernel_id",
+                self.os_ext_srv_attr_kernel_id.as_ref(),
+            )
+            .required(
+                "OS-EXT-SRV-ATTR:ramdisk_id",
+                self.os_ext_srv_attr_ramdisk_id.as_ref(),
+            )
+            .required(
+                "OS-EXT-SRV-ATTR:root_device_name",
+                self.os_ext_srv_attr_root_device_name.as_ref(),
+            )
+            .required("locked", self.locked.as_ref())
+            .optional("security_options", self.security_options.as_ref());
+    }
+}
 /// Builder for [`ServerDetail`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1082,6 +1337,11 @@ impl ServerDetailBuilder {
         self.inner.capacity_reservation_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::capacity_reservation_id`.
+    pub fn set_capacity_reservation_id(mut self, value: Option<String>) -> Self {
+        self.inner.capacity_reservation_id = value;
+        self
+    }
     /// Sets `ServerDetail::capacity_reservation_specification`.
     pub fn capacity_reservation_specification(
         mut self,
@@ -1090,9 +1350,22 @@ impl ServerDetailBuilder {
         self.inner.capacity_reservation_specification = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::capacity_reservation_specification`.
+    pub fn set_capacity_reservation_specification(
+        mut self,
+        value: Option<CapacityReservationSpecification>,
+    ) -> Self {
+        self.inner.capacity_reservation_specification = value;
+        self
+    }
     /// Sets `ServerDetail::spod_id`.
     pub fn spod_id(mut self, value: impl Into<String>) -> Self {
         self.inner.spod_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::spod_id`.
+    pub fn set_spod_id(mut self, value: Option<String>) -> Self {
+        self.inner.spod_id = value;
         self
     }
     /// Sets `ServerDetail::enclave_options`.
@@ -1100,9 +1373,19 @@ impl ServerDetailBuilder {
         self.inner.enclave_options = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::enclave_options`.
+    pub fn set_enclave_options(mut self, value: Option<EnclaveOptions>) -> Self {
+        self.inner.enclave_options = value;
+        self
+    }
     /// Sets `ServerDetail::status`. **Required.**
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Sets `ServerDetail::updated`. **Required.**
@@ -1110,9 +1393,19 @@ impl ServerDetailBuilder {
         self.inner.updated = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
+        self
+    }
     /// Sets `ServerDetail::auto_terminate_time`. **Required.**
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::auto_terminate_time`.
+    pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
+        self.inner.auto_terminate_time = value;
         self
     }
     /// Sets `ServerDetail::host_id`. **Required.**
@@ -1120,9 +1413,19 @@ impl ServerDetailBuilder {
         self.inner.host_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::host_id`.
+    pub fn set_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.host_id = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_srv_attr_host`. **Required.**
     pub fn os_ext_srv_attr_host(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_host = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_host`.
+    pub fn set_os_ext_srv_attr_host(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_host = value;
         self
     }
     /// Sets `ServerDetail::addresses`. **Required.**
@@ -1133,9 +1436,22 @@ impl ServerDetailBuilder {
         self.inner.addresses = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::addresses`.
+    pub fn set_addresses(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, Vec<ServerAddress>>>,
+    ) -> Self {
+        self.inner.addresses = value;
+        self
+    }
     /// Sets `ServerDetail::key_name`. **Required.**
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.inner.key_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
         self
     }
     /// Sets `ServerDetail::image`. **Required.**
@@ -1143,9 +1459,19 @@ impl ServerDetailBuilder {
         self.inner.image = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::image`.
+    pub fn set_image(mut self, value: Option<ServerImage>) -> Self {
+        self.inner.image = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_sts_task_state`. **Required.**
     pub fn os_ext_sts_task_state(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_sts_task_state = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_sts_task_state`.
+    pub fn set_os_ext_sts_task_state(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_sts_task_state = value;
         self
     }
     /// Sets `ServerDetail::os_ext_sts_vm_state`. **Required.**
@@ -1153,9 +1479,19 @@ impl ServerDetailBuilder {
         self.inner.os_ext_sts_vm_state = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_sts_vm_state`.
+    pub fn set_os_ext_sts_vm_state(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_sts_vm_state = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_srv_attr_instance_name`. **Required.**
     pub fn os_ext_srv_attr_instance_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_instance_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_instance_name`.
+    pub fn set_os_ext_srv_attr_instance_name(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_instance_name = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_hypervisor_hostname`. **Required.**
@@ -1166,9 +1502,22 @@ impl ServerDetailBuilder {
         self.inner.os_ext_srv_attr_hypervisor_hostname = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_hypervisor_hostname`.
+    pub fn set_os_ext_srv_attr_hypervisor_hostname(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_ext_srv_attr_hypervisor_hostname = value;
+        self
+    }
     /// Sets `ServerDetail::flavor`. **Required.**
     pub fn flavor(mut self, value: impl Into<ServerFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::flavor`.
+    pub fn set_flavor(mut self, value: Option<ServerFlavor>) -> Self {
+        self.inner.flavor = value;
         self
     }
     /// Sets `ServerDetail::id`. **Required.**
@@ -1176,12 +1525,33 @@ impl ServerDetailBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ServerDetail::security_groups`. **Required.**
     pub fn security_groups(
         mut self,
-        value: impl Into<Vec<ServerSecurityGroup>>,
+        value: impl IntoIterator<Item = impl Into<ServerSecurityGroup>>,
     ) -> Self {
-        self.inner.security_groups = Some(value.into());
+        self.inner.security_groups = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerDetail::security_groups`.
+    pub fn push_security_groups(
+        mut self,
+        value: impl Into<ServerSecurityGroup>,
+    ) -> Self {
+        self.inner.security_groups.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::security_groups`.
+    pub fn set_security_groups(
+        mut self,
+        value: Option<Vec<ServerSecurityGroup>>,
+    ) -> Self {
+        self.inner.security_groups = value;
         self
     }
     /// Sets `ServerDetail::os_ext_az_availability_zone`. **Required.**
@@ -1189,9 +1559,19 @@ impl ServerDetailBuilder {
         self.inner.os_ext_az_availability_zone = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_az_availability_zone`.
+    pub fn set_os_ext_az_availability_zone(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_az_availability_zone = value;
+        self
+    }
     /// Sets `ServerDetail::user_id`. **Required.**
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `ServerDetail::name`. **Required.**
@@ -1199,9 +1579,19 @@ impl ServerDetailBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ServerDetail::created`. **Required.**
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
         self
     }
     /// Sets `ServerDetail::tenant_id`. **Required.**
@@ -1209,9 +1599,19 @@ impl ServerDetailBuilder {
         self.inner.tenant_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
+        self
+    }
     /// Sets `ServerDetail::os_dcf_disk_config`.
     pub fn os_dcf_disk_config(mut self, value: impl Into<String>) -> Self {
         self.inner.os_dcf_disk_config = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_dcf_disk_config`.
+    pub fn set_os_dcf_disk_config(mut self, value: Option<String>) -> Self {
+        self.inner.os_dcf_disk_config = value;
         self
     }
     /// Sets `ServerDetail::access_i_pv4`. **Required.**
@@ -1219,9 +1619,19 @@ impl ServerDetailBuilder {
         self.inner.access_i_pv4 = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::access_i_pv4`.
+    pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv4 = value;
+        self
+    }
     /// Sets `ServerDetail::access_i_pv6`. **Required.**
     pub fn access_i_pv6(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv6 = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::access_i_pv6`.
+    pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv6 = value;
         self
     }
     /// Sets `ServerDetail::fault`.
@@ -1229,9 +1639,19 @@ impl ServerDetailBuilder {
         self.inner.fault = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::fault`.
+    pub fn set_fault(mut self, value: Option<serde_json::Value>) -> Self {
+        self.inner.fault = value;
+        self
+    }
     /// Sets `ServerDetail::progress`.
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
+        self
+    }
+    /// Sets or clears `ServerDetail::progress`.
+    pub fn set_progress(mut self, value: Option<i64>) -> Self {
+        self.inner.progress = value;
         self
     }
     /// Sets `ServerDetail::os_ext_sts_power_state`. **Required.**
@@ -1239,9 +1659,19 @@ impl ServerDetailBuilder {
         self.inner.os_ext_sts_power_state = Some(value);
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_sts_power_state`.
+    pub fn set_os_ext_sts_power_state(mut self, value: Option<i64>) -> Self {
+        self.inner.os_ext_sts_power_state = value;
+        self
+    }
     /// Sets `ServerDetail::config_drive`. **Required.**
     pub fn config_drive(mut self, value: impl Into<String>) -> Self {
         self.inner.config_drive = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::config_drive`.
+    pub fn set_config_drive(mut self, value: Option<String>) -> Self {
+        self.inner.config_drive = value;
         self
     }
     /// Sets `ServerDetail::metadata`. **Required.**
@@ -1252,9 +1682,22 @@ impl ServerDetailBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ServerDetail::os_srv_usg_launched_at`. **Required.**
     pub fn os_srv_usg_launched_at(mut self, value: impl Into<String>) -> Self {
         self.inner.os_srv_usg_launched_at = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_srv_usg_launched_at`.
+    pub fn set_os_srv_usg_launched_at(mut self, value: Option<String>) -> Self {
+        self.inner.os_srv_usg_launched_at = value;
         self
     }
     /// Sets `ServerDetail::os_srv_usg_terminated_at`. **Required.**
@@ -1262,12 +1705,38 @@ impl ServerDetailBuilder {
         self.inner.os_srv_usg_terminated_at = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_srv_usg_terminated_at`.
+    pub fn set_os_srv_usg_terminated_at(mut self, value: Option<String>) -> Self {
+        self.inner.os_srv_usg_terminated_at = value;
+        self
+    }
     /// Sets `ServerDetail::os_extended_volumes_volumes_attached`. **Required.**
     pub fn os_extended_volumes_volumes_attached(
         mut self,
-        value: impl Into<Vec<ServerExtendVolumeAttachment>>,
+        value: impl IntoIterator<Item = impl Into<ServerExtendVolumeAttachment>>,
     ) -> Self {
-        self.inner.os_extended_volumes_volumes_attached = Some(value.into());
+        self.inner.os_extended_volumes_volumes_attached = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ServerDetail::os_extended_volumes_volumes_attached`.
+    pub fn push_os_extended_volumes_volumes_attached(
+        mut self,
+        value: impl Into<ServerExtendVolumeAttachment>,
+    ) -> Self {
+        self.inner
+            .os_extended_volumes_volumes_attached
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_extended_volumes_volumes_attached`.
+    pub fn set_os_extended_volumes_volumes_attached(
+        mut self,
+        value: Option<Vec<ServerExtendVolumeAttachment>>,
+    ) -> Self {
+        self.inner.os_extended_volumes_volumes_attached = value;
         self
     }
     /// Sets `ServerDetail::description`.
@@ -1275,9 +1744,19 @@ impl ServerDetailBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `ServerDetail::host_status`. **Required.**
     pub fn host_status(mut self, value: impl Into<String>) -> Self {
         self.inner.host_status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::host_status`.
+    pub fn set_host_status(mut self, value: Option<String>) -> Self {
+        self.inner.host_status = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_hostname`. **Required.**
@@ -1285,9 +1764,19 @@ impl ServerDetailBuilder {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_hostname`.
+    pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_hostname = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_srv_attr_reservation_id`.
     pub fn os_ext_srv_attr_reservation_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_reservation_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_reservation_id`.
+    pub fn set_os_ext_srv_attr_reservation_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_reservation_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_launch_index`. **Required.**
@@ -1295,9 +1784,19 @@ impl ServerDetailBuilder {
         self.inner.os_ext_srv_attr_launch_index = Some(value);
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_launch_index`.
+    pub fn set_os_ext_srv_attr_launch_index(mut self, value: Option<i64>) -> Self {
+        self.inner.os_ext_srv_attr_launch_index = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_srv_attr_kernel_id`. **Required.**
     pub fn os_ext_srv_attr_kernel_id(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_kernel_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_kernel_id`.
+    pub fn set_os_ext_srv_attr_kernel_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_kernel_id = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_ramdisk_id`. **Required.**
@@ -1305,9 +1804,22 @@ impl ServerDetailBuilder {
         self.inner.os_ext_srv_attr_ramdisk_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_ramdisk_id`.
+    pub fn set_os_ext_srv_attr_ramdisk_id(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_ramdisk_id = value;
+        self
+    }
     /// Sets `ServerDetail::os_ext_srv_attr_root_device_name`. **Required.**
     pub fn os_ext_srv_attr_root_device_name(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_root_device_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_root_device_name`.
+    pub fn set_os_ext_srv_attr_root_device_name(
+        mut self,
+        value: Option<String>,
+    ) -> Self {
+        self.inner.os_ext_srv_attr_root_device_name = value;
         self
     }
     /// Sets `ServerDetail::os_ext_srv_attr_user_data`.
@@ -1315,14 +1827,34 @@ impl ServerDetailBuilder {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_ext_srv_attr_user_data`.
+    pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_user_data = value;
+        self
+    }
     /// Sets `ServerDetail::locked`. **Required.**
     pub fn locked(mut self, value: bool) -> Self {
         self.inner.locked = Some(value);
         self
     }
+    /// Sets or clears `ServerDetail::locked`.
+    pub fn set_locked(mut self, value: Option<bool>) -> Self {
+        self.inner.locked = value;
+        self
+    }
     /// Sets `ServerDetail::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerDetail::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ServerDetail::os_scheduler_hints`.
@@ -1330,14 +1862,40 @@ impl ServerDetailBuilder {
         self.inner.os_scheduler_hints = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::os_scheduler_hints`.
+    pub fn set_os_scheduler_hints(
+        mut self,
+        value: Option<ServerSchedulerHints>,
+    ) -> Self {
+        self.inner.os_scheduler_hints = value;
+        self
+    }
     /// Sets `ServerDetail::enterprise_project_id`.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `ServerDetail::sys_tags`.
-    pub fn sys_tags(mut self, value: impl Into<Vec<ServerSystemTag>>) -> Self {
-        self.inner.sys_tags = Some(value.into());
+    pub fn sys_tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerSystemTag>>,
+    ) -> Self {
+        self.inner.sys_tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerDetail::sys_tags`.
+    pub fn push_sys_tags(mut self, value: impl Into<ServerSystemTag>) -> Self {
+        self.inner.sys_tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::sys_tags`.
+    pub fn set_sys_tags(mut self, value: Option<Vec<ServerSystemTag>>) -> Self {
+        self.inner.sys_tags = value;
         self
     }
     /// Sets `ServerDetail::cpu_options`.
@@ -1345,9 +1903,19 @@ impl ServerDetailBuilder {
         self.inner.cpu_options = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::cpu_options`.
+    pub fn set_cpu_options(mut self, value: Option<CpuOptions>) -> Self {
+        self.inner.cpu_options = value;
+        self
+    }
     /// Sets `ServerDetail::security_options`.
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::security_options`.
+    pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
+        self.inner.security_options = value;
         self
     }
     /// Sets `ServerDetail::hypervisor`.
@@ -1355,12 +1923,35 @@ impl ServerDetailBuilder {
         self.inner.hypervisor = Some(value.into());
         self
     }
+    /// Sets or clears `ServerDetail::hypervisor`.
+    pub fn set_hypervisor(mut self, value: Option<Hypervisor>) -> Self {
+        self.inner.hypervisor = value;
+        self
+    }
     /// Sets `ServerDetail::network_interfaces`.
     pub fn network_interfaces(
         mut self,
-        value: impl Into<Vec<NetworkInterfaces>>,
+        value: impl IntoIterator<Item = impl Into<NetworkInterfaces>>,
     ) -> Self {
-        self.inner.network_interfaces = Some(value.into());
+        self.inner.network_interfaces = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ServerDetail::network_interfaces`.
+    pub fn push_network_interfaces(
+        mut self,
+        value: impl Into<NetworkInterfaces>,
+    ) -> Self {
+        self.inner.network_interfaces.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerDetail::network_interfaces`.
+    pub fn set_network_interfaces(
+        mut self,
+        value: Option<Vec<NetworkInterfaces>>,
+    ) -> Self {
+        self.inner.network_interfaces = value;
         self
     }
     /// Returns the built [`ServerDetail`].
@@ -1416,6 +2007,16 @@ impl ServerExtendVolumeAttachment {
         ServerExtendVolumeAttachmentBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerExtendVolumeAttachment {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("delete_on_termination", self.delete_on_termination.as_ref())
+            .required("device", self.device.as_ref());
+    }
+}
 /// Builder for [`ServerExtendVolumeAttachment`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1428,9 +2029,19 @@ impl ServerExtendVolumeAttachmentBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerExtendVolumeAttachment::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ServerExtendVolumeAttachment::delete_on_termination`. **Required.**
     pub fn delete_on_termination(mut self, value: impl Into<String>) -> Self {
         self.inner.delete_on_termination = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerExtendVolumeAttachment::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<String>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Sets `ServerExtendVolumeAttachment::boot_index`.
@@ -1438,9 +2049,19 @@ impl ServerExtendVolumeAttachmentBuilder {
         self.inner.boot_index = Some(value.into());
         self
     }
+    /// Sets or clears `ServerExtendVolumeAttachment::boot_index`.
+    pub fn set_boot_index(mut self, value: Option<String>) -> Self {
+        self.inner.boot_index = value;
+        self
+    }
     /// Sets `ServerExtendVolumeAttachment::device`. **Required.**
     pub fn device(mut self, value: impl Into<String>) -> Self {
         self.inner.device = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerExtendVolumeAttachment::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
         self
     }
     /// Returns the built [`ServerExtendVolumeAttachment`].
@@ -1513,6 +2134,28 @@ impl ServerFlavor {
     pub fn builder() -> ServerFlavorBuilder {
         ServerFlavorBuilder::default()
     }
+    /// The items of [`gpus`](Self::gpus), empty when absent.
+    pub fn gpus(&self) -> &[GpuInfo] {
+        self.gpus.as_deref().unwrap_or_default()
+    }
+    /// The items of [`asic_accelerators`](Self::asic_accelerators), empty when absent.
+    pub fn asic_accelerators(&self) -> &[AsicAcceleratorInfo] {
+        self.asic_accelerators.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerFlavor {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("disk", self.disk.as_ref())
+            .required("vcpus", self.vcpus.as_ref())
+            .required("ram", self.ram.as_ref())
+            .required("gpus", self.gpus.as_ref())
+            .required("asic_accelerators", self.asic_accelerators.as_ref());
+    }
 }
 /// Builder for [`ServerFlavor`].
 #[derive(Clone, Debug, Default)]
@@ -1526,9 +2169,19 @@ impl ServerFlavorBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerFlavor::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ServerFlavor::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerFlavor::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `ServerFlavor::disk`. **Required.**
@@ -1536,9 +2189,19 @@ impl ServerFlavorBuilder {
         self.inner.disk = Some(value.into());
         self
     }
+    /// Sets or clears `ServerFlavor::disk`.
+    pub fn set_disk(mut self, value: Option<String>) -> Self {
+        self.inner.disk = value;
+        self
+    }
     /// Sets `ServerFlavor::vcpus`. **Required.**
     pub fn vcpus(mut self, value: impl Into<String>) -> Self {
         self.inner.vcpus = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerFlavor::vcpus`.
+    pub fn set_vcpus(mut self, value: Option<String>) -> Self {
+        self.inner.vcpus = value;
         self
     }
     /// Sets `ServerFlavor::ram`. **Required.**
@@ -1546,17 +2209,48 @@ impl ServerFlavorBuilder {
         self.inner.ram = Some(value.into());
         self
     }
+    /// Sets or clears `ServerFlavor::ram`.
+    pub fn set_ram(mut self, value: Option<String>) -> Self {
+        self.inner.ram = value;
+        self
+    }
     /// Sets `ServerFlavor::gpus`. **Required.**
-    pub fn gpus(mut self, value: impl Into<Vec<GpuInfo>>) -> Self {
-        self.inner.gpus = Some(value.into());
+    pub fn gpus(mut self, value: impl IntoIterator<Item = impl Into<GpuInfo>>) -> Self {
+        self.inner.gpus = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerFlavor::gpus`.
+    pub fn push_gpus(mut self, value: impl Into<GpuInfo>) -> Self {
+        self.inner.gpus.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerFlavor::gpus`.
+    pub fn set_gpus(mut self, value: Option<Vec<GpuInfo>>) -> Self {
+        self.inner.gpus = value;
         self
     }
     /// Sets `ServerFlavor::asic_accelerators`. **Required.**
     pub fn asic_accelerators(
         mut self,
-        value: impl Into<Vec<AsicAcceleratorInfo>>,
+        value: impl IntoIterator<Item = impl Into<AsicAcceleratorInfo>>,
     ) -> Self {
-        self.inner.asic_accelerators = Some(value.into());
+        self.inner.asic_accelerators = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerFlavor::asic_accelerators`.
+    pub fn push_asic_accelerators(
+        mut self,
+        value: impl Into<AsicAcceleratorInfo>,
+    ) -> Self {
+        self.inner.asic_accelerators.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerFlavor::asic_accelerators`.
+    pub fn set_asic_accelerators(
+        mut self,
+        value: Option<Vec<AsicAcceleratorInfo>>,
+    ) -> Self {
+        self.inner.asic_accelerators = value;
         self
     }
     /// Returns the built [`ServerFlavor`].
@@ -1584,6 +2278,14 @@ impl ServerGroupMember {
         ServerGroupMemberBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerGroupMember {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("instance_uuid", self.instance_uuid.as_ref());
+    }
+}
 /// Builder for [`ServerGroupMember`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1594,6 +2296,11 @@ impl ServerGroupMemberBuilder {
     /// Sets `ServerGroupMember::instance_uuid`. **Required.**
     pub fn instance_uuid(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_uuid = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerGroupMember::instance_uuid`.
+    pub fn set_instance_uuid(mut self, value: Option<String>) -> Self {
+        self.inner.instance_uuid = value;
         self
     }
     /// Returns the built [`ServerGroupMember`].
@@ -1621,6 +2328,14 @@ impl ServerId {
         ServerIdBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerId {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`ServerId`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1631,6 +2346,11 @@ impl ServerIdBuilder {
     /// Sets `ServerId::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerId::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`ServerId`].
@@ -1658,6 +2378,14 @@ impl ServerImage {
         ServerImageBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerImage {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`ServerImage`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1668,6 +2396,11 @@ impl ServerImageBuilder {
     /// Sets `ServerImage::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerImage::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`ServerImage`].
@@ -1712,9 +2445,19 @@ impl ServerInterfaceFixedIpBuilder {
         self.inner.ip_address = Some(value.into());
         self
     }
+    /// Sets or clears `ServerInterfaceFixedIp::ip_address`.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.inner.ip_address = value;
+        self
+    }
     /// Sets `ServerInterfaceFixedIp::subnet_id`.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.inner.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerInterfaceFixedIp::subnet_id`.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.subnet_id = value;
         self
     }
     /// Returns the built [`ServerInterfaceFixedIp`].
@@ -1985,6 +2728,39 @@ impl ServerLimits {
     pub fn builder() -> ServerLimitsBuilder {
         ServerLimitsBuilder::default()
     }
+    /// The items of [`limit_by_flavor`](Self::limit_by_flavor), empty when absent.
+    pub fn limit_by_flavor(&self) -> &[ProjectFlavorLimit] {
+        self.limit_by_flavor.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerLimits {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("maxImageMeta", self.max_image_meta.as_ref())
+            .required("maxPersonality", self.max_personality.as_ref())
+            .required("maxPersonalitySize", self.max_personality_size.as_ref())
+            .required("maxSecurityGroupRules", self.max_security_group_rules.as_ref())
+            .required("maxSecurityGroups", self.max_security_groups.as_ref())
+            .required("maxServerGroupMembers", self.max_server_group_members.as_ref())
+            .required("maxServerGroups", self.max_server_groups.as_ref())
+            .required("maxServerMeta", self.max_server_meta.as_ref())
+            .required("maxTotalCores", self.max_total_cores.as_ref())
+            .required("maxTotalFloatingIps", self.max_total_floating_ips.as_ref())
+            .required("maxTotalInstances", self.max_total_instances.as_ref())
+            .required("maxTotalKeypairs", self.max_total_keypairs.as_ref())
+            .required("maxTotalRAMSize", self.max_total_ram_size.as_ref())
+            .required("totalCoresUsed", self.total_cores_used.as_ref())
+            .required("totalFloatingIpsUsed", self.total_floating_ips_used.as_ref())
+            .required("totalInstancesUsed", self.total_instances_used.as_ref())
+            .required("totalRAMUsed", self.total_ram_used.as_ref())
+            .required(
+                "totalSecurityGroupsUsed",
+                self.total_security_groups_used.as_ref(),
+            )
+            .required("totalServerGroupsUsed", self.total_server_groups_used.as_ref());
+    }
 }
 /// Builder for [`ServerLimits`].
 #[derive(Clone, Debug, Default)]
@@ -1998,9 +2774,19 @@ impl ServerLimitsBuilder {
         self.inner.max_image_meta = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_image_meta`.
+    pub fn set_max_image_meta(mut self, value: Option<i64>) -> Self {
+        self.inner.max_image_meta = value;
+        self
+    }
     /// Sets `ServerLimits::max_personality`. **Required.**
     pub fn max_personality(mut self, value: i64) -> Self {
         self.inner.max_personality = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_personality`.
+    pub fn set_max_personality(mut self, value: Option<i64>) -> Self {
+        self.inner.max_personality = value;
         self
     }
     /// Sets `ServerLimits::max_personality_size`. **Required.**
@@ -2008,9 +2794,19 @@ impl ServerLimitsBuilder {
         self.inner.max_personality_size = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_personality_size`.
+    pub fn set_max_personality_size(mut self, value: Option<i64>) -> Self {
+        self.inner.max_personality_size = value;
+        self
+    }
     /// Sets `ServerLimits::max_security_group_rules`. **Required.**
     pub fn max_security_group_rules(mut self, value: i64) -> Self {
         self.inner.max_security_group_rules = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_security_group_rules`.
+    pub fn set_max_security_group_rules(mut self, value: Option<i64>) -> Self {
+        self.inner.max_security_group_rules = value;
         self
     }
     /// Sets `ServerLimits::max_security_groups`. **Required.**
@@ -2018,9 +2814,19 @@ impl ServerLimitsBuilder {
         self.inner.max_security_groups = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_security_groups`.
+    pub fn set_max_security_groups(mut self, value: Option<i64>) -> Self {
+        self.inner.max_security_groups = value;
+        self
+    }
     /// Sets `ServerLimits::max_server_group_members`. **Required.**
     pub fn max_server_group_members(mut self, value: i64) -> Self {
         self.inner.max_server_group_members = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_server_group_members`.
+    pub fn set_max_server_group_members(mut self, value: Option<i64>) -> Self {
+        self.inner.max_server_group_members = value;
         self
     }
     /// Sets `ServerLimits::max_server_groups`. **Required.**
@@ -2028,9 +2834,19 @@ impl ServerLimitsBuilder {
         self.inner.max_server_groups = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_server_groups`.
+    pub fn set_max_server_groups(mut self, value: Option<i64>) -> Self {
+        self.inner.max_server_groups = value;
+        self
+    }
     /// Sets `ServerLimits::max_server_meta`. **Required.**
     pub fn max_server_meta(mut self, value: i64) -> Self {
         self.inner.max_server_meta = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_server_meta`.
+    pub fn set_max_server_meta(mut self, value: Option<i64>) -> Self {
+        self.inner.max_server_meta = value;
         self
     }
     /// Sets `ServerLimits::max_total_cores`. **Required.**
@@ -2038,9 +2854,19 @@ impl ServerLimitsBuilder {
         self.inner.max_total_cores = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_total_cores`.
+    pub fn set_max_total_cores(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_cores = value;
+        self
+    }
     /// Sets `ServerLimits::max_total_floating_ips`. **Required.**
     pub fn max_total_floating_ips(mut self, value: i64) -> Self {
         self.inner.max_total_floating_ips = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_total_floating_ips`.
+    pub fn set_max_total_floating_ips(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_floating_ips = value;
         self
     }
     /// Sets `ServerLimits::max_total_instances`. **Required.**
@@ -2048,9 +2874,19 @@ impl ServerLimitsBuilder {
         self.inner.max_total_instances = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_total_instances`.
+    pub fn set_max_total_instances(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_instances = value;
+        self
+    }
     /// Sets `ServerLimits::max_total_keypairs`. **Required.**
     pub fn max_total_keypairs(mut self, value: i64) -> Self {
         self.inner.max_total_keypairs = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_total_keypairs`.
+    pub fn set_max_total_keypairs(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_keypairs = value;
         self
     }
     /// Sets `ServerLimits::max_total_ram_size`. **Required.**
@@ -2058,9 +2894,19 @@ impl ServerLimitsBuilder {
         self.inner.max_total_ram_size = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_total_ram_size`.
+    pub fn set_max_total_ram_size(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_ram_size = value;
+        self
+    }
     /// Sets `ServerLimits::total_cores_used`. **Required.**
     pub fn total_cores_used(mut self, value: i64) -> Self {
         self.inner.total_cores_used = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::total_cores_used`.
+    pub fn set_total_cores_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_cores_used = value;
         self
     }
     /// Sets `ServerLimits::total_floating_ips_used`. **Required.**
@@ -2068,9 +2914,19 @@ impl ServerLimitsBuilder {
         self.inner.total_floating_ips_used = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::total_floating_ips_used`.
+    pub fn set_total_floating_ips_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_floating_ips_used = value;
+        self
+    }
     /// Sets `ServerLimits::total_instances_used`. **Required.**
     pub fn total_instances_used(mut self, value: i64) -> Self {
         self.inner.total_instances_used = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::total_instances_used`.
+    pub fn set_total_instances_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_instances_used = value;
         self
     }
     /// Sets `ServerLimits::total_ram_used`. **Required.**
@@ -2078,9 +2934,19 @@ impl ServerLimitsBuilder {
         self.inner.total_ram_used = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::total_ram_used`.
+    pub fn set_total_ram_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_ram_used = value;
+        self
+    }
     /// Sets `ServerLimits::total_security_groups_used`. **Required.**
     pub fn total_security_groups_used(mut self, value: i64) -> Self {
         self.inner.total_security_groups_used = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::total_security_groups_used`.
+    pub fn set_total_security_groups_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_security_groups_used = value;
         self
     }
     /// Sets `ServerLimits::total_server_groups_used`. **Required.**
@@ -2088,9 +2954,19 @@ impl ServerLimitsBuilder {
         self.inner.total_server_groups_used = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::total_server_groups_used`.
+    pub fn set_total_server_groups_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_server_groups_used = value;
+        self
+    }
     /// Sets `ServerLimits::max_total_spot_instances`.
     pub fn max_total_spot_instances(mut self, value: i64) -> Self {
         self.inner.max_total_spot_instances = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_total_spot_instances`.
+    pub fn set_max_total_spot_instances(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_spot_instances = value;
         self
     }
     /// Sets `ServerLimits::max_total_spot_cores`.
@@ -2098,9 +2974,19 @@ impl ServerLimitsBuilder {
         self.inner.max_total_spot_cores = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::max_total_spot_cores`.
+    pub fn set_max_total_spot_cores(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_spot_cores = value;
+        self
+    }
     /// Sets `ServerLimits::max_total_spot_ram_size`.
     pub fn max_total_spot_ram_size(mut self, value: i64) -> Self {
         self.inner.max_total_spot_ram_size = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::max_total_spot_ram_size`.
+    pub fn set_max_total_spot_ram_size(mut self, value: Option<i64>) -> Self {
+        self.inner.max_total_spot_ram_size = value;
         self
     }
     /// Sets `ServerLimits::total_spot_instances_used`.
@@ -2108,9 +2994,19 @@ impl ServerLimitsBuilder {
         self.inner.total_spot_instances_used = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::total_spot_instances_used`.
+    pub fn set_total_spot_instances_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_spot_instances_used = value;
+        self
+    }
     /// Sets `ServerLimits::total_spot_cores_used`.
     pub fn total_spot_cores_used(mut self, value: i64) -> Self {
         self.inner.total_spot_cores_used = Some(value);
+        self
+    }
+    /// Sets or clears `ServerLimits::total_spot_cores_used`.
+    pub fn set_total_spot_cores_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_spot_cores_used = value;
         self
     }
     /// Sets `ServerLimits::total_spot_ram_used`.
@@ -2118,9 +3014,30 @@ impl ServerLimitsBuilder {
         self.inner.total_spot_ram_used = Some(value);
         self
     }
+    /// Sets or clears `ServerLimits::total_spot_ram_used`.
+    pub fn set_total_spot_ram_used(mut self, value: Option<i64>) -> Self {
+        self.inner.total_spot_ram_used = value;
+        self
+    }
     /// Sets `ServerLimits::limit_by_flavor`.
-    pub fn limit_by_flavor(mut self, value: impl Into<Vec<ProjectFlavorLimit>>) -> Self {
-        self.inner.limit_by_flavor = Some(value.into());
+    pub fn limit_by_flavor(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ProjectFlavorLimit>>,
+    ) -> Self {
+        self.inner.limit_by_flavor = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerLimits::limit_by_flavor`.
+    pub fn push_limit_by_flavor(mut self, value: impl Into<ProjectFlavorLimit>) -> Self {
+        self.inner.limit_by_flavor.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerLimits::limit_by_flavor`.
+    pub fn set_limit_by_flavor(
+        mut self,
+        value: Option<Vec<ProjectFlavorLimit>>,
+    ) -> Self {
+        self.inner.limit_by_flavor = value;
         self
     }
     /// Returns the built [`ServerLimits`].
@@ -2148,6 +3065,14 @@ impl ServerNicSecurityGroup {
         ServerNicSecurityGroupBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerNicSecurityGroup {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`ServerNicSecurityGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2158,6 +3083,11 @@ impl ServerNicSecurityGroupBuilder {
     /// Sets `ServerNicSecurityGroup::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerNicSecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`ServerNicSecurityGroup`].
@@ -2203,6 +3133,16 @@ impl ServerRemoteConsole {
         ServerRemoteConsoleBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerRemoteConsole {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("protocol", self.protocol.as_ref())
+            .required("type", self.r#type.as_ref())
+            .required("url", self.url.as_ref());
+    }
+}
 /// Builder for [`ServerRemoteConsole`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2215,14 +3155,29 @@ impl ServerRemoteConsoleBuilder {
         self.inner.protocol = Some(value.into());
         self
     }
+    /// Sets or clears `ServerRemoteConsole::protocol`.
+    pub fn set_protocol(mut self, value: Option<String>) -> Self {
+        self.inner.protocol = value;
+        self
+    }
     /// Sets `ServerRemoteConsole::r#type`. **Required.**
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.inner.r#type = Some(value.into());
         self
     }
+    /// Sets or clears `ServerRemoteConsole::r#type`.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.inner.r#type = value;
+        self
+    }
     /// Sets `ServerRemoteConsole::url`. **Required.**
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerRemoteConsole::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
         self
     }
     /// Returns the built [`ServerRemoteConsole`].
@@ -2272,6 +3227,21 @@ impl ServerResource {
     pub fn builder() -> ServerResourceBuilder {
         ServerResourceBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ResourceTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerResource {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("resource_id", self.resource_id.as_ref())
+            .required("resource_detail", self.resource_detail.as_ref())
+            .required("tags", self.tags.as_ref())
+            .required("resource_name", self.resource_name.as_ref());
+    }
 }
 /// Builder for [`ServerResource`].
 #[derive(Clone, Debug, Default)]
@@ -2285,19 +3255,47 @@ impl ServerResourceBuilder {
         self.inner.resource_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerResource::resource_id`.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.inner.resource_id = value;
+        self
+    }
     /// Sets `ServerResource::resource_detail`. **Required.**
     pub fn resource_detail(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_detail = Some(value.into());
         self
     }
+    /// Sets or clears `ServerResource::resource_detail`.
+    pub fn set_resource_detail(mut self, value: Option<String>) -> Self {
+        self.inner.resource_detail = value;
+        self
+    }
     /// Sets `ServerResource::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<ResourceTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ResourceTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerResource::tags`.
+    pub fn push_tags(mut self, value: impl Into<ResourceTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerResource::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ResourceTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `ServerResource::resource_name`. **Required.**
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.inner.resource_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerResource::resource_name`.
+    pub fn set_resource_name(mut self, value: Option<String>) -> Self {
+        self.inner.resource_name = value;
         self
     }
     /// Returns the built [`ServerResource`].
@@ -2326,6 +3324,18 @@ impl ServerSchedulerHints {
     pub fn builder() -> ServerSchedulerHintsBuilder {
         ServerSchedulerHintsBuilder::default()
     }
+    /// The items of [`group`](Self::group), empty when absent.
+    pub fn group(&self) -> &[String] {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tenancy`](Self::tenancy), empty when absent.
+    pub fn tenancy(&self) -> &[String] {
+        self.tenancy.as_deref().unwrap_or_default()
+    }
+    /// The items of [`dedicated_host_id`](Self::dedicated_host_id), empty when absent.
+    pub fn dedicated_host_id(&self) -> &[String] {
+        self.dedicated_host_id.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ServerSchedulerHints`].
 #[derive(Clone, Debug, Default)]
@@ -2335,18 +3345,54 @@ pub struct ServerSchedulerHintsBuilder {
 }
 impl ServerSchedulerHintsBuilder {
     /// Sets `ServerSchedulerHints::group`.
-    pub fn group(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.group = Some(value.into());
+    pub fn group(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.group = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerSchedulerHints::group`.
+    pub fn push_group(mut self, value: impl Into<String>) -> Self {
+        self.inner.group.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerSchedulerHints::group`.
+    pub fn set_group(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.group = value;
         self
     }
     /// Sets `ServerSchedulerHints::tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tenancy = Some(value.into());
+    pub fn tenancy(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.tenancy = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerSchedulerHints::tenancy`.
+    pub fn push_tenancy(mut self, value: impl Into<String>) -> Self {
+        self.inner.tenancy.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerSchedulerHints::tenancy`.
+    pub fn set_tenancy(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tenancy = value;
         self
     }
     /// Sets `ServerSchedulerHints::dedicated_host_id`.
-    pub fn dedicated_host_id(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.dedicated_host_id = Some(value.into());
+    pub fn dedicated_host_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.dedicated_host_id = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerSchedulerHints::dedicated_host_id`.
+    pub fn push_dedicated_host_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.dedicated_host_id.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerSchedulerHints::dedicated_host_id`.
+    pub fn set_dedicated_host_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.dedicated_host_id = value;
         self
     }
     /// Returns the built [`ServerSchedulerHints`].
@@ -2383,6 +3429,14 @@ impl ServerSecurityGroup {
         ServerSecurityGroupBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerSecurityGroup {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("name", self.name.as_ref()).required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`ServerSecurityGroup`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2395,9 +3449,19 @@ impl ServerSecurityGroupBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ServerSecurityGroup::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ServerSecurityGroup::id`. **Required.**
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerSecurityGroup::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`ServerSecurityGroup`].
@@ -2442,9 +3506,19 @@ impl ServerSystemTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ServerSystemTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ServerSystemTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerSystemTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ServerSystemTag`].
@@ -2481,6 +3555,14 @@ impl ServerTag {
         ServerTagBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTag {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref());
+    }
+}
 /// Builder for [`ServerTag`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2493,9 +3575,19 @@ impl ServerTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ServerTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ServerTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ServerTag`].
@@ -2533,6 +3625,14 @@ impl ServerTagMatch {
         ServerTagMatchBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTagMatch {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("value", self.value.as_ref());
+    }
+}
 /// Builder for [`ServerTagMatch`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2545,9 +3645,19 @@ impl ServerTagMatchBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ServerTagMatch::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ServerTagMatch::value`. **Required.**
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerTagMatch::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`ServerTagMatch`].
@@ -2581,6 +3691,14 @@ impl ServerTags {
         ServerTagsBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ServerTags {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("key", self.key.as_ref()).required("values", self.values.as_ref());
+    }
+}
 /// Builder for [`ServerTags`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -2593,9 +3711,24 @@ impl ServerTagsBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `ServerTags::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `ServerTags::values`. **Required.**
-    pub fn values(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.values = Some(value.into());
+    pub fn values(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ServerTags::values`.
+    pub fn push_values(mut self, value: impl Into<String>) -> Self {
+        self.inner.values.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ServerTags::values`.
+    pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.values = value;
         self
     }
     /// Returns the built [`ServerTags`].
@@ -2660,9 +3793,19 @@ impl ServerVolumeAttachmentBuilder {
         self.inner.device = Some(value.into());
         self
     }
+    /// Sets or clears `ServerVolumeAttachment::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
+        self
+    }
     /// Sets `ServerVolumeAttachment::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerVolumeAttachment::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Sets `ServerVolumeAttachment::server_id`.
@@ -2670,9 +3813,19 @@ impl ServerVolumeAttachmentBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `ServerVolumeAttachment::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `ServerVolumeAttachment::volume_id`.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `ServerVolumeAttachment::volume_id`.
+    pub fn set_volume_id(mut self, value: Option<String>) -> Self {
+        self.inner.volume_id = value;
         self
     }
     /// Returns the built [`ServerVolumeAttachment`].
@@ -2724,14 +3877,29 @@ impl ShowAppendableVolumeQuotaResponseBuilder {
         self.inner.free_scsi = Some(value);
         self
     }
+    /// Sets or clears `ShowAppendableVolumeQuotaResponse::free_scsi`.
+    pub fn set_free_scsi(mut self, value: Option<i64>) -> Self {
+        self.inner.free_scsi = value;
+        self
+    }
     /// Sets `ShowAppendableVolumeQuotaResponse::count`.
     pub fn count(mut self, value: i64) -> Self {
         self.inner.count = Some(value);
         self
     }
+    /// Sets or clears `ShowAppendableVolumeQuotaResponse::count`.
+    pub fn set_count(mut self, value: Option<i64>) -> Self {
+        self.inner.count = value;
+        self
+    }
     /// Sets `ShowAppendableVolumeQuotaResponse::free_blk`.
     pub fn free_blk(mut self, value: i64) -> Self {
         self.inner.free_blk = Some(value);
+        self
+    }
+    /// Sets or clears `ShowAppendableVolumeQuotaResponse::free_blk`.
+    pub fn set_free_blk(mut self, value: Option<i64>) -> Self {
+        self.inner.free_blk = value;
         self
     }
     /// Returns the built [`ShowAppendableVolumeQuotaResponse`].
@@ -2752,6 +3920,10 @@ impl ShowFlavorCapacityResponse {
     pub fn builder() -> ShowFlavorCapacityResponseBuilder {
         ShowFlavorCapacityResponseBuilder::default()
     }
+    /// The items of [`resources`](Self::resources), empty when absent.
+    pub fn resources(&self) -> &[QueryFlavorCapacityAzInfo] {
+        self.resources.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowFlavorCapacityResponse`].
 #[derive(Clone, Debug, Default)]
@@ -2763,9 +3935,25 @@ impl ShowFlavorCapacityResponseBuilder {
     /// Sets `ShowFlavorCapacityResponse::resources`.
     pub fn resources(
         mut self,
-        value: impl Into<Vec<QueryFlavorCapacityAzInfo>>,
+        value: impl IntoIterator<Item = impl Into<QueryFlavorCapacityAzInfo>>,
     ) -> Self {
-        self.inner.resources = Some(value.into());
+        self.inner.resources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowFlavorCapacityResponse::resources`.
+    pub fn push_resources(
+        mut self,
+        value: impl Into<QueryFlavorCapacityAzInfo>,
+    ) -> Self {
+        self.inner.resources.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowFlavorCapacityResponse::resources`.
+    pub fn set_resources(
+        mut self,
+        value: Option<Vec<QueryFlavorCapacityAzInfo>>,
+    ) -> Self {
+        self.inner.resources = value;
         self
     }
     /// Returns the built [`ShowFlavorCapacityResponse`].
@@ -2858,9 +4046,19 @@ impl ShowJobResponseBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `ShowJobResponse::code`.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.inner.code = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::code`.
+    pub fn set_code(mut self, value: Option<String>) -> Self {
+        self.inner.code = value;
         self
     }
     /// Sets `ShowJobResponse::end_time`.
@@ -2868,9 +4066,19 @@ impl ShowJobResponseBuilder {
         self.inner.end_time = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
+        self
+    }
     /// Sets `ShowJobResponse::entities`.
     pub fn entities(mut self, value: impl Into<JobEntities>) -> Self {
         self.inner.entities = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::entities`.
+    pub fn set_entities(mut self, value: Option<JobEntities>) -> Self {
+        self.inner.entities = value;
         self
     }
     /// Sets `ShowJobResponse::error_code`.
@@ -2878,9 +4086,19 @@ impl ShowJobResponseBuilder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `ShowJobResponse::fail_reason`.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Sets `ShowJobResponse::job_id`.
@@ -2888,9 +4106,19 @@ impl ShowJobResponseBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `ShowJobResponse::job_type`.
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::job_type`.
+    pub fn set_job_type(mut self, value: Option<String>) -> Self {
+        self.inner.job_type = value;
         self
     }
     /// Sets `ShowJobResponse::message`.
@@ -2898,9 +4126,19 @@ impl ShowJobResponseBuilder {
         self.inner.message = Some(value.into());
         self
     }
+    /// Sets or clears `ShowJobResponse::message`.
+    pub fn set_message(mut self, value: Option<String>) -> Self {
+        self.inner.message = value;
+        self
+    }
     /// Sets `ShowJobResponse::status`.
     pub fn status(mut self, value: impl Into<ShowJobResponseStatus>) -> Self {
         self.inner.status = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowJobResponse::status`.
+    pub fn set_status(mut self, value: Option<ShowJobResponseStatus>) -> Self {
+        self.inner.status = value;
         self
     }
     /// Returns the built [`ShowJobResponse`].
@@ -2955,12 +4193,28 @@ impl ShowMetadataOptionsResponseBuilder {
         self.inner.http_endpoint = Some(value.into());
         self
     }
+    /// Sets or clears `ShowMetadataOptionsResponse::http_endpoint`.
+    pub fn set_http_endpoint(
+        mut self,
+        value: Option<ShowMetadataOptionsResponseHttpEndpoint>,
+    ) -> Self {
+        self.inner.http_endpoint = value;
+        self
+    }
     /// Sets `ShowMetadataOptionsResponse::http_tokens`.
     pub fn http_tokens(
         mut self,
         value: impl Into<ShowMetadataOptionsResponseHttpTokens>,
     ) -> Self {
         self.inner.http_tokens = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowMetadataOptionsResponse::http_tokens`.
+    pub fn set_http_tokens(
+        mut self,
+        value: Option<ShowMetadataOptionsResponseHttpTokens>,
+    ) -> Self {
+        self.inner.http_tokens = value;
         self
     }
     /// Returns the built [`ShowMetadataOptionsResponse`].
@@ -3018,6 +4272,14 @@ impl ShowRecycleBinResponse {
         ShowRecycleBinResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowRecycleBinResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("policy", self.policy.as_ref());
+    }
+}
 /// Builder for [`ShowRecycleBinResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3030,14 +4292,29 @@ impl ShowRecycleBinResponseBuilder {
         self.inner.project_id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRecycleBinResponse::project_id`.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.project_id = value;
+        self
+    }
     /// Sets `ShowRecycleBinResponse::switch`.
     pub fn switch(mut self, value: impl Into<String>) -> Self {
         self.inner.switch = Some(value.into());
         self
     }
+    /// Sets or clears `ShowRecycleBinResponse::switch`.
+    pub fn set_switch(mut self, value: Option<String>) -> Self {
+        self.inner.switch = value;
+        self
+    }
     /// Sets `ShowRecycleBinResponse::policy`.
     pub fn policy(mut self, value: impl Into<RecycleBinPolicys>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowRecycleBinResponse::policy`.
+    pub fn set_policy(mut self, value: Option<RecycleBinPolicys>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Returns the built [`ShowRecycleBinResponse`].
@@ -3075,6 +4352,11 @@ impl ShowResetPasswordFlagResponseBuilder {
         self.inner.resetpwd_flag = Some(value.into());
         self
     }
+    /// Sets or clears `ShowResetPasswordFlagResponse::resetpwd_flag`.
+    pub fn set_resetpwd_flag(mut self, value: Option<String>) -> Self {
+        self.inner.resetpwd_flag = value;
+        self
+    }
     /// Returns the built [`ShowResetPasswordFlagResponse`].
     pub fn build(self) -> ShowResetPasswordFlagResponse {
         self.inner
@@ -3108,6 +4390,11 @@ impl ShowSerialConsoleActionsOptionBuilder {
     /// Sets `ShowSerialConsoleActionsOption::url`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.inner.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowSerialConsoleActionsOption::url`.
+    pub fn set_url(mut self, value: Option<String>) -> Self {
+        self.inner.url = value;
         self
     }
     /// Returns the built [`ShowSerialConsoleActionsOption`].
@@ -3144,6 +4431,14 @@ impl ShowSerialConsoleActionsResponseBuilder {
         self.inner.serial_console = Some(value.into());
         self
     }
+    /// Sets or clears `ShowSerialConsoleActionsResponse::serial_console`.
+    pub fn set_serial_console(
+        mut self,
+        value: Option<ShowSerialConsoleActionsOption>,
+    ) -> Self {
+        self.inner.serial_console = value;
+        self
+    }
     /// Returns the built [`ShowSerialConsoleActionsResponse`].
     pub fn build(self) -> ShowSerialConsoleActionsResponse {
         self.inner
@@ -3177,6 +4472,10 @@ impl ShowServerAttachableNicNumResponse {
     pub fn builder() -> ShowServerAttachableNicNumResponseBuilder {
         ShowServerAttachableNicNumResponseBuilder::default()
     }
+    /// The items of [`interface_attachments`](Self::interface_attachments), empty when absent.
+    pub fn interface_attachments(&self) -> &[InterfaceExt] {
+        self.interface_attachments.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`ShowServerAttachableNicNumResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3193,9 +4492,35 @@ impl ShowServerAttachableNicNumResponseBuilder {
         self.inner.attachable_quantity = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerAttachableNicNumResponse::attachable_quantity`.
+    pub fn set_attachable_quantity(
+        mut self,
+        value: Option<AttachableQuantityForNic>,
+    ) -> Self {
+        self.inner.attachable_quantity = value;
+        self
+    }
     /// Sets `ShowServerAttachableNicNumResponse::interface_attachments`.
-    pub fn interface_attachments(mut self, value: impl Into<Vec<InterfaceExt>>) -> Self {
-        self.inner.interface_attachments = Some(value.into());
+    pub fn interface_attachments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<InterfaceExt>>,
+    ) -> Self {
+        self.inner.interface_attachments = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `ShowServerAttachableNicNumResponse::interface_attachments`.
+    pub fn push_interface_attachments(mut self, value: impl Into<InterfaceExt>) -> Self {
+        self.inner.interface_attachments.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerAttachableNicNumResponse::interface_attachments`.
+    pub fn set_interface_attachments(
+        mut self,
+        value: Option<Vec<InterfaceExt>>,
+    ) -> Self {
+        self.inner.interface_attachments = value;
         self
     }
     /// Returns the built [`ShowServerAttachableNicNumResponse`].
@@ -3235,6 +4560,11 @@ impl ShowServerBlockDeviceResponseBuilder {
         self.inner.volume_attachment = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerBlockDeviceResponse::volume_attachment`.
+    pub fn set_volume_attachment(mut self, value: Option<ServerBlockDevice>) -> Self {
+        self.inner.volume_attachment = value;
+        self
+    }
     /// Returns the built [`ShowServerBlockDeviceResponse`].
     pub fn build(self) -> ShowServerBlockDeviceResponse {
         self.inner
@@ -3270,6 +4600,11 @@ impl ShowServerConsoleOutputResponseBuilder {
         self.inner.output = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerConsoleOutputResponse::output`.
+    pub fn set_output(mut self, value: Option<String>) -> Self {
+        self.inner.output = value;
+        self
+    }
     /// Returns the built [`ShowServerConsoleOutputResponse`].
     pub fn build(self) -> ShowServerConsoleOutputResponse {
         self.inner
@@ -3289,6 +4624,14 @@ impl ShowServerGroupResponse {
         ShowServerGroupResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server_group", self.server_group.as_ref());
+    }
+}
 /// Builder for [`ShowServerGroupResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3299,6 +4642,11 @@ impl ShowServerGroupResponseBuilder {
     /// Sets `ShowServerGroupResponse::server_group`.
     pub fn server_group(mut self, value: impl Into<ShowServerGroupResult>) -> Self {
         self.inner.server_group = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerGroupResponse::server_group`.
+    pub fn set_server_group(mut self, value: Option<ShowServerGroupResult>) -> Self {
+        self.inner.server_group = value;
         self
     }
     /// Returns the built [`ShowServerGroupResponse`].
@@ -3350,6 +4698,26 @@ impl ShowServerGroupResult {
     pub fn builder() -> ShowServerGroupResultBuilder {
         ShowServerGroupResultBuilder::default()
     }
+    /// The items of [`members`](Self::members), empty when absent.
+    pub fn members(&self) -> &[String] {
+        self.members.as_deref().unwrap_or_default()
+    }
+    /// The items of [`policies`](Self::policies), empty when absent.
+    pub fn policies(&self) -> &[String] {
+        self.policies.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerGroupResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref())
+            .required("members", self.members.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("name", self.name.as_ref())
+            .required("policies", self.policies.as_ref());
+    }
 }
 /// Builder for [`ShowServerGroupResult`].
 #[derive(Clone, Debug, Default)]
@@ -3363,9 +4731,27 @@ impl ShowServerGroupResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerGroupResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `ShowServerGroupResult::members`. **Required.**
-    pub fn members(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.members = Some(value.into());
+    pub fn members(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.members = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowServerGroupResult::members`.
+    pub fn push_members(mut self, value: impl Into<String>) -> Self {
+        self.inner.members.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerGroupResult::members`.
+    pub fn set_members(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.members = value;
         self
     }
     /// Sets `ShowServerGroupResult::metadata`. **Required.**
@@ -3376,14 +4762,40 @@ impl ShowServerGroupResultBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerGroupResult::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `ShowServerGroupResult::name`. **Required.**
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerGroupResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `ShowServerGroupResult::policies`. **Required.**
-    pub fn policies(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.policies = Some(value.into());
+    pub fn policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowServerGroupResult::policies`.
+    pub fn push_policies(mut self, value: impl Into<String>) -> Self {
+        self.inner.policies.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerGroupResult::policies`.
+    pub fn set_policies(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.policies = value;
         self
     }
     /// Returns the built [`ShowServerGroupResult`].
@@ -3405,6 +4817,14 @@ impl ShowServerLimitsResponse {
         ShowServerLimitsResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerLimitsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("absolute", self.absolute.as_ref());
+    }
+}
 /// Builder for [`ShowServerLimitsResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3415,6 +4835,11 @@ impl ShowServerLimitsResponseBuilder {
     /// Sets `ShowServerLimitsResponse::absolute`.
     pub fn absolute(mut self, value: impl Into<ServerLimits>) -> Self {
         self.inner.absolute = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerLimitsResponse::absolute`.
+    pub fn set_absolute(mut self, value: Option<ServerLimits>) -> Self {
+        self.inner.absolute = value;
         self
     }
     /// Returns the built [`ShowServerLimitsResponse`].
@@ -3464,6 +4889,11 @@ impl ShowServerPasswordResponseBuilder {
         self.inner.password = Some(value.into());
         self
     }
+    /// Sets or clears `ShowServerPasswordResponse::password`.
+    pub fn set_password(mut self, value: Option<String>) -> Self {
+        self.inner.password = value;
+        self
+    }
     /// Returns the built [`ShowServerPasswordResponse`].
     pub fn build(self) -> ShowServerPasswordResponse {
         self.inner
@@ -3485,6 +4915,15 @@ impl ShowServerRemoteConsoleRequestBody {
         ShowServerRemoteConsoleRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ShowServerRemoteConsoleRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("remote_console", self.remote_console.as_ref());
+    }
+}
 /// Builder for [`ShowServerRemoteConsoleRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3498,6 +4937,14 @@ impl ShowServerRemoteConsoleRequestBodyBuilder {
         value: impl Into<GetServerRemoteConsoleOption>,
     ) -> Self {
         self.inner.remote_console = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerRemoteConsoleRequestBody::remote_console`.
+    pub fn set_remote_console(
+        mut self,
+        value: Option<GetServerRemoteConsoleOption>,
+    ) -> Self {
+        self.inner.remote_console = value;
         self
     }
     /// Returns the built [`ShowServerRemoteConsoleRequestBody`].
@@ -3519,6 +4966,15 @@ impl ShowServerRemoteConsoleResponse {
         ShowServerRemoteConsoleResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for ShowServerRemoteConsoleResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("remote_console", self.remote_console.as_ref());
+    }
+}
 /// Builder for [`ShowServerRemoteConsoleResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3529,6 +4985,11 @@ impl ShowServerRemoteConsoleResponseBuilder {
     /// Sets `ShowServerRemoteConsoleResponse::remote_console`.
     pub fn remote_console(mut self, value: impl Into<ServerRemoteConsole>) -> Self {
         self.inner.remote_console = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerRemoteConsoleResponse::remote_console`.
+    pub fn set_remote_console(mut self, value: Option<ServerRemoteConsole>) -> Self {
+        self.inner.remote_console = value;
         self
     }
     /// Returns the built [`ShowServerRemoteConsoleResponse`].
@@ -3550,6 +5011,14 @@ impl ShowServerResponse {
         ShowServerResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server", self.server.as_ref());
+    }
+}
 /// Builder for [`ShowServerResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -3560,6 +5029,11 @@ impl ShowServerResponseBuilder {
     /// Sets `ShowServerResponse::server`.
     pub fn server(mut self, value: impl Into<ServerDetail>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerResponse::server`.
+    pub fn set_server(mut self, value: Option<ServerDetail>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`ShowServerResponse`].
@@ -3580,6 +5054,18 @@ impl ShowServerTagsResponse {
     pub fn builder() -> ShowServerTagsResponseBuilder {
         ShowServerTagsResponseBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[ServerTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for ShowServerTagsResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("tags", self.tags.as_ref());
+    }
 }
 /// Builder for [`ShowServerTagsResponse`].
 #[derive(Clone, Debug, Default)]
@@ -3589,8 +5075,21 @@ pub struct ShowServerTagsResponseBuilder {
 }
 impl ShowServerTagsResponseBuilder {
     /// Sets `ShowServerTagsResponse::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<ServerTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ServerTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `ShowServerTagsResponse::tags`.
+    pub fn push_tags(mut self, value: impl Into<ServerTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `ShowServerTagsResponse::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<ServerTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`ShowServerTagsResponse`].
@@ -3622,6 +5121,18 @@ impl SimpleFlavor {
     pub fn builder() -> SimpleFlavorBuilder {
         SimpleFlavorBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+}
+impl huaweicloud_sdk_core::__codegen::RequiredFields for SimpleFlavor {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref()).required("links", self.links.as_ref());
+    }
 }
 /// Builder for [`SimpleFlavor`].
 #[derive(Clone, Debug, Default)]
@@ -3635,9 +5146,24 @@ impl SimpleFlavorBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `SimpleFlavor::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `SimpleFlavor::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `SimpleFlavor::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `SimpleFlavor::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Returns the built [`SimpleFlavor`].
@@ -3716,9 +5242,19 @@ impl SubJobBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::status`.
+    pub fn set_status(mut self, value: Option<SubJobStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `SubJob::entities`.
     pub fn entities(mut self, value: impl Into<SubJobEntities>) -> Self {
         self.inner.entities = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::entities`.
+    pub fn set_entities(mut self, value: Option<SubJobEntities>) -> Self {
+        self.inner.entities = value;
         self
     }
     /// Sets `SubJob::job_id`.
@@ -3726,9 +5262,19 @@ impl SubJobBuilder {
         self.inner.job_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::job_id`.
+    pub fn set_job_id(mut self, value: Option<String>) -> Self {
+        self.inner.job_id = value;
+        self
+    }
     /// Sets `SubJob::job_type`.
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.inner.job_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::job_type`.
+    pub fn set_job_type(mut self, value: Option<String>) -> Self {
+        self.inner.job_type = value;
         self
     }
     /// Sets `SubJob::begin_time`.
@@ -3736,9 +5282,19 @@ impl SubJobBuilder {
         self.inner.begin_time = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::begin_time`.
+    pub fn set_begin_time(mut self, value: Option<String>) -> Self {
+        self.inner.begin_time = value;
+        self
+    }
     /// Sets `SubJob::end_time`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.inner.end_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::end_time`.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.inner.end_time = value;
         self
     }
     /// Sets `SubJob::error_code`.
@@ -3746,9 +5302,19 @@ impl SubJobBuilder {
         self.inner.error_code = Some(value.into());
         self
     }
+    /// Sets or clears `SubJob::error_code`.
+    pub fn set_error_code(mut self, value: Option<String>) -> Self {
+        self.inner.error_code = value;
+        self
+    }
     /// Sets `SubJob::fail_reason`.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.inner.fail_reason = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJob::fail_reason`.
+    pub fn set_fail_reason(mut self, value: Option<String>) -> Self {
+        self.inner.fail_reason = value;
         self
     }
     /// Returns the built [`SubJob`].
@@ -3801,14 +5367,29 @@ impl SubJobEntitiesBuilder {
         self.inner.server_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubJobEntities::server_id`.
+    pub fn set_server_id(mut self, value: Option<String>) -> Self {
+        self.inner.server_id = value;
+        self
+    }
     /// Sets `SubJobEntities::nic_id`.
     pub fn nic_id(mut self, value: impl Into<String>) -> Self {
         self.inner.nic_id = Some(value.into());
         self
     }
+    /// Sets or clears `SubJobEntities::nic_id`.
+    pub fn set_nic_id(mut self, value: Option<String>) -> Self {
+        self.inner.nic_id = value;
+        self
+    }
     /// Sets `SubJobEntities::errorcode_message`.
     pub fn errorcode_message(mut self, value: impl Into<String>) -> Self {
         self.inner.errorcode_message = Some(value.into());
+        self
+    }
+    /// Sets or clears `SubJobEntities::errorcode_message`.
+    pub fn set_errorcode_message(mut self, value: Option<String>) -> Self {
+        self.inner.errorcode_message = value;
         self
     }
     /// Returns the built [`SubJobEntities`].

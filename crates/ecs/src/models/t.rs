@@ -47,9 +47,22 @@ impl TemplateBandwidthOptionBuilder {
         self.inner.share_type = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBandwidthOption::share_type`.
+    pub fn set_share_type(
+        mut self,
+        value: Option<TemplateBandwidthOptionShareType>,
+    ) -> Self {
+        self.inner.share_type = value;
+        self
+    }
     /// Sets `TemplateBandwidthOption::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateBandwidthOption::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Sets `TemplateBandwidthOption::charge_mode`.
@@ -60,9 +73,22 @@ impl TemplateBandwidthOptionBuilder {
         self.inner.charge_mode = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBandwidthOption::charge_mode`.
+    pub fn set_charge_mode(
+        mut self,
+        value: Option<TemplateBandwidthOptionChargeMode>,
+    ) -> Self {
+        self.inner.charge_mode = value;
+        self
+    }
     /// Sets `TemplateBandwidthOption::id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.inner.id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateBandwidthOption::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
         self
     }
     /// Returns the built [`TemplateBandwidthOption`].
@@ -130,9 +156,19 @@ impl TemplateBlockDeviceMappingAttachmentOptionBuilder {
         self.inner.boot_index = Some(value);
         self
     }
+    /// Sets or clears `TemplateBlockDeviceMappingAttachmentOption::boot_index`.
+    pub fn set_boot_index(mut self, value: Option<i64>) -> Self {
+        self.inner.boot_index = value;
+        self
+    }
     /// Sets `TemplateBlockDeviceMappingAttachmentOption::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateBlockDeviceMappingAttachmentOption::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`TemplateBlockDeviceMappingAttachmentOption`].
@@ -204,6 +240,11 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self.inner.source_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::source_id`.
+    pub fn set_source_id(mut self, value: Option<String>) -> Self {
+        self.inner.source_id = value;
+        self
+    }
     /// Sets `TemplateBlockDeviceMappingOption::source_type`.
     pub fn source_type(
         mut self,
@@ -212,9 +253,22 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self.inner.source_type = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::source_type`.
+    pub fn set_source_type(
+        mut self,
+        value: Option<TemplateBlockDeviceMappingOptionSourceType>,
+    ) -> Self {
+        self.inner.source_type = value;
+        self
+    }
     /// Sets `TemplateBlockDeviceMappingOption::encrypted`.
     pub fn encrypted(mut self, value: bool) -> Self {
         self.inner.encrypted = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::encrypted`.
+    pub fn set_encrypted(mut self, value: Option<bool>) -> Self {
+        self.inner.encrypted = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::cmk_id`.
@@ -222,14 +276,29 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         self.inner.cmk_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::cmk_id`.
+    pub fn set_cmk_id(mut self, value: Option<String>) -> Self {
+        self.inner.cmk_id = value;
+        self
+    }
     /// Sets `TemplateBlockDeviceMappingOption::volume_type`.
     pub fn volume_type(mut self, value: impl Into<String>) -> Self {
         self.inner.volume_type = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::volume_type`.
+    pub fn set_volume_type(mut self, value: Option<String>) -> Self {
+        self.inner.volume_type = value;
+        self
+    }
     /// Sets `TemplateBlockDeviceMappingOption::volume_size`.
     pub fn volume_size(mut self, value: i64) -> Self {
         self.inner.volume_size = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::volume_size`.
+    pub fn set_volume_size(mut self, value: Option<i64>) -> Self {
+        self.inner.volume_size = value;
         self
     }
     /// Sets `TemplateBlockDeviceMappingOption::attachment`.
@@ -238,6 +307,14 @@ impl TemplateBlockDeviceMappingOptionBuilder {
         value: impl Into<TemplateBlockDeviceMappingAttachmentOption>,
     ) -> Self {
         self.inner.attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateBlockDeviceMappingOption::attachment`.
+    pub fn set_attachment(
+        mut self,
+        value: Option<TemplateBlockDeviceMappingAttachmentOption>,
+    ) -> Self {
+        self.inner.attachment = value;
         self
     }
     /// Returns the built [`TemplateBlockDeviceMappingOption`].
@@ -333,6 +410,22 @@ impl TemplateData {
     pub fn builder() -> TemplateDataBuilder {
         TemplateDataBuilder::default()
     }
+    /// The items of [`security_group_ids`](Self::security_group_ids), empty when absent.
+    pub fn security_group_ids(&self) -> &[String] {
+        self.security_group_ids.as_deref().unwrap_or_default()
+    }
+    /// The items of [`network_interfaces`](Self::network_interfaces), empty when absent.
+    pub fn network_interfaces(&self) -> &[TemplateNetworkInterfaceOption] {
+        self.network_interfaces.as_deref().unwrap_or_default()
+    }
+    /// The items of [`block_device_mappings`](Self::block_device_mappings), empty when absent.
+    pub fn block_device_mappings(&self) -> &[TemplateBlockDeviceMappingOption] {
+        self.block_device_mappings.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tag_options`](Self::tag_options), empty when absent.
+    pub fn tag_options(&self) -> &[TemplateTagOptions] {
+        self.tag_options.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`TemplateData`].
 #[derive(Clone, Debug, Default)]
@@ -346,9 +439,19 @@ impl TemplateDataBuilder {
         self.inner.flavor_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::flavor_id`.
+    pub fn set_flavor_id(mut self, value: Option<String>) -> Self {
+        self.inner.flavor_id = value;
+        self
+    }
     /// Sets `TemplateData::name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.inner.name = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
         self
     }
     /// Sets `TemplateData::description`.
@@ -356,9 +459,19 @@ impl TemplateDataBuilder {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `TemplateData::availability_zone_id`.
     pub fn availability_zone_id(mut self, value: impl Into<String>) -> Self {
         self.inner.availability_zone_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::availability_zone_id`.
+    pub fn set_availability_zone_id(mut self, value: Option<String>) -> Self {
+        self.inner.availability_zone_id = value;
         self
     }
     /// Sets `TemplateData::enterprise_project_id`.
@@ -366,9 +479,19 @@ impl TemplateDataBuilder {
         self.inner.enterprise_project_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::enterprise_project_id`.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.inner.enterprise_project_id = value;
+        self
+    }
     /// Sets `TemplateData::auto_recovery`.
     pub fn auto_recovery(mut self, value: bool) -> Self {
         self.inner.auto_recovery = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateData::auto_recovery`.
+    pub fn set_auto_recovery(mut self, value: Option<bool>) -> Self {
+        self.inner.auto_recovery = value;
         self
     }
     /// Sets `TemplateData::os_profile`.
@@ -376,30 +499,91 @@ impl TemplateDataBuilder {
         self.inner.os_profile = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::os_profile`.
+    pub fn set_os_profile(mut self, value: Option<TemplateOsProfile>) -> Self {
+        self.inner.os_profile = value;
+        self
+    }
     /// Sets `TemplateData::security_group_ids`.
-    pub fn security_group_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.security_group_ids = Some(value.into());
+    pub fn security_group_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.security_group_ids = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `TemplateData::security_group_ids`.
+    pub fn push_security_group_ids(mut self, value: impl Into<String>) -> Self {
+        self.inner.security_group_ids.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::security_group_ids`.
+    pub fn set_security_group_ids(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.security_group_ids = value;
         self
     }
     /// Sets `TemplateData::network_interfaces`.
     pub fn network_interfaces(
         mut self,
-        value: impl Into<Vec<TemplateNetworkInterfaceOption>>,
+        value: impl IntoIterator<Item = impl Into<TemplateNetworkInterfaceOption>>,
     ) -> Self {
-        self.inner.network_interfaces = Some(value.into());
+        self.inner.network_interfaces = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `TemplateData::network_interfaces`.
+    pub fn push_network_interfaces(
+        mut self,
+        value: impl Into<TemplateNetworkInterfaceOption>,
+    ) -> Self {
+        self.inner.network_interfaces.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::network_interfaces`.
+    pub fn set_network_interfaces(
+        mut self,
+        value: Option<Vec<TemplateNetworkInterfaceOption>>,
+    ) -> Self {
+        self.inner.network_interfaces = value;
         self
     }
     /// Sets `TemplateData::block_device_mappings`.
     pub fn block_device_mappings(
         mut self,
-        value: impl Into<Vec<TemplateBlockDeviceMappingOption>>,
+        value: impl IntoIterator<Item = impl Into<TemplateBlockDeviceMappingOption>>,
     ) -> Self {
-        self.inner.block_device_mappings = Some(value.into());
+        self.inner.block_device_mappings = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    /// Appends one item to `TemplateData::block_device_mappings`.
+    pub fn push_block_device_mappings(
+        mut self,
+        value: impl Into<TemplateBlockDeviceMappingOption>,
+    ) -> Self {
+        self.inner.block_device_mappings.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::block_device_mappings`.
+    pub fn set_block_device_mappings(
+        mut self,
+        value: Option<Vec<TemplateBlockDeviceMappingOption>>,
+    ) -> Self {
+        self.inner.block_device_mappings = value;
         self
     }
     /// Sets `TemplateData::market_options`.
     pub fn market_options(mut self, value: impl Into<TemplateMarketOptions>) -> Self {
         self.inner.market_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::market_options`.
+    pub fn set_market_options(mut self, value: Option<TemplateMarketOptions>) -> Self {
+        self.inner.market_options = value;
         self
     }
     /// Sets `TemplateData::internet_access`.
@@ -410,6 +594,14 @@ impl TemplateDataBuilder {
         self.inner.internet_access = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::internet_access`.
+    pub fn set_internet_access(
+        mut self,
+        value: Option<TemplateInternetAccessOption>,
+    ) -> Self {
+        self.inner.internet_access = value;
+        self
+    }
     /// Sets `TemplateData::metadata`.
     pub fn metadata(
         mut self,
@@ -418,9 +610,30 @@ impl TemplateDataBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateData::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `TemplateData::tag_options`.
-    pub fn tag_options(mut self, value: impl Into<Vec<TemplateTagOptions>>) -> Self {
-        self.inner.tag_options = Some(value.into());
+    pub fn tag_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TemplateTagOptions>>,
+    ) -> Self {
+        self.inner.tag_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `TemplateData::tag_options`.
+    pub fn push_tag_options(mut self, value: impl Into<TemplateTagOptions>) -> Self {
+        self.inner.tag_options.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TemplateData::tag_options`.
+    pub fn set_tag_options(mut self, value: Option<Vec<TemplateTagOptions>>) -> Self {
+        self.inner.tag_options = value;
         self
     }
     /// Returns the built [`TemplateData`].
@@ -452,6 +665,11 @@ impl TemplateInternetAccessOptionBuilder {
     /// Sets `TemplateInternetAccessOption::publicip`.
     pub fn publicip(mut self, value: impl Into<TemplatePublicIpOption>) -> Self {
         self.inner.publicip = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateInternetAccessOption::publicip`.
+    pub fn set_publicip(mut self, value: Option<TemplatePublicIpOption>) -> Self {
+        self.inner.publicip = value;
         self
     }
     /// Returns the built [`TemplateInternetAccessOption`].
@@ -491,9 +709,22 @@ impl TemplateMarketOptionsBuilder {
         self.inner.market_type = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateMarketOptions::market_type`.
+    pub fn set_market_type(
+        mut self,
+        value: Option<TemplateMarketOptionsMarketType>,
+    ) -> Self {
+        self.inner.market_type = value;
+        self
+    }
     /// Sets `TemplateMarketOptions::spot_options`.
     pub fn spot_options(mut self, value: impl Into<TemplateSpotOptions>) -> Self {
         self.inner.spot_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateMarketOptions::spot_options`.
+    pub fn set_spot_options(mut self, value: Option<TemplateSpotOptions>) -> Self {
+        self.inner.spot_options = value;
         self
     }
     /// Returns the built [`TemplateMarketOptions`].
@@ -542,6 +773,11 @@ impl TemplateNetworkInterfaceAttachmentOptionBuilder {
         self.inner.device_index = Some(value);
         self
     }
+    /// Sets or clears `TemplateNetworkInterfaceAttachmentOption::device_index`.
+    pub fn set_device_index(mut self, value: Option<i64>) -> Self {
+        self.inner.device_index = value;
+        self
+    }
     /// Returns the built [`TemplateNetworkInterfaceAttachmentOption`].
     pub fn build(self) -> TemplateNetworkInterfaceAttachmentOption {
         self.inner
@@ -580,12 +816,25 @@ impl TemplateNetworkInterfaceOptionBuilder {
         self.inner.virsubnet_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateNetworkInterfaceOption::virsubnet_id`.
+    pub fn set_virsubnet_id(mut self, value: Option<String>) -> Self {
+        self.inner.virsubnet_id = value;
+        self
+    }
     /// Sets `TemplateNetworkInterfaceOption::attachment`.
     pub fn attachment(
         mut self,
         value: impl Into<TemplateNetworkInterfaceAttachmentOption>,
     ) -> Self {
         self.inner.attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateNetworkInterfaceOption::attachment`.
+    pub fn set_attachment(
+        mut self,
+        value: Option<TemplateNetworkInterfaceAttachmentOption>,
+    ) -> Self {
+        self.inner.attachment = value;
         self
     }
     /// Returns the built [`TemplateNetworkInterfaceOption`].
@@ -661,9 +910,19 @@ impl TemplateOsProfileBuilder {
         self.inner.key_name = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateOsProfile::key_name`.
+    pub fn set_key_name(mut self, value: Option<String>) -> Self {
+        self.inner.key_name = value;
+        self
+    }
     /// Sets `TemplateOsProfile::user_data`.
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateOsProfile::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
         self
     }
     /// Sets `TemplateOsProfile::iam_agency_name`.
@@ -671,9 +930,19 @@ impl TemplateOsProfileBuilder {
         self.inner.iam_agency_name = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateOsProfile::iam_agency_name`.
+    pub fn set_iam_agency_name(mut self, value: Option<String>) -> Self {
+        self.inner.iam_agency_name = value;
+        self
+    }
     /// Sets `TemplateOsProfile::enable_monitoring_service`.
     pub fn enable_monitoring_service(mut self, value: bool) -> Self {
         self.inner.enable_monitoring_service = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateOsProfile::enable_monitoring_service`.
+    pub fn set_enable_monitoring_service(mut self, value: Option<bool>) -> Self {
+        self.inner.enable_monitoring_service = value;
         self
     }
     /// Returns the built [`TemplateOsProfile`].
@@ -728,9 +997,19 @@ impl TemplatePublicIpOptionBuilder {
         self.inner.publicip_type = Some(value.into());
         self
     }
+    /// Sets or clears `TemplatePublicIpOption::publicip_type`.
+    pub fn set_publicip_type(mut self, value: Option<String>) -> Self {
+        self.inner.publicip_type = value;
+        self
+    }
     /// Sets `TemplatePublicIpOption::charging_mode`.
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.inner.charging_mode = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplatePublicIpOption::charging_mode`.
+    pub fn set_charging_mode(mut self, value: Option<String>) -> Self {
+        self.inner.charging_mode = value;
         self
     }
     /// Sets `TemplatePublicIpOption::bandwidth`.
@@ -738,9 +1017,19 @@ impl TemplatePublicIpOptionBuilder {
         self.inner.bandwidth = Some(value.into());
         self
     }
+    /// Sets or clears `TemplatePublicIpOption::bandwidth`.
+    pub fn set_bandwidth(mut self, value: Option<TemplateBandwidthOption>) -> Self {
+        self.inner.bandwidth = value;
+        self
+    }
     /// Sets `TemplatePublicIpOption::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `TemplatePublicIpOption::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`TemplatePublicIpOption`].
@@ -792,14 +1081,29 @@ impl TemplateSpotOptionsBuilder {
         self.inner.spot_price = Some(value);
         self
     }
+    /// Sets or clears `TemplateSpotOptions::spot_price`.
+    pub fn set_spot_price(mut self, value: Option<f64>) -> Self {
+        self.inner.spot_price = value;
+        self
+    }
     /// Sets `TemplateSpotOptions::block_duration_minutes`.
     pub fn block_duration_minutes(mut self, value: i64) -> Self {
         self.inner.block_duration_minutes = Some(value);
         self
     }
+    /// Sets or clears `TemplateSpotOptions::block_duration_minutes`.
+    pub fn set_block_duration_minutes(mut self, value: Option<i64>) -> Self {
+        self.inner.block_duration_minutes = value;
+        self
+    }
     /// Sets `TemplateSpotOptions::instance_interruption_behavior`.
     pub fn instance_interruption_behavior(mut self, value: impl Into<String>) -> Self {
         self.inner.instance_interruption_behavior = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateSpotOptions::instance_interruption_behavior`.
+    pub fn set_instance_interruption_behavior(mut self, value: Option<String>) -> Self {
+        self.inner.instance_interruption_behavior = value;
         self
     }
     /// Returns the built [`TemplateSpotOptions`].
@@ -844,9 +1148,19 @@ impl TemplateTagBuilder {
         self.inner.key = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateTag::key`.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.inner.key = value;
+        self
+    }
     /// Sets `TemplateTag::value`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.inner.value = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateTag::value`.
+    pub fn set_value(mut self, value: Option<String>) -> Self {
+        self.inner.value = value;
         self
     }
     /// Returns the built [`TemplateTag`].
@@ -867,6 +1181,10 @@ impl TemplateTagOptions {
     pub fn builder() -> TemplateTagOptionsBuilder {
         TemplateTagOptionsBuilder::default()
     }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[TemplateTag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Builder for [`TemplateTagOptions`].
 #[derive(Clone, Debug, Default)]
@@ -876,8 +1194,21 @@ pub struct TemplateTagOptionsBuilder {
 }
 impl TemplateTagOptionsBuilder {
     /// Sets `TemplateTagOptions::tags`.
-    pub fn tags(mut self, value: impl Into<Vec<TemplateTag>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TemplateTag>>,
+    ) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `TemplateTagOptions::tags`.
+    pub fn push_tags(mut self, value: impl Into<TemplateTag>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `TemplateTagOptions::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<TemplateTag>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Returns the built [`TemplateTagOptions`].
@@ -946,9 +1277,19 @@ impl TemplateVersionBuilder {
         self.inner.template_data = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateVersion::template_data`.
+    pub fn set_template_data(mut self, value: Option<TemplateData>) -> Self {
+        self.inner.template_data = value;
+        self
+    }
     /// Sets `TemplateVersion::version_number`.
     pub fn version_number(mut self, value: i64) -> Self {
         self.inner.version_number = Some(value);
+        self
+    }
+    /// Sets or clears `TemplateVersion::version_number`.
+    pub fn set_version_number(mut self, value: Option<i64>) -> Self {
+        self.inner.version_number = value;
         self
     }
     /// Sets `TemplateVersion::version_id`.
@@ -956,9 +1297,19 @@ impl TemplateVersionBuilder {
         self.inner.version_id = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateVersion::version_id`.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.inner.version_id = value;
+        self
+    }
     /// Sets `TemplateVersion::version_description`.
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.inner.version_description = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateVersion::version_description`.
+    pub fn set_version_description(mut self, value: Option<String>) -> Self {
+        self.inner.version_description = value;
         self
     }
     /// Sets `TemplateVersion::created_at`.
@@ -966,9 +1317,19 @@ impl TemplateVersionBuilder {
         self.inner.created_at = Some(value.into());
         self
     }
+    /// Sets or clears `TemplateVersion::created_at`.
+    pub fn set_created_at(mut self, value: Option<String>) -> Self {
+        self.inner.created_at = value;
+        self
+    }
     /// Sets `TemplateVersion::launch_template_id`.
     pub fn launch_template_id(mut self, value: impl Into<String>) -> Self {
         self.inner.launch_template_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `TemplateVersion::launch_template_id`.
+    pub fn set_launch_template_id(mut self, value: Option<String>) -> Self {
+        self.inner.launch_template_id = value;
         self
     }
     /// Returns the built [`TemplateVersion`].

@@ -17,6 +17,14 @@ impl UpdateNicInfoRequestBody {
         UpdateNicInfoRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateNicInfoRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("interface_attachment", self.interface_attachment.as_ref());
+    }
+}
 /// Builder for [`UpdateNicInfoRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -30,6 +38,14 @@ impl UpdateNicInfoRequestBodyBuilder {
         value: impl Into<InterfaceAttachment>,
     ) -> Self {
         self.inner.interface_attachment = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateNicInfoRequestBody::interface_attachment`.
+    pub fn set_interface_attachment(
+        mut self,
+        value: Option<InterfaceAttachment>,
+    ) -> Self {
+        self.inner.interface_attachment = value;
         self
     }
     /// Returns the built [`UpdateNicInfoRequestBody`].
@@ -53,6 +69,14 @@ impl UpdateRecycleBinOption {
         UpdateRecycleBinOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("switch", self.switch.as_ref());
+    }
+}
 /// Builder for [`UpdateRecycleBinOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -63,6 +87,11 @@ impl UpdateRecycleBinOptionBuilder {
     /// Sets `UpdateRecycleBinOption::switch`. **Required.**
     pub fn switch(mut self, value: impl Into<UpdateRecycleBinOptionSwitch>) -> Self {
         self.inner.switch = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateRecycleBinOption::switch`.
+    pub fn set_switch(mut self, value: Option<UpdateRecycleBinOptionSwitch>) -> Self {
+        self.inner.switch = value;
         self
     }
     /// Returns the built [`UpdateRecycleBinOption`].
@@ -111,6 +140,15 @@ impl UpdateRecycleBinPolicyOption {
         UpdateRecycleBinPolicyOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("retention_hour", self.retention_hour.as_ref())
+            .required("recycle_threshold_day", self.recycle_threshold_day.as_ref());
+    }
+}
 /// Builder for [`UpdateRecycleBinPolicyOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -123,9 +161,19 @@ impl UpdateRecycleBinPolicyOptionBuilder {
         self.inner.retention_hour = Some(value);
         self
     }
+    /// Sets or clears `UpdateRecycleBinPolicyOption::retention_hour`.
+    pub fn set_retention_hour(mut self, value: Option<i64>) -> Self {
+        self.inner.retention_hour = value;
+        self
+    }
     /// Sets `UpdateRecycleBinPolicyOption::recycle_threshold_day`. **Required.**
     pub fn recycle_threshold_day(mut self, value: i64) -> Self {
         self.inner.recycle_threshold_day = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateRecycleBinPolicyOption::recycle_threshold_day`.
+    pub fn set_recycle_threshold_day(mut self, value: Option<i64>) -> Self {
+        self.inner.recycle_threshold_day = value;
         self
     }
     /// Returns the built [`UpdateRecycleBinPolicyOption`].
@@ -149,6 +197,14 @@ impl UpdateRecycleBinPolicyReq {
         UpdateRecycleBinPolicyReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinPolicyReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("policy", self.policy.as_ref());
+    }
+}
 /// Builder for [`UpdateRecycleBinPolicyReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -159,6 +215,11 @@ impl UpdateRecycleBinPolicyReqBuilder {
     /// Sets `UpdateRecycleBinPolicyReq::policy`. **Required.**
     pub fn policy(mut self, value: impl Into<UpdateRecycleBinPolicyOption>) -> Self {
         self.inner.policy = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateRecycleBinPolicyReq::policy`.
+    pub fn set_policy(mut self, value: Option<UpdateRecycleBinPolicyOption>) -> Self {
+        self.inner.policy = value;
         self
     }
     /// Returns the built [`UpdateRecycleBinPolicyReq`].
@@ -182,6 +243,14 @@ impl UpdateRecycleBinReq {
         UpdateRecycleBinReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateRecycleBinReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("recycle_bin", self.recycle_bin.as_ref());
+    }
+}
 /// Builder for [`UpdateRecycleBinReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -192,6 +261,11 @@ impl UpdateRecycleBinReqBuilder {
     /// Sets `UpdateRecycleBinReq::recycle_bin`. **Required.**
     pub fn recycle_bin(mut self, value: impl Into<UpdateRecycleBinOption>) -> Self {
         self.inner.recycle_bin = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateRecycleBinReq::recycle_bin`.
+    pub fn set_recycle_bin(mut self, value: Option<UpdateRecycleBinOption>) -> Self {
+        self.inner.recycle_bin = value;
         self
     }
     /// Returns the built [`UpdateRecycleBinReq`].
@@ -225,6 +299,11 @@ impl UpdateScheduledEventResponseBuilder {
     /// Sets `UpdateScheduledEventResponse::x_request_id`.
     pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
         self.inner.x_request_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateScheduledEventResponse::x_request_id`.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.inner.x_request_id = value;
         self
     }
     /// Returns the built [`UpdateScheduledEventResponse`].
@@ -262,6 +341,11 @@ impl UpdateSerialConsoleOptionsOptionBuilder {
         self.inner.enabled = Some(value);
         self
     }
+    /// Sets or clears `UpdateSerialConsoleOptionsOption::enabled`.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.enabled = value;
+        self
+    }
     /// Returns the built [`UpdateSerialConsoleOptionsOption`].
     pub fn build(self) -> UpdateSerialConsoleOptionsOption {
         self.inner
@@ -294,6 +378,14 @@ impl UpdateSerialConsoleOptionsRequestBodyBuilder {
         value: impl Into<UpdateSerialConsoleOptionsOption>,
     ) -> Self {
         self.inner.serial_console_options = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateSerialConsoleOptionsRequestBody::serial_console_options`.
+    pub fn set_serial_console_options(
+        mut self,
+        value: Option<UpdateSerialConsoleOptionsOption>,
+    ) -> Self {
+        self.inner.serial_console_options = value;
         self
     }
     /// Returns the built [`UpdateSerialConsoleOptionsRequestBody`].
@@ -330,6 +422,15 @@ impl UpdateServerAddress {
         UpdateServerAddressBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerAddress {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("version", self.version.as_ref())
+            .required("addr", self.addr.as_ref());
+    }
+}
 /// Builder for [`UpdateServerAddress`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -342,9 +443,19 @@ impl UpdateServerAddressBuilder {
         self.inner.version = Some(value);
         self
     }
+    /// Sets or clears `UpdateServerAddress::version`.
+    pub fn set_version(mut self, value: Option<i64>) -> Self {
+        self.inner.version = value;
+        self
+    }
     /// Sets `UpdateServerAddress::addr`. **Required.**
     pub fn addr(mut self, value: impl Into<String>) -> Self {
         self.inner.addr = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerAddress::addr`.
+    pub fn set_addr(mut self, value: Option<String>) -> Self {
+        self.inner.addr = value;
         self
     }
     /// Returns the built [`UpdateServerAddress`].
@@ -373,6 +484,15 @@ impl UpdateServerAutoTerminateTimeRequestBody {
         UpdateServerAutoTerminateTimeRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateServerAutoTerminateTimeRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("auto_terminate_time", self.auto_terminate_time.as_ref());
+    }
+}
 /// Builder for [`UpdateServerAutoTerminateTimeRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -383,6 +503,11 @@ impl UpdateServerAutoTerminateTimeRequestBodyBuilder {
     /// Sets `UpdateServerAutoTerminateTimeRequestBody::auto_terminate_time`. **Required.**
     pub fn auto_terminate_time(mut self, value: impl Into<String>) -> Self {
         self.inner.auto_terminate_time = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerAutoTerminateTimeRequestBody::auto_terminate_time`.
+    pub fn set_auto_terminate_time(mut self, value: Option<String>) -> Self {
+        self.inner.auto_terminate_time = value;
         self
     }
     /// Returns the built [`UpdateServerAutoTerminateTimeRequestBody`].
@@ -411,6 +536,14 @@ impl UpdateServerBlockDeviceOption {
         UpdateServerBlockDeviceOptionBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDeviceOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("delete_on_termination", self.delete_on_termination.as_ref());
+    }
+}
 /// Builder for [`UpdateServerBlockDeviceOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -421,6 +554,11 @@ impl UpdateServerBlockDeviceOptionBuilder {
     /// Sets `UpdateServerBlockDeviceOption::delete_on_termination`. **Required.**
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `UpdateServerBlockDeviceOption::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Returns the built [`UpdateServerBlockDeviceOption`].
@@ -444,6 +582,14 @@ impl UpdateServerBlockDeviceReq {
         UpdateServerBlockDeviceReqBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerBlockDeviceReq {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("block_device", self.block_device.as_ref());
+    }
+}
 /// Builder for [`UpdateServerBlockDeviceReq`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -457,6 +603,14 @@ impl UpdateServerBlockDeviceReqBuilder {
         value: impl Into<UpdateServerBlockDeviceOption>,
     ) -> Self {
         self.inner.block_device = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerBlockDeviceReq::block_device`.
+    pub fn set_block_device(
+        mut self,
+        value: Option<UpdateServerBlockDeviceOption>,
+    ) -> Self {
+        self.inner.block_device = value;
         self
     }
     /// Returns the built [`UpdateServerBlockDeviceReq`].
@@ -497,12 +651,28 @@ impl UpdateServerMetadataOptionsRequestBodyBuilder {
         self.inner.http_endpoint = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerMetadataOptionsRequestBody::http_endpoint`.
+    pub fn set_http_endpoint(
+        mut self,
+        value: Option<UpdateServerMetadataOptionsRequestBodyHttpEndpoint>,
+    ) -> Self {
+        self.inner.http_endpoint = value;
+        self
+    }
     /// Sets `UpdateServerMetadataOptionsRequestBody::http_tokens`.
     pub fn http_tokens(
         mut self,
         value: impl Into<UpdateServerMetadataOptionsRequestBodyHttpTokens>,
     ) -> Self {
         self.inner.http_tokens = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerMetadataOptionsRequestBody::http_tokens`.
+    pub fn set_http_tokens(
+        mut self,
+        value: Option<UpdateServerMetadataOptionsRequestBodyHttpTokens>,
+    ) -> Self {
+        self.inner.http_tokens = value;
         self
     }
     /// Returns the built [`UpdateServerMetadataOptionsRequestBody`].
@@ -550,6 +720,15 @@ impl UpdateServerMetadataRequestBody {
         UpdateServerMetadataRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields
+for UpdateServerMetadataRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("metadata", self.metadata.as_ref());
+    }
+}
 /// Builder for [`UpdateServerMetadataRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -563,6 +742,14 @@ impl UpdateServerMetadataRequestBodyBuilder {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerMetadataRequestBody::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Returns the built [`UpdateServerMetadataRequestBody`].
@@ -597,6 +784,14 @@ impl UpdateServerMetadataResponseBuilder {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerMetadataResponse::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
         self
     }
     /// Returns the built [`UpdateServerMetadataResponse`].
@@ -665,6 +860,14 @@ impl std::fmt::Debug for UpdateServerOption {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerOption {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("security_options", self.security_options.as_ref());
+    }
+}
 /// Builder for [`UpdateServerOption`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -677,9 +880,19 @@ impl UpdateServerOptionBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerOption::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateServerOption::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerOption::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
         self
     }
     /// Sets `UpdateServerOption::hostname`.
@@ -687,14 +900,29 @@ impl UpdateServerOptionBuilder {
         self.inner.hostname = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerOption::hostname`.
+    pub fn set_hostname(mut self, value: Option<String>) -> Self {
+        self.inner.hostname = value;
+        self
+    }
     /// Sets `UpdateServerOption::security_options`.
     pub fn security_options(mut self, value: impl Into<SecurityOptions>) -> Self {
         self.inner.security_options = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerOption::security_options`.
+    pub fn set_security_options(mut self, value: Option<SecurityOptions>) -> Self {
+        self.inner.security_options = value;
+        self
+    }
     /// Sets `UpdateServerOption::user_data`.
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerOption::user_data`.
+    pub fn set_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.user_data = value;
         self
     }
     /// Returns the built [`UpdateServerOption`].
@@ -718,6 +946,14 @@ impl UpdateServerRequestBody {
         UpdateServerRequestBodyBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerRequestBody {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("server", self.server.as_ref());
+    }
+}
 /// Builder for [`UpdateServerRequestBody`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -728,6 +964,11 @@ impl UpdateServerRequestBodyBuilder {
     /// Sets `UpdateServerRequestBody::server`. **Required.**
     pub fn server(mut self, value: impl Into<UpdateServerOption>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerRequestBody::server`.
+    pub fn set_server(mut self, value: Option<UpdateServerOption>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`UpdateServerRequestBody`].
@@ -749,6 +990,14 @@ impl UpdateServerResponse {
         UpdateServerResponseBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResponse {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.optional("server", self.server.as_ref());
+    }
+}
 /// Builder for [`UpdateServerResponse`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -759,6 +1008,11 @@ impl UpdateServerResponseBuilder {
     /// Sets `UpdateServerResponse::server`.
     pub fn server(mut self, value: impl Into<UpdateServerResult>) -> Self {
         self.inner.server = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResponse::server`.
+    pub fn set_server(mut self, value: Option<UpdateServerResult>) -> Self {
+        self.inner.server = value;
         self
     }
     /// Returns the built [`UpdateServerResponse`].
@@ -961,6 +1215,14 @@ impl UpdateServerResult {
     pub fn builder() -> UpdateServerResultBuilder {
         UpdateServerResultBuilder::default()
     }
+    /// The items of [`links`](Self::links), empty when absent.
+    pub fn links(&self) -> &[Link] {
+        self.links.as_deref().unwrap_or_default()
+    }
+    /// The items of [`tags`](Self::tags), empty when absent.
+    pub fn tags(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 impl std::fmt::Debug for UpdateServerResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -994,6 +1256,34 @@ impl std::fmt::Debug for UpdateServerResult {
         )
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for UpdateServerResult {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("tenant_id", self.tenant_id.as_ref())
+            .required("image", self.image.as_ref())
+            .required("accessIPv4", self.access_i_pv4.as_ref())
+            .required("accessIPv6", self.access_i_pv6.as_ref())
+            .required("metadata", self.metadata.as_ref())
+            .required("addresses", self.addresses.as_ref())
+            .required("created", self.created.as_ref())
+            .required("hostId", self.host_id.as_ref())
+            .required("flavor", self.flavor.as_ref())
+            .required("user_id", self.user_id.as_ref())
+            .required("name", self.name.as_ref())
+            .required("progress", self.progress.as_ref())
+            .required("links", self.links.as_ref())
+            .required("id", self.id.as_ref())
+            .required("updated", self.updated.as_ref())
+            .required("tags", self.tags.as_ref())
+            .required("status", self.status.as_ref())
+            .required(
+                "OS-EXT-SRV-ATTR:hostname",
+                self.os_ext_srv_attr_hostname.as_ref(),
+            );
+    }
+}
 /// Builder for [`UpdateServerResult`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -1006,9 +1296,19 @@ impl UpdateServerResultBuilder {
         self.inner.tenant_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::tenant_id`.
+    pub fn set_tenant_id(mut self, value: Option<String>) -> Self {
+        self.inner.tenant_id = value;
+        self
+    }
     /// Sets `UpdateServerResult::image`. **Required.**
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.inner.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::image`.
+    pub fn set_image(mut self, value: Option<String>) -> Self {
+        self.inner.image = value;
         self
     }
     /// Sets `UpdateServerResult::access_i_pv4`. **Required.**
@@ -1016,9 +1316,19 @@ impl UpdateServerResultBuilder {
         self.inner.access_i_pv4 = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::access_i_pv4`.
+    pub fn set_access_i_pv4(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv4 = value;
+        self
+    }
     /// Sets `UpdateServerResult::access_i_pv6`. **Required.**
     pub fn access_i_pv6(mut self, value: impl Into<String>) -> Self {
         self.inner.access_i_pv6 = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::access_i_pv6`.
+    pub fn set_access_i_pv6(mut self, value: Option<String>) -> Self {
+        self.inner.access_i_pv6 = value;
         self
     }
     /// Sets `UpdateServerResult::metadata`. **Required.**
@@ -1029,6 +1339,14 @@ impl UpdateServerResultBuilder {
         self.inner.metadata = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::metadata`.
+    pub fn set_metadata(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inner.metadata = value;
+        self
+    }
     /// Sets `UpdateServerResult::addresses`. **Required.**
     pub fn addresses(
         mut self,
@@ -1037,9 +1355,22 @@ impl UpdateServerResultBuilder {
         self.inner.addresses = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::addresses`.
+    pub fn set_addresses(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, Vec<UpdateServerAddress>>>,
+    ) -> Self {
+        self.inner.addresses = value;
+        self
+    }
     /// Sets `UpdateServerResult::created`. **Required.**
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.inner.created = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::created`.
+    pub fn set_created(mut self, value: Option<String>) -> Self {
+        self.inner.created = value;
         self
     }
     /// Sets `UpdateServerResult::host_id`. **Required.**
@@ -1047,9 +1378,19 @@ impl UpdateServerResultBuilder {
         self.inner.host_id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::host_id`.
+    pub fn set_host_id(mut self, value: Option<String>) -> Self {
+        self.inner.host_id = value;
+        self
+    }
     /// Sets `UpdateServerResult::flavor`. **Required.**
     pub fn flavor(mut self, value: impl Into<SimpleFlavor>) -> Self {
         self.inner.flavor = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::flavor`.
+    pub fn set_flavor(mut self, value: Option<SimpleFlavor>) -> Self {
+        self.inner.flavor = value;
         self
     }
     /// Sets `UpdateServerResult::os_dcf_disk_config`.
@@ -1057,9 +1398,19 @@ impl UpdateServerResultBuilder {
         self.inner.os_dcf_disk_config = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::os_dcf_disk_config`.
+    pub fn set_os_dcf_disk_config(mut self, value: Option<String>) -> Self {
+        self.inner.os_dcf_disk_config = value;
+        self
+    }
     /// Sets `UpdateServerResult::user_id`. **Required.**
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.inner.user_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::user_id`.
+    pub fn set_user_id(mut self, value: Option<String>) -> Self {
+        self.inner.user_id = value;
         self
     }
     /// Sets `UpdateServerResult::name`. **Required.**
@@ -1067,14 +1418,34 @@ impl UpdateServerResultBuilder {
         self.inner.name = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::name`.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.inner.name = value;
+        self
+    }
     /// Sets `UpdateServerResult::progress`. **Required.**
     pub fn progress(mut self, value: i64) -> Self {
         self.inner.progress = Some(value);
         self
     }
+    /// Sets or clears `UpdateServerResult::progress`.
+    pub fn set_progress(mut self, value: Option<i64>) -> Self {
+        self.inner.progress = value;
+        self
+    }
     /// Sets `UpdateServerResult::links`. **Required.**
-    pub fn links(mut self, value: impl Into<Vec<Link>>) -> Self {
-        self.inner.links = Some(value.into());
+    pub fn links(mut self, value: impl IntoIterator<Item = impl Into<Link>>) -> Self {
+        self.inner.links = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateServerResult::links`.
+    pub fn push_links(mut self, value: impl Into<Link>) -> Self {
+        self.inner.links.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::links`.
+    pub fn set_links(mut self, value: Option<Vec<Link>>) -> Self {
+        self.inner.links = value;
         self
     }
     /// Sets `UpdateServerResult::id`. **Required.**
@@ -1082,9 +1453,19 @@ impl UpdateServerResultBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `UpdateServerResult::updated`. **Required.**
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.inner.updated = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::updated`.
+    pub fn set_updated(mut self, value: Option<String>) -> Self {
+        self.inner.updated = value;
         self
     }
     /// Sets `UpdateServerResult::locked`.
@@ -1092,14 +1473,34 @@ impl UpdateServerResultBuilder {
         self.inner.locked = Some(value);
         self
     }
+    /// Sets or clears `UpdateServerResult::locked`.
+    pub fn set_locked(mut self, value: Option<bool>) -> Self {
+        self.inner.locked = value;
+        self
+    }
     /// Sets `UpdateServerResult::description`.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.inner.description = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::description`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.inner.description = value;
+        self
+    }
     /// Sets `UpdateServerResult::tags`. **Required.**
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.inner.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `UpdateServerResult::tags`.
+    pub fn push_tags(mut self, value: impl Into<String>) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::tags`.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.tags = value;
         self
     }
     /// Sets `UpdateServerResult::status`. **Required.**
@@ -1107,14 +1508,29 @@ impl UpdateServerResultBuilder {
         self.inner.status = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::status`.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.inner.status = value;
+        self
+    }
     /// Sets `UpdateServerResult::os_ext_srv_attr_user_data`.
     pub fn os_ext_srv_attr_user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_user_data = Some(value.into());
         self
     }
+    /// Sets or clears `UpdateServerResult::os_ext_srv_attr_user_data`.
+    pub fn set_os_ext_srv_attr_user_data(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_user_data = value;
+        self
+    }
     /// Sets `UpdateServerResult::os_ext_srv_attr_hostname`. **Required.**
     pub fn os_ext_srv_attr_hostname(mut self, value: impl Into<String>) -> Self {
         self.inner.os_ext_srv_attr_hostname = Some(value.into());
+        self
+    }
+    /// Sets or clears `UpdateServerResult::os_ext_srv_attr_hostname`.
+    pub fn set_os_ext_srv_attr_hostname(mut self, value: Option<String>) -> Self {
+        self.inner.os_ext_srv_attr_hostname = value;
         self
     }
     /// Returns the built [`UpdateServerResult`].

@@ -52,6 +52,14 @@ impl VolumeAttach {
         VolumeAttachBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeAttach {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("id", self.id.as_ref());
+    }
+}
 /// Builder for [`VolumeAttach`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -64,9 +72,19 @@ impl VolumeAttachBuilder {
         self.inner.id = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeAttach::id`.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
     /// Sets `VolumeAttach::delete_on_termination`.
     pub fn delete_on_termination(mut self, value: bool) -> Self {
         self.inner.delete_on_termination = Some(value);
+        self
+    }
+    /// Sets or clears `VolumeAttach::delete_on_termination`.
+    pub fn set_delete_on_termination(mut self, value: Option<bool>) -> Self {
+        self.inner.delete_on_termination = value;
         self
     }
     /// Sets `VolumeAttach::device`.
@@ -74,14 +92,29 @@ impl VolumeAttachBuilder {
         self.inner.device = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeAttach::device`.
+    pub fn set_device(mut self, value: Option<String>) -> Self {
+        self.inner.device = value;
+        self
+    }
     /// Sets `VolumeAttach::boot_index`.
     pub fn boot_index(mut self, value: impl Into<String>) -> Self {
         self.inner.boot_index = Some(value.into());
         self
     }
+    /// Sets or clears `VolumeAttach::boot_index`.
+    pub fn set_boot_index(mut self, value: Option<String>) -> Self {
+        self.inner.boot_index = value;
+        self
+    }
     /// Sets `VolumeAttach::size`.
     pub fn size(mut self, value: i64) -> Self {
         self.inner.size = Some(value);
+        self
+    }
+    /// Sets or clears `VolumeAttach::size`.
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
         self
     }
     /// Returns the built [`VolumeAttach`].
@@ -105,6 +138,14 @@ impl VolumeBatchDetachRequest {
         VolumeBatchDetachRequestBuilder::default()
     }
 }
+impl huaweicloud_sdk_core::__codegen::RequiredFields for VolumeBatchDetachRequest {
+    fn missing_fields(
+        &self,
+        at: &mut huaweicloud_sdk_core::__codegen::MissingFields<'_>,
+    ) {
+        at.required("serverinfo", self.serverinfo.as_ref());
+    }
+}
 /// Builder for [`VolumeBatchDetachRequest`].
 #[derive(Clone, Debug, Default)]
 #[must_use]
@@ -113,8 +154,21 @@ pub struct VolumeBatchDetachRequestBuilder {
 }
 impl VolumeBatchDetachRequestBuilder {
     /// Sets `VolumeBatchDetachRequest::serverinfo`. **Required.**
-    pub fn serverinfo(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.inner.serverinfo = Some(value.into());
+    pub fn serverinfo(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.inner.serverinfo = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Appends one item to `VolumeBatchDetachRequest::serverinfo`.
+    pub fn push_serverinfo(mut self, value: impl Into<String>) -> Self {
+        self.inner.serverinfo.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets or clears `VolumeBatchDetachRequest::serverinfo`.
+    pub fn set_serverinfo(mut self, value: Option<Vec<String>>) -> Self {
+        self.inner.serverinfo = value;
         self
     }
     /// Returns the built [`VolumeBatchDetachRequest`].

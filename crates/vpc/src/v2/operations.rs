@@ -96,6 +96,7 @@ impl AssociateRouteTable {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -154,6 +155,7 @@ impl BatchCreateSecurityGroupTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -208,6 +210,7 @@ impl BatchCreateSubnetTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -263,6 +266,7 @@ impl BatchCreateVpcTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -321,6 +325,7 @@ impl BatchDeleteSecurityGroupTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -375,6 +380,7 @@ impl BatchDeleteSubnetTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -430,6 +436,7 @@ impl BatchDeleteVpcTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -475,6 +482,7 @@ impl CreateFlowLog {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -520,6 +528,7 @@ impl CreatePort {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -565,6 +574,7 @@ impl CreatePrivateip {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -610,6 +620,7 @@ impl CreateRouteTable {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -655,6 +666,7 @@ impl CreateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -702,6 +714,7 @@ impl CreateSecurityGroupRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -757,6 +770,7 @@ impl CreateSecurityGroupTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -802,6 +816,7 @@ impl CreateSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -856,6 +871,7 @@ impl CreateSubnetTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -901,6 +917,7 @@ impl CreateVpc {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -946,6 +963,7 @@ impl CreateVpcPeering {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1001,6 +1019,7 @@ impl CreateVpcResourceTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -1046,6 +1065,7 @@ impl CreateVpcRoute {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1711,6 +1731,7 @@ impl DisassociateRouteTable {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2024,8 +2045,8 @@ impl ListPorts {
         self
     }
     /// Optional. Query parameter `id`. Only ports with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `limit`. Maximum number of items returned per page.
@@ -2077,8 +2098,11 @@ impl ListPorts {
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
     /// As a filter of a list call, only ports in these security groups are returned.
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.security_groups = Some(value);
+    pub fn security_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `marker`. ID of the last item of the previous page: the page
@@ -2090,8 +2114,11 @@ impl ListPorts {
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
     /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
     /// ports by address or subnet.
-    pub fn fixed_ips(mut self, value: Vec<String>) -> Self {
-        self.fixed_ips = Some(value);
+    pub fn fixed_ips(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fixed_ips = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. Only ports of this enterprise project are
@@ -2787,6 +2814,7 @@ impl ListSecurityGroupsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2986,6 +3014,7 @@ impl ListSubnetsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3502,6 +3531,7 @@ impl ListVpcsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3556,6 +3586,7 @@ impl NeutronAddFirewallRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3659,6 +3690,7 @@ impl NeutronCreateFirewallGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3709,6 +3741,7 @@ impl NeutronCreateFirewallPolicy {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3756,6 +3789,7 @@ impl NeutronCreateFirewallRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3801,6 +3835,7 @@ impl NeutronCreateNetwork {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3846,6 +3881,7 @@ impl NeutronCreatePort {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3891,6 +3927,7 @@ impl NeutronCreateRouter {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3938,6 +3975,7 @@ impl NeutronCreateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3988,6 +4026,7 @@ impl NeutronCreateSecurityGroupRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4033,6 +4072,7 @@ impl NeutronCreateSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -4485,20 +4525,23 @@ impl NeutronListFirewallGroups {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ingress_firewall_policy_id`. ID of the network ACL policy applied
@@ -4646,20 +4689,23 @@ impl NeutronListFirewallPolicies {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
@@ -4802,20 +4848,23 @@ impl NeutronListFirewallRules {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only the
     /// resource with this ID is returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource. As a filter of a list call, only
     /// resources with exactly this name are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, at most 255
     /// characters; the VPC API does not accept `<` or `>` in it.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `action`. Operation requested by the call.
@@ -5211,15 +5260,21 @@ impl NeutronListPorts {
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups applied to the port.
     /// As a filter of a list call, only ports in these security groups are returned.
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.security_groups = Some(value);
+    pub fn security_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `fixed_ips`. IP addresses of the port, each with its subnet ID and
     /// address. As a filter of a list call, given as `ip_address=<ip>` or `subnet_id=<id>` to match
     /// ports by address or subnet.
-    pub fn fixed_ips(mut self, value: Vec<String>) -> Self {
-        self.fixed_ips = Some(value);
+    pub fn fixed_ips(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fixed_ips = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `tenant_id`. ID of the project (tenant) that owns the resource. As
@@ -6069,6 +6124,7 @@ impl NeutronRemoveFirewallRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6589,6 +6645,7 @@ impl NeutronUpdateFirewallGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6648,6 +6705,7 @@ impl NeutronUpdateFirewallPolicy {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6704,6 +6762,7 @@ impl NeutronUpdateFirewallRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6759,6 +6818,7 @@ impl NeutronUpdateNetwork {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6813,6 +6873,7 @@ impl NeutronUpdatePort {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6867,6 +6928,7 @@ impl NeutronUpdateRouter {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6924,6 +6986,7 @@ impl NeutronUpdateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6978,6 +7041,7 @@ impl NeutronUpdateSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7744,6 +7808,7 @@ impl UpdateFlowLog {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7798,6 +7863,7 @@ impl UpdatePort {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7852,6 +7918,7 @@ impl UpdateRouteTable {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7914,6 +7981,7 @@ impl UpdateSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7969,6 +8037,7 @@ impl UpdateVpc {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -8023,6 +8092,7 @@ impl UpdateVpcPeering {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }

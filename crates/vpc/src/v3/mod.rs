@@ -261,6 +261,48 @@ pub mod models;
 pub mod operations;
 #[rustfmt::skip]
 mod regions;
+#[rustfmt::skip]
+#[path = "models/a.rs"]
+mod models_a;
+#[rustfmt::skip]
+#[path = "models/b.rs"]
+mod models_b;
+#[rustfmt::skip]
+#[path = "models/c.rs"]
+mod models_c;
+#[rustfmt::skip]
+#[path = "models/d.rs"]
+mod models_d;
+#[rustfmt::skip]
+#[path = "models/f.rs"]
+mod models_f;
+#[rustfmt::skip]
+#[path = "models/i.rs"]
+mod models_i;
+#[rustfmt::skip]
+#[path = "models/l.rs"]
+mod models_l;
+#[rustfmt::skip]
+#[path = "models/m.rs"]
+mod models_m;
+#[rustfmt::skip]
+#[path = "models/p.rs"]
+mod models_p;
+#[rustfmt::skip]
+#[path = "models/r.rs"]
+mod models_r;
+#[rustfmt::skip]
+#[path = "models/s.rs"]
+mod models_s;
+#[rustfmt::skip]
+#[path = "models/t.rs"]
+mod models_t;
+#[rustfmt::skip]
+#[path = "models/u.rs"]
+mod models_u;
+#[rustfmt::skip]
+#[path = "models/v.rs"]
+mod models_v;
 pub use client::Client;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, ErrorKind, RequestOptions, Response, Result, RetryPolicy,

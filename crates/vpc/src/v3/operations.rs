@@ -52,6 +52,7 @@ impl AddClouddcnSubnetsTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -106,6 +107,7 @@ impl AddFirewallRules {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -160,6 +162,7 @@ impl AddSecurityGroups {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -223,6 +226,7 @@ impl AddSourcesToTrafficMirrorSession {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -278,6 +282,7 @@ impl AddVpcExtendCidr {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -334,6 +339,7 @@ impl AssociateSubnetFirewall {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -444,6 +450,7 @@ impl BatchCreateClouddcnSubnetsTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -498,6 +505,7 @@ impl BatchCreateFirewallTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -552,6 +560,7 @@ impl BatchCreatePortTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -612,6 +621,7 @@ impl BatchCreateSecurityGroupRules {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -662,6 +672,7 @@ impl BatchCreateSubNetworkInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -719,6 +730,7 @@ impl BatchCreateSubNetworkInterfaceTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -773,6 +785,7 @@ impl BatchDeleteClouddcnSubnetsTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -827,6 +840,7 @@ impl BatchDeleteFirewallTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -881,6 +895,7 @@ impl BatchDeletePortTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -938,6 +953,7 @@ impl BatchDeleteSubNetworkInterfaceTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -983,6 +999,7 @@ impl CountFirewallsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1028,6 +1045,7 @@ impl CountPortsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1078,6 +1096,7 @@ impl CountSubNetworkInterfacesByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1123,6 +1142,7 @@ impl CreateAddressGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1168,6 +1188,7 @@ impl CreateClouddcnSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1213,6 +1234,7 @@ impl CreateFirewall {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1267,6 +1289,7 @@ impl CreateFirewallTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -1321,6 +1344,7 @@ impl CreatePortTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -1366,6 +1390,7 @@ impl CreateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1413,6 +1438,7 @@ impl CreateSecurityGroupRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1460,6 +1486,7 @@ impl CreateSubNetworkInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1517,6 +1544,7 @@ impl CreateSubNetworkInterfaceTag {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_empty(input).await
     }
@@ -1564,6 +1592,7 @@ impl CreateTrafficMirrorFilter {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1614,6 +1643,7 @@ impl CreateTrafficMirrorFilterRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1661,6 +1691,7 @@ impl CreateTrafficMirrorSession {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1711,6 +1742,7 @@ impl CreateVirsubnetCidrReservation {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -1756,6 +1788,7 @@ impl CreateVpc {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2611,6 +2644,7 @@ impl DisassociateSubnetFirewall {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -2665,15 +2699,15 @@ impl ListAddressGroup {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ip_version`. Only groups of this IP version are returned; only 4
@@ -2685,8 +2719,11 @@ impl ListAddressGroup {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
@@ -2994,6 +3031,7 @@ impl ListClouddcnSubnetsCountFilterTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3058,6 +3096,7 @@ impl ListClouddcnSubnetsFilterTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3149,15 +3188,15 @@ impl ListFirewall {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `status`. Only network ACLs in this state are returned.
@@ -3175,8 +3214,11 @@ impl ListFirewall {
     /// permission management by enterprise project: a UUID with hyphens of at most 36 characters,
     /// or `0` for the default enterprise project. As a filter of a list call, `all_granted_eps`
     /// selects every enterprise project the user may access.
-    pub fn enterprise_project_id(mut self, value: Vec<String>) -> Self {
-        self.enterprise_project_id = Some(value);
+    pub fn enterprise_project_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.enterprise_project_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -3427,6 +3469,7 @@ impl ListFirewallsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3605,15 +3648,15 @@ impl ListPorts {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `admin_state_up`. Whether the resource is administratively enabled
@@ -3631,27 +3674,39 @@ impl ListPorts {
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
-    pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
-        self.virsubnet_id = Some(value);
+    pub fn virsubnet_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.virsubnet_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `device_id`. Only ports of these devices (a UUID with hyphens,
     /// such as an ECS ID) are returned.
-    pub fn device_id(mut self, value: Vec<String>) -> Self {
-        self.device_id = Some(value);
+    pub fn device_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.device_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
     /// resources with these MAC addresses are returned.
-    pub fn mac_address(mut self, value: Vec<String>) -> Self {
-        self.mac_address = Some(value);
+    pub fn mac_address(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.mac_address = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `device_owner`. Only ports with these owners are returned:
     /// `network:dhcp` (DHCP service), `network:router_interface_distributed` (subnet gateway),
     /// `compute:<zone>` (an ECS network interface), `neutron:VIP_PORT` (a virtual IP), and so on.
-    pub fn device_owner(mut self, value: Vec<String>) -> Self {
-        self.device_owner = Some(value);
+    pub fn device_owner(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.device_owner = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `device_owner_prefixlike`. Only ports whose owner starts with this
@@ -3664,39 +3719,54 @@ impl ListPorts {
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `binding:host_id`. Only ports on these hosts are returned.
-    pub fn binding_host_id(mut self, value: Vec<String>) -> Self {
-        self.binding_host_id = Some(value);
+    pub fn binding_host_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.binding_host_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `private_ips`. Only ports with these private addresses are
     /// returned, written `ip_address=<ip>` or `subnet_cidr_id=<subnet id>`.
-    pub fn private_ips(mut self, value: Vec<String>) -> Self {
-        self.private_ips = Some(value);
+    pub fn private_ips(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.private_ips = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `security_groups`. IDs of the security groups, such as
     /// `a0608cbf-d047-4f54-8b28-cd7b59853fff`. As a filter of a list call, only resources in these
     /// security groups are returned.
-    pub fn security_groups(mut self, value: Vec<String>) -> Self {
-        self.security_groups = Some(value);
+    pub fn security_groups(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.security_groups = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
-    pub fn vpc_id(mut self, value: Vec<String>) -> Self {
-        self.vpc_id = Some(value);
+    pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `allowed_address_pairs`. Only ports with these allowed address
     /// pairs are returned, written `ip_address=<ip>` or `mac_address=<mac>`.
-    pub fn allowed_address_pairs(mut self, value: Vec<String>) -> Self {
-        self.allowed_address_pairs = Some(value);
+    pub fn allowed_address_pairs(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.allowed_address_pairs = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `instance_id`. Only ports of this cloud service instance (such as
@@ -3867,6 +3937,7 @@ impl ListPortsByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -3935,36 +4006,48 @@ impl ListSecurityGroupRules {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `security_group_id`. ID of the security group, as returned by
     /// `list_security_groups` or `create_security_group`. As a filter of a list call, only rules of
     /// these security groups are returned.
-    pub fn security_group_id(mut self, value: Vec<String>) -> Self {
-        self.security_group_id = Some(value);
+    pub fn security_group_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.security_group_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `protocol`. Protocol. As a filter of a list call, only rules with
     /// these protocols are returned.
-    pub fn protocol(mut self, value: Vec<String>) -> Self {
-        self.protocol = Some(value);
+    pub fn protocol(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.protocol = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `remote_group_id`. ID of the remote security group whose members
     /// the rule allows or denies; it must exist in the tenant. Mutually exclusive with
     /// `remote_ip_prefix` and `remote_address_group_id`. As a filter of a list call, only rules
     /// with these remote groups are returned.
-    pub fn remote_group_id(mut self, value: Vec<String>) -> Self {
-        self.remote_group_id = Some(value);
+    pub fn remote_group_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.remote_group_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `direction`. Direction of traffic the rule applies to: `ingress`
@@ -3988,21 +4071,27 @@ impl ListSecurityGroupRules {
     }
     /// Optional. Query parameter `priority`. Priority of the rule or session; a lower number wins.
     /// As a filter of a list call, only items with these priorities are returned.
-    pub fn priority(mut self, value: Vec<i64>) -> Self {
-        self.priority = Some(value);
+    pub fn priority(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.priority = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ethertype`. IP version of the traffic: `IPv4` (default) or
     /// `IPv6`. As a filter of a list call, only rules of these versions are returned.
-    pub fn ethertype(mut self, value: Vec<String>) -> Self {
-        self.ethertype = Some(value);
+    pub fn ethertype(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ethertype = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `remote_address_group_id`. ID of the remote IP address group; it
     /// must exist in the tenant. Mutually exclusive with `remote_ip_prefix` and `remote_group_id`.
     /// As a filter of a list call, only rules with these address groups are returned.
-    pub fn remote_address_group_id(mut self, value: Vec<String>) -> Self {
-        self.remote_address_group_id = Some(value);
+    pub fn remote_address_group_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.remote_address_group_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enabled`. Only rules with this setting are returned: `true` or
@@ -4147,22 +4236,25 @@ impl ListSecurityGroups {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
@@ -4342,48 +4434,63 @@ impl ListSubNetworkInterfaces {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
-    pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
-        self.virsubnet_id = Some(value);
+    pub fn virsubnet_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.virsubnet_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `private_ip_address`. Private IPv4 address of the supplementary
     /// network interface; within the subnet's range, chosen at random when unset. As a filter of a
     /// list call, only interfaces with these addresses are returned.
-    pub fn private_ip_address(mut self, value: Vec<String>) -> Self {
-        self.private_ip_address = Some(value);
+    pub fn private_ip_address(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.private_ip_address = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `mac_address`. MAC address. As a filter of a list call, only
     /// resources with these MAC addresses are returned.
-    pub fn mac_address(mut self, value: Vec<String>) -> Self {
-        self.mac_address = Some(value);
+    pub fn mac_address(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.mac_address = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
-    pub fn vpc_id(mut self, value: Vec<String>) -> Self {
-        self.vpc_id = Some(value);
+    pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `parent_id`. ID of the parent port (network interface) that
     /// carries the supplementary network interface; it must exist. As a filter of a list call, only
     /// interfaces of these parents are returned.
-    pub fn parent_id(mut self, value: Vec<String>) -> Self {
-        self.parent_id = Some(value);
+    pub fn parent_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.parent_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -4535,6 +4642,7 @@ impl ListSubNetworkInterfacesByTags {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5216,40 +5324,49 @@ impl ListVirsubnetCidrReservations {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `virsubnet_id`. ID of the subnet, as returned by
     /// `list_virsubnets`. As a filter of a list call, only resources of these subnets are returned.
-    pub fn virsubnet_id(mut self, value: Vec<String>) -> Self {
-        self.virsubnet_id = Some(value);
+    pub fn virsubnet_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.virsubnet_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
     /// As a filter of a list call, only resources with these ranges are returned.
-    pub fn cidr(mut self, value: Vec<String>) -> Self {
-        self.cidr = Some(value);
+    pub fn cidr(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.cidr = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `ip_version`. IP version: 4 (IPv4) or 6 (IPv6). As a filter of a
     /// list call, only resources of this version are returned.
-    pub fn ip_version(mut self, value: Vec<i64>) -> Self {
-        self.ip_version = Some(value);
+    pub fn ip_version(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        self.ip_version = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
@@ -5402,22 +5519,22 @@ impl ListVirsubnets {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `vpc_id`. ID of the virtual private cloud (VPC), as returned by
     /// `list_vpcs` or `create_vpc`. As a filter of a list call, only resources of these VPCs are
     /// returned.
-    pub fn vpc_id(mut self, value: Vec<String>) -> Self {
-        self.vpc_id = Some(value);
+    pub fn vpc_id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.vpc_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `status`. Only subnets in this state (one value) are returned:
@@ -5428,20 +5545,26 @@ impl ListVirsubnets {
     }
     /// Optional. Query parameter `scope`. Only subnets of these scopes are returned: `center` or
     /// the name of a public border group.
-    pub fn scope(mut self, value: Vec<String>) -> Self {
-        self.scope = Some(value);
+    pub fn scope(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scope = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `zone_id`. Only subnets in these availability zones are returned.
-    pub fn zone_id(mut self, value: Vec<String>) -> Self {
-        self.zone_id = Some(value);
+    pub fn zone_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.zone_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -5573,8 +5696,8 @@ impl ListVpcs {
     }
     /// Optional. Query parameter `id`. ID of the resource; as a filter of a list call, only
     /// resources with these IDs are returned.
-    pub fn id(mut self, value: Vec<String>) -> Self {
-        self.id = Some(value);
+    pub fn id(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `enterprise_project_id`. ID of the enterprise project, used for
@@ -5588,21 +5711,24 @@ impl ListVpcs {
     /// Optional. Query parameter `name`. Name of the resource: 1 to 64 characters of letters,
     /// digits, Chinese characters, `_`, `-` and `.`. As a filter of a list call, only resources
     /// with these names are returned.
-    pub fn name(mut self, value: Vec<String>) -> Self {
-        self.name = Some(value);
+    pub fn name(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.name = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `description`. Free-text description of the resource, 0 to 255
     /// characters without `<` or `>`. As a filter of a list call, only resources with these
     /// descriptions are returned.
-    pub fn description(mut self, value: Vec<String>) -> Self {
-        self.description = Some(value);
+    pub fn description(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.description = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Optional. Query parameter `cidr`. Address range in CIDR notation, such as `192.168.0.0/16`.
     /// As a filter of a list call, only resources with these ranges are returned.
-    pub fn cidr(mut self, value: Vec<String>) -> Self {
-        self.cidr = Some(value);
+    pub fn cidr(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.cidr = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Per-call options: extra headers, timeouts, retry policy.
@@ -5723,6 +5849,7 @@ impl MigrateSubNetworkInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5777,6 +5904,7 @@ impl RemoveFirewallRules {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5831,6 +5959,7 @@ impl RemoveSecurityGroups {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5894,6 +6023,7 @@ impl RemoveSourcesFromTrafficMirrorSession {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -5949,6 +6079,7 @@ impl RemoveVpcExtendCidr {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6854,6 +6985,7 @@ impl UpdateAddressGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6908,6 +7040,7 @@ impl UpdateClouddcnSubnet {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -6962,6 +7095,7 @@ impl UpdateFirewall {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7016,6 +7150,7 @@ impl UpdateFirewallRules {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7071,6 +7206,7 @@ impl UpdateSecurityGroup {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7127,6 +7263,7 @@ impl UpdateSubNetworkInterface {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7184,6 +7321,7 @@ impl UpdateTrafficMirrorFilter {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7248,6 +7386,7 @@ impl UpdateTrafficMirrorFilterRule {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7308,6 +7447,7 @@ impl UpdateTrafficMirrorSession {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7372,6 +7512,7 @@ impl UpdateVirsubnetCidrReservation {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
@@ -7427,6 +7568,7 @@ impl UpdateVpc {
         if let Some(body) = &self.body {
             input.json_body(body)?;
         }
+        input.validate_body(self.body.as_ref());
         input.options(self.options);
         self.client.send_json(input).await
     }
