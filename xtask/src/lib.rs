@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod facts;
 pub mod import;
 pub mod parity;
 pub mod spec;
