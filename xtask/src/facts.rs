@@ -58,12 +58,10 @@ struct FactsFile<'a> {
 static ENUM_TYPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"type (\w+) struct \{\s*value (string|int32)\s*\}").expect("valid regex")
 });
-static ENUM_VALUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"value:\s*("(?:[^"\\]|\\.)*"|-?\d+),"#).expect("valid regex")
-});
-static STRUCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)\ntype (\w+) struct \{\n(.*?)\n\}\n").expect("valid regex")
-});
+static ENUM_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"value:\s*("(?:[^"\\]|\\.)*"|-?\d+),"#).expect("valid regex"));
+static STRUCT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\ntype (\w+) struct \{\n(.*?)\n\}\n").expect("valid regex"));
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^\s*(\w+)\s+([\*\[\]\w\.]+)\s+`json:"([^"]*)""#).expect("valid regex")
 });
@@ -158,8 +156,10 @@ pub fn render(models: &BTreeMap<String, ModelFacts>, commit: &str, paths: &str) 
         },
     };
     let mut buf = Vec::new();
-    let mut ser =
-        serde_json::Serializer::with_formatter(&mut buf, serde_json::ser::PrettyFormatter::with_indent(b" "));
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut buf,
+        serde_json::ser::PrettyFormatter::with_indent(b" "),
+    );
     doc.serialize(&mut ser)
         .expect("facts serialise: plain strings, numbers and maps");
     let mut text = String::from_utf8(buf).expect("serde_json writes UTF-8");
@@ -279,7 +279,9 @@ pub fn generate(
     services: &[String],
 ) -> Result<BTreeMap<String, String>, String> {
     let rev = format!("{}^{{commit}}", commit.unwrap_or("HEAD"));
-    let commit = git(repo, &["rev-parse", "--verify", &rev])?.trim().to_owned();
+    let commit = git(repo, &["rev-parse", "--verify", &rev])?
+        .trim()
+        .to_owned();
     let dirs = model_dirs(repo, &commit)?;
     for s in services {
         if !dirs.contains_key(s) {
@@ -321,7 +323,10 @@ pub fn run(
         let path = dir.join(name);
         let same = crate::codegen::ensure_file_contents(&path, text, false)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("{} specs/facts/{name}", if same { "unchanged:" } else { "updated:" });
+        println!(
+            "{} specs/facts/{name}",
+            if same { "unchanged:" } else { "updated:" }
+        );
     }
     Ok(())
 }
