@@ -2,6 +2,7 @@
 //! (see [`parity`]).
 
 pub mod bench;
+pub mod catalogue;
 pub mod codegen;
 pub mod facts;
 pub mod import;
