@@ -280,7 +280,7 @@ mod tests {
                 "ShowWidgetsByTag: POST named like a read (post /v1/widgets/search): check \
                  idempotency (x-huaweicloud-idempotent) and paging",
                 "Widget.signing_key: secret candidate (marked format: password automatically)",
-                "Widget.api_key: secret candidate (a `_key` name: decide)",
+                "Widget.api_key: secret candidate (looks secret but is not marked)",
             ]
         );
     }
