@@ -230,7 +230,8 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
             results.push(r);
         }
     }
-    let seconds = results.iter().map(|r| r.seconds).sum();
+    // `+ 0.0`: an empty f64 sum is -0.0.
+    let seconds = results.iter().map(|r| r.seconds).sum::<f64>() + 0.0;
     let report = render(&results, all.len(), seconds);
     std::fs::write(root.join(REPORT), &report).map_err(|e| format!("{REPORT}: {e}"))?;
     println!("{}", totals_line(&results));
