@@ -714,13 +714,20 @@ mod tests {
     #[test]
     fn only_structural_rules_fail_a_machine_import() {
         // A TODO summary and no descriptions: review rules, not structural ones.
-        let ok = "openapi: 3.0.3\ninfo: {title: T, version: v1, description: d}\n\
-                  x-huaweicloud-service: {name: W, crate: huaweicloud-sdk-w, title: W}\n\
-                  x-huaweicloud-regions: [{id: r1, endpoints: ['https://w.r1.example.com']}]\n\
-                  paths:\n  /v1/w:\n    get:\n      operationId: ListW\n      summary: TODO\n\
-                  \x20     responses:\n        '204': {description: none}\n";
+        let ok = r#"openapi: 3.0.3
+info: {title: T, version: v1, description: d}
+x-huaweicloud-service: {name: W, crate: huaweicloud-sdk-w, title: W}
+x-huaweicloud-regions: [{id: r1, endpoints: ['https://w.r1.example.com']}]
+paths:
+  /v1/w:
+    get:
+      operationId: ListW
+      summary: TODO
+      responses:
+        '204': {description: none}
+"#;
         assert_eq!(structural_error("specs/w/v1.yaml", ok), None);
-        let broken = ok.replace("operationId: ListW\n", "");
+        let broken = ok.replace("      operationId: ListW\n", "");
         let err = structural_error("specs/w/v1.yaml", &broken).expect("missing operationId");
         assert!(err.contains("operation-id"), "{err}");
         assert!(structural_error("specs/w/v1.yaml", "a: [").is_some());
