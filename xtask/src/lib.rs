@@ -2,7 +2,9 @@
 //! (see [`parity`]).
 
 pub mod bench;
+pub mod catalogue;
 pub mod codegen;
+pub mod facts;
 pub mod import;
 pub mod parity;
 pub mod spec;

@@ -7,6 +7,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
        cargo xtask import [--check] [--introspection <file.json>] [--service <name>...]
        cargo xtask parity [--self-test]
        cargo xtask bench [--smoke]
+       cargo xtask catalogue [--only <name>...] [--go-sdk <path> [--commit <sha>]] [--report-only]
+       cargo xtask facts <Go SDK checkout or git dir> [--commit <sha>] [--service <name>...]
        cargo xtask spec lint [<spec.yaml>...]
        cargo xtask spec diff <old> [<new>]
 
@@ -29,6 +31,11 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
   bench            benchmarks (signer, request preparation, end to end, compile cost) and
                    the official Python SDK; writes target/bench/results.json and BENCHMARKS.md
   bench --smoke    every part briefly (dev profile), no compile cost, BENCHMARKS.md untouched
+  catalogue        every huaweicloudsdk* package: import, structural lint, generate, compile,
+                   parity, in a scratch tree under target/catalogue (resumable; developer-run)
+                   -> specs/CATALOGUE.md
+  facts            required fields and enums from the Go SDK's services/<svc>/<v>/model/*.go
+                   into specs/facts/<svc>[.<v>].json (every service, or those given)
   spec lint        review rules over specs/*/v*.yaml; exit code 1 on errors
   spec diff        Markdown report of a spec change and its effect on the Rust API
                    (`cargo xtask spec --help`)";
@@ -38,6 +45,14 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("spec") {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
         return xtask::spec::cli(&root, &args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("catalogue") {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return xtask::catalogue::cli(&root, &args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("facts") {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        return xtask::facts::cli(&root, &args[1..]);
     }
     let mut check = false;
     let mut smoke = false;

@@ -75,7 +75,7 @@ fn build_driver(root: &Path) -> Result<PathBuf, String> {
 /// with `CARGO_MANIFEST_DIR`, `CARGO_PKG_*` and the like set, and build scripts that watch
 /// them (ring's watches `CARGO_MANIFEST_DIR`) would be rebuilt, with everything above them,
 /// whenever `cargo build` and `cargo xtask parity` alternate.
-fn cargo(dir: &Path) -> Command {
+pub(crate) fn cargo(dir: &Path) -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(dir);
     for (key, _) in std::env::vars_os() {

@@ -5,6 +5,7 @@
 //!
 //! Mapping rules: `xtask/import/README.md`; override format: `specs/README.md`, "Import".
 
+pub mod add_service;
 pub mod build;
 pub mod descriptions;
 pub mod dump;
@@ -83,9 +84,11 @@ pub fn generate(
     for service in dump.services.values() {
         let (dir, version) = (service.service.as_str(), service.version.as_str());
         let facts_rel = facts_file(root, dir, version);
+        // A service the Go SDK lacks has no facts file: no required fields, no enums.
         let facts: dump::Facts = match read(root, &facts_rel)
             .and_then(|t| serde_json::from_str(&t).map_err(|e| format!("{facts_rel}: {e}")))
         {
+            Err(_) if !root.join(&facts_rel).exists() => dump::Facts::default(),
             Ok(f) => f,
             Err(e) => {
                 errors.push(e);
@@ -160,17 +163,41 @@ pub fn generate(
 
 /// The `import` task.
 pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
+    let adding = !opts.services.is_empty();
     let introspection = match &opts.introspection {
         Some(p) => p.clone(),
         None => {
+            let mut newest_only = false;
             let python = match &opts.python {
                 Some(p) => p.clone(),
-                None => python::ensure_venv(root)?,
+                None => {
+                    if adding && !opts.check {
+                        newest_only = lock_services(root, &opts.services)?;
+                    }
+                    python::ensure_venv(root)?
+                }
             };
-            python::introspect_services(root, &python, &opts.services)?
+            if newest_only {
+                let out = root.join("target/import/introspect-selected.json");
+                python::introspect_to(&python, &opts.services, &out, true)?;
+                out
+            } else {
+                python::introspect_services(root, &python, &opts.services)?
+            }
         }
     };
-    let files = match generate(root, &introspection, opts.allow_missing_summaries) {
+    // Adding a service: starter overrides where there are none, and what has facts.
+    let mut added: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    if adding && !opts.check {
+        for (dir, version, count) in dump_versions(&introspection)? {
+            let starter = add_service::write_starter_overrides(root, &dir, &version, count)?;
+            let has_facts = root.join(facts_file(root, &dir, &version)).exists();
+            added.insert(format!("specs/{dir}/{version}.yaml"), (has_facts, starter));
+        }
+    }
+    // A new service has no summaries yet: TODO placeholders, listed in the checklist.
+    let allow_missing = opts.allow_missing_summaries || adding;
+    let files = match generate(root, &introspection, allow_missing) {
         Ok(f) => f,
         Err(errors) => {
             for e in &errors {
@@ -192,9 +219,68 @@ pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
             stale.push(rel.clone());
         }
     }
+    if !added.is_empty() && !opts.check {
+        println!("checklist (needs a human):");
+        for (rel, (has_facts, starter)) in &added {
+            let Some(yaml) = files.get(rel) else { continue };
+            let doc: serde_json::Value =
+                serde_yaml_ng::from_str(yaml).map_err(|e| format!("{rel}: {e}"))?;
+            let items = add_service::checklist(rel, &doc, *has_facts, *starter);
+            println!("{rel}: {} item(s)", items.len());
+            for item in items {
+                println!("- [ ] {item}");
+            }
+        }
+    }
     if opts.check && !stale.is_empty() {
         println!("run `cargo xtask import` to update");
         return Err(format!("{} spec(s) out of date", stale.len()));
     }
     Ok(())
+}
+
+/// Pins the `--service` packages into `xtask/import/requirements.txt` from the catalogue lock
+/// (hash-locked; 3.1.219 or the newest release). Returns whether one is not at 3.1.219.
+fn lock_services(root: &Path, services: &[String]) -> Result<bool, String> {
+    let import_rel = "xtask/import/requirements.txt";
+    let mut lock = read(root, import_rel)?;
+    let catalogue = read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").as_path(),
+        "xtask/catalogue/requirements.txt",
+    )?;
+    let mut newest_only = false;
+    for s in services {
+        let name = s.split(':').next().unwrap_or(s);
+        let package = format!("huaweicloudsdk{name}");
+        match add_service::add_to_lock(&lock, &catalogue, name)? {
+            Some((text, version)) => {
+                println!("pinned: {package}=={version} in {import_rel}");
+                newest_only |= version != "3.1.219";
+                lock = text;
+            }
+            None => {
+                let block = add_service::locked_block(&lock, &package).unwrap_or_default();
+                newest_only |= !block.starts_with(&format!("{package}==3.1.219 "));
+            }
+        }
+    }
+    std::fs::write(root.join(import_rel), lock).map_err(|e| format!("{import_rel}: {e}"))?;
+    Ok(newest_only)
+}
+
+/// (folder, version, versions of that folder) of every service of an introspection document.
+fn dump_versions(introspection: &Path) -> Result<Vec<(String, String, usize)>, String> {
+    let text = std::fs::read_to_string(introspection)
+        .map_err(|e| format!("{}: {e}", introspection.display()))?;
+    let dump: dump::Dump =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", introspection.display()))?;
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for s in dump.services.values() {
+        *count.entry(s.service.clone()).or_default() += 1;
+    }
+    Ok(dump
+        .services
+        .values()
+        .map(|s| (s.service.clone(), s.version.clone(), count[&s.service]))
+        .collect())
 }

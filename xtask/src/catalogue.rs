@@ -1,0 +1,769 @@
+//! `cargo xtask catalogue`: how far the generator reaches over the whole official SDK.
+//! Developer-run, never in CI (documented in `xtask/catalogue/README.md`).
+//!
+//! For every `huaweicloudsdk*` service package of `xtask/catalogue/requirements.in`
+//! (installed hash-locked into `target/catalogue-venv`), every service version is imported
+//! into a scratch tree (`target/catalogue/tree`), checked with the structural lint rules,
+//! generated, compiled (the parity driver and the service crate, one shared target dir
+//! `target/catalogue/cargo-target`) and run through request parity with the official Python
+//! SDK. Each service's result is cached in `target/catalogue/results/<service>.json`, so an
+//! interrupted run resumes; `specs/CATALOGUE.md` is written from every cached result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::import::{self, python};
+use crate::spec::lint::{self, Rule, Severity};
+
+const REQUIREMENTS_IN: &str = "xtask/catalogue/requirements.in";
+const REQUIREMENTS: &str = "xtask/catalogue/requirements.txt";
+const VENV: &str = "target/catalogue-venv";
+const WORK: &str = "target/catalogue";
+const REPORT: &str = "specs/CATALOGUE.md";
+
+/// The lint rules a machine import must pass; the summary, English and description rules
+/// need a human and are not applied.
+pub const STRUCTURAL_RULES: [Rule; 6] = [
+    Rule::Parse,
+    Rule::OperationId,
+    Rule::Refs,
+    Rule::PathParams,
+    Rule::RustNames,
+    Rule::ExtensionKeys,
+];
+
+/// Where a service version stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Install,
+    Introspect,
+    Import,
+    Lint,
+    Generate,
+    Compile,
+    Parity,
+    Passed,
+}
+
+/// The result of one service version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VersionResult {
+    pub version: String,
+    /// Operations of the official SDK (0 when introspection failed).
+    pub operations: usize,
+    /// Operations that pass every stage, parity included.
+    pub passed_operations: usize,
+    pub stage: Stage,
+    /// The first failure, one line.
+    pub failure: Option<String>,
+}
+
+/// The result of one service package.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceResult {
+    pub service: String,
+    pub package_version: String,
+    pub versions: Vec<VersionResult>,
+    pub seconds: f64,
+}
+
+/// `name==version` lines of requirements.in -> (service, version).
+pub fn packages(requirements_in: &str) -> Vec<(String, String)> {
+    requirements_in
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split_once("=="))
+        .filter_map(|(name, v)| {
+            let svc = name.strip_prefix("huaweicloudsdk")?;
+            (svc != "core" && svc != "all").then(|| (svc.to_owned(), v.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// The first error of the structural rules in `yaml`, if any.
+pub fn structural_error(file: &str, yaml: &str) -> Option<String> {
+    lint::lint_bytes(file, yaml.as_bytes())
+        .into_iter()
+        .find(|f| f.severity == Severity::Error && STRUCTURAL_RULES.contains(&f.rule))
+        .map(|f| f.to_string())
+}
+
+/// The totals line: service versions and operations that pass every stage, of all.
+pub fn totals_line(results: &[ServiceResult]) -> String {
+    let versions: Vec<&VersionResult> = results.iter().flat_map(|s| &s.versions).collect();
+    let passed = versions.iter().filter(|v| v.stage == Stage::Passed).count();
+    let ops: usize = versions.iter().map(|v| v.operations).sum();
+    let ops_passed: usize = versions.iter().map(|v| v.passed_operations).sum();
+    format!(
+        "{passed} of {} service-versions, {ops_passed} of {ops} operations",
+        versions.len()
+    )
+}
+
+/// `specs/CATALOGUE.md` from the results (sorted by service) of the `run` of `planned`
+/// service packages.
+pub fn render(results: &[ServiceResult], planned: usize, seconds: f64) -> String {
+    let mut out = String::new();
+    out.push_str(&totals_line(results));
+    out.push_str("\n\n# Catalogue check\n\n");
+    out.push_str(&format!(
+        "Written by `cargo xtask catalogue` (xtask/catalogue/README.md). The line above counts the \
+         service versions and operations that import, pass the structural lint rules, generate, \
+         compile and pass request parity with the official Python SDK. This run covers {} of \
+         {planned} service packages ({} service versions); packages not run yet are not counted. \
+         Run time of the results below: {:.0} s (sum of the per-service times, on 2 shared \
+         cores).\n\n",
+        results.len(),
+        results.iter().map(|s| s.versions.len()).sum::<usize>(),
+        seconds
+    ));
+    let mut by_stage: BTreeMap<Stage, usize> = BTreeMap::new();
+    for v in results.iter().flat_map(|s| &s.versions) {
+        *by_stage.entry(v.stage).or_default() += 1;
+    }
+    out.push_str("| stopped at | service versions |\n|---|---:|\n");
+    for (stage, n) in &by_stage {
+        out.push_str(&format!("| {} | {n} |\n", stage_name(*stage)));
+    }
+    out.push_str(
+        "\n| service | version | package | operations | passed | first failure |\n\
+         |---|---|---|---:|---:|---|\n",
+    );
+    for s in results {
+        for v in &s.versions {
+            let failure = v
+                .failure
+                .as_deref()
+                .map(|f| format!("{}: {}", stage_name(v.stage), one_cell(f)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                s.service, v.version, s.package_version, v.operations, v.passed_operations, failure
+            ));
+        }
+    }
+    out
+}
+
+fn stage_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Install => "install",
+        Stage::Introspect => "introspect",
+        Stage::Import => "import",
+        Stage::Lint => "lint",
+        Stage::Generate => "generate",
+        Stage::Compile => "compile",
+        Stage::Parity => "parity",
+        Stage::Passed => "passed",
+    }
+}
+
+/// One Markdown table cell: one line, no pipes, at most 200 characters.
+fn one_cell(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().replace('|', "\\|");
+    if line.chars().count() > 200 {
+        format!("{}...", line.chars().take(200).collect::<String>())
+    } else {
+        line
+    }
+}
+
+/// Options of `cargo xtask catalogue`.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Only these services (default: every package of requirements.in).
+    pub only: Vec<String>,
+    /// A Go SDK checkout or git dir to extract facts from (else only committed facts).
+    pub go_sdk: Option<PathBuf>,
+    pub commit: Option<String>,
+    /// Write specs/CATALOGUE.md from the cache without running anything.
+    pub report_only: bool,
+}
+
+/// The `catalogue` task.
+pub fn run(root: &Path, opts: &Options) -> Result<(), String> {
+    let req_in = std::fs::read_to_string(root.join(REQUIREMENTS_IN))
+        .map_err(|e| format!("{REQUIREMENTS_IN}: {e}"))?;
+    let all = packages(&req_in);
+    let work = root.join(WORK);
+    let results_dir = work.join("results");
+    std::fs::create_dir_all(&results_dir).map_err(|e| format!("{}: {e}", results_dir.display()))?;
+    if !opts.report_only {
+        let python = python::ensure_venv_at(root, &root.join(VENV), REQUIREMENTS)?;
+        for (svc, version) in &all {
+            if !opts.only.is_empty() && !opts.only.contains(svc) {
+                continue;
+            }
+            let cached = results_dir.join(format!("{svc}.json"));
+            if cached.exists() {
+                continue;
+            }
+            let started = Instant::now();
+            let mut result = check_service(root, &python, svc, version, opts);
+            result.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
+            let text = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+            std::fs::write(&cached, text).map_err(|e| format!("{}: {e}", cached.display()))?;
+            let passed = result
+                .versions
+                .iter()
+                .filter(|v| v.stage == Stage::Passed)
+                .count();
+            eprintln!(
+                "catalogue: {svc}: {passed}/{} versions passed ({:.0} s)",
+                result.versions.len(),
+                result.seconds
+            );
+        }
+    }
+    let mut results = Vec::new();
+    for (svc, _) in &all {
+        let cached = results_dir.join(format!("{svc}.json"));
+        if let Ok(text) = std::fs::read_to_string(&cached) {
+            let r: ServiceResult =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", cached.display()))?;
+            results.push(r);
+        }
+    }
+    // `+ 0.0`: an empty f64 sum is -0.0.
+    let seconds = results.iter().map(|r| r.seconds).sum::<f64>() + 0.0;
+    let report = render(&results, all.len(), seconds);
+    std::fs::write(root.join(REPORT), &report).map_err(|e| format!("{REPORT}: {e}"))?;
+    println!("{}", totals_line(&results));
+    Ok(())
+}
+
+/// The `v<N>` module directories of an installed package.
+fn installed_versions(python: &Path, svc: &str) -> Result<Vec<String>, String> {
+    let site = python
+        .parent()
+        .and_then(Path::parent)
+        .map(|venv| venv.join("lib"))
+        .ok_or("venv layout")?;
+    let mut found = Vec::new();
+    for lib in std::fs::read_dir(&site).map_err(|e| format!("{}: {e}", site.display()))? {
+        let pkg = lib
+            .map_err(|e| e.to_string())?
+            .path()
+            .join("site-packages")
+            .join(format!("huaweicloudsdk{svc}"));
+        let Ok(entries) = std::fs::read_dir(&pkg) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('v')
+                && name.len() > 1
+                && name[1..].chars().all(|c| c.is_ascii_digit())
+                && e.path().is_dir()
+            {
+                found.push(name);
+            }
+        }
+    }
+    found.sort_by_key(|v| v[1..].parse::<u32>().unwrap_or(0));
+    if found.is_empty() {
+        Err(format!(
+            "huaweicloudsdk{svc} is not installed or has no v<N> module"
+        ))
+    } else {
+        Ok(found)
+    }
+}
+
+fn failed(version: &str, operations: usize, stage: Stage, why: String) -> VersionResult {
+    VersionResult {
+        version: version.to_owned(),
+        operations,
+        passed_operations: 0,
+        stage,
+        failure: Some(why),
+    }
+}
+
+/// Imports, lints, generates, compiles and runs parity for one service package.
+fn check_service(
+    root: &Path,
+    python: &Path,
+    svc: &str,
+    package_version: &str,
+    opts: &Options,
+) -> ServiceResult {
+    let mut result = ServiceResult {
+        service: svc.to_owned(),
+        package_version: package_version.to_owned(),
+        versions: Vec::new(),
+        seconds: 0.0,
+    };
+    let versions = match installed_versions(python, svc) {
+        Ok(v) => v,
+        Err(e) => {
+            result.versions.push(failed("?", 0, Stage::Install, e));
+            return result;
+        }
+    };
+    let work = root.join(WORK);
+    let tree = work.join("tree");
+    if let Err(e) = prepare_tree(root, &tree) {
+        result.versions.push(failed("?", 0, Stage::Install, e));
+        return result;
+    }
+    // Facts: committed ones, else extracted from the Go SDK when one is given.
+    let facts = import::add_service::facts_for(
+        root,
+        &tree,
+        svc,
+        &versions,
+        opts.go_sdk.as_deref(),
+        opts.commit.as_deref(),
+    );
+    let mut docs: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut pending: Vec<VersionResult> = Vec::new();
+    for version in &versions {
+        let intro = work.join(format!("introspect/{svc}.{version}.json"));
+        let spec_rel = format!("specs/{svc}/{version}.yaml");
+        let step = (|| -> Result<usize, (Stage, usize, String)> {
+            python::introspect_to(python, &[format!("{svc}:{version}")], &intro, true)
+                .map_err(|e| (Stage::Introspect, 0, e))?;
+            let ops = operation_count(&intro).map_err(|e| (Stage::Introspect, 0, e))?;
+            import::add_service::write_starter_overrides(&tree, svc, version, versions.len())
+                .map_err(|e| (Stage::Import, ops, e))?;
+            let files = import::generate(&tree, &intro, true)
+                .map_err(|e| (Stage::Import, ops, e.into_iter().next().unwrap_or_default()))?;
+            let yaml = files
+                .get(&spec_rel)
+                .ok_or_else(|| (Stage::Import, ops, format!("{spec_rel} not written")))?;
+            if let Some(e) = structural_error(&spec_rel, yaml) {
+                return Err((Stage::Lint, ops, e));
+            }
+            std::fs::write(tree.join(&spec_rel), yaml)
+                .map_err(|e| (Stage::Import, ops, format!("{spec_rel}: {e}")))?;
+            Ok(ops)
+        })();
+        match step {
+            Ok(ops) => {
+                docs.insert(version.clone(), (intro, ops));
+            }
+            Err((stage, ops, why)) => pending.push(failed(version, ops, stage, why)),
+        }
+    }
+    if let Err(e) = facts {
+        // Not a failure: a service the Go SDK lacks imports without facts.
+        eprintln!("catalogue: {svc}: no facts ({e})");
+    }
+    if !docs.is_empty() {
+        let outcome = generate_compile_parity(root, &tree, svc, &docs);
+        for (version, (_, ops)) in &docs {
+            pending.push(match &outcome {
+                Err((stage, why)) => failed(version, *ops, *stage, why.clone()),
+                Ok(per_version) => {
+                    let (passed_ops, first) =
+                        per_version.get(version).cloned().unwrap_or((0, None));
+                    VersionResult {
+                        version: version.clone(),
+                        operations: *ops,
+                        passed_operations: passed_ops,
+                        stage: if first.is_none() && passed_ops == *ops {
+                            Stage::Passed
+                        } else {
+                            Stage::Parity
+                        },
+                        failure: first.or_else(|| {
+                            (passed_ops != *ops).then(|| "operations without samples".to_owned())
+                        }),
+                    }
+                }
+            });
+        }
+    }
+    pending.sort_by(|a, b| a.version.cmp(&b.version));
+    result.versions = pending;
+    result
+}
+
+fn operation_count(intro: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(intro).map_err(|e| format!("{}: {e}", intro.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    Ok(doc["services"]
+        .as_object()
+        .map(|s| {
+            s.values()
+                .map(|v| v["operations"].as_array().map_or(0, Vec::len))
+                .sum()
+        })
+        .unwrap_or(0))
+}
+
+/// A fresh scratch workspace: the repository's manifest and lock, core (linked), the
+/// parity driver's hand-written sources; no specs.
+fn prepare_tree(root: &Path, tree: &Path) -> Result<(), String> {
+    let io = |e: std::io::Error, what: &Path| format!("{}: {e}", what.display());
+    if tree.exists() {
+        for sub in ["specs", "crates"] {
+            let dir = tree.join(sub);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| io(e, &dir))?;
+            }
+        }
+    }
+    let driver = tree.join("crates/parity-driver/src");
+    std::fs::create_dir_all(&driver).map_err(|e| io(e, &driver))?;
+    std::fs::create_dir_all(tree.join("specs/facts")).map_err(|e| io(e, tree))?;
+    for f in ["main.rs", "conv.rs"] {
+        let from = root.join("crates/parity-driver/src").join(f);
+        std::fs::copy(&from, driver.join(f)).map_err(|e| io(e, &from))?;
+    }
+    let core = root
+        .join("crates/core")
+        .canonicalize()
+        .map_err(|e| io(e, root))?;
+    std::os::unix::fs::symlink(&core, tree.join("crates/core")).map_err(|e| io(e, tree))?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| io(e, root))?;
+    std::fs::write(tree.join("Cargo.toml"), scratch_manifest(&manifest))
+        .map_err(|e| io(e, tree))?;
+    let lock = root.join("Cargo.lock");
+    if !tree.join("Cargo.lock").exists() {
+        std::fs::copy(&lock, tree.join("Cargo.lock")).map_err(|e| io(e, &lock))?;
+    }
+    Ok(())
+}
+
+/// The repository's root manifest for the scratch tree: members are its crates only, no
+/// default-members list.
+fn scratch_manifest(manifest: &str) -> String {
+    let mut out = String::from("# Scratch tree of cargo xtask catalogue (target/catalogue).\n");
+    let mut skipping = false;
+    for line in manifest.lines() {
+        if skipping {
+            if line.trim_end().ends_with(']') {
+                skipping = false;
+            }
+            continue;
+        }
+        if line.starts_with("default-members") {
+            skipping = !line.trim_end().ends_with(']');
+            continue;
+        }
+        if line.starts_with("members") {
+            out.push_str("members = [\"crates/*\"]\n");
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+type Outcome = Result<BTreeMap<String, (usize, Option<String>)>, (Stage, String)>;
+
+/// Generates the tree, builds the parity driver (and with it the service crate), runs
+/// parity; per version: passed operations and the first failing sample.
+fn generate_compile_parity(
+    root: &Path,
+    tree: &Path,
+    svc: &str,
+    docs: &BTreeMap<String, (PathBuf, usize)>,
+) -> Outcome {
+    let files = match crate::codegen::generate_workspace(tree) {
+        Ok((files, _)) => files,
+        Err(crate::codegen::Failure::Diagnostics(d)) => {
+            return Err((
+                Stage::Generate,
+                d.first().map(ToString::to_string).unwrap_or_default(),
+            ));
+        }
+        Err(crate::codegen::Failure::Stale(_)) => {
+            return Err((Stage::Generate, "stale".to_owned()));
+        }
+        Err(crate::codegen::Failure::Other(e)) => return Err((Stage::Generate, e)),
+    };
+    for (rel, contents) in &files {
+        let path = tree.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| (Stage::Generate, e.to_string()))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| (Stage::Generate, format!("{rel}: {e}")))?;
+    }
+    let target = root.join(WORK).join("cargo-target");
+    let out = crate::parity::cargo(tree)
+        .args([
+            "build",
+            "--quiet",
+            "--message-format",
+            "short",
+            "-p",
+            "huaweicloud-sdk-parity-driver",
+            "--bin",
+            "parity-driver",
+        ])
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .map_err(|e| (Stage::Compile, format!("cannot start cargo: {e}")))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("cargo build failed")
+            .to_owned();
+        return Err((Stage::Compile, first));
+    }
+    let driver = target.join("debug/parity-driver");
+    // One introspection document of every version that imported.
+    let mut merged = serde_json::Value::Null;
+    for (intro, _) in docs.values() {
+        let text = std::fs::read_to_string(intro).map_err(|e| (Stage::Parity, e.to_string()))?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| (Stage::Parity, e.to_string()))?;
+        if merged.is_null() {
+            merged = doc;
+        } else if let (Some(m), Some(s)) = (
+            merged["services"].as_object_mut(),
+            doc["services"].as_object(),
+        ) {
+            for (k, v) in s {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    // Several versions: keys `svc.vN`; one version: `svc`.
+    let parity_dir = tree.join("target/parity");
+    std::fs::create_dir_all(&parity_dir).map_err(|e| (Stage::Parity, e.to_string()))?;
+    let merged_path = parity_dir.join("introspect.json");
+    std::fs::write(&merged_path, merged.to_string()).map_err(|e| (Stage::Parity, e.to_string()))?;
+    let ir = parity_dir.join("ir.json");
+    crate::parity::schema::write(tree, &ir).map_err(|e| (Stage::Parity, e))?;
+    let python = root.join(VENV).join("bin/python");
+    let out = Command::new(&python)
+        .arg(root.join("xtask/parity/run.py"))
+        .arg("--driver")
+        .arg(&driver)
+        .arg("--root")
+        .arg(tree)
+        .arg("--introspection")
+        .arg(&merged_path)
+        .arg("--ir")
+        .arg(&ir)
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .map_err(|e| (Stage::Parity, format!("cannot start python: {e}")))?;
+    let report_path = parity_dir.join("report.json");
+    let report: serde_json::Value = match std::fs::read_to_string(&report_path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+    {
+        Some(r) => r,
+        None => {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            let last = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("run.py wrote no report")
+                .to_owned();
+            return Err((Stage::Parity, last));
+        }
+    };
+    // Stale reports of an earlier service are removed by the next prepare_tree.
+    Ok(parity_per_version(svc, docs, &report))
+}
+
+/// From run.py's `samples_detail` (`<key>.<python name>@<variant>`): per version, the
+/// operations whose every sample passed, and the first failing sample.
+pub fn parity_per_version(
+    svc: &str,
+    docs: &BTreeMap<String, (PathBuf, usize)>,
+    report: &serde_json::Value,
+) -> BTreeMap<String, (usize, Option<String>)> {
+    let several = docs.len() > 1;
+    let mut out = BTreeMap::new();
+    let detail = report["samples_detail"].as_object();
+    for version in docs.keys() {
+        let key = if several {
+            format!("{svc}.{version}")
+        } else {
+            svc.to_owned()
+        };
+        let prefix = format!("{key}.");
+        let mut ops: BTreeMap<String, bool> = BTreeMap::new();
+        let mut first = None;
+        for (id, d) in detail.into_iter().flatten() {
+            let Some(rest) = id.strip_prefix(&prefix) else {
+                continue;
+            };
+            let op = rest.split('@').next().unwrap_or(rest).to_owned();
+            let ok =
+                d["excepted"].is_string() || d["differences"].as_array().is_none_or(Vec::is_empty);
+            if !ok && first.is_none() {
+                let diff = d["differences"][0].as_str().unwrap_or("differs");
+                first = Some(format!("{id}: {diff}"));
+            }
+            *ops.entry(op).or_insert(true) &= ok;
+        }
+        let passed = ops.values().filter(|ok| **ok).count();
+        out.insert(version.clone(), (passed, first));
+    }
+    out
+}
+
+/// `cargo xtask catalogue [--only <name>...] [--go-sdk <path> [--commit <sha>]] [--report-only]`.
+pub fn cli(root: &Path, args: &[String]) -> std::process::ExitCode {
+    let mut opts = Options::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--report-only" => opts.report_only = true,
+            "--only" | "--go-sdk" | "--commit" => {
+                let Some(value) = it.next() else {
+                    return usage(&format!("{arg} needs a value"));
+                };
+                match arg.as_str() {
+                    "--only" => opts.only.push(value.clone()),
+                    "--go-sdk" => opts.go_sdk = Some(PathBuf::from(value)),
+                    _ => opts.commit = Some(value.clone()),
+                }
+            }
+            other => return usage(&format!("unexpected argument `{other}`")),
+        }
+    }
+    match run(root, &opts) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("catalogue failed: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage(msg: &str) -> std::process::ExitCode {
+    eprintln!(
+        "error: {msg}\n\nusage: cargo xtask catalogue [--only <name>...] [--go-sdk <path> \
+         [--commit <sha>]] [--report-only]"
+    );
+    std::process::ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn version(v: &str, ops: usize, passed: usize, stage: Stage) -> VersionResult {
+        VersionResult {
+            version: v.to_owned(),
+            operations: ops,
+            passed_operations: passed,
+            stage,
+            failure: (stage != Stage::Passed).then(|| format!("{v} | broke\nsecond line")),
+        }
+    }
+
+    #[test]
+    fn packages_skip_core_all_and_comments() {
+        let text = "# header\nhuaweicloudsdkcore==3.1.219\nhuaweicloudsdkvpc==3.1.219\n\
+                    huaweicloudsdkall==3.1.219\nhuaweicloudsdkfgs==3.0.8b0\n\n";
+        assert_eq!(
+            packages(text),
+            [
+                ("vpc".to_owned(), "3.1.219".to_owned()),
+                ("fgs".to_owned(), "3.0.8b0".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_count_only_passing_versions_and_operations() {
+        let results = [
+            ServiceResult {
+                service: "vpc".into(),
+                package_version: "3.1.219".into(),
+                versions: vec![
+                    version("v2", 10, 10, Stage::Passed),
+                    version("v3", 5, 3, Stage::Parity),
+                ],
+                seconds: 1.0,
+            },
+            ServiceResult {
+                service: "fgs".into(),
+                package_version: "3.0.8b0".into(),
+                versions: vec![version("v2", 4, 0, Stage::Compile)],
+                seconds: 2.0,
+            },
+        ];
+        assert_eq!(
+            totals_line(&results),
+            "1 of 3 service-versions, 13 of 19 operations"
+        );
+        let md = render(&results, 203, 3.0);
+        assert!(md.starts_with("1 of 3 service-versions, 13 of 19 operations\n"));
+        assert!(md.contains("covers 2 of 203 service packages (3 service versions)"));
+        // The first failure is one table cell: one line, pipes escaped.
+        assert!(
+            md.contains("| fgs | v2 | 3.0.8b0 | 4 | 0 | compile: v2 \\| broke |\n"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn only_structural_rules_fail_a_machine_import() {
+        // A TODO summary and no descriptions: review rules, not structural ones.
+        let ok = r#"openapi: 3.0.3
+info: {title: T, version: v1, description: d}
+x-huaweicloud-service: {name: W, crate: huaweicloud-sdk-w, title: W}
+x-huaweicloud-regions: [{id: r1, endpoints: ['https://w.r1.example.com']}]
+paths:
+  /v1/w:
+    get:
+      operationId: ListW
+      summary: TODO
+      responses:
+        '204': {description: none}
+"#;
+        assert_eq!(structural_error("specs/w/v1.yaml", ok), None);
+        let broken = ok.replace("      operationId: ListW\n", "");
+        let err = structural_error("specs/w/v1.yaml", &broken).expect("missing operationId");
+        assert!(err.contains("operation-id"), "{err}");
+        assert!(structural_error("specs/w/v1.yaml", "a: [").is_some());
+    }
+
+    #[test]
+    fn parity_counts_an_operation_only_when_every_sample_passes() {
+        let report = json!({"samples_detail": {
+            "vpc.v2.list_a@full": {"differences": [], "excepted": null},
+            "vpc.v2.list_a@text": {"differences": [], "excepted": null},
+            "vpc.v2.show_b@full": {"differences": ["body differs"], "excepted": null},
+            "vpc.v2.show_c@full": {"differences": ["x"], "excepted": "known"},
+            "vpc.v3.list_d@full": {"differences": [], "excepted": null}
+        }});
+        let mut docs = BTreeMap::new();
+        docs.insert("v2".to_owned(), (PathBuf::new(), 3));
+        docs.insert("v3".to_owned(), (PathBuf::new(), 1));
+        let per = parity_per_version("vpc", &docs, &report);
+        assert_eq!(
+            per["v2"],
+            (2, Some("vpc.v2.show_b@full: body differs".to_owned()))
+        );
+        assert_eq!(per["v3"], (1, None));
+    }
+
+    #[test]
+    fn the_scratch_manifest_has_no_default_members() {
+        let manifest = "[workspace]\nmembers = [\"crates/*\", \"xtask\"]\n\
+                        default-members = [\n    \"crates/core\",\n    \"xtask\",\n]\n\n\
+                        [workspace.package]\nversion = \"0.1.0\"\n";
+        let out = scratch_manifest(manifest);
+        assert!(out.contains("members = [\"crates/*\"]\n"), "{out}");
+        assert!(
+            !out.contains("default-members") && !out.contains("xtask\""),
+            "{out}"
+        );
+        assert!(out.contains("[workspace.package]\nversion = \"0.1.0\"\n"));
+    }
+}
