@@ -598,8 +598,8 @@ fn aws_build_times(root: &Path) -> Result<Value, String> {
             .flatten()
             .find(|p| p["name"] == krate)
             .ok_or_else(|| format!("{krate} is not in {AWS_MANIFEST}"))?;
-        let crate_src = Path::new(pkg["manifest_path"].as_str().unwrap_or_default())
-            .with_file_name("src");
+        let crate_src =
+            Path::new(pkg["manifest_path"].as_str().unwrap_or_default()).with_file_name("src");
         let lines = rust_lines(&crate_src)?;
         let src = crate_src.join("operation");
         let operations = std::fs::read_dir(&src)
@@ -1203,7 +1203,9 @@ mod tests {
     fn the_aws_table_shows_milliseconds_per_operation() {
         let md = render(&results());
         assert!(
-            md.contains("| dcs | 100 | 250 | 200 | aws-sdk-elasticache 1.0.0 | 50 | 1800 | 400 | 2.00× |"),
+            md.contains(
+                "| dcs | 100 | 250 | 200 | aws-sdk-elasticache 1.0.0 | 50 | 1800 | 400 | 2.00× |"
+            ),
             "{md}"
         );
         let mut smoke = results();

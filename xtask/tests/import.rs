@@ -432,7 +432,9 @@ fn not_secret_override_wins_over_the_sdk_sensitive_flag() {
         .unwrap_or_else(|e| panic!("import failed:\n{}", e.join("\n")));
     let v1 = &files["specs/shapes/v1.yaml"];
     assert!(
-        v1.contains("        note:\n          type: string\n          x-huaweicloud-not-secret: true\n"),
+        v1.contains(
+            "        note:\n          type: string\n          x-huaweicloud-not-secret: true\n"
+        ),
         "note should be opted out, not `format: password`:\n{v1}"
     );
     let _ = std::fs::remove_dir_all(&dir);

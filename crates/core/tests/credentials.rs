@@ -722,7 +722,9 @@ async fn client_asks_the_future_when_no_credentials_are_in_hand() {
 #[test]
 fn static_credentials_are_in_hand_and_loading_providers_are_not() {
     let static_creds = Credentials::new(AK, SK).unwrap().with_project_id("proj-1");
-    let now = static_creds.credentials_now().expect("static credentials are in hand");
+    let now = static_creds
+        .credentials_now()
+        .expect("static credentials are in hand");
     assert_eq!(now.access_key(), AK);
     assert_eq!(now.project_id(), Some("proj-1"));
     // Providers that read env or files each time keep the default: ask the future.

@@ -30,10 +30,9 @@ impl Client {
         let idempotent = input.op.idempotent;
         let (resp, scrub) = self.execute(input, false).await?;
         // The body was read inside the attempt (so its errors could be retried).
-        let (status, headers, body) = resp
-            .collect(usize::MAX)
-            .await
-            .map_err(|e| executor::transport_error(e, scrub.scrubber()).for_operation(idempotent))?;
+        let (status, headers, body) = resp.collect(usize::MAX).await.map_err(|e| {
+            executor::transport_error(e, scrub.scrubber()).for_operation(idempotent)
+        })?;
         Ok((status, headers, body, scrub))
     }
 
