@@ -82,13 +82,19 @@ const MUTATIONS: &[Mutation] = &[
     },
     Mutation {
         hole: "1 JSON scalar types (response)",
-        what: "(its builder setter, so that the crate compiles)",
+        what: "(its builder setters, so that the crate compiles)",
         target: Target::Generated("crates/rabbitmq/src/models.rs"),
         within: "impl ListVhostsResponseBuilder {",
-        edits: &[(
-            "self.inner.size = Some(value);",
-            "self.inner.size = Some(value as f64);",
-        )],
+        edits: &[
+            (
+                "self.inner.size = Some(value);",
+                "self.inner.size = Some(value as f64);",
+            ),
+            (
+                "self.inner.size = value;",
+                "self.inner.size = value.map(|v| v as f64);",
+            ),
+        ],
         append: "",
         sample: "rabbitmq.list_vhosts@full",
         expect: "rust decoded /size",
