@@ -329,6 +329,50 @@ components:
     );
 }
 
+/// IMS `GlanceUpdateImage` sends its `{op, path, value}` list as plain JSON under the
+/// OpenStack vendor media type: generated as a JSON body that keeps its content type, and
+/// accepted by spec lint (both used to reject it as an unknown media type).
+#[test]
+fn the_glance_image_patch_media_type_is_a_json_body() {
+    let body = "paths:
+  /v2/images/{image_id}:
+    patch:
+      operationId: GlanceUpdateImage
+      summary: Update an image.
+      parameters:
+        - {name: image_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          application/openstack-images-v2.1-json-patch:
+            schema:
+              type: array
+              items: {$ref: '#/components/schemas/Change'}
+      responses:
+        '204':
+          description: Updated.
+components:
+  schemas:
+    Change:
+      type: object
+      properties:
+        op: {type: string}
+        path: {type: string}
+        value: {type: string}
+";
+    let files = generate("glance", body).unwrap();
+    let ops = file(&files, "operations.rs");
+    assert!(ops.contains("json_body"), "{ops}");
+    assert!(ops.contains("application/openstack-images-v2.1-json-patch"), "{ops}");
+    let spec = format!("{HEAD}{body}");
+    let findings = xtask::spec::lint::lint_bytes("v1.yaml", spec.as_bytes());
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.rule == xtask::spec::lint::Rule::RequestBodies),
+        "{findings:#?}"
+    );
+}
+
 /// Item 7: an enum value `UNKNOWN` clashed with the catch-all variant and stopped the crate.
 #[test]
 fn an_enum_value_unknown_is_renamed() {
