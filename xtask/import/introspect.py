@@ -63,6 +63,7 @@ SERVICES = [
     ),
     ("ecs", "v2", "huaweicloudsdkecs", "huaweicloudsdkecs.v2", "EcsClient", 106),
     ("evs", "v2", "huaweicloudsdkevs", "huaweicloudsdkevs.v2", "EvsClient", 68),
+    ("ims", "v2", "huaweicloudsdkims", "huaweicloudsdkims.v2", "ImsClient", 51),
     ("vpc", "v2", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v2", "VpcClient", 122),
     ("vpc", "v3", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v3", "VpcClient", 110),
 ]

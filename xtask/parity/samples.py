@@ -52,6 +52,7 @@ SERVICES = {
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
     "ecs": ("huaweicloudsdkecs.v2", "EcsClient", 106),
     "evs": ("huaweicloudsdkevs.v2", "EvsClient", 68),
+    "ims": ("huaweicloudsdkims.v2", "ImsClient", 51),
     "vpc.v2": ("huaweicloudsdkvpc.v2", "VpcClient", 122),
     "vpc.v3": ("huaweicloudsdkvpc.v3", "VpcClient", 110),
 }

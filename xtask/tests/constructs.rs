@@ -362,7 +362,10 @@ components:
     let files = generate("glance", body).unwrap();
     let ops = file(&files, "operations.rs");
     assert!(ops.contains("json_body"), "{ops}");
-    assert!(ops.contains("application/openstack-images-v2.1-json-patch"), "{ops}");
+    assert!(
+        ops.contains("application/openstack-images-v2.1-json-patch"),
+        "{ops}"
+    );
     let spec = format!("{HEAD}{body}");
     let findings = xtask::spec::lint::lint_bytes("v1.yaml", spec.as_bytes());
     assert!(

@@ -1823,7 +1823,7 @@ impl<'a> Lowerer<'a> {
         }
         let (media, mt) = resp.content.first()?;
         let mt_ptr = ptr(&format!("{here}/content"), media);
-        if is_json(media) {
+        if is_json(&media_base(media)) {
             return match &mt.schema {
                 Some(ReferenceOr::Reference { reference }) => self
                     .resolve_schema_ref(&format!("{mt_ptr}/schema"), reference)
@@ -1859,13 +1859,10 @@ fn location_key(p: &Parameter) -> u8 {
 }
 
 /// How a request body of media type `media` is sent, or why it cannot be generated.
-fn body_encoding(media: &str) -> Result<BodyEncoding, String> {
-    let base = media
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+/// How a request body of media type `media` is encoded, or why it cannot be generated. Spec
+/// lint asks the same question (rule `request-bodies`), so the two never disagree.
+pub(crate) fn body_encoding(media: &str) -> Result<BodyEncoding, String> {
+    let base = media_base(media);
     match base.as_str() {
         "application/json-patch+json" => Err(format!(
             "request body media type `{media}` cannot be generated: JSON Patch documents are not supported"
@@ -1875,16 +1872,30 @@ fn body_encoding(media: &str) -> Result<BodyEncoding, String> {
         )),
         "application/x-www-form-urlencoded" => Ok(BodyEncoding::FormUrlencoded),
         "multipart/form-data" => Ok(BodyEncoding::Multipart),
-        _ if is_json(media) => Ok(BodyEncoding::Json),
+        _ if is_json(&base) => Ok(BodyEncoding::Json),
         _ => Err(format!(
             "unsupported request body media type `{media}` (JSON, application/x-www-form-urlencoded and multipart/form-data bodies are generated)"
         )),
     }
 }
 
-fn is_json(media: &str) -> bool {
-    let base = media.split(';').next().unwrap_or_default().trim();
-    base == "application/json" || base.ends_with("+json")
+/// A media type without its parameters, in lower case.
+fn media_base(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `base` is a lower-case media type without parameters. The OpenStack Glance image update
+/// (IMS `GlanceUpdateImage`) sends its list of `{op, path, value}` objects as plain JSON
+/// under a vendor media type of its own.
+fn is_json(base: &str) -> bool {
+    base == "application/json"
+        || base.ends_with("+json")
+        || base == "application/openstack-images-v2.1-json-patch"
 }
 
 /// A path key split into the path sent and the `#<operationId>` fragment that tells apart

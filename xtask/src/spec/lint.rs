@@ -11,8 +11,9 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::keys::{self, DOCS_REVIEWED, KeyLocation};
+use crate::codegen::ir::BodyEncoding;
 use crate::codegen::load::{self, escape_pointer};
-use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders, split_path_key};
+use crate::codegen::lower::{RESERVED_PLACEHOLDERS, body_encoding, placeholders, split_path_key};
 use crate::codegen::naming;
 
 /// How bad a finding is: errors fail the run, warnings are reported only.
@@ -847,27 +848,20 @@ impl<'a> Linter<'a> {
         };
         for (media, mt) in content {
             let at = ptr(&format!("{}/requestBody/content", op.pointer), media);
-            let base = media
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
-            let form = base == "application/x-www-form-urlencoded" || base == "multipart/form-data";
-            let json = base == "application/json"
-                || (base.ends_with("+json") && base != "application/json-patch+json");
-            if !form && !json {
-                self.error(
-                    Rule::RequestBodies,
-                    &at,
-                    format!("request bodies of type `{media}` are not generated"),
-                    "the generator encodes JSON, application/x-www-form-urlencoded and multipart/form-data bodies; leave this operation to `raw_request` or extend the generator",
-                );
-                continue;
-            }
-            if !form {
-                continue;
-            }
+            let multipart = match body_encoding(media) {
+                Err(why) => {
+                    self.error(
+                        Rule::RequestBodies,
+                        &at,
+                        why,
+                        "the generator encodes JSON, application/x-www-form-urlencoded and multipart/form-data bodies; leave this operation to `raw_request` or extend the generator",
+                    );
+                    continue;
+                }
+                Ok(BodyEncoding::Json) => continue,
+                Ok(BodyEncoding::FormUrlencoded) => false,
+                Ok(BodyEncoding::Multipart) => true,
+            };
             let model = mt
                 .get("schema")
                 .and_then(|s| s.get("$ref"))
@@ -889,10 +883,8 @@ impl<'a> Linter<'a> {
                 let ty = prop.get("type").and_then(Value::as_str);
                 let file = prop.get("format").and_then(Value::as_str) == Some("binary");
                 let ok = match ty {
-                    Some("string" | "integer" | "number" | "boolean") => {
-                        !file || base == "multipart/form-data"
-                    }
-                    Some("array") => base == "application/x-www-form-urlencoded",
+                    Some("string" | "integer" | "number" | "boolean") => !file || multipart,
+                    Some("array") => !multipart,
                     None => prop.get("$ref").is_some(),
                     _ => false,
                 };
