@@ -849,6 +849,46 @@ fn header_injection_is_refused_before_sending() {
     assert!(err.to_string().contains("control characters"), "{err}");
 }
 
+/// A caller's `X-Sdk-Date` is the signing time (IMS `ListImages` declares it as a header
+/// parameter). The official SDK refuses one it cannot parse before sending; so do we, with
+/// the header named, instead of sending a request the gateway can only reject.
+#[test]
+fn a_caller_sdk_date_that_is_not_a_signing_time_is_refused_before_sending() {
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint("https://127.0.0.1:1")
+        .credentials(credentials())
+        .build_core()
+        .unwrap();
+    for bad in [
+        "yesterday",
+        "2024-01-02T03:04:05Z",
+        "20240102T030405",
+        "20241302T030405Z",
+        "2024010２T030405Z",
+    ] {
+        let mut input = get_input();
+        input.options(RequestOptions::new().header("X-Sdk-Date", bad));
+        let err: Error = client.prepare(&input, &credentials()).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            huaweicloud_sdk_core::ErrorKind::InvalidRequest,
+            "{bad}: {err}"
+        );
+        assert!(err.to_string().contains("X-Sdk-Date"), "{bad}: {err}");
+    }
+    let mut input = get_input();
+    input.options(RequestOptions::new().header("x-sdk-date", "20240102T030405Z"));
+    let prepared = client.prepare(&input, &credentials()).unwrap();
+    let auth = prepared
+        .request
+        .headers
+        .iter()
+        .find(|(k, _)| k == "Authorization")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(auth.starts_with("SDK-HMAC-SHA256 Access="), "{auth}");
+}
+
 #[tokio::test]
 async fn a_retry_signs_again_with_the_new_date() {
     let server = ScriptServer::start(http_response(503, &[], b"{}"), false).await;
