@@ -199,6 +199,31 @@ impl SigningOutput {
     }
 }
 
+/// Whether `value` is a signing time as `X-Sdk-Date` carries it: `YYYYMMDDTHHMMSSZ` (UTC)
+/// with a real month, day, hour, minute and second (leap seconds allowed, as `strptime` does).
+pub(crate) fn is_sdk_date(value: &str) -> bool {
+    let b = value.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(_), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        digits(0..4),
+        digits(4..6),
+        digits(6..8),
+        digits(9..11),
+        digits(11..13),
+        digits(13..15),
+    ) else {
+        return false;
+    };
+    (1..=12).contains(&month) && (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 61
+}
+
 /// Formats a time as `X-Sdk-Date` (`YYYYMMDDTHHMMSSZ`, UTC).
 pub fn format_sdk_date(time: SystemTime) -> String {
     let secs = match time.duration_since(SystemTime::UNIX_EPOCH) {

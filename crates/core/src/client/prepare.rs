@@ -131,6 +131,16 @@ impl Client {
         let (signing, query) = if sign::is_presigned(&headers) {
             (None, sign::canonical_query_string(&input.query))
         } else {
+            // A caller's `X-Sdk-Date` is the signing time; one that is not a date would be
+            // signed and rejected by the gateway (the official signer refuses it too).
+            if let Some((k, v)) = headers.iter().find(|(k, v)| {
+                k.eq_ignore_ascii_case(sign::HEADER_SDK_DATE) && !sign::is_sdk_date(v)
+            }) {
+                return Err(Error::invalid_request(format!(
+                    "{} {}: header {k} `{v}` is not a signing time (YYYYMMDDTHHMMSSZ, UTC)",
+                    op.service, op.name
+                )));
+            }
             let date = sign::format_sdk_date(inner.clock.now());
             let mut out = sign::sign(
                 &SignableRequest {
