@@ -635,6 +635,9 @@ def _sanitize(v):
     return sanitize_for_serialization(v)
 
 
+SAMPLE_SIGNING_TIME = "20240102T030405Z"
+
+
 def request_sample(gen: Gen, module, op: dict, op_ir: dict, style: Style, sample_id: str):
     """The official SDK's request object and the driver's JSON for one sample."""
     req_cls = getattr(module, op["request_type"])
@@ -657,6 +660,10 @@ def request_sample(gen: Gen, module, op: dict, op_ir: dict, style: Style, sample
             if style.required_only and loc != "path" and not ip.get("required"):
                 continue
             v = gen.value(p["type"], ip.get("type"), p["wire_name"], loc, (req_cls,), ip.get("enum"))
+            if loc == "header" and p["wire_name"].lower() == "x-sdk-date" and v is not None:
+                # The signing time (IMS ListImages declares it): both signers refuse any text
+                # that is not YYYYMMDDTHHMMSSZ, so a sample sends a real one.
+                v = SAMPLE_SIGNING_TIME
             if ip.get("enum") and v in ip["enum"]:
                 gen.cov.enums["request"].add((gen.svc, p["wire_name"], v))
             gen.cov.fields["request"].add((gen.svc, op["request_type"], p["wire_name"]))
