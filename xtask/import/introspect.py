@@ -62,6 +62,8 @@ SERVICES = [
         59,
     ),
     ("ecs", "v2", "huaweicloudsdkecs", "huaweicloudsdkecs.v2", "EcsClient", 106),
+    ("eip", "v2", "huaweicloudsdkeip", "huaweicloudsdkeip.v2", "EipClient", 39),
+    ("eip", "v3", "huaweicloudsdkeip", "huaweicloudsdkeip.v3", "EipClient", 27),
     ("evs", "v2", "huaweicloudsdkevs", "huaweicloudsdkevs.v2", "EvsClient", 68),
     ("ims", "v2", "huaweicloudsdkims", "huaweicloudsdkims.v2", "ImsClient", 51),
     ("vpc", "v2", "huaweicloudsdkvpc", "huaweicloudsdkvpc.v2", "VpcClient", 122),

@@ -51,6 +51,8 @@ SERVICES = {
     "rabbitmq": ("huaweicloudsdkrabbitmq.v2", "RabbitMQClient", 52),
     "codeartsartifact": ("huaweicloudsdkcodeartsartifact.v2", "CodeArtsArtifactClient", 59),
     "ecs": ("huaweicloudsdkecs.v2", "EcsClient", 106),
+    "eip.v2": ("huaweicloudsdkeip.v2", "EipClient", 39),
+    "eip.v3": ("huaweicloudsdkeip.v3", "EipClient", 27),
     "evs": ("huaweicloudsdkevs.v2", "EvsClient", 68),
     "ims": ("huaweicloudsdkims.v2", "ImsClient", 51),
     "vpc.v2": ("huaweicloudsdkvpc.v2", "VpcClient", 122),
