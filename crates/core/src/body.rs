@@ -439,3 +439,30 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod from_path_tests {
+    use super::FormFile;
+
+    /// A path from the caller may name anything: only a regular file is read, so a device
+    /// or a directory is an error at once instead of an endless read or a hang.
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = std::env::temp_dir().join(format!("formfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("image.qcow2");
+        std::fs::write(&file, b"bytes").unwrap();
+        let part = FormFile::from_path(&file).unwrap();
+        assert_eq!(part.file_name(), "image.qcow2");
+        assert_eq!(&part.data()[..], b"bytes");
+
+        let err = FormFile::from_path(&dir).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        if std::path::Path::new("/dev/zero").exists() {
+            let err = FormFile::from_path("/dev/zero").unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
