@@ -22,6 +22,10 @@ pub struct FormFile {
 }
 
 impl FormFile {
+    /// The largest file [`FormFile::from_path`] reads (1 GiB): the whole body is held in
+    /// memory, and the API gateway refuses far smaller requests.
+    pub const MAX_FILE_SIZE: u64 = 1 << 30;
+
     /// A file called `file_name` (sent as the part's `filename`) with contents `data`.
     pub fn new(file_name: impl Into<String>, data: impl Into<Bytes>) -> Self {
         Self {
@@ -31,10 +35,15 @@ impl FormFile {
         }
     }
 
-    /// Reads the file at `path`; its base name becomes the `filename`.
+    /// Reads the regular file at `path` (at most [`FormFile::MAX_FILE_SIZE`] bytes); its base
+    /// name becomes the `filename`. A directory, device, FIFO or socket is refused before
+    /// anything is read.
+    ///
+    /// This reads synchronously: in async code call it inside
+    /// `tokio::task::spawn_blocking`, or read the bytes yourself and use [`FormFile::new`].
     pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
         let path = path.as_ref();
-        let data = std::fs::read(path)?;
+        let data = crate::config_file::read_regular_file(path, Self::MAX_FILE_SIZE)?;
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
