@@ -357,7 +357,9 @@ fn server_poll(
 ) -> (
     Client,
     impl FnMut() -> std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<huaweicloud_sdk_core::Response<Server>>> + Send>,
+        Box<
+            dyn std::future::Future<Output = Result<huaweicloud_sdk_core::Response<Server>>> + Send,
+        >,
     > + Send
     + 'static,
 ) {
@@ -368,7 +370,12 @@ fn server_poll(
         .sleeper(Arc::new(sleeper.clone()))
         .build_core()
         .unwrap();
-    let show = op(Method::Get, "/v1/{project_id}/servers/{server_id}", None, true);
+    let show = op(
+        Method::Get,
+        "/v1/{project_id}/servers/{server_id}",
+        None,
+        true,
+    );
     let c = client.clone();
     let poll = move || {
         let c = c.clone();
@@ -386,7 +393,10 @@ fn server_poll(
 async fn a_declared_wait_ends_when_the_resource_is_gone() {
     let mock = MockTransport::new();
     mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
-        .respond(MockResponse::json(200, serde_json::json!({ "status": "ACTIVE" })))
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ACTIVE" }),
+        ))
         .respond(MockResponse::error(404, "Ecs.0114", "server not found"));
     let sleeper = RecordingSleeper::new();
     let (client, poll) = server_poll(&mock, &sleeper);
@@ -412,7 +422,10 @@ async fn a_declared_wait_ends_when_the_resource_is_gone() {
 async fn a_declared_wait_reads_states_and_takes_a_timeout() {
     let mock = MockTransport::new();
     mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
-        .respond(MockResponse::json(200, serde_json::json!({ "status": "DELETED" })));
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "DELETED" }),
+        ));
     let sleeper = RecordingSleeper::new();
     let (client, poll) = server_poll(&mock, &sleeper);
     let out = huaweicloud_sdk_core::waiter::Wait::or_gone(
@@ -424,11 +437,17 @@ async fn a_declared_wait_reads_states_and_takes_a_timeout() {
     )
     .await
     .unwrap();
-    assert_eq!(out.and_then(|r| r.into_output().status).as_deref(), Some("DELETED"));
+    assert_eq!(
+        out.and_then(|r| r.into_output().status).as_deref(),
+        Some("DELETED")
+    );
 
     let mock = MockTransport::new();
     mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
-        .respond(MockResponse::json(200, serde_json::json!({ "status": "ERROR" })));
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ERROR" }),
+        ));
     let (client, poll) = server_poll(&mock, &sleeper);
     let err = huaweicloud_sdk_core::waiter::Wait::new(
         &client,
@@ -450,7 +469,10 @@ async fn a_declared_wait_reads_states_and_takes_a_timeout() {
 
     let mock = MockTransport::new();
     mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
-        .respond(MockResponse::json(200, serde_json::json!({ "status": "ACTIVE" })));
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ACTIVE" }),
+        ));
     let sleeper = RecordingSleeper::new();
     let (client, poll) = server_poll(&mock, &sleeper);
     let err = huaweicloud_sdk_core::waiter::Wait::new(
