@@ -15,6 +15,8 @@ use crate::codegen::load::{self, escape_pointer};
 use crate::codegen::lower::{RESERVED_PLACEHOLDERS, placeholders, split_path_key};
 use crate::codegen::naming;
 
+mod waiters;
+
 /// How bad a finding is: errors fail the run, warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -73,6 +75,8 @@ pub enum Rule {
     RequestBodies,
     /// `x-huaweicloud-pagination` that a reader can follow.
     Pagination,
+    /// `x-huaweicloud-waiters` on a read whose response holds the declared states.
+    Waiters,
     /// `info.version` is the file's version; the versions of a service agree on the service.
     Versions,
 }
@@ -98,6 +102,7 @@ impl Rule {
         Rule::ResponseHeaders,
         Rule::RequestBodies,
         Rule::Pagination,
+        Rule::Waiters,
         Rule::Versions,
     ];
 
@@ -122,6 +127,7 @@ impl Rule {
             Rule::ResponseHeaders => "response-headers",
             Rule::RequestBodies => "request-bodies",
             Rule::Pagination => "pagination",
+            Rule::Waiters => "waiters",
             Rule::Versions => "versions",
         }
     }
@@ -630,6 +636,7 @@ impl<'a> Linter<'a> {
         let mut op_ids: BTreeMap<&str, String> = BTreeMap::new();
         let mut method_names: BTreeMap<String, String> = BTreeMap::new();
         let mut builder_types: BTreeMap<String, String> = BTreeMap::new();
+        let mut waiter_names: BTreeMap<String, String> = BTreeMap::new();
         for op in &ops {
             let p = &op.pointer;
             match op.op_id() {
@@ -664,6 +671,7 @@ impl<'a> Linter<'a> {
             self.response_headers(op);
             self.request_bodies(op);
             self.pagination(op);
+            self.waiters(op, &mut waiter_names);
         }
         self.shared_paths(&ops);
     }
