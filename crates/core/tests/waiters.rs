@@ -345,7 +345,7 @@ static SERVER_DELETED: huaweicloud_sdk_core::__codegen::WaiterSpec =
         gone: &[404],
     };
 
-#[derive(serde::Deserialize)]
+#[derive(Debug, serde::Deserialize)]
 struct Server {
     status: Option<String>,
 }
