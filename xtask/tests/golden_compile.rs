@@ -57,6 +57,7 @@ golden!(response_headers, "response_headers");
 golden!(secrets, "secrets");
 golden!(form_bodies, "form_bodies", FormFile);
 golden!(enum_clash, "enum_clash");
+golden!(waiters, "waiters");
 
 /// The generated secret-`Debug` tests of the secrets and response-headers fixtures (the
 /// first has a secret enum, whose test sets no value: no unused variable under
@@ -836,4 +837,67 @@ fn sequence<C: huaweicloud_sdk_core::ServiceClient>(
         .build()
         .unwrap();
     (client, seq)
+}
+
+/// Spec-declared waiters: the client shortcut takes the required parameters (an integer path
+/// parameter, a required query parameter), polls until the nested enum state is a success
+/// state; a POST read with an integer state compares its decimal text.
+#[tokio::test]
+async fn waiters_poll_until_the_declared_state() {
+    use huaweicloud_sdk_core::Backoff;
+    // Served from the end.
+    let pages = Arc::new(Mutex::new(vec![
+        r#"{"thing":{"state":"READY"}}"#,
+        r#"{"thing":{"state":"CREATING"}}"#,
+        r#"{}"#,
+    ]));
+    let (c, rec) = sequence::<waiters::Client>(pages);
+    let out = c
+        .wait_until_thing_ready(42, "az1")
+        .delay(Backoff::None)
+        .await
+        .unwrap();
+    let state = out.thing.as_ref().and_then(|t| t.state.as_ref());
+    assert_eq!(state.map(|s| s.as_str()), Some("READY"));
+    let urls: Vec<String> = rec
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.url.clone())
+        .collect();
+    assert_eq!(
+        urls,
+        ["https://golden.example.com/v1/p/things/42?zone=az1"; 3]
+    );
+
+    let pages = Arc::new(Mutex::new(vec![
+        r#"{"progress":100}"#,
+        r#"{"progress":50}"#,
+    ]));
+    let (c, rec) = sequence::<waiters::Client>(pages);
+    let out = c
+        .wait_until_job_done("j-1")
+        .delay(Backoff::None)
+        .await
+        .unwrap();
+    assert_eq!(out.progress, Some(100));
+    assert_eq!(rec.requests.lock().unwrap().len(), 2);
+    assert_eq!(rec.last().method.to_string(), "POST");
+
+    // A failure state ends the wait at once and is named.
+    let pages = Arc::new(Mutex::new(vec![r#"{"thing":{"state":"BROKEN"}}"#]));
+    let (c, _) = sequence::<waiters::Client>(pages);
+    let err = c
+        .show_thing()
+        .thing_id(7)
+        .zone("az1")
+        .wait_until_thing_ready()
+        .await
+        .unwrap_err();
+    assert_eq!(err.last_state(), Some("BROKEN"));
+    assert!(
+        err.to_string().contains("WAITS ShowThing (thing_id=7)"),
+        "{err}"
+    );
 }

@@ -200,8 +200,60 @@ fn expected() -> Vec<(&'static str, Rule, Severity, String)> {
             Warning,
             format!("{COLL}/get/x-huaweicloud-pagination"),
         ),
+        (
+            "waiters-not-read",
+            Waiters,
+            Error,
+            format!("{ITEM}/delete/x-huaweicloud-waiters"),
+        ),
+        (
+            "waiters-state",
+            Waiters,
+            Error,
+            format!("{ITEM}/get/x-huaweicloud-waiters/0/state"),
+        ),
+        (
+            "waiters-success-empty",
+            Waiters,
+            Error,
+            format!("{ITEM}/get/x-huaweicloud-waiters/0/success"),
+        ),
+        (
+            "waiters-overlap",
+            Waiters,
+            Error,
+            format!("{ITEM}/get/x-huaweicloud-waiters/0/failure/0"),
+        ),
+        (
+            "waiters-enum",
+            Waiters,
+            Error,
+            format!("{ITEM}/get/x-huaweicloud-waiters/0/failure/0"),
+        ),
         ("versions", Versions, Error, "/info/version".to_owned()),
     ]
+}
+
+/// The waiter fixtures differ from a clean declaration in one value only: with failure
+/// states from the field's enum, none of `success` in `failure`, the spec is clean.
+#[test]
+fn a_sound_waiter_is_clean() {
+    let bytes = std::fs::read(fixtures().join("lint/waiters-enum.yaml")).expect("fixture");
+    let mut doc: serde_json::Value = serde_yaml_ng::from_slice(&bytes).expect("yaml");
+    let waiter = doc
+        .pointer_mut(
+            "/paths/~1v2~1{project_id}~1instances~1{instance_id}/get/x-huaweicloud-waiters/0",
+        )
+        .expect("waiter");
+    waiter["failure"] = serde_json::json!(["FROZEN"]);
+    let findings = lint_bytes("waiter.yaml", &serde_json::to_vec(&doc).expect("json"));
+    assert!(findings.is_empty(), "{findings:#?}");
+    // And the state message names what is missing.
+    let findings = lint("lint/waiters-state.yaml");
+    assert!(
+        findings[0].message.contains("no property `instance`"),
+        "{findings:#?}"
+    );
 }
 
 #[test]

@@ -329,3 +329,164 @@ fn poll_outcomes_from_state_values() {
         PollOutcome::Pending("(none)".into())
     );
 }
+
+/// A declared waiter's facts, as the generator emits them (`x-huaweicloud-waiters`).
+static SERVER_DELETED: huaweicloud_sdk_core::__codegen::WaiterSpec =
+    huaweicloud_sdk_core::__codegen::WaiterSpec {
+        service: "ECS",
+        operation: "ShowServer",
+        description: "the server to be gone",
+        params: &["server_id"],
+        success: &["DELETED"],
+        failure: &["ERROR"],
+        timeout: Duration::from_secs(120),
+        delay: Backoff::Fixed(Duration::from_secs(10)),
+        tolerate: &[],
+        gone: &[404],
+    };
+
+#[derive(Debug, serde::Deserialize)]
+struct Server {
+    status: Option<String>,
+}
+
+/// A client on `mock` with a recording sleeper, and a `'static` poll of `ShowServer`.
+fn server_poll(
+    mock: &Arc<MockTransport>,
+    sleeper: &RecordingSleeper,
+) -> (
+    Client,
+    impl FnMut() -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<huaweicloud_sdk_core::Response<Server>>> + Send,
+        >,
+    > + Send
+    + 'static,
+) {
+    let client = Client::builder(&TEST_SERVICE)
+        .endpoint("https://dcs.cn-north-4.myhuaweicloud.com")
+        .credentials(Credentials::new("AK", "SK").unwrap().with_project_id("p1"))
+        .transport(mock.clone())
+        .sleeper(Arc::new(sleeper.clone()))
+        .build_core()
+        .unwrap();
+    let show = op(
+        Method::Get,
+        "/v1/{project_id}/servers/{server_id}",
+        None,
+        true,
+    );
+    let c = client.clone();
+    let poll = move || {
+        let c = c.clone();
+        Box::pin(async move {
+            let mut input = OperationInput::new(show);
+            input.path("server_id", Some("s-1"));
+            c.send_json::<Server>(input).await
+        }) as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>
+    };
+    (client, poll)
+}
+
+/// `gone`: a 404 ends the wait successfully with `None`; the states before it are pending.
+#[tokio::test]
+async fn a_declared_wait_ends_when_the_resource_is_gone() {
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ACTIVE" }),
+        ))
+        .respond(MockResponse::error(404, "Ecs.0114", "server not found"));
+    let sleeper = RecordingSleeper::new();
+    let (client, poll) = server_poll(&mock, &sleeper);
+
+    let out = huaweicloud_sdk_core::waiter::Wait::or_gone(
+        &client,
+        &SERVER_DELETED,
+        vec![Some("s-1".to_owned())],
+        poll,
+        |s: &Server| s.status.clone(),
+    )
+    .await
+    .unwrap();
+
+    assert!(out.is_none(), "gone");
+    assert_eq!(mock.requests().len(), 2);
+    assert_eq!(sleeper.delays(), [10 * SECOND]);
+}
+
+/// A success state ends it with the response; a failure state with an error naming it; a
+/// per-call timeout replaces the spec's.
+#[tokio::test]
+async fn a_declared_wait_reads_states_and_takes_a_timeout() {
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "DELETED" }),
+        ));
+    let sleeper = RecordingSleeper::new();
+    let (client, poll) = server_poll(&mock, &sleeper);
+    let out = huaweicloud_sdk_core::waiter::Wait::or_gone(
+        &client,
+        &SERVER_DELETED,
+        vec![Some("s-1".to_owned())],
+        poll,
+        |s: &Server| s.status.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out.and_then(|r| r.into_output().status).as_deref(),
+        Some("DELETED")
+    );
+
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ERROR" }),
+        ));
+    let (client, poll) = server_poll(&mock, &sleeper);
+    let err = huaweicloud_sdk_core::waiter::Wait::new(
+        &client,
+        &SERVER_DELETED,
+        vec![Some("s-1".to_owned())],
+        poll,
+        |s: &Server| s.status.clone(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.reason(), WaitFailure::FailureState);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "waiting for ECS ShowServer (server_id=s-1): the server to be gone: reached a failure state after 1 poll in {:.1?}; last state ERROR",
+            err.elapsed()
+        )
+    );
+
+    let mock = MockTransport::new();
+    mock.on(Method::Get, "/v1/{project_id}/servers/{server_id}")
+        .respond(MockResponse::json(
+            200,
+            serde_json::json!({ "status": "ACTIVE" }),
+        ));
+    let sleeper = RecordingSleeper::new();
+    let (client, poll) = server_poll(&mock, &sleeper);
+    let err = huaweicloud_sdk_core::waiter::Wait::new(
+        &client,
+        &SERVER_DELETED,
+        vec![Some("s-1".to_owned())],
+        poll,
+        |s: &Server| s.status.clone(),
+    )
+    .timeout(Duration::from_secs(30))
+    .await
+    .unwrap_err();
+    assert_eq!(err.reason(), WaitFailure::TimedOut);
+    assert_eq!(err.last_state(), Some("ACTIVE"));
+    assert_eq!(sleeper.delays(), [10 * SECOND; 3]);
+    assert_eq!(mock.requests().len(), 4);
+}

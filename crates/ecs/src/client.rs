@@ -3876,6 +3876,36 @@ impl Client {
     pub fn show_job(&self) -> super::operations::ShowJob {
         super::operations::ShowJob::new(self.inner.clone())
     }
+    /// Waits for the asynchronous job (such as creating servers) to be SUCCESS (FAIL is its only
+    /// final failure; INIT and RUNNING are passing states).
+    ///
+    /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
+    /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
+    /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_job().job_id(job_id).wait_until_job_succeeded()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_ecs::Result<()> {
+    /// let client = huaweicloud_sdk_ecs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_job_succeeded("...")
+    ///     .timeout(std::time::Duration::from_secs(1800))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_job_succeeded(
+        &self,
+        job_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowJobResponse>,
+    > {
+        self.show_job().job_id(job_id).wait_until_job_succeeded()
+    }
     /// Show a server's metadata service (IMDS) settings.
     ///
     /// `GET /v1/{project_id}/cloudservers/{server_id}/metadata-options` (operation `ShowMetadataOptions`)
@@ -4077,6 +4107,71 @@ impl Client {
     /// ```
     pub fn show_server(&self) -> super::operations::ShowServer {
         super::operations::ShowServer::new(self.inner.clone())
+    }
+    /// Waits for the server to be ACTIVE after a create, start, reboot or resize (ERROR is the
+    /// final failure; BUILD, REBOOT and RESIZE are passing states).
+    ///
+    /// Polls `ShowServer` until `server.status` is `ACTIVE`; a failure state (`ERROR`) ends the
+    /// wait with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first,
+    /// growing to 20 s, and gives up after 1800 s (change it with `.timeout(...)` before `.await`);
+    /// the error says the last state seen.
+    ///
+    /// Same as `self.show_server().server_id(server_id).wait_until_server_active()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_ecs::Result<()> {
+    /// let client = huaweicloud_sdk_ecs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_server_active("...")
+    ///     .timeout(std::time::Duration::from_secs(1800))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_server_active(
+        &self,
+        server_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowServerResponse>,
+    > {
+        self.show_server().server_id(server_id).wait_until_server_active()
+    }
+    /// Waits for the server to be gone after a delete: DELETED or not found (ERROR is the final
+    /// failure).
+    ///
+    /// Polls `ShowServer` until `server.status` is `DELETED`; a failure state (`ERROR`) ends the
+    /// wait with an error naming it; HTTP 404 means the resource is gone, which ends the wait with
+    /// `None`. Polls 5 s apart at first, growing to 20 s, and gives up after 1200 s (change it with
+    /// `.timeout(...)` before `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_server().server_id(server_id).wait_until_server_deleted()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_ecs::Result<()> {
+    /// let client = huaweicloud_sdk_ecs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_server_deleted("...")
+    ///     .timeout(std::time::Duration::from_secs(1200))
+    ///     .await?;
+    /// match output {
+    ///     Some(response) => println!("{:?}", response.output()),
+    ///     None => println!("gone (`ShowServer` answered not found)"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_server_deleted(
+        &self,
+        server_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        Option<huaweicloud_sdk_core::Response<super::models::ShowServerResponse>>,
+    > {
+        self.show_server().server_id(server_id).wait_until_server_deleted()
     }
     /// Show how many more network interfaces a server can attach.
     ///

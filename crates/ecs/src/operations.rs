@@ -5852,6 +5852,46 @@ impl ShowJob {
         self.client.send_json(input).await
     }
 }
+static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "ECS",
+    operation: "ShowJob",
+    description: "the asynchronous job (such as creating servers) to be SUCCESS (FAIL is its only final failure; INIT and RUNNING are passing states)",
+    params: &["job_id"],
+    success: &["SUCCESS"],
+    failure: &["FAIL"],
+    timeout: std::time::Duration::from_secs(1800u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[],
+    gone: &[],
+};
+impl ShowJob {
+    /// Waits for the asynchronous job (such as creating servers) to be SUCCESS (FAIL is its only
+    /// final failure; INIT and RUNNING are passing states).
+    ///
+    /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
+    /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 1800 s
+    /// (change it with `.timeout(...)` before `.await`); the error says the last state seen.
+    pub fn wait_until_job_succeeded(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowJobResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.job_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_JOB_SUCCEEDED,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowJobResponse| {
+                output.status.as_ref().map(ToString::to_string)
+            },
+        )
+    }
+}
 static SHOW_METADATA_OPTIONS: OperationSpec = OperationSpec {
     service: "ECS",
     name: "ShowMetadataOptions",
@@ -6063,6 +6103,94 @@ impl ShowServer {
         input.path("server_id", self.server_id.as_deref());
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+static WAIT_UNTIL_SERVER_ACTIVE: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "ECS",
+    operation: "ShowServer",
+    description: "the server to be ACTIVE after a create, start, reboot or resize (ERROR is the final failure; BUILD, REBOOT and RESIZE are passing states)",
+    params: &["server_id"],
+    success: &["ACTIVE"],
+    failure: &["ERROR"],
+    timeout: std::time::Duration::from_secs(1800u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[404u16],
+    gone: &[],
+};
+static WAIT_UNTIL_SERVER_DELETED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "ECS",
+    operation: "ShowServer",
+    description: "the server to be gone after a delete: DELETED or not found (ERROR is the final failure)",
+    params: &["server_id"],
+    success: &["DELETED"],
+    failure: &["ERROR"],
+    timeout: std::time::Duration::from_secs(1200u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[],
+    gone: &[404u16],
+};
+impl ShowServer {
+    /// Waits for the server to be ACTIVE after a create, start, reboot or resize (ERROR is the
+    /// final failure; BUILD, REBOOT and RESIZE are passing states).
+    ///
+    /// Polls `ShowServer` until `server.status` is `ACTIVE`; a failure state (`ERROR`) ends the
+    /// wait with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first,
+    /// growing to 20 s, and gives up after 1800 s (change it with `.timeout(...)` before `.await`);
+    /// the error says the last state seen.
+    pub fn wait_until_server_active(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowServerResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.server_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_SERVER_ACTIVE,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowServerResponse| {
+                output
+                    .server
+                    .as_ref()
+                    .and_then(|v| v.status.as_ref())
+                    .map(ToString::to_string)
+            },
+        )
+    }
+    /// Waits for the server to be gone after a delete: DELETED or not found (ERROR is the final
+    /// failure).
+    ///
+    /// Polls `ShowServer` until `server.status` is `DELETED`; a failure state (`ERROR`) ends the
+    /// wait with an error naming it; HTTP 404 means the resource is gone, which ends the wait with
+    /// `None`. Polls 5 s apart at first, growing to 20 s, and gives up after 1200 s (change it with
+    /// `.timeout(...)` before `.await`); the error says the last state seen.
+    pub fn wait_until_server_deleted(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        Option<huaweicloud_sdk_core::Response<models::ShowServerResponse>>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.server_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::or_gone(
+            &client,
+            &WAIT_UNTIL_SERVER_DELETED,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowServerResponse| {
+                output
+                    .server
+                    .as_ref()
+                    .and_then(|v| v.status.as_ref())
+                    .map(ToString::to_string)
+            },
+        )
     }
 }
 static SHOW_SERVER_ATTACHABLE_NIC_NUM: OperationSpec = OperationSpec {

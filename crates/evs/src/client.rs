@@ -2506,6 +2506,36 @@ impl Client {
     pub fn show_job(&self) -> super::operations::ShowJob {
         super::operations::ShowJob::new(self.inner.clone())
     }
+    /// Waits for the asynchronous job (such as creating disks) to be SUCCESS (FAIL is its only
+    /// final failure; INIT and RUNNING are passing states).
+    ///
+    /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
+    /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 900 s (change
+    /// it with `.timeout(...)` before `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_job().job_id(job_id).wait_until_job_succeeded()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_evs::Result<()> {
+    /// let client = huaweicloud_sdk_evs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_job_succeeded("...")
+    ///     .timeout(std::time::Duration::from_secs(900))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_job_succeeded(
+        &self,
+        job_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowJobResponse>,
+    > {
+        self.show_job().job_id(job_id).wait_until_job_succeeded()
+    }
     /// Show the recycle bin policy of the project.
     ///
     /// `GET /v3/{project_id}/recycle-bin-volumes/policy` (operation `ShowRecyclePolicy`)
@@ -2736,6 +2766,39 @@ impl Client {
     /// ```
     pub fn show_volume(&self) -> super::operations::ShowVolume {
         super::operations::ShowVolume::new(self.inner.clone())
+    }
+    /// Waits for the disk to be available (created or detached, not attached) (error,
+    /// error_restoring, error_extending, error_deleting and error_rollbacking are final failures;
+    /// creating, detaching and extending are passing states).
+    ///
+    /// Polls `ShowVolume` until `volume.status` is `available`; a failure state (`error`,
+    /// `error_restoring`, `error_extending`, `error_deleting`, `error_rollbacking`) ends the wait
+    /// with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first, growing
+    /// to 20 s, and gives up after 900 s (change it with `.timeout(...)` before `.await`); the
+    /// error says the last state seen.
+    ///
+    /// Same as `self.show_volume().volume_id(volume_id).wait_until_volume_available()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_evs::Result<()> {
+    /// let client = huaweicloud_sdk_evs::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_volume_available("...")
+    ///     .timeout(std::time::Duration::from_secs(900))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_volume_available(
+        &self,
+        volume_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowVolumeResponse>,
+    > {
+        self.show_volume().volume_id(volume_id).wait_until_volume_available()
     }
     /// Show the details of one disk held in the recycle bin.
     ///

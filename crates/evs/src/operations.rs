@@ -3782,6 +3782,46 @@ impl ShowJob {
         self.client.send_json(input).await
     }
 }
+static WAIT_UNTIL_JOB_SUCCEEDED: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "EVS",
+    operation: "ShowJob",
+    description: "the asynchronous job (such as creating disks) to be SUCCESS (FAIL is its only final failure; INIT and RUNNING are passing states)",
+    params: &["job_id"],
+    success: &["SUCCESS"],
+    failure: &["FAIL"],
+    timeout: std::time::Duration::from_secs(900u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[],
+    gone: &[],
+};
+impl ShowJob {
+    /// Waits for the asynchronous job (such as creating disks) to be SUCCESS (FAIL is its only
+    /// final failure; INIT and RUNNING are passing states).
+    ///
+    /// Polls `ShowJob` until `status` is `SUCCESS`; a failure state (`FAIL`) ends the wait with an
+    /// error naming it. Polls 5 s apart at first, growing to 20 s, and gives up after 900 s (change
+    /// it with `.timeout(...)` before `.await`); the error says the last state seen.
+    pub fn wait_until_job_succeeded(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowJobResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.job_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_JOB_SUCCEEDED,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowJobResponse| {
+                output.status.as_ref().map(ToString::to_string)
+            },
+        )
+    }
+}
 static SHOW_RECYCLE_POLICY: OperationSpec = OperationSpec {
     service: "EVS",
     name: "ShowRecyclePolicy",
@@ -4035,6 +4075,59 @@ impl ShowVolume {
         input.path("volume_id", self.volume_id.as_deref());
         input.options(self.options);
         self.client.send_json(input).await
+    }
+}
+static WAIT_UNTIL_VOLUME_AVAILABLE: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "EVS",
+    operation: "ShowVolume",
+    description: "the disk to be available (created or detached, not attached) (error, error_restoring, error_extending, error_deleting and error_rollbacking are final failures; creating, detaching and extending are passing states)",
+    params: &["volume_id"],
+    success: &["available"],
+    failure: &[
+        "error",
+        "error_restoring",
+        "error_extending",
+        "error_deleting",
+        "error_rollbacking",
+    ],
+    timeout: std::time::Duration::from_secs(900u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(5u64),
+        max: std::time::Duration::from_secs(20u64),
+    },
+    tolerate: &[404u16],
+    gone: &[],
+};
+impl ShowVolume {
+    /// Waits for the disk to be available (created or detached, not attached) (error,
+    /// error_restoring, error_extending, error_deleting and error_rollbacking are final failures;
+    /// creating, detaching and extending are passing states).
+    ///
+    /// Polls `ShowVolume` until `volume.status` is `available`; a failure state (`error`,
+    /// `error_restoring`, `error_extending`, `error_deleting`, `error_rollbacking`) ends the wait
+    /// with an error naming it; HTTP 404 counts as not ready yet. Polls 5 s apart at first, growing
+    /// to 20 s, and gives up after 900 s (change it with `.timeout(...)` before `.await`); the
+    /// error says the last state seen.
+    pub fn wait_until_volume_available(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowVolumeResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.volume_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_VOLUME_AVAILABLE,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowVolumeResponse| {
+                output
+                    .volume
+                    .as_ref()
+                    .and_then(|v| v.status.as_ref())
+                    .map(ToString::to_string)
+            },
+        )
     }
 }
 static SHOW_VOLUME_IN_RECYCLE: OperationSpec = OperationSpec {

@@ -20,7 +20,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use huaweicloud_sdk_core::test_util::{MockResponse, MockTransport, RecordingSleeper};
-use huaweicloud_sdk_core::waiter::PollOutcome;
 use huaweicloud_sdk_core::{Config, Credentials, Method};
 use huaweicloud_sdk_ecs::models::{
     AttachServerVolumeOption, AttachServerVolumeRequestBody, CreateServersRequestBody,
@@ -208,21 +207,14 @@ async fn create_server(
     created.server_id = first_id(servers.into_output().server_ids, "create_servers")?;
     println!("creating server {}", created.server_id);
 
-    // `show_server` answers 404 for a moment after the create call; `ERROR` ends the wait.
+    // The spec's waiter (`x-huaweicloud-waiters` of ECS `ShowServer`): polls `show_server`
+    // until `server.status` is `ACTIVE`, 5 s apart at first, up to 20 s; the 404 of the
+    // first moments after the create call counts as not ready yet, `ERROR` ends the wait.
     let id = created.server_id.as_str();
     let running = clients
         .ecs
-        .core()
-        .waiter(Duration::from_secs(30 * 60))
-        .describe(format!("server {id} to be ACTIVE"))
-        .pending_on_status([404])
-        .wait_until(
-            || clients.ecs.show_server().server_id(id).send(),
-            |r| {
-                let status = r.server.as_ref().and_then(|s| s.status.as_deref());
-                PollOutcome::from_state(status, &["ACTIVE"], &["ERROR"])
-            },
-        )
+        .wait_until_server_active(id)
+        .timeout(Duration::from_secs(30 * 60))
         .await?;
     let status = running
         .into_output()

@@ -3718,6 +3718,38 @@ impl Client {
     pub fn show_instance(&self) -> super::operations::ShowInstance {
         super::operations::ShowInstance::new(self.inner.clone())
     }
+    /// Waits for the instance to be RUNNING after a create, resize or restart (CREATEFAILED,
+    /// EXTENDEDFAILED and ERROR are final failures; CREATING, EXTENDING, SHRINKING and RESTARTING
+    /// are passing states).
+    ///
+    /// Polls `ShowInstance` until `status` is `RUNNING`; a failure state (`CREATEFAILED`,
+    /// `EXTENDEDFAILED`, `ERROR`) ends the wait with an error naming it; HTTP 404 counts as not
+    /// ready yet. Polls 10 s apart at first, growing to 30 s, and gives up after 3600 s (change it
+    /// with `.timeout(...)` before `.await`); the error says the last state seen.
+    ///
+    /// Same as `self.show_instance().instance_id(instance_id).wait_until_instance_running()`; set optional parameters or [`RequestOptions`](huaweicloud_sdk_core::RequestOptions) there.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_kafka::Result<()> {
+    /// let client = huaweicloud_sdk_kafka::Client::builder().region("cn-north-4").build()?;
+    /// let output = client
+    ///     .wait_until_instance_running("...")
+    ///     .timeout(std::time::Duration::from_secs(3600))
+    ///     .await?;
+    /// println!("{:?}", output.output());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_until_instance_running(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<super::models::ShowInstanceResponse>,
+    > {
+        self.show_instance().instance_id(instance_id).wait_until_instance_running()
+    }
     /// Show the broker configuration parameters of a Kafka instance.
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/configs` (operation `ShowInstanceConfigs`)

@@ -5156,6 +5156,48 @@ impl ShowInstance {
         self.client.send_json(input).await
     }
 }
+static WAIT_UNTIL_INSTANCE_RUNNING: huaweicloud_sdk_core::__codegen::WaiterSpec = huaweicloud_sdk_core::__codegen::WaiterSpec {
+    service: "KAFKA",
+    operation: "ShowInstance",
+    description: "the instance to be RUNNING after a create, resize or restart (CREATEFAILED, EXTENDEDFAILED and ERROR are final failures; CREATING, EXTENDING, SHRINKING and RESTARTING are passing states)",
+    params: &["instance_id"],
+    success: &["RUNNING"],
+    failure: &["CREATEFAILED", "EXTENDEDFAILED", "ERROR"],
+    timeout: std::time::Duration::from_secs(3600u64),
+    delay: huaweicloud_sdk_core::Backoff::BoundedJitter {
+        min: std::time::Duration::from_secs(10u64),
+        max: std::time::Duration::from_secs(30u64),
+    },
+    tolerate: &[404u16],
+    gone: &[],
+};
+impl ShowInstance {
+    /// Waits for the instance to be RUNNING after a create, resize or restart (CREATEFAILED,
+    /// EXTENDEDFAILED and ERROR are final failures; CREATING, EXTENDING, SHRINKING and RESTARTING
+    /// are passing states).
+    ///
+    /// Polls `ShowInstance` until `status` is `RUNNING`; a failure state (`CREATEFAILED`,
+    /// `EXTENDEDFAILED`, `ERROR`) ends the wait with an error naming it; HTTP 404 counts as not
+    /// ready yet. Polls 10 s apart at first, growing to 30 s, and gives up after 3600 s (change it
+    /// with `.timeout(...)` before `.await`); the error says the last state seen.
+    pub fn wait_until_instance_running(
+        self,
+    ) -> huaweicloud_sdk_core::waiter::Wait<
+        huaweicloud_sdk_core::Response<models::ShowInstanceResponse>,
+    > {
+        let client = self.client.clone();
+        let values = vec![self.instance_id.as_ref().map(ToString::to_string)];
+        huaweicloud_sdk_core::waiter::Wait::new(
+            &client,
+            &WAIT_UNTIL_INSTANCE_RUNNING,
+            values,
+            move || self.clone().send(),
+            |output: &models::ShowInstanceResponse| {
+                output.status.as_ref().map(ToString::to_string)
+            },
+        )
+    }
+}
 static SHOW_INSTANCE_CONFIGS: OperationSpec = OperationSpec {
     service: "KAFKA",
     name: "ShowInstanceConfigs",

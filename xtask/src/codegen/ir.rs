@@ -214,6 +214,8 @@ pub struct Operation {
     pub idempotent: bool,
     /// `x-huaweicloud-pagination`: how to step through pages.
     pub pagination: Option<Pagination>,
+    /// `x-huaweicloud-waiters`: waits that poll this operation.
+    pub waiters: Vec<Waiter>,
     /// Output fields filled from success-response headers (`responses.<2xx>.headers`).
     pub response_headers: Vec<ResponseHeader>,
     /// Wire names of secret header parameters and of secret properties reachable from the
@@ -230,6 +232,35 @@ pub struct ResponseHeader {
     pub rust_name: String,
     /// `String`, or a scalar parsed from the header text.
     pub ty: TypeRef,
+}
+
+/// A wait declared on the polled operation (`x-huaweicloud-waiters`).
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// The spec's `name`, e.g. `instance_running`.
+    pub name: String,
+    /// `wait_until_<name>`: the builder method and the client shortcut.
+    pub method: String,
+    /// Name of the `static WaiterSpec`.
+    pub static_name: String,
+    pub description: String,
+    /// Fields from the response model down to the state.
+    pub state: Vec<FieldStep>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub timeout_secs: u64,
+    pub delay: WaiterDelay,
+    /// Statuses counted as pending.
+    pub tolerate: Vec<u16>,
+    /// Statuses that end the wait successfully (the resource is gone).
+    pub gone: Vec<u16>,
+}
+
+/// Seconds between polls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiterDelay {
+    Fixed(u64),
+    Range { min: u64, max: u64 },
 }
 
 /// A paged list operation (`x-huaweicloud-pagination`).

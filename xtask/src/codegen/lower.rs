@@ -13,6 +13,8 @@ use super::ir::*;
 use super::load::{Loaded, escape_pointer};
 use super::naming;
 
+mod waiters;
+
 /// Path placeholders filled by the client from the credentials.
 pub const RESERVED_PLACEHOLDERS: &[&str] = &["project_id", "domain_id"];
 
@@ -683,6 +685,7 @@ impl<'a> Lowerer<'a> {
                 op_ids.insert(lowered.op_id.clone(), op_ptr.clone());
                 let keys: Vec<(String, String)> = std::iter::once(&lowered.rust_name)
                     .chain(&lowered.aliases)
+                    .chain(lowered.waiters.iter().map(|w| &w.method))
                     .map(|n| (n.clone(), format!("the Rust method `{n}`")))
                     .chain([(
                         format!("type:{}", lowered.type_name),
@@ -1070,6 +1073,7 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let pagination = self.pagination(op_ptr, &query_params, &response);
+        let waiters = self.waiters(op_ptr, method, idempotent, &response);
         if self.diags.len() > n_before || op_id.is_empty() {
             return None;
         }
@@ -1095,6 +1099,7 @@ impl<'a> Lowerer<'a> {
             content_type,
             idempotent,
             pagination,
+            waiters,
             response_headers,
             secrets,
         })

@@ -374,6 +374,9 @@ impl<'a> Builder<'a> {
                 Value::Sequence(a.iter().map(|x| s(x)).collect()),
             ));
         }
+        if let Some(w) = &ov.waiters {
+            out.push(("x-huaweicloud-waiters", w.clone()));
+        }
         let summary = match (&ov.summary, inp.summaries.get(&op.python_name)) {
             (Some(x), _) | (None, Some(x)) => x.clone(),
             (None, None) => {

@@ -66,6 +66,10 @@ pub struct OperationOverride {
     /// `false` removes the automatic mark; a mapping sets it (format: specs/README.md).
     #[serde(rename = "x-huaweicloud-pagination")]
     pub pagination: Option<Value>,
+    /// Waits that poll this operation, copied to the spec (format: specs/README.md); checked
+    /// by the generator and `cargo xtask spec lint`.
+    #[serde(rename = "x-huaweicloud-waiters")]
+    pub waiters: Option<Value>,
     /// Keyed by wire name.
     #[serde(default)]
     pub parameters: BTreeMap<String, ParamOverride>,

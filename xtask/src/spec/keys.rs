@@ -59,6 +59,10 @@ pub const EXTENSION_KEYS: &[ExtensionKey] = &[
         locations: &[KeyLocation::Operation],
     },
     ExtensionKey {
+        name: "x-huaweicloud-waiters",
+        locations: &[KeyLocation::Operation],
+    },
+    ExtensionKey {
         name: "x-huaweicloud-not-secret",
         locations: &[
             KeyLocation::Property,

@@ -16,6 +16,8 @@ use crate::codegen::load::{self, escape_pointer};
 use crate::codegen::lower::{RESERVED_PLACEHOLDERS, body_encoding, placeholders, split_path_key};
 use crate::codegen::naming;
 
+mod waiters;
+
 /// How bad a finding is: errors fail the run, warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -74,6 +76,8 @@ pub enum Rule {
     RequestBodies,
     /// `x-huaweicloud-pagination` that a reader can follow.
     Pagination,
+    /// `x-huaweicloud-waiters` on a read whose response holds the declared states.
+    Waiters,
     /// `info.version` is the file's version; the versions of a service agree on the service.
     Versions,
 }
@@ -99,6 +103,7 @@ impl Rule {
         Rule::ResponseHeaders,
         Rule::RequestBodies,
         Rule::Pagination,
+        Rule::Waiters,
         Rule::Versions,
     ];
 
@@ -123,6 +128,7 @@ impl Rule {
             Rule::ResponseHeaders => "response-headers",
             Rule::RequestBodies => "request-bodies",
             Rule::Pagination => "pagination",
+            Rule::Waiters => "waiters",
             Rule::Versions => "versions",
         }
     }
@@ -631,6 +637,7 @@ impl<'a> Linter<'a> {
         let mut op_ids: BTreeMap<&str, String> = BTreeMap::new();
         let mut method_names: BTreeMap<String, String> = BTreeMap::new();
         let mut builder_types: BTreeMap<String, String> = BTreeMap::new();
+        let mut waiter_names: BTreeMap<String, String> = BTreeMap::new();
         for op in &ops {
             let p = &op.pointer;
             match op.op_id() {
@@ -665,6 +672,7 @@ impl<'a> Linter<'a> {
             self.response_headers(op);
             self.request_bodies(op);
             self.pagination(op);
+            self.waiters(op, &mut waiter_names);
         }
         self.shared_paths(&ops);
     }

@@ -149,8 +149,30 @@ LINT = {
         content={"application/bson": {"schema": {"$ref": "#/components/schemas/CreateInstanceBody"}}}
     ),
     "pagination": lambda d: paginate_pages(d),
+    "waiters-not-read": lambda d: ops(d, ITEM)["delete"].update({"x-huaweicloud-waiters": [WAITER]}),
+    "waiters-state": lambda d: waiter(d, state="instance.status"),
+    "waiters-success-empty": lambda d: waiter(d, success=[]),
+    "waiters-overlap": lambda d: waiter(d, failure=["RUNNING"]),
+    "waiters-enum": lambda d: waiter(d, failure=["ERROR"]),
     "versions": lambda d: d["info"].update(version="2"),
 }
+
+
+WAITER = {
+    "name": "instance_running",
+    "description": "the instance to be RUNNING (FROZEN needs the owner, so it is a failure)",
+    "state": "status",
+    "success": ["RUNNING"],
+    "failure": ["FROZEN"],
+    "timeout": 600,
+    "tolerate": [404],
+}
+
+
+def waiter(d, **change):
+    """ShowInstance with one waiter, changed in one way."""
+    add_show(d)
+    ops(d, ITEM)["get"]["x-huaweicloud-waiters"] = [dict(WAITER, **change)]
 
 
 def paginate_pages(d):

@@ -249,6 +249,7 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
             }
         }
     });
+    let waiters = super::waiters::client_methods(s, op);
     quote! {
         #doc
         #(#[doc(alias = #aliases)])*
@@ -256,5 +257,6 @@ fn method(s: &Service, op: &Operation, split: bool) -> TokenStream {
             super::operations::#ty::new(#core)
         }
         #(#alias_methods)*
+        #(#waiters)*
     }
 }

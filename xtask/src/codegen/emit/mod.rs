@@ -12,6 +12,7 @@ pub mod parity;
 pub mod parity_manifest;
 mod regions;
 mod secret_tests;
+mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -665,8 +666,9 @@ fn body_expr(service: &Service, t: &TypeRef, example: Option<&Value>) -> Vec<Str
     }
 }
 
-/// Lines of a `no_run` example calling `op` (without the fences).
-pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
+/// The first lines of a `no_run` example: the function header and a client of a region the
+/// service has (`cn-north-4` when it has it).
+fn example_client_lines(service: &Service) -> Vec<String> {
     let lib = service.rust_path();
     let region = service
         .regions
@@ -675,6 +677,15 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
         .or(service.regions.first())
         .map(|r| r.id.clone())
         .unwrap_or_else(|| "cn-north-4".to_owned());
+    vec![
+        format!("# async fn example() -> {lib}::Result<()> {{"),
+        format!("let client = {lib}::Client::builder().region({region:?}).build()?;"),
+    ]
+}
+
+/// Lines of a `no_run` example calling `op` (without the fences).
+pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
+    let lib = service.rust_path();
     let mut chain = vec![format!("    .{}()", naming::ident_text(&op.rust_name))];
     for p in op.params() {
         let lit = match &p.example {
@@ -698,11 +709,8 @@ pub fn example_lines(service: &Service, op: &Operation) -> Vec<String> {
             chain.push("    )".to_owned());
         }
     }
-    let mut lines = vec![
-        format!("# async fn example() -> {lib}::Result<()> {{"),
-        format!("let client = {lib}::Client::builder().region({region:?}).build()?;"),
-        "let response = client".to_owned(),
-    ];
+    let mut lines = example_client_lines(service);
+    lines.push("let response = client".to_owned());
     lines.extend(chain.iter().cloned());
     lines.push("    .send()".to_owned());
     lines.push("    .await?;".to_owned());

@@ -56,7 +56,7 @@ fn names_model(t: &TypeRef) -> bool {
 }
 
 /// `(argument type, stored value)` of a setter: strings and enums take `impl Into<_>`.
-fn setter_arg(ty: &TypeRef, models: &TokenStream) -> (TokenStream, TokenStream) {
+pub(super) fn setter_arg(ty: &TypeRef, models: &TokenStream) -> (TokenStream, TokenStream) {
     let t = type_tokens(ty, models);
     match ty {
         TypeRef::String | TypeRef::Named(_) => (quote!(impl Into<#t>), quote!(value.into())),
@@ -327,6 +327,7 @@ fn operation(
         .pagination
         .as_ref()
         .map(|p| paging(s, op, p, &out_ty, &models));
+    let waiters = super::waiters::builder_items(s, op, &models);
 
     quote! {
         static #static_name: OperationSpec = OperationSpec {
@@ -381,6 +382,8 @@ fn operation(
         #debug
 
         #paging
+
+        #waiters
     }
 }
 
