@@ -166,7 +166,8 @@ fn structure(
     let secret = fields.iter().any(|f| f.secret);
     // A model with a file is a multipart body only: no JSON, so no serde.
     let serde = !m.has_file();
-    let serde_derives = serde.then(|| quote!(serde::Serialize, serde::Deserialize));
+    // `Deserialize` is implemented by hand below, through core's shared model visitor.
+    let serde_derives = serde.then(|| quote!(serde::Serialize));
     let derives = if secret {
         quote!(#[derive(Clone, Default, PartialEq, #serde_derives)])
     } else {
@@ -181,26 +182,13 @@ fn structure(
             let w = &f.wire_name;
             quote!(rename = #w,)
         });
-        // Scalars decode leniently ("5" for 5 and the like); see core's `lenient` module.
-        let lenient = match f.ty {
-            TypeRef::String => Some("opt_string"),
-            TypeRef::Bool => Some("opt_bool"),
-            TypeRef::I32 => Some("opt_i32"),
-            TypeRef::I64 => Some("opt_i64"),
-            TypeRef::F64 => Some("opt_f64"),
-            _ => None,
-        }
-        .map(|func| {
-            let path = format!("huaweicloud_sdk_core::__codegen::lenient::{func}");
-            quote!(deserialize_with = #path,)
-        });
         let attr = if !serde {
             quote!()
         } else if f.header.is_some() {
             // Not part of the JSON body: filled from the response header after decoding.
             quote!(#[serde(skip)])
         } else {
-            quote!(#[serde(#rename default, #lenient skip_serializing_if = "Option::is_none")])
+            quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])
         };
         quote! {
             #d
@@ -227,6 +215,7 @@ fn structure(
         }
     });
     let required = required_fields(m, fields, checked, named);
+    let deserialize = serde.then(|| deserialize(m, fields));
     let debug = secret.then(|| {
         let name_str = &m.name;
         let entries = fields.iter().map(|f| {
@@ -355,6 +344,8 @@ fn structure(
 
         #required
 
+        #deserialize
+
         #[doc = #builder_doc]
         #[derive(Clone, Debug, Default)]
         #[must_use]
@@ -368,6 +359,56 @@ fn structure(
             #[doc = #build_doc]
             pub fn build(self) -> #name {
                 self.inner
+            }
+        }
+    }
+}
+
+/// `Deserialize` through core's `deserialize_model`: the JSON names of the body fields and
+/// one `match` that decodes a field by its index in that list. Scalars decode leniently ("5"
+/// for 5 and the like; core's `lenient` module), everything else through its own
+/// `Deserialize`. Far less code than serde's derive, which repeats the key visitor per model
+/// and a wrapper type per lenient field.
+fn deserialize(m: &Model, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", m.name);
+    let name_str = &m.name;
+    let core = quote!(huaweicloud_sdk_core::__codegen);
+    let body: Vec<&Field> = fields.iter().filter(|f| f.header.is_none()).collect();
+    let wires = body.iter().map(|f| &f.wire_name);
+    let arms = body.iter().enumerate().map(|(index, f)| {
+        let id = naming::ident(&f.rust_name);
+        let decode = match f.ty {
+            TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+                quote!(lenient_field)
+            }
+            // Records the failing item's index in decode errors (`tags[2].key`).
+            TypeRef::Vec(_) => quote!(list_field),
+            _ => quote!(field),
+        };
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote!(#index => #core::#decode(map, &mut self.#id),)
+    });
+    quote! {
+        impl #core::DecodeModel for #name {
+            const NAME: &'static str = #name_str;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            fn decode_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                index: usize,
+                map: &mut A,
+            ) -> std::result::Result<(), A::Error> {
+                match index {
+                    #(#arms)*
+                    _ => #core::skip_field(map),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> std::result::Result<Self, D::Error> {
+                #core::deserialize_model(d)
             }
         }
     }
